@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# One-time set-up on a fresh machine: system libraries, the .venv with every dependency,
+# the project's Jupyter kernel, and the stores. Safe to run again; it skips what is done.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3}
+SYSTEM_PACKAGES=(libblas3 liblapack3 libgomp1 chromium fonts-dejavu-core)
+
+missing_system_packages() {
+  for pkg in "${SYSTEM_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || echo "$pkg"
+  done
+}
+
+missing=$(missing_system_packages || true)
+if [ -n "$missing" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "setup: installing system packages: $missing"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+  else
+    echo "setup: please install these system packages first: $missing" >&2
+    echo "       (Debian/Ubuntu: sudo apt-get install $missing)" >&2
+  fi
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating .venv"
+  "$PYTHON" -m venv .venv
+  .venv/bin/python -m pip install -q --upgrade pip
+fi
+
+stamp=.venv/.chatbook-installed
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  echo "setup: installing chatbook and its dependencies into .venv (a few minutes the first time)"
+  .venv/bin/python -m pip install -q -e '.[all,dev]'
+  touch "$stamp"
+fi
+
+# The project's own kernel, inside the venv, so papermill and JupyterLab always find it.
+.venv/bin/python -m ipykernel install --sys-prefix --name chatbook --display-name "chatbook (.venv)" >/dev/null
+
+.venv/bin/chatbook init >/dev/null
+echo "setup: done"

@@ -1,0 +1,108 @@
+"""Shared fixtures: real SQLite files in a temp data folder, a real Postgres database per test
+session, and a CLI runner that goes through `toolkit.cli.main` exactly as a user would."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from toolkit.config import Settings, load_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_ADMIN_URL = os.environ.get("CHATBOOK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+# No test may see the developer's own stores or .env.
+for _name in ("DB_URL", "VDB_URL", "MEDIA_DB_URL", "IMAGE_PROCESSING_ENABLED", "DATA_DIR",
+              "ATTACHMENTS_DIR", "RUNS_DIR", "INBOX_DIR", "EMBED_MODEL", "VECTOR_BACKEND"):
+    os.environ.pop(_name, None)
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+def make_env(data_dir: Path, **extra: str) -> dict[str, str]:
+    return {"DATA_DIR": str(data_dir), **extra}
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def settings(data_dir: Path) -> Settings:
+    """Media off, everything under a fresh temp data folder."""
+    return load_settings(make_env(data_dir), cwd=data_dir.parent)
+
+
+@pytest.fixture
+def db_conn(settings: Settings):
+    """The primary store, created and migrated."""
+    from toolkit.stores import open_db
+
+    conn = open_db(settings)
+    yield conn
+    conn.close()
+
+
+def pg_admin():
+    import psycopg
+
+    try:
+        return psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError as error:
+        pytest.fail(
+            f"PostgreSQL is required for this test and not reachable at {PG_ADMIN_URL}: {error}. "
+            "Start it with `pg_ctlcluster --skip-systemctl-redirect 15 main start`."
+        )
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh Postgres database of our own, dropped afterwards. Fails loudly without a server."""
+    name = f"chatbook_test_{uuid.uuid4().hex[:12]}"
+    admin = pg_admin()
+    admin.execute(f'CREATE DATABASE "{name}"')
+    base = PG_ADMIN_URL.rsplit("/", 1)[0]
+    try:
+        yield f"{base}/{name}"
+    finally:
+        from toolkit import pg
+
+        pg.close_pools()
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+@pytest.fixture
+def media_settings(data_dir: Path, pg_url: str) -> Settings:
+    """Media on, against a fresh real Postgres database."""
+    env = make_env(data_dir, IMAGE_PROCESSING_ENABLED="true", MEDIA_DB_URL=pg_url)
+    return load_settings(env, cwd=data_dir.parent)
+
+
+def run_cli(args: list[str], env: dict[str, str], cwd: Path | None = None,
+            input: str | None = None, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    """Run `python -m toolkit ARGS` in a child process with `env` over a clean environment."""
+    full_env = {k: v for k, v in os.environ.items()}
+    full_env.update(env)
+    return subprocess.run(
+        [sys.executable, "-m", "toolkit", *args],
+        env=full_env, cwd=cwd or ROOT, capture_output=True, text=True, input=input,
+        timeout=timeout,
+    )
+
+
+@pytest.fixture
+def cli(data_dir: Path):
+    """Call the CLI as a user would, with this test's data folder."""
+
+    def call(*args: str, env: dict[str, str] | None = None, **kwargs):
+        return run_cli(list(args), {**make_env(data_dir), **(env or {})}, **kwargs)
+
+    return call

@@ -1,0 +1,2 @@
+"""chatbook toolkit."""
+__version__ = "0.1.0"

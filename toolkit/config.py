@@ -1,0 +1,208 @@
+"""Configuration from the environment (and an optional `.env`), validated once at start.
+
+Every setting has the default a new user needs: everything under `./data`, media off.
+A wrong value raises `ConfigError` with one line naming the variable; the CLI prints that
+line and nothing else.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from toolkit.errors import ConfigError
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off", ""}
+VECTOR_BACKENDS = ("vec", "vss")
+DEFAULT_MEDIA_DB_URL = "postgresql://chatbook@localhost:5432/chatbook"
+DEFAULT_EMBED_MODEL = "all-MiniLM-L6-v2"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the toolkit reads from the environment, resolved to absolute paths."""
+
+    data_dir: Path
+    db_path: Path
+    vdb_path: Path
+    attachments_dir: Path
+    runs_dir: Path
+    inbox_dir: Path
+    media_db_url: str = DEFAULT_MEDIA_DB_URL
+    image_processing_enabled: bool = False
+    embed_model: str = DEFAULT_EMBED_MODEL
+    vector_backend: str = "vec"
+    default_tz: str = "UTC"
+    reviewer: str = "reviewer"
+    source_env: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def media_db_url_redacted(self) -> str:
+        return redact_url(self.media_db_url)
+
+    def with_overrides(self, **changes: object) -> Settings:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    def as_env(self) -> dict[str, str]:
+        """The environment that reproduces these settings in a child process (kernels, jobs)."""
+        return {
+            "DATA_DIR": str(self.data_dir),
+            "DB_URL": f"sqlite:///{self.db_path}",
+            "VDB_URL": f"sqlite:///{self.vdb_path}",
+            "ATTACHMENTS_DIR": str(self.attachments_dir),
+            "RUNS_DIR": str(self.runs_dir),
+            "INBOX_DIR": str(self.inbox_dir),
+            "MEDIA_DB_URL": self.media_db_url,
+            "IMAGE_PROCESSING_ENABLED": "true" if self.image_processing_enabled else "false",
+            "EMBED_MODEL": self.embed_model,
+            "VECTOR_BACKEND": self.vector_backend,
+            "CHATBOOK_TZ": self.default_tz,
+            "CHATBOOK_REVIEWER": self.reviewer,
+        }
+
+    def public_dict(self) -> dict[str, object]:
+        """Settings safe to print or store: the DSN password is redacted."""
+        return {
+            "data_dir": str(self.data_dir),
+            "db_path": str(self.db_path),
+            "vdb_path": str(self.vdb_path),
+            "attachments_dir": str(self.attachments_dir),
+            "runs_dir": str(self.runs_dir),
+            "inbox_dir": str(self.inbox_dir),
+            "media_db_url": self.media_db_url_redacted,
+            "image_processing_enabled": self.image_processing_enabled,
+            "embed_model": self.embed_model,
+            "vector_backend": self.vector_backend,
+            "default_tz": self.default_tz,
+        }
+
+
+def redact_url(url: str) -> str:
+    """Replace the password of a URL/DSN with `***` (also key=value DSNs)."""
+    if "://" in url:
+        parts = urlsplit(url)
+        if parts.password is None:
+            return url
+        netloc = parts.netloc.rsplit("@", 1)
+        user = parts.username or ""
+        return urlunsplit(parts._replace(netloc=f"{user}:***@{netloc[-1]}"))
+    return re.sub(r"(password\s*=\s*)(\S+)", r"\1***", url, flags=re.IGNORECASE)
+
+
+def redact_text(text: str, secrets: list[str] | None = None) -> str:
+    """Redact every URL password and each given secret found anywhere in `text`."""
+    text = re.sub(r"([a-z][a-z0-9+.-]*://[^:/@\s]*:)([^@\s]+)(@)", r"\1***\3", text)
+    text = re.sub(r"(password\s*=\s*)([^\s'\"]+)", r"\1***", text, flags=re.IGNORECASE)
+    for secret in secrets or []:
+        if secret:
+            text = text.replace(secret, "***")
+    return text
+
+
+def parse_bool(name: str, value: str) -> bool:
+    word = value.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ConfigError(f"{name}: expected true or false, got {value!r}")
+
+
+def sqlite_path_from_url(name: str, url: str, base: Path) -> Path:
+    """`sqlite:///rel/path.db` is relative to the working directory, `sqlite:////abs` absolute."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix):
+        raise ConfigError(f"{name}: expected a SQLite URL like sqlite:///data/app.db, got {url!r}")
+    raw = url[len(prefix) :]
+    if not raw or raw.endswith("/"):
+        raise ConfigError(f"{name}: the URL {url!r} names no database file")
+    if raw == ":memory:":
+        raise ConfigError(f"{name}: an in-memory database would lose everything; name a file")
+    path = Path(raw)
+    return path if path.is_absolute() else (base / path)
+
+
+def check_postgres_url(name: str, url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in {"postgresql", "postgres"} or not parts.hostname and not parts.path:
+        raise ConfigError(
+            f"{name}: expected a PostgreSQL URL like {DEFAULT_MEDIA_DB_URL}, got {redact_url(url)!r}"
+        )
+    try:
+        parts.port  # noqa: B018 - raises on a bad port
+    except ValueError:
+        raise ConfigError(f"{name}: the port in {redact_url(url)!r} is not a number") from None
+    return url
+
+
+def check_tz(name: str, value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"{name}: unknown time zone {value!r} (use an IANA name)") from None
+    return value
+
+
+def load_dotenv_file(path: Path) -> dict[str, str]:
+    """Read `.env` without touching os.environ; the real environment wins over it."""
+    if not path.is_file():
+        return {}
+    from dotenv import dotenv_values
+
+    return {k: v for k, v in dotenv_values(path).items() if v is not None}
+
+
+def load_settings(env: Mapping[str, str] | None = None, cwd: Path | None = None) -> Settings:
+    """Build and validate `Settings` from `env` (default: `.env` overlaid by os.environ)."""
+    base = (cwd or Path.cwd()).resolve()
+    if env is None:
+        merged = load_dotenv_file(base / ".env")
+        merged.update(os.environ)
+        env = merged
+    data_dir = Path(env.get("DATA_DIR") or "data")
+    data_dir = data_dir if data_dir.is_absolute() else base / data_dir
+
+    def path_setting(name: str, default: Path) -> Path:
+        raw = env.get(name)
+        if not raw:
+            return default
+        path = Path(raw)
+        return path if path.is_absolute() else base / path
+
+    db_url = env.get("DB_URL") or ""
+    vdb_url = env.get("VDB_URL") or ""
+    db_path = sqlite_path_from_url("DB_URL", db_url, base) if db_url else data_dir / "app.db"
+    vdb_path = sqlite_path_from_url("VDB_URL", vdb_url, base) if vdb_url else data_dir / "vectors.db"
+    if db_path.resolve() == vdb_path.resolve():
+        raise ConfigError("VDB_URL: must name a different file from DB_URL")
+    backend = (env.get("VECTOR_BACKEND") or "vec").strip().lower()
+    if backend not in VECTOR_BACKENDS:
+        raise ConfigError(f"VECTOR_BACKEND: expected one of {', '.join(VECTOR_BACKENDS)}, got {backend!r}")
+    media_url = env.get("MEDIA_DB_URL") or DEFAULT_MEDIA_DB_URL
+    enabled = parse_bool("IMAGE_PROCESSING_ENABLED", env.get("IMAGE_PROCESSING_ENABLED", "false"))
+    if enabled:
+        check_postgres_url("MEDIA_DB_URL", media_url)
+    model = (env.get("EMBED_MODEL") or DEFAULT_EMBED_MODEL).strip()
+    if not model:
+        raise ConfigError("EMBED_MODEL: must not be empty")
+    return Settings(
+        data_dir=data_dir,
+        db_path=db_path,
+        vdb_path=vdb_path,
+        attachments_dir=path_setting("ATTACHMENTS_DIR", data_dir / "attachments"),
+        runs_dir=path_setting("RUNS_DIR", data_dir / "runs"),
+        inbox_dir=path_setting("INBOX_DIR", data_dir / "inbox"),
+        media_db_url=media_url,
+        image_processing_enabled=enabled,
+        embed_model=model,
+        vector_backend=backend,
+        default_tz=check_tz("CHATBOOK_TZ", env.get("CHATBOOK_TZ") or "UTC"),
+        reviewer=(env.get("CHATBOOK_REVIEWER") or os.environ.get("USER") or "reviewer"),
+        source_env=dict(env),
+    )

@@ -1,0 +1,56 @@
+"""Private files and folders: chats are personal, so everything we create is owner-only."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
+
+
+def ensure_private_dir(path: Path) -> Path:
+    """Create `path` (and parents) as 0700; tighten it if it already exists and is ours."""
+    path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
+    if path.stat().st_uid == os.getuid():
+        path.chmod(PRIVATE_DIR_MODE)
+    return path
+
+
+def ensure_private_file(path: Path) -> Path:
+    """Create an empty 0600 file if missing (so SQLite's WAL/SHM inherit 0600), else tighten it."""
+    ensure_private_dir(path.parent)
+    fd = os.open(path, os.O_CREAT | os.O_RDWR, PRIVATE_FILE_MODE)
+    os.close(fd)
+    path.chmod(PRIVATE_FILE_MODE)
+    return path
+
+
+def write_private_bytes(path: Path, data: bytes) -> Path:
+    """Write `data` atomically (temp file + rename) as a 0600 file."""
+    ensure_private_dir(path.parent)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, PRIVATE_FILE_MODE)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return path
+
+
+def write_private_text(path: Path, text: str) -> Path:
+    return write_private_bytes(path, text.encode("utf-8"))
+
+
+def is_within(path: Path, root: Path) -> bool:
+    """True when `path` resolves inside `root` (guards against ../ and symlink escapes)."""
+    try:
+        path.resolve().relative_to(root.resolve())
+    except ValueError:
+        return False
+    return True
