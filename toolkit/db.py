@@ -12,7 +12,7 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlean as sqlite3
 
@@ -20,8 +20,11 @@ from toolkit.fsutil import ensure_private_file
 
 BUSY_TIMEOUT_MS = 30_000
 
-Connection = sqlite3.Connection
-Row = sqlite3.Row
+if TYPE_CHECKING:  # sqlean ships no type hints; its API is the stdlib module's
+    from sqlite3 import Connection, Row
+else:
+    Connection = sqlite3.Connection
+    Row = sqlite3.Row
 DatabaseError = sqlite3.DatabaseError
 IntegrityError = sqlite3.IntegrityError
 OperationalError = sqlite3.OperationalError

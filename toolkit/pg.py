@@ -33,7 +33,7 @@ def connect(settings: Settings, *, autocommit: bool = True) -> Any:
     except psycopg.OperationalError as error:
         raise StoreUnavailable(
             f"Postgres at {settings.media_db_url_redacted} is unreachable: "
-            f"{redact_text(first_line(str(error)), [password_of(settings.media_db_url)])}"
+            f"{redact_text(first_line(str(error)), [password_of(settings.media_db_url) or ''])}"
         ) from None
 
 
