@@ -1,0 +1,254 @@
+"""toolkit.explore on stores we fill row by row, so every figure can be checked by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import matplotlib
+import polars as pl
+import pytest
+
+from toolkit import db, explore
+from toolkit.errors import ChatbookError, InputError
+from toolkit.stores import migrate_all, open_db, open_vectors
+
+matplotlib.use("Agg")
+
+# (chat, local time, author, kind, text); 2024-05-06 is a Monday.
+MESSAGES = [
+    ("Team", "2024-05-06T09:00:00", "Ana", "text", "Training tomorrow at the stadium"),
+    ("Team", "2024-05-06T09:10:00", "Ben", "text", "Great, stadium at 10? I'm in"),
+    ("Team", "2024-05-06T09:40:00", "Ana", "text", "Yes stadium 10am, bring water"),
+    ("Team", "2024-05-06T21:00:00", "Ben", "media", "<Media omitted>"),
+    ("Team", "2024-05-07T10:00:00", None, "system", "Ana added Cleo"),
+    ("Team", "2024-05-14T18:30:00", "Cleo", "text", "Thanks for adding me! Training again?"),
+    ("Familia", "2024-05-11T12:00:00", "Mamá", "text", "La cena es el sábado en casa de la abuela"),
+    ("Familia", "2024-05-11T12:05:00", "Luis", "text", "Perfecto, la cena con la abuela"),
+    ("Familia", "2024-05-11T20:05:00", "Mamá", "media", "IMG-0001.jpg (file attached)"),
+]
+
+
+def fill(conn: db.Connection) -> dict[str, int]:
+    """Chats, messages, one accepted event and two proposals; returns message ids by text."""
+    now = db.utc_now()
+    ids: dict[str, int] = {}
+    with db.transaction(conn):
+        for name, lang in (("Team", "en"), ("Familia", "es")):
+            conn.execute("INSERT INTO chats(name, tz, lang, created_at) VALUES (?, 'UTC', ?, ?)",
+                         (name, lang, now))
+        chat_ids = {r["name"]: r["id"] for r in conn.execute("SELECT id, name FROM chats")}
+        for line, (chat, sent, author, kind, text) in enumerate(MESSAGES, 1):
+            cur = conn.execute(
+                "INSERT INTO messages(chat_id, sent_at, sent_at_utc, author, text, kind, "
+                "source_file, source_line, content_key, ingested_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, 'chat.txt', ?, ?, ?)",
+                (chat_ids[chat], sent, sent + "+00:00", author, text, kind, line,
+                 f"k{line}", now),
+            )
+            ids[text] = int(cur.lastrowid)
+        conn.execute(
+            "INSERT INTO proposals(title, start, all_day, status, source_message_id, dedupe_key, "
+            "created_at, updated_at) VALUES ('Training', '2024-05-07T10:00:00+00:00', 0, "
+            "'accepted', ?, 'd1', ?, ?)", (ids[MESSAGES[0][4]], now, now))
+        conn.execute(
+            "INSERT INTO proposals(title, start, all_day, status, source_message_id, dedupe_key, "
+            "created_at, updated_at) VALUES ('Cena', '2024-05-18', 1, 'pending', ?, 'd2', ?, ?)",
+            (ids[MESSAGES[6][4]], now, now))
+        conn.execute(
+            "INSERT INTO proposals(title, start, all_day, status, source_message_id, dedupe_key, "
+            "created_at, updated_at) VALUES ('Nope', '2024-05-20', 1, 'rejected', ?, 'd3', ?, ?)",
+            (ids[MESSAGES[6][4]], now, now))
+        conn.execute(
+            "INSERT INTO events(uid, proposal_id, chat_id, title, start, all_day, location, "
+            "created_at, updated_at) VALUES ('u1', 1, ?, 'Training', '2024-05-07T10:00:00+00:00', "
+            "0, 'Stadium', ?, ?)", (chat_ids["Team"], now, now))
+    return ids
+
+
+@pytest.fixture
+def con(settings, db_conn):
+    fill(db_conn)
+    open_vectors(settings).close()
+    connection = explore.connect(settings)
+    yield connection
+    connection.close()
+
+
+def test_extensions_load_offline_from_the_pip_packages(settings, db_conn, tmp_path,
+                                                      monkeypatch):
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))  # where DuckDB would install or download to
+    open_vectors(settings).close()
+    con = explore.connect(settings)
+    loaded = [r[0] for r in con.execute(
+        "SELECT extension_name FROM duckdb_extensions() WHERE loaded").fetchall()]
+    assert "sqlite_scanner" in loaded
+    switches = dict(con.execute(
+        "SELECT name, value FROM duckdb_settings() WHERE name IN "
+        "('autoinstall_known_extensions', 'autoload_known_extensions')").fetchall())
+    assert switches == {"autoinstall_known_extensions": "false",
+                        "autoload_known_extensions": "false"}
+    con.close()
+    path = explore.extension_path("sqlite_scanner")
+    assert "site-packages" in str(path) and path.name == "sqlite_scanner.duckdb_extension"
+    assert list(home.iterdir()) == []  # nothing installed, nothing downloaded
+
+
+def test_stores_are_attached_read_only(con):
+    assert set(explore.attached(con)) == {"chat", "vec"}
+    with pytest.raises(Exception, match="read-only"):
+        con.execute("DELETE FROM chat.messages")
+
+
+def test_missing_store_is_a_clear_error(settings):
+    with pytest.raises(InputError, match="chatbook init"):
+        explore.connect(settings)
+
+
+def test_overview(con):
+    rows = explore.overview(con).to_dicts()
+    assert [(r["chat"], r["messages"], r["authors"], r["lang"]) for r in rows] == [
+        ("Team", 6, 3, "en"), ("Familia", 3, 2, "es")]
+    assert rows[0]["first"] == dt.datetime(2024, 5, 6, 9, 0)
+
+
+@pytest.mark.parametrize(
+    ("period", "chat", "expected"),
+    [
+        ("day", "Team", [("Team", dt.date(2024, 5, 6), 4), ("Team", dt.date(2024, 5, 14), 1)]),
+        ("week", None, [("Team", dt.date(2024, 5, 6), 4), ("Familia", dt.date(2024, 5, 6), 3),
+                        ("Team", dt.date(2024, 5, 13), 1)]),
+        ("month", "Familia", [("Familia", dt.date(2024, 5, 1), 3)]),
+    ],
+)
+def test_messages_per_period(con, period, chat, expected):
+    frame = explore.messages_per_period(con, period, chat)
+    got = sorted(frame.rows(), key=lambda r: (r[1], r[0] != "Team"))
+    assert got == expected
+
+
+def test_bad_period_is_refused(con):
+    with pytest.raises(InputError, match="period must be one of day, week, month"):
+        explore.messages_per_period(con, "fortnight")
+
+
+def test_messages_per_author(con):
+    frame = explore.messages_per_author(con, "Team")
+    rows = {r["author"]: r for r in frame.to_dicts()}
+    assert {a: (r["messages"], r["media"]) for a, r in rows.items()} == {
+        "Ana": (2, 0), "Ben": (2, 1), "Cleo": (1, 0)}
+    assert rows["Ana"]["words"] == 5 + 5
+    assert rows["Ana"]["share"] == pytest.approx(0.4)
+
+
+def test_activity_heatmap_is_the_full_grid(con):
+    frame = explore.activity_heatmap(con)
+    assert frame.height == 7 * 24
+    grid = explore.heatmap_matrix(frame)
+    assert grid[0][9] == 3  # Monday 09h: Ana, Ben, Ana (the 10:00 system message is not counted)
+    assert grid[0][21] == 1
+    assert grid[5][12] == 2 and grid[5][20] == 1  # Saturday
+    assert grid[1][18] == 1  # Tuesday the 14th
+    assert sum(map(sum, grid)) == 8
+
+
+def test_media_share(con):
+    rows = {r["chat"]: r for r in explore.media_share(con).to_dicts()}
+    assert (rows["Familia"]["media"], rows["Familia"]["messages"]) == (1, 3)
+    assert rows["Familia"]["share"] == pytest.approx(0.3333)
+    assert rows["Team"]["share"] == pytest.approx(0.2)
+
+
+@pytest.mark.parametrize(
+    ("chat", "expected_top", "absent"),
+    [
+        ("Team", [("stadium", 3), ("training", 2)], {"the", "at", "i'm", "10am"}),
+        ("Familia", [("abuela", 2), ("cena", 2)], {"la", "el", "es", "en", "con"}),
+    ],
+)
+def test_top_words_drop_stopwords_of_the_chat_language(con, chat, expected_top, absent):
+    frame = explore.top_words(con, chat, n=10)
+    assert frame.rows()[: len(expected_top)] == expected_top
+    assert not absent & set(frame["word"].to_list())
+
+
+def test_response_times(con):
+    rows = {(r["chat"], r["author"]): r for r in explore.response_times(con).to_dicts()}
+    # Ben answers Ana after 600 s; Ana answers Ben after 1800 s; Ben's photo 41,400 s later is
+    # outside the 6 h window; Cleo a week later too. Luis answers Mamá after 300 s.
+    assert rows[("Team", "Ben")]["replies"] == 1 and rows[("Team", "Ben")]["median_s"] == 600
+    assert rows[("Team", "Ana")]["median_s"] == 1800
+    assert rows[("Familia", "Luis")]["median_s"] == 300
+    assert ("Team", "Cleo") not in rows
+
+
+def test_events_timeline(con):
+    rows = explore.events_timeline(con).to_dicts()
+    assert [(r["source"], r["title"], r["day"], r["chat"]) for r in rows] == [
+        ("event", "Training", dt.date(2024, 5, 7), "Team"),
+        ("proposal", "Cena", dt.date(2024, 5, 18), "Familia"),
+    ]
+    assert [r["title"] for r in explore.events_timeline(con, "Familia").to_dicts()] == ["Cena"]
+
+
+def test_media_attachments_needs_media(con):
+    with pytest.raises(ChatbookError, match="media processing is off"):
+        explore.media_attachments(con)
+
+
+@pytest.mark.parametrize("empty", [False, True])
+def test_plots_draw_data_and_empty_frames(con, empty):
+    frames = {
+        "time": explore.messages_per_period(con, "day"),
+        "authors": explore.messages_per_author(con),
+        "events": explore.events_timeline(con),
+    }
+    if empty:
+        frames = {k: v.clear() for k, v in frames.items()}
+    figures = [
+        explore.plot_messages_over_time(frames["time"]),
+        explore.plot_heatmap(explore.activity_heatmap(con)),
+        explore.plot_bars(frames["authors"], "author", "messages", "Most active"),
+        explore.plot_events_timeline(frames["events"]),
+    ]
+    for fig in figures:
+        ax = fig.axes[0]
+        has_data = bool(ax.lines or ax.images or ax.patches or ax.collections)
+        texts = [t.get_text() for t in ax.texts]
+        assert has_data or (empty and "no data yet" in texts)
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
+@pytest.mark.postgres
+def test_postgres_attached_when_media_is_on(media_settings):
+    migrate_all(media_settings)
+    conn = open_db(media_settings)
+    ids = fill(conn)
+    conn.close()
+    from toolkit import pg
+
+    with pg.connect(media_settings) as pconn:
+        pconn.execute(
+            "INSERT INTO attachments(message_id, chat, file_name, sha256, mime, size_bytes, path) "
+            "VALUES (%s, 'Familia', 'IMG-0001.jpg', 'abc', 'image/jpeg', 2048, 'ab/abc.jpg')",
+            (ids["IMG-0001.jpg (file attached)"],))
+        pconn.execute(
+            "INSERT INTO extractions(attachment_id, extractor, extractor_version, status, result) "
+            "SELECT id, 'ocr', '1', 'done', %s::jsonb FROM attachments",
+            (json.dumps({"events": []}),))
+    con = explore.connect(media_settings)
+    try:
+        assert set(explore.attached(con)) == {"chat", "vec", "media"}
+        frame = explore.media_attachments(con)
+        assert frame.to_dicts() == [{"chat": "Familia", "mime": "image/jpeg", "attachments": 1,
+                                     "bytes": 2048, "extractions_done": 1,
+                                     "extractions_failed": 0}]
+        with pytest.raises(Exception, match="read-only"):
+            con.execute("DELETE FROM media.attachments")
+        assert isinstance(frame, pl.DataFrame)
+    finally:
+        con.close()
