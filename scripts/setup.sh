@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PYTHON=${PYTHON:-python3}
-SYSTEM_PACKAGES=(libblas3 liblapack3 libgomp1 chromium fonts-dejavu-core)
+SYSTEM_PACKAGES=(libblas3 liblapack3 libgomp1 chromium fonts-dejavu-core
+  tesseract-ocr tesseract-ocr-eng tesseract-ocr-spa tesseract-ocr-deu tesseract-ocr-fra tesseract-ocr-por)
 
 missing_system_packages() {
   for pkg in "${SYSTEM_PACKAGES[@]}"; do
