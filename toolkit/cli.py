@@ -94,13 +94,16 @@ def migrate_command(ctx: click.Context, status_only: bool, as_json: bool) -> Non
 
 
 @cli.command()
+@click.option("--repair", is_flag=True,
+              help="Fix what is safe (orphan embeddings, unreferenced files, missing media rows).")
 @JSON_OPTION
 @click.pass_context
-def doctor(ctx: click.Context, as_json: bool) -> None:
-    """Check stores, migrations, integrity and counters."""
-    from toolkit.doctor import run_checks
+def doctor(ctx: click.Context, repair: bool, as_json: bool) -> None:
+    """Check stores, migrations, integrity, cross-store orphans and counters."""
+    from toolkit.doctor import repair_then_check, run_checks
 
-    report = run_checks(settings_from(ctx))
+    settings = settings_from(ctx)
+    report = repair_then_check(settings) if repair else run_checks(settings)
 
     def human(rep: dict[str, Any]) -> str:
         lines = []
@@ -113,6 +116,9 @@ def doctor(ctx: click.Context, as_json: bool) -> None:
         ops = rep["operations"]
         lines.append(f"{'ok ' if ops['ok'] else '!! '}outbox    {ops['outbox_pending']} pending")
         lines += [f"   counter  {k} = {v}" for k, v in ops["counters"].items()]
+        from toolkit.doctor import integrity_lines
+
+        lines += integrity_lines(rep)
         return "\n".join(lines)
 
     emit(report, as_json, human)
@@ -136,6 +142,57 @@ def lab(ctx: click.Context, port: int, no_browser: bool) -> None:
     if no_browser:
         command.append("--no-browser")
     raise SystemExit(subprocess.call(command, env=env))
+
+
+# ------------------------------------------------------------------------- reliability
+
+
+@cli.command()
+@click.argument("dest", type=click.Path(path_type=Path))
+@JSON_OPTION
+@click.pass_context
+def backup(ctx: click.Context, dest: Path, as_json: bool) -> None:
+    """Consistent online copies of every store and the attachment files into DEST (new folder)."""
+    from toolkit.backup import backup as take_backup
+
+    manifest = take_backup(settings_from(ctx), dest)
+
+    def human(man: Any) -> str:
+        rows = {store: sum(counts.values()) for store, counts in man.counts.items()}
+        return (f"backup in {dest}: {len(man.files)} files, "
+                + ", ".join(f"{store} {n} rows" for store, n in rows.items())
+                + "; verify and restore with `chatbook restore`")
+
+    emit(manifest.as_dict() if as_json else manifest, as_json, human)
+
+
+@cli.command()
+@click.argument("src", type=click.Path(path_type=Path))
+@JSON_OPTION
+@click.pass_context
+def restore(ctx: click.Context, src: Path, as_json: bool) -> None:
+    """Verify the backup in SRC and restore it into empty stores (refuses otherwise)."""
+    from toolkit.backup import restore as run_restore
+
+    result = run_restore(settings_from(ctx), src)
+    emit(result.as_dict() if as_json else result, as_json,
+         lambda res: "restored " + ", ".join(res.restored)
+         + (f"; {res.requeued_outbox} media writes queued again" if res.requeued_outbox else ""))
+
+
+# ------------------------------------------------------------------------- review
+
+
+@cli.command()
+@click.option("--port", default=8866, show_default=True, help="Port on 127.0.0.1 (0: any free).")
+@click.option("--no-browser", is_flag=True, help="Only print the URL; open no browser.")
+@click.pass_context
+def review(ctx: click.Context, port: int, no_browser: bool) -> None:
+    """The review UI as a standalone page (Voila), on localhost with a token."""
+    from toolkit.review import serve
+
+    raise SystemExit(serve(settings_from(ctx), port=port, open_browser=not no_browser,
+                           echo=click.echo))
 
 
 # ------------------------------------------------------------------------- entry point
