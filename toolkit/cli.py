@@ -195,6 +195,286 @@ def review(ctx: click.Context, port: int, no_browser: bool) -> None:
                            echo=click.echo))
 
 
+# ------------------------------------------------------------------------- events (extract, review, export)
+
+
+def primary_store(ctx: click.Context) -> Any:
+    """The migrated primary store for one command (closed by click when the command ends)."""
+    from toolkit.stores import open_db
+
+    conn = open_db(settings_from(ctx))
+    ctx.call_on_close(conn.close)
+    return conn
+
+
+@cli.command()
+@click.option("--full", is_flag=True,
+              help="Re-read every message, not only new ones (repeats merge, rejections stay).")
+@JSON_OPTION
+@click.pass_context
+def extract(ctx: click.Context, full: bool, as_json: bool) -> None:
+    """Find events in new messages (and images when media is on); write proposals."""
+    from toolkit.extract import extract_new
+
+    report = extract_new(settings_from(ctx), full=full, progress=not as_json and sys.stderr.isatty())
+    emit(report.as_dict() if as_json else report, as_json, lambda r: r.summary())
+
+
+@cli.group("proposals")
+def proposals_group() -> None:
+    """The review queue from a terminal: list, show, accept, reject, edit, undo."""
+
+
+@proposals_group.command("list")
+@click.option("--status", "statuses", multiple=True,
+              help="pending, accepted, edited, rejected or cancelled (repeatable).")
+@click.option("--chat", help="Only proposals mentioned in this chat (its name).")
+@click.option("--min-confidence", type=float)
+@click.option("--order", type=click.Choice(["date", "confidence"]), default="date", show_default=True)
+@JSON_OPTION
+@click.pass_context
+def proposals_list(ctx: click.Context, statuses: tuple[str, ...], chat: str | None,
+                   min_confidence: float | None, order: str, as_json: bool) -> None:
+    """List proposals (all statuses unless --status)."""
+    from toolkit import proposals
+
+    rows = proposals.list_proposals(primary_store(ctx), status=list(statuses) or None, chat=chat,
+                                    min_confidence=min_confidence, order=order)
+    emit(rows, as_json, lambda rs: "\n".join(map(proposals.describe, rs)) or "no proposals")
+
+
+@proposals_group.command("show")
+@click.argument("proposal_id", type=int)
+@JSON_OPTION
+@click.pass_context
+def proposals_show(ctx: click.Context, proposal_id: int, as_json: bool) -> None:
+    """One proposal with its source messages and audit trail."""
+    from toolkit import proposals
+
+    conn = primary_store(ctx)
+    data = {"proposal": proposals.get_proposal(conn, proposal_id),
+            "sources": proposals.proposal_sources(conn, proposal_id),
+            "audit": proposals.audit_trail(conn, proposal_id)}
+    emit(data, as_json, lambda d: "\n".join(
+        [proposals.describe(d["proposal"])]
+        + [f"  {s['sent_at']} {s['chat']} / {s['author']}: {s['text']}" for s in d["sources"]]
+        + [f"  {a['at']} {a['reviewer']}: {a['action']}" for a in d["audit"]]))
+
+
+def decided(conn: Any, proposal_id: int) -> dict[str, Any]:
+    from toolkit import proposals
+
+    return proposals.get_proposal(conn, proposal_id)
+
+
+def version_or_current(conn: Any, proposal_id: int, version: int | None) -> int:
+    """--version as given; omitted in a terminal, the version there is now."""
+    from toolkit import proposals
+
+    return version if version is not None else int(proposals.get_proposal(conn, proposal_id)["version"])
+
+
+VERSION_OPTION = click.option("--version", "version", type=int,
+                              help="The version you reviewed; a newer one refuses the decision.")
+
+
+@proposals_group.command("accept")
+@click.argument("proposal_id", type=int)
+@VERSION_OPTION
+@JSON_OPTION
+@click.pass_context
+def proposals_accept(ctx: click.Context, proposal_id: int, version: int | None, as_json: bool) -> None:
+    """Accept a proposal as extracted: it becomes a calendar event."""
+    from toolkit import proposals
+
+    conn = primary_store(ctx)
+    proposals.accept(conn, proposal_id, reviewer=settings_from(ctx).reviewer,
+                     expected_version=version_or_current(conn, proposal_id, version))
+    emit(decided(conn, proposal_id), as_json, lambda p: f"accepted: {proposals.describe(p)}")
+
+
+@proposals_group.command("reject")
+@click.argument("proposal_id", type=int)
+@click.option("--reason", help="Why (kept in the audit trail).")
+@VERSION_OPTION
+@JSON_OPTION
+@click.pass_context
+def proposals_reject(ctx: click.Context, proposal_id: int, reason: str | None, version: int | None,
+                     as_json: bool) -> None:
+    """Reject a proposal: it is never proposed again."""
+    from toolkit import proposals
+
+    conn = primary_store(ctx)
+    proposals.reject(conn, proposal_id, reviewer=settings_from(ctx).reviewer,
+                     expected_version=version_or_current(conn, proposal_id, version), reason=reason)
+    emit(decided(conn, proposal_id), as_json, lambda p: f"rejected: {proposals.describe(p)}")
+
+
+@proposals_group.command("edit")
+@click.argument("proposal_id", type=int)
+@click.option("--title")
+@click.option("--start", help="2025-05-17T10:00 (read in the event's zone) or 2025-05-17 if all-day.")
+@click.option("--end", help="Like --start; an empty string clears it.")
+@click.option("--all-day/--timed", "all_day", default=None)
+@click.option("--location", help="An empty string clears it.")
+@click.option("--tz", help="IANA time zone of the event, e.g. Europe/Madrid.")
+@VERSION_OPTION
+@JSON_OPTION
+@click.pass_context
+def proposals_edit(ctx: click.Context, proposal_id: int, title: str | None, start: str | None,
+                   end: str | None, all_day: bool | None, location: str | None, tz: str | None,
+                   version: int | None, as_json: bool) -> None:
+    """Edit a proposal and accept it with the new values."""
+    from toolkit import proposals
+
+    given = {"title": title, "start": start, "end": end, "all_day": all_day, "location": location,
+             "tz": tz}
+    changes = {name: value for name, value in given.items() if value is not None}
+    if not changes:
+        raise click.UsageError("nothing to change: give --title, --start, --end, --all-day/--timed, "
+                               "--location or --tz")
+    conn = primary_store(ctx)
+    proposals.accept(conn, proposal_id, reviewer=settings_from(ctx).reviewer,
+                     expected_version=version_or_current(conn, proposal_id, version), changes=changes)
+    emit(decided(conn, proposal_id), as_json, lambda p: f"{p['status']}: {proposals.describe(p)}")
+
+
+@proposals_group.command("undo")
+@click.argument("proposal_id", type=int)
+@JSON_OPTION
+@click.pass_context
+def proposals_undo(ctx: click.Context, proposal_id: int, as_json: bool) -> None:
+    """Revert the last decision on a proposal."""
+    from toolkit import proposals
+
+    result = proposals.undo(primary_store(ctx), proposal_id, reviewer=settings_from(ctx).reviewer)
+    emit(result, as_json, lambda p: f"undid {p['undone']}: {proposals.describe(p)}")
+
+
+@cli.group("events")
+def events_group() -> None:
+    """Accepted events: list them, export them as iCalendar."""
+
+
+@events_group.command("list")
+@click.option("--status", type=click.Choice(["confirmed", "cancelled"]))
+@JSON_OPTION
+@click.pass_context
+def events_list(ctx: click.Context, status: str | None, as_json: bool) -> None:
+    """Events in date order."""
+    from toolkit.events import list_events
+
+    rows = list_events(primary_store(ctx), status=status)
+    emit(rows, as_json, lambda rs: "\n".join(
+        f"{e['start']}  {e['title']}  ({e['status']}, seq {e['sequence']}, {e['uid']})" for e in rs
+    ) or "no events")
+
+
+@events_group.command("export")
+@click.option("--ics", "path", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The .ics file to write (0600).")
+@JSON_OPTION
+@click.pass_context
+def events_export(ctx: click.Context, path: Path, as_json: bool) -> None:
+    """Write every event (cancelled ones as STATUS:CANCELLED) to an iCalendar file."""
+    from toolkit.events import export_ics
+
+    count = export_ics(primary_store(ctx), path)
+    emit({"path": str(path), "events": count}, as_json,
+         lambda d: f"wrote {d['events']} events to {d['path']}")
+
+
+@cli.group("agent")
+def agent_group() -> None:
+    """Drafts of what the assistant would post back: confirmations, digests."""
+
+
+def describe_drafts(rows: list[dict[str, Any]]) -> str:
+    return "\n\n".join(f"#{m['id']} {m['kind']} to {m['chat']} ({m['lang']}, {m['status']}):\n{m['body']}"
+                       for m in rows) or "no drafts"
+
+
+@agent_group.command("drafts")
+@JSON_OPTION
+@click.pass_context
+def agent_drafts(ctx: click.Context, as_json: bool) -> None:
+    """Agent messages waiting to be posted."""
+    from toolkit.agent import list_messages
+
+    emit(list_messages(primary_store(ctx), status="draft"), as_json, describe_drafts)
+
+
+@agent_group.command("digest")
+@click.option("--week", help="ISO week, e.g. 2025-W20 (default: this week).")
+@JSON_OPTION
+@click.pass_context
+def agent_digest(ctx: click.Context, week: str | None, as_json: bool) -> None:
+    """Draft one digest per chat of the week's events."""
+    from toolkit.agent import weekly_digests
+
+    emit(weekly_digests(primary_store(ctx), week), as_json, describe_drafts)
+
+
+@agent_group.command("mark-sent")
+@click.argument("message_id", type=int)
+@JSON_OPTION
+@click.pass_context
+def agent_mark_sent(ctx: click.Context, message_id: int, as_json: bool) -> None:
+    """Record that you posted a draft."""
+    from toolkit.agent import mark_sent
+
+    emit(mark_sent(primary_store(ctx), message_id), as_json, lambda m: describe_drafts([m]))
+
+
+# ------------------------------------------------------------------------- search: embed, search
+
+
+@cli.command()
+@click.option("--full", is_flag=True, help="Forget this model's vectors and embed everything again.")
+@JSON_OPTION
+@click.pass_context
+def embed(ctx: click.Context, full: bool, as_json: bool) -> None:
+    """Embed messages that have no vector yet for the current model (EMBED_MODEL)."""
+    from toolkit.embed import embed_new
+
+    report = embed_new(settings_from(ctx), full=full, progress=not as_json and sys.stderr.isatty())
+
+    def human(rep: Any) -> str:
+        lines = [
+            f"{rep.model} ({rep.dim}-d, {rep.backend}): {rep.stored} vectors stored for "
+            f"{rep.eligible} of {rep.scanned} new messages in {rep.seconds:.1f} s",
+            f"  {rep.embedded} distinct texts embedded, {rep.reused} reused, "
+            f"{rep.skipped} without text to embed",
+        ]
+        return "\n".join(lines + [f"  note: {w}" for w in rep.warnings])
+
+    emit(report.as_dict() if as_json else report, as_json, human)
+
+
+@cli.command("search")
+@click.argument("query")
+@click.option("-k", "k", default=10, show_default=True, help="How many messages to return.")
+@click.option("--mode", type=click.Choice(["hybrid", "vector", "keyword"]), default="hybrid",
+              show_default=True, help="By meaning and words, by meaning only, or by words only.")
+@click.option("--chat", help="Only this chat (its name).")
+@click.option("--author", help="Only messages by this author.")
+@click.option("--since", help="From this date (YYYY-MM-DD or ISO date-time).")
+@click.option("--until", help="Up to and including this date.")
+@click.option("--context", "context", default=2, show_default=True,
+              help="Messages of conversation to show before and after each hit.")
+@JSON_OPTION
+@click.pass_context
+def search_command(ctx: click.Context, query: str, k: int, mode: str, chat: str | None,
+                   author: str | None, since: str | None, until: str | None, context: int,
+                   as_json: bool) -> None:
+    """Ranked messages for QUERY, with the conversation around each."""
+    from toolkit.search import format_hits, search
+
+    hits = search(settings_from(ctx), query, k=k, mode=mode, chat=chat, author=author,
+                  since=since, until=until, context=context)
+    emit([h.as_dict() for h in hits] if as_json else hits, as_json, format_hits)
+
+
 # ------------------------------------------------------------------------- entry point
 
 
