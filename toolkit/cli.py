@@ -475,6 +475,80 @@ def search_command(ctx: click.Context, query: str, k: int, mode: str, chat: str 
     emit([h.as_dict() for h in hits] if as_json else hits, as_json, format_hits)
 
 
+# ------------------------------------------------------------------------- pipeline
+
+
+def run_text(result: dict[str, Any]) -> str:
+    """Human lines for a finished run: each notebook, then the headline figures."""
+    lines = [f"run {result['run_id']} {result['status']}: {result['run_dir']}"]
+    for nb in result["notebooks"]:
+        where = nb["html"] or nb["notebook"] or ""
+        lines.append(f"  {nb['name']:12} {nb['status']:10} {nb['seconds']:7.1f} s  {where}")
+    summary = result.get("summary") or {}
+    if "messages" in summary:
+        lines.append(
+            f"new: {summary['messages']['new']} messages, {summary['embeddings']['new']} "
+            f"embeddings, {summary['proposals']['new']} proposals "
+            f"({summary['proposals']['pending']} waiting for review: chatbook review)"
+        )
+    return "\n".join(lines)
+
+
+@cli.command("run")
+@click.argument("notebooks", nargs=-1)
+@click.option("-p", "--parameter", "params", nargs=2, multiple=True, metavar="NAME VALUE",
+              help="Set a notebook parameter (NAME or NOTEBOOK.NAME); repeatable.")
+@click.option("-f", "--parameters-file", "param_file",
+              type=click.Path(path_type=Path, dir_okay=False),
+              help="YAML mapping of parameter names to values (-p wins).")
+@click.option("--full", is_flag=True, help="Reprocess everything, not only what is new.")
+@click.option("--cell-timeout", type=click.IntRange(min=1), default=None,
+              help="Seconds a single cell may run [default: 1800].")
+@click.option("--help-notebook", metavar="NAME", help="List a notebook's parameters and exit.")
+@JSON_OPTION
+@click.pass_context
+def run_command(ctx: click.Context, notebooks: tuple[str, ...], params: tuple[tuple[str, str], ...],
+                param_file: Path | None, full: bool, cell_timeout: int | None,
+                help_notebook: str | None, as_json: bool) -> None:
+    """Run the pipeline notebooks with papermill (default: ingest, embed, extract, report).
+
+    NOTEBOOK is a name like `ingest`, `06_explore` or a path to a notebook. Each run leaves its
+    executed notebooks, HTML and summary in RUNS_DIR/<UTC time>-<run id>/.
+    """
+    from toolkit import pipeline
+
+    if help_notebook:
+        info = pipeline.notebook_help(help_notebook)
+        emit(info, as_json, lambda i: "\n".join(
+            [f"{i['notebook']} ({i['path']})"]
+            + [f"  -p {p['name']} ({p['type']}, default {p['default']!r})  {p['help']}"
+               for p in i["parameters"]]))
+        return
+    try:
+        result = pipeline.run_pipeline(
+            settings_from(ctx), notebooks, params, param_file, full=full,
+            cell_timeout=cell_timeout or pipeline.DEFAULT_CELL_TIMEOUT,
+            progress=lambda line: click.echo(line, err=True), progress_bar=sys.stderr.isatty(),
+        )
+    except pipeline.RunFailed as failure:
+        if as_json:
+            emit(failure.result.as_dict(), True)
+        raise
+    emit(result.as_dict(), as_json, run_text)
+
+
+@cli.command()
+@JSON_OPTION
+@click.pass_context
+def demo(ctx: click.Context, as_json: bool) -> None:
+    """The main job: init, run the pipeline on data/sample, export the .ics, say where it is."""
+    from toolkit.demo import demo_text, run_demo
+
+    outcome = run_demo(settings_from(ctx), progress=lambda line: click.echo(line, err=True),
+                       progress_bar=sys.stderr.isatty())
+    emit(outcome, as_json, demo_text)
+
+
 # ------------------------------------------------------------------------- entry point
 
 
