@@ -385,14 +385,45 @@ def quarantine_files(settings: Settings, relative: list[str],
 
 
 def requeue_attachment_rows(settings: Settings, message_ids: list[int]) -> int:
-    """Queue the missing Postgres attachment rows again; the outbox writes them when it can."""
+    """Queue the missing Postgres attachment rows again; the outbox writes them when it can.
+
+    A done outbox row for the same message and file is made pending again (its dedupe key
+    would turn a fresh enqueue into a no-op); otherwise a new row is queued.
+    """
     from toolkit import attachments
 
+    files = attachment_files_by_sha(settings)
     conn = db.connect(settings.db_path)
+    queued = 0
     try:
-        return attachments.requeue_rows(settings, conn, message_ids)
+        with db.transaction(conn):
+            for start in range(0, len(message_ids), 500):
+                chunk = message_ids[start:start + 500]
+                marks = ",".join("?" * len(chunk))
+                rows = conn.execute(
+                    "SELECT m.id, m.media, m.attachment_sha256, c.name FROM messages m "
+                    f"JOIN chats c ON c.id = m.chat_id WHERE m.id IN ({marks})", chunk).fetchall()
+                for row in rows:
+                    queued += requeue_one(settings, conn, attachments, row, files)
     finally:
         conn.close()
+    return queued
+
+
+def requeue_one(settings: Settings, conn: db.Connection, attachments: Any, row: Any,
+                files: dict[str, list[str]]) -> int:
+    sha = str(row["attachment_sha256"])
+    key = f"attachment:{row['id']}:{sha}"
+    if conn.execute("UPDATE outbox SET done_at = NULL WHERE dedupe_key = ?", (key,)).rowcount:
+        return 1
+    originals = [rel for rel in files.get(sha, []) if not rel.startswith(f"{THUMBS_DIR}/")]
+    if not originals:
+        return 0
+    path = settings.attachments_dir / originals[0]
+    stored = attachments.StoredFile(sha, originals[0], path.stat().st_size,
+                                    str(row["media"] or path.name))
+    attachments.enqueue_attachment(settings, conn, stored, str(row["name"]), int(row["id"]))
+    return 1
 
 
 def repair(settings: Settings, *, min_file_age_s: float = QUARANTINE_MIN_AGE_S) -> dict[str, Any]:
