@@ -549,6 +549,50 @@ def demo(ctx: click.Context, as_json: bool) -> None:
     emit(outcome, as_json, demo_text)
 
 
+# ------------------------------------------------------------------------- ingest: exports in, messages out
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--chat", help="Chat name for every export given (default: from the file name).")
+@click.option("--tz", help="IANA time zone the export's times are in (default: CHATBOOK_TZ).")
+@click.option("--date-order", type=click.Choice(["auto", "dmy", "mdy", "ymd"]), default="auto",
+              show_default=True, help="Day/month order of the export's dates.")
+@JSON_OPTION
+@click.pass_context
+def ingest(ctx: click.Context, paths: tuple[Path, ...], chat: str | None, tz: str | None,
+           date_order: str, as_json: bool) -> None:
+    """Import WhatsApp exports (.txt, .zip with media, folders); only new messages are added."""
+    from toolkit.ingest import ingest_paths
+
+    report = ingest_paths(settings_from(ctx), list(paths), chat=chat, tz=tz,
+                          date_order=date_order, progress=not as_json and sys.stderr.isatty())
+    emit(report.as_dict() if as_json else report, as_json, lambda rep: rep.summary())
+    if not report.ok:
+        sys.exit(1)
+
+
+@cli.group("messages")
+def messages_group() -> None:
+    """Messages as parsed from the exports."""
+
+
+@messages_group.command("export")
+@click.option("--chat", help="Only this chat (its name).")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]), default="jsonl",
+              show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (default: stdout; parquet needs a file).")
+@click.pass_context
+def messages_export(ctx: click.Context, chat: str | None, fmt: str, output: Path | None) -> None:
+    """Write messages as JSON lines, CSV or Parquet."""
+    from toolkit.ingest import export_messages
+
+    count = export_messages(settings_from(ctx), fmt, output, chat=chat)
+    if output is not None:
+        click.echo(f"{count} messages written to {output}", err=True)
+
+
 # ------------------------------------------------------------------------- entry point
 
 
