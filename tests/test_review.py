@@ -1,0 +1,517 @@
+"""The review widget's logic without a browser: real SQLite store, real decision module.
+
+Buttons are clicked with `Button.click()` (what a click in the page triggers in the kernel),
+keys are sent as the keyboard widget's front-end message, and every check reads the database
+through a second connection, so "written at once" means committed.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, time
+from pathlib import Path
+
+import pytest
+from review_data import CHAT, OTHER_CHAT, audit_rows, proposal_row, seed_review_queue
+
+from toolkit import db, nbparams
+from toolkit.config import Settings, load_settings
+from toolkit.review import (
+    NOTEBOOK,
+    SHORTCUTS,
+    Filters,
+    ReviewApp,
+    describe_when,
+    highlight,
+    join_when,
+    match_words,
+    split_when,
+    voila_command,
+)
+from toolkit.stores import migrate_all
+
+
+@pytest.fixture
+def seeded(db_conn: db.Connection):
+    return seed_review_queue(db_conn)
+
+
+@pytest.fixture
+def make_app(settings: Settings, seeded):
+    apps: list[ReviewApp] = []
+
+    def make(**kwargs) -> ReviewApp:
+        app = ReviewApp(settings, reviewer=kwargs.pop("reviewer", "alice"), **kwargs)
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        app.conn.close()
+
+
+def key(app: ReviewApp, name: str) -> None:
+    """Exactly what the page sends when a shortcut key is pressed outside a field."""
+    app.shortcuts._handle_custom_msg({"type": "key", "key": name}, [])
+
+
+# ------------------------------------------------------------------ showing a proposal
+
+
+def test_first_proposal_with_conversation_and_fields(make_app, seeded) -> None:
+    app = make_app()
+    assert app.ids == seeded.ids
+    assert app.current["id"] == seeded.ids[0]
+    assert app.title_field.value == "U11 match at Riverside Park"
+    assert app.location_field.value == "Riverside Park"
+    assert (app.start_day.value, app.start_clock.value) == (date(2026, 12, 5), time(10, 0))
+    assert (app.end_day.value, app.end_clock.value) == (date(2026, 12, 5), time(11, 30))
+    assert app.all_day_field.value is False
+    shown = app.messages_html.value
+    assert "kick-off 10am" in shown and 'cb-msg cb-source' in shown
+    # Three messages of context either side where the chat has them, with author and time.
+    assert "fixtures for December" in shown and "Can someone bring oranges?" in shown
+    assert "Christmas party" not in shown  # the 4th message after: outside the context
+    assert "Sam" in shown and "Mon 30 Nov 2026, 18:05" in shown
+    assert "93% confidence" in app.summary_html.value
+    assert "1</b> of <b>4" in app.progress_html.value
+    assert "pending <b>4</b>" in app.counts_html.value
+
+
+def test_button_labels_show_their_shortcuts(make_app) -> None:
+    app = make_app()
+    for keyname, action in SHORTCUTS.items():
+        label = {"ArrowLeft": "←", "ArrowRight": "→"}.get(keyname, keyname)
+        assert f"[{label}" in app.buttons[action].description or f"/ {label}]" in (
+            app.buttons[action].description)
+    assert app.shortcuts.shortcut_keys == list(SHORTCUTS)
+    assert app.scope in app.widget._dom_classes and app.shortcuts.scope == app.scope
+
+
+def test_empty_queue_says_so(settings: Settings, db_conn) -> None:
+    app = ReviewApp(settings, reviewer="alice")
+    try:
+        assert app.current is None and app.main.layout.display == "none"
+        assert "Nothing to review" in app.empty_html.value
+        assert all(app.buttons[a].disabled for a in ("accept", "edit_accept", "reject", "skip"))
+    finally:
+        app.conn.close()
+
+
+# ------------------------------------------------------------------ decisions
+
+
+def test_accept_is_written_at_once_with_event_and_audit(make_app, seeded, db_conn) -> None:
+    app = make_app()
+    app.buttons["accept"].click()
+    row = proposal_row(db_conn, seeded.ids[0])
+    assert (row["status"], row["reviewed_by"], row["version"]) == ("accepted", "alice", 2)
+    event = db_conn.execute("SELECT * FROM events WHERE proposal_id = ?", (seeded.ids[0],)).fetchone()
+    assert event["title"] == "U11 match at Riverside Park"
+    [audit] = audit_rows(db_conn, seeded.ids[0])
+    assert (audit["action"], audit["reviewer"]) == ("accept", "alice")
+    assert json.loads(audit["before"])["proposal"]["status"] == "pending"
+    assert json.loads(audit["after"])["proposal"]["status"] == "accepted"
+    assert app.current["id"] == seeded.ids[1]  # moved on to the next pending one
+    assert "Accepted" in app.message and "U11 match" in app.message
+
+
+def test_edit_and_accept_saves_the_form(make_app, seeded, db_conn) -> None:
+    app = make_app()
+    app.go_to(seeded.ids[1])
+    app.title_field.value = "Team photo (bring kit)"
+    app.start_clock.value = time(14, 30)
+    app.end_day.value = date(2026, 12, 6)
+    app.end_clock.value = time(15, 0)
+    app.location_field.value = "Clubhouse, Riverside"
+    assert set(app.changes()) == {"title", "start", "end", "location"}
+    assert app.buttons["edit_accept"].button_style == "primary"
+    app.buttons["edit_accept"].click()
+    row = proposal_row(db_conn, seeded.ids[1])
+    assert row["status"] == "edited"
+    assert (row["title"], row["location"]) == ("Team photo (bring kit)", "Clubhouse, Riverside")
+    assert (row["start"], row["end"]) == ("2026-12-06T14:30:00+00:00", "2026-12-06T15:00:00+00:00")
+    [audit] = audit_rows(db_conn, seeded.ids[1])
+    assert audit["action"] == "edit"
+    assert json.loads(audit["before"])["proposal"]["title"] == "Team photo"
+    assert json.loads(audit["after"])["proposal"]["title"] == "Team photo (bring kit)"
+
+
+def test_edit_to_all_day(make_app, seeded, db_conn) -> None:
+    app = make_app()
+    app.all_day_field.value = True
+    assert app.start_clock.layout.visibility == "hidden"
+    app.end_day.value = None
+    app.buttons["edit_accept"].click()
+    row = proposal_row(db_conn, seeded.ids[0])
+    assert (row["all_day"], row["start"], row["end"]) == (1, "2026-12-05", None)
+
+
+def test_accept_refuses_to_drop_edits(make_app, seeded, db_conn) -> None:
+    app = make_app()
+    app.title_field.value = "Something else"
+    app.buttons["accept"].click()
+    assert proposal_row(db_conn, seeded.ids[0])["status"] == "pending"
+    assert "Edit & accept" in app.message
+    app.reset_button.click()
+    assert app.title_field.value == "U11 match at Riverside Park" and app.changes() == {}
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("title_field", "   ", "title must not be empty"),
+    ("start_day", None, "start needs a day"),
+    ("start_clock", None, "start needs a time"),
+    ("end_clock", time(9, 0), "end is before the start"),
+])
+def test_invalid_form_is_refused_with_a_reason(make_app, seeded, db_conn, field, value,
+                                               message) -> None:
+    app = make_app()
+    getattr(app, field).value = value
+    app.buttons["edit_accept"].click()
+    assert message in app.message
+    assert proposal_row(db_conn, seeded.ids[0])["status"] == "pending"
+    assert audit_rows(db_conn, seeded.ids[0]) == []
+
+
+def test_reject_with_reason_and_without(make_app, seeded, db_conn) -> None:
+    app = make_app()
+    app.reason_field.value = ""
+    app.buttons["reject"].click()
+    assert "Give a reason" in app.message
+    assert proposal_row(db_conn, seeded.ids[0])["status"] == "pending"
+    app.reason_field.value = "duplicate of the club calendar"
+    app.buttons["reject"].click()
+    row = proposal_row(db_conn, seeded.ids[0])
+    assert (row["status"], row["reject_reason"]) == ("rejected", "duplicate of the club calendar")
+    assert audit_rows(db_conn, seeded.ids[0])[-1]["action"] == "reject"
+
+
+def test_undo_reverts_the_last_decision(make_app, seeded, db_conn) -> None:
+    app = make_app()
+    app.buttons["accept"].click()
+    assert app.current["id"] == seeded.ids[1]
+    app.buttons["undo"].click()
+    assert app.current["id"] == seeded.ids[0]
+    assert proposal_row(db_conn, seeded.ids[0])["status"] == "pending"
+    assert db_conn.execute("SELECT count(*) FROM events").fetchone()[0] == 0
+    assert [a["action"] for a in audit_rows(db_conn, seeded.ids[0])] == ["accept", "undo"]
+    assert "Undone" in app.message
+    assert app.buttons["undo"].disabled
+
+
+# ------------------------------------------------------------------ keyboard
+
+
+@pytest.mark.parametrize(("keys", "expected_status", "expected_index"), [
+    (["a"], "accepted", 1),
+    (["r"], "rejected", 1),
+    (["e"], "accepted", 1),          # nothing edited: edit & accept is a plain accept
+    (["s"], "pending", 1),
+    (["n"], "pending", 1),
+    (["ArrowRight", "ArrowRight"], "pending", 2),
+    (["n", "p"], "pending", 0),
+    (["ArrowRight", "ArrowLeft"], "pending", 0),
+    (["a", "u"], "pending", 0),
+    (["p"], "pending", 0),           # Previous is disabled on the first: nothing happens
+    (["x", "Enter", "A"], "pending", 0),  # not shortcuts
+])
+def test_shortcut_keys(make_app, seeded, db_conn, keys, expected_status, expected_index) -> None:
+    app = make_app()
+    for name in keys:
+        key(app, name)
+    assert proposal_row(db_conn, seeded.ids[0])["status"] == expected_status
+    assert app.index == expected_index
+
+
+def test_keys_respect_disabled_buttons(make_app, seeded, db_conn) -> None:
+    app = make_app()
+    app.go_to(seeded.ids[-1])
+    assert app.press("n") is False  # already at the end
+    key(app, "r")
+    assert proposal_row(db_conn, seeded.ids[-1])["status"] == "rejected"
+    app.go_to(seeded.ids[-1])
+    assert app.buttons["reject"].disabled and app.press("r") is False
+
+
+# ------------------------------------------------------------------ two reviewers
+
+
+def test_second_reviewer_gets_a_conflict_not_an_overwrite(make_app, seeded, db_conn) -> None:
+    alice, bob = make_app(reviewer="alice"), make_app(reviewer="bob")
+    assert alice.current["id"] == bob.current["id"] == seeded.ids[0]
+    bob.reason_field.value = "not an event"
+    bob.buttons["reject"].click()
+    alice.title_field.value = "Alice's title"
+    alice.buttons["edit_accept"].click()
+    row = proposal_row(db_conn, seeded.ids[0])
+    assert (row["status"], row["title"], row["reviewed_by"]) == (
+        "rejected", "U11 match at Riverside Park", "bob")
+    assert "Not saved" in alice.message and "bob" in alice.message
+    assert "nothing was overwritten" in alice.message
+    assert "cb-banner-error" in alice.banner.value
+    # Alice now sees the current version, so what she decides next is an informed decision.
+    assert alice.current["status"] == "rejected" and alice.current["version"] == 2
+    assert [a["reviewer"] for a in audit_rows(db_conn, seeded.ids[0])] == ["bob"]
+
+
+# ------------------------------------------------------------------ resuming
+
+
+def test_resumes_on_the_same_proposal_after_a_restart(settings, seeded, db_conn) -> None:
+    first = ReviewApp(settings, reviewer="alice")
+    first.buttons["skip"].click()
+    first.buttons["accept"].click()   # accepts the 2nd, moves to the 3rd
+    assert first.current["id"] == seeded.ids[2]
+    first.conn.close()
+    again = ReviewApp(settings, reviewer="alice")  # a new kernel: nothing in memory
+    try:
+        assert again.current["id"] == seeded.ids[2]
+        assert again.ids == [seeded.ids[0], seeded.ids[2], seeded.ids[3]]  # the 2nd is decided
+        assert again.undo_stack == [seeded.ids[1]]
+        saved = db_conn.execute("SELECT current_id, undo FROM review_state").fetchone()
+        assert (saved["current_id"], json.loads(saved["undo"])) == (seeded.ids[2], [seeded.ids[1]])
+    finally:
+        again.conn.close()
+
+
+def test_resume_keeps_position_and_undo(settings, seeded, db_conn) -> None:
+    first = ReviewApp(settings, reviewer="alice", status="all")
+    first.buttons["accept"].click()
+    first.buttons["next"].click()
+    assert first.current["id"] == seeded.ids[2]
+    first.conn.close()
+    again = ReviewApp(settings, reviewer="alice", status="all")
+    other = ReviewApp(settings, reviewer="bob", status="all")
+    try:
+        assert again.current["id"] == seeded.ids[2]
+        assert again.undo_stack == [seeded.ids[0]]
+        assert other.current["id"] == seeded.ids[0]  # each reviewer has a place of their own
+        again.buttons["undo"].click()
+        assert proposal_row(db_conn, seeded.ids[0])["status"] == "pending"
+    finally:
+        again.conn.close()
+        other.conn.close()
+
+
+def test_resume_skips_to_the_next_when_the_saved_one_is_gone(settings, seeded, db_conn) -> None:
+    first = ReviewApp(settings, reviewer="alice")
+    first.go_to(seeded.ids[1])
+    first.conn.close()
+    bob = ReviewApp(settings, reviewer="bob")
+    bob.go_to(seeded.ids[1])
+    bob.buttons["accept"].click()
+    bob.conn.close()
+    again = ReviewApp(settings, reviewer="alice")
+    try:
+        assert again.current["id"] == seeded.ids[2]
+    finally:
+        again.conn.close()
+
+
+# ------------------------------------------------------------------ filters and order
+
+
+@pytest.mark.parametrize(("filters", "expected"), [
+    ({}, [0, 1, 2, 3]),
+    ({"order": "confidence"}, [3, 0, 1, 2]),
+    ({"chat": CHAT}, [0, 1, 3]),
+    ({"chat": OTHER_CHAT}, [2]),
+    ({"min_confidence": 0.7}, [0, 1, 3]),
+    ({"since": "2026-12-06", "until": "2026-12-08"}, [1, 2]),
+    ({"until": "2026-12-05"}, [0]),
+    ({"status": "accepted"}, []),
+    ({"chat": CHAT, "order": "confidence", "min_confidence": 0.9}, [3, 0]),
+])
+def test_filters_and_order(make_app, seeded, filters, expected) -> None:
+    app = make_app(**filters)
+    assert app.ids == [seeded.ids[i] for i in expected]
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    ({"chat": OTHER_CHAT}, [2]),
+    ({"order": "confidence"}, [3, 0, 1, 2]),
+    ({"min_confidence": 0.95}, [3]),
+    ({"since": date(2026, 12, 7)}, [2, 3]),
+    ({"status": "accepted,edited"}, [0]),
+    ({"status": "all"}, [0, 1, 2, 3]),
+])
+def test_filter_bar_requeries(make_app, seeded, change, expected) -> None:
+    app = make_app()
+    app.buttons["accept"].click()
+    app.set_filters(**change)
+    # The first one is accepted now: only a status filter that includes it still shows it.
+    assert app.ids == [seeded.ids[i] for i in expected if "status" in change or i != 0]
+
+
+@pytest.mark.parametrize("bad", [{"status": "maybe"}, {"order": "random"},
+                                 {"min_confidence": 1.5}, {"since": "next week"}])
+def test_bad_filter_values_are_refused(settings, db_conn, bad) -> None:
+    from toolkit.errors import ChatbookError
+
+    with pytest.raises(ChatbookError):
+        ReviewApp(settings, **bad)
+
+
+# ------------------------------------------------------------------ bulk accept
+
+
+def test_bulk_accept_after_preview(make_app, seeded, db_conn) -> None:
+    app = make_app()
+    app.bulk_threshold.value = 0.9
+    rows = app.preview_bulk()
+    assert [r["id"] for r in rows] == [seeded.ids[0], seeded.ids[3]]
+    assert app.bulk_confirm_button.description == "Accept these 2"
+    assert app.bulk_confirm_button.layout.display is None
+    assert "Christmas party" in app.bulk_table.value and "Team photo" not in app.bulk_table.value
+    assert db_conn.execute("SELECT count(*) FROM proposal_audit").fetchone()[0] == 0  # preview only
+    app.bulk_confirm_button.click()
+    assert [proposal_row(db_conn, i)["status"] for i in seeded.ids] == [
+        "accepted", "pending", "pending", "accepted"]
+    assert "Bulk accepted 2" in app.message
+    assert app.bulk_confirm_button.layout.display == "none"
+
+
+def test_bulk_accept_leaves_what_changed_since_the_preview(make_app, seeded, db_conn) -> None:
+    app, other = make_app(), make_app(reviewer="bob")
+    app.bulk_threshold.value = 0.9
+    app.bulk_preview_button.click()
+    other.go_to(seeded.ids[3])
+    other.buttons["reject"].click()
+    result = app.confirm_bulk()
+    assert result == {"accepted": 1, "conflicts": 1, "errors": 0}
+    assert proposal_row(db_conn, seeded.ids[3])["status"] == "rejected"
+    assert "1 changed since the preview" in app.message
+
+
+def test_bulk_cancel_writes_nothing(make_app, seeded, db_conn) -> None:
+    app = make_app()
+    app.bulk_preview_button.click()
+    app.bulk_cancel_button.click()
+    assert app.bulk_rows == [] and app.bulk_table.value == ""
+    assert db_conn.execute("SELECT count(*) FROM proposal_audit").fetchone()[0] == 0
+
+
+# ------------------------------------------------------------------ pieces
+
+
+@pytest.mark.parametrize(("stored", "all_day", "zone"), [
+    ("2026-12-05T10:00:00+00:00", False, "Europe/London"),
+    ("2026-07-05T10:00:00+01:00", False, "Europe/London"),
+    ("2026-07-05T10:00:00-04:00", False, None),
+    ("2026-12-12", True, "Europe/London"),
+])
+def test_form_round_trip_is_not_a_change(stored, all_day, zone) -> None:
+    day, clock = split_when(stored)
+    assert join_when(day, clock, all_day=all_day, zone=zone, reference=stored) == stored
+
+
+def test_join_uses_the_zone_offset_of_that_day() -> None:
+    assert join_when(date(2026, 7, 1), time(9, 0), all_day=False, zone="Europe/Berlin",
+                     reference="2026-12-01T09:00:00+01:00") == "2026-07-01T09:00:00+02:00"
+
+
+@pytest.mark.parametrize(("start", "end", "all_day", "text"), [
+    ("2026-12-05T10:00:00+00:00", "2026-12-05T11:30:00+00:00", False, "Sat 5 Dec 2026, 10:00–11:30"),
+    ("2026-12-12", None, True, "Sat 12 Dec 2026 (all day)"),
+    (None, None, False, "no date"),
+])
+def test_describe_when(start, end, all_day, text) -> None:
+    assert describe_when(start, end, all_day) == text
+
+
+def test_ocr_highlight_marks_the_words_of_the_proposal() -> None:
+    words = match_words({"title": "Winter Fair", "location": "St Mary's hall",
+                         "start": "2026-12-05T14:00:00+00:00"})
+    marked = highlight("WINTER FAIR <b>\nSat 5 December, 2pm\nSt Mary's Hall", words)
+    assert "<mark>WINTER</mark> <mark>FAIR</mark> &lt;b&gt;" in marked
+    assert "<mark>5</mark> <mark>December</mark>" in marked and "<mark>Hall</mark>" in marked
+
+
+def test_queue_key_is_canonical() -> None:
+    assert Filters(chat="a", order="confidence").key() == Filters(order="confidence", chat="a").key()
+    assert Filters(status="pending").key() != Filters(status="all").key()
+
+
+def test_voila_is_bound_to_localhost_with_a_token() -> None:
+    command = voila_command(8123, "s3cret")
+    assert "--Voila.ip=127.0.0.1" in command and "--token=s3cret" in command
+    assert str(NOTEBOOK) in command and "--no-browser" in command
+
+
+def test_notebook_parameters_are_typed_and_outputs_empty() -> None:
+    params = nbparams.read_parameters(NOTEBOOK)
+    assert {name: p.annotation for name, p in params.items()} == {
+        "status": "str", "chat": "str", "min_confidence": "float", "since": "str",
+        "until": "str", "order": "str", "reviewer": "str"}
+    assert all(p.help for p in params.values())
+    nb = json.loads(Path(NOTEBOOK).read_text())
+    assert all(not c.get("outputs") for c in nb["cells"] if c["cell_type"] == "code")
+
+
+# ------------------------------------------------------------------ image-derived proposals
+
+
+def media_proposal(conn, settings: Settings, pg_conn) -> tuple[int, Path]:
+    """A flyer image in ATTACHMENTS_DIR, its attachment + extraction in Postgres, a proposal."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (600, 400), "white")
+    ImageDraw.Draw(image).text((40, 40), "WINTER FAIR  Sat 5 December 2pm", fill="black")
+    path = settings.attachments_dir / "ab" / "flyer.jpg"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    image.save(path)
+    attachment_id = pg_conn.execute(
+        "INSERT INTO attachments(message_id, chat, file_name, sha256, mime, size_bytes, path) "
+        "VALUES (1, %s, 'flyer.jpg', 'ab12', 'image/jpeg', %s, 'ab/flyer.jpg') RETURNING id",
+        (CHAT, path.stat().st_size)).fetchone()[0]
+    extraction_id = pg_conn.execute(
+        "INSERT INTO extractions(attachment_id, extractor, extractor_version, status, ocr_text, "
+        "boxes) VALUES (%s, 'ocr', '1', 'done', %s, %s) RETURNING id",
+        (attachment_id, "WINTER FAIR\nSat 5 December 2pm\nSt Mary's Hall",
+         json.dumps([[[[40, 40], [200, 40], [200, 60], [40, 60]], "WINTER FAIR", 0.98]]))
+    ).fetchone()[0]
+    seeded = seed_review_queue(conn, [{
+        "title": "Winter Fair", "start": "2026-12-05T14:00:00+00:00", "end": None,
+        "all_day": 0, "tz": "Europe/London", "location": "St Mary's Hall",
+        "confidence": 0.8, "message": 3, "extraction_id": extraction_id}])
+    return seeded.ids[0], path
+
+
+@pytest.mark.postgres
+def test_image_proposal_shows_thumbnail_and_highlighted_ocr(media_settings) -> None:
+    from toolkit import pg
+
+    migrate_all(media_settings)
+    pg_conn = pg.connect(media_settings)
+    app = None
+    try:
+        from toolkit.stores import open_db
+
+        conn = open_db(media_settings)
+        pid, _ = media_proposal(conn, media_settings, pg_conn)
+        conn.close()
+        app = ReviewApp(media_settings, reviewer="alice")
+        assert app.current["id"] == pid
+        shown = app.media_html.value
+        assert shown.count("data:image/jpeg;base64,") == 2  # thumbnail and enlarged view
+        assert 'class="cb-image"' in shown and "Click to enlarge" in shown
+        assert "<mark>WINTER</mark> <mark>FAIR</mark>" in shown and "<mark>Hall</mark>" in shown
+        # Postgres gone: the proposal is still reviewable, the panel says why it has no image.
+        down = load_settings({**media_settings.as_env(),
+                              "MEDIA_DB_URL": "postgresql://nobody@127.0.0.1:1/none"})
+        app.settings = down
+        app.go_to(pid)
+        assert "Image details unavailable" in app.media_html.value
+        app.buttons["accept"].click()
+        assert app.current["status"] == "accepted" or "Accepted" in app.message
+    finally:
+        pg_conn.close()
+        if app is not None:
+            app.conn.close()
+
+
+def test_image_proposal_with_media_off_says_so(make_app, db_conn, seeded) -> None:
+    db_conn.execute("UPDATE proposals SET extraction_id = 42 WHERE id = ?", (seeded.ids[0],))
+    app = make_app()
+    assert "media processing is off" in app.media_html.value
+    assert "extraction 42" in app.media_html.value
