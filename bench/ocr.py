@@ -27,26 +27,6 @@ sys.path.insert(0, str(ROOT))
 from toolkit import ocr  # noqa: E402
 
 
-def normalise(text: str) -> str:
-    return " ".join(text.split())
-
-
-def levenshtein(a: str, b: str) -> int:
-    previous = list(range(len(b) + 1))
-    for i, char_a in enumerate(a, 1):
-        current = [i]
-        for j, char_b in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1,
-                               previous[j - 1] + (char_a != char_b)))
-        previous = current
-    return previous[-1]
-
-
-def char_accuracy(read: str, truth: str) -> float:
-    read, truth = normalise(read), normalise(truth)
-    return max(0.0, 1 - levenshtein(read, truth) / max(len(truth), 1))
-
-
 def degraded(image: Image.Image) -> Image.Image:
     """A forwarded copy: half size, heavy JPEG compression."""
     small = image.convert("RGB").resize((image.width // 2, image.height // 2),
@@ -76,7 +56,7 @@ def measure(engine_name: str, inputs: list[tuple[str, Image.Image, str]]) -> dic
         started = time.perf_counter()
         result = engine.read(image)
         seconds = time.perf_counter() - started
-        rows.append({"image": name, "accuracy": char_accuracy(result.text, truth),
+        rows.append({"image": name, "accuracy": ocr.character_accuracy(result.text, truth),
                      "seconds": seconds, "text": result.text})
     return {
         "engine": engine_name,

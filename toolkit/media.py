@@ -338,6 +338,12 @@ class MediaReport:
     images: list[ImageResult] = field(default_factory=list)
     migrated: list[str] = field(default_factory=list)
 
+    @property
+    def status(self) -> str:
+        if not self.enabled:
+            return "disabled"
+        return f"waiting: {self.waiting}" if self.waiting else "ok"
+
     def counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}
         for item in self.images:
@@ -347,6 +353,7 @@ class MediaReport:
     def as_dict(self) -> dict[str, Any]:
         return {
             "enabled": self.enabled,
+            "status": self.status,
             "waiting": self.waiting,
             "outbox": self.outbox,
             "migrated": self.migrated,
@@ -381,7 +388,13 @@ def current_extractor(engine: str) -> Extractor:
 
 def events_version() -> str:
     """The text extractor's own version if it states one, else the toolkit's."""
-    module = importlib.import_module("toolkit.extract_text")
+    try:
+        module = importlib.import_module("toolkit.extract_text")
+    except ModuleNotFoundError as error:
+        if error.name != "toolkit.extract_text":
+            raise
+        raise ChatbookError("image processing needs the text extractor (toolkit.extract_text), "
+                            "which is not installed") from None
     for name in ("EXTRACTOR_VERSION", "VERSION", "__version__"):
         value = getattr(module, name, None)
         if value:

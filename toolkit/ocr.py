@@ -241,6 +241,23 @@ def get_engine(name: str | None = None) -> Engine:
         return _loaded[name]
 
 
+def levenshtein(a: str, b: str) -> int:
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, 1):
+        current = [i]
+        for j, char_b in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1,
+                               previous[j - 1] + (char_a != char_b)))
+        previous = current
+    return previous[-1]
+
+
+def character_accuracy(read: str, truth: str) -> float:
+    """1 - edit distance / truth length on whitespace-normalised text (1.0 = perfect read)."""
+    read, truth = " ".join(read.split()), " ".join(truth.split())
+    return max(0.0, 1 - levenshtein(read, truth) / max(len(truth), 1))
+
+
 def read_text(image: Image.Image, engine: str | None = None) -> OcrResult:
     """OCR one (already safely opened) image."""
     return get_engine(engine).read(image)
