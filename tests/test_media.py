@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import json
 import re
 import struct
 import sys
@@ -349,6 +350,10 @@ def test_sample_export_flyers_end_to_end(media_settings: Settings, store: db.Con
     thumb = media_settings.attachments_dir / attachment["thumb_path"]
     assert thumb.is_file() and thumb.stat().st_mode & 0o777 == 0o600
 
+    status = media.media_status(media_settings, store)
+    assert status["images"] == 5 and status["images_pending"] == 0
+    assert status["extractions"] == {"done": 3, "duplicate": 2} and status["outbox_pending"] == 0
+
     # Nothing new: nothing to do. --full: everything again, into the same rows.
     assert media.process_images(media_settings, store).images == []
     again = media.process_images(media_settings, store, full=True)
@@ -431,3 +436,19 @@ def test_media_disabled_touches_nothing(settings: Settings, db_conn: db.Connecti
     report = media.process_images(settings, db_conn)
     assert report.enabled is False and report.images == [] and report.waiting is None
     assert report.status == "disabled"
+
+
+@pytest.mark.parametrize(("env", "expected"), [
+    ({}, "media processing is off"),
+    ({"IMAGE_PROCESSING_ENABLED": "true",
+      "MEDIA_DB_URL": "postgresql://chatbook:s3cret@127.0.0.1:1/chatbook"},
+     "media work is waiting: Postgres at postgresql://chatbook:***@127.0.0.1:1/chatbook"),
+])
+def test_media_status_command(cli: Any, env: dict[str, str], expected: str) -> None:
+    done = cli("media", "status", env=env)
+    assert done.returncode == 0, done.stderr
+    assert expected in done.stdout
+    assert "s3cret" not in done.stdout + done.stderr
+    as_json = cli("media", "status", "--json", env=env)
+    data = json.loads(as_json.stdout)
+    assert data["enabled"] is bool(env) and data["outbox_pending"] == 0

@@ -593,6 +593,37 @@ def messages_export(ctx: click.Context, chat: str | None, fmt: str, output: Path
         click.echo(f"{count} messages written to {output}", err=True)
 
 
+# ------------------------------------------------------------------------- media: images, OCR, extractions
+
+
+@cli.group("media")
+def media_group() -> None:
+    """Image attachments (IMAGE_PROCESSING_ENABLED=true): OCR results in Postgres."""
+
+
+@media_group.command("status")
+@JSON_OPTION
+@click.pass_context
+def media_status_command(ctx: click.Context, as_json: bool) -> None:
+    """Images in Postgres, their extractions by status, and what is waiting."""
+    from toolkit.media import media_status
+
+    status = media_status(settings_from(ctx), primary_store(ctx))
+
+    def human(st: dict[str, Any]) -> str:
+        if not st["enabled"]:
+            return "media processing is off (IMAGE_PROCESSING_ENABLED=false)"
+        lines = [f"outbox: {st['outbox_pending']} attachment writes pending"]
+        if "waiting" in st:
+            return "\n".join([f"media work is waiting: {st['waiting']}", *lines])
+        lines.insert(0, f"images: {st['images']} ({st['images_pending']} not processed yet by "
+                        f"{st['extractor']})")
+        lines += [f"  {name}: {count}" for name, count in st["extractions"].items()]
+        return "\n".join(lines)
+
+    emit(status, as_json, human)
+
+
 # ------------------------------------------------------------------------- entry point
 
 

@@ -638,6 +638,36 @@ def strip_nul(text: str | None) -> str | None:
     return None if text is None else text.replace("\x00", "")
 
 
+def media_status(settings: Settings, conn: db.Connection) -> dict[str, Any]:
+    """How far image work has got: images in Postgres, extractions by status, what waits."""
+    status: dict[str, Any] = {"enabled": settings.image_processing_enabled,
+                              "outbox_pending": outbox.pending_count(conn)}
+    if not settings.image_processing_enabled:
+        return status
+    try:
+        pg_conn = pg.connect(settings)
+    except StoreUnavailable as error:
+        status["waiting"] = str(error)
+        return status
+    try:
+        extractor = current_extractor(engine_name(settings))
+        status.update(extractor=extractor.name, extractor_version=extractor.version)
+        images = pg_conn.execute(
+            "SELECT count(*) FROM attachments WHERE mime LIKE 'image/%%'").fetchone()[0]
+        rows = pg_conn.execute(
+            "SELECT e.status, count(*) FROM extractions e JOIN attachments a "
+            "ON a.id = e.attachment_id WHERE a.mime LIKE 'image/%%' AND e.extractor = %s "
+            "AND e.extractor_version = %s GROUP BY e.status ORDER BY e.status",
+            (extractor.name, extractor.version),
+        ).fetchall()
+    finally:
+        pg_conn.close()
+    by_status = {str(row[0]): int(row[1]) for row in rows}
+    status.update(images=int(images), extractions=by_status,
+                  images_pending=int(images) - sum(by_status.values()))
+    return status
+
+
 def extraction_events(result: dict[str, Any] | str | None) -> list[FoundEvent]:
     """FoundEvents back from an extraction's JSONB result (as stored by `process_one`)."""
     if result is None:
