@@ -14,6 +14,7 @@ import ast
 import datetime as dt
 import io
 import json
+import keyword
 import math
 import tokenize
 from dataclasses import dataclass
@@ -287,7 +288,7 @@ def injected_source(values: dict[str, Any]) -> str:
     """The code of the injected cell: one `name = repr(value)` line each, checked by parsing."""
     lines = ["# Parameters (injected by chatbook run)"]
     for name, value in values.items():
-        if not name.isidentifier():
+        if not name.isidentifier() or keyword.iskeyword(name):
             raise InputError(f"{name!r} is not a valid parameter name")
         lines.append(f"{name} = {value!r}")
     source = "\n".join(lines) + "\n"

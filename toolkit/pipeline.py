@@ -562,6 +562,8 @@ def run_pipeline(
                     run_stages(stages, result, settings, conn, say, cell_timeout, progress_bar)
             except KeyboardInterrupt:
                 finish(result, settings, conn, "interrupted", "interrupted by a signal")
+                say(f"run {result.run_id} interrupted; executed notebooks so far are in "
+                    f"{result.run_dir}")
                 raise
         if result.status == "failed":
             raise RunFailed(f"run {result.run_id} failed in {result.error}", result)
