@@ -21,14 +21,15 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from hypothesis import given, settings as hsettings, strategies as st
+from conftest import ROOT, make_env
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from toolkit import nbparams, pipeline
 from toolkit.errors import InputError
 from toolkit.nbparams import Parameter
 from toolkit.stores import open_db
-
-from conftest import ROOT, make_env
 
 # ------------------------------------------------------------------------ fixture notebooks
 
