@@ -23,6 +23,7 @@ import json
 import os
 import re
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -64,6 +65,7 @@ REJECT_REASONS = ("not an event", "duplicate", "wrong date or time", "already in
 CONTEXT_MESSAGES = 3
 THUMB_PX = 260
 FULL_PX = 1400
+STARTUP_TIMEOUT_S = 60
 
 # key (as the browser's KeyboardEvent.key names it) -> action; the label shows the first key.
 SHORTCUTS: dict[str, str] = {
@@ -75,7 +77,7 @@ ACTION_LABELS: dict[str, tuple[str, str, str]] = {  # action -> (label, icon, bu
     "edit_accept": ("Edit & accept", "pencil", "info"),
     "reject": ("Reject", "times", "danger"),
     "skip": ("Skip", "forward", ""),
-    "undo": ("Undo", "undo", "warning"),
+    "undo": ("Undo", "undo", ""),
     "previous": ("Previous", "arrow-left", ""),
     "next": ("Next", "arrow-right", ""),
 }
@@ -619,7 +621,7 @@ class ReviewApp:
                                                                       align_items="flex-start"))
         self.empty_html = widgets.HTML(layout=widgets.Layout(display="none"))
         self.widget = widgets.VBox(
-            [header, self.filter_bar, self.banner, self.main, self.empty_html, self.actions,
+            [header, self.filter_bar, self.actions, self.banner, self.main, self.empty_html,
              self.bulk_box, self.shortcuts],
             layout=widgets.Layout(grid_gap="12px"),
         )
@@ -649,7 +651,7 @@ class ReviewApp:
                                                layout=_w("210px"))
         self.order_filter = widgets.ToggleButtons(
             options=[("By date", "date"), ("By confidence", "confidence")], value=f.order,
-            style={"button_width": "110px"})
+            style={"button_width": "124px"})
         self.refresh_button = widgets.Button(description="Refresh", icon="refresh",
                                              tooltip="Reload the queue and counts",
                                              layout=_w("100px"))
@@ -678,8 +680,9 @@ class ReviewApp:
         self.end_clock = widgets.TimePicker(layout=_w("120px"))
         self.location_field = widgets.Text(description="Location", layout=wide)
         self.reason_field = widgets.Combobox(
-            description="Reason", options=list(REJECT_REASONS), value=REJECT_REASONS[0],
-            placeholder="why reject?", ensure_option=False, layout=wide)
+            description="because", options=list(REJECT_REASONS), value=REJECT_REASONS[0],
+            placeholder="why reject?", ensure_option=False,
+            style={"description_width": "56px"}, layout=_w("250px"))
         self.reset_button = widgets.Button(description="Reset fields", icon="eraser",
                                            tooltip="Back to the values as extracted",
                                            layout=_w("130px"))
@@ -700,7 +703,6 @@ class ReviewApp:
             widgets.HBox([self.end_day, self.end_clock]),
             self.all_day_field,
             self.location_field,
-            self.reason_field,
             self.reset_button,
         ], layout=widgets.Layout(grid_gap="6px"))
 
@@ -720,9 +722,14 @@ class ReviewApp:
             handler = handlers[action]
             button.on_click(lambda _b, handler=handler: handler())
             self.buttons[action] = button
-        order = ("accept", "edit_accept", "reject", "skip", "undo", "previous", "next")
-        self.actions = widgets.HBox([self.buttons[a] for a in order],
-                                    layout=widgets.Layout(flex_flow="row wrap", grid_gap="8px"))
+        decide = [self.buttons[a] for a in ("accept", "edit_accept", "reject")]
+        move = [self.buttons[a] for a in ("skip", "undo", "previous", "next")]
+        self.actions = widgets.HBox(
+            [widgets.HBox([*decide, self.reason_field],
+                          layout=widgets.Layout(grid_gap="8px", align_items="center")),
+             widgets.HBox(move, layout=widgets.Layout(grid_gap="8px"))],
+            layout=widgets.Layout(flex_flow="row wrap", grid_gap="8px 28px",
+                                  align_items="center"))
         self.actions.add_class("cb-actions")
 
     def _build_bulk(self) -> None:
@@ -890,6 +897,7 @@ class ReviewApp:
             self.end_day.value = end_day
             self.end_clock.value = end_clock
             self.location_field.value = p.get("location") or ""
+            self.reason_field.value = REJECT_REASONS[0]
         finally:
             self._quiet = False
         self._on_field_change(None)
@@ -1030,7 +1038,8 @@ class ReviewApp:
         verb = str(proposals.get_proposal(self.conn, pid)["status"])
         self.queue[self.index] = {**self.queue[self.index], "status": verb}
         self._advance_to_pending()
-        self._say("ok", f"{verb.capitalize()}: “{title}”{event}. Undo [u] reverts it.")
+        self._say("info" if verb == "rejected" else "ok",
+                  f"{verb.capitalize()}: “{title}”{event}. Undo [u] reverts it.")
 
     def _advance_to_pending(self) -> None:
         """The next pending proposal after this one, wrapping round to skipped ones."""
@@ -1282,20 +1291,26 @@ def serve(settings: Settings, *, port: int = 8866, open_browser: bool = True,
     token = secrets.token_urlsafe(24)
     url = f"http://127.0.0.1:{port}/?token={token}"
     env = {**os.environ, **settings.as_env()}
+    if threading.current_thread() is threading.main_thread():
+        # SIGTERM (e.g. from a service manager) must stop Voila too, not orphan it.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     process = subprocess.Popen(voila_command(port, token), env=env, cwd=str(NOTEBOOK.parent))
-    echo(f"chatbook review: serving on {url}")
-    echo("(only this machine can reach it; press Ctrl+C to stop)")
-    if open_browser:
-        def open_when_up() -> None:
-            if wait_for_port(port, 60, process):
-                webbrowser.open(url)
-        threading.Thread(target=open_when_up, daemon=True).start()
     try:
+        # The URL is printed once it works, so whoever reads it can open it straight away.
+        if not wait_for_port(port, STARTUP_TIMEOUT_S, process):
+            process.terminate()
+            code = process.wait()
+            raise ChatbookError(f"Voila did not start on 127.0.0.1:{port} (exit {code}); "
+                                "is the port in use? Try --port 0 for any free port")
+        echo(f"chatbook review: serving on {url}")
+        echo("(only this machine can reach it; press Ctrl+C to stop)")
+        if open_browser:
+            webbrowser.open(url)
         return process.wait()
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, SystemExit) as stop:
         process.terminate()
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
-        return 130
+        return 130 if isinstance(stop, KeyboardInterrupt) else 143
