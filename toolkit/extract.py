@@ -183,31 +183,31 @@ def extract_text_messages(conn: db.Connection, settings: Settings, report: Extra
 
 def extract_images(conn: db.Connection, settings: Settings, report: ExtractReport, *,
                    full: bool) -> None:
-    """Events on flyers and screenshots, via the media stage (Postgres-backed)."""
+    """Events on flyers and screenshots, via the media stage (Postgres-backed).
+
+    Postgres down: the media stage says so once and returns nothing; the images wait for the
+    next run, and the text proposals above are already committed.
+    """
     try:
         from toolkit import media
-    except ImportError:
-        report.media = "unavailable: toolkit.media is not installed"
-        log.warning("extract: image processing is enabled but toolkit.media is not available")
-        return
+    except ImportError as error:
+        raise ChatbookError(
+            f"image processing is enabled but its packages are missing ({error.name}); "
+            "install chatbook[media] or set IMAGE_PROCESSING_ENABLED=false"
+        ) from None
     media_report = media.process_images(settings, conn, full=full)
-    images = list(getattr(media_report, "images", None) or getattr(media_report, "processed", None)
-                  or [])
-    report.media = str(getattr(media_report, "status", None) or "ok")
+    report.media = media_report.status
     with db.transaction(conn):
-        for image in images:
+        for image in media_report.images:
             report.images_processed += 1
-            if getattr(image, "status", "ok") == "failed":
+            if image.status == "failed":
                 report.images_failed += 1
-            message_id = getattr(image, "message_id", None)
-            tz = chat_tz(conn, message_id) or settings.default_tz
-            for event in getattr(image, "events", None) or []:
+            tz = chat_tz(conn, image.message_id) or settings.default_tz
+            for event in image.events:
                 report.image_events += 1
                 outcome = proposals.record_event(
-                    conn, event, message_id=message_id,
-                    extraction_id=getattr(image, "extraction_id", None), extractor="ocr",
-                    extractor_version=str(getattr(image, "extractor_version", None) or __version__),
-                    tz=tz,
+                    conn, event, message_id=image.message_id, extraction_id=image.extraction_id,
+                    extractor=image.extractor, extractor_version=image.extractor_version, tz=tz,
                 )
                 report.tally(outcome.outcome)
 
@@ -238,3 +238,33 @@ def extract_new(settings: Settings, *, full: bool = False, progress: bool = Fals
         conn.close()
     report.seconds = round(time.monotonic() - began, 3)
     return report
+
+
+# ------------------------------------------------------------------------- what was found (notebook)
+
+TABLE_COLUMNS = ("id", "status", "confidence", "start", "end", "all_day", "title", "location",
+                 "chat", "n_sources", "from_image", "flagged")
+
+
+def proposals_table(conn: db.Connection, **filters: Any) -> Any:
+    """Proposals as a Polars DataFrame with fixed columns (also when there are none)."""
+    import polars as pl
+
+    rows = [
+        {**{name: p.get(name) for name in TABLE_COLUMNS if name != "from_image"},
+         "from_image": p["extraction_id"] is not None}
+        for p in proposals.list_proposals(conn, **filters)
+    ]
+    schema = {"id": pl.Int64, "status": pl.Utf8, "confidence": pl.Float64, "start": pl.Utf8,
+              "end": pl.Utf8, "all_day": pl.Boolean, "title": pl.Utf8, "location": pl.Utf8,
+              "chat": pl.Utf8, "n_sources": pl.Int64, "from_image": pl.Boolean, "flagged": pl.Utf8}
+    return pl.DataFrame(rows, schema=schema).select(TABLE_COLUMNS)
+
+
+def chats_table(conn: db.Connection) -> Any:
+    """Per chat: proposals in each status, as a Polars DataFrame."""
+    import polars as pl
+
+    schema = {"chat": pl.Utf8, **{status: pl.Int64 for status in proposals.STATUSES},
+              "total": pl.Int64}
+    return pl.DataFrame(proposals.summary_by_chat(conn), schema=schema)
