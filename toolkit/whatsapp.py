@@ -35,6 +35,7 @@ HEAD_LINES = 2000
 CHUNK_CHARS = 1 << 20
 BINARY_SNIFF_BYTES = 8192
 MARK_CHARS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
+NO_MARKS = str.maketrans("", "", MARK_CHARS)
 MARK = "[\u200e\u200f\u202a-\u202e\u2066-\u2069]"
 SPACE = "[ \u00a0\u202f]"
 # Day-period markers, after or (Arabic, Korean, Chinese, Japanese) before the time.
@@ -515,7 +516,7 @@ class ChatParser:
                     edited = True
                     break
         if len(text) <= 80:
-            key = text.strip(MARK_CHARS + " ").rstrip(".").lower()
+            key = text.translate(NO_MARKS).strip().rstrip(".").lower()
             found = FIXED_KINDS.get(key)
             if found is not None:
                 self.format.langs[found[1]] += 1
