@@ -1,0 +1,208 @@
+"""A pipeline writing, a reviewer deciding and a notebook reading, at once, in separate processes.
+
+The writer is the real `chatbook ingest` (one big transaction per export file); the reviewer
+saves decisions with `toolkit.proposals.accept` / `reject`, as the review widget does; the
+reader runs what the notebooks run (DuckDB over the SQLite files, keyword search, the review
+queue). No process may see "database is locked", and every decision must be in the store.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from toolkit import db, proposals
+from toolkit.errors import ConflictError
+from toolkit.eventtypes import FoundEvent
+from toolkit.stores import open_db
+
+sys.path.insert(0, str(Path(__file__).parent))
+from reliability_data import write_export  # noqa: E402
+
+PROPOSALS = 40
+FILES, PER_FILE = 12, 1200  # one write transaction per file: the reviewer squeezes in between
+
+REVIEWER = r"""
+import json, sys, time
+from pathlib import Path
+from toolkit import proposals
+from toolkit.config import load_settings
+from toolkit.stores import open_db
+
+go, log = Path(sys.argv[1]), Path(sys.argv[2])
+while not go.exists():
+    time.sleep(0.01)
+conn = open_db(load_settings())
+ids = [r[0] for r in conn.execute("SELECT id FROM proposals WHERE status = 'pending' ORDER BY id")]
+with log.open("a") as out:
+    for n, pid in enumerate(ids):
+        began = time.time()
+        version = conn.execute("SELECT version FROM proposals WHERE id = ?", (pid,)).fetchone()[0]
+        if n % 3 == 2:
+            proposals.reject(conn, pid, reviewer="rev", expected_version=version, reason="dup")
+            out.write(json.dumps({"id": pid, "action": "reject", "began": began,
+                                  "at": time.time()}) + "\n")
+        else:
+            changes = {"title": f"Edited 'title' \"{n}\"; DROP TABLE events;--"} if n % 3 == 1 else None
+            event = proposals.accept(conn, pid, reviewer="rev", expected_version=version,
+                                     changes=changes)
+            out.write(json.dumps({"id": pid, "action": "accept", "event": event, "began": began,
+                                  "at": time.time(),
+                                  "title": (changes or {}).get("title")}) + "\n")
+        out.flush()
+        time.sleep(0.03)
+"""
+
+READER = r"""
+import sys, time
+from pathlib import Path
+from toolkit import explore, proposals, search
+from toolkit.config import load_settings
+from toolkit.stores import open_db
+
+go, stop = Path(sys.argv[1]), Path(sys.argv[2])
+settings = load_settings()
+while not go.exists():
+    time.sleep(0.01)
+rounds = 0
+while not stop.exists() or rounds < 3:
+    con = explore.connect(settings, media=False)
+    explore.overview(con); explore.messages_per_author(con); explore.events_timeline(con)
+    con.close()
+    search.search(settings, "practice Saturday", mode="keyword", k=5)
+    conn = open_db(settings)
+    proposals.list_proposals(conn, status="pending")
+    conn.close()
+    rounds += 1
+print(rounds)
+"""
+
+
+@pytest.fixture
+def store_with_proposals(settings, tmp_path, cli):
+    assert cli("init").returncode == 0
+    write_export(tmp_path / "first", "Club", 300, seed=0)
+    assert cli("ingest", str(tmp_path / "first")).returncode == 0
+    conn = open_db(settings)
+    ids = [r[0] for r in conn.execute("SELECT id FROM messages ORDER BY id LIMIT ?", (PROPOSALS,))]
+    with db.transaction(conn):
+        for n, message_id in enumerate(ids):
+            found = FoundEvent(title=f"Match {n}", start=f"2024-10-{1 + n % 28:02d}T10:00:00+01:00",
+                               end=None, all_day=False, location="Riverside", confidence=0.9)
+            proposals.record_event(conn, found, message_id=message_id, tz="Europe/London")
+    assert conn.execute("SELECT count(*) FROM proposals").fetchone()[0] == PROPOSALS
+    conn.close()
+    return settings
+
+
+def spawn(code: str, *args: str, env: dict[str, str]) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-c", code, *args], env={**os.environ, **env},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def wait_until_writing(path: Path, writer: subprocess.Popen[str]) -> None:
+    """Let the others go only once the import has committed its first file."""
+    conn = db.connect(path, readonly=True)
+    try:
+        while conn.execute("SELECT count(*) FROM messages").fetchone()[0] <= 300:
+            assert writer.poll() is None, "the import ended before it wrote anything"
+            time.sleep(0.02)
+    finally:
+        conn.close()
+
+
+def test_writer_reviewer_and_reader_in_parallel(store_with_proposals, tmp_path, data_dir):
+    settings = store_with_proposals
+    inbox = tmp_path / "inbox"
+    for seed in range(1, FILES + 1):
+        write_export(inbox, f"Group {seed}", PER_FILE, seed=seed)
+    env = {"DATA_DIR": str(data_dir), "OMP_NUM_THREADS": "1"}
+    go, stop, log = tmp_path / "go", tmp_path / "stop", tmp_path / "decisions.jsonl"
+    reviewer = spawn(REVIEWER, str(go), str(log), env=env)
+    reader = spawn(READER, str(go), str(stop), env=env)
+    writer = subprocess.Popen([sys.executable, "-m", "toolkit", "ingest", str(inbox), "--json"],
+                              env={**os.environ, **env}, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
+    wait_until_writing(settings.db_path, writer)
+    go.touch()
+    try:
+        w_out, w_err = writer.communicate(timeout=240)
+        writer_done = time.time()
+    finally:
+        stop.touch()
+    r_out, r_err = reviewer.communicate(timeout=120)
+    q_out, q_err = reader.communicate(timeout=120)
+    everything = w_err + r_err + q_err
+    assert "locked" not in everything.lower() and "busy" not in everything.lower(), everything
+    assert writer.returncode == 0, w_err
+    assert reviewer.returncode == 0, r_err
+    assert reader.returncode == 0, q_err
+    assert int(q_out.strip()) >= 3
+
+    summary = json.loads(w_out)
+    assert summary["added"] == FILES * PER_FILE and summary["failed"] == 0
+    decisions = [json.loads(line) for line in log.read_text().splitlines()]
+    assert len(decisions) == PROPOSALS, "every proposal decided exactly once"
+    waited = [d for d in decisions if d["began"] < writer_done]
+    saved_during = [d for d in waited if d["at"] < writer_done]
+    print({"began during import": len(waited), "saved during import": len(saved_during),
+           "longest wait s": round(max(d["at"] - d["began"] for d in decisions), 2)})
+    assert waited and saved_during, "the reviewer must have contended with the import"
+    conn = db.connect(settings.db_path, readonly=True)
+    assert conn.execute("SELECT count(*) FROM messages").fetchone()[0] == 300 + FILES * PER_FILE
+    for decision in decisions:
+        row = conn.execute("SELECT status, title FROM proposals WHERE id = ?",
+                           (decision["id"],)).fetchone()
+        audit = conn.execute("SELECT action FROM proposal_audit WHERE proposal_id = ?",
+                             (decision["id"],)).fetchall()
+        if decision["action"] == "reject":
+            assert row["status"] == "rejected" and [a[0] for a in audit] == ["reject"]
+        else:
+            assert row["status"] in ("accepted", "edited")
+            event = conn.execute("SELECT title FROM events WHERE id = ?",
+                                 (decision["event"],)).fetchone()
+            assert event is not None, f"the event of decision {decision} was lost"
+            if decision["title"]:  # quotes and SQL metacharacters stored verbatim
+                assert row["title"] == event["title"] == decision["title"]
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert conn.execute("SELECT count(*) FROM events").fetchone()[0] == sum(
+        d["action"] == "accept" for d in decisions)
+    conn.close()
+
+
+def test_two_reviewers_on_one_proposal_never_overwrite_silently(store_with_proposals):
+    """The second save with a stale version is refused with a clear message, in any order."""
+    settings = store_with_proposals
+    first, second = open_db(settings), open_db(settings)
+    pid = first.execute("SELECT min(id) FROM proposals").fetchone()[0]
+    proposals.accept(first, pid, reviewer="ana", expected_version=1)
+    with pytest.raises(ConflictError, match="changed by ana"):
+        proposals.reject(second, pid, reviewer="tom", expected_version=1)
+    status = second.execute("SELECT status FROM proposals WHERE id = ?", (pid,)).fetchone()[0]
+    assert status == "accepted"
+    first.close()
+    second.close()
+
+
+def test_a_long_writer_makes_others_wait_not_fail(store_with_proposals):
+    """A transaction held for longer than a normal import: a decision waits, then lands."""
+    settings = store_with_proposals
+    holder = open_db(settings)
+    holder.execute("BEGIN IMMEDIATE")
+    code = ("from toolkit import proposals; from toolkit.config import load_settings;"
+            "from toolkit.stores import open_db; c = open_db(load_settings());"
+            "pid = c.execute('SELECT max(id) FROM proposals').fetchone()[0];"
+            "proposals.reject(c, pid, reviewer='rev', expected_version=1); print('saved')")
+    child = spawn(code, env={"DATA_DIR": str(settings.data_dir)})
+    time.sleep(2.0)
+    assert child.poll() is None, "the decision must wait for the lock, not fail"
+    holder.execute("COMMIT")
+    out, err = child.communicate(timeout=60)
+    assert child.returncode == 0 and out.strip() == "saved", err
+    holder.close()
