@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from PIL import Image
@@ -27,11 +29,23 @@ def flyer(name: str) -> Image.Image:
     return image
 
 
-@pytest.mark.parametrize("name", ["en_tournament.jpg", "en_bake_sale.png", "es_fiesta.jpg",
-                                  "de_elternabend.jpg", "fr_kermesse.png"])
+_reads: dict[str, ocr.OcrResult] = {}
+
+
+def read_flyer(engine: ocr.Engine, name: str) -> ocr.OcrResult:
+    """Each flyer is OCR'd once per session, however many tests look at the text."""
+    if name not in _reads:
+        _reads[name] = engine.read(flyer(name))
+    return _reads[name]
+
+
+EVENT_FLYERS = sorted(name for name, entry in MANIFEST.items() if entry["event"])
+
+
+@pytest.mark.parametrize("name", EVENT_FLYERS)
 def test_rapidocr_reads_flyers(rapid: ocr.Engine, name: str) -> None:
     entry = MANIFEST[name]
-    result = rapid.read(flyer(name))
+    result = read_flyer(rapid, name)
     for word in entry["event"]["keywords"]:
         assert word in result.text, (word, result.text)
     assert ocr.character_accuracy(result.text, entry["text"]) >= 0.95, result.text
@@ -43,8 +57,32 @@ def test_rapidocr_reads_flyers(rapid: ocr.Engine, name: str) -> None:
     assert all(len(line.box) == 4 for line in result.lines)
 
 
+@pytest.mark.parametrize("name", EVENT_FLYERS)
+def test_events_found_on_flyer_text(rapid: ocr.Engine, name: str) -> None:
+    """OCR text through the real text extractor, relative to a message sent in mid-March."""
+    from toolkit.extract_text import extract_events
+
+    expected = MANIFEST[name]["event"]
+    ref = datetime(2025, 3, 15, 9, 12, tzinfo=ZoneInfo("Europe/London"))
+    events = extract_events(read_flyer(rapid, name).text, ref, tz="Europe/London", locale=None)
+    assert len(events) == 1, events
+    [event] = events
+    assert event.start.startswith(f"{expected['date']}T{expected['start']}"), event
+    if expected["end"]:
+        assert (event.end or "").startswith(f"{expected['date']}T{expected['end']}"), event
+
+
+def test_no_event_on_the_team_photo(rapid: ocr.Engine) -> None:
+    from toolkit.extract_text import extract_events
+
+    text = read_flyer(rapid, "en_team_photo.jpg").text
+    assert text == "Well done, team!"
+    ref = datetime(2025, 3, 18, 7, 41, tzinfo=ZoneInfo("Europe/London"))
+    assert extract_events(text, ref, tz="Europe/London", locale=None) == []
+
+
 def test_rapidocr_keeps_date_and_time_digits(rapid: ocr.Engine) -> None:
-    text = rapid.read(flyer("en_tournament.jpg")).text
+    text = read_flyer(rapid, "en_tournament.jpg").text
     assert "Saturday 12 April 2025" in text
     assert "10am - 3pm" in text or "10am-3pm" in text
 
