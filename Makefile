@@ -18,6 +18,7 @@ lint: setup
 bench: setup
 	.venv/bin/python bench/ingest.py
 	.venv/bin/python bench/search.py
+	OMP_NUM_THREADS=1 .venv/bin/python bench/ocr.py
 
 clean:
 	rm -rf data/*.db data/*.db-wal data/*.db-shm data/runs data/attachments data/inbox
