@@ -17,6 +17,7 @@ import json
 import re
 import sys
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -440,9 +441,10 @@ def ingest_source(settings: Settings, conn: db.Connection, source: ChatSource, t
             if bar is not None:
                 bar.close()
     except InputError as error:
-        failed = FileResult(path=source.path, chat=source.chat, error=str(error),
-                            line=error.line)
-        return failed
+        return FileResult(path=source.path, chat=source.chat, error=str(error), line=error.line)
+    except (zipfile.BadZipFile, zlib.error, EOFError) as error:  # raised while reading a member
+        return FileResult(path=source.path, chat=source.chat,
+                          error=f"{source.path}: the zip is corrupt ({error})")
     return result
 
 
