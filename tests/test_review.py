@@ -515,3 +515,49 @@ def test_image_proposal_with_media_off_says_so(make_app, db_conn, seeded) -> Non
     app = make_app()
     assert "media processing is off" in app.media_html.value
     assert "extraction 42" in app.media_html.value
+
+
+def test_bulk_accepted_ones_can_be_undone_one_by_one(make_app, seeded, db_conn) -> None:
+    app = make_app()
+    app.bulk_preview_button.click()
+    app.bulk_confirm_button.click()
+    assert app.undo_stack == [seeded.ids[0], seeded.ids[3]]
+    app.go_to(seeded.ids[1])
+    app.buttons["undo"].click()
+    assert proposal_row(db_conn, seeded.ids[3])["status"] == "pending"
+    assert proposal_row(db_conn, seeded.ids[0])["status"] == "accepted"
+    assert app.current["id"] == seeded.ids[3] and app.undo_stack == [seeded.ids[0]]
+
+
+def test_refresh_picks_up_new_chats_and_proposals(make_app, seeded, db_conn) -> None:
+    app = make_app()
+    db_conn.execute("INSERT INTO chats(name, created_at) VALUES ('Choir', '2026-11-01')")
+    db_conn.execute("UPDATE proposals SET status = 'rejected' WHERE id = ?", (seeded.ids[2],))
+    app.refresh_button.click()
+    assert ("Choir", "Choir") in list(app.chat_filter.options)
+    assert seeded.ids[2] not in app.ids
+    assert "rejected <b>1</b>" in app.counts_html.value
+
+
+def test_saved_queues_are_pruned_per_reviewer(db_conn) -> None:
+    from toolkit.review import KEEP_QUEUES, save_state
+
+    for n in range(KEEP_QUEUES + 5):
+        save_state(db_conn, "alice", f"queue-{n}", current_id=None, queue=[], undo=[])
+    save_state(db_conn, "bob", "queue-0", current_id=None, queue=[], undo=[])
+    counts = dict(db_conn.execute(
+        "SELECT reviewer, count(*) FROM review_state GROUP BY reviewer").fetchall())
+    assert counts == {"alice": KEEP_QUEUES, "bob": 1}
+
+
+def test_review_command_reports_a_busy_port(cli, db_conn) -> None:
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = cli("review", "--port", str(port), "--no-browser", timeout=90)
+    assert result.returncode != 0
+    assert f"port {port} on 127.0.0.1 is in use" in result.stderr
+    assert "token=" not in result.stdout

@@ -66,6 +66,7 @@ CONTEXT_MESSAGES = 3
 THUMB_PX = 260
 FULL_PX = 1400
 STARTUP_TIMEOUT_S = 60
+KEEP_QUEUES = 20  # saved queue positions per reviewer
 
 # key (as the browser's KeyboardEvent.key names it) -> action; the label shows the first key.
 SHORTCUTS: dict[str, str] = {
@@ -168,6 +169,12 @@ def save_state(conn: db.Connection, reviewer: str, queue_key: str, *, current_id
             "updated_at = excluded.updated_at",
             (reviewer, queue_key, current_id, json.dumps(list(queue)), json.dumps(list(undo)),
              db.utc_now()),
+        )
+        # Every filter combination is a queue; keep only a reviewer's most recent ones.
+        conn.execute(
+            "DELETE FROM review_state WHERE reviewer = ? AND queue_key NOT IN (SELECT queue_key "
+            "FROM review_state WHERE reviewer = ? ORDER BY updated_at DESC LIMIT ?)",
+            (reviewer, reviewer, KEEP_QUEUES),
         )
 
 
@@ -600,6 +607,7 @@ class ReviewApp:
         self.undo_stack: list[int] = []
         self.bulk_rows: list[dict[str, Any]] = []
         self._quiet = False  # True while the code (not the user) sets filter widgets
+        self._state_key: str | None = None  # the queue whose undo history is in memory
         self._build()
         self.reload_queue()
 
@@ -793,7 +801,10 @@ class ReviewApp:
         self.queue = proposals.list_proposals(self.conn, **self.filters.query())
         ids = [int(row["id"]) for row in self.queue]
         state = load_state(self.conn, self.reviewer, self.filters.key())
-        self.undo_stack = list(state["undo"]) if state else []
+        if self.filters.key() != self._state_key:  # another queue: its own undo history
+            self.undo_stack = list(state["undo"]) if state else []
+            self._state_key = self.filters.key()
+        self._refresh_chat_options()
         if keep is not None and keep in ids:
             self.index = ids.index(keep)
         else:
@@ -812,11 +823,29 @@ class ReviewApp:
             self._show_empty()
         else:
             self.index = max(0, min(self.index, len(self.queue) - 1))
-            self.current = proposals.get_proposal(self.conn, self.ids[self.index])
+            try:
+                self.current = proposals.get_proposal(self.conn, self.ids[self.index])
+            except ChatbookError:  # gone since the queue was read (e.g. a restored backup)
+                del self.queue[self.index]
+                self._load_current()
+                return
             self.queue[self.index] = {**self.queue[self.index], **self.current}
             self._show_current()
         self._save_state()
         self._refresh_header()
+
+    def _refresh_chat_options(self) -> None:
+        """New chats appear in the filter after an ingest, on the next refresh."""
+        wanted = [("All chats", "")] + [(name, name) for name in chat_names(self.conn)]
+        if self.filters.chat and self.filters.chat not in [v for _, v in wanted]:
+            wanted.append((self.filters.chat, self.filters.chat))
+        if list(self.chat_filter.options) != wanted:
+            self._quiet = True
+            try:
+                self.chat_filter.options = wanted
+                self.chat_filter.value = self.filters.chat or ""
+            finally:
+                self._quiet = False
 
     def _save_state(self) -> None:
         save_state(self.conn, self.reviewer, self.filters.key(),
@@ -1272,6 +1301,15 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def port_is_free(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
 def voila_command(port: int, token: str, notebook: Path = NOTEBOOK) -> list[str]:
     """Voila on one notebook, on localhost only, with token auth and no browser of its own."""
     return [
@@ -1301,6 +1339,9 @@ def serve(settings: Settings, *, port: int = 8866, open_browser: bool = True,
         raise ChatbookError(f"{NOTEBOOK}: the review notebook is missing")
     echo = echo or (lambda line: print(line, flush=True))
     port = port or free_port()
+    if not port_is_free(port):
+        raise ChatbookError(f"port {port} on 127.0.0.1 is in use; pass another with --port "
+                            "(0: any free port)")
     token = secrets.token_urlsafe(24)
     url = f"http://127.0.0.1:{port}/?token={token}"
     env = {**os.environ, **settings.as_env()}
@@ -1310,7 +1351,7 @@ def serve(settings: Settings, *, port: int = 8866, open_browser: bool = True,
     process = subprocess.Popen(voila_command(port, token), env=env, cwd=str(NOTEBOOK.parent))
     try:
         # The URL is printed once it works, so whoever reads it can open it straight away.
-        if not wait_for_port(port, STARTUP_TIMEOUT_S, process):
+        if not wait_for_port(port, STARTUP_TIMEOUT_S, process) or process.poll() is not None:
             process.terminate()
             code = process.wait()
             raise ChatbookError(f"Voila did not start on 127.0.0.1:{port} (exit {code}); "
