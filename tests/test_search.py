@@ -1,0 +1,250 @@
+"""Keyword, vector and hybrid search over real SQLite files with the real model."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from chatdata import FAMILY, SCHOOL, add_messages, message_id
+
+from toolkit import db
+from toolkit.config import Settings
+from toolkit.embed import embed_new, load_model
+from toolkit.search import (
+    QueryError,
+    fts_expression,
+    query_terms,
+    reciprocal_rank_fusion,
+    search,
+)
+from toolkit.vectors import VectorStoreError
+
+DENTIST = "Dentist appointment moved to Tuesday at 3pm, so Mia will miss swimming"
+
+
+@pytest.fixture(scope="session")
+def model() -> Any:
+    return load_model("all-MiniLM-L6-v2")
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory, model: Any) -> Iterator[tuple[Settings, db.Connection]]:
+    """Two small chats, embedded once for the tests that only read them."""
+    from toolkit.config import load_settings
+    from toolkit.stores import open_db
+
+    data = tmp_path_factory.mktemp("world") / "data"
+    settings = load_settings({"DATA_DIR": str(data)}, cwd=data.parent)
+    conn = open_db(settings)
+    add_messages(conn, "School Parents", SCHOOL)
+    add_messages(conn, "Familia García", FAMILY, start=datetime(2024, 9, 1, 10, 0))
+    embed_new(settings)
+    yield settings, conn
+    conn.close()
+
+
+@pytest.fixture
+def ws(world: tuple[Settings, db.Connection]) -> Settings:
+    return world[0]
+
+
+@pytest.fixture
+def chats(world: tuple[Settings, db.Connection]) -> db.Connection:
+    return world[1]
+
+
+@pytest.mark.parametrize("mode", ["keyword", "vector", "hybrid"])
+def test_each_mode_finds_the_dentist_message(ws: Settings, chats: db.Connection, mode: str) -> None:
+    hits = search(ws, "when is the dentist appointment", mode=mode, k=3)
+    assert hits and hits[0].text == DENTIST
+    assert [h.rank for h in hits] == list(range(1, len(hits) + 1))
+    assert hits[0].chat == "School Parents" and hits[0].author == "Sarah"
+    assert mode in hits[0].matched_by or mode == "hybrid"
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("lost coat", "Has anyone seen a navy blue jacket with a fox badge?"),
+    ("where should I park the car", "Please use the church car park on Mill Lane"),
+    ("money for the excursion", "The school trip to the science museum costs £12, pay by Friday"),
+])
+def test_vector_finds_meaning_without_shared_words(ws: Settings, chats: db.Connection, query: str,
+                                                   expected: str) -> None:
+    assert expected in [h.text for h in search(ws, query, mode="vector", k=3)]
+
+
+def test_hybrid_ranks_what_both_lists_agree_on_first(ws: Settings, chats: db.Connection) -> None:
+    hits = search(ws, "swimming lessons", mode="hybrid", k=5)
+    assert set(hits[0].matched_by) == {"keyword", "vector"}
+    scores = [h.score for h in hits]
+    assert scores == sorted(scores, reverse=True)
+
+
+@pytest.mark.parametrize("query", ['"unbalanced', "AND", "OR NOT", "NEAR(a b)", "text:dentist", "dent*",
+                                   "-swimming", "o'brien", "(((", "a OR b AND c", "^start", "col:{x}",
+                                   "SELECT * FROM messages; --", "50% off_sale", "\\"])
+@pytest.mark.parametrize("mode", ["keyword", "hybrid"])
+def test_fts_syntax_in_queries_is_just_text(ws: Settings, chats: db.Connection, query: str,
+                                            mode: str) -> None:
+    hits = search(ws, query, mode=mode, k=5)
+    assert isinstance(hits, list)
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("Dentist appointment", '"dentist"* OR "appointment"*'),
+    ("the AND of it", '"the" OR "and" OR "of" OR "it"'),  # only stopwords: keep them, as words
+    ('say "hi"', '"say" OR "hi"'),
+    ("größe café", '"größe"* OR "café"*'),
+    ("🎉🎉", ""),
+])
+def test_fts_expression_quotes_every_term(query: str, expected: str) -> None:
+    assert fts_expression(query_terms(query)) == expected
+
+
+@pytest.mark.parametrize("query", ["", "   ", "\n\t"])
+@pytest.mark.parametrize("mode", ["keyword", "vector", "hybrid"])
+def test_empty_queries_are_explained(ws: Settings, chats: db.Connection, query: str, mode: str) -> None:
+    with pytest.raises(QueryError, match="the query is empty"):
+        search(ws, query, mode=mode)
+
+
+def test_huge_queries_are_explained(ws: Settings, chats: db.Connection) -> None:
+    with pytest.raises(QueryError, match="characters long; the limit is 2,000"):
+        search(ws, "dentist " * 1000)
+    assert DENTIST in [h.text for h in search(ws, "dentist " * 240, mode="hybrid", k=2)]  # long is fine
+
+
+@pytest.mark.parametrize("mode", ["keyword", "vector", "hybrid"])
+def test_emoji_only_queries_answer(ws: Settings, chats: db.Connection, mode: str) -> None:
+    hits = search(ws, "🎉", mode=mode, k=5)
+    if mode != "vector":
+        assert hits[0].text == "Happy birthday Mia!! 🎂🎉"
+    assert isinstance(hits, list)
+
+
+@pytest.mark.parametrize("query", ["cita con el dentista", "Zahnarzttermin", "歯医者の予約",
+                                   "موعد طبيب الأسنان"])
+def test_queries_in_any_language(ws: Settings, chats: db.Connection, query: str) -> None:
+    hits = search(ws, query, mode="hybrid", k=3)
+    assert hits and all(h.text for h in hits)
+
+
+@pytest.mark.parametrize(("kwargs", "error"), [
+    ({"mode": "fuzzy"}, "--mode"),
+    ({"k": 0}, "-k"),
+    ({"k": 100_000}, "-k"),
+    ({"context": -1}, "--context"),
+    ({"since": "yesterday"}, "--since: expected a date"),
+    ({"until": "2024-13-01"}, "--until: expected a date"),
+    ({"since": "2024-10-01", "until": "2024-09-01"}, "is not before"),
+    ({"chat": "Nope"}, "no chat named 'Nope'; chats: Familia García, School Parents"),
+])
+def test_bad_options_are_explained(ws: Settings, chats: db.Connection, kwargs: dict[str, Any],
+                                   error: str) -> None:
+    with pytest.raises(QueryError, match=error):
+        search(ws, "dentist", **kwargs)
+
+
+@pytest.mark.parametrize("mode", ["keyword", "vector", "hybrid"])
+def test_filters_apply_inside_the_query_not_after_top_k(settings: Settings, db_conn: db.Connection,
+                                                        model: Any, mode: str) -> None:
+    """60 strong matches in one chat must not hide the single match in the filtered chat."""
+    noisy = [("Coach", f"Dentist appointment reminder number {n}: dentist at 3pm", "text") for n in range(60)]
+    add_messages(db_conn, "Club", noisy)
+    add_messages(db_conn, "Family", [("Mum", "the kids see the dentist on Friday", "text")])
+    embed_new(settings)
+    for filters in ({"chat": "family"}, {"author": "mum"}):
+        hits = search(settings, "dentist appointment", mode=mode, k=3, **filters)
+        assert [h.text for h in hits] == ["the kids see the dentist on Friday"]
+
+
+@pytest.mark.parametrize(("since", "until", "expected"), [
+    ("2024-09-02", "2024-09-02", {0, 1, 2, 3}),  # until a date includes that whole day
+    ("2024-09-03", None, {4, 5, 6, 7}),
+    (None, "2024-09-02T14:00:00", {0, 1, 2}),
+    ("2024-09-02T07:00", "2024-09-02T07:00", {1}),
+])
+@pytest.mark.parametrize("mode", ["keyword", "vector", "hybrid"])
+def test_since_until(settings: Settings, db_conn: db.Connection, model: Any, mode: str,
+                     since: str | None, until: str | None, expected: set[int]) -> None:
+    lines = [("A", f"football practice moved, update {n}", "text") for n in range(8)]
+    ids = add_messages(db_conn, "Club", lines, start=datetime(2024, 9, 2, 0, 0), step=timedelta(hours=7))
+    embed_new(settings)
+    hits = search(settings, "football practice", mode=mode, k=20, since=since, until=until)
+    assert {ids.index(h.message_id) for h in hits} == expected
+
+
+@pytest.mark.parametrize("around", [0, 1, 2, 5])
+def test_context_is_the_conversation_around_the_hit(ws: Settings, chats: db.Connection, around: int) -> None:
+    hit = search(ws, DENTIST, mode="keyword", k=1, context=around)[0]
+    assert hit.message_id == message_id(chats, DENTIST)
+    if around == 0:
+        assert hit.context == []
+        return
+    texts = [t for _, t, _ in SCHOOL]
+    at = texts.index(DENTIST)
+    assert [c["text"] for c in hit.context] == texts[at - around : at + around + 1]
+    assert [c["is_hit"] for c in hit.context].count(True) == 1
+    assert hit.context[around]["is_hit"]
+
+
+def test_context_stays_in_the_chat(ws: Settings, chats: db.Connection) -> None:
+    first = search(ws, "Welcome back everyone", mode="keyword", k=1, context=3)[0]
+    assert first.context[0]["is_hit"] and len(first.context) == 4  # nothing before the first message
+
+
+def test_as_dict_has_the_cli_fields(ws: Settings, chats: db.Connection) -> None:
+    data = search(ws, "dentist", k=1)[0].as_dict()
+    assert {"message_id", "chat", "author", "sent_at", "text", "score", "context"} <= set(data)
+    assert json.loads(json.dumps(data)) == data
+
+
+def test_missing_vector_store_is_explained(settings: Settings, db_conn: db.Connection) -> None:
+    add_messages(db_conn, "Club", [("A", "dentist", "text")])
+    assert search(settings, "dentist", mode="keyword")[0].text == "dentist"
+    for mode in ("vector", "hybrid"):
+        with pytest.raises(VectorStoreError, match="no vector store at .*run `chatbook embed`"):
+            search(settings, "dentist", mode=mode)
+
+
+def test_vectors_of_another_model_are_explained(ws: Settings, chats: db.Connection) -> None:
+    from toolkit.embed import resolve_model_path
+
+    other = ws.with_overrides(embed_model=resolve_model_path("all-MiniLM-L6-v2"))
+    with pytest.raises(VectorStoreError, match="no vectors for model .* has vectors for all-MiniLM-L6-v2"):
+        search(other, "dentist", mode="vector")
+
+
+@pytest.mark.parametrize(("lists", "expected"), [
+    ({"keyword": [(1, 9.0), (2, 8.0)], "vector": [(2, 0.9), (3, 0.8)]}, [2, 1, 3]),
+    ({"keyword": [], "vector": [(3, 0.9), (4, 0.8)]}, [3, 4]),
+    ({"keyword": [(5, 1.0)], "vector": []}, [5]),
+    ({"keyword": [(1, 1.0), (2, 1.0)], "vector": [(2, 1.0), (1, 1.0)]}, [1, 2]),  # tie: lower id
+])
+def test_reciprocal_rank_fusion(lists: dict[str, list[tuple[int, float]]], expected: list[int]) -> None:
+    assert [m for m, _, _ in reciprocal_rank_fusion(lists)] == expected
+
+
+def test_cli_embed_and_search(cli, data_dir) -> None:
+    """The real CLI in a child process: embed --json, then search --json and the text output."""
+    from toolkit.config import load_settings
+    from toolkit.stores import open_db
+
+    settings = load_settings({"DATA_DIR": str(data_dir)}, cwd=data_dir.parent)
+    conn = open_db(settings)
+    add_messages(conn, "School Parents", SCHOOL)
+    conn.close()
+    done = cli("embed", "--json")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["stored"] == report["eligible"] > 0 and report["model"] == "all-MiniLM-L6-v2"
+    found = cli("search", "dentist appointment", "-k", "2", "--json", "--context", "1")
+    assert found.returncode == 0, found.stderr
+    hits = json.loads(found.stdout)
+    assert hits[0]["text"] == DENTIST and len(hits[0]["context"]) == 3
+    text = cli("search", "dentist", "--mode", "keyword", "--chat", "school parents")
+    assert text.returncode == 0 and ">> " in text.stdout and "Dentist appointment" in text.stdout
+    empty = cli("search", "  ")
+    assert empty.returncode == 2 and "the query is empty" in empty.stderr and "Traceback" not in empty.stderr
