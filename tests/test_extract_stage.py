@@ -74,7 +74,8 @@ def test_extract_on_ingested_sample_data(settings, conn, cli):
         assert p["source_message_id"] in [s["message_id"] for s in sources]
 
     # the bake sale, read in the chat's zone relative to the message's own date
-    bake = [p for p in found if any("BAKE SALE!" in s["text"] for s in proposals.proposal_sources(conn, p["id"]))]
+    bake = [p for p in found
+            if any("BAKE SALE!" in s["text"] for s in proposals.proposal_sources(conn, p["id"]))]
     assert [p["start"] for p in bake] == ["2024-09-27T15:15:00+01:00"]
 
     # no two proposals for one event: same instant and similar titles never both survive
@@ -200,7 +201,7 @@ def test_extract_notebook_runs_with_papermill(settings, monkeypatch, tmp_path):
                                parameters={"full": False}, kernel_name="chatbook",
                                cwd=str(tmp_path), progress_bar=False)
     executed = json.loads(output.read_text())
-    text = json.dumps(executed["cells"])
+    text = json.dumps(executed["cells"], ensure_ascii=False)
     assert "messages scanned" in text and "Familia García" in text
     conn = open_db(settings)
     try:
@@ -223,6 +224,9 @@ def test_committed_notebooks_carry_no_outputs():
 @pytest.mark.postgres
 @pytest.mark.slow
 def test_flyer_images_become_proposals_with_their_extraction(media_settings):
+    from toolkit.stores import migrate_all
+
+    assert migrate_all(media_settings).ok  # `chatbook init`: Postgres gets its tables first
     ingest_paths(media_settings, [SAMPLE / "WhatsApp Chat - Riverside Flyers.zip"],
                  tz="Europe/London")
     report = extract_new(media_settings)
@@ -236,6 +240,11 @@ def test_flyer_images_become_proposals_with_their_extraction(media_settings):
             assert p["extractor"] != "text"
             sources = proposals.proposal_sources(conn, p["id"])
             assert any(s["extraction_id"] == p["extraction_id"] for s in sources)
+        # the tournament flyer, posted once and forwarded twice, is ONE proposal with 3 sources
+        [tournament] = [p for p in from_images if p["start"].startswith("2025-04-12T10:00")]
+        sources = proposals.proposal_sources(conn, tournament["id"])
+        assert len(sources) == 3 and len({s["extraction_id"] for s in sources}) == 3
+        assert all(s["kind"] == "media" for s in sources)
         again = extract_new(media_settings)
         assert again.proposals_created == 0
     finally:
