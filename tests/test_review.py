@@ -424,7 +424,8 @@ def test_ocr_highlight_marks_the_words_of_the_proposal() -> None:
                          "start": "2026-12-05T14:00:00+00:00"})
     marked = highlight("WINTER FAIR <b>\nSat 5 December, 2pm\nSt Mary's Hall", words)
     assert "<mark>WINTER</mark> <mark>FAIR</mark> &lt;b&gt;" in marked
-    assert "<mark>5</mark> <mark>December</mark>" in marked and "<mark>Hall</mark>" in marked
+    assert "<mark>5</mark> <mark>December</mark>, <mark>2pm</mark>" in marked
+    assert "<mark>Hall</mark>" in marked and "Mary" in marked
 
 
 def test_queue_key_is_canonical() -> None:
@@ -561,3 +562,28 @@ def test_review_command_reports_a_busy_port(cli, db_conn) -> None:
     assert result.returncode != 0
     assert f"port {port} on 127.0.0.1 is in use" in result.stderr
     assert "token=" not in result.stdout
+
+
+def test_notebook_runs_with_papermill_parameters(settings, seeded, tmp_path, monkeypatch) -> None:
+    import papermill
+
+    for name, value in settings.as_env().items():
+        monkeypatch.setenv(name, value)
+    out = tmp_path / "05_review.out.ipynb"
+    papermill.execute_notebook(
+        str(NOTEBOOK), str(out), kernel_name="python3", progress_bar=False,
+        parameters={"status": "all", "order": "confidence", "reviewer": "papermill",
+                    "min_confidence": 0.7})
+    nb = json.loads(out.read_text())
+    shown = [o for c in nb["cells"] for o in c.get("outputs", [])
+             if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+    assert len(shown) == 1
+    conn = db.connect(settings.db_path, readonly=True)
+    try:
+        row = conn.execute("SELECT queue_key, current_id, queue FROM review_state "
+                           "WHERE reviewer = 'papermill'").fetchone()
+    finally:
+        conn.close()
+    key = json.loads(row["queue_key"])
+    assert (key["status"], key["order"], key["min_confidence"]) == ("all", "confidence", 0.7)
+    assert json.loads(row["queue"]) == [seeded.ids[3], seeded.ids[0], seeded.ids[1]]

@@ -323,7 +323,9 @@ def match_words(proposal: dict[str, Any]) -> set[str]:
         words |= {str(day.day), f"{day.day:02d}", f"{day:%B}".lower(), f"{day:%b}".lower(),
                   f"{day:%A}".lower(), f"{day:%a}".lower()}
     if clock is not None:
-        words |= {f"{clock:%H}", f"{clock:%M}", str(clock.hour % 12 or 12), f"{clock:%H:%M}"}
+        twelve = str(clock.hour % 12 or 12)
+        words |= {f"{clock:%H}", f"{clock:%M}", twelve, f"{clock:%H:%M}", f"{clock:%H}h",
+                  twelve + ("pm" if clock.hour >= 12 else "am")}
     return {w for w in words if len(w) >= 2 or w.isdigit()}
 
 
@@ -436,7 +438,7 @@ def media_html(settings: Settings, proposal: dict[str, Any]) -> str:
     if found is None:
         return f'<div class="cb-note cb-warn">Extraction {int(extraction_id)} is missing.</div>'
     words = match_words(proposal)
-    parts = ['<div class="cb-media">']
+    parts = ['<div class="cb-media"><div class="cb-section">From the image</div>']
     file = attachment_file(settings, found["path"])
     if file is None:
         parts.append(f'<div class="cb-note cb-warn">Image file {esc(found["file_name"])} '
