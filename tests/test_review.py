@@ -587,3 +587,20 @@ def test_notebook_runs_with_papermill_parameters(settings, seeded, tmp_path, mon
     key = json.loads(row["queue_key"])
     assert (key["status"], key["order"], key["min_confidence"]) == ("all", "confidence", 0.7)
     assert json.loads(row["queue"]) == [seeded.ids[3], seeded.ids[0], seeded.ids[1]]
+
+
+def test_an_accepted_proposal_can_be_corrected_later(make_app, seeded, db_conn) -> None:
+    app = make_app(status="all")
+    app.buttons["accept"].click()
+    app.go_to(seeded.ids[0])
+    assert app.buttons["accept"].disabled and not app.buttons["edit_accept"].disabled
+    app.buttons["edit_accept"].click()
+    assert "Nothing changed" in app.message
+    assert len(audit_rows(db_conn, seeded.ids[0])) == 1
+    app.location_field.value = "Riverside Park, pitch 3"
+    app.buttons["edit_accept"].click()
+    row = proposal_row(db_conn, seeded.ids[0])
+    assert (row["status"], row["location"]) == ("edited", "Riverside Park, pitch 3")
+    event = db_conn.execute("SELECT location, sequence FROM events WHERE proposal_id = ?",
+                            (seeded.ids[0],)).fetchone()
+    assert event["location"] == "Riverside Park, pitch 3"

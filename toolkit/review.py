@@ -1042,6 +1042,9 @@ class ReviewApp:
         except ValueError as error:
             self._say("error", str(error))
             return
+        if not edited and p["status"] in ("accepted", "edited"):
+            self._say("info", "Nothing changed: it is already in your calendar.")
+            return
         self._decide("edited" if edited else "accepted", lambda: proposals.accept(
             self.conn, int(p["id"]), reviewer=self.reviewer,
             expected_version=int(p["version"]), changes=edited or None))
