@@ -249,3 +249,22 @@ def test_flyer_images_become_proposals_with_their_extraction(media_settings):
         assert again.proposals_created == 0
     finally:
         conn.close()
+
+
+def test_media_on_but_postgres_down_still_extracts_text(data_dir):
+    """Postgres unreachable (a closed port): text proposals are written, images wait."""
+    from toolkit.config import load_settings
+
+    settings = load_settings({"DATA_DIR": str(data_dir), "IMAGE_PROCESSING_ENABLED": "true",
+                              "MEDIA_DB_URL": "postgresql://postgres@127.0.0.1:9/chatbook"},
+                             cwd=data_dir.parent)
+    conn = open_db(settings)
+    try:
+        chat = add_chat(conn, "Class 4B")
+        add_message(conn, chat, "Bake sale on Saturday 17 May, 10am-1pm in the school gym!",
+                    sent_at="2025-05-12T18:00:00", sent_at_utc="2025-05-12T17:00:00+00:00")
+        report = extract_new(settings)
+        assert report.media.startswith("waiting") and report.images_processed == 0
+        assert report.proposals_created == 1 and len(all_proposals(conn)) == 1
+    finally:
+        conn.close()
