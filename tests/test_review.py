@@ -47,7 +47,7 @@ def make_app(settings: Settings, seeded):
 
     yield make
     for app in apps:
-        app.conn.close()
+        app.close()
 
 
 def key(app: ReviewApp, name: str) -> None:
@@ -75,7 +75,7 @@ def test_first_proposal_with_conversation_and_fields(make_app, seeded) -> None:
     assert "Sam" in shown and "Mon 30 Nov 2026, 18:05" in shown
     assert "93% confidence" in app.summary_html.value
     assert "1</b> of <b>4" in app.progress_html.value
-    assert "pending <b>4</b>" in app.counts_html.value
+    assert "pending <b>4</b>" in app.counts_html.value and "all:" in app.counts_html.value
 
 
 def test_button_labels_show_their_shortcuts(make_app) -> None:
@@ -604,3 +604,11 @@ def test_an_accepted_proposal_can_be_corrected_later(make_app, seeded, db_conn) 
     event = db_conn.execute("SELECT location, sequence FROM events WHERE proposal_id = ?",
                             (seeded.ids[0],)).fetchone()
     assert event["location"] == "Riverside Park, pitch 3"
+
+
+def test_close_releases_widgets_and_connection(settings, seeded) -> None:
+    app = ReviewApp(settings, reviewer="alice")
+    app.close()
+    assert app.widget.comm is None and app.buttons["accept"].comm is None
+    with pytest.raises(db.DatabaseError):
+        app.conn.execute("SELECT 1")

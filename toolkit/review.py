@@ -273,7 +273,8 @@ def counts_html(counts: dict[str, int]) -> str:
     chips = [f'<span class="cb-chip cb-{esc(status)}">{esc(status)} '
              f'<b>{int(counts.get(status, 0))}</b></span>' for status in STATUSES
              if counts.get(status) or status == "pending"]
-    return '<div class="cb-counts">' + "".join(chips) + "</div>"
+    label = '<span class="cb-sub" title="every proposal, whatever the filters">all:</span>'
+    return '<div class="cb-counts">' + label + "".join(chips) + "</div>"
 
 
 def short_time(sent_at: str | None) -> str:
@@ -597,6 +598,7 @@ class ReviewApp:
         from toolkit.stores import open_db
 
         self.settings = settings or load_settings()
+        self._own_conn = conn is None
         self.conn = conn if conn is not None else open_db(self.settings)
         self.reviewer = (reviewer or self.settings.reviewer).strip() or "reviewer"
         self.filters = Filters(status=status or "all", chat=chat or None,
@@ -795,6 +797,12 @@ class ReviewApp:
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
+
+    def close(self) -> None:
+        """Close the widgets and the database connection this app opened."""
+        close_tree(self.widget)
+        if self._own_conn:
+            self.conn.close()
 
     # -------------------------------------------------------------- the queue
 
@@ -1279,6 +1287,13 @@ class ReviewApp:
     def message(self) -> str:
         """The banner's text (for tests and logs)."""
         return html.unescape(re.sub(r"<[^>]+>", "", self.banner.value))
+
+
+def close_tree(widget: Any) -> None:
+    """Close a widget and every widget inside it (their front-end models go too)."""
+    for child in getattr(widget, "children", ()):
+        close_tree(child)
+    widget.close()
 
 
 def _w(width: str) -> widgets.Layout:
