@@ -142,6 +142,28 @@ def test_cancellation_message_cancels_instead_of_proposing(settings, conn):
     assert p["status"] == "cancelled" and p["flagged"].startswith("cancelled by message")
 
 
+def test_a_message_the_resolver_fails_on_is_reported_not_fatal(settings, conn, monkeypatch, caplog):
+    """The real resolver wrapped so that it raises on one message: a resolver bug cannot be
+    provoked on purpose, and the stage must survive one. The log names the id, never the text."""
+    from toolkit import extract
+
+    real, version = extract.load_extractor()
+
+    def flaky(text, ref_time, **kwargs):
+        if "SECRET" in text:
+            raise ValueError(text)
+        return real(text, ref_time, **kwargs)
+
+    monkeypatch.setattr(extract, "load_extractor", lambda: (flaky, version))
+    chat = add_chat(conn, "Class 4B")
+    bad = add_message(conn, chat, "SECRET plans for Saturday 17 May at 10am")
+    add_message(conn, chat, "Bake sale on Saturday 17 May, 10am-1pm in the school gym!")
+    report = extract_new(settings)
+    assert report.failed_messages == [bad] and report.proposals_created == 1
+    assert report.cursor == bad + 1
+    assert f"message {bad}" in caplog.text and "SECRET" not in caplog.text
+
+
 # ------------------------------------------------------------------------- the terminal queue
 
 
@@ -156,6 +178,11 @@ def test_terminal_review_queue(settings, conn, cli, tmp_path):
     listed = json.loads(cli("proposals", "list", "--status", "pending", "--json").stdout)
     assert len(listed) == 3
     bake, sports, evening = (p["id"] for p in listed)
+    human = cli("proposals", "list", "--chat", "School Parents").stdout.splitlines()
+    assert [line.split()[0] for line in human] == [f"#{bake}", f"#{sports}", f"#{evening}"]
+    assert all("[School Parents]" in line for line in human)
+    assert json.loads(cli("proposals", "list", "--chat", "Nope", "--json").stdout) == []
+    assert json.loads(cli("proposals", "list", "--min-confidence", "1.01", "--json").stdout) == []
 
     accepted = cli("proposals", "accept", str(bake))
     assert accepted.returncode == 0 and accepted.stdout.startswith(f"accepted: #{bake}")
