@@ -533,3 +533,25 @@ def test_live_lock_refuses_without_touching_anything(settings, nbdir):
         pipeline.run_pipeline(settings, ["echo"], notebooks_dir=nbdir)
     assert sorted(p.name for p in settings.runs_dir.iterdir()) == [pipeline.LOCK_NAME]
     assert json.loads(lock.read_text())["run_id"] == "cafecafe"
+
+
+def test_a_second_connection_keeps_the_first_ones_locks(settings):
+    """Regression: the runner holds a connection while the kernel (another process) opens and
+    closes its own. Opening a second connection used to open and close the database file,
+    which drops every POSIX lock of this process, so the kernel's close deleted the WAL under
+    us and the next query failed with "disk I/O error"."""
+    first = open_db(settings)
+    first.execute("INSERT INTO counters(name, value, updated_at) VALUES ('x', 1, 'now')")
+    second = open_db(settings)
+    code = ("from toolkit.config import load_settings; from toolkit.stores import open_db; "
+            "c = open_db(load_settings()); c.execute('SELECT 1'); c.close()")
+    subprocess.run([sys.executable, "-c", code], env={**os.environ, **settings.as_env()},
+                   check=True, timeout=60)
+    second.execute("UPDATE counters SET value = 2")
+    third = open_db(settings)
+    try:
+        assert third.execute("SELECT value FROM counters").fetchone()[0] == 2
+        assert first.execute("SELECT value FROM counters").fetchone()[0] == 2
+    finally:
+        for conn in (first, second, third):
+            conn.close()

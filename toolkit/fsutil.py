@@ -20,8 +20,12 @@ def ensure_private_dir(path: Path) -> Path:
 def ensure_private_file(path: Path) -> Path:
     """Create an empty 0600 file if missing (so SQLite's WAL/SHM inherit 0600), else tighten it."""
     ensure_private_dir(path.parent)
-    fd = os.open(path, os.O_CREAT | os.O_RDWR, PRIVATE_FILE_MODE)
-    os.close(fd)
+    # Never open an existing file: closing any descriptor of a file drops every POSIX lock this
+    # process holds on it, so a second SQLite connection would silently unlock the first and
+    # let another process delete the WAL under it ("disk I/O error").
+    if not path.exists():
+        fd = os.open(path, os.O_CREAT | os.O_RDWR, PRIVATE_FILE_MODE)
+        os.close(fd)
     path.chmod(PRIVATE_FILE_MODE)
     return path
 
