@@ -57,6 +57,7 @@ def test_language_is_detected_when_the_chat_has_none(db_conn):
     pid = record(db_conn, found(), message).proposal_id
     proposals.accept(db_conn, pid, reviewer="ana", expected_version=1)
     assert agent.list_messages(db_conn)[0]["lang"] == "es"
+    assert db_conn.execute("SELECT lang FROM chats WHERE id = ?", (chat,)).fetchone()[0] == "es"
 
 
 def test_each_chat_gets_one_draft_and_it_follows_the_event(db_conn):

@@ -102,7 +102,10 @@ def cancellation_body(event: dict[str, Any], lang: str) -> str:
 
 
 def chat_language(conn: db.Connection, chat_id: int) -> str:
-    """The chat's language: as recorded at ingest, else detected from its recent messages."""
+    """The chat's language: as recorded, else detected from its recent messages (and recorded).
+
+    Call inside a transaction (it may write `chats.lang`).
+    """
     row = conn.execute("SELECT lang FROM chats WHERE id = ?", (chat_id,)).fetchone()
     recorded = (row["lang"] or "").lower()[:2] if row else ""
     if recorded in LANGS:
@@ -118,6 +121,9 @@ def chat_language(conn: db.Connection, chat_id: int) -> str:
             return "en"
         detected = (detect_language("\n".join(texts)) or "").lower()[:2]
         if detected in LANGS:
+            # Remember it: ingest leaves the column empty, and detection is not free.
+            conn.execute("UPDATE chats SET lang = ? WHERE id = ? AND lang IS NULL",
+                         (detected, chat_id))
             return detected
     return "en"
 
