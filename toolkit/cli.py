@@ -624,6 +624,24 @@ def media_status_command(ctx: click.Context, as_json: bool) -> None:
     emit(status, as_json, human)
 
 
+# ------------------------------------------------------------------------- event extraction (text)
+
+
+@cli.command("extract-events")
+@click.option("--input", "input_path", required=True, type=click.Path(path_type=Path),
+              help="JSONL: {id, text, ref_time[, tz, locale, lang]} per line.")
+@click.option("--output", "output_path", required=True, type=click.Path(path_type=Path),
+              help="JSONL written here: {id, events: [...]} per input line.")
+@JSON_OPTION
+def extract_events_command(input_path: Path, output_path: Path, as_json: bool) -> None:
+    """Find events in each message of a JSONL file (batch interface, no stores touched)."""
+    from toolkit.extract_text import extract_file
+
+    stats = extract_file(input_path, output_path,
+                         on_error=lambda error: click.echo(f"chatbook: {error}", err=True))
+    emit(stats, as_json, lambda s: f"{s['messages']} messages, {s['events']} events -> {output_path}")
+
+
 # ------------------------------------------------------------------------- entry point
 
 

@@ -51,6 +51,8 @@ class LangTable:
     past_cues: tuple[str, ...]  # regular-expression fragments
     cancel_cues: tuple[str, ...]  # regular-expression fragments
     masks: tuple[str, ...] = field(default=())  # phrases that look like dates but are not
+    evening_nouns: tuple[str, ...] = field(default=())  # "party at 8" is 20:00
+    move_cues: tuple[str, ...] = field(default=())  # "moved from Tuesday to Thursday"
     compound_nouns: bool = False  # German: event nouns hide inside compounds
 
 
@@ -109,7 +111,7 @@ EN = LangTable(
         "hike", "playdate", "sleepover", "exam", "test", "recital", "performance", "camp",
         "market", "open day", "sports day", "disco", "quiz", "tryouts", "trials", "club",
         "book club", "choir", "scouts", "brownies", "cubs", "race", "run", "cross country",
-        "night", "secret santa", "exchange", "flight", "meet", "party", "term", "break",
+        "night", "secret santa", "exchange", "flight", "meet", "term", "break", "camp",
         "holiday", "vacation", "reunion", "celebration", "shower", "funeral", "interview",
         "call", "gig", "play", "match day", "fundraiser", "raffle", "bake sale", "fete",
         "disco", "prom", "graduation", "potluck", "walk", "ride", "tour", "visit",
@@ -126,11 +128,15 @@ EN = LangTable(
         r"born", r"happened", r"loved",
     ),
     cancel_cues=(
-        r"cancell?ed", r"cancell?ing", r"cancel", r"called off", r"postponed", r"off",
+        r"cancell?ed", r"cancell?ing", r"cancel", r"called off", r"postponed",
+        r"(?:is|are|'s) off", r"no (?:school|classes|club|nursery|lessons)",
         r"no (?:\w+ ){0,2}(?:{nouns})", r"won't be (?:any )?(?:{nouns})",
         r"there is no", r"there's no",
     ),
     masks=("good morning", "good night", "morning all", "night night", "last night"),
+    evening_nouns=("party", "drinks", "dinner", "disco", "quiz", "gig", "movie night",
+                   "game night", "prom", "pub"),
+    move_cues=("moved", "moving", "changed", "switched", "postponed", "rescheduled", "pushed"),
 )
 
 ES = LangTable(
@@ -187,24 +193,29 @@ ES = LangTable(
         "función", "funcion", "teatro", "cine", "paseo", "examen", "tutoría", "final",
         "festival", "cabalgata", "vacaciones", "fin de curso", "carrera", "graduación",
         "convivencia", "villancicos", "jornada", "visita", "salida", "evento", "curso",
-        "natación", "natacion", "fútbol", "futbol", "baloncesto", "coro",
+        "natación", "natacion", "fútbol", "futbol", "baloncesto", "coro", "campamento",
+        "campamentos", "colonias", "campus", "pijamas", "fiesta de pijamas",
     ),
     plan_cues=("quedamos", "nos vemos", "recordad", "recuerden", "no olvidéis", "no olviden",
                "vamos", "venid", "vengan", "traed", "traer", "os esperamos", "les esperamos",
+               "cenamos", "comemos", "os recuerdo", "les recuerdo",
                "tenemos", "hay"),
     past_cues=(
         r"ayer", r"anoche", r"anteayer", r"fue", r"fuimos", r"fui", r"fueron", r"estuvo",
-        r"estuvimos", r"nos vimos", r"comimos", r"cenamos", r"jugamos", r"ganamos",
-        r"perdimos", r"salimos", r"volvimos", r"pagué", r"pague", r"hace (?:\w+ )?(?:días"
+        r"estuvimos", r"nos vimos", r"comimos", r"perdimos", r"salimos", r"volvimos",
+        r"pagué", r"pague", r"hace (?:\w+ )?(?:días"
         r"|semanas|meses|años)", r"pasad[oa](?! ma[ñn]ana)", r"vimos", r"llegamos", r"hicimos", r"nació",
     ),
     cancel_cues=(
         r"cancelad[oa]s?", r"se cancela", r"cancelamos", r"suspendid[oa]s?", r"se suspende",
         r"anulad[oa]s?", r"se anula", r"no hay (?:\w+ ){0,2}(?:{nouns})",
         r"no habrá (?:\w+ ){0,2}(?:{nouns})", r"aplazad[oa]s?",
+        r"no hay (?:cole|colegio|clases?|escuela|guarde)",
     ),
     masks=("de la mañana", "por la mañana", "en la mañana", "de la manana",
            "por la manana", "buenos días", "buenos dias", "buenas noches"),
+    evening_nouns=("fiesta", "cena", "copas", "cañas", "discoteca", "concierto", "cine", "verbena"),
+    move_cues=("cambiado", "cambia", "movido", "pasa", "pasamos", "aplazado", "trasladado"),
 )
 
 DE = LangTable(
@@ -272,11 +283,15 @@ DE = LangTable(
         r"bezahlt", r"angefangen", r"gegessen", r"geboren", r"gemacht", r"gesehen",
     ),
     cancel_cues=(
-        r"kein(?:e|en)? (?:\w+ ){0,1}(?:{nouns})\w*", r"fällt aus", r"fallen aus",
-        r"faellt aus", r"abgesagt", r"entfällt", r"entfallen", r"verschoben", r"sagen ab",
+        r"kein(?:e|en)? (?:\w+ ){0,1}(?:{nouns})\w*", r"fällt (?:\w+ ){0,3}aus",
+        r"fallen (?:\w+ ){0,3}aus", r"faellt (?:\w+ ){0,3}aus", r"keine schule",
+        r"schulfrei", r"abgesagt", r"entfällt", r"entfallen", r"verschoben", r"sagen ab",
     ),
     masks=("guten morgen", "am morgen", "jeden morgen", "morgen früh"),
     compound_nouns=True,
+    evening_nouns=("party", "feier", "abendessen", "disco", "konzert", "kino", "stammtisch",
+                   "grillen", "kneipe"),
+    move_cues=("verschoben", "verlegt", "statt", "geändert"),
 )
 
 FR = LangTable(
@@ -332,7 +347,8 @@ FR = LangTable(
         "apero", "spectacle", "examen", "vacances", "pratique", "épluchette", "journée",
         "rencontre", "party", "réveillon", "galette", "repas", "séance", "goûter", "gouter",
         "conseil", "course", "visite", "conférence", "festival", "bal", "pique-nique",
-        "natation", "foot", "harmonie", "partie",
+        "natation", "foot", "harmonie", "partie", "colonie", "stage", "camp",
+        "jeux", "feu d'artifice", "fête des voisins",
     ),
     plan_cues=("on se retrouve", "rendez-vous", "n'oubliez pas", "rappel", "venez",
                "apportez", "on se voit", "à bientôt", "qui vient", "ça vous dit"),
@@ -348,6 +364,9 @@ FR = LangTable(
         r"pas de", r"reportée?s?", r"n'aura pas lieu", r"n’aura pas lieu", r"aucun",
     ),
     masks=("bon matin", "bonne soirée", "bonne nuit", "bonne journée"),
+    evening_nouns=("fête", "fete", "soirée", "dîner", "diner", "souper", "apéro", "apero",
+                   "concert", "ciné", "party", "boum"),
+    move_cues=("déplacé", "déplacée", "reporté", "reportée", "décalé", "décalée", "changé"),
 )
 
 PT = LangTable(
@@ -407,22 +426,26 @@ PT = LangTable(
         "apresentação", "apresentacao", "culto", "encontro", "pelada", "teste", "carnaval",
         "visita", "gincana", "curso", "amigo secreto", "férias", "ferias", "sessão",
         "palestra", "formatura", "show", "natação", "futebol", "corrida", "retiro",
-        "confraternização", "arraial", "quermesse",
+        "confraternização", "arraial", "quermesse", "acampamento", "colônia",
+        "colonia", "café",
     ),
     plan_cues=("bora", "vamos", "não esqueçam", "nao esquecam", "lembrete", "venham",
                "tragam", "tem", "vai ter", "nos vemos", "a gente se vê", "te espero"),
     past_cues=(
         r"ontem", r"anteontem", r"foi", r"fomos", r"fui", r"foram", r"passad[oa]",
-        r"se viu", r"nos vimos", r"ganhamos", r"perdemos", r"jantamos", r"almoçamos",
-        r"almoçámos", r"jantámos", r"paguei", r"tirei", r"demorou", r"nasceu", r"teve",
+        r"se viu", r"nos vimos", r"almoçámos", r"jantámos", r"paguei", r"tirei", r"demorou",
+        r"nasceu", r"teve",
         r"tivemos", r"chegamos", r"saímos", r"há (?:\w+ )?(?:dias|semanas|meses)",
     ),
     cancel_cues=(
         r"cancelad[oa]s?", r"cancelou", r"cancela", r"suspens[oa]s?", r"adiad[oa]s?",
         r"não (?:vai )?(?:ter|tem|haverá|terá|há) (?:\w+ ){0,1}(?:{nouns})",
         r"nao (?:vai )?(?:ter|tem) (?:\w+ ){0,1}(?:{nouns})", r"sem (?:{nouns})",
+        r"não (?:vai )?(?:ter|tem|haverá) (?:aula|aulas|escola)",
     ),
     masks=("bom dia", "boa tarde", "boa noite", "de manhã", "da manhã", "pela manhã"),
+    evening_nouns=("festa", "jantar", "balada", "churrasco", "show", "cinema", "happy hour", "barzinho"),
+    move_cues=("mudou", "mudado", "mudamos", "transferido", "adiado", "remarcado", "passou"),
 )
 
 TABLES: dict[str, LangTable] = {t.code: t for t in (EN, ES, DE, FR, PT)}
@@ -435,7 +458,7 @@ def _detector() -> Any:
 
     return LanguageDetectorBuilder.from_languages(
         Language.ENGLISH, Language.SPANISH, Language.GERMAN, Language.FRENCH, Language.PORTUGUESE
-    ).build()
+    ).with_preloaded_language_models().build()  # lazy per-call loading costs ~1 ms a message
 
 
 def language_confidences(text: str) -> dict[str, float]:

@@ -21,10 +21,10 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -83,7 +83,9 @@ def repair(text: str) -> str:
     return text
 
 
-_PHONE = re.compile(r"(?<![\w/.:])(?:\+\d{1,3}[\s-]?)?(?:\(\d{2,4}\)\s?)?\d{2,5}(?:[\s-]\d{2,8}){1,4}(?![\w/:])")
+_PHONE = re.compile(
+    r"(?<![\w/.:])(?:\+\d{1,3}[\s-]?)?(?:\(\d{2,4}\)\s?)?\d{2,5}(?:[\s-]\d{2,8}){1,4}(?![\w/:])"
+)
 _ISO_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 _PRICE = re.compile(
     r"(?:R\$|US\$|[$€£¥])\s?\d+(?:[.,]\d+)?|\d+(?:[.,]\d+)?\s?(?:€|\$|£|eur(?:os?)?\b|usd\b|"
@@ -125,14 +127,13 @@ def mask_noise(text: str) -> str:
 def _gate() -> re.Pattern[str]:
     words: set[str] = set()
     for table in TABLES.values():
-        words |= {w for w in table.weekdays if len(w) >= 4}
-        words |= {w for w in table.months if len(w) >= 4}
-        words |= {w.split()[0] for w in table.relative_days if len(w) >= 3}
+        words |= {w for w in (*table.weekdays, *table.weekday_abbr, *table.months) if len(w) >= 3}
+        words |= {max(w.split(), key=len) for w in table.relative_days}
         words |= set(table.noon_words)
         words |= set(table.week_units) | set(table.day_units)
     words |= {"tmrw", "tmr", "hj", "amn"}
     alternation = "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
-    return re.compile(rf"\d|\b(?:{alternation})", re.I)
+    return re.compile(rf"\d|\b(?:{alternation})\b", re.I)
 
 
 def may_hold_date(text: str) -> bool:
@@ -194,6 +195,8 @@ class Grammar:
         self.next_week_weekday = re.compile(
             rf"\b(?:{_alt(t.next_week)})\s*,?\s*(?:am\s+|on\s+|el\s+|le\s+|na\s+|no\s+)?({wd})\b", re.I
         )
+        if t.code == "en":  # "this Sat": capitalisation is checked in _weekday_mention
+            wd = _alt({**t.weekdays, **t.weekday_abbr})
         next_words = _alt(t.next_words) if t.next_words else "(?!)"
         next_after = _alt(t.next_after) if t.next_after else "(?!)"
         self.weekday = re.compile(
@@ -229,11 +232,14 @@ class Grammar:
             re.I,
         )
         self.time_marked = re.compile(
-            rf"(?<![\d/.:,])(\d{{1,2}})(?:([:.])(\d{{2}})\s*(a\.?\s?m\.?|p\.?\s?m\.?|uhr|hrs?|h)?"
-            rf"|(h)(\d{{2}})?|\s*(a\.?\s?m\.?|p\.?\s?m\.?|uhr)(?![a-z]))(?![\d/])",
+            r"(?<![\d/.:,])(\d{1,2})(?:([:.])(\d{2})\s*(a\.?\s?m\.?|p\.?\s?m\.?|uhr|hrs?|h)?"
+            r"|(h)(\d{2})?|\s*(a\.?\s?m\.?|p\.?\s?m\.?|uhr)(?![a-z]))(?![\d/])",
             re.I,
         )
-        self.time_prep = re.compile(rf"(?<![\w])(?:{preps})\s+(\d{{1,2}})(?![\d:./]|,\d|\s*[-/])", re.I)
+        self.time_prep = re.compile(
+            rf"(?<![\w])(?:{preps})\s+(\d{{1,2}})(?:ish)?(?![\d:./]|,\d|\s*[-/])", re.I
+        )
+        self.time_ish = re.compile(r"(?<![\d/.:,])(\d{1,2})\s?ish\b", re.I)  # "5ish"
         self.half_before = (
             re.compile(rf"\b(?:{_alt(t.half_before)})\s+(\d{{1,2}})\b", re.I) if t.half_before else None
         )
@@ -250,6 +256,8 @@ class Grammar:
             self.event_noun = re.compile(rf"(?:{nouns})", re.I)
         else:
             self.event_noun = re.compile(rf"(?<![\w])(?:{nouns})(?![\w])", re.I)
+        self.evening_noun = re.compile(rf"(?<![\w])(?:{_alt(t.evening_nouns)})", re.I)
+        self.move = re.compile(rf"(?<![\w])(?:{_alt(t.move_cues)})(?![\w])", re.I)
         self.plan = re.compile(rf"(?<![\w])(?:{_alt(t.plan_cues)})(?![\w])", re.I)
         self.past = re.compile(rf"(?<![\w'])(?:{'|'.join(t.past_cues)})(?![\w])", re.I)
         cancel = "|".join(c.replace("{nouns}", nouns) for c in t.cancel_cues)
@@ -288,7 +296,7 @@ ORDINALS = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def grammar(lang: str) -> Grammar:
     return Grammar(TABLES[lang])
 
@@ -409,6 +417,8 @@ def find_dates(work: str, g: Grammar, today: date, day_first: bool) -> list[Date
     for m in g.numeric.finditer(work):
         add(m, _numeric_mention(m, work, g, today, day_first))
     for m in g.weekday_range.finditer(work):
+        if g.move.search(work[max(0, m.start() - 30):m.start()]):
+            continue  # "moved from Tuesday to Thursday" is a move, not Tue-Thu
         w1, w2 = g.weekday_of[m.group(1).lower()], g.weekday_of[m.group(2).lower()]
         first = _coming(w1, today, include_today=True)
         last = first + timedelta(days=(w2 - w1) % 7)
@@ -599,6 +609,11 @@ def find_times(work: str, g: Grammar, dates: list[DateMention]) -> list[TimeMent
         if 0 <= hour <= 24 and spans.free(m.start(1), m.end(1)):
             spans.take(m.start(1), m.end(1))
             found.append(_with_fraction(TimeMention(m.start(1), m.end(1), hour % 24, 0), work, g))
+    for m in g.time_ish.finditer(work):
+        hour = int(m.group(1))
+        if 1 <= hour <= 12 and spans.free(m.start(), m.end()):
+            spans.take(m.start(), m.end())
+            found.append(TimeMention(m.start(), m.end(), hour, 0))
     for m in g.noon.finditer(work):
         if spans.free(m.start(), m.end()):
             spans.take(m.start(), m.end())
@@ -615,8 +630,9 @@ def _meridiem(text: str | None) -> str | None:
 
 
 def _is_24h(suffix: str | None, sep: str | None, hour_text: str) -> bool:
-    literal_suffix = bool(suffix) and suffix.lower() in ("uhr", "h", "hr", "hrs")
-    return literal_suffix or sep == "h" or int(hour_text) >= 13 or (len(hour_text) == 2 and hour_text[0] == "0")
+    literal_suffix = suffix is not None and suffix.lower() in ("uhr", "h", "hr", "hrs")
+    leading_zero = len(hour_text) == 2 and hour_text[0] == "0"  # "07:30" is morning
+    return literal_suffix or sep == "h" or int(hour_text) >= 13 or leading_zero
 
 
 def _range_mention(m: re.Match[str], work: str, dates: list[DateMention]) -> TimeMention | None:
@@ -690,7 +706,8 @@ def resolve_hours(t: TimeMention, period: str | None) -> tuple[time, time | None
     end: time | None = None
     if t.end_hour is not None:
         end_hour = _to_24(t.end_hour, t.end_meridiem, t.literal, period)
-        if t.meridiem is None and t.end_meridiem == "pm" and hour < 12 and hour + 12 < end_hour + (t.end_minute or 0) / 60:
+        end_value = end_hour + (t.end_minute or 0) / 60
+        if t.meridiem is None and t.end_meridiem == "pm" and hour < 12 and hour + 12 < end_value:
             hour += 12  # "5-7pm" is 17-19; "10-1pm" stays 10-13
         elif t.meridiem is None and t.end_meridiem == "am" and hour > 12:
             hour -= 12
@@ -710,6 +727,8 @@ def _to_24(hour: int, meridiem: str | None, literal: bool, period: str | None) -
         return hour + 12
     if period == "am" or literal:
         return hour
+    if period == "late" and 8 <= hour <= 10:
+        return hour + 12  # "party at 8" is in the evening
     if 1 <= hour <= 7:
         return hour + 12  # nobody plans practice at 5 in the morning
     return hour
@@ -843,7 +862,7 @@ def _sentence_bounds(text: str, position: int) -> tuple[int, int]:
 def _events_from(ctx: _Context, dates: list[DateMention], tz_name: str) -> list[FoundEvent]:
     times = find_times(ctx.work, ctx.g, dates)
     assignment = _assign_times(dates, times)
-    blanks = [(x.start, x.end) for x in [*dates, *times]]
+    blanks = [(x.start, x.end) for x in dates] + [(x.start, x.end) for x in times]
     noun = bool(ctx.g.event_noun.search(ctx.low))
     plan = bool(ctx.g.plan.search(ctx.low))
     events: list[FoundEvent] = []
@@ -869,6 +888,7 @@ def _assign_times(dates: list[DateMention], times: list[TimeMention]) -> dict[in
     return {key: value[1] for key, value in chosen.items()}
 
 
+_MOVED_FROM = re.compile(r"(?:from|de|del|von|vom|du|do|da|desde)\s*$")
 _STRENGTH = {"explicit": 0.45, "numeric": 0.4, "weekday": 0.35, "relative": 0.3,
              "offset": 0.3, "ordinal": 0.3}
 
@@ -878,12 +898,21 @@ def _event_for(ctx: _Context, d: DateMention, t: TimeMention | None, noun: bool,
     s0, s1 = _sentence_bounds(ctx.text, d.start)
     sentence = ctx.low[s0:s1]
     cancelled = bool(ctx.g.cancel.search(sentence))
+    move = ctx.g.move.search(sentence)
+    if move is not None:
+        if _MOVED_FROM.search(ctx.low[max(s0, d.start - 12):d.start]):
+            return None  # "moved from Tuesday to Thursday": Tuesday is no longer on
+        if s0 + move.start() < d.start:
+            cancelled = False  # "postponed to Friday" announces Friday
     if not cancelled and any(p.search(ctx.work[s0:s1].lower()) for p in ctx.past):
         return None
     last = d.last or d.day
     if last < ctx.today:
         return None
-    score = _STRENGTH[d.kind] + (0.3 if t else 0.0) + (0.25 if noun else 0.0) + (0.1 if plan else 0.0)
+    strength = _STRENGTH[d.kind] + (0.05 if d.last is not None else 0.0)  # ranges are deliberate
+    if t is None and (d.period or ctx.g.pm.search(ctx.low[d.end:d.end + 16])):
+        strength += 0.1  # "Friday night", "tonight": a slot of the day, not just a day
+    score = strength + (0.3 if t else 0.0) + (0.25 if noun else 0.0) + (0.1 if plan else 0.0)
     if t is not None and t.end_hour is not None:
         score += 0.05
     if not cancelled and score < THRESHOLD:
@@ -906,6 +935,8 @@ def _event_for(ctx: _Context, d: DateMention, t: TimeMention | None, noun: bool,
         return FoundEvent(start=d.day.isoformat(), end=d.last.isoformat() if d.last else None,
                           all_day=True, **common)  # type: ignore[arg-type]
     period = _period_near(ctx.low, ctx.g, t.start, t.end, d)
+    if period is None and ctx.g.evening_noun.search(ctx.low):
+        period = "late"
     start_time, end_time = resolve_hours(t, period)
     start = datetime.combine(d.day, start_time, tzinfo=ctx.zone)
     end = datetime.combine(d.day, end_time, tzinfo=ctx.zone) if end_time else None
@@ -946,8 +977,11 @@ def find_title(ctx: _Context, d: DateMention, blanks: list[tuple[int, int]]) -> 
                 return _tidy(line)
     s0, s1 = _sentence_bounds(ctx.text, d.start)
     chars = list(ctx.text)
-    places = [(m.start(), m.start(1) + len(_cut_place(m.group(1), ctx.g)))
-              for m in ctx.g.place.finditer(ctx.text) if _looks_like_place(_cut_place(m.group(1), ctx.g), ctx.g)]
+    places = []
+    for m in ctx.g.place.finditer(ctx.text):
+        phrase = _cut_place(m.group(1), ctx.g)
+        if _looks_like_place(phrase, ctx.g):
+            places.append((m.start(), m.start(1) + len(phrase)))
     for a, b in blanks + places:
         chars[a:b] = " " * (b - a)
     sentence = "".join(chars[s0:s1])
@@ -1060,8 +1094,13 @@ def iter_results(input_path: str | Path) -> Iterator[tuple[int, dict[str, Any] |
             yield line_no, {"id": record["id"], "events": [e.as_output() for e in events]}
 
 
-def extract_file(input_path: str | Path, output_path: str | Path) -> dict[str, Any]:
-    """Run the extractor over a JSONL file; bad lines are reported on stderr and counted.
+def _to_stderr(error: InputError) -> None:
+    print(f"chatbook: {error}", file=sys.stderr)
+
+
+def extract_file(input_path: str | Path, output_path: str | Path,
+                 on_error: Callable[[InputError], None] = _to_stderr) -> dict[str, Any]:
+    """Run the extractor over a JSONL file; bad lines go to `on_error` (stderr) and are counted.
 
     The output is written to a temporary file beside the target and renamed at the end, so a
     crash never leaves a half-written output. Raises InputError (naming the first bad line)
@@ -1083,7 +1122,7 @@ def extract_file(input_path: str | Path, output_path: str | Path) -> dict[str, A
             if isinstance(result, InputError):
                 stats["errors"] += 1
                 first_error = first_error or result
-                print(f"chatbook: {result}", file=sys.stderr)
+                on_error(result)
                 continue
             stats["messages"] += 1
             stats["events"] += len(result["events"])

@@ -1,0 +1,413 @@
+"""The text event extractor: the dev-set targets, and many single phrases in five languages."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import stat
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from toolkit.errors import InputError
+from toolkit.extract_text import (
+    detect_language,
+    extract_events,
+    extract_file,
+    mask_noise,
+    may_hold_date,
+    repair,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV_SET = ROOT / "tests" / "data" / "events_dev.jsonl"
+
+# Reference moments (the message's own time) used below; weekdays noted for the reader.
+LONDON = datetime(2025, 5, 14, 18, 30, tzinfo=ZoneInfo("Europe/London"))  # Wed 14 May 2025
+NEW_YORK = datetime(2025, 11, 27, 9, 15, tzinfo=ZoneInfo("America/New_York"))  # Thu 27 Nov
+MADRID = datetime(2025, 6, 10, 12, 5, tzinfo=ZoneInfo("Europe/Madrid"))  # Tue 10 Jun
+BERLIN = datetime(2025, 2, 12, 19, 45, tzinfo=ZoneInfo("Europe/Berlin"))  # Wed 12 Feb
+PARIS = datetime(2025, 4, 7, 8, 10, tzinfo=ZoneInfo("Europe/Paris"))  # Mon 7 Apr
+SAO_PAULO = datetime(2025, 8, 20, 10, 0, tzinfo=ZoneInfo("America/Sao_Paulo"))  # Wed 20 Aug
+
+
+def _scorer():
+    spec = importlib.util.spec_from_file_location("score_extraction", ROOT / "bench" / "score_extraction.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def starts(text: str, ref: datetime, locale: str | None = None, lang: str | None = None) -> list[tuple]:
+    """(start, end, all_day) of the announced events; cancellations are left out."""
+    return [(e.start, e.end, e.all_day)
+            for e in extract_events(text, ref, locale=locale, lang=lang) if not e.cancelled]
+
+
+# ------------------------------------------------------------------------- the dev set
+
+
+def test_dev_set_meets_the_targets():
+    """F1 >= 0.90 overall and >= 0.85 per language, false alarms <= 5%, language detected."""
+    result = _scorer().score(DEV_SET)
+    assert result["all"]["f1"] >= 0.90, result["all"]
+    for lang in ("en", "es", "de", "fr", "pt"):
+        assert result[lang]["f1"] >= 0.85, (lang, result[lang])
+        assert result[lang]["false_alarm_rate"] <= 0.05, (lang, result[lang])
+    assert result["all"]["false_alarm_rate"] <= 0.05
+
+
+def test_dev_set_shape():
+    records = [json.loads(line) for line in DEV_SET.read_text(encoding="utf-8").splitlines()]
+    assert len(records) >= 300
+    assert len({r["id"] for r in records}) == len(records)
+    per_lang = Counter(r["lang"] for r in records)
+    assert set(per_lang) == {"en", "es", "de", "fr", "pt"}
+    assert min(per_lang.values()) >= 45
+    no_event = [r for r in records if not [e for e in r["events"] if not e.get("cancelled")]]
+    assert len(no_event) / len(records) >= 0.40
+    assert sum("\n" in r["text"] for r in records) >= 10  # flyer-like OCR text
+    for r in records:
+        assert datetime.fromisoformat(r["ref_time"]).tzinfo is not None
+        ZoneInfo(r["tz"])
+        for event in r["events"]:
+            assert {"start", "all_day"} <= set(event)
+
+
+def test_scorer_counts_a_miss_and_a_false_alarm(tmp_path: Path):
+    """The scorer itself: a wrong gold start is a miss plus a false positive."""
+    line = {"id": "x", "text": "Soccer practice tomorrow at 5", "ref_time": LONDON.isoformat(),
+            "tz": "Europe/London", "lang": "en",
+            "events": [{"start": "2025-05-15T16:00:00+01:00", "all_day": False}]}
+    quiet = {**line, "id": "y", "events": []}
+    path = tmp_path / "gold.jsonl"
+    path.write_text(json.dumps(line) + "\n" + json.dumps(quiet) + "\n", encoding="utf-8")
+    result = _scorer().score(path)["all"]
+    assert (result["tp"], result["fp"], result["fn"]) == (0, 2, 1)
+    assert result["false_alarms"] == 1 and result["messages_without_event"] == 1
+
+
+# ------------------------------------------------------------------------- phrases
+
+
+@pytest.mark.parametrize("text,ref,locale,expected", [
+    # English: relative words, weekdays, chat shorthand
+    ("Soccer practice tomorrow at 5", LONDON, "en-GB", [("2025-05-15T17:00:00+01:00", None, False)]),
+    ("tmrw @ 6 at the park?", LONDON, "en-GB", [("2025-05-15T18:00:00+01:00", None, False)]),
+    ("BBQ this Friday night!", LONDON, "en-GB", [("2025-05-16", None, True)]),
+    ("Movie night in two weeks?", LONDON, "en-GB", [("2025-05-28", None, True)]),
+    ("Netball next Sat 10am", LONDON, "en-GB", [("2025-05-17T10:00:00+01:00", None, False)]),
+    ("Scouts tonight at 6:30", LONDON, "en-GB", [("2025-05-14T18:30:00+01:00", None, False)]),
+    ("Lunch the day after tomorrow at 1?", LONDON, "en-GB", [("2025-05-16T13:00:00+01:00", None, False)]),
+    # explicit dates in several shapes, with the locale's day/month order
+    ("Swimming lessons start on 2/6 at 4pm", LONDON, "en-GB", [("2025-06-02T16:00:00+01:00", None, False)]),
+    ("Holiday concert 12/11 at 6:30 pm", NEW_YORK, "en-US", [("2025-12-11T18:30:00-05:00", None, False)]),
+    ("Concert 2025-06-21 19:00", LONDON, "en-GB", [("2025-06-21T19:00:00+01:00", None, False)]),
+    ("harvest festival 10.10.25 2pm", LONDON, "en-GB", [("2025-10-10T14:00:00+01:00", None, False)]),
+    ("Secret Santa exchange Dec 19th", NEW_YORK, "en-US", [("2025-12-19", None, True)]),
+    ("Book club Tuesday the 9th of December, 7:30", NEW_YORK, "en-US",
+     [("2025-12-09T19:30:00-05:00", None, False)]),
+    ("The kids' recital is January 10th at 2", NEW_YORK, "en-US",
+     [("2026-01-10T14:00:00-05:00", None, False)]),
+    ("Sports day is on the 23rd!", LONDON, "en-GB", [("2025-05-23", None, True)]),
+    # ranges of hours and of days
+    ("Bake sale Sat 17 May 10am-1pm", LONDON, "en-GB",
+     [("2025-05-17T10:00:00+01:00", "2025-05-17T13:00:00+01:00", False)]),
+    ("Science fair Thursday 3/6 from 5-7pm", datetime(2025, 3, 3, 7, 40, tzinfo=ZoneInfo("America/Chicago")),
+     "en-US", [("2025-03-06T17:00:00-06:00", "2025-03-06T19:00:00-06:00", False)]),
+    ("Picnic on Sunday from 12 to 4", LONDON, "en-GB",
+     [("2025-05-18T12:00:00+01:00", "2025-05-18T16:00:00+01:00", False)]),
+    ("Football tournament Fri-Sun", LONDON, "en-GB", [("2025-05-16", "2025-05-18", True)]),
+    ("Half term 26-30 May", LONDON, "en-GB", [("2025-05-26", "2025-05-30", True)]),
+    ("Ski trip 1/15-1/18", NEW_YORK, "en-US", [("2026-01-15", "2026-01-18", True)]),
+    # date and time apart, several events, a move
+    ("Trip to the zoo on Friday 16th May. Coach leaves at 8:15am", LONDON, "en-GB",
+     [("2025-05-16T08:15:00+01:00", None, False)]),
+    ("Meeting Thursday 5 June 19:00. Uniform sale Saturday 14 June 9-11am", LONDON, "en-GB",
+     [("2025-06-05T19:00:00+01:00", None, False),
+      ("2025-06-14T09:00:00+01:00", "2025-06-14T11:00:00+01:00", False)]),
+    ("Rehearsal moved from Tuesday to Thursday 6pm", LONDON, "en-GB",
+     [("2025-05-15T18:00:00+01:00", None, False)]),
+    # am/pm inference: evening events, explicit morning
+    ("the party starts at 8 on saturday", LONDON, "en-GB", [("2025-05-17T20:00:00+01:00", None, False)]),
+    ("car boot sale Sat 7am", LONDON, "en-GB", [("2025-05-17T07:00:00+01:00", None, False)]),
+    # OCR noise in digits
+    ("Netball 6:3O tmrw", LONDON, "en-GB", [("2025-05-15T18:30:00+01:00", None, False)]),
+    ("SUMMER FAIR\nSATURDAY 7 JUNE\nl0am - 2pm\nSt Mary's Church", LONDON, "en-GB",
+     [("2025-06-07T10:00:00+01:00", "2025-06-07T14:00:00+01:00", False)]),
+])
+def test_english_phrases(text, ref, locale, expected):
+    assert starts(text, ref, locale) == expected
+
+
+@pytest.mark.parametrize("text,ref,expected", [
+    ("Entrenamiento mañana a las 6", MADRID, [("2025-06-11T18:00:00+02:00", None, False)]),
+    ("Partido el próximo sábado a las 10:30", MADRID, [("2025-06-14T10:30:00+02:00", None, False)]),
+    ("Quedamos el sábado a las 8 de la tarde", MADRID, [("2025-06-14T20:00:00+02:00", None, False)]),
+    ("Cumple pasado mañana de 17 a 20h", MADRID,
+     [("2025-06-12T17:00:00+02:00", "2025-06-12T20:00:00+02:00", False)]),
+    ("Clase de natación mañana a las 5 y media", MADRID, [("2025-06-11T17:30:00+02:00", None, False)]),
+    ("El torneo es del 27 al 29 de junio", MADRID, [("2025-06-27", "2025-06-29", True)]),
+    ("Vacaciones del 22/12 al 7/1", MADRID, [("2025-12-22", "2026-01-07", True)]),
+    ("Dentro de dos semanas tenemos la función de teatro", MADRID, [("2025-06-24", None, True)]),
+    ("Reunión de padres el 17/06 a las 18h", MADRID, [("2025-06-17T18:00:00+02:00", None, False)]),
+    ("Misa el domingo 15 a las 12", MADRID, [("2025-06-15T12:00:00+02:00", None, False)]),
+    ("MERCADILLO\nDOMINGO 14 DICIEMBRE\n11:OO - 14:00\nPolideportivo", MADRID,
+     [("2025-12-14T11:00:00+01:00", "2025-12-14T14:00:00+01:00", False)]),
+])
+def test_spanish_phrases(text, ref, expected):
+    assert starts(text, ref, "es-ES") == expected
+
+
+@pytest.mark.parametrize("text,ref,expected", [
+    ("Training morgen um 18 Uhr", BERLIN, [("2025-02-13T18:00:00+01:00", None, False)]),
+    ("Übermorgen Kinderturnen um 16 Uhr", BERLIN, [("2025-02-14T16:00:00+01:00", None, False)]),
+    ("Elternabend am Dienstag, 18.02., um 19:30 Uhr", BERLIN, [("2025-02-18T19:30:00+01:00", None, False)]),
+    ("Heute Abend Stammtisch um halb 8", BERLIN, [("2025-02-12T19:30:00+01:00", None, False)]),
+    ("Flohmarkt nächsten Samstag, 10-14 Uhr", BERLIN,
+     [("2025-02-15T10:00:00+01:00", "2025-02-15T14:00:00+01:00", False)]),
+    ("Die Skifreizeit ist vom 3. bis 7. März", BERLIN, [("2025-03-03", "2025-03-07", True)]),
+    ("Wir treffen uns nächste Woche Mittwoch um 18:00", BERLIN, [("2025-02-19T18:00:00+01:00", None, False)]),
+    ("Grillen am Freitag um 6 bei Jonas", BERLIN, [("2025-02-14T18:00:00+01:00", None, False)]),
+    ("Schwimmkurs am Montag, den 17. Februar um 16.30 Uhr", BERLIN,
+     [("2025-02-17T16:30:00+01:00", None, False)]),
+    ("Chorprobe Di 18.2. l8:3O Uhr Pfarrsaal", BERLIN, [("2025-02-18T18:30:00+01:00", None, False)]),
+])
+def test_german_phrases(text, ref, expected):
+    assert starts(text, ref, "de-DE") == expected
+
+
+@pytest.mark.parametrize("text,ref,expected", [
+    ("Entraînement demain à 18h", PARIS, [("2025-04-08T18:00:00+02:00", None, False)]),
+    ("Anniversaire samedi prochain à 15h", PARIS, [("2025-04-12T15:00:00+02:00", None, False)]),
+    ("Match après-demain à 14h30 au stade", PARIS, [("2025-04-09T14:30:00+02:00", None, False)]),
+    ("Kermesse samedi 14 juin de 10h à 17h", PARIS,
+     [("2025-06-14T10:00:00+02:00", "2025-06-14T17:00:00+02:00", False)]),
+    ("Dîner chez mamie dimanche midi", PARIS, [("2025-04-13T12:00:00+02:00", None, False)]),
+    ("Atelier vendredi à 2h de l'après-midi", PARIS, [("2025-04-11T14:00:00+02:00", None, False)]),
+    ("Cours de natation le 1er mai à 16h", PARIS, [("2025-05-01T16:00:00+02:00", None, False)]),
+    ("Vacances du 19 avril au 5 mai", PARIS, [("2025-04-19", "2025-05-05", True)]),
+    ("Réunion reportée à jeudi 18h", PARIS, [("2025-04-10T18:00:00+02:00", None, False)]),
+    ("Concert\nDimanche 27 avril\nI5h3O\nÉglise Saint-Jean", PARIS,
+     [("2025-04-27T15:30:00+02:00", None, False)]),
+])
+def test_french_phrases(text, ref, expected):
+    assert starts(text, ref, "fr-FR") == expected
+
+
+@pytest.mark.parametrize("text,ref,expected", [
+    ("Treino amanhã às 18h", SAO_PAULO, [("2025-08-21T18:00:00-03:00", None, False)]),
+    ("Churrasco depois de amanhã às 13h", SAO_PAULO, [("2025-08-22T13:00:00-03:00", None, False)]),
+    ("Aniversário no próximo sábado às 15h", SAO_PAULO, [("2025-08-23T15:00:00-03:00", None, False)]),
+    ("Aniversário do Pedro sábado que vem às 16h", SAO_PAULO, [("2025-08-23T16:00:00-03:00", None, False)]),
+    ("Pelada hoje às 7 da noite", SAO_PAULO, [("2025-08-20T19:00:00-03:00", None, False)]),
+    ("Almoço domingo ao meio-dia", SAO_PAULO, [("2025-08-24T12:00:00-03:00", None, False)]),
+    ("Festa sábado 23 de agosto das 14h às 20h", SAO_PAULO,
+     [("2025-08-23T14:00:00-03:00", "2025-08-23T20:00:00-03:00", False)]),
+    ("Férias de 1 a 15 de setembro", SAO_PAULO, [("2025-09-01", "2025-09-15", True)]),
+    ("Consulta no dentista dia 28/08 às 9h30", SAO_PAULO, [("2025-08-28T09:30:00-03:00", None, False)]),
+    ("Culto\nDomingo 24 de agosto\nl9h\nTemplo Central", SAO_PAULO,
+     [("2025-08-24T19:00:00-03:00", None, False)]),
+])
+def test_portuguese_phrases(text, ref, expected):
+    assert starts(text, ref, "pt-BR") == expected
+
+
+@pytest.mark.parametrize("text,ref", [
+    ("We met yesterday at 5, it was lovely", LONDON),
+    ("Jo's party was amazing on Saturday", LONDON),
+    ("Sorry I'm 5 minutes late!", LONDON),
+    ("call me at 3", LONDON),
+    ("Thanks, that's 2/3 of the forms back", LONDON),
+    ("Final score 28/40 on the quiz", LONDON),
+    ("Tickets are £5 each, £12 for a family", LONDON),
+    ("Merry Christmas everyone!! 🎄", LONDON),
+    ("My number is 07700 900123 if you need it", LONDON),
+    ("Call the office at 555-123-4567 before 5", NEW_YORK),
+    ("1/2 cup sugar, 3/4 cup flour", NEW_YORK),
+    ("Born on 12/03/2015, she's turning 10", LONDON),
+    ("Kick off was great, we won 3-1 on Saturday", LONDON),
+    ("Ayer nos vimos a las 5 en el parque", MADRID),
+    ("Sacó un 7/10 en el examen", MADRID),
+    ("Cuesta 15€ por niño", MADRID),
+    ("Hace dos semanas fuimos a la sierra", MADRID),
+    ("Das Spiel gestern war super, 3:1 gewonnen!", BERLIN),
+    ("Meine Nummer: 0176 12345678", BERLIN),
+    ("Bitte bis Freitag 5 € mitbringen", BERLIN),
+    ("Guten Morgen zusammen!", BERLIN),
+    ("Nous avons dîné samedi à 20h chez Paul", PARIS),
+    ("Mon numéro : 06 12 34 56 78", PARIS),
+    ("Il a eu 15/20 en maths", PARIS),
+    ("Appelle-moi à 3h", PARIS),
+    ("Jantamos no sábado passado às 20h", SAO_PAULO),
+    ("Meu número é (11) 98765-4321", SAO_PAULO),
+    ("Custa R$ 25 por criança", SAO_PAULO),
+    ("Vou atrasar 10 minutos", SAO_PAULO),
+])
+def test_not_events(text, ref):
+    assert extract_events(text, ref) == []
+
+
+@pytest.mark.parametrize("text,ref,day", [
+    ("No practice Monday because of the bank holiday", LONDON, "2025-05-19"),
+    ("Boys rugby training cancelled tomorrow due to rain", LONDON, "2025-05-15"),
+    ("No hay entrenamiento el jueves por la lluvia", MADRID, "2025-06-12"),
+    ("Kein Training am Montag wegen der Ferien", BERLIN, "2025-02-17"),
+    ("Kinderturnen fällt morgen aus", BERLIN, "2025-02-13"),
+    ("Pas d'entraînement mercredi à cause de la pluie", PARIS, "2025-04-09"),
+    ("O jogo de sábado foi cancelado", SAO_PAULO, "2025-08-23"),
+])
+def test_cancellations_are_flagged_not_proposed(text, ref, day):
+    events = extract_events(text, ref)
+    assert [(e.start[:10], e.cancelled) for e in events] == [(day, True)]
+
+
+# ------------------------------------------------------------------------- what, where, how sure
+
+
+def test_title_location_confidence_and_evidence():
+    [event] = extract_events("Bake sale Sat 17 May 10am-1pm in the school gym", LONDON)
+    assert event.title.startswith("Bake sale")
+    assert event.location == "school gym"
+    assert event.evidence is not None and "17 May" in event.evidence and "10am-1pm" in event.evidence
+    assert event.tz == "Europe/London" and event.lang == "en"
+    [weak] = extract_events("Movie night in two weeks?", LONDON)
+    assert 0 < weak.confidence < event.confidence <= 0.99
+
+
+def test_flyer_headline_is_the_title_and_last_line_the_place():
+    [event] = extract_events("FÊTE DE QUARTIER\nSamedi 27 septembre\nDe 11h à 15h\nParc Jarry",
+                             datetime(2025, 9, 17, 12, tzinfo=ZoneInfo("America/Montreal")))
+    assert (event.title, event.location) == ("FÊTE DE QUARTIER", "Parc Jarry")
+    assert event.as_output()["start"] == "2025-09-27T11:00:00-04:00"
+
+
+def test_time_zone_argument_overrides_the_reference_zone():
+    ref = datetime(2025, 5, 14, 17, 30, tzinfo=ZoneInfo("UTC"))
+    [event] = extract_events("Soccer practice tomorrow at 5", ref, tz="America/New_York")
+    assert event.start == "2025-05-15T17:00:00-04:00" and event.tz == "America/New_York"
+
+
+def test_forced_language_is_used():
+    # "Mar 3" would be March in English; forced Spanish reads "mar" only as a weekday before a day.
+    assert starts("Partido mañana a las 6", MADRID, lang="es") == [("2025-06-11T18:00:00+02:00", None, False)]
+    assert starts("Partido mañana a las 6", MADRID, lang="de") == []
+
+
+@pytest.mark.parametrize("bad", [
+    {"ref_time": datetime(2025, 5, 14, 18, 30)},  # naive
+    {"tz": "Mars/Olympus_Mons"},
+    {"lang": "xx"},
+])
+def test_bad_arguments_raise(bad):
+    kwargs = {"ref_time": LONDON, **bad}
+    ref = kwargs.pop("ref_time")
+    with pytest.raises(ValueError):
+        extract_events("Practice tomorrow at 5", ref, **kwargs)
+
+
+# ------------------------------------------------------------------------- helpers
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("Soccer practice tomorrow at the park", "en"),
+    ("Entrenamiento mañana a las seis en el parque", "es"),
+    ("Training morgen um sechs Uhr auf dem Sportplatz", "de"),
+    ("Entraînement demain à six heures au stade", "fr"),
+    ("Treino amanhã às seis horas na quadra", "pt"),
+])
+def test_detect_language(text, lang):
+    assert detect_language(text) == lang
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("ok 👍", False), ("haha yes", False), ("thanks so much!", False),
+    ("tomorrow?", True), ("mañana", True), ("Samstag", True), ("at 5", True), ("in two weeks", True),
+])
+def test_gate(text, expected):
+    assert may_hold_date(text) is expected
+
+
+@pytest.mark.parametrize("raw,fixed", [
+    ("6:3O", "6:30"), ("l0am", "10am"), ("11:OO", "11:00"), ("I5h3O", "15h30"), ("l9h", "19h"),
+    ("Hello Otto", "Hello Otto"), ("Il a dit", "Il a dit"),
+])
+def test_ocr_repair_keeps_length(raw, fixed):
+    assert repair(raw) == fixed and len(repair(raw)) == len(raw)
+
+
+def test_mask_hides_phones_prices_durations_but_not_dates():
+    text = "Call 07700 900123, £12.50, 25%, 10 minutes; 2025-05-17 at 10:00"
+    masked = mask_noise(text)
+    assert len(masked) == len(text)
+    assert "07700" not in masked and "12.50" not in masked and "25%" not in masked
+    assert "10 minutes" not in masked
+    assert "2025-05-17" in masked and "10:00" in masked
+
+
+# ------------------------------------------------------------------------- batch + CLI
+
+
+def write_lines(path: Path, lines: list[str]) -> Path:
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+GOOD = json.dumps({"id": "m1", "text": "Soccer practice tomorrow at 5",
+                   "ref_time": "2025-05-14T18:30:00+01:00", "tz": "Europe/London", "locale": "en-GB"})
+QUIET = json.dumps({"id": "m2", "text": "ok thanks", "ref_time": "2025-05-14T18:31:00+01:00"})
+
+
+def test_extract_file_writes_one_line_per_message(tmp_path: Path):
+    source = write_lines(tmp_path / "in.jsonl", [GOOD, "", QUIET])
+    out = tmp_path / "out.jsonl"
+    stats = extract_file(source, out)
+    assert stats == {"lines": 2, "messages": 2, "events": 1, "errors": 0}
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert rows[0] == {"id": "m1", "events": [{
+        "title": "Soccer practice", "start": "2025-05-15T17:00:00+01:00", "end": None,
+        "all_day": False, "location": None, "confidence": rows[0]["events"][0]["confidence"]}]}
+    assert rows[1] == {"id": "m2", "events": []}
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+
+
+@pytest.mark.parametrize("bad,reason", [
+    ("{not json", "not valid JSON"),
+    (json.dumps({"id": 3, "text": "hi"}), "missing field 'ref_time'"),
+    (json.dumps({"id": 3, "text": "hi", "ref_time": "2025-05-14T18:30:00"}), "no UTC offset"),
+    (json.dumps({"id": 3, "text": "hi", "ref_time": "yesterday"}), "not ISO 8601"),
+    (json.dumps({"id": 3, "text": "at 5 tomorrow", "ref_time": "2025-05-14T18:30:00Z", "tz": "No/Where"}),
+     "unknown time zone"),
+    (json.dumps([1, 2]), "JSON object"),
+])
+def test_bad_line_names_file_and_line_and_the_rest_is_processed(tmp_path: Path, bad: str, reason: str):
+    source = write_lines(tmp_path / "in.jsonl", [GOOD, bad, QUIET])
+    out = tmp_path / "out.jsonl"
+    reported: list[InputError] = []
+    with pytest.raises(InputError) as caught:
+        extract_file(source, out, on_error=reported.append)
+    assert caught.value.line == 2 and caught.value.path == str(source)
+    assert [(e.line, reason in e.reason) for e in reported] == [(2, True)]
+    assert [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()] == ["m1", "m2"]
+
+
+def test_missing_input_is_an_input_error(tmp_path: Path):
+    with pytest.raises(InputError, match="cannot read"):
+        extract_file(tmp_path / "nope.jsonl", tmp_path / "out.jsonl")
+
+
+def test_cli_extract_events(cli, tmp_path: Path):
+    source = write_lines(tmp_path / "in.jsonl", [GOOD, "oops", QUIET])
+    out = tmp_path / "out.jsonl"
+    result = cli("extract-events", "--input", str(source), "--output", str(out))
+    assert result.returncode != 0
+    assert f"{source}:2:" in result.stderr
+    assert [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()] == ["m1", "m2"]
+    clean = write_lines(tmp_path / "clean.jsonl", [GOOD, QUIET])
+    result = cli("extract-events", "--input", str(clean), "--output", str(out), "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["events"] == 1
