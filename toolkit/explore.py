@@ -145,6 +145,20 @@ MESSAGES = """
 """
 
 
+def chat_names(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return [row[0] for row in con.execute("SELECT name FROM chat.chats ORDER BY name").fetchall()]
+
+
+def select_chat(con: duckdb.DuckDBPyConnection, chat: str) -> str | None:
+    """The notebook's `chat` parameter: empty means all chats; a name must exist."""
+    if not chat.strip():
+        return None
+    names = chat_names(con)
+    if chat not in names:
+        raise InputError(f"no chat named {chat!r} (chats: {', '.join(names) or 'none yet'})")
+    return chat
+
+
 def overview(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """One row per chat: messages, authors, first and last message, language."""
     return query(con, f"""
@@ -295,6 +309,13 @@ def media_attachments(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
         FROM media.attachments a LEFT JOIN media.extractions x ON x.attachment_id = a.id
         GROUP BY ALL ORDER BY attachments DESC, a.chat, mime
     """)
+
+
+def media_summary(con: duckdb.DuckDBPyConnection) -> pl.DataFrame | str:
+    """`media_attachments` when the media database is attached, else a sentence saying why not."""
+    if "media" not in attached(con):
+        return "Media processing is off (IMAGE_PROCESSING_ENABLED=false): no attachments to show."
+    return media_attachments(con)
 
 
 # ------------------------------------------------------------------------ plots

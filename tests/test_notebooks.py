@@ -1,0 +1,198 @@
+"""The committed notebooks: clean (no outputs), parameterized, orchestration only; and executed
+by papermill through `chatbook run` on real stores, checking what they show and store."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import ROOT
+from explore_data import fill
+
+from toolkit import nbparams, pipeline
+from toolkit.stores import open_db, open_vectors
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+# Modules a notebook cell may import: the toolkit, and what only displays things.
+DISPLAY_MODULES = ("IPython", "ipywidgets", "matplotlib")
+# Raw database access belongs in the toolkit, where tests reach it.
+FORBIDDEN_MODULES = ("sqlite3", "sqlean", "duckdb", "psycopg", "psycopg2", "subprocess",
+                     "socket", "requests", "urllib", "http")
+SQL_METHODS = {"execute", "executemany", "executescript", "sql", "query", "cursor"}
+DISPLAY_BUILTINS = {"print", "display", "len", "str", "int", "float", "round", "sorted", "list",
+                    "dict", "min", "max", "sum", "range", "enumerate", "repr"}
+
+
+def notebook_json(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def code_cells(nb: dict[str, Any]) -> list[tuple[int, dict[str, Any], str]]:
+    return [(i, c, nbparams.cell_source(c)) for i, c in enumerate(nb["cells"])
+            if c["cell_type"] == "code"]
+
+
+def test_the_pipeline_notebooks_are_committed():
+    names = {p.stem for p in NOTEBOOKS}
+    assert {"06_explore", "07_report"} <= names
+    assert len(NOTEBOOKS) >= 2
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_is_committed_without_outputs(path):
+    nb = notebook_json(path)
+    for index, cell, _source in code_cells(nb):
+        assert cell.get("outputs") == [], f"{path.name} cell {index + 1} has outputs"
+        assert cell.get("execution_count") is None, f"{path.name} cell {index + 1} was run"
+    assert "papermill" not in nb.get("metadata", {}), f"{path.name} is an executed copy"
+    # `chatbook run` always uses the chatbook kernel; in `chatbook lab` python3 is the venv's too.
+    assert nb["metadata"].get("kernelspec", {}).get("name") in (pipeline.KERNEL_NAME, "python3")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_has_typed_documented_parameters(path):
+    nb = notebook_json(path)
+    tagged = [c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
+    assert len(tagged) == 1, f"{path.name}: exactly one cell tagged 'parameters'"
+    params = nbparams.read_parameters(path)  # raises on untyped / non-literal / bad defaults
+    for param in params.values():
+        assert param.help, f"{path.name}: parameter {param.name!r} has no `# help` comment"
+
+
+def toolkit_names(tree: ast.Module, known: set[str]) -> set[str]:
+    """Names bound by `from toolkit... import` / `import toolkit...`, or assigned the result of
+    an expression that uses such a name (settings = load_settings(), con = explore.connect())."""
+    names = set(known)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "toolkit":
+            names |= {alias.asname or alias.name for alias in node.names}
+        elif isinstance(node, ast.Import):
+            names |= {(a.asname or a.name).split(".")[0] for a in node.names
+                      if a.name.split(".")[0] == "toolkit"}
+    for node in tree.body:
+        if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
+            used = {n.id for n in ast.walk(node.value) if isinstance(n, ast.Name)}
+            if used & names:
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                names |= {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+    return names
+
+
+def call_root(call: ast.Call) -> str | None:
+    node: ast.expr = call.func
+    while isinstance(node, ast.Attribute | ast.Call | ast.Subscript):
+        node = node.value if not isinstance(node, ast.Call) else node.func
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def without_magics(source: str) -> str:
+    return "\n".join("" if line.lstrip().startswith("%") else line for line in source.splitlines())
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_work_cells_only_call_the_toolkit(path):
+    nb = notebook_json(path)
+    known: set[str] = set()
+    for index, cell, source in code_cells(nb):
+        where = f"{path.name} cell {index + 1}"
+        assert not any(line.lstrip().startswith("!") for line in source.splitlines()), \
+            f"{where}: shell commands belong in the toolkit"
+        tree = ast.parse(without_magics(source))
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                modules = [a.name for a in node.names] if isinstance(node, ast.Import) \
+                    else [node.module or ""]
+                for module in modules:
+                    top = module.split(".")[0]
+                    assert top not in FORBIDDEN_MODULES, f"{where}: imports {module}"
+                    assert top == "toolkit" or top in DISPLAY_MODULES, \
+                        f"{where}: imports {module}; put the work in a toolkit function"
+            assert not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef), \
+                f"{where}: defines {getattr(node, 'name', '?')}; logic belongs in the toolkit"
+        known = toolkit_names(tree, known)
+        calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call)]
+        for call in calls:
+            if isinstance(call.func, ast.Attribute):
+                assert call.func.attr not in SQL_METHODS, \
+                    f"{where}: calls .{call.func.attr}(); queries belong in the toolkit"
+            root = call_root(call)
+            assert root in known or root in DISPLAY_BUILTINS, \
+                f"{where}: calls {ast.unparse(call.func)}, which is not a toolkit function"
+        has_work = any(isinstance(n, ast.Assign | ast.Expr | ast.AugAssign) for n in tree.body)
+        if has_work and not any(isinstance(n, ast.Import | ast.ImportFrom) for n in tree.body):
+            assert calls or any(isinstance(n, ast.Name) and n.id in known
+                                for n in ast.walk(tree)), f"{where}: does no toolkit work"
+
+
+# ------------------------------------------------------------------------ executed
+
+
+@pytest.fixture
+def filled(settings, db_conn):
+    fill(db_conn)
+    open_vectors(settings).close()
+    return settings
+
+
+def outputs(notebook: Path) -> list[dict[str, Any]]:
+    nb = notebook_json(notebook)
+    return [o for c in nb["cells"] for o in c.get("outputs", [])]
+
+
+def shown(notebook: Path, mime: str) -> str:
+    """Everything the executed notebook displayed as `mime`, joined."""
+    parts = [o["data"].get(mime, "") for o in outputs(notebook) if "data" in o]
+    return "\n".join("".join(p) if isinstance(p, list) else p for p in parts)
+
+
+def test_explore_notebook_shows_tables_and_plots(filled, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = pipeline.run_pipeline(filled, ["06_explore"], [("period", "day"), ("top_n", "5")])
+    stage = result.notebooks[0]
+    assert stage.status == "succeeded"
+    outs = outputs(Path(stage.notebook))
+    images = [o for o in outs if "image/png" in o.get("data", {})]
+    assert len(images) == 5  # over time, authors, heatmap, words, events
+    tables = shown(Path(stage.notebook), "text/html")
+    for expected in ("Team", "Familia", "Ana", "Training", "Cena"):
+        assert expected in tables
+    text = shown(Path(stage.notebook), "text/plain")
+    assert "IMAGE_PROCESSING_ENABLED=false" in text
+    html = Path(stage.html).read_text()
+    assert html.count("data:image/png;base64") >= 5  # (the template adds an icon of its own)
+
+
+def test_explore_notebook_refuses_an_unknown_chat(filled, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(pipeline.RunFailed) as error:
+        pipeline.run_pipeline(filled, ["explore"], [("chat", "Nobody")])
+    assert re.search(r"06_explore, cell 3: InputError: no chat named 'Nobody' "
+                     r"\(chats: Familia, Team\)", str(error.value))
+
+
+def test_report_notebook_summarises_the_run(filled, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    conn = open_db(filled)
+    # Two messages arrive "during" the run (ingested after it started), the rest long before.
+    conn.execute("UPDATE messages SET ingested_at = '2000-01-01T00:00:00+00:00'")
+    conn.execute("UPDATE messages SET ingested_at = '2999-01-01T00:00:00+00:00' "
+                 "WHERE id IN (SELECT id FROM messages WHERE chat_id = "
+                 "(SELECT id FROM chats WHERE name = 'Familia') ORDER BY id LIMIT 2)")
+    conn.close()
+    result = pipeline.run_pipeline(filled, ["report"])
+    stage = result.notebooks[0]
+    html = shown(Path(stage.notebook), "text/html")
+    assert f"Run {result.run_id}: running" in html
+    assert "2 (of 9 in 2 chats)" in html
+    assert "1 waiting for review" in html  # the pending Cena proposal
+    assert "05_review" in html and "chatbook review" in html
+    assert "Familia" in html and "Team" not in html.split("New messages")[-1]
+    assert result.summary["messages"]["new_by_chat"] == {"Familia": 2}
+    md = (result.run_dir / "summary.md").read_text()
+    assert f"# chatbook run {result.run_id} (succeeded)" in md and "| new messages | 2 (of 9" in md
