@@ -135,3 +135,13 @@ def test_cli_export_writes_the_file(accepted, cli, tmp_path):
     assert '"events": 3' in result.stdout
     assert len(read_back(path).walk("VEVENT")) == 3
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_unwritable_path_is_one_clear_error(accepted, tmp_path):
+    from toolkit.errors import InputError
+
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(InputError, match=r"file/cal.ics: cannot write the calendar"):
+        events.export_ics(accepted[0], blocker / "cal.ics")
+    assert events.list_events(accepted[0])[0]["exported_at"] is None  # nothing marked exported

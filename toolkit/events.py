@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event
 
 from toolkit import __version__, db
+from toolkit.errors import InputError
 from toolkit.fsutil import write_private_bytes
 
 EVENT_FIELDS = ("title", "start", "end", "all_day", "tz", "location")
@@ -206,7 +207,10 @@ def export_ics(conn: db.Connection, path: str | Path) -> int:
     """Write every event (confirmed and cancelled) to `path` as a 0600 .ics; returns the count."""
     rows = list_events(conn)
     data = build_calendar(rows).to_ical()
-    write_private_bytes(Path(path), data)
+    try:
+        write_private_bytes(Path(path), data)
+    except OSError as error:
+        raise InputError(f"cannot write the calendar: {error.strerror or error}", path) from None
     with db.transaction(conn):
         # Only the rows in the file: an event accepted meanwhile has not been exported.
         conn.execute(
