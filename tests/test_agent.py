@@ -76,6 +76,18 @@ def test_each_chat_gets_one_draft_and_it_follows_the_event(db_conn):
     assert drafts[0]["body"].startswith("Added:")
 
 
+def test_a_chat_mentioning_an_accepted_event_later_gets_its_draft(db_conn):
+    school = add_chat(db_conn, "School", lang="en")
+    club = add_chat(db_conn, "Club", lang="fr")
+    pid = record(db_conn, found(), add_message(db_conn, school, "x")).proposal_id
+    proposals.accept(db_conn, pid, reviewer="ana", expected_version=1)
+    agent.mark_sent(db_conn, agent.list_messages(db_conn)[0]["id"])
+    assert record(db_conn, found(), add_message(db_conn, club, "y")).outcome == "merged"
+    [draft] = agent.list_messages(db_conn)
+    assert (draft["chat"], draft["body"]) == (
+        "Club", "Ajouté: Bake sale, sam. 17 mai 10:00-13:00, school gym")
+
+
 def test_after_sending_an_edit_drafts_a_change_and_a_reject_a_cancellation(db_conn, tmp_path):
     chat = add_chat(db_conn, "School", lang="en")
     pid = record(db_conn, found(), add_message(db_conn, chat, "x")).proposal_id

@@ -200,6 +200,10 @@ def record_event(conn: db.Connection, found: FoundEvent, *, message_id: int | No
         return Recorded("rejected", proposal_id)
     add_key(conn, key, proposal_id)
     added = add_source(conn, proposal_id, message_id, extraction_id)
+    event = events.event_for_proposal(conn, proposal_id) if added else None
+    if event is not None:
+        # Already in the calendar: a chat that mentions it for the first time gets its draft too.
+        agent.sync_event_drafts(conn, event["id"])
     if confidence > match["confidence"]:
         # A second, clearer mention raises confidence; it changes nothing a reviewer decided.
         conn.execute("UPDATE proposals SET confidence = ? WHERE id = ?", (confidence, proposal_id))
