@@ -555,3 +555,44 @@ def test_a_second_connection_keeps_the_first_ones_locks(settings):
     finally:
         for conn in (first, second, third):
             conn.close()
+
+
+# ------------------------------------------------------------------------ scheduling examples
+
+CRON_FIELD = re.compile(r"^(\*|\d+(-\d+)?)(/\d+)?(,(\*|\d+(-\d+)?)(/\d+)?)*$")
+
+
+def unit_file(path: Path) -> dict[str, list[str]]:
+    """`Key=value` lines of a systemd unit (keys may repeat), comments and sections dropped."""
+    keys: dict[str, list[str]] = {}
+    for line in path.read_text().splitlines():
+        if "=" in line and not line.startswith(("#", ";", "[")):
+            key, _, value = line.partition("=")
+            keys.setdefault(key.strip(), []).append(value.strip())
+    return keys
+
+
+def test_scheduling_examples_agree_with_the_cli():
+    from toolkit.cli import cli as group
+
+    infra = ROOT / "infra"
+    lines = [line for line in (infra / "chatbook.cron").read_text().splitlines()
+             if line.strip() and not line.startswith("#") and not re.match(r"^\w+=", line)]
+    assert len(lines) == 1
+    fields = lines[0].split()
+    assert all(CRON_FIELD.match(f) for f in fields[:5]), fields[:5]
+    command = " ".join(fields[5:])
+    checkout = re.match(r"cd (\S+) && ", command).group(1)
+    run_args = command.split(".venv/bin/chatbook ", 1)[1].split(">>")[0].split()
+    assert run_args[0] == "run"
+    group.make_context("chatbook", list(run_args))  # the arguments parse
+
+    service = unit_file(infra / "chatbook.service")
+    assert service["Type"] == ["oneshot"]
+    assert service["WorkingDirectory"] == [checkout]
+    assert service["ExecStart"] == [f"{checkout}/.venv/bin/chatbook run"]
+    assert service["SuccessExitStatus"] == [str(pipeline.RunLocked.exit_code)]
+    assert service["ReadWritePaths"] == [f"{checkout}/data"] and service["UMask"] == ["0077"]
+    timer = unit_file(infra / "chatbook.timer")
+    assert timer["Unit"] == ["chatbook.service"] and timer["Persistent"] == ["true"]
+    assert timer["OnCalendar"] == ["*:0/30"] and fields[0] == "*/30"
