@@ -24,25 +24,27 @@ TEXTS = [
 ]
 
 
-def export_lines(chat: str, n: int, *, start: datetime | None = None, seed: int = 0) -> list[str]:
+def export_lines(chat: str, n: int, *, start: datetime | None = None, seed: int = 0,
+                 unique: bool = True) -> list[str]:
+    """n message lines; `unique=False` repeats a few texts (the embedder encodes each once)."""
     rng = random.Random(f"{chat}-{seed}")
     moment = start or datetime(2024, 9, 14, 8, 0)
     lines = []
     for i in range(n):
         moment += timedelta(minutes=rng.randint(1, 90))
         author = rng.choice(AUTHORS)
-        text = f"{rng.choice(TEXTS)} (#{seed}-{i})"
+        text = f"{rng.choice(TEXTS)} (#{seed}-{i if unique else i % 5})"
         lines.append(f"{moment:%d/%m/%Y, %H:%M} - {author}: {text}")
     return lines
 
 
 def write_export(folder: Path, chat: str, n: int, *, seed: int = 0,
-                 start: datetime | None = None) -> Path:
+                 start: datetime | None = None, unique: bool = True) -> Path:
     """`WhatsApp Chat with <chat>.txt` holding n messages."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"WhatsApp Chat with {chat}.txt"
-    path.write_text("\n".join(export_lines(chat, n, start=start, seed=seed)) + "\n",
-                    encoding="utf-8")
+    lines = export_lines(chat, n, start=start, seed=seed, unique=unique)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
 
