@@ -663,7 +663,8 @@ def last_undoable(conn: db.Connection, proposal_id: int) -> dict[str, Any]:
         f"SELECT * FROM proposal_audit WHERE proposal_id = ? AND action IN "
         f"({', '.join('?' for _ in UNDOABLE)}) AND id NOT IN ("
         "  SELECT json_extract(after, '$.undoes') FROM proposal_audit "
-        "  WHERE proposal_id = ? AND action = 'undo') ORDER BY id DESC LIMIT 1",
+        "  WHERE proposal_id = ? AND action = 'undo' AND json_extract(after, '$.undoes') IS NOT NULL"
+        ") ORDER BY id DESC LIMIT 1",  # (a NULL inside NOT IN would hide every row)
         (proposal_id, *UNDOABLE, proposal_id),
     ).fetchone()
     if row is None:
