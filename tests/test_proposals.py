@@ -8,6 +8,8 @@ import re
 
 import pytest
 from events_data import add_chat, add_message, found, record
+from hypothesis import given
+from hypothesis import strategies as st
 
 from toolkit import db, events, proposals
 from toolkit.errors import ConflictError, InputError
@@ -70,6 +72,24 @@ def test_repeats_become_one_proposal_with_several_sources(chats, first, second, 
         assert {r["chat"] for r in proposals.summary_by_chat(conn)} == {"School Parents", "Riverside FC"}
     else:
         assert two.outcome == "created" and proposal_count(conn) == 2
+
+
+@given(
+    words=st.lists(st.text(alphabet="abcdefghijklmnopqrstuvwxyzäéñ", min_size=1, max_size=8),
+                   min_size=1, max_size=4),
+    minutes=st.integers(min_value=0, max_value=60 * 24 * 365),
+    offset=st.integers(min_value=-12, max_value=14),
+)
+def test_dedupe_key_ignores_case_punctuation_and_offset(words, minutes, offset):
+    from datetime import UTC, datetime, timedelta, timezone
+
+    instant = datetime(2025, 1, 1, tzinfo=UTC) + timedelta(minutes=minutes)
+    title = " ".join(words)
+    shouted = "¡" + " ".join(w.upper() for w in reversed(words)) + "!!"
+    elsewhere = instant.astimezone(timezone(timedelta(hours=offset))).isoformat()
+    assert proposals.dedupe_key(title, instant.isoformat(), False) == proposals.dedupe_key(
+        shouted, elsewhere, False)
+    assert proposals.similar_titles(proposals.title_tokens(title), proposals.title_tokens(shouted))
 
 
 def test_same_message_found_twice_is_known_not_duplicated(chats):
