@@ -163,3 +163,38 @@ def test_tesseract_tsv_becomes_lines() -> None:
 ])
 def test_character_accuracy(read: str, truth: str, expected: float) -> None:
     assert ocr.character_accuracy(read, truth) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(("size", "expected", "factor"), [
+    ((800, 1000), (800, 1000), 1.0),
+    ((3, 2000), (64, 2000), 1.0),
+    ((2000, 3), (2000, 64), 1.0),
+    ((1, 1), (64, 64), 1.0),
+    ((8000, 4000), (2000, 1000), 4.0),
+    ((5000, 40), (2000, 64), 2.5),
+])
+def test_bounded_shapes_the_image(size: tuple[int, int], expected: tuple[int, int],
+                                  factor: float) -> None:
+    prepared, scale = ocr.bounded(Image.new("RGB", size, "white"))
+    assert prepared.size == expected and scale == pytest.approx(factor)
+
+
+@pytest.mark.parametrize("size", [(1, 1), (3, 2000), (2000, 3), (5000, 40), (40, 5000)])
+def test_strips_and_specks_read_nothing_without_exhausting_memory(rapid: ocr.Engine,
+                                                                  size: tuple[int, int]) -> None:
+    """With RapidOCR's default detector scaling a 3x2000 strip needs tens of GB and the
+    process is killed; bounded input keeps it cheap."""
+    assert rapid.read(Image.new("RGB", size, "white")).text == ""
+
+
+def test_boxes_are_in_the_original_image_coordinates(rapid: ocr.Engine) -> None:
+    """A 4000 px wide line is read at 2000 px; its box is mapped back."""
+    from PIL import ImageDraw, ImageFont
+
+    image = Image.new("RGB", (4000, 200), "white")
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 120)
+    ImageDraw.Draw(image).text((100, 30), "Quiz night Friday 8pm", font=font, fill="black")
+    [line] = rapid.read(image).lines
+    assert line.text == "Quiz night Friday 8pm"
+    xs = [point[0] for point in line.box]
+    assert 60 <= min(xs) <= 140 and max(xs) > 1400

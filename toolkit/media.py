@@ -546,7 +546,11 @@ def process_one(settings: Settings, conn: db.Connection, pg_conn: Any, row: dict
             read = ocr.read_text(opened.image, extractor.engine)
             outcome.status, outcome.ocr_text = "done", read.text
             outcome.boxes, outcome.confidence = read.boxes(), read.confidence
-        outcome.events = find_events(outcome.ocr_text or "", context)
+        try:
+            outcome.events = find_events(outcome.ocr_text or "", context)
+        except Exception as error:  # a resolver bug on one text must not stop the other images
+            raise MediaError(f"event extraction failed: {type(error).__name__}: "
+                             f"{first_line(str(error))}") from None
         outcome.result = {
             "events": [event.as_dict() for event in outcome.events],
             "ref_time": context.ref_time.isoformat(),

@@ -31,6 +31,12 @@ TESSERACT_LANGS = ("eng", "spa", "deu", "fra", "por")
 TESSERACT_TIMEOUT_S = 120
 # RapidOCR keeps recognitions at or above this score; below it they are mostly noise.
 MIN_SCORE = 0.5
+# RapidOCR's defaults scale the short side *up* to 736 px for detection, so a 3x2000 strip
+# becomes a 736x490,000 tensor and the process is killed for memory. We bound the long side
+# instead (same accuracy on our flyers, see bench/ocr.py) and shape the image ourselves first.
+DET_MAX_SIDE = 1600
+MAX_SIDE = 2000
+MIN_SIDE = 64
 
 
 class OcrError(ChatbookError):
@@ -120,6 +126,22 @@ def rgb(image: Image.Image) -> Image.Image:
     return image if image.mode == "RGB" else image.convert("RGB")
 
 
+def bounded(image: Image.Image) -> tuple[Image.Image, float]:
+    """At most MAX_SIDE on the long side (downscaled), at least MIN_SIDE on the short side
+    (white padding at the right or bottom); and the factor that maps boxes back."""
+    width, height = image.size
+    factor = 1.0
+    if max(width, height) > MAX_SIDE:
+        factor = max(width, height) / MAX_SIDE
+        width, height = max(1, round(width / factor)), max(1, round(height / factor))
+        image = image.resize((width, height), Image.Resampling.LANCZOS)
+    if min(width, height) >= MIN_SIDE:
+        return image, factor
+    padded = Image.new("RGB", (max(width, MIN_SIDE), max(height, MIN_SIDE)), (255, 255, 255))
+    padded.paste(image, (0, 0))
+    return padded, factor
+
+
 class RapidOcrEngine:
     """RapidOCR with the PP-OCRv6 models from its wheel (multilingual Latin + CJK)."""
 
@@ -130,7 +152,12 @@ class RapidOcrEngine:
             from rapidocr import RapidOCR
         except ImportError as error:
             raise OcrError("rapidocr is not installed (pip install 'chatbook[media]')") from error
-        params: dict[str, Any] = {"Global.log_level": "error", "Global.text_score": MIN_SCORE}
+        params: dict[str, Any] = {
+            "Global.log_level": "error",
+            "Global.text_score": MIN_SCORE,
+            "Det.limit_type": "max",
+            "Det.limit_side_len": DET_MAX_SIDE,
+        }
         threads = os.environ.get("OMP_NUM_THREADS", "")
         if threads.isdigit():  # share the cores politely when the caller asked for it
             params["EngineConfig.onnxruntime.intra_op_num_threads"] = int(threads)
@@ -141,11 +168,16 @@ class RapidOcrEngine:
     def read(self, image: Image.Image) -> OcrResult:
         import numpy as np
 
-        with self._lock:  # one onnxruntime session; calls from threads take turns
-            output: Any = self._ocr(np.asarray(rgb(image)))
+        prepared, scale = bounded(rgb(image))
+        try:
+            with self._lock:  # one onnxruntime session; calls from threads take turns
+                output: Any = self._ocr(np.asarray(prepared))
+        except Exception as error:  # the engine's own errors on odd shapes: a failed read
+            raise OcrError(f"rapidocr failed: {type(error).__name__}: {error}") from None
         boxes = output.boxes if output.boxes is not None else []
         lines = [
-            OcrLine(text=str(text).strip(), box=[[float(x), float(y)] for x, y in box],
+            OcrLine(text=str(text).strip(),
+                    box=[[round(float(x) * scale, 1), round(float(y) * scale, 1)] for x, y in box],
                     score=float(score))
             for box, text, score in zip(boxes, output.txts or (), output.scores or (), strict=False)
             if str(text).strip()
