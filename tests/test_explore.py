@@ -67,9 +67,11 @@ def test_overview(con):
 @pytest.mark.parametrize(
     ("period", "chat", "expected"),
     [
-        ("day", "Team", [("Team", dt.date(2024, 5, 6), 4), ("Team", dt.date(2024, 5, 14), 1)]),
+        ("day", "Team", [("Team", dt.date(2024, 5, 6), 4)]
+         + [("Team", dt.date(2024, 5, day), 0) for day in range(7, 14)]
+         + [("Team", dt.date(2024, 5, 14), 1)]),
         ("week", None, [("Team", dt.date(2024, 5, 6), 4), ("Familia", dt.date(2024, 5, 6), 3),
-                        ("Team", dt.date(2024, 5, 13), 1)]),
+                        ("Team", dt.date(2024, 5, 13), 1), ("Familia", dt.date(2024, 5, 13), 0)]),
         ("month", "Familia", [("Familia", dt.date(2024, 5, 1), 3)]),
     ],
 )
@@ -213,3 +215,21 @@ def test_select_chat(con):
 
 def test_media_summary_says_why_when_media_is_off(con):
     assert "IMAGE_PROCESSING_ENABLED=false" in explore.media_summary(con)
+
+
+def test_an_empty_store_gives_empty_frames(settings, db_conn):
+    open_vectors(settings).close()
+    con = explore.connect(settings)
+    try:
+        assert explore.overview(con).is_empty()
+        for period in explore.PERIODS:
+            assert explore.messages_per_period(con, period).is_empty()
+        assert explore.messages_per_author(con).is_empty()
+        assert explore.media_share(con).is_empty()
+        assert explore.top_words(con).is_empty()
+        assert explore.response_times(con).is_empty()
+        assert explore.events_timeline(con).is_empty()
+        heatmap = explore.activity_heatmap(con)
+        assert heatmap.height == 168 and heatmap["messages"].sum() == 0
+    finally:
+        con.close()

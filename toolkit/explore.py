@@ -171,15 +171,28 @@ def overview(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 
 def messages_per_period(con: duckdb.DuckDBPyConnection, period: str = "day",
                         chat: str | None = None) -> pl.DataFrame:
-    """Messages per chat per day / week (starting Monday) / month, people's messages only."""
+    """Messages per chat per day / week (starting Monday) / month, people's messages only.
+
+    Dense: every period from the first to the last message is there, quiet ones with 0, so
+    averages and plots do not skip the silent days.
+    """
     if period not in PERIODS:
         raise InputError(f"period must be one of {', '.join(PERIODS)}, got {period!r}")
     where, args = chat_filter(chat, "c")
     return query(con, f"""
-        SELECT chat, CAST(date_trunc('{period}', sent_at) AS DATE) AS period,
-               count(*) AS messages
-        FROM ({MESSAGES}{where}) WHERE kind <> 'system'
-        GROUP BY ALL ORDER BY period, chat
+        WITH counts AS (
+            SELECT chat, CAST(date_trunc('{period}', sent_at) AS DATE) AS period,
+                   count(*) AS messages
+            FROM ({MESSAGES}{where}) WHERE kind <> 'system' GROUP BY ALL
+        ), periods AS (
+            SELECT CAST(unnest(generate_series(min(period)::TIMESTAMP, max(period)::TIMESTAMP,
+                                               INTERVAL 1 {period})) AS DATE) AS period
+            FROM counts
+        )
+        SELECT chats.chat, periods.period, coalesce(counts.messages, 0) AS messages
+        FROM periods CROSS JOIN (SELECT DISTINCT chat FROM counts) chats
+        LEFT JOIN counts ON counts.chat = chats.chat AND counts.period = periods.period
+        ORDER BY periods.period, chats.chat
     """, args)
 
 
@@ -386,6 +399,7 @@ def plot_events_timeline(frame: pl.DataFrame, title: str = "Events and proposals
         ax.annotate(str(item["title"])[:40], (item["day"], row), xytext=(6, -3),
                     textcoords="offset points", fontsize="small")
     ax.set_yticks([])
+    ax.margins(x=0.15, y=0.1)  # room for the labels right of the last point
     ax.invert_yaxis()
     ax.set_title(f"{title} (green: accepted, orange: waiting for review)")
     fig.autofmt_xdate()
