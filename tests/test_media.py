@@ -128,11 +128,38 @@ def test_exif_orientation_is_applied() -> None:
     assert opened.exif["orientation"] == 6
 
 
+def test_sideways_phone_photo_is_read_upright() -> None:
+    """Phones store pixels sideways and an EXIF orientation tag; OCR must see it upright."""
+    from toolkit import ocr
+
+    upright_flyer = Image.open(FLYERS / "de_elternabend.jpg").convert("RGB")
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    buffer = io.BytesIO()
+    upright_flyer.rotate(90, expand=True).save(buffer, "JPEG", quality=85, exif=exif.tobytes())
+    opened = media.open_image(buffer.getvalue())
+    assert opened.image.size == upright_flyer.size
+    text = ocr.read_text(opened.image).text
+    assert "Elternabend Klasse 3b" in text and "19:30 Uhr" in text
+
+
 def test_transparency_is_flattened_onto_white() -> None:
     buffer = io.BytesIO()
     Image.new("RGBA", (20, 20), (0, 0, 0, 0)).save(buffer, "PNG")
     opened = media.open_image(buffer.getvalue())
     assert opened.image.getpixel((5, 5)) == (255, 255, 255)
+
+
+def test_committed_sample_is_what_the_generator_writes(tmp_path: Path) -> None:
+    """The flyers and the export in data/sample are reproducible byte for byte (same Pillow)."""
+    make_flyers.main(tmp_path)
+    fresh = sorted(p.name for p in (tmp_path / "flyers").iterdir())
+    assert fresh == sorted(p.name for p in FLYERS.iterdir())
+    for name in fresh:
+        assert (tmp_path / "flyers" / name).read_bytes() == (FLYERS / name).read_bytes(), name
+    assert (tmp_path / make_flyers.ZIP_NAME).read_bytes() == SAMPLE_ZIP.read_bytes()
+    sample_bytes = sum(p.stat().st_size for p in FLYERS.iterdir()) + SAMPLE_ZIP.stat().st_size
+    assert sample_bytes < 2_000_000
 
 
 # ----------------------------------------------------------------------------- EXIF
