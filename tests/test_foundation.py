@@ -101,7 +101,8 @@ def test_fts_follows_messages(db_conn):
 def test_migrations_apply_then_reapply_is_noop(tmp_path):
     conn = db.connect(tmp_path / "m.db")
     first = migrate.migrate_sqlite(conn, "sqlite")
-    assert first == ["0001_core.sql"]
+    assert first[0] == "0001_core.sql"
+    assert first == [m.filename for m in migrate.load_migrations("sqlite")]
     assert migrate.migrate_sqlite(conn, "sqlite") == []
     assert migrate.sqlite_status(conn, "sqlite").current
 
