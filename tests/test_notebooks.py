@@ -184,15 +184,20 @@ def test_report_notebook_summarises_the_run(filled, tmp_path, monkeypatch):
     conn.execute("UPDATE messages SET ingested_at = '2999-01-01T00:00:00+00:00' "
                  "WHERE id IN (SELECT id FROM messages WHERE chat_id = "
                  "(SELECT id FROM chats WHERE name = 'Familia') ORDER BY id LIMIT 2)")
+    conn.execute("UPDATE proposals SET created_at = CASE title WHEN 'Cena' "
+                 "THEN '2999-01-01T00:00:00+00:00' ELSE '2000-01-01T00:00:00+00:00' END")
     conn.close()
     result = pipeline.run_pipeline(filled, ["report"])
     stage = result.notebooks[0]
     html = shown(Path(stage.notebook), "text/html")
-    assert f"Run {result.run_id}: running" in html
+    assert f"Run {result.run_id} (in progress: this report is its last stage)" in html
     assert "2 (of 9 in 2 chats)" in html
     assert "1 waiting for review" in html  # the pending Cena proposal
     assert "05_review" in html and "chatbook review" in html
     assert "Familia" in html and "Team" not in html.split("New messages")[-1]
     assert result.summary["messages"]["new_by_chat"] == {"Familia": 2}
+    assert result.summary["proposals"]["new"] == 1
+    assert [p["title"] for p in result.summary["proposals"]["newest"]] == ["Cena"]
+    assert "Familia" in html.split("confidence")[-1]  # the new-proposals table names the chat
     md = (result.run_dir / "summary.md").read_text()
     assert f"# chatbook run {result.run_id} (succeeded)" in md and "| new messages | 2 (of 9" in md

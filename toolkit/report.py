@@ -18,6 +18,7 @@ from toolkit.config import Settings
 ROOT = Path(__file__).resolve().parent.parent
 REVIEW_NOTEBOOK = ROOT / "notebooks" / "05_review.ipynb"
 LAB_URL = "http://127.0.0.1:8888/lab/tree/05_review.ipynb"
+NEWEST_LIMIT = 25  # proposals listed in the report; the review queue has them all
 
 
 def find_run(conn: db.Connection, run_id: str = "") -> dict[str, Any] | None:
@@ -67,7 +68,16 @@ def proposal_figures(conn: db.Connection, since: str | None) -> dict[str, Any]:
     by_status = conn.execute(
         "SELECT status, count(*) AS n FROM proposals GROUP BY status ORDER BY status"
     ).fetchall()
+    newest = conn.execute(
+        "SELECT p.title, p.start, p.location, round(p.confidence, 2) AS confidence, "
+        "c.name AS chat FROM proposals p LEFT JOIN messages m ON m.id = p.source_message_id "
+        "LEFT JOIN chats c ON c.id = m.chat_id WHERE p.status = 'pending'"
+        + (" AND julianday(p.created_at) >= julianday(?)" if since else "")
+        + f" ORDER BY p.start, p.id LIMIT {NEWEST_LIMIT}",
+        (since,) if since else (),
+    ).fetchall()
     return {
+        "newest": [dict(row) for row in newest],
         "new": count_since(conn, "proposals", "created_at", since),
         "pending": count_since(conn, "proposals", "created_at", None, "status = 'pending'"),
         "by_status": {row["status"]: row["n"] for row in by_status},
@@ -192,7 +202,12 @@ def summary_html(summary: dict[str, Any]) -> str:
     """The summary as an HTML fragment for the report notebook (and so its HTML export)."""
     esc = html.escape
     run = summary["run"]
-    title = f"Run {esc(run['id'])}: {esc(run['status'])}" if run else "Store summary (no runs yet)"
+    if run is None:
+        title = "Store summary (no runs yet)"
+    elif run["status"] == "running":
+        title = f"Run {esc(run['id'])} (in progress: this report is its last stage)"
+    else:
+        title = f"Run {esc(run['id'])}: {esc(run['status'])}"
     rows = "".join(f"<tr><th style='text-align:left'>{esc(label)}</th><td style='text-align:left'>"
                    f"{esc(value)}</td></tr>" for label, value in headline(summary))
     stages = ""
@@ -218,6 +233,15 @@ def show_summary(summary: dict[str, Any]) -> Any:
     from IPython.display import HTML
 
     return HTML(summary_html(summary))
+
+
+def new_proposals(summary: dict[str, Any]) -> Any:
+    """The new proposals waiting for review (soonest first) as a Polars frame."""
+    import polars as pl
+
+    schema = {"title": pl.Utf8, "start": pl.Utf8, "location": pl.Utf8, "confidence": pl.Float64,
+              "chat": pl.Utf8}
+    return pl.DataFrame(summary["proposals"]["newest"], schema=schema)
 
 
 def new_messages_by_chat(summary: dict[str, Any]) -> Any:
