@@ -479,3 +479,46 @@ def test_media_status_command(cli: Any, env: dict[str, str], expected: str) -> N
     as_json = cli("media", "status", "--json", env=env)
     data = json.loads(as_json.stdout)
     assert data["enabled"] is bool(env) and data["outbox_pending"] == 0
+
+
+@pytest.mark.postgres
+def test_postgres_lost_mid_run_keeps_what_was_done(media_settings: Settings,
+                                                   store: db.Connection) -> None:
+    """An administrator kills our Postgres session after the first image: the run stops
+    cleanly with `waiting`, and the next run does exactly the images that were left."""
+    import threading
+
+    import psycopg
+
+    chat_id = add_chat(store, "Flyers")
+    names = ["en_tournament.jpg", "es_fiesta.jpg", "pt_festa_junina.jpg", "en_bake_sale.png"]
+    for minute, name in enumerate(names):
+        attach(media_settings, store, chat_id, datetime(2025, 3, 15, 9, minute), name,
+               flyer_bytes(name))
+    stop = threading.Event()
+
+    def kill_after_first_extraction() -> None:
+        with psycopg.connect(media_settings.media_db_url, autocommit=True) as admin:
+            while not stop.is_set():
+                if admin.execute("SELECT count(*) FROM extractions").fetchone()[0]:
+                    admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                  "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+                    return
+                stop.wait(0.01)
+
+    killer = threading.Thread(target=kill_after_first_extraction)
+    killer.start()
+    try:
+        first = media.process_images(media_settings, store)
+    finally:
+        stop.set()
+        killer.join()
+
+    assert first.waiting and "Postgres went away" in first.waiting, first.as_dict()
+    assert 1 <= len(first.images) < len(names)
+    second = media.process_images(media_settings, store)
+    assert second.waiting is None
+    done_ids = {r.attachment_id for r in first.images} | {r.attachment_id for r in second.images}
+    assert len(done_ids) == len(names) == len(first.images) + len(second.images)
+    rows = pg_rows(media_settings, "SELECT status FROM extractions")
+    assert sorted(r["status"] for r in rows) == ["done"] * len(names)
