@@ -412,6 +412,22 @@ def test_failing_notebook_stops_the_run_with_one_line(cli, settings, nbdir):
     assert row["status"] == "failed" and row["error"].startswith("03_boom, cell 4: ValueError")
 
 
+def test_secrets_never_reach_the_run_record(media_settings_free, tmp_path):
+    folder = tmp_path / "nbs"
+    write_notebook(folder, "01_leak", "n: int = 1  # n",
+                   "from urllib.parse import urlsplit\n"
+                   "url = os.environ['MEDIA_DB_URL']\n"
+                   "raise RuntimeError(f'cannot reach {url}; password {urlsplit(url).password}')")
+    with pytest.raises(pipeline.RunFailed) as error:
+        pipeline.run_pipeline(media_settings_free, ["leak"], notebooks_dir=folder)
+    result = error.value.result
+    assert "s3cret" not in str(error.value) and "u:***@h" in str(error.value)
+    assert "password ***" in str(error.value)
+    row = run_row(media_settings_free, result.run_id)
+    assert "s3cret" not in json.dumps(row)
+    assert "s3cret" not in (result.run_dir / "summary.json").read_text()
+
+
 def test_refused_parameters_start_nothing(cli, settings, nbdir):
     result = cli("run", str(nbdir / "01_echo.ipynb"), "-p", "n", "three")
     assert result.returncode == 1

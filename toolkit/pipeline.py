@@ -309,19 +309,24 @@ def git_commit(root: Path = ROOT) -> str | None:
     return commit if out.returncode == 0 and re.fullmatch(r"[0-9a-f]{40}", commit) else None
 
 
-def redacted_parameters(stages: list[Stage], settings: Settings) -> str:
-    """The injected values as JSON, with secret-looking names and DSN passwords blanked."""
+def secrets_of(settings: Settings) -> list[str]:
+    """Values that must never be recorded: the media DSN's password."""
     from urllib.parse import urlsplit
 
-    shown = {
-        stage.name: {k: ("***" if SECRET_NAME.search(k) else v) for k, v in stage.values.items()}
-        for stage in stages
-    }
     try:
         password = urlsplit(settings.media_db_url).password
     except ValueError:
         password = None
-    return redact_text(json.dumps(shown, ensure_ascii=False, default=str), [password or ""])
+    return [password] if password else []
+
+
+def redacted_parameters(stages: list[Stage], settings: Settings) -> str:
+    """The injected values as JSON, with secret-looking names and DSN passwords blanked."""
+    shown = {
+        stage.name: {k: ("***" if SECRET_NAME.search(k) else v) for k, v in stage.values.items()}
+        for stage in stages
+    }
+    return redact_text(json.dumps(shown, ensure_ascii=False, default=str), secrets_of(settings))
 
 
 def insert_run(conn: db.Connection, result: RunResult, parameters: str) -> None:
@@ -335,8 +340,10 @@ def insert_run(conn: db.Connection, result: RunResult, parameters: str) -> None:
 
 
 def update_run(conn: db.Connection, result: RunResult, settings: Settings) -> None:
-    notebooks = redact_text(json.dumps([n.as_dict() for n in result.notebooks], default=str))
-    error = redact_text(result.error) if result.error else None
+    secrets = secrets_of(settings)
+    notebooks = redact_text(json.dumps([n.as_dict() for n in result.notebooks], default=str),
+                            secrets)
+    error = redact_text(result.error, secrets) if result.error else None
     with db.transaction(conn):
         conn.execute(
             "UPDATE pipeline_runs SET status = ?, finished_at = ?, notebooks = ?, error = ? "
@@ -598,12 +605,14 @@ def finish(result: RunResult, settings: Settings, conn: db.Connection, status: s
     """Record the outcome and write the run summary next to the notebooks."""
     from toolkit import report
 
-    result.status, result.error, result.finished_at = status, error, db.utc_now()
+    secrets = secrets_of(settings)
+    result.status, result.finished_at = status, db.utc_now()
+    result.error = redact_text(error, secrets) if error else None
     update_run(conn, result, settings)
     try:
         result.summary = report.run_summary(settings, result.run_id)
     except Exception as problem:  # a summary must never hide the run's own outcome
         result.summary = {"error": one_line(f"summary unavailable: {problem}")}
     write_private_text(result.run_dir / "summary.json",
-                       redact_text(json.dumps(result.as_dict(), indent=2, default=str)))
+                       redact_text(json.dumps(result.as_dict(), indent=2, default=str), secrets))
     write_private_text(result.run_dir / "summary.md", report.summary_markdown(result.summary))
