@@ -102,6 +102,8 @@ EN = LangTable(
         "stadium", "office", "restaurant", "beach", "playground", "arena", "marshes",
     ),
     event_nouns=(
+        "pajama day", "pyjama day", "field day", "picture day", "dress-up day", "book day",
+        "spirit day", "non-uniform day", "training day", "fun day", "family day",
         "meeting", "practice", "training", "match", "game", "party", "dinner", "lunch",
         "breakfast", "brunch", "bbq", "barbecue", "picnic", "concert", "show", "rehearsal",
         "class", "lesson", "lessons", "appointment", "appt", "dentist", "doctor", "fair",
@@ -112,7 +114,8 @@ EN = LangTable(
         "market", "open day", "sports day", "disco", "quiz", "tryouts", "trials", "club",
         "book club", "choir", "scouts", "brownies", "cubs", "race", "run", "cross country",
         "night", "secret santa", "exchange", "flight", "meet", "term", "break", "camp",
-        "holiday", "vacation", "reunion", "celebration", "shower", "funeral", "interview",
+        "holiday", "vacation", "closed", "inset day", "photos", "photo day", "reunion",
+        "celebration", "shower", "funeral", "interview",
         "call", "gig", "play", "match day", "fundraiser", "raffle", "bake sale", "fete",
         "disco", "prom", "graduation", "potluck", "walk", "ride", "tour", "visit",
     ),
@@ -125,7 +128,9 @@ EN = LangTable(
         r"yesterday", r"last (?:night|week|weekend|time|year|month|monday|tuesday|wednesday"
         r"|thursday|friday|saturday|sunday)", r"ago", r"was", r"were", r"went", r"met",
         r"had", r"did", r"played", r"lost", r"won", r"enjoyed", r"came", r"saw", r"got",
-        r"born", r"happened", r"loved",
+        r"born", r"happened", r"loved", r"finished", r"arrived", r"watched",
+        r"visited", r"celebrated", r"attended", r"missed", r"forgot", r"scored", r"took",
+        r"ate", r"spent", r"bought", r"paid", r"was great", r"had fun",
     ),
     cancel_cues=(
         r"cancell?ed", r"cancell?ing", r"cancel", r"called off", r"postponed",
@@ -136,7 +141,8 @@ EN = LangTable(
     masks=("good morning", "good night", "morning all", "night night", "last night"),
     evening_nouns=("party", "drinks", "dinner", "disco", "quiz", "gig", "movie night",
                    "game night", "prom", "pub"),
-    move_cues=("moved", "moving", "changed", "switched", "postponed", "rescheduled", "pushed"),
+    move_cues=(r"moved", r"moving", r"changed", r"switched", r"postponed", r"rescheduled",
+               r"pushed back", r"pushed"),
 )
 
 ES = LangTable(
@@ -193,7 +199,7 @@ ES = LangTable(
         "función", "funcion", "teatro", "cine", "paseo", "examen", "tutoría", "final",
         "festival", "cabalgata", "vacaciones", "fin de curso", "carrera", "graduación",
         "convivencia", "villancicos", "jornada", "visita", "salida", "evento", "curso",
-        "natación", "natacion", "fútbol", "futbol", "baloncesto", "coro", "campamento",
+        "cerrado", "cerrada", "natación", "natacion", "fútbol", "futbol", "baloncesto", "coro", "campamento",
         "campamentos", "colonias", "campus", "pijamas", "fiesta de pijamas",
     ),
     plan_cues=("quedamos", "nos vemos", "recordad", "recuerden", "no olvidéis", "no olviden",
@@ -205,6 +211,8 @@ ES = LangTable(
         r"estuvimos", r"nos vimos", r"comimos", r"perdimos", r"salimos", r"volvimos",
         r"pagué", r"pague", r"hace (?:\w+ )?(?:días"
         r"|semanas|meses|años)", r"pasad[oa](?! ma[ñn]ana)", r"vimos", r"llegamos", r"hicimos", r"nació",
+        r"terminó", r"llegó", r"salió", r"jugaron", r"ganaron", r"perdieron", r"se fue",
+        r"estuvo", r"lo pasamos", r"disfrutamos",
     ),
     cancel_cues=(
         r"cancelad[oa]s?", r"se cancela", r"cancelamos", r"suspendid[oa]s?", r"se suspende",
@@ -215,7 +223,8 @@ ES = LangTable(
     masks=("de la mañana", "por la mañana", "en la mañana", "de la manana",
            "por la manana", "buenos días", "buenos dias", "buenas noches"),
     evening_nouns=("fiesta", "cena", "copas", "cañas", "discoteca", "concierto", "cine", "verbena"),
-    move_cues=("cambiado", "cambia", "movido", "pasa", "pasamos", "aplazado", "trasladado"),
+    move_cues=(r"cambiad[oa]s?", r"se cambia", r"movid[oa]s?", r"aplazad[oa]s?", r"se aplaza",
+               r"trasladad[oa]s?", r"pospuest[oa]s?"),
 )
 
 DE = LangTable(
@@ -273,7 +282,7 @@ DE = LangTable(
         "kino", "theater", "unterricht", "schwimmen", "prüfung", "klassenarbeit", "kaffee",
         "essen", "ferien", "ausgabe", "sprechtag", "sprechstunde", "abfahrt", "lauf",
         "wanderung", "workshop", "führung", "tag der offenen tür", "kaffeeklatsch",
-        "lesung", "andacht", "schulschluss", "heurigen", "spieltag", "match",
+        "lesung", "andacht", "schulschluss", "geschlossen", "schließtag", "heurigen", "spieltag", "match",
     ),
     plan_cues=("treffpunkt", "wir treffen uns", "bitte", "nicht vergessen", "erinnerung",
                "kommt", "kommst du", "bringt", "wer kommt", "wir sehen uns", "los geht"),
@@ -281,17 +290,20 @@ DE = LangTable(
         r"gestern", r"vorgestern", r"letzte[nrs]?", r"vorige[nrs]?", r"war", r"waren",
         r"hatte", r"hatten", r"getroffen", r"gewesen", r"gespielt", r"gewonnen", r"verloren",
         r"bezahlt", r"angefangen", r"gegessen", r"geboren", r"gemacht", r"gesehen",
+        r"stattgefunden", r"gefeiert", r"gefahren", r"gegangen", r"gekommen", r"verbracht",
+        r"letztes",
     ),
     cancel_cues=(
         r"kein(?:e|en)? (?:\w+ ){0,1}(?:{nouns})\w*", r"fällt (?:\w+ ){0,3}aus",
         r"fallen (?:\w+ ){0,3}aus", r"faellt (?:\w+ ){0,3}aus", r"keine schule",
+        r"finde[nt] (?:\w+ ){0,4}nicht statt",
         r"schulfrei", r"abgesagt", r"entfällt", r"entfallen", r"verschoben", r"sagen ab",
     ),
     masks=("guten morgen", "am morgen", "jeden morgen", "morgen früh"),
     compound_nouns=True,
     evening_nouns=("party", "feier", "abendessen", "disco", "konzert", "kino", "stammtisch",
                    "grillen", "kneipe"),
-    move_cues=("verschoben", "verlegt", "statt", "geändert"),
+    move_cues=(r"verschoben", r"verlegt", r"geändert", r"vorverlegt"),
 )
 
 FR = LangTable(
@@ -347,7 +359,7 @@ FR = LangTable(
         "apero", "spectacle", "examen", "vacances", "pratique", "épluchette", "journée",
         "rencontre", "party", "réveillon", "galette", "repas", "séance", "goûter", "gouter",
         "conseil", "course", "visite", "conférence", "festival", "bal", "pique-nique",
-        "natation", "foot", "harmonie", "partie", "colonie", "stage", "camp",
+        "fermé", "fermée", "natation", "foot", "harmonie", "partie", "colonie", "stage", "camp",
         "jeux", "feu d'artifice", "fête des voisins",
     ),
     plan_cues=("on se retrouve", "rendez-vous", "n'oubliez pas", "rappel", "venez",
@@ -357,7 +369,7 @@ FR = LangTable(
         r"dernier", r"dernière", r"passée?s?", r"s'est", r"se sont", r"s’est",
         r"(?:ai|as|a|avons|avez|ont) (?:\w+ )?(?:\w+é|eu|fait|vu|pris|mis|dit)",
         r"sommes (?:allé|allés|allées|venus|partis)", r"est (?:allé|allés|venu|parti)",
-        r"allés", r"né", r"née",
+        r"allés", r"né", r"née", r"a eu lieu", r"ont eu lieu", r"s'est bien passé",
     ),
     cancel_cues=(
         r"annulée?s?", r"annule", r"annulons", r"pas d[e'’] ?(?:\w+ ){0,1}(?:{nouns})",
@@ -366,7 +378,7 @@ FR = LangTable(
     masks=("bon matin", "bonne soirée", "bonne nuit", "bonne journée"),
     evening_nouns=("fête", "fete", "soirée", "dîner", "diner", "souper", "apéro", "apero",
                    "concert", "ciné", "party", "boum"),
-    move_cues=("déplacé", "déplacée", "reporté", "reportée", "décalé", "décalée", "changé"),
+    move_cues=(r"déplacée?s?", r"reportée?s?", r"décalée?s?", r"repoussée?s?"),
 )
 
 PT = LangTable(
@@ -426,7 +438,7 @@ PT = LangTable(
         "apresentação", "apresentacao", "culto", "encontro", "pelada", "teste", "carnaval",
         "visita", "gincana", "curso", "amigo secreto", "férias", "ferias", "sessão",
         "palestra", "formatura", "show", "natação", "futebol", "corrida", "retiro",
-        "confraternização", "arraial", "quermesse", "acampamento", "colônia",
+        "fechado", "fechada", "confraternização", "arraial", "quermesse", "acampamento", "colônia",
         "colonia", "café",
     ),
     plan_cues=("bora", "vamos", "não esqueçam", "nao esquecam", "lembrete", "venham",
@@ -435,7 +447,8 @@ PT = LangTable(
         r"ontem", r"anteontem", r"foi", r"fomos", r"fui", r"foram", r"passad[oa]",
         r"se viu", r"nos vimos", r"almoçámos", r"jantámos", r"paguei", r"tirei", r"demorou",
         r"nasceu", r"teve",
-        r"tivemos", r"chegamos", r"saímos", r"há (?:\w+ )?(?:dias|semanas|meses)",
+        r"tivemos", r"saímos", r"aconteceu", r"curtimos", r"ganhou", r"perdeu",
+        r"chegou", r"terminou", r"foi ótimo", r"foi muito", r"há (?:\w+ )?(?:dias|semanas|meses)",
     ),
     cancel_cues=(
         r"cancelad[oa]s?", r"cancelou", r"cancela", r"suspens[oa]s?", r"adiad[oa]s?",
@@ -445,7 +458,8 @@ PT = LangTable(
     ),
     masks=("bom dia", "boa tarde", "boa noite", "de manhã", "da manhã", "pela manhã"),
     evening_nouns=("festa", "jantar", "balada", "churrasco", "show", "cinema", "happy hour", "barzinho"),
-    move_cues=("mudou", "mudado", "mudamos", "transferido", "adiado", "remarcado", "passou"),
+    move_cues=(r"mudou", r"mudad[oa]s?", r"transferid[oa]s?", r"adiad[oa]s?", r"remarcad[oa]s?",
+               r"passou para", r"passa para"),
 )
 
 TABLES: dict[str, LangTable] = {t.code: t for t in (EN, ES, DE, FR, PT)}

@@ -86,7 +86,7 @@ def repair(text: str) -> str:
 _PHONE = re.compile(
     r"(?<![\w/.:])(?:\+\d{1,3}[\s-]?)?(?:\(\d{2,4}\)\s?)?\d{2,5}(?:[\s-]\d{2,8}){1,4}(?![\w/:])"
 )
-_ISO_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
+_DASHED_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}-\d{1,2}-(?:\d{4}|\d{2})")
 _PRICE = re.compile(
     r"(?:R\$|US\$|[$€£¥])\s?\d+(?:[.,]\d+)?|\d+(?:[.,]\d+)?\s?(?:€|\$|£|eur(?:os?)?\b|usd\b|"
     r"dollars?\b|pesos?\b|reais\b|real\b|francs?\b|pounds?\b|quid\b)|\d+\s?%|\d+\s?x\s?\d+\b",
@@ -96,6 +96,11 @@ _DURATION = re.compile(
     r"(?<![:\d.])\d+(?:[.,]\d+)?\s?(?:min(?:ute)?s?|minut[oe]s?|minuten|mins?\.?|hours?|hrs?"
     r"|horas?|heures?|stunden?|std\.?|secs?|seconds?|segundos?|sekunden)\b",
     re.I,
+)
+
+
+_CLOCK_PREP = re.compile(
+    r"(?:\bà|\bàs|\bas|\ba las|\ba la|\bat|\bum|\bvers|\bdès|\bpelas|\bde|\bdas)\s*$", re.I
 )
 
 
@@ -112,11 +117,13 @@ def mask_noise(text: str) -> str:
 
     for m in _PHONE.finditer(text):
         span = m.group(0)
-        if _digits(span) >= 7 and not _ISO_DATE.fullmatch(span.strip()):
+        if _digits(span) >= 7 and not _DASHED_DATE.fullmatch(span.strip()):
             blank(m.start(), m.end())
-    for pattern in (_PRICE, _DURATION):
-        for m in pattern.finditer(text):
-            blank(m.start(), m.end())
+    for m in _PRICE.finditer(text):
+        blank(m.start(), m.end())
+    for m in _DURATION.finditer(text):
+        if not _CLOCK_PREP.search(text[max(0, m.start() - 8):m.start()]):
+            blank(m.start(), m.end())  # but "à 20 heures", "às 8 horas" are clock times
     return "".join(chars)
 
 
@@ -201,12 +208,13 @@ class Grammar:
         next_after = _alt(t.next_after) if t.next_after else "(?!)"
         self.weekday = re.compile(
             rf"(?:\b({next_words})\s+)?\b({wd})\b\.?(?:\s+({next_after})\b)?"
-            rf"(?:\s*,?\s*(?:the\s+|den\s+|le\s+|el\s+|dia\s+)?(\d{{1,2}})(?:st|nd|rd|th|er)?\b\.?"
-            rf"(?![:./h]\d|\s*(?:am|pm|a\.m|p\.m|h\b|uhr|-\s*\d|/)))?",
+            rf"(?:\s*,?\s*(?:the\s+|den\s+|le\s+|el\s+|dia\s+)?(\d{{1,2}})(?:st|nd|rd|th|er)?\b"
+            rf"(?![:./h]\d|\s*(?:am|pm|a\.m|p\.m|h\b|uhr|-\s*\d|/))\.?)?",
             re.I,
         )
         self.weekday_abbr = re.compile(
-            rf"\b({wd_abbr})\b\.?(?=,?\s*\d)(?:\s*,?\s*(\d{{1,2}})(?:st|nd|rd|th)?\b(?![:./h]\d|\s*(?:am|pm|h\b|uhr|-\s*\d)))?",
+            rf"\b({wd_abbr})\b\.?(?=,?\s*\d)(?:\s*,?\s*(\d{{1,2}})(?:st|nd|rd|th)?\b"
+            rf"(?![:./h]\d|\s*(?:am|pm|h\b|uhr|-\s*\d)))?",
             re.I,
         )
         rel = _alt(t.relative_days)
@@ -231,13 +239,16 @@ class Grammar:
             rf"\s*(?:{ranges})\s*(\d{{1,2}})(?:([:.h])(\d{{2}}))?\s*(a\.?m\.?|p\.?m\.?|uhr|hrs?|h)?(?![\d/])",
             re.I,
         )
+        # "18h", "18h30", "18 h 30", "19hs" outside English (where "2h" is two hours).
+        h_form = r"|\s?(h)(?:rs?|s)?\s?(\d{2})?(?!\w)" if t.code != "en" else r"|(?!)()()"
         self.time_marked = re.compile(
             r"(?<![\d/.:,])(\d{1,2})(?:([:.])(\d{2})\s*(a\.?\s?m\.?|p\.?\s?m\.?|uhr|hrs?|h)?"
-            r"|(h)(\d{2})?|\s*(a\.?\s?m\.?|p\.?\s?m\.?|uhr)(?![a-z]))(?![\d/])",
+            + h_form + r"|\s*(a\.?\s?m\.?|p\.?\s?m\.?|uhr)(?![a-z]))(?![\d/])",
             re.I,
         )
         self.time_prep = re.compile(
-            rf"(?<![\w])(?:{preps})\s+(\d{{1,2}})(?:ish)?(?![\d:./]|,\d|\s*[-/])", re.I
+            rf"(?<![\w])(?:{preps})\s+(\d{{1,2}})(?:ish)?(?![\d:./]|,\d|\s*[-/]\s*\d)"
+            rf"(?:\s*(heures?|horas?|uhr)\b)?", re.I
         )
         self.time_ish = re.compile(r"(?<![\d/.:,])(\d{1,2})\s?ish\b", re.I)  # "5ish"
         self.half_before = (
@@ -257,7 +268,7 @@ class Grammar:
         else:
             self.event_noun = re.compile(rf"(?<![\w])(?:{nouns})(?![\w])", re.I)
         self.evening_noun = re.compile(rf"(?<![\w])(?:{_alt(t.evening_nouns)})", re.I)
-        self.move = re.compile(rf"(?<![\w])(?:{_alt(t.move_cues)})(?![\w])", re.I)
+        self.move = re.compile(rf"(?<![\w])(?:{'|'.join(t.move_cues)})(?![\w])", re.I)
         self.plan = re.compile(rf"(?<![\w])(?:{_alt(t.plan_cues)})(?![\w])", re.I)
         self.past = re.compile(rf"(?<![\w'])(?:{'|'.join(t.past_cues)})(?![\w])", re.I)
         cancel = "|".join(c.replace("{nouns}", nouns) for c in t.cancel_cues)
@@ -462,10 +473,12 @@ def _numeric(text: str, today: date, day_first: bool) -> date | None:
     parts = [p for p in re.split(r"[./]", text) if p]
     if len(parts) < 2:
         return None
+    if "." in text and len(parts) == 2 and not text.endswith("."):
+        return None  # "6.30" is a time; German dates end with a dot ("20.10.")
     a, b = int(parts[0]), int(parts[1])
     year = _full_year(parts[2]) if len(parts) > 2 else None
     day, month = (a, b) if day_first else (b, a)
-    if not 1 <= month <= 12:
+    if not 1 <= month <= 12 and "/" in text:
         day, month = month, day
     if not 1 <= month <= 12:
         return None
@@ -608,7 +621,9 @@ def find_times(work: str, g: Grammar, dates: list[DateMention]) -> list[TimeMent
         hour = int(m.group(1))
         if 0 <= hour <= 24 and spans.free(m.start(1), m.end(1)):
             spans.take(m.start(1), m.end(1))
-            found.append(_with_fraction(TimeMention(m.start(1), m.end(1), hour % 24, 0), work, g))
+            literal = m.group(2) is not None  # "à 10 heures" is a 24-hour clock reading
+            found.append(_with_fraction(TimeMention(m.start(1), m.end(), hour % 24, 0, literal=literal),
+                                        work, g))
     for m in g.time_ish.finditer(work):
         hour = int(m.group(1))
         if 1 <= hour <= 12 and spans.free(m.start(), m.end()):
@@ -737,19 +752,19 @@ def _to_24(hour: int, meridiem: str | None, literal: bool, period: str | None) -
 # ------------------------------------------------------------------------- language
 
 
-def choose_language(text: str, lang: str | None) -> list[str]:
-    """Languages to try, best first: the forced one, or lingua's ranking."""
+def choose_language(text: str, lang: str | None) -> list[tuple[str, float]]:
+    """Languages to try with their scores, best first: the forced one, or a ranking."""
     if lang:
         code = lang.lower().split("-")[0]
         if code not in TABLES:
             raise ValueError(f"unsupported language {lang!r}; use one of {', '.join(LANGUAGES)}")
-        return [code]
+        return [(code, 1.0)]
     confidences = language_confidences(text)
     # Lingua alone is unsure on a six-word message; the words our tables know for each
     # language ("Juli", "Uhr", "mañana") settle it.
     scores = {code: confidences.get(code, 0.0) + 0.3 * min(3, _vocabulary_hits(text, code))
               for code in LANGUAGES}
-    return sorted(LANGUAGES, key=lambda code: -scores[code])
+    return sorted(scores.items(), key=lambda item: -item[1])
 
 
 def _vocabulary_hits(text: str, code: str) -> int:
@@ -791,7 +806,10 @@ def extract_events(
     zone = _zone(tz, ref_time)
     ref = ref_time.astimezone(zone)
     repaired = repair(text)
-    languages = choose_language(repaired, lang)
+    ranking = choose_language(repaired, lang)
+    languages = [code for code, _ in ranking]
+    # A close runner-up (Spanish or Portuguese?) also gets its past-tense cues heard.
+    close = [code for code, score in ranking[:2] if score >= ranking[0][1] - 0.3]
     best: list[FoundEvent] = []
     for index, code in enumerate(languages):
         if index >= 2:
@@ -800,7 +818,7 @@ def extract_events(
         work = mask_noise(repaired)
         if g.masks is not None:
             work = g.masks.sub(lambda m: " " * len(m.group(0)), work)
-        past = [grammar(c).past for c in dict.fromkeys([code, *languages[:2]])]
+        past = [grammar(c).past for c in dict.fromkeys([code, *close])]
         ctx = _Context(repaired, work, repaired.lower(), g, ref, zone, ref.date(), past)
         day_first = _day_first(locale, code, zone)
         dates = find_dates(work, g, ctx.today, day_first)
@@ -889,7 +907,7 @@ def _assign_times(dates: list[DateMention], times: list[TimeMention]) -> dict[in
 
 
 _MOVED_FROM = re.compile(r"(?:from|de|del|von|vom|du|do|da|desde)\s*$")
-_STRENGTH = {"explicit": 0.45, "numeric": 0.4, "weekday": 0.35, "relative": 0.3,
+_STRENGTH = {"explicit": 0.5, "numeric": 0.4, "weekday": 0.35, "relative": 0.3,
              "offset": 0.3, "ordinal": 0.3}
 
 
@@ -899,12 +917,16 @@ def _event_for(ctx: _Context, d: DateMention, t: TimeMention | None, noun: bool,
     sentence = ctx.low[s0:s1]
     cancelled = bool(ctx.g.cancel.search(sentence))
     move = ctx.g.move.search(sentence)
+    moved_to = False
     if move is not None:
-        if _MOVED_FROM.search(ctx.low[max(s0, d.start - 12):d.start]):
-            return None  # "moved from Tuesday to Thursday": Tuesday is no longer on
-        if s0 + move.start() < d.start:
-            cancelled = False  # "postponed to Friday" announces Friday
-    if not cancelled and any(p.search(ctx.work[s0:s1].lower()) for p in ctx.past):
+        moved_at = s0 + move.start()
+        moved_from = moved_at < d.start and _MOVED_FROM.search(ctx.low[max(s0, d.start - 12):d.start])
+        # "Saturday's match is postponed", "moved from Tuesday to ...": that day is off;
+        # "moved to Thursday", "remarcada para sexta": that day is announced.
+        cancelled = d.start < moved_at or bool(moved_from)
+        moved_to = not cancelled  # "foi remarcada para sexta": past form, future day
+    in_past = any(p.search(ctx.work[s0:s1].lower()) for p in ctx.past)
+    if not cancelled and not moved_to and in_past:
         return None
     last = d.last or d.day
     if last < ctx.today:
