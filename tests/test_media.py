@@ -195,6 +195,38 @@ def test_taken_at(exif: dict[str, Any], tz: str, expected: datetime | None) -> N
 # ----------------------------------------------------------------------------- describing
 
 
+@pytest.mark.parametrize(("sent_at", "sent_at_utc", "tz", "expected"), [
+    # the UTC instant shown in the chat's zone (BST in April)
+    ("2025-04-10T09:00:00", "2025-04-10T08:00:00+00:00", "Europe/London",
+     "2025-04-10T09:00:00+01:00"),
+    ("2025-04-10T09:00:00", "2025-04-10T08:00:00Z", "Europe/London",
+     "2025-04-10T09:00:00+01:00"),
+    # no UTC instant recorded: the local time is in the chat's zone
+    ("2025-01-10T21:30:00", None, "America/New_York", "2025-01-10T21:30:00-05:00"),
+    # no zone on the chat: the configured default (UTC in tests)
+    ("2025-01-10T21:30:00", None, None, "2025-01-10T21:30:00+00:00"),
+    # a zone name that no longer exists falls back to the default rather than failing
+    ("2025-01-10T21:30:00", None, "Mars/Olympus_Mons", "2025-01-10T21:30:00+00:00"),
+])
+def test_message_context_reference_time(db_conn: db.Connection, sent_at: str,
+                                        sent_at_utc: str | None, tz: str | None,
+                                        expected: str) -> None:
+    chat_id = add_chat(db_conn, "Times", tz=tz, locale="en-GB")  # type: ignore[arg-type]
+    with db.transaction(db_conn):
+        message_id = db_conn.execute(
+            "INSERT INTO messages(chat_id, sent_at, sent_at_utc, author, text, kind, source_file, "
+            "source_line, content_key, ingested_at) VALUES (?, ?, ?, 'A', 'x', 'media', 't', 1, "
+            "'k', ?)", (chat_id, sent_at, sent_at_utc, db.utc_now())).lastrowid
+    context = media.message_context(db_conn, int(message_id or 0), "UTC")
+    assert context.ref_time.isoformat() == expected
+    assert context.locale == "en-GB" and context.tz in {tz, "UTC"}
+
+
+def test_message_context_of_a_missing_message_is_an_orphan(db_conn: db.Connection) -> None:
+    with pytest.raises(media.MediaError, match="orphan attachment: message 42"):
+        media.message_context(db_conn, 42, "UTC")
+
+
 def zip_member(name: str) -> bytes:
     with zipfile.ZipFile(SAMPLE_ZIP) as archive:
         return archive.read(name)

@@ -419,12 +419,16 @@ def message_context(conn: db.Connection, message_id: int, default_tz: str) -> Me
     if row is None:
         raise MediaError(f"orphan attachment: message {message_id} is not in the SQLite store")
     tz = row["tz"] or default_tz
-    zone = ZoneInfo(tz)
+    try:
+        zone = ZoneInfo(tz)
+    except (ValueError, KeyError):  # ZoneInfoNotFoundError is a KeyError
+        tz, zone = default_tz, ZoneInfo(default_tz)
     if row["sent_at_utc"]:
         sent = datetime.fromisoformat(row["sent_at_utc"].replace("Z", "+00:00"))
         sent = (sent if sent.tzinfo else sent.replace(tzinfo=UTC)).astimezone(zone)
     else:
-        sent = datetime.fromisoformat(row["sent_at"]).replace(tzinfo=zone)
+        sent = datetime.fromisoformat(row["sent_at"])
+        sent = sent.astimezone(zone) if sent.tzinfo else sent.replace(tzinfo=zone)
     return MessageContext(message_id, sent, tz, row["locale"])
 
 
