@@ -117,6 +117,14 @@ def test_pixel_limit_is_checked_before_decoding() -> None:
         media.open_image(flyer_bytes("en_tournament.jpg")[:2000], max_pixels=10_000)
 
 
+def test_big_photo_is_decoded_at_a_reduced_scale() -> None:
+    buffer = io.BytesIO()
+    Image.new("RGB", (6000, 4500), "skyblue").save(buffer, "JPEG", quality=70)
+    opened = media.open_image(buffer.getvalue())
+    assert (opened.width, opened.height) == (6000, 4500)
+    assert opened.image.size == (3000, 2250)
+
+
 def test_exif_orientation_is_applied() -> None:
     exif = Image.Exif()
     exif[0x0112] = 6  # rotate 90° clockwise to view

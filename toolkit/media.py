@@ -38,6 +38,7 @@ from toolkit.fsutil import is_within, write_private_bytes
 MEDIA_VERSION = "1"  # bump when this pipeline's output changes, so images are processed again
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_PIXELS = 50_000_000  # above any phone camera (a 48 MP photo is 8000x6000)
+DECODE_SIDE = 2000  # what OCR reads at most (toolkit.ocr.MAX_SIDE)
 THUMB_SIZE = (320, 320)
 THUMBS_DIR = "thumbs"
 # Near-duplicates: a 64-bit pHash within this Hamming distance is a candidate, confirmed by a
@@ -121,6 +122,9 @@ def open_image(data: bytes, *, max_pixels: int = MAX_PIXELS) -> OpenedImage:
                                  f"limit of {max_pixels:,}")
             probe.verify()  # checksums and structure, without decoding every pixel
             decoded = Image.open(io.BytesIO(data))
+            # JPEG can decode at 1/2..1/8 scale directly: a 48 MP photo then costs a fraction
+            # of the memory and time, and OCR reads at most DECODE_SIDE pixels anyway.
+            decoded.draft(None, (DECODE_SIDE, DECODE_SIDE))
             decoded.load()  # a truncated file fails here (LOAD_TRUNCATED_IMAGES stays off)
             exif = read_exif(decoded)
             image = upright(decoded)
