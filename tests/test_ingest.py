@@ -71,6 +71,27 @@ def test_samples_import_with_chats_recorded(settings, db_conn):
     assert db.read_counters(db_conn)["messages_ingested"] == report.added
 
 
+def test_fts_index_complete_and_trigger_restored(settings, db_conn, tmp_path):
+    """Ingest indexes its rows in bulk with the trigger dropped for the transaction; afterwards
+    (and after a failed file) the trigger is back exactly and keeps indexing other writers."""
+    from toolkit.ingest import FTS_TRIGGER_SQL
+
+    bad = write(tmp_path / "WhatsApp Chat with Bad.txt", HEAD + "40/40/2024, 10:00 - A: x\n")
+    report = ingest_paths(settings, [SCHOOL, bad])
+    assert len(report.failed) == 1
+    trigger = "SELECT sql FROM sqlite_master WHERE name = 'messages_fts_insert'"
+    assert db_conn.execute(trigger).fetchone()[0] == FTS_TRIGGER_SQL
+    assert count(db_conn, "SELECT count(*) FROM messages_fts") == count(db_conn) == 174
+    assert count(db_conn, "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH "
+                          "'carpool'") == count(db_conn, "SELECT count(*) FROM messages WHERE "
+                                                         "lower(text) LIKE '%carpool%'")
+    db_conn.execute("INSERT INTO messages (chat_id, sent_at, text, kind, source_file, "
+                    "source_line, content_key, ingested_at) VALUES (1, '2024-12-01T10:00:00', "
+                    "'zebra crossing', 'text', 'x', 1, 'k-zebra', 'now')")
+    assert count(db_conn, "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH "
+                          "'zebra'") == 1
+
+
 def test_reimport_is_idempotent(settings, db_conn):
     first = ingest_paths(settings, [SAMPLE])
     before = snapshot(db_conn)

@@ -35,7 +35,7 @@ HEAD_LINES = 2000
 CHUNK_CHARS = 1 << 20
 BINARY_SNIFF_BYTES = 8192
 MARK_CHARS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
-NO_MARKS = str.maketrans("", "", MARK_CHARS)
+MARK_SET = frozenset(MARK_CHARS)
 MARK = "[\u200e\u200f\u202a-\u202e\u2066-\u2069]"
 SPACE = "[ \u00a0\u202f]"
 # Day-period markers, after or (Arabic, Korean, Chinese, Japanese) before the time.
@@ -46,6 +46,8 @@ PERIOD = (
 AM_MARKERS = {"am", "vorm", "ص", "오전", "上午", "午前", "πμ"}
 PM_MARKERS = {"pm", "nachm", "م", "오후", "下午", "午後", "μμ"}
 PERIOD_RE = re.compile(PERIOD)
+MARKS_RE = re.compile(MARK + "+")
+new_tuple = tuple.__new__  # Message(...) runs a Python-level __new__; this does not
 
 GENERIC_HEADER = re.compile(
     rf"""^(?P<lead>{MARK}*)(?P<open>\[)?{MARK}*
@@ -139,8 +141,10 @@ FIXED_KINDS: dict[str, tuple[str, str]] = {}
 
 
 def _fixed(lang: str, kind: str, *texts: str) -> None:
+    """Register placeholders as the fast path sees them (lower-cased), with and without a final
+    period; the full path also removes direction marks before looking them up."""
     for text in texts:
-        FIXED_KINDS[text.lower()] = (kind, lang)
+        FIXED_KINDS[text.lower()] = FIXED_KINDS[text.lower() + "."] = (kind, lang)
 
 
 _fixed("en", "media", "<media omitted>", "image omitted", "video omitted", "audio omitted",
@@ -182,6 +186,7 @@ _fixed("pt", "call", "chamada de voz perdida", "chamada de vídeo perdida")
 _fixed("it", "media", "<media omessi>", "immagine omessa")
 _fixed("it", "deleted", "questo messaggio è stato eliminato", "hai eliminato questo messaggio")
 
+FIXED_LENGTHS = frozenset(len(text) for text in FIXED_KINDS)
 EDITED_MARKERS = (
     "<This message was edited>", "<Se editó este mensaje.>", "<Diese Nachricht wurde bearbeitet.>",
     "<Ce message a été modifié>", "<Esta mensagem foi editada>", "<Questo messaggio è stato modificato>",
@@ -246,6 +251,11 @@ SYSTEM_LANGS = (
     ("pt", re.compile(r"criptografia|criou|adicionou|saiu|removeu|mudou")),
 )
 YOU_PREFIXES = ("You ", "Tú ", "Du ", "Vous ", "Você ", "Hai ")
+# What sends a message to the full classification: its first or last characters.
+SPECIAL_PREFIXES = (POLL_PREFIXES + LOCATION_PREFIXES + STRONG_SYSTEM_PREFIXES + YOU_PREFIXES
+                    + tuple(MARK_CHARS))
+SPECIAL_HEADS = frozenset(p[:3] for p in SPECIAL_PREFIXES)  # a cheap test before startswith
+SPECIAL_SUFFIXES = (">", ")") + STRONG_SYSTEM_SUFFIXES
 
 
 # ---------------------------------------------------------------------------- reading
@@ -423,48 +433,68 @@ class ChatParser:
                              position[0]) from None
 
     def _messages(self, position: list[int]) -> Iterator[Message]:
-        """Messages from line-aligned chunks; `position[0]` tracks the line for errors."""
-        header = self._header if self._format is not None else None
-        if header is None:
-            _ = self.format
-            header = self._header
+        """Messages from line-aligned chunks; `position[0]` tracks the line for errors.
+
+        This is the hot loop of every import. `re.split` cuts a chunk into [text before the
+        first header, date, time, body, date, time, body, ...] in C; a message is produced when
+        the next header shows its body is complete (the last one of a chunk may go on in the
+        next chunk). The common case, a plain text message from a known author, is inlined
+        here with its state in locals; everything else goes through `_message`, which decides
+        the same way with the full rules.
+        """
+        _ = self.format
+        header = self._header
         assert header is not None
-        pending: tuple[str, str, int] | None = None
-        tail = ""
-        line_at_pos = 1
-        build = self._message
+        split = header.split
+        dates, times, authors = self._dates, self._times, self._authors
+        chat_name, full = self.chat_name, self._message
+        pending = False
+        date_text = time_text = body = ""
+        line = 1
         with self.opener() as stream:
             for chunk in line_chunks(stream):
-                pos = 0
-                for match in header.finditer(chunk):
-                    start = match.start()
-                    if pending is not None:
-                        body = chunk[pos:start]
-                        if tail:
-                            body, tail = tail + body, ""
-                        yield build(pending, body)
-                    elif chunk[:start].strip(MARK_CHARS + " \t\r\n"):
-                        raise InputError("text before the first message header", self.source,
-                                         line_at_pos)
-                    line_at_pos += chunk.count("\n", pos, start)
-                    pending = (match["d"], match["t"], line_at_pos)
-                    pos = match.end()
-                if pending is not None:
-                    tail += chunk[pos:]
-                elif chunk.strip(MARK_CHARS + " \t\r\n"):
-                    raise InputError("text before the first message header", self.source,
-                                     line_at_pos)
-                line_at_pos += chunk.count("\n", pos)
-                position[0] = line_at_pos
-        if pending is not None:
-            yield build(pending, tail)
+                parts = split(chunk)
+                before = parts[0]
+                if pending:
+                    body += before
+                elif before.strip(MARK_CHARS + " \t\r\n"):
+                    raise InputError("text before the first message header", self.source, line)
+                else:
+                    line += before.count("\n")
+                position[0] = line
+                fields = iter(parts)
+                next(fields)
+                for next_date, next_time, next_body in zip(fields, fields, fields, strict=True):
+                    if pending:
+                        lines = body.count("\n")
+                        if lines:
+                            body = body[:-1] if body[-1] == "\n" else body
+                        newline = body.find("\n")
+                        colon = body.find(": ", 0, newline if newline >= 0 else len(body))
+                        slot = body[:colon]
+                        author = authors.get(slot, "") if colon > 0 else None
+                        text = body[colon + 2 :]
+                        if (not author or text.endswith(SPECIAL_SUFFIXES)
+                                or (newline > 0 and body[newline - 1] in ")>")
+                                or (text[:3] in SPECIAL_HEADS and text.startswith(SPECIAL_PREFIXES))
+                                or text.startswith(slot) or slot == chat_name
+                                or (len(text) in FIXED_LENGTHS and text.lower() in FIXED_KINDS)):
+                            yield full(date_text, time_text, line, body)
+                        else:
+                            day = dates.get(date_text) or self._parse_date(date_text, line)
+                            clock = times.get(time_text) or self._parse_time(time_text, line)
+                            yield new_tuple(Message, (f"{day}T{clock}", author, text, "text",
+                                                      None, False, line))
+                        line += lines
+                    pending = True
+                    date_text, time_text, body = next_date, next_time, next_body
+        if pending:
+            yield full(date_text, time_text, line, body[:-1] if body[-1:] == "\n" else body)
 
-    def _message(self, header: tuple[str, str, int], body: str) -> Message:
-        date_text, time_text, line = header
+    def _message(self, date_text: str, time_text: str, line: int, body: str) -> Message:
+        """One message by the full rules (the body without its final line end)."""
         day = self._dates.get(date_text) or self._parse_date(date_text, line)
         clock = self._times.get(time_text) or self._parse_time(time_text, line)
-        if body.endswith("\n"):
-            body = body[:-1]
         newline = body.find("\n")
         colon = body.find(": ", 0, newline if newline >= 0 else len(body))
         sent_at = f"{day}T{clock}"
@@ -476,12 +506,7 @@ class ChatParser:
             author = self._author_of(slot)
         if author is None:  # 'X changed the subject to "A: B"': the colon was in the text
             return self._system(sent_at, body, line)
-        text = body[colon + 2 :]
-        marked = False
-        if text and text[0] in MARK_CHARS:
-            text = text.lstrip(MARK_CHARS)
-            marked = True
-        return self._classify(sent_at, author, slot, text, marked, line)
+        return self._classify(sent_at, author, slot, body[colon + 2 :], line)
 
     def _author_of(self, slot: str) -> str | None:
         """The author as written minus direction marks; None when the slot is a system head."""
@@ -506,8 +531,11 @@ class ChatParser:
                 return
         self.format.langs["en"] += 1
 
-    def _classify(self, sent_at: str, author: str, slot: str, text: str, marked: bool,
-                  line: int) -> Message:
+    def _classify(self, sent_at: str, author: str, slot: str, text: str, line: int) -> Message:
+        marked = False
+        if text[:1] in MARK_SET:
+            text = text.lstrip(MARK_CHARS)
+            marked = True
         edited = False
         if text.endswith(">"):
             for marker in EDITED_MARKERS:
@@ -516,7 +544,8 @@ class ChatParser:
                     edited = True
                     break
         if len(text) <= 80:
-            key = text.translate(NO_MARKS).strip().rstrip(".").lower()
+            key = text if text.isascii() else MARKS_RE.sub("", text)
+            key = key.strip().rstrip(".").lower()
             found = FIXED_KINDS.get(key)
             if found is not None:
                 self.format.langs[found[1]] += 1
