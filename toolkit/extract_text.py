@@ -434,7 +434,9 @@ def find_dates(work: str, g: Grammar, today: date, day_first: bool) -> list[Date
         first = _coming(w1, today, include_today=True)
         last = first + timedelta(days=(w2 - w1) % 7)
         if first != last:
-            add(m, DateMention(m.start(), m.end(), first, last, "weekday"))
+            # "Fri-Sun" is an event; "Monday to Friday" is usually a weekly schedule.
+            kind = "weekday" if "-" in m.group(0) else "schedule"
+            add(m, DateMention(m.start(), m.end(), first, last, kind))
     for m in g.next_week_weekday.finditer(work):
         monday = today - timedelta(days=today.weekday()) + timedelta(days=7)
         add(m, DateMention(m.start(), m.end(), monday + timedelta(days=g.weekday_of[m.group(1).lower()]),
@@ -908,7 +910,7 @@ def _assign_times(dates: list[DateMention], times: list[TimeMention]) -> dict[in
 
 _MOVED_FROM = re.compile(r"(?:from|de|del|von|vom|du|do|da|desde)\s*$")
 _STRENGTH = {"explicit": 0.5, "numeric": 0.4, "weekday": 0.35, "relative": 0.3,
-             "offset": 0.3, "ordinal": 0.3}
+             "offset": 0.3, "ordinal": 0.3, "schedule": 0.15}
 
 
 def _event_for(ctx: _Context, d: DateMention, t: TimeMention | None, noun: bool, plan: bool,
@@ -934,7 +936,8 @@ def _event_for(ctx: _Context, d: DateMention, t: TimeMention | None, noun: bool,
     strength = _STRENGTH[d.kind] + (0.05 if d.last is not None else 0.0)  # ranges are deliberate
     if t is None and (d.period or ctx.g.pm.search(ctx.low[d.end:d.end + 16])):
         strength += 0.1  # "Friday night", "tonight": a slot of the day, not just a day
-    score = strength + (0.3 if t else 0.0) + (0.25 if noun else 0.0) + (0.1 if plan else 0.0)
+    timed = 0.3 if d.last is None else 0.1  # over several days a time is daily hours
+    score = strength + (timed if t else 0.0) + (0.25 if noun else 0.0) + (0.1 if plan else 0.0)
     if t is not None and t.end_hour is not None:
         score += 0.05
     if not cancelled and score < THRESHOLD:
