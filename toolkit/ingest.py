@@ -110,6 +110,13 @@ class IngestReport:
             "outbox": self.outbox,
         }
 
+    def raise_for_rejected(self) -> None:
+        """Raise (an InputError naming the first file and line) when any file was rejected."""
+        if self.failed:
+            first = self.failed[0]
+            more = f" (and {len(self.failed) - 1} more rejected files)" if len(self.failed) > 1 else ""
+            raise InputError(f"{first.error}{more}")
+
     def summary(self) -> str:
         lines = []
         for result in self.files:
@@ -504,6 +511,59 @@ def split_sources(source: str | Sequence[str | Path]) -> list[Path]:
     if isinstance(source, str):
         return [Path(part.strip()) for part in source.split(",") if part.strip()]
     return [Path(part) for part in source]
+
+
+def sources_or_inbox(settings: Settings, source: str | Sequence[str | Path]) -> list[Path]:
+    """The paths a notebook run should import: the given ones, or else the inbox folder."""
+    paths = split_sources(source)
+    if paths:
+        return paths
+    from toolkit.fsutil import ensure_private_dir
+
+    return [ensure_private_dir(settings.inbox_dir)]
+
+
+def report_tables(settings: Settings, report: IngestReport, sample: int = 10) -> dict[str, Any]:
+    """What a person wants to see after an import, as Polars frames: one row per file, counts
+    and first/last dates by kind per chat, the newest messages, and the rejected files."""
+    import polars as pl
+
+    files = pl.DataFrame(
+        [{"chat": r.chat, "added": r.added, "already known": r.duplicates,
+          "messages": r.messages, "media files": r.media_copied, "format": r.format,
+          "date order": r.date_order, "why": r.date_order_reason, "path": r.path}
+         for r in report.files if r.error is None],
+        schema={"chat": pl.String, "added": pl.Int64, "already known": pl.Int64,
+                "messages": pl.Int64, "media files": pl.Int64, "format": pl.String,
+                "date order": pl.String, "why": pl.String, "path": pl.String},
+    )
+    rejected = pl.DataFrame([{"path": r.path, "line": r.line, "error": r.error}
+                             for r in report.failed],
+                            schema={"path": pl.String, "line": pl.Int64, "error": pl.String})
+    kinds_schema = {"chat": pl.String, "kind": pl.String, "messages": pl.Int64,
+                    "first": pl.String, "last": pl.String}
+    newest_schema = {"chat": pl.String, "sent_at": pl.String, "author": pl.String,
+                     "kind": pl.String, "text": pl.String}
+    chats = sorted({r.chat for r in report.files if r.error is None and r.chat})
+    kinds: list[dict[str, Any]] = []
+    newest: list[dict[str, Any]] = []
+    if chats:
+        marks = ",".join("?" * len(chats))
+        conn = open_db(settings)
+        try:
+            kinds = db.rows_as_dicts(conn.execute(
+                "SELECT c.name AS chat, m.kind, count(*) AS messages, min(m.sent_at) AS first, "
+                "max(m.sent_at) AS last FROM messages m JOIN chats c ON c.id = m.chat_id "
+                f"WHERE c.name IN ({marks}) GROUP BY c.name, m.kind "
+                "ORDER BY c.name, messages DESC", chats))
+            newest = db.rows_as_dicts(conn.execute(
+                "SELECT c.name AS chat, m.sent_at, m.author, m.kind, m.text FROM messages m "
+                f"JOIN chats c ON c.id = m.chat_id WHERE c.name IN ({marks}) "
+                "ORDER BY m.id DESC LIMIT ?", [*chats, sample]))
+        finally:
+            conn.close()
+    return {"files": files, "kinds": pl.DataFrame(kinds, schema=kinds_schema),
+            "newest": pl.DataFrame(newest, schema=newest_schema), "rejected": rejected}
 
 
 # ---------------------------------------------------------------------------- export
