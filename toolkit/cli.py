@@ -141,6 +141,8 @@ def lab(ctx: click.Context, port: int, no_browser: bool) -> None:
     ]
     if no_browser:
         command.append("--no-browser")
+    if os.geteuid() == 0:  # containers run as root; Jupyter refuses to start there otherwise
+        command.append("--allow-root")
     raise SystemExit(subprocess.call(command, env=env))
 
 
