@@ -279,3 +279,14 @@ def test_web_ui_is_local_only_and_needs_its_token(ui, tmp_path, data_dir):
             "the token is on a command line, readable by every local user through ps"
     finally:
         stop(process)
+
+
+def test_nested_data_folders_are_created_private(tmp_path, cli):
+    """DATA_DIR and the store paths may name folders that do not exist yet: every folder we
+    create must be 0700, not only the last one (mkdir(parents=True) gives parents 0755)."""
+    nested = tmp_path / "new" / "nested" / "data"
+    env = {"DATA_DIR": str(nested), "DB_URL": f"sqlite:///{tmp_path}/other/deeper/app.db"}
+    assert cli("init", env=env).returncode == 0
+    for folder in (tmp_path / "new", tmp_path / "new" / "nested", nested,
+                   tmp_path / "other", tmp_path / "other" / "deeper"):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder

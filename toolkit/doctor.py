@@ -16,7 +16,6 @@ from typing import Any
 from toolkit import db, migrate, outbox, pg
 from toolkit.config import Settings
 from toolkit.errors import StoreUnavailable
-from toolkit.fsutil import ensure_private_dir
 
 
 def check_sqlite_store(store: str, path: Any) -> dict[str, Any]:
@@ -368,6 +367,8 @@ def quarantine_files(settings: Settings, relative: list[str],
                      min_age_s: float) -> tuple[list[str], list[str]]:
     """Move files into DATA_DIR/quarantine/<stamp>/, never delete: one may be the only copy
     of a photo. Younger files stay: an import may be about to commit the row for them."""
+    from toolkit.backup import make_private_dirs
+
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     target_root = settings.data_dir / QUARANTINE_DIR / stamp
     now = datetime.now(UTC).timestamp()
@@ -378,7 +379,7 @@ def quarantine_files(settings: Settings, relative: list[str],
             left.append(rel)
             continue
         target = target_root / rel
-        ensure_private_dir(target.parent)
+        make_private_dirs(target.parent)
         source.replace(target)
         moved.append(rel)
     return moved, left
