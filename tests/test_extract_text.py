@@ -252,6 +252,46 @@ def test_not_events(text, ref):
     assert extract_events(text, ref) == []
 
 
+@pytest.mark.parametrize("text,ref", [
+    ("Basketball-Training ab jetzt immer dienstags 17-18:30 Uhr", BERLIN),  # weekly schedule
+    ("Swimming every Tuesday at 5", LONDON),
+    ("I work Monday to Friday 9 to 5 so can't help, sorry", LONDON),
+    ("Field trip permission slips due Friday 4/25",
+     datetime(2025, 4, 22, 8, tzinfo=ZoneInfo("America/Denver"))),
+    ("Hoy la clase ha durado 2 horas", MADRID),
+    ("2/3 das vagas já foram preenchidas", SAO_PAULO),
+    ("Photos here: https://example.com/2025/06/14/fair-10am.html", LONDON),
+])
+def test_schedules_deadlines_and_recaps_are_not_events(text, ref):
+    assert starts(text, ref) == []
+
+
+@pytest.mark.parametrize("text,ref,expected", [
+    ("pls can u bring the kit bag sat morning x", LONDON, [("2025-05-17", None, True)]),
+    ("Mini rugby 9:30 sat, 10:30 sun", LONDON,
+     [("2025-05-17T09:30:00+01:00", None, False), ("2025-05-18T10:30:00+01:00", None, False)]),
+    ("kann jemand morgen früh die Kinder mitnehmen? um 7:30 an der Ecke", BERLIN,
+     [("2025-02-13T07:30:00+01:00", None, False)]),
+    ("Fête de l'école samedi 28 juin à partir de 10 heures", PARIS,
+     [("2025-06-28T10:00:00+02:00", None, False)]),
+    ("Réunion de rentrée le jeudi 4 septembre à 18 h 30", PARIS,
+     [("2025-09-04T18:30:00+02:00", None, False)]),
+    ("Festa na escola dia 10/10 das 9h às 12h", SAO_PAULO,
+     [("2025-10-10T09:00:00-03:00", "2025-10-10T12:00:00-03:00", False)]),
+    ("Nursery closed 14-06-2025 for staff training", LONDON, [("2025-06-14", None, True)]),
+    ("Zoom call Thursday 7pm https://zoom.us/j/98765432101", LONDON,
+     [("2025-05-15T19:00:00+01:00", None, False)]),
+])
+def test_more_shapes(text, ref, expected):
+    assert starts(text, ref) == expected
+
+
+def test_a_move_flags_the_old_day_and_announces_the_new_one():
+    events = extract_events("A reunião de amanhã foi remarcada para sexta às 10h", SAO_PAULO)
+    assert [(e.start, e.cancelled) for e in events] == [
+        ("2025-08-21", True), ("2025-08-22T10:00:00-03:00", False)]
+
+
 @pytest.mark.parametrize("text,ref,day", [
     ("No practice Monday because of the bank holiday", LONDON, "2025-05-19"),
     ("Boys rugby training cancelled tomorrow due to rain", LONDON, "2025-05-15"),

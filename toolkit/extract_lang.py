@@ -211,7 +211,8 @@ ES = LangTable(
         r"estuvimos", r"nos vimos", r"comimos", r"perdimos", r"salimos", r"volvimos",
         r"pagué", r"pague", r"hace (?:\w+ )?(?:días"
         r"|semanas|meses|años)", r"pasad[oa](?! ma[ñn]ana)", r"vimos", r"llegamos", r"hicimos", r"nació",
-        r"terminó", r"llegó", r"salió", r"jugaron", r"ganaron", r"perdieron", r"se fue",
+        r"ha durado", r"duró", r"ha sido", r"ha estado", r"hemos estado", r"he estado",
+        r"lo hemos pasado", r"terminó", r"llegó", r"salió", r"jugaron", r"ganaron", r"perdieron", r"se fue",
         r"estuvo", r"lo pasamos", r"disfrutamos",
     ),
     cancel_cues=(
@@ -299,7 +300,7 @@ DE = LangTable(
         r"finde[nt] (?:\w+ ){0,4}nicht statt",
         r"schulfrei", r"abgesagt", r"entfällt", r"entfallen", r"verschoben", r"sagen ab",
     ),
-    masks=("guten morgen", "am morgen", "jeden morgen", "morgen früh"),
+    masks=("guten morgen", "am morgen", "jeden morgen"),
     compound_nouns=True,
     evening_nouns=("party", "feier", "abendessen", "disco", "konzert", "kino", "stammtisch",
                    "grillen", "kneipe"),

@@ -86,6 +86,7 @@ def repair(text: str) -> str:
 _PHONE = re.compile(
     r"(?<![\w/.:])(?:\+\d{1,3}[\s-]?)?(?:\(\d{2,4}\)\s?)?\d{2,5}(?:[\s-]\d{2,8}){1,4}(?![\w/:])"
 )
+_URL = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.]+", re.I)
 _DASHED_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}-\d{1,2}-(?:\d{4}|\d{2})")
 _PRICE = re.compile(
     r"(?:R\$|US\$|[$€£¥])\s?\d+(?:[.,]\d+)?|\d+(?:[.,]\d+)?\s?(?:€|\$|£|eur(?:os?)?\b|usd\b|"
@@ -119,6 +120,8 @@ def mask_noise(text: str) -> str:
         span = m.group(0)
         if _digits(span) >= 7 and not _DASHED_DATE.fullmatch(span.strip()):
             blank(m.start(), m.end())
+    for m in _URL.finditer(text):
+        blank(m.start(), m.end())
     for m in _PRICE.finditer(text):
         blank(m.start(), m.end())
     for m in _DURATION.finditer(text):
@@ -269,6 +272,8 @@ class Grammar:
             self.event_noun = re.compile(rf"(?<![\w])(?:{nouns})(?![\w])", re.I)
         self.evening_noun = re.compile(rf"(?<![\w])(?:{_alt(t.evening_nouns)})", re.I)
         self.move = re.compile(rf"(?<![\w])(?:{'|'.join(t.move_cues)})(?![\w])", re.I)
+        self.recurring = re.compile(rf"(?<![\w])(?:{'|'.join(RECURRING[t.code])})\s*$", re.I)
+        self.deadline = re.compile(rf"(?<![\w])(?:{'|'.join(DEADLINES[t.code])})(?![\w])", re.I)
         self.plan = re.compile(rf"(?<![\w])(?:{_alt(t.plan_cues)})(?![\w])", re.I)
         self.past = re.compile(rf"(?<![\w'])(?:{'|'.join(t.past_cues)})(?![\w])", re.I)
         cancel = "|".join(c.replace("{nouns}", nouns) for c in t.cancel_cues)
@@ -296,6 +301,24 @@ MARKERS = {
     "de": ("uhr", "um", "am", "der", "die", "das", "und", "ist", "vom", "bis", "im", "wir"),
     "fr": ("à", "le", "les", "du", "des", "et", "est", "au", "chez", "prochain", "de l'"),
     "pt": ("às", "das", "no", "na", "do", "da", "é", "e", "tem", "próximo", "dia", "não"),
+}
+
+# Before a weekday, these make it a weekly schedule ("every Tuesday"), not one event.
+RECURRING = {
+    "en": (r"every", r"each", r"every other"),
+    "es": (r"todos los", r"todas las", r"cada"),
+    "de": (r"jeden", r"jede", r"immer", r"immer am", r"jeweils"),
+    "fr": (r"tous les", r"chaque"),
+    "pt": (r"todo", r"toda", r"todos os", r"todas as", r"sempre"),
+}
+# A deadline is worth knowing but is not an event to attend.
+DEADLINES = {
+    "en": (r"due", r"deadline", r"hand in", r"handed in", r"submit(?:ted)?", r"return(?:ed)? by",
+           r"no later than", r"pay by", r"sign up by", r"reply by", r"rsvp by"),
+    "es": (r"fecha límite", r"plazo", r"entregar", r"antes del", r"hasta el"),
+    "de": (r"abgabe", r"abgeben", r"frist", r"spätestens", r"bis spätestens", r"zurückgeben"),
+    "fr": (r"date limite", r"à rendre", r"avant le", r"au plus tard", r"rendre"),
+    "pt": (r"prazo", r"entregar", r"até o dia", r"até dia", r"data limite"),
 }
 
 ORDINALS = {
@@ -489,7 +512,8 @@ def _numeric(text: str, today: date, day_first: bool) -> date | None:
 
 _FRACTION_AFTER = re.compile(
     r"^\s*(?:of|de|der|des|du|do|da|dos|das|cups?|tazas?|x|points?|punkte|pts|marks?|"
-    r"en\s+(?:el|la)\s+examen|na\s+prova|em\s+|no\s+teste|in\s+(?:the\s+)?test)\b",
+    r"en\s+(?:el|la)\s+examen|na\s+prova|em\s+|no\s+teste|in\s+(?:the\s+)?test)\b"
+    r"(?!\s*\d)",  # "2/3 das vagas" is a fraction, "10/10 das 9h" a date with its hours
     re.I,
 )
 _DATE_CONTEXT_BEFORE = re.compile(
@@ -538,8 +562,12 @@ def _weekday_mention(m: re.Match[str], work: str, g: Grammar, today: date,
                      spans: _Spans) -> DateMention | None:
     modifier, name, after, number = m.group(1), m.group(2), m.group(3), m.group(4)
     weekday = g.weekday_of[name.lower()]
-    if g.t.code == "en" and name.lower() in g.t.weekday_abbr and not name[0].isupper():
-        return None  # "sat" and "sun" are words too
+    around = work[max(0, m.start() - 8):m.start()] + "|" + work[m.end():m.end() + 10]
+    if g.t.code == "en" and name.lower() in g.t.weekday_abbr and not name[0].isupper() \
+            and not _DAY_CONTEXT.search(around):
+        return None  # "sat" and "sun" are words too, unless the context says day
+    if g.recurring.search(work[max(0, m.start() - 16):m.start()]) or _GERMAN_EVERY.fullmatch(name):
+        return None  # "every Tuesday", "dienstags": a weekly schedule, not one event
     start, end = m.start(), m.end()
     if not spans.free(start, end):
         # "Wednesday 28 May": the number belongs to an explicit date already found; keep
@@ -566,6 +594,11 @@ def _weekday_abbr_mention(m: re.Match[str], work: str, g: Grammar, today: date,
     return DateMention(m.start(), m.end(), _coming(weekday, today, True), None, "weekday")
 
 
+_DAY_CONTEXT = re.compile(
+    r"(?:\b(?:on|this|next|every|till|until)\s*|\d\s*|,\s*)\|"
+    r"|\|\s*(?:morning|afternoon|evening|night|am\b|pm\b|\d|,|$)", re.I
+)
+_GERMAN_EVERY = re.compile(r"(?:mon|diens|mitt|donners|frei|sams|sonn)tags", re.I)
 _GLUE = re.compile(r"^[\s,.(]*(?:the|den|le|el|la|o|a|,|\s)*[\s,.]*$", re.I)
 
 
@@ -881,7 +914,7 @@ def _sentence_bounds(text: str, position: int) -> tuple[int, int]:
 
 def _events_from(ctx: _Context, dates: list[DateMention], tz_name: str) -> list[FoundEvent]:
     times = find_times(ctx.work, ctx.g, dates)
-    assignment = _assign_times(dates, times)
+    assignment = _assign_times(dates, times, ctx.work)
     blanks = [(x.start, x.end) for x in dates] + [(x.start, x.end) for x in times]
     noun = bool(ctx.g.event_noun.search(ctx.low))
     plan = bool(ctx.g.plan.search(ctx.low))
@@ -893,14 +926,16 @@ def _events_from(ctx: _Context, dates: list[DateMention], tz_name: str) -> list[
     return _merge(events)
 
 
-def _assign_times(dates: list[DateMention], times: list[TimeMention]) -> dict[int, TimeMention]:
+def _assign_times(dates: list[DateMention], times: list[TimeMention], text: str) -> dict[int, TimeMention]:
     """Each time goes to the nearest date; each date keeps the closest time it was given."""
     chosen: dict[int, tuple[int, TimeMention]] = {}
     for t in times:
         def distance(d: DateMention, t: TimeMention = t) -> int:
             if t.start >= d.end:
-                return t.start - d.end
-            return (d.start - t.end) + 1  # a time before its date: slightly further
+                gap, between = t.start - d.end, text[d.end:t.start]
+            else:  # a time before its date: slightly further
+                gap, between = (d.start - t.end) + 1, text[t.end:d.start]
+            return gap + (2 if any(c in between for c in ",;\n") else 0)
         nearest = min(dates, key=distance)
         gap = distance(nearest)
         if id(nearest) not in chosen or gap < chosen[id(nearest)][0]:
@@ -934,9 +969,12 @@ def _event_for(ctx: _Context, d: DateMention, t: TimeMention | None, noun: bool,
     if last < ctx.today:
         return None
     strength = _STRENGTH[d.kind] + (0.05 if d.last is not None else 0.0)  # ranges are deliberate
-    if t is None and (d.period or ctx.g.pm.search(ctx.low[d.end:d.end + 16])):
+    slot = ctx.low[d.end:d.end + 16]
+    if t is None and (d.period or ctx.g.pm.search(slot) or ctx.g.am.search(slot)):
         strength += 0.1  # "Friday night", "tonight": a slot of the day, not just a day
     timed = 0.3 if d.last is None else 0.1  # over several days a time is daily hours
+    if ctx.g.deadline.search(sentence):
+        strength -= 0.2
     score = strength + (timed if t else 0.0) + (0.25 if noun else 0.0) + (0.1 if plan else 0.0)
     if t is not None and t.end_hour is not None:
         score += 0.05
