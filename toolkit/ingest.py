@@ -208,11 +208,11 @@ class UtcConverter:
         self.cache: dict[str, str | None] = {}
 
     def __call__(self, sent_at: str) -> str:
-        hour_key = sent_at[:13]
-        prefix = self.cache.get(hour_key, "")
+        prefix = self.cache.get(sent_at[:13], "")
+        if prefix:
+            return f"{prefix}{sent_at[13:]}+00:00"
         if prefix == "":
-            prefix = self._hour_prefix(hour_key)
-            self.cache[hour_key] = prefix
+            prefix = self.cache[sent_at[:13]] = self._hour_prefix(sent_at[:13])
         if prefix is None:
             local = datetime.fromisoformat(sent_at).replace(tzinfo=self.zone)
             return local.astimezone(ZoneInfo("UTC")).replace(tzinfo=None).isoformat() + "+00:00"
@@ -264,11 +264,6 @@ def deferred_fts(conn: db.Connection) -> Iterator[None]:
 
 
 
-def content_key(chat: str, message: Message, position: int) -> str:
-    raw = "\x1f".join((chat, message.sent_at, message.author or "", message.text, str(position)))
-    return hashlib.blake2b(raw.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-
-
 def ensure_chat(conn: db.Connection, name: str, tz: str, tz_given: bool, date_order: str,
                 locale: str | None) -> int:
     """The chat's id; its tz changes only when given explicitly, the rest follows the export."""
@@ -316,29 +311,39 @@ class ChatImport:
                                    fmt.date_order, None)
         kinds: dict[str, int] = {}
         positions: dict[tuple[str | None, str], int] = {}
-        current_minute = ""
-        chat = self.source.chat
+        current = ""
+        chat, chat_id, path, now = self.source.chat, self.chat_id, self.source.path, self.now
+        to_utc, batch, blake2b = self.to_utc, self.batch, hashlib.blake2b
+        count = 0
+        # the per-message loop of every import: locals only, rows built inline
         for message in parser:
-            if message.sent_at != current_minute:
+            sent_at, author, text, kind, media, edited, line = message
+            if sent_at != current:
                 positions.clear()
-                current_minute = message.sent_at
-            twin = (message.author, message.text)
+                current = sent_at
+                if result.first is None:
+                    result.first = sent_at
+            # identical messages at the same time are told apart by their position
+            twin = (author, text)
             position = positions.get(twin, 0)
             positions[twin] = position + 1
-            key = content_key(chat, message, position)
-            kinds[message.kind] = kinds.get(message.kind, 0) + 1
-            if result.first is None:
-                result.first = message.sent_at
-            result.last = message.sent_at
-            result.messages += 1
-            if message.media is not None:
+            key = blake2b(f"{chat}\x1f{sent_at}\x1f{author or ''}\x1f{text}\x1f{position}"
+                          .encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+            kinds[kind] = kinds.get(kind, 0) + 1
+            count += 1
+            if media is not None:
                 self.insert_with_media(message, key)
-            else:
-                self.batch.append(self.row(message, key, None))
-                if len(self.batch) >= BATCH:
-                    self.flush()
-                    if bar is not None:
-                        bar.update(BATCH)
+                batch = self.batch
+                continue
+            batch.append((chat_id, sent_at, to_utc(sent_at), author, text, kind, None, None,
+                          int(edited), path, line, key, now))
+            if len(batch) >= BATCH:
+                self.flush()
+                batch = self.batch
+                if bar is not None:
+                    bar.update(BATCH)
+        result.messages = count
+        result.last = current or None
         self.flush()
         result.kinds = kinds
         result.format = fmt.shape.describe()
