@@ -69,7 +69,7 @@ class TimeMention:
 
 
 _OCR_ONE = re.compile(r"(?<![A-Za-z])[lI|](?=\d)|(?<=\d)[lI](?=\d)")
-_OCR_ZERO = re.compile(r"(?<=\d)[Oo](?=[\d:.hH ]|\b|am|pm)|(?<=\d[:.hH])[Oo]")
+_OCR_ZERO = re.compile(r"(?<=\d)[Oo](?=[\d:.hH ]|\b|(?i:am|pm))|(?<=\d[:.hH])[Oo]")
 _DASHES = str.maketrans({"–": "-", "—": "-", "‒": "-", "\u00a0": " ", "’": "'"})
 
 
@@ -273,6 +273,9 @@ class Grammar:
         self.evening_noun = re.compile(rf"(?<![\w])(?:{_alt(t.evening_nouns)})", re.I)
         self.move = re.compile(rf"(?<![\w])(?:{'|'.join(t.move_cues)})(?![\w])", re.I)
         self.recurring = re.compile(rf"(?<![\w])(?:{'|'.join(RECURRING[t.code])})\s*$", re.I)
+        self.opening = re.compile(rf"(?<![\w])(?:{'|'.join(OPENING[t.code])})(?![\w])", re.I)
+        self.until = re.compile(rf"(?<![\w])(?:{'|'.join(UNTIL[t.code])})\s*$", re.I)
+        self.decline = re.compile(rf"(?<![\w])(?:{'|'.join(DECLINES[t.code])})(?![\w])", re.I)
         self.deadline = re.compile(rf"(?<![\w])(?:{'|'.join(DEADLINES[t.code])})(?![\w])", re.I)
         self.plan = re.compile(rf"(?<![\w])(?:{_alt(t.plan_cues)})(?![\w])", re.I)
         self.past = re.compile(rf"(?<![\w'])(?:{'|'.join(t.past_cues)})(?![\w])", re.I)
@@ -310,6 +313,33 @@ RECURRING = {
     "de": (r"jeden", r"jede", r"immer", r"immer am", r"jeweils"),
     "fr": (r"tous les", r"chaque"),
     "pt": (r"todo", r"toda", r"todos os", r"todas as", r"sempre"),
+}
+# Opening hours are not events.
+OPENING = {
+    "en": (r"open", r"opening hours", r"opening times", r"closes at"),
+    "es": (r"abierto", r"horario", r"abrimos"),
+    "de": (r"geöffnet", r"öffnungszeiten", r"offen"),
+    "fr": (r"ouvert", r"horaires", r"ouverture"),
+    "pt": (r"aberto", r"horário", r"funcionamento"),
+}
+# Right before a date these make it a limit ("by Friday", "até 30/05"), not an event.
+UNTIL = {
+    "en": (r"by", r"until", r"till", r"before", r"no later than"),
+    "es": (r"hasta(?: el)?", r"antes del?"),
+    "de": (r"bis(?: zum| spätestens)?", r"vor dem", r"spätestens"),
+    "fr": (r"jusqu'au", r"avant le", r"d'ici"),
+    "pt": (r"até(?: o| dia| a)?", r"antes de"),
+}
+# Someone saying they cannot come is not announcing anything.
+DECLINES = {
+    "en": (r"can'?t (?:do|make|come|go)", r"cannot (?:do|make|come|go)", r"won'?t be able",
+           r"not free", r"i'?m busy", r"i'?m working", r"unable to"),
+    "es": (r"no puedo", r"no podemos", r"no me va bien", r"estoy ocupad[oa]", r"trabajo"),
+    "de": (r"kann (?:ich )?nicht", r"können (?:wir )?nicht", r"keine zeit", r"muss arbeiten"),
+    "fr": (r"je ne peux pas", r"on ne peut pas", r"je peux pas", r"pas dispo", r"je bosse",
+           r"je travaille"),
+    "pt": (r"não posso", r"nao posso", r"não consigo", r"nao consigo", r"vou trabalhar",
+           r"estou ocupad[oa]", r"tô ocupad[oa]"),
 }
 # A deadline is worth knowing but is not an event to attend.
 DEADLINES = {
@@ -457,9 +487,11 @@ def find_dates(work: str, g: Grammar, today: date, day_first: bool) -> list[Date
         first = _coming(w1, today, include_today=True)
         last = first + timedelta(days=(w2 - w1) % 7)
         if first != last:
-            # "Fri-Sun" is an event; "Monday to Friday" is usually a weekly schedule.
-            kind = "weekday" if "-" in m.group(0) else "schedule"
-            add(m, DateMention(m.start(), m.end(), first, last, kind))
+            # "Fri-Sun" is an event; "Monday to Friday" and "open Mon-Sat" are schedules.
+            if "-" in m.group(0) and not g.opening.search(work):
+                add(m, DateMention(m.start(), m.end(), first, last, "weekday"))
+            else:  # claim the span so its weekdays are not read one by one
+                spans.take(m.start(), m.end())
     for m in g.next_week_weekday.finditer(work):
         monday = today - timedelta(days=today.weekday()) + timedelta(days=7)
         add(m, DateMention(m.start(), m.end(), monday + timedelta(days=g.weekday_of[m.group(1).lower()]),
@@ -842,15 +874,12 @@ def extract_events(
     ref = ref_time.astimezone(zone)
     repaired = repair(text)
     ranking = choose_language(repaired, lang)
-    languages = [code for code, _ in ranking]
     # A close runner-up (Spanish or Portuguese?) also gets its past-tense cues heard.
     close = [code for code, score in ranking[:2] if score >= ranking[0][1] - 0.3]
-    best: list[FoundEvent] = []
-    for index, code in enumerate(languages):
-        if index >= 2:
-            break  # lingua's second guess covers short mixed messages; further is noise
+    masked = mask_noise(repaired)
+    for code, _score in ranking[:2]:  # a third guess on a short message is noise
         g = grammar(code)
-        work = mask_noise(repaired)
+        work = masked
         if g.masks is not None:
             work = g.masks.sub(lambda m: " " * len(m.group(0)), work)
         past = [grammar(c).past for c in dict.fromkeys([code, *close])]
@@ -859,12 +888,10 @@ def extract_events(
         dates = find_dates(work, g, ctx.today, day_first)
         if not dates:
             continue
-        events = _events_from(ctx, dates, tz or _zone_name(zone))
-        if events or index == 0:
-            best = events
-            if events:
-                break
-    return best
+        # The first language that sees a date decides; a runner-up is only asked when the
+        # best guess saw no date at all (a short message in the other language).
+        return _events_from(ctx, dates, tz or _zone_name(zone))
+    return []
 
 
 def _zone(tz: str | None, ref_time: datetime) -> ZoneInfo:
@@ -915,6 +942,7 @@ def _sentence_bounds(text: str, position: int) -> tuple[int, int]:
 def _events_from(ctx: _Context, dates: list[DateMention], tz_name: str) -> list[FoundEvent]:
     times = find_times(ctx.work, ctx.g, dates)
     assignment = _assign_times(dates, times, ctx.work)
+    _share_times(dates, assignment, ctx.work)
     blanks = [(x.start, x.end) for x in dates] + [(x.start, x.end) for x in times]
     noun = bool(ctx.g.event_noun.search(ctx.low))
     plan = bool(ctx.g.plan.search(ctx.low))
@@ -924,6 +952,17 @@ def _events_from(ctx: _Context, dates: list[DateMention], tz_name: str) -> list[
         if event is not None:
             events.append(event)
     return _merge(events)
+
+
+_LIST_GLUE = re.compile(r"^\s*(?:&|\+|and|y|und|et|e|,)\s*$", re.I)
+
+
+def _share_times(dates: list[DateMention], assignment: dict[int, TimeMention], text: str) -> None:
+    """'5/24 & 5/25 8am-2pm': days listed together share the hours given after the last."""
+    for first, second in reversed(list(zip(dates, dates[1:], strict=False))):
+        if id(first) not in assignment and id(second) in assignment and \
+                _LIST_GLUE.match(text[first.end:second.start]):
+            assignment[id(first)] = assignment[id(second)]
 
 
 def _assign_times(dates: list[DateMention], times: list[TimeMention], text: str) -> dict[int, TimeMention]:
@@ -945,7 +984,7 @@ def _assign_times(dates: list[DateMention], times: list[TimeMention], text: str)
 
 _MOVED_FROM = re.compile(r"(?:from|de|del|von|vom|du|do|da|desde)\s*$")
 _STRENGTH = {"explicit": 0.5, "numeric": 0.4, "weekday": 0.35, "relative": 0.3,
-             "offset": 0.3, "ordinal": 0.3, "schedule": 0.15}
+             "offset": 0.3, "ordinal": 0.3}
 
 
 def _event_for(ctx: _Context, d: DateMention, t: TimeMention | None, noun: bool, plan: bool,
@@ -973,8 +1012,10 @@ def _event_for(ctx: _Context, d: DateMention, t: TimeMention | None, noun: bool,
     if t is None and (d.period or ctx.g.pm.search(slot) or ctx.g.am.search(slot)):
         strength += 0.1  # "Friday night", "tonight": a slot of the day, not just a day
     timed = 0.3 if d.last is None else 0.1  # over several days a time is daily hours
-    if ctx.g.deadline.search(sentence):
+    if ctx.g.deadline.search(sentence) or ctx.g.until.search(ctx.low[max(s0, d.start - 20):d.start]):
         strength -= 0.2
+    if ctx.g.decline.search(ctx.low):
+        strength -= 0.3
     score = strength + (timed if t else 0.0) + (0.25 if noun else 0.0) + (0.1 if plan else 0.0)
     if t is not None and t.end_hour is not None:
         score += 0.05
