@@ -334,6 +334,22 @@ def test_flyer_headline_is_the_title_and_last_line_the_place():
     assert event.as_output()["start"] == "2025-09-27T11:00:00-04:00"
 
 
+@pytest.mark.parametrize("text,ref,title,location", [
+    ("Don't forget: PTA meeting tomorrow 7pm", LONDON, "PTA meeting", None),
+    ("Fri 23 May - Sports Day 9:30am, Field", LONDON, "Sports Day", None),
+    ("SPRING\nJUMBLE SALE\nSATURDAY\n24 MAY\n10.00am - 12.00pm\nVillage Hall\nRefreshments available",
+     LONDON, "SPRING JUMBLE SALE", "Village Hall"),
+    ("Este viernes por la noche cenamos en casa de Ana", MADRID, "Cenamos", "casa de Ana"),
+    ("Morgen um 15:30 Kindergeburtstag bei Lena", BERLIN, "Kindergeburtstag", "bei Lena"),
+    ("Ce samedi, galette des rois à 16h chez Sophie", PARIS, "Galette des rois", "chez Sophie"),
+    ("Jantar de anos da Rita no sábado, 20h, no restaurante Tasca do Chico", SAO_PAULO,
+     "Jantar de anos da Rita", "restaurante Tasca do Chico"),
+])
+def test_titles_and_places(text, ref, title, location):
+    [event] = extract_events(text, ref)
+    assert (event.title, event.location) == (title, location)
+
+
 def test_time_zone_argument_overrides_the_reference_zone():
     ref = datetime(2025, 5, 14, 17, 30, tzinfo=ZoneInfo("UTC"))
     [event] = extract_events("Soccer practice tomorrow at 5", ref, tz="America/New_York")

@@ -100,6 +100,7 @@ EN = LangTable(
         "park", "school", "gym", "hall", "church", "library", "station", "cafe", "café",
         "pub", "club", "field", "pitch", "pool", "centre", "center", "house", "auditorium",
         "stadium", "office", "restaurant", "beach", "playground", "arena", "marshes",
+        "ours", "our place", "my place", "our house",
     ),
     event_nouns=(
         "pajama day", "pyjama day", "field day", "picture day", "dress-up day", "book day",
@@ -345,7 +346,7 @@ FR = LangTable(
     quarter_after=("et quart",),
     day_preps=("le", "du"),
     place_preps=("à la", "au", "à l'", "à l’", "aux", "chez", "en salle", "salle", "à", "sur la",
-                 "devant l'", "devant la", "devant le", "place", "dans la", "dans le"),
+                 "devant l'", "devant la", "devant le", "dans la", "dans le"),
     place_nouns=(
         "salle", "stade", "école", "ecole", "gymnase", "parc", "place", "mairie", "église",
         "eglise", "aréna", "arena", "bar", "café", "cafe", "bibliothèque", "piscine",

@@ -291,6 +291,14 @@ class Grammar:
                                                    "am", "um", "ab", "le", "la", "el", "à", "às", "dès"))
         words = _alt(w for w in glue if w != "-")
         self.dangling = re.compile(rf"(?<![\w])(?:{words})(?=\s*(?:\s\s|$|[,.;:!?]))", re.I)
+        periods = _alt(t.pm_words + t.am_words)
+        # "por la noche", or a period word right after a date taken out ("Friday night"),
+        # but not the "night" of "movie night".
+        self.period_phrase = re.compile(
+            rf"(?:(?<![\w])(?:por|de|en|à|a|da|am|in the|this|pela|na)\s+(?:la\s+|l')?|(?<=\s\s)|^\s*)"
+            rf"(?:{periods})(?![\w])",
+            re.I,
+        )
         self.date_words = re.compile(
             rf"(?<![\w])(?:{wd}|{mon}|{rel}|{_alt(t.noon_words)}|{_alt(t.pm_words + t.am_words)})(?![\w])",
             re.I,
@@ -620,10 +628,13 @@ def _weekday_abbr_mention(m: re.Match[str], work: str, g: Grammar, today: date,
     if not name[0].isupper():
         return None  # "do", "so", "mar", "ter": only trusted when written as an abbreviation
     weekday = g.weekday_of[name.lower()]
+    start, end = m.start(), m.end()
+    if not spans.free(start, end):  # "So, 6. Juli": the number belongs to the explicit date
+        start, end, number = m.start(1), m.end(1), None
     if number:
         day = _day_of_month(int(number), today, weekday)
-        return DateMention(m.start(), m.end(), day, None, "weekday") if day else None
-    return DateMention(m.start(), m.end(), _coming(weekday, today, True), None, "weekday")
+        return DateMention(start, end, day, None, "weekday") if day else None
+    return DateMention(start, end, _coming(weekday, today, True), None, "weekday")
 
 
 _DAY_CONTEXT = re.compile(
@@ -730,7 +741,8 @@ def _range_mention(m: re.Match[str], work: str, dates: list[DateMention]) -> Tim
         return None  # "3-1" and "10 to 12" alone are scores or quantities
     literal = _is_24h(suf1, s1, h1) or _is_24h(suf2, s2, h2)
     return TimeMention(
-        start=start if not prep else m.start(), end=m.end(), hour=hour1 % 24, minute=min1,
+        start=start if not prep else m.start(), end=m.start() + len(m.group(0).rstrip()),
+        hour=hour1 % 24, minute=min1,
         end_hour=hour2 % 24, end_minute=min2, meridiem=_meridiem(suf1), end_meridiem=_meridiem(suf2),
         literal=literal,
     )
@@ -1066,19 +1078,23 @@ def _merge(events: list[FoundEvent]) -> list[FoundEvent]:
 
 
 _TITLE_NOISE = re.compile(
-    r"^(?:reminder|recordatorio|recordad|recuerden|rappel|erinnerung|lembrete|psa|fyi|"
-    r"hi all|hola|hallo|salut|oi)\s*[:!,-]\s*",
+    r"^(?:(?:reminder|recordatorio|rappel|erinnerung|lembrete|psa|fyi|update)(?:\s+that)?"
+    r"|don'?t forget(?:\s+the)?|recordad(?:\s+que)?|recuerden(?:\s+que)?|os recuerdo(?:\s+que)?"
+    r"|n'oubliez pas|bitte denkt an(?:\s+d\w+)?|nicht vergessen|não esqueçam|nao esquecam"
+    r"|hey all|hi all|hi everyone|hello all|hola|hallo(?:\s+zusammen)?|liebe eltern|salut|coucou"
+    r"|bonsoir|bonjour|oi(?:\s+gente)?|gente|chicas|chicos|buenas|pessoal|hey)\b[\s:!,.-]*",
     re.I,
 )
+_CLAUSE = re.compile(r"[,:;!?()]|\s-\s")
 
 
 def find_title(ctx: _Context, d: DateMention, blanks: list[tuple[int, int]]) -> str:
     """What: a flyer's headline, else the sentence with its dates, times and place taken out."""
-    lines = [line.strip() for line in ctx.text.splitlines() if line.strip()]
-    if len(lines) >= 3:
-        for line in lines:
-            if not may_hold_date(line) and len(line) <= 60:
-                return _tidy(line)
+    if ctx.text.count("\n") >= 2:  # a flyer: the lines above the date are its headline
+        head = [line.strip() for line in ctx.text[:d.start].splitlines() if line.strip()]
+        headline = " ".join(head[:2])
+        if head and len(headline) <= 70:
+            return _tidy(headline)
     s0, s1 = _sentence_bounds(ctx.text, d.start)
     chars = list(ctx.text)
     places = []
@@ -1092,8 +1108,21 @@ def find_title(ctx: _Context, d: DateMention, blanks: list[tuple[int, int]]) -> 
     dangling = ctx.g.dangling
     for _ in range(3):  # "am Freitag, den" leaves several words hanging
         sentence = dangling.sub(" ", sentence)
-    sentence = _TITLE_NOISE.sub("", sentence.strip())
+    sentence = ctx.g.period_phrase.sub(" ", sentence)  # "por la noche", "Friday night"
+    sentence = re.sub(r"^\W*'s\b", "", sentence.strip())  # "Tomorrow's game" without its day
+    sentence = _main_clause(sentence, ctx.g)
+    for _ in range(2):  # "Hey all! Reminder: ..."
+        sentence = _TITLE_NOISE.sub("", sentence.strip())
     return _tidy(sentence) or "Event"
+
+
+def _main_clause(sentence: str, g: Grammar) -> str:
+    """The comma-separated piece that names the event ("Sports Day, Field" -> "Sports Day")."""
+    pieces = [p for p in _CLAUSE.split(sentence) if p.strip()]
+    for piece in pieces:
+        if g.event_noun.search(piece):
+            return piece
+    return sentence
 
 
 def _tidy(text: str) -> str:
@@ -1119,17 +1148,34 @@ def find_location(ctx: _Context, d: DateMention, t: TimeMention | None) -> str |
     """Where: a place phrase after a place preposition, else a flyer's last plain line."""
     for m in ctx.g.place.finditer(ctx.text):
         phrase = _cut_place(m.group(1), ctx.g)
-        if phrase and _looks_like_place(phrase, ctx.g) and not _overlaps(m, d, t):
+        if not phrase or _overlaps(m, d, t):
+            continue
+        host = _HOST.search(ctx.text[m.start():m.start(1)])
+        if host and not ctx.g.date_words.match(phrase):  # "chez Paul", "en casa de los abuelos"
+            return f"{host.group(0).strip()} {phrase}"
+        if _looks_like_place(phrase, ctx.g):
             return phrase
-    lines = [line.strip() for line in ctx.text.splitlines() if line.strip()]
-    if len(lines) >= 3 and not may_hold_date(lines[-1]) and len(lines[-1]) <= 60:
-        return _tidy(lines[-1])
+    if ctx.text.count("\n") >= 2:  # a flyer: the first plain line after the date and time
+        end = max(d.end, t.end if t else 0)
+        following = ctx.text[end:].splitlines()
+        for line in following[0 if ctx.text[end - 1:end] == "\n" else 1:]:
+            line = line.strip()
+            if line and len(line) <= 60 and not may_hold_date(line) and not _NOT_A_PLACE.search(line):
+                return _tidy(line)
     return None
 
 
+_HOST = re.compile(r"(?:casa d[eoa]s?|chez|bei)\s*$", re.I)
+_NOT_A_PLACE = re.compile(
+    r"www\.|https?:|@|!|\b(?:entry|tickets?|free|admission|refreshments|all welcome|entrada|"
+    r"gratis|libre|donativo|eintritt|frei|kostenlos|entrée|gratuit|ingresso|grátis|comidas|tel|"
+    r"call|ligue|llama|anruf)\b",
+    re.I,
+)
 _PLACE_STOP = re.compile(
     r"\s+(?:and|to|for|with|at|on|y|para|con|a las|und|mit|um|ab|et|pour|avec|à|e|com|para|às|"
     r"because|due|por|wegen|car|porque|de\s+\d|from|from\s+\d|tomorrow|mañana|morgen|demain|"
+    r"a partir|à partir|desde|dès|"
     r"amanhã|today|hoy|heute|hoje|\d)\b.*$",
     re.I,
 )
