@@ -110,7 +110,8 @@ report(result.added, seconds)
 WHATSTK = MEASURE + """
 from whatstk.whatsapp.objects import WhatsAppChat
 start, cpu_start = time.perf_counter(), time.process_time()
-chat = WhatsAppChat.from_source(filepath=sys.argv[1], hformat="%d/%m/%Y, %H:%M - %name:")
+chat = WhatsAppChat.from_source(filepath=sys.argv[1], hformat="%d/%m/%Y, %H:%M - %name:",
+                                max_size=None)
 report(len(chat.df), time.perf_counter() - start)
 """
 

@@ -152,6 +152,19 @@ def test_overlapping_newer_export_adds_only_new(settings, db_conn, tmp_path):
     assert count(db_conn, "SELECT min(id) FROM messages WHERE text = 'we won 3-1'") > top
 
 
+def test_new_ids_stay_above_every_etl_cursor(settings, db_conn, tmp_path):
+    """After the newest messages were deleted, SQLite would hand their ids out again; a stage
+    whose cursor already passed them would never see the new messages."""
+    ingest_paths(settings, [write(tmp_path / "WhatsApp Chat with Team.txt", HEAD)])
+    top = count(db_conn, "SELECT max(id) FROM messages")
+    db.set_cursor(db_conn, "embed:test", top)
+    db_conn.execute("DELETE FROM messages WHERE id > ?", (top - 2,))
+    report = ingest_paths(settings, [write(tmp_path / "WhatsApp Chat with Team.txt", NEWER)])
+    assert report.files[0].added == 4  # the two deleted ones come back, plus two new
+    assert count(db_conn, "SELECT min(id) FROM messages WHERE id > ?", top - 2) > top
+    assert count(db_conn, "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'won'") == 2
+
+
 def test_newer_ambiguous_export_keeps_the_chats_recorded_order(settings, db_conn, tmp_path):
     ingest_paths(settings, [write(tmp_path / "WhatsApp Chat with US.txt",
                                   "9/13/24, 10:00 AM - Ana: hi\n")])

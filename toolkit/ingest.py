@@ -41,10 +41,10 @@ CHAT_FILE_NAMES = [
                r"|Chat WhatsApp con|Conversa de WhatsApp amb) (?P<name>.+)$", re.I),
 ]
 GENERIC_CHAT_FILES = {"_chat", "chat", "whatsapp chat"}
-INSERT_SQL = (
-    "INSERT INTO messages (chat_id, sent_at, sent_at_utc, author, text, kind, media, "
+INSERT_SQL = (  # id NULL: SQLite picks max(id) + 1; see ChatImport.first_free_id
+    "INSERT INTO messages (id, chat_id, sent_at, sent_at_utc, author, text, kind, media, "
     "attachment_sha256, edited, source_file, source_line, content_key, ingested_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(content_key) DO NOTHING"
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(content_key) DO NOTHING"
 )
 INGESTED_COUNTER = "messages_ingested"
 FTS_TRIGGER = "messages_fts_insert"
@@ -303,12 +303,29 @@ class ChatImport:
         self.batch: list[tuple[Any, ...]] = []
         self.chat_id = 0
         self.queue_media = settings.image_processing_enabled
+        self.next_id: int | None = None
+
+    def first_free_id(self) -> int | None:
+        """Ids must grow past every ETL cursor, or a stage whose cursor is above the newest
+        message (after messages were deleted) would never see the new ones. SQLite gives
+        max(id) + 1, which is enough unless that is not above the highest cursor; then we
+        number the rows ourselves from there (gaps left by duplicates are harmless)."""
+        top = self.conn.execute("SELECT coalesce(max(id), 0) FROM messages").fetchone()[0]
+        cursor = self.conn.execute("SELECT coalesce(max(value), 0) FROM etl_cursors").fetchone()[0]
+        return int(cursor) + 1 if int(cursor) > int(top) else None
+
+    def take_id(self) -> int | None:
+        if self.next_id is None:
+            return None
+        self.next_id += 1
+        return self.next_id - 1
 
     def run(self, bar: Any = None) -> None:
         parser, result = self.source.parser, self.result
         fmt = parser.format
         self.chat_id = ensure_chat(self.conn, self.source.chat, self.tz, self.tz_given,
                                    fmt.date_order, None)
+        self.next_id = self.first_free_id()
         kinds: dict[str, int] = {}
         positions: dict[tuple[str | None, str], int] = {}
         current = ""
@@ -335,8 +352,8 @@ class ChatImport:
                 self.insert_with_media(message, key)
                 batch = self.batch
                 continue
-            batch.append((chat_id, sent_at, to_utc(sent_at), author, text, kind, None, None,
-                          int(edited), path, line, key, now))
+            batch.append((self.next_id and self.take_id(), chat_id, sent_at, to_utc(sent_at),
+                          author, text, kind, None, None, int(edited), path, line, key, now))
             if len(batch) >= BATCH:
                 self.flush()
                 batch = self.batch
@@ -358,7 +375,7 @@ class ChatImport:
             db.bump_counter(self.conn, INGESTED_COUNTER, result.added)
 
     def row(self, message: Message, key: str, sha: str | None) -> tuple[Any, ...]:
-        return (self.chat_id, message.sent_at, self.to_utc(message.sent_at), message.author,
+        return (self.take_id(), self.chat_id, message.sent_at, self.to_utc(message.sent_at), message.author,
                 message.text, message.kind, message.media, sha, int(message.edited),
                 self.source.path, message.line, key, self.now)
 

@@ -466,10 +466,13 @@ class ChatParser:
                 next(fields)
                 for next_date, next_time, next_body in zip(fields, fields, fields, strict=True):
                     if pending:
-                        lines = body.count("\n")
-                        if lines:
-                            body = body[:-1] if body[-1] == "\n" else body
                         newline = body.find("\n")
+                        if newline == len(body) - 1:  # one line: no need to count
+                            lines, body, newline = 1, body[:-1], -1
+                        else:
+                            lines = body.count("\n")
+                            body = body[:-1] if body[-1:] == "\n" else body
+                            newline = body.find("\n")
                         colon = body.find(": ", 0, newline if newline >= 0 else len(body))
                         slot = body[:colon]
                         author = authors.get(slot, "") if colon > 0 else None
