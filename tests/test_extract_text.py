@@ -356,6 +356,16 @@ def test_time_zone_argument_overrides_the_reference_zone():
     assert event.start == "2025-05-15T17:00:00-04:00" and event.tz == "America/New_York"
 
 
+@pytest.mark.parametrize("ref_time,start,tz", [
+    ("2025-05-14T10:00:00+05:30", "2025-05-15T18:00:00+05:30", None),  # no IANA name for +05:30
+    ("2025-05-14T10:00:00+01:00", "2025-05-15T18:00:00+01:00", "Etc/GMT-1"),
+    ("2025-05-14T10:00:00+00:00", "2025-05-15T18:00:00+00:00", "UTC"),
+])
+def test_fixed_offset_reference_times(ref_time, start, tz):
+    [event] = extract_events("Practice tomorrow at 6", datetime.fromisoformat(ref_time))
+    assert (event.start, event.tz) == (start, tz)
+
+
 def test_forced_language_is_used():
     # "Mar 3" would be March in English; forced Spanish reads "mar" only as a weekday before a day.
     assert starts("Partido mañana a las 6", MADRID, lang="es") == [("2025-06-11T18:00:00+02:00", None, False)]

@@ -23,7 +23,7 @@ import re
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -182,7 +182,8 @@ class Grammar:
             re.I,
         )
         self.day_month = re.compile(
-            rf"\b{day}\s*(?:de\s+|of\s+)?({mon})\b\.?{year}(?!\s*(?::\d|h\d))", re.I
+            rf"\b{day}(?:\s*|-)(?:de\s+|of\s+)?({mon})\b\.?(?:-(?=\d{{4}}))?{year}(?!\s*(?::\d|h\d))",
+            re.I,
         )
         self.month_day = re.compile(
             rf"\b({mon})\.?\s+(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\b(?!\s*(?:am|pm|[:.]\d|h\b)){year}",
@@ -864,7 +865,7 @@ class _Context:
     low: str
     g: Grammar
     ref: datetime
-    zone: ZoneInfo
+    zone: tzinfo
     today: date
     past: list[re.Pattern[str]]  # past-tense cues of the languages in the running
 
@@ -902,11 +903,13 @@ def extract_events(
             continue
         # The first language that sees a date decides; a runner-up is only asked when the
         # best guess saw no date at all (a short message in the other language).
-        return _events_from(ctx, dates, tz or _zone_name(zone))
+        # FoundEvent.tz is an IANA name or None (a bare +05:30 offset has no name).
+        return _events_from(ctx, dates, tz or getattr(zone, "key", None))
     return []
 
 
-def _zone(tz: str | None, ref_time: datetime) -> ZoneInfo:
+def _zone(tz: str | None, ref_time: datetime) -> tzinfo:
+    """The IANA zone asked for, else the reference time's own zone (or its fixed offset)."""
     if tz:
         try:
             return ZoneInfo(tz)
@@ -915,26 +918,25 @@ def _zone(tz: str | None, ref_time: datetime) -> ZoneInfo:
     if isinstance(ref_time.tzinfo, ZoneInfo):
         return ref_time.tzinfo
     offset = ref_time.utcoffset() or timedelta(0)
-    return _fixed_zone(offset)
-
-
-def _fixed_zone(offset: timedelta) -> ZoneInfo:
-    """An Etc/GMT zone for a whole-hour offset (note the inverted sign of Etc names)."""
-    hours = int(offset.total_seconds() // 3600)
-    if hours == 0:
+    if offset == timedelta(0):
         return ZoneInfo("UTC")
-    return ZoneInfo(f"Etc/GMT{-hours:+d}")
+    if offset % timedelta(hours=1) == timedelta(0):
+        # Etc/GMT names invert the sign: UTC+01:00 is Etc/GMT-1.
+        return ZoneInfo(f"Etc/GMT{-int(offset.total_seconds() // 3600):+d}")
+    return timezone(offset)  # +05:30 and friends have no Etc/ zone
 
 
-def _zone_name(zone: ZoneInfo) -> str:
-    return zone.key
+def _zone_name(zone: tzinfo) -> str:
+    key = getattr(zone, "key", None)
+    return str(key) if key else str(zone.tzname(None))
 
 
-def _day_first(locale: str | None, lang: str, zone: ZoneInfo) -> bool:
+def _day_first(locale: str | None, lang: str, zone: tzinfo) -> bool:
     """Only US English (and a few others) write month first."""
     if locale:
         return locale.replace("_", "-").lower() not in ("en-us", "en-ph", "en-ca-us")
-    return not (lang == "en" and zone.key.startswith("America/") and "Sao_Paulo" not in zone.key)
+    name = _zone_name(zone)
+    return not (lang == "en" and name.startswith("America/") and "Sao_Paulo" not in name)
 
 
 _SENTENCE = re.compile(r"[!?;\n]|(?<![\d\s])\.(?=\s)|(?<=[a-zäöüß])\.\s")
@@ -951,7 +953,7 @@ def _sentence_bounds(text: str, position: int) -> tuple[int, int]:
     return start, end
 
 
-def _events_from(ctx: _Context, dates: list[DateMention], tz_name: str) -> list[FoundEvent]:
+def _events_from(ctx: _Context, dates: list[DateMention], tz_name: str | None) -> list[FoundEvent]:
     times = find_times(ctx.work, ctx.g, dates)
     assignment = _assign_times(dates, times, ctx.work)
     _share_times(dates, assignment, ctx.work)
@@ -1000,7 +1002,7 @@ _STRENGTH = {"explicit": 0.5, "numeric": 0.4, "weekday": 0.35, "relative": 0.3,
 
 
 def _event_for(ctx: _Context, d: DateMention, t: TimeMention | None, noun: bool, plan: bool,
-               tz_name: str, blanks: list[tuple[int, int]]) -> FoundEvent | None:
+               tz_name: str | None, blanks: list[tuple[int, int]]) -> FoundEvent | None:
     s0, s1 = _sentence_bounds(ctx.text, d.start)
     sentence = ctx.low[s0:s1]
     cancelled = bool(ctx.g.cancel.search(sentence))
