@@ -90,44 +90,85 @@ def call_root(call: ast.Call) -> str | None:
 
 
 def without_magics(source: str) -> str:
-    return "\n".join("" if line.lstrip().startswith("%") else line for line in source.splitlines())
+    return "\n".join("" if line.lstrip().startswith(("%", "!")) else line
+                     for line in source.splitlines())
+
+
+def import_problems(tree: ast.Module) -> list[str]:
+    problems = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            modules = [a.name for a in node.names] if isinstance(node, ast.Import) \
+                else [node.module or ""]
+            for module in modules:
+                top = module.split(".")[0]
+                if top in FORBIDDEN_MODULES:
+                    problems.append(f"imports {module}")
+                elif top != "toolkit" and top not in DISPLAY_MODULES:
+                    problems.append(f"imports {module}; put the work in a toolkit function")
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            problems.append(f"defines {node.name}; logic belongs in the toolkit")
+    return problems
+
+
+def call_problems(tree: ast.Module, known: set[str]) -> list[str]:
+    problems = []
+    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call)]
+    for call in calls:
+        if isinstance(call.func, ast.Attribute) and call.func.attr in SQL_METHODS:
+            problems.append(f"calls .{call.func.attr}(); queries belong in the toolkit")
+        elif call_root(call) not in known and call_root(call) not in DISPLAY_BUILTINS:
+            problems.append(f"calls {ast.unparse(call.func)}, which is not a toolkit function")
+    has_work = any(isinstance(n, ast.Assign | ast.Expr | ast.AugAssign) for n in tree.body)
+    imports = any(isinstance(n, ast.Import | ast.ImportFrom) for n in tree.body)
+    uses_toolkit = any(isinstance(n, ast.Name) and n.id in known for n in ast.walk(tree))
+    if has_work and not imports and not calls and not uses_toolkit:
+        problems.append("does no toolkit work")
+    return problems
+
+
+def work_cell_problems(nb: dict[str, Any]) -> list[str]:
+    """What breaks "notebooks orchestrate and display; the toolkit does the work"."""
+    problems: list[str] = []
+    known: set[str] = set()
+    for index, cell, source in code_cells(nb):
+        where = f"cell {index + 1}"
+        if any(line.lstrip().startswith("!") for line in source.splitlines()):
+            problems.append(f"{where}: shell commands belong in the toolkit")
+        tree = ast.parse(without_magics(source))
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            continue
+        known = toolkit_names(tree, known)
+        problems += [f"{where}: {p}" for p in import_problems(tree) + call_problems(tree, known)]
+    return problems
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_work_cells_only_call_the_toolkit(path):
-    nb = notebook_json(path)
-    known: set[str] = set()
-    for index, cell, source in code_cells(nb):
-        where = f"{path.name} cell {index + 1}"
-        assert not any(line.lstrip().startswith("!") for line in source.splitlines()), \
-            f"{where}: shell commands belong in the toolkit"
-        tree = ast.parse(without_magics(source))
-        if "parameters" in cell.get("metadata", {}).get("tags", []):
-            continue
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import | ast.ImportFrom):
-                modules = [a.name for a in node.names] if isinstance(node, ast.Import) \
-                    else [node.module or ""]
-                for module in modules:
-                    top = module.split(".")[0]
-                    assert top not in FORBIDDEN_MODULES, f"{where}: imports {module}"
-                    assert top == "toolkit" or top in DISPLAY_MODULES, \
-                        f"{where}: imports {module}; put the work in a toolkit function"
-            assert not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef), \
-                f"{where}: defines {getattr(node, 'name', '?')}; logic belongs in the toolkit"
-        known = toolkit_names(tree, known)
-        calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call)]
-        for call in calls:
-            if isinstance(call.func, ast.Attribute):
-                assert call.func.attr not in SQL_METHODS, \
-                    f"{where}: calls .{call.func.attr}(); queries belong in the toolkit"
-            root = call_root(call)
-            assert root in known or root in DISPLAY_BUILTINS, \
-                f"{where}: calls {ast.unparse(call.func)}, which is not a toolkit function"
-        has_work = any(isinstance(n, ast.Assign | ast.Expr | ast.AugAssign) for n in tree.body)
-        if has_work and not any(isinstance(n, ast.Import | ast.ImportFrom) for n in tree.body):
-            assert calls or any(isinstance(n, ast.Name) and n.id in known
-                                for n in ast.walk(tree)), f"{where}: does no toolkit work"
+    assert work_cell_problems(notebook_json(path)) == []
+
+
+@pytest.mark.parametrize(
+    ("source", "problem"),
+    [
+        ("import sqlite3\nsqlite3.connect('x')", "cell 2: imports sqlite3"),
+        ("import duckdb", "cell 2: imports duckdb"),
+        ("import pandas as pd", "cell 2: imports pandas; put the work in a toolkit function"),
+        ("conn = open_db(settings)\nconn.execute('DELETE FROM messages')",
+         "cell 2: calls .execute(); queries belong in the toolkit"),
+        ("open('x').read()", "cell 2: calls open, which is not a toolkit function"),
+        ("def helper():\n    return 1", "cell 2: defines helper; logic belongs in the toolkit"),
+        ("!rm -rf data", "cell 2: shell commands belong in the toolkit"),
+        ("x = 1 + 2", "cell 2: does no toolkit work"),
+    ],
+)
+def test_work_cell_check_catches(source, problem):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("from toolkit.stores import open_db\nsettings = 1"),
+                nbformat.v4.new_code_cell(source)]
+    assert problem in work_cell_problems(json.loads(nbformat.writes(nb)))
 
 
 # ------------------------------------------------------------------------ executed
