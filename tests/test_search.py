@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,13 +17,16 @@ from toolkit.config import Settings
 from toolkit.embed import embed_new, load_model
 from toolkit.search import (
     QueryError,
+    coverage,
     fts_expression,
     query_terms,
     reciprocal_rank_fusion,
+    score_fusion,
     search,
 )
 from toolkit.vectors import VectorStoreError
 
+ROOT = Path(__file__).resolve().parent.parent
 DENTIST = "Dentist appointment moved to Tuesday at 3pm, so Mia will miss swimming"
 
 
@@ -248,3 +253,43 @@ def test_cli_embed_and_search(cli, data_dir) -> None:
     assert text.returncode == 0 and ">> " in text.stdout and "Dentist appointment" in text.stdout
     empty = cli("search", "  ")
     assert empty.returncode == 2 and "the query is empty" in empty.stderr and "Traceback" not in empty.stderr
+
+
+@pytest.mark.parametrize(("keyword", "cosines", "expected"), [
+    ({1: 1.0}, {2: 0.5, 1: 0.4}, [1, 2]),  # 0.4 + 0.3 beats 0.5
+    ({1: 0.2}, {2: 0.5, 1: 0.4}, [2, 1]),  # a weak word match does not
+    ({}, {3: 0.9, 4: 0.8}, [3, 4]),
+    ({5: 1.0}, {}, [5]),
+])
+def test_score_fusion(keyword: dict[int, float], cosines: dict[int, float], expected: list[int]) -> None:
+    fused = score_fusion(keyword, cosines, weight=0.3)
+    assert [m for m, _, _ in fused] == expected
+    assert all(("keyword" in r) == (m in keyword) for m, _, r in fused)
+
+
+@pytest.mark.parametrize(("text", "weights", "expected"), [
+    ("Dentist appointment on Tuesday", {"dentist": 2.0, "tuesday": 1.0}, 1.0),
+    ("the dentists are busy", {"dentist": 2.0, "tuesday": 1.0}, 2 / 3),  # prefix, as FTS5 matches
+    ("Café Olé", {"cafe": 1.0}, 1.0),  # diacritics folded like the tokenizer
+    ("nothing here", {"dentist": 1.0}, 0.0),
+])
+def test_coverage(text: str, weights: dict[str, float], expected: float) -> None:
+    assert coverage(text, weights) == pytest.approx(expected)
+
+
+def test_relevance_set_hybrid_beats_keyword_and_vector(tmp_path, model: Any) -> None:
+    """The quality bar on the sample chats (bench/relevance.py prints the same numbers)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("relevance", ROOT / "bench" / "relevance.py")
+    assert spec and spec.loader
+    relevance = importlib.util.module_from_spec(spec)
+    sys.modules["relevance"] = relevance  # dataclasses look their module up
+    spec.loader.exec_module(relevance)
+    cases = relevance.load_cases()
+    assert len(cases) >= 40
+    settings = relevance.prepared_settings(tmp_path / "data")
+    results = relevance.evaluate(settings, cases)  # also fails if an expected text is missing
+    (kw_recall, kw_mrr), (vec_recall, vec_mrr), (recall, mrr) = (results[m] for m in
+                                                                  ("keyword", "vector", "hybrid"))
+    assert recall > max(kw_recall, vec_recall) and mrr > max(kw_mrr, vec_mrr), results

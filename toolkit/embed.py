@@ -19,6 +19,7 @@ at); vectors go to the vector store (`VDB_URL`) through `toolkit.vectors`.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -36,17 +37,26 @@ from toolkit.errors import ConfigError
 
 PACKAGED_MODELS = {"all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2"}
 EMBEDDABLE_KINDS = ("text", "poll", "location", "contact", "media")
-# Placeholders WhatsApp writes instead of content; a media line is embedded only for its caption.
+# Placeholders WhatsApp writes instead of content (several languages); a media or contact line
+# is embedded only for what is left: a caption, a document's title, a contact's name.
 PLACEHOLDER_PATTERNS = [
-    r"<\s*media omitted\s*>", r"<\s*attached:[^>]*>", r"\(file attached\)",
-    r"\bimage omitted\b", r"\bvideo omitted\b", r"\baudio omitted\b", r"\bsticker omitted\b",
-    r"\bgif omitted\b", r"\bdocument omitted\b", r"\bcontact card omitted\b",
-    r"<\s*multimedia omitido\s*>", r"<\s*medien ausgeschlossen\s*>", r"<\s*médias omis\s*>",
-    r"this message was deleted", r"you deleted this message", r"\bnull\b",
+    r"<[^<>]*(?:omitted|omitid[oa]|ausgeschlossen|omis|omessi)[^<>]*>",
+    r"<\s*(?:attached|anhang|adjunto|anexo|pi\u00e8ce jointe|allegato):[^>]*>",
+    r"\((?:file attached|archivo adjunto|datei angeh\u00e4ngt|fichier joint|arquivo anexado|file allegato)\)",
+    r"\b(?:image|video|audio|gif|sticker|document|contact card)\s+omitted\b",
+    r"\b(?:imagen|video|audio|gif|sticker|documento)\s+omitid[oa]\b",
+    r"\b(?:bild|video|audio|gif|sticker|dokument)\s+(?:weggelassen|ausgeschlossen)\b",
+    r"\bthis message was deleted\b\.?", r"\byou deleted this message\b\.?", r"^null$",
 ]
 PLACEHOLDER_RE = re.compile("|".join(PLACEHOLDER_PATTERNS), re.IGNORECASE)
-MEDIA_FILE_RE = re.compile(
-    r"\b[\w-]+\.(?:jpe?g|png|gif|webp|heic|mp4|mov|3gp|opus|ogg|m4a|mp3|pdf|docx?|xlsx?|vcf|webm)\b",
+# Generated file names carry no meaning (IMG-20240906-WA0003.jpg, 00000031-PHOTO-2024-...png);
+# a plain extension is dropped so "Picture day order form.pdf" keeps its words.
+MEDIA_NAME_RE = re.compile(
+    r"\b(?:(?:IMG|VID|AUD|PTT|STK|DOC)-\d{8}-WA\d+|\d{8}-(?:PHOTO|VIDEO|AUDIO|GIF|STICKER)[\w-]*)"
+    r"\.\w{2,5}\b", re.IGNORECASE,
+)
+EXTENSION_RE = re.compile(
+    r"\.(?:jpe?g|png|gif|webp|heic|mp4|mov|3gp|opus|ogg|m4a|mp3|pdf|docx?|xlsx?|pptx?|vcf|webm)\b",
     re.IGNORECASE,
 )
 MAX_CHARS = 2_000  # the model truncates at 256 word pieces anyway; this bounds tokenizer work
@@ -116,6 +126,28 @@ def model_dimension(model: Any) -> int:
     return int(getter())
 
 
+@contextlib.contextmanager
+def torch_threads(count: int | None) -> Iterator[None]:
+    """Run with `count` torch threads, then restore the previous setting."""
+    import torch
+
+    before = torch.get_num_threads()
+    if count and count != before:
+        torch.set_num_threads(count)
+    try:
+        yield
+    finally:
+        if torch.get_num_threads() != before:
+            torch.set_num_threads(before)
+
+
+def encode_query(model: Any, text: str) -> np.ndarray:
+    """One short text on one thread: a batch of one gains nothing from more threads, and on a
+    busy machine every extra thread waits at each layer's barrier (4 ms per op measured)."""
+    with torch_threads(1):
+        return encode(model, [text])[0]
+
+
 def encode(model: Any, texts: Sequence[str], *, token_budget: int = TOKEN_BUDGET) -> np.ndarray:
     """Normalised float32 vectors for `texts`, in order, batched by length and token budget."""
     import torch
@@ -163,14 +195,15 @@ def meaningful_text(kind: str, text: str | None) -> str | None:
     """The text worth embedding, or None: system lines, placeholders and deletions have none."""
     if kind not in EMBEDDABLE_KINDS or not text:
         return None
-    cleaned = text
-    if kind == "media":
-        cleaned = MEDIA_FILE_RE.sub(" ", PLACEHOLDER_RE.sub(" ", cleaned))
-    elif PLACEHOLDER_RE.fullmatch(cleaned.strip()):
-        return None
-    cleaned = cleaned.strip()
-    if not cleaned or not any(ch.isalnum() or ord(ch) > 0x2000 for ch in cleaned):
-        return None  # only punctuation: "...", "?"
+    if kind in ("media", "contact"):
+        cleaned = EXTENSION_RE.sub("", MEDIA_NAME_RE.sub(" ", PLACEHOLDER_RE.sub(" ", text)))
+        cleaned = " ".join(cleaned.replace("\u200e", " ").split())
+    else:
+        cleaned = text.strip()
+        if PLACEHOLDER_RE.fullmatch(cleaned):
+            return None
+    if not any(ch.isalnum() or ord(ch) > 0x2000 for ch in cleaned):
+        return None  # nothing left but punctuation: "...", "?", "•"
     return cleaned
 
 

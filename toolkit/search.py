@@ -15,7 +15,9 @@ filter never empties a top-k that was cut before filtering.
 
 from __future__ import annotations
 
+import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -33,6 +35,9 @@ MAX_CONTEXT = 50
 MAX_TERMS = 32  # words of a long query that go to FTS5; BM25 gains nothing from more
 PREFIX_MIN = 4  # words this long also match as prefixes: appointment -> appointments
 FUSE_DEPTH = 50  # how deep each list goes into the fusion, at least
+FUSION = "score"  # "score" (cosine + weighted keyword coverage) or "rrf"; see bench/relevance.py
+KEYWORD_WEIGHT = 0.3  # x IDF-weighted share of query words present, added to the cosine
+WORDLESS_WEIGHT = 2.0  # for emoji-only queries: substring matches rank above everything else
 RRF_K = 60  # the usual reciprocal-rank constant (Cormack et al. 2009)
 WEIGHTS = {"keyword": 1.0, "vector": 1.0}
 SEARCHABLE_KINDS = ("text", "poll", "location", "contact", "media")
@@ -197,15 +202,23 @@ def keyword_search(conn: db.Connection, query: str, filters: Filters, limit: int
 
 
 def embed_query(settings: Settings, query: str) -> np.ndarray:
-    from toolkit.embed import encode, load_model
+    from toolkit.embed import encode_query, load_model
 
-    return encode(load_model(settings.embed_model), [query])[0]
+    return encode_query(load_model(settings.embed_model), query)
 
 
 def vector_search(
     settings: Settings, conn: db.Connection, query: str, filters: Filters, limit: int
 ) -> list[tuple[int, float]]:
     """(message id, cosine) among the messages that pass the filters."""
+    return vector_scores(settings, conn, query, filters, limit)[0]
+
+
+def vector_scores(
+    settings: Settings, conn: db.Connection, query: str, filters: Filters, limit: int,
+    also: list[int] | None = None,
+) -> tuple[list[tuple[int, float]], dict[int, float]]:
+    """The nearest messages that pass the filters, and the cosine of the `also` messages."""
     from toolkit.embed import load_model, model_dimension
     from toolkit.vectors import open_store
 
@@ -217,7 +230,10 @@ def vector_search(
         if filters.active:
             ids = conn.execute(f"SELECT m.id FROM messages m WHERE {filters.sql}", filters.params)
             within = np.fromiter((r[0] for r in ids), dtype=np.int64)
-        return [(i, round(s, 6)) for i, s in index.search(vector, limit, within=within)]
+        nearest = [(i, round(s, 6)) for i, s in index.search(vector, limit, within=within)]
+        known = dict(nearest)
+        extra = index.similarities([m for m in also or [] if m not in known], vector)
+        return nearest, {**known, **extra}
     finally:
         store.close()
 
@@ -238,6 +254,69 @@ def reciprocal_rank_fusion(
             ranks.setdefault(message_id, {})[name] = rank
     order = sorted(scores, key=lambda m: (-scores[m], min(ranks[m].values()), m))
     return [(m, round(scores[m], 6), ranks[m]) for m in order]
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics, as the FTS5 tokenizer (remove_diacritics 2) sees it."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def term_weights(conn: db.Connection, terms: list[str]) -> dict[str, float]:
+    """IDF of each query term over the messages (prefix terms counted as FTS5 matches them)."""
+    total = conn.execute("SELECT max(rowid) FROM messages_fts").fetchone()[0] or 1
+    weights = {}
+    for term in dict.fromkeys(terms):
+        (df,) = conn.execute("SELECT count(*) FROM messages_fts WHERE messages_fts MATCH ?",
+                             (fts_expression([term]),)).fetchone()
+        weights[term] = math.log(1 + total / (1 + df))
+    return weights
+
+
+def coverage(text: str, weights: dict[str, float]) -> float:
+    """Share of the query's IDF mass whose terms occur in `text` (0..1)."""
+    words = set(re.findall(r"\w+", fold(text)))
+    total = sum(weights.values()) or 1.0
+    got = 0.0
+    for term, weight in weights.items():
+        folded = fold(term)
+        if folded in words or (len(term) >= PREFIX_MIN and any(w.startswith(folded) for w in words)):
+            got += weight
+    return got / total
+
+
+def score_fusion(
+    keyword: dict[int, float], cosines: dict[int, float], *, weight: float | None = None
+) -> list[tuple[int, float, dict[str, int]]]:
+    """Fuse by score: cosine + weight * keyword coverage (IDF-weighted share of query terms).
+
+    Every candidate of either list is scored on both axes (keyword-only ones get their exact
+    cosine from the stored vectors), so a message that has the query's rare words is lifted
+    above one the vectors like as much, while a message sharing one common word with the
+    query gains little: rank fusion gives both lists' noise full weight instead.
+    """
+    weight = KEYWORD_WEIGHT if weight is None else weight
+    ranks: dict[int, dict[str, int]] = {}
+    for rank_, m in enumerate(sorted(keyword, key=lambda i: (-keyword[i], i)), start=1):
+        ranks.setdefault(m, {})["keyword"] = rank_
+    for rank_, m in enumerate(sorted(cosines, key=lambda i: (-cosines[i], i)), start=1):
+        ranks.setdefault(m, {})["vector"] = rank_
+    scores = {m: cosines.get(m, 0.0) + weight * keyword.get(m, 0.0) for m in ranks}
+    order = sorted(scores, key=lambda m: (-scores[m], m))
+    return [(m, round(scores[m], 6), ranks[m]) for m in order]
+
+
+def keyword_coverage(conn: db.Connection, text: str, found: list[tuple[int, float]]) -> dict[int, float]:
+    """Coverage of the query by each keyword hit (1.0 for substring matches of wordless queries)."""
+    terms = query_terms(text)
+    if not terms:
+        return {m: 1.0 for m, _ in found}
+    weights = term_weights(conn, terms)
+    texts = dict(conn.execute(
+        "SELECT id, text FROM messages WHERE id IN (SELECT value FROM json_each(?))",
+        ("[" + ",".join(str(m) for m, _ in found) + "]",),
+    ).fetchall())
+    return {m: coverage(texts.get(m, ""), weights) for m, _ in found}
 
 
 # ----------------------------------------------------------------------------- search
@@ -297,11 +376,14 @@ def rank(
         found = vector_search(settings, conn, text, filters, k)
         return [(m, s, {"vector": r}) for r, (m, s) in enumerate(found, start=1)]
     depth = max(FUSE_DEPTH, 3 * k)
-    lists = {
-        "keyword": keyword_search(conn, text, filters, depth),
-        "vector": vector_search(settings, conn, text, filters, depth),
-    }
-    return reciprocal_rank_fusion(lists)[:k]
+    keyword = keyword_search(conn, text, filters, depth)
+    if FUSION == "rrf":
+        lists = {"keyword": keyword, "vector": vector_search(settings, conn, text, filters, depth)}
+        return reciprocal_rank_fusion(lists, k=RRF_K, weights=WEIGHTS)[:k]
+    _, cosines = vector_scores(settings, conn, text, filters, depth, also=[m for m, _ in keyword])
+    # A query without words (emoji) embeds as unknown tokens; only its substring matches mean much.
+    weight = KEYWORD_WEIGHT if query_terms(text) else WORDLESS_WEIGHT
+    return score_fusion(keyword_coverage(conn, text, keyword), cosines, weight=weight)[:k]
 
 
 def hydrate(conn: db.Connection, ranked: list[tuple[int, float, dict[str, int]]], context: int) -> list[Hit]:

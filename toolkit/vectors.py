@@ -157,37 +157,79 @@ def table_name(model: str, dim: int, backend: str) -> str:
 
 @dataclass
 class FastIndex:
-    """A numpy copy of one model's vectors plus 1-bit codes, refreshed incrementally."""
+    """A numpy copy of one model's vectors plus 1-bit codes, refreshed incrementally.
+
+    Rows live in buffers with spare capacity (grown 1.5x when full), so appending the few
+    vectors of an incremental embed copies only those rows, not the whole matrix.
+    """
 
     generation: str = ""
     max_rowid: int = 0
-    ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    matrix: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
-    codes: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.uint64))
+    size: int = 0
     center: np.ndarray | None = None
-    sorted_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    sorted_pos: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    buffers: dict[str, np.ndarray] = field(default_factory=dict)
+
+    @property
+    def ids(self) -> np.ndarray:
+        return self.buffers["ids"][: self.size] if self.buffers else np.zeros(0, dtype=np.int64)
+
+    @property
+    def matrix(self) -> np.ndarray:
+        return self.buffers["matrix"][: self.size]
+
+    @property
+    def codes(self) -> np.ndarray:
+        return self.buffers["codes"][: self.size]
+
+    @property
+    def sorted_ids(self) -> np.ndarray:
+        return self.buffers["sorted_ids"][: self.size]
+
+    @property
+    def sorted_pos(self) -> np.ndarray:
+        return self.buffers["sorted_pos"][: self.size]
 
     @property
     def nbytes(self) -> int:
-        return int(self.matrix.nbytes + self.codes.nbytes + self.ids.nbytes * 3)
+        return int(sum(b.nbytes for b in self.buffers.values()))
 
     def append(self, ids: np.ndarray, matrix: np.ndarray, max_rowid: int) -> None:
+        self.max_rowid = max_rowid
         if len(ids) == 0:
-            self.max_rowid = max_rowid
             return
         if self.center is None:
             # The centre is fixed at first build: codes of later rows stay comparable.
             self.center = matrix.mean(axis=0).astype(np.float32)
-            self.ids, self.matrix = ids, matrix
-            self.codes = binary_codes(matrix, self.center)
+        codes = binary_codes(matrix, self.center)
+        start, end = self.size, self.size + len(ids)
+        self.reserve(end, matrix.shape[1], codes.shape[1])
+        self.buffers["ids"][start:end] = ids
+        self.buffers["matrix"][start:end] = matrix
+        self.buffers["codes"][start:end] = codes
+        if start and ids.min() > self.buffers["sorted_ids"][start - 1] and np.all(np.diff(ids) > 0):
+            # New messages have higher ids: the sorted order simply extends.
+            self.buffers["sorted_ids"][start:end] = ids
+            self.buffers["sorted_pos"][start:end] = np.arange(start, end)
         else:
-            self.ids = np.concatenate([self.ids, ids])
-            self.matrix = np.concatenate([self.matrix, matrix])
-            self.codes = np.concatenate([self.codes, binary_codes(matrix, self.center)])
-        self.max_rowid = max_rowid
-        self.sorted_pos = np.argsort(self.ids, kind="stable")
-        self.sorted_ids = self.ids[self.sorted_pos]
+            order = np.argsort(self.buffers["ids"][:end], kind="stable")
+            self.buffers["sorted_pos"][:end] = order
+            self.buffers["sorted_ids"][:end] = self.buffers["ids"][:end][order]
+        self.size = end
+
+    def reserve(self, rows: int, dim: int, words: int) -> None:
+        capacity = len(self.buffers["ids"]) if self.buffers else 0
+        if rows <= capacity:
+            return
+        # Headroom from the start: the next incremental embed must not copy the whole matrix.
+        grown = rows + max(1024, rows // 8) if capacity == 0 else max(rows, int(capacity * 1.5))
+        shapes = {"ids": (grown,), "matrix": (grown, dim), "codes": (grown, words),
+                  "sorted_ids": (grown,), "sorted_pos": (grown,)}
+        dtypes = {"ids": np.int64, "matrix": np.float32, "codes": np.uint64,
+                  "sorted_ids": np.int64, "sorted_pos": np.int64}
+        fresh = {name: np.empty(shape, dtype=dtypes[name]) for name, shape in shapes.items()}
+        for name, old in self.buffers.items():
+            fresh[name][: self.size] = old[: self.size]
+        self.buffers = fresh
 
     def positions(self, message_ids: np.ndarray) -> np.ndarray:
         """Row positions of those `message_ids` that are in the index."""
@@ -198,7 +240,7 @@ class FastIndex:
 
     def search(self, query: np.ndarray, k: int, within: np.ndarray | None = None) -> list[tuple[int, float]]:
         """Top `k` (message id, cosine) for a normalised query, optionally among `within` ids."""
-        if len(self.ids) == 0 or k <= 0:
+        if self.size == 0 or k <= 0:
             return []
         if within is not None:
             pos = self.positions(np.asarray(within, dtype=np.int64))
@@ -345,6 +387,14 @@ class ModelIndex:
             return []
         matrix = np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(len(ids), self.dim)
         return top_k(np.asarray(ids, dtype=np.int64), matrix @ query, k)
+
+    def similarities(self, message_ids: Sequence[int], query: np.ndarray) -> dict[int, float]:
+        """Cosine of `query` with the stored vectors of these messages (those that have one)."""
+        if not message_ids:
+            return {}
+        found = self.exact_within(np.asarray(query, dtype=np.float32), len(message_ids),
+                                  np.asarray(message_ids, dtype=np.int64))
+        return dict(found)
 
     def fast_index(self) -> FastIndex:
         """This process's numpy copy, brought up to date with the store (append or reload)."""
