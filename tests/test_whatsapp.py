@@ -290,7 +290,9 @@ def test_date_order_forced(forced, sent_at):
     (b"<!DOCTYPE html>\n<html><body><p>WhatsApp</p></body></html>\n", "no line looks like", 1),
     (b"Shopping list\nmilk\neggs\n", "no line looks like", 1),
     (b"Notes\n13/09/2024, 19:58 - A: hi\n", "first line is not a message header", 1),
-    (b"13/09/2024, 19:58 - A: hi\n\xff\xfe broken\n", "UTF-8", None),
+    (b"13/09/2024, 19:58 - A: hi\n\xff\xfe broken\n", "not UTF-8", 2),
+    (b"13/09/2024, 19:58 - A: hi\n" * 3000 + b"13/09/2024, 19:58 - A: caf\xe9\n", "not UTF-8",
+     3001),
     (b"13/09/2024, 19:58 - A: hi\n31/02/2024, 10:00 - A: bad day\n", "invalid date", 2),
     (b"13/09/2024, 19:58 - A: hi\n13/09/2024, 25:61 - A: bad time\n", "invalid time", 2),
 ])
@@ -303,6 +305,31 @@ def test_not_a_chat_gets_a_clear_error(tmp_path, content, message, line):
     assert error.value.path == str(path)
     if line is not None:
         assert error.value.line == line
+
+
+def test_endless_line_is_refused_without_reading_it_all(tmp_path, monkeypatch):
+    import toolkit.whatsapp as whatsapp
+
+    monkeypatch.setattr(whatsapp, "MAX_LINE_CHARS", 1000)
+    monkeypatch.setattr(whatsapp, "CHUNK_CHARS", 300)
+    path = tmp_path / "chat.txt"
+    path.write_text("13/09/2024, 19:58 - A: hi\n13/09/2024, 19:59 - A: " + "x" * 50_000 + "\n")
+    with pytest.raises(InputError) as error:
+        list(parse_file(path))
+    assert error.value.line == 2 and "longer than 1000 characters" in str(error.value)
+
+
+def test_endless_message_is_refused(tmp_path, monkeypatch):
+    import toolkit.whatsapp as whatsapp
+
+    monkeypatch.setattr(whatsapp, "MAX_MESSAGE_CHARS", 5000)
+    monkeypatch.setattr(whatsapp, "CHUNK_CHARS", 300)
+    path = tmp_path / "chat.txt"
+    path.write_text("13/09/2024, 19:58 - A: hi\n13/09/2024, 19:59 - A: start\n"
+                    + "not a header\n" * 1000)
+    with pytest.raises(InputError) as error:
+        list(parse_file(path))
+    assert error.value.line == 2 and "longer than 5000 characters" in str(error.value)
 
 
 def test_unknown_date_order_rejected():

@@ -12,6 +12,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from toolkit import whatsapp
 from toolkit.errors import InputError
 from toolkit.whatsapp import GENERIC_HEADER, parse_file
 
@@ -84,8 +85,18 @@ def expected_time(moment: datetime, seconds: bool) -> str:
 
 
 @settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(chats())
-def test_round_trip_in_every_shape(chat):
+@given(chats(), st.sampled_from([5, 40, 1 << 20]))
+def test_round_trip_in_every_shape(chat, chunk_chars):
+    """Also with tiny read chunks, so messages and lines straddle chunk boundaries."""
+    saved = whatsapp.CHUNK_CHARS
+    whatsapp.CHUNK_CHARS = chunk_chars
+    try:
+        check_round_trip(chat)
+    finally:
+        whatsapp.CHUNK_CHARS = saved
+
+
+def check_round_trip(chat: tuple[str, list[tuple[datetime, str, str]], str, bool]) -> None:
     shape, messages, newline, bom = chat
     render, seconds = SHAPES[shape]
     lines = [f"{render(at)}{author}: {body}" for at, author, body in messages]

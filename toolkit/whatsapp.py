@@ -19,6 +19,8 @@ own artefacts are removed: direction marks around the author and before the text
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import io
 import re
 from collections import Counter
@@ -33,6 +35,8 @@ from toolkit.errors import InputError
 DATE_ORDERS = ("dmy", "mdy", "ymd")
 HEAD_LINES = 2000
 CHUNK_CHARS = 1 << 20
+MAX_LINE_CHARS = 1 << 20
+MAX_MESSAGE_CHARS = 1 << 21
 BINARY_SNIFF_BYTES = 8192
 MARK_CHARS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"
 MARK_SET = frozenset(MARK_CHARS)
@@ -275,14 +279,28 @@ def encoding_of(head: bytes) -> str:
     return "utf-8-sig"
 
 
-def line_chunks(stream: IO[str], size: int = CHUNK_CHARS) -> Iterator[str]:
-    """Chunks of about `size` characters that always end at a line end (or the file's end)."""
+class LineTooLong(Exception):
+    """Raised by `line_chunks` after it yielded the chunk holding an endless line."""
+
+
+def line_chunks(stream: IO[str], size: int | None = None) -> Iterator[str]:
+    """Chunks of about `size` characters that end at a line end (or the file's end).
+
+    A line longer than MAX_LINE_CHARS is no chat line (WhatsApp caps a message at 65,536
+    characters): the chunk up to that point is yielded, so the caller knows where it is, and
+    then LineTooLong is raised instead of reading the rest of the line into memory.
+    """
+    size = size or CHUNK_CHARS
     while True:
         chunk = stream.read(size)
         if not chunk:
             return
         if not chunk.endswith("\n"):
-            chunk += stream.readline()
+            rest = stream.readline(MAX_LINE_CHARS)
+            chunk += rest
+            if len(rest) >= MAX_LINE_CHARS and not rest.endswith("\n"):
+                yield chunk
+                raise LineTooLong
         yield chunk
 
 
@@ -343,7 +361,7 @@ class ChatParser:
         try:
             return self._detect_unchecked()
         except UnicodeDecodeError as error:
-            raise InputError(f"not UTF-8 text ({error.reason})", self.source) from None
+            raise self._decode_error(error) from None
 
     def _detect_unchecked(self) -> ExportFormat:
         shape = self._detect_shape()
@@ -358,8 +376,9 @@ class ChatParser:
         shapes: Counter[HeaderShape] = Counter()
         first_text_line: tuple[int, str] | None = None
         with self.opener() as stream:
-            for number, line in enumerate(stream, start=1):
-                if number > HEAD_LINES:
+            for number in range(1, HEAD_LINES + 1):
+                line = stream.readline(MAX_LINE_CHARS)
+                if not line:
                     break
                 if first_text_line is None and line.strip(MARK_CHARS + " \t\r\n"):
                     first_text_line = (number, line)
@@ -387,7 +406,8 @@ class ChatParser:
         decreased = [False, False]
         changes = [0, 0]
         seen = False
-        with self.opener() as stream:
+        with self.opener() as stream, contextlib.suppress(LineTooLong):
+            # an endless line ends the look here; reading the messages reports it
             for chunk in line_chunks(stream):
                 for match in self._header.finditer(chunk):
                     text = match["d"]
@@ -425,15 +445,20 @@ class ChatParser:
     # -- messages
 
     def __iter__(self) -> Iterator[Message]:
-        position = [1]
         try:
-            yield from self._messages(position)
+            yield from self._messages()
         except UnicodeDecodeError as error:
-            raise InputError(f"not UTF-8 text ({error.reason})", self.source,
-                             position[0]) from None
+            raise self._decode_error(error) from None
 
-    def _messages(self, position: list[int]) -> Iterator[Message]:
-        """Messages from line-aligned chunks; `position[0]` tracks the line for errors.
+    def _decode_error(self, error: UnicodeDecodeError) -> InputError:
+        """The error naming the line of the first undecodable bytes, where we can find it."""
+        locate = getattr(self.opener, "first_bad_line", None)
+        line = locate() if locate is not None else None
+        return InputError(f"not UTF-8 text ({error.reason}); export the chat again",
+                          self.source, line)
+
+    def _messages(self) -> Iterator[Message]:
+        """Messages from line-aligned chunks.
 
         This is the hot loop of every import. `re.split` cuts a chunk into [text before the
         first header, date, time, body, date, time, body, ...] in C; a message is produced when
@@ -452,16 +477,27 @@ class ChatParser:
         date_text = time_text = body = ""
         line = 1
         with self.opener() as stream:
-            for chunk in line_chunks(stream):
+            chunks = line_chunks(stream)
+            while True:
+                try:
+                    chunk = next(chunks, None)
+                except LineTooLong:
+                    where = line + body.count("\n") if pending else line
+                    raise InputError(f"a line longer than {MAX_LINE_CHARS} characters: this is "
+                                     "no chat export line", self.source, where) from None
+                if chunk is None:
+                    break
                 parts = split(chunk)
                 before = parts[0]
                 if pending:
                     body += before
+                    if len(body) > MAX_MESSAGE_CHARS:
+                        raise InputError(f"a message longer than {MAX_MESSAGE_CHARS} characters: "
+                                         "this is no chat export", self.source, line)
                 elif before.strip(MARK_CHARS + " \t\r\n"):
                     raise InputError("text before the first message header", self.source, line)
                 else:
                     line += before.count("\n")
-                position[0] = line
                 fields = iter(parts)
                 next(fields)
                 for next_date, next_time, next_body in zip(fields, fields, fields, strict=True):
@@ -639,18 +675,38 @@ def date_fields(text: str) -> tuple[int, int, int] | None:
 # ---------------------------------------------------------------------------- entry points
 
 
-def binary_opener(open_bytes: Callable[[], IO[bytes]], source: str) -> TextOpener:
+class ByteText:
+    """A text view of a byte stream that can be opened again for each pass over the file."""
+
+    def __init__(self, open_bytes: Callable[[], IO[bytes]], encoding: str):
+        self.open_bytes = open_bytes
+        self.encoding = encoding
+
+    def __call__(self) -> IO[str]:
+        return io.TextIOWrapper(self.open_bytes(), encoding=self.encoding, errors="strict",
+                                newline=None)
+
+    def first_bad_line(self) -> int | None:
+        """The line number of the first bytes that do not decode (only called on an error)."""
+        decoder = codecs.getincrementaldecoder(self.encoding)()
+        number = 1
+        with self.open_bytes() as raw:
+            while piece := raw.readline(MAX_LINE_CHARS):
+                try:
+                    decoder.decode(piece)
+                except UnicodeDecodeError:
+                    return number
+                number += piece.endswith(b"\n")
+        return None
+
+
+def binary_opener(open_bytes: Callable[[], IO[bytes]], source: str) -> ByteText:
     """A text opener over a byte stream: sniffs binary content and the encoding once."""
     with open_bytes() as raw:
         head = raw.read(BINARY_SNIFF_BYTES)
     if looks_binary(head):
         raise InputError("not a WhatsApp chat export: this is a binary file", source)
-    encoding = encoding_of(head)
-
-    def opener() -> IO[str]:
-        return io.TextIOWrapper(open_bytes(), encoding=encoding, errors="strict", newline=None)
-
-    return opener
+    return ByteText(open_bytes, encoding_of(head))
 
 
 def parse_file(path: Path, *, date_order: str = "auto",
