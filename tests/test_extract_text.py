@@ -62,7 +62,7 @@ def test_dev_set_meets_the_targets():
 
 
 def test_regression_set_stays_good():
-    """Messages written after tuning began (eight batches, each first scored unseen, F1 0.79-0.98);
+    """Messages written after tuning began (nine batches, each first scored unseen, F1 0.70-0.98);
     kept so the fixes they prompted stay fixed."""
     result = _scorer().score(ROOT / "tests" / "data" / "events_regress.jsonl")
     assert result["all"]["f1"] >= 0.90, result["all"]
@@ -292,6 +292,21 @@ def test_schedules_deadlines_and_recaps_are_not_events(text, ref):
 ])
 def test_more_shapes(text, ref, expected):
     assert starts(text, ref) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("See you Wednesday at 5", [("2025-05-21T17:00:00+01:00", None, False)]),  # said on a Wednesday
+    ("This Wednesday at 9pm, quiz at the pub", [("2025-05-14T21:00:00+01:00", None, False)]),
+    ("Next Wednesday at 5, practice", [("2025-05-21T17:00:00+01:00", None, False)]),
+])
+def test_todays_weekday_means_next_week_unless_this(text, expected):
+    assert starts(text, LONDON) == expected
+
+
+def test_a_cancellation_and_its_replacement_in_one_sentence():
+    events = extract_events("Monday's practice is off, see you Wednesday instead at 5", LONDON)
+    assert [(e.start, e.cancelled) for e in events] == [
+        ("2025-05-19", True), ("2025-05-21T17:00:00+01:00", False)]
 
 
 def test_a_move_flags_the_old_day_and_announces_the_new_one():

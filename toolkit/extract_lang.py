@@ -212,11 +212,12 @@ ES = LangTable(
     past_cues=(
         r"ayer", r"anoche", r"anteayer", r"fue", r"fuimos", r"fui", r"fueron", r"estuvo",
         r"estuvimos", r"nos vimos", r"comimos", r"perdimos", r"salimos", r"volvimos",
-        r"pagué", r"pague", r"hace (?:\w+ )?(?:días"
-        r"|semanas|meses|años)", r"pasad[oa](?! ma[ñn]ana)", r"vimos", r"llegamos", r"hicimos", r"nació",
+        r"pagué", r"pague", r"hace (?:\w+ )?(?:días|semanas|meses|años)",
+        r"pasad[oa](?! ma[ñn]ana)", r"vimos", r"llegamos", r"hicimos", r"nació",
         r"ha durado", r"duró", r"ha sido", r"ha estado", r"hemos estado", r"he estado",
-        r"lo hemos pasado", r"terminó", r"llegó", r"salió", r"jugaron", r"ganaron", r"perdieron", r"se fue",
-        r"estuvo", r"lo pasamos", r"disfrutamos",
+        r"lo hemos pasado", r"lo pasamos (?:bien|genial|fenomenal|de maravilla)", r"terminó",
+        r"llegó", r"salió", r"jugaron", r"ganaron", r"perdieron", r"se fue",
+        r"estuvo", r"disfrutamos",
     ),
     cancel_cues=(
         r"cancelad[oa]s?", r"se cancela", r"cancelamos", r"suspendid[oa]s?", r"se suspende",
@@ -228,7 +229,7 @@ ES = LangTable(
            "por la manana", "buenos días", "buenos dias", "buenas noches"),
     evening_nouns=("fiesta", "cena", "copas", "cañas", "discoteca", "concierto", "cine", "verbena"),
     move_cues=(r"cambiad[oa]s?", r"se cambia", r"movid[oa]s?", r"aplazad[oa]s?", r"se aplaza",
-               r"trasladad[oa]s?", r"pospuest[oa]s?"),
+               r"trasladad[oa]s?", r"pospuest[oa]s?", r"(?:lo |la )?pasamos al?", r"se pasa al?"),
 )
 
 DE = LangTable(

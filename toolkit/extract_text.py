@@ -173,11 +173,12 @@ class Grammar:
         year = r"(?:,?\s*(?:de\s+|del\s+)?(\d{4}))?"
         self.month_range = re.compile(
             rf"(?:\b(?:from|del|vom|du|de|entre|between)\s+)?\b{day}(?:\s*(?:de\s+|of\s+)?({mon})\.?)?"
-            rf"\s*{sep}\s*{day}\s*(?:de\s+|of\s+)?({mon})\b\.?{year}",
+            rf"\s*{sep}\s*(?:(?:{wd}|{wd_abbr})\.?,?\s+)?{day}\s*(?:de\s+|of\s+)?({mon})\b\.?{year}",
             re.I,
         )
         self.month_first_range = re.compile(
-            rf"\b({mon})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\s*(?:-|to|until)\s*(\d{{1,2}})"
+            rf"\b({mon})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\s*(?:-|to|until|through|thru)\s*"
+            rf"(?:(?:{wd}|{wd_abbr})\.?,?\s+)?(?:({mon})\.?\s+)?(\d{{1,2}})"
             rf"(?:st|nd|rd|th)?\b(?![.:]\d|\s*(?:am|pm|h\b|uhr)){year}",
             re.I,
         )
@@ -208,7 +209,8 @@ class Grammar:
         )
         if t.code == "en":  # "this Sat": capitalisation is checked in _weekday_mention
             wd = _alt({**t.weekdays, **t.weekday_abbr})
-        next_words = _alt(t.next_words) if t.next_words else "(?!)"
+        next_words = _alt(set(t.next_words) | (_THIS & set(t.this_words + t.next_words)) | {"this"}
+                          if t.code == "en" else set(t.next_words))
         next_after = _alt(t.next_after) if t.next_after else "(?!)"
         self.weekday = re.compile(
             rf"(?:\b({next_words})\s+)?\b({wd})\b\.?(?:\s+({next_after})\b)?"
@@ -251,7 +253,7 @@ class Grammar:
             re.I,
         )
         self.time_prep = re.compile(
-            rf"(?<![\w])(?:{preps})\s+(\d{{1,2}})(?:ish)?(?![\d:./]|,\d|\s*[-/]\s*\d)"
+            rf"(?<![\w])(?:{preps})\s+(\d{{1,2}})(?:ish)?(?!\d|[:./,]\d|\s*[-/]\s*\d)"
             rf"(?:\s*(heures?|horas?|uhr)\b)?", re.I
         )
         self.time_ish = re.compile(r"(?<![\d/.:,])(\d{1,2})\s?ish\b", re.I)  # "5ish"
@@ -466,9 +468,10 @@ def find_dates(work: str, g: Grammar, today: date, day_first: bool) -> list[Date
             add(m, DateMention(m.start(), m.end(), first, last, "explicit"))
     for m in g.month_first_range.finditer(work):
         month = g.month_of[m.group(1).lower()]
-        first = _dated(int(m.group(2)), month, _full_year(m.group(4)), today)
-        last = _safe_date(first.year, month, int(m.group(3))) if first else None
-        if first and last and first < last:
+        month2 = g.month_of[m.group(3).lower()] if m.group(3) else month
+        first = _dated(int(m.group(2)), month, _full_year(m.group(5)), today)
+        last = _safe_date(first.year + (month2 < month), month2, int(m.group(4))) if first else None
+        if first and last and first < last and (last - first).days <= 62:
             add(m, DateMention(m.start(), m.end(), first, last, "explicit"))
     for m in g.numeric_range.finditer(work):
         first = _numeric(m.group(1), today, day_first)
@@ -618,8 +621,10 @@ def _weekday_mention(m: re.Match[str], work: str, g: Grammar, today: date,
         day = _day_of_month(int(number), today, weekday)
         if day is not None:
             return DateMention(start, end, day, None, "weekday")
-    is_next = bool(after) or bool(modifier and modifier.lower() not in g.t.this_words)
-    day = _coming(weekday, today, include_today=not is_next)
+    # A bare "Wednesday" said on a Wednesday means next week (today would be "today");
+    # only "this Wednesday" can be today. "Next Wednesday" is the first one after today.
+    is_this = bool(modifier) and modifier.lower() in _THIS
+    day = _coming(weekday, today, include_today=is_this and not after)
     return DateMention(start, end, day, None, "weekday")
 
 
@@ -638,6 +643,7 @@ def _weekday_abbr_mention(m: re.Match[str], work: str, g: Grammar, today: date,
     return DateMention(start, end, _coming(weekday, today, True), None, "weekday")
 
 
+_THIS = {"this", "este", "esta", "diesen", "dieser", "diese", "ce", "cette", "nesta", "neste"}
 _DAY_CONTEXT = re.compile(
     r"(?:\b(?:on|this|next|every|till|until)\s*|\d\s*|,\s*)\|"
     r"|\|\s*(?:morning|afternoon|evening|night|am\b|pm\b|\d|,|$)", re.I
@@ -729,6 +735,12 @@ def _is_24h(suffix: str | None, sep: str | None, hour_text: str) -> bool:
     return literal_suffix or sep == "h" or int(hour_text) >= 13 or leading_zero
 
 
+_SCORE_VERB = re.compile(
+    r"\b(?:won|lost|beat|drew|score[ds]?|ganamos|ganhamos|perdimos|perdemos|gewonnen|verloren|"
+    r"gagné|perdu|ganó|ganhou|perdeu|empate|empatamos)\b", re.I
+)
+
+
 def _range_mention(m: re.Match[str], work: str, dates: list[DateMention]) -> TimeMention | None:
     prep, h1, s1, m1, suf1, h2, s2, m2, suf2 = m.groups()
     hour1, hour2 = int(h1), int(h2)
@@ -736,6 +748,10 @@ def _range_mention(m: re.Match[str], work: str, dates: list[DateMention]) -> Tim
     if hour1 > 24 or hour2 > 24 or min1 > 59 or min2 > 59:
         return None
     marked = any((s1, s2, suf1, suf2))
+    if not marked and hour2 < hour1 <= 9:
+        return None  # "ganamos 4 a 2", "3 à 1": a score, not hours
+    if _SCORE_VERB.search(work[max(0, m.start() - 20):m.start()]):
+        return None
     start = m.start(2)
     follows_date = any(0 <= start - d.end <= 3 for d in dates)
     if not (marked or prep or follows_date):
@@ -962,7 +978,7 @@ def _events_from(ctx: _Context, dates: list[DateMention], tz_name: str | None) -
     plan = bool(ctx.g.plan.search(ctx.low))
     events: list[FoundEvent] = []
     for d in dates:
-        event = _event_for(ctx, d, assignment.get(id(d)), noun, plan, tz_name, blanks)
+        event = _event_for(ctx, d, assignment.get(id(d)), noun, plan, tz_name, blanks, dates)
         if event is not None:
             events.append(event)
     return _merge(events)
@@ -996,16 +1012,30 @@ def _assign_times(dates: list[DateMention], times: list[TimeMention], text: str)
     return {key: value[1] for key, value in chosen.items()}
 
 
+_CLAUSE_BREAK = re.compile(r"[,;:]|\s-\s|\b(?:but|pero|aber|mais|mas|dafür|instead)\b")
 _MOVED_FROM = re.compile(r"(?:from|de|del|von|vom|du|do|da|desde)\s*$")
 _STRENGTH = {"explicit": 0.5, "numeric": 0.4, "weekday": 0.35, "relative": 0.3,
              "offset": 0.3, "ordinal": 0.3}
 
 
+def _cancels(ctx: _Context, d: DateMention, s0: int, s1: int, dates: list[DateMention]) -> bool:
+    """A cancellation cue in the date's sentence; with two days in it, in the date's own clause
+    ("Monday's practice is off, see you Wednesday instead")."""
+    if not ctx.g.cancel.search(ctx.low[s0:s1]):
+        return False
+    if sum(s0 <= other.start < s1 for other in dates) <= 1:
+        return True
+    c0 = max([s0] + [m.end() + s0 for m in _CLAUSE_BREAK.finditer(ctx.low[s0:d.start])])
+    after = _CLAUSE_BREAK.search(ctx.low, d.end, s1)
+    return bool(ctx.g.cancel.search(ctx.low[c0:after.start() if after else s1]))
+
+
 def _event_for(ctx: _Context, d: DateMention, t: TimeMention | None, noun: bool, plan: bool,
-               tz_name: str | None, blanks: list[tuple[int, int]]) -> FoundEvent | None:
+               tz_name: str | None, blanks: list[tuple[int, int]],
+               dates: list[DateMention]) -> FoundEvent | None:
     s0, s1 = _sentence_bounds(ctx.text, d.start)
     sentence = ctx.low[s0:s1]
-    cancelled = bool(ctx.g.cancel.search(sentence))
+    cancelled = _cancels(ctx, d, s0, s1, dates)
     move = ctx.g.move.search(sentence)
     moved_to = False
     if move is not None:
