@@ -293,3 +293,41 @@ def test_relevance_set_hybrid_beats_keyword_and_vector(tmp_path, model: Any) -> 
     (kw_recall, kw_mrr), (vec_recall, vec_mrr), (recall, mrr) = (results[m] for m in
                                                                   ("keyword", "vector", "hybrid"))
     assert recall > max(kw_recall, vec_recall) and mrr > max(kw_mrr, vec_mrr), results
+
+
+@pytest.mark.parametrize("name", ["02_embed", "03_search"])
+def test_notebooks_are_committed_clean_with_typed_parameters(name: str) -> None:
+    import nbformat
+
+    from toolkit import nbparams
+
+    path = ROOT / "notebooks" / f"{name}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(not c.get("outputs") and c.get("execution_count") is None for c in code)
+    declared = nbparams.read_parameters(path)
+    assert declared and all(p.annotation for p in declared.values())
+    work = [c.source for c in code if "parameters" not in c.metadata.get("tags", [])]
+    assert all("toolkit" in src or "settings" in src or "hits" in src for src in work)
+
+
+def test_notebooks_embed_then_search_under_papermill(tmp_path, monkeypatch, settings: Settings,
+                                                     db_conn: db.Connection) -> None:
+    """02_embed then 03_search, executed for real by papermill on the project's kernel."""
+    import nbformat
+    import papermill
+
+    for name, value in settings.as_env().items():
+        monkeypatch.setenv(name, value)
+    add_messages(db_conn, "School Parents", SCHOOL)
+    papermill.execute_notebook(str(ROOT / "notebooks" / "02_embed.ipynb"), str(tmp_path / "02.ipynb"),
+                               kernel_name="chatbook", progress_bar=False, cwd=str(ROOT))
+    embedded = json.dumps([c.get("outputs", []) for c in nbformat.read(tmp_path / "02.ipynb", 4).cells])
+    assert '\\"stored\\": 21' in embedded or "'stored': 21" in embedded
+    papermill.execute_notebook(str(ROOT / "notebooks" / "03_search.ipynb"), str(tmp_path / "03.ipynb"),
+                               kernel_name="chatbook", progress_bar=False, cwd=str(ROOT),
+                               parameters={"query": "dentist appointment", "k": 3, "chat": "School Parents"})
+    shown = json.dumps([c.get("outputs", []) for c in nbformat.read(tmp_path / "03.ipynb", 4).cells])
+    assert "3 messages for 'dentist appointment' (hybrid)" in shown
+    assert "Dentist appointment moved to Tuesday" in shown
+    assert "application/vnd.jupyter.widget-view+json" in shown  # the search box

@@ -325,6 +325,28 @@ def run_chunk(model: Any, index: Any, rows: Sequence[db.Row], report: EmbedRepor
     report.stored += index.add(ids, matrix, [sha for _, _, sha in wanted])
 
 
+def vector_summary(settings: Settings) -> Any:
+    """Per model in the vector store: dimension, backend, vectors, and messages still waiting."""
+    import polars as pl
+
+    from toolkit.stores import open_db
+    from toolkit.vectors import open_store
+
+    store = open_store(settings)
+    conn = open_db(settings)
+    try:
+        rows = []
+        for model in store.models():
+            cursor = db.get_cursor(conn, cursor_name(model["model"]))
+            waiting = conn.execute("SELECT count(*) FROM messages WHERE id > ?", (cursor,)).fetchone()[0]
+            rows.append({**model, "cursor": cursor, "messages_not_yet_seen": waiting,
+                         "current": model["model"] == settings.embed_model})
+        return pl.DataFrame(rows) if rows else pl.DataFrame({"model": [], "vectors": []})
+    finally:
+        conn.close()
+        store.close()
+
+
 class _NoBar:
     def update(self, n: int) -> None:
         pass
