@@ -114,7 +114,9 @@ EN = LangTable(
         "hike", "playdate", "sleepover", "exam", "test", "recital", "performance", "camp",
         "market", "open day", "sports day", "disco", "quiz", "tryouts", "trials", "club",
         "book club", "choir", "scouts", "brownies", "cubs", "race", "run", "cross country",
-        "night", "secret santa", "exchange", "flight", "meet", "term", "break", "camp",
+        "movie night", "quiz night", "game night", "games night", "film night", "bingo night",
+        "curry night", "karaoke night", "pizza night", "pizza", "takeaway", "girls night",
+        "date night", "secret santa", "exchange", "flight", "meet", "term", "break", "camp",
         "holiday", "vacation", "closed", "inset day", "photos", "photo day", "reunion",
         "celebration", "shower", "funeral", "interview",
         "call", "gig", "play", "match day", "fundraiser", "raffle", "bake sale", "fete",
@@ -123,7 +125,8 @@ EN = LangTable(
     plan_cues=(
         "see you", "meet", "join us", "don't forget", "dont forget", "reminder", "come",
         "bring", "let's", "lets", "who's in", "rsvp", "please", "will be", "is on",
-        "moved to", "starts", "leaves", "wanna", "shall we", "can we",
+        "moved to", "starts", "leaves", "wanna", "shall we", "can we", "we're doing",
+        "we're having", "we are having", "come over", "come round", "fancy", "anyone up for",
     ),
     past_cues=(
         r"yesterday", r"last (?:night|week|weekend|time|year|month|monday|tuesday|wednesday"

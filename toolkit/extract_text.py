@@ -1057,7 +1057,7 @@ def _event_for(ctx: _Context, d: DateMention, t: TimeMention | None, noun: bool,
         strength += 0.1  # "Friday night", "tonight": a slot of the day, not just a day
     timed = 0.3 if d.last is None else 0.1  # over several days a time is daily hours
     if ctx.g.deadline.search(sentence) or ctx.g.until.search(ctx.low[max(s0, d.start - 20):d.start]):
-        strength -= 0.2
+        strength -= 0.35  # "payable by 1 Oct", "due Friday": a limit, not a gathering
     if ctx.g.decline.search(ctx.low):
         strength -= 0.3
     score = strength + (timed if t else 0.0) + (0.25 if noun else 0.0) + (0.1 if plan else 0.0)
@@ -1142,18 +1142,19 @@ def find_title(ctx: _Context, d: DateMention, blanks: list[tuple[int, int]]) -> 
         sentence = dangling.sub(" ", sentence)
     sentence = ctx.g.period_phrase.sub(" ", sentence)  # "por la noche", "Friday night"
     sentence = re.sub(r"^\W*'s\b", "", sentence.strip())  # "Tomorrow's game" without its day
-    sentence = _main_clause(sentence, ctx.g)
+    sentence = _main_clause(sentence, ctx.g, "".join(chars[:s0]))
     for _ in range(2):  # "Hey all! Reminder: ..."
         sentence = _TITLE_NOISE.sub("", sentence.strip())
     return _tidy(sentence) or "Event"
 
 
-def _main_clause(sentence: str, g: Grammar) -> str:
-    """The comma-separated piece that names the event ("Sports Day, Field" -> "Sports Day")."""
-    pieces = [p for p in _CLAUSE.split(sentence) if p.strip()]
-    for piece in pieces:
-        if g.event_noun.search(piece):
-            return piece
+def _main_clause(sentence: str, g: Grammar, before: str = "") -> str:
+    """The comma-separated piece that names the event ("Sports Day, Field" -> "Sports Day"),
+    looking back into the message when the date's sentence names none ("BAKE SALE! Friday...")."""
+    for text in (sentence, before):
+        for piece in _CLAUSE.split(text):
+            if piece.strip() and g.event_noun.search(piece):
+                return piece
     return sentence
 
 
