@@ -31,6 +31,9 @@ from toolkit.errors import ChatbookError
 FAST_MIN_ROWS = 20_000  # below this an exact SQL scan is quick enough and needs no warm-up
 RERANK_MIN = 1_000  # candidates from the Hamming scan re-scored exactly, at least
 RERANK_PER_K = 50  # ... and at least this many per requested hit
+CALIBRATION_QUERIES = 24  # pseudo-queries used to size the re-ranking on the stored vectors
+CALIBRATION_RECALL = 0.98  # the recall@10 the calibrated candidate count must reach on them
+EXACT_IF_RERANK_ABOVE = 0.2  # share of rows: when codes need more candidates, scan exactly
 EXACT_SUBSET_MAX = 50_000  # a filter that leaves fewer rows than this is scanned exactly
 SQL_IN_MAX = 20_000  # candidate ids passed to SQL as a JSON array, at most
 
@@ -167,6 +170,8 @@ class FastIndex:
     max_rowid: int = 0
     size: int = 0
     center: np.ndarray | None = None
+    rerank: int = RERANK_MIN  # candidates re-scored exactly; sized by calibrate()
+    exact: bool = False  # the codes do not discriminate on this data: scan exactly
     buffers: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
@@ -215,6 +220,37 @@ class FastIndex:
             self.buffers["sorted_pos"][:end] = order
             self.buffers["sorted_ids"][:end] = self.buffers["ids"][:end][order]
         self.size = end
+        if start == 0 and end > EXACT_SUBSET_MAX:
+            self.calibrate()
+
+    def calibrate(self, seed: int = 0) -> None:
+        """Size the re-ranking so recall@10 reaches CALIBRATION_RECALL on these vectors.
+
+        1-bit codes keep neighbours close on real embeddings (clustered, anisotropic) but not
+        on uniform random vectors; rather than assume, we measure. The pseudo-queries are
+        stored vectors, with their exact duplicates left out of the answer. When the codes
+        would need more than a fifth of the rows, searches scan exactly instead.
+        """
+        assert self.center is not None
+        rng = np.random.default_rng(seed)
+        needed = []
+        keep = int(np.ceil(10 * CALIBRATION_RECALL))
+        for a in rng.integers(0, self.size, size=CALIBRATION_QUERIES):
+            query = self.matrix[a]
+            scores = self.matrix @ query
+            scores[scores > 0.9999] = -2.0  # the row itself and exact duplicates are too easy
+            exact = np.argpartition(-scores, 9)[:10]
+            distances = np.bitwise_count(self.codes ^ binary_codes(query[None, :], self.center)[0]).sum(
+                axis=1, dtype=np.uint16)
+            distances[scores == -2.0] = np.iinfo(np.uint16).max
+            order = np.argsort(distances, kind="stable")
+            rank = np.empty(self.size, dtype=np.int64)
+            rank[order] = np.arange(self.size)
+            # candidates needed so that `keep` of the exact top 10 are among them
+            needed.append(int(np.sort(rank[exact])[keep - 1]) + 1)
+        wanted = int(np.percentile(needed, 90) * 1.5)
+        self.rerank = max(RERANK_MIN, wanted)
+        self.exact = self.rerank > EXACT_IF_RERANK_ABOVE * self.size
 
     def reserve(self, rows: int, dim: int, words: int) -> None:
         capacity = len(self.buffers["ids"]) if self.buffers else 0
@@ -244,10 +280,10 @@ class FastIndex:
             return []
         if within is not None:
             pos = self.positions(np.asarray(within, dtype=np.int64))
-            if len(pos) <= EXACT_SUBSET_MAX:
+            if len(pos) <= EXACT_SUBSET_MAX or self.exact:
                 return top_k(self.ids[pos], self.matrix[pos] @ query, k)
             return self.approximate(query, k, pos)
-        if len(self.ids) <= EXACT_SUBSET_MAX:
+        if self.size <= EXACT_SUBSET_MAX or self.exact:
             return top_k(self.ids, self.matrix @ query, k)
         return self.approximate(query, k, None)
 
@@ -257,7 +293,7 @@ class FastIndex:
         qcode = binary_codes(query[None, :], self.center)[0]
         codes = self.codes if pos is None else self.codes[pos]
         distances = np.bitwise_count(codes ^ qcode).sum(axis=1, dtype=np.uint16)
-        wanted = min(len(distances), max(RERANK_MIN, RERANK_PER_K * k))
+        wanted = min(len(distances), max(self.rerank, RERANK_PER_K * k))
         cand = np.argpartition(distances, wanted - 1)[:wanted] if wanted < len(distances) else None
         rows = (np.arange(len(distances)) if cand is None else cand)
         rows = rows if pos is None else pos[rows]
