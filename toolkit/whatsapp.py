@@ -445,10 +445,7 @@ class ChatParser:
     # -- messages
 
     def __iter__(self) -> Iterator[Message]:
-        try:
-            yield from self._messages()
-        except UnicodeDecodeError as error:
-            raise self._decode_error(error) from None
+        return self._messages()
 
     def _decode_error(self, error: UnicodeDecodeError) -> InputError:
         """The error naming the line of the first undecodable bytes, where we can find it."""
@@ -481,6 +478,8 @@ class ChatParser:
             while True:
                 try:
                     chunk = next(chunks, None)
+                except UnicodeDecodeError as error:  # decoding happens as chunks are read
+                    raise self._decode_error(error) from None
                 except LineTooLong:
                     where = line + body.count("\n") if pending else line
                     raise InputError(f"a line longer than {MAX_LINE_CHARS} characters: this is "
