@@ -194,7 +194,9 @@ KINDS = [
 @pytest.mark.parametrize("platform", ["android", "ios"])
 def test_kinds(platform, body, kind, media, edited):
     header = "13/09/2024, 19:58 - " if platform == "android" else "[13/09/2024, 19:58:03] "
-    [message] = parse(f"{header}Ana: {body}\n")
+    # a plain message first: the author is then known, and the line takes the fast path
+    first, message = parse(f"{header}Ana: hello\n{header}Ana: {body}\n")
+    assert first.kind == "text"
     assert (message.kind, message.media, message.edited) == (kind, media, edited)
     assert message.author == "Ana"
     if edited:

@@ -141,3 +141,41 @@ FRAGMENTS = ["13/09/2024", "9/13/24", "31/02/2024", "2024-09-13", "13.9.24", ", 
 @given(st.lists(st.sampled_from(FRAGMENTS), max_size=60))
 def test_header_fragments_only_raise_input_error(parts):
     parse_bytes("".join(parts).encode("utf-8"))
+
+
+# Special lines as Android and iOS write them: (text after "Author: ", kind, media, edited).
+SPECIALS = [
+    ("<Media omitted>", "media", None, False),
+    ("\u200eimage omitted", "media", None, False),
+    ("IMG-20240102-WA0001.jpg (file attached)", "media", "IMG-20240102-WA0001.jpg", False),
+    ("\u200e<attached: 00000012-PHOTO-2024-01-02-10-00-00.jpg>", "media",
+     "00000012-PHOTO-2024-01-02-10-00-00.jpg", False),
+    ("This message was deleted", "deleted", None, False),
+    ("POLL:\nWho drives?\nOPTION: Me (1 vote)", "poll", None, False),
+    ("location: https://maps.google.com/?q=51.5,-0.12", "location", None, False),
+    ("Ana.vcf (file attached)", "contact", "Ana.vcf", False),
+    ("Missed voice call", "call", None, False),
+    ("see you at 10 <This message was edited>", "text", None, True),
+]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(["android en-GB", "ios en-US", "android es", "korean"]),
+       st.lists(st.tuples(authors, st.one_of(bodies.map(lambda b: (b, "text", None, False)),
+                                             st.sampled_from(SPECIALS))), min_size=1,
+                max_size=10))
+def test_kinds_survive_any_mix(shape, lines):
+    render, _ = SHAPES[shape]
+    moment = START
+    rendered = []
+    for author, (body, _, _, _) in lines:
+        for continuation in body.split("\n")[1:]:
+            assume(GENERIC_HEADER.match(continuation) is None)
+        rendered.append(f"{render(moment)}{author}: {body}")
+        moment += timedelta(minutes=7)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "chat.txt"
+        path.write_text("\n".join(rendered) + "\n", encoding="utf-8")
+        parsed = list(parse_file(path))
+    assert [(m.author, m.kind, m.media, m.edited) for m in parsed] == [
+        (author, kind, media, edited) for author, (_, kind, media, edited) in lines]

@@ -256,9 +256,9 @@ SYSTEM_LANGS = (
 )
 YOU_PREFIXES = ("You ", "Tú ", "Du ", "Vous ", "Você ", "Hai ")
 # What sends a message to the full classification: its first or last characters.
-SPECIAL_PREFIXES = (POLL_PREFIXES + LOCATION_PREFIXES + STRONG_SYSTEM_PREFIXES + YOU_PREFIXES
-                    + tuple(MARK_CHARS))
+SPECIAL_PREFIXES = POLL_PREFIXES + LOCATION_PREFIXES + STRONG_SYSTEM_PREFIXES + YOU_PREFIXES
 SPECIAL_HEADS = frozenset(p[:3] for p in SPECIAL_PREFIXES)  # a cheap test before startswith
+assert min(map(len, SPECIAL_PREFIXES)) >= 3, "SPECIAL_HEADS needs three characters"
 SPECIAL_SUFFIXES = (">", ")") + STRONG_SYSTEM_SUFFIXES
 
 
@@ -512,7 +512,8 @@ class ChatParser:
                         slot = body[:colon]
                         author = authors.get(slot, "") if colon > 0 else None
                         text = body[colon + 2 :]
-                        if (not author or text.endswith(SPECIAL_SUFFIXES)
+                        if (not author or text[:1] in MARK_SET
+                                or text.endswith(SPECIAL_SUFFIXES)
                                 or (newline > 0 and body[newline - 1] in ")>")
                                 or (text[:3] in SPECIAL_HEADS and text.startswith(SPECIAL_PREFIXES))
                                 or text.startswith(slot) or slot == chat_name
