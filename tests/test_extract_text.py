@@ -309,6 +309,22 @@ def test_a_cancellation_and_its_replacement_in_one_sentence():
         ("2025-05-19", True), ("2025-05-21T17:00:00+01:00", False)]
 
 
+def test_weekdays_after_a_dated_trip_fall_inside_it():
+    ref = datetime(2024, 9, 26, 18, tzinfo=ZoneInfo("Europe/Berlin"))  # a Thursday
+    text = ("Die Klassenfahrt ist vom 14.10. bis 16.10. Abfahrt am Montag um 8.00 Uhr am "
+            "Busbahnhof, Rückkehr Mittwoch ca. 15.30 Uhr.")
+    assert starts(text, ref) == [("2024-10-14", "2024-10-16", True),
+                                 ("2024-10-14T08:00:00+02:00", None, False),
+                                 ("2024-10-16T15:30:00+02:00", None, False)]
+
+
+def test_side_remarks_beside_a_dated_event_are_dropped():
+    ref = datetime(2024, 11, 5, 8, tzinfo=ZoneInfo("Europe/London"))
+    text = ("Ruby's 9th birthday party is Saturday 16 November, 2-4pm at Jumpin' Jacks. "
+            "Invites in book bags today, RSVP to me on 07700 900456 by the 10th")
+    assert starts(text, ref) == [("2024-11-16T14:00:00+00:00", "2024-11-16T16:00:00+00:00", False)]
+
+
 def test_a_move_flags_the_old_day_and_announces_the_new_one():
     events = extract_events("A reunião de amanhã foi remarcada para sexta às 10h", SAO_PAULO)
     assert [(e.start, e.cancelled) for e in events] == [

@@ -50,6 +50,7 @@ class DateMention:
     last: date | None  # inclusive last day of a range
     kind: str  # explicit / numeric / weekday / relative / ordinal / offset
     period: str | None = None  # "pm" when the words themselves say evening ("tonight")
+    bare: bool = False  # a weekday with no "next"/"this" and no day number
 
 
 @dataclass
@@ -529,7 +530,23 @@ def find_dates(work: str, g: Grammar, today: date, day_first: bool) -> list[Date
         day = _day_of_month(number, today)
         add(m, DateMention(m.start(), m.end(), day, None, "ordinal") if day else None)
     found.sort(key=lambda d: d.start)
-    return _absorb_weekdays(found, work)
+    return _anchor_weekdays(_absorb_weekdays(found, work))
+
+
+def _anchor_weekdays(found: list[DateMention]) -> list[DateMention]:
+    """'Trip from 14.10. to 16.10.; departure Monday 8:00, back Wednesday 15:30': a bare
+    weekday after an explicit date means that week's day, not the next one from today."""
+    anchor: DateMention | None = None
+    for mention in found:
+        if mention.kind in ("explicit", "numeric"):
+            anchor = mention
+        elif mention.bare and anchor is not None:
+            weekday = mention.day.weekday()
+            candidate = anchor.day + timedelta(days=(weekday - anchor.day.weekday()) % 7)
+            limit = anchor.last or anchor.day + timedelta(days=6)
+            if candidate <= limit:
+                mention.day = candidate
+    return found
 
 
 def _dated(day: int, month: int, year: int | None, today: date) -> date | None:
@@ -625,7 +642,7 @@ def _weekday_mention(m: re.Match[str], work: str, g: Grammar, today: date,
     # only "this Wednesday" can be today. "Next Wednesday" is the first one after today.
     is_this = bool(modifier) and modifier.lower() in _THIS
     day = _coming(weekday, today, include_today=is_this and not after)
-    return DateMention(start, end, day, None, "weekday")
+    return DateMention(start, end, day, None, "weekday", bare=not (modifier or after))
 
 
 def _weekday_abbr_mention(m: re.Match[str], work: str, g: Grammar, today: date,
@@ -981,6 +998,10 @@ def _events_from(ctx: _Context, dates: list[DateMention], tz_name: str | None) -
         event = _event_for(ctx, d, assignment.get(id(d)), noun, plan, tz_name, blanks, dates)
         if event is not None:
             events.append(event)
+    if any(e.confidence >= 0.9 and not e.all_day for e in events):
+        # Beside a clearly dated and timed event, a weak all-day mention is a side remark
+        # ("invites in book bags today").
+        events = [e for e in events if not e.all_day or e.cancelled or e.confidence >= 0.65]
     return _merge(events)
 
 
@@ -1060,7 +1081,10 @@ def _event_for(ctx: _Context, d: DateMention, t: TimeMention | None, noun: bool,
         strength -= 0.35  # "payable by 1 Oct", "due Friday": a limit, not a gathering
     if ctx.g.decline.search(ctx.low):
         strength -= 0.3
-    score = strength + (timed if t else 0.0) + (0.25 if noun else 0.0) + (0.1 if plan else 0.0)
+    # The "what" next to the date counts fully; one elsewhere in the message less
+    # ("party on Saturday ... invites in book bags today": today is not the party).
+    named = 0.25 if ctx.g.event_noun.search(sentence) else 0.15 if noun else 0.0
+    score = strength + (timed if t else 0.0) + named + (0.1 if plan else 0.0)
     if t is not None and t.end_hour is not None:
         score += 0.05
     if not cancelled and score < THRESHOLD:
