@@ -253,6 +253,8 @@ SYSTEM_LANGS = (
     ("de", re.compile(r"Ende-zu-Ende|hat die|hat den|hat das|hinzugefügt|entfernt|Sicherheits")),
     ("fr", re.compile(r"chiffrés| a créé| a ajouté| est parti| a retiré| a changé| a modifié")),
     ("pt", re.compile(r"criptografia|criou|adicionou|saiu|removeu|mudou")),
+    ("en", re.compile(r"encrypted|created|added|left|removed|changed|security code|joined|"
+                      r"admin|pinned|Tap to")),
 )
 YOU_PREFIXES = ("You ", "Tú ", "Du ", "Vous ", "Você ", "Hai ")
 # What sends a message to the full classification: its first or last characters.
@@ -568,7 +570,6 @@ class ChatParser:
             if pattern.search(text):
                 self.format.langs[lang] += 1
                 return
-        self.format.langs["en"] += 1
 
     def _classify(self, sent_at: str, author: str, slot: str, text: str, line: int) -> Message:
         marked = False
