@@ -579,7 +579,7 @@ _FRACTION_AFTER = re.compile(
 )
 _DATE_CONTEXT_BEFORE = re.compile(
     r"(?:\b(?:on|the|el|le|am|em|no|dia|du|del|vom|den|until|till|by|from|for|due|"
-    r"hasta|ab|jusqu'au|au|bis|até|para|pour|für|a|à|desde|,)|[\n(]|^)\s*$",
+    r"hasta|ab|jusqu'au|au|bis|até|para|pour|für|a|à|desde)\b|[,\n(]|^)\s*$",
     re.I,
 )
 
