@@ -242,3 +242,90 @@ def test_report_notebook_summarises_the_run(filled, tmp_path, monkeypatch):
     assert "Familia" in html.split("confidence")[-1]  # the new-proposals table names the chat
     md = (result.run_dir / "summary.md").read_text()
     assert f"# chatbook run {result.run_id} (succeeded)" in md and "| new messages | 2 (of 9" in md
+
+
+# ------------------------------------------------------------------------ the sample, end to end
+
+
+@pytest.fixture(scope="module")
+def sample_demo(tmp_path_factory) -> tuple[Any, dict[str, Any]]:
+    """`chatbook demo --json` once, as `make demo` runs it, in a data folder of its own."""
+    from conftest import make_env, run_cli
+
+    from toolkit.config import load_settings
+
+    home = tmp_path_factory.mktemp("demo")
+    env = make_env(home / "data", OMP_NUM_THREADS="1")
+    result = run_cli(["demo", "--json"], env, cwd=home, timeout=900)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return load_settings(env, cwd=home), json.loads(result.stdout)
+
+
+def test_demo_runs_the_default_pipeline_on_the_sample(sample_demo):
+    from icalendar import Calendar
+
+    from toolkit.embed import meaningful_text
+
+    settings, outcome = sample_demo
+    run = outcome["run"]
+    assert run["status"] == "succeeded"
+    assert [n["name"] for n in run["notebooks"]] == list(pipeline.DEFAULT_NOTEBOOKS)
+    for nb in run["notebooks"]:
+        assert nb["status"] == "succeeded" and Path(nb["notebook"]).is_file()
+        assert Path(nb["html"]).read_text().startswith("<!DOCTYPE html>")
+    conn = open_db(settings)
+    try:
+        chats = {r["name"] for r in conn.execute("SELECT name FROM chats")}
+        messages = conn.execute("SELECT id, kind, text FROM messages").fetchall()
+        pending = conn.execute("SELECT count(*) FROM proposals WHERE status = 'pending'"
+                               ).fetchone()[0]
+        row = dict(conn.execute("SELECT * FROM pipeline_runs").fetchone())
+    finally:
+        conn.close()
+    assert len(chats) == 5 and len(messages) > 500
+    expected = {r["id"] for r in messages if meaningful_text(r["kind"], r["text"])}
+    vectors = open_vectors(settings)
+    try:
+        embedded = {r[0] for r in vectors.execute(
+            "SELECT message_id FROM embeddings WHERE model = ?", (settings.embed_model,))}
+    finally:
+        vectors.close()
+    assert embedded == expected  # every message with meaning, exactly once
+    assert pending > 10 and outcome["pending_proposals"] == pending
+    assert row["status"] == "succeeded" and row["id"] == run["run_id"]
+    assert json.loads(row["parameters"])["01_ingest"]["source"].endswith("data/sample")
+    summary = run["summary"]
+    assert summary["messages"]["new"] == len(messages)
+    assert summary["embeddings"]["new"] == len(expected)
+    assert summary["proposals"]["new"] == pending
+    assert outcome["report_html"].endswith("07_report.html")
+    calendar = Calendar.from_ical(Path(outcome["ics"]).read_bytes())
+    assert len(calendar.walk("VEVENT")) == outcome["events_exported"] == 0  # none accepted yet
+
+
+def test_a_second_run_only_takes_what_is_new(sample_demo):
+    settings, _outcome = sample_demo
+    sample = ROOT / "data" / "sample"
+    result = pipeline.run_pipeline(settings, params=[("source", str(sample))])
+    figures = result.summary
+    assert (figures["messages"]["new"], figures["embeddings"]["new"],
+            figures["proposals"]["new"]) == (0, 0, 0)
+    assert figures["messages"]["total"] > 500
+
+
+def test_explore_notebook_on_the_sample(sample_demo):
+    settings, _outcome = sample_demo
+    result = pipeline.run_pipeline(settings, ["06_explore"], [("period", "week")])
+    notebook = Path(result.notebooks[0].notebook)
+    images = [o for o in outputs(notebook) if "image/png" in o.get("data", {})]
+    assert len(images) == 5
+    tables = shown(notebook, "text/html")
+    conn = open_db(settings)
+    try:
+        counts = {r["name"]: r["n"] for r in conn.execute(
+            "SELECT c.name, count(m.id) AS n FROM chats c JOIN messages m ON m.chat_id = c.id "
+            "GROUP BY c.name")}
+    finally:
+        conn.close()
+    for chat, n in counts.items():  # the overview table: every chat with its message count
+        assert re.search(rf"{re.escape(chat)}.*?<td>{n}</td>", tables, re.S), chat
