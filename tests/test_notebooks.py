@@ -299,6 +299,12 @@ def test_demo_runs_the_default_pipeline_on_the_sample(sample_demo):
     assert summary["embeddings"]["new"] == len(expected)
     assert summary["proposals"]["new"] == pending
     assert outcome["report_html"].endswith("07_report.html")
+    from toolkit.demo import demo_text
+
+    text = demo_text(outcome)  # what `make demo` prints last
+    for where in (outcome["run_dir"], outcome["report_html"], outcome["ics"], "chatbook lab",
+                  "chatbook review"):
+        assert where in text
     calendar = Calendar.from_ical(Path(outcome["ics"]).read_bytes())
     assert len(calendar.walk("VEVENT")) == outcome["events_exported"] == 0  # none accepted yet
 

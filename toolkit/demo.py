@@ -55,23 +55,28 @@ def demo_text(outcome: dict[str, Any]) -> str:
     """The closing lines of `make demo`."""
     summary = outcome["run"]["summary"]
     msgs = summary.get("messages", {})
+    def row(label: str, value: object) -> str:
+        return f"  {label:<20}{value}"
+
     lines = [
         "",
         f"chatbook demo: run {outcome['run']['run_id']} {outcome['run']['status']}",
-        f"  messages          {msgs.get('total', 0)} in {msgs.get('chats', 0)} chats "
-        f"({msgs.get('new', 0)} new)",
-        f"  embeddings        {summary.get('embeddings', {}).get('total', 0)}",
-        f"  proposals         {outcome['pending_proposals']} waiting for review",
-        f"  executed notebooks {outcome['run_dir']}/",
+        row("messages", f"{msgs.get('total', 0)} in {msgs.get('chats', 0)} chats "
+                        f"({msgs.get('new', 0)} new)"),
+        row("embeddings", summary.get("embeddings", {}).get("total", 0)),
+        row("proposals", f"{outcome['pending_proposals']} waiting for review"),
+        row("executed notebooks", f"{outcome['run_dir']}/"),
     ]
-    lines += [f"                    {Path(n).name}" for n in outcome["notebooks"] if n]
+    lines += [row("", Path(n).name) for n in outcome["notebooks"] if n]
     lines += [
-        f"  HTML report       {outcome['report_html']}",
-        f"  calendar (.ics)   {outcome['ics']} ({outcome['events_exported']} accepted events; "
-        "accept proposals, then `chatbook events export --ics FILE` again)",
+        row("HTML report", outcome["report_html"]),
+        row("calendar (.ics)", f"{outcome['ics']} ({outcome['events_exported']} accepted "
+                               "events so far)"),
         "",
-        "Review the proposals:",
-        f"  JupyterLab        {outcome['next']['lab']}",
-        f"  standalone page   {outcome['next']['review']}",
+        "Review the proposals, then export the calendar again:",
+        row("JupyterLab", outcome["next"]["lab"]),
+        row("standalone page", outcome["next"]["review"]),
+        row("calendar", ".venv/bin/chatbook events export --ics " + outcome["ics"]),
+        row("explore the chats", ".venv/bin/chatbook run explore  (or 06_explore.ipynb)"),
     ]
     return "\n".join(lines)
