@@ -11,6 +11,8 @@ PRIVATE_FILE_MODE = 0o600
 
 def ensure_private_dir(path: Path) -> Path:
     """Create `path` (and parents) as 0700; tighten it if it already exists and is ours."""
+    if not path.parent.exists():  # mkdir(parents=True) would give new parents the umask's mode
+        ensure_private_dir(path.parent)
     path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
     if path.stat().st_uid == os.getuid():
         path.chmod(PRIVATE_DIR_MODE)
