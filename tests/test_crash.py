@@ -214,7 +214,7 @@ def extract_reference(tmp_path_factory):
     base = root / "base"
     run_to_end(["init"], base)
     for n in range(2):
-        write_export(root / "in", f"Parents {n}", 1000, seed=40 + n)
+        write_export(root / "in", f"Parents {n}", 700, seed=40 + n)
     run_to_end(["ingest", str(root / "in")], base)
     reference = root / "reference"
     shutil.copytree(base, reference)

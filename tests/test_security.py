@@ -129,23 +129,38 @@ def cluster():
 @pytest.mark.postgres
 @pytest.mark.slow
 def test_pipeline_offline_private_and_password_free(guard, cluster, tmp_path):
-    """init, ingest (zip with photos), embed, extract with OCR, search, doctor, backup and a
-    papermill run, media on against a password-protected Postgres, with the network cut."""
+    """`chatbook run` (the papermill pipeline: ingest a zip with photos, embed, extract with
+    OCR, report), then search, doctor and backup, media on against a password-protected
+    Postgres, with the network cut."""
     url = cluster.create_database(f"sec_{uuid.uuid4().hex[:8]}")
     data, log = tmp_path / "data", tmp_path / "net.log"
     env = offline_env(guard, log, DATA_DIR=str(data), IMAGE_PROCESSING_ENABLED="true",
                       MEDIA_DB_URL=url)
     write_zip_with_media(tmp_path / "in", "Club", 60, 2, seed=3)
     outputs = []
-    for args in (["init"], ["ingest", str(tmp_path / "in")], ["embed"], ["extract"],
-                 ["search", "practice on Saturday", "--json"], ["doctor", "--json"],
-                 ["doctor"], ["backup", str(tmp_path / "backup")],
-                 ["run", "06_explore"]):
+    for args in (["init"], ["run", "-p", "source", str(tmp_path / "in")],
+                 ["search", "practice on Saturday", "--mode", "keyword", "--json"],
+                 ["doctor", "--json"], ["doctor"], ["backup", str(tmp_path / "backup")]):
         done = subprocess.run([sys.executable, "-m", "toolkit", *args], env=env,
                               capture_output=True, text=True, timeout=400)
         assert done.returncode == 0, f"{args}: {done.stderr}"
         outputs.append(done.stdout + done.stderr)
     assert not log.exists(), f"something tried the network:\n{log.read_text()}"
+    # ... and the pipeline really did its work: messages, vectors, media rows and OCR.
+    import psycopg
+
+    from toolkit import db
+
+    app, vectors = db.connect(data / "app.db", readonly=True), db.connect(data / "vectors.db",
+                                                                         readonly=True)
+    assert app.execute("SELECT count(*) FROM messages").fetchone()[0] == 62
+    assert vectors.execute("SELECT count(*) FROM embeddings").fetchone()[0] >= 50
+    assert app.execute("SELECT count(*) FROM proposals").fetchone()[0] > 0
+    app.close()
+    vectors.close()
+    with psycopg.connect(url) as conn:
+        assert conn.execute("SELECT count(*) FROM attachments").fetchone()[0] == 2
+        assert conn.execute("SELECT count(*) FROM extractions").fetchone()[0] == 2
 
     # The password appears in no output, no log, no run record, no notebook, no store, no backup.
     assert all(PASSWORD not in text for text in outputs)
