@@ -810,7 +810,12 @@ def _with_fraction(mention: TimeMention, work: str, g: Grammar) -> TimeMention:
         mention.minute, mention.end = 30, mention.end + hit.end()
     elif g.quarter_after is not None and (hit := g.quarter_after.match(rest)):
         mention.minute, mention.end = 15, mention.end + hit.end()
+    elif g.t.code in ("es", "pt") and (hit := _AND_MINUTES.match(rest)) and int(hit.group(1)) < 60:
+        mention.minute, mention.end = int(hit.group(1)), mention.end + hit.end()  # "6 y 30"
     return mention
+
+
+_AND_MINUTES = re.compile(r"^\s*(?:y|e)\s+(\d{2})\b(?!\s*(?:min|€|\$|%))", re.I)
 
 
 # ------------------------------------------------------------------------- am / pm
@@ -991,7 +996,7 @@ def _events_from(ctx: _Context, dates: list[DateMention], tz_name: str | None) -
     assignment = _assign_times(dates, times, ctx.work)
     _share_times(dates, assignment, ctx.work)
     blanks = [(x.start, x.end) for x in dates] + [(x.start, x.end) for x in times]
-    noun = bool(ctx.g.event_noun.search(ctx.low))
+    noun = _names_event(ctx.g, ctx.low)
     plan = bool(ctx.g.plan.search(ctx.low))
     events: list[FoundEvent] = []
     for d in dates:
@@ -1014,6 +1019,19 @@ def _share_times(dates: list[DateMention], assignment: dict[int, TimeMention], t
         if id(first) not in assignment and id(second) in assignment and \
                 _LIST_GLUE.match(text[first.end:second.start]):
             assignment[id(first)] = assignment[id(second)]
+
+
+_EN_DAY_EVENT = re.compile(  # "Comic Relief day", "World Book Day", "inset day"
+    r"\b(?!(?:every|a|one|the|nice|good|great|long|whole|all|each|same|next|that|this|some|any|"
+    r"per|other|busy|lovely|hard|bad|happy|big|first|last|half|full|school|working|rainy|sunny)\b)"
+    r"[a-z]+ day\b",
+    re.I,
+)
+
+
+def _names_event(g: Grammar, text: str) -> bool:
+    """An event noun ("practice", "Elternabend", "fête") in `text`."""
+    return bool(g.event_noun.search(text) or (g.t.code == "en" and _EN_DAY_EVENT.search(text)))
 
 
 def _assign_times(dates: list[DateMention], times: list[TimeMention], text: str) -> dict[int, TimeMention]:
@@ -1083,7 +1101,7 @@ def _event_for(ctx: _Context, d: DateMention, t: TimeMention | None, noun: bool,
         strength -= 0.3
     # The "what" next to the date counts fully; one elsewhere in the message less
     # ("party on Saturday ... invites in book bags today": today is not the party).
-    named = 0.25 if ctx.g.event_noun.search(sentence) else 0.15 if noun else 0.0
+    named = 0.25 if _names_event(ctx.g, sentence) else 0.15 if noun else 0.0
     score = strength + (timed if t else 0.0) + named + (0.1 if plan else 0.0)
     if t is not None and t.end_hour is not None:
         score += 0.05
