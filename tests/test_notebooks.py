@@ -111,13 +111,23 @@ def import_problems(tree: ast.Module) -> list[str]:
     return problems
 
 
-def call_problems(tree: ast.Module, known: set[str]) -> list[str]:
+def display_names(tree: ast.Module) -> set[str]:
+    """Names imported from display-only modules (IPython.display.HTML, ...)."""
+    return {alias.asname or alias.name.split(".")[0] for node in ast.walk(tree)
+            if isinstance(node, ast.Import | ast.ImportFrom)
+            for alias in node.names
+            if ((node.module or "") if isinstance(node, ast.ImportFrom) else alias.name)
+            .split(".")[0] in DISPLAY_MODULES}
+
+
+def call_problems(tree: ast.Module, known: set[str], allowed: set[str]) -> list[str]:
+    """`known`: toolkit names; `allowed`: display names and parameters (`query.strip()`)."""
     problems = []
     calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call)]
     for call in calls:
         if isinstance(call.func, ast.Attribute) and call.func.attr in SQL_METHODS:
             problems.append(f"calls .{call.func.attr}(); queries belong in the toolkit")
-        elif call_root(call) not in known and call_root(call) not in DISPLAY_BUILTINS:
+        elif call_root(call) not in known | allowed | DISPLAY_BUILTINS:
             problems.append(f"calls {ast.unparse(call.func)}, which is not a toolkit function")
     has_work = any(isinstance(n, ast.Assign | ast.Expr | ast.AugAssign) for n in tree.body)
     imports = any(isinstance(n, ast.Import | ast.ImportFrom) for n in tree.body)
@@ -131,15 +141,19 @@ def work_cell_problems(nb: dict[str, Any]) -> list[str]:
     """What breaks "notebooks orchestrate and display; the toolkit does the work"."""
     problems: list[str] = []
     known: set[str] = set()
+    allowed: set[str] = set()
     for index, cell, source in code_cells(nb):
         where = f"cell {index + 1}"
         if any(line.lstrip().startswith("!") for line in source.splitlines()):
             problems.append(f"{where}: shell commands belong in the toolkit")
         tree = ast.parse(without_magics(source))
         if "parameters" in cell.get("metadata", {}).get("tags", []):
+            allowed |= set(nbparams.parse_parameters_cell(source))
             continue
         known = toolkit_names(tree, known)
-        problems += [f"{where}: {p}" for p in import_problems(tree) + call_problems(tree, known)]
+        allowed |= display_names(tree)
+        problems += [f"{where}: {p}"
+                     for p in import_problems(tree) + call_problems(tree, known, allowed)]
     return problems
 
 
@@ -169,6 +183,27 @@ def test_work_cell_check_catches(source, problem):
     nb.cells = [nbformat.v4.new_code_cell("from toolkit.stores import open_db\nsettings = 1"),
                 nbformat.v4.new_code_cell(source)]
     assert problem in work_cell_problems(json.loads(nbformat.writes(nb)))
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "from IPython.display import HTML\nHTML(str(len([1])))",
+        "conn = open_db(settings)\nconn.close()",
+        "print(word.strip() if word else 'all')",
+        "%matplotlib inline\nopen_db(settings)",
+    ],
+)
+def test_work_cell_check_allows_orchestration(source):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell('word: str = ""  # a word')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, nbformat.v4.new_code_cell("from toolkit.stores import open_db\n"
+                                                  "settings = 1"),
+                nbformat.v4.new_code_cell(source)]
+    assert work_cell_problems(json.loads(nbformat.writes(nb))) == []
 
 
 # ------------------------------------------------------------------------ executed
