@@ -8,7 +8,8 @@ package whatsapp-chat-parser, on the same generated export, in the same run.
 The peers conflict with our dependencies (pandas pins, old regex), so they live in their own
 venv, `bench/.peers/venv`, created here on first use; the npm package goes into
 `bench/.peers/node`. Each measurement runs in a fresh process and times only the parse (or the
-ingest) itself, after imports; peak RSS is that process's. Results are printed as a table and
+ingest) itself, after imports; peak RSS is that process's. Each tool runs `--repeat` times
+(default 3) and the run with the least CPU time counts. Results are printed as a table and
 saved to `bench/results/ingest-<N>.json`.
 """
 
@@ -23,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import venv
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -174,23 +176,37 @@ def run(command: list[str], cwd: Path | None = None, env: dict[str, str] | None 
     return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
-def measure(export: Path, skip_peers: bool) -> dict[str, dict[str, float] | str]:
-    results: dict[str, dict[str, float] | str] = {}
-    results["chatbook parse"] = run([str(OUR_PYTHON), "-c", OURS_PARSE, str(export)], cwd=ROOT)
+def best_of(repeat: int, measure_once: Callable[[], dict[str, float] | str]
+            ) -> dict[str, float] | str:
+    """The run with the least CPU time: on a shared machine that is the least disturbed one."""
+    runs = [measure_once() for _ in range(repeat)]
+    good = [r for r in runs if isinstance(r, dict)]
+    return min(good, key=lambda r: r["cpu_seconds"]) if good else runs[-1]
+
+
+def ingest_once(export: Path) -> dict[str, float] | str:
     with tempfile.TemporaryDirectory(prefix="chatbook-bench-") as data:
-        results["chatbook ingest (parse+SQLite+FTS)"] = run(
-            [str(OUR_PYTHON), "-c", OURS_INGEST, str(export), data], cwd=ROOT)
+        return run([str(OUR_PYTHON), "-c", OURS_INGEST, str(export), data], cwd=ROOT)
+
+
+def measure(export: Path, skip_peers: bool, repeat: int) -> dict[str, dict[str, float] | str]:
+    results: dict[str, dict[str, float] | str] = {}
+    results["chatbook parse"] = best_of(
+        repeat, lambda: run([str(OUR_PYTHON), "-c", OURS_PARSE, str(export)], cwd=ROOT))
+    results["chatbook ingest (parse+SQLite+FTS)"] = best_of(repeat, lambda: ingest_once(export))
     if skip_peers:
         return results
     ensure_peers()
     python = str(PEER_VENV / "bin" / "python")
-    results["whatstk parse"] = run([python, "-c", WHATSTK, str(export)])
-    results["chat-miner parse"] = run([python, "-c", CHAT_MINER, str(export)])
+    results["whatstk parse"] = best_of(repeat, lambda: run([python, "-c", WHATSTK, str(export)]))
+    results["chat-miner parse"] = best_of(
+        repeat, lambda: run([python, "-c", CHAT_MINER, str(export)]))
     node = shutil.which("node")
     script = PEER_NODE / "parse.cjs"  # inside the folder, so require() finds node_modules
     script.write_text(NODE)
     results["whatsapp-chat-parser (node) parse"] = (
-        run([node, str(script), str(export)], cwd=PEER_NODE) if node else "node not found")
+        best_of(repeat, lambda: run([str(node), str(script), str(export)], cwd=PEER_NODE))
+        if node else "node not found")
     return results
 
 
@@ -220,6 +236,8 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=1_000_000)
     parser.add_argument("--skip-peers", action="store_true", help="Only measure chatbook.")
     parser.add_argument("--keep", action="store_true", help="Keep the generated export.")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="Runs per tool; the one with the least CPU time is reported.")
     args = parser.parse_args()
     RESULTS.mkdir(parents=True, exist_ok=True)
     export = RESULTS / f"WhatsApp Chat with Bench {args.messages}.txt"
@@ -228,14 +246,14 @@ def main() -> None:
         generate(export, args.messages)
     size_mb = export.stat().st_size / 1024**2
     try:
-        results = measure(export, args.skip_peers)
+        results = measure(export, args.skip_peers, max(args.repeat, 1))
     finally:
         if not args.keep:
             export.unlink()
     print(table(results, size_mb))
     out = RESULTS / f"ingest-{args.messages}.json"
     out.write_text(json.dumps({"messages": args.messages, "export_mb": size_mb,
-                               "results": results}, indent=2))
+                               "repeat": args.repeat, "results": results}, indent=2))
     print(f"saved {out.relative_to(ROOT)}")
 
 

@@ -499,9 +499,8 @@ class ChatParser:
                     raise InputError("text before the first message header", self.source, line)
                 else:
                     line += before.count("\n")
-                fields = iter(parts)
-                next(fields)
-                for next_date, next_time, next_body in zip(fields, fields, fields, strict=True):
+                for next_date, next_time, next_body in zip(parts[1::3], parts[2::3], parts[3::3],
+                                                           strict=True):
                     if pending:
                         newline = body.find("\n")
                         if newline == len(body) - 1:  # one line: no need to count
