@@ -27,6 +27,7 @@ from toolkit.stores import migrate_all
 
 sys.path.insert(0, str(Path(__file__).parent))
 from own_postgres import PASSWORD, OwnPostgres  # noqa: E402
+from reliability_data import write_zip_with_media  # noqa: E402
 
 WRITER = r"""
 import hashlib, sys, time
@@ -351,3 +352,64 @@ def test_backup_with_postgres_down_is_refused_clearly(tmp_path, small_store):
         bk.backup(settings, tmp_path / "bk")
     assert "pw-x9" not in str(error.value)
     assert not (tmp_path / "bk").exists()
+
+
+@pytest.mark.postgres
+def test_backup_while_a_media_import_runs_restores_consistent_stores(tmp_path, pg_url, cli):
+    """The real `chatbook ingest` (zips with photos, media on) writes while the backup runs.
+    After restoring into empty stores and draining the outbox, every message with a photo has
+    its Postgres row and its file, once; counts match the manifest."""
+    import psycopg
+
+    from toolkit import attachments, outbox  # noqa: F401 - registers the outbox handler
+    from toolkit.doctor import check_cross_store
+
+    env = {"IMAGE_PROCESSING_ENABLED": "true", "MEDIA_DB_URL": pg_url}
+    assert cli("init", env=env).returncode == 0
+    for n in range(5):
+        write_zip_with_media(tmp_path / "in", f"Club {n}", 2500, 3, seed=n)
+    data = tmp_path / "data"
+    importer = subprocess.Popen(
+        [sys.executable, "-m", "toolkit", "ingest", str(tmp_path / "in")],
+        env={**os.environ, "DATA_DIR": str(data), **env}, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True)
+    try:
+        wait_for_rows(data / "app.db", 1)
+        result = cli("backup", str(tmp_path / "bk"), "--json", env=env)
+        assert result.returncode == 0, result.stderr
+    finally:
+        _, err = importer.communicate(timeout=300)
+    assert importer.returncode == 0, err
+    manifest = json.loads(result.stdout)
+    assert manifest["postgres"] is True
+    taken = manifest["counts"]["sqlite"]["messages"]
+    assert 0 < taken < 5 * 2503, "the backup must have been taken while the import ran"
+
+    target_url = pg_url.rsplit("/", 1)[0] + f"/chatbook_restore_{uuid.uuid4().hex[:8]}"
+    admin = psycopg.connect(pg_url, autocommit=True)
+    admin.execute(f'CREATE DATABASE "{target_url.rsplit("/", 1)[1]}"')
+    admin.close()
+    try:
+        target_env = {"DATA_DIR": str(tmp_path / "restored"), "IMAGE_PROCESSING_ENABLED": "true",
+                      "MEDIA_DB_URL": target_url}
+        result = cli("restore", str(tmp_path / "bk"), "--json", env=target_env)
+        assert result.returncode == 0, result.stderr
+        restored = load_settings(target_env, cwd=tmp_path)
+        assert bk.sqlite_counts(restored.db_path) == manifest["counts"]["sqlite"]
+        assert bk.postgres_counts(restored)["attachments"] == \
+            manifest["counts"]["postgres"]["attachments"]
+        conn = db.connect(restored.db_path)
+        outbox.drain(restored, conn)
+        with_photo = conn.execute(
+            "SELECT count(*) FROM messages WHERE attachment_sha256 IS NOT NULL").fetchone()[0]
+        conn.close()
+        assert bk.postgres_counts(restored)["attachments"] == with_photo
+        report = check_cross_store(restored)
+        assert report["ok"], report
+    finally:
+        from toolkit import pg
+
+        pg.close_pools()
+        admin = psycopg.connect(pg_url, autocommit=True)
+        admin.execute(f'DROP DATABASE IF EXISTS "{target_url.rsplit("/", 1)[1]}" WITH (FORCE)')
+        admin.close()
