@@ -397,6 +397,15 @@ def test_fixed_offset_reference_times(ref_time, start, tz):
     assert (event.start, event.tz) == (start, tz)
 
 
+@pytest.mark.parametrize("ref_time,start", [
+    ("2025-11-27T09:15:00-05:00", "2026-01-12T18:30:00-05:00"),  # North American offset: m/d
+    ("2025-11-27T09:15:00+00:00", "2025-12-01T18:30:00+00:00"),  # elsewhere: d/m
+])
+def test_day_month_order_guessed_from_an_offset(ref_time, start):
+    [event] = extract_events("Holiday concert 1/12 at 6:30 pm", datetime.fromisoformat(ref_time))
+    assert event.start == start
+
+
 def test_forced_language_is_used():
     # "Mar 3" would be March in English; forced Spanish reads "mar" only as a weekday before a day.
     assert starts("Partido mañana a las 6", MADRID, lang="es") == [("2025-06-11T18:00:00+02:00", None, False)]

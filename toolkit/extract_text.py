@@ -973,8 +973,16 @@ def _day_first(locale: str | None, lang: str, zone: tzinfo) -> bool:
     """Only US English (and a few others) write month first."""
     if locale:
         return locale.replace("_", "-").lower() not in ("en-us", "en-ph", "en-ca-us")
+    if lang != "en":
+        return True
     name = _zone_name(zone)
-    return not (lang == "en" and name.startswith("America/") and "Sao_Paulo" not in name)
+    if name.startswith("America/"):
+        return False
+    # Only an offset to go on (a batch line with no tz): UTC-4 to UTC-10 is North America.
+    if name.startswith("Etc/") or not hasattr(zone, "key"):
+        offset = zone.utcoffset(datetime(2025, 1, 15))
+        return not (offset is not None and timedelta(hours=-10) <= offset <= timedelta(hours=-4))
+    return True
 
 
 _SENTENCE = re.compile(r"[!?;\n]|(?<![\d\s])\.(?=\s)|(?<=[a-zäöüß])\.\s")
