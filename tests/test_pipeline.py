@@ -362,8 +362,8 @@ def test_successful_run_records_everything(settings, nbdir, tmp_path, monkeypatc
     assert result.run_dir.parent == settings.runs_dir
     assert stat.S_IMODE(result.run_dir.stat().st_mode) == 0o700
     names = sorted(p.name for p in result.run_dir.iterdir())
-    assert names == ["01_echo.html", "01_echo.ipynb", "01_echo.kernel.log", "02_more.html",
-                     "02_more.ipynb", "02_more.kernel.log", "summary.json", "summary.md"]
+    assert names == ["01_echo.html", "01_echo.ipynb", "02_more.html", "02_more.ipynb",
+                     "summary.json", "summary.md"]
     assert all(stat.S_IMODE((result.run_dir / n).stat().st_mode) == 0o600 for n in names)
     echoed = json.loads(outputs_of(result.run_dir / "01_echo.ipynb")[0])
     assert echoed == {"word": hostile, "n": 3, "env_db": f"sqlite:///{settings.db_path}",
@@ -453,6 +453,19 @@ def test_cell_timeout_fails_the_run_naming_the_cell(settings, tmp_path):
     assert "01_slow, cell 3: timed out after 2 s" in str(error.value)
     assert error.value.result.notebooks[0].seconds < 30
     assert run_row(settings, error.value.result.run_id)["status"] == "failed"
+
+
+def test_a_dead_kernel_fails_the_run_and_keeps_its_log(settings, tmp_path):
+    folder = tmp_path / "nbs"
+    write_notebook(folder, "01_crash", "n: int = 1  # n",
+                   "import sys\nprint('about to die', file=sys.__stderr__, flush=True)\n"
+                   "os.kill(os.getpid(), 9)", "print('never')")
+    with pytest.raises(pipeline.RunFailed) as error:
+        pipeline.run_pipeline(settings, ["crash"], notebooks_dir=folder)
+    assert re.search(r"failed in 01_crash, cell 3: DeadKernelError", str(error.value))
+    run_dir = error.value.result.run_dir
+    assert "about to die" in (run_dir / "01_crash.kernel.log").read_text()
+    assert (run_dir / "01_crash.ipynb").exists() and (run_dir / "01_crash.html").exists()
 
 
 # ------------------------------------------------------------------------ the lock

@@ -494,6 +494,9 @@ def execute_stage(stage: Stage, run_dir: Path, run_id: str, *, cell_timeout: int
     finally:
         result.seconds = time.monotonic() - started
         finish_outputs(output, result)
+        kernel_log = run_dir / f"{stage.name}.kernel.log"
+        if kernel_log.exists() and kernel_log.stat().st_size == 0:
+            kernel_log.unlink()  # keep the log only when the kernel had something to say
     return result
 
 
