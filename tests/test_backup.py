@@ -413,3 +413,23 @@ def test_backup_while_a_media_import_runs_restores_consistent_stores(tmp_path, p
         admin = psycopg.connect(pg_url, autocommit=True)
         admin.execute(f'DROP DATABASE IF EXISTS "{target_url.rsplit("/", 1)[1]}" WITH (FORCE)')
         admin.close()
+
+
+def test_backup_before_anything_was_embedded(tmp_path, cli):
+    """`chatbook ingest` alone makes no vector store: the backup still has one to restore."""
+    from reliability_data import write_export
+
+    write_export(tmp_path / "in", "Club", 20, seed=1)
+    assert cli("ingest", str(tmp_path / "in")).returncode == 0
+    result = cli("backup", str(tmp_path / "bk"), "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["counts"]["sqlite"]["messages"] == 20
+    restored = cli("restore", str(tmp_path / "bk"), env={"DATA_DIR": str(tmp_path / "r")})
+    assert restored.returncode == 0, restored.stderr
+
+
+def test_backup_without_any_store_says_what_to_run(tmp_path, cli):
+    result = cli("backup", str(tmp_path / "bk"))
+    assert result.returncode == 1
+    assert "run `chatbook init` first" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "bk").exists()

@@ -363,9 +363,12 @@ def backup(settings: Settings, dest: Path) -> Manifest:
     whole one; we also remove what we wrote.
     """
     dest = Path(dest).resolve()
-    for store in (settings.db_path, settings.vdb_path):
-        if not store.exists():
-            raise BackupError(f"{store}: no store to back up; run `chatbook init` first")
+    if not settings.db_path.exists():
+        raise BackupError(f"{settings.db_path}: no store to back up; run `chatbook init` first")
+    if not settings.vdb_path.exists():  # nothing embedded yet: back up an empty vector store
+        from toolkit.stores import open_vectors
+
+        open_vectors(settings).close()
     if settings.image_processing_enabled and not pg.is_reachable(settings)[0]:
         raise BackupError(
             f"Postgres at {settings.media_db_url_redacted} is unreachable, and media is on; "
