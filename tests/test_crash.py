@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from reliability_data import write_export  # noqa: E402
 
 SEEDS = [11, 23, 37]
-INGEST_FILES, INGEST_PER_FILE = 8, 2500
+INGEST_FILES, INGEST_PER_FILE = 6, 2000
 
 
 def stage_env(data_dir: Path) -> dict[str, str]:

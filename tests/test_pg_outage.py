@@ -25,7 +25,7 @@ from own_postgres import PASSWORD, OwnPostgres  # noqa: E402
 from reliability_data import write_zip_with_media  # noqa: E402
 
 PHOTOS = 2
-LATE_ZIPS = 4
+LATE_ZIPS = 3
 
 
 @pytest.fixture
@@ -73,7 +73,7 @@ def test_postgres_stops_mid_run_and_the_outbox_drains_once_after(cluster, tmp_pa
 
     # A long import; Postgres goes away once its first file is in.
     for n in range(LATE_ZIPS):
-        write_zip_with_media(tmp_path / "late", f"Late {n}", 3000, PHOTOS, seed=10 + n)
+        write_zip_with_media(tmp_path / "late", f"Late {n}", 2000, PHOTOS, seed=10 + n)
     importer = subprocess.Popen(
         [sys.executable, "-m", "toolkit", "ingest", str(tmp_path / "late"), "--json"],
         env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -86,7 +86,7 @@ def test_postgres_stops_mid_run_and_the_outbox_drains_once_after(cluster, tmp_pa
     assert importer.returncode == 0, err
     assert importer.poll() == 0 and PASSWORD not in out + err
     summary = json.loads(out)
-    assert summary["failed"] == 0 and summary["added"] == LATE_ZIPS * (3000 + PHOTOS)
+    assert summary["failed"] == 0 and summary["added"] == LATE_ZIPS * (2000 + PHOTOS)
     waiting = LATE_ZIPS * PHOTOS
     assert summary["outbox"]["pending"] == waiting
     assert app_scalar(app, "SELECT count(*) FROM outbox WHERE done_at IS NULL") == waiting
