@@ -560,7 +560,8 @@ def test_live_lock_refuses_without_touching_anything(settings, nbdir):
                                 "started_at": "2026-01-01T00:00:00+00:00"}))
     with pytest.raises(pipeline.RunLocked, match=r"pid \d+, started 2026-01-01"):
         pipeline.run_pipeline(settings, ["echo"], notebooks_dir=nbdir)
-    assert sorted(p.name for p in settings.runs_dir.iterdir()) == [pipeline.LOCK_NAME]
+    assert sorted(p.name for p in settings.runs_dir.iterdir()) == [
+        pipeline.LOCK_NAME, ".run.lock.guard"]
     assert json.loads(lock.read_text())["run_id"] == "cafecafe"
 
 
@@ -625,3 +626,41 @@ def test_scheduling_examples_agree_with_the_cli():
     timer = unit_file(infra / "chatbook.timer")
     assert timer["Unit"] == ["chatbook.service"] and timer["Persistent"] == ["true"]
     assert timer["OnCalendar"] == ["*:0/30"] and fields[0] == "*/30"
+
+
+def contend(path: str, start, results) -> None:
+    """One of several processes racing for a stale lock; holds it a moment when it wins."""
+    info = {"pid": os.getpid(), "run_id": f"r{os.getpid()}", "started_at": "now",
+            "host": os.uname().nodename, "start_ticks": pipeline.process_start_ticks(os.getpid())}
+    start.wait()
+    try:
+        stale = pipeline.take_lock(Path(path), info, lambda _line: None)
+        results.put(("won", stale["run_id"] if stale else None))
+        time.sleep(1.5)  # still holding while the others look
+    except pipeline.RunLocked:
+        results.put(("refused", None))
+
+
+def test_racing_for_a_stale_lock_lets_exactly_one_run_win(tmp_path, monkeypatch):
+    import multiprocessing
+
+    judge = pipeline.lock_is_stale
+
+    def slow_judge(info):  # widen the window between reading the lock and replacing it
+        time.sleep(0.3)
+        return judge(info)
+
+    monkeypatch.setattr(pipeline, "lock_is_stale", slow_judge)
+
+    lock = tmp_path / pipeline.LOCK_NAME
+    lock.write_text(json.dumps({"pid": dead_pid(), "run_id": "gone", "started_at": "then"}))
+    ctx = multiprocessing.get_context("fork")
+    start, results = ctx.Event(), ctx.Queue()
+    workers = [ctx.Process(target=contend, args=(str(lock), start, results)) for _ in range(4)]
+    for worker in workers:
+        worker.start()
+    start.set()
+    outcomes = sorted(results.get(timeout=30) for _ in workers)
+    for worker in workers:
+        worker.join(timeout=30)
+    assert outcomes == [("refused", None)] * 3 + [("won", "gone")]

@@ -216,36 +216,54 @@ def read_lock(path: Path) -> dict[str, Any] | None:
 
 
 @contextlib.contextmanager
+def taking_turns(runs_dir: Path) -> Iterator[None]:
+    """Serialise the check-and-replace of the lock file between processes: without it, two
+    runs that both find a stale lock could each remove the other's fresh one. The flock is
+    held for milliseconds and vanishes with its process, so it can never go stale itself."""
+    import fcntl
+
+    fd = os.open(runs_dir / ".run.lock.guard", os.O_CREAT | os.O_RDWR, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the flock
+
+
+def take_lock(path: Path, info: dict[str, Any], progress: Progress) -> dict[str, Any] | None:
+    """Create the lock file or raise RunLocked; a dead holder's lock is replaced. Returns the
+    stale holder's info, if there was one."""
+    tmp = path.with_name(f".run.lock.{os.getpid()}.{uuid.uuid4().hex[:6]}")
+    write_private_text(tmp, json.dumps(info))
+    try:
+        with taking_turns(path.parent):
+            try:
+                os.link(tmp, path)  # atomic create-if-absent, with the content in place
+                return None
+            except FileExistsError:
+                pass
+            holder = read_lock(path) or {}
+            if not lock_is_stale(holder):
+                raise RunLocked(
+                    f"another chatbook run is in progress (pid {holder.get('pid')}, started "
+                    f"{holder.get('started_at')}, run {holder.get('run_id')}); lock file {path}"
+                )
+            os.replace(tmp, path)
+            progress(f"cleared a stale lock from pid {holder.get('pid')} "
+                     f"(run {holder.get('run_id')}), which is no longer running")
+            return holder
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
 def run_lock(runs_dir: Path, run_id: str, progress: Progress) -> Iterator[dict[str, Any]]:
     """Hold `RUNS_DIR/.run.lock` (pid + start time) for the run; clear a dead run's lock."""
     ensure_private_dir(runs_dir)
     path = runs_dir / LOCK_NAME
     info = {"pid": os.getpid(), "run_id": run_id, "started_at": db.utc_now(),
             "host": socket.gethostname(), "start_ticks": process_start_ticks(os.getpid())}
-    stale: dict[str, Any] | None = None
-    for _attempt in range(3):
-        tmp = runs_dir / f".run.lock.{os.getpid()}.{uuid.uuid4().hex[:6]}"
-        write_private_text(tmp, json.dumps(info))
-        try:
-            os.link(tmp, path)  # atomic create-if-absent, with the content already in place
-            break
-        except FileExistsError:
-            holder = read_lock(path)
-            if holder is not None and not lock_is_stale(holder):
-                raise RunLocked(
-                    f"another chatbook run is in progress (pid {holder.get('pid')}, started "
-                    f"{holder.get('started_at')}, run {holder.get('run_id')}); "
-                    f"lock file {path}"
-                ) from None
-            stale = holder or stale
-            with contextlib.suppress(FileNotFoundError):
-                path.unlink()
-            progress(f"cleared a stale lock from pid {(holder or {}).get('pid')} "
-                     f"(run {(holder or {}).get('run_id')}), which is no longer running")
-        finally:
-            tmp.unlink(missing_ok=True)
-    else:
-        raise RunLocked(f"could not take the run lock {path}")
+    stale = take_lock(path, info, progress)
     try:
         yield {"stale": stale}
     finally:
@@ -401,7 +419,12 @@ def sigterm_as_interrupt() -> Iterator[None]:
 
 
 def check_kernel() -> None:
-    from jupyter_client.kernelspec import KernelSpecManager
+    try:
+        import papermill  # noqa: F401
+        from jupyter_client.kernelspec import KernelSpecManager
+    except ImportError as error:
+        raise ChatbookError(f"pipeline runs need the notebooks extra ({error.name} is missing): "
+                            "pip install -e '.[notebooks]' or run scripts/setup.sh") from None
 
     if KERNEL_NAME not in KernelSpecManager().find_kernel_specs():
         raise ChatbookError(
