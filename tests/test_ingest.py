@@ -290,6 +290,17 @@ def test_corrupt_member_is_a_clear_error(settings, db_conn, tmp_path):
     assert count(db_conn) == 0
 
 
+def test_corrupt_deflate_stream_is_a_clear_error(settings, db_conn, tmp_path):
+    path = make_zip(tmp_path / "WhatsApp Chat - D.zip", {"_chat.txt": CHAT * 50})
+    raw = bytearray(path.read_bytes())
+    start = raw.index(b"_chat.txt") + len("_chat.txt")  # the compressed data follows the name
+    raw[start:start + 40] = bytes(range(200, 240))
+    path.write_bytes(bytes(raw))
+    report = ingest_paths(settings, [path])
+    assert "corrupt" in report.files[0].error or "CRC" in report.files[0].error
+    assert count(db_conn) == 0
+
+
 def test_zip_media_copied_content_addressed_and_private(settings, db_conn):
     report = ingest_paths(settings, [RIVERSIDE])
     assert report.ok and report.files[0].media_copied == 2

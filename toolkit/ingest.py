@@ -5,8 +5,8 @@ was and names the file and line, and the other files of the batch still import. 
 gets a content key (chat, local time, author, text, and its position among identical
 duplicates), so re-importing an export, or a newer export that overlaps it, adds only the
 messages not seen before, while two identical messages sent in the same minute both survive.
-New rows always get higher ids than existing ones, so later stages (embedding, extraction)
-keep a cursor and process only what is new.
+New rows always get higher ids than every existing row and every ETL cursor, so later stages
+(embedding, extraction) keep a cursor and process only what is new.
 """
 
 from __future__ import annotations
@@ -85,6 +85,8 @@ class FileResult:
 
 @dataclass
 class IngestReport:
+    """Everything one `ingest_paths` call did: per-file results and the outbox drain."""
+
     files: list[FileResult] = field(default_factory=list)
     outbox: dict[str, Any] | None = None
 
@@ -263,7 +265,6 @@ def deferred_fts(conn: db.Connection) -> Iterator[None]:
     conn.execute(row[0])
 
 
-
 def ensure_chat(conn: db.Connection, name: str, tz: str, tz_given: bool, date_order: str,
                 locale: str | None) -> int:
     """The chat's id; its tz changes only when given explicitly, the rest follows the export."""
@@ -379,9 +380,9 @@ class ChatImport:
             db.bump_counter(self.conn, INGESTED_COUNTER, result.added)
 
     def row(self, message: Message, key: str, sha: str | None) -> tuple[Any, ...]:
-        return (self.take_id(), self.chat_id, message.sent_at, self.to_utc(message.sent_at), message.author,
-                message.text, message.kind, message.media, sha, int(message.edited),
-                self.source.path, message.line, key, self.now)
+        return (self.take_id(), self.chat_id, message.sent_at, self.to_utc(message.sent_at),
+                message.author, message.text, message.kind, message.media, sha,
+                int(message.edited), self.source.path, message.line, key, self.now)
 
     def flush(self) -> None:
         if self.batch:
@@ -401,7 +402,8 @@ class ChatImport:
                                                   self.source.path)
             self.result.media_copied += 1
         self.flush()
-        cursor = self.conn.execute(INSERT_SQL, self.row(message, key, stored.sha256 if stored else None))
+        sha = stored.sha256 if stored else None
+        cursor = self.conn.execute(INSERT_SQL, self.row(message, key, sha))
         self.result.added += max(cursor.rowcount, 0)
         if stored is None:
             return
@@ -465,7 +467,7 @@ def ingest_paths(settings: Settings, paths: Sequence[Path | str], *, chat: str |
         check_tz(tz)
     report = IngestReport()
     conn = open_db(settings)
-    # big exports insert into random places of the content-key index: keep it in memory
+    # a big export touches many index pages (author, kind, content key): keep them in memory
     conn.execute(f"PRAGMA cache_size = -{INGEST_CACHE_KIB}")
     try:
         for path in expand_paths(paths):
@@ -486,6 +488,8 @@ def ingest_one_path(settings: Settings, conn: db.Connection, path: Path, *, chat
             sources = open_sources(path, chat, date_order, stack)
         except InputError as error:
             return [FileResult(path=str(path), error=str(error), line=error.line)]
+        except (zipfile.BadZipFile, zlib.error, EOFError) as error:  # a member's first bytes
+            return [FileResult(path=str(path), error=f"{path}: the zip is corrupt ({error})")]
         return [ingest_source(settings, conn, source, tz, date_order, progress)
                 for source in sources]
     finally:
