@@ -478,6 +478,7 @@ def kernel_manager_logging_to(log_path: Path) -> type:
 def execute_stage(stage: Stage, run_dir: Path, run_id: str, *, cell_timeout: int,
                   progress_bar: bool) -> NotebookResult:
     """Run one notebook with papermill into the run folder, then render it to HTML."""
+    import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -486,8 +487,6 @@ def execute_stage(stage: Stage, run_dir: Path, run_id: str, *, cell_timeout: int
         values[RUN_ID_PARAM] = run_id
     nb = nbparams.load_notebook(stage.path)
     injected_at = nbparams.inject(nb, values)
-    import nbformat
-
     node = nbformat.reads(json.dumps(nb), as_version=4)
     output = run_dir / f"{stage.name}.ipynb"
     result = NotebookResult(stage.name, "running", notebook=str(output), parameters=values)
