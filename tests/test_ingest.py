@@ -322,6 +322,16 @@ def test_zip_media_copied_content_addressed_and_private(settings, db_conn):
     assert count(db_conn, "SELECT count(*) FROM outbox") == 0
 
 
+def test_same_photo_in_two_chats_is_stored_once(settings, db_conn):
+    ingest_paths(settings, [RIVERSIDE])
+    ingest_paths(settings, [RIVERSIDE], chat="Riverside parents")
+    shas = {r[0] for r in db_conn.execute(
+        "SELECT attachment_sha256 FROM messages WHERE attachment_sha256 IS NOT NULL")}
+    assert count(db_conn, "SELECT count(*) FROM messages WHERE attachment_sha256 IS NOT NULL") == 4
+    assert len(shas) == 2
+    assert len([p for p in settings.attachments_dir.rglob("*") if p.is_file()]) == 2
+
+
 def test_media_rows_reach_postgres_through_outbox(media_settings, tmp_path):
     import psycopg
 
