@@ -134,7 +134,7 @@ EN = LangTable(
         r"had", r"did", r"played", r"lost", r"won", r"enjoyed", r"came", r"saw", r"got",
         r"born", r"happened", r"loved", r"finished", r"arrived", r"watched",
         r"visited", r"celebrated", r"attended", r"missed", r"forgot", r"scored", r"took",
-        r"ate", r"spent", r"bought", r"paid", r"was great", r"had fun",
+        r"ate", r"spent", r"bought", r"paid", r"was great", r"had fun", r"started", r"ended",
     ),
     cancel_cues=(
         r"cancell?ed", r"cancell?ing", r"cancel", r"called off", r"postponed",

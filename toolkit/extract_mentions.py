@@ -199,8 +199,23 @@ def find_dates(work: str, g: Grammar, today: date, day_first: bool) -> list[Date
         number = 1 if value.lower() == "1er" else int(value)
         day = _day_of_month(number, today)
         add(m, DateMention(m.start(), m.end(), day, None, "ordinal") if day else None)
+    if not found:
+        found.extend(_holiday_mentions(work, g, today))
     found.sort(key=lambda d: d.start)
     return _anchor_weekdays(_absorb_weekdays(found, work))
+
+
+def _holiday_mentions(work: str, g: Grammar, today: date) -> list[DateMention]:
+    """'NYE drinks from 8', 'Heiligabend um 18 Uhr': a named day, unless it is a greeting."""
+    mentions = []
+    for m in g.holiday.finditer(work):
+        if g.greeting.search(work[max(0, m.start() - 14):m.start()]):
+            continue
+        month, day = g.holidays[m.group(0).lower()]
+        when = _infer_year(month, day, today)
+        if when is not None:
+            mentions.append(DateMention(m.start(), m.end(), when, None, "holiday"))
+    return mentions
 
 
 def _anchor_weekdays(found: list[DateMention]) -> list[DateMention]:

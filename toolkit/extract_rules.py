@@ -93,6 +93,9 @@ class Grammar:
             re.I,
         )
         self.ordinal = re.compile(ORDINALS[t.code], re.I)
+        self.holidays = HOLIDAYS[t.code]
+        self.holiday = re.compile(rf"(?<![\w'])(?:{_alt(self.holidays)})(?![\w'])", re.I)
+        self.greeting = re.compile(GREETINGS, re.I)
         self.masks = re.compile(rf"\b(?:{_alt(t.masks)})\b", re.I) if t.masks else None
         # times
         suffix = r"(?:\s*(a\.?\s?m\.?|p\.?\s?m\.?)(?![a-z])|\s*(uhr|hrs?|h)\b)?" if t.code != "en" else \
@@ -224,12 +227,30 @@ DEADLINES = {
     "pt": (r"prazo", r"entregar", r"até o dia", r"até dia", r"data limite"),
 }
 
+# Named days, used only when a message names no other date ("NYE drinks from 8").
+HOLIDAYS = {
+    "en": {"new year's eve": (12, 31), "nye": (12, 31), "new year's day": (1, 1),
+           "christmas eve": (12, 24), "christmas day": (12, 25), "boxing day": (12, 26),
+           "halloween": (10, 31), "valentine's day": (2, 14), "bonfire night": (11, 5)},
+    "es": {"nochevieja": (12, 31), "nochebuena": (12, 24), "año nuevo": (1, 1),
+           "día de reyes": (1, 6), "noche de san juan": (6, 23), "halloween": (10, 31)},
+    "de": {"silvester": (12, 31), "heiligabend": (12, 24), "neujahr": (1, 1),
+           "nikolaus": (12, 6), "halloween": (10, 31)},
+    "fr": {"saint-sylvestre": (12, 31), "la saint-sylvestre": (12, 31), "jour de l'an": (1, 1),
+           "veille de noël": (12, 24), "halloween": (10, 31)},
+    "pt": {"véspera de natal": (12, 24), "réveillon": (12, 31), "ano novo": (1, 1),
+           "dia de reis": (1, 6), "halloween": (10, 31)},
+}
+# Before a named day these make it a greeting ("Happy Halloween"), not a date.
+GREETINGS = (r"(?:happy|merry|feliz|felices|frohe[sn]?|fröhliche[sn]?|frohes|joyeux|joyeuse|bonne|"
+             r"boas?|bom|prospero|próspero|gutes?)\s+$")
+
 ORDINALS = {
     "en": r"\b(?:on\s+)?the\s+(\d{1,2})(?:st|nd|rd|th)\b(?!\s+of)|\bon\s+the\s+(\d{1,2})\b(?![:./]\d)",
-    "es": r"\bel\s+(?:d[ií]a\s+)?(\d{1,2})\b(?![./:h]?\d|\s*(?:am|pm|h\b|hrs|%|/|de\s+la|y\s))",
+    "es": r"\bel\s+(?:d[ií]a\s+)?(\d{1,2})(?:º|°)?(?!\d|[./:h]\d|\s*(?:am|pm|h\b|hrs|%|/|de\s+la|y\s))",
     "de": r"\bam\s+(\d{1,2})\.(?![\d])",
     "fr": r"\b(?:le|du)\s+(1er|\d{1,2})\b(?![./:h]?\d|h\b|\s*(?:am|pm|%|/))",
-    "pt": r"\bdia\s+(\d{1,2})\b(?![./:h]?\d|h\b|\s*(?:am|pm|%|/))",
+    "pt": r"\bdia\s+(\d{1,2})(?:º|°)?(?!\d|[./:h]\d|h\b|\s*(?:am|pm|%|/))",
 }
 
 

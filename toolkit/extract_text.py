@@ -330,7 +330,7 @@ def _assign_times(dates: list[DateMention], times: list[TimeMention], text: str)
 _CLAUSE_BREAK = re.compile(r"[,;:]|\s-\s|\b(?:but|pero|aber|mais|mas|dafür|instead)\b")
 _MOVED_FROM = re.compile(r"(?:from|de|del|von|vom|du|do|da|desde)\s*$")
 _STRENGTH = {"explicit": 0.5, "numeric": 0.4, "weekday": 0.35, "relative": 0.3,
-             "offset": 0.3, "ordinal": 0.3}
+             "offset": 0.3, "ordinal": 0.3, "holiday": 0.25}
 
 
 def _cancels(ctx: _Context, d: DateMention, s0: int, s1: int, dates: list[DateMention]) -> bool:
