@@ -233,3 +233,14 @@ def test_an_empty_store_gives_empty_frames(settings, db_conn):
         assert heatmap.height == 168 and heatmap["messages"].sum() == 0
     finally:
         con.close()
+
+
+def test_timeline_plot_says_when_it_shows_only_the_first_items(con):
+    frame = explore.events_timeline(con)
+    fig = explore.plot_events_timeline(frame, limit=1)
+    ax = fig.axes[0]
+    assert "the first 1 of 2" in ax.get_title()
+    assert [t.get_text() for t in ax.texts] == ["Training"]
+    import matplotlib.pyplot as plt
+
+    plt.close("all")

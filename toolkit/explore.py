@@ -31,6 +31,7 @@ PERIODS = ("day", "week", "month")
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 # A reply more than this long after the previous message starts a new conversation.
 REPLY_WINDOW_S = 6 * 3600
+TIMELINE_LIMIT = 30  # rows in the timeline plot; the frame has them all
 WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]", re.UNICODE)
 
 
@@ -387,20 +388,24 @@ def plot_bars(frame: pl.DataFrame, label: str, value: str, title: str, top: int 
     return fig
 
 
-def plot_events_timeline(frame: pl.DataFrame, title: str = "Events and proposals") -> Any:
-    fig, ax = _figure(9, max(2.5, 0.35 * min(frame.height, 30) + 1))
-    dated = frame.filter(pl.col("day").is_not_null()).head(30)
-    if dated.is_empty():
+def plot_events_timeline(frame: pl.DataFrame, title: str = "Events and proposals",
+                         limit: int = TIMELINE_LIMIT) -> Any:
+    """The first `limit` dated items of `events_timeline`, one row each, labelled."""
+    dated = frame.filter(pl.col("day").is_not_null())
+    shown = dated.head(limit)
+    fig, ax = _figure(9, max(2.5, 0.3 * shown.height + 1))
+    if shown.is_empty():
         _empty(ax, title)
         return fig
     colours = {"event": "tab:green", "proposal": "tab:orange"}
-    for row, item in enumerate(dated.iter_rows(named=True)):
+    for row, item in enumerate(shown.iter_rows(named=True)):
         ax.scatter([item["day"]], [row], color=colours.get(item["source"], "tab:blue"))
         ax.annotate(str(item["title"])[:40], (item["day"], row), xytext=(6, -3),
                     textcoords="offset points", fontsize="small")
     ax.set_yticks([])
-    ax.margins(x=0.15, y=0.1)  # room for the labels right of the last point
+    ax.margins(x=0.15, y=0.05)  # room for the labels right of the last point
     ax.invert_yaxis()
-    ax.set_title(f"{title} (green: accepted, orange: waiting for review)")
+    more = f", the first {limit} of {dated.height}" if dated.height > limit else ""
+    ax.set_title(f"{title} (green: accepted, orange: waiting for review{more})")
     fig.autofmt_xdate()
     return fig
