@@ -62,7 +62,7 @@ def test_dev_set_meets_the_targets():
 
 
 def test_regression_set_stays_good():
-    """Messages written after tuning began (12 batches, each first scored unseen, F1 0.70-0.98);
+    """Messages written after tuning began (13 batches, each first scored unseen, F1 0.70-0.98);
     kept so the fixes they prompted stay fixed."""
     result = _scorer().score(ROOT / "tests" / "data" / "events_regress.jsonl")
     assert result["all"]["f1"] >= 0.90, result["all"]
@@ -335,6 +335,19 @@ def test_named_days_only_when_no_other_date(text, expected):
     ref = datetime(2025, 12, 10, 12, tzinfo=ZoneInfo("Europe/London"))
     tz = "Europe/Berlin" if "Heiligabend" in text else None
     assert [(e.start, e.end, e.all_day) for e in extract_events(text, ref, tz=tz)] == expected
+
+
+@pytest.mark.parametrize("text,ref,expected", [
+    ("Last week's concert was great, the next one is on May 30 at 7", NEW_YORK,
+     [("2026-05-30T19:00:00-04:00", None, False)]),  # May is long past in November: next year
+    ("Das letzte Konzert war toll, das nächste ist am 30. Mai um 19 Uhr", BERLIN,
+     [("2025-05-30T19:00:00+02:00", None, False)]),
+    ("On Saturday, we went to the zoo at 3", LONDON, []),
+    ("The PTO meets the first Tuesday of every month at 6:30 in the library", LONDON, []),
+    ("Ma fille a 7 ans aujourd'hui", PARIS, []),
+])
+def test_past_and_look_ahead_clauses(text, ref, expected):
+    assert starts(text, ref) == expected
 
 
 def test_a_move_flags_the_old_day_and_announces_the_new_one():

@@ -381,7 +381,8 @@ FR = LangTable(
     ),
     cancel_cues=(
         r"annulée?s?", r"annule", r"annulons", r"pas d[e'’] ?(?:\w+ ){0,1}(?:{nouns})",
-        r"pas de", r"reportée?s?", r"n'aura pas lieu", r"n’aura pas lieu", r"aucun",
+        r"pas de", r"pas d'école", r"pas d’école", r"pas cours", r"pas classe", r"reportée?s?",
+        r"n'aura pas lieu", r"n’aura pas lieu", r"aucun",
     ),
     masks=("bon matin", "bonne soirée", "bonne nuit", "bonne journée"),
     evening_nouns=("fête", "fete", "soirée", "dîner", "diner", "souper", "apéro", "apero",

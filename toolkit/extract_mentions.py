@@ -312,8 +312,9 @@ def _weekday_mention(m: re.Match[str], work: str, g: Grammar, today: date,
     if g.t.code == "en" and name.lower() in g.t.weekday_abbr and not name[0].isupper() \
             and not _DAY_CONTEXT.search(around):
         return None  # "sat" and "sun" are words too, unless the context says day
-    if g.recurring.search(work[max(0, m.start() - 16):m.start()]) or _GERMAN_EVERY.fullmatch(name):
-        return None  # "every Tuesday", "dienstags": a weekly schedule, not one event
+    if g.recurring.search(work[max(0, m.start() - 16):m.start()]) or _GERMAN_EVERY.fullmatch(name) \
+            or _MONTHLY.match(work[m.end():m.end() + 30]):
+        return None  # "every Tuesday", "dienstags", "first Tuesday of the month": a schedule
     start, end = m.start(), m.end()
     if not spans.free(start, end):
         # "Wednesday 28 May": the number belongs to an explicit date already found; keep
@@ -348,6 +349,10 @@ def _weekday_abbr_mention(m: re.Match[str], work: str, g: Grammar, today: date,
 _DAY_CONTEXT = re.compile(
     r"(?:\b(?:on|this|next|every|till|until)\s*|\d\s*|,\s*)\|"
     r"|\|\s*(?:morning|afternoon|evening|night|am\b|pm\b|\d|,|$)", re.I
+)
+_MONTHLY = re.compile(
+    r"\s*(?:of (?:every|each|the) month|de cada mes|de chaque mois|de cada mês|do mês|im monat|"
+    r"jeden monats|del mes|du mois)", re.I
 )
 _GERMAN_EVERY = re.compile(r"(?:mon|diens|mitt|donners|frei|sams|sonn)tags", re.I)
 _GLUE = re.compile(r"^[\s,.(]*(?:the|den|le|el|la|o|a|,|\s)*[\s,.]*$", re.I)

@@ -219,7 +219,8 @@ DECLINES = {
 }
 # A deadline is worth knowing but is not an event to attend.
 DEADLINES = {
-    "en": (r"due", r"deadline", r"hand in", r"handed in", r"submit(?:ted)?", r"return(?:ed)? by",
+    "en": (r"due", r"deadline", r"rain date", r"backup date", r"hand in", r"handed in",
+           r"submit(?:ted)?", r"return(?:ed)? by",
            r"no later than", r"pay by", r"sign up by", r"reply by", r"rsvp by"),
     "es": (r"fecha límite", r"plazo", r"entregar", r"antes del", r"hasta el"),
     "de": (r"abgabe", r"abgeben", r"frist", r"spätestens", r"bis spätestens", r"zurückgeben"),

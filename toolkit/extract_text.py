@@ -79,7 +79,8 @@ _PRICE = re.compile(
 )
 _DURATION = re.compile(
     r"(?<![:\d.])\d+(?:[.,]\d+)?\s?(?:min(?:ute)?s?|minut[oe]s?|minuten|mins?\.?|hours?|hrs?"
-    r"|horas?|heures?|stunden?|std\.?|secs?|seconds?|segundos?|sekunden)\b",
+    r"|horas?|heures?|stunden?|std\.?|secs?|seconds?|segundos?|sekunden"
+    r"|years?(?: old)?|ans|años|anos|jahren?|months?|mois|meses|monaten?)\b",  # ages, too
     re.I,
 )
 
@@ -327,10 +328,21 @@ def _assign_times(dates: list[DateMention], times: list[TimeMention], text: str)
     return {key: value[1] for key, value in chosen.items()}
 
 
+_AHEAD = re.compile(
+    r"\b(?:next|upcoming|coming|próxim[oa]s?|proxim[oa]s?|siguiente|nächste[nrs]?|kommende[nrs]?|"
+    r"prochaine?s?|seguinte)\b", re.I
+)
 _CLAUSE_BREAK = re.compile(r"[,;:]|\s-\s|\b(?:but|pero|aber|mais|mas|dafür|instead)\b")
 _MOVED_FROM = re.compile(r"(?:from|de|del|von|vom|du|do|da|desde)\s*$")
 _STRENGTH = {"explicit": 0.5, "numeric": 0.4, "weekday": 0.35, "relative": 0.3,
              "offset": 0.3, "ordinal": 0.3, "holiday": 0.25}
+
+
+def _clause(ctx: _Context, d: DateMention, s0: int, s1: int) -> str:
+    """The comma-delimited part of the sentence that holds the date."""
+    c0 = max([s0] + [m.end() + s0 for m in _CLAUSE_BREAK.finditer(ctx.low[s0:d.start])])
+    after = _CLAUSE_BREAK.search(ctx.low, d.end, s1)
+    return ctx.low[c0:after.start() if after else s1]
 
 
 def _cancels(ctx: _Context, d: DateMention, s0: int, s1: int, dates: list[DateMention]) -> bool:
@@ -340,9 +352,19 @@ def _cancels(ctx: _Context, d: DateMention, s0: int, s1: int, dates: list[DateMe
         return False
     if sum(s0 <= other.start < s1 for other in dates) <= 1:
         return True
-    c0 = max([s0] + [m.end() + s0 for m in _CLAUSE_BREAK.finditer(ctx.low[s0:d.start])])
-    after = _CLAUSE_BREAK.search(ctx.low, d.end, s1)
-    return bool(ctx.g.cancel.search(ctx.low[c0:after.start() if after else s1]))
+    return bool(ctx.g.cancel.search(_clause(ctx, d, s0, s1)))
+
+
+def _in_past(ctx: _Context, d: DateMention, s0: int, s1: int) -> bool:
+    """Past tense in the date's clause, or elsewhere in its sentence unless the date's own
+    clause looks ahead ("the last concert was great, the next one is on May 30")."""
+    sentence = ctx.work[s0:s1].lower()
+    if not any(p.search(sentence) for p in ctx.past):
+        return False
+    clause = _clause(ctx, d, s0, s1)
+    if any(p.search(clause) for p in ctx.past):
+        return True
+    return not (_AHEAD.search(clause) or ctx.g.plan.search(clause))
 
 
 def _event_for(ctx: _Context, d: DateMention, t: TimeMention | None, noun: bool, plan: bool,
@@ -360,8 +382,7 @@ def _event_for(ctx: _Context, d: DateMention, t: TimeMention | None, noun: bool,
         # "moved to Thursday", "remarcada para sexta": that day is announced.
         cancelled = d.start < moved_at or bool(moved_from)
         moved_to = not cancelled  # "foi remarcada para sexta": past form, future day
-    in_past = any(p.search(ctx.work[s0:s1].lower()) for p in ctx.past)
-    if not cancelled and not moved_to and in_past:
+    if not cancelled and not moved_to and _in_past(ctx, d, s0, s1):
         return None
     last = d.last or d.day
     if last < ctx.today:
