@@ -514,6 +514,16 @@ def test_extract_file_writes_one_line_per_message(tmp_path: Path):
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
 
 
+def test_extract_file_keeps_cancellations_out_of_events(tmp_path: Path):
+    line = json.dumps({"id": "c", "text": "No practice Monday, see you Wednesday at 5 instead",
+                       "ref_time": LONDON.isoformat(), "tz": "Europe/London"})
+    out = tmp_path / "out.jsonl"
+    extract_file(write_lines(tmp_path / "in.jsonl", [line]), out)
+    [row] = [json.loads(text) for text in out.read_text(encoding="utf-8").splitlines()]
+    assert [e["start"] for e in row["events"]] == ["2025-05-21T17:00:00+01:00"]
+    assert [e["start"] for e in row["cancelled"]] == ["2025-05-19"]
+
+
 @pytest.mark.parametrize("bad,reason", [
     ("{not json", "not valid JSON"),
     (json.dumps({"id": 3, "text": "hi"}), "missing field 'ref_time'"),

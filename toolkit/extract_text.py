@@ -592,6 +592,17 @@ def _parse_line(raw: str, path: Path, line_no: int) -> dict[str, Any]:
     return record
 
 
+def output_record(message_id: Any, events: list[FoundEvent]) -> dict[str, Any]:
+    """One output line. A cancellation is not an event ("no practice Monday"): it goes under
+    `cancelled` (only when there is one), so `events` holds announcements only."""
+    record: dict[str, Any] = {"id": message_id,
+                              "events": [e.as_output() for e in events if not e.cancelled]}
+    cancelled = [e.as_output() for e in events if e.cancelled]
+    if cancelled:
+        record["cancelled"] = cancelled
+    return record
+
+
 def iter_results(input_path: str | Path) -> Iterator[tuple[int, dict[str, Any] | InputError]]:
     """(line number, output record or the InputError for that line), line by line."""
     path = Path(input_path)
@@ -613,7 +624,7 @@ def iter_results(input_path: str | Path) -> Iterator[tuple[int, dict[str, Any] |
             except ValueError as error:  # unknown zone or language in that line
                 yield line_no, InputError(str(error), path, line_no)
                 continue
-            yield line_no, {"id": record["id"], "events": [e.as_output() for e in events]}
+            yield line_no, output_record(record["id"], events)
 
 
 def _to_stderr(error: InputError) -> None:
