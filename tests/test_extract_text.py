@@ -6,11 +6,13 @@ import importlib.util
 import json
 import stat
 from collections import Counter
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from toolkit.errors import InputError
 from toolkit.extract_text import (
@@ -447,6 +449,30 @@ def test_bad_arguments_raise(bad):
     ref = kwargs.pop("ref_time")
     with pytest.raises(ValueError):
         extract_events("Practice tomorrow at 5", ref, **kwargs)
+
+
+# ------------------------------------------------------------------------- robustness
+
+
+CHAT_ALPHABET = st.sampled_from(list("0123456789 :./-–hH@apmAMPO lI,!?\n") + [
+    "tomorrow", "mañana", "morgen", "demain", "amanhã", "Saturday", "sábado", "Samstag", "samedi",
+    "May", "junio", "Juli", "août", "dezembro", "at ", "um ", "à ", "às ", "a las ", "Uhr", "next ",
+    "no ", "cancelled", "party ", "€", "$", "%", "de ", "bis ", "to ", "from ", "🎉",
+])
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(CHAT_ALPHABET, max_size=25).map("".join),
+       minutes=st.integers(min_value=-10**6, max_value=10**6))
+def test_any_text_gives_well_formed_events_or_none(text: str, minutes: int):
+    """Whatever a chat holds, the resolver returns valid events (never raises)."""
+    ref = LONDON + timedelta(minutes=minutes)
+    for event in extract_events(text, ref):
+        start = (date.fromisoformat(event.start) if event.all_day else datetime.fromisoformat(event.start))
+        if event.end is not None:
+            end = date.fromisoformat(event.end) if event.all_day else datetime.fromisoformat(event.end)
+            assert end > start or (event.all_day and end >= start)
+        assert 0 < event.confidence <= 0.99 and event.title
 
 
 # ------------------------------------------------------------------------- helpers
