@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from reliability_data import write_export  # noqa: E402
 
 PROPOSALS = 40
-FILES, PER_FILE = 12, 1200  # one write transaction per file: the reviewer squeezes in between
+FILES, PER_FILE = 16, 3000  # one write transaction per file: the reviewer squeezes in between
 
 REVIEWER = r"""
 import json, sys, time
