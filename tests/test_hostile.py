@@ -71,6 +71,19 @@ def corrupt_zip(path: Path) -> None:
     path.write_bytes(data[: len(data) // 2])
 
 
+def zip_without_chat(path: Path) -> None:
+    write_zip(path, {"IMG-0001.jpg": png_bytes("only a photo")})
+
+
+def encrypted_zip(path: Path) -> None:
+    """The encryption flag set on the chat member, as a password-protected export has it."""
+    write_zip(path, {"_chat.txt": chat_text().encode()})
+    data = bytearray(path.read_bytes())
+    data[data.find(b"PK\x03\x04") + 6] |= 1
+    data[data.find(b"PK\x01\x02") + 8] |= 1
+    path.write_bytes(bytes(data))
+
+
 def binary_file(path: Path) -> None:
     path.write_bytes(bytes(range(256)) * 64)
 
@@ -104,6 +117,8 @@ CASES: list[tuple[str, str, Callable[[Path], None], str]] = [
     ("symlink in zip", "link.zip", zip_symlink, "symbolic link"),
     ("zip bomb", "bomb.zip", zip_bomb, "zip bomb"),
     ("truncated zip", "cut.zip", corrupt_zip, "not a readable zip"),
+    ("zip without a chat", "photos.zip", zip_without_chat, "no chat export"),
+    ("encrypted zip", "locked.zip", encrypted_zip, "encrypted"),
     ("binary file", "WhatsApp Chat with Bin.txt", binary_file, "binary"),
     ("html page", "WhatsApp Chat with Page.txt", html_file, "not a WhatsApp chat export"),
     ("empty file", "WhatsApp Chat with Empty.txt", empty_file, "empty"),
