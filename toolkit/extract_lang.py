@@ -85,7 +85,7 @@ EN = LangTable(
     day_units=("day", "days"),
     week_units=("week", "weeks", "wks"),
     numbers={"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6},
-    time_preps=("at", "@", "from", "around", "by", "till", "until", "starts at", "from about",
+    time_preps=("at", "@", "from", "around", "about", "by", "till", "until", "starts at", "from about",
                 "kick off is", "kick off", "kick-off", "ko", "starts", "begins", "start"),
     range_words=("-", "to", "till", "until", "til"),
     from_words=("from", "between"),
@@ -310,7 +310,7 @@ DE = LangTable(
     ),
     masks=("guten morgen", "am morgen", "jeden morgen"),
     compound_nouns=True,
-    evening_nouns=("party", "feier", "abendessen", "disco", "konzert", "kino", "stammtisch",
+    evening_nouns=("party", "feier", "abendessen", "essen", "disco", "konzert", "kino", "stammtisch",
                    "grillen", "kneipe"),
     move_cues=(r"verschoben", r"verlegt", r"geändert", r"vorverlegt"),
 )

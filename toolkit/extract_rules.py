@@ -97,24 +97,22 @@ class Grammar:
         self.holiday = re.compile(rf"(?<![\w'])(?:{_alt(self.holidays)})(?![\w'])", re.I)
         self.greeting = re.compile(GREETINGS, re.I)
         self.masks = re.compile(rf"\b(?:{_alt(t.masks)})\b", re.I) if t.masks else None
-        # times
-        suffix = r"(?:\s*(a\.?\s?m\.?|p\.?\s?m\.?)(?![a-z])|\s*(uhr|hrs?|h)\b)?" if t.code != "en" else \
-            r"(?:\s*(a\.?\s?m\.?|p\.?\s?m\.?)(?![a-z])|\s*(hrs?)\b)?"
-        clock = rf"(\d{{1,2}})(?:([:.h])(\d{{2}}))?{suffix}"
-        self.clock = clock
+        # times. German "7 am Spielplatz" is "at the playground": there am/pm must be attached.
+        mer = (r"a\.\s?m\.|p\.\s?m\.|(?<=\d)am|(?<=\d)pm|pm" if t.code == "de"
+               else r"a\.?\s?m\.?|p\.?\s?m\.?")
         preps = _alt(t.time_preps)
         ranges = _alt(t.range_words)
         froms = _alt(t.from_words)
         self.time_range = re.compile(
-            rf"(?:\b({froms}|{preps})\s+)?(?<![\d/.:])(\d{{1,2}})(?:([:.h])(\d{{2}}))?\s*(a\.?m\.?|p\.?m\.?|uhr|h)?"
-            rf"\s*(?:{ranges})\s*(\d{{1,2}})(?:([:.h])(\d{{2}}))?\s*(a\.?m\.?|p\.?m\.?|uhr|hrs?|h)?(?![\d/])",
+            rf"(?:\b({froms}|{preps})\s+)?(?<![\d/.:])(\d{{1,2}})(?:([:.h])(\d{{2}}))?\s*({mer}|uhr|h)?"
+            rf"\s*(?:{ranges})\s*(\d{{1,2}})(?:([:.h])(\d{{2}}))?\s*({mer}|uhr|hrs?|h)?(?![\d/])",
             re.I,
         )
         # "18h", "18h30", "18 h 30", "19hs" outside English (where "2h" is two hours).
         h_form = r"|\s?(h)(?:rs?|s)?\s?(\d{2})?(?!\w)" if t.code != "en" else r"|(?!)()()"
         self.time_marked = re.compile(
-            r"(?<![\d/.:,])(\d{1,2})(?:([:.])(\d{2})\s*(a\.?\s?m\.?|p\.?\s?m\.?|uhr|hrs?|h)?"
-            + h_form + r"|\s*(a\.?\s?m\.?|p\.?\s?m\.?|uhr)(?![a-z]))(?![\d/])",
+            rf"(?<![\d/.:,])(\d{{1,2}})(?:([:.])(\d{{2}})\s*({mer}|uhr|hrs?|h)?"
+            + h_form + rf"|\s*({mer}|uhr)(?![a-z]))(?![\d/])",
             re.I,
         )
         self.time_prep = re.compile(
