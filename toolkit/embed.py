@@ -107,7 +107,9 @@ def load_model(name: str = DEFAULT_EMBED_MODEL) -> Any:
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     source = resolve_model_path(key)
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as hf_logging
 
+    hf_logging.disable_progress_bar()  # "Loading weights" bars would clutter every command's stderr
     configure_threads()
     try:
         model = SentenceTransformer(source, device="cpu", local_files_only=True)
