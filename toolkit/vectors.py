@@ -451,7 +451,9 @@ class ModelIndex:
 
     def load_rows(self, after_rowid: int) -> tuple[np.ndarray, np.ndarray]:
         rows = self.conn.execute(
-            "SELECT message_id, vector FROM embeddings WHERE model = ? AND rowid > ? ORDER BY rowid",
+            # `+model`: keep the planner on the rowid range, not the (model, message_id) index,
+            # or a refresh after a few new rows walks every row of the model (0.5 s at 1M).
+            "SELECT message_id, vector FROM embeddings WHERE +model = ? AND rowid > ? ORDER BY rowid",
             (self.model, after_rowid),
         ).fetchall()
         ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
