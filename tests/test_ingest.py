@@ -271,6 +271,16 @@ def test_unsafe_zips_rejected_whole(settings, db_conn, tmp_path, members, kwargs
     assert not settings.attachments_dir.exists() or not any(settings.attachments_dir.rglob("*.*"))
 
 
+def test_zip_chat_found_whatever_its_name_next_to_a_text_document(settings, db_conn, tmp_path):
+    path = make_zip(tmp_path / "export.zip", {"Chat export.txt": CHAT,
+                                             "shopping list.txt": b"milk\neggs\n"})
+    report = ingest_paths(settings, [path])
+    assert report.ok and [(r.chat, r.added) for r in report.files] == [("Chat export", 2)]
+    only_notes = make_zip(tmp_path / "notes.zip", {"shopping list.txt": b"milk\neggs\n"})
+    report = ingest_paths(settings, [only_notes])
+    assert "not a WhatsApp chat export" in report.files[0].error
+
+
 def test_total_size_cap(tmp_path):
     path = make_zip(tmp_path / "big.zip", {"_chat.txt": CHAT, "v.mp4": b"x" * 5000},
                     compression=zipfile.ZIP_STORED)

@@ -188,14 +188,17 @@ def exports_in_folder(folder: Path) -> list[Path]:
     return found
 
 
+def named_chat_member(name: str) -> bool:
+    stem = PurePosixPath(name).stem.lower()
+    return stem in GENERIC_CHAT_FILES or stem.startswith("whatsapp")
+
+
 def chat_members(archive: zipfile.ZipFile) -> list[str]:
-    """The chat text files in a zip: `_chat.txt` or `WhatsApp Chat ...txt`, else any .txt."""
+    """The chat text files in a zip: `_chat.txt` or `WhatsApp Chat ...txt`, else any .txt
+    (those that turn out not to be exports are skipped when another one is)."""
     texts = [name for name in archive.namelist()
              if name.lower().endswith(".txt") and not name.startswith("__MACOSX/")]
-    named = [name for name in texts
-             if PurePosixPath(name).stem.lower() in GENERIC_CHAT_FILES
-             or PurePosixPath(name).stem.lower().startswith("whatsapp")]
-    return named or texts
+    return [name for name in texts if named_chat_member(name)] or texts
 
 
 # ---------------------------------------------------------------------------- time zones
@@ -438,15 +441,24 @@ def open_sources(path: Path, chat: str | None, date_order: str,
         members = chat_members(archive)
         if not members:
             raise InputError("the zip holds no chat export (.txt)", display)
-        sources = []
+        sources, rejected = [], []
         for member in members:
             member_path = PurePosixPath(member)
             name = chat or chat_name_from(Path(member_path.name), path)
-            opener = binary_opener(member_opener(archive, member, display), f"{display}!{member}")
-            parser = ChatParser(opener, f"{display}!{member}", date_order=date_order,
-                                chat_name=name)
+            try:
+                opener = binary_opener(member_opener(archive, member, display),
+                                       f"{display}!{member}")
+                parser = ChatParser(opener, f"{display}!{member}", date_order=date_order,
+                                    chat_name=name)
+                if not named_chat_member(member):
+                    _ = parser.format  # a .txt document sent in the chat is no export
+            except InputError as error:
+                rejected.append(error)
+                continue
             in_zip = attachments.ZipMedia(archive, str(member_path.parent), display)
             sources.append(ChatSource(f"{display}!{member}", name, parser, in_zip))
+        if not sources:
+            raise rejected[0]
         return sources
     name = chat or chat_name_from(path, path.parent if path.stem == "_chat" else None)
     from toolkit.whatsapp import parse_file
