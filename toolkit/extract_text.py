@@ -62,8 +62,11 @@ def repair(text: str) -> str:
     text = text.translate(_DASHES)
     if any(c.isdigit() for c in text):
         text = _OCR_ONE.sub("1", text)
-        for _ in range(2):  # "11:OO" needs two passes: each O needs a digit before it
-            text = _OCR_ZERO.sub("0", text)
+        for _ in range(4):  # "1O:OO" needs several passes: each O needs a digit before it
+            fixed = _OCR_ZERO.sub("0", text)
+            if fixed == text:
+                break
+            text = fixed
     return text
 
 
