@@ -165,6 +165,20 @@ def test_new_ids_stay_above_every_etl_cursor(settings, db_conn, tmp_path):
     assert count(db_conn, "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'won'") == 2
 
 
+def test_giving_a_chat_its_zone_later_recomputes_utc_times(settings, db_conn, tmp_path):
+    export = write(tmp_path / "WhatsApp Chat with Team.txt", HEAD)
+    ingest_paths(settings, [export])  # CHATBOOK_TZ: UTC
+    utc = "SELECT sent_at_utc FROM messages WHERE text = 'see you'"
+    assert db_conn.execute(utc).fetchone()[0] == "2024-09-13T10:02:00+00:00"
+    report = ingest_paths(settings, [export], tz="America/New_York")
+    assert report.files[0].added == 0
+    assert db_conn.execute(utc).fetchone()[0] == "2024-09-13T14:02:00+00:00"
+    assert db_conn.execute("SELECT tz FROM chats").fetchone()[0] == "America/New_York"
+    ingest_paths(settings, [write(tmp_path / "WhatsApp Chat with Team (1).txt", NEWER)])
+    assert db_conn.execute("SELECT sent_at_utc FROM messages WHERE text = 'we won 3-1'"
+                           ).fetchone()[0] == "2024-09-14T13:00:00+00:00"  # the chat's zone
+
+
 def test_newer_ambiguous_export_keeps_the_chats_recorded_order(settings, db_conn, tmp_path):
     ingest_paths(settings, [write(tmp_path / "WhatsApp Chat with US.txt",
                                   "9/13/24, 10:00 AM - Ana: hi\n")])

@@ -270,20 +270,30 @@ def deferred_fts(conn: db.Connection) -> Iterator[None]:
 
 def ensure_chat(conn: db.Connection, name: str, tz: str, tz_given: bool, date_order: str,
                 locale: str | None) -> int:
-    """The chat's id; its tz changes only when given explicitly, the rest follows the export."""
-    row = conn.execute("SELECT id FROM chats WHERE name = ?", (name,)).fetchone()
+    """The chat's id; its tz changes only when given explicitly (and then its messages' UTC
+    times are recomputed), the rest follows the export."""
+    row = conn.execute("SELECT id, tz FROM chats WHERE name = ?", (name,)).fetchone()
     if row is None:
         cursor = conn.execute(
             "INSERT INTO chats (name, tz, locale, date_order, created_at) VALUES (?, ?, ?, ?, ?)",
             (name, tz, locale, date_order, db.utc_now()),
         )
         return int(cursor.lastrowid or 0)
-    conn.execute(
-        "UPDATE chats SET date_order = ?, locale = COALESCE(?, locale)"
-        + (", tz = ?" if tz_given else "") + " WHERE id = ?",
-        (date_order, locale, tz, row["id"]) if tz_given else (date_order, locale, row["id"]),
-    )
+    conn.execute("UPDATE chats SET date_order = ?, locale = COALESCE(?, locale) WHERE id = ?",
+                 (date_order, locale, row["id"]))
+    if tz_given and tz != row["tz"]:
+        retime_chat(conn, int(row["id"]), tz)
     return int(row["id"])
+
+
+def retime_chat(conn: db.Connection, chat_id: int, tz: str) -> None:
+    """A chat's zone given anew: its messages' UTC times follow (local times stay as written)."""
+    conn.execute("UPDATE chats SET tz = ? WHERE id = ?", (tz, chat_id))
+    to_utc = UtcConverter(tz)
+    rows = conn.execute("SELECT id, sent_at FROM messages WHERE chat_id = ?", (chat_id,))
+    while batch := rows.fetchmany(BATCH):
+        conn.executemany("UPDATE messages SET sent_at_utc = ? WHERE id = ?",
+                         [(to_utc(sent_at), message_id) for message_id, sent_at in batch])
 
 
 def recorded_chat(conn: db.Connection, name: str) -> dict[str, Any] | None:
