@@ -11,7 +11,8 @@ heavy glue and conflicts with our dependencies), so this module does the whole j
 3. date mentions are found (ranges, explicit dates, weekdays, relative words, "in two weeks",
    bare day numbers) and then time mentions (am/pm, 24h, 18h30, 18 Uhr, "a las 6", ranges);
 4. each time goes to the nearest date; am/pm is inferred (1-7 are pm in a plan; evening
-   words make pm); past-tense sentences are dropped, cancellations are flagged;
+   words make pm); past-tense clauses are dropped, cancellations are flagged, and a move
+   ("moved from Tuesday to Thursday") flags the old day and announces the new one;
 5. an evidence score (date kind + time + event noun + plan cue) decides event or not, and
    becomes the confidence.
 """
