@@ -423,9 +423,27 @@ def find_times(work: str, g: Grammar, dates: list[DateMention]) -> list[TimeMent
     for m in g.noon.finditer(work):
         if spans.free(m.start(), m.end()):
             spans.take(m.start(), m.end())
-            found.append(TimeMention(m.start(), m.end(), 12, 0, literal=True))
+            found.append(_with_fraction(TimeMention(m.start(), m.end(), 12, 0, literal=True), work, g))
+    if g.t.code == "en":
+        for m in _EN_PAST_TO.finditer(work):
+            if spans.free(m.start(), m.end()):
+                spans.take(m.start(), m.end())
+                found.append(_past_to(m))
     found.sort(key=lambda t: t.start)
     return found
+
+
+_EN_PAST_TO = re.compile(r"\b(half|quarter|\d{1,2})\s+(past|to)\s+(\d{1,2})\b", re.I)
+
+
+def _past_to(m: re.Match[str]) -> TimeMention:
+    """'half past 11', 'quarter to 8', '10 past 6'."""
+    amount, direction, hour_text = m.group(1).lower(), m.group(2).lower(), m.group(3)
+    minutes = 30 if amount == "half" else 15 if amount == "quarter" else min(int(amount), 59)
+    hour = int(hour_text) % 24
+    if direction == "to":
+        hour, minutes = (hour - 1) % 24, 60 - minutes
+    return TimeMention(m.start(), m.end(), hour, minutes % 60)
 
 
 def _meridiem(text: str | None) -> str | None:
