@@ -434,8 +434,9 @@ def test_queue_key_is_canonical() -> None:
 
 
 def test_voila_is_bound_to_localhost_with_a_token() -> None:
-    command = voila_command(8123, "s3cret")
-    assert "--Voila.ip=127.0.0.1" in command and "--token=s3cret" in command
+    command = voila_command(8123)
+    assert "--Voila.ip=127.0.0.1" in command and "--Voila.auto_token=True" in command
+    assert not any("token=" in part.lower() and "auto_token" not in part for part in command)
     assert str(NOTEBOOK) in command and "--no-browser" in command
 
 

@@ -1330,11 +1330,15 @@ def port_is_free(port: int) -> bool:
     return True
 
 
-def voila_command(port: int, token: str, notebook: Path = NOTEBOOK) -> list[str]:
-    """Voila on one notebook, on localhost only, with token auth and no browser of its own."""
+def voila_command(port: int, notebook: Path = NOTEBOOK) -> list[str]:
+    """Voila on one notebook, on localhost only, with token auth and no browser of its own.
+
+    The token itself travels in the child's environment (JUPYTER_TOKEN), never on the command
+    line, where any local user could read it with `ps`.
+    """
     return [
         sys.executable, "-m", "voila", str(notebook), f"--port={port}", "--no-browser",
-        "--Voila.ip=127.0.0.1", f"--token={token}", "--Voila.port_retries=0",
+        "--Voila.ip=127.0.0.1", "--Voila.auto_token=True", "--Voila.port_retries=0",
         "--VoilaConfiguration.show_tracebacks=False",
     ]
 
@@ -1364,11 +1368,11 @@ def serve(settings: Settings, *, port: int = 8866, open_browser: bool = True,
                             "(0: any free port)")
     token = secrets.token_urlsafe(24)
     url = f"http://127.0.0.1:{port}/?token={token}"
-    env = {**os.environ, **settings.as_env()}
+    env = {**os.environ, **settings.as_env(), "JUPYTER_TOKEN": token}
     if threading.current_thread() is threading.main_thread():
         # SIGTERM (e.g. from a service manager) must stop Voila too, not orphan it.
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    process = subprocess.Popen(voila_command(port, token), env=env, cwd=str(NOTEBOOK.parent))
+    process = subprocess.Popen(voila_command(port), env=env, cwd=str(NOTEBOOK.parent))
     try:
         # The URL is printed once it works, so whoever reads it can open it straight away.
         if not wait_for_port(port, STARTUP_TIMEOUT_S, process) or process.poll() is not None:
