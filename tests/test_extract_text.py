@@ -352,6 +352,15 @@ def test_past_and_look_ahead_clauses(text, ref, expected):
     assert starts(text, ref) == expected
 
 
+@pytest.mark.parametrize("text,expected", [
+    ("Marché samedi de 9h à midi", [("2025-04-12T09:00:00+02:00", "2025-04-12T12:00:00+02:00", False)]),
+    ("Car wash Saturday 10am-noon", [("2025-04-12T10:00:00+02:00", "2025-04-12T12:00:00+02:00", False)]),
+    ("Goûter samedi après-midi", [("2025-04-12", None, True)]),
+])
+def test_ranges_that_end_at_noon(text, expected):
+    assert starts(text, PARIS) == expected
+
+
 @pytest.mark.parametrize("text,ref,expected", [
     ("Brunch Sunday at half past 11 at Kate's", LONDON, [("2025-05-18T11:30:00+01:00", None, False)]),
     ("Pickup Friday quarter to 4", LONDON, [("2025-05-16T15:45:00+01:00", None, False)]),

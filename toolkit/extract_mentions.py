@@ -430,7 +430,23 @@ def find_times(work: str, g: Grammar, dates: list[DateMention]) -> list[TimeMent
                 spans.take(m.start(), m.end())
                 found.append(_past_to(m))
     found.sort(key=lambda t: t.start)
-    return found
+    return _ranges_to_noon(found, work, g)
+
+
+_TO_NOON = re.compile(r"^\s*(?:-|to|until|till|à|a|ao|al|bis|até|jusqu'à)\s*$", re.I)
+
+
+def _ranges_to_noon(times: list[TimeMention], work: str, g: Grammar) -> list[TimeMention]:
+    """'de 9h à midi', '10am-noon', 'das 9h ao meio-dia': noon ends the range."""
+    result: list[TimeMention] = []
+    for t in times:
+        previous = result[-1] if result else None
+        if previous is not None and previous.end_hour is None and g.noon.fullmatch(work[t.start:t.end]) \
+                and _TO_NOON.match(work[previous.end:t.start]):
+            previous.end_hour, previous.end_minute, previous.end = 12, t.minute, t.end
+            continue
+        result.append(t)
+    return result
 
 
 _EN_PAST_TO = re.compile(r"\b(half|quarter|\d{1,2})\s+(past|to)\s+(\d{1,2})\b", re.I)

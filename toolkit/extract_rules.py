@@ -128,7 +128,9 @@ class Grammar:
             re.compile(rf"^\s*(?:{_alt(t.quarter_after)})\b", re.I) if t.quarter_after else None
         )
         self.marker = re.compile(rf"(?<![\w])(?:{_alt(MARKERS[t.code])})(?![\w])", re.I)
-        self.noon = re.compile(rf"(?<![\w-])(?:{_alt(t.noon_words)})(?![\w-])", re.I)
+        # "10am-noon" ends a range, but the "midi" of "après-midi" is no noon.
+        self.noon = re.compile(rf"(?<![\w])(?<!après-)(?<!apres-)(?:{_alt(t.noon_words)})(?![\w-])",
+                               re.I)
         self.pm = re.compile(rf"(?<![\w])(?:{_alt(t.pm_words)})(?![\w])", re.I)
         self.am = re.compile(rf"(?<![\w])(?:{_alt(t.am_words)})(?![\w])", re.I)
         nouns = _alt(t.event_nouns)
