@@ -140,7 +140,7 @@ EN = LangTable(
     ),
     cancel_cues=(
         r"cancell?ed", r"cancell?ing", r"cancel", r"called off", r"postponed",
-        r"(?:is|are|'s) off", r"no (?:school|classes|club|nursery|lessons)",
+        r"(?:is|are|\w+'s) off", r"no (?:school|classes|club|nursery|lessons)",
         r"won'?t (?:happen|go ahead|take place)", r"(?:is|are|isn'?t|aren'?t) not happening",
         r"not happening", r"will not (?:happen|go ahead|take place)", r"no longer",
         r"no (?:\w+ ){0,2}(?:{nouns})", r"won't be (?:any )?(?:{nouns})",

@@ -137,7 +137,7 @@ class Grammar:
         if t.compound_nouns:
             self.event_noun = re.compile(rf"(?:{nouns})", re.I)
         else:
-            self.event_noun = re.compile(rf"(?<![\w])(?:{nouns})(?![\w])", re.I)
+            self.event_noun = re.compile(rf"(?<![\w])(?:{nouns})(?:e?s)?(?![\w])", re.I)  # plurals
         self.evening_noun = re.compile(rf"(?<![\w])(?:{_alt(t.evening_nouns)})", re.I)
         self.move = re.compile(rf"(?<![\w])(?:{'|'.join(t.move_cues)})(?![\w])", re.I)
         self.recurring = re.compile(rf"(?<![\w])(?:{'|'.join(RECURRING[t.code])})\s*$", re.I)
