@@ -64,7 +64,7 @@ def test_dev_set_meets_the_targets():
 
 
 def test_regression_set_stays_good():
-    """Messages written after tuning began (18 batches, each first scored unseen, F1 0.70-0.98);
+    """Messages written after tuning began (19 batches, each first scored unseen, F1 0.70-0.98);
     kept so the fixes they prompted stay fixed."""
     result = _scorer().score(ROOT / "tests" / "data" / "events_regress.jsonl")
     assert result["all"]["f1"] >= 0.90, result["all"]
@@ -241,6 +241,7 @@ def test_portuguese_phrases(text, ref, expected):
     ("1/2 cup sugar, 3/4 cup flour", NEW_YORK),
     ("Born on 12/03/2015, she's turning 10", LONDON),
     ("Kick off was great, we won 3-1 on Saturday", LONDON),
+    ("It's minus 3 out there, brrr", SAO_PAULO),
     ("Ayer nos vimos a las 5 en el parque", MADRID),
     ("Sacó un 7/10 en el examen", MADRID),
     ("Cuesta 15€ por niño", MADRID),

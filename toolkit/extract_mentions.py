@@ -135,7 +135,11 @@ def find_dates(work: str, g: Grammar, today: date, day_first: bool) -> list[Date
         first = _dated(int(d1), month1, last.year if last else None, today)
         if first and last and first > last:
             first = _safe_date(last.year - 1, month1, int(d1))
-        if first and last and (last - first).days <= 62:
+        if first and last and _LIST_WORD.search(work[m.end(1):m.start(3)]):
+            # "11 and 13 Feb", "el 3 y el 5 de marzo": two days, not a range
+            add(m, DateMention(m.start(), m.end(1), first, None, "explicit"))
+            add(m, DateMention(m.start(3), m.end(), last, None, "explicit"))
+        elif first and last and (last - first).days <= 62:
             add(m, DateMention(m.start(), m.end(), first, last, "explicit"))
     for m in g.month_first_range.finditer(work):
         month = g.month_of[m.group(1).lower()]
@@ -232,6 +236,9 @@ def _anchor_weekdays(found: list[DateMention]) -> list[DateMention]:
             if candidate <= limit:
                 mention.day = candidate
     return found
+
+
+_LIST_WORD = re.compile(r"\b(?:and|y|e|et|und)\b", re.I)
 
 
 def _dated(day: int, month: int, year: int | None, today: date) -> date | None:

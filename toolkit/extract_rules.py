@@ -30,7 +30,7 @@ class Grammar:
         mon = _alt(t.months)
         self.weekday_of = {**{k: v for k, v in t.weekday_abbr.items()}, **t.weekdays}
         self.month_of = t.months
-        sep = r"(?:-|to|till|until|bis|al|au|a|à|às|até|e|y|und|et)"
+        sep = r"(?:-|to|till|until|bis|al|au|a|à|às|até|e|y|und|et|and)"
         day = r"(\d{1,2})(?:st|nd|rd|th|er|º|ª|°)?\.?"
         year = r"(?:,?\s*(?:de\s+|del\s+)?(\d{4}))?"
         self.month_range = re.compile(
