@@ -33,7 +33,7 @@ RERANK_MIN = 1_000  # candidates from the Hamming scan re-scored exactly, at lea
 RERANK_PER_K = 50  # ... and at least this many per requested hit
 CALIBRATION_QUERIES = 24  # pseudo-queries used to size the re-ranking on the stored vectors
 CALIBRATION_RECALL = 0.98  # the recall@10 the calibrated candidate count must reach on them
-EXACT_IF_RERANK_ABOVE = 0.2  # share of rows: when codes need more candidates, scan exactly
+EXACT_IF_RERANK_ABOVE = 0.05  # share of rows: gathering more candidates costs more than a scan
 EXACT_SUBSET_MAX = 50_000  # a filter that leaves fewer rows than this is scanned exactly
 SQL_IN_MAX = 20_000  # candidate ids passed to SQL as a JSON array, at most
 
@@ -229,7 +229,7 @@ class FastIndex:
         1-bit codes keep neighbours close on real embeddings (clustered, anisotropic) but not
         on uniform random vectors; rather than assume, we measure. The pseudo-queries are
         stored vectors, with their exact duplicates left out of the answer. When the codes
-        would need more than a fifth of the rows, searches scan exactly instead.
+        would need more than 5% of the rows, searches scan exactly instead.
         """
         assert self.center is not None
         rng = np.random.default_rng(seed)
