@@ -280,14 +280,19 @@ def _events_from(ctx: _Context, dates: list[DateMention], tz_name: str | None) -
     noun = _names_event(ctx.g, ctx.low)
     plan = bool(ctx.g.plan.search(ctx.low))
     events: list[FoundEvent] = []
+    unnamed: set[int] = set()
     for d in dates:
         event = _event_for(ctx, d, assignment.get(id(d)), noun, plan, tz_name, blanks, dates)
         if event is not None:
             events.append(event)
+            s0, s1 = _sentence_bounds(ctx.text, d.start)
+            if not _names_event(ctx.g, ctx.low[s0:s1]):
+                unnamed.add(id(event))
     if any(e.confidence >= 0.9 and not e.all_day for e in events):
-        # Beside a clearly dated and timed event, a weak all-day mention is a side remark
-        # ("invites in book bags today").
-        events = [e for e in events if not e.all_day or e.cancelled or e.confidence >= 0.65]
+        # Beside a clearly dated and timed event, a weak all-day mention whose own sentence
+        # names nothing is a side remark ("invites in book bags today").
+        events = [e for e in events
+                  if not e.all_day or e.cancelled or e.confidence >= 0.65 or id(e) not in unnamed]
     return _merge(events)
 
 
@@ -302,6 +307,14 @@ def _share_times(dates: list[DateMention], assignment: dict[int, TimeMention], t
             assignment[id(first)] = assignment[id(second)]
 
 
+_HARD_BREAK = re.compile(r"[;\n]|(?<![\d\s])\.\s")
+# "World Book Day", "el día de la fruta", "Obsttag", "journée du sport", "dia da fruta"
+_DAY_EVENTS = {
+    "es": re.compile(r"\bd[ií]a de(?:l| la| las| los)? \w+", re.I),
+    "pt": re.compile(r"\bdia d[aoe]s? \w+", re.I),
+    "fr": re.compile(r"\bjournée d(?:u|e la|es|e|')\s?\w+", re.I),
+    "de": re.compile(r"\b(?!(?:mon|diens|donners|frei|sams|sonn|all|werk)tag)\w{3,}tag\b", re.I),
+}
 _EN_DAY_EVENT = re.compile(  # "Comic Relief day", "World Book Day", "inset day"
     r"\b(?!(?:every|a|one|the|nice|good|great|long|whole|all|each|same|next|that|this|some|any|"
     r"per|other|busy|lovely|hard|bad|happy|big|first|last|half|full|school|working|rainy|sunny)\b)"
@@ -312,7 +325,10 @@ _EN_DAY_EVENT = re.compile(  # "Comic Relief day", "World Book Day", "inset day"
 
 def _names_event(g: Grammar, text: str) -> bool:
     """An event noun ("practice", "Elternabend", "fête") in `text`."""
-    return bool(g.event_noun.search(text) or (g.t.code == "en" and _EN_DAY_EVENT.search(text)))
+    if g.event_noun.search(text):
+        return True
+    day_event = _EN_DAY_EVENT if g.t.code == "en" else _DAY_EVENTS.get(g.t.code)
+    return bool(day_event and day_event.search(text))
 
 
 def _assign_times(dates: list[DateMention], times: list[TimeMention], text: str) -> dict[int, TimeMention]:
@@ -324,7 +340,10 @@ def _assign_times(dates: list[DateMention], times: list[TimeMention], text: str)
                 gap, between = t.start - d.end, text[d.end:t.start]
             else:  # a time before its date: slightly further
                 gap, between = (d.start - t.end) + 1, text[t.end:d.start]
-            return gap + (2 if any(c in between for c in ",;\n") else 0)
+            # Crossing a ";", a line or a sentence end weighs most, a comma next: in
+            # "Tue 21st meeting 5pm; Thu 23rd trip" the 5pm stays with Tuesday.
+            hard = len(_HARD_BREAK.findall(between))
+            return gap + 1000 * hard + 100 * between.count(",")
         nearest = min(dates, key=distance)
         gap = distance(nearest)
         if id(nearest) not in chosen or gap < chosen[id(nearest)][0]:
