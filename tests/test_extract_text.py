@@ -64,7 +64,7 @@ def test_dev_set_meets_the_targets():
 
 
 def test_regression_set_stays_good():
-    """Messages written after tuning began (20 batches, each first scored unseen, F1 0.37-0.98);
+    """Messages written after tuning began (21 batches, each first scored unseen, F1 0.37-0.98);
     kept so the fixes they prompted stay fixed."""
     result = _scorer().score(ROOT / "tests" / "data" / "events_regress.jsonl")
     assert result["all"]["f1"] >= 0.90, result["all"]
@@ -385,9 +385,12 @@ def test_a_weekly_agenda_keeps_each_time_with_its_day():
     ref = datetime(2025, 10, 20, 9, tzinfo=ZoneInfo("Europe/Berlin"))
     text = ("Termine diese Woche: Di 21.10. Elternabend 19:30, Do 23.10. Wandertag (Abfahrt 8 Uhr), "
             "Fr 24.10. unterrichtsfrei.")
-    assert starts(text, ref) == [("2025-10-21T19:30:00+02:00", None, False),
-                                 ("2025-10-23T08:00:00+02:00", None, False),
-                                 ("2025-10-24", None, True)]
+    events = extract_events(text, ref)
+    assert [(e.start, e.cancelled) for e in events] == [
+        ("2025-10-21T19:30:00+02:00", False),
+        ("2025-10-23T08:00:00+02:00", False),
+        ("2025-10-24", True),  # "unterrichtsfrei": no school that day
+    ]
 
 
 def test_a_move_flags_the_old_day_and_announces_the_new_one():

@@ -436,6 +436,8 @@ def find_times(work: str, g: Grammar, dates: list[DateMention]) -> list[TimeMent
             if spans.free(m.start(), m.end()):
                 spans.take(m.start(), m.end())
                 found.append(_past_to(m))
+    for t in found:  # "19:30\nViernes": the line break belongs to no one
+        t.end = t.start + len(work[t.start:t.end].rstrip())
     found.sort(key=lambda t: t.start)
     return _ranges_to_noon(found, work, g)
 
