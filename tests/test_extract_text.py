@@ -372,6 +372,17 @@ def test_halves_and_quarters(text, ref, expected):
     assert starts(text, ref) == expected
 
 
+@pytest.mark.parametrize("text,ref,expected", [
+    ("Party Saturday at five", LONDON, [("2025-05-17T17:00:00+01:00", None, False)]),
+    ("Comida el domingo a la una y media", MADRID, [("2025-06-15T13:30:00+02:00", None, False)]),
+    ("Treffen Samstag um fünf", BERLIN, [("2025-02-15T17:00:00+01:00", None, False)]),
+    ("Festa sábado às cinco", SAO_PAULO, [("2025-08-23T17:00:00-03:00", None, False)]),
+    ("Meet Saturday at one of the parks", LONDON, [("2025-05-17", None, True)]),  # "one of": no hour
+])
+def test_hours_in_words(text, ref, expected):
+    assert starts(text, ref) == expected
+
+
 @pytest.mark.parametrize("text,expected", [
     ("Bin morgen so gegen 7 am Spielplatz", [("2025-02-13T19:00:00+01:00", None, False)]),  # "am": at the
     ("Treffen um 7am am Bahnhof", [("2025-02-13T07:00:00+01:00", None, False)]),

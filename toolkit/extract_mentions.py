@@ -422,6 +422,11 @@ def find_times(work: str, g: Grammar, dates: list[DateMention]) -> list[TimeMent
             literal = m.group(2) is not None  # "à 10 heures" is a 24-hour clock reading
             found.append(_with_fraction(TimeMention(m.start(1), m.end(), hour % 24, 0, literal=literal),
                                         work, g))
+    for m in g.time_word.finditer(work):
+        if spans.free(m.start(1), m.end(1)):
+            spans.take(m.start(1), m.end(1))
+            hour = g.hour_words[m.group(1).lower()]
+            found.append(_with_fraction(TimeMention(m.start(1), m.end(1), hour, 0), work, g))
     for m in g.time_ish.finditer(work):
         hour = int(m.group(1))
         if 1 <= hour <= 12 and spans.free(m.start(), m.end()):

@@ -120,6 +120,14 @@ class Grammar:
             rf"(?:\s*(heures?|horas?|uhr)\b)?", re.I
         )
         self.time_ish = re.compile(r"(?<![\d/.:,])(\d{1,2})\s?ish\b", re.I)  # "5ish"
+        self.hour_words = HOUR_WORDS[t.code]
+        # Bare articles ("las dos chicas", "as duas meninas") are no clock before a word.
+        word_preps = _alt(p for p in t.time_preps if p not in ("las", "as", "by", "de", "a"))
+        self.time_word = re.compile(  # "at five", "a las cinco", "à cinq heures", "um fünf"
+            rf"(?<![\w])(?:{word_preps})\s+({_alt(self.hour_words)})(?![\w])"
+            rf"(?!\s+(?:of|or|and|more|point|time|stage|year|days?|weeks?|people|kids|minutes?))",
+            re.I,
+        )
         self.half_before = (
             re.compile(rf"\b(?:{_alt(t.half_before)})\s+(\d{{1,2}})\b", re.I) if t.half_before else None
         )
@@ -226,6 +234,20 @@ DEADLINES = {
     "de": (r"abgabe", r"abgeben", r"frist", r"spätestens", r"bis spätestens", r"zurückgeben"),
     "fr": (r"date limite", r"à rendre", r"avant le", r"au plus tard", r"rendre"),
     "pt": (r"prazo", r"entregar", r"até o dia", r"até dia", r"data limite"),
+}
+
+# Hours written as words, read only right after a time preposition ("at five").
+HOUR_WORDS = {
+    "en": {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+           "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12},
+    "es": {"una": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7,
+           "ocho": 8, "nueve": 9, "diez": 10, "once": 11, "doce": 12},
+    "de": {"eins": 1, "zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6, "sieben": 7,
+           "acht": 8, "neun": 9, "zehn": 10, "elf": 11, "zwölf": 12},
+    "fr": {"une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,
+           "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12},
+    "pt": {"uma": 1, "duas": 2, "três": 3, "tres": 3, "quatro": 4, "cinco": 5, "seis": 6,
+           "sete": 7, "oito": 8, "nove": 9, "dez": 10, "onze": 11, "doze": 12},
 }
 
 # Named days, used only when a message names no other date ("NYE drinks from 8").
