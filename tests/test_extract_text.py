@@ -64,7 +64,7 @@ def test_dev_set_meets_the_targets():
 
 
 def test_regression_set_stays_good():
-    """Messages written after tuning began (21 batches, each first scored unseen, F1 0.37-0.98);
+    """Messages written after tuning began (22 batches, each first scored unseen, F1 0.37-0.98);
     kept so the fixes they prompted stay fixed."""
     result = _scorer().score(ROOT / "tests" / "data" / "events_regress.jsonl")
     assert result["all"]["f1"] >= 0.90, result["all"]
@@ -270,6 +270,7 @@ def test_not_events(text, ref):
     ("Field trip permission slips due Friday 4/25",
      datetime(2025, 4, 22, 8, tzinfo=ZoneInfo("America/Denver"))),
     ("Hoy la clase ha durado 2 horas", MADRID),
+    ("Sorry, can't do tomorrow, I'm working till 6", LONDON),
     ("2/3 das vagas já foram preenchidas", SAO_PAULO),
     ("Photos here: https://example.com/2025/06/14/fair-10am.html", LONDON),
 ])

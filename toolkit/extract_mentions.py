@@ -443,10 +443,16 @@ def find_times(work: str, g: Grammar, dates: list[DateMention]) -> list[TimeMent
                 found.append(_past_to(m))
     for t in found:  # "19:30\nViernes": the line break belongs to no one
         t.end = t.start + len(work[t.start:t.end].rstrip())
+    # "Unterricht bis 11:30", "working till 6": an end with no start is not the event's time.
+    found = [t for t in found
+             if t.end_hour is not None or not _UNTIL_BEFORE.search(work[max(0, t.start - 12):t.start])]
     found.sort(key=lambda t: t.start)
     return _ranges_to_noon(found, work, g)
 
 
+_UNTIL_BEFORE = re.compile(
+    r"\b(?:bis|until|till|til|hasta|jusqu'à|jusqu'a|até)(?:\s+(?:um|las|la|às|as))?\s*$", re.I
+)
 _TO_NOON = re.compile(r"^\s*(?:-|to|until|till|à|a|ao|al|bis|até|jusqu'à)\s*$", re.I)
 
 
