@@ -30,7 +30,7 @@ from toolkit.errors import ChatbookError
 
 FAST_MIN_ROWS = 20_000  # below this an exact SQL scan is quick enough and needs no warm-up
 RERANK_MIN = 1_000  # candidates from the Hamming scan re-scored exactly, at least
-RERANK_PER_K = 50  # ... and at least this many per requested hit
+RERANK_PER_K = 20  # ... and at least this many per requested hit
 CALIBRATION_QUERIES = 24  # pseudo-queries used to size the re-ranking on the stored vectors
 CALIBRATION_RECALL = 0.98  # the recall@10 the calibrated candidate count must reach on them
 EXACT_IF_RERANK_ABOVE = 0.05  # share of rows: gathering more candidates costs more than a scan
