@@ -226,6 +226,9 @@ ES = LangTable(
         r"lo hemos pasado", r"lo pasamos (?:bien|genial|fenomenal|de maravilla)", r"terminó",
         r"llegó", r"salió", r"jugaron", r"ganaron", r"perdieron", r"se fue",
         r"estuvo", r"disfrutamos",
+        # preterite by its ending ("llegué", "terminó", "salieron"), minus look-alikes
+        r"(?!(?:café|bebé|puré|josé|qué|porqué|olé|\w*[aei]ré)\b)\w{3,}é",  # not "-aré"
+        r"\w{3,}ó", r"\w+(?:aron|ieron)",
     ),
     cancel_cues=(
         r"cancelad[oa]s?", r"se cancela", r"cancelamos", r"suspendid[oa]s?", r"se suspende",
@@ -306,6 +309,8 @@ DE = LangTable(
         r"bezahlt", r"angefangen", r"gegessen", r"geboren", r"gemacht", r"gesehen",
         r"stattgefunden", r"gefeiert", r"gefahren", r"gegangen", r"gekommen", r"verbracht",
         r"letztes",
+        # perfect tense, participle closing the clause: "bin um 5 heimgekommen,"
+        r"(?:bin|sind|habe|hab|haben|hat)\b(?:\s+\S+){0,5}?\s+\w*ge\w+(?:en|t)(?=\s*(?:[,.!?;]|$))",
     ),
     cancel_cues=(
         r"kein(?:e|en)? (?:\w+ ){0,1}(?:{nouns})\w*", r"fällt (?:\w+ ){0,3}aus",
@@ -386,7 +391,10 @@ FR = LangTable(
         r"dernier", r"dernière", r"passée?s?", r"s'est", r"se sont", r"s’est",
         r"(?:ai|as|a|avons|avez|ont) (?:\w+ )?(?:\w+é|eu|fait|vu|pris|mis|dit)",
         r"sommes (?:allé|allés|allées|venus|partis)", r"est (?:allé|allés|venu|parti)",
-        r"allés", r"né", r"née", r"a eu lieu", r"ont eu lieu", r"s'est bien passé",
+        r"allés", r"né", r"née",
+        r"(?:je suis|on est|nous sommes|tu es|vous êtes)\s+(?!invit)(?:\w+\s+)?"
+        r"\w+(?:é|ée|és|ées|i|is|u|us)",
+        r"a eu lieu", r"ont eu lieu", r"s'est bien passé",
     ),
     cancel_cues=(
         r"annulée?s?", r"annule", r"annulons", r"pas d[e'’] ?(?:\w+ ){0,1}(?:{nouns})",
@@ -467,7 +475,10 @@ PT = LangTable(
         r"se viu", r"nos vimos", r"almoçámos", r"jantámos", r"paguei", r"tirei", r"demorou",
         r"nasceu", r"teve",
         r"tivemos", r"saímos", r"aconteceu", r"curtimos", r"ganhou", r"perdeu",
-        r"chegou", r"terminou", r"foi ótimo", r"foi muito", r"há (?:\w+ )?(?:dias|semanas|meses)",
+        r"chegou", r"terminou", r"foi ótimo", r"foi muito",
+        # preterite by its ending ("cheguei", "ficou"), not the future ("-arei") or "estou"
+        r"(?!(?:sei|lei|rei|\w*[aei]rei)\b)\w{3,}ei",
+        r"(?!(?:estou|vou|sou|dou|tou)\b)\w{3,}ou", r"há (?:\w+ )?(?:dias|semanas|meses)",
     ),
     cancel_cues=(
         r"cancelad[oa]s?", r"cancelou", r"cancela", r"suspens[oa]s?", r"adiad[oa]s?",

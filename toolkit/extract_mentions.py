@@ -322,6 +322,10 @@ def _weekday_mention(m: re.Match[str], work: str, g: Grammar, today: date,
     if g.recurring.search(work[max(0, m.start() - 16):m.start()]) or _GERMAN_EVERY.fullmatch(name) \
             or _MONTHLY.match(work[m.end():m.end() + 30]):
         return None  # "every Tuesday", "dienstags", "first Tuesday of the month": a schedule
+    if _LISTED_HABIT.search(work[max(0, m.start() - 30):m.start()]):
+        return None  # "los martes y jueves", "every Tuesday and Thursday"
+    if g.t.code == "fr" and not number and _FRENCH_HABIT.search(work[max(0, m.start() - 4):m.start()]):
+        return None  # "le mardi" with no date is every Tuesday; "mardi" or "le mardi 16" is one
     start, end = m.start(), m.end()
     if not spans.free(start, end):
         # "Wednesday 28 May": the number belongs to an explicit date already found; keep
@@ -357,6 +361,11 @@ _DAY_CONTEXT = re.compile(
     r"(?:\b(?:on|this|next|every|till|until)\s*|\d\s*|,\s*)\|"
     r"|\|\s*(?:morning|afternoon|evening|night|am\b|pm\b|\d|,|$)", re.I
 )
+_LISTED_HABIT = re.compile(
+    r"\b(?:los|todos los|todas las|every|each|tous les|le|todas as|todos os|às|aos|jeden)\s+\w+"
+    r"\s*(?:,|y|e|and|et|und)\s*(?:le\s+|el\s+|a\s+)?$", re.I
+)
+_FRENCH_HABIT = re.compile(r"\ble\s+$", re.I)
 _MONTHLY = re.compile(
     r"\s*(?:of (?:every|each|the) month|de cada mes|de chaque mois|de cada mês|do mês|im monat|"
     r"jeden monats|del mes|du mois)", re.I

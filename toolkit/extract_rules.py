@@ -193,7 +193,7 @@ MARKERS = {
 # Before a weekday, these make it a weekly schedule ("every Tuesday"), not one event.
 RECURRING = {
     "en": (r"every", r"each", r"every other"),
-    "es": (r"todos los", r"todas las", r"cada"),
+    "es": (r"todos los", r"todas las", r"cada", r"los"),
     "de": (r"jeden", r"jede", r"immer", r"immer am", r"jeweils"),
     "fr": (r"tous les", r"chaque"),
     "pt": (r"todo", r"toda", r"todos os", r"todas as", r"sempre"),
