@@ -120,7 +120,7 @@ EN = LangTable(
         "five-a-side", "footy", "girls night",
         "date night", "secret santa", "exchange", "flight", "meet", "term", "break", "camp",
         "holiday", "vacation", "closed", "inset day", "photos", "photo day", "reunion",
-        "celebration", "shower", "funeral", "interview",
+        "celebration", "shower", "funeral", "interview", "residential",
         "call", "gig", "play", "match day", "fundraiser", "raffle", "bake sale", "fete",
         "disco", "prom", "graduation", "potluck", "walk", "ride", "tour", "visit",
     ),
@@ -133,7 +133,8 @@ EN = LangTable(
     past_cues=(
         r"yesterday", r"last (?:night|week|weekend|time|year|month|monday|tuesday|wednesday"
         r"|thursday|friday|saturday|sunday)", r"ago", r"was", r"were", r"went", r"met",
-        r"had", r"did", r"played", r"lost", r"won", r"enjoyed", r"came", r"saw", r"got",
+        r"had", r"did", r"played", r"lost", r"won", r"enjoyed", r"came", r"saw",
+        r"got (?:home|back|there|in|here)",
         r"born", r"happened", r"loved", r"finished", r"arrived", r"watched",
         r"visited", r"celebrated", r"attended", r"missed", r"forgot", r"scored", r"took",
         r"ate", r"spent", r"bought", r"paid", r"was great", r"had fun", r"started", r"ended",

@@ -415,7 +415,9 @@ def _event_for(ctx: _Context, d: DateMention, t: TimeMention | None, noun: bool,
     if t is None and (d.period or ctx.g.pm.search(slot) or ctx.g.am.search(slot)):
         strength += 0.1  # "Friday night", "tonight": a slot of the day, not just a day
     timed = 0.3 if d.last is None else 0.1  # over several days a time is daily hours
-    if ctx.g.deadline.search(sentence) or ctx.g.until.search(ctx.low[max(s0, d.start - 20):d.start]):
+    several = sum(s0 <= other.start < s1 for other in dates) > 1
+    scope = _clause(ctx, d, s0, s1) if several else sentence  # "trip 30 June, payment due 20th"
+    if ctx.g.deadline.search(scope) or ctx.g.until.search(ctx.low[max(s0, d.start - 20):d.start]):
         strength -= 0.35  # "payable by 1 Oct", "due Friday": a limit, not a gathering
     if ctx.g.decline.search(ctx.low):
         strength -= 0.3
