@@ -626,6 +626,8 @@ def test_extract_file_keeps_cancellations_out_of_events(tmp_path: Path):
     (json.dumps({"id": 3, "text": "at 5 tomorrow", "ref_time": "2025-05-14T18:30:00Z", "tz": "No/Where"}),
      "unknown time zone"),
     (json.dumps([1, 2]), "JSON object"),
+    (json.dumps({"id": 3, "text": "ok", "ref_time": "2025-05-14T18:30:00Z", "lang": "nl"}),
+     "unsupported language"),
 ])
 def test_bad_line_names_file_and_line_and_the_rest_is_processed(tmp_path: Path, bad: str, reason: str):
     source = write_lines(tmp_path / "in.jsonl", [GOOD, bad, QUIET])

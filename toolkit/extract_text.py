@@ -192,6 +192,8 @@ def extract_events(
     """The events `text` announces (or cancels), resolved against the message's own time."""
     if ref_time.tzinfo is None:
         raise ValueError("ref_time must be timezone-aware (the message's own time with its offset)")
+    if lang and lang.lower().split("-")[0] not in TABLES:
+        raise ValueError(f"unsupported language {lang!r}; use one of {', '.join(LANGUAGES)}")
     if not text or not may_hold_date(text):
         return []
     zone = _zone(tz, ref_time)
