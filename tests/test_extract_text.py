@@ -501,7 +501,7 @@ def test_day_month_order_guessed_from_an_offset(ref_time, start):
 
 
 def test_forced_language_is_used():
-    # "Mar 3" would be March in English; forced Spanish reads "mar" only as a weekday before a day.
+    """A given language is not second-guessed: German tables know no "mañana"."""
     assert starts("Partido mañana a las 6", MADRID, lang="es") == [("2025-06-11T18:00:00+02:00", None, False)]
     assert starts("Partido mañana a las 6", MADRID, lang="de") == []
 
