@@ -48,8 +48,8 @@ def test_notebook_is_committed_without_outputs(path):
         assert cell.get("outputs") == [], f"{path.name} cell {index + 1} has outputs"
         assert cell.get("execution_count") is None, f"{path.name} cell {index + 1} was run"
     assert "papermill" not in nb.get("metadata", {}), f"{path.name} is an executed copy"
-    # `chatbook run` always uses the chatbook kernel; in `chatbook lab` python3 is the venv's too.
-    assert nb["metadata"].get("kernelspec", {}).get("name") in (pipeline.KERNEL_NAME, "python3")
+    # The project's own kernel (registered by the set-up), so JupyterLab and papermill agree.
+    assert nb["metadata"].get("kernelspec", {}).get("name") == pipeline.KERNEL_NAME
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
