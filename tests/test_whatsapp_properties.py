@@ -159,9 +159,14 @@ SPECIALS = [
 ]
 
 
+# A generated body that spells a placeholder ("STICKER OMITIDO": hypothesis draws constants
+# from the parser's source) is that placeholder, not plain text.
+plain_bodies = bodies.filter(lambda b: b.strip().rstrip(".").lower() not in whatsapp.FIXED_KINDS)
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(["android en-GB", "ios en-US", "android es", "korean"]),
-       st.lists(st.tuples(authors, st.one_of(bodies.map(lambda b: (b, "text", None, False)),
+       st.lists(st.tuples(authors, st.one_of(plain_bodies.map(lambda b: (b, "text", None, False)),
                                              st.sampled_from(SPECIALS))), min_size=1,
                 max_size=10))
 def test_kinds_survive_any_mix(shape, lines):

@@ -102,6 +102,17 @@ class HeaderShape:
 
     def pattern(self) -> re.Pattern[str]:
         """The strict header pattern of this shape, with the date and time as groups d and t."""
+        return re.compile("^" + self._source(), re.MULTILINE)
+
+    def splitter(self) -> re.Pattern[str]:
+        """The header pattern with the line end before it, to split text after a line end.
+
+        `re` scans for a leading literal character in C and tries the pattern only there;
+        a leading `^` (MULTILINE) is tried at every position of the text instead.
+        """
+        return re.compile("\n" + self._source())
+
+    def _source(self) -> str:
         ds = re.escape(self.date_sep)
         date_re = (rf"\d{{1,4}}{MARK}*{ds}{MARK}*[ ]?\d{{1,2}}{MARK}*{ds}{MARK}*[ ]?\d{{1,4}}"
                    + (r"\." if self.date_trail else ""))
@@ -112,11 +123,8 @@ class HeaderShape:
         elif self.period == "after":
             time_re = rf"{time_re}{SPACE}?{PERIOD}"
         opening, closing = (r"\[", r"\]") if self.bracket else ("", "")
-        return re.compile(
-            rf"^{MARK}*{opening}{MARK}*(?P<d>{date_re}){MARK}*"
-            rf"{re.escape(self.sep)}(?P<t>{time_re}){MARK}*{closing}{re.escape(self.end)}",
-            re.MULTILINE,
-        )
+        return (rf"{MARK}*{opening}{MARK}*(?P<d>{date_re}){MARK}*"
+                rf"{re.escape(self.sep)}(?P<t>{time_re}){MARK}*{closing}{re.escape(self.end)}")
 
     def describe(self) -> str:
         seconds = " with seconds" if self.seconds else ""
@@ -347,6 +355,7 @@ class ChatParser:
         self.chat_name = chat_name
         self._format: ExportFormat | None = None
         self._header: re.Pattern[str] | None = None
+        self._splitter: re.Pattern[str] | None = None
         self._dates: dict[str, str] = {}
         self._times: dict[str, str] = {}
         self._authors: dict[str, str | None] = {}
@@ -368,6 +377,7 @@ class ChatParser:
     def _detect_unchecked(self) -> ExportFormat:
         shape = self._detect_shape()
         self._header = shape.pattern()
+        self._splitter = shape.splitter()
         if self.requested_order != "auto":
             order, reason = self.requested_order, "given"
         else:
@@ -462,19 +472,22 @@ class ChatParser:
         This is the hot loop of every import. `re.split` cuts a chunk into [text before the
         first header, date, time, body, date, time, body, ...] in C; a message is produced when
         the next header shows its body is complete (the last one of a chunk may go on in the
-        next chunk). The common case, a plain text message from a known author, is inlined
-        here with its state in locals; everything else goes through `_message`, which decides
-        the same way with the full rules.
+        next chunk). The split pattern starts with the line end before a header, so each chunk
+        is split with the previous chunk's final line end put in front of it: bodies then come
+        without their final line end, as messages keep them. The common case, a plain text
+        message from a known author, is inlined here with its state in locals; everything else
+        goes through `_message`, which decides the same way with the full rules.
         """
         _ = self.format
-        header = self._header
-        assert header is not None
-        split = header.split
+        splitter = self._splitter
+        assert splitter is not None
+        split = splitter.split
         dates, times, authors = self._dates, self._times, self._authors
         chat_name, full = self.chat_name, self._message
         pending = False
         date_text = time_text = body = ""
         line = 1
+        carry = "\n"  # the line end before the next chunk (the file's start counts as one)
         with self.opener() as stream:
             chunks = line_chunks(stream)
             while True:
@@ -488,48 +501,53 @@ class ChatParser:
                                      "no chat export line", self.source, where) from None
                 if chunk is None:
                     break
-                parts = split(chunk)
+                if chunk[-1] == "\n":
+                    parts, carry = split(carry + chunk[:-1]), "\n"
+                else:
+                    parts, carry = split(carry + chunk), ""
                 before = parts[0]
                 if pending:
                     body += before
-                    if len(body) > MAX_MESSAGE_CHARS:
+                    if len(body) + len(carry) > MAX_MESSAGE_CHARS:
                         raise InputError(f"a message longer than {MAX_MESSAGE_CHARS} characters: "
                                          "this is no chat export", self.source, line)
                 elif before.strip(MARK_CHARS + " \t\r\n"):
                     raise InputError("text before the first message header", self.source, line)
                 else:
                     line += before.count("\n")
-                for next_date, next_time, next_body in zip(parts[1::3], parts[2::3], parts[3::3],
-                                                           strict=True):
-                    if pending:
-                        newline = body.find("\n")
-                        if newline == len(body) - 1:  # one line: no need to count
-                            lines, body, newline = 1, body[:-1], -1
-                        else:
-                            lines = body.count("\n")
-                            body = body[:-1] if body[-1:] == "\n" else body
-                            newline = body.find("\n")
-                        colon = body.find(": ", 0, newline if newline >= 0 else len(body))
-                        slot = body[:colon]
-                        author = authors.get(slot, "") if colon > 0 else None
-                        text = body[colon + 2 :]
-                        if (not author or text[:1] in MARK_SET
-                                or text.endswith(SPECIAL_SUFFIXES)
-                                or (newline > 0 and body[newline - 1] in ")>")
-                                or (text[:3] in SPECIAL_HEADS and text.startswith(SPECIAL_PREFIXES))
-                                or text.startswith(slot) or slot == chat_name
-                                or (len(text) in FIXED_LENGTHS and text.lower() in FIXED_KINDS)):
-                            yield full(date_text, time_text, line, body)
-                        else:
-                            day = dates.get(date_text) or self._parse_date(date_text, line)
-                            clock = times.get(time_text) or self._parse_time(time_text, line)
-                            yield new_tuple(Message, (f"{day}T{clock}", author, text, "text",
-                                                      None, False, line))
-                        line += lines
-                    pending = True
-                    date_text, time_text, body = next_date, next_time, next_body
-        if pending:
-            yield full(date_text, time_text, line, body[:-1] if body[-1:] == "\n" else body)
+                # Every body but the chunk's last is complete (the next header follows it);
+                # the last may go on in the next chunk, so it stays pending.
+                dates_in, times_in, bodies = parts[1::3], parts[2::3], parts[3::3]
+                if not bodies:
+                    continue
+                if pending:
+                    dates_in.insert(0, date_text)
+                    times_in.insert(0, time_text)
+                    bodies.insert(0, body)
+                date_text, time_text, body = dates_in.pop(), times_in.pop(), bodies.pop()
+                pending = True
+                for complete_date, complete_time, complete in zip(dates_in, times_in, bodies,
+                                                                  strict=True):
+                    newline = complete.find("\n")
+                    colon = complete.find(": ", 0, newline if newline >= 0 else len(complete))
+                    slot = complete[:colon]
+                    author = authors.get(slot, "") if colon > 0 else None
+                    text = complete[colon + 2 :]
+                    if (not author or text[:1] in MARK_SET
+                            or text.endswith(SPECIAL_SUFFIXES)
+                            or (newline > 0 and complete[newline - 1] in ")>")
+                            or (text[:3] in SPECIAL_HEADS and text.startswith(SPECIAL_PREFIXES))
+                            or text.startswith(slot) or slot == chat_name
+                            or (len(text) in FIXED_LENGTHS and text.lower() in FIXED_KINDS)):
+                        yield full(complete_date, complete_time, line, complete)
+                    else:
+                        day = dates.get(complete_date) or self._parse_date(complete_date, line)
+                        clock = times.get(complete_time) or self._parse_time(complete_time, line)
+                        yield new_tuple(Message, (f"{day}T{clock}", author, text, "text",
+                                                  None, False, line))
+                    line += complete.count("\n") + 1 if newline >= 0 else 1
+        if pending:  # the last message (its final line end, if any, was cut with `carry`)
+            yield full(date_text, time_text, line, body)
 
     def _message(self, date_text: str, time_text: str, line: int, body: str) -> Message:
         """One message by the full rules (the body without its final line end)."""
