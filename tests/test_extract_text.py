@@ -228,6 +228,35 @@ def test_portuguese_phrases(text, ref, expected):
 
 
 @pytest.mark.parametrize("text,ref", [
+    ("Fantastic effort at football tonight team", LONDON),  # praise
+    ("Well done at the swim gala today everyone!", LONDON),
+    ("Best of luck in the reading test tomorrow", LONDON),  # a wish
+    ("What a match from Saturday's squad", LONDON),  # a verdict
+    ("Does anyone know if it's pyjama day on Friday?", LONDON),  # asks, no time
+    ("Is there choir on Wednesday?", LONDON),
+    ("Yes, Mon and Wed 4-5:30 until December.", LONDON),  # a standing schedule
+    ("Clubs run Tuesdays 3:30-4:30 through the end of March", LONDON),
+    ("Remember the clocks go back tonight, 2am becomes 1am", LONDON),  # clock change
+    ("Ojo, esta noche se cambia la hora, a las 3 serán las 2", MADRID),
+    ("Mucha suerte en el examen del lunes", MADRID),
+    ("Viel Glück morgen bei der Mathearbeit!", BERLIN),
+    ("Bonne chance pour le contrôle de demain", PARIS),
+    ("Boa sorte na prova amanhã!", SAO_PAULO),
+])
+def test_chatter_around_a_day_is_not_an_event(text, ref):
+    assert extract_events(text, ref) == []
+
+
+@pytest.mark.parametrize("text,ref", [
+    ("Movie night in two weeks?", LONDON),  # a suggestion, not a question for information
+    ("Who's coming to the 5-a-side tomorrow night?", LONDON),
+    ("Is the PTA meeting on Friday at 7pm?", LONDON),  # a question with a time still counts
+])
+def test_suggestions_and_timed_questions_still_count(text, ref):
+    assert extract_events(text, ref) != []
+
+
+@pytest.mark.parametrize("text,ref", [
     ("We met yesterday at 5, it was lovely", LONDON),
     ("Jo's party was amazing on Saturday", LONDON),
     ("Sorry I'm 5 minutes late!", LONDON),

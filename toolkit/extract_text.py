@@ -392,6 +392,55 @@ def _in_past(ctx: _Context, d: DateMention, s0: int, s1: int) -> bool:
     return not (_AHEAD.search(clause) or ctx.g.plan.search(clause))
 
 
+# Chatter around a day that is not a plan: praise, wishes, a verdict on a game
+# ("Great effort at training tonight", "good luck with the test tomorrow").
+_COMMENTARY = re.compile(
+    r"\b(?:good luck|best of luck|well done|congrat\w*|proud of|what an? (?:game|match|win|"
+    r"performance|result|effort)|(?:great|brilliant|super|fantastic|amazing|awesome|fab|lovely|"
+    r"solid|nice) (?:hustle|effort|teamwork|work|job|game|match|performance|play(?:ing)?|win|result)|"
+    r"suerte|enhorabuena|viel glück|toi,? toi,? toi|"
+    r"bonne chance|bravo|félicitations|boa sorte|parabéns)\b",
+    re.I,
+)
+# A clock-change notice names a night and an hour but is nobody's event, nor a cancellation.
+_CLOCKS = re.compile(
+    r"\b(?:clocks? (?:go|goes|going|change|changes) (?:back|forward)|(?:se )?cambia (?:la|el) "
+    r"(?:hora|reloj)|cambio de hora|zeitumstellung|uhren werden|changement d'heure|"
+    r"horário de verão)", re.I,
+)
+# "Tues and Thurs 5:30-7 through November": a standing schedule, not one event.
+_MONTHS = (r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|ene|abr|ago|dic|mär|mai|okt|dez|"
+           r"janv|févr|fev|avr|juil|sept|déc|set|out|dez)\w*")
+_STANDING = re.compile(
+    r"\b(?:through|thru|until|till|til|hasta|bis|jusqu'(?:à|en|au)|até)\s+(?:the\s+end\s+of\s+|"
+    r"(?:finales|final|fin) de\s+|ende\s+|(?:la )?fin (?:de |d')?|o fim de\s+|o final de\s+)?"
+    + _MONTHS + r"\b", re.I,
+)
+
+_ASKS = re.compile(
+    r"(?:\W*(?:hi|hey|hello|morning|quick question|sorry)\W+)?(?:is|are|was|were|does|do|did|"
+    r"when|what|where|which|any(?:one|body|1) (?:know|knows|remember|heard|sure)|"
+    r"does any(?:one|body)|alguien sabe|sab[eé]is si|sabe alguien|se sabe|hay|weiß jemand|"
+    r"wisst ihr|ist|gibt es|quelqu'un sait|est-ce qu|savez-vous|y a-t-il|alguém sabe|vocês sabem|"
+    r"tem|vai ter)\b", re.I,
+)
+
+
+def _chatter(ctx: _Context, d: DateMention, t: TimeMention | None, s0: int, s1: int,
+             plan: bool) -> bool:
+    """Talk around a day that proposes nothing: praise or wishes, a standing weekly schedule,
+    or a question about a day with no time (\"is it mufti day on Friday?\")."""
+    sentence = ctx.low[s0:s1]
+    if _COMMENTARY.search(sentence):
+        return True
+    if d.kind == "weekday" and d.last is None and _STANDING.search(sentence[d.end - s0:]):
+        return True
+    # Asking about a day ("is there swimming on Monday?") is not announcing it; a suggestion
+    # ("Movie night in two weeks?") is, so only questions that ask for information count.
+    question = ctx.text[s1:s1 + 1] == "?" and _ASKS.match(sentence.strip())
+    return bool(question) and t is None and not plan
+
+
 def _event_for(ctx: _Context, d: DateMention, t: TimeMention | None, noun: bool, plan: bool,
                tz_name: str | None, blanks: list[tuple[int, int]],
                dates: list[DateMention]) -> FoundEvent | None:
@@ -408,6 +457,8 @@ def _event_for(ctx: _Context, d: DateMention, t: TimeMention | None, noun: bool,
         cancelled = d.start < moved_at or bool(moved_from)
         moved_to = not cancelled  # "foi remarcada para sexta": past form, future day
     if not cancelled and not moved_to and _in_past(ctx, d, s0, s1):
+        return None
+    if _CLOCKS.search(sentence) or (not cancelled and _chatter(ctx, d, t, s0, s1, plan)):
         return None
     last = d.last or d.day
     if last < ctx.today:
