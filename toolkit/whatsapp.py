@@ -270,6 +270,7 @@ SPECIAL_PREFIXES = POLL_PREFIXES + LOCATION_PREFIXES + STRONG_SYSTEM_PREFIXES + 
 SPECIAL_HEADS = frozenset(p[:3] for p in SPECIAL_PREFIXES)  # a cheap test before startswith
 assert min(map(len, SPECIAL_PREFIXES)) >= 3, "SPECIAL_HEADS needs three characters"
 SPECIAL_SUFFIXES = (">", ")") + STRONG_SYSTEM_SUFFIXES
+SPECIAL_TAILS = frozenset(s[-1] for s in SPECIAL_SUFFIXES)  # a cheap test before endswith
 
 
 # ---------------------------------------------------------------------------- reading
@@ -487,6 +488,7 @@ class ChatParser:
         pending = False
         date_text = time_text = body = ""
         line = 1
+        last_date = day = ""
         carry = "\n"  # the line end before the next chunk (the file's start counts as one)
         with self.opener() as stream:
             chunks = line_chunks(stream)
@@ -529,19 +531,23 @@ class ChatParser:
                 for complete_date, complete_time, complete in zip(dates_in, times_in, bodies,
                                                                   strict=True):
                     newline = complete.find("\n")
-                    colon = complete.find(": ", 0, newline if newline >= 0 else len(complete))
+                    colon = complete.find(": ")
+                    if 0 <= newline < colon:  # the author ends on the first line or not at all
+                        colon = -1
                     slot = complete[:colon]
                     author = authors.get(slot, "") if colon > 0 else None
                     text = complete[colon + 2 :]
                     if (not author or text[:1] in MARK_SET
-                            or text.endswith(SPECIAL_SUFFIXES)
+                            or (text[-1:] in SPECIAL_TAILS and text.endswith(SPECIAL_SUFFIXES))
                             or (newline > 0 and complete[newline - 1] in ")>")
                             or (text[:3] in SPECIAL_HEADS and text.startswith(SPECIAL_PREFIXES))
                             or text.startswith(slot) or slot == chat_name
                             or (len(text) in FIXED_LENGTHS and text.lower() in FIXED_KINDS)):
                         yield full(complete_date, complete_time, line, complete)
                     else:
-                        day = dates.get(complete_date) or self._parse_date(complete_date, line)
+                        if complete_date != last_date:  # runs of messages share a day
+                            day = dates.get(complete_date) or self._parse_date(complete_date, line)
+                            last_date = complete_date
                         clock = times.get(complete_time) or self._parse_time(complete_time, line)
                         yield new_tuple(Message, (f"{day}T{clock}", author, text, "text",
                                                   None, False, line))
