@@ -248,6 +248,31 @@ def test_chatter_around_a_day_is_not_an_event(text, ref):
 
 
 @pytest.mark.parametrize("text,ref", [
+    ("Copied from the club chat:\n[14/05/2025, 10:41:07] Coach Dan: pitch is waterlogged", LONDON),
+    ("From the PTA group:\n14/05/2025, 19:05 - Helen: cake stall needs volunteers", LONDON),
+    ("Aus dem Elternchat:\n[12.02.25, 07:58:12] Frau Weber: Turnbeutel bitte mitnehmen", BERLIN),
+    ("Has anyone seen a red bottle? Mia left it at practice on Tuesday", LONDON),  # lost property
+    ("Her trainers are in my bag, will bring them tonight", LONDON),  # a day in passing
+    ("Can you grab the spare key from me on Friday", LONDON),
+    ("Summer sign-ups go live June 2, I'll share the form", LONDON),  # a window opening
+    ("Ticket sales open on Monday 2 June", LONDON),
+    ("Las inscripciones se abren el 3 de julio", MADRID),
+])
+def test_pasted_stamps_passing_days_and_openings_are_not_events(text, ref):
+    assert extract_events(text, ref) == []
+
+
+def test_a_pasted_line_keeps_its_own_date_but_not_its_stamp():
+    text = "Copied from the newsletter\n[14/05/2025, 08:15:44] Office: Sports day on Friday 13 June"
+    assert starts(text, LONDON) == [("2025-06-13", None, True)]
+
+
+def test_the_day_left_standing_beside_a_cancellation_is_not_a_new_event():
+    events = extract_events("So no swimming Monday the 19th, but Friday is fine", LONDON)
+    assert [(e.start, e.cancelled) for e in events] == [("2025-05-19", True)]
+
+
+@pytest.mark.parametrize("text,ref", [
     ("Movie night in two weeks?", LONDON),  # a suggestion, not a question for information
     ("Who's coming to the 5-a-side tomorrow night?", LONDON),
     ("Is the PTA meeting on Friday at 7pm?", LONDON),  # a question with a time still counts

@@ -138,6 +138,7 @@ EN = LangTable(
         r"born", r"happened", r"loved", r"finished", r"arrived", r"watched",
         r"visited", r"celebrated", r"attended", r"missed", r"forgot", r"scored", r"took",
         r"ate", r"spent", r"bought", r"paid", r"was great", r"had fun", r"started", r"ended",
+        r"left (?:it|them|this|that|his|her|my|our|their)",  # "left it at practice on Tuesday"
     ),
     cancel_cues=(
         r"cancell?ed", r"cancell?ing", r"cancel", r"called off", r"postponed",

@@ -98,13 +98,25 @@ def _digits(s: str) -> int:
     return sum(c.isdigit() for c in s)
 
 
+# A chat line pasted into a message ("[08/10/2024, 09:15:02] Office: ..." or
+# "14/10/2024, 18:00 - League: ...") starts with when it was sent, not when anything happens.
+_PASTED_STAMP = re.compile(
+    r"^[ \t]*\[?\d{1,4}[./-]\d{1,2}[./-]\d{2,4},?[ \t]+\d{1,2}[:.]\d{2}(?:[:.]\d{2})?"
+    r"(?:[ \t]*[ap]\.?[ \t]?m\.?)?\]?(?=[ \t]*(?:-[ \t]*)?[^:\n]{1,40}:)",
+    re.M | re.I,
+)
+
+
 def mask_noise(text: str) -> str:
-    """Blank out phone numbers, prices, percentages and durations (same length)."""
+    """Blank out phone numbers, prices, percentages, durations and the send stamps of pasted
+    chat lines (same length)."""
     chars = list(text)
 
     def blank(a: int, b: int) -> None:
         chars[a:b] = " " * (b - a)
 
+    for m in _PASTED_STAMP.finditer(text):
+        blank(m.start(), m.end())
     for m in _PHONE.finditer(text):
         span = m.group(0)
         if _digits(span) >= 7 and not _DASHED_DATE.fullmatch(span.strip()):
@@ -380,6 +392,11 @@ def _cancels(ctx: _Context, d: DateMention, s0: int, s1: int, dates: list[DateMe
     return bool(ctx.g.cancel.search(_clause(ctx, d, s0, s1)))
 
 
+def _cancels_other(ctx: _Context, d: DateMention, s0: int, s1: int) -> bool:
+    """The date's sentence cancels something, but not in the date's own clause."""
+    return bool(ctx.g.cancel.search(ctx.low[s0:s1])) and not ctx.g.cancel.search(_clause(ctx, d, s0, s1))
+
+
 def _in_past(ctx: _Context, d: DateMention, s0: int, s1: int) -> bool:
     """Past tense in the date's clause, or elsewhere in its sentence unless the date's own
     clause looks ahead ("the last concert was great, the next one is on May 30")."""
@@ -407,6 +424,14 @@ _CLOCKS = re.compile(
     r"\b(?:clocks? (?:go|goes|going|change|changes) (?:back|forward)|(?:se )?cambia (?:la|el) "
     r"(?:hora|reloj)|cambio de hora|zeitumstellung|uhren werden|changement d'heure|"
     r"horário de verão)", re.I,
+)
+# "Spring registration opens January 15", "tickets go on sale Monday": like a deadline, the
+# day a sign-up window opens is a notice, not a gathering.
+_WINDOW = re.compile(
+    r"\b(?:registrations?|sign[- ]?ups?|enrol(?:l?ment)?s?|bookings?|tickets?|applications?|"
+    r"inscripci[oó]n(?:es)?|anmeldung(?:en)?|inscriptions?|inscriç(?:ão|ões)|matr[ií]culas?)\b"
+    r"[^.!?\n]{0,25}?\b(?:opens?|go(?:es)? live|(?:go(?:es)? )?on sale|se abren?|abre[mn]?|öffnet|"
+    r"startet|beginnt|ouvr(?:e|ent)|(?:est|sont) ouvertes?)\b", re.I,
 )
 # "Tues and Thurs 5:30-7 through November": a standing schedule, not one event.
 _MONTHS = (r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|ene|abr|ago|dic|mär|mai|okt|dez|"
@@ -472,11 +497,22 @@ def _event_for(ctx: _Context, d: DateMention, t: TimeMention | None, noun: bool,
     scope = _clause(ctx, d, s0, s1) if several else sentence  # "trip 30 June, payment due 20th"
     if ctx.g.deadline.search(scope) or ctx.g.until.search(ctx.low[max(s0, d.start - 20):d.start]):
         strength -= 0.35  # "payable by 1 Oct", "due Friday": a limit, not a gathering
+    if _WINDOW.search(scope):
+        strength -= 0.35  # "registration opens Jan 15": a window opening, nobody meets
     if ctx.g.decline.search(ctx.low):
         strength -= 0.3
     # The "what" next to the date counts fully; one elsewhere in the message less
     # ("party on Saturday ... invites in book bags today": today is not the party).
     named = 0.25 if _names_event(ctx.g, sentence) else 0.15 if noun else 0.0
+    if t is None and not named and not cancelled and not moved_to and d.last is None \
+            and d.kind not in ("explicit", "numeric") \
+            and not (ctx.g.pm.search(slot) or ctx.g.am.search(slot)):
+        # "will bring it tonight", "needs it on Friday": a day said in passing, with no time,
+        # no part of the day, no "what" and no calendar date, plans nothing
+        return None
+    if t is None and several and not cancelled and not moved_to and _cancels_other(ctx, d, s0, s1) \
+            and not _names_event(ctx.g, _clause(ctx, d, s0, s1)):
+        return None  # "no practice Monday, but Tues is fine": the other day just stays as it was
     score = strength + (timed if t else 0.0) + named + (0.1 if plan else 0.0)
     if t is not None and t.end_hour is not None:
         score += 0.05
