@@ -473,15 +473,15 @@ class ChatParser:
         This is the hot loop of every import. `re.split` cuts a chunk into [text before the
         first header, date, time, body, date, time, body, ...] in C; a message is produced when
         the next header shows its body is complete (the last one of a chunk may go on in the
-        next chunk). The split pattern starts with the line end before a header, so each chunk
-        is split with the previous chunk's final line end put in front of it: bodies then come
-        without their final line end, as messages keep them. The common case, a plain text
+        next chunk). The split pattern starts with the line end before a header (a literal `re`
+        scans for in C), so complete bodies come without their final line end, as messages keep
+        them; a header at the very start of a chunk is matched on its own. The common case, a plain text
         message from a known author, is inlined here with its state in locals; everything else
         goes through `_message`, which decides the same way with the full rules.
         """
         _ = self.format
-        splitter = self._splitter
-        assert splitter is not None
+        header, splitter = self._header, self._splitter
+        assert header is not None and splitter is not None
         split = splitter.split
         dates, times, authors = self._dates, self._times, self._authors
         chat_name, full = self.chat_name, self._message
@@ -489,7 +489,6 @@ class ChatParser:
         date_text = time_text = body = ""
         line = 1
         last_date = day = ""
-        carry = "\n"  # the line end before the next chunk (the file's start counts as one)
         with self.opener() as stream:
             chunks = line_chunks(stream)
             while True:
@@ -503,23 +502,33 @@ class ChatParser:
                                      "no chat export line", self.source, where) from None
                 if chunk is None:
                     break
-                if chunk[-1] == "\n":
-                    parts, carry = split(carry + chunk[:-1]), "\n"
-                else:
-                    parts, carry = split(carry + chunk), ""
-                before = parts[0]
-                if pending:
-                    body += before
-                    if len(body) + len(carry) > MAX_MESSAGE_CHARS:
+                parts = split(chunk)
+                first = parts[0]
+                # A header at the chunk's start has no line end before it in the chunk.
+                opening = header.match(first)
+                if pending and opening is None:  # the pending message goes on
+                    body += first
+                    # (+1: the split took the line end before the next header, if any)
+                    if len(body) + (len(parts) > 1) > MAX_MESSAGE_CHARS:
                         raise InputError(f"a message longer than {MAX_MESSAGE_CHARS} characters: "
                                          "this is no chat export", self.source, line)
-                elif before.strip(MARK_CHARS + " \t\r\n"):
+                elif pending:  # it ended with the previous chunk (and its final line end)
+                    if len(body) > MAX_MESSAGE_CHARS:
+                        raise InputError(f"a message longer than {MAX_MESSAGE_CHARS} characters: "
+                                         "this is no chat export", self.source, line)
+                    body = body[:-1]
+                elif opening is None and first.strip(MARK_CHARS + " \t\r\n"):
                     raise InputError("text before the first message header", self.source, line)
-                else:
-                    line += before.count("\n")
-                # Every body but the chunk's last is complete (the next header follows it);
-                # the last may go on in the next chunk, so it stays pending.
+                elif opening is None:
+                    line += first.count("\n") + (len(parts) > 1)
+                # Every body but the chunk's last is complete (the next header follows it,
+                # and the split took the line end between them); the last may go on in the
+                # next chunk, so it stays pending.
                 dates_in, times_in, bodies = parts[1::3], parts[2::3], parts[3::3]
+                if opening is not None:
+                    dates_in.insert(0, opening["d"])
+                    times_in.insert(0, opening["t"])
+                    bodies.insert(0, first[opening.end() :])
                 if not bodies:
                     continue
                 if pending:
@@ -552,8 +561,8 @@ class ChatParser:
                         yield new_tuple(Message, (f"{day}T{clock}", author, text, "text",
                                                   None, False, line))
                     line += complete.count("\n") + 1 if newline >= 0 else 1
-        if pending:  # the last message (its final line end, if any, was cut with `carry`)
-            yield full(date_text, time_text, line, body)
+        if pending:
+            yield full(date_text, time_text, line, body[:-1] if body[-1:] == "\n" else body)
 
     def _message(self, date_text: str, time_text: str, line: int, body: str) -> Message:
         """One message by the full rules (the body without its final line end)."""
