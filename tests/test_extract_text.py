@@ -254,6 +254,7 @@ def test_chatter_around_a_day_is_not_an_event(text, ref):
     ("Has anyone seen a red bottle? Mia left it at practice on Tuesday", LONDON),  # lost property
     ("Her trainers are in my bag, will bring them tonight", LONDON),  # a day in passing
     ("Can you grab the spare key from me on Friday", LONDON),
+    ("Yes please, Noah needs a ride on the 20th", LONDON),  # a favour asked, not an event
     ("Summer sign-ups go live June 2, I'll share the form", LONDON),  # a window opening
     ("Ticket sales open on Monday 2 June", LONDON),
     ("Las inscripciones se abren el 3 de julio", MADRID),
@@ -263,8 +264,11 @@ def test_pasted_stamps_passing_days_and_openings_are_not_events(text, ref):
 
 
 def test_a_pasted_line_keeps_its_own_date_but_not_its_stamp():
-    text = "Copied from the newsletter\n[14/05/2025, 08:15:44] Office: Sports day on Friday 13 June"
-    assert starts(text, LONDON) == [("2025-06-13", None, True)]
+    text = ("Copied from the newsletter\n[14/05/2025, 08:15:44] Office: Sports day on Friday 13 June\n"
+            "Send sun cream")
+    [event] = extract_events(text, LONDON)
+    assert (event.start, event.all_day, event.title, event.location) == \
+        ("2025-06-13", True, "Sports day", None)
 
 
 def test_the_day_left_standing_beside_a_cancellation_is_not_a_new_event():

@@ -100,11 +100,11 @@ def _digits(s: str) -> int:
 
 # A chat line pasted into a message ("[08/10/2024, 09:15:02] Office: ..." or
 # "14/10/2024, 18:00 - League: ...") starts with when it was sent, not when anything happens.
-_PASTED_STAMP = re.compile(
-    r"^[ \t]*\[?\d{1,4}[./-]\d{1,2}[./-]\d{2,4},?[ \t]+\d{1,2}[:.]\d{2}(?:[:.]\d{2})?"
-    r"(?:[ \t]*[ap]\.?[ \t]?m\.?)?\]?(?=[ \t]*(?:-[ \t]*)?[^:\n]{1,40}:)",
-    re.M | re.I,
-)
+_STAMP = (r"^[ \t]*\[?\d{1,4}[./-]\d{1,2}[./-]\d{2,4},?[ \t]+\d{1,2}[:.]\d{2}(?:[:.]\d{2})?"
+          r"(?:[ \t]*[ap]\.?[ \t]?m\.?)?\]?")
+_SENDER = r"[ \t]*(?:-[ \t]*)?[^:\n]{1,40}:"
+_PASTED_STAMP = re.compile(rf"{_STAMP}(?={_SENDER})", re.M | re.I)
+_PASTED_LINE = re.compile(rf"{_STAMP}{_SENDER}", re.M | re.I)  # stamp and sender, for titles
 
 
 def mask_noise(text: str) -> str:
@@ -419,6 +419,8 @@ _COMMENTARY = re.compile(
     r"bonne chance|bravo|félicitations|boa sorte|parabéns)\b",
     re.I,
 )
+# "needs a ride on the 21st": a lift asked for, not a (bike) ride to put in the calendar.
+_FAVOUR = re.compile(r"\b(?:needs?|needed|wants?|could (?:do with|use)) a (?:ride|lift)\b", re.I)
 # A clock-change notice names a night and an hour but is nobody's event, nor a cancellation.
 _CLOCKS = re.compile(
     r"\b(?:clocks? (?:go|goes|going|change|changes) (?:back|forward)|(?:se )?cambia (?:la|el) "
@@ -453,10 +455,10 @@ _ASKS = re.compile(
 
 def _chatter(ctx: _Context, d: DateMention, t: TimeMention | None, s0: int, s1: int,
              plan: bool) -> bool:
-    """Talk around a day that proposes nothing: praise or wishes, a standing weekly schedule,
-    or a question about a day with no time (\"is it mufti day on Friday?\")."""
+    """Talk around a day that proposes nothing: praise or wishes, a lift asked for, a standing
+    weekly schedule, or a question about a day with no time (\"is it mufti day on Friday?\")."""
     sentence = ctx.low[s0:s1]
-    if _COMMENTARY.search(sentence):
+    if _COMMENTARY.search(sentence) or (t is None and _FAVOUR.search(sentence)):
         return True
     if d.kind == "weekday" and d.last is None and _STANDING.search(sentence[d.end - s0:]):
         return True
@@ -575,7 +577,9 @@ _CLAUSE = re.compile(r"[,:;!?()]|\s-\s")
 
 def find_title(ctx: _Context, d: DateMention, blanks: list[tuple[int, int]]) -> str:
     """What: a flyer's headline, else the sentence with its dates, times and place taken out."""
-    if ctx.text.count("\n") >= 2:  # a flyer: the lines above the date are its headline
+    # A pasted chat line's stamp and sender ("[08/10/2024, 09:15] Office:") are no title.
+    pasted = [m.span() for m in _PASTED_LINE.finditer(ctx.text)]
+    if ctx.text.count("\n") >= 2 and not pasted:  # a flyer: the lines above the date are its headline
         head = [line.strip() for line in ctx.text[:d.start].splitlines() if line.strip()]
         headline = " ".join(head[:2])
         if head and len(headline) <= 70:
@@ -587,7 +591,7 @@ def find_title(ctx: _Context, d: DateMention, blanks: list[tuple[int, int]]) -> 
         phrase = _cut_place(m.group(1), ctx.g)
         if _looks_like_place(phrase, ctx.g):
             places.append((m.start(), m.start(1) + len(phrase)))
-    for a, b in blanks + places:
+    for a, b in blanks + places + pasted:
         chars[a:b] = " " * (b - a)
     sentence = "".join(chars[s0:s1])
     dangling = ctx.g.dangling
@@ -641,7 +645,8 @@ def find_location(ctx: _Context, d: DateMention, t: TimeMention | None) -> str |
             return f"{host.group(0).strip()} {phrase}"
         if _looks_like_place(phrase, ctx.g):
             return phrase
-    if ctx.text.count("\n") >= 2:  # a flyer: the first plain line after the date and time
+    # A flyer: the first plain line after the date and time (a pasted chat line is no flyer).
+    if ctx.text.count("\n") >= 2 and not _PASTED_LINE.search(ctx.text):
         end = max(d.end, t.end if t else 0)
         following = ctx.text[end:].splitlines()
         for line in following[0 if ctx.text[end - 1:end] == "\n" else 1:]:
