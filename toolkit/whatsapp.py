@@ -34,7 +34,7 @@ from toolkit.errors import InputError
 
 DATE_ORDERS = ("dmy", "mdy", "ymd")
 HEAD_LINES = 2000
-CHUNK_CHARS = 1 << 20
+CHUNK_CHARS = 1 << 16  # 64 Ki characters: larger chunks (megabytes of str) cost more to allocate
 MAX_LINE_CHARS = 1 << 20
 MAX_MESSAGE_CHARS = 1 << 21
 BINARY_SNIFF_BYTES = 8192
