@@ -25,7 +25,6 @@ import os
 import shutil
 import subprocess
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -132,22 +131,9 @@ def sqlite_counts(path: Path) -> dict[str, int]:
         conn.close()
 
 
-def utc_stamp() -> str:
-    return datetime.now(UTC).replace(microsecond=0).isoformat()
-
-
-def make_private_dirs(folder: Path) -> None:
-    """Create `folder` and each missing parent as 0700 (mkdir(parents=True) would give the
-    parents the umask's mode, typically 0755)."""
-    missing = [p for p in (folder, *folder.parents) if not p.exists()]
-    for path in reversed(missing):
-        ensure_private_dir(path)
-    ensure_private_dir(folder)
-
-
 def write_private_copy(source: Path, target: Path) -> None:
     """Copy bytes to a 0600 file (never through a wider umask), via temp + rename."""
-    make_private_dirs(target.parent)
+    ensure_private_dir(target.parent)
     tmp = target.with_name(f".{target.name}.part")
     fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC | os.O_NOFOLLOW, PRIVATE_FILE_MODE)
     with os.fdopen(fd, "wb") as out, source.open("rb") as src:
@@ -167,7 +153,7 @@ def copy_sqlite(source: Path, target: Path) -> None:
     mode that is a snapshot, and writers are never blocked (a paged copy would restart
     whenever a writer commits, and may never finish under load).
     """
-    make_private_dirs(target.parent)
+    ensure_private_dir(target.parent)
     src = db.connect(source, readonly=True)
     dst = db.connect(target)
     try:
@@ -257,12 +243,12 @@ def dump_postgres(settings: Settings, target: Path) -> tuple[str, dict[str, int]
     Returns when the snapshot was taken (second precision, rounded down: restore re-queues
     every outbox row marked done since then) and the counts.
     """
-    make_private_dirs(target.parent)
+    ensure_private_dir(target.parent)
     fd = os.open(target, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, PRIVATE_FILE_MODE)
     os.close(fd)
     conn = pg.connect(settings)
     try:
-        taken_at = utc_stamp()
+        taken_at = db.utc_now()
         conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         snapshot = str(conn.execute("SELECT pg_export_snapshot()").fetchone()[0])
         counts = postgres_counts_on(conn)
@@ -353,7 +339,7 @@ def prepare_dest(dest: Path) -> None:
     if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
         raise BackupError(f"{dest}: the backup folder must be new or empty; "
                           "choose another folder (a backup never overwrites)")
-    make_private_dirs(dest)
+    ensure_private_dir(dest)
 
 
 def backup(settings: Settings, dest: Path) -> Manifest:
@@ -387,7 +373,7 @@ def backup(settings: Settings, dest: Path) -> Manifest:
 
 
 def write_backup(settings: Settings, dest: Path) -> Manifest:
-    manifest = Manifest(created_at=utc_stamp(), toolkit_version=__version__)
+    manifest = Manifest(created_at=db.utc_now(), toolkit_version=__version__)
     if settings.image_processing_enabled:
         manifest.postgres = True
         manifest.pg_snapshot_at, manifest.counts["postgres"] = dump_postgres(settings, dest / PG_FILE)

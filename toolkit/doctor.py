@@ -367,7 +367,7 @@ def quarantine_files(settings: Settings, relative: list[str],
                      min_age_s: float) -> tuple[list[str], list[str]]:
     """Move files into DATA_DIR/quarantine/<stamp>/, never delete: one may be the only copy
     of a photo. Younger files stay: an import may be about to commit the row for them."""
-    from toolkit.backup import make_private_dirs
+    from toolkit.fsutil import ensure_private_dir
 
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     target_root = settings.data_dir / QUARANTINE_DIR / stamp
@@ -379,7 +379,7 @@ def quarantine_files(settings: Settings, relative: list[str],
             left.append(rel)
             continue
         target = target_root / rel
-        make_private_dirs(target.parent)
+        ensure_private_dir(target.parent)
         source.replace(target)
         moved.append(rel)
     return moved, left
