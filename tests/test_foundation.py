@@ -244,3 +244,31 @@ def test_media_enabled_postgres_down_core_still_works(cli):
 def test_open_db_creates_and_migrates(settings):
     conn = open_db(settings)
     assert migrate.sqlite_status(conn, "sqlite").current
+
+
+def _connect_in_child(path: str, queue) -> None:
+    conn = db.connect(Path(path))
+    queue.put(db.journal_mode(conn))
+
+
+def test_connect_waits_to_switch_a_busy_new_file_to_wal(tmp_path):
+    """Switching to WAL needs an exclusive lock that SQLite does not wait for on its own."""
+    import sqlean
+
+    path = tmp_path / "busy.db"
+    holder = sqlean.connect(str(path), isolation_level=None)
+    holder.execute("CREATE TABLE t (a)")
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("INSERT INTO t VALUES (1)")
+    ctx = multiprocessing.get_context("spawn")
+    queue = ctx.Queue()
+    child = ctx.Process(target=_connect_in_child, args=(str(path), queue))
+    child.start()
+    import time
+
+    time.sleep(1.0)  # the child is now trying while we hold the write lock
+    holder.execute("COMMIT")
+    holder.close()
+    child.join(60)
+    assert child.exitcode == 0
+    assert queue.get(timeout=5) == "wal"

@@ -51,9 +51,23 @@ def connect(path: Path, *, readonly: bool = False) -> Connection:
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
     if not readonly:
-        conn.execute("PRAGMA journal_mode = WAL")
+        enable_wal(conn)
         conn.execute("PRAGMA synchronous = NORMAL")
     return conn
+
+
+def enable_wal(conn: Connection, attempts: int = 40) -> None:
+    """Switch to WAL once per file. Switching needs an exclusive lock and SQLite does not
+    wait on the busy timeout for it, so a new file opened by two processes at once retries."""
+    for attempt in range(attempts):
+        try:
+            if journal_mode(conn) != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or attempt == attempts - 1:
+                raise
+            time.sleep(min(0.05 * 2**attempt, 1.0))
 
 
 @contextlib.contextmanager
