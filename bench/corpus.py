@@ -3,7 +3,7 @@
 The messages are generated from templates of what people write in school, club and family
 groups (logistics, questions, replies, emoji, several languages), with enough variety in names,
 places, times and wording that nearly every text is distinct. Their embeddings come from the
-real model (the one `toolkit.embed` loads), computed once and cached in `bench/.cache/`
+real model (the one `toolkit.search.embed` loads), computed once and cached in `bench/.cache/`
 (git-ignored), so the search benchmark measures recall on embedding-shaped data, not only on
 uniform random vectors.
 
@@ -243,7 +243,7 @@ def cached_embeddings(n: int, *, batch_size: int = 128) -> tuple[list[str], np.n
     path = CACHE / f"minilm_{n}.npy"
     if path.exists():
         return texts, np.load(path)
-    from toolkit.embed import load_model
+    from toolkit.search.embed import load_model
 
     model = load_model("all-MiniLM-L6-v2")
     unique = sorted(set(texts), key=len)

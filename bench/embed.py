@@ -8,7 +8,7 @@ system lines and media placeholders in the proportion a real export has). Peers:
   would write), every message embedded, duplicates and placeholders included;
 - one encode call: a single `model.encode(all_texts, batch_size=64)` (sentence-transformers
   sorts by length inside one call);
-- ours: `toolkit.embed.embed_new` end to end (read the primary store, skip what has no text,
+- ours: `toolkit.search.embed.embed_new` end to end (read the primary store, skip what has no text,
   dedupe, length-sorted token-budget batches, write the vector store).
 A second round uses only distinct texts, to show what batching gives without dedupe.
 """
@@ -27,10 +27,10 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import CACHE, generate_messages  # noqa: E402
 
-from toolkit import db  # noqa: E402
 from toolkit.config import load_settings  # noqa: E402
-from toolkit.embed import configure_threads, embed_new, load_model  # noqa: E402
-from toolkit.stores import open_db  # noqa: E402
+from toolkit.search.embed import configure_threads, embed_new, load_model  # noqa: E402
+from toolkit.store import db  # noqa: E402
+from toolkit.store.connect import open_db  # noqa: E402
 
 NOISE = [
     ("system", "Sarah added Tom"),
@@ -89,7 +89,7 @@ def ours(rows: list[tuple[str, str]]) -> tuple[float, dict, np.ndarray]:
     started = time.perf_counter()
     report = embed_new(settings)
     seconds = time.perf_counter() - started
-    from toolkit.vectors import open_store
+    from toolkit.store.vectors import open_store
 
     store = open_store(settings)
     got = store.conn.execute("SELECT message_id, vector FROM embeddings ORDER BY message_id").fetchall()

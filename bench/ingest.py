@@ -90,7 +90,7 @@ def report(n, seconds):
 
 OURS_PARSE = MEASURE + """
 from pathlib import Path
-from toolkit.whatsapp import parse_file
+from toolkit.ingest.whatsapp import parse_file
 start, cpu_start = time.perf_counter(), time.process_time()
 n = sum(1 for _ in parse_file(Path(sys.argv[1])))
 report(n, time.perf_counter() - start)
@@ -98,8 +98,8 @@ report(n, time.perf_counter() - start)
 
 OURS_INGEST = MEASURE + """
 from toolkit.config import load_settings
-from toolkit.ingest import ingest_paths
-from toolkit.stores import open_db
+from toolkit.ingest.importer import ingest_paths
+from toolkit.store.connect import open_db
 settings = load_settings({"DATA_DIR": sys.argv[2]})
 open_db(settings).close()  # migrations are not part of the ingest being measured
 start, cpu_start = time.perf_counter(), time.process_time()

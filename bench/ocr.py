@@ -6,7 +6,7 @@ Each flyer (from `scripts/make_flyers.py`, ground truth in `flyers.json`) is rea
 engine: as drawn, and as WhatsApp delivers a forward (scaled to half, JPEG quality 40).
 Character accuracy is 1 - (Levenshtein distance / truth length) on whitespace-normalised,
 case-kept text, so "10am" read as "l0am" costs one character. The engine with the higher mean
-accuracy is the one `toolkit.ocr.DEFAULT_ENGINE` should name; ties go to the faster.
+accuracy is the one `toolkit.extract.ocr.DEFAULT_ENGINE` should name; ties go to the faster.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from toolkit import ocr  # noqa: E402
+from toolkit.extract import ocr  # noqa: E402
 
 
 def degraded(image: Image.Image) -> Image.Image:
@@ -85,7 +85,7 @@ def report(results: list[dict[str, Any]]) -> str:
                      f"{a['mean_accuracy'] / max(b['mean_accuracy'], 1e-9):.2f}x, time "
                      f"{a['mean_seconds'] / max(b['mean_seconds'], 1e-9):.2f}x")
     best = max(results, key=lambda r: (round(r["mean_accuracy"], 2), -r["mean_seconds"]))
-    lines.append(f"best: {best['engine']} (toolkit.ocr.DEFAULT_ENGINE = {ocr.DEFAULT_ENGINE!r})")
+    lines.append(f"best: {best['engine']} (toolkit.extract.ocr.DEFAULT_ENGINE = {ocr.DEFAULT_ENGINE!r})")
     return "\n".join(lines)
 
 

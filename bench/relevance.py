@@ -46,8 +46,8 @@ def load_cases(path: Path = RELEVANCE) -> list[Case]:
 def prepared_settings(data_dir: Path) -> Any:
     """Sample chats ingested and embedded in `data_dir` (rebuilt from scratch)."""
     from toolkit.config import load_settings
-    from toolkit.embed import embed_new
-    from toolkit.ingest import ingest_paths
+    from toolkit.ingest.importer import ingest_paths
+    from toolkit.search.embed import embed_new
 
     shutil.rmtree(data_dir, ignore_errors=True)
     settings = load_settings({"DATA_DIR": str(data_dir)}, cwd=data_dir.parent)
@@ -80,8 +80,8 @@ def evaluate(
     settings: Any, cases: list[Case], modes: tuple[str, ...] = ("keyword", "vector", "hybrid"), **fusion: Any
 ) -> dict[str, tuple[float, float]]:
     """Mean recall@10 and MRR per mode."""
-    from toolkit import search as search_module
-    from toolkit.stores import open_db
+    from toolkit.search import query as search_module
+    from toolkit.store.connect import open_db
 
     conn = open_db(settings)
     groups = [expected_groups(conn, case) for case in cases]
@@ -104,7 +104,7 @@ def evaluate(
                 score(
                     [
                         h.message_id
-                        for h in search_module.search(settings, c.query, k=10, mode=mode, context=0)
+                        for h in search_module.search_messages(settings, c.query, k=10, mode=mode, context=0)
                     ],
                     g,
                 )
@@ -125,7 +125,7 @@ def main() -> None:
     parser.add_argument("--tune", action="store_true", help="grid over RRF k and the keyword weight")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
-    from toolkit import search as search_module
+    from toolkit.search import query as search_module
 
     cases = load_cases()
     settings = prepared_settings(CACHE / "relevance")

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from toolkit.eventtypes import FoundEvent  # noqa: E402
-from toolkit.extract_text import extract_events  # noqa: E402
+from toolkit.extract.text import extract_events  # noqa: E402
 
 DEV_SET = ROOT / "tests" / "data" / "events_dev.jsonl"
 

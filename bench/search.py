@@ -32,9 +32,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import CACHE, cached_embeddings, generate_messages  # noqa: E402
 
-from toolkit import db  # noqa: E402
 from toolkit.config import Settings, load_settings  # noqa: E402
-from toolkit.vectors import ModelIndex, VectorStore, open_store  # noqa: E402
+from toolkit.store import db  # noqa: E402
+from toolkit.store.vectors import ModelIndex, VectorStore, open_store  # noqa: E402
 
 MODEL = "all-MiniLM-L6-v2"
 Result = list[tuple[int, float]]
@@ -74,7 +74,7 @@ def build_store(
 
 def build_messages(settings: Settings, texts: list[str]) -> None:
     """A primary store with the texts as messages 1..n of one chat (for hybrid search)."""
-    from toolkit.stores import open_db
+    from toolkit.store.connect import open_db
 
     conn = open_db(settings)
     if conn.execute("SELECT count(*) FROM messages").fetchone()[0] == len(texts):
@@ -235,18 +235,18 @@ def bench_vectors(
 
 
 def bench_hybrid(texts: list[str], matrix: np.ndarray, query_texts: list[str]) -> None:
-    """End-to-end `toolkit.search.search` (open stores, embed query, FTS + vectors, context)."""
-    from toolkit.search import search
+    """End-to-end `toolkit.search.query.search` (open stores, embed query, FTS + vectors, context)."""
+    from toolkit.search.query import search_messages
 
     settings = settings_for("vec-real-100k")
     build_messages(settings, texts)
     print(f"\n== hybrid search end to end over {len(texts):,} messages (k=10, context=2)")
     for mode in ("keyword", "vector", "hybrid"):
-        search(settings, query_texts[0], mode=mode)  # warm: model, fast path
+        search_messages(settings, query_texts[0], mode=mode)  # warm: model, fast path
         times = []
         for q in query_texts:
             started = time.perf_counter()
-            search(settings, q, mode=mode)
+            search_messages(settings, q, mode=mode)
             times.append((time.perf_counter() - started) * 1000)
         print(f"   {mode:<8} p50 {statistics.median(times):7.2f} ms   p90 {np.percentile(times, 90):7.2f} ms")
 
@@ -260,7 +260,7 @@ def main() -> None:
     parser.add_argument("--only-big", action="store_true", help="skip the 100k rounds (with --big)")
     args = parser.parse_args()
     os.environ.setdefault("OMP_NUM_THREADS", "1")
-    from toolkit.embed import encode, load_model
+    from toolkit.search.embed import encode, load_model
 
     model = load_model(MODEL)
     query_texts = generate_messages(args.queries, seed=99)

@@ -82,10 +82,10 @@ def main() -> None:
     args = parser.parse_args()
 
     from toolkit.config import load_settings
-    from toolkit.embed import embed_new
-    from toolkit.extract import extract_new
-    from toolkit.ingest import ingest_paths
-    from toolkit.stores import migrate_all
+    from toolkit.extract.stage import extract_new
+    from toolkit.ingest.importer import ingest_paths
+    from toolkit.search.embed import embed_new
+    from toolkit.store.connect import migrate_all
 
     root = args.data_dir or Path(tempfile.mkdtemp(prefix="chatbook-soak-"))
     settings = load_settings({"DATA_DIR": str(root / "data")}, cwd=root)

@@ -10,7 +10,7 @@ import itertools
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from toolkit import db
+from toolkit.store import db
 
 _keys = itertools.count(1)
 

@@ -43,7 +43,7 @@ def settings(data_dir: Path) -> Settings:
 @pytest.fixture
 def db_conn(settings: Settings):
     """The primary store, created and migrated."""
-    from toolkit.stores import open_db
+    from toolkit.store.connect import open_db
 
     conn = open_db(settings)
     yield conn
@@ -72,7 +72,7 @@ def pg_url() -> Iterator[str]:
     try:
         yield f"{base}/{name}"
     finally:
-        from toolkit import pg
+        from toolkit.store import pg
 
         pg.close_pools()
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

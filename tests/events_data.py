@@ -3,8 +3,8 @@ for the proposals / events / agent tests (the stage test uses the real ingest an
 
 from __future__ import annotations
 
-from toolkit import db
 from toolkit.eventtypes import FoundEvent
+from toolkit.store import db
 
 
 def add_chat(conn: db.Connection, name: str, *, tz: str = "Europe/London", lang: str | None = "en",
@@ -42,7 +42,7 @@ def found(title: str = "Bake sale", start: str = "2025-05-17T10:00:00+01:00",
 def record(conn: db.Connection, event: FoundEvent, message_id: int, *,
            tz: str = "Europe/London", extraction_id: int | None = None):
     """Record one found event as the extract stage does: in its own transaction."""
-    from toolkit import proposals
+    from toolkit.review import proposals
 
     with db.transaction(conn):
         return proposals.record_event(conn, event, message_id=message_id, extraction_id=extraction_id,

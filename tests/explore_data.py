@@ -3,7 +3,7 @@ check every figure by hand."""
 
 from __future__ import annotations
 
-from toolkit import db
+from toolkit.store import db
 
 # (chat, local time, author, kind, text); 2024-05-06 is a Monday.
 MESSAGES = [

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from toolkit import db
+from toolkit.store import db
 
 CHAT = "Riverside U11 parents"
 OTHER_CHAT = "Year 4 class"

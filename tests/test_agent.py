@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from events_data import add_chat, add_message, found, record
 
-from toolkit import agent, proposals
 from toolkit.errors import InputError
+from toolkit.review import agent, proposals
 
 
 @pytest.mark.parametrize(

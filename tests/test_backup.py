@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pytest
 
-from toolkit import backup as bk
-from toolkit import db
 from toolkit.config import load_settings
-from toolkit.stores import migrate_all
+from toolkit.ops import backup as bk
+from toolkit.store import db
+from toolkit.store.connect import migrate_all
 
 sys.path.insert(0, str(Path(__file__).parent))
 from own_postgres import PASSWORD, OwnPostgres  # noqa: E402
@@ -32,10 +32,10 @@ from reliability_data import write_zip_with_media  # noqa: E402
 WRITER = r"""
 import hashlib, sys, time
 from pathlib import Path
-from toolkit import db
+from toolkit.store import db
 from toolkit.config import load_settings
 from toolkit.fsutil import write_private_bytes
-from toolkit.stores import open_db, open_vectors
+from toolkit.store.connect import open_db, open_vectors
 
 settings = load_settings()
 stop = Path(sys.argv[1])
@@ -364,8 +364,9 @@ def test_backup_while_a_media_import_runs_restores_consistent_stores(tmp_path, p
     its Postgres row and its file, once; counts match the manifest."""
     import psycopg
 
-    from toolkit import attachments, outbox  # noqa: F401 - registers the outbox handler
-    from toolkit.doctor import check_cross_store
+    from toolkit.ingest import attachments  # noqa: F401 - registers the outbox handler
+    from toolkit.ops.doctor import check_cross_store
+    from toolkit.store import outbox
 
     env = {"IMAGE_PROCESSING_ENABLED": "true", "MEDIA_DB_URL": pg_url}
     assert cli("init", env=env).returncode == 0
@@ -410,7 +411,7 @@ def test_backup_while_a_media_import_runs_restores_consistent_stores(tmp_path, p
         report = check_cross_store(restored)
         assert report["ok"], report
     finally:
-        from toolkit import pg
+        from toolkit.store import pg
 
         pg.close_pools()
         admin = psycopg.connect(pg_url, autocommit=True)

@@ -1,7 +1,7 @@
 """A pipeline writing, a reviewer deciding and a notebook reading, at once, in separate processes.
 
 The writer is a real pipeline run (`chatbook run 01_ingest`: one transaction per export file); the reviewer
-saves decisions with `toolkit.proposals.accept` / `reject`, as the review widget does; the
+saves decisions with `toolkit.review.proposals.accept` / `reject`, as the review widget does; the
 reader runs what the notebooks run (DuckDB over the SQLite files, keyword search, the review
 queue). No process may see "database is locked", and every decision must be in the store.
 """
@@ -17,10 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from toolkit import db, proposals
 from toolkit.errors import ConflictError
 from toolkit.eventtypes import FoundEvent
-from toolkit.stores import open_db
+from toolkit.review import proposals
+from toolkit.store import db
+from toolkit.store.connect import open_db
 
 sys.path.insert(0, str(Path(__file__).parent))
 from reliability_data import write_export  # noqa: E402
@@ -31,9 +32,9 @@ FILES, PER_FILE = 16, 3000  # one write transaction per file: the reviewer squee
 REVIEWER = r"""
 import json, sys, time
 from pathlib import Path
-from toolkit import proposals
+from toolkit.review import proposals
 from toolkit.config import load_settings
-from toolkit.stores import open_db
+from toolkit.store.connect import open_db
 
 go, log = Path(sys.argv[1]), Path(sys.argv[2])
 while not go.exists():
@@ -62,9 +63,11 @@ with log.open("a") as out:
 READER = r"""
 import sys, time
 from pathlib import Path
-from toolkit import explore, proposals, search
+from toolkit.ops import explore
+from toolkit.review import proposals
+from toolkit.search import query as search
 from toolkit.config import load_settings
-from toolkit.stores import open_db
+from toolkit.store.connect import open_db
 
 go, stop = Path(sys.argv[1]), Path(sys.argv[2])
 settings = load_settings()
@@ -75,7 +78,7 @@ while not stop.exists() or rounds < 3:
     con = explore.connect(settings, media=False)
     explore.overview(con); explore.messages_per_author(con); explore.events_timeline(con)
     con.close()
-    search.search(settings, "practice Saturday", mode="keyword", k=5)
+    search.search_messages(settings, "practice Saturday", mode="keyword", k=5)
     conn = open_db(settings)
     proposals.list_proposals(conn, status="pending")
     conn.close()
@@ -196,7 +199,7 @@ def test_a_long_writer_makes_others_wait_not_fail(store_with_proposals):
     holder = open_db(settings)
     holder.execute("BEGIN IMMEDIATE")
     code = ("from toolkit import proposals; from toolkit.config import load_settings;"
-            "from toolkit.stores import open_db; c = open_db(load_settings());"
+            "from toolkit.store.connect import open_db; c = open_db(load_settings());"
             "pid = c.execute('SELECT max(id) FROM proposals').fetchone()[0];"
             "proposals.reject(c, pid, reviewer='rev', expected_version=1); print('saved')")
     child = spawn(code, env={"DATA_DIR": str(settings.data_dir)})

@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from toolkit import db
 from toolkit.config import load_settings
+from toolkit.store import db
 
 sys.path.insert(0, str(Path(__file__).parent))
 from reliability_data import write_export, write_zip_with_media  # noqa: E402
@@ -151,7 +151,7 @@ def test_ingest_of_zips_with_photos_killed_leaves_only_what_doctor_repairs(tmp_p
     """Photos are copied before their rows commit: a kill can leave a copied file (or a
     half-written temp file) nothing refers to. After the restart every photo message has its
     file, and `doctor --repair` quarantines the leftovers, leaving the stores consistent."""
-    from toolkit import doctor
+    from toolkit.ops import doctor
 
     rng = random.Random(seed)
     data = tmp_path / "data"
@@ -177,7 +177,7 @@ def test_ingest_of_zips_with_photos_killed_leaves_only_what_doctor_repairs(tmp_p
 
 
 def eligible_ids(app: Path) -> set[int]:
-    from toolkit.embed import meaningful_text
+    from toolkit.search.embed import meaningful_text
 
     conn = db.connect(app, readonly=True)
     try:

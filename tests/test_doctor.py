@@ -17,9 +17,11 @@ import time
 import numpy as np
 import pytest
 
-from toolkit import attachments, db, doctor, outbox, pg
-from toolkit.stores import migrate_all
-from toolkit.vectors import open_store
+from toolkit.ingest import attachments
+from toolkit.ops import doctor
+from toolkit.store import db, outbox, pg
+from toolkit.store.connect import migrate_all
+from toolkit.store.vectors import open_store
 
 DIM = 8
 

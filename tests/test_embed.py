@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from chatdata import FAMILY, SCHOOL, add_messages
 
-from toolkit import db
 from toolkit.config import Settings
-from toolkit.embed import (
+from toolkit.errors import ConfigError
+from toolkit.search.embed import (
     cursor_name,
     embed_new,
     encode,
@@ -20,8 +20,8 @@ from toolkit.embed import (
     meaningful_text,
     resolve_model_path,
 )
-from toolkit.errors import ConfigError
-from toolkit.vectors import open_store
+from toolkit.store import db
+from toolkit.store.vectors import open_store
 
 
 @pytest.fixture(scope="session")

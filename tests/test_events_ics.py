@@ -10,7 +10,7 @@ import pytest
 from events_data import add_chat, add_message, found, record
 from icalendar import Calendar
 
-from toolkit import events, proposals
+from toolkit.review import events, proposals
 
 
 @pytest.fixture

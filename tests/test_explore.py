@@ -1,4 +1,4 @@
-"""toolkit.explore on stores we fill row by row, so every figure can be checked by hand."""
+"""toolkit.ops.explore on stores we fill row by row, so every figure can be checked by hand."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import polars as pl
 import pytest
 from explore_data import fill
 
-from toolkit import explore
 from toolkit.errors import ChatbookError, InputError
-from toolkit.stores import migrate_all, open_db, open_vectors
+from toolkit.ops import explore
+from toolkit.store.connect import migrate_all, open_db, open_vectors
 
 matplotlib.use("Agg")
 
@@ -181,7 +181,7 @@ def test_postgres_attached_when_media_is_on(media_settings):
     conn = open_db(media_settings)
     ids = fill(conn)
     conn.close()
-    from toolkit import pg
+    from toolkit.store import pg
 
     with pg.connect(media_settings) as pconn:
         pconn.execute(

@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from events_data import add_chat, add_message
 
-from toolkit import agent, db, events, proposals
-from toolkit.extract import TEXT_CURSOR, extract_new
-from toolkit.ingest import ingest_paths
-from toolkit.stores import open_db
+from toolkit.extract.stage import TEXT_CURSOR, extract_new
+from toolkit.ingest.importer import ingest_paths
+from toolkit.review import agent, events, proposals
+from toolkit.store import db
+from toolkit.store.connect import open_db
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"
@@ -145,7 +146,7 @@ def test_cancellation_message_cancels_instead_of_proposing(settings, conn):
 def test_a_message_the_resolver_fails_on_is_reported_not_fatal(settings, conn, monkeypatch, caplog):
     """The real resolver wrapped so that it raises on one message: a resolver bug cannot be
     provoked on purpose, and the stage must survive one. The log names the id, never the text."""
-    from toolkit import extract
+    from toolkit.extract import stage as extract
 
     real, version = extract.load_extractor()
 
@@ -251,7 +252,7 @@ def test_committed_notebooks_carry_no_outputs():
 @pytest.mark.postgres
 @pytest.mark.slow
 def test_flyer_images_become_proposals_with_their_extraction(media_settings):
-    from toolkit.stores import migrate_all
+    from toolkit.store.connect import migrate_all
 
     assert migrate_all(media_settings).ok  # `chatbook init`: Postgres gets its tables first
     ingest_paths(media_settings, [SAMPLE / "WhatsApp Chat - Riverside Flyers.zip"],

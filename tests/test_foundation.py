@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from toolkit import db, migrate
 from toolkit.config import load_settings, redact_text, redact_url
 from toolkit.errors import ConfigError, MigrationError
-from toolkit.stores import migrate_all, open_db
+from toolkit.store import db, migrate
+from toolkit.store.connect import migrate_all, open_db
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from toolkit import db
+from toolkit.store import db
 
 sys.path.insert(0, str(Path(__file__).parent))
 from reliability_data import export_lines, png_bytes, write_export  # noqa: E402

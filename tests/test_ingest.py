@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from toolkit import db
-from toolkit.attachments import ZipLimits, open_safe_zip
 from toolkit.errors import InputError
-from toolkit.ingest import chat_name_from, export_messages, ingest_paths
+from toolkit.ingest.attachments import ZipLimits, open_safe_zip
+from toolkit.ingest.importer import chat_name_from, export_messages, ingest_paths
+from toolkit.store import db
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"
@@ -74,7 +74,7 @@ def test_samples_import_with_chats_recorded(settings, db_conn):
 def test_fts_index_complete_and_trigger_restored(settings, db_conn, tmp_path):
     """Ingest indexes its rows in bulk with the trigger dropped for the transaction; afterwards
     (and after a failed file) the trigger is back exactly and keeps indexing other writers."""
-    from toolkit.ingest import FTS_TRIGGER_SQL
+    from toolkit.ingest.importer import FTS_TRIGGER_SQL
 
     bad = write(tmp_path / "WhatsApp Chat with Bad.txt", HEAD + "40/40/2024, 10:00 - A: x\n")
     report = ingest_paths(settings, [SCHOOL, bad])
@@ -359,7 +359,7 @@ def test_same_photo_in_two_chats_is_stored_once(settings, db_conn):
 def test_media_rows_reach_postgres_through_outbox(media_settings, tmp_path):
     import psycopg
 
-    from toolkit.stores import migrate_all, open_db
+    from toolkit.store.connect import migrate_all, open_db
 
     migrate_all(media_settings)
     report = ingest_paths(media_settings, [RIVERSIDE])
@@ -386,7 +386,7 @@ def test_media_rows_reach_postgres_through_outbox(media_settings, tmp_path):
 
 def test_postgres_down_media_rows_wait(data_dir):
     from toolkit.config import load_settings
-    from toolkit.stores import open_db
+    from toolkit.store.connect import open_db
 
     down = load_settings({"DATA_DIR": str(data_dir), "IMAGE_PROCESSING_ENABLED": "true",
                           "MEDIA_DB_URL": "postgresql://nobody@127.0.0.1:9/none"},

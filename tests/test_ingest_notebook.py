@@ -8,8 +8,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from toolkit import nbparams
-from toolkit.stores import open_db
+from toolkit.ops import nbparams
+from toolkit.store.connect import open_db
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "notebooks" / "01_ingest.ipynb"

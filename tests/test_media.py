@@ -19,8 +19,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from PIL import Image
 
-from toolkit import db, media
 from toolkit.config import Settings
+from toolkit.extract import media
+from toolkit.store import db
 
 ROOT = Path(__file__).resolve().parent.parent
 FLYERS = ROOT / "data" / "sample" / "flyers"
@@ -138,7 +139,7 @@ def test_exif_orientation_is_applied() -> None:
 
 def test_sideways_phone_photo_is_read_upright() -> None:
     """Phones store pixels sideways and an EXIF orientation tag; OCR must see it upright."""
-    from toolkit import ocr
+    from toolkit.extract import ocr
 
     upright_flyer = Image.open(FLYERS / "de_elternabend.jpg").convert("RGB")
     exif = Image.Exif()
@@ -309,7 +310,7 @@ def test_read_attachment_refuses(settings: Settings, path: str, sha: str | None,
 
 @pytest.fixture
 def store(media_settings: Settings):
-    from toolkit.stores import migrate_all, open_db
+    from toolkit.store.connect import migrate_all, open_db
 
     assert migrate_all(media_settings).ok
     conn = open_db(media_settings)
@@ -329,7 +330,7 @@ def attach(settings: Settings, conn: db.Connection, chat_id: int, sent_local: da
            file_name: str, data: bytes) -> int:
     """A media message plus its attachment, as ingest writes them: the file copied
     content-addressed, the Postgres row queued in the outbox in the same transaction."""
-    from toolkit import attachments
+    from toolkit.ingest import attachments
 
     chat = conn.execute("SELECT name, tz FROM chats WHERE id = ?", (chat_id,)).fetchone()
     stored = attachments.store_stream(settings, io.BytesIO(data), file_name, "test")
@@ -457,7 +458,8 @@ def test_hostile_attachments_become_failed_extractions(media_settings: Settings,
 @pytest.mark.postgres
 def test_orphan_attachment_fails_with_reason(media_settings: Settings,
                                              store: db.Connection) -> None:
-    from toolkit import attachments, pg
+    from toolkit.ingest import attachments
+    from toolkit.store import pg
 
     stored = attachments.store_stream(media_settings, io.BytesIO(flyer_bytes("es_fiesta.jpg")),
                                       "fiesta.jpg", "test")
@@ -475,7 +477,7 @@ def test_orphan_attachment_fails_with_reason(media_settings: Settings,
 @pytest.mark.postgres
 def test_postgres_down_waits_then_catches_up(media_settings: Settings, store: db.Connection,
                                              capsys: pytest.CaptureFixture[str]) -> None:
-    from toolkit import outbox, pg
+    from toolkit.store import outbox, pg
 
     chat_id = add_chat(store, "Kermesse", tz="Europe/Paris", locale="fr-FR")
     attach(media_settings, store, chat_id, datetime(2025, 5, 20, 18, 0), "kermesse.png",

@@ -13,8 +13,8 @@ import pytest
 from conftest import ROOT
 from explore_data import fill
 
-from toolkit import nbparams, pipeline
-from toolkit.stores import open_db, open_vectors
+from toolkit.ops import nbparams, pipeline
+from toolkit.store.connect import open_db, open_vectors
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 # Modules a notebook cell may import: the toolkit, and what only displays things.
@@ -179,7 +179,7 @@ def test_work_cell_check_catches(source, problem):
     import nbformat
 
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell("from toolkit.stores import open_db\nsettings = 1"),
+    nb.cells = [nbformat.v4.new_code_cell("from toolkit.store.connect import open_db\nsettings = 1"),
                 nbformat.v4.new_code_cell(source)]
     assert problem in work_cell_problems(json.loads(nbformat.writes(nb)))
 
@@ -199,7 +199,7 @@ def test_work_cell_check_allows_orchestration(source):
     nb = nbformat.v4.new_notebook()
     params = nbformat.v4.new_code_cell('word: str = ""  # a word')
     params.metadata["tags"] = ["parameters"]
-    nb.cells = [params, nbformat.v4.new_code_cell("from toolkit.stores import open_db\n"
+    nb.cells = [params, nbformat.v4.new_code_cell("from toolkit.store.connect import open_db\n"
                                                   "settings = 1"),
                 nbformat.v4.new_code_cell(source)]
     assert work_cell_problems(json.loads(nbformat.writes(nb))) == []
@@ -298,7 +298,7 @@ def sample_demo(tmp_path_factory) -> tuple[Any, dict[str, Any]]:
 def test_demo_runs_the_default_pipeline_on_the_sample(sample_demo):
     from icalendar import Calendar
 
-    from toolkit.embed import meaningful_text
+    from toolkit.search.embed import meaningful_text
 
     settings, outcome = sample_demo
     run = outcome["run"]
@@ -333,7 +333,7 @@ def test_demo_runs_the_default_pipeline_on_the_sample(sample_demo):
     assert summary["embeddings"]["new"] == len(expected)
     assert summary["proposals"]["new"] == pending
     assert outcome["report_html"].endswith("07_report.html")
-    from toolkit.demo import demo_text
+    from toolkit.ops.demo import demo_text
 
     text = demo_text(outcome)  # what `make demo` prints last
     for where in (outcome["run_dir"], outcome["report_html"], outcome["ics"], "chatbook lab",

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from PIL import Image
 
-from toolkit import ocr
+from toolkit.extract import ocr
 
 FLYERS = Path(__file__).resolve().parent.parent / "data" / "sample" / "flyers"
 MANIFEST = {entry["file"]: entry for entry in json.loads((FLYERS / "flyers.json").read_text("utf-8"))}
@@ -60,7 +60,7 @@ def test_rapidocr_reads_flyers(rapid: ocr.Engine, name: str) -> None:
 @pytest.mark.parametrize("name", EVENT_FLYERS)
 def test_events_found_on_flyer_text(rapid: ocr.Engine, name: str) -> None:
     """OCR text through the real text extractor, relative to a message sent in mid-March."""
-    from toolkit.extract_text import extract_events
+    from toolkit.extract.text import extract_events
 
     expected = MANIFEST[name]["event"]
     ref = datetime(2025, 3, 15, 9, 12, tzinfo=ZoneInfo("Europe/London"))
@@ -73,7 +73,7 @@ def test_events_found_on_flyer_text(rapid: ocr.Engine, name: str) -> None:
 
 
 def test_no_event_on_the_team_photo(rapid: ocr.Engine) -> None:
-    from toolkit.extract_text import extract_events
+    from toolkit.extract.text import extract_events
 
     text = read_flyer(rapid, "en_team_photo.jpg").text
     assert text == "Well done, team!"

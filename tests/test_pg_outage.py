@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from toolkit import db
+from toolkit.store import db
 
 sys.path.insert(0, str(Path(__file__).parent))
 from own_postgres import PASSWORD, OwnPostgres  # noqa: E402

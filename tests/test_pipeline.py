@@ -26,10 +26,10 @@ from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from toolkit import nbparams, pipeline
 from toolkit.errors import InputError
-from toolkit.nbparams import Parameter
-from toolkit.stores import open_db
+from toolkit.ops import nbparams, pipeline
+from toolkit.ops.nbparams import Parameter
+from toolkit.store.connect import open_db
 
 # ------------------------------------------------------------------------ fixture notebooks
 
@@ -573,7 +573,7 @@ def test_a_second_connection_keeps_the_first_ones_locks(settings):
     first = open_db(settings)
     first.execute("INSERT INTO counters(name, value, updated_at) VALUES ('x', 1, 'now')")
     second = open_db(settings)
-    code = ("from toolkit.config import load_settings; from toolkit.stores import open_db; "
+    code = ("from toolkit.config import load_settings; from toolkit.store.connect import open_db; "
             "c = open_db(load_settings()); c.execute('SELECT 1'); c.close()")
     subprocess.run([sys.executable, "-c", code], env={**os.environ, **settings.as_env()},
                    check=True, timeout=60)

@@ -11,8 +11,9 @@ from events_data import add_chat, add_message, found, record
 from hypothesis import given
 from hypothesis import strategies as st
 
-from toolkit import db, events, proposals
 from toolkit.errors import ConflictError, InputError
+from toolkit.review import events, proposals
+from toolkit.store import db
 
 
 @pytest.fixture
@@ -286,7 +287,7 @@ def test_stale_version_is_refused_and_names_who_changed_it(chats):
 
 def test_two_connections_second_save_refused(chats, settings):
     """Two reviewers on two connections to the same file: the second save loses, loudly."""
-    from toolkit.stores import open_db
+    from toolkit.store.connect import open_db
 
     conn, _, ids = chats
     made = record(conn, found(), ids[0])

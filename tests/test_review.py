@@ -14,9 +14,11 @@ from pathlib import Path
 import pytest
 from review_data import CHAT, OTHER_CHAT, audit_rows, proposal_row, seed_review_queue
 
-from toolkit import db, nbparams
 from toolkit.config import Settings, load_settings
-from toolkit.review import (
+from toolkit.ops import nbparams
+from toolkit.store import db
+from toolkit.store.connect import migrate_all
+from toolkit.ui.review.app import (
     NOTEBOOK,
     SHORTCUTS,
     Filters,
@@ -28,7 +30,6 @@ from toolkit.review import (
     split_when,
     voila_command,
 )
-from toolkit.stores import migrate_all
 
 
 @pytest.fixture
@@ -481,13 +482,13 @@ def media_proposal(conn, settings: Settings, pg_conn) -> tuple[int, Path]:
 
 @pytest.mark.postgres
 def test_image_proposal_shows_thumbnail_and_highlighted_ocr(media_settings) -> None:
-    from toolkit import pg
+    from toolkit.store import pg
 
     migrate_all(media_settings)
     pg_conn = pg.connect(media_settings)
     app = None
     try:
-        from toolkit.stores import open_db
+        from toolkit.store.connect import open_db
 
         conn = open_db(media_settings)
         pid, _ = media_proposal(conn, media_settings, pg_conn)
@@ -542,7 +543,7 @@ def test_refresh_picks_up_new_chats_and_proposals(make_app, seeded, db_conn) -> 
 
 
 def test_saved_queues_are_pruned_per_reviewer(db_conn) -> None:
-    from toolkit.review import KEEP_QUEUES, save_state
+    from toolkit.ui.review.app import KEEP_QUEUES, save_state
 
     for n in range(KEEP_QUEUES + 5):
         save_state(db_conn, "alice", f"queue-{n}", current_id=None, queue=[], undo=[])

@@ -24,8 +24,8 @@ import pytest
 from review_data import audit_rows, proposal_row, seed_review_queue
 
 from toolkit.config import load_settings
-from toolkit.review import free_port
-from toolkit.stores import open_db
+from toolkit.store.connect import open_db
+from toolkit.ui.review.app import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -123,7 +123,7 @@ def test_review_in_chromium(review_server) -> None:
             browser.close()
     assert time.monotonic() - started < 90
 
-    from toolkit import db
+    from toolkit.store import db
 
     conn = db.connect(db_path, readonly=True)
     try:

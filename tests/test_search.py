@@ -12,19 +12,19 @@ from typing import Any
 import pytest
 from chatdata import FAMILY, SCHOOL, add_messages, message_id
 
-from toolkit import db
 from toolkit.config import Settings
-from toolkit.embed import embed_new, load_model
-from toolkit.search import (
+from toolkit.search.embed import embed_new, load_model
+from toolkit.search.query import (
     QueryError,
     coverage,
     fts_expression,
     query_terms,
     reciprocal_rank_fusion,
     score_fusion,
-    search,
+    search_messages,
 )
-from toolkit.vectors import VectorStoreError
+from toolkit.store import db
+from toolkit.store.vectors import VectorStoreError
 
 ROOT = Path(__file__).resolve().parent.parent
 DENTIST = "Dentist appointment moved to Tuesday at 3pm, so Mia will miss swimming"
@@ -39,7 +39,7 @@ def model() -> Any:
 def world(tmp_path_factory: pytest.TempPathFactory, model: Any) -> Iterator[tuple[Settings, db.Connection]]:
     """Two small chats, embedded once for the tests that only read them."""
     from toolkit.config import load_settings
-    from toolkit.stores import open_db
+    from toolkit.store.connect import open_db
 
     data = tmp_path_factory.mktemp("world") / "data"
     settings = load_settings({"DATA_DIR": str(data)}, cwd=data.parent)
@@ -63,7 +63,7 @@ def chats(world: tuple[Settings, db.Connection]) -> db.Connection:
 
 @pytest.mark.parametrize("mode", ["keyword", "vector", "hybrid"])
 def test_each_mode_finds_the_dentist_message(ws: Settings, chats: db.Connection, mode: str) -> None:
-    hits = search(ws, "when is the dentist appointment", mode=mode, k=3)
+    hits = search_messages(ws, "when is the dentist appointment", mode=mode, k=3)
     assert hits and hits[0].text == DENTIST
     assert [h.rank for h in hits] == list(range(1, len(hits) + 1))
     assert hits[0].chat == "School Parents" and hits[0].author == "Sarah"
@@ -77,11 +77,11 @@ def test_each_mode_finds_the_dentist_message(ws: Settings, chats: db.Connection,
 ])
 def test_vector_finds_meaning_without_shared_words(ws: Settings, chats: db.Connection, query: str,
                                                    expected: str) -> None:
-    assert expected in [h.text for h in search(ws, query, mode="vector", k=3)]
+    assert expected in [h.text for h in search_messages(ws, query, mode="vector", k=3)]
 
 
 def test_hybrid_ranks_what_both_lists_agree_on_first(ws: Settings, chats: db.Connection) -> None:
-    hits = search(ws, "swimming lessons", mode="hybrid", k=5)
+    hits = search_messages(ws, "swimming lessons", mode="hybrid", k=5)
     assert set(hits[0].matched_by) == {"keyword", "vector"}
     scores = [h.score for h in hits]
     assert scores == sorted(scores, reverse=True)
@@ -93,7 +93,7 @@ def test_hybrid_ranks_what_both_lists_agree_on_first(ws: Settings, chats: db.Con
 @pytest.mark.parametrize("mode", ["keyword", "hybrid"])
 def test_fts_syntax_in_queries_is_just_text(ws: Settings, chats: db.Connection, query: str,
                                             mode: str) -> None:
-    hits = search(ws, query, mode=mode, k=5)
+    hits = search_messages(ws, query, mode=mode, k=5)
     assert isinstance(hits, list)
 
 
@@ -112,18 +112,19 @@ def test_fts_expression_quotes_every_term(query: str, expected: str) -> None:
 @pytest.mark.parametrize("mode", ["keyword", "vector", "hybrid"])
 def test_empty_queries_are_explained(ws: Settings, chats: db.Connection, query: str, mode: str) -> None:
     with pytest.raises(QueryError, match="the query is empty"):
-        search(ws, query, mode=mode)
+        search_messages(ws, query, mode=mode)
 
 
 def test_huge_queries_are_explained(ws: Settings, chats: db.Connection) -> None:
     with pytest.raises(QueryError, match="characters long; the limit is 2,000"):
-        search(ws, "dentist " * 1000)
-    assert DENTIST in [h.text for h in search(ws, "dentist " * 240, mode="hybrid", k=2)]  # long is fine
+        search_messages(ws, "dentist " * 1000)
+    long_query = "dentist " * 240  # long is fine
+    assert DENTIST in [h.text for h in search_messages(ws, long_query, mode="hybrid", k=2)]
 
 
 @pytest.mark.parametrize("mode", ["keyword", "vector", "hybrid"])
 def test_emoji_only_queries_answer(ws: Settings, chats: db.Connection, mode: str) -> None:
-    hits = search(ws, "🎉", mode=mode, k=5)
+    hits = search_messages(ws, "🎉", mode=mode, k=5)
     if mode != "vector":
         assert hits[0].text == "Happy birthday Mia!! 🎂🎉"
     assert isinstance(hits, list)
@@ -132,7 +133,7 @@ def test_emoji_only_queries_answer(ws: Settings, chats: db.Connection, mode: str
 @pytest.mark.parametrize("query", ["cita con el dentista", "Zahnarzttermin", "歯医者の予約",
                                    "موعد طبيب الأسنان"])
 def test_queries_in_any_language(ws: Settings, chats: db.Connection, query: str) -> None:
-    hits = search(ws, query, mode="hybrid", k=3)
+    hits = search_messages(ws, query, mode="hybrid", k=3)
     assert hits and all(h.text for h in hits)
 
 
@@ -149,7 +150,7 @@ def test_queries_in_any_language(ws: Settings, chats: db.Connection, query: str)
 def test_bad_options_are_explained(ws: Settings, chats: db.Connection, kwargs: dict[str, Any],
                                    error: str) -> None:
     with pytest.raises(QueryError, match=error):
-        search(ws, "dentist", **kwargs)
+        search_messages(ws, "dentist", **kwargs)
 
 
 @pytest.mark.parametrize("mode", ["keyword", "vector", "hybrid"])
@@ -161,7 +162,7 @@ def test_filters_apply_inside_the_query_not_after_top_k(settings: Settings, db_c
     add_messages(db_conn, "Family", [("Mum", "the kids see the dentist on Friday", "text")])
     embed_new(settings)
     for filters in ({"chat": "family"}, {"author": "mum"}):
-        hits = search(settings, "dentist appointment", mode=mode, k=3, **filters)
+        hits = search_messages(settings, "dentist appointment", mode=mode, k=3, **filters)
         assert [h.text for h in hits] == ["the kids see the dentist on Friday"]
 
 
@@ -177,13 +178,13 @@ def test_since_until(settings: Settings, db_conn: db.Connection, model: Any, mod
     lines = [("A", f"football practice moved, update {n}", "text") for n in range(8)]
     ids = add_messages(db_conn, "Club", lines, start=datetime(2024, 9, 2, 0, 0), step=timedelta(hours=7))
     embed_new(settings)
-    hits = search(settings, "football practice", mode=mode, k=20, since=since, until=until)
+    hits = search_messages(settings, "football practice", mode=mode, k=20, since=since, until=until)
     assert {ids.index(h.message_id) for h in hits} == expected
 
 
 @pytest.mark.parametrize("around", [0, 1, 2, 5])
 def test_context_is_the_conversation_around_the_hit(ws: Settings, chats: db.Connection, around: int) -> None:
-    hit = search(ws, DENTIST, mode="keyword", k=1, context=around)[0]
+    hit = search_messages(ws, DENTIST, mode="keyword", k=1, context=around)[0]
     assert hit.message_id == message_id(chats, DENTIST)
     if around == 0:
         assert hit.context == []
@@ -196,30 +197,30 @@ def test_context_is_the_conversation_around_the_hit(ws: Settings, chats: db.Conn
 
 
 def test_context_stays_in_the_chat(ws: Settings, chats: db.Connection) -> None:
-    first = search(ws, "Welcome back everyone", mode="keyword", k=1, context=3)[0]
+    first = search_messages(ws, "Welcome back everyone", mode="keyword", k=1, context=3)[0]
     assert first.context[0]["is_hit"] and len(first.context) == 4  # nothing before the first message
 
 
 def test_as_dict_has_the_cli_fields(ws: Settings, chats: db.Connection) -> None:
-    data = search(ws, "dentist", k=1)[0].as_dict()
+    data = search_messages(ws, "dentist", k=1)[0].as_dict()
     assert {"message_id", "chat", "author", "sent_at", "text", "score", "context"} <= set(data)
     assert json.loads(json.dumps(data)) == data
 
 
 def test_missing_vector_store_is_explained(settings: Settings, db_conn: db.Connection) -> None:
     add_messages(db_conn, "Club", [("A", "dentist", "text")])
-    assert search(settings, "dentist", mode="keyword")[0].text == "dentist"
+    assert search_messages(settings, "dentist", mode="keyword")[0].text == "dentist"
     for mode in ("vector", "hybrid"):
         with pytest.raises(VectorStoreError, match="no vector store at .*run `chatbook embed`"):
-            search(settings, "dentist", mode=mode)
+            search_messages(settings, "dentist", mode=mode)
 
 
 def test_vectors_of_another_model_are_explained(ws: Settings, chats: db.Connection) -> None:
-    from toolkit.embed import resolve_model_path
+    from toolkit.search.embed import resolve_model_path
 
     other = ws.with_overrides(embed_model=resolve_model_path("all-MiniLM-L6-v2"))
     with pytest.raises(VectorStoreError, match="no vectors for model .* has vectors for all-MiniLM-L6-v2"):
-        search(other, "dentist", mode="vector")
+        search_messages(other, "dentist", mode="vector")
 
 
 @pytest.mark.parametrize(("lists", "expected"), [
@@ -235,7 +236,7 @@ def test_reciprocal_rank_fusion(lists: dict[str, list[tuple[int, float]]], expec
 def test_cli_embed_and_search(cli, data_dir) -> None:
     """The real CLI in a child process: embed --json, then search --json and the text output."""
     from toolkit.config import load_settings
-    from toolkit.stores import open_db
+    from toolkit.store.connect import open_db
 
     settings = load_settings({"DATA_DIR": str(data_dir)}, cwd=data_dir.parent)
     conn = open_db(settings)
@@ -299,7 +300,7 @@ def test_relevance_set_hybrid_beats_keyword_and_vector(tmp_path, model: Any) -> 
 def test_notebooks_are_committed_clean_with_typed_parameters(name: str) -> None:
     import nbformat
 
-    from toolkit import nbparams
+    from toolkit.ops import nbparams
 
     path = ROOT / "notebooks" / f"{name}.ipynb"
     nb = nbformat.read(path, as_version=4)

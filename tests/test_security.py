@@ -149,7 +149,7 @@ def test_pipeline_offline_private_and_password_free(guard, cluster, tmp_path):
     # ... and the pipeline really did its work: messages, vectors, media rows and OCR.
     import psycopg
 
-    from toolkit import db
+    from toolkit.store import db
 
     app, vectors = db.connect(data / "app.db", readonly=True), db.connect(data / "vectors.db",
                                                                          readonly=True)

@@ -7,9 +7,9 @@ import struct
 import numpy as np
 import pytest
 
-from toolkit import vectors
 from toolkit.config import Settings
-from toolkit.vectors import FastIndex, VectorStoreError, open_store, table_name
+from toolkit.store import vectors
+from toolkit.store.vectors import FastIndex, VectorStoreError, open_store, table_name
 
 DIM = 16
 BACKENDS = ["vec", "vss"]

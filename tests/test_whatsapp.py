@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from toolkit.errors import InputError
-from toolkit.whatsapp import Message, parse_file, parse_text
+from toolkit.ingest.whatsapp import Message, parse_file, parse_text
 
 LRM, NNBSP, NBSP = "\u200e", "\u202f", "\u00a0"
 
@@ -130,7 +130,7 @@ def test_text_is_not_normalised():
 
 
 def test_long_file_crosses_chunk_boundaries(monkeypatch):
-    import toolkit.whatsapp as whatsapp
+    import toolkit.ingest.whatsapp as whatsapp
 
     monkeypatch.setattr(whatsapp, "CHUNK_CHARS", 64)
     body = "\n".join(f"line {i} of a long message" for i in range(20))
@@ -310,7 +310,7 @@ def test_not_a_chat_gets_a_clear_error(tmp_path, content, message, line):
 
 
 def test_endless_line_is_refused_without_reading_it_all(tmp_path, monkeypatch):
-    import toolkit.whatsapp as whatsapp
+    import toolkit.ingest.whatsapp as whatsapp
 
     monkeypatch.setattr(whatsapp, "MAX_LINE_CHARS", 1000)
     monkeypatch.setattr(whatsapp, "CHUNK_CHARS", 300)
@@ -322,7 +322,7 @@ def test_endless_line_is_refused_without_reading_it_all(tmp_path, monkeypatch):
 
 
 def test_endless_message_is_refused(tmp_path, monkeypatch):
-    import toolkit.whatsapp as whatsapp
+    import toolkit.ingest.whatsapp as whatsapp
 
     monkeypatch.setattr(whatsapp, "MAX_MESSAGE_CHARS", 5000)
     monkeypatch.setattr(whatsapp, "CHUNK_CHARS", 300)

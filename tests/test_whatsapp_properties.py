@@ -12,9 +12,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from toolkit import whatsapp
 from toolkit.errors import InputError
-from toolkit.whatsapp import GENERIC_HEADER, parse_file
+from toolkit.ingest import whatsapp
+from toolkit.ingest.whatsapp import GENERIC_HEADER, parse_file
 
 NNBSP, NBSP, LRM = "\u202f", "\u00a0", "\u200e"
 

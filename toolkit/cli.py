@@ -19,6 +19,7 @@ import click
 from toolkit import __version__
 from toolkit.config import Settings, load_settings
 from toolkit.errors import ChatbookError
+from toolkit.resources import notebooks_dir
 
 JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 
@@ -52,7 +53,7 @@ def cli() -> None:
 @click.pass_context
 def init(ctx: click.Context, as_json: bool) -> None:
     """Create the data folders and stores, and apply migrations."""
-    from toolkit.stores import migrate_all
+    from toolkit.store.connect import migrate_all
 
     settings = settings_from(ctx)
     result = migrate_all(settings)
@@ -72,7 +73,7 @@ def init(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def migrate_command(ctx: click.Context, status_only: bool, as_json: bool) -> None:
     """Apply (or show) migrations for every enabled store."""
-    from toolkit.stores import migrate_all
+    from toolkit.store.connect import migrate_all
 
     result = migrate_all(settings_from(ctx), apply=not status_only)
 
@@ -100,7 +101,7 @@ def migrate_command(ctx: click.Context, status_only: bool, as_json: bool) -> Non
 @click.pass_context
 def doctor(ctx: click.Context, repair: bool, as_json: bool) -> None:
     """Check stores, migrations, integrity, cross-store orphans and counters."""
-    from toolkit.doctor import repair_then_check, run_checks
+    from toolkit.ops.doctor import repair_then_check, run_checks
 
     settings = settings_from(ctx)
     report = repair_then_check(settings) if repair else run_checks(settings)
@@ -116,7 +117,7 @@ def doctor(ctx: click.Context, repair: bool, as_json: bool) -> None:
         ops = rep["operations"]
         lines.append(f"{'ok ' if ops['ok'] else '!! '}outbox    {ops['outbox_pending']} pending")
         lines += [f"   counter  {k} = {v}" for k, v in ops["counters"].items()]
-        from toolkit.doctor import integrity_lines
+        from toolkit.ops.doctor import integrity_lines
 
         lines += integrity_lines(rep)
         return "\n".join(lines)
@@ -133,7 +134,7 @@ def doctor(ctx: click.Context, repair: bool, as_json: bool) -> None:
 def lab(ctx: click.Context, port: int, no_browser: bool) -> None:
     """JupyterLab on notebooks/ with the environment set, bound to localhost with a token."""
     settings = settings_from(ctx)
-    notebooks = Path(__file__).resolve().parent.parent / "notebooks"
+    notebooks = notebooks_dir()
     env = {**os.environ, **settings.as_env()}
     command = [
         sys.executable, "-m", "jupyterlab", f"--notebook-dir={notebooks}",
@@ -155,7 +156,7 @@ def lab(ctx: click.Context, port: int, no_browser: bool) -> None:
 @click.pass_context
 def backup(ctx: click.Context, dest: Path, as_json: bool) -> None:
     """Consistent online copies of every store and the attachment files into DEST (new folder)."""
-    from toolkit.backup import backup as take_backup
+    from toolkit.ops.backup import backup as take_backup
 
     manifest = take_backup(settings_from(ctx), dest)
 
@@ -174,7 +175,7 @@ def backup(ctx: click.Context, dest: Path, as_json: bool) -> None:
 @click.pass_context
 def restore(ctx: click.Context, src: Path, as_json: bool) -> None:
     """Verify the backup in SRC and restore it into empty stores (refuses otherwise)."""
-    from toolkit.backup import restore as run_restore
+    from toolkit.ops.backup import restore as run_restore
 
     result = run_restore(settings_from(ctx), src)
     emit(result.as_dict() if as_json else result, as_json,
@@ -191,7 +192,7 @@ def restore(ctx: click.Context, src: Path, as_json: bool) -> None:
 @click.pass_context
 def review(ctx: click.Context, port: int, no_browser: bool) -> None:
     """The review UI as a standalone page (Voila), on localhost with a token."""
-    from toolkit.review import serve
+    from toolkit.ui.review.app import serve
 
     raise SystemExit(serve(settings_from(ctx), port=port, open_browser=not no_browser,
                            echo=click.echo))
@@ -202,7 +203,7 @@ def review(ctx: click.Context, port: int, no_browser: bool) -> None:
 
 def primary_store(ctx: click.Context) -> Any:
     """The migrated primary store for one command (closed by click when the command ends)."""
-    from toolkit.stores import open_db
+    from toolkit.store.connect import open_db
 
     conn = open_db(settings_from(ctx))
     ctx.call_on_close(conn.close)
@@ -216,7 +217,7 @@ def primary_store(ctx: click.Context) -> Any:
 @click.pass_context
 def extract(ctx: click.Context, full: bool, as_json: bool) -> None:
     """Find events in new messages (and images when media is on); write proposals."""
-    from toolkit.extract import extract_new
+    from toolkit.extract.stage import extract_new
 
     report = extract_new(settings_from(ctx), full=full, progress=not as_json and sys.stderr.isatty())
     emit(report.as_dict() if as_json else report, as_json, lambda r: r.summary())
@@ -238,7 +239,7 @@ def proposals_group() -> None:
 def proposals_list(ctx: click.Context, statuses: tuple[str, ...], chat: str | None,
                    min_confidence: float | None, order: str, as_json: bool) -> None:
     """List proposals (all statuses unless --status)."""
-    from toolkit import proposals
+    from toolkit.review import proposals
 
     rows = proposals.list_proposals(primary_store(ctx), status=list(statuses) or None, chat=chat,
                                     min_confidence=min_confidence, order=order)
@@ -251,7 +252,7 @@ def proposals_list(ctx: click.Context, statuses: tuple[str, ...], chat: str | No
 @click.pass_context
 def proposals_show(ctx: click.Context, proposal_id: int, as_json: bool) -> None:
     """One proposal with its source messages and audit trail."""
-    from toolkit import proposals
+    from toolkit.review import proposals
 
     conn = primary_store(ctx)
     data = {"proposal": proposals.get_proposal(conn, proposal_id),
@@ -264,14 +265,14 @@ def proposals_show(ctx: click.Context, proposal_id: int, as_json: bool) -> None:
 
 
 def decided(conn: Any, proposal_id: int) -> dict[str, Any]:
-    from toolkit import proposals
+    from toolkit.review import proposals
 
     return proposals.get_proposal(conn, proposal_id)
 
 
 def version_or_current(conn: Any, proposal_id: int, version: int | None) -> int:
     """--version as given; omitted in a terminal, the version there is now."""
-    from toolkit import proposals
+    from toolkit.review import proposals
 
     return version if version is not None else int(proposals.get_proposal(conn, proposal_id)["version"])
 
@@ -287,7 +288,7 @@ VERSION_OPTION = click.option("--version", "version", type=int,
 @click.pass_context
 def proposals_accept(ctx: click.Context, proposal_id: int, version: int | None, as_json: bool) -> None:
     """Accept a proposal as extracted: it becomes a calendar event."""
-    from toolkit import proposals
+    from toolkit.review import proposals
 
     conn = primary_store(ctx)
     proposals.accept(conn, proposal_id, reviewer=settings_from(ctx).reviewer,
@@ -304,7 +305,7 @@ def proposals_accept(ctx: click.Context, proposal_id: int, version: int | None, 
 def proposals_reject(ctx: click.Context, proposal_id: int, reason: str | None, version: int | None,
                      as_json: bool) -> None:
     """Reject a proposal: it is never proposed again."""
-    from toolkit import proposals
+    from toolkit.review import proposals
 
     conn = primary_store(ctx)
     proposals.reject(conn, proposal_id, reviewer=settings_from(ctx).reviewer,
@@ -327,7 +328,7 @@ def proposals_edit(ctx: click.Context, proposal_id: int, title: str | None, star
                    end: str | None, all_day: bool | None, location: str | None, tz: str | None,
                    version: int | None, as_json: bool) -> None:
     """Edit a proposal and accept it with the new values."""
-    from toolkit import proposals
+    from toolkit.review import proposals
 
     given = {"title": title, "start": start, "end": end, "all_day": all_day, "location": location,
              "tz": tz}
@@ -347,7 +348,7 @@ def proposals_edit(ctx: click.Context, proposal_id: int, title: str | None, star
 @click.pass_context
 def proposals_undo(ctx: click.Context, proposal_id: int, as_json: bool) -> None:
     """Revert the last decision on a proposal."""
-    from toolkit import proposals
+    from toolkit.review import proposals
 
     result = proposals.undo(primary_store(ctx), proposal_id, reviewer=settings_from(ctx).reviewer)
     emit(result, as_json, lambda p: f"undid {p['undone']}: {proposals.describe(p)}")
@@ -364,7 +365,7 @@ def events_group() -> None:
 @click.pass_context
 def events_list(ctx: click.Context, status: str | None, as_json: bool) -> None:
     """Events in date order."""
-    from toolkit.events import list_events
+    from toolkit.review.events import list_events
 
     rows = list_events(primary_store(ctx), status=status)
     emit(rows, as_json, lambda rs: "\n".join(
@@ -379,7 +380,7 @@ def events_list(ctx: click.Context, status: str | None, as_json: bool) -> None:
 @click.pass_context
 def events_export(ctx: click.Context, path: Path, as_json: bool) -> None:
     """Write every event (cancelled ones as STATUS:CANCELLED) to an iCalendar file."""
-    from toolkit.events import export_ics
+    from toolkit.review.events import export_ics
 
     count = export_ics(primary_store(ctx), path)
     emit({"path": str(path), "events": count}, as_json,
@@ -401,7 +402,7 @@ def describe_drafts(rows: list[dict[str, Any]]) -> str:
 @click.pass_context
 def agent_drafts(ctx: click.Context, as_json: bool) -> None:
     """Agent messages waiting to be posted."""
-    from toolkit.agent import list_messages
+    from toolkit.review.agent import list_messages
 
     emit(list_messages(primary_store(ctx), status="draft"), as_json, describe_drafts)
 
@@ -412,7 +413,7 @@ def agent_drafts(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def agent_digest(ctx: click.Context, week: str | None, as_json: bool) -> None:
     """Draft one digest per chat of the week's events."""
-    from toolkit.agent import weekly_digests
+    from toolkit.review.agent import weekly_digests
 
     emit(weekly_digests(primary_store(ctx), week), as_json, describe_drafts)
 
@@ -423,7 +424,7 @@ def agent_digest(ctx: click.Context, week: str | None, as_json: bool) -> None:
 @click.pass_context
 def agent_mark_sent(ctx: click.Context, message_id: int, as_json: bool) -> None:
     """Record that you posted a draft."""
-    from toolkit.agent import mark_sent
+    from toolkit.review.agent import mark_sent
 
     emit(mark_sent(primary_store(ctx), message_id), as_json, lambda m: describe_drafts([m]))
 
@@ -437,7 +438,7 @@ def agent_mark_sent(ctx: click.Context, message_id: int, as_json: bool) -> None:
 @click.pass_context
 def embed(ctx: click.Context, full: bool, as_json: bool) -> None:
     """Embed messages that have no vector yet for the current model (EMBED_MODEL)."""
-    from toolkit.embed import embed_new
+    from toolkit.search.embed import embed_new
 
     report = embed_new(settings_from(ctx), full=full, progress=not as_json and sys.stderr.isatty())
 
@@ -470,9 +471,9 @@ def search_command(ctx: click.Context, query: str, k: int, mode: str, chat: str 
                    author: str | None, since: str | None, until: str | None, context: int,
                    as_json: bool) -> None:
     """Ranked messages for QUERY, with the conversation around each."""
-    from toolkit.search import format_hits, search
+    from toolkit.search.query import format_hits, search_messages
 
-    hits = search(settings_from(ctx), query, k=k, mode=mode, chat=chat, author=author,
+    hits = search_messages(settings_from(ctx), query, k=k, mode=mode, chat=chat, author=author,
                   since=since, until=until, context=context)
     emit([h.as_dict() for h in hits] if as_json else hits, as_json, format_hits)
 
@@ -517,7 +518,7 @@ def run_command(ctx: click.Context, notebooks: tuple[str, ...], params: tuple[tu
     NOTEBOOK is a name like `ingest`, `06_explore` or a path to a notebook. Each run leaves its
     executed notebooks, HTML and summary in RUNS_DIR/<UTC time>-<run id>/.
     """
-    from toolkit import pipeline
+    from toolkit.ops import pipeline
 
     if help_notebook:
         info = pipeline.notebook_help(help_notebook)
@@ -544,7 +545,7 @@ def run_command(ctx: click.Context, notebooks: tuple[str, ...], params: tuple[tu
 @click.pass_context
 def demo(ctx: click.Context, as_json: bool) -> None:
     """The main job: init, run the pipeline on data/sample, export the .ics, say where it is."""
-    from toolkit.demo import demo_text, run_demo
+    from toolkit.ops.demo import demo_text, run_demo
 
     outcome = run_demo(settings_from(ctx), progress=lambda line: click.echo(line, err=True),
                        progress_bar=sys.stderr.isatty())
@@ -565,7 +566,7 @@ def demo(ctx: click.Context, as_json: bool) -> None:
 def ingest(ctx: click.Context, paths: tuple[Path, ...], chat: str | None, tz: str | None,
            date_order: str, as_json: bool) -> None:
     """Import WhatsApp exports (.txt, .zip with media, folders); only new messages are added."""
-    from toolkit.ingest import ingest_paths
+    from toolkit.ingest.importer import ingest_paths
 
     report = ingest_paths(settings_from(ctx), list(paths), chat=chat, tz=tz,
                           date_order=date_order, progress=not as_json and sys.stderr.isatty())
@@ -588,7 +589,7 @@ def messages_group() -> None:
 @click.pass_context
 def messages_export(ctx: click.Context, chat: str | None, fmt: str, output: Path | None) -> None:
     """Write messages as JSON lines, CSV or Parquet."""
-    from toolkit.ingest import export_messages
+    from toolkit.ingest.importer import export_messages
 
     count = export_messages(settings_from(ctx), fmt, output, chat=chat)
     if output is not None:
@@ -608,7 +609,7 @@ def media_group() -> None:
 @click.pass_context
 def media_status_command(ctx: click.Context, as_json: bool) -> None:
     """Images in Postgres, their extractions by status, and what is waiting."""
-    from toolkit.media import media_status
+    from toolkit.extract.media import media_status
 
     status = media_status(settings_from(ctx), primary_store(ctx))
 
@@ -637,7 +638,7 @@ def media_status_command(ctx: click.Context, as_json: bool) -> None:
 @JSON_OPTION
 def extract_events_command(input_path: Path, output_path: Path, as_json: bool) -> None:
     """Find events in each message of a JSONL file (batch interface, no stores touched)."""
-    from toolkit.extract_text import extract_file
+    from toolkit.extract.text import extract_file
 
     stats = extract_file(input_path, output_path,
                          on_error=lambda error: click.echo(f"chatbook: {error}", err=True))

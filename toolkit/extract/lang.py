@@ -1,0 +1,494 @@
+"""Language data for the text event extractor.
+
+One `LangTable` per language holds the words the resolver needs: weekday and month names,
+relative day words, numbers for "in two weeks", day-period words that decide am/pm, the
+prepositions that introduce a time or a place, event nouns (the "what"), and the cues that
+mark a sentence as past or as a cancellation. The tables are plain data; `extract_text`
+compiles them into regular expressions once per language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class LangTable:
+    """Every word list one language contributes. Words are lower case, accents kept."""
+
+    code: str
+    weekdays: dict[str, int]  # full names and safe abbreviations -> 0 (Monday) .. 6
+    weekday_abbr: dict[str, int]  # ambiguous short forms, trusted only before a digit
+    months: dict[str, int]
+    relative_days: dict[str, int]  # "tomorrow" -> 1; phrases allowed
+    evening_days: tuple[str, ...]  # words meaning "today, in the evening" ("tonight")
+    next_words: tuple[str, ...]  # before a weekday: "next", "el próximo"
+    next_after: tuple[str, ...]  # after a weekday: "prochain", "que vem"
+    this_words: tuple[str, ...]
+    next_week: tuple[str, ...]  # "nächste Woche" (+ weekday)
+    in_words: tuple[str, ...]  # "in", "dentro de" (+ N days/weeks)
+    day_units: tuple[str, ...]
+    week_units: tuple[str, ...]
+    numbers: dict[str, int]
+    time_preps: tuple[str, ...]  # "at", "um", "à", "às", "a las": a bare number after is a time
+    range_words: tuple[str, ...]  # "to", "bis", "al", "à", "às" between two times or dates
+    from_words: tuple[str, ...]  # "from", "von", "de", "das": a range follows
+    pm_words: tuple[str, ...]  # evening/afternoon/night: hours 1-11 are pm
+    am_words: tuple[str, ...]  # morning: keep hours as they are
+    noon_words: tuple[str, ...]
+    half_before: tuple[str, ...]  # German "halb 8" = 7:30
+    half_after: tuple[str, ...]  # "y media", "e meia", "et demie" = :30
+    quarter_after: tuple[str, ...]
+    day_preps: tuple[str, ...]  # before a bare day number: "on the", "el", "le", "dia", "am"
+    place_preps: tuple[str, ...]
+    place_nouns: tuple[str, ...]
+    event_nouns: tuple[str, ...]
+    plan_cues: tuple[str, ...]
+    past_cues: tuple[str, ...]  # regular-expression fragments
+    cancel_cues: tuple[str, ...]  # regular-expression fragments
+    masks: tuple[str, ...] = field(default=())  # phrases that look like dates but are not
+    evening_nouns: tuple[str, ...] = field(default=())  # "party at 8" is 20:00
+    move_cues: tuple[str, ...] = field(default=())  # "moved from Tuesday to Thursday"
+    compound_nouns: bool = False  # German: event nouns hide inside compounds
+
+
+EN = LangTable(
+    code="en",
+    weekdays={
+        "monday": 0, "mon": 0, "tuesday": 1, "tues": 1, "tue": 1, "wednesday": 2, "wed": 2,
+        "thursday": 3, "thurs": 3, "thur": 3, "thu": 3, "friday": 4, "fri": 4,
+        "saturday": 5, "sunday": 6,
+    },
+    weekday_abbr={"sat": 5, "sun": 6},
+    months={
+        "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
+        "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
+        "september": 9, "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11,
+        "nov": 11, "december": 12, "dec": 12,
+    },
+    relative_days={
+        "today": 0, "tonight": 0, "tonite": 0, "this evening": 0, "this afternoon": 0,
+        "this morning": 0, "tomorrow": 1, "tmrw": 1, "tmr": 1, "tmw": 1, "tomoz": 1,
+        "2moro": 1, "2morrow": 1, "tomorow": 1, "day after tomorrow": 2,
+        "the day after tomorrow": 2,
+    },
+    evening_days=("tonight", "tonite", "this evening"),
+    next_words=("next", "coming", "this coming"),
+    next_after=(),
+    this_words=("this", "on"),
+    next_week=("next week",),
+    in_words=("in",),
+    day_units=("day", "days"),
+    week_units=("week", "weeks", "wks"),
+    numbers={"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6},
+    time_preps=("at", "@", "from", "around", "about", "by", "till", "until", "starts at", "from about",
+                "kick off is", "kick off", "kick-off", "ko", "starts", "begins", "start"),
+    range_words=("-", "to", "till", "until", "til", "and"),
+    from_words=("from", "between"),
+    pm_words=("evening", "night", "tonight", "tonite", "afternoon", "pm"),
+    am_words=("morning", "breakfast"),
+    noon_words=("noon", "midday", "lunchtime"),
+    half_before=(),
+    half_after=(),
+    quarter_after=(),
+    day_preps=("on the", "the", "on"),
+    place_preps=("at the", "at", "@", "in the", "in", "outside the", "outside"),
+    place_nouns=(
+        "park", "school", "gym", "hall", "church", "library", "station", "cafe", "café",
+        "pub", "club", "field", "pitch", "pool", "centre", "center", "house", "auditorium",
+        "stadium", "office", "restaurant", "beach", "playground", "arena", "marshes",
+        "ours", "our place", "my place", "our house",
+    ),
+    event_nouns=(
+        "pajama day", "pyjama day", "field day", "picture day", "dress-up day", "book day",
+        "spirit day", "non-uniform day", "training day", "fun day", "family day",
+        "meeting", "practice", "training", "match", "game", "party", "dinner", "lunch",
+        "breakfast", "brunch", "bbq", "barbecue", "picnic", "concert", "show", "rehearsal",
+        "class", "lesson", "lessons", "appointment", "appt", "dentist", "doctor", "fair",
+        "sale", "festival", "trip", "tournament", "session", "workshop", "service", "mass",
+        "wedding", "ceremony", "assembly", "parents evening", "meetup", "drinks", "coffee",
+        "movie", "film", "cinema", "football", "soccer", "netball", "rugby", "swimming",
+        "hike", "playdate", "sleepover", "exam", "test", "recital", "performance", "camp",
+        "market", "open day", "sports day", "disco", "quiz", "tryouts", "trials", "club",
+        "book club", "choir", "scouts", "brownies", "cubs", "race", "run", "cross country",
+        "movie night", "quiz night", "game night", "games night", "film night", "bingo night",
+        "curry night", "karaoke night", "pizza night", "pizza", "takeaway", "5-a-side",
+        "five-a-side", "footy", "girls night",
+        "date night", "secret santa", "exchange", "flight", "meet", "term", "break", "camp",
+        "holiday", "vacation", "closed", "inset day", "photos", "photo day", "reunion",
+        "celebration", "shower", "funeral", "interview", "residential",
+        "call", "gig", "play", "match day", "fundraiser", "raffle", "bake sale", "fete",
+        "disco", "prom", "graduation", "potluck", "walk", "ride", "tour", "visit",
+    ),
+    plan_cues=(
+        "see you", "meet", "join us", "don't forget", "dont forget", "reminder", "come",
+        "bring", "let's", "lets", "who's in", "rsvp", "please", "will be", "is on",
+        "moved to", "starts", "leaves", "wanna", "shall we", "can we", "we're doing",
+        "we're having", "we are having", "come over", "come round", "fancy", "anyone up for",
+    ),
+    past_cues=(
+        r"yesterday", r"last (?:night|week|weekend|time|year|month|monday|tuesday|wednesday"
+        r"|thursday|friday|saturday|sunday)", r"ago", r"was", r"were", r"went", r"met",
+        r"had", r"did", r"played", r"lost", r"won", r"enjoyed", r"came", r"saw",
+        r"got (?:home|back|there|in|here)",
+        r"born", r"happened", r"loved", r"finished", r"arrived", r"watched",
+        r"visited", r"celebrated", r"attended", r"missed", r"forgot", r"scored", r"took",
+        r"ate", r"spent", r"bought", r"paid", r"was great", r"had fun", r"started", r"ended",
+        r"left (?:it|them|this|that|his|her|my|our|their)",  # "left it at practice on Tuesday"
+    ),
+    cancel_cues=(
+        r"cancell?ed", r"cancell?ing", r"cancel", r"called off", r"postponed",
+        r"(?:is|are|\w+'s) off", r"no (?:school|classes|club|nursery|lessons)",
+        r"won'?t (?:happen|go ahead|take place)", r"(?:is|are|isn'?t|aren'?t) not happening",
+        r"not happening", r"will not (?:happen|go ahead|take place)", r"no longer",
+        r"no (?:\w+ ){0,2}(?:{nouns})", r"won't be (?:any )?(?:{nouns})",
+        r"there is no", r"there's no",
+    ),
+    masks=("good morning", "good night", "morning all", "night night", "last night",
+           "good friday", "easter sunday", "easter monday", "ash wednesday", "maundy thursday",
+           "cyber monday", "whit monday", "super bowl sunday", "palm sunday"),
+    evening_nouns=("party", "drinks", "dinner", "disco", "quiz", "gig", "movie night",
+                   "game night", "prom", "pub"),
+    move_cues=(r"moved", r"moving", r"changed", r"switched", r"postponed", r"rescheduled",
+               r"pushed back", r"pushed"),
+)
+
+ES = LangTable(
+    code="es",
+    weekdays={
+        "lunes": 0, "martes": 1, "miércoles": 2, "miercoles": 2, "jueves": 3, "viernes": 4,
+        "sábado": 5, "sabado": 5, "domingo": 6,
+    },
+    weekday_abbr={"lun": 0, "mar": 1, "mié": 2, "mie": 2, "jue": 3, "vie": 4, "sáb": 5,
+                  "sab": 5, "dom": 6},
+    months={
+        "enero": 1, "ene": 1, "febrero": 2, "feb": 2, "marzo": 3, "abril": 4, "abr": 4,
+        "mayo": 5, "junio": 6, "jun": 6, "julio": 7, "jul": 7, "agosto": 8, "ago": 8,
+        "septiembre": 9, "setiembre": 9, "sept": 9, "sep": 9, "octubre": 10, "oct": 10,
+        "noviembre": 11, "nov": 11, "diciembre": 12, "dic": 12,
+    },
+    relative_days={
+        "hoy": 0, "esta noche": 0, "esta tarde": 0, "esta mañana": 0, "mañana": 1,
+        "manana": 1, "mñn": 1, "pasado mañana": 2, "pasado manana": 2,
+    },
+    evening_days=("esta noche",),
+    next_words=("el próximo", "el proximo", "próximo", "proximo", "este", "el siguiente"),
+    next_after=("que viene", "próximo", "proximo"),
+    this_words=("este", "el"),
+    next_week=("la semana que viene", "la próxima semana", "la proxima semana"),
+    in_words=("en", "dentro de"),
+    day_units=("día", "días", "dia", "dias"),
+    week_units=("semana", "semanas"),
+    numbers={"un": 1, "una": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6},
+    time_preps=("a las", "a la", "desde las", "sobre las", "hacia las", "partir de las",
+                "de las", "hasta las", "las"),
+    range_words=("-", "a", "al", "hasta", "a las", "hasta las", "y las"),
+    from_words=("de", "desde", "del", "entre"),
+    pm_words=("tarde", "noche", "pm"),
+    am_words=("de la mañana", "por la mañana", "de la manana", "am"),
+    noon_words=("mediodía", "mediodia"),
+    half_before=(),
+    half_after=("y media",),
+    quarter_after=("y cuarto",),
+    day_preps=("el", "el día", "el dia", "día", "dia"),
+    place_preps=("en el", "en la", "en los", "en las", "en casa de", "en", "desde el",
+                 "desde la", "frente al", "frente a la"),
+    place_nouns=(
+        "plaza", "parque", "colegio", "cole", "escuela", "campo", "estadio", "salón", "salon",
+        "iglesia", "biblioteca", "gimnasio", "polideportivo", "patio", "aula", "restaurante",
+        "bar", "casa", "puerta", "piscina", "club", "auditorio", "teatro",
+    ),
+    event_nouns=(
+        "reunión", "reunion", "junta", "entrenamiento", "entreno", "partido", "fiesta", "cena",
+        "comida", "almuerzo", "desayuno", "merienda", "cumpleaños", "cumple", "asado",
+        "carne asada", "barbacoa", "concierto", "clase", "clases", "cita", "consulta",
+        "médico", "medico", "dentista", "feria", "kermés", "kermes", "mercadillo",
+        "excursión", "excursion", "torneo", "taller", "misa", "boda", "quedada", "ensayo",
+        "función", "funcion", "teatro", "cine", "paseo", "examen", "tutoría", "final",
+        "festival", "cabalgata", "vacaciones", "fin de curso", "carrera", "graduación",
+        "convivencia", "villancicos", "jornada", "visita", "salida", "evento", "curso",
+        "cerrado", "cerrada", "pizza", "natación", "natacion", "fútbol", "futbol", "baloncesto",
+        "coro", "campamento",
+        "campamentos", "colonias", "campus", "pijamas", "fiesta de pijamas",
+    ),
+    plan_cues=("quedamos", "nos vemos", "recordad", "recuerden", "no olvidéis", "no olviden",
+               "vamos", "venid", "vengan", "traed", "traer", "os esperamos", "les esperamos",
+               "cenamos", "comemos", "os recuerdo", "les recuerdo",
+               "tenemos", "hay"),
+    past_cues=(
+        r"ayer", r"anoche", r"anteayer", r"fue", r"fuimos", r"fui", r"fueron", r"estuvo",
+        r"estuvimos", r"nos vimos", r"comimos", r"perdimos", r"salimos", r"volvimos",
+        r"pagué", r"pague", r"hace (?:\w+ )?(?:días|semanas|meses|años)",
+        r"pasad[oa](?! ma[ñn]ana)", r"vimos", r"llegamos", r"hicimos", r"nació",
+        r"ha durado", r"duró", r"ha sido", r"ha estado", r"hemos estado", r"he estado",
+        r"lo hemos pasado", r"lo pasamos (?:bien|genial|fenomenal|de maravilla)", r"terminó",
+        r"llegó", r"salió", r"jugaron", r"ganaron", r"perdieron", r"se fue",
+        r"estuvo", r"disfrutamos",
+        # preterite by its ending ("llegué", "terminó", "salieron"), minus look-alikes
+        r"(?!(?:café|bebé|puré|josé|qué|porqué|olé|\w*[aei]ré)\b)\w{3,}é",  # not "-aré"
+        r"\w{3,}ó", r"\w+(?:aron|ieron)",
+    ),
+    cancel_cues=(
+        r"cancelad[oa]s?", r"se cancela", r"cancelamos", r"suspendid[oa]s?", r"se suspende",
+        r"anulad[oa]s?", r"se anula", r"no hay (?:\w+ ){0,2}(?:{nouns})",
+        r"no habrá (?:\w+ ){0,2}(?:{nouns})", r"aplazad[oa]s?",
+        r"no hay (?:cole|colegio|clases?|escuela|guarde)",
+    ),
+    masks=("viernes santo", "jueves santo", "domingo de ramos", "domingo de resurrección",
+           "de la mañana", "por la mañana", "en la mañana", "de la manana",
+           "por la manana", "buenos días", "buenos dias", "buenas noches"),
+    evening_nouns=("fiesta", "cena", "copas", "cañas", "discoteca", "concierto", "cine", "verbena"),
+    move_cues=(r"cambiad[oa]s?", r"se cambia", r"movid[oa]s?", r"aplazad[oa]s?", r"se aplaza",
+               r"trasladad[oa]s?", r"pospuest[oa]s?", r"(?:lo |la )?pasamos al?", r"se pasa al?"),
+)
+
+DE = LangTable(
+    code="de",
+    weekdays={
+        "montag": 0, "dienstag": 1, "mittwoch": 2, "donnerstag": 3, "freitag": 4,
+        "samstag": 5, "sonnabend": 5, "sonntag": 6, "montags": 0, "dienstags": 1,
+        "mittwochs": 2, "donnerstags": 3, "freitags": 4, "samstags": 5, "sonntags": 6,
+    },
+    weekday_abbr={"mo": 0, "di": 1, "mi": 2, "do": 3, "fr": 4, "sa": 5, "so": 6},
+    months={
+        "januar": 1, "jänner": 1, "jan": 1, "februar": 2, "feb": 2, "märz": 3, "maerz": 3,
+        "mär": 3, "april": 4, "apr": 4, "mai": 5, "juni": 6, "jun": 6, "juli": 7, "jul": 7,
+        "august": 8, "aug": 8, "september": 9, "sept": 9, "sep": 9, "oktober": 10,
+        "okt": 10, "november": 11, "nov": 11, "dezember": 12, "dez": 12,
+    },
+    relative_days={
+        "heute": 0, "heut": 0, "heute abend": 0, "heute nachmittag": 0, "heute früh": 0,
+        "morgen": 1, "morgen früh": 1, "übermorgen": 2, "uebermorgen": 2,
+    },
+    evening_days=("heute abend",),
+    next_words=("nächsten", "nächster", "nächste", "naechsten", "kommenden", "kommender",
+                "diesen", "dieser", "am kommenden", "am nächsten"),
+    next_after=(),
+    this_words=("diesen", "am"),
+    next_week=("nächste woche", "naechste woche", "kommende woche"),
+    in_words=("in",),
+    day_units=("tag", "tagen"),
+    week_units=("woche", "wochen"),
+    numbers={"einem": 1, "einer": 1, "ein": 1, "eine": 1, "zwei": 2, "drei": 3, "vier": 4,
+             "fünf": 5, "sechs": 6},
+    time_preps=("um", "ab", "gegen", "bis", "von", "zwischen", "ca.", "ca"),
+    range_words=("-", "bis", "bis um", "und"),
+    from_words=("von", "zwischen"),
+    pm_words=("abend", "abends", "nachmittag", "nachmittags", "nachts"),
+    am_words=("morgens", "vormittag", "vormittags", "früh", "frühstück"),
+    noon_words=("mittag", "mittags"),
+    half_before=("halb",),
+    half_after=(),
+    quarter_after=(),
+    day_preps=("am", "den", "am den"),
+    place_preps=("in der", "im", "in", "am", "auf dem", "auf der", "beim", "bei", "vor der",
+                 "vor dem", "an der", "treffpunkt", "ort:"),
+    place_nouns=(
+        "aula", "turnhalle", "sportplatz", "schule", "kirche", "bibliothek", "garten", "park",
+        "bahnhof", "schulhof", "pfarrhof", "pfarrsaal", "halle", "gasthaus", "café", "cafe",
+        "kita", "verein", "rathaus", "stadion", "platz", "saal",
+    ),
+    event_nouns=(
+        "training", "treffen", "elternabend", "turnen", "party", "fest", "feier", "flohmarkt",
+        "spiel", "termin", "zahnarzt", "arzt", "freizeit", "zeugnis", "stammtisch", "probe",
+        "umzug", "turnier", "kurs", "aufführung", "auffuehrung", "wandertag", "ausflug",
+        "grillen", "grill", "frühschoppen", "camp", "konzert", "sitzung", "besprechung",
+        "versammlung", "gottesdienst", "messe", "hochzeit", "geburtstag", "basar", "markt",
+        "kino", "theater", "unterricht", "schwimmen", "prüfung", "klassenarbeit", "kaffee",
+        "essen", "ferien", "ausgabe", "sprechtag", "sprechstunde", "abfahrt", "lauf",
+        "wanderung", "workshop", "führung", "tag der offenen tür", "kaffeeklatsch",
+        "lesung", "andacht", "schulschluss", "geschlossen", "schließtag", "heurigen", "spieltag", "match",
+    ),
+    plan_cues=("treffpunkt", "wir treffen uns", "bitte", "nicht vergessen", "erinnerung",
+               "kommt", "kommst du", "bringt", "wer kommt", "wir sehen uns", "los geht"),
+    past_cues=(
+        r"gestern", r"vorgestern", r"letzte[nrs]?", r"vorige[nrs]?", r"war", r"waren",
+        r"hatte", r"hatten", r"getroffen", r"gewesen", r"gespielt", r"gewonnen", r"verloren",
+        r"bezahlt", r"angefangen", r"gegessen", r"geboren", r"gemacht", r"gesehen",
+        r"stattgefunden", r"gefeiert", r"gefahren", r"gegangen", r"gekommen", r"verbracht",
+        r"letztes",
+        # perfect tense, participle closing the clause: "bin um 5 heimgekommen,"
+        r"(?:bin|sind|habe|hab|haben|hat)\b(?:\s+\S+){0,5}?\s+\w*ge\w+(?:en|t)(?=\s*(?:[,.!?;]|$))",
+    ),
+    cancel_cues=(
+        r"kein(?:e|en)? (?:\w+ ){0,1}(?:{nouns})\w*", r"fällt (?:\w+ ){0,3}aus",
+        r"fallen (?:\w+ ){0,3}aus", r"faellt (?:\w+ ){0,3}aus", r"keine schule",
+        r"finde[nt] (?:\w+ ){0,4}nicht statt",
+        r"schulfrei", r"spielfrei", r"trainingsfrei", r"unterrichtsfrei", r"kein spiel",
+        r"abgesagt", r"entfällt", r"entfallen", r"verschoben", r"sagen ab",
+    ),
+    masks=("guten morgen", "am morgen", "jeden morgen", "karfreitag", "ostersonntag",
+           "ostermontag", "gründonnerstag", "aschermittwoch", "pfingstmontag"),
+    compound_nouns=True,
+    evening_nouns=("party", "feier", "abendessen", "essen", "disco", "konzert", "kino", "stammtisch",
+                   "grillen", "kneipe"),
+    move_cues=(r"verschoben", r"verlegt", r"geändert", r"vorverlegt"),
+)
+
+FR = LangTable(
+    code="fr",
+    weekdays={
+        "lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3, "vendredi": 4, "samedi": 5,
+        "dimanche": 6,
+    },
+    weekday_abbr={"lun": 0, "mar": 1, "mer": 2, "jeu": 3, "ven": 4, "sam": 5, "dim": 6},
+    months={
+        "janvier": 1, "janv": 1, "février": 2, "fevrier": 2, "févr": 2, "mars": 3,
+        "avril": 4, "avr": 4, "mai": 5, "juin": 6, "juillet": 7, "juil": 7, "août": 8,
+        "aout": 8, "septembre": 9, "sept": 9, "octobre": 10, "oct": 10, "novembre": 11,
+        "nov": 11, "décembre": 12, "decembre": 12, "déc": 12,
+    },
+    relative_days={
+        "aujourd'hui": 0, "aujourd’hui": 0, "auj": 0, "ce soir": 0, "cet après-midi": 0,
+        "ce matin": 0, "demain": 1, "après-demain": 2, "apres-demain": 2,
+        "après demain": 2,
+    },
+    evening_days=("ce soir",),
+    next_words=("ce", "ce prochain"),
+    next_after=("prochain", "qui vient"),
+    this_words=("ce",),
+    next_week=("la semaine prochaine",),
+    in_words=("dans",),
+    day_units=("jour", "jours"),
+    week_units=("semaine", "semaines"),
+    numbers={"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6},
+    time_preps=("à", "a", "dès", "des", "vers", "de", "à partir de", "jusqu'à", "depuis"),
+    range_words=("-", "à", "a", "au", "jusqu'à", "et"),
+    from_words=("de", "du", "entre"),
+    pm_words=("soir", "après-midi", "apres-midi", "pm"),
+    am_words=("matin", "am"),
+    noon_words=("midi",),
+    half_before=(),
+    half_after=("et demie", "et demi"),
+    quarter_after=("et quart",),
+    day_preps=("le", "du"),
+    place_preps=("à la", "au", "à l'", "à l’", "aux", "chez", "en salle", "salle", "à", "sur la",
+                 "devant l'", "devant la", "devant le", "dans la", "dans le"),
+    place_nouns=(
+        "salle", "stade", "école", "ecole", "gymnase", "parc", "place", "mairie", "église",
+        "eglise", "aréna", "arena", "bar", "café", "cafe", "bibliothèque", "piscine",
+        "patinoire", "maison", "restaurant", "club", "théâtre",
+    ),
+    event_nouns=(
+        "réunion", "reunion", "entraînement", "entrainement", "match", "fête", "fete",
+        "soirée", "dîner", "diner", "déjeuner", "dejeuner", "souper", "barbecue", "concert",
+        "répétition", "repetition", "cours", "rendez-vous", "rdv", "médecin", "dentiste",
+        "kermesse", "vide-grenier", "marché", "marche", "sortie", "tournoi", "atelier",
+        "messe", "mariage", "anniversaire", "cinéma", "ciné", "cine", "randonnée", "apéro",
+        "apero", "spectacle", "examen", "vacances", "pratique", "épluchette", "journée",
+        "rencontre", "party", "réveillon", "galette", "repas", "séance", "goûter", "gouter",
+        "conseil", "course", "visite", "conférence", "festival", "bal", "pique-nique",
+        "fermé", "fermée", "resto", "restau", "pizza", "natation", "foot", "harmonie", "partie",
+        "colonie", "stage", "camp",
+        "jeux", "feu d'artifice", "fête des voisins",
+    ),
+    plan_cues=("on se retrouve", "rendez-vous", "n'oubliez pas", "rappel", "venez",
+               "apportez", "on se voit", "à bientôt", "qui vient", "ça vous dit"),
+    past_cues=(
+        r"hier", r"avant-hier", r"était", r"étaient", r"c'était", r"c’était", r"a été",
+        r"dernier", r"dernière", r"passée?s?", r"s'est", r"se sont", r"s’est",
+        r"(?:ai|as|a|avons|avez|ont) (?:\w+ )?(?:\w+é|eu|fait|vu|pris|mis|dit)",
+        r"sommes (?:allé|allés|allées|venus|partis)", r"est (?:allé|allés|venu|parti)",
+        r"allés", r"né", r"née",
+        r"(?:je suis|on est|nous sommes|tu es|vous êtes)\s+(?!invit)(?:\w+\s+)?"
+        r"\w+(?:é|ée|és|ées|i|is|u|us)",
+        r"a eu lieu", r"ont eu lieu", r"s'est bien passé",
+    ),
+    cancel_cues=(
+        r"annulée?s?", r"annule", r"annulons", r"pas d[e'’] ?(?:\w+ ){0,1}(?:{nouns})",
+        r"pas de", r"pas d'école", r"pas d’école", r"pas cours", r"pas classe", r"reportée?s?",
+        r"n'aura pas lieu", r"n’aura pas lieu", r"aucun",
+    ),
+    masks=("bon matin", "bonne soirée", "bonne nuit", "bonne journée", "vendredi saint",
+           "lundi de pâques", "dimanche de pâques", "mercredi des cendres", "jeudi saint"),
+    evening_nouns=("fête", "fete", "soirée", "dîner", "diner", "souper", "apéro", "apero",
+                   "concert", "ciné", "party", "boum"),
+    move_cues=(r"déplacée?s?", r"reportée?s?", r"décalée?s?", r"repoussée?s?"),
+)
+
+PT = LangTable(
+    code="pt",
+    weekdays={
+        "segunda-feira": 0, "segunda": 0, "terça-feira": 1, "terça": 1, "terca": 1,
+        "quarta-feira": 2, "quarta": 2, "quinta-feira": 3, "quinta": 3, "sexta-feira": 4,
+        "sexta": 4, "sábado": 5, "sabado": 5, "domingo": 6,
+    },
+    weekday_abbr={"seg": 0, "ter": 1, "qua": 2, "qui": 3, "sex": 4, "sáb": 5, "sab": 5,
+                  "dom": 6},
+    months={
+        "janeiro": 1, "jan": 1, "fevereiro": 2, "fev": 2, "março": 3, "marco": 3, "mar": 3,
+        "abril": 4, "abr": 4, "maio": 5, "mai": 5, "junho": 6, "jun": 6, "julho": 7,
+        "jul": 7, "agosto": 8, "ago": 8, "setembro": 9, "outubro": 10,
+        "novembro": 11, "nov": 11, "dezembro": 12, "dez": 12,
+    },
+    relative_days={
+        "hoje": 0, "hj": 0, "hoje à noite": 0, "hoje a noite": 0, "hoje à tarde": 0,
+        "esta noite": 0, "logo à noite": 0, "amanhã": 1, "amanha": 1, "amn": 1,
+        "depois de amanhã": 2, "depois de amanha": 2,
+    },
+    evening_days=("hoje à noite", "hoje a noite", "esta noite", "logo à noite"),
+    next_words=("próximo", "proximo", "próxima", "proxima", "no próximo", "na próxima",
+                "este", "esta", "nesta", "neste"),
+    next_after=("que vem",),
+    this_words=("este", "esta", "nesta", "neste", "na", "no"),
+    next_week=("semana que vem", "próxima semana", "proxima semana"),
+    in_words=("daqui a", "em", "dentro de"),
+    day_units=("dia", "dias"),
+    week_units=("semana", "semanas"),
+    numbers={"um": 1, "uma": 1, "dois": 2, "duas": 2, "três": 3, "tres": 3, "quatro": 4,
+             "cinco": 5, "seis": 6},
+    time_preps=("às", "as", "a partir das", "a partir da", "a partir de", "das", "até as",
+                "até às", "à", "pelas", "lá pelas", "por volta das"),
+    range_words=("-", "às", "as", "a", "até", "até as", "até às"),
+    from_words=("das", "de", "da", "entre"),
+    pm_words=("tarde", "noite", "pm"),
+    am_words=("manhã", "manha", "am"),
+    noon_words=("meio-dia", "meio dia", "meiodia"),
+    half_before=(),
+    half_after=("e meia",),
+    quarter_after=("e quinze",),
+    day_preps=("dia", "no dia", "a", "em"),
+    place_preps=("no", "na", "nos", "nas", "em casa de", "em", "na casa do", "na casa da",
+                 "local:"),
+    place_nouns=(
+        "escola", "quadra", "salão", "salao", "igreja", "auditório", "ginásio", "ginasio",
+        "pavilhão", "pavilhao", "parque", "restaurante", "casa", "templo", "clube", "campo",
+        "praça", "praca", "estádio", "biblioteca",
+    ),
+    event_nouns=(
+        "reunião", "reuniao", "treino", "jogo", "festa", "jantar", "almoço", "almoco",
+        "café da manhã", "churrasco", "concerto", "ensaio", "aula", "consulta", "médico",
+        "dentista", "feira", "bazar", "passeio", "excursão", "torneio", "oficina", "missa",
+        "casamento", "aniversário", "aniversario", "niver", "cinema", "caminhada", "prova",
+        "apresentação", "apresentacao", "culto", "encontro", "pelada", "teste", "carnaval",
+        "visita", "gincana", "curso", "amigo secreto", "férias", "ferias", "sessão",
+        "palestra", "formatura", "show", "natação", "futebol", "corrida", "retiro",
+        "fechado", "fechada", "pizza", "confraternização", "arraial", "quermesse", "acampamento", "colônia",
+        "colonia", "café",
+    ),
+    plan_cues=("bora", "vamos", "não esqueçam", "nao esquecam", "lembrete", "venham",
+               "tragam", "tem", "vai ter", "nos vemos", "a gente se vê", "te espero"),
+    past_cues=(
+        r"ontem", r"anteontem", r"foi", r"fomos", r"fui", r"foram", r"passad[oa]",
+        r"se viu", r"nos vimos", r"almoçámos", r"jantámos", r"paguei", r"tirei", r"demorou",
+        r"nasceu", r"teve",
+        r"tivemos", r"saímos", r"aconteceu", r"curtimos", r"ganhou", r"perdeu",
+        r"chegou", r"terminou", r"foi ótimo", r"foi muito",
+        # preterite by its ending ("cheguei", "ficou"), not the future ("-arei") or "estou"
+        r"(?!(?:sei|lei|rei|\w*[aei]rei)\b)\w{3,}ei",
+        r"(?!(?:estou|vou|sou|dou|tou)\b)\w{3,}ou", r"há (?:\w+ )?(?:dias|semanas|meses)",
+    ),
+    cancel_cues=(
+        r"cancelad[oa]s?", r"cancelou", r"cancela", r"suspens[oa]s?", r"adiad[oa]s?",
+        r"não (?:vai )?(?:ter|tem|haverá|terá|há) (?:\w+ ){0,1}(?:{nouns})",
+        r"nao (?:vai )?(?:ter|tem) (?:\w+ ){0,1}(?:{nouns})", r"sem (?:{nouns})",
+        r"não (?:vai )?(?:ter|tem|haverá) (?:aula|aulas|escola)",
+    ),
+    masks=("bom dia", "boa tarde", "boa noite", "de manhã", "da manhã", "pela manhã",
+           "sexta-feira santa", "quarta-feira de cinzas", "domingo de páscoa"),
+    evening_nouns=("festa", "jantar", "balada", "churrasco", "show", "cinema", "happy hour", "barzinho"),
+    move_cues=(r"mudou", r"mudad[oa]s?", r"transferid[oa]s?", r"adiad[oa]s?", r"remarcad[oa]s?",
+               r"passou para", r"passa para"),
+)
+
+TABLES: dict[str, LangTable] = {t.code: t for t in (EN, ES, DE, FR, PT)}

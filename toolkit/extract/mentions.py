@@ -1,0 +1,619 @@
+"""Date and time mentions in a message: where they are and what they resolve to.
+
+`find_dates` and `find_times` work on the masked text (see `extract_text.mask_noise`) with the
+compiled grammar of one language; `resolve_hours` applies the am/pm rules. Nothing here
+decides whether a mention is an event: that is `extract_text`'s job.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, time, timedelta
+
+from toolkit.extract.lang import LangTable
+from toolkit.extract.rules import THIS_WORDS, Grammar
+
+_PAST_WINDOW = timedelta(days=60)  # an explicit date this far back is "past", not next year
+
+# ------------------------------------------------------------------------- data shapes
+
+
+@dataclass
+class DateMention:
+    """A day (or an inclusive range of days) named at text[start:end]."""
+
+    start: int
+    end: int
+    day: date
+    last: date | None  # inclusive last day of a range
+    kind: str  # explicit / numeric / weekday / relative / ordinal / offset
+    period: str | None = None  # "pm" when the words themselves say evening ("tonight")
+    bare: bool = False  # a weekday with no "next"/"this" and no day number
+
+
+@dataclass
+class TimeMention:
+    """A clock time (or range) at text[start:end], before am/pm is applied."""
+
+    start: int
+    end: int
+    hour: int
+    minute: int
+    end_hour: int | None = None
+    end_minute: int | None = None
+    meridiem: str | None = None  # explicit am/pm on the start
+    end_meridiem: str | None = None
+    literal: bool = False  # 24-hour evidence (18h, 18 Uhr, 07:30, hour >= 13): no inference
+
+
+# ------------------------------------------------------------------------- date helpers
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _infer_year(month: int, day: int, today: date) -> date | None:
+    """The nearest sensible year: this year, next year once the date is well past."""
+    candidate = _safe_date(today.year, month, day)
+    if candidate is None:
+        return _safe_date(today.year + 1, month, day)
+    if candidate < today - _PAST_WINDOW:
+        return _safe_date(today.year + 1, month, day) or candidate
+    return candidate
+
+
+def _full_year(text: str | None) -> int | None:
+    if not text:
+        return None
+    value = int(text)
+    return value + 2000 if value < 100 else value
+
+
+def _coming(weekday: int, today: date, include_today: bool) -> date:
+    ahead = (weekday - today.weekday()) % 7
+    if ahead == 0 and not include_today:
+        ahead = 7
+    return today + timedelta(days=ahead)
+
+
+def _day_of_month(day: int, today: date, weekday: int | None = None) -> date | None:
+    """The next date with this day number (from today), matching `weekday` when given."""
+    fallback = None
+    y, m = today.year, today.month
+    for _ in range(13):
+        candidate = _safe_date(y, m, day)
+        if candidate and candidate >= today:
+            if weekday is None or candidate.weekday() == weekday:
+                return candidate
+            fallback = fallback or candidate
+        m += 1
+        if m == 13:
+            y, m = y + 1, 1
+    return fallback
+
+
+def _number(word: str, table: LangTable) -> int:
+    return int(word) if word.isdigit() else table.numbers.get(word.lower(), 1)
+
+
+# ------------------------------------------------------------------------- finding dates
+
+
+class _Spans:
+    """Character spans already claimed by a mention, so later patterns skip them."""
+
+    def __init__(self) -> None:
+        self.taken: list[tuple[int, int]] = []
+
+    def free(self, a: int, b: int) -> bool:
+        return all(b <= x or a >= y for x, y in self.taken)
+
+    def take(self, a: int, b: int) -> None:
+        self.taken.append((a, b))
+
+
+def find_dates(work: str, g: Grammar, today: date, day_first: bool) -> list[DateMention]:
+    """Every date mention in the masked text, most specific patterns first."""
+    spans = _Spans()
+    found: list[DateMention] = []
+
+    def add(m: re.Match[str], mention: DateMention | None) -> None:
+        if mention is not None and spans.free(mention.start, mention.end):
+            spans.take(mention.start, mention.end)
+            found.append(mention)
+
+    for m in g.month_range.finditer(work):
+        d1, mon1, d2, mon2, yr = m.group(1), m.group(2), m.group(3), m.group(4), m.group(5)
+        month2 = g.month_of[mon2.lower()]
+        month1 = g.month_of[mon1.lower()] if mon1 else month2
+        last = _dated(int(d2), month2, _full_year(yr), today)
+        first = _dated(int(d1), month1, last.year if last else None, today)
+        if first and last and first > last:
+            first = _safe_date(last.year - 1, month1, int(d1))
+        if first and last and _LIST_WORD.search(work[m.end(1):m.start(3)]):
+            # "11 and 13 Feb", "el 3 y el 5 de marzo": two days, not a range
+            add(m, DateMention(m.start(), m.end(1), first, None, "explicit"))
+            add(m, DateMention(m.start(3), m.end(), last, None, "explicit"))
+        elif first and last and (last - first).days <= 62:
+            add(m, DateMention(m.start(), m.end(), first, last, "explicit"))
+    for m in g.month_first_range.finditer(work):
+        month = g.month_of[m.group(1).lower()]
+        month2 = g.month_of[m.group(3).lower()] if m.group(3) else month
+        first = _dated(int(m.group(2)), month, _full_year(m.group(5)), today)
+        last = _safe_date(first.year + (month2 < month), month2, int(m.group(4))) if first else None
+        if first and last and first < last and (last - first).days <= 62:
+            add(m, DateMention(m.start(), m.end(), first, last, "explicit"))
+    for m in g.numeric_range.finditer(work):
+        first = _numeric(m.group(1), today, day_first)
+        last = _numeric(m.group(2), today, day_first)
+        if first and last:
+            if last < first:
+                last = _safe_date(last.year + 1, last.month, last.day)
+            if last and 0 < (last - first).days <= 62:
+                add(m, DateMention(m.start(), m.end(), first, last, "numeric"))
+    for m in g.day_month.finditer(work):
+        day = _dated(int(m.group(1)), g.month_of[m.group(2).lower()], _full_year(m.group(3)), today)
+        add(m, DateMention(m.start(), m.end(), day, None, "explicit") if day else None)
+    for m in g.month_day.finditer(work):
+        day = _dated(int(m.group(2)), g.month_of[m.group(1).lower()], _full_year(m.group(3)), today)
+        add(m, DateMention(m.start(), m.end(), day, None, "explicit") if day else None)
+    for m in g.iso.finditer(work):
+        day = _safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        add(m, DateMention(m.start(), m.end(), day, None, "explicit") if day else None)
+    for m in g.numeric.finditer(work):
+        add(m, _numeric_mention(m, work, g, today, day_first))
+    for m in g.weekday_range.finditer(work):
+        if g.move.search(work[max(0, m.start() - 30):m.start()]):
+            continue  # "moved from Tuesday to Thursday" is a move, not Tue-Thu
+        w1, w2 = g.weekday_of[m.group(1).lower()], g.weekday_of[m.group(2).lower()]
+        first = _coming(w1, today, include_today=True)
+        last = first + timedelta(days=(w2 - w1) % 7)
+        if first != last:
+            # "Fri-Sun" is an event; "Monday to Friday" and "open Mon-Sat" are schedules.
+            if "-" in m.group(0) and not g.opening.search(work):
+                add(m, DateMention(m.start(), m.end(), first, last, "weekday"))
+            else:  # claim the span so its weekdays are not read one by one
+                spans.take(m.start(), m.end())
+    for m in g.next_week_weekday.finditer(work):
+        monday = today - timedelta(days=today.weekday()) + timedelta(days=7)
+        add(m, DateMention(m.start(), m.end(), monday + timedelta(days=g.weekday_of[m.group(1).lower()]),
+                           None, "weekday"))
+    for m in g.weekday.finditer(work):
+        add(m, _weekday_mention(m, work, g, today, spans))
+    for m in g.weekday_abbr.finditer(work):
+        add(m, _weekday_abbr_mention(m, work, g, today, spans))
+    for m in g.relative.finditer(work):
+        word = m.group(1).lower()
+        offset = g.t.relative_days[word]
+        period = "pm" if word in g.t.evening_days else None
+        add(m, DateMention(m.start(), m.end(), today + timedelta(days=offset), None, "relative", period))
+    for m in g.offset.finditer(work):
+        n = _number(m.group(1), g.t)
+        unit = m.group(2).lower()
+        days = n * 7 if unit in g.t.week_units else n
+        if 0 < days <= 120:
+            add(m, DateMention(m.start(), m.end(), today + timedelta(days=days), None, "offset"))
+    for m in g.ordinal.finditer(work):
+        value = next(v for v in m.groups() if v)
+        number = 1 if value.lower() == "1er" else int(value)
+        day = _day_of_month(number, today)
+        add(m, DateMention(m.start(), m.end(), day, None, "ordinal") if day else None)
+    if not found:
+        found.extend(_holiday_mentions(work, g, today))
+    found.sort(key=lambda d: d.start)
+    return _anchor_weekdays(_absorb_weekdays(found, work))
+
+
+def _holiday_mentions(work: str, g: Grammar, today: date) -> list[DateMention]:
+    """'NYE drinks from 8', 'Heiligabend um 18 Uhr': a named day, unless it is a greeting."""
+    mentions = []
+    for m in g.holiday.finditer(work):
+        if g.greeting.search(work[max(0, m.start() - 14):m.start()]):
+            continue
+        month, day = g.holidays[m.group(0).lower()]
+        when = _infer_year(month, day, today)
+        if when is not None:
+            mentions.append(DateMention(m.start(), m.end(), when, None, "holiday"))
+    return mentions
+
+
+def _anchor_weekdays(found: list[DateMention]) -> list[DateMention]:
+    """'Trip from 14.10. to 16.10.; departure Monday 8:00, back Wednesday 15:30': a bare
+    weekday after an explicit date means that week's day, not the next one from today."""
+    anchor: DateMention | None = None
+    for mention in found:
+        if mention.kind in ("explicit", "numeric"):
+            anchor = mention
+        elif mention.bare and anchor is not None:
+            weekday = mention.day.weekday()
+            candidate = anchor.day + timedelta(days=(weekday - anchor.day.weekday()) % 7)
+            limit = anchor.last or anchor.day + timedelta(days=6)
+            if candidate <= limit:
+                mention.day = candidate
+    return found
+
+
+_LIST_WORD = re.compile(r"\b(?:and|y|e|et|und)\b", re.I)
+
+
+def _dated(day: int, month: int, year: int | None, today: date) -> date | None:
+    if year is not None:
+        return _safe_date(year, month, day)
+    return _infer_year(month, day, today)
+
+
+def _numeric(text: str, today: date, day_first: bool) -> date | None:
+    parts = [p for p in re.split(r"[./]", text) if p]
+    if len(parts) < 2:
+        return None
+    if "." in text and len(parts) == 2 and not text.endswith("."):
+        return None  # "6.30" is a time; German dates end with a dot ("20.10.")
+    a, b = int(parts[0]), int(parts[1])
+    year = _full_year(parts[2]) if len(parts) > 2 else None
+    day, month = (a, b) if day_first else (b, a)
+    if not 1 <= month <= 12 and "/" in text:
+        day, month = month, day
+    if not 1 <= month <= 12:
+        return None
+    return _dated(day, month, year, today)
+
+
+_FRACTION_AFTER = re.compile(
+    r"^\s*(?:of|de|der|des|du|do|da|dos|das|cups?|tazas?|x|points?|punkte|pts|marks?|"
+    r"en\s+(?:el|la)\s+examen|na\s+prova|em\s+|no\s+teste|in\s+(?:the\s+)?test)\b"
+    r"(?!\s*\d)",  # "2/3 das vagas" is a fraction, "10/10 das 9h" a date with its hours
+    re.I,
+)
+_DATE_CONTEXT_BEFORE = re.compile(
+    r"(?:\b(?:on|the|el|le|am|em|no|dia|du|del|vom|den|until|till|by|from|for|due|"
+    r"hasta|ab|jusqu'au|au|bis|até|para|pour|für|a|à|desde)\b|[,\n(]|^)\s*$",
+    re.I,
+)
+
+
+def _numeric_mention(m: re.Match[str], work: str, g: Grammar, today: date,
+                     day_first: bool) -> DateMention | None:
+    """A numeric date; without a year it needs context, or it is a fraction or a score."""
+    a, sep, b, year_text, trailing = m.groups()
+    year = _full_year(year_text)
+    if sep == "-" and year is None:
+        return None  # "3-1" is a score or a range of hours, never a date on its own
+    if sep == "." and year is None and not trailing:
+        return None  # "17.5" is a decimal, "7.30" a time; German dates end with a dot
+    first, second = int(a), int(b)
+    day, month = (first, second) if day_first else (second, first)
+    if not 1 <= month <= 12 and 1 <= day <= 12 and year is not None:
+        day, month = month, day
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    if year is None:
+        before = work[max(0, m.start() - 16):m.start()]
+        after = work[m.end():m.end() + 30]
+        if _FRACTION_AFTER.match(after):
+            return None
+        nearby_time = bool(re.search(r"\d\s*(?:am|pm|h\b|uhr|[:.h]\d\d)|\b(?:at|um|à|às|a las)\s+\d",
+                                     after + " " + before, re.I))
+        weekday_before = bool(g.date_words.search(before))
+        if not (_DATE_CONTEXT_BEFORE.search(before) or nearby_time or weekday_before):
+            return None
+        day_value = _dated(day, month, None, today)
+    else:
+        if not 1990 <= year <= 2100:
+            return None
+        day_value = _safe_date(year, month, day)
+    if day_value is None:
+        return None
+    return DateMention(m.start(), m.end(), day_value, None, "numeric")
+
+
+def _weekday_mention(m: re.Match[str], work: str, g: Grammar, today: date,
+                     spans: _Spans) -> DateMention | None:
+    modifier, name, after, number = m.group(1), m.group(2), m.group(3), m.group(4)
+    weekday = g.weekday_of[name.lower()]
+    around = work[max(0, m.start() - 8):m.start()] + "|" + work[m.end():m.end() + 10]
+    if g.t.code == "en" and name.lower() in g.t.weekday_abbr and not name[0].isupper() \
+            and not _DAY_CONTEXT.search(around):
+        return None  # "sat" and "sun" are words too, unless the context says day
+    if g.recurring.search(work[max(0, m.start() - 16):m.start()]) or _GERMAN_EVERY.fullmatch(name) \
+            or _MONTHLY.match(work[m.end():m.end() + 30]):
+        return None  # "every Tuesday", "dienstags", "first Tuesday of the month": a schedule
+    if _LISTED_HABIT.search(work[max(0, m.start() - 30):m.start()]):
+        return None  # "los martes y jueves", "every Tuesday and Thursday"
+    if g.t.code == "fr" and not number and _FRENCH_HABIT.search(work[max(0, m.start() - 4):m.start()]):
+        return None  # "le mardi" with no date is every Tuesday; "mardi" or "le mardi 16" is one
+    start, end = m.start(), m.end()
+    if not spans.free(start, end):
+        # "Wednesday 28 May": the number belongs to an explicit date already found; keep
+        # the weekday alone so it can join that date.
+        start, end, number, after = m.start(2), m.end(2), None, None
+    if number:
+        day = _day_of_month(int(number), today, weekday)
+        if day is not None:
+            return DateMention(start, end, day, None, "weekday")
+    # A bare "Wednesday" said on a Wednesday means next week (today would be "today");
+    # only "this Wednesday" can be today. "Next Wednesday" is the first one after today.
+    is_this = bool(modifier) and modifier.lower() in THIS_WORDS
+    day = _coming(weekday, today, include_today=is_this and not after)
+    return DateMention(start, end, day, None, "weekday", bare=not (modifier or after))
+
+
+def _weekday_abbr_mention(m: re.Match[str], work: str, g: Grammar, today: date,
+                          spans: _Spans) -> DateMention | None:
+    name, number = m.group(1), m.group(2)
+    if not name[0].isupper():
+        return None  # "do", "so", "mar", "ter": only trusted when written as an abbreviation
+    weekday = g.weekday_of[name.lower()]
+    start, end = m.start(), m.end()
+    if not spans.free(start, end):  # "So, 6. Juli": the number belongs to the explicit date
+        start, end, number = m.start(1), m.end(1), None
+    if number:
+        day = _day_of_month(int(number), today, weekday)
+        return DateMention(start, end, day, None, "weekday") if day else None
+    return DateMention(start, end, _coming(weekday, today, True), None, "weekday")
+
+
+_DAY_CONTEXT = re.compile(
+    r"(?:\b(?:on|this|next|every|till|until)\s*|\d\s*|,\s*)\|"
+    r"|\|\s*(?:morning|afternoon|evening|night|am\b|pm\b|\d|,|$)", re.I
+)
+_LISTED_HABIT = re.compile(
+    r"\b(?:los|todos los|todas las|every|each|tous les|le|todas as|todos os|às|aos|jeden)\s+\w+"
+    r"\s*(?:,|y|e|and|et|und)\s*(?:le\s+|el\s+|a\s+)?$", re.I
+)
+_FRENCH_HABIT = re.compile(r"\ble\s+$", re.I)
+_MONTHLY = re.compile(
+    r"\s*(?:of (?:every|each|the) month|de cada mes|de chaque mois|de cada mês|do mês|im monat|"
+    r"jeden monats|del mes|du mois)", re.I
+)
+_GERMAN_EVERY = re.compile(r"(?:mon|diens|mitt|donners|frei|sams|sonn)tags", re.I)
+_GLUE = re.compile(r"^[\s,.(]*(?:the|den|le|el|la|o|a|,|\s)*[\s,.]*$", re.I)
+
+
+def _absorb_weekdays(found: list[DateMention], work: str) -> list[DateMention]:
+    """'Saturday 17 May' is one date: a weekday right next to an explicit date joins it."""
+    result: list[DateMention] = []
+    for mention in found:
+        if mention.kind == "weekday" and mention.last is None:
+            neighbour = _adjacent_explicit(mention, found, work)
+            if neighbour is not None:
+                neighbour.start = min(neighbour.start, mention.start)
+                neighbour.end = max(neighbour.end, mention.end)
+                continue
+        result.append(mention)
+    return result
+
+
+def _adjacent_explicit(mention: DateMention, found: list[DateMention], work: str) -> DateMention | None:
+    for other in found:
+        if other is mention or other.kind not in ("explicit", "numeric", "ordinal"):
+            continue
+        gap = (work[mention.end:other.start] if other.start >= mention.end
+               else work[other.end:mention.start])
+        if len(gap) <= 6 and _GLUE.match(gap):
+            return other
+    return None
+
+
+# ------------------------------------------------------------------------- finding times
+
+
+def find_times(work: str, g: Grammar, dates: list[DateMention]) -> list[TimeMention]:
+    """Clock times and time ranges that are not part of a date."""
+    spans = _Spans()
+    for d in dates:
+        spans.take(d.start, d.end)
+    found: list[TimeMention] = []
+    for m in g.time_range.finditer(work):
+        mention = _range_mention(m, work, dates)
+        if mention and spans.free(mention.start, mention.end):
+            spans.take(mention.start, mention.end)
+            found.append(mention)
+    if g.half_before is not None:
+        for m in g.half_before.finditer(work):
+            hour = int(m.group(1))
+            if 1 <= hour <= 12 and spans.free(m.start(), m.end()):
+                spans.take(m.start(), m.end())
+                found.append(TimeMention(m.start(), m.end(), hour - 1 if hour > 1 else 12, 30))
+    for m in g.time_marked.finditer(work):
+        mention = _marked_mention(m)
+        if mention and spans.free(mention.start, mention.end):
+            spans.take(mention.start, mention.end)
+            found.append(_with_fraction(mention, work, g))
+    for m in g.time_prep.finditer(work):
+        hour = int(m.group(1))
+        if 0 <= hour <= 24 and spans.free(m.start(1), m.end(1)):
+            spans.take(m.start(1), m.end(1))
+            literal = m.group(2) is not None  # "à 10 heures" is a 24-hour clock reading
+            found.append(_with_fraction(TimeMention(m.start(1), m.end(), hour % 24, 0, literal=literal),
+                                        work, g))
+    for m in g.time_word.finditer(work):
+        if spans.free(m.start(1), m.end(1)):
+            spans.take(m.start(1), m.end(1))
+            hour = g.hour_words[m.group(1).lower()]
+            found.append(_with_fraction(TimeMention(m.start(1), m.end(1), hour, 0), work, g))
+    for m in g.time_ish.finditer(work):
+        hour = int(m.group(1))
+        if 1 <= hour <= 12 and spans.free(m.start(), m.end()):
+            spans.take(m.start(), m.end())
+            found.append(TimeMention(m.start(), m.end(), hour, 0))
+    for m in g.noon.finditer(work):
+        if spans.free(m.start(), m.end()):
+            spans.take(m.start(), m.end())
+            found.append(_with_fraction(TimeMention(m.start(), m.end(), 12, 0, literal=True), work, g))
+    if g.t.code == "en":
+        for m in _EN_PAST_TO.finditer(work):
+            if spans.free(m.start(), m.end()):
+                spans.take(m.start(), m.end())
+                found.append(_past_to(m))
+    for t in found:  # "19:30\nViernes": the line break belongs to no one
+        t.end = t.start + len(work[t.start:t.end].rstrip())
+    # "Unterricht bis 11:30", "working till 6": an end with no start is not the event's time.
+    found = [t for t in found
+             if t.end_hour is not None or not _UNTIL_BEFORE.search(work[max(0, t.start - 12):t.start])]
+    found.sort(key=lambda t: t.start)
+    return _ranges_to_noon(found, work, g)
+
+
+_UNTIL_BEFORE = re.compile(
+    r"\b(?:bis|until|till|til|hasta|jusqu'à|jusqu'a|até)(?:\s+(?:um|las|la|às|as))?\s*$", re.I
+)
+_TO_NOON = re.compile(r"^\s*(?:-|to|until|till|à|a|ao|al|bis|até|jusqu'à)\s*$", re.I)
+
+
+def _ranges_to_noon(times: list[TimeMention], work: str, g: Grammar) -> list[TimeMention]:
+    """'de 9h à midi', '10am-noon', 'das 9h ao meio-dia': noon ends the range."""
+    result: list[TimeMention] = []
+    for t in times:
+        previous = result[-1] if result else None
+        if previous is not None and previous.end_hour is None and g.noon.fullmatch(work[t.start:t.end]) \
+                and _TO_NOON.match(work[previous.end:t.start]):
+            previous.end_hour, previous.end_minute, previous.end = 12, t.minute, t.end
+            continue
+        result.append(t)
+    return result
+
+
+_EN_PAST_TO = re.compile(r"\b(half|quarter|\d{1,2})\s+(past|to)\s+(\d{1,2})\b", re.I)
+
+
+def _past_to(m: re.Match[str]) -> TimeMention:
+    """'half past 11', 'quarter to 8', '10 past 6'."""
+    amount, direction, hour_text = m.group(1).lower(), m.group(2).lower(), m.group(3)
+    minutes = 30 if amount == "half" else 15 if amount == "quarter" else min(int(amount), 59)
+    hour = int(hour_text) % 24
+    if direction == "to":
+        hour, minutes = (hour - 1) % 24, 60 - minutes
+    return TimeMention(m.start(), m.end(), hour, minutes % 60)
+
+
+def _meridiem(text: str | None) -> str | None:
+    if not text:
+        return None
+    letter = text.lower().replace(".", "").strip()[:1]
+    return "am" if letter == "a" else "pm" if letter == "p" else None
+
+
+def _is_24h(suffix: str | None, sep: str | None, hour_text: str) -> bool:
+    literal_suffix = suffix is not None and suffix.lower() in ("uhr", "h", "hr", "hrs")
+    leading_zero = len(hour_text) == 2 and hour_text[0] == "0"  # "07:30" is morning
+    return literal_suffix or sep == "h" or int(hour_text) >= 13 or leading_zero
+
+
+_SCORE_VERB = re.compile(
+    r"\b(?:won|lost|beat|drew|score[ds]?|ganamos|ganhamos|perdimos|perdemos|gewonnen|verloren|"
+    r"gagné|perdu|ganó|ganhou|perdeu|empate|empatamos)\b", re.I
+)
+
+
+def _range_mention(m: re.Match[str], work: str, dates: list[DateMention]) -> TimeMention | None:
+    prep, h1, s1, m1, suf1, h2, s2, m2, suf2 = m.groups()
+    hour1, hour2 = int(h1), int(h2)
+    min1, min2 = int(m1 or 0), int(m2 or 0)
+    if hour1 > 24 or hour2 > 24 or min1 > 59 or min2 > 59:
+        return None
+    marked = any((s1, s2, suf1, suf2))
+    if not marked and hour2 < hour1 <= 9:
+        return None  # "ganamos 4 a 2", "3 à 1": a score, not hours
+    if _SCORE_VERB.search(work[max(0, m.start() - 20):m.start()]):
+        return None
+    start = m.start(2)
+    follows_date = any(0 <= start - d.end <= 3 for d in dates)
+    if not (marked or prep or follows_date):
+        return None  # "3-1" and "10 to 12" alone are scores or quantities
+    literal = _is_24h(suf1, s1, h1) or _is_24h(suf2, s2, h2)
+    return TimeMention(
+        start=start if not prep else m.start(), end=m.start() + len(m.group(0).rstrip()),
+        hour=hour1 % 24, minute=min1,
+        end_hour=hour2 % 24, end_minute=min2, meridiem=_meridiem(suf1), end_meridiem=_meridiem(suf2),
+        literal=literal,
+    )
+
+
+def _marked_mention(m: re.Match[str]) -> TimeMention | None:
+    hour_text, sep, minutes, suffix, h_sep, h_minutes, bare_suffix = m.groups()
+    hour = int(hour_text)
+    if sep:
+        minute = int(minutes)
+        if sep == "." and suffix is None and hour > 12:
+            pass  # "19.30" is a time (German style)
+        mer, literal_suffix = _meridiem(suffix), suffix if suffix and _meridiem(suffix) is None else None
+        literal = _is_24h(literal_suffix, None, hour_text)
+    elif h_sep:
+        minute = int(h_minutes or 0)
+        mer, literal = None, True
+    else:
+        minute = 0
+        mer = _meridiem(bare_suffix)
+        literal = mer is None  # "18 Uhr"
+    if hour > 24 or minute > 59 or (mer and not 1 <= hour <= 12):
+        return None
+    return TimeMention(m.start(), m.end(), hour % 24, minute, meridiem=mer, literal=literal)
+
+
+def _with_fraction(mention: TimeMention, work: str, g: Grammar) -> TimeMention:
+    """'a las 5 y media', 'às 7 e meia', 'à 8 heures et demie': add the half or quarter."""
+    rest = work[mention.end:mention.end + 14]
+    if g.half_after is not None and (hit := g.half_after.match(rest)):
+        mention.minute, mention.end = 30, mention.end + hit.end()
+    elif g.quarter_after is not None and (hit := g.quarter_after.match(rest)):
+        mention.minute, mention.end = 15, mention.end + hit.end()
+    elif g.t.code in ("es", "pt") and (hit := _AND_MINUTES.match(rest)) and int(hit.group(1)) < 60:
+        mention.minute, mention.end = int(hit.group(1)), mention.end + hit.end()  # "6 y 30"
+    return mention
+
+
+_AND_MINUTES = re.compile(r"^\s*(?:y|e)\s+(\d{2})\b(?!\s*(?:min|€|\$|%))", re.I)
+
+
+# ------------------------------------------------------------------------- am / pm
+
+
+def period_near(low: str, g: Grammar, start: int, end: int, date_mention: DateMention | None) -> str | None:
+    """Evening or morning words close to a time (or on its date: 'tonight', 'Friday night')."""
+    window = low[max(0, start - 40):end + 28]
+    if date_mention is not None:
+        window += " " + low[date_mention.start:date_mention.end + 12]
+    if g.am.search(window):
+        return "am"
+    if g.pm.search(window) or (date_mention is not None and date_mention.period == "pm"):
+        return "pm"
+    return None
+
+
+def resolve_hours(t: TimeMention, period: str | None) -> tuple[time, time | None]:
+    """Apply am/pm: explicit wins; evening words make pm; 1-7 in a plan are pm."""
+    hour = _to_24(t.hour, t.meridiem or (t.end_meridiem if t.end_hour is None else None), t.literal, period)
+    end: time | None = None
+    if t.end_hour is not None:
+        end_hour = _to_24(t.end_hour, t.end_meridiem, t.literal, period)
+        end_value = end_hour + (t.end_minute or 0) / 60
+        if t.meridiem is None and t.end_meridiem == "pm" and hour < 12 and hour + 12 < end_value:
+            hour += 12  # "5-7pm" is 17-19; "10-1pm" stays 10-13
+        elif t.meridiem is None and t.end_meridiem == "am" and hour > 12:
+            hour -= 12
+        if end_hour < hour and end_hour + 12 < 24 and not t.literal:
+            end_hour += 12
+        if (end_hour, t.end_minute or 0) > (hour, t.minute):
+            end = time(end_hour, t.end_minute or 0)
+    return time(hour, t.minute), end
+
+
+def _to_24(hour: int, meridiem: str | None, literal: bool, period: str | None) -> int:
+    if meridiem == "pm":
+        return hour if hour == 12 else hour + 12
+    if meridiem == "am":
+        return 0 if hour == 12 else hour
+    if period == "pm" and hour < 12:
+        return hour + 12
+    if period == "am" or literal:
+        return hour
+    if period == "late" and 8 <= hour <= 10:
+        return hour + 12  # "party at 8" is in the evening
+    if 1 <= hour <= 7:
+        return hour + 12  # nobody plans practice at 5 in the morning
+    return hour

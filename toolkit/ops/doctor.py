@@ -1,0 +1,485 @@
+"""`chatbook doctor`: are the stores reachable, migrated, in WAL mode, consistent?
+
+Each check is a small function returning a dict; `run_checks` gathers them into one report
+whose `ok` is false when anything needs the user's attention.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from toolkit.config import Settings
+from toolkit.errors import StoreUnavailable
+from toolkit.store import db, migrate, outbox, pg
+
+
+def check_sqlite_store(store: str, path: Any) -> dict[str, Any]:
+    report: dict[str, Any] = {"path": str(path), "exists": path.exists()}
+    if not path.exists():
+        report.update(reachable=False, ok=False, hint="run `chatbook init`")
+        return report
+    conn = db.connect(path, readonly=True)
+    try:
+        report["reachable"] = True
+        report["journal_mode"] = db.journal_mode(conn)
+        status = migrate.sqlite_status(conn, store)
+        report["migrations"] = status.as_dict()
+        report["integrity"] = str(conn.execute("PRAGMA quick_check").fetchone()[0])
+        report["mode"] = oct(path.stat().st_mode & 0o777)
+        report["ok"] = (
+            report["journal_mode"] == "wal" and status.current and report["integrity"] == "ok"
+        )
+        if not status.current:
+            report["hint"] = "run `chatbook migrate`"
+    finally:
+        conn.close()
+    return report
+
+
+def check_postgres(settings: Settings) -> dict[str, Any]:
+    report: dict[str, Any] = {
+        "enabled": settings.image_processing_enabled,
+        "dsn": settings.media_db_url_redacted,
+    }
+    if not settings.image_processing_enabled:
+        report["ok"] = True
+        return report
+    try:
+        conn = pg.connect(settings)
+    except StoreUnavailable as error:
+        report.update(reachable=False, error=str(error), ok=False)
+        return report
+    try:
+        status = migrate.pg_status(conn)
+        report.update(reachable=True, migrations=status.as_dict(), ok=status.current)
+        if not status.current:
+            report["hint"] = "run `chatbook migrate`"
+    finally:
+        conn.close()
+    return report
+
+
+def check_operations(settings: Settings) -> dict[str, Any]:
+    """Counters and the outbox backlog (cross-store writes waiting for Postgres)."""
+    if not settings.db_path.exists():
+        return {"counters": {}, "outbox_pending": 0, "ok": True}
+    conn = db.connect(settings.db_path, readonly=True)
+    try:
+        counters = db.read_counters(conn)
+        pending = outbox.pending_count(conn) if db.table_exists(conn, "outbox") else 0
+    finally:
+        conn.close()
+    return {
+        "counters": counters,
+        "outbox_pending": pending,
+        "cross_store_write_failures": counters.get(outbox.FAILURE_COUNTER, 0),
+        "ok": pending == 0,
+    }
+
+
+def run_checks(settings: Settings) -> dict[str, Any]:
+    stores = {
+        "sqlite": check_sqlite_store("sqlite", settings.db_path),
+        "vectors": check_sqlite_store("vectors", settings.vdb_path),
+        "postgres": check_postgres(settings),
+    }
+    operations = check_operations(settings)
+    integrity = check_cross_store(settings)
+    return {
+        "settings": settings.public_dict(),
+        "stores": stores,
+        "operations": operations,
+        "integrity": integrity,
+        "ok": all(part["ok"] for part in stores.values()) and operations["ok"] and integrity["ok"],
+    }
+
+
+# ------------------------------------------------------------------ cross-store integrity
+#
+# There are no foreign keys between the stores (ADR-0020): the application keeps SQLite, the
+# vector store, Postgres and the attachment files consistent, and this is where we look.
+# Each finding says whether `--repair` fixes it ("safe") or only lists it ("manual").
+
+SAMPLE = 20
+QUARANTINE_DIR = "quarantine"
+QUARANTINE_MIN_AGE_S = 600  # a younger file may belong to an import that has not committed yet
+HEX = frozenset("0123456789abcdef")
+THUMBS_DIR = "thumbs"  # toolkit.extract.media's thumbnails, named after the original's sha256
+
+
+@dataclass
+class Finding:
+    name: str
+    items: list[Any]
+    repair: str  # "safe": --repair fixes it; "manual": listed with a hint
+    hint: str
+
+    def summary(self) -> dict[str, Any]:
+        return {"count": len(self.items), "sample": self.items[:SAMPLE], "repair": self.repair,
+                "hint": self.hint}
+
+
+@dataclass
+class MediaRows:
+    attachments: list[dict[str, Any]] = field(default_factory=list)
+    extraction_ids: set[int] = field(default_factory=set)
+
+
+def attach_vectors(conn: db.Connection, settings: Settings) -> bool:
+    """Attach the vector store read-only as `v`; False when it has no embeddings table."""
+    if not settings.vdb_path.exists():
+        return False
+    conn.execute("ATTACH DATABASE ? AS v", (f"file:{settings.vdb_path}?mode=ro",))
+    row = conn.execute("SELECT 1 FROM v.sqlite_master WHERE name = 'embeddings'").fetchone()
+    return row is not None
+
+
+def orphan_embeddings(conn: db.Connection) -> list[int]:
+    """Message ids with a vector but no message (deleted, or beyond a restored copy)."""
+    rows = conn.execute(
+        "SELECT DISTINCT e.message_id FROM v.embeddings e "
+        "LEFT JOIN main.messages m ON m.id = e.message_id WHERE m.id IS NULL "
+        "ORDER BY e.message_id").fetchall()
+    return [int(row[0]) for row in rows]
+
+
+def cursors_beyond_data(conn: db.Connection) -> list[str]:
+    """ETL cursors past the newest message: that stage would silently skip what comes next."""
+    top = int(conn.execute("SELECT coalesce(max(id), 0) FROM messages").fetchone()[0])
+    rows = conn.execute("SELECT name, value FROM etl_cursors WHERE value > ? ORDER BY name",
+                        (top,)).fetchall()
+    return [f"{row['name']}={row['value']} (newest message {top})" for row in rows]
+
+
+def existing_message_ids(conn: db.Connection, ids: list[int]) -> set[int]:
+    found: set[int] = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        found.update(int(r[0]) for r in
+                     conn.execute(f"SELECT id FROM messages WHERE id IN ({marks})", chunk))
+    return found
+
+
+def file_sha(path: Path) -> str:
+    """Content-addressed names start with their sha256; anything else is hashed."""
+    stem = path.name.split(".", 1)[0]
+    if len(stem) == 64 and set(stem) <= HEX:
+        return stem
+    from toolkit.ops.backup import sha256_file
+
+    return sha256_file(path)
+
+
+def attachment_files_by_sha(settings: Settings) -> dict[str, list[str]]:
+    """sha256 -> paths relative to ATTACHMENTS_DIR, for every regular file there."""
+    from toolkit.ops.backup import attachment_files
+
+    files: dict[str, list[str]] = {}
+    for path in attachment_files(settings.attachments_dir):
+        files.setdefault(file_sha(path), []).append(
+            path.relative_to(settings.attachments_dir).as_posix())
+    return files
+
+
+def has_original(files: dict[str, list[str]], sha: str) -> bool:
+    """A thumbnail (thumbs/<sha256>.jpg) is not the file itself."""
+    return any(not rel.startswith(f"{THUMBS_DIR}/") for rel in files.get(sha, []))
+
+
+def relative_attachment_path(settings: Settings, raw: str) -> str:
+    path = Path(raw)
+    if path.is_absolute():
+        try:
+            return path.relative_to(settings.attachments_dir).as_posix()
+        except ValueError:
+            return path.as_posix()
+    return path.as_posix()
+
+
+def read_media_rows(settings: Settings) -> MediaRows | str:
+    """Attachment rows and extraction ids from Postgres, or why they cannot be read."""
+    try:
+        conn = pg.connect(settings)
+    except StoreUnavailable as error:
+        return str(error)
+    try:
+        if conn.execute("SELECT to_regclass('attachments')").fetchone()[0] is None:
+            return "the media schema is not migrated yet; run `chatbook migrate`"
+        cursor = conn.execute("SELECT id, message_id, sha256, path FROM attachments ORDER BY id")
+        names = [c.name for c in cursor.description]
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        extraction_ids = {int(r[0]) for r in conn.execute("SELECT id FROM extractions")}
+        return MediaRows(rows, extraction_ids)
+    finally:
+        conn.close()
+
+
+def pending_attachment_messages(conn: db.Connection) -> set[int]:
+    """Messages whose attachment row already waits in the outbox (not missing, just late)."""
+    waiting: set[int] = set()
+    for row in conn.execute("SELECT payload FROM outbox WHERE done_at IS NULL"):
+        try:
+            payload = json.loads(row[0])
+        except ValueError:
+            continue
+        if isinstance(payload, dict) and isinstance(payload.get("message_id"), int):
+            waiting.add(payload["message_id"])
+    return waiting
+
+
+def media_findings(settings: Settings, conn: db.Connection, media: MediaRows,
+                   files: dict[str, list[str]]) -> list[Finding]:
+    rows = media.attachments
+    alive = existing_message_ids(conn, sorted({int(r["message_id"]) for r in rows}))
+    wanted = [int(r[0]) for r in conn.execute(
+        "SELECT extraction_id FROM proposals WHERE extraction_id IS NOT NULL "
+        "UNION SELECT extraction_id FROM proposal_sources WHERE extraction_id IS NOT NULL")]
+    have_row = {(int(r["message_id"]), str(r["sha256"])) for r in rows}
+    waiting = pending_attachment_messages(conn)
+    missing_rows = [
+        int(r[0]) for r in conn.execute(
+            "SELECT id, attachment_sha256 FROM messages WHERE attachment_sha256 IS NOT NULL "
+            "ORDER BY id")
+        if (int(r[0]), str(r[1])) not in have_row and has_original(files, str(r[1]))
+        and int(r[0]) not in waiting]
+    return [
+        Finding("attachment_rows_without_message",
+                [int(r["id"]) for r in rows if int(r["message_id"]) not in alive], "manual",
+                "Postgres attachment rows whose SQLite message is gone"),
+        Finding("attachment_rows_without_file",
+                [int(r["id"]) for r in rows if not (settings.attachments_dir /
+                 relative_attachment_path(settings, str(r["path"]))).is_file()], "manual",
+                "Postgres attachment rows whose file is missing; re-import the export zip"),
+        Finding("proposals_without_extraction", sorted(i for i in set(wanted)
+                if i not in media.extraction_ids), "manual",
+                "proposals pointing at Postgres extractions that do not exist"),
+        Finding("messages_without_attachment_row", missing_rows, "safe",
+                "messages with a media file but no Postgres attachment row "
+                "(--repair queues them through the outbox)"),
+    ]
+
+
+def collect_findings(settings: Settings) -> tuple[list[Finding], list[str]]:
+    """Every finding with all its items, and the checks that could not run (and why)."""
+    findings: list[Finding] = []
+    skipped: list[str] = []
+    if not settings.db_path.exists():
+        return findings, skipped
+    conn = db.connect(settings.db_path, readonly=True)
+    try:
+        if not db.table_exists(conn, "messages"):
+            return findings, skipped
+        if attach_vectors(conn, settings):
+            findings.append(Finding("orphan_embeddings", orphan_embeddings(conn), "safe",
+                                    "embeddings of messages that no longer exist"))
+        findings.append(Finding("cursors_beyond_data", cursors_beyond_data(conn), "manual",
+                                "a stage cursor is past the newest message; rerun that stage "
+                                "with --full"))
+        files = attachment_files_by_sha(settings)
+        message_shas = {str(r[0]): int(r[1]) for r in conn.execute(
+            "SELECT attachment_sha256, min(id) FROM messages "
+            "WHERE attachment_sha256 IS NOT NULL GROUP BY attachment_sha256")}
+        referenced, referenced_paths = set(message_shas), set()
+        if settings.image_processing_enabled:
+            media = read_media_rows(settings)
+            if isinstance(media, str):
+                skipped.append(f"postgres checks: {media}")
+            else:
+                findings += media_findings(settings, conn, media, files)
+                referenced |= {str(r["sha256"]) for r in media.attachments}
+                referenced_paths = {relative_attachment_path(settings, str(r["path"]))
+                                    for r in media.attachments}
+        findings.append(Finding(
+            "files_without_rows",
+            [rel for sha in sorted(files) for rel in files[sha]
+             if sha not in referenced and rel not in referenced_paths], "safe",
+            "files under ATTACHMENTS_DIR that nothing refers to "
+            f"(--repair moves them to DATA_DIR/{QUARANTINE_DIR}/)"))
+        findings.append(Finding(
+            "messages_without_files",
+            [message_shas[sha] for sha in sorted(message_shas) if not has_original(files, sha)],
+            "manual",
+            "messages whose attachment file is missing; re-import the export zip"))
+    finally:
+        conn.close()
+    return findings, skipped
+
+
+def check_cross_store(settings: Settings) -> dict[str, Any]:
+    findings, skipped = collect_findings(settings)
+    return {"findings": {f.name: f.summary() for f in findings}, "skipped": skipped,
+            "ok": all(not f.items for f in findings)}
+
+
+# ------------------------------------------------------------------ repair
+
+
+def load_vector_extensions(conn: db.Connection) -> None:
+    """Load whichever vector backends are installed, so any model's index can be written."""
+    conn.enable_load_extension(True)
+    try:
+        for module in ("sqlite_vec", "sqlite_vss"):
+            try:
+                __import__(module).load(conn)
+            except ImportError:
+                continue
+    finally:
+        conn.enable_load_extension(False)
+
+
+def delete_embeddings(vdb_path: Path, message_ids: list[int]) -> int:
+    """Delete these messages' vectors from `embeddings` and from every model's index table."""
+    if not message_ids:
+        return 0
+    conn = db.connect(vdb_path)
+    try:
+        load_vector_extensions(conn)
+        tables = [str(r[0]) for r in conn.execute("SELECT table_name FROM vector_models")]
+        deleted = 0
+        with db.transaction(conn):
+            for start in range(0, len(message_ids), 500):
+                chunk = message_ids[start:start + 500]
+                marks = ",".join("?" * len(chunk))
+                for table in tables:
+                    if db.table_exists(conn, table):
+                        conn.execute(f'DELETE FROM "{table}" WHERE rowid IN ({marks})', chunk)
+                deleted += conn.execute(
+                    f"DELETE FROM embeddings WHERE message_id IN ({marks})", chunk).rowcount
+            if deleted and has_column(conn, "vector_models", "generation"):
+                # toolkit.store.vectors caches vectors in memory keyed by this token: make them reload.
+                conn.execute("UPDATE vector_models SET generation = ?", (uuid.uuid4().hex,))
+        return deleted
+    finally:
+        conn.close()
+
+
+def has_column(conn: db.Connection, table: str, column: str) -> bool:
+    return any(row[1] == column for row in conn.execute(f'PRAGMA table_info("{table}")'))
+
+
+def quarantine_files(settings: Settings, relative: list[str],
+                     min_age_s: float) -> tuple[list[str], list[str]]:
+    """Move files into DATA_DIR/quarantine/<stamp>/, never delete: one may be the only copy
+    of a photo. Younger files stay: an import may be about to commit the row for them."""
+    from toolkit.fsutil import ensure_private_dir
+
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    target_root = settings.data_dir / QUARANTINE_DIR / stamp
+    now = datetime.now(UTC).timestamp()
+    moved, left = [], []
+    for rel in relative:
+        source = settings.attachments_dir / rel
+        if not source.is_file() or now - source.stat().st_mtime < min_age_s:
+            left.append(rel)
+            continue
+        target = target_root / rel
+        ensure_private_dir(target.parent)
+        source.replace(target)
+        moved.append(rel)
+    return moved, left
+
+
+def requeue_attachment_rows(settings: Settings, message_ids: list[int]) -> int:
+    """Queue the missing Postgres attachment rows again; the outbox writes them when it can.
+
+    A done outbox row for the same message and file is made pending again (its dedupe key
+    would turn a fresh enqueue into a no-op); otherwise a new row is queued.
+    """
+    from toolkit.ingest import attachments
+
+    files = attachment_files_by_sha(settings)
+    conn = db.connect(settings.db_path)
+    queued = 0
+    try:
+        with db.transaction(conn):
+            for start in range(0, len(message_ids), 500):
+                chunk = message_ids[start:start + 500]
+                marks = ",".join("?" * len(chunk))
+                rows = conn.execute(
+                    "SELECT m.id, m.media, m.attachment_sha256, c.name FROM messages m "
+                    f"JOIN chats c ON c.id = m.chat_id WHERE m.id IN ({marks})", chunk).fetchall()
+                for row in rows:
+                    queued += requeue_one(settings, conn, attachments, row, files)
+    finally:
+        conn.close()
+    return queued
+
+
+def requeue_one(settings: Settings, conn: db.Connection, attachments: Any, row: Any,
+                files: dict[str, list[str]]) -> int:
+    sha = str(row["attachment_sha256"])
+    key = f"attachment:{row['id']}:{sha}"
+    if conn.execute("UPDATE outbox SET done_at = NULL WHERE dedupe_key = ?", (key,)).rowcount:
+        return 1
+    originals = [rel for rel in files.get(sha, []) if not rel.startswith(f"{THUMBS_DIR}/")]
+    if not originals:
+        return 0
+    path = settings.attachments_dir / originals[0]
+    stored = attachments.StoredFile(sha, originals[0], path.stat().st_size,
+                                    str(row["media"] or path.name))
+    attachments.enqueue_attachment(settings, conn, stored, str(row["name"]), int(row["id"]))
+    return 1
+
+
+def repair(settings: Settings, *, min_file_age_s: float = QUARANTINE_MIN_AGE_S) -> dict[str, Any]:
+    """Fix what is safe to fix without a person; list the rest, each with its hint."""
+    findings, _ = collect_findings(settings)
+    items = {f.name: f.items for f in findings}
+    fixed: dict[str, Any] = {}
+    if items.get("orphan_embeddings"):
+        fixed["orphan_embeddings"] = {
+            "deleted": delete_embeddings(settings.vdb_path, items["orphan_embeddings"])}
+    if items.get("files_without_rows"):
+        moved, left = quarantine_files(settings, items["files_without_rows"], min_file_age_s)
+        fixed["files_without_rows"] = {"moved": moved, "left_too_recent": left,
+                                       "to": str(settings.data_dir / QUARANTINE_DIR)}
+    if items.get("messages_without_attachment_row"):
+        queued = requeue_attachment_rows(settings, items["messages_without_attachment_row"])
+        drained = drain_outbox(settings)
+        fixed["messages_without_attachment_row"] = {"queued": queued, "outbox": drained}
+    after = check_cross_store(settings)
+    remaining = {name: f for name, f in after["findings"].items() if f["count"]}
+    return {"fixed": fixed, "remaining": remaining, "skipped": after["skipped"],
+            "ok": not remaining}
+
+
+def drain_outbox(settings: Settings) -> dict[str, Any]:
+    from toolkit.ingest import attachments  # noqa: F401 - registers the outbox handlers
+
+    conn = db.connect(settings.db_path)
+    try:
+        return outbox.drain(settings, conn).as_dict()
+    finally:
+        conn.close()
+
+
+def repair_then_check(settings: Settings) -> dict[str, Any]:
+    """`doctor --repair`: repair first, then the full report with what was done in it."""
+    done = repair(settings)
+    report = run_checks(settings)
+    report["repair"] = done
+    return report
+
+
+def integrity_lines(report: dict[str, Any]) -> list[str]:
+    """Human lines for the cross-store part of a report (and of a repair, when there was one)."""
+    integrity = report.get("integrity", {})
+    lines = []
+    for name, found in integrity.get("findings", {}).items():
+        if found["count"]:
+            sample = ", ".join(str(item) for item in found["sample"][:5])
+            more = "" if found["count"] <= 5 else ", ..."
+            how = "--repair fixes this" if found["repair"] == "safe" else "needs you"
+            lines.append(f"!! {name}: {found['count']} ({sample}{more}); {found['hint']} [{how}]")
+    lines += [f"   skipped  {why}" for why in integrity.get("skipped", [])]
+    if integrity.get("ok") and not integrity.get("skipped"):
+        lines.append("ok cross-store no orphans")
+    for name, what in report.get("repair", {}).get("fixed", {}).items():
+        lines.append(f"   repaired {name}: {json.dumps(what, default=str)}")
+    return lines

@@ -1,0 +1,37 @@
+"""Files chatbook ships beside its code: the pipeline notebooks and the synthetic sample chats.
+
+In the repository they live at the top (`notebooks/`, `data/sample/`), where a reader looks for
+them; `toolkit/notebooks` and `toolkit/sample` are links to those folders, so the same paths
+resolve in a checkout, in an editable install and in a wheel (which holds copies of the files).
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+
+def package_path(*parts: str) -> Path:
+    """A path inside the installed `toolkit` package."""
+    return Path(str(resources.files("toolkit").joinpath(*parts)))
+
+
+def notebooks_dir() -> Path:
+    """The shipped pipeline notebooks (`01_ingest.ipynb` ...)."""
+    return package_path("notebooks")
+
+
+def notebook(name: str) -> Path:
+    """One shipped notebook by file name, e.g. `05_review.ipynb`."""
+    return notebooks_dir() / name
+
+
+def sample_dir() -> Path:
+    """The synthetic sample exports that `chatbook demo` ingests."""
+    return package_path("sample")
+
+
+def source_checkout() -> Path | None:
+    """The git checkout the package runs from, if any (for recording a run's commit)."""
+    root = package_path().resolve().parent
+    return root if (root / ".git").exists() else None

@@ -1,0 +1,221 @@
+"""Accepted events, and their export as iCalendar (RFC 5545) through the `icalendar` library.
+
+An event is born when a reviewer accepts a proposal. Its UID is derived from the proposal's
+dedupe key, so it stays the same across edits, re-runs and even a rebuilt database; every
+change after the first export bumps SEQUENCE, which is how calendars know an update replaces
+what they imported. Events are never deleted once exported: they are cancelled and exported
+with STATUS:CANCELLED, so an importing calendar removes them too.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event
+
+from toolkit import __version__
+from toolkit.errors import InputError
+from toolkit.fsutil import write_private_bytes
+from toolkit.store import db
+
+EVENT_FIELDS = ("title", "start", "end", "all_day", "tz", "location")
+# Fixed namespace: the same dedupe key gives the same UID on every machine, forever.
+UID_NAMESPACE = uuid.UUID("5d0c4a52-6c1b-4f43-9a57-2f1c0b7e8a31")
+PRODID = f"-//chatbook//chatbook {__version__}//EN"
+
+
+def uid_for(dedupe_key: str) -> str:
+    """The stable iCalendar UID of the event accepted from the proposal with this key."""
+    return f"{uuid.uuid5(UID_NAMESPACE, dedupe_key)}@chatbook"
+
+
+def parse_when(value: str) -> date | datetime:
+    """A stored start/end: a plain date (all-day) or an ISO 8601 datetime with offset."""
+    if len(value) == 10:
+        return date.fromisoformat(value)
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        raise ValueError(f"{value!r} has no UTC offset")
+    return moment
+
+
+def local_date(value: str) -> date:
+    """The calendar day of a stored start/end, in the offset it was written with."""
+    when = parse_when(value)
+    return when.date() if isinstance(when, datetime) else when
+
+
+def get_event(conn: db.Connection, event_id: int) -> dict[str, Any] | None:
+    row = conn.execute("SELECT * FROM events WHERE id = ?", (event_id,)).fetchone()
+    return dict(row) if row else None
+
+
+def event_for_proposal(conn: db.Connection, proposal_id: int) -> dict[str, Any] | None:
+    row = conn.execute("SELECT * FROM events WHERE proposal_id = ?", (proposal_id,)).fetchone()
+    return dict(row) if row else None
+
+
+def list_events(conn: db.Connection, *, status: str | None = None) -> list[dict[str, Any]]:
+    """Events in start order, with the name of their chat; `status` confirmed or cancelled."""
+    sql = ("SELECT e.*, c.name AS chat FROM events e LEFT JOIN chats c ON c.id = e.chat_id"
+           + (" WHERE e.status = ?" if status else "") + " ORDER BY e.start, e.id")
+    return db.rows_as_dicts(conn.execute(sql, (status,) if status else ()))
+
+
+def upsert_for_proposal(conn: db.Connection, *, proposal_id: int, dedupe_key: str,
+                        chat_id: int | None, values: dict[str, Any]) -> int:
+    """Create the proposal's event, or bring it to `values` (SEQUENCE + 1 when anything changes).
+
+    Call inside the caller's transaction. A cancelled event that is accepted again is
+    confirmed again under the same UID.
+    """
+    existing = event_for_proposal(conn, proposal_id)
+    now = db.utc_now()
+    fields = [values[name] for name in EVENT_FIELDS]
+    if existing is None:
+        cursor = conn.execute(
+            "INSERT INTO events(uid, proposal_id, chat_id, title, start, end, all_day, tz, "
+            "location, sequence, status, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 'confirmed', ?, ?)",
+            (uid_for(dedupe_key), proposal_id, chat_id, *fields, now, now),
+        )
+        return int(cursor.lastrowid or 0)
+    changed = existing["status"] != "confirmed" or any(
+        existing[name] != values[name] for name in EVENT_FIELDS
+    )
+    if changed:
+        conn.execute(
+            "UPDATE events SET title = ?, start = ?, end = ?, all_day = ?, tz = ?, location = ?, "
+            "status = 'confirmed', sequence = sequence + 1, updated_at = ? WHERE id = ?",
+            (*fields, now, existing["id"]),
+        )
+    return int(existing["id"])
+
+
+def cancel_event(conn: db.Connection, event_id: int) -> bool:
+    """Mark an event cancelled (SEQUENCE + 1); False when it already was."""
+    cursor = conn.execute(
+        "UPDATE events SET status = 'cancelled', sequence = sequence + 1, updated_at = ? "
+        "WHERE id = ? AND status != 'cancelled'",
+        (db.utc_now(), event_id),
+    )
+    return cursor.rowcount > 0
+
+
+def restore_event(conn: db.Connection, event_id: int, snapshot: dict[str, Any]) -> None:
+    """Put an event back to an earlier state; SEQUENCE still goes up, never down."""
+    current = get_event(conn, event_id)
+    if current is None:
+        return
+    names = (*EVENT_FIELDS, "status")
+    if all(current[name] == snapshot[name] for name in names):
+        return
+    conn.execute(
+        "UPDATE events SET title = ?, start = ?, end = ?, all_day = ?, tz = ?, location = ?, "
+        "status = ?, sequence = sequence + 1, updated_at = ? WHERE id = ?",
+        (*[snapshot[name] for name in names], db.utc_now(), event_id),
+    )
+
+
+def remove_or_cancel(conn: db.Connection, event_id: int) -> str:
+    """Take an event back: delete it if nobody outside saw it, else cancel it.
+
+    "Outside" means exported to a file or announced by an agent message marked sent.
+    """
+    event = get_event(conn, event_id)
+    if event is None:
+        return "absent"
+    sent = conn.execute(
+        "SELECT 1 FROM agent_messages WHERE event_id = ? AND status = 'sent' LIMIT 1", (event_id,)
+    ).fetchone()
+    if event["exported_at"] is None and sent is None:
+        conn.execute("DELETE FROM agent_messages WHERE event_id = ?", (event_id,))
+        conn.execute("DELETE FROM events WHERE id = ?", (event_id,))
+        return "removed"
+    cancel_event(conn, event_id)
+    return "cancelled"
+
+
+# ------------------------------------------------------------------------- iCalendar
+
+
+def ical_time(value: str, tz: str | None) -> date | datetime:
+    """A stored time as icalendar wants it: a date, or an aware datetime in the event's zone."""
+    when = parse_when(value)
+    if not isinstance(when, datetime):
+        return when
+    return when.astimezone(ZoneInfo(tz) if tz else UTC)
+
+
+def all_day_end(start: str, end: str | None) -> date:
+    """DTEND of an all-day event: the day after its last day (RFC 5545 ends are exclusive).
+
+    Stored all-day ends are inclusive ("Fri-Sun" ends on Sunday).
+    """
+    last = local_date(end) if end else local_date(start)
+    return max(last, local_date(start)) + timedelta(days=1)
+
+
+def vevent(row: dict[str, Any]) -> Event:
+    """One VEVENT from an events row."""
+    item = Event()
+    item.add("uid", row["uid"])
+    item.add("dtstamp", datetime.fromisoformat(row["updated_at"]).astimezone(UTC))
+    item.add("created", datetime.fromisoformat(row["created_at"]).astimezone(UTC))
+    item.add("last-modified", datetime.fromisoformat(row["updated_at"]).astimezone(UTC))
+    item.add("sequence", int(row["sequence"]))
+    item.add("summary", row["title"])
+    if row["all_day"]:
+        item.add("dtstart", local_date(row["start"]))
+        item.add("dtend", all_day_end(row["start"], row["end"]))
+    else:
+        item.add("dtstart", ical_time(row["start"], row["tz"]))
+        if row["end"]:
+            item.add("dtend", ical_time(row["end"], row["tz"]))
+    if row["location"]:
+        item.add("location", row["location"])
+    if row.get("chat"):
+        item.add("description", f"From the chat {row['chat']} (chatbook)")
+    item.add("status", "CANCELLED" if row["status"] == "cancelled" else "CONFIRMED")
+    return item
+
+
+def build_calendar(rows: list[dict[str, Any]]) -> Calendar:
+    """A VCALENDAR with one VEVENT per row and a VTIMEZONE for every zone they use."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", "chatbook")
+    for row in rows:
+        calendar.add_component(vevent(row))
+    if rows:
+        # Transitions for the span the events cover (plus a year either side), not 1970-2038:
+        # the file stays small and every local time still resolves.
+        days = [local_date(row["start"]) for row in rows]
+        calendar.add_missing_timezones(
+            first_date=min(days) - timedelta(days=366), last_date=max(days) + timedelta(days=366)
+        )
+    return calendar
+
+
+def export_ics(conn: db.Connection, path: str | Path) -> int:
+    """Write every event (confirmed and cancelled) to `path` as a 0600 .ics; returns the count."""
+    rows = list_events(conn)
+    data = build_calendar(rows).to_ical()
+    try:
+        write_private_bytes(Path(path), data)
+    except OSError as error:
+        raise InputError(f"cannot write the calendar: {error.strerror or error}", path) from None
+    with db.transaction(conn):
+        # Only the rows in the file: an event accepted meanwhile has not been exported.
+        conn.execute(
+            "UPDATE events SET exported_at = ? WHERE id IN (SELECT value FROM json_each(?))",
+            (db.utc_now(), json.dumps([row["id"] for row in rows])),
+        )
+    return len(rows)

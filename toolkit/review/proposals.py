@@ -1,0 +1,705 @@
+"""Proposals: candidate events, from what the extractor found to what a reviewer decided.
+
+Two halves share this module because they share one invariant, the dedupe key:
+
+- recording (`record_event`, `record_cancellation`), called by the extract stage inside its
+  transaction: the same event found in several messages or chats becomes ONE proposal with
+  several `proposal_sources` rows, and an event a reviewer rejected is never proposed again;
+- reviewing (`accept`, `reject`, `undo`), called by the CLI and the review widget: each
+  decision is one SQLite transaction that checks the version the reviewer saw (a stale one
+  raises ConflictError naming who changed it and when), bumps it, writes the event and its
+  draft agent messages, and appends a before/after row to the append-only `proposal_audit`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from toolkit.errors import ConflictError, InputError
+from toolkit.eventtypes import FoundEvent
+from toolkit.review import agent, events
+from toolkit.store import db
+
+STATUSES = ("pending", "accepted", "edited", "rejected", "cancelled")
+EDITABLE = ("title", "start", "end", "all_day", "tz", "location")
+SYSTEM_REVIEWER = "chatbook-extract"  # who the audit trail names for automatic cancellations
+UNDOABLE = ("accept", "edit", "reject", "cancel")
+RESTORED = ("status", "title", "start", "end", "all_day", "tz", "location", "reject_reason",
+            "reviewed_by", "reviewed_at")
+SNAPSHOT = (*RESTORED, "confidence", "flagged", "version")
+
+# Words that carry no identity in an event title, in the five languages we extract: "the
+# match", "Match!" and "our match" must give one key.
+_STOPWORD_TEXT = """
+a an the at in on of for to our my your this next and with from by is are
+el la los las un una unos unas de del al en con para por y nuestro nuestra este esta proximo
+der die das den dem des ein eine einen im am zum zur und mit fur von bei unser unsere diese
+naechste nachste le les du des au aux et avec pour par notre nos ce cette prochain prochaine
+o os as um uma do da dos das no na nos nas em com para pelo pela e nosso nossa este esta
+"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+
+
+# ------------------------------------------------------------------------- keys
+
+
+def title_tokens(title: str) -> frozenset[str]:
+    """Words of a title, lower-cased, accents and punctuation gone, filler words dropped."""
+    plain = unicodedata.normalize("NFKD", title.casefold())
+    plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
+    words = re.findall(r"[a-z0-9]+", plain)
+    meaningful = [w for w in words if w not in STOPWORDS]
+    return frozenset(meaningful or words)
+
+
+def normalise_title(title: str) -> str:
+    return " ".join(sorted(title_tokens(title)))
+
+
+def normalise_start(start: str, all_day: bool) -> str:
+    """The instant in UTC to the minute (one event announced from two zones is one), or the day."""
+    when = events.parse_when(start)
+    if all_day or not isinstance(when, datetime):
+        return events.local_date(start).isoformat()
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%MZ")
+
+
+def dedupe_key(title: str, start: str, all_day: bool) -> str:
+    return f"{normalise_start(start, all_day)}|{normalise_title(title)}"
+
+
+def similar_titles(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Same event at the same time? One title's words inside the other's, or most words shared.
+
+    "Bake sale" ~ "School bake sale"; but "U10 match" !~ "U12 match" (Jaccard 1/3).
+    """
+    if not a or not b:
+        return False
+    return a <= b or b <= a or len(a & b) / len(a | b) >= 0.5
+
+
+# ------------------------------------------------------------------------- values
+
+
+def check_tz(tz: str | None) -> str | None:
+    if tz in (None, ""):
+        return None
+    try:
+        ZoneInfo(str(tz))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InputError(f"tz: unknown time zone {tz!r} (use an IANA name like Europe/London)") from None
+    return str(tz)
+
+
+def coerce_time(value: Any, all_day: bool, tz: str | None, field: str) -> str:
+    """A start/end as stored: 'YYYY-MM-DD' when all-day, else ISO with the offset of `tz`.
+
+    Accepts date/datetime objects or ISO strings; a time without offset is read in `tz`.
+    """
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            value = date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
+        except ValueError:
+            raise InputError(
+                f"{field}: {text!r} is not an ISO date or date-time (e.g. 2025-05-17 or 2025-05-17T10:00)"
+            ) from None
+    zone = ZoneInfo(tz) if tz else None
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            moment = value.replace(tzinfo=zone or UTC)
+        else:  # without a zone of its own, an event keeps the offset it was written with
+            moment = value.astimezone(zone) if zone else value
+        if all_day:
+            return moment.date().isoformat()
+        return moment.replace(microsecond=0).isoformat()
+    if isinstance(value, date):
+        if not all_day:
+            raise InputError(
+                f"{field}: {value.isoformat()} has no time; give one (e.g. {value.isoformat()}T10:00) "
+                "or make the event all-day"
+            )
+        return value.isoformat()
+    raise InputError(f"{field}: expected a date or date-time, got {value!r}")
+
+
+def time_order(start: str, end: str) -> bool:
+    """True when `end` is not before `start` (dates and aware datetimes compare by instant)."""
+    first, last = events.parse_when(start), events.parse_when(end)
+    if isinstance(first, datetime) and isinstance(last, datetime):
+        return last >= first
+    return events.local_date(end) >= events.local_date(start)
+
+
+def apply_changes(current: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """The event values after a reviewer's `changes`, checked; InputError names the field."""
+    unknown = sorted(set(changes) - set(EDITABLE))
+    if unknown:
+        raise InputError(f"cannot change {', '.join(unknown)}; editable fields: {', '.join(EDITABLE)}")
+    tz = check_tz(changes["tz"]) if "tz" in changes else current["tz"]
+    all_day = bool(changes.get("all_day", current["all_day"]))
+    title = str(changes.get("title", current["title"]) or "").strip()
+    if not title:
+        raise InputError("title: must not be empty")
+    start = coerce_time(changes.get("start", current["start"]), all_day, tz, "start")
+    end_value = changes.get("end", current["end"])
+    end = None if end_value in (None, "") else coerce_time(end_value, all_day, tz, "end")
+    if end is not None and not time_order(start, end):
+        raise InputError(f"end: {end} is before the start {start}")
+    location = changes.get("location", current["location"])
+    location = str(location).strip() or None if location is not None else None
+    return {"title": title, "start": start, "end": end, "all_day": all_day, "tz": tz,
+            "location": location}
+
+
+# ------------------------------------------------------------------------- recording found events
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What became of one found event: created, merged, known, rejected, invalid (recording);
+    cancelled, flagged, unmatched, known (cancellations)."""
+
+    outcome: str
+    proposal_id: int | None = None
+
+
+def record_event(conn: db.Connection, found: FoundEvent, *, message_id: int | None,
+                 extraction_id: int | None = None, extractor: str = "text",
+                 extractor_version: str | None = None, tz: str | None = None) -> Recorded:
+    """Turn one found event into a proposal, or a new source of the proposal it repeats.
+
+    Call inside the caller's transaction. `tz` is the chat's zone, used when the event has none.
+    """
+    if found.cancelled:
+        return record_cancellation(conn, found, message_id=message_id, tz=tz)
+    zone = found.tz or tz
+    try:
+        zone = check_tz(zone)
+        values = apply_changes(
+            {"title": found.title, "start": found.start, "end": found.end,
+             "all_day": found.all_day, "tz": zone, "location": found.location}, {}
+        )
+    except InputError:
+        return Recorded("invalid")
+    key = dedupe_key(values["title"], values["start"], values["all_day"])
+    match = match_proposal(conn, key, values)
+    confidence = min(max(float(found.confidence), 0.0), 1.0)
+    if match is None:
+        proposal_id = create_proposal(conn, values, key=key, confidence=confidence,
+                                      message_id=message_id, extraction_id=extraction_id,
+                                      extractor=extractor, extractor_version=extractor_version)
+        return Recorded("created", proposal_id)
+    proposal_id = int(match["id"])
+    if match["status"] == "rejected":
+        return Recorded("rejected", proposal_id)
+    add_key(conn, key, proposal_id)
+    added = add_source(conn, proposal_id, message_id, extraction_id)
+    event = events.event_for_proposal(conn, proposal_id) if added else None
+    if event is not None:
+        # Already in the calendar: a chat that mentions it for the first time gets its draft too.
+        agent.sync_event_drafts(conn, event["id"])
+    if confidence > match["confidence"]:
+        # A second, clearer mention raises confidence; it changes nothing a reviewer decided.
+        conn.execute("UPDATE proposals SET confidence = ? WHERE id = ?", (confidence, proposal_id))
+    return Recorded("merged" if added else "known", proposal_id)
+
+
+def match_proposal(conn: db.Connection, key: str, values: dict[str, Any]) -> dict[str, Any] | None:
+    """The proposal this event repeats: same key, else same start and a similar title, else the
+    same day with a similar title where one mention is all-day and the other timed."""
+    row = conn.execute(
+        "SELECT p.* FROM proposal_keys k JOIN proposals p ON p.id = k.proposal_id WHERE k.key = ?",
+        (key,),
+    ).fetchone() or conn.execute(  # rows written by other tools may lack their key row
+        "SELECT * FROM proposals WHERE dedupe_key = ?", (key,)
+    ).fetchone()
+    if row is not None:
+        return dict(row)
+    tokens = title_tokens(values["title"])
+    prefix = key.split("|", 1)[0] + "|"
+    # '}' sorts right after '|': this range is every key with the same start, via the index.
+    for candidate in conn.execute(
+        "SELECT p.*, k.key AS matched_key FROM proposal_keys k JOIN proposals p ON p.id = k.proposal_id "
+        "WHERE k.key >= ? AND k.key < ? ORDER BY p.id",
+        (prefix, prefix[:-1] + "}"),
+    ):
+        if similar_titles(tokens, frozenset(candidate["matched_key"].split("|", 1)[1].split())):
+            return dict(candidate)
+    for candidate in same_day(conn, values["start"]):
+        if bool(candidate["all_day"]) != values["all_day"] and similar_titles(
+            tokens, title_tokens(candidate["title"])
+        ):
+            return candidate
+    return None
+
+
+def same_day(conn: db.Connection, start: str) -> list[dict[str, Any]]:
+    """Proposals starting on the local day of `start`, oldest first."""
+    day = events.local_date(start)
+    return db.rows_as_dicts(conn.execute(
+        "SELECT * FROM proposals WHERE start >= ? AND start < ? ORDER BY id",
+        (day.isoformat(), (day + timedelta(days=1)).isoformat()),
+    ))
+
+
+def create_proposal(conn: db.Connection, values: dict[str, Any], *, key: str, confidence: float,
+                    message_id: int | None, extraction_id: int | None, extractor: str,
+                    extractor_version: str | None) -> int:
+    now = db.utc_now()
+    cursor = conn.execute(
+        "INSERT INTO proposals(title, start, end, all_day, tz, location, confidence, status, "
+        "source_message_id, extraction_id, extractor, extractor_version, dedupe_key, created_at, "
+        "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?)",
+        (values["title"], values["start"], values["end"], int(values["all_day"]), values["tz"],
+         values["location"], confidence, message_id, extraction_id, extractor, extractor_version,
+         key, now, now),
+    )
+    proposal_id = int(cursor.lastrowid or 0)
+    add_key(conn, key, proposal_id)
+    add_source(conn, proposal_id, message_id, extraction_id)
+    return proposal_id
+
+
+def add_key(conn: db.Connection, key: str, proposal_id: int) -> None:
+    conn.execute(
+        "INSERT INTO proposal_keys(key, proposal_id, created_at) VALUES (?, ?, ?) "
+        "ON CONFLICT(key) DO NOTHING",
+        (key, proposal_id, db.utc_now()),
+    )
+
+
+def add_source(conn: db.Connection, proposal_id: int, message_id: int | None,
+               extraction_id: int | None) -> bool:
+    """Link a message (and/or image extraction) to a proposal; False when already linked.
+
+    Checked by hand because UNIQUE lets NULL extraction ids repeat.
+    """
+    exists = conn.execute(
+        "SELECT 1 FROM proposal_sources WHERE proposal_id = ? AND message_id IS ? "
+        "AND extraction_id IS ?",
+        (proposal_id, message_id, extraction_id),
+    ).fetchone()
+    if exists:
+        return False
+    conn.execute(
+        "INSERT INTO proposal_sources(proposal_id, message_id, extraction_id, created_at) "
+        "VALUES (?, ?, ?, ?)",
+        (proposal_id, message_id, extraction_id, db.utc_now()),
+    )
+    return True
+
+
+def record_cancellation(conn: db.Connection, found: FoundEvent, *, message_id: int | None,
+                        tz: str | None = None) -> Recorded:
+    """A message cancels an event ("no practice Monday"): never a new proposal.
+
+    The proposal it names (same day, similar title; a title-less cancellation only when one
+    proposal that day comes from the same chat) is cancelled when the cancelling message is in a
+    chat the proposal came from, and only flagged for the reviewer when it is from elsewhere.
+    Each (proposal, message) pair is applied once, so an undone cancellation stays undone.
+    """
+    try:
+        start = coerce_time(found.start, True, check_tz(found.tz or tz), "start")
+    except InputError:
+        return Recorded("invalid")
+    chat_id = message_chat(conn, message_id)
+    target = cancellation_target(conn, found.title, start, chat_id)
+    if target is None:
+        return Recorded("unmatched")
+    proposal, same_chat = target
+    if proposal["status"] in ("rejected", "cancelled") or already_applied(conn, proposal["id"], message_id):
+        return Recorded("known", proposal["id"])
+    before = snapshot(conn, proposal["id"])
+    where = f"message {message_id}" if message_id is not None else "a message"
+    if same_chat:
+        note = f"cancelled by {where}"
+        conn.execute(
+            "UPDATE proposals SET status = 'cancelled', flagged = ?, version = version + 1, "
+            "updated_at = ? WHERE id = ?",
+            (note, db.utc_now(), proposal["id"]),
+        )
+        event = events.event_for_proposal(conn, proposal["id"])
+        if event is not None:
+            events.cancel_event(conn, event["id"])
+            agent.sync_event_drafts(conn, event["id"])
+        action, outcome = "cancel", "cancelled"
+    else:
+        note = f"possibly cancelled by {where} in another chat"
+        conn.execute(
+            "UPDATE proposals SET flagged = ?, version = version + 1, updated_at = ? WHERE id = ?",
+            (note, db.utc_now(), proposal["id"]),
+        )
+        action, outcome = "flag", "flagged"
+    after = snapshot(conn, proposal["id"])
+    after["cause_message_id"] = message_id
+    append_audit(conn, proposal["id"], action, before, after, SYSTEM_REVIEWER)
+    return Recorded(outcome, proposal["id"])
+
+
+def message_chat(conn: db.Connection, message_id: int | None) -> int | None:
+    if message_id is None:
+        return None
+    row = conn.execute("SELECT chat_id FROM messages WHERE id = ?", (message_id,)).fetchone()
+    return int(row["chat_id"]) if row else None
+
+
+def cancellation_target(conn: db.Connection, title: str, start: str,
+                        chat_id: int | None) -> tuple[dict[str, Any], bool] | None:
+    """The proposal a cancellation names and whether it came from the cancelling chat."""
+    tokens = title_tokens(title or "")
+    scored = []
+    for candidate in same_day(conn, start):
+        chats = {r["chat_id"] for r in conn.execute(
+            "SELECT DISTINCT m.chat_id FROM proposal_sources s JOIN messages m ON m.id = s.message_id "
+            "WHERE s.proposal_id = ?", (candidate["id"],))}
+        same_chat = chat_id is not None and chat_id in chats
+        if similar_titles(tokens, title_tokens(candidate["title"])):
+            scored.append((0 if same_chat else 1, candidate, same_chat))
+        elif not tokens and same_chat:
+            scored.append((2, candidate, same_chat))
+    if not scored:
+        return None
+    untitled = [s for s in scored if s[0] == 2]
+    if len(untitled) == len(scored) and len(untitled) > 1:
+        return None  # "cancelled tomorrow" with two events that day: cannot tell which
+    best = min(scored, key=lambda s: (s[0], s[1]["id"]))
+    return best[1], best[2]
+
+
+def already_applied(conn: db.Connection, proposal_id: int, message_id: int | None) -> bool:
+    if message_id is None:
+        return False
+    row = conn.execute(
+        "SELECT 1 FROM proposal_audit WHERE proposal_id = ? AND action IN ('cancel', 'flag') "
+        "AND json_extract(after, '$.cause_message_id') = ? LIMIT 1",
+        (proposal_id, message_id),
+    ).fetchone()
+    return row is not None
+
+
+# ------------------------------------------------------------------------- reading
+
+
+LIST_SQL = """
+SELECT p.*, c.name AS chat, m.chat_id AS chat_id, e.id AS event_id, e.uid AS event_uid,
+       e.status AS event_status,
+       (SELECT count(*) FROM proposal_sources s WHERE s.proposal_id = p.id) AS n_sources
+FROM proposals p
+LEFT JOIN messages m ON m.id = p.source_message_id
+LEFT JOIN chats c ON c.id = m.chat_id
+LEFT JOIN events e ON e.proposal_id = p.id
+"""
+ORDERS = {"date": "p.start, p.id", "confidence": "p.confidence DESC, p.start, p.id"}
+
+
+def as_record(row: Any) -> dict[str, Any]:
+    record = dict(row)
+    record["all_day"] = bool(record["all_day"])
+    return record
+
+
+def list_proposals(conn: db.Connection, *, status: str | list[str] | None = None,
+                   chat: str | int | None = None, min_confidence: float | None = None,
+                   since: date | datetime | str | None = None,
+                   until: date | datetime | str | None = None,
+                   order: str = "date") -> list[dict[str, Any]]:
+    """Proposals for review, filtered and ordered ("date" or "confidence").
+
+    `chat` (a name or id) matches proposals with any source in that chat; `since` (inclusive)
+    and `until` (exclusive: pass the day after the last day wanted) bound the start as written.
+    """
+    if order not in ORDERS:
+        raise InputError(f"order: expected one of {', '.join(ORDERS)}, got {order!r}")
+    clauses: list[str] = []
+    params: list[Any] = []
+    if status:
+        statuses = [status] if isinstance(status, str) else list(status)
+        bad = [s for s in statuses if s not in STATUSES]
+        if bad:
+            raise InputError(f"status: unknown {', '.join(bad)}; expected {', '.join(STATUSES)}")
+        clauses.append(f"p.status IN ({', '.join('?' for _ in statuses)})")
+        params += statuses
+    if chat is not None:
+        column = "sc.id" if isinstance(chat, int) else "sc.name"
+        clauses.append(
+            "EXISTS (SELECT 1 FROM proposal_sources s JOIN messages sm ON sm.id = s.message_id "
+            f"JOIN chats sc ON sc.id = sm.chat_id WHERE s.proposal_id = p.id AND {column} = ?)"
+        )
+        params.append(chat)
+    if min_confidence is not None:
+        clauses.append("p.confidence >= ?")
+        params.append(float(min_confidence))
+    if since is not None:
+        clauses.append("p.start >= ?")
+        params.append(since.isoformat() if isinstance(since, date) else str(since))
+    if until is not None:
+        clauses.append("p.start < ?")
+        params.append(until.isoformat() if isinstance(until, date) else str(until))
+    where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+    rows = conn.execute(f"{LIST_SQL}{where} ORDER BY {ORDERS[order]}", params)
+    return [as_record(row) for row in rows]
+
+
+def get_proposal(conn: db.Connection, proposal_id: int) -> dict[str, Any]:
+    """One proposal with its chat, event (if accepted) and number of sources."""
+    row = conn.execute(f"{LIST_SQL} WHERE p.id = ?", (proposal_id,)).fetchone()
+    if row is None:
+        raise InputError(f"no proposal with id {proposal_id}")
+    return as_record(row)
+
+
+def proposal_sources(conn: db.Connection, proposal_id: int) -> list[dict[str, Any]]:
+    """The messages (and image extractions) a proposal was found in, oldest first."""
+    return db.rows_as_dicts(conn.execute(
+        "SELECT s.message_id, c.name AS chat, m.chat_id, m.author, m.sent_at, m.text, m.kind, "
+        "m.media, m.attachment_sha256, s.extraction_id, s.created_at AS linked_at "
+        "FROM proposal_sources s LEFT JOIN messages m ON m.id = s.message_id "
+        "LEFT JOIN chats c ON c.id = m.chat_id WHERE s.proposal_id = ? "
+        "ORDER BY m.sent_at, s.message_id",
+        (proposal_id,),
+    ))
+
+
+def message_context(conn: db.Connection, message_id: int, n: int = 3) -> list[dict[str, Any]]:
+    """The message with up to `n` messages before and after it in its chat, in order."""
+    target = conn.execute("SELECT chat_id, sent_at FROM messages WHERE id = ?", (message_id,)).fetchone()
+    if target is None:
+        raise InputError(f"no message with id {message_id}")
+    columns = ("SELECT m.id, c.name AS chat, m.author, m.sent_at, m.text, m.kind, m.media "
+               "FROM messages m JOIN chats c ON c.id = m.chat_id WHERE m.chat_id = ? ")
+    key = (target["chat_id"], target["sent_at"], message_id)
+    before = conn.execute(columns + "AND (m.sent_at, m.id) < (?, ?) "
+                          "ORDER BY m.sent_at DESC, m.id DESC LIMIT ?", (*key, n)).fetchall()
+    after = conn.execute(columns + "AND (m.sent_at, m.id) > (?, ?) "
+                         "ORDER BY m.sent_at, m.id LIMIT ?", (*key, n)).fetchall()
+    hit = conn.execute(columns + "AND m.id = ?", (target["chat_id"], message_id)).fetchall()
+    rows = [*reversed(before), *hit, *after]
+    return [{**dict(row), "is_source": row["id"] == message_id} for row in rows]
+
+
+def counts_by_status(conn: db.Connection) -> dict[str, int]:
+    """How many proposals are in each status (every status present, zeros included)."""
+    counts = dict.fromkeys(STATUSES, 0)
+    for row in conn.execute("SELECT status, count(*) AS n FROM proposals GROUP BY status"):
+        counts[row["status"]] = int(row["n"])
+    return counts
+
+
+def summary_by_chat(conn: db.Connection) -> list[dict[str, Any]]:
+    """Per chat: proposals in each status (a proposal seen in two chats counts in both)."""
+    rows = conn.execute(
+        "SELECT c.name AS chat, p.status, count(DISTINCT p.id) AS n FROM proposals p "
+        "JOIN proposal_sources s ON s.proposal_id = p.id JOIN messages m ON m.id = s.message_id "
+        "JOIN chats c ON c.id = m.chat_id GROUP BY c.name, p.status ORDER BY c.name"
+    )
+    table: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        entry = table.setdefault(row["chat"], {"chat": row["chat"], **dict.fromkeys(STATUSES, 0)})
+        entry[row["status"]] = int(row["n"])
+    for entry in table.values():
+        entry["total"] = sum(entry[s] for s in STATUSES)
+    return list(table.values())
+
+
+def describe(p: dict[str, Any]) -> str:
+    """One line per proposal for a terminal: id, status, version, confidence, when, what, where."""
+    when = p["start"] + (f" - {p['end']}" if p["end"] else "")
+    line = f"#{p['id']:<4} {p['status']:<9} v{p['version']:<3} {p['confidence']:.2f}  {when}  {p['title']}"
+    if p["location"]:
+        line += f" @ {p['location']}"
+    if p.get("chat"):
+        more = int(p.get("n_sources") or 1) - 1
+        line += f"  [{p['chat']}{f' +{more} more' if more > 0 else ''}]"
+    if p["flagged"]:
+        line += f"  ! {p['flagged']}"
+    return line
+
+
+def audit_trail(conn: db.Connection, proposal_id: int) -> list[dict[str, Any]]:
+    """The proposal's audit rows, oldest first, with before/after decoded."""
+    rows = db.rows_as_dicts(conn.execute(
+        "SELECT * FROM proposal_audit WHERE proposal_id = ? ORDER BY id", (proposal_id,)
+    ))
+    for row in rows:
+        row["before"] = json.loads(row["before"]) if row["before"] else None
+        row["after"] = json.loads(row["after"]) if row["after"] else None
+    return rows
+
+
+# ------------------------------------------------------------------------- decisions
+
+
+def snapshot(conn: db.Connection, proposal_id: int) -> dict[str, Any]:
+    """The reviewable state of a proposal and its event, as stored in the audit trail."""
+    row = conn.execute("SELECT * FROM proposals WHERE id = ?", (proposal_id,)).fetchone()
+    if row is None:
+        raise InputError(f"no proposal with id {proposal_id}")
+    event = events.event_for_proposal(conn, proposal_id)
+    return {"proposal": {name: row[name] for name in SNAPSHOT}, "event": event}
+
+
+def append_audit(conn: db.Connection, proposal_id: int, action: str, before: dict[str, Any],
+                 after: dict[str, Any], reviewer: str) -> None:
+    conn.execute(
+        "INSERT INTO proposal_audit(proposal_id, action, before, after, reviewer, at) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (proposal_id, action, json.dumps(before, sort_keys=True, default=str),
+         json.dumps(after, sort_keys=True, default=str), reviewer, db.utc_now()),
+    )
+
+
+def locked_for_decision(conn: db.Connection, proposal_id: int, expected_version: int) -> dict[str, Any]:
+    """The proposal, read inside the write transaction; ConflictError if someone got there first."""
+    row = conn.execute("SELECT * FROM proposals WHERE id = ?", (proposal_id,)).fetchone()
+    if row is None:
+        raise InputError(f"no proposal with id {proposal_id}")
+    if int(row["version"]) != int(expected_version):
+        last = conn.execute(
+            "SELECT reviewer, action, at FROM proposal_audit WHERE proposal_id = ? "
+            "ORDER BY id DESC LIMIT 1", (proposal_id,)
+        ).fetchone()
+        who = f"{last['reviewer']} ({last['action']}) at {last['at']}" if last else "another writer"
+        raise ConflictError(
+            f"proposal {proposal_id} was changed by {who}: it is at version {row['version']}, "
+            f"you saw version {expected_version}; reload it and decide again"
+        )
+    return dict(row)
+
+
+def decide(conn: db.Connection, proposal_id: int, *, reviewer: str, status: str,
+           values: dict[str, Any], reject_reason: str | None = None) -> None:
+    """Write a decision's proposal row: new status and values, reviewer, version + 1."""
+    conn.execute(
+        "UPDATE proposals SET status = ?, title = ?, start = ?, end = ?, all_day = ?, tz = ?, "
+        "location = ?, reject_reason = ?, reviewed_by = ?, reviewed_at = ?, version = version + 1, "
+        "updated_at = ? WHERE id = ?",
+        (status, values["title"], values["start"], values["end"], int(values["all_day"]),
+         values["tz"], values["location"], reject_reason, reviewer, db.utc_now(), db.utc_now(),
+         proposal_id),
+    )
+
+
+def accept(conn: db.Connection, proposal_id: int, *, reviewer: str, expected_version: int,
+           changes: dict[str, Any] | None = None) -> int:
+    """Accept a proposal (with `changes`: edit and accept); returns the event id.
+
+    The event gets the (edited) values under the proposal's stable UID, with SEQUENCE bumped
+    when it changes, and each chat it came from gets a draft confirmation.
+    """
+    with db.transaction(conn):
+        current = locked_for_decision(conn, proposal_id, expected_version)
+        before = snapshot(conn, proposal_id)
+        values = apply_changes(current, changes or {})
+        edited = any(values[name] != current[name] for name in EDITABLE if name != "all_day") or (
+            values["all_day"] != bool(current["all_day"])
+        )
+        status = "edited" if edited or current["status"] == "edited" else "accepted"
+        decide(conn, proposal_id, reviewer=reviewer, status=status, values=values)
+        if edited:
+            # The corrected wording leads here too: the extractor finding it later is no new event.
+            add_key(conn, dedupe_key(values["title"], values["start"], values["all_day"]), proposal_id)
+        event_id = events.upsert_for_proposal(
+            conn, proposal_id=proposal_id, dedupe_key=current["dedupe_key"],
+            chat_id=message_chat(conn, current["source_message_id"]), values=values,
+        )
+        agent.sync_event_drafts(conn, event_id)
+        append_audit(conn, proposal_id, "edit" if edited else "accept", before,
+                     snapshot(conn, proposal_id), reviewer)
+    return event_id
+
+
+def reject(conn: db.Connection, proposal_id: int, *, reviewer: str, expected_version: int,
+           reason: str | None = None) -> None:
+    """Reject a proposal: it never comes back; an event it had is withdrawn.
+
+    Withdrawn means deleted if it was never exported nor announced, else cancelled.
+    """
+    with db.transaction(conn):
+        current = locked_for_decision(conn, proposal_id, expected_version)
+        before = snapshot(conn, proposal_id)
+        values = {name: current[name] for name in EDITABLE}
+        decide(conn, proposal_id, reviewer=reviewer, status="rejected", values=values,
+               reject_reason=(reason or "").strip() or None)
+        withdraw_event(conn, proposal_id)
+        append_audit(conn, proposal_id, "reject", before, snapshot(conn, proposal_id), reviewer)
+
+
+def withdraw_event(conn: db.Connection, proposal_id: int) -> None:
+    event = events.event_for_proposal(conn, proposal_id)
+    if event is not None and events.remove_or_cancel(conn, event["id"]) == "cancelled":
+        agent.sync_event_drafts(conn, event["id"])
+
+
+def undo(conn: db.Connection, proposal_id: int, *, reviewer: str) -> dict[str, Any]:
+    """Revert the proposal's last decision not yet undone (accept, edit, reject or cancel).
+
+    The proposal gets its earlier values and status back (its version still goes up); the event
+    goes back to its earlier state, or is withdrawn if the decision created it. Returns the
+    proposal as it is now, with `undone` (the action) and `undone_audit_id`.
+    """
+    with db.transaction(conn):
+        target = last_undoable(conn, proposal_id)
+        before = snapshot(conn, proposal_id)
+        earlier = json.loads(target["before"])
+        restore_proposal(conn, proposal_id, earlier["proposal"], with_flag=target["action"] == "cancel")
+        restore_event_state(conn, proposal_id, earlier["event"])
+        after = snapshot(conn, proposal_id)
+        after.update(undoes=target["id"], undid_action=target["action"])
+        append_audit(conn, proposal_id, "undo", before, after, reviewer)
+    return {**get_proposal(conn, proposal_id), "undone": target["action"],
+            "undone_audit_id": target["id"]}
+
+
+def last_undoable(conn: db.Connection, proposal_id: int) -> dict[str, Any]:
+    if conn.execute("SELECT 1 FROM proposals WHERE id = ?", (proposal_id,)).fetchone() is None:
+        raise InputError(f"no proposal with id {proposal_id}")
+    row = conn.execute(
+        f"SELECT * FROM proposal_audit WHERE proposal_id = ? AND action IN "
+        f"({', '.join('?' for _ in UNDOABLE)}) AND id NOT IN ("
+        "  SELECT json_extract(after, '$.undoes') FROM proposal_audit "
+        "  WHERE proposal_id = ? AND action = 'undo' AND json_extract(after, '$.undoes') IS NOT NULL"
+        ") ORDER BY id DESC LIMIT 1",  # (a NULL inside NOT IN would hide every row)
+        (proposal_id, *UNDOABLE, proposal_id),
+    ).fetchone()
+    if row is None:
+        raise InputError(f"proposal {proposal_id} has no decision left to undo")
+    return dict(row)
+
+
+def restore_proposal(conn: db.Connection, proposal_id: int, earlier: dict[str, Any], *,
+                     with_flag: bool) -> None:
+    names = RESTORED + (("flagged",) if with_flag else ())
+    assignments = ", ".join(f"{name} = ?" for name in names)
+    conn.execute(
+        f"UPDATE proposals SET {assignments}, version = version + 1, updated_at = ? WHERE id = ?",
+        (*[earlier[name] for name in names], db.utc_now(), proposal_id),
+    )
+
+
+def restore_event_state(conn: db.Connection, proposal_id: int, earlier: dict[str, Any] | None) -> None:
+    """Bring the proposal's event back to `earlier` (None: there was no event then)."""
+    current = events.event_for_proposal(conn, proposal_id)
+    if earlier is None:
+        withdraw_event(conn, proposal_id)
+        return
+    if current is None:
+        # It was withdrawn without ever leaving the machine: recreate it under its UID.
+        conn.execute(
+            "INSERT INTO events(uid, proposal_id, chat_id, title, start, end, all_day, tz, location, "
+            "sequence, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (earlier["uid"], proposal_id, earlier["chat_id"], earlier["title"], earlier["start"],
+             earlier["end"], earlier["all_day"], earlier["tz"], earlier["location"],
+             earlier["sequence"] + 1, earlier["status"], earlier["created_at"], db.utc_now()),
+        )
+    else:
+        events.restore_event(conn, current["id"], earlier)
+    restored = events.event_for_proposal(conn, proposal_id)
+    if restored is not None:
+        agent.sync_event_drafts(conn, restored["id"])
