@@ -364,7 +364,7 @@ def test_backup_while_a_media_import_runs_restores_consistent_stores(tmp_path, p
     its Postgres row and its file, once; counts match the manifest."""
     import psycopg
 
-    from toolkit.ingest import attachments  # noqa: F401 - registers the outbox handler
+    from toolkit.ingest import attachments
     from toolkit.ops.doctor import check_cross_store
     from toolkit.store import outbox
 
@@ -403,7 +403,7 @@ def test_backup_while_a_media_import_runs_restores_consistent_stores(tmp_path, p
         assert bk.postgres_counts(restored)["attachments"] == \
             manifest["counts"]["postgres"]["attachments"]
         conn = db.connect(restored.db_path)
-        outbox.drain(restored, conn)
+        outbox.drain(restored, conn, attachments.OUTBOX_HANDLERS)
         with_photo = conn.execute(
             "SELECT count(*) FROM messages WHERE attachment_sha256 IS NOT NULL").fetchone()[0]
         conn.close()

@@ -52,7 +52,7 @@ def broken(media_settings):
             attachments.enqueue_attachment(settings, conn, file, "School", message_id)
             stored.append(file)
         add_message(conn, 5, None)
-    assert outbox.drain(settings, conn).written == 4
+    assert outbox.drain(settings, conn, attachments.OUTBOX_HANDLERS).written == 4
     store = open_store(settings)
     index = store.prepare("test-model", DIM)
     rng = np.random.default_rng(7)

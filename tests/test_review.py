@@ -543,7 +543,7 @@ def test_refresh_picks_up_new_chats_and_proposals(make_app, seeded, db_conn) -> 
 
 
 def test_saved_queues_are_pruned_per_reviewer(db_conn) -> None:
-    from toolkit.ui.review.app import KEEP_QUEUES, save_state
+    from toolkit.store.review_state import KEEP_QUEUES, save_state
 
     for n in range(KEEP_QUEUES + 5):
         save_state(db_conn, "alice", f"queue-{n}", current_id=None, queue=[], undo=[])

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import importlib
 import io
 import json
 import time
@@ -29,11 +28,12 @@ from zoneinfo import ZoneInfo
 
 from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 
-from toolkit import __version__
 from toolkit.config import Settings
 from toolkit.errors import ChatbookError, StoreUnavailable
 from toolkit.eventtypes import FoundEvent
+from toolkit.extract.text import EXTRACTOR_VERSION
 from toolkit.fsutil import is_within, write_private_bytes
+from toolkit.ingest import attachments
 from toolkit.store import db, migrate, outbox, pg
 
 MEDIA_VERSION = "1"  # bump when this pipeline's output changes, so images are processed again
@@ -387,24 +387,8 @@ def current_extractor(engine: str) -> Extractor:
         engine=engine,
         name=f"{engine}+events",
         version=f"media {MEDIA_VERSION}; {engine} {ocr.engine_version(engine)}; "
-                f"events {events_version()}",
+                f"events {EXTRACTOR_VERSION}",
     )
-
-
-def events_version() -> str:
-    """The text extractor's own version if it states one, else the toolkit's."""
-    try:
-        module = importlib.import_module("toolkit.extract.text")
-    except ModuleNotFoundError as error:
-        if error.name != "toolkit.extract.text":
-            raise
-        raise ChatbookError("image processing needs the text extractor (toolkit.extract.text), "
-                            "which is not installed") from None
-    for name in ("EXTRACTOR_VERSION", "VERSION", "__version__"):
-        value = getattr(module, name, None)
-        if value:
-            return str(value)
-    return __version__
 
 
 @dataclass(frozen=True)
@@ -446,15 +430,6 @@ def find_events(text: str, context: MessageContext) -> list[FoundEvent]:
                                lang=None))
 
 
-def load_outbox_handlers() -> None:
-    """Ingest's module registers the outbox handler that writes `attachments` rows."""
-    try:
-        importlib.import_module("toolkit.ingest.attachments")
-    except ModuleNotFoundError as error:
-        if error.name != "toolkit.ingest.attachments":
-            raise
-
-
 def process_images(settings: Settings, conn: db.Connection, *, full: bool = False,
                    progress: bool = False) -> MediaReport:
     """Drain the outbox, then OCR and extract events from every image not yet processed.
@@ -465,8 +440,7 @@ def process_images(settings: Settings, conn: db.Connection, *, full: bool = Fals
     report = MediaReport(enabled=settings.image_processing_enabled)
     if not settings.image_processing_enabled:
         return report
-    load_outbox_handlers()
-    drained = outbox.drain(settings, conn)
+    drained = outbox.drain(settings, conn, attachments.OUTBOX_HANDLERS)
     report.outbox = drained.as_dict()
     try:
         pg_conn = pg.connect(settings)

@@ -24,6 +24,7 @@ from toolkit.config import Settings
 from toolkit.errors import InputError
 from toolkit.fsutil import PRIVATE_FILE_MODE, ensure_private_dir
 from toolkit.store import outbox
+from toolkit.store.attachments import insert_attachment
 
 # Caps against zip bombs: a real export of years of chats with media is a few GB at most, and
 # its text compresses about 5-10x; photos and videos barely compress at all.
@@ -227,14 +228,12 @@ def enqueue_attachment(settings: Settings, conn: Any, stored: StoredFile, chat: 
                    f"attachment:{message_id}:{stored.sha256}")
 
 
-@outbox.handler("attachment")
 def write_attachment(pg_conn: Any, payload: dict[str, Any]) -> None:
-    """Insert the `attachments` row for one stored file; a second write changes nothing."""
+    """The outbox handler for one stored file: its `attachments` row (a second write changes nothing)."""
     mime, width, height = describe_image(Path(payload["root"]) / payload["path"])
-    pg_conn.execute(
-        "INSERT INTO attachments (message_id, chat, file_name, sha256, mime, size_bytes, width, "
-        "height, path) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
-        "ON CONFLICT (message_id, sha256) DO NOTHING",
-        (payload["message_id"], payload["chat"], payload["file_name"], payload["sha256"], mime,
-         payload["size"], width, height, payload["path"]),
-    )
+    insert_attachment(pg_conn, payload, mime, width, height)
+
+
+# What the outbox drain needs to write the rows this module queues; passed explicitly by every
+# caller of `outbox.drain`, so nothing depends on which modules happen to be imported.
+OUTBOX_HANDLERS: dict[str, outbox.Handler] = {"attachment": write_attachment}

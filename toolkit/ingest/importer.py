@@ -497,7 +497,7 @@ def ingest_paths(settings: Settings, paths: Sequence[Path | str], *, chat: str |
             report.files.extend(ingest_one_path(settings, conn, path, chat=chat, tz=tz,
                                                 date_order=date_order, progress=progress))
         if settings.image_processing_enabled:
-            report.outbox = outbox.drain(settings, conn).as_dict()
+            report.outbox = outbox.drain(settings, conn, attachments.OUTBOX_HANDLERS).as_dict()
     finally:
         conn.close()
     return report

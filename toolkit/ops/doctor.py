@@ -450,11 +450,11 @@ def repair(settings: Settings, *, min_file_age_s: float = QUARANTINE_MIN_AGE_S) 
 
 
 def drain_outbox(settings: Settings) -> dict[str, Any]:
-    from toolkit.ingest import attachments  # noqa: F401 - registers the outbox handlers
+    from toolkit.ingest import attachments
 
     conn = db.connect(settings.db_path)
     try:
-        return outbox.drain(settings, conn).as_dict()
+        return outbox.drain(settings, conn, attachments.OUTBOX_HANDLERS).as_dict()
     finally:
         conn.close()
 

@@ -10,7 +10,7 @@ done can never write twice.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,17 +20,6 @@ from toolkit.store import db, pg
 
 FAILURE_COUNTER = "cross_store_write_failures"
 Handler = Callable[[Any, dict[str, Any]], None]  # (postgres connection, payload)
-HANDLERS: dict[str, Handler] = {}
-
-
-def handler(kind: str) -> Callable[[Handler], Handler]:
-    """Register the function that writes one outbox row of `kind` to Postgres."""
-
-    def register(func: Handler) -> Handler:
-        HANDLERS[kind] = func
-        return func
-
-    return register
 
 
 def enqueue(conn: db.Connection, kind: str, payload: dict[str, Any], dedupe_key: str) -> None:
@@ -58,8 +47,13 @@ class DrainResult:
                 "error": self.error}
 
 
-def drain(settings: Settings, conn: db.Connection, limit: int = 10_000) -> DrainResult:
-    """Write pending rows to Postgres in id order; stop at the first unreachable moment."""
+def drain(settings: Settings, conn: db.Connection, handlers: Mapping[str, Handler],
+          limit: int = 10_000) -> DrainResult:
+    """Write pending rows to Postgres in id order; stop at the first unreachable moment.
+
+    `handlers` maps each row kind to the function that writes it (the module that queues a
+    kind owns its handler, e.g. `ingest.attachments.OUTBOX_HANDLERS`).
+    """
     result = DrainResult()
     if not settings.image_processing_enabled:
         result.pending = pending_count(conn)
@@ -79,7 +73,7 @@ def drain(settings: Settings, conn: db.Connection, limit: int = 10_000) -> Drain
         return result
     try:
         for row in rows:
-            write = HANDLERS.get(row["kind"])
+            write = handlers.get(row["kind"])
             if write is None:
                 raise KeyError(f"no outbox handler registered for {row['kind']!r}")
             try:

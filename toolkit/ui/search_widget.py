@@ -12,6 +12,7 @@ from typing import Any
 from toolkit.config import Settings
 from toolkit.errors import ChatbookError
 from toolkit.search.query import MODES, Hit, search_messages
+from toolkit.store import messages
 
 
 def hits_table(hits: list[Hit]) -> Any:
@@ -60,7 +61,7 @@ def chat_names(settings: Settings) -> list[str]:
 
     conn = open_db(settings)
     try:
-        return [r[0] for r in conn.execute("SELECT name FROM chats ORDER BY name")]
+        return messages.chat_names(conn)
     finally:
         conn.close()
 

@@ -49,6 +49,9 @@ from toolkit.fsutil import is_within
 from toolkit.resources import notebook
 from toolkit.review import proposals
 from toolkit.store import db
+from toolkit.store.attachments import load_extraction
+from toolkit.store.messages import chat_names
+from toolkit.store.review_state import load_state, save_state
 
 NOTEBOOK = notebook("05_review.ipynb")
 STATUSES = ("pending", "accepted", "edited", "rejected", "cancelled")
@@ -68,7 +71,6 @@ CONTEXT_MESSAGES = 3
 THUMB_PX = 260
 FULL_PX = 1400
 STARTUP_TIMEOUT_S = 60
-KEEP_QUEUES = 20  # saved queue positions per reviewer
 
 # key (as the browser's KeyboardEvent.key names it) -> action; the label shows the first key.
 SHORTCUTS: dict[str, str] = {
@@ -150,36 +152,6 @@ def parse_day(name: str, value: str | date | None) -> date | None:
 # ------------------------------------------------------------------------ review_state
 
 
-def load_state(conn: db.Connection, reviewer: str, queue_key: str) -> dict[str, Any] | None:
-    row = conn.execute(
-        "SELECT current_id, queue, undo FROM review_state WHERE reviewer = ? AND queue_key = ?",
-        (reviewer, queue_key),
-    ).fetchone()
-    if row is None:
-        return None
-    return {"current_id": row["current_id"], "queue": json.loads(row["queue"]),
-            "undo": json.loads(row["undo"])}
-
-
-def save_state(conn: db.Connection, reviewer: str, queue_key: str, *, current_id: int | None,
-               queue: Sequence[int], undo: Sequence[int]) -> None:
-    with db.transaction(conn):
-        conn.execute(
-            "INSERT INTO review_state(reviewer, queue_key, current_id, queue, undo, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(reviewer, queue_key) DO UPDATE SET "
-            "current_id = excluded.current_id, queue = excluded.queue, undo = excluded.undo, "
-            "updated_at = excluded.updated_at",
-            (reviewer, queue_key, current_id, json.dumps(list(queue)), json.dumps(list(undo)),
-             db.utc_now()),
-        )
-        # Every filter combination is a queue; keep only a reviewer's most recent ones.
-        conn.execute(
-            "DELETE FROM review_state WHERE reviewer = ? AND queue_key NOT IN (SELECT queue_key "
-            "FROM review_state WHERE reviewer = ? ORDER BY updated_at DESC LIMIT ?)",
-            (reviewer, reviewer, KEEP_QUEUES),
-        )
-
-
 def resume_index(ids: Sequence[int], state: dict[str, Any] | None) -> int:
     """Where a re-opened queue starts: the saved proposal, else the next saved one still there."""
     if not ids or not state:
@@ -192,10 +164,6 @@ def resume_index(ids: Sequence[int], state: dict[str, Any] | None) -> int:
             if later in ids:
                 return ids.index(later)
     return 0
-
-
-def chat_names(conn: db.Connection) -> list[str]:
-    return [row[0] for row in conn.execute("SELECT name FROM chats ORDER BY name")]
 
 
 # ------------------------------------------------------------------------ dates in the form
@@ -345,31 +313,6 @@ def highlight(text: str, words: set[str]) -> str:
 
 
 # ------------------------------------------------------------------------ image-derived proposals
-
-
-def load_extraction(settings: Settings, extraction_id: int) -> dict[str, Any] | None:
-    """OCR text, boxes and the attachment file of an extraction, from Postgres.
-
-    Raises StoreUnavailable when Postgres is off or down; the caller shows that and goes on.
-    """
-    from toolkit.store import pg
-
-    conn = pg.connect(settings)
-    try:
-        row = conn.execute(
-            "SELECT e.ocr_text, e.boxes, e.confidence, a.path, a.file_name, a.mime "
-            "FROM extractions e JOIN attachments a ON a.id = e.attachment_id WHERE e.id = %s",
-            (extraction_id,),
-        ).fetchone()
-    except Exception as error:  # a query error must not take the review page down
-        raise StoreUnavailable(f"extraction {extraction_id} could not be read: {error}") from None
-    finally:
-        conn.close()
-    if row is None:
-        return None
-    ocr_text, boxes, confidence, path, file_name, mime = row
-    return {"ocr_text": ocr_text or "", "boxes": boxes, "confidence": confidence,
-            "path": path, "file_name": file_name, "mime": mime}
 
 
 def attachment_file(settings: Settings, path: str) -> Path | None:
