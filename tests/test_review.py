@@ -18,18 +18,13 @@ from toolkit.config import Settings, load_settings
 from toolkit.ops import nbparams
 from toolkit.store import db
 from toolkit.store.connect import migrate_all
-from toolkit.ui.review.app import (
-    NOTEBOOK,
-    SHORTCUTS,
-    Filters,
-    ReviewApp,
-    describe_when,
-    highlight,
-    join_when,
-    match_words,
-    split_when,
-    voila_command,
-)
+from toolkit.ui.review.app import ReviewApp
+from toolkit.ui.review.fields import join_when, split_when
+from toolkit.ui.review.images import highlight, match_words
+from toolkit.ui.review.keys import SHORTCUTS
+from toolkit.ui.review.queue import Filters
+from toolkit.ui.review.render import describe_when
+from toolkit.ui.review.serve import NOTEBOOK, voila_command
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from review_data import audit_rows, proposal_row, seed_review_queue
 
 from toolkit.config import load_settings
 from toolkit.store.connect import open_db
-from toolkit.ui.review.app import free_port
+from toolkit.ui.review.serve import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"

@@ -192,7 +192,7 @@ def restore(ctx: click.Context, src: Path, as_json: bool) -> None:
 @click.pass_context
 def review(ctx: click.Context, port: int, no_browser: bool) -> None:
     """The review UI as a standalone page (Voila), on localhost with a token."""
-    from toolkit.ui.review.app import serve
+    from toolkit.ui.review.serve import serve
 
     raise SystemExit(serve(settings_from(ctx), port=port, open_browser=not no_browser,
                            echo=click.echo))
