@@ -17,7 +17,8 @@ from zoneinfo import ZoneInfo
 from toolkit.errors import InputError
 from toolkit.language import detect_language
 from toolkit.review.events import get_event, local_date, parse_when
-from toolkit.store import db
+from toolkit.store import agent_messages, db, messages
+from toolkit.store import proposals as proposal_store
 
 LANGS = ("en", "es", "de", "fr", "pt")
 PHRASES: dict[str, dict[str, str]] = {
@@ -107,14 +108,10 @@ def chat_language(conn: db.Connection, chat_id: int) -> str:
 
     Call inside a transaction (it may write `chats.lang`).
     """
-    row = conn.execute("SELECT lang FROM chats WHERE id = ?", (chat_id,)).fetchone()
-    recorded = (row["lang"] or "").lower()[:2] if row else ""
+    recorded = (messages.chat_lang(conn, chat_id) or "").lower()[:2]
     if recorded in LANGS:
         return recorded
-    texts = [r["text"] for r in conn.execute(
-        "SELECT text FROM messages WHERE chat_id = ? AND kind = 'text' ORDER BY id DESC LIMIT 60",
-        (chat_id,),
-    )]
+    texts = messages.recent_texts(conn, chat_id)
     if texts:
         try:
             detected = (detect_language("\n".join(texts)) or "").lower()[:2]
@@ -122,21 +119,16 @@ def chat_language(conn: db.Connection, chat_id: int) -> str:
             return "en"
         if detected in LANGS:
             # Remember it: ingest leaves the column empty, and detection is not free.
-            conn.execute("UPDATE chats SET lang = ? WHERE id = ? AND lang IS NULL",
-                         (detected, chat_id))
+            messages.remember_lang(conn, chat_id, detected)
             return detected
     return "en"
 
 
 def event_chats(conn: db.Connection, event: dict[str, Any]) -> list[int]:
     """Every chat the event was mentioned in (its proposal's sources), its own chat first."""
-    rows = conn.execute(
-        "SELECT DISTINCT m.chat_id FROM proposal_sources s JOIN messages m ON m.id = s.message_id "
-        "WHERE s.proposal_id = ? ORDER BY m.chat_id",
-        (event["proposal_id"],),
-    ).fetchall()
+    sources = proposal_store.source_chat_ids(conn, event["proposal_id"])
     chats = [event["chat_id"]] if event["chat_id"] is not None else []
-    return chats + [int(r["chat_id"]) for r in rows if r["chat_id"] not in chats]
+    return chats + [chat_id for chat_id in sources if chat_id not in chats]
 
 
 # ------------------------------------------------------------------------- event drafts
@@ -151,8 +143,7 @@ def sync_event_drafts(conn: db.Connection, event_id: int) -> list[int]:
     """
     event = get_event(conn, event_id)
     if event is None:
-        conn.execute("DELETE FROM agent_messages WHERE event_id = ? AND status = 'draft'",
-                     (event_id,))
+        agent_messages.delete_event_drafts(conn, event_id)
         return []
     ids: list[int] = []
     for chat_id in event_chats(conn, event):
@@ -165,7 +156,7 @@ def sync_event_drafts(conn: db.Connection, event_id: int) -> list[int]:
 def draft_for_chat(conn: db.Connection, event: dict[str, Any], chat_id: int) -> int | None:
     """The one unsent draft this chat needs about the event now, or None if it needs none."""
     lang = chat_language(conn, chat_id)
-    sent = sent_messages(conn, event["id"], chat_id)
+    sent = agent_messages.sent_about(conn, event["id"], chat_id)
     last_kind = sent[-1]["kind"] if sent else None
     confirmations = [row["body"] for row in sent if row["kind"] == "confirmation"]
     if event["status"] == "confirmed":
@@ -177,57 +168,17 @@ def draft_for_chat(conn: db.Connection, event: dict[str, Any], chat_id: int) -> 
         body = cancellation_body(event, lang)
         # A chat never told about the event needs no cancellation either.
         already_said = not confirmations or last_kind == "cancellation"
-    delete_drafts(conn, event["id"], chat_id, other)
+    agent_messages.delete_drafts(conn, event["id"], chat_id, other)
     if already_said:
-        delete_drafts(conn, event["id"], chat_id, kind)
+        agent_messages.delete_drafts(conn, event["id"], chat_id, kind)
         return None
-    return upsert_draft(conn, kind=kind, chat_id=chat_id, event_id=event["id"],
-                        lang=lang, body=body, period=None)
-
-
-def sent_messages(conn: db.Connection, event_id: int, chat_id: int) -> list[dict[str, Any]]:
-    """Messages about the event already posted in the chat, oldest first."""
-    return db.rows_as_dicts(conn.execute(
-        "SELECT kind, body FROM agent_messages WHERE event_id = ? AND chat_id = ? "
-        "AND status = 'sent' ORDER BY sent_at, id",
-        (event_id, chat_id),
-    ))
-
-
-def delete_drafts(conn: db.Connection, event_id: int, chat_id: int, kind: str) -> None:
-    conn.execute(
-        "DELETE FROM agent_messages WHERE event_id = ? AND chat_id = ? AND kind = ? "
-        "AND status = 'draft'",
-        (event_id, chat_id, kind),
-    )
+    return agent_messages.upsert_draft(conn, kind=kind, chat_id=chat_id, event_id=event["id"],
+                                       lang=lang, body=body, period=None)
 
 
 def same_content(body: str, old: str) -> bool:
     """Same event line, whatever the leading word ("Added" or "Changed")."""
     return body.split(": ", 1)[-1] == old.split(": ", 1)[-1]
-
-
-def upsert_draft(conn: db.Connection, *, kind: str, chat_id: int, event_id: int | None,
-                 lang: str, body: str, period: str | None) -> int:
-    """Update the unsent draft of this kind/event/chat/period, or insert one.
-
-    The table's UNIQUE constraint cannot do this: its NULL event_id/period never collide.
-    """
-    row = conn.execute(
-        "SELECT id FROM agent_messages WHERE kind = ? AND chat_id = ? AND event_id IS ? "
-        "AND period IS ? AND status = 'draft'",
-        (kind, chat_id, event_id, period),
-    ).fetchone()
-    if row is not None:
-        conn.execute("UPDATE agent_messages SET body = ?, lang = ? WHERE id = ?",
-                     (body, lang, row["id"]))
-        return int(row["id"])
-    cursor = conn.execute(
-        "INSERT INTO agent_messages(chat_id, event_id, kind, lang, body, status, period, "
-        "created_at) VALUES (?, ?, ?, ?, ?, 'draft', ?, ?)",
-        (chat_id, event_id, kind, lang, body, period, db.utc_now()),
-    )
-    return int(cursor.lastrowid or 0)
 
 
 # ------------------------------------------------------------------------- weekly digests
@@ -265,28 +216,21 @@ def weekly_digests(conn: db.Connection, week: str | None = None) -> list[dict[st
     period, monday = parse_week(week)
     first, after = monday.isoformat(), (monday + timedelta(days=7)).isoformat()
     with db.transaction(conn):
-        events = db.rows_as_dicts(conn.execute(
-            "SELECT * FROM events WHERE status = 'confirmed' AND start >= ? AND start < ? "
-            "ORDER BY start, id",
-            (first, after),
-        ))
+        events = proposal_store.confirmed_between(conn, first, after)
         by_chat: dict[int, list[dict[str, Any]]] = defaultdict(list)
         for event in events:
             for chat_id in event_chats(conn, event):
                 by_chat[chat_id].append(event)
         ids = []
         for chat_id, chat_events in sorted(by_chat.items()):
-            existing = conn.execute(
-                "SELECT id FROM agent_messages WHERE kind = 'digest' AND chat_id = ? "
-                "AND period = ? AND status = 'sent'",
-                (chat_id, period),
-            ).fetchone()
-            if existing is not None:
-                ids.append(int(existing["id"]))
+            sent = agent_messages.sent_digest(conn, chat_id, period)
+            if sent is not None:
+                ids.append(sent)
                 continue
             lang = chat_language(conn, chat_id)
-            ids.append(upsert_draft(conn, kind="digest", chat_id=chat_id, event_id=None, lang=lang,
-                                    body=digest_body(chat_events, monday, lang), period=period))
+            ids.append(agent_messages.upsert_draft(
+                conn, kind="digest", chat_id=chat_id, event_id=None, lang=lang,
+                body=digest_body(chat_events, monday, lang), period=period))
     return [get_message(conn, message_id) for message_id in ids]
 
 
@@ -294,41 +238,21 @@ def weekly_digests(conn: db.Connection, week: str | None = None) -> list[dict[st
 
 
 def get_message(conn: db.Connection, message_id: int) -> dict[str, Any]:
-    row = conn.execute(
-        "SELECT a.*, c.name AS chat FROM agent_messages a LEFT JOIN chats c ON c.id = a.chat_id "
-        "WHERE a.id = ?",
-        (message_id,),
-    ).fetchone()
+    row = agent_messages.message_row(conn, message_id)
     if row is None:
         raise InputError(f"no agent message with id {message_id}")
-    return dict(row)
+    return row
 
 
 def list_messages(conn: db.Connection, *, status: str | None = "draft",
                   kind: str | None = None) -> list[dict[str, Any]]:
     """Agent messages (drafts by default), oldest first, with their chat's name."""
-    clauses, params = [], []
-    if status:
-        clauses.append("a.status = ?")
-        params.append(status)
-    if kind:
-        clauses.append("a.kind = ?")
-        params.append(kind)
-    where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-    return db.rows_as_dicts(conn.execute(
-        "SELECT a.*, c.name AS chat FROM agent_messages a LEFT JOIN chats c ON c.id = a.chat_id"
-        f"{where} ORDER BY a.id",
-        params,
-    ))
+    return agent_messages.message_rows(conn, status=status, kind=kind)
 
 
 def mark_sent(conn: db.Connection, message_id: int) -> dict[str, Any]:
     """Record that a person posted this draft; marking a sent message again changes nothing."""
     with db.transaction(conn):
         get_message(conn, message_id)
-        conn.execute(
-            "UPDATE agent_messages SET status = 'sent', sent_at = ? "
-            "WHERE id = ? AND status = 'draft'",
-            (db.utc_now(), message_id),
-        )
+        agent_messages.mark_sent(conn, message_id)
     return get_message(conn, message_id)

@@ -9,7 +9,6 @@ with STATUS:CANCELLED, so an importing calendar removes them too.
 
 from __future__ import annotations
 
-import json
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -21,7 +20,8 @@ from icalendar import Calendar, Event
 from toolkit import __version__
 from toolkit.errors import InputError
 from toolkit.fsutil import write_private_bytes
-from toolkit.store import db
+from toolkit.store import agent_messages, db
+from toolkit.store import proposals as proposal_store
 
 EVENT_FIELDS = ("title", "start", "end", "all_day", "tz", "location")
 # Fixed namespace: the same dedupe key gives the same UID on every machine, forever.
@@ -51,20 +51,16 @@ def local_date(value: str) -> date:
 
 
 def get_event(conn: db.Connection, event_id: int) -> dict[str, Any] | None:
-    row = conn.execute("SELECT * FROM events WHERE id = ?", (event_id,)).fetchone()
-    return dict(row) if row else None
+    return proposal_store.event_row(conn, event_id)
 
 
 def event_for_proposal(conn: db.Connection, proposal_id: int) -> dict[str, Any] | None:
-    row = conn.execute("SELECT * FROM events WHERE proposal_id = ?", (proposal_id,)).fetchone()
-    return dict(row) if row else None
+    return proposal_store.event_of_proposal(conn, proposal_id)
 
 
 def list_events(conn: db.Connection, *, status: str | None = None) -> list[dict[str, Any]]:
     """Events in start order, with the name of their chat; `status` confirmed or cancelled."""
-    sql = ("SELECT e.*, c.name AS chat FROM events e LEFT JOIN chats c ON c.id = e.chat_id"
-           + (" WHERE e.status = ?" if status else "") + " ORDER BY e.start, e.id")
-    return db.rows_as_dicts(conn.execute(sql, (status,) if status else ()))
+    return proposal_store.event_rows(conn, status)
 
 
 def upsert_for_proposal(conn: db.Connection, *, proposal_id: int, dedupe_key: str,
@@ -78,33 +74,19 @@ def upsert_for_proposal(conn: db.Connection, *, proposal_id: int, dedupe_key: st
     now = db.utc_now()
     fields = [values[name] for name in EVENT_FIELDS]
     if existing is None:
-        cursor = conn.execute(
-            "INSERT INTO events(uid, proposal_id, chat_id, title, start, end, all_day, tz, "
-            "location, sequence, status, created_at, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 'confirmed', ?, ?)",
-            (uid_for(dedupe_key), proposal_id, chat_id, *fields, now, now),
-        )
-        return int(cursor.lastrowid or 0)
+        return proposal_store.insert_event(conn, uid=uid_for(dedupe_key), proposal_id=proposal_id,
+                                           chat_id=chat_id, fields=fields, now=now)
     changed = existing["status"] != "confirmed" or any(
         existing[name] != values[name] for name in EVENT_FIELDS
     )
     if changed:
-        conn.execute(
-            "UPDATE events SET title = ?, start = ?, end = ?, all_day = ?, tz = ?, location = ?, "
-            "status = 'confirmed', sequence = sequence + 1, updated_at = ? WHERE id = ?",
-            (*fields, now, existing["id"]),
-        )
+        proposal_store.confirm_event(conn, existing["id"], fields, now)
     return int(existing["id"])
 
 
 def cancel_event(conn: db.Connection, event_id: int) -> bool:
     """Mark an event cancelled (SEQUENCE + 1); False when it already was."""
-    cursor = conn.execute(
-        "UPDATE events SET status = 'cancelled', sequence = sequence + 1, updated_at = ? "
-        "WHERE id = ? AND status != 'cancelled'",
-        (db.utc_now(), event_id),
-    )
-    return cursor.rowcount > 0
+    return proposal_store.cancel_event(conn, event_id)
 
 
 def restore_event(conn: db.Connection, event_id: int, snapshot: dict[str, Any]) -> None:
@@ -115,11 +97,7 @@ def restore_event(conn: db.Connection, event_id: int, snapshot: dict[str, Any]) 
     names = (*EVENT_FIELDS, "status")
     if all(current[name] == snapshot[name] for name in names):
         return
-    conn.execute(
-        "UPDATE events SET title = ?, start = ?, end = ?, all_day = ?, tz = ?, location = ?, "
-        "status = ?, sequence = sequence + 1, updated_at = ? WHERE id = ?",
-        (*[snapshot[name] for name in names], db.utc_now(), event_id),
-    )
+    proposal_store.set_event_state(conn, event_id, [snapshot[name] for name in names])
 
 
 def remove_or_cancel(conn: db.Connection, event_id: int) -> str:
@@ -130,12 +108,9 @@ def remove_or_cancel(conn: db.Connection, event_id: int) -> str:
     event = get_event(conn, event_id)
     if event is None:
         return "absent"
-    sent = conn.execute(
-        "SELECT 1 FROM agent_messages WHERE event_id = ? AND status = 'sent' LIMIT 1", (event_id,)
-    ).fetchone()
-    if event["exported_at"] is None and sent is None:
-        conn.execute("DELETE FROM agent_messages WHERE event_id = ?", (event_id,))
-        conn.execute("DELETE FROM events WHERE id = ?", (event_id,))
+    if event["exported_at"] is None and not agent_messages.any_sent_about(conn, event_id):
+        agent_messages.delete_about_event(conn, event_id)
+        proposal_store.delete_event(conn, event_id)
         return "removed"
     cancel_event(conn, event_id)
     return "cancelled"
@@ -214,8 +189,5 @@ def export_ics(conn: db.Connection, path: str | Path) -> int:
         raise InputError(f"cannot write the calendar: {error.strerror or error}", path) from None
     with db.transaction(conn):
         # Only the rows in the file: an event accepted meanwhile has not been exported.
-        conn.execute(
-            "UPDATE events SET exported_at = ? WHERE id IN (SELECT value FROM json_each(?))",
-            (db.utc_now(), json.dumps([row["id"] for row in rows])),
-        )
+        proposal_store.mark_exported(conn, [row["id"] for row in rows])
     return len(rows)

@@ -24,7 +24,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from toolkit.errors import ConflictError, InputError
 from toolkit.eventtypes import FoundEvent
 from toolkit.review import agent, events
-from toolkit.store import db
+from toolkit.store import db, messages
+from toolkit.store import proposals as proposal_store
 
 STATUSES = ("pending", "accepted", "edited", "rejected", "cancelled")
 EDITABLE = ("title", "start", "end", "all_day", "tz", "location")
@@ -199,39 +200,29 @@ def record_event(conn: db.Connection, found: FoundEvent, *, message_id: int | No
     proposal_id = int(match["id"])
     if match["status"] == "rejected":
         return Recorded("rejected", proposal_id)
-    add_key(conn, key, proposal_id)
-    added = add_source(conn, proposal_id, message_id, extraction_id)
+    proposal_store.add_key(conn, key, proposal_id)
+    added = proposal_store.add_source(conn, proposal_id, message_id, extraction_id)
     event = events.event_for_proposal(conn, proposal_id) if added else None
     if event is not None:
         # Already in the calendar: a chat that mentions it for the first time gets its draft too.
         agent.sync_event_drafts(conn, event["id"])
     if confidence > match["confidence"]:
         # A second, clearer mention raises confidence; it changes nothing a reviewer decided.
-        conn.execute("UPDATE proposals SET confidence = ? WHERE id = ?", (confidence, proposal_id))
+        proposal_store.set_confidence(conn, proposal_id, confidence)
     return Recorded("merged" if added else "known", proposal_id)
 
 
 def match_proposal(conn: db.Connection, key: str, values: dict[str, Any]) -> dict[str, Any] | None:
     """The proposal this event repeats: same key, else same start and a similar title, else the
     same day with a similar title where one mention is all-day and the other timed."""
-    row = conn.execute(
-        "SELECT p.* FROM proposal_keys k JOIN proposals p ON p.id = k.proposal_id WHERE k.key = ?",
-        (key,),
-    ).fetchone() or conn.execute(  # rows written by other tools may lack their key row
-        "SELECT * FROM proposals WHERE dedupe_key = ?", (key,)
-    ).fetchone()
+    row = proposal_store.proposal_by_key(conn, key)
     if row is not None:
-        return dict(row)
+        return row
     tokens = title_tokens(values["title"])
     prefix = key.split("|", 1)[0] + "|"
-    # '}' sorts right after '|': this range is every key with the same start, via the index.
-    for candidate in conn.execute(
-        "SELECT p.*, k.key AS matched_key FROM proposal_keys k JOIN proposals p ON p.id = k.proposal_id "
-        "WHERE k.key >= ? AND k.key < ? ORDER BY p.id",
-        (prefix, prefix[:-1] + "}"),
-    ):
+    for candidate in proposal_store.keyed_with_prefix(conn, prefix):
         if similar_titles(tokens, frozenset(candidate["matched_key"].split("|", 1)[1].split())):
-            return dict(candidate)
+            return candidate
     for candidate in same_day(conn, values["start"]):
         if bool(candidate["all_day"]) != values["all_day"] and similar_titles(
             tokens, title_tokens(candidate["title"])
@@ -243,57 +234,20 @@ def match_proposal(conn: db.Connection, key: str, values: dict[str, Any]) -> dic
 def same_day(conn: db.Connection, start: str) -> list[dict[str, Any]]:
     """Proposals starting on the local day of `start`, oldest first."""
     day = events.local_date(start)
-    return db.rows_as_dicts(conn.execute(
-        "SELECT * FROM proposals WHERE start >= ? AND start < ? ORDER BY id",
-        (day.isoformat(), (day + timedelta(days=1)).isoformat()),
-    ))
+    return proposal_store.starting_between(conn, day.isoformat(),
+                                           (day + timedelta(days=1)).isoformat())
 
 
 def create_proposal(conn: db.Connection, values: dict[str, Any], *, key: str, confidence: float,
                     message_id: int | None, extraction_id: int | None, extractor: str,
                     extractor_version: str | None) -> int:
-    now = db.utc_now()
-    cursor = conn.execute(
-        "INSERT INTO proposals(title, start, end, all_day, tz, location, confidence, status, "
-        "source_message_id, extraction_id, extractor, extractor_version, dedupe_key, created_at, "
-        "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?)",
-        (values["title"], values["start"], values["end"], int(values["all_day"]), values["tz"],
-         values["location"], confidence, message_id, extraction_id, extractor, extractor_version,
-         key, now, now),
+    proposal_id = proposal_store.insert_proposal(
+        conn, values, key=key, confidence=confidence, message_id=message_id,
+        extraction_id=extraction_id, extractor=extractor, extractor_version=extractor_version,
     )
-    proposal_id = int(cursor.lastrowid or 0)
-    add_key(conn, key, proposal_id)
-    add_source(conn, proposal_id, message_id, extraction_id)
+    proposal_store.add_key(conn, key, proposal_id)
+    proposal_store.add_source(conn, proposal_id, message_id, extraction_id)
     return proposal_id
-
-
-def add_key(conn: db.Connection, key: str, proposal_id: int) -> None:
-    conn.execute(
-        "INSERT INTO proposal_keys(key, proposal_id, created_at) VALUES (?, ?, ?) "
-        "ON CONFLICT(key) DO NOTHING",
-        (key, proposal_id, db.utc_now()),
-    )
-
-
-def add_source(conn: db.Connection, proposal_id: int, message_id: int | None,
-               extraction_id: int | None) -> bool:
-    """Link a message (and/or image extraction) to a proposal; False when already linked.
-
-    Checked by hand because UNIQUE lets NULL extraction ids repeat.
-    """
-    exists = conn.execute(
-        "SELECT 1 FROM proposal_sources WHERE proposal_id = ? AND message_id IS ? "
-        "AND extraction_id IS ?",
-        (proposal_id, message_id, extraction_id),
-    ).fetchone()
-    if exists:
-        return False
-    conn.execute(
-        "INSERT INTO proposal_sources(proposal_id, message_id, extraction_id, created_at) "
-        "VALUES (?, ?, ?, ?)",
-        (proposal_id, message_id, extraction_id, db.utc_now()),
-    )
-    return True
 
 
 def record_cancellation(conn: db.Connection, found: FoundEvent, *, message_id: int | None,
@@ -309,7 +263,7 @@ def record_cancellation(conn: db.Connection, found: FoundEvent, *, message_id: i
         start = coerce_time(found.start, True, check_tz(found.tz or tz), "start")
     except InputError:
         return Recorded("invalid")
-    chat_id = message_chat(conn, message_id)
+    chat_id = messages.chat_of_message(conn, message_id)
     target = cancellation_target(conn, found.title, start, chat_id)
     if target is None:
         return Recorded("unmatched")
@@ -320,11 +274,7 @@ def record_cancellation(conn: db.Connection, found: FoundEvent, *, message_id: i
     where = f"message {message_id}" if message_id is not None else "a message"
     if same_chat:
         note = f"cancelled by {where}"
-        conn.execute(
-            "UPDATE proposals SET status = 'cancelled', flagged = ?, version = version + 1, "
-            "updated_at = ? WHERE id = ?",
-            (note, db.utc_now(), proposal["id"]),
-        )
+        proposal_store.cancel_proposal(conn, proposal["id"], note)
         event = events.event_for_proposal(conn, proposal["id"])
         if event is not None:
             events.cancel_event(conn, event["id"])
@@ -332,22 +282,12 @@ def record_cancellation(conn: db.Connection, found: FoundEvent, *, message_id: i
         action, outcome = "cancel", "cancelled"
     else:
         note = f"possibly cancelled by {where} in another chat"
-        conn.execute(
-            "UPDATE proposals SET flagged = ?, version = version + 1, updated_at = ? WHERE id = ?",
-            (note, db.utc_now(), proposal["id"]),
-        )
+        proposal_store.flag_proposal(conn, proposal["id"], note)
         action, outcome = "flag", "flagged"
     after = snapshot(conn, proposal["id"])
     after["cause_message_id"] = message_id
     append_audit(conn, proposal["id"], action, before, after, SYSTEM_REVIEWER)
     return Recorded(outcome, proposal["id"])
-
-
-def message_chat(conn: db.Connection, message_id: int | None) -> int | None:
-    if message_id is None:
-        return None
-    row = conn.execute("SELECT chat_id FROM messages WHERE id = ?", (message_id,)).fetchone()
-    return int(row["chat_id"]) if row else None
 
 
 def cancellation_target(conn: db.Connection, title: str, start: str,
@@ -356,9 +296,7 @@ def cancellation_target(conn: db.Connection, title: str, start: str,
     tokens = title_tokens(title or "")
     scored = []
     for candidate in same_day(conn, start):
-        chats = {r["chat_id"] for r in conn.execute(
-            "SELECT DISTINCT m.chat_id FROM proposal_sources s JOIN messages m ON m.id = s.message_id "
-            "WHERE s.proposal_id = ?", (candidate["id"],))}
+        chats = set(proposal_store.source_chat_ids(conn, candidate["id"]))
         same_chat = chat_id is not None and chat_id in chats
         if similar_titles(tokens, title_tokens(candidate["title"])):
             scored.append((0 if same_chat else 1, candidate, same_chat))
@@ -376,27 +314,10 @@ def cancellation_target(conn: db.Connection, title: str, start: str,
 def already_applied(conn: db.Connection, proposal_id: int, message_id: int | None) -> bool:
     if message_id is None:
         return False
-    row = conn.execute(
-        "SELECT 1 FROM proposal_audit WHERE proposal_id = ? AND action IN ('cancel', 'flag') "
-        "AND json_extract(after, '$.cause_message_id') = ? LIMIT 1",
-        (proposal_id, message_id),
-    ).fetchone()
-    return row is not None
+    return proposal_store.cancellation_recorded(conn, proposal_id, message_id)
 
 
 # ------------------------------------------------------------------------- reading
-
-
-LIST_SQL = """
-SELECT p.*, c.name AS chat, m.chat_id AS chat_id, e.id AS event_id, e.uid AS event_uid,
-       e.status AS event_status,
-       (SELECT count(*) FROM proposal_sources s WHERE s.proposal_id = p.id) AS n_sources
-FROM proposals p
-LEFT JOIN messages m ON m.id = p.source_message_id
-LEFT JOIN chats c ON c.id = m.chat_id
-LEFT JOIN events e ON e.proposal_id = p.id
-"""
-ORDERS = {"date": "p.start, p.id", "confidence": "p.confidence DESC, p.start, p.id"}
 
 
 def as_record(row: Any) -> dict[str, Any]:
@@ -415,41 +336,31 @@ def list_proposals(conn: db.Connection, *, status: str | list[str] | None = None
     `chat` (a name or id) matches proposals with any source in that chat; `since` (inclusive)
     and `until` (exclusive: pass the day after the last day wanted) bound the start as written.
     """
-    if order not in ORDERS:
-        raise InputError(f"order: expected one of {', '.join(ORDERS)}, got {order!r}")
-    clauses: list[str] = []
-    params: list[Any] = []
+    if order not in proposal_store.ORDERS:
+        raise InputError(f"order: expected one of {', '.join(proposal_store.ORDERS)}, got {order!r}")
+    statuses = None
     if status:
         statuses = [status] if isinstance(status, str) else list(status)
         bad = [s for s in statuses if s not in STATUSES]
         if bad:
             raise InputError(f"status: unknown {', '.join(bad)}; expected {', '.join(STATUSES)}")
-        clauses.append(f"p.status IN ({', '.join('?' for _ in statuses)})")
-        params += statuses
-    if chat is not None:
-        column = "sc.id" if isinstance(chat, int) else "sc.name"
-        clauses.append(
-            "EXISTS (SELECT 1 FROM proposal_sources s JOIN messages sm ON sm.id = s.message_id "
-            f"JOIN chats sc ON sc.id = sm.chat_id WHERE s.proposal_id = p.id AND {column} = ?)"
-        )
-        params.append(chat)
-    if min_confidence is not None:
-        clauses.append("p.confidence >= ?")
-        params.append(float(min_confidence))
-    if since is not None:
-        clauses.append("p.start >= ?")
-        params.append(since.isoformat() if isinstance(since, date) else str(since))
-    if until is not None:
-        clauses.append("p.start < ?")
-        params.append(until.isoformat() if isinstance(until, date) else str(until))
-    where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-    rows = conn.execute(f"{LIST_SQL}{where} ORDER BY {ORDERS[order]}", params)
+    rows = proposal_store.listed(
+        conn, statuses=statuses, chat=chat,
+        min_confidence=None if min_confidence is None else float(min_confidence),
+        since=None if since is None else bound_text(since),
+        until=None if until is None else bound_text(until), order=order,
+    )
     return [as_record(row) for row in rows]
+
+
+def bound_text(value: date | datetime | str) -> str:
+    """A since/until bound as the ISO text starts are compared with."""
+    return value.isoformat() if isinstance(value, date) else str(value)
 
 
 def get_proposal(conn: db.Connection, proposal_id: int) -> dict[str, Any]:
     """One proposal with its chat, event (if accepted) and number of sources."""
-    row = conn.execute(f"{LIST_SQL} WHERE p.id = ?", (proposal_id,)).fetchone()
+    row = proposal_store.listed_row(conn, proposal_id)
     if row is None:
         raise InputError(f"no proposal with id {proposal_id}")
     return as_record(row)
@@ -457,48 +368,27 @@ def get_proposal(conn: db.Connection, proposal_id: int) -> dict[str, Any]:
 
 def proposal_sources(conn: db.Connection, proposal_id: int) -> list[dict[str, Any]]:
     """The messages (and image extractions) a proposal was found in, oldest first."""
-    return db.rows_as_dicts(conn.execute(
-        "SELECT s.message_id, c.name AS chat, m.chat_id, m.author, m.sent_at, m.text, m.kind, "
-        "m.media, m.attachment_sha256, s.extraction_id, s.created_at AS linked_at "
-        "FROM proposal_sources s LEFT JOIN messages m ON m.id = s.message_id "
-        "LEFT JOIN chats c ON c.id = m.chat_id WHERE s.proposal_id = ? "
-        "ORDER BY m.sent_at, s.message_id",
-        (proposal_id,),
-    ))
+    return proposal_store.sources_of(conn, proposal_id)
 
 
 def message_context(conn: db.Connection, message_id: int, n: int = 3) -> list[dict[str, Any]]:
     """The message with up to `n` messages before and after it in its chat, in order."""
-    target = conn.execute("SELECT chat_id, sent_at FROM messages WHERE id = ?", (message_id,)).fetchone()
-    if target is None:
+    rows = messages.around(conn, message_id, n)
+    if rows is None:
         raise InputError(f"no message with id {message_id}")
-    columns = ("SELECT m.id, c.name AS chat, m.author, m.sent_at, m.text, m.kind, m.media "
-               "FROM messages m JOIN chats c ON c.id = m.chat_id WHERE m.chat_id = ? ")
-    key = (target["chat_id"], target["sent_at"], message_id)
-    before = conn.execute(columns + "AND (m.sent_at, m.id) < (?, ?) "
-                          "ORDER BY m.sent_at DESC, m.id DESC LIMIT ?", (*key, n)).fetchall()
-    after = conn.execute(columns + "AND (m.sent_at, m.id) > (?, ?) "
-                         "ORDER BY m.sent_at, m.id LIMIT ?", (*key, n)).fetchall()
-    hit = conn.execute(columns + "AND m.id = ?", (target["chat_id"], message_id)).fetchall()
-    rows = [*reversed(before), *hit, *after]
     return [{**dict(row), "is_source": row["id"] == message_id} for row in rows]
 
 
 def counts_by_status(conn: db.Connection) -> dict[str, int]:
     """How many proposals are in each status (every status present, zeros included)."""
     counts = dict.fromkeys(STATUSES, 0)
-    for row in conn.execute("SELECT status, count(*) AS n FROM proposals GROUP BY status"):
-        counts[row["status"]] = int(row["n"])
+    counts.update(proposal_store.status_counts(conn))
     return counts
 
 
 def summary_by_chat(conn: db.Connection) -> list[dict[str, Any]]:
     """Per chat: proposals in each status (a proposal seen in two chats counts in both)."""
-    rows = conn.execute(
-        "SELECT c.name AS chat, p.status, count(DISTINCT p.id) AS n FROM proposals p "
-        "JOIN proposal_sources s ON s.proposal_id = p.id JOIN messages m ON m.id = s.message_id "
-        "JOIN chats c ON c.id = m.chat_id GROUP BY c.name, p.status ORDER BY c.name"
-    )
+    rows = proposal_store.status_counts_by_chat(conn)
     table: dict[str, dict[str, Any]] = {}
     for row in rows:
         entry = table.setdefault(row["chat"], {"chat": row["chat"], **dict.fromkeys(STATUSES, 0)})
@@ -524,9 +414,7 @@ def describe(p: dict[str, Any]) -> str:
 
 def audit_trail(conn: db.Connection, proposal_id: int) -> list[dict[str, Any]]:
     """The proposal's audit rows, oldest first, with before/after decoded."""
-    rows = db.rows_as_dicts(conn.execute(
-        "SELECT * FROM proposal_audit WHERE proposal_id = ? ORDER BY id", (proposal_id,)
-    ))
+    rows = proposal_store.audit_rows(conn, proposal_id)
     for row in rows:
         row["before"] = json.loads(row["before"]) if row["before"] else None
         row["after"] = json.loads(row["after"]) if row["after"] else None
@@ -538,7 +426,7 @@ def audit_trail(conn: db.Connection, proposal_id: int) -> list[dict[str, Any]]:
 
 def snapshot(conn: db.Connection, proposal_id: int) -> dict[str, Any]:
     """The reviewable state of a proposal and its event, as stored in the audit trail."""
-    row = conn.execute("SELECT * FROM proposals WHERE id = ?", (proposal_id,)).fetchone()
+    row = proposal_store.proposal_row(conn, proposal_id)
     if row is None:
         raise InputError(f"no proposal with id {proposal_id}")
     event = events.event_for_proposal(conn, proposal_id)
@@ -547,43 +435,24 @@ def snapshot(conn: db.Connection, proposal_id: int) -> dict[str, Any]:
 
 def append_audit(conn: db.Connection, proposal_id: int, action: str, before: dict[str, Any],
                  after: dict[str, Any], reviewer: str) -> None:
-    conn.execute(
-        "INSERT INTO proposal_audit(proposal_id, action, before, after, reviewer, at) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        (proposal_id, action, json.dumps(before, sort_keys=True, default=str),
-         json.dumps(after, sort_keys=True, default=str), reviewer, db.utc_now()),
-    )
+    proposal_store.insert_audit(conn, proposal_id, action,
+                                json.dumps(before, sort_keys=True, default=str),
+                                json.dumps(after, sort_keys=True, default=str), reviewer)
 
 
 def locked_for_decision(conn: db.Connection, proposal_id: int, expected_version: int) -> dict[str, Any]:
     """The proposal, read inside the write transaction; ConflictError if someone got there first."""
-    row = conn.execute("SELECT * FROM proposals WHERE id = ?", (proposal_id,)).fetchone()
+    row = proposal_store.proposal_row(conn, proposal_id)
     if row is None:
         raise InputError(f"no proposal with id {proposal_id}")
     if int(row["version"]) != int(expected_version):
-        last = conn.execute(
-            "SELECT reviewer, action, at FROM proposal_audit WHERE proposal_id = ? "
-            "ORDER BY id DESC LIMIT 1", (proposal_id,)
-        ).fetchone()
+        last = proposal_store.last_audit(conn, proposal_id)
         who = f"{last['reviewer']} ({last['action']}) at {last['at']}" if last else "another writer"
         raise ConflictError(
             f"proposal {proposal_id} was changed by {who}: it is at version {row['version']}, "
             f"you saw version {expected_version}; reload it and decide again"
         )
-    return dict(row)
-
-
-def decide(conn: db.Connection, proposal_id: int, *, reviewer: str, status: str,
-           values: dict[str, Any], reject_reason: str | None = None) -> None:
-    """Write a decision's proposal row: new status and values, reviewer, version + 1."""
-    conn.execute(
-        "UPDATE proposals SET status = ?, title = ?, start = ?, end = ?, all_day = ?, tz = ?, "
-        "location = ?, reject_reason = ?, reviewed_by = ?, reviewed_at = ?, version = version + 1, "
-        "updated_at = ? WHERE id = ?",
-        (status, values["title"], values["start"], values["end"], int(values["all_day"]),
-         values["tz"], values["location"], reject_reason, reviewer, db.utc_now(), db.utc_now(),
-         proposal_id),
-    )
+    return row
 
 
 def accept(conn: db.Connection, proposal_id: int, *, reviewer: str, expected_version: int,
@@ -601,13 +470,15 @@ def accept(conn: db.Connection, proposal_id: int, *, reviewer: str, expected_ver
             values["all_day"] != bool(current["all_day"])
         )
         status = "edited" if edited or current["status"] == "edited" else "accepted"
-        decide(conn, proposal_id, reviewer=reviewer, status=status, values=values)
+        proposal_store.write_decision(conn, proposal_id, reviewer=reviewer, status=status,
+                                      values=values)
         if edited:
             # The corrected wording leads here too: the extractor finding it later is no new event.
-            add_key(conn, dedupe_key(values["title"], values["start"], values["all_day"]), proposal_id)
+            proposal_store.add_key(conn, dedupe_key(values["title"], values["start"],
+                                                    values["all_day"]), proposal_id)
         event_id = events.upsert_for_proposal(
             conn, proposal_id=proposal_id, dedupe_key=current["dedupe_key"],
-            chat_id=message_chat(conn, current["source_message_id"]), values=values,
+            chat_id=messages.chat_of_message(conn, current["source_message_id"]), values=values,
         )
         agent.sync_event_drafts(conn, event_id)
         append_audit(conn, proposal_id, "edit" if edited else "accept", before,
@@ -625,8 +496,8 @@ def reject(conn: db.Connection, proposal_id: int, *, reviewer: str, expected_ver
         current = locked_for_decision(conn, proposal_id, expected_version)
         before = snapshot(conn, proposal_id)
         values = {name: current[name] for name in EDITABLE}
-        decide(conn, proposal_id, reviewer=reviewer, status="rejected", values=values,
-               reject_reason=(reason or "").strip() or None)
+        proposal_store.write_decision(conn, proposal_id, reviewer=reviewer, status="rejected",
+                                      values=values, reject_reason=(reason or "").strip() or None)
         withdraw_event(conn, proposal_id)
         append_audit(conn, proposal_id, "reject", before, snapshot(conn, proposal_id), reviewer)
 
@@ -658,29 +529,18 @@ def undo(conn: db.Connection, proposal_id: int, *, reviewer: str) -> dict[str, A
 
 
 def last_undoable(conn: db.Connection, proposal_id: int) -> dict[str, Any]:
-    if conn.execute("SELECT 1 FROM proposals WHERE id = ?", (proposal_id,)).fetchone() is None:
+    if not proposal_store.proposal_exists(conn, proposal_id):
         raise InputError(f"no proposal with id {proposal_id}")
-    row = conn.execute(
-        f"SELECT * FROM proposal_audit WHERE proposal_id = ? AND action IN "
-        f"({', '.join('?' for _ in UNDOABLE)}) AND id NOT IN ("
-        "  SELECT json_extract(after, '$.undoes') FROM proposal_audit "
-        "  WHERE proposal_id = ? AND action = 'undo' AND json_extract(after, '$.undoes') IS NOT NULL"
-        ") ORDER BY id DESC LIMIT 1",  # (a NULL inside NOT IN would hide every row)
-        (proposal_id, *UNDOABLE, proposal_id),
-    ).fetchone()
+    row = proposal_store.last_not_undone(conn, proposal_id, UNDOABLE)
     if row is None:
         raise InputError(f"proposal {proposal_id} has no decision left to undo")
-    return dict(row)
+    return row
 
 
 def restore_proposal(conn: db.Connection, proposal_id: int, earlier: dict[str, Any], *,
                      with_flag: bool) -> None:
     names = RESTORED + (("flagged",) if with_flag else ())
-    assignments = ", ".join(f"{name} = ?" for name in names)
-    conn.execute(
-        f"UPDATE proposals SET {assignments}, version = version + 1, updated_at = ? WHERE id = ?",
-        (*[earlier[name] for name in names], db.utc_now(), proposal_id),
-    )
+    proposal_store.restore_columns(conn, proposal_id, {name: earlier[name] for name in names})
 
 
 def restore_event_state(conn: db.Connection, proposal_id: int, earlier: dict[str, Any] | None) -> None:
@@ -691,13 +551,7 @@ def restore_event_state(conn: db.Connection, proposal_id: int, earlier: dict[str
         return
     if current is None:
         # It was withdrawn without ever leaving the machine: recreate it under its UID.
-        conn.execute(
-            "INSERT INTO events(uid, proposal_id, chat_id, title, start, end, all_day, tz, location, "
-            "sequence, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (earlier["uid"], proposal_id, earlier["chat_id"], earlier["title"], earlier["start"],
-             earlier["end"], earlier["all_day"], earlier["tz"], earlier["location"],
-             earlier["sequence"] + 1, earlier["status"], earlier["created_at"], db.utc_now()),
-        )
+        proposal_store.reinsert_event(conn, proposal_id, earlier)
     else:
         events.restore_event(conn, current["id"], earlier)
     restored = events.event_for_proposal(conn, proposal_id)
