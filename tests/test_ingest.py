@@ -74,7 +74,7 @@ def test_samples_import_with_chats_recorded(settings, db_conn):
 def test_fts_index_complete_and_trigger_restored(settings, db_conn, tmp_path):
     """Ingest indexes its rows in bulk with the trigger dropped for the transaction; afterwards
     (and after a failed file) the trigger is back exactly and keeps indexing other writers."""
-    from toolkit.ingest.importer import FTS_TRIGGER_SQL
+    from toolkit.store.messages import FTS_TRIGGER_SQL
 
     bad = write(tmp_path / "WhatsApp Chat with Bad.txt", HEAD + "40/40/2024, 10:00 - A: x\n")
     report = ingest_paths(settings, [SCHOOL, bad])

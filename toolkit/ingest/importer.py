@@ -11,7 +11,6 @@ New rows always get higher ids than every existing row and every ETL cursor, so 
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import hashlib
 import json
@@ -30,7 +29,7 @@ from toolkit.config import Settings
 from toolkit.errors import ChatbookError, InputError
 from toolkit.ingest import attachments
 from toolkit.ingest.whatsapp import DATE_ORDERS, ChatParser, Message, binary_opener
-from toolkit.store import db, outbox
+from toolkit.store import db, messages, outbox
 from toolkit.store.connect import open_db
 
 BATCH = 5000
@@ -42,19 +41,7 @@ CHAT_FILE_NAMES = [
                r"|Chat WhatsApp con|Conversa de WhatsApp amb) (?P<name>.+)$", re.I),
 ]
 GENERIC_CHAT_FILES = {"_chat", "chat", "whatsapp chat"}
-INSERT_SQL = (  # id NULL: SQLite picks max(id) + 1; see ChatImport.first_free_id
-    "INSERT INTO messages (id, chat_id, sent_at, sent_at_utc, author, text, kind, media, "
-    "attachment_sha256, edited, source_file, source_line, content_key, ingested_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(content_key) DO NOTHING"
-)
 INGESTED_COUNTER = "messages_ingested"
-FTS_TRIGGER = "messages_fts_insert"
-# The FTS trigger of migration 0001, word for word: only while it is exactly this do we index
-# a file's rows ourselves (see deferred_fts).
-FTS_TRIGGER_SQL = (
-    "CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN\n"
-    "    INSERT INTO messages_fts(rowid, text) VALUES (new.id, new.text);\nEND"
-)
 INGEST_CACHE_KIB = 64 * 1024
 
 
@@ -245,43 +232,14 @@ def check_tz(tz: str) -> str:
 # ---------------------------------------------------------------------------- import
 
 
-@contextlib.contextmanager
-def deferred_fts(conn: db.Connection) -> Iterator[None]:
-    """Index a file's new rows in one statement at the end instead of row by row.
-
-    A trigger that writes to an FTS5 table runs in a statement savepoint, and FTS5 flushes its
-    pending index data at every savepoint: one tiny segment per message, about 7x slower than
-    a bulk insert. Inside the caller's transaction we drop the trigger, insert, index the new
-    rows (ids above the old maximum: we hold the write lock), and create the trigger again
-    from its own stored SQL. It is all one transaction, so a failure restores the trigger, and
-    other connections never see the store without it.
-    """
-    row = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
-                       (FTS_TRIGGER,)).fetchone()
-    if row is None or row[0] != FTS_TRIGGER_SQL:
-        yield  # someone changed how messages are indexed: leave it to their trigger
-        return
-    top = conn.execute("SELECT coalesce(max(id), 0) FROM messages").fetchone()[0]
-    conn.execute(f"DROP TRIGGER {FTS_TRIGGER}")
-    yield
-    conn.execute("INSERT INTO messages_fts(rowid, text) SELECT id, text FROM messages "
-                 "WHERE id > ?", (top,))
-    conn.execute(row[0])
-
-
 def ensure_chat(conn: db.Connection, name: str, tz: str, tz_given: bool, date_order: str,
                 locale: str | None) -> int:
     """The chat's id; its tz changes only when given explicitly (and then its messages' UTC
     times are recomputed), the rest follows the export."""
-    row = conn.execute("SELECT id, tz FROM chats WHERE name = ?", (name,)).fetchone()
+    row = messages.chat_named(conn, name)
     if row is None:
-        cursor = conn.execute(
-            "INSERT INTO chats (name, tz, locale, date_order, created_at) VALUES (?, ?, ?, ?, ?)",
-            (name, tz, locale, date_order, db.utc_now()),
-        )
-        return int(cursor.lastrowid or 0)
-    conn.execute("UPDATE chats SET date_order = ?, locale = COALESCE(?, locale) WHERE id = ?",
-                 (date_order, locale, row["id"]))
+        return messages.insert_chat(conn, name, tz, locale, date_order)
+    messages.set_chat_format(conn, row["id"], date_order, locale)
     if tz_given and tz != row["tz"]:
         retime_chat(conn, int(row["id"]), tz)
     return int(row["id"])
@@ -289,17 +247,8 @@ def ensure_chat(conn: db.Connection, name: str, tz: str, tz_given: bool, date_or
 
 def retime_chat(conn: db.Connection, chat_id: int, tz: str) -> None:
     """A chat's zone given anew: its messages' UTC times follow (local times stay as written)."""
-    conn.execute("UPDATE chats SET tz = ? WHERE id = ?", (tz, chat_id))
-    to_utc = UtcConverter(tz)
-    rows = conn.execute("SELECT id, sent_at FROM messages WHERE chat_id = ?", (chat_id,))
-    while batch := rows.fetchmany(BATCH):
-        conn.executemany("UPDATE messages SET sent_at_utc = ? WHERE id = ?",
-                         [(to_utc(sent_at), message_id) for message_id, sent_at in batch])
-
-
-def recorded_chat(conn: db.Connection, name: str) -> dict[str, Any] | None:
-    row = conn.execute("SELECT id, tz, date_order FROM chats WHERE name = ?", (name,)).fetchone()
-    return dict(row) if row else None
+    messages.set_chat_tz(conn, chat_id, tz)
+    messages.retime_messages(conn, chat_id, UtcConverter(tz), BATCH)
 
 
 class ChatImport:
@@ -325,9 +274,9 @@ class ChatImport:
         message (after messages were deleted) would never see the new ones. SQLite gives
         max(id) + 1, which is enough unless that is not above the highest cursor; then we
         number the rows ourselves from there (gaps left by duplicates are harmless)."""
-        top = self.conn.execute("SELECT coalesce(max(id), 0) FROM messages").fetchone()[0]
-        cursor = self.conn.execute("SELECT coalesce(max(value), 0) FROM etl_cursors").fetchone()[0]
-        return int(cursor) + 1 if int(cursor) > int(top) else None
+        top = messages.max_message_id(self.conn)
+        cursor = messages.highest_cursor(self.conn)
+        return cursor + 1 if cursor > top else None
 
     def take_id(self) -> int | None:
         if self.next_id is None:
@@ -385,11 +334,9 @@ class ChatImport:
         result.format = fmt.shape.describe()
         result.date_order, result.date_order_reason = fmt.date_order, fmt.date_order_reason
         result.duplicates = result.messages - result.added
-        self.conn.execute("UPDATE chats SET locale = COALESCE(?, locale) WHERE id = ?",
-                          (fmt.locale, self.chat_id))
-        top = self.conn.execute("SELECT max(id) FROM messages WHERE chat_id = ?",
-                                (self.chat_id,)).fetchone()[0]
-        db.set_cursor(self.conn, f"ingest:chat:{self.chat_id}", int(top or 0))
+        messages.set_chat_locale(self.conn, self.chat_id, fmt.locale)
+        db.set_cursor(self.conn, f"ingest:chat:{self.chat_id}",
+                      messages.chat_top_id(self.conn, self.chat_id))
         if result.added:
             db.bump_counter(self.conn, INGESTED_COUNTER, result.added)
 
@@ -400,8 +347,7 @@ class ChatImport:
 
     def flush(self) -> None:
         if self.batch:
-            cursor = self.conn.executemany(INSERT_SQL, self.batch)
-            self.result.added += max(cursor.rowcount, 0)
+            self.result.added += messages.insert_messages(self.conn, self.batch)
             self.batch = []
 
     def insert_with_media(self, message: Message, key: str) -> None:
@@ -417,18 +363,15 @@ class ChatImport:
             self.result.media_copied += 1
         self.flush()
         sha = stored.sha256 if stored else None
-        cursor = self.conn.execute(INSERT_SQL, self.row(message, key, sha))
-        self.result.added += max(cursor.rowcount, 0)
+        new_id = messages.insert_message(self.conn, self.row(message, key, sha))
+        self.result.added += int(new_id is not None)
         if stored is None:
             return
-        if cursor.rowcount == 1:
-            message_id = int(cursor.lastrowid or 0)
+        if new_id is not None:
+            message_id = new_id
         else:
-            message_id = int(self.conn.execute(
-                "SELECT id FROM messages WHERE content_key = ?", (key,)).fetchone()[0])
-            self.conn.execute(
-                "UPDATE messages SET attachment_sha256 = ? WHERE id = ? "
-                "AND attachment_sha256 IS NULL", (stored.sha256, message_id))
+            message_id = messages.id_by_content_key(self.conn, key)
+            messages.link_attachment(self.conn, message_id, stored.sha256)
         if self.queue_media:
             attachments.enqueue_attachment(self.settings, self.conn, stored, self.source.chat,
                                            message_id)
@@ -490,8 +433,7 @@ def ingest_paths(settings: Settings, paths: Sequence[Path | str], *, chat: str |
         check_tz(tz)
     report = IngestReport()
     conn = open_db(settings)
-    # a big export touches many index pages (author, kind, content key): keep them in memory
-    conn.execute(f"PRAGMA cache_size = -{INGEST_CACHE_KIB}")
+    messages.bulk_cache(conn, INGEST_CACHE_KIB)
     try:
         for path in expand_paths(paths):
             report.files.extend(ingest_one_path(settings, conn, path, chat=chat, tz=tz,
@@ -525,13 +467,13 @@ def ingest_source(settings: Settings, conn: db.Connection, source: ChatSource, t
     """One export in one transaction; an InputError rolls it back and is reported."""
     result = FileResult(path=source.path, chat=source.chat)
     try:
-        recorded = recorded_chat(conn, source.chat)
+        recorded = messages.chat_named(conn, source.chat)
         if recorded and date_order == "auto" and recorded["date_order"]:
             adopt_recorded_order(source, recorded["date_order"])
         zone = tz or (recorded or {}).get("tz") or settings.default_tz
         bar = progress_bar(source) if progress else None
         try:
-            with db.transaction(conn), deferred_fts(conn):
+            with db.transaction(conn), messages.deferred_fts(conn):
                 ChatImport(settings, conn, source, result, zone, tz is not None).run(bar)
         finally:
             if bar is not None:
@@ -601,18 +543,10 @@ def report_tables(settings: Settings, report: IngestReport, sample: int = 10) ->
     kinds: list[dict[str, Any]] = []
     newest: list[dict[str, Any]] = []
     if chats:
-        marks = ",".join("?" * len(chats))
         conn = open_db(settings)
         try:
-            kinds = db.rows_as_dicts(conn.execute(
-                "SELECT c.name AS chat, m.kind, count(*) AS messages, min(m.sent_at) AS first, "
-                "max(m.sent_at) AS last FROM messages m JOIN chats c ON c.id = m.chat_id "
-                f"WHERE c.name IN ({marks}) GROUP BY c.name, m.kind "
-                "ORDER BY c.name, messages DESC", chats))
-            newest = db.rows_as_dicts(conn.execute(
-                "SELECT c.name AS chat, m.sent_at, m.author, m.kind, m.text FROM messages m "
-                f"JOIN chats c ON c.id = m.chat_id WHERE c.name IN ({marks}) "
-                "ORDER BY m.id DESC LIMIT ?", [*chats, sample]))
+            kinds = messages.kinds_by_chat(conn, chats)
+            newest = messages.newest_in_chats(conn, chats, sample)
         finally:
             conn.close()
     return {"files": files, "kinds": pl.DataFrame(kinds, schema=kinds_schema),
@@ -628,17 +562,7 @@ EXPORT_COLUMNS = ("id", "chat", "sent_at", "sent_at_utc", "author", "text", "kin
 
 def iter_messages(conn: db.Connection, chat: str | None = None) -> Iterator[dict[str, Any]]:
     """Messages in chat and time order, as dicts with the export columns."""
-    sql = (
-        "SELECT m.id, c.name AS chat, m.sent_at, m.sent_at_utc, m.author, m.text, m.kind, "
-        "m.media, m.attachment_sha256, m.edited, m.source_file, m.source_line "
-        "FROM messages m JOIN chats c ON c.id = m.chat_id"
-    )
-    params: tuple[Any, ...] = ()
-    if chat is not None:
-        sql += " WHERE c.name = ?"
-        params = (chat,)
-    sql += " ORDER BY c.name, m.sent_at, m.id"
-    for row in conn.execute(sql, params):
+    for row in messages.export_rows(conn, chat):
         record = dict(row)
         record["edited"] = bool(record["edited"])
         yield record
@@ -651,7 +575,7 @@ def export_messages(settings: Settings, fmt: str, out: Path | str | IO[str] | No
         raise ChatbookError(f"unknown export format {fmt!r} (use {', '.join(EXPORT_FORMATS)})")
     conn = open_db(settings)
     try:
-        if chat is not None and recorded_chat(conn, chat) is None:
+        if chat is not None and messages.chat_named(conn, chat) is None:
             raise ChatbookError(f"no chat named {chat!r}")
         records = iter_messages(conn, chat)
         if fmt == "parquet":

@@ -7,6 +7,10 @@ message. Functions run inside the caller's transaction, if any.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
 from toolkit.store import db
 
 
@@ -56,3 +60,168 @@ def around(conn: db.Connection, message_id: int, n: int) -> list[db.Row] | None:
                          "ORDER BY m.sent_at, m.id LIMIT ?", (*key, n)).fetchall()
     hit = conn.execute(columns + "AND m.id = ?", (target["chat_id"], message_id)).fetchall()
     return [*reversed(before), *hit, *after]
+
+
+# ------------------------------------------------------------------------- chats
+
+
+def chat_named(conn: db.Connection, name: str) -> dict[str, Any] | None:
+    """The chat's id, zone and date order as recorded, if a chat has this name."""
+    row = conn.execute("SELECT id, tz, date_order FROM chats WHERE name = ?", (name,)).fetchone()
+    return dict(row) if row else None
+
+
+def insert_chat(conn: db.Connection, name: str, tz: str, locale: str | None,
+                date_order: str) -> int:
+    cursor = conn.execute(
+        "INSERT INTO chats (name, tz, locale, date_order, created_at) VALUES (?, ?, ?, ?, ?)",
+        (name, tz, locale, date_order, db.utc_now()),
+    )
+    return int(cursor.lastrowid or 0)
+
+
+def set_chat_format(conn: db.Connection, chat_id: int, date_order: str,
+                    locale: str | None) -> None:
+    """Record how the chat's export is written; a locale of None keeps the recorded one."""
+    conn.execute("UPDATE chats SET date_order = ?, locale = COALESCE(?, locale) WHERE id = ?",
+                 (date_order, locale, chat_id))
+
+
+def set_chat_locale(conn: db.Connection, chat_id: int, locale: str | None) -> None:
+    """Record the chat's locale; None keeps the recorded one."""
+    conn.execute("UPDATE chats SET locale = COALESCE(?, locale) WHERE id = ?", (locale, chat_id))
+
+
+def set_chat_tz(conn: db.Connection, chat_id: int, tz: str) -> None:
+    conn.execute("UPDATE chats SET tz = ? WHERE id = ?", (tz, chat_id))
+
+
+def retime_messages(conn: db.Connection, chat_id: int, to_utc: Callable[[str], str],
+                    batch: int) -> None:
+    """Recompute the UTC time of each of the chat's messages from its local time."""
+    rows = conn.execute("SELECT id, sent_at FROM messages WHERE chat_id = ?", (chat_id,))
+    while chunk := rows.fetchmany(batch):
+        conn.executemany("UPDATE messages SET sent_at_utc = ? WHERE id = ?",
+                         [(to_utc(sent_at), message_id) for message_id, sent_at in chunk])
+
+
+# ------------------------------------------------------------------------- import
+
+INSERT_SQL = (  # id NULL: SQLite picks max(id) + 1; see importer.ChatImport.first_free_id
+    "INSERT INTO messages (id, chat_id, sent_at, sent_at_utc, author, text, kind, media, "
+    "attachment_sha256, edited, source_file, source_line, content_key, ingested_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(content_key) DO NOTHING"
+)
+FTS_TRIGGER = "messages_fts_insert"
+# The FTS trigger of migration 0001, word for word: only while it is exactly this do we index
+# a file's rows ourselves (see deferred_fts).
+FTS_TRIGGER_SQL = (
+    "CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN\n"
+    "    INSERT INTO messages_fts(rowid, text) VALUES (new.id, new.text);\nEND"
+)
+
+
+def bulk_cache(conn: db.Connection, kib: int) -> None:
+    """A big import touches many index pages (author, kind, content key): keep them in memory."""
+    conn.execute(f"PRAGMA cache_size = -{kib}")
+
+
+@contextlib.contextmanager
+def deferred_fts(conn: db.Connection) -> Iterator[None]:
+    """Index a file's new rows in one statement at the end instead of row by row.
+
+    A trigger that writes to an FTS5 table runs in a statement savepoint, and FTS5 flushes its
+    pending index data at every savepoint: one tiny segment per message, about 7x slower than
+    a bulk insert. Inside the caller's transaction we drop the trigger, insert, index the new
+    rows (ids above the old maximum: we hold the write lock), and create the trigger again
+    from its own stored SQL. It is all one transaction, so a failure restores the trigger, and
+    other connections never see the store without it.
+    """
+    row = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+                       (FTS_TRIGGER,)).fetchone()
+    if row is None or row[0] != FTS_TRIGGER_SQL:
+        yield  # someone changed how messages are indexed: leave it to their trigger
+        return
+    top = max_message_id(conn)
+    conn.execute(f"DROP TRIGGER {FTS_TRIGGER}")
+    yield
+    conn.execute("INSERT INTO messages_fts(rowid, text) SELECT id, text FROM messages "
+                 "WHERE id > ?", (top,))
+    conn.execute(row[0])
+
+
+def max_message_id(conn: db.Connection) -> int:
+    """The highest message id (0 in an empty store)."""
+    return int(conn.execute("SELECT coalesce(max(id), 0) FROM messages").fetchone()[0])
+
+
+def highest_cursor(conn: db.Connection) -> int:
+    """The furthest any ETL stage has got (cursors are message ids; 0 with none)."""
+    return int(conn.execute("SELECT coalesce(max(value), 0) FROM etl_cursors").fetchone()[0])
+
+
+def chat_top_id(conn: db.Connection, chat_id: int) -> int:
+    """The chat's highest message id (0 when it has none)."""
+    top = conn.execute("SELECT max(id) FROM messages WHERE chat_id = ?", (chat_id,)).fetchone()[0]
+    return int(top or 0)
+
+
+def insert_messages(conn: db.Connection, rows: Sequence[tuple[Any, ...]]) -> int:
+    """Insert INSERT_SQL rows; returns how many were new (known content keys are skipped)."""
+    cursor = conn.executemany(INSERT_SQL, rows)
+    return max(cursor.rowcount, 0)
+
+
+def insert_message(conn: db.Connection, row: tuple[Any, ...]) -> int | None:
+    """Insert one INSERT_SQL row; its new id, or None when its content key is known."""
+    cursor = conn.execute(INSERT_SQL, row)
+    if cursor.rowcount == 1:
+        return int(cursor.lastrowid or 0)
+    return None
+
+
+def id_by_content_key(conn: db.Connection, key: str) -> int:
+    return int(conn.execute("SELECT id FROM messages WHERE content_key = ?", (key,)).fetchone()[0])
+
+
+def link_attachment(conn: db.Connection, message_id: int, sha256: str) -> None:
+    """Name the message's media file by content, unless it already names one."""
+    conn.execute("UPDATE messages SET attachment_sha256 = ? WHERE id = ? "
+                 "AND attachment_sha256 IS NULL", (sha256, message_id))
+
+
+# ------------------------------------------------------------------------- import report, export
+
+
+def kinds_by_chat(conn: db.Connection, chats: Sequence[str]) -> list[dict[str, Any]]:
+    """Per chat and kind: messages, first and last local time; by chat, most messages first."""
+    marks = ",".join("?" * len(chats))
+    return db.rows_as_dicts(conn.execute(
+        "SELECT c.name AS chat, m.kind, count(*) AS messages, min(m.sent_at) AS first, "
+        "max(m.sent_at) AS last FROM messages m JOIN chats c ON c.id = m.chat_id "
+        f"WHERE c.name IN ({marks}) GROUP BY c.name, m.kind "
+        "ORDER BY c.name, messages DESC", chats))
+
+
+def newest_in_chats(conn: db.Connection, chats: Sequence[str], limit: int) -> list[dict[str, Any]]:
+    """The `limit` newest messages of these chats (by id), newest first."""
+    marks = ",".join("?" * len(chats))
+    return db.rows_as_dicts(conn.execute(
+        "SELECT c.name AS chat, m.sent_at, m.author, m.kind, m.text FROM messages m "
+        f"JOIN chats c ON c.id = m.chat_id WHERE c.name IN ({marks}) "
+        "ORDER BY m.id DESC LIMIT ?", [*chats, limit]))
+
+
+def export_rows(conn: db.Connection, chat: str | None = None) -> Iterator[db.Row]:
+    """Messages with their chat's name, in chat and time order (of one chat when named)."""
+    sql = (
+        "SELECT m.id, c.name AS chat, m.sent_at, m.sent_at_utc, m.author, m.text, m.kind, "
+        "m.media, m.attachment_sha256, m.edited, m.source_file, m.source_line "
+        "FROM messages m JOIN chats c ON c.id = m.chat_id"
+    )
+    params: tuple[Any, ...] = ()
+    if chat is not None:
+        sql += " WHERE c.name = ?"
+        params = (chat,)
+    sql += " ORDER BY c.name, m.sent_at, m.id"
+    yield from conn.execute(sql, params)
