@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import shutil
 from pathlib import Path
 
 PRIVATE_DIR_MODE = 0o700
 PRIVATE_FILE_MODE = 0o600
+CHUNK = 1 << 20  # bytes read at a time when hashing or copying a file
 
 
 def ensure_private_dir(path: Path) -> Path:
@@ -51,6 +54,26 @@ def write_private_bytes(path: Path, data: bytes) -> Path:
 
 def write_private_text(path: Path, text: str) -> Path:
     return write_private_bytes(path, text.encode("utf-8"))
+
+
+def write_private_copy(source: Path, target: Path) -> None:
+    """Copy bytes to a 0600 file (never through a wider umask), via temp + rename."""
+    ensure_private_dir(target.parent)
+    tmp = target.with_name(f".{target.name}.part")
+    fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC | os.O_NOFOLLOW, PRIVATE_FILE_MODE)
+    with os.fdopen(fd, "wb") as out, source.open("rb") as src:
+        shutil.copyfileobj(src, out, CHUNK)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(tmp, target)
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def is_within(path: Path, root: Path) -> bool:

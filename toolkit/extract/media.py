@@ -31,9 +31,11 @@ from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 from toolkit.config import Settings
 from toolkit.errors import ChatbookError, StoreUnavailable
 from toolkit.eventtypes import FoundEvent
-from toolkit.extract.text import EXTRACTOR_VERSION
+from toolkit.extract import ocr
+from toolkit.extract.text import EXTRACTOR_VERSION, extract_events
 from toolkit.fsutil import is_within, write_private_bytes
 from toolkit.ingest import attachments
+from toolkit.store import attachments as attachment_rows
 from toolkit.store import db, migrate, outbox, pg
 
 MEDIA_VERSION = "1"  # bump when this pipeline's output changes, so images are processed again
@@ -234,14 +236,14 @@ def taken_at(exif: dict[str, Any], tz: str) -> datetime | None:
 
 def perceptual_hash(image: Image.Image) -> str:
     """64-bit pHash as 16 hex digits: equal for re-encoded or rescaled copies of a picture."""
-    import imagehash
+    import imagehash  # loads scipy (~0.4 s): only when an image is actually described
 
     return str(imagehash.phash(image))
 
 
 def fingerprint(image: Image.Image) -> Any:
     """A small, slightly blurred greyscale copy to compare two candidate duplicates pixel-wise."""
-    import numpy as np
+    import numpy as np  # only when two candidate duplicates are compared
 
     grey = image.convert("L").resize((FINGERPRINT_SIZE, FINGERPRINT_SIZE), Image.Resampling.BOX)
     grey = ImageOps.autocontrast(grey.filter(ImageFilter.GaussianBlur(0.8)))
@@ -381,8 +383,6 @@ class Extractor:
 
 def current_extractor(engine: str) -> Extractor:
     """The extractor identity for `engine`: a new version of any part means a new extraction."""
-    from toolkit.extract import ocr
-
     return Extractor(
         engine=engine,
         name=f"{engine}+events",
@@ -422,8 +422,6 @@ def message_context(conn: db.Connection, message_id: int, default_tz: str) -> Me
 
 
 def find_events(text: str, context: MessageContext) -> list[FoundEvent]:
-    from toolkit.extract.text import extract_events
-
     if not text.strip():
         return []
     return list(extract_events(text, context.ref_time, tz=context.tz, locale=context.locale,
@@ -448,13 +446,13 @@ def process_images(settings: Settings, conn: db.Connection, *, full: bool = Fals
         report.waiting = str(error)
         pg.warn_media_waiting(str(error))
         return report
-    import psycopg
+    import psycopg  # with media off this module runs no image work, so psycopg is loaded here
 
     try:
         if not migrate.pg_status(pg_conn).current:
             report.migrated = migrate.migrate_postgres(pg_conn)
         extractor = current_extractor(engine_name(settings))
-        todo = pending_attachments(pg_conn, extractor, full)
+        todo = attachment_rows.pending_images(pg_conn, extractor.name, extractor.version, full)
         for row in with_progress(todo, progress):
             report.images.append(process_one(settings, conn, pg_conn, row, extractor))
     except psycopg.OperationalError as error:
@@ -466,32 +464,15 @@ def process_images(settings: Settings, conn: db.Connection, *, full: bool = Fals
 
 
 def engine_name(settings: Settings) -> str:
-    from toolkit.extract import ocr
-
     return (settings.source_env.get("OCR_ENGINE") or ocr.DEFAULT_ENGINE).strip().lower()
 
 
 def with_progress(rows: list[dict[str, Any]], progress: bool) -> Any:
     if not progress:
         return rows
-    from tqdm.auto import tqdm
+    from tqdm.auto import tqdm  # a notebook progress bar only when one is asked for
 
     return tqdm(rows, desc="images", unit="image")
-
-
-def pending_attachments(pg_conn: Any, extractor: Extractor, full: bool) -> list[dict[str, Any]]:
-    """Image attachments without an extraction by this extractor version (all, when full)."""
-    from psycopg.rows import dict_row
-
-    with pg_conn.cursor(row_factory=dict_row) as cur:
-        cur.execute(
-            "SELECT a.id, a.message_id, a.sha256, a.mime, a.path FROM attachments a "
-            "WHERE a.mime LIKE 'image/%%' AND (%s OR NOT EXISTS ("
-            "  SELECT 1 FROM extractions e WHERE e.attachment_id = a.id "
-            "  AND e.extractor = %s AND e.extractor_version = %s)) ORDER BY a.id",
-            (full, extractor.name, extractor.version),
-        )
-        return list(cur.fetchall())
 
 
 @dataclass
@@ -511,8 +492,6 @@ class Outcome:
 def process_one(settings: Settings, conn: db.Connection, pg_conn: Any, row: dict[str, Any],
                 extractor: Extractor) -> ImageResult:
     """One attachment, end to end; every failure of the file itself becomes a failed row."""
-    from toolkit.extract import ocr
-
     started = time.perf_counter()
     outcome = Outcome()
     try:
@@ -556,37 +535,21 @@ def process_one(settings: Settings, conn: db.Connection, pg_conn: Any, row: dict
 def update_attachment(settings: Settings, pg_conn: Any, row: dict[str, Any],
                       opened: OpenedImage, phash: str, tz: str) -> None:
     """Record what the pixels say: real MIME, size, EXIF, taken-at, GPS, pHash, thumbnail."""
-    from psycopg.types.json import Jsonb
-
     thumb = write_thumbnail(settings, row["sha256"], opened.image)
     gps = opened.exif.get("gps") or {}
-    pg_conn.execute(
-        "UPDATE attachments SET mime = %s, width = %s, height = %s, exif = %s, phash = %s, "
-        "thumb_path = %s, taken_at = %s, gps_lat = %s, gps_lon = %s WHERE id = %s",
-        (opened.mime, opened.width, opened.height, Jsonb(opened.exif), phash, thumb,
-         taken_at(opened.exif, tz), gps.get("lat"), gps.get("lon"), row["id"]),
-    )
+    attachment_rows.record_image(
+        pg_conn, row["id"], mime=opened.mime, width=opened.width, height=opened.height,
+        exif=opened.exif, phash=phash, thumb_path=thumb, taken_at=taken_at(opened.exif, tz),
+        gps_lat=gps.get("lat"), gps_lon=gps.get("lon"))
 
 
 def find_duplicate(settings: Settings, pg_conn: Any, row: dict[str, Any], phash: str,
                    image: Image.Image, extractor: Extractor) -> dict[str, Any] | None:
     """An earlier OCR of the same picture: the same bytes, or a near pHash that also matches
     block by block (the candidate's file is opened to compare)."""
-    from psycopg.rows import dict_row
-
-    with pg_conn.cursor(row_factory=dict_row) as cur:
-        cur.execute(
-            "SELECT e.id, e.ocr_text, e.boxes, e.confidence, a.sha256, a.path FROM extractions e "
-            "JOIN attachments a ON a.id = e.attachment_id "
-            "WHERE e.extractor = %(name)s AND e.extractor_version = %(version)s "
-            "AND e.status = 'done' AND a.id <> %(id)s AND a.phash IS NOT NULL "
-            "AND (a.sha256 = %(sha)s OR bit_count(('x' || a.phash)::bit(64) "
-            "     # ('x' || %(phash)s)::bit(64)) <= %(distance)s) "
-            "ORDER BY (a.sha256 = %(sha)s) DESC, e.id LIMIT 5",
-            {"name": extractor.name, "version": extractor.version, "id": row["id"],
-             "sha": row["sha256"], "phash": phash, "distance": PHASH_MAX_DISTANCE},
-        )
-        candidates = cur.fetchall()
+    candidates = attachment_rows.duplicate_candidates(
+        pg_conn, row["id"], row["sha256"], phash, extractor.name, extractor.version,
+        PHASH_MAX_DISTANCE)
     for candidate in candidates:
         if candidate["sha256"] == row["sha256"]:
             return dict(candidate)
@@ -601,28 +564,12 @@ def find_duplicate(settings: Settings, pg_conn: Any, row: dict[str, Any], phash:
 
 def save_extraction(pg_conn: Any, attachment_id: int, extractor: Extractor, outcome: Outcome,
                     duration_ms: int) -> int:
-    """Insert (or, when re-processing, replace) this extractor version's row; its id."""
-    from psycopg.types.json import Jsonb
-
-    row = pg_conn.execute(
-        "INSERT INTO extractions (attachment_id, extractor, extractor_version, status, ocr_text, "
-        "boxes, result, confidence, duration_ms, error, duplicate_of) "
-        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
-        "ON CONFLICT (attachment_id, extractor, extractor_version) DO UPDATE SET "
-        "status = EXCLUDED.status, ocr_text = EXCLUDED.ocr_text, boxes = EXCLUDED.boxes, "
-        "result = EXCLUDED.result, confidence = EXCLUDED.confidence, "
-        "duration_ms = EXCLUDED.duration_ms, error = EXCLUDED.error, "
-        "duplicate_of = EXCLUDED.duplicate_of, created_at = now() RETURNING id",
-        (attachment_id, extractor.name, extractor.version, outcome.status,
-         strip_nul(outcome.ocr_text), None if outcome.boxes is None else Jsonb(outcome.boxes),
-         None if outcome.result is None else Jsonb(outcome.result), outcome.confidence,
-         duration_ms, strip_nul(outcome.error), outcome.duplicate_of),
-    ).fetchone()
-    return int(row[0])
-
-
-def strip_nul(text: str | None) -> str | None:
-    return None if text is None else text.replace("\x00", "")
+    """Write this extractor version's row for `outcome` (replacing an older one); its id."""
+    return attachment_rows.save_extraction(
+        pg_conn, attachment_id, extractor.name, extractor.version, status=outcome.status,
+        ocr_text=outcome.ocr_text, boxes=outcome.boxes, result=outcome.result,
+        confidence=outcome.confidence, duration_ms=duration_ms, error=outcome.error,
+        duplicate_of=outcome.duplicate_of)
 
 
 def media_status(settings: Settings, conn: db.Connection) -> dict[str, Any]:
@@ -639,19 +586,11 @@ def media_status(settings: Settings, conn: db.Connection) -> dict[str, Any]:
     try:
         extractor = current_extractor(engine_name(settings))
         status.update(extractor=extractor.name, extractor_version=extractor.version)
-        images = pg_conn.execute(
-            "SELECT count(*) FROM attachments WHERE mime LIKE 'image/%%'").fetchone()[0]
-        rows = pg_conn.execute(
-            "SELECT e.status, count(*) FROM extractions e JOIN attachments a "
-            "ON a.id = e.attachment_id WHERE a.mime LIKE 'image/%%' AND e.extractor = %s "
-            "AND e.extractor_version = %s GROUP BY e.status ORDER BY e.status",
-            (extractor.name, extractor.version),
-        ).fetchall()
+        images, by_status = attachment_rows.image_counts(pg_conn, extractor.name, extractor.version)
     finally:
         pg_conn.close()
-    by_status = {str(row[0]): int(row[1]) for row in rows}
-    status.update(images=int(images), extractions=by_status,
-                  images_pending=int(images) - sum(by_status.values()))
+    status.update(images=images, extractions=by_status,
+                  images_pending=images - sum(by_status.values()))
     return status
 
 

@@ -22,7 +22,7 @@ from typing import IO, Any
 
 from toolkit.config import Settings
 from toolkit.errors import InputError
-from toolkit.fsutil import PRIVATE_FILE_MODE, ensure_private_dir
+from toolkit.fsutil import PRIVATE_FILE_MODE, ensure_private_dir, sha256_file
 from toolkit.store import outbox
 from toolkit.store.attachments import insert_attachment
 
@@ -33,6 +33,7 @@ MAX_RATIO = 200
 RATIO_MIN_SIZE = 1024**2  # tiny members may compress absurdly well; only big ones count
 COPY_BLOCK = 1 << 20
 SAFE_EXT = re.compile(r"^\.[a-z0-9]{1,8}$")
+HEX = frozenset("0123456789abcdef")
 
 
 # ---------------------------------------------------------------------------- zip safety
@@ -150,6 +151,28 @@ def store_stream(settings: Settings, stream: IO[bytes], file_name: str, source: 
         if tmp.exists():
             tmp.unlink()
     return StoredFile(sha, relative, size, file_name)
+
+
+def attachment_files(root: Path) -> list[Path]:
+    """Regular files under `root`; symlinks and half-written temp files are not data."""
+    if not root.is_dir():
+        return []
+    found = []
+    for path in sorted(root.rglob("*")):
+        if path.is_symlink() or not path.is_file():
+            continue
+        if path.name.startswith(".") and (".tmp" in path.name or path.name.endswith(".part")):
+            continue
+        found.append(path)
+    return found
+
+
+def file_sha(path: Path) -> str:
+    """Content-addressed names start with their sha256; anything else is hashed."""
+    stem = path.name.split(".", 1)[0]
+    if len(stem) == 64 and set(stem) <= HEX:
+        return stem
+    return sha256_file(path)
 
 
 MediaOpener = Callable[[], IO[bytes]]

@@ -15,11 +15,12 @@ the primary copy does not hold yet are pruned from the copy, so a restored store
 a vector to a message id that a later import will reuse.
 
 Restore goes into empty stores only and verifies every checksum before it touches anything.
+The copies, counts and snapshots themselves are `toolkit.store.snapshots`; this module runs
+the order, the Postgres client tools, the attachment files and the manifest.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -32,8 +33,27 @@ from urllib.parse import urlsplit, urlunsplit
 from toolkit import __version__
 from toolkit.config import Settings, redact_text
 from toolkit.errors import ChatbookError, StoreUnavailable
-from toolkit.fsutil import PRIVATE_FILE_MODE, ensure_private_dir, is_within
-from toolkit.store import db, pg
+from toolkit.fsutil import (
+    PRIVATE_FILE_MODE,
+    ensure_private_dir,
+    is_within,
+    sha256_file,
+    write_private_copy,
+    write_private_text,
+)
+from toolkit.ingest.attachments import attachment_files, file_sha
+from toolkit.store import checks, db, outbox, pg
+from toolkit.store.connect import ensure_dirs, open_vectors
+from toolkit.store.snapshots import (
+    copy_sqlite,
+    exported_snapshot,
+    integrity_check,
+    postgres_counts,
+    postgres_is_empty,
+    prune_embeddings_beyond,
+    sqlite_counts,
+    sqlite_store_is_empty,
+)
 
 MANIFEST_NAME = "manifest.json"
 MANIFEST_FORMAT = 1
@@ -41,8 +61,6 @@ APP_FILE = "app.db"
 VECTORS_FILE = "vectors.db"
 PG_FILE = "media.dump"
 ATTACHMENTS_FOLDER = "attachments"
-PG_TABLES = ("attachments", "extractions")
-CHUNK = 1 << 20
 
 
 class BackupError(ChatbookError):
@@ -102,97 +120,8 @@ class RestoreResult:
 # ------------------------------------------------------------------ helpers
 
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def file_entry(root: Path, path: Path) -> FileEntry:
     return FileEntry(path.relative_to(root).as_posix(), sha256_file(path), path.stat().st_size)
-
-
-def plain_tables(conn: db.Connection) -> list[str]:
-    """Ordinary tables (shadow tables of FTS/vector indexes included; they need no extension)."""
-    rows = conn.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-        "ORDER BY name"
-    ).fetchall()
-    return [row["name"] for row in rows if not str(row["sql"]).upper().startswith("CREATE VIRTUAL")]
-
-
-def sqlite_counts(path: Path) -> dict[str, int]:
-    conn = db.connect(path, readonly=True)
-    try:
-        return {t: int(conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0])
-                for t in plain_tables(conn)}
-    finally:
-        conn.close()
-
-
-def write_private_copy(source: Path, target: Path) -> None:
-    """Copy bytes to a 0600 file (never through a wider umask), via temp + rename."""
-    ensure_private_dir(target.parent)
-    tmp = target.with_name(f".{target.name}.part")
-    fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC | os.O_NOFOLLOW, PRIVATE_FILE_MODE)
-    with os.fdopen(fd, "wb") as out, source.open("rb") as src:
-        shutil.copyfileobj(src, out, CHUNK)
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(tmp, target)
-
-
-# ------------------------------------------------------------------ SQLite
-
-
-def copy_sqlite(source: Path, target: Path) -> None:
-    """An online, consistent copy through SQLite's backup API, as one self-contained file.
-
-    One step (pages=-1) copies the whole database inside a single read transaction: in WAL
-    mode that is a snapshot, and writers are never blocked (a paged copy would restart
-    whenever a writer commits, and may never finish under load).
-    """
-    ensure_private_dir(target.parent)
-    src = db.connect(source, readonly=True)
-    dst = db.connect(target)
-    try:
-        src.backup(dst, pages=-1)
-    finally:
-        dst.close()
-        src.close()
-    as_single_file(target)
-
-
-def prune_embeddings_beyond(vectors_copy: Path, app_copy: Path) -> int:
-    """Drop, from the vector copy, embeddings of messages the primary copy does not hold."""
-    from toolkit.ops import doctor
-
-    conn = db.connect(app_copy, readonly=True)
-    try:
-        conn.execute("ATTACH DATABASE ? AS v", (f"file:{vectors_copy}?mode=ro",))
-        has_table = conn.execute(
-            "SELECT 1 FROM v.sqlite_master WHERE name = 'embeddings'").fetchone() is not None
-        orphans = doctor.orphan_embeddings(conn) if has_table else []
-    finally:
-        conn.close()
-    pruned = doctor.delete_embeddings(vectors_copy, orphans)
-    if pruned:
-        as_single_file(vectors_copy)
-    return pruned
-
-
-def as_single_file(path: Path) -> None:
-    """Leave a copy in journal mode DELETE: one file, no -wal beside it, stable checksum."""
-    conn = db.connect(path)
-    try:
-        conn.execute("PRAGMA journal_mode = DELETE")
-    finally:
-        conn.close()
-    for suffix in ("-wal", "-shm", "-journal"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-    path.chmod(PRIVATE_FILE_MODE)
 
 
 # ------------------------------------------------------------------ Postgres
@@ -247,70 +176,14 @@ def dump_postgres(settings: Settings, target: Path) -> tuple[str, dict[str, int]
     ensure_private_dir(target.parent)
     fd = os.open(target, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, PRIVATE_FILE_MODE)
     os.close(fd)
-    conn = pg.connect(settings)
-    try:
-        taken_at = db.utc_now()
-        conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        snapshot = str(conn.execute("SELECT pg_export_snapshot()").fetchone()[0])
-        counts = postgres_counts_on(conn)
+    with exported_snapshot(settings) as snapshot:
         run_pg_tool(settings, ["pg_dump", "--format=custom", "--no-owner", "--no-privileges",
-                               f"--snapshot={snapshot}", f"--file={target}"], "pg_dump")
-        conn.execute("COMMIT")
-    finally:
-        conn.close()
+                               f"--snapshot={snapshot.id}", f"--file={target}"], "pg_dump")
     target.chmod(PRIVATE_FILE_MODE)
-    return taken_at, counts
-
-
-def postgres_counts_on(conn: Any) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for table in (*PG_TABLES, "schema_migrations"):
-        if conn.execute("SELECT to_regclass(%s)", (table,)).fetchone()[0] is not None:
-            counts[table] = int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
-    return counts
-
-
-def postgres_counts(settings: Settings) -> dict[str, int]:
-    conn = pg.connect(settings)
-    try:
-        return postgres_counts_on(conn)
-    finally:
-        conn.close()
+    return snapshot.taken_at, snapshot.counts
 
 
 # ------------------------------------------------------------------ attachments
-
-
-def attachment_files(root: Path) -> list[Path]:
-    """Regular files under `root`; symlinks and half-written temp files are not data."""
-    if not root.is_dir():
-        return []
-    found = []
-    for path in sorted(root.rglob("*")):
-        if path.is_symlink() or not path.is_file():
-            continue
-        if path.name.startswith(".") and (".tmp" in path.name or path.name.endswith(".part")):
-            continue
-        found.append(path)
-    return found
-
-
-def referenced_shas(settings: Settings, app_copy: Path) -> set[str]:
-    """Content addresses the copied stores refer to: messages, and Postgres attachment rows."""
-    conn = db.connect(app_copy, readonly=True)
-    try:
-        shas = {str(r[0]) for r in conn.execute(
-            "SELECT DISTINCT attachment_sha256 FROM messages WHERE attachment_sha256 IS NOT NULL")}
-    finally:
-        conn.close()
-    if settings.image_processing_enabled:
-        pg_conn = pg.connect(settings)
-        try:
-            if pg_conn.execute("SELECT to_regclass('attachments')").fetchone()[0] is not None:
-                shas |= {str(r[0]) for r in pg_conn.execute("SELECT DISTINCT sha256 FROM attachments")}
-        finally:
-            pg_conn.close()
-    return shas
 
 
 def copy_attachments(source_root: Path, target_root: Path,
@@ -320,8 +193,6 @@ def copy_attachments(source_root: Path, target_root: Path,
     Files are written before the row that names them commits, so under load the folder holds
     files of imports newer than the SQLite copy: they belong to the next backup, not this one.
     """
-    from toolkit.ops.doctor import file_sha
-
     copied, skipped = [], []
     for path in attachment_files(source_root):
         relative = path.relative_to(source_root)
@@ -353,8 +224,6 @@ def backup(settings: Settings, dest: Path) -> Manifest:
     if not settings.db_path.exists():
         raise BackupError(f"{settings.db_path}: no store to back up; run `chatbook init` first")
     if not settings.vdb_path.exists():  # nothing embedded yet: back up an empty vector store
-        from toolkit.store.connect import open_vectors
-
         open_vectors(settings).close()
     if settings.image_processing_enabled and not pg.is_reachable(settings)[0]:
         raise BackupError(
@@ -383,7 +252,7 @@ def write_backup(settings: Settings, dest: Path) -> Manifest:
     prune_embeddings_beyond(dest / VECTORS_FILE, dest / APP_FILE)
     _, manifest.unreferenced_files = copy_attachments(
         settings.attachments_dir, dest / ATTACHMENTS_FOLDER,
-        referenced_shas(settings, dest / APP_FILE))
+        checks.referenced_shas(settings, dest / APP_FILE))
     manifest.counts["sqlite"] = sqlite_counts(dest / APP_FILE)
     manifest.counts["vectors"] = sqlite_counts(dest / VECTORS_FILE)
     manifest.counts["attachments"] = {"files": len(attachment_files(dest / ATTACHMENTS_FOLDER))}
@@ -394,8 +263,6 @@ def write_backup(settings: Settings, dest: Path) -> Manifest:
 
 
 def write_manifest(dest: Path, manifest: Manifest) -> None:
-    from toolkit.fsutil import write_private_text
-
     write_private_text(dest / MANIFEST_NAME, json.dumps(manifest.as_dict(), indent=2) + "\n")
 
 
@@ -437,27 +304,6 @@ def verify(src: Path) -> Manifest:
     return manifest
 
 
-def sqlite_store_is_empty(path: Path) -> bool:
-    """Missing, or holding no rows beyond its migration bookkeeping (a fresh `chatbook init`)."""
-    if not path.exists():
-        return True
-    conn = db.connect(path, readonly=True)
-    try:
-        virtual = [str(r[0]) for r in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL%'")]
-        # An FTS index has rows (its config) from birth; its content table is what counts.
-        tables = [t for t in plain_tables(conn) if t != "schema_migrations"
-                  and not any(t.startswith(f"{v}_") for v in virtual)]
-        return all(conn.execute(f'SELECT 1 FROM "{t}" LIMIT 1').fetchone() is None for t in tables)
-    finally:
-        conn.close()
-
-
-def postgres_is_empty(settings: Settings) -> bool:
-    counts = postgres_counts(settings)
-    return all(counts.get(table, 0) == 0 for table in PG_TABLES)
-
-
 def refuse_unless_empty(settings: Settings, manifest: Manifest) -> None:
     full = [str(p) for p in (settings.db_path, settings.vdb_path) if not sqlite_store_is_empty(p)]
     if attachment_files(settings.attachments_dir):
@@ -480,11 +326,7 @@ def place_sqlite(source: Path, target: Path) -> None:
     for suffix in ("-wal", "-shm", "-journal"):
         Path(f"{target}{suffix}").unlink(missing_ok=True)
     write_private_copy(source, target)
-    conn = db.connect(target)  # back to WAL, as every chatbook store runs
-    try:
-        result = conn.execute("PRAGMA integrity_check").fetchone()[0]
-    finally:
-        conn.close()
+    result = integrity_check(target)  # and back to WAL, as every chatbook store runs
     if result != "ok":
         raise BackupError(f"{target}: integrity check failed after restore: {result}")
 
@@ -499,11 +341,7 @@ def requeue_outbox_since(path: Path, since: str) -> int:
     """Outbox rows done after the Postgres snapshot may be missing from it: write them again."""
     conn = db.connect(path)
     try:
-        with db.transaction(conn):
-            cursor = conn.execute(
-                "UPDATE outbox SET done_at = NULL WHERE done_at IS NOT NULL AND done_at >= ?",
-                (since,))
-            return int(cursor.rowcount)
+        return outbox.reopen_done_since(conn, since)
     finally:
         conn.close()
 
@@ -513,8 +351,6 @@ def restore(settings: Settings, src: Path) -> RestoreResult:
     src = Path(src).resolve()
     manifest = verify(src)
     refuse_unless_empty(settings, manifest)
-    from toolkit.store.connect import ensure_dirs
-
     ensure_dirs(settings)
     restored = []
     place_sqlite(src / APP_FILE, settings.db_path)

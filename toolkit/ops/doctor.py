@@ -7,15 +7,17 @@ whose `ok` is false when anything needs the user's attention.
 from __future__ import annotations
 
 import json
-import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from toolkit.config import Settings
 from toolkit.errors import StoreUnavailable
-from toolkit.store import db, migrate, outbox, pg
+from toolkit.fsutil import ensure_private_dir
+from toolkit.ingest import attachments
+from toolkit.store import checks, db, migrate, outbox, pg, vectors
+from toolkit.store.attachments import MediaRows, read_media_rows
 
 
 def check_sqlite_store(store: str, path: Any) -> dict[str, Any]:
@@ -29,7 +31,7 @@ def check_sqlite_store(store: str, path: Any) -> dict[str, Any]:
         report["journal_mode"] = db.journal_mode(conn)
         status = migrate.sqlite_status(conn, store)
         report["migrations"] = status.as_dict()
-        report["integrity"] = str(conn.execute("PRAGMA quick_check").fetchone()[0])
+        report["integrity"] = checks.quick_check(conn)
         report["mode"] = oct(path.stat().st_mode & 0o777)
         report["ok"] = (
             report["journal_mode"] == "wal" and status.current and report["integrity"] == "ok"
@@ -102,13 +104,13 @@ def run_checks(settings: Settings) -> dict[str, Any]:
 # ------------------------------------------------------------------ cross-store integrity
 #
 # There are no foreign keys between the stores (ADR-0020): the application keeps SQLite, the
-# vector store, Postgres and the attachment files consistent, and this is where we look.
-# Each finding says whether `--repair` fixes it ("safe") or only lists it ("manual").
+# vector store, Postgres and the attachment files consistent, and this is where we look (the
+# queries are `toolkit.store.checks`). Each finding says whether `--repair` fixes it ("safe")
+# or only lists it ("manual").
 
 SAMPLE = 20
 QUARANTINE_DIR = "quarantine"
 QUARANTINE_MIN_AGE_S = 600  # a younger file may belong to an import that has not committed yet
-HEX = frozenset("0123456789abcdef")
 THUMBS_DIR = "thumbs"  # toolkit.extract.media's thumbnails, named after the original's sha256
 
 
@@ -124,65 +126,11 @@ class Finding:
                 "hint": self.hint}
 
 
-@dataclass
-class MediaRows:
-    attachments: list[dict[str, Any]] = field(default_factory=list)
-    extraction_ids: set[int] = field(default_factory=set)
-
-
-def attach_vectors(conn: db.Connection, settings: Settings) -> bool:
-    """Attach the vector store read-only as `v`; False when it has no embeddings table."""
-    if not settings.vdb_path.exists():
-        return False
-    conn.execute("ATTACH DATABASE ? AS v", (f"file:{settings.vdb_path}?mode=ro",))
-    row = conn.execute("SELECT 1 FROM v.sqlite_master WHERE name = 'embeddings'").fetchone()
-    return row is not None
-
-
-def orphan_embeddings(conn: db.Connection) -> list[int]:
-    """Message ids with a vector but no message (deleted, or beyond a restored copy)."""
-    rows = conn.execute(
-        "SELECT DISTINCT e.message_id FROM v.embeddings e "
-        "LEFT JOIN main.messages m ON m.id = e.message_id WHERE m.id IS NULL "
-        "ORDER BY e.message_id").fetchall()
-    return [int(row[0]) for row in rows]
-
-
-def cursors_beyond_data(conn: db.Connection) -> list[str]:
-    """ETL cursors past the newest message: that stage would silently skip what comes next."""
-    top = int(conn.execute("SELECT coalesce(max(id), 0) FROM messages").fetchone()[0])
-    rows = conn.execute("SELECT name, value FROM etl_cursors WHERE value > ? ORDER BY name",
-                        (top,)).fetchall()
-    return [f"{row['name']}={row['value']} (newest message {top})" for row in rows]
-
-
-def existing_message_ids(conn: db.Connection, ids: list[int]) -> set[int]:
-    found: set[int] = set()
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        marks = ",".join("?" * len(chunk))
-        found.update(int(r[0]) for r in
-                     conn.execute(f"SELECT id FROM messages WHERE id IN ({marks})", chunk))
-    return found
-
-
-def file_sha(path: Path) -> str:
-    """Content-addressed names start with their sha256; anything else is hashed."""
-    stem = path.name.split(".", 1)[0]
-    if len(stem) == 64 and set(stem) <= HEX:
-        return stem
-    from toolkit.ops.backup import sha256_file
-
-    return sha256_file(path)
-
-
 def attachment_files_by_sha(settings: Settings) -> dict[str, list[str]]:
     """sha256 -> paths relative to ATTACHMENTS_DIR, for every regular file there."""
-    from toolkit.ops.backup import attachment_files
-
     files: dict[str, list[str]] = {}
-    for path in attachment_files(settings.attachments_dir):
-        files.setdefault(file_sha(path), []).append(
+    for path in attachments.attachment_files(settings.attachments_dir):
+        files.setdefault(attachments.file_sha(path), []).append(
             path.relative_to(settings.attachments_dir).as_posix())
     return files
 
@@ -202,52 +150,17 @@ def relative_attachment_path(settings: Settings, raw: str) -> str:
     return path.as_posix()
 
 
-def read_media_rows(settings: Settings) -> MediaRows | str:
-    """Attachment rows and extraction ids from Postgres, or why they cannot be read."""
-    try:
-        conn = pg.connect(settings)
-    except StoreUnavailable as error:
-        return str(error)
-    try:
-        if conn.execute("SELECT to_regclass('attachments')").fetchone()[0] is None:
-            return "the media schema is not migrated yet; run `chatbook migrate`"
-        cursor = conn.execute("SELECT id, message_id, sha256, path FROM attachments ORDER BY id")
-        names = [c.name for c in cursor.description]
-        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-        extraction_ids = {int(r[0]) for r in conn.execute("SELECT id FROM extractions")}
-        return MediaRows(rows, extraction_ids)
-    finally:
-        conn.close()
-
-
-def pending_attachment_messages(conn: db.Connection) -> set[int]:
-    """Messages whose attachment row already waits in the outbox (not missing, just late)."""
-    waiting: set[int] = set()
-    for row in conn.execute("SELECT payload FROM outbox WHERE done_at IS NULL"):
-        try:
-            payload = json.loads(row[0])
-        except ValueError:
-            continue
-        if isinstance(payload, dict) and isinstance(payload.get("message_id"), int):
-            waiting.add(payload["message_id"])
-    return waiting
-
-
 def media_findings(settings: Settings, conn: db.Connection, media: MediaRows,
                    files: dict[str, list[str]]) -> list[Finding]:
     rows = media.attachments
-    alive = existing_message_ids(conn, sorted({int(r["message_id"]) for r in rows}))
-    wanted = [int(r[0]) for r in conn.execute(
-        "SELECT extraction_id FROM proposals WHERE extraction_id IS NOT NULL "
-        "UNION SELECT extraction_id FROM proposal_sources WHERE extraction_id IS NOT NULL")]
+    alive = checks.existing_message_ids(conn, sorted({int(r["message_id"]) for r in rows}))
+    wanted = checks.wanted_extraction_ids(conn)
     have_row = {(int(r["message_id"]), str(r["sha256"])) for r in rows}
-    waiting = pending_attachment_messages(conn)
+    waiting = outbox.pending_message_ids(conn)
     missing_rows = [
-        int(r[0]) for r in conn.execute(
-            "SELECT id, attachment_sha256 FROM messages WHERE attachment_sha256 IS NOT NULL "
-            "ORDER BY id")
-        if (int(r[0]), str(r[1])) not in have_row and has_original(files, str(r[1]))
-        and int(r[0]) not in waiting]
+        message_id for message_id, sha in checks.messages_with_attachment(conn)
+        if (message_id, sha) not in have_row and has_original(files, sha)
+        and message_id not in waiting]
     return [
         Finding("attachment_rows_without_message",
                 [int(r["id"]) for r in rows if int(r["message_id"]) not in alive], "manual",
@@ -275,16 +188,14 @@ def collect_findings(settings: Settings) -> tuple[list[Finding], list[str]]:
     try:
         if not db.table_exists(conn, "messages"):
             return findings, skipped
-        if attach_vectors(conn, settings):
-            findings.append(Finding("orphan_embeddings", orphan_embeddings(conn), "safe",
+        if checks.attach_vectors(conn, settings.vdb_path):
+            findings.append(Finding("orphan_embeddings", checks.orphan_embeddings(conn), "safe",
                                     "embeddings of messages that no longer exist"))
-        findings.append(Finding("cursors_beyond_data", cursors_beyond_data(conn), "manual",
+        findings.append(Finding("cursors_beyond_data", checks.cursors_beyond_data(conn), "manual",
                                 "a stage cursor is past the newest message; rerun that stage "
                                 "with --full"))
         files = attachment_files_by_sha(settings)
-        message_shas = {str(r[0]): int(r[1]) for r in conn.execute(
-            "SELECT attachment_sha256, min(id) FROM messages "
-            "WHERE attachment_sha256 IS NOT NULL GROUP BY attachment_sha256")}
+        message_shas = checks.first_message_per_attachment(conn)
         referenced, referenced_paths = set(message_shas), set()
         if settings.image_processing_enabled:
             media = read_media_rows(settings)
@@ -320,55 +231,10 @@ def check_cross_store(settings: Settings) -> dict[str, Any]:
 # ------------------------------------------------------------------ repair
 
 
-def load_vector_extensions(conn: db.Connection) -> None:
-    """Load whichever vector backends are installed, so any model's index can be written."""
-    conn.enable_load_extension(True)
-    try:
-        for module in ("sqlite_vec", "sqlite_vss"):
-            try:
-                __import__(module).load(conn)
-            except ImportError:
-                continue
-    finally:
-        conn.enable_load_extension(False)
-
-
-def delete_embeddings(vdb_path: Path, message_ids: list[int]) -> int:
-    """Delete these messages' vectors from `embeddings` and from every model's index table."""
-    if not message_ids:
-        return 0
-    conn = db.connect(vdb_path)
-    try:
-        load_vector_extensions(conn)
-        tables = [str(r[0]) for r in conn.execute("SELECT table_name FROM vector_models")]
-        deleted = 0
-        with db.transaction(conn):
-            for start in range(0, len(message_ids), 500):
-                chunk = message_ids[start:start + 500]
-                marks = ",".join("?" * len(chunk))
-                for table in tables:
-                    if db.table_exists(conn, table):
-                        conn.execute(f'DELETE FROM "{table}" WHERE rowid IN ({marks})', chunk)
-                deleted += conn.execute(
-                    f"DELETE FROM embeddings WHERE message_id IN ({marks})", chunk).rowcount
-            if deleted and has_column(conn, "vector_models", "generation"):
-                # toolkit.store.vectors caches vectors in memory keyed by this token: make them reload.
-                conn.execute("UPDATE vector_models SET generation = ?", (uuid.uuid4().hex,))
-        return deleted
-    finally:
-        conn.close()
-
-
-def has_column(conn: db.Connection, table: str, column: str) -> bool:
-    return any(row[1] == column for row in conn.execute(f'PRAGMA table_info("{table}")'))
-
-
 def quarantine_files(settings: Settings, relative: list[str],
                      min_age_s: float) -> tuple[list[str], list[str]]:
     """Move files into DATA_DIR/quarantine/<stamp>/, never delete: one may be the only copy
     of a photo. Younger files stay: an import may be about to commit the row for them."""
-    from toolkit.fsutil import ensure_private_dir
-
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     target_root = settings.data_dir / QUARANTINE_DIR / stamp
     now = datetime.now(UTC).timestamp()
@@ -391,31 +257,23 @@ def requeue_attachment_rows(settings: Settings, message_ids: list[int]) -> int:
     A done outbox row for the same message and file is made pending again (its dedupe key
     would turn a fresh enqueue into a no-op); otherwise a new row is queued.
     """
-    from toolkit.ingest import attachments
-
     files = attachment_files_by_sha(settings)
     conn = db.connect(settings.db_path)
     queued = 0
     try:
         with db.transaction(conn):
             for start in range(0, len(message_ids), 500):
-                chunk = message_ids[start:start + 500]
-                marks = ",".join("?" * len(chunk))
-                rows = conn.execute(
-                    "SELECT m.id, m.media, m.attachment_sha256, c.name FROM messages m "
-                    f"JOIN chats c ON c.id = m.chat_id WHERE m.id IN ({marks})", chunk).fetchall()
-                for row in rows:
-                    queued += requeue_one(settings, conn, attachments, row, files)
+                for row in checks.attachment_messages(conn, message_ids[start:start + 500]):
+                    queued += requeue_one(settings, conn, row, files)
     finally:
         conn.close()
     return queued
 
 
-def requeue_one(settings: Settings, conn: db.Connection, attachments: Any, row: Any,
+def requeue_one(settings: Settings, conn: db.Connection, row: db.Row,
                 files: dict[str, list[str]]) -> int:
     sha = str(row["attachment_sha256"])
-    key = f"attachment:{row['id']}:{sha}"
-    if conn.execute("UPDATE outbox SET done_at = NULL WHERE dedupe_key = ?", (key,)).rowcount:
+    if outbox.reopen(conn, f"attachment:{row['id']}:{sha}"):
         return 1
     originals = [rel for rel in files.get(sha, []) if not rel.startswith(f"{THUMBS_DIR}/")]
     if not originals:
@@ -434,7 +292,7 @@ def repair(settings: Settings, *, min_file_age_s: float = QUARANTINE_MIN_AGE_S) 
     fixed: dict[str, Any] = {}
     if items.get("orphan_embeddings"):
         fixed["orphan_embeddings"] = {
-            "deleted": delete_embeddings(settings.vdb_path, items["orphan_embeddings"])}
+            "deleted": vectors.delete_embeddings(settings.vdb_path, items["orphan_embeddings"])}
     if items.get("files_without_rows"):
         moved, left = quarantine_files(settings, items["files_without_rows"], min_file_age_s)
         fixed["files_without_rows"] = {"moved": moved, "left_too_recent": left,
@@ -450,8 +308,6 @@ def repair(settings: Settings, *, min_file_age_s: float = QUARANTINE_MIN_AGE_S) 
 
 
 def drain_outbox(settings: Settings) -> dict[str, Any]:
-    from toolkit.ingest import attachments
-
     conn = db.connect(settings.db_path)
     try:
         return outbox.drain(settings, conn, attachments.OUTBOX_HANDLERS).as_dict()

@@ -35,6 +35,34 @@ def pending_count(conn: db.Connection) -> int:
     return int(conn.execute("SELECT count(*) FROM outbox WHERE done_at IS NULL").fetchone()[0])
 
 
+def pending_message_ids(conn: db.Connection) -> set[int]:
+    """Messages a pending row's payload names (their cross-store write is not missing, just late)."""
+    waiting: set[int] = set()
+    for row in conn.execute("SELECT payload FROM outbox WHERE done_at IS NULL"):
+        try:
+            payload = json.loads(row[0])
+        except ValueError:
+            continue
+        if isinstance(payload, dict) and isinstance(payload.get("message_id"), int):
+            waiting.add(payload["message_id"])
+    return waiting
+
+
+def reopen(conn: db.Connection, dedupe_key: str) -> bool:
+    """Make a done row pending again (its key would turn a fresh enqueue into a no-op)."""
+    return bool(conn.execute("UPDATE outbox SET done_at = NULL WHERE dedupe_key = ?",
+                             (dedupe_key,)).rowcount)
+
+
+def reopen_done_since(conn: db.Connection, since: str) -> int:
+    """Make every row done at or after `since` pending again; how many."""
+    with db.transaction(conn):
+        cursor = conn.execute(
+            "UPDATE outbox SET done_at = NULL WHERE done_at IS NOT NULL AND done_at >= ?",
+            (since,))
+        return int(cursor.rowcount)
+
+
 @dataclass
 class DrainResult:
     written: int = 0

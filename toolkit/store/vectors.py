@@ -20,6 +20,7 @@ import threading
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
@@ -586,6 +587,49 @@ class VectorStore:
             self.conn.execute("DELETE FROM vector_models WHERE model = ?", (model,))
         with _FAST_LOCK:
             _FAST.pop((self.path, model), None)
+
+
+def load_installed_backends(conn: db.Connection) -> None:
+    """Load whichever vector backends are installed, so any model's index can be written."""
+    conn.enable_load_extension(True)
+    try:
+        for module in ("sqlite_vec", "sqlite_vss"):
+            try:
+                __import__(module).load(conn)
+            except ImportError:
+                continue
+    finally:
+        conn.enable_load_extension(False)
+
+
+def delete_embeddings(vdb_path: Path, message_ids: list[int]) -> int:
+    """Delete these messages' vectors from `embeddings` and from every model's index table."""
+    if not message_ids:
+        return 0
+    conn = db.connect(vdb_path)
+    try:
+        load_installed_backends(conn)
+        tables = [str(r[0]) for r in conn.execute("SELECT table_name FROM vector_models")]
+        deleted = 0
+        with db.transaction(conn):
+            for start in range(0, len(message_ids), 500):
+                chunk = message_ids[start:start + 500]
+                marks = ",".join("?" * len(chunk))
+                for table in tables:
+                    if db.table_exists(conn, table):
+                        conn.execute(f'DELETE FROM "{table}" WHERE rowid IN ({marks})', chunk)
+                deleted += conn.execute(
+                    f"DELETE FROM embeddings WHERE message_id IN ({marks})", chunk).rowcount
+            if deleted and has_column(conn, "vector_models", "generation"):
+                # Searches cache vectors in memory keyed by this token: make them reload.
+                conn.execute("UPDATE vector_models SET generation = ?", (uuid.uuid4().hex,))
+        return deleted
+    finally:
+        conn.close()
+
+
+def has_column(conn: db.Connection, table: str, column: str) -> bool:
+    return any(row[1] == column for row in conn.execute(f'PRAGMA table_info("{table}")'))
 
 
 def open_store(settings: Settings, *, create: bool = True) -> VectorStore:
