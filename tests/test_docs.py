@@ -5,8 +5,11 @@ Fast and in-process: reads Markdown files and the click command tree, starts not
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import re
+import shlex
+import textwrap
 from pathlib import Path
 from types import ModuleType
 
@@ -20,6 +23,12 @@ FENCE = re.compile(r"^ *(```|~~~).*?^ *\1[^\n]*$", re.M | re.S)
 CODE_SPAN = re.compile(r"`[^`\n]*`")
 LINK = re.compile(r"!?\[[^\]]*\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
 HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$", re.M)
+SHELL_BLOCK = re.compile(r"^ *```(?:bash|sh|shell)\n(.*?)^ *```", re.M | re.S)
+PYTHON_BLOCK = re.compile(r"^ *```python\n(.*?)^ *```", re.M | re.S)
+REPO_PATH = re.compile(
+    r"(?<![\w/.])((?:bench|scripts|tests|notebooks|infra|toolkit|data)/[\w./-]+"
+    r"\.(?:py|ipynb|jsonl|yml|cron|service|timer|sql|example))\b")
+SHELL_OPERATORS = {"&&", "||", ";", "|", ">", ">>", "<", "2>&1", "&"}
 
 
 def markdown_files() -> list[Path]:
@@ -68,6 +77,93 @@ def broken_links(path: Path) -> list[str]:
     return broken
 
 
+def documented_commands(path: Path) -> list[list[str]]:
+    """The arguments of every `chatbook` command line in the shell blocks of `path`."""
+    found = []
+    for block in SHELL_BLOCK.findall(path.read_text(encoding="utf-8")):
+        script = re.sub(r"\\\n\s*", " ", block)        # join continued lines
+        script = re.sub(r"\$\([^)]*\)", "X", script)     # $(date +%F) is one word
+        for line in script.splitlines():
+            tokens = shlex.split(line, comments=True)
+            while tokens and re.match(r"^[A-Z_][A-Z0-9_]*=", tokens[0]):  # VAR=value chatbook ...
+                tokens.pop(0)
+            starts = [i for i, tok in enumerate(tokens) if tok.endswith("bin/chatbook")]
+            if tokens and tokens[0] == "chatbook":
+                starts.insert(0, 0)
+            if not starts:
+                continue
+            args = []
+            for tok in tokens[starts[0] + 1:]:
+                if tok in SHELL_OPERATORS:
+                    break
+                args.append(tok)
+            found.append(args)
+    return found
+
+
+def command_problem(args: list[str]) -> str | None:
+    """Why `chatbook ARGS` would not parse (unknown command or option, bad choice), or None."""
+    import click
+
+    from toolkit.cli import cli
+
+    command: click.Command = cli
+    rest = list(args)
+    name = "chatbook"
+    while isinstance(command, click.Group):
+        if not rest or rest[0] in ("--help", "--version"):
+            return None
+        name = rest.pop(0)
+        if name not in command.commands:
+            return f"no command {name!r}"
+        command = command.commands[name]
+    ctx = click.Context(command, info_name=name)
+    try:
+        values, extra, _ = command.make_parser(ctx).parse_args(rest)
+    except click.UsageError as error:
+        return error.format_message()
+    if extra:
+        return f"unexpected arguments {extra}"
+    for param in command.params:
+        value = values.get(param.name) if param.name else None
+        given = isinstance(value, (str, tuple, list)) and bool(value)  # not None, not click's UNSET
+        if isinstance(param, click.Argument) and param.required and not given:
+            return f"missing argument {param.human_readable_name}"
+        choices = param.type.choices if isinstance(param.type, click.Choice) else None
+        if choices and isinstance(value, str) and value not in choices:
+            return f"{value!r} is not one of {list(choices)}"
+    return None
+
+
+def module_names(module: str) -> set[str] | None:
+    """Top-level names of a toolkit module, read from its source (nothing imported), or None."""
+    base = ROOT.joinpath(*module.split("."))
+    source = base / "__init__.py" if base.is_dir() else base.with_suffix(".py")
+    if not source.exists():
+        return None
+    names = {entry.name.removesuffix(".py") for entry in base.iterdir()} if base.is_dir() else set()
+    for node in ast.parse(source.read_text(encoding="utf-8")).body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.Assign):
+            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names.add(node.target.id)
+    return names
+
+
+def documented_imports(path: Path) -> list[tuple[str, str]]:
+    """(module, name) for every `from toolkit... import name` in the Python blocks of `path`."""
+    found = []
+    for block in PYTHON_BLOCK.findall(path.read_text(encoding="utf-8")):
+        for node in ast.walk(ast.parse(textwrap.dedent(block))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("toolkit"):
+                found.extend((node.module or "", alias.name) for alias in node.names)
+    return found
+
+
 def load_generator() -> ModuleType:
     spec = importlib.util.spec_from_file_location("cli_reference", ROOT / "scripts" / "cli_reference.py")
     assert spec and spec.loader
@@ -92,6 +188,32 @@ def test_readme_starts_with_the_two_commands() -> None:
 def test_relative_links_point_to_files_that_exist(path: Path) -> None:
     assert path.exists(), f"{path.relative_to(ROOT)} is missing"
     assert broken_links(path) == []
+
+
+@pytest.mark.parametrize("path", markdown_files(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_documented_commands_parse(path: Path) -> None:
+    """Every `chatbook ...` line in a shell block names real commands, options and choices."""
+    problems = [f"chatbook {shlex.join(args)}: {problem}" for args in documented_commands(path)
+                if (problem := command_problem(args))]
+    assert problems == []
+
+
+@pytest.mark.parametrize("path", markdown_files(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_documented_imports_exist(path: Path) -> None:
+    """Every `from toolkit... import name` in a Python block names a module and name that exist."""
+    missing = []
+    for module, name in documented_imports(path):
+        names = module_names(module)
+        if names is None or name not in names:
+            missing.append(f"from {module} import {name}")
+    assert missing == []
+
+
+@pytest.mark.parametrize("path", markdown_files(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_named_repository_files_exist(path: Path) -> None:
+    """A file the docs name in passing (`bench/search.py`, `infra/chatbook.cron`) exists."""
+    named = {name for name in REPO_PATH.findall(path.read_text(encoding="utf-8")) if "..." not in name}
+    assert sorted(name for name in named if not (ROOT / name).exists()) == []
 
 
 def test_every_docs_page_is_linked_from_the_index() -> None:
@@ -127,3 +249,18 @@ def test_link_checker_catches_a_broken_link(tmp_path: Path) -> None:
     problems = broken_links(page)
     assert len(problems) == 2
     assert problems[0].startswith("missing.md") and problems[1].startswith("other.md#nope")
+
+
+def test_command_checker_catches_drift() -> None:
+    """The command check can fail: an unknown command, option or choice is each reported."""
+    assert command_problem(["search", "dentist", "--mode", "keyword"]) is None
+    assert command_problem(["serach", "dentist"]) == "no command 'serach'"
+    assert "--nope" in (command_problem(["search", "dentist", "--nope"]) or "")
+    assert "not one of" in (command_problem(["search", "dentist", "--mode", "fuzzy"]) or "")
+    assert command_problem(["backup"]) == "missing argument DEST"
+
+
+def test_import_checker_catches_drift() -> None:
+    assert "search_messages" in (module_names("toolkit.search.query") or set())
+    assert module_names("toolkit.no_such_module") is None
+    assert "search" not in (module_names("toolkit.search.query") or set())
