@@ -7,7 +7,9 @@ through a second connection, so "written at once" means committed.
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from datetime import date, time
 from pathlib import Path
 
@@ -47,7 +49,11 @@ def make_app(settings: Settings, seeded):
 
 
 def key(app: ReviewApp, name: str) -> None:
-    """Exactly what the page sends when a shortcut key is pressed outside a field."""
+    """Exactly what the page sends when a shortcut key is pressed outside a field.
+
+    That the page sends it for each key (and not for keys typed into a field) is what
+    tests/test_review_browser.py checks in Chromium.
+    """
     app.shortcuts._handle_custom_msg({"type": "key", "key": name}, [])
 
 
@@ -198,25 +204,40 @@ def test_undo_reverts_the_last_decision(make_app, seeded, db_conn) -> None:
 # ------------------------------------------------------------------ keyboard
 
 
-@pytest.mark.parametrize(("keys", "expected_status", "expected_index"), [
-    (["a"], "accepted", 1),
-    (["r"], "rejected", 1),
-    (["e"], "accepted", 1),          # nothing edited: edit & accept is a plain accept
-    (["s"], "pending", 1),
-    (["n"], "pending", 1),
-    (["ArrowRight", "ArrowRight"], "pending", 2),
-    (["n", "p"], "pending", 0),
-    (["ArrowRight", "ArrowLeft"], "pending", 0),
-    (["a", "u"], "pending", 0),
-    (["p"], "pending", 0),           # Previous is disabled on the first: nothing happens
-    (["x", "Enter", "A"], "pending", 0),  # not shortcuts
+U11, PHOTO, NATIVITY = "U11 match at Riverside Park", "Team photo", "Nativity rehearsal"
+
+
+def seen(app: ReviewApp) -> tuple[str, str, str, str]:
+    """What a person sees: the title in the form and on the card, the progress line, the banner."""
+    card = re.search(r'cb-title-line">([^<]*)<', app.summary_html.value)
+    progress = re.sub(r"<[^>]+>", "", app.progress_html.value)
+    return app.title_field.value, card.group(1) if card else "", progress, app.message
+
+
+@pytest.mark.parametrize(("keys", "expected_status", "expected_index", "title", "decided",
+                          "banner"), [
+    (["a"], "accepted", 1, PHOTO, 1, f"Accepted: “{U11}” (event #1). Undo [u] reverts it."),
+    (["r"], "rejected", 1, PHOTO, 1, f"Rejected: “{U11}”. Undo [u] reverts it."),
+    # nothing edited: edit & accept is a plain accept
+    (["e"], "accepted", 1, PHOTO, 1, f"Accepted: “{U11}” (event #1). Undo [u] reverts it."),
+    (["s"], "pending", 1, PHOTO, 0, "Skipped; it stays pending."),
+    (["n"], "pending", 1, PHOTO, 0, ""),
+    (["ArrowRight", "ArrowRight"], "pending", 2, NATIVITY, 0, ""),
+    (["n", "p"], "pending", 0, U11, 0, ""),
+    (["ArrowRight", "ArrowLeft"], "pending", 0, U11, 0, ""),
+    (["a", "u"], "pending", 0, U11, 0, f"Undone: “{U11}” is pending again."),
+    (["p"], "pending", 0, U11, 0, ""),           # Previous is disabled on the first: nothing happens
+    (["x", "Enter", "A"], "pending", 0, U11, 0, ""),  # not shortcuts
 ])
-def test_shortcut_keys(make_app, seeded, db_conn, keys, expected_status, expected_index) -> None:
+def test_shortcut_keys(make_app, seeded, db_conn, keys, expected_status, expected_index, title,
+                       decided, banner) -> None:
     app = make_app()
     for name in keys:
         key(app, name)
     assert proposal_row(db_conn, seeded.ids[0])["status"] == expected_status
     assert app.index == expected_index
+    progress = f"Proposal {expected_index + 1} of 4 in this queue · {decided} decided"
+    assert seen(app) == (title, html.escape(title), progress, banner)
 
 
 def test_keys_respect_disabled_buttons(make_app, seeded, db_conn) -> None:

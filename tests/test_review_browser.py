@@ -4,7 +4,8 @@ Playwright for Python drives /usr/bin/chromium (installed by scripts/setup.sh; n
 download). The test starts `chatbook review` on a free localhost port against a temp data
 folder holding proposals made here, then, as a person would: accepts the first with the
 keyboard, types an edit into the second (with shortcut letters in it, which must not fire) and
-presses Edit & accept, rejects the third with a reason, and finally reads the database.
+presses Edit & accept, rejects the third with a reason, and finally reads the database. A
+second test presses every shortcut key on the page and checks what each one shows.
 Screenshots go to tests/artifacts/.
 """
 
@@ -74,6 +75,36 @@ def title_is(page, expected: str, timeout: float = 30_000) -> None:
         timeout=timeout)
 
 
+def shows(page, title: str, progress: str, banner: str = "", level: str = "") -> None:
+    """Wait until the page shows this proposal, progress line and banner (none when "")."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(SHOWS_JS, arg=[title, progress, banner, level], timeout=30_000)
+    except PlaywrightTimeout:
+        seen = page.evaluate(SEEN_JS)
+        raise AssertionError(f"expected {[title, progress, banner, level]}, page shows {seen}"
+                             ) from None
+
+
+SEEN_JS = """() => {
+  const banner = document.querySelector(".cb-banner");
+  return [document.querySelector(".cb-title input")?.value,
+          document.querySelector(".cb-title-line")?.textContent,
+          document.querySelector(".cb-progress")?.textContent,
+          banner ? [banner.className, banner.textContent] : null];
+}"""
+SHOWS_JS = """([title, progress, banner, level]) => {
+  const shown = document.querySelector(".cb-banner");
+  return document.querySelector(".cb-title input")?.value === title
+    && document.querySelector(".cb-title-line")?.textContent === title
+    && document.querySelector(".cb-progress")?.textContent === progress
+    && (banner ? Boolean(shown) && shown.classList.contains("cb-banner-" + level)
+                 && shown.textContent.startsWith(banner)
+               : !shown);
+}"""
+
+
 @pytest.mark.browser
 @pytest.mark.timeout(120)
 def test_review_in_chromium(review_server) -> None:
@@ -141,5 +172,60 @@ def test_review_in_chromium(review_server) -> None:
                                                 "Team photo (bring a snack, please)"]
         state = conn.execute("SELECT current_id FROM review_state").fetchone()
         assert state["current_id"] == 4  # a reload of the page resumes here
+    finally:
+        conn.close()
+
+
+U11, PHOTO, NATIVITY, PARTY = ("U11 match at Riverside Park", "Team photo", "Nativity rehearsal",
+                               "Christmas party")
+
+
+def at(number: int, decided: int = 0) -> str:
+    return f"Proposal {number} of 4 in this queue · {decided} decided"
+
+
+@pytest.mark.browser
+@pytest.mark.timeout(180)
+def test_every_shortcut_key_in_chromium(review_server) -> None:
+    """Each key of the button labels, pressed on the page, does what its button does."""
+    from playwright.sync_api import sync_playwright
+
+    url, db_path = review_server
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 1000})
+            page.goto(url, timeout=60_000)
+            title_is(page, U11, timeout=60_000)
+            shows(page, U11, at(1))
+            page.locator(".cb-progress").click()  # the page, not a field, has the focus
+            steps = [  # key, then what the page shows: proposal, progress, banner start, level
+                ("n", PHOTO, at(2), "", ""),
+                ("ArrowRight", NATIVITY, at(3), "", ""),
+                ("p", PHOTO, at(2), "", ""),
+                ("ArrowLeft", U11, at(1), "", ""),
+                ("s", PHOTO, at(2), "Skipped; it stays pending.", "info"),
+                ("a", NATIVITY, at(3, 1), f"Accepted: “{PHOTO}”", "ok"),
+                ("u", PHOTO, at(2), f"Undone: “{PHOTO}” is pending again.", "info"),
+                ("e", NATIVITY, at(3, 1), f"Accepted: “{PHOTO}”", "ok"),
+                ("r", PARTY, at(4, 2), f"Rejected: “{NATIVITY}”", "info"),
+            ]
+            for key, title, progress, banner, level in steps:
+                page.keyboard.press(key)
+                shows(page, title, progress, banner, level)
+            page.screenshot(path=str(ARTIFACTS / "review_4_keys.png"), full_page=True)
+        finally:
+            browser.close()
+
+    from toolkit.store import db
+
+    conn = db.connect(db_path, readonly=True)
+    try:
+        rows = [proposal_row(conn, i) for i in (1, 2, 3, 4)]
+        assert [r["status"] for r in rows] == ["pending", "accepted", "rejected", "pending"]
+        assert rows[2]["reject_reason"] == "not an event"  # the reason offered first
+        assert [a["action"] for a in audit_rows(conn, 2)] == ["accept", "undo", "accept"]
+        assert [a["action"] for i in (1, 3, 4) for a in audit_rows(conn, i)] == ["reject"]
     finally:
         conn.close()
