@@ -21,7 +21,9 @@ from toolkit.fsutil import ensure_private_file
 BUSY_TIMEOUT_MS = 30_000
 
 if TYPE_CHECKING:  # sqlean ships no type hints; its API is the stdlib module's
-    from sqlite3 import Connection, Row
+    # `X as X`: an explicit re-export, so `db.Connection` resolves under mypy --strict too
+    from sqlite3 import Connection as Connection
+    from sqlite3 import Row as Row
 else:
     Connection = sqlite3.Connection
     Row = sqlite3.Row
