@@ -17,13 +17,13 @@ from toolkit.search.embed import embed_new, load_model
 from toolkit.search.query import (
     QueryError,
     coverage,
-    fts_expression,
     query_terms,
     reciprocal_rank_fusion,
     score_fusion,
     search_messages,
 )
 from toolkit.store import db
+from toolkit.store.messages import fts_expression
 from toolkit.store.vectors import VectorStoreError
 
 ROOT = Path(__file__).resolve().parent.parent

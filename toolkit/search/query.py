@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -29,7 +28,8 @@ import numpy as np
 
 from toolkit.config import Settings
 from toolkit.errors import ChatbookError
-from toolkit.store import db
+from toolkit.store import db, messages
+from toolkit.store.messages import PREFIX_MIN, Filters, fold
 
 MODES = ("hybrid", "vector", "keyword")
 MAX_QUERY_CHARS = 2_000
@@ -37,7 +37,6 @@ MAX_K = 1_000
 MAX_CONTEXT = 50
 MAX_TERMS = 32  # words of a long query that go to FTS5; BM25 gains nothing from more
 POSTINGS_BUDGET = 5_000  # messages a keyword query may rank with BM25 (see retrieval_terms)
-PREFIX_MIN = 4  # words this long also match as prefixes: appointment -> appointments
 FUSE_DEPTH = 50  # how deep each list goes into the fusion, at least
 FUSION = "score"  # "score" (cosine + weighted keyword coverage) or "rrf"; see bench/relevance.py
 KEYWORD_WEIGHT = 0.3  # x IDF-weighted share of query words present, added to the cosine
@@ -92,18 +91,6 @@ class Hit:
 # ----------------------------------------------------------------------------- filters
 
 
-@dataclass(frozen=True)
-class Filters:
-    """The WHERE clause (over `messages m`) that every mode applies inside its query."""
-
-    sql: str
-    params: tuple[Any, ...]
-
-    @property
-    def active(self) -> bool:
-        return bool(self.params)
-
-
 def parse_bound(name: str, value: str | date | datetime | None, *, upper: bool) -> str | None:
     """A since/until bound as comparable ISO text; a date-only `until` includes that day."""
     if value is None or value == "":
@@ -137,30 +124,21 @@ def datetime_bound(moment: datetime, upper: bool) -> str:
 def build_filters(
     conn: db.Connection, *, chat: str | None, author: str | None, since: Any, until: Any
 ) -> Filters:
-    clauses = [f"m.kind IN ({', '.join(repr(k) for k in SEARCHABLE_KINDS)})"]
-    params: list[Any] = []
+    """The filters as the store applies them; QueryError names an unknown chat or bad bound."""
+    chat_id = None
     if chat:
-        row = conn.execute("SELECT id FROM chats WHERE name = ? COLLATE NOCASE", (chat.strip(),)).fetchone()
-        if row is None:
-            names = [r[0] for r in conn.execute("SELECT name FROM chats ORDER BY name")]
+        chat_id = messages.chat_id_any_case(conn, chat.strip())
+        if chat_id is None:
+            names = messages.chat_names(conn)
             known = f"; chats: {', '.join(names)}" if names else "; no chats are ingested yet"
             raise QueryError(f"--chat: no chat named {chat!r}{known}")
-        clauses.append("m.chat_id = ?")
-        params.append(row[0])
-    if author:
-        clauses.append("m.author = ? COLLATE NOCASE")
-        params.append(author.strip())
     low = parse_bound("since", since, upper=False)
     high = parse_bound("until", until, upper=True)
     if low and high and low >= high:
         raise QueryError(f"--since {since} is not before --until {until}")
-    if low:
-        clauses.append("m.sent_at >= ?")
-        params.append(low)
-    if high:
-        clauses.append("m.sent_at < ?")
-        params.append(high)
-    return Filters(" AND ".join(clauses), tuple(params))
+    return messages.search_filters(SEARCHABLE_KINDS, chat_id=chat_id,
+                                   author=author.strip() if author else None,
+                                   since=low, until=high)
 
 
 # ----------------------------------------------------------------------------- keyword
@@ -173,33 +151,13 @@ def query_terms(query: str) -> list[str]:
     return (content or words)[:MAX_TERMS]
 
 
-def fts_expression(terms: list[str]) -> str:
-    """An FTS5 MATCH string where every term is a quoted string: no user text is syntax."""
-    parts = []
-    for term in dict.fromkeys(terms):
-        quoted = '"' + term.replace('"', '""') + '"'
-        parts.append(quoted + "*" if len(term) >= PREFIX_MIN else quoted)
-    return " OR ".join(parts)
-
-
 def keyword_search(conn: db.Connection, query: str, filters: Filters, limit: int) -> list[tuple[int, float]]:
     """(message id, score) by BM25; a query without words matches as a substring instead."""
     terms = query_terms(query)
     if terms:
-        rows = conn.execute(
-            "SELECT m.id, bm25(messages_fts) AS rank FROM messages_fts "
-            "JOIN messages m ON m.id = messages_fts.rowid "
-            f"WHERE messages_fts MATCH ? AND {filters.sql} ORDER BY rank, m.id LIMIT ?",
-            (fts_expression(retrieval_terms(conn, terms)), *filters.params, limit),
-        ).fetchall()
+        rows = messages.keyword_ranked(conn, retrieval_terms(conn, terms), filters, limit)
         return [(int(r[0]), round(-float(r[1]), 6)) for r in rows]
-    needle = query.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    rows = conn.execute(
-        f"SELECT m.id FROM messages m WHERE m.text LIKE ? ESCAPE '\\' AND {filters.sql} "
-        "ORDER BY m.sent_at DESC, m.id DESC LIMIT ?",
-        (f"%{needle}%", *filters.params, limit),
-    ).fetchall()
-    return [(int(r[0]), 1.0) for r in rows]
+    return [(m, 1.0) for m in messages.substring_matches(conn, query.strip(), filters, limit)]
 
 
 # ----------------------------------------------------------------------------- vector
@@ -233,8 +191,7 @@ def vector_scores(
         vector = embed_query(settings, query)
     within = None
     if filters.active:
-        ids = conn.execute(f"SELECT m.id FROM messages m WHERE {filters.sql}", filters.params)
-        within = np.fromiter((r[0] for r in ids), dtype=np.int64)
+        within = np.fromiter(messages.ids_passing(conn, filters), dtype=np.int64)
     nearest = [(i, round(s, 6)) for i, s in index.search(vector, limit, within=within)]
     known = dict(nearest)
     extra = index.similarities([m for m in also or [] if m not in known], vector)
@@ -259,40 +216,11 @@ def reciprocal_rank_fusion(
     return [(m, round(scores[m], 6), ranks[m]) for m in order]
 
 
-def fold(text: str) -> str:
-    """Lower case without diacritics, as the FTS5 tokenizer (remove_diacritics 2) sees it."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-def document_frequencies(conn: db.Connection, terms: list[str]) -> dict[str, int]:
-    """Messages containing each term (a prefix term: the sum over its forms), from fts5vocab.
-
-    The vocabulary table reads the FTS5 index's term list directly: microseconds per term,
-    where a `count(*) ... MATCH` walks every posting.
-    """
-    conn.execute(
-        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.messages_vocab USING fts5vocab(main, messages_fts, 'row')"
-    )
-    found = {}
-    for term in dict.fromkeys(terms):
-        folded = fold(term)
-        if len(term) >= PREFIX_MIN:
-            row = conn.execute(
-                "SELECT coalesce(sum(doc), 0) FROM temp.messages_vocab WHERE term >= ? AND term < ?",
-                (folded, folded + "\U0010ffff"),
-            ).fetchone()
-        else:
-            row = conn.execute("SELECT coalesce(sum(doc), 0) FROM temp.messages_vocab WHERE term = ?",
-                               (folded,)).fetchone()
-        found[term] = int(row[0])
-    return found
-
-
 def term_weights(conn: db.Connection, terms: list[str]) -> dict[str, float]:
     """IDF of each query term over the messages."""
-    total = conn.execute("SELECT coalesce(max(rowid), 1) FROM messages").fetchone()[0]
-    return {t: math.log(1 + total / (1 + df)) for t, df in document_frequencies(conn, terms).items()}
+    total = messages.rowid_ceiling(conn)
+    return {t: math.log(1 + total / (1 + df))
+            for t, df in messages.document_frequencies(conn, terms).items()}
 
 
 def retrieval_terms(conn: db.Connection, terms: list[str]) -> list[str]:
@@ -302,7 +230,7 @@ def retrieval_terms(conn: db.Connection, terms: list[str]) -> list[str]:
     of thousands of rows; its rare words find the messages worth ranking, and the common ones
     still count in the hybrid coverage score.
     """
-    frequencies = document_frequencies(conn, terms)
+    frequencies = messages.document_frequencies(conn, terms)
     chosen: list[str] = []
     postings = 0
     for term in sorted(frequencies, key=lambda t: (frequencies[t], t)):
@@ -352,10 +280,7 @@ def keyword_coverage(conn: db.Connection, text: str, found: list[tuple[int, floa
     if not terms:
         return {m: 1.0 for m, _ in found}
     weights = term_weights(conn, terms)
-    texts = dict(conn.execute(
-        "SELECT id, text FROM messages WHERE id IN (SELECT value FROM json_each(?))",
-        ("[" + ",".join(str(m) for m, _ in found) + "]",),
-    ).fetchall())
+    texts = messages.texts_by_id(conn, [m for m, _ in found])
     return {m: coverage(texts.get(m, ""), weights) for m, _ in found}
 
 
@@ -476,15 +401,7 @@ def hydrate(conn: db.Connection, ranked: list[tuple[int, float, dict[str, int]]]
     """Hits with message fields and context; ids no longer in the primary store are dropped."""
     if not ranked:
         return []
-    rows = {
-        r["id"]: r
-        for r in conn.execute(
-            "SELECT m.id, m.chat_id, c.name AS chat, m.author, m.sent_at, m.text, m.kind "
-            "FROM messages m JOIN chats c ON c.id = m.chat_id "
-            "WHERE m.id IN (SELECT value FROM json_each(?))",
-            ("[" + ",".join(str(m) for m, _, _ in ranked) + "]",),
-        )
-    }
+    rows = messages.hit_rows(conn, [m for m, _, _ in ranked])
     hits: list[Hit] = []
     for message_id, score, ranks in ranked:
         row = rows.get(message_id)
@@ -500,15 +417,7 @@ def hydrate(conn: db.Connection, ranked: list[tuple[int, float, dict[str, int]]]
 
 def conversation(conn: db.Connection, row: db.Row, around: int) -> list[dict[str, Any]]:
     """`around` messages before and after `row` in its chat, in order, the hit marked."""
-    columns = "id AS message_id, author, sent_at, text, kind"
-    before = conn.execute(
-        f"SELECT {columns} FROM messages WHERE chat_id = ? AND (sent_at, id) < (?, ?) "
-        "ORDER BY sent_at DESC, id DESC LIMIT ?", (row["chat_id"], row["sent_at"], row["id"], around),
-    ).fetchall()
-    after = conn.execute(
-        f"SELECT {columns} FROM messages WHERE chat_id = ? AND (sent_at, id) > (?, ?) "
-        "ORDER BY sent_at, id LIMIT ?", (row["chat_id"], row["sent_at"], row["id"], around),
-    ).fetchall()
+    before, after = messages.hit_neighbours(conn, row, around)
     hit = {"message_id": row["id"], "author": row["author"], "sent_at": row["sent_at"],
            "text": row["text"], "kind": row["kind"], "is_hit": True}
     lines = [dict(r) | {"is_hit": False} for r in reversed(before)]

@@ -8,7 +8,9 @@ message. Functions run inside the caller's transaction, if any.
 from __future__ import annotations
 
 import contextlib
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from toolkit.store import db
@@ -225,3 +227,154 @@ def export_rows(conn: db.Connection, chat: str | None = None) -> Iterator[db.Row
         params = (chat,)
     sql += " ORDER BY c.name, m.sent_at, m.id"
     yield from conn.execute(sql, params)
+
+
+# ------------------------------------------------------------------------- search
+
+PREFIX_MIN = 4  # words this long also match as prefixes: appointment -> appointments
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The WHERE clause (over `messages m`) that every mode applies inside its query."""
+
+    sql: str
+    params: tuple[Any, ...]
+
+    @property
+    def active(self) -> bool:
+        return bool(self.params)
+
+
+def search_filters(kinds: Sequence[str], *, chat_id: int | None, author: str | None,
+                   since: str | None, until: str | None) -> Filters:
+    """Messages of these kinds, in the chat, by the author (any case), sent in [since, until)."""
+    clauses = [f"m.kind IN ({', '.join(repr(k) for k in kinds)})"]
+    params: list[Any] = []
+    if chat_id is not None:
+        clauses.append("m.chat_id = ?")
+        params.append(chat_id)
+    if author is not None:
+        clauses.append("m.author = ? COLLATE NOCASE")
+        params.append(author)
+    if since:
+        clauses.append("m.sent_at >= ?")
+        params.append(since)
+    if until:
+        clauses.append("m.sent_at < ?")
+        params.append(until)
+    return Filters(" AND ".join(clauses), tuple(params))
+
+
+def chat_id_any_case(conn: db.Connection, name: str) -> int | None:
+    """The id of the chat with this name, compared without case."""
+    row = conn.execute("SELECT id FROM chats WHERE name = ? COLLATE NOCASE", (name,)).fetchone()
+    return int(row[0]) if row is not None else None
+
+
+def fts_expression(terms: list[str]) -> str:
+    """An FTS5 MATCH string where every term is a quoted string: no user text is syntax."""
+    parts = []
+    for term in dict.fromkeys(terms):
+        quoted = '"' + term.replace('"', '""') + '"'
+        parts.append(quoted + "*" if len(term) >= PREFIX_MIN else quoted)
+    return " OR ".join(parts)
+
+
+def keyword_ranked(conn: db.Connection, terms: list[str], filters: Filters,
+                   limit: int) -> list[db.Row]:
+    """(id, bm25) of messages with any of the terms that pass the filters, best first."""
+    rows: list[db.Row] = conn.execute(
+        "SELECT m.id, bm25(messages_fts) AS rank FROM messages_fts "
+        "JOIN messages m ON m.id = messages_fts.rowid "
+        f"WHERE messages_fts MATCH ? AND {filters.sql} ORDER BY rank, m.id LIMIT ?",
+        (fts_expression(terms), *filters.params, limit),
+    ).fetchall()
+    return rows
+
+
+def substring_matches(conn: db.Connection, text: str, filters: Filters, limit: int) -> list[int]:
+    """Ids of messages containing `text` literally that pass the filters, newest first."""
+    needle = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    rows = conn.execute(
+        f"SELECT m.id FROM messages m WHERE m.text LIKE ? ESCAPE '\\' AND {filters.sql} "
+        "ORDER BY m.sent_at DESC, m.id DESC LIMIT ?",
+        (f"%{needle}%", *filters.params, limit),
+    ).fetchall()
+    return [int(r[0]) for r in rows]
+
+
+def ids_passing(conn: db.Connection, filters: Filters) -> Iterator[int]:
+    """Every message id that passes the filters."""
+    for row in conn.execute(f"SELECT m.id FROM messages m WHERE {filters.sql}", filters.params):
+        yield row[0]
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics, as the FTS5 tokenizer (remove_diacritics 2) sees it."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def document_frequencies(conn: db.Connection, terms: list[str]) -> dict[str, int]:
+    """Messages containing each term (a prefix term: the sum over its forms), from fts5vocab.
+
+    The vocabulary table reads the FTS5 index's term list directly: microseconds per term,
+    where a `count(*) ... MATCH` walks every posting.
+    """
+    conn.execute(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.messages_vocab USING fts5vocab(main, messages_fts, 'row')"
+    )
+    found = {}
+    for term in dict.fromkeys(terms):
+        folded = fold(term)
+        if len(term) >= PREFIX_MIN:
+            row = conn.execute(
+                "SELECT coalesce(sum(doc), 0) FROM temp.messages_vocab WHERE term >= ? AND term < ?",
+                (folded, folded + "\U0010ffff"),
+            ).fetchone()
+        else:
+            row = conn.execute("SELECT coalesce(sum(doc), 0) FROM temp.messages_vocab WHERE term = ?",
+                               (folded,)).fetchone()
+        found[term] = int(row[0])
+    return found
+
+
+def rowid_ceiling(conn: db.Connection) -> int:
+    """The highest message rowid (1 in an empty store): the corpus size IDF counts with."""
+    return int(conn.execute("SELECT coalesce(max(rowid), 1) FROM messages").fetchone()[0])
+
+
+def texts_by_id(conn: db.Connection, ids: Sequence[int]) -> dict[int, str]:
+    return dict(conn.execute(
+        "SELECT id, text FROM messages WHERE id IN (SELECT value FROM json_each(?))",
+        ("[" + ",".join(str(m) for m in ids) + "]",),
+    ).fetchall())
+
+
+def hit_rows(conn: db.Connection, ids: Sequence[int]) -> dict[int, db.Row]:
+    """The messages with these ids, with their chat's name, by id (missing ids left out)."""
+    return {
+        r["id"]: r
+        for r in conn.execute(
+            "SELECT m.id, m.chat_id, c.name AS chat, m.author, m.sent_at, m.text, m.kind "
+            "FROM messages m JOIN chats c ON c.id = m.chat_id "
+            "WHERE m.id IN (SELECT value FROM json_each(?))",
+            ("[" + ",".join(str(m) for m in ids) + "]",),
+        )
+    }
+
+
+def hit_neighbours(conn: db.Connection, row: db.Row,
+                   around: int) -> tuple[list[db.Row], list[db.Row]]:
+    """Up to `around` messages before `row` in its chat (nearest first) and after it."""
+    columns = "id AS message_id, author, sent_at, text, kind"
+    before = conn.execute(
+        f"SELECT {columns} FROM messages WHERE chat_id = ? AND (sent_at, id) < (?, ?) "
+        "ORDER BY sent_at DESC, id DESC LIMIT ?", (row["chat_id"], row["sent_at"], row["id"], around),
+    ).fetchall()
+    after = conn.execute(
+        f"SELECT {columns} FROM messages WHERE chat_id = ? AND (sent_at, id) > (?, ?) "
+        "ORDER BY sent_at, id LIMIT ?", (row["chat_id"], row["sent_at"], row["id"], around),
+    ).fetchall()
+    return before, after
