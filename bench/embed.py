@@ -89,7 +89,7 @@ def ours(rows: list[tuple[str, str]]) -> tuple[float, dict, np.ndarray]:
     started = time.perf_counter()
     report = embed_new(settings)
     seconds = time.perf_counter() - started
-    from toolkit.store.vectors import open_store
+    from toolkit.search.vector_index import open_store
 
     store = open_store(settings)
     got = store.conn.execute("SELECT message_id, vector FROM embeddings ORDER BY message_id").fetchall()

@@ -33,8 +33,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import CACHE, cached_embeddings, generate_messages  # noqa: E402
 
 from toolkit.config import Settings, load_settings  # noqa: E402
+from toolkit.search.vector_index import ModelIndex, open_store  # noqa: E402
 from toolkit.store import db  # noqa: E402
-from toolkit.store.vectors import ModelIndex, VectorStore, open_store  # noqa: E402
+from toolkit.store.vectors import VectorStore  # noqa: E402
 
 MODEL = "all-MiniLM-L6-v2"
 Result = list[tuple[int, float]]

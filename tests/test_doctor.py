@@ -19,9 +19,9 @@ import pytest
 
 from toolkit.ingest import attachments
 from toolkit.ops import doctor
+from toolkit.search.vector_index import open_store
 from toolkit.store import db, outbox, pg
 from toolkit.store.connect import migrate_all
-from toolkit.store.vectors import open_store
 
 DIM = 8
 

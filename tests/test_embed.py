@@ -20,8 +20,8 @@ from toolkit.search.embed import (
     meaningful_text,
     resolve_model_path,
 )
+from toolkit.search.vector_index import open_store
 from toolkit.store import db
-from toolkit.store.vectors import open_store
 
 
 @pytest.fixture(scope="session")

@@ -8,8 +8,10 @@ import numpy as np
 import pytest
 
 from toolkit.config import Settings
-from toolkit.store import vectors
-from toolkit.store.vectors import FastIndex, VectorStoreError, open_store, table_name
+from toolkit.search import fastpath
+from toolkit.search.fastpath import FastIndex
+from toolkit.search.vector_index import open_store
+from toolkit.store.vectors import VectorStoreError, table_name
 
 DIM = 16
 BACKENDS = ["vec", "vss"]
@@ -178,11 +180,11 @@ def test_fast_index_refreshes_incrementally_and_after_a_full_drop(settings: Sett
     index.add(np.arange(1, 101), first, ["s"] * 100)
     query = first[42]
     assert index.search(query, 1, fast=True)[0][0] == 43
-    warm = vectors._FAST[(store.path, "m")]
+    warm = fastpath._FAST[(store.path, "m")]
     index.add(np.array([500]), query[None, :], ["s"])  # an exact copy of the query
     got = index.search(query, 2, fast=True)
     assert {i for i, _ in got} == {43, 500}
-    assert vectors._FAST[(store.path, "m")] is warm and len(warm.ids) == 101  # appended in place
+    assert fastpath._FAST[(store.path, "m")] is warm and len(warm.ids) == 101  # appended in place
     store.drop_model("m")
     index = store.prepare("m", DIM)
     index.add(np.array([7]), first[:1], ["s"])
@@ -193,8 +195,8 @@ def test_fast_index_refreshes_incrementally_and_after_a_full_drop(settings: Sett
 @pytest.mark.parametrize("k", [1, 10, 50])
 def test_fast_path_recall_on_clustered_vectors(k: int, monkeypatch: pytest.MonkeyPatch) -> None:
     """Bit codes + exact re-scoring keep recall on embedding-like (clustered) data."""
-    monkeypatch.setattr(vectors, "EXACT_SUBSET_MAX", 0)  # force the Hamming path on a small set
-    monkeypatch.setattr(vectors, "RERANK_MIN", 200)
+    monkeypatch.setattr(fastpath, "EXACT_SUBSET_MAX", 0)  # force the Hamming path on a small set
+    monkeypatch.setattr(fastpath, "RERANK_MIN", 200)
     matrix = unit_rows(5000, dim=64, seed=12, clusters=40)
     ids = np.arange(1, 5001, dtype=np.int64)
     index = FastIndex()

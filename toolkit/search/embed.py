@@ -33,7 +33,7 @@ import numpy as np
 
 from toolkit.config import DEFAULT_EMBED_MODEL, Settings
 from toolkit.errors import ConfigError
-from toolkit.store import db
+from toolkit.store import db, messages
 
 PACKAGED_MODELS = {"all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2"}
 EMBEDDABLE_KINDS = ("text", "poll", "location", "contact", "media")
@@ -250,8 +250,8 @@ def cursor_name(model: str) -> str:
 
 def embed_new(settings: Settings, *, full: bool = False, progress: bool = False) -> EmbedReport:
     """Embed every eligible message past the `embed:<model>` cursor; `full` starts over."""
+    from toolkit.search.vector_index import open_store
     from toolkit.store.connect import open_db
-    from toolkit.store.vectors import open_store
 
     started = time.perf_counter()
     model = load_model(settings.embed_model)
@@ -268,10 +268,10 @@ def embed_new(settings: Settings, *, full: bool = False, progress: bool = False)
         index = store.prepare(settings.embed_model, dim)
         report.warnings += index.warnings
         cursor = db.get_cursor(conn, name)
-        total = conn.execute("SELECT count(*) FROM messages WHERE id > ?", (cursor,)).fetchone()[0]
+        total = messages.count_after(conn, cursor)
         bar = progress_bar(total, progress)
         try:
-            for rows in message_chunks(conn, cursor):
+            for rows in messages.message_chunks(conn, cursor, CHUNK):
                 run_chunk(model, index, rows, report)
                 cursor = rows[-1]["id"]
                 with db.transaction(conn):
@@ -285,18 +285,6 @@ def embed_new(settings: Settings, *, full: bool = False, progress: bool = False)
     finally:
         store.close()
         conn.close()
-
-
-def message_chunks(conn: db.Connection, after: int, size: int = CHUNK) -> Iterator[list[db.Row]]:
-    """Messages past `after`, in id order, `size` at a time (keyset pagination)."""
-    while True:
-        rows = conn.execute(
-            "SELECT id, kind, text FROM messages WHERE id > ? ORDER BY id LIMIT ?", (after, size)
-        ).fetchall()
-        if not rows:
-            return
-        yield rows
-        after = rows[-1]["id"]
 
 
 def run_chunk(model: Any, index: Any, rows: Sequence[db.Row], report: EmbedReport) -> None:
@@ -331,8 +319,8 @@ def vector_summary(settings: Settings) -> Any:
     """Per model in the vector store: dimension, backend, vectors, and messages still waiting."""
     import polars as pl
 
+    from toolkit.search.vector_index import open_store
     from toolkit.store.connect import open_db
-    from toolkit.store.vectors import open_store
 
     store = open_store(settings)
     conn = open_db(settings)
@@ -340,7 +328,7 @@ def vector_summary(settings: Settings) -> Any:
         rows = []
         for model in store.models():
             cursor = db.get_cursor(conn, cursor_name(model["model"]))
-            waiting = conn.execute("SELECT count(*) FROM messages WHERE id > ?", (cursor,)).fetchone()[0]
+            waiting = messages.count_after(conn, cursor)
             rows.append({**model, "cursor": cursor, "messages_not_yet_seen": waiting,
                          "current": model["model"] == settings.embed_model})
         return pl.DataFrame(rows) if rows else pl.DataFrame({"model": [], "vectors": []})

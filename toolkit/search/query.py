@@ -4,7 +4,7 @@
   joined with OR and ranked by BM25; a query with no words at all (emoji, punctuation) falls
   back to a substring match.
 - vector: the query is embedded with the same model as the messages and the nearest messages
-  come from `toolkit.store.vectors`.
+  come from `toolkit.search.vector_index`.
 - hybrid: reciprocal rank fusion of both lists (weights tuned on `tests/data/relevance.jsonl`,
   measured in `bench/relevance.py`).
 
@@ -182,7 +182,7 @@ def vector_scores(
 ) -> tuple[list[tuple[int, float]], dict[int, float]]:
     """The nearest messages that pass the filters, and the cosine of the `also` messages."""
     from toolkit.search.embed import load_model, model_dimension
-    from toolkit.store.vectors import open_store
+    from toolkit.search.vector_index import open_store
 
     store = reused(f"{settings.vdb_path}|{settings.vector_backend}", settings.vdb_path,
                    lambda: open_store(settings, create=False))

@@ -1,42 +1,32 @@
-"""The vector store (`VDB_URL`): one small interface, two SQLite backends, one fast path.
+"""The vector store (`VDB_URL`): one small interface, two SQLite backends.
 
 Layout of the store file:
-- `vector_models`: one row per embedding model (name, dimension, backend, backend table).
+- `vector_models`: one row per embedding model (name, dimension, backend, backend table,
+  and a generation token that changes whenever vectors are dropped or re-indexed).
 - `embeddings`: every vector as a float32 BLOB keyed by (model, message_id): the source of
   truth, from which a backend index can be rebuilt without running the model again.
 - one backend table per model and dimension (a virtual table's dimension is fixed):
   `vec` = sqlite-vec `vec0` (exact cosine scan, filter by rowid inside the scan), or
   `vss` = sqlite-vss `vss0` (Faiss flat L2; the whole index is one BLOB rewritten per commit).
 
-Searches over large stores go through `FastIndex`, a per-process numpy copy of the vectors
-with 1-bit codes (sign of each dimension after centring): a Hamming scan picks candidates that
-are re-scored exactly in float32. `bench/search.py` measures it against both backends.
+This module is the SQL: `VectorStore` and one `ModelTable` per model. Searching (and the
+in-memory fast path over large stores) is `toolkit.search.vector_index`, which opens the store
+with its own `ModelTable` subclass; the store layer never imports search.
 """
 
 from __future__ import annotations
 
 import re
-import threading
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 import numpy as np
 
-from toolkit.config import Settings
 from toolkit.errors import ChatbookError
 from toolkit.store import db
-
-FAST_MIN_ROWS = 20_000  # below this an exact SQL scan is quick enough and needs no warm-up
-RERANK_MIN = 1_000  # candidates from the Hamming scan re-scored exactly, at least
-RERANK_PER_K = 20  # ... and at least this many per requested hit
-CALIBRATION_QUERIES = 24  # pseudo-queries used to size the re-ranking on the stored vectors
-CALIBRATION_RECALL = 0.98  # the recall@10 the calibrated candidate count must reach on them
-EXACT_IF_RERANK_ABOVE = 0.05  # share of rows: gathering more candidates costs more than a scan
-EXACT_SUBSET_MAX = 50_000  # a filter that leaves fewer rows than this is scanned exactly
-SQL_IN_MAX = 20_000  # candidate ids passed to SQL as a JSON array, at most
 
 
 class VectorStoreError(ChatbookError):
@@ -76,7 +66,7 @@ class VecBackend:
     name = "vec"
 
     def load(self, conn: db.Connection) -> None:
-        import sqlite_vec
+        import sqlite_vec  # the optional `embed` extra; loaded only for the backend in use
 
         load_extension(conn, sqlite_vec.load)
 
@@ -120,7 +110,7 @@ class VssBackend:
     name = "vss"
 
     def load(self, conn: db.Connection) -> None:
-        import sqlite_vss
+        import sqlite_vss  # the optional `embed` extra; loaded only for the backend in use
 
         load_extension(conn, sqlite_vss.load)
 
@@ -156,178 +146,12 @@ def table_name(model: str, dim: int, backend: str) -> str:
     return f"{backend}_{slug}_{digest}_{dim}"
 
 
-# ----------------------------------------------------------------------------- fast path
-
-
-@dataclass
-class FastIndex:
-    """A numpy copy of one model's vectors plus 1-bit codes, refreshed incrementally.
-
-    Rows live in buffers with spare capacity (grown 1.5x when full), so appending the few
-    vectors of an incremental embed copies only those rows, not the whole matrix.
-    """
-
-    generation: str = ""
-    max_rowid: int = 0
-    size: int = 0
-    center: np.ndarray | None = None
-    rerank: int = RERANK_MIN  # candidates re-scored exactly; sized by calibrate()
-    exact: bool = False  # the codes do not discriminate on this data: scan exactly
-    buffers: dict[str, np.ndarray] = field(default_factory=dict)
-
-    @property
-    def ids(self) -> np.ndarray:
-        return self.buffers["ids"][: self.size] if self.buffers else np.zeros(0, dtype=np.int64)
-
-    @property
-    def matrix(self) -> np.ndarray:
-        return self.buffers["matrix"][: self.size]
-
-    @property
-    def codes(self) -> np.ndarray:
-        return self.buffers["codes"][: self.size]
-
-    @property
-    def sorted_ids(self) -> np.ndarray:
-        return self.buffers["sorted_ids"][: self.size]
-
-    @property
-    def sorted_pos(self) -> np.ndarray:
-        return self.buffers["sorted_pos"][: self.size]
-
-    @property
-    def nbytes(self) -> int:
-        return int(sum(b.nbytes for b in self.buffers.values()))
-
-    def append(self, ids: np.ndarray, matrix: np.ndarray, max_rowid: int) -> None:
-        self.max_rowid = max_rowid
-        if len(ids) == 0:
-            return
-        if self.center is None:
-            # The centre is fixed at first build: codes of later rows stay comparable.
-            self.center = matrix.mean(axis=0).astype(np.float32)
-        codes = binary_codes(matrix, self.center)
-        start, end = self.size, self.size + len(ids)
-        self.reserve(end, matrix.shape[1], codes.shape[1])
-        self.buffers["ids"][start:end] = ids
-        self.buffers["matrix"][start:end] = matrix
-        self.buffers["codes"][start:end] = codes
-        if start and ids.min() > self.buffers["sorted_ids"][start - 1] and np.all(np.diff(ids) > 0):
-            # New messages have higher ids: the sorted order simply extends.
-            self.buffers["sorted_ids"][start:end] = ids
-            self.buffers["sorted_pos"][start:end] = np.arange(start, end)
-        else:
-            order = np.argsort(self.buffers["ids"][:end], kind="stable")
-            self.buffers["sorted_pos"][:end] = order
-            self.buffers["sorted_ids"][:end] = self.buffers["ids"][:end][order]
-        self.size = end
-        if start == 0 and end > EXACT_SUBSET_MAX:
-            self.calibrate()
-
-    def calibrate(self, seed: int = 0) -> None:
-        """Size the re-ranking so recall@10 reaches CALIBRATION_RECALL on these vectors.
-
-        1-bit codes keep neighbours close on real embeddings (clustered, anisotropic) but not
-        on uniform random vectors; rather than assume, we measure. The pseudo-queries are
-        stored vectors, with their exact duplicates left out of the answer. When the codes
-        would need more than 5% of the rows, searches scan exactly instead.
-        """
-        assert self.center is not None
-        rng = np.random.default_rng(seed)
-        needed = []
-        keep = int(np.ceil(10 * CALIBRATION_RECALL))
-        for a in rng.integers(0, self.size, size=CALIBRATION_QUERIES):
-            query = self.matrix[a]
-            scores = self.matrix @ query
-            scores[scores > 0.9999] = -2.0  # the row itself and exact duplicates are too easy
-            exact = np.argpartition(-scores, 9)[:10]
-            distances = np.bitwise_count(self.codes ^ binary_codes(query[None, :], self.center)[0]).sum(
-                axis=1, dtype=np.uint16)
-            distances[scores == -2.0] = np.iinfo(np.uint16).max
-            order = np.argsort(distances, kind="stable")
-            rank = np.empty(self.size, dtype=np.int64)
-            rank[order] = np.arange(self.size)
-            # candidates needed so that `keep` of the exact top 10 are among them
-            needed.append(int(np.sort(rank[exact])[keep - 1]) + 1)
-        wanted = int(np.percentile(needed, 90) * 1.5)
-        self.rerank = max(RERANK_MIN, wanted)
-        self.exact = self.rerank > EXACT_IF_RERANK_ABOVE * self.size
-
-    def reserve(self, rows: int, dim: int, words: int) -> None:
-        capacity = len(self.buffers["ids"]) if self.buffers else 0
-        if rows <= capacity:
-            return
-        # Headroom from the start: the next incremental embed must not copy the whole matrix.
-        grown = rows + max(1024, rows // 8) if capacity == 0 else max(rows, int(capacity * 1.5))
-        shapes = {"ids": (grown,), "matrix": (grown, dim), "codes": (grown, words),
-                  "sorted_ids": (grown,), "sorted_pos": (grown,)}
-        dtypes = {"ids": np.int64, "matrix": np.float32, "codes": np.uint64,
-                  "sorted_ids": np.int64, "sorted_pos": np.int64}
-        fresh = {name: np.empty(shape, dtype=dtypes[name]) for name, shape in shapes.items()}
-        for name, old in self.buffers.items():
-            fresh[name][: self.size] = old[: self.size]
-        self.buffers = fresh
-
-    def positions(self, message_ids: np.ndarray) -> np.ndarray:
-        """Row positions of those `message_ids` that are in the index."""
-        where = np.searchsorted(self.sorted_ids, message_ids)
-        where = np.clip(where, 0, max(len(self.sorted_ids) - 1, 0))
-        found = self.sorted_ids[where] == message_ids if len(self.sorted_ids) else where < 0
-        return self.sorted_pos[where[found]]
-
-    def search(self, query: np.ndarray, k: int, within: np.ndarray | None = None) -> list[tuple[int, float]]:
-        """Top `k` (message id, cosine) for a normalised query, optionally among `within` ids."""
-        if self.size == 0 or k <= 0:
-            return []
-        if within is not None:
-            pos = self.positions(np.asarray(within, dtype=np.int64))
-            if len(pos) <= EXACT_SUBSET_MAX or self.exact:
-                return top_k(self.ids[pos], self.matrix[pos] @ query, k)
-            return self.approximate(query, k, pos)
-        if self.size <= EXACT_SUBSET_MAX or self.exact:
-            return top_k(self.ids, self.matrix @ query, k)
-        return self.approximate(query, k, None)
-
-    def approximate(self, query: np.ndarray, k: int, pos: np.ndarray | None) -> list[tuple[int, float]]:
-        """Hamming scan over the 1-bit codes, then exact re-scoring of the best candidates."""
-        assert self.center is not None
-        qcode = binary_codes(query[None, :], self.center)[0]
-        codes = self.codes if pos is None else self.codes[pos]
-        distances = np.bitwise_count(codes ^ qcode).sum(axis=1, dtype=np.uint16)
-        wanted = min(len(distances), max(self.rerank, RERANK_PER_K * k))
-        cand = np.argpartition(distances, wanted - 1)[:wanted] if wanted < len(distances) else None
-        rows = (np.arange(len(distances)) if cand is None else cand)
-        rows = rows if pos is None else pos[rows]
-        return top_k(self.ids[rows], self.matrix[rows] @ query, k)
-
-
-def binary_codes(matrix: np.ndarray, center: np.ndarray) -> np.ndarray:
-    """Sign bits of (vector - centre), packed into uint64 words (padded to 64 bits)."""
-    bits = np.packbits(matrix > center, axis=1)
-    pad = (-bits.shape[1]) % 8
-    if pad:
-        bits = np.pad(bits, ((0, 0), (0, pad)))
-    return np.ascontiguousarray(bits).view(np.uint64)
-
-
-def top_k(ids: np.ndarray, scores: np.ndarray, k: int) -> list[tuple[int, float]]:
-    if len(scores) == 0:
-        return []
-    part = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
-    best = part[np.lexsort((ids[part], -scores[part]))]
-    return [(int(ids[i]), float(scores[i])) for i in best]
-
-
-_FAST: dict[tuple[str, str], FastIndex] = {}
-_FAST_LOCK = threading.Lock()
-
-
 # ----------------------------------------------------------------------------- the store
 
 
 @dataclass
-class ModelIndex:
-    """The vectors of one model in an open store: add, look up by text, search."""
+class ModelTable:
+    """The vectors of one model in an open store: add, count, read back (SQL only)."""
 
     conn: db.Connection
     path: str
@@ -384,33 +208,8 @@ class ModelIndex:
             self.backend.insert(self.conn, self.table, new_ids, new_matrix)
         return int(keep.sum())
 
-    def search(
-        self, query: np.ndarray, k: int = 10, *, within: np.ndarray | None = None, fast: bool | None = None
-    ) -> list[tuple[int, float]]:
-        """Top `k` (message id, cosine similarity); `within` restricts to those message ids.
-
-        `fast=None` picks the numpy fast path for stores of FAST_MIN_ROWS vectors or more (and
-        whenever it is already warm in this process), the backend's SQL search otherwise.
-        """
-        query = np.ascontiguousarray(query, dtype=np.float32).reshape(-1)
-        if query.shape[0] != self.dim:
-            raise VectorStoreError(f"a query of dimension {query.shape[0]} against {self.model} ({self.dim})")
-        if k <= 0 or (within is not None and len(within) == 0):
-            return []
-        if fast is None:
-            fast = (self.path, self.model) in _FAST or self.count() >= FAST_MIN_ROWS
-        if fast:
-            return self.fast_index().search(query, k, within)
-        if within is None:
-            return self.backend.search(self.conn, self.table, query, k)
-        if isinstance(self.backend, VecBackend) and len(within) <= SQL_IN_MAX:
-            return self.backend.search_within(self.conn, self.table, query, k, within)
-        # vss0 cannot filter inside its search, so a filtered query is scored exactly from the
-        # stored vectors of the allowed rows: never a post-filter of a top-k cut.
-        return self.exact_within(query, k, within)
-
-    def exact_within(self, query: np.ndarray, k: int, within: np.ndarray) -> list[tuple[int, float]]:
-        """Exact cosine over the stored vectors of the allowed messages."""
+    def stored_vectors(self, within: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(message ids, matrix) of the stored vectors of these messages (those that have one)."""
         ids: list[int] = []
         blobs: list[bytes] = []
         for start in range(0, len(within), 10_000):
@@ -420,35 +219,18 @@ class ModelIndex:
             ):
                 ids.append(int(row[0]))
                 blobs.append(row[1])
-        if not ids:
-            return []
         matrix = np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(len(ids), self.dim)
-        return top_k(np.asarray(ids, dtype=np.int64), matrix @ query, k)
+        return np.asarray(ids, dtype=np.int64), matrix
 
-    def similarities(self, message_ids: Sequence[int], query: np.ndarray) -> dict[int, float]:
-        """Cosine of `query` with the stored vectors of these messages (those that have one)."""
-        if not message_ids:
-            return {}
-        found = self.exact_within(np.asarray(query, dtype=np.float32), len(message_ids),
-                                  np.asarray(message_ids, dtype=np.int64))
-        return dict(found)
-
-    def fast_index(self) -> FastIndex:
-        """This process's numpy copy, brought up to date with the store (append or reload)."""
-        generation = self.conn.execute(
+    def generation(self) -> str:
+        """A token that changes whenever this model's vectors are dropped or re-indexed."""
+        return str(self.conn.execute(
             "SELECT generation FROM vector_models WHERE model = ?", (self.model,)
-        ).fetchone()[0]
-        max_rowid = int(self.conn.execute("SELECT coalesce(max(rowid), 0) FROM embeddings").fetchone()[0])
-        key = (self.path, self.model)
-        with _FAST_LOCK:
-            index = _FAST.get(key)
-            if index is None or index.generation != generation:
-                index = FastIndex(generation=generation)
-                _FAST[key] = index
-            if max_rowid > index.max_rowid:
-                ids, matrix = self.load_rows(index.max_rowid)
-                index.append(ids, matrix, max_rowid)
-            return index
+        ).fetchone()[0])
+
+    def max_rowid(self) -> int:
+        """The newest `embeddings` row: rows past a copy's high-water mark are new to it."""
+        return int(self.conn.execute("SELECT coalesce(max(rowid), 0) FROM embeddings").fetchone()[0])
 
     def load_rows(self, after_rowid: int) -> tuple[np.ndarray, np.ndarray]:
         rows = self.conn.execute(
@@ -462,16 +244,24 @@ class ModelIndex:
         return ids, matrix.copy()
 
 
-class VectorStore:
-    """An open vector store file with one backend chosen by `VECTOR_BACKEND`."""
+TableT = TypeVar("TableT", bound=ModelTable)
 
-    def __init__(self, conn: db.Connection, path: str, backend: str):
+
+class VectorStore(Generic[TableT]):
+    """An open vector store file with one backend chosen by `VECTOR_BACKEND`.
+
+    `prepare` and `index_for` hand out `table_type` objects: a `ModelTable` subclass, so the
+    search layer gets its searchable index without this layer importing it.
+    """
+
+    def __init__(self, conn: db.Connection, path: str, backend: str, table_type: type[TableT]):
         if backend not in BACKENDS:
             raise VectorStoreError(f"unknown vector backend {backend!r}; use one of {', '.join(BACKENDS)}")
         self.conn = conn
         self.path = path
         self.backend = BACKENDS[backend]
         self.backend_name = backend
+        self.table_type = table_type
         self.loaded: set[str] = set()
         self.use_backend(self.backend)
 
@@ -497,7 +287,7 @@ class VectorStore:
         ).fetchone()
         return row
 
-    def prepare(self, model: str, dim: int) -> ModelIndex:
+    def prepare(self, model: str, dim: int) -> TableT:
         """The index to write `model`'s vectors to, created if new.
 
         A store built with the other backend is rebuilt from the stored vectors (no model run);
@@ -527,7 +317,7 @@ class VectorStore:
             )
         else:
             table = row["table_name"]
-        return ModelIndex(self.conn, self.path, model, dim, table, self.backend, warnings)
+        return self.table_type(self.conn, self.path, model, dim, table, self.backend, warnings)
 
     def rebuild(self, model: str, dim: int, old_backend: str, old_table: str) -> str:
         """Move `model` to this store's backend, re-indexing the vectors in `embeddings`."""
@@ -554,7 +344,7 @@ class VectorStore:
             )
         return table
 
-    def index_for(self, model: str, dim: int) -> ModelIndex:
+    def index_for(self, model: str, dim: int) -> TableT:
         """The index to search `model` with; explains what to run when it is missing or stale."""
         row = self.model_row(model)
         if row is None:
@@ -573,7 +363,7 @@ class VectorStore:
                 f"the vectors for {model!r} are indexed with {row['backend']} but VECTOR_BACKEND="
                 f"{self.backend_name}; run `chatbook embed` to rebuild the index from stored vectors"
             )
-        return ModelIndex(self.conn, self.path, model, dim, row["table_name"], self.backend)
+        return self.table_type(self.conn, self.path, model, dim, row["table_name"], self.backend)
 
     def drop_model(self, model: str) -> None:
         """Forget every vector of `model` (for a full re-embed)."""
@@ -585,8 +375,6 @@ class VectorStore:
             self.conn.execute(f"DROP TABLE IF EXISTS {row['table_name']}")
             self.conn.execute("DELETE FROM embeddings WHERE model = ?", (model,))
             self.conn.execute("DELETE FROM vector_models WHERE model = ?", (model,))
-        with _FAST_LOCK:
-            _FAST.pop((self.path, model), None)
 
 
 def load_installed_backends(conn: db.Connection) -> None:
@@ -630,13 +418,3 @@ def delete_embeddings(vdb_path: Path, message_ids: list[int]) -> int:
 
 def has_column(conn: db.Connection, table: str, column: str) -> bool:
     return any(row[1] == column for row in conn.execute(f'PRAGMA table_info("{table}")'))
-
-
-def open_store(settings: Settings, *, create: bool = True) -> VectorStore:
-    """Open (and migrate) the vector store at `VDB_URL` with the configured backend."""
-    from toolkit.store.connect import open_vectors
-
-    if not create and not settings.vdb_path.exists():
-        raise VectorStoreError(f"there is no vector store at {settings.vdb_path}; run `chatbook embed`")
-    conn = open_vectors(settings)
-    return VectorStore(conn, str(settings.vdb_path), settings.vector_backend)
