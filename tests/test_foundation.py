@@ -114,6 +114,24 @@ def write_migrations(folder: Path, body: str) -> list[migrate.Migration]:
     return migrate.load_migrations("sqlite", folder)
 
 
+def test_a_gap_in_migration_numbers_is_an_error_naming_the_missing_one(tmp_path):
+    folder = tmp_path / "mig"
+    write_migrations(folder, "CREATE TABLE t (a);")
+    (folder / "0002_second.sql").rename(folder / "0003_second.sql")
+    with pytest.raises(MigrationError, match="migration 0002 is missing"):
+        migrate.load_migrations("sqlite", folder)
+
+
+def test_the_primary_stores_skipped_0002_stays_skipped(tmp_path):
+    """Stores have recorded 1, 3, 4 since the start: the shipped hole loads, a new 0002 does not."""
+    assert [m.version for m in migrate.load_migrations("sqlite")][:3] == [1, 3, 4]
+    conn = db.connect(tmp_path / "m.db")
+    migrate.migrate_sqlite(conn, "sqlite")
+    assert sorted(migrate.sqlite_applied(conn))[:3] == [1, 3, 4]
+    with pytest.raises(MigrationError, match="version 0002 is never used"):
+        migrate.check_numbering(tmp_path, [1, 2, 3, 4], migrate.NEVER_USED["sqlite"])
+
+
 def test_edited_applied_migration_is_an_error_naming_the_file(tmp_path):
     conn = db.connect(tmp_path / "m.db")
     migrate.migrate_sqlite(conn, "sqlite", write_migrations(tmp_path / "mig", "CREATE TABLE t (a);"))

@@ -43,6 +43,7 @@ def connect(path: Path, *, readonly: bool = False) -> Connection:
     Autocommit mode (isolation_level=None): transactions are explicit, via `transaction()`,
     so a write never sits in an implicit transaction that another process waits on.
     """
+    conn: Connection
     if readonly:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None,
                                check_same_thread=False)

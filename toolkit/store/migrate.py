@@ -1,8 +1,9 @@
 """Numbered plain-SQL migrations per store, applied in order, one transaction each.
 
-Each store has a folder under `toolkit/migrations/` (`sqlite`, `vectors`, `postgres`) of files
-named `NNNN_description.sql`. A migration and its bookkeeping row commit together; the file's
-sha256 is recorded, and an applied file whose text has changed since is an error naming it.
+Each store has a folder under `toolkit/store/migrations/` (`sqlite`, `vectors`, `postgres`) of
+files named `NNNN_description.sql`, numbered 1, 2, 3... without gaps. A migration and its
+bookkeeping row commit together; the file's sha256 is recorded, and an applied file whose text
+has changed since is an error naming it.
 Two runners never apply the same file twice: SQLite's BEGIN IMMEDIATE serialises writers and
 the applied set is re-read inside the lock; Postgres takes an advisory lock for the run.
 """
@@ -22,6 +23,11 @@ from toolkit.store import db
 FILE_PATTERN = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 PG_ADVISORY_KEY = 0x63686174  # "chat": one key for every chatbook migration runner
 STORES = ("sqlite", "vectors", "postgres")
+# Numbers the shipped migrations skip on purpose. The primary store's 0002 was never written
+# (0003 followed 0001), and every store made since has recorded 1, 3 and 4; renumbering the
+# files would make those records disagree with them. So the hole is declared here, and any
+# other gap (a file lost in a merge, a typo in a name) is an error.
+NEVER_USED: dict[str, frozenset[int]] = {"sqlite": frozenset({2})}
 
 
 @dataclass(frozen=True)
@@ -76,7 +82,22 @@ def load_migrations(store: str, directory: Path | None = None) -> list[Migration
     versions = [m.version for m in found]
     if len(set(versions)) != len(versions):
         raise MigrationError(f"{folder}: two migration files share a version number")
+    check_numbering(folder, versions, NEVER_USED.get(store, frozenset()) if directory is None
+                    else frozenset())
     return found
+
+
+def check_numbering(folder: Path, versions: list[int], never_used: frozenset[int]) -> None:
+    """Versions run 1, 2, 3... skipping only `never_used`: a gap means a file went missing."""
+    expected = [v for v in range(1, max(versions, default=0) + 1) if v not in never_used]
+    if versions == expected:
+        return
+    if reused := sorted(set(versions) & never_used):
+        raise MigrationError(f"{folder}: version {reused[0]:04d} is never used (stores skipped it); "
+                             "number the new migration after the last one")
+    missing = sorted(set(expected) - set(versions))
+    raise MigrationError(f"{folder}: migration {missing[0]:04d} is missing (versions must run "
+                         "1, 2, 3... without gaps)")
 
 
 def split_sql(script: str) -> list[str]:
