@@ -27,7 +27,7 @@ from toolkit.config import Settings
 from toolkit.errors import ChatbookError
 from toolkit.eventtypes import FoundEvent
 from toolkit.review import proposals
-from toolkit.store import db
+from toolkit.store import db, messages
 from toolkit.store.connect import open_db
 
 log = logging.getLogger(__name__)
@@ -118,21 +118,6 @@ def reference_time(row: Any, default_tz: str) -> datetime:
     return sent.astimezone(zone) if sent.tzinfo else sent.replace(tzinfo=zone)
 
 
-def text_batches(conn: db.Connection, after: int, size: int = BATCH_SIZE) -> Any:
-    """Text messages past `after`, in id order, `size` at a time, with their chat's settings."""
-    while True:
-        rows = conn.execute(
-            "SELECT m.id, m.text, m.sent_at, m.sent_at_utc, m.chat_id, c.tz, c.locale "
-            "FROM messages m JOIN chats c ON c.id = m.chat_id "
-            "WHERE m.kind = 'text' AND m.id > ? ORDER BY m.id LIMIT ?",
-            (after, size),
-        ).fetchall()
-        if not rows:
-            return
-        yield rows
-        after = int(rows[-1]["id"])
-
-
 def find_in_batch(rows: list[Any], extract: Extractor, default_tz: str,
                   report: ExtractReport) -> list[tuple[Any, list[FoundEvent]]]:
     """Run the resolver on each message; a message it fails on is reported, not fatal."""
@@ -155,13 +140,11 @@ def extract_text_messages(conn: db.Connection, settings: Settings, report: Extra
                           full: bool, progress: bool) -> None:
     extract, version = load_extractor()
     start = 0 if full else db.get_cursor(conn, TEXT_CURSOR)
-    total = conn.execute(
-        "SELECT count(*) FROM messages WHERE kind = 'text' AND id > ?", (start,)
-    ).fetchone()[0]
+    total = messages.count_texts_after(conn, start)
     from tqdm.auto import tqdm
 
     with tqdm(total=total, disable=not progress, unit="msg", desc="extract") as bar:
-        for rows in text_batches(conn, start):
+        for rows in messages.text_batches(conn, start, BATCH_SIZE):
             results = find_in_batch(rows, extract, settings.default_tz, report)
             with db.transaction(conn):
                 for row, found in results:
@@ -204,7 +187,7 @@ def extract_images(conn: db.Connection, settings: Settings, report: ExtractRepor
             report.images_processed += 1
             if image.status == "failed":
                 report.images_failed += 1
-            tz = chat_tz(conn, image.message_id) or settings.default_tz
+            tz = messages.chat_tz_of(conn, image.message_id) or settings.default_tz
             for event in image.events:
                 report.image_events += 1
                 outcome = proposals.record_event(
@@ -212,15 +195,6 @@ def extract_images(conn: db.Connection, settings: Settings, report: ExtractRepor
                     extractor=image.extractor, extractor_version=image.extractor_version, tz=tz,
                 )
                 report.tally(outcome.outcome)
-
-
-def chat_tz(conn: db.Connection, message_id: int | None) -> str | None:
-    if message_id is None:
-        return None
-    row = conn.execute(
-        "SELECT c.tz FROM messages m JOIN chats c ON c.id = m.chat_id WHERE m.id = ?", (message_id,)
-    ).fetchone()
-    return str(row["tz"]) if row and row["tz"] else None
 
 
 def extract_new(settings: Settings, *, full: bool = False, progress: bool = False) -> ExtractReport:
