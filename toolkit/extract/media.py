@@ -36,7 +36,7 @@ from toolkit.extract.text import EXTRACTOR_VERSION, extract_events
 from toolkit.fsutil import is_within, write_private_bytes
 from toolkit.ingest import attachments
 from toolkit.store import attachments as attachment_rows
-from toolkit.store import db, migrate, outbox, pg
+from toolkit.store import db, messages, migrate, outbox, pg
 
 MEDIA_VERSION = "1"  # bump when this pipeline's output changes, so images are processed again
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -401,10 +401,7 @@ class MessageContext:
 
 def message_context(conn: db.Connection, message_id: int, default_tz: str) -> MessageContext:
     """The message's time in its chat's zone: the reference for "Saturday" on a flyer."""
-    row = conn.execute(
-        "SELECT m.sent_at, m.sent_at_utc, c.tz, c.locale FROM messages m "
-        "JOIN chats c ON c.id = m.chat_id WHERE m.id = ?", (message_id,)
-    ).fetchone()
+    row = messages.time_and_chat_of(conn, message_id)
     if row is None:
         raise MediaError(f"orphan attachment: message {message_id} is not in the SQLite store")
     tz = row["tz"] or default_tz
