@@ -380,6 +380,58 @@ def hit_neighbours(conn: db.Connection, row: db.Row,
     return before, after
 
 
+# ------------------------------------------------------------------------- ETL stages past a cursor
+
+
+def count_after(conn: db.Connection, after: int) -> int:
+    """Messages with an id above `after` (what a stage with that cursor has not seen)."""
+    return int(conn.execute("SELECT count(*) FROM messages WHERE id > ?", (after,)).fetchone()[0])
+
+
+def message_chunks(conn: db.Connection, after: int, size: int) -> Iterator[list[db.Row]]:
+    """(id, kind, text) of messages past `after`, in id order, `size` at a time (keyset pagination)."""
+    while True:
+        rows = conn.execute(
+            "SELECT id, kind, text FROM messages WHERE id > ? ORDER BY id LIMIT ?", (after, size)
+        ).fetchall()
+        if not rows:
+            return
+        yield rows
+        after = rows[-1]["id"]
+
+
+def count_texts_after(conn: db.Connection, after: int) -> int:
+    """Text messages with an id above `after`."""
+    return int(conn.execute(
+        "SELECT count(*) FROM messages WHERE kind = 'text' AND id > ?", (after,)
+    ).fetchone()[0])
+
+
+def text_batches(conn: db.Connection, after: int, size: int) -> Iterator[list[db.Row]]:
+    """Text messages past `after`, in id order, `size` at a time, with their chat's tz and locale."""
+    while True:
+        rows = conn.execute(
+            "SELECT m.id, m.text, m.sent_at, m.sent_at_utc, m.chat_id, c.tz, c.locale "
+            "FROM messages m JOIN chats c ON c.id = m.chat_id "
+            "WHERE m.kind = 'text' AND m.id > ? ORDER BY m.id LIMIT ?",
+            (after, size),
+        ).fetchall()
+        if not rows:
+            return
+        yield rows
+        after = int(rows[-1]["id"])
+
+
+def chat_tz_of(conn: db.Connection, message_id: int | None) -> str | None:
+    """The time zone recorded for the chat of a message (None without one)."""
+    if message_id is None:
+        return None
+    row = conn.execute(
+        "SELECT c.tz FROM messages m JOIN chats c ON c.id = m.chat_id WHERE m.id = ?", (message_id,)
+    ).fetchone()
+    return str(row["tz"]) if row and row["tz"] else None
+
+
 def time_and_chat_of(conn: db.Connection, message_id: int) -> db.Row | None:
     """A message's send time (as written, and in UTC) with its chat's zone and locale."""
     row: db.Row | None = conn.execute(
