@@ -2,6 +2,11 @@
 
 Owns the SQLite connection factory (`db`), the optional Postgres media store (`pg`), opening
 and migrating every enabled store (`connect`), the numbered migrations and their SQL files
-(`migrate`, `migrations/`), the outbox for cross-store writes (`outbox`) and the vector store
-(`vectors`). Imports only the base modules (`config`, `errors`, `fsutil`).
+(`migrate`, `migrations/`) and the outbox for cross-store writes (`outbox`). One module per
+aggregate owns its SQL: chats and messages (`messages`), proposals and events (`proposals`),
+assistant messages (`agent_messages`), review positions (`review_state`), pipeline runs
+(`runs`), the vector store's tables and backends (`vectors`), the Postgres media rows
+(`attachments`). Across them: cross-store consistency checks (`checks`), consistent copies
+and row counts for backups (`snapshots`), run-summary counts (`figures`) and read-only DuckDB
+analytics (`analytics`). Imports only the base modules (`config`, `errors`, `fsutil`).
 """
