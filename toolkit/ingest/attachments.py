@@ -1,7 +1,8 @@
 """Media files from exports: zip safety checks, content-addressed copies, the Postgres row.
 
 Files are copied under ATTACHMENTS_DIR as `<sha[:2]>/<sha256><ext>` (0600, folders 0700), so
-the same photo sent to three groups is stored once and a re-import copies nothing new. With
+the same photo sent to three groups is stored once and a re-import copies nothing new;
+`attachment_files` and `file_sha` read that layout back (for `chatbook doctor` and backups). With
 media processing on, each copied file gets an `attachments` row in Postgres through the outbox
 (handler `attachment` below), written idempotently with ON CONFLICT DO NOTHING.
 """
@@ -227,7 +228,7 @@ def describe_image(path: Path) -> tuple[str | None, int | None, int | None]:
     """(mime, width, height) from the file's header via Pillow; (guess, None, None) if no image."""
     mime = mimetypes.guess_type(path.name)[0]
     try:
-        from PIL import Image
+        from PIL import Image  # the optional `media` extra: only media work describes images
 
         with Image.open(path) as image:
             width, height = image.size
