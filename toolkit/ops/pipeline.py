@@ -32,7 +32,7 @@ from toolkit.fsutil import ensure_private_dir, write_private_text
 from toolkit.ops import nbparams
 from toolkit.ops.nbparams import Parameter
 from toolkit.resources import notebooks_dir, source_checkout
-from toolkit.store import db
+from toolkit.store import db, runs
 
 NOTEBOOKS_DIR = notebooks_dir()
 DEFAULT_NOTEBOOKS = ("01_ingest", "02_embed", "04_extract", "07_report")
@@ -354,12 +354,9 @@ def redacted_parameters(stages: list[Stage], settings: Settings) -> str:
 
 def insert_run(conn: db.Connection, result: RunResult, parameters: str) -> None:
     with db.transaction(conn):
-        conn.execute(
-            "INSERT INTO pipeline_runs(id, started_at, status, parameters, toolkit_version, "
-            "git_commit, notebooks, output_dir) VALUES (?, ?, 'running', ?, ?, ?, '[]', ?)",
-            (result.run_id, result.started_at, parameters, __version__, git_commit(),
-             str(result.run_dir)),
-        )
+        runs.insert_run(conn, run_id=result.run_id, started_at=result.started_at,
+                        parameters=parameters, toolkit_version=__version__,
+                        git_commit=git_commit(), output_dir=str(result.run_dir))
 
 
 def update_run(conn: db.Connection, result: RunResult, settings: Settings) -> None:
@@ -368,11 +365,8 @@ def update_run(conn: db.Connection, result: RunResult, settings: Settings) -> No
                             secrets)
     error = redact_text(result.error, secrets) if result.error else None
     with db.transaction(conn):
-        conn.execute(
-            "UPDATE pipeline_runs SET status = ?, finished_at = ?, notebooks = ?, error = ? "
-            "WHERE id = ?",
-            (result.status, result.finished_at, notebooks, error, result.run_id),
-        )
+        runs.update_run(conn, result.run_id, status=result.status,
+                        finished_at=result.finished_at, notebooks=notebooks, error=error)
 
 
 def mark_interrupted(conn: db.Connection, run_id: str | None, why: str) -> None:
@@ -380,11 +374,7 @@ def mark_interrupted(conn: db.Connection, run_id: str | None, why: str) -> None:
     if not run_id:
         return
     with db.transaction(conn):
-        conn.execute(
-            "UPDATE pipeline_runs SET status = 'interrupted', finished_at = ?, error = ? "
-            "WHERE id = ? AND status = 'running'",
-            (db.utc_now(), why, run_id),
-        )
+        runs.mark_interrupted(conn, run_id, why)
 
 
 # ------------------------------------------------------------------------ executing

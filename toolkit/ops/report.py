@@ -14,7 +14,7 @@ from typing import Any
 
 from toolkit.config import Settings
 from toolkit.resources import notebook
-from toolkit.store import db
+from toolkit.store import db, figures, outbox, runs
 
 REVIEW_NOTEBOOK = notebook("05_review.ipynb")
 LAB_URL = "http://127.0.0.1:8888/lab/tree/05_review.ipynb"
@@ -23,66 +23,12 @@ NEWEST_LIMIT = 25  # proposals listed in the report; the review queue has them a
 
 def find_run(conn: db.Connection, run_id: str = "") -> dict[str, Any] | None:
     """The `pipeline_runs` row for `run_id`, or the latest run when it is empty."""
-    if run_id:
-        row = conn.execute("SELECT * FROM pipeline_runs WHERE id = ?", (run_id,)).fetchone()
-    else:
-        row = conn.execute(
-            "SELECT * FROM pipeline_runs ORDER BY started_at DESC, rowid DESC LIMIT 1"
-        ).fetchone()
-    if row is None:
+    run = runs.run_row(conn, run_id) if run_id else runs.latest_run(conn)
+    if run is None:
         return None
-    run = dict(row)
     run["notebooks"] = json.loads(run["notebooks"] or "[]")
     run["parameters"] = json.loads(run["parameters"] or "{}")
     return run
-
-
-def count_since(conn: db.Connection, table: str, column: str, since: str | None,
-                where: str = "1") -> int:
-    """Rows of `table` whose `column` (an ISO time) is at or after `since` (all when None)."""
-    # julianday() compares instants, so '...Z', '+00:00' and '+02:00' stamps all agree.
-    sql = f"SELECT count(*) FROM {table} WHERE {where}"
-    args: tuple[Any, ...] = ()
-    if since is not None:
-        sql += f" AND julianday({column}) >= julianday(?)"
-        args = (since,)
-    return int(conn.execute(sql, args).fetchone()[0])
-
-
-def message_figures(conn: db.Connection, since: str | None) -> dict[str, Any]:
-    by_chat = conn.execute(
-        "SELECT c.name AS chat, count(m.id) AS new FROM messages m JOIN chats c ON c.id = m.chat_id "
-        + ("WHERE julianday(m.ingested_at) >= julianday(?) " if since else "")
-        + "GROUP BY c.name ORDER BY new DESC, c.name",
-        (since,) if since else (),
-    ).fetchall()
-    return {
-        "new": sum(row["new"] for row in by_chat),
-        "total": count_since(conn, "messages", "ingested_at", None),
-        "chats": count_since(conn, "chats", "created_at", None),
-        "new_by_chat": {row["chat"]: row["new"] for row in by_chat},
-    }
-
-
-def proposal_figures(conn: db.Connection, since: str | None) -> dict[str, Any]:
-    by_status = conn.execute(
-        "SELECT status, count(*) AS n FROM proposals GROUP BY status ORDER BY status"
-    ).fetchall()
-    newest = conn.execute(
-        "SELECT p.title, p.start, p.location, round(p.confidence, 2) AS confidence, "
-        "c.name AS chat FROM proposals p LEFT JOIN messages m ON m.id = p.source_message_id "
-        "LEFT JOIN chats c ON c.id = m.chat_id WHERE p.status = 'pending'"
-        + (" AND julianday(p.created_at) >= julianday(?)" if since else "")
-        + f" ORDER BY p.start, p.id LIMIT {NEWEST_LIMIT}",
-        (since,) if since else (),
-    ).fetchall()
-    return {
-        "newest": [dict(row) for row in newest],
-        "new": count_since(conn, "proposals", "created_at", since),
-        "pending": count_since(conn, "proposals", "created_at", None, "status = 'pending'"),
-        "by_status": {row["status"]: row["n"] for row in by_status},
-        "events": count_since(conn, "events", "created_at", None, "status = 'confirmed'"),
-    }
 
 
 def embedding_figures(settings: Settings, since: str | None) -> dict[str, Any]:
@@ -93,18 +39,10 @@ def embedding_figures(settings: Settings, since: str | None) -> dict[str, Any]:
     try:
         if not db.table_exists(conn, "embeddings"):
             return {"model": settings.embed_model, "new": 0, "total": 0}
-        where = "model = " + sql_text(settings.embed_model)
-        return {
-            "model": settings.embed_model,
-            "new": count_since(conn, "embeddings", "created_at", since, where),
-            "total": count_since(conn, "embeddings", "created_at", None, where),
-        }
+        return {"model": settings.embed_model,
+                **figures.embedding_counts(conn, settings.embed_model, since)}
     finally:
         conn.close()
-
-
-def sql_text(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 def failure_figures(conn: db.Connection, run: dict[str, Any] | None) -> dict[str, Any]:
@@ -112,9 +50,8 @@ def failure_figures(conn: db.Connection, run: dict[str, Any] | None) -> dict[str
     return {
         "notebooks_failed": [f"{n['name']}: {n.get('error')}" for n in failed],
         "run_error": (run or {}).get("error"),
-        "failed_runs_7d": count_since(conn, "pipeline_runs", "started_at",
-                                      db_time_days_ago(7), "status IN ('failed', 'interrupted')"),
-        "outbox_pending": count_since(conn, "outbox", "created_at", None, "done_at IS NULL"),
+        "failed_runs_7d": figures.failed_runs_since(conn, db_time_days_ago(7)),
+        "outbox_pending": outbox.pending_count(conn),
     }
 
 
@@ -138,9 +75,9 @@ def run_summary(settings: Settings, run_id: str = "") -> dict[str, Any]:
                                     "toolkit_version", "output_dir", "notebooks", "parameters")
             },
             "since": since,
-            "messages": message_figures(conn, since),
+            "messages": figures.message_figures(conn, since),
             "embeddings": embedding_figures(settings, since),
-            "proposals": proposal_figures(conn, since),
+            "proposals": figures.proposal_figures(conn, since, NEWEST_LIMIT),
             "failures": failure_figures(conn, run),
             "counters": db.read_counters(conn),
             "review": {
