@@ -198,7 +198,7 @@ def test_a_long_writer_makes_others_wait_not_fail(store_with_proposals):
     settings = store_with_proposals
     holder = open_db(settings)
     holder.execute("BEGIN IMMEDIATE")
-    code = ("from toolkit import proposals; from toolkit.config import load_settings;"
+    code = ("from toolkit.review import proposals; from toolkit.config import load_settings;"
             "from toolkit.store.connect import open_db; c = open_db(load_settings());"
             "pid = c.execute('SELECT max(id) FROM proposals').fetchone()[0];"
             "proposals.reject(c, pid, reviewer='rev', expected_version=1); print('saved')")
