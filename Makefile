@@ -1,6 +1,10 @@
 # The two commands of the README: `make demo` (set up, then the main job on the sample data)
-# and `make test` (set up, then the whole test suite). Everything else is a helper.
-.PHONY: setup demo test lint typecheck bench clean
+# and `make test` (set up, then the whole test suite, as CI runs it). Everything else is a helper.
+.PHONY: setup demo test test-fast lint typecheck bench clean
+
+# The fast lane: unit and in-process tests. No Jupyter kernels, browser, Postgres or slow tests
+# (see the markers in pyproject.toml); a few minutes instead of a quarter of an hour.
+FAST_LANE = not (postgres or browser or kernel or slow)
 
 setup:
 	@scripts/setup.sh
@@ -10,6 +14,9 @@ demo: setup
 
 test: setup
 	.venv/bin/python -m pytest $(PYTEST_ARGS)
+
+test-fast: setup
+	.venv/bin/python -m pytest -m "$(FAST_LANE)" $(PYTEST_ARGS)
 
 lint: setup
 	.venv/bin/ruff check toolkit tests bench scripts

@@ -35,7 +35,9 @@ fi
 stamp=.venv/.chatbook-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   echo "setup: installing chatbook and its dependencies into .venv (a few minutes the first time)"
-  .venv/bin/python -m pip install -q -e '.[all,dev]'
+  # setuptools tells every editable install, as a warning, that a folder named like the package
+  # may shadow it: a dozen lines of noise per install here, so that one notice is filtered.
+  PYTHONWARNINGS="ignore:Editable installation" .venv/bin/python -m pip install -q -e '.[all,dev]'
   touch "$stamp"
 fi
 

@@ -25,6 +25,19 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 
+# Fixtures that need a PostgreSQL server: the machine's (pg_url, and media_settings through it)
+# or a throwaway cluster of the test's own (own_pg, cluster).
+POSTGRES_FIXTURES = frozenset({"pg_url", "own_pg", "cluster"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark `postgres` every test that uses a Postgres fixture, directly or through another, so
+    `make test-fast` (-m "not postgres ...") leaves it out without a hand-written marker."""
+    for item in items:
+        if POSTGRES_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.postgres)
+
+
 def make_env(data_dir: Path, **extra: str) -> dict[str, str]:
     return {"DATA_DIR": str(data_dir), **extra}
 

@@ -120,6 +120,7 @@ def wait_until_writing(path: Path, writer: subprocess.Popen[str]) -> None:
         conn.close()
 
 
+@pytest.mark.kernel
 def test_writer_reviewer_and_reader_in_parallel(store_with_proposals, tmp_path, data_dir):
     settings = store_with_proposals
     inbox = tmp_path / "inbox"

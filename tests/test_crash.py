@@ -29,6 +29,9 @@ from toolkit.store import db
 sys.path.insert(0, str(Path(__file__).parent))
 from reliability_data import write_export, write_zip_with_media  # noqa: E402
 
+# Each test kills and restarts real CLI processes many times: a minute in all, not the fast lane.
+pytestmark = pytest.mark.slow
+
 SEEDS = [11, 23, 37]
 INGEST_FILES, INGEST_PER_FILE = 6, 2000
 

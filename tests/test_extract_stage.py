@@ -219,6 +219,7 @@ def test_terminal_review_queue(settings, conn, cli, tmp_path):
 # ------------------------------------------------------------------------- notebook
 
 
+@pytest.mark.kernel
 def test_extract_notebook_runs_with_papermill(settings, monkeypatch, tmp_path):
     import papermill
 

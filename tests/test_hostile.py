@@ -215,6 +215,7 @@ def test_sql_metacharacters_in_chat_names_authors_and_queries(stocked, data_dir,
 # ------------------------------------------------------------------- notebook parameters
 
 
+@pytest.mark.kernel
 @pytest.mark.slow
 def test_notebook_parameters_cannot_inject_code_or_sql(stocked, data_dir, cli):
     marker = Path("/tmp") / f"chatbook_pwned_{uuid.uuid4().hex}"

@@ -25,6 +25,7 @@ def test_notebook_is_committed_clean_with_typed_parameters():
     assert declared["source"].annotation == "str" and declared["source"].default == ""
 
 
+@pytest.mark.kernel
 @pytest.mark.slow
 def test_notebook_imports_and_shows_rejected(tmp_path, monkeypatch, settings):
     import papermill
@@ -50,6 +51,7 @@ def test_notebook_imports_and_shows_rejected(tmp_path, monkeypatch, settings):
     conn.close()
 
 
+@pytest.mark.kernel
 @pytest.mark.slow
 def test_notebook_default_source_is_the_inbox(tmp_path, monkeypatch, settings):
     import papermill

@@ -226,6 +226,7 @@ def shown(notebook: Path, mime: str) -> str:
     return "\n".join("".join(p) if isinstance(p, list) else p for p in parts)
 
 
+@pytest.mark.kernel
 def test_explore_notebook_shows_tables_and_plots(filled, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = pipeline.run_pipeline(filled, ["06_explore"], [("period", "day"), ("top_n", "5")])
@@ -243,6 +244,7 @@ def test_explore_notebook_shows_tables_and_plots(filled, tmp_path, monkeypatch):
     assert html.count("data:image/png;base64") >= 5  # (the template adds an icon of its own)
 
 
+@pytest.mark.kernel
 def test_explore_notebook_refuses_an_unknown_chat(filled, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     with pytest.raises(pipeline.RunFailed) as error:
@@ -251,6 +253,7 @@ def test_explore_notebook_refuses_an_unknown_chat(filled, tmp_path, monkeypatch)
                      r"\(chats: Familia, Team\)", str(error.value))
 
 
+@pytest.mark.kernel
 def test_report_notebook_summarises_the_run(filled, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     conn = open_db(filled)
@@ -295,6 +298,7 @@ def sample_demo(tmp_path_factory) -> tuple[Any, dict[str, Any]]:
     return load_settings(env, cwd=home), json.loads(result.stdout)
 
 
+@pytest.mark.kernel
 def test_demo_runs_the_default_pipeline_on_the_sample(sample_demo):
     from icalendar import Calendar
 
@@ -343,6 +347,7 @@ def test_demo_runs_the_default_pipeline_on_the_sample(sample_demo):
     assert len(calendar.walk("VEVENT")) == outcome["events_exported"] == 0  # none accepted yet
 
 
+@pytest.mark.kernel
 def test_a_second_run_only_takes_what_is_new(sample_demo):
     settings, _outcome = sample_demo
     sample = ROOT / "data" / "sample"
@@ -353,6 +358,7 @@ def test_a_second_run_only_takes_what_is_new(sample_demo):
     assert figures["messages"]["total"] > 500
 
 
+@pytest.mark.kernel
 def test_explore_notebook_on_the_sample(sample_demo):
     settings, _outcome = sample_demo
     result = pipeline.run_pipeline(settings, ["06_explore"], [("period", "week")])

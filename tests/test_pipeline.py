@@ -351,6 +351,7 @@ def run_row(settings, run_id: str) -> dict:
         conn.close()
 
 
+@pytest.mark.kernel
 def test_successful_run_records_everything(settings, nbdir, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     lines: list[str] = []
@@ -391,6 +392,7 @@ def test_successful_run_records_everything(settings, nbdir, tmp_path, monkeypatc
     assert not (settings.runs_dir / pipeline.LOCK_NAME).exists()
 
 
+@pytest.mark.kernel
 def test_failing_notebook_stops_the_run_with_one_line(cli, settings, nbdir):
     result = cli("run", str(nbdir / "01_echo.ipynb"), str(nbdir / "03_boom.ipynb"),
                  str(nbdir / "02_more.ipynb"), "--json")
@@ -412,6 +414,7 @@ def test_failing_notebook_stops_the_run_with_one_line(cli, settings, nbdir):
     assert row["status"] == "failed" and row["error"].startswith("03_boom, cell 4: ValueError")
 
 
+@pytest.mark.kernel
 def test_secrets_never_reach_the_run_record(media_settings_free, tmp_path):
     folder = tmp_path / "nbs"
     write_notebook(folder, "01_leak", "n: int = 1  # n",
@@ -445,6 +448,7 @@ def test_help_notebook_lists_parameters(cli, nbdir):
     ]
 
 
+@pytest.mark.kernel
 def test_cell_timeout_fails_the_run_naming_the_cell(settings, tmp_path):
     folder = tmp_path / "nbs"
     write_notebook(folder, "01_slow", "seconds: int = 60  # how long", "time.sleep(seconds)")
@@ -455,6 +459,7 @@ def test_cell_timeout_fails_the_run_naming_the_cell(settings, tmp_path):
     assert run_row(settings, error.value.result.run_id)["status"] == "failed"
 
 
+@pytest.mark.kernel
 def test_a_dead_kernel_fails_the_run_and_keeps_its_log(settings, tmp_path):
     folder = tmp_path / "nbs"
     write_notebook(folder, "01_crash", "n: int = 1  # n",
@@ -479,6 +484,7 @@ def wait_for(path: Path, timeout: float = 60) -> None:
         time.sleep(0.1)
 
 
+@pytest.mark.kernel
 def test_second_run_is_refused_and_sigterm_records_an_interrupted_run(cli, settings, tmp_path):
     folder = tmp_path / "nbs"
     pid_file = tmp_path / "kernel.pid"
@@ -533,6 +539,7 @@ def dead_pid() -> int:
     return child.pid
 
 
+@pytest.mark.kernel
 @pytest.mark.parametrize("holder", ["dead pid", "reused pid"])
 def test_stale_lock_is_cleared_and_its_run_marked_interrupted(settings, nbdir, holder):
     conn = open_db(settings)

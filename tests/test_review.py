@@ -582,6 +582,7 @@ def test_review_command_reports_a_busy_port(cli, db_conn) -> None:
     assert "token=" not in result.stdout
 
 
+@pytest.mark.kernel
 def test_notebook_runs_with_papermill_parameters(settings, seeded, tmp_path, monkeypatch) -> None:
     import papermill
 

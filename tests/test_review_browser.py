@@ -105,6 +105,7 @@ SHOWS_JS = """([title, progress, banner, level]) => {
 }"""
 
 
+@pytest.mark.kernel
 @pytest.mark.browser
 @pytest.mark.timeout(120)
 def test_review_in_chromium(review_server) -> None:

@@ -233,6 +233,7 @@ def test_reciprocal_rank_fusion(lists: dict[str, list[tuple[int, float]]], expec
     assert [m for m, _, _ in reciprocal_rank_fusion(lists)] == expected
 
 
+@pytest.mark.slow
 def test_cli_embed_and_search(cli, data_dir) -> None:
     """The real CLI in a child process: embed --json, then search --json and the text output."""
     from toolkit.config import load_settings
@@ -278,6 +279,7 @@ def test_coverage(text: str, weights: dict[str, float], expected: float) -> None
     assert coverage(text, weights) == pytest.approx(expected)
 
 
+@pytest.mark.slow
 def test_relevance_set_hybrid_beats_keyword_and_vector(tmp_path, model: Any) -> None:
     """The quality bar on the sample chats (bench/relevance.py prints the same numbers)."""
     import importlib.util
@@ -312,6 +314,7 @@ def test_notebooks_are_committed_clean_with_typed_parameters(name: str) -> None:
     assert all("toolkit" in src or "settings" in src or "hits" in src for src in work)
 
 
+@pytest.mark.kernel
 def test_notebooks_embed_then_search_under_papermill(tmp_path, monkeypatch, settings: Settings,
                                                      db_conn: db.Connection) -> None:
     """02_embed then 03_search, executed for real by papermill on the project's kernel."""

@@ -126,6 +126,7 @@ def cluster():
     own.close()
 
 
+@pytest.mark.kernel
 @pytest.mark.postgres
 @pytest.mark.slow
 def test_pipeline_offline_private_and_password_free(guard, cluster, tmp_path):
@@ -264,6 +265,7 @@ def children_cmdlines(pid: int) -> list[str]:
     return lines
 
 
+@pytest.mark.kernel
 @pytest.mark.slow
 @pytest.mark.parametrize("ui", ["lab", "review"])
 def test_web_ui_is_local_only_and_needs_its_token(ui, tmp_path, data_dir):
