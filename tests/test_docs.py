@@ -149,18 +149,24 @@ def module_names(module: str) -> set[str] | None:
             names.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
         elif isinstance(node, ast.Assign):
             names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+            if any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets):
+                names.update(ast.literal_eval(node.value))  # names loaded lazily (PEP 562)
         elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
             names.add(node.target.id)
     return names
 
 
 def documented_imports(path: Path) -> list[tuple[str, str]]:
-    """(module, name) for every `from toolkit... import name` in the Python blocks of `path`."""
+    """(module, name) for every `from toolkit... import name` and `toolkit.name` in the Python
+    blocks of `path`."""
     found = []
     for block in PYTHON_BLOCK.findall(path.read_text(encoding="utf-8")):
         for node in ast.walk(ast.parse(textwrap.dedent(block))):
             if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("toolkit"):
                 found.extend((node.module or "", alias.name) for alias in node.names)
+            elif (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+                  and node.value.id == "toolkit"):
+                found.append(("toolkit", node.attr))
     return found
 
 
@@ -264,3 +270,4 @@ def test_import_checker_catches_drift() -> None:
     assert "search_messages" in (module_names("toolkit.search.query") or set())
     assert module_names("toolkit.no_such_module") is None
     assert "search" not in (module_names("toolkit.search.query") or set())
+    assert "search_messages" in (module_names("toolkit") or set())  # from __all__
