@@ -194,19 +194,45 @@ def test_two_reviewers_on_one_proposal_never_overwrite_silently(store_with_propo
     second.close()
 
 
-def test_a_long_writer_makes_others_wait_not_fail(store_with_proposals):
-    """A transaction held for longer than a normal import: a decision waits, then lands."""
+DECIDER = r"""
+import sys, time
+from pathlib import Path
+from toolkit.config import load_settings
+from toolkit.review import proposals
+from toolkit.store.connect import open_db
+
+conn = open_db(load_settings())
+pid = conn.execute("SELECT max(id) FROM proposals").fetchone()[0]
+print("ready", flush=True)
+go = Path(sys.argv[1])
+while not go.exists():
+    time.sleep(0.01)
+print("deciding", flush=True)
+proposals.reject(conn, pid, reviewer="rev", expected_version=1)
+print("saved", flush=True)
+"""
+
+
+def test_a_long_writer_makes_others_wait_not_fail(store_with_proposals, tmp_path):
+    """A transaction held for longer than a normal import: a decision waits, then lands.
+
+    The reviewer says when it is about to write, so the wait below is spent on the lock, not
+    on the child's imports."""
     settings = store_with_proposals
+    go = tmp_path / "go"
+    child = spawn(DECIDER, str(go), env={"DATA_DIR": str(settings.data_dir)})
+    assert child.stdout is not None
+    assert child.stdout.readline().strip() == "ready", child.communicate(timeout=60)[1]
     holder = open_db(settings)
     holder.execute("BEGIN IMMEDIATE")
-    code = ("from toolkit.review import proposals; from toolkit.config import load_settings;"
-            "from toolkit.store.connect import open_db; c = open_db(load_settings());"
-            "pid = c.execute('SELECT max(id) FROM proposals').fetchone()[0];"
-            "proposals.reject(c, pid, reviewer='rev', expected_version=1); print('saved')")
-    child = spawn(code, env={"DATA_DIR": str(settings.data_dir)})
-    time.sleep(2.0)
+    go.touch()
+    assert child.stdout.readline().strip() == "deciding"
+    time.sleep(1.0)  # without waiting, SQLite would have refused the write within milliseconds
     assert child.poll() is None, "the decision must wait for the lock, not fail"
+    status = "SELECT status FROM proposals WHERE id = (SELECT max(id) FROM proposals)"
+    assert holder.execute(status).fetchone()[0] == "pending"
     holder.execute("COMMIT")
     out, err = child.communicate(timeout=60)
     assert child.returncode == 0 and out.strip() == "saved", err
+    assert holder.execute(status).fetchone()[0] == "rejected"
     holder.close()

@@ -659,9 +659,14 @@ def test_extract_file_writes_one_line_per_message(tmp_path: Path):
     stats = extract_file(source, out)
     assert stats == {"lines": 2, "messages": 2, "events": 1, "errors": 0}
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    # The file says what the library says for the same message, confidence rounded to 3 places.
+    [found] = extract_events("Soccer practice tomorrow at 5",
+                             datetime.fromisoformat("2025-05-14T18:30:00+01:00"),
+                             tz="Europe/London", locale="en-GB")
+    assert 0 < found.confidence <= 0.99
     assert rows[0] == {"id": "m1", "events": [{
         "title": "Soccer practice", "start": "2025-05-15T17:00:00+01:00", "end": None,
-        "all_day": False, "location": None, "confidence": rows[0]["events"][0]["confidence"]}]}
+        "all_day": False, "location": None, "confidence": round(found.confidence, 3)}]}
     assert rows[1] == {"id": "m2", "events": []}
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -28,6 +29,8 @@ from toolkit.store.vectors import VectorStoreError
 
 ROOT = Path(__file__).resolve().parent.parent
 DENTIST = "Dentist appointment moved to Tuesday at 3pm, so Mia will miss swimming"
+DENTISTA = "El dentista me ha cambiado la cita al martes"
+SWIMMING = "Swimming lessons restart next week at the leisure centre"
 
 
 @pytest.fixture(scope="session")
@@ -87,14 +90,33 @@ def test_hybrid_ranks_what_both_lists_agree_on_first(ws: Settings, chats: db.Con
     assert scores == sorted(scores, reverse=True)
 
 
-@pytest.mark.parametrize("query", ['"unbalanced', "AND", "OR NOT", "NEAR(a b)", "text:dentist", "dent*",
-                                   "-swimming", "o'brien", "(((", "a OR b AND c", "^start", "col:{x}",
-                                   "SELECT * FROM messages; --", "50% off_sale", "\\"])
+# Queries spelling FTS5 syntax (columns, prefixes, NOT, NEAR, quotes, brackets), and the messages
+# each must find by its words; the others share no word with a message, bar stopwords.
+FTS_SYNTAX = {'"unbalanced': set(), "AND": set(), "OR NOT": set(), "NEAR(a b)": set(),
+              "text:dentist": {DENTIST, DENTISTA}, "dent*": {DENTIST, DENTISTA},
+              "-swimming": {DENTIST, SWIMMING}, "o'brien": set(), "(((": set(), "a OR b AND c": set(),
+              "^start": set(), "col:{x}": set(), "SELECT * FROM messages; --": set(),
+              "50% off_sale": set(), "\\": set()}
+
+
+def shares_a_word(text: str, query: str) -> bool:
+    """A word of `text` starts with a word of `query` (how FTS5 prefix terms match), any case."""
+    words = re.findall(r"\w+", text.casefold())
+    return any(w.startswith(q) for q in re.findall(r"\w+", query.casefold()) for w in words)
+
+
+@pytest.mark.parametrize("query", list(FTS_SYNTAX))
 @pytest.mark.parametrize("mode", ["keyword", "hybrid"])
 def test_fts_syntax_in_queries_is_just_text(ws: Settings, chats: db.Connection, query: str,
                                             mode: str) -> None:
+    """No error, and the words are words: `text:` is no column, `-` no NOT, `*` no wildcard."""
     hits = search_messages(ws, query, mode=mode, k=5)
-    assert isinstance(hits, list)
+    expected = FTS_SYNTAX[query]
+    assert {h.text for h in hits[: len(expected)]} == expected  # what the words find comes first
+    by_words = [h for h in hits if "keyword" in h.matched_by or mode == "keyword"]
+    assert all(shares_a_word(h.text, query) for h in by_words), [h.text for h in by_words]
+    if mode == "hybrid":  # meaning fills the rest of the page
+        assert len(hits) == 5
 
 
 @pytest.mark.parametrize(("query", "expected"), [
@@ -127,14 +149,22 @@ def test_emoji_only_queries_answer(ws: Settings, chats: db.Connection, mode: str
     hits = search_messages(ws, "🎉", mode=mode, k=5)
     if mode != "vector":
         assert hits[0].text == "Happy birthday Mia!! 🎂🎉"
-    assert isinstance(hits, list)
+    assert hits and [h.rank for h in hits] == list(range(1, len(hits) + 1))
 
 
-@pytest.mark.parametrize("query", ["cita con el dentista", "Zahnarzttermin", "歯医者の予約",
-                                   "موعد طبيب الأسنان"])
-def test_queries_in_any_language(ws: Settings, chats: db.Connection, query: str) -> None:
+@pytest.mark.parametrize(("query", "dentist_within"), [
+    ("cita con el dentista", 1),  # Spanish: the Spanish chat's dentist message, by words and meaning
+    ("Zahnarzttermin", 3),  # German, one compound word: by meaning only
+    ("موعد طبيب الأسنان", 3),  # Arabic
+    ("歯医者の予約", None),  # Japanese: the English model knows none of it; still a ranked answer
+])
+def test_queries_in_any_language(ws: Settings, chats: db.Connection, query: str,
+                                 dentist_within: int | None) -> None:
     hits = search_messages(ws, query, mode="hybrid", k=3)
-    assert hits and all(h.text for h in hits)
+    assert [h.rank for h in hits] == [1, 2, 3] and len({h.message_id for h in hits}) == 3
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    if dentist_within:
+        assert {DENTIST, DENTISTA} & {h.text for h in hits[:dentist_within]}, [h.text for h in hits]
 
 
 @pytest.mark.parametrize(("kwargs", "error"), [
