@@ -1,10 +1,11 @@
 """`chatbook run`: execute the pipeline notebooks with papermill, unattended and accountable.
 
 A run checks every parameter against each notebook's typed parameters cell before anything
-starts, takes a lock (cron must never run two at once), executes the notebooks in order on the
-project's own kernel with the settings in the kernel's environment, keeps each executed
-notebook and its HTML under `RUNS_DIR/<UTC timestamp>-<run id>/`, and records the run in
-`pipeline_runs`. The first failing notebook stops the run; its executed copy shows the error.
+starts, takes a lock (cron must never run two at once), executes the notebooks in order on a
+kernel of the running interpreter (`ops/kernels`) with the settings in its environment, keeps
+each executed notebook and its HTML under `RUNS_DIR/<UTC timestamp>-<run id>/`, and records
+the run in `pipeline_runs`. The first failing notebook stops the run; its executed copy shows
+the error.
 """
 
 from __future__ import annotations
@@ -30,13 +31,13 @@ from toolkit.config import Settings, redact_text
 from toolkit.errors import ChatbookError, InputError, LockedError
 from toolkit.fsutil import ensure_private_dir, write_private_text
 from toolkit.ops import nbparams
+from toolkit.ops.kernels import KERNEL_NAME, interpreter_spec, require_notebook_extra
 from toolkit.ops.nbparams import Parameter
 from toolkit.resources import notebooks_dir, source_checkout
 from toolkit.store import db, runs
 
 NOTEBOOKS_DIR = notebooks_dir()
 DEFAULT_NOTEBOOKS = ("01_ingest", "02_embed", "04_extract", "07_report")
-KERNEL_NAME = "chatbook"
 DEFAULT_CELL_TIMEOUT = 1800  # seconds; embedding a large first import takes a while
 LOCK_NAME = ".run.lock"
 # Filled in by the runner, never by the user: the run's id and the --full flag.
@@ -413,21 +414,6 @@ def sigterm_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def check_kernel() -> None:
-    try:
-        import papermill  # noqa: F401
-        from jupyter_client.kernelspec import KernelSpecManager
-    except ImportError as error:
-        raise ChatbookError(f"pipeline runs need the notebooks extra ({error.name} is missing): "
-                            "pip install -e '.[notebooks]' or run scripts/setup.sh") from None
-
-    if KERNEL_NAME not in KernelSpecManager().find_kernel_specs():
-        raise ChatbookError(
-            f"the Jupyter kernel {KERNEL_NAME!r} is not installed; run scripts/setup.sh "
-            f"(or: .venv/bin/python -m ipykernel install --sys-prefix --name {KERNEL_NAME})"
-        )
-
-
 def one_line(text: str, limit: int = 300) -> str:
     text = re.sub(r"\x1b\[[0-9;]*m", "", text)  # ANSI colours from tracebacks
     text = " ".join(text.split())
@@ -451,15 +437,22 @@ def timed_out_cell(output: Path) -> int | None:
 
 
 def kernel_manager_logging_to(log_path: Path) -> type:
-    """A kernel manager whose kernel writes its own stdout/stderr (start-up warnings, a
-    crash) to `log_path` in the run folder instead of over the progress lines."""
-    from jupyter_client import AsyncKernelManager
+    """A kernel manager for this interpreter's kernel (no installed spec needed, see
+    ops/kernels), which writes its own stdout/stderr (start-up warnings, a crash) to
+    `log_path` in the run folder instead of over the progress lines."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    spec = interpreter_spec()
 
     class LoggedKernelManager(AsyncKernelManager):  # type: ignore[misc]
         def __init__(self, **kwargs: Any) -> None:
             # Unix sockets in the private runtime folder rather than open loopback ports.
             kwargs.setdefault("transport", "ipc")
             super().__init__(**kwargs)
+
+        @property
+        def kernel_spec(self) -> Any:
+            return spec
 
         async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
             fd = os.open(log_path, os.O_CREAT | os.O_WRONLY | os.O_APPEND, 0o600)
@@ -570,7 +563,7 @@ def run_pipeline(
     """Check, lock, execute every stage, record; raises RunFailed when a notebook fails."""
     say = progress or (lambda _line: None)
     stages = plan_run(notebooks, params, param_file, full=full, notebooks_dir=notebooks_dir)
-    check_kernel()
+    require_notebook_extra()
     from toolkit.store.connect import ensure_dirs, open_db
 
     ensure_dirs(settings)
