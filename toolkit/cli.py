@@ -19,7 +19,7 @@ import click
 from toolkit import __version__
 from toolkit.config import Settings, load_settings
 from toolkit.errors import ChatbookError
-from toolkit.resources import notebooks_dir
+from toolkit.resources import copy_notebooks
 
 JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 
@@ -130,14 +130,26 @@ def doctor(ctx: click.Context, repair: bool, as_json: bool) -> None:
 @cli.command()
 @click.option("--port", default=8888, show_default=True)
 @click.option("--no-browser", is_flag=True)
+@click.option("--notebooks", "folder", default="notebooks", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Your notebooks folder (relative to the current folder).")
 @click.pass_context
-def lab(ctx: click.Context, port: int, no_browser: bool) -> None:
-    """JupyterLab on notebooks/ with the environment set, bound to localhost with a token."""
+def lab(ctx: click.Context, port: int, no_browser: bool, folder: Path) -> None:
+    """JupyterLab on your notebooks with the environment set, bound to localhost with a token.
+
+    Your notebooks live in ./notebooks (or --notebooks): chatbook copies its pipeline notebooks
+    there the first time, and later only the ones missing, so your edits are never overwritten.
+    `chatbook run` runs the shipped notebooks; give it a path to run one of yours.
+    """
+    from toolkit.ops.kernels import ensure_kernel_spec
+
     settings = settings_from(ctx)
-    notebooks = notebooks_dir()
+    for copy in copy_notebooks(folder):
+        click.echo(f"chatbook lab: copied {copy}", err=True)
+    ensure_kernel_spec()  # the notebooks name the `chatbook` kernel; JupyterLab looks it up
     env = {**os.environ, **settings.as_env()}
     command = [
-        sys.executable, "-m", "jupyterlab", f"--notebook-dir={notebooks}",
+        sys.executable, "-m", "jupyterlab", f"--notebook-dir={folder.resolve()}",
         "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
     ]
     if no_browser:
@@ -192,8 +204,10 @@ def restore(ctx: click.Context, src: Path, as_json: bool) -> None:
 @click.pass_context
 def review(ctx: click.Context, port: int, no_browser: bool) -> None:
     """The review UI as a standalone page (Voila), on localhost with a token."""
+    from toolkit.ops.kernels import ensure_kernel_spec
     from toolkit.ui.review.serve import serve
 
+    ensure_kernel_spec()  # the review notebook names the `chatbook` kernel; Voila looks it up
     raise SystemExit(serve(settings_from(ctx), port=port, open_browser=not no_browser,
                            echo=click.echo))
 
