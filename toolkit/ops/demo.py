@@ -21,6 +21,12 @@ def ics_path(settings: Settings) -> Path:
     return settings.data_dir / "exports" / "events.ics"
 
 
+def chatbook_command() -> str:
+    """How to call chatbook from here: the checkout's venv in a checkout, else the one on PATH."""
+    local = Path(".venv/bin/chatbook")
+    return str(local) if local.exists() else "chatbook"
+
+
 def run_demo(settings: Settings, progress: Progress | None = None,
              sample_dir: Path = SAMPLE_DIR, *, progress_bar: bool = False) -> dict[str, Any]:
     """Init, run the pipeline on the sample data, export the .ics; what to print afterwards."""
@@ -46,8 +52,8 @@ def run_demo(settings: Settings, progress: Progress | None = None,
         "events_exported": exported,
         "pending_proposals": result.summary.get("proposals", {}).get("pending", 0),
         "next": {
-            "lab": ".venv/bin/chatbook lab  (then open 05_review.ipynb)",
-            "review": ".venv/bin/chatbook review",
+            "lab": f"{chatbook_command()} lab  (then open 05_review.ipynb)",
+            "review": f"{chatbook_command()} review",
         },
     }
 
@@ -77,7 +83,7 @@ def demo_text(outcome: dict[str, Any]) -> str:
         "Review the proposals, then export the calendar again:",
         row("JupyterLab", outcome["next"]["lab"]),
         row("standalone page", outcome["next"]["review"]),
-        row("calendar", ".venv/bin/chatbook events export --ics " + outcome["ics"]),
-        row("explore the chats", ".venv/bin/chatbook run explore  (or 06_explore.ipynb)"),
+        row("calendar", f"{chatbook_command()} events export --ics {outcome['ics']}"),
+        row("explore the chats", f"{chatbook_command()} run explore  (or 06_explore.ipynb)"),
     ]
     return "\n".join(lines)
