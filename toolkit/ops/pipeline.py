@@ -444,7 +444,7 @@ def kernel_manager_logging_to(log_path: Path) -> type:
 
     spec = interpreter_spec()
 
-    class LoggedKernelManager(AsyncKernelManager):  # type: ignore[misc]
+    class LoggedKernelManager(AsyncKernelManager):
         def __init__(self, **kwargs: Any) -> None:
             # Unix sockets in the private runtime folder rather than open loopback ports.
             kwargs.setdefault("transport", "ipc")
