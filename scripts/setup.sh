@@ -41,7 +41,8 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   touch "$stamp"
 fi
 
-# The project's own kernel, inside the venv, so papermill and JupyterLab always find it.
+# The `chatbook` kernel spec inside the venv, for JupyterLab, Voila and the tests that call
+# papermill by kernel name (`chatbook run` needs none: it starts this interpreter's kernel).
 .venv/bin/python -m ipykernel install --sys-prefix --name chatbook --display-name "chatbook (.venv)" >/dev/null
 
 .venv/bin/chatbook init >/dev/null
