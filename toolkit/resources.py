@@ -15,8 +15,9 @@ from pathlib import Path
 
 
 def package_path(*parts: str) -> Path:
-    """A path inside the installed `toolkit` package."""
-    return Path(str(resources.files("toolkit").joinpath(*parts)))
+    """A path inside the installed `toolkit` package, links followed: in a checkout that is
+    `data/sample/...`, the folder a person knows, which is what runs record and show."""
+    return Path(str(resources.files("toolkit").joinpath(*parts))).resolve()
 
 
 def notebooks_dir() -> Path:
