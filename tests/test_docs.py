@@ -28,6 +28,7 @@ PYTHON_BLOCK = re.compile(r"^ *```python\n(.*?)^ *```", re.M | re.S)
 REPO_PATH = re.compile(
     r"(?<![\w/.])((?:bench|scripts|tests|notebooks|infra|toolkit|data)/[\w./-]+"
     r"\.(?:py|ipynb|jsonl|yml|cron|service|timer|sql|example))\b")
+DOTTED = re.compile(r"`(toolkit(?:\.\w+)+)(?:\(\))?`")
 SHELL_OPERATORS = {"&&", "||", ";", "|", ">", ">>", "<", "2>&1", "&"}
 
 
@@ -156,6 +157,17 @@ def module_names(module: str) -> set[str] | None:
     return names
 
 
+def resolves(dotted: str) -> bool:
+    """Whether `toolkit.a.b` names a toolkit module, or a top-level name of one."""
+    parts = dotted.split(".")
+    for cut in range(len(parts), 0, -1):
+        names = module_names(".".join(parts[:cut]))
+        if names is not None:
+            rest = parts[cut:]
+            return not rest or (len(rest) == 1 and rest[0] in names)
+    return False
+
+
 def documented_imports(path: Path) -> list[tuple[str, str]]:
     """(module, name) for every `from toolkit... import name` and `toolkit.name` in the Python
     blocks of `path`."""
@@ -222,6 +234,15 @@ def test_named_repository_files_exist(path: Path) -> None:
     assert sorted(name for name in named if not (ROOT / name).exists()) == []
 
 
+@pytest.mark.parametrize("path", [p for p in markdown_files() if p.name != "CHANGELOG.md"],
+                         ids=lambda p: str(p.relative_to(ROOT)))
+def test_named_toolkit_modules_exist(path: Path) -> None:
+    """`toolkit.search.query` or `toolkit.review.events.export_ics` in the docs exists.
+    (The changelog is left out: it names old paths on purpose.)"""
+    named = set(DOTTED.findall(path.read_text(encoding="utf-8")))
+    assert sorted(name for name in named if not resolves(name)) == []
+
+
 def test_every_docs_page_is_linked_from_the_index() -> None:
     index = DOCS / "index.md"
     linked = {(index.parent / target.partition("#")[0]).resolve() for target in links(index)}
@@ -271,3 +292,5 @@ def test_import_checker_catches_drift() -> None:
     assert module_names("toolkit.no_such_module") is None
     assert "search" not in (module_names("toolkit.search.query") or set())
     assert "search_messages" in (module_names("toolkit") or set())  # from __all__
+    assert resolves("toolkit.search.query") and resolves("toolkit.search.query.search_messages")
+    assert not resolves("toolkit.search.search") and not resolves("toolkit.embed")
