@@ -171,7 +171,7 @@ def resolves(dotted: str) -> bool:
 def documented_imports(path: Path) -> list[tuple[str, str]]:
     """(module, name) for every `from toolkit... import name` and `toolkit.name` in the Python
     blocks of `path`."""
-    found = []
+    found: list[tuple[str, str]] = []
     for block in PYTHON_BLOCK.findall(path.read_text(encoding="utf-8")):
         for node in ast.walk(ast.parse(textwrap.dedent(block))):
             if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("toolkit"):
