@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+KINDS = ("event", "deadline", "closure")
+
 
 @dataclass(frozen=True)
 class FoundEvent:
@@ -24,6 +26,9 @@ class FoundEvent:
     lang: str | None = None
     cancelled: bool = False  # the text cancels this event rather than announcing it
     evidence: str | None = None  # the span of text the event was found in
+    kind: str = "event"  # one of KINDS: an event, a deadline (all-day, titled by what is due), a closure
+    moved: bool = False  # the text moves an event it refers to; `start` is the new time
+    previous_start: str | None = None  # with `moved`: the old start, when the text states it
 
     def as_output(self) -> dict[str, Any]:
         """The fields of the `extract-events` output contract."""
