@@ -8,6 +8,7 @@ message. Functions run inside the caller's transaction, if any.
 from __future__ import annotations
 
 import contextlib
+import re
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -105,6 +106,32 @@ def retime_messages(conn: db.Connection, chat_id: int, to_utc: Callable[[str], s
     while chunk := rows.fetchmany(batch):
         conn.executemany("UPDATE messages SET sent_at_utc = ? WHERE id = ?",
                          [(to_utc(sent_at), message_id) for message_id, sent_at in chunk])
+
+
+# ------------------------------------------------------------------------- authors, as compared
+
+# What migration 0006 removes or makes a plain space, character for character (its SQL is the
+# twin of `author_key`, which fills the column for new rows).
+AUTHOR_DROPPED = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff\u061c\u200b"
+AUTHOR_SPACES = "\u00a0\u202f\u2007\u2009\u200a\u2002\u2003\u2004\u2005\u2006\u2008\u3000\t\u205f"
+PHONE_SEPARATORS = " -\u2010\u2011\u2012\u2013\u2014\u2212()./"
+_AUTHOR_TABLE = {**dict.fromkeys(map(ord, AUTHOR_DROPPED)), **dict.fromkeys(map(ord, AUTHOR_SPACES), " ")}
+_PHONE_TABLE = dict.fromkeys(map(ord, PHONE_SEPARATORS))
+_PHONE = re.compile(r"\+?[0-9]{5,}")
+
+
+def author_key(author: str | None) -> str | None:
+    """The author as compared (stored in `author_key`; filters match it without case).
+
+    Direction marks go, unusual spaces (U+00A0, U+202F, ...) become plain ones, and a phone
+    number keeps only its + and digits: "\u202a+44\u00a07700\u00a0900123\u202c" and
+    "+44 7700-900123" are one author. A name is otherwise kept as written.
+    """
+    if author is None:
+        return None
+    name = author.translate(_AUTHOR_TABLE).strip(" ")
+    compact = name.translate(_PHONE_TABLE)
+    return compact if _PHONE.fullmatch(compact) else name
 
 
 # ------------------------------------------------------------------------- import
