@@ -572,7 +572,8 @@ def demo(ctx: click.Context, as_json: bool) -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--chat", help="Chat name for every export given (default: from the file name).")
-@click.option("--tz", help="IANA time zone the export's times are in (default: CHATBOOK_TZ).")
+@click.option("--tz", help="IANA time zone the export's times are in (default: inferred from the "
+              "authors' phone numbers, else this machine's zone or CHATBOOK_TZ; see `chatbook chats`).")
 @click.option("--date-order", type=click.Choice(["auto", "dmy", "mdy", "ymd"]), default="auto",
               show_default=True, help="Day/month order of the export's dates.")
 @JSON_OPTION
@@ -608,6 +609,48 @@ def messages_export(ctx: click.Context, chat: str | None, fmt: str, output: Path
     count = export_messages(settings_from(ctx), fmt, output, chat=chat)
     if output is not None:
         click.echo(f"{count} messages written to {output}", err=True)
+
+
+# ------------------------------------------------------------------------- chats: zones, names
+
+
+@cli.group("chats", invoke_without_command=True)
+@JSON_OPTION
+@click.pass_context
+def chats_group(ctx: click.Context, as_json: bool) -> None:
+    """Your chats: messages, time zone and where it came from, language (same as `chats list`)."""
+    if ctx.invoked_subcommand is None:
+        show_chats(ctx, as_json)
+
+
+def show_chats(ctx: click.Context, as_json: bool) -> None:
+    from toolkit.ingest.zones import describe_chats, list_chats
+
+    emit(list_chats(primary_store(ctx)), as_json, describe_chats)
+
+
+@chats_group.command("list")
+@JSON_OPTION
+@click.pass_context
+def chats_list(ctx: click.Context, as_json: bool) -> None:
+    """Every chat with its messages, zone, where the zone came from, and language."""
+    show_chats(ctx, as_json)
+
+
+@chats_group.command("set-tz")
+@click.argument("chat")
+@click.argument("zone")
+@JSON_OPTION
+@click.pass_context
+def chats_set_tz(ctx: click.Context, chat: str, zone: str, as_json: bool) -> None:
+    """Give CHAT the time zone ZONE, an IANA name such as Europe/Madrid.
+
+    Its messages are re-timed and its proposals and events move in place: same ids and UIDs,
+    and the next `events export` carries each changed event with SEQUENCE+1.
+    """
+    from toolkit.extract.stage import describe_zone_change, set_chat_zone
+
+    emit(set_chat_zone(settings_from(ctx), chat, zone), as_json, describe_zone_change)
 
 
 # ------------------------------------------------------------------------- media: images, OCR, extractions

@@ -8,13 +8,15 @@ line and nothing else.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from toolkit.dsn import dsn_secrets, is_url, keyword_tokens, url_problem
+from toolkit.dsn import redact_dsn as redact_url  # noqa: F401 - the name callers import
+from toolkit.dsn import redact_text as redact_text
 from toolkit.errors import ConfigError
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
@@ -39,12 +41,17 @@ class Settings:
     embed_model: str = DEFAULT_EMBED_MODEL
     vector_backend: str = "vec"
     default_tz: str = "UTC"
+    default_tz_note: str = "CHATBOOK_TZ"  # where default_tz came from, in words
     reviewer: str = "reviewer"
     source_env: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def media_db_url_redacted(self) -> str:
         return redact_url(self.media_db_url)
+
+    def redact(self, text: str) -> str:
+        """`text` with the media DSN's password hidden, in every form it could take."""
+        return redact_text(text, dsn_secrets(self.media_db_url))
 
     def with_overrides(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -62,8 +69,10 @@ class Settings:
             "IMAGE_PROCESSING_ENABLED": "true" if self.image_processing_enabled else "false",
             "EMBED_MODEL": self.embed_model,
             "VECTOR_BACKEND": self.vector_backend,
-            "CHATBOOK_TZ": self.default_tz,
             "CHATBOOK_REVIEWER": self.reviewer,
+            # The child reads the same zone from the same kind of place, so its notes agree.
+            **({"CHATBOOK_TZ": self.default_tz} if self.default_tz_note == "CHATBOOK_TZ"
+               else {"TZ": self.default_tz}),
         }
 
     def public_dict(self) -> dict[str, object]:
@@ -80,29 +89,8 @@ class Settings:
             "embed_model": self.embed_model,
             "vector_backend": self.vector_backend,
             "default_tz": self.default_tz,
+            "default_tz_note": self.default_tz_note,
         }
-
-
-def redact_url(url: str) -> str:
-    """Replace the password of a URL/DSN with `***` (also key=value DSNs)."""
-    if "://" in url:
-        parts = urlsplit(url)
-        if parts.password is None:
-            return url
-        netloc = parts.netloc.rsplit("@", 1)
-        user = parts.username or ""
-        return urlunsplit(parts._replace(netloc=f"{user}:***@{netloc[-1]}"))
-    return re.sub(r"(password\s*=\s*)(\S+)", r"\1***", url, flags=re.IGNORECASE)
-
-
-def redact_text(text: str, secrets: list[str] | None = None) -> str:
-    """Redact every URL password and each given secret found anywhere in `text`."""
-    text = re.sub(r"([a-z][a-z0-9+.-]*://[^:/@\s]*:)([^@\s]+)(@)", r"\1***\3", text)
-    text = re.sub(r"(password\s*=\s*)([^\s'\"]+)", r"\1***", text, flags=re.IGNORECASE)
-    for secret in secrets or []:
-        if secret:
-            text = text.replace(secret, "***")
-    return text
 
 
 def parse_bool(name: str, value: str) -> bool:
@@ -129,15 +117,20 @@ def sqlite_path_from_url(name: str, url: str, base: Path) -> Path:
 
 
 def check_postgres_url(name: str, url: str) -> str:
+    """A postgresql:// URL libpq reads as written, or a key=value DSN; never echo a password."""
+    if not is_url(url):
+        if not keyword_tokens(url):
+            raise ConfigError(f"{name}: expected a PostgreSQL URL like {DEFAULT_MEDIA_DB_URL} "
+                              f"or key=value pairs, got {redact_url(url)!r}")
+        return url
     parts = urlsplit(url)
-    if parts.scheme not in {"postgresql", "postgres"} or not parts.hostname and not parts.path:
+    if parts.scheme not in {"postgresql", "postgres"}:
         raise ConfigError(
             f"{name}: expected a PostgreSQL URL like {DEFAULT_MEDIA_DB_URL}, got {redact_url(url)!r}"
         )
-    try:
-        parts.port  # noqa: B018 - raises on a bad port
-    except ValueError:
-        raise ConfigError(f"{name}: the port in {redact_url(url)!r} is not a number") from None
+    problem = url_problem(url)
+    if problem:
+        raise ConfigError(f"{name}: in {redact_url(url)!r}, {problem}")
     return url
 
 
@@ -147,6 +140,75 @@ def check_tz(name: str, value: str) -> str:
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"{name}: unknown time zone {value!r} (use an IANA name)") from None
     return value
+
+
+ZONEINFO_ROOTS = ("/usr/share/zoneinfo", "/usr/lib/zoneinfo", "/usr/share/lib/zoneinfo",
+                  "/etc/zoneinfo", "/var/db/timezone/zoneinfo")
+
+
+def machine_zone(env: Mapping[str, str], root: Path = Path("/")) -> tuple[str, str]:
+    """This machine's IANA zone and where it was read: `TZ` first, as every program honours
+    it, then /etc/timezone and the /etc/localtime link. UTC (said so) when none names one.
+
+    A zone that cannot be named (a POSIX rule like `CET-1CEST` in TZ, a copied localtime file)
+    is skipped rather than guessed: the next source, or UTC with a note, is the honest answer.
+    """
+    raw = (env.get("TZ") or "").strip()
+    if raw:
+        name = zone_from_tz_variable(raw)
+        if name:
+            return name, f"TZ={raw}"
+    timezone_file = root / "etc" / "timezone"
+    try:
+        name = timezone_file.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        name = ""
+    if name and valid_zone(name):
+        return name, "/etc/timezone"
+    try:
+        target = os.readlink(root / "etc" / "localtime")
+    except OSError:
+        target = ""
+    name = zone_from_path(target)
+    if name:
+        return name, "/etc/localtime"
+    return "UTC", "no zone configured on this machine (set TZ or CHATBOOK_TZ)"
+
+
+def zone_from_tz_variable(raw: str) -> str | None:
+    """`Europe/Madrid`, `:Europe/Madrid` or `:/usr/share/zoneinfo/Europe/Madrid` as a zone name."""
+    value = raw[1:] if raw.startswith(":") else raw
+    if value.startswith("/"):
+        return zone_from_path(value)
+    return value if valid_zone(value) else None
+
+
+def zone_from_path(path: str) -> str | None:
+    """The zone name in a zoneinfo file path (`.../zoneinfo/Europe/Madrid`), if it is one."""
+    marker = "zoneinfo/"
+    if marker not in path:
+        return None
+    name = path.rsplit(marker, 1)[1]
+    for prefix in ("posix/", "right/"):  # alternative trees of the same zones
+        name = name.removeprefix(prefix)
+    return name if valid_zone(name) else None
+
+
+def valid_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
+
+
+def default_zone(env: Mapping[str, str]) -> tuple[str, str]:
+    """The zone for chats nothing else tells about: CHATBOOK_TZ if set, else the machine's."""
+    configured = (env.get("CHATBOOK_TZ") or "").strip()
+    if configured:
+        return check_tz("CHATBOOK_TZ", configured), "CHATBOOK_TZ"
+    name, where = machine_zone(env)
+    return name, f"this machine's zone ({where})"
 
 
 def load_dotenv_file(path: Path) -> dict[str, str]:
@@ -191,6 +253,7 @@ def load_settings(env: Mapping[str, str] | None = None, cwd: Path | None = None)
     model = (env.get("EMBED_MODEL") or DEFAULT_EMBED_MODEL).strip()
     if not model:
         raise ConfigError("EMBED_MODEL: must not be empty")
+    zone, zone_note = default_zone(env)
     return Settings(
         data_dir=data_dir,
         db_path=db_path,
@@ -202,7 +265,8 @@ def load_settings(env: Mapping[str, str] | None = None, cwd: Path | None = None)
         image_processing_enabled=enabled,
         embed_model=model,
         vector_backend=backend,
-        default_tz=check_tz("CHATBOOK_TZ", env.get("CHATBOOK_TZ") or "UTC"),
+        default_tz=zone,
+        default_tz_note=zone_note,
         reviewer=(env.get("CHATBOOK_REVIEWER") or os.environ.get("USER") or "reviewer"),
         source_env=dict(env),
     )

@@ -26,6 +26,7 @@ from toolkit import __version__
 from toolkit.config import Settings
 from toolkit.errors import ChatbookError
 from toolkit.eventtypes import FoundEvent
+from toolkit.ingest import zones
 from toolkit.review import proposals
 from toolkit.store import db, messages
 from toolkit.store.connect import open_db
@@ -38,6 +39,7 @@ Extractor = Callable[..., list[FoundEvent]]
 OUTCOME_FIELDS = {
     "created": "proposals_created",
     "merged": "sources_added",
+    "moved": "proposals_moved",
     "known": "already_known",
     "rejected": "skipped_rejected",
     "invalid": "invalid_events",
@@ -56,6 +58,8 @@ class ExtractReport:
     proposals_created: int = 0
     sources_added: int = 0        # a repeat of a known proposal, from a new message or image
     already_known: int = 0        # found again in a message already linked (a --full re-run)
+    proposals_moved: int = 0      # a later message moved, renamed or re-placed a proposal
+    proposals_retimed: int = 0    # moved into their chat's new zone (ingest --tz, chats set-tz)
     skipped_rejected: int = 0     # repeats of rejected proposals: never proposed again
     invalid_events: int = 0       # found events with unusable times (logged, not stored)
     cancellations_applied: int = 0
@@ -84,7 +88,10 @@ class ExtractReport:
             f"messages scanned: {self.messages_scanned} (cursor now {self.cursor})",
             f"events found: {self.events_found} in text, {self.image_events} in images",
             f"proposals: {self.proposals_created} new, {self.sources_added} repeats merged, "
-            f"{self.skipped_rejected} rejected before (skipped)",
+            f"{self.proposals_moved} moved by later messages, "
+            f"{self.skipped_rejected} rejected before (skipped)"
+            + (f", {self.proposals_retimed} moved into their chat's new zone"
+               if self.proposals_retimed else ""),
             f"cancellations: {self.cancellations_applied} applied, {self.proposals_flagged} flagged, "
             f"{self.cancellations_unmatched} unmatched",
             f"images: {self.media}"
@@ -206,6 +213,10 @@ def extract_new(settings: Settings, *, full: bool = False, progress: bool = Fals
     report = ExtractReport(full=full)
     conn = open_db(settings)
     try:
+        with db.transaction(conn):
+            # An import may have changed a chat's zone: its proposals move before new ones
+            # are read in the new zone, so a --full re-run finds them where it looks.
+            report.proposals_retimed = proposals.follow_chat_zones(conn)
         extract_text_messages(conn, settings, report, full=full, progress=progress)
         if settings.image_processing_enabled:
             extract_images(conn, settings, report, full=full)
@@ -214,6 +225,35 @@ def extract_new(settings: Settings, *, full: bool = False, progress: bool = Fals
         conn.close()
     report.seconds = round(time.monotonic() - began, 3)
     return report
+
+
+# ------------------------------------------------------------------------- a chat's zone
+
+
+def set_chat_zone(settings: Settings, chat: str, tz: str) -> dict[str, Any]:
+    """Give a chat its zone (`chatbook chats set-tz`): in one transaction its messages are
+    re-timed and its proposals and events move into the zone in place (same ids and UIDs,
+    SEQUENCE + 1 for events). Returns what changed."""
+    conn = open_db(settings)
+    try:
+        with db.transaction(conn):
+            before, retimed = zones.set_zone(conn, chat, tz, "set with chatbook chats set-tz")
+            moved = proposals.follow_chat_zone(conn, int(before["id"]), reviewer=settings.reviewer,
+                                               old_tz=before["tz"])
+    finally:
+        conn.close()
+    return {"chat": before["name"], "tz": tz, "source": "given", "previous_tz": before["tz"],
+            "previous_source": before["tz_source"] or "unrecorded", "messages_retimed": retimed,
+            "proposals_moved": moved}
+
+
+def describe_zone_change(change: dict[str, Any]) -> str:
+    if change["previous_tz"] == change["tz"]:
+        return (f"{change['chat']}: zone {change['tz']} kept, now recorded as given "
+                f"(was {change['previous_source']})")
+    return (f"{change['chat']}: zone {change['previous_tz']} ({change['previous_source']}) -> "
+            f"{change['tz']} (given); {change['messages_retimed']} messages re-timed, "
+            f"{change['proposals_moved']} proposals moved in place")
 
 
 # ------------------------------------------------------------------------- what was found (notebook)

@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from toolkit.config import Settings
 from toolkit.errors import ChatbookError, InputError
-from toolkit.ingest import attachments
+from toolkit.ingest import attachments, zones
 from toolkit.ingest.whatsapp import DATE_ORDERS, ChatParser, Message, binary_opener
 from toolkit.store import db, messages, outbox
 from toolkit.store.connect import open_db
@@ -66,6 +66,9 @@ class FileResult:
     kinds: dict[str, int] = field(default_factory=dict)
     error: str | None = None
     line: int | None = None
+    tz: str | None = None  # the chat's zone after this import, where it came from, and why
+    tz_source: str | None = None
+    tz_note: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -119,6 +122,8 @@ class IngestReport:
                     + (f", {result.media_copied} media files" if result.media_copied else "")
                     + f") from {result.path}"
                 )
+                if result.tz:
+                    lines.append(f"  zone {result.tz} ({result.tz_source}: {result.tz_note})")
         if self.outbox and self.outbox.get("pending"):
             lines.append(f"{self.outbox['pending']} media rows wait for Postgres in the outbox")
         lines.append(f"{self.added} messages added, {len(self.failed)} files failed")
@@ -474,7 +479,10 @@ def ingest_source(settings: Settings, conn: db.Connection, source: ChatSource, t
         bar = progress_bar(source) if progress else None
         try:
             with db.transaction(conn), messages.deferred_fts(conn):
-                ChatImport(settings, conn, source, result, zone, tz is not None).run(bar)
+                job = ChatImport(settings, conn, source, result, zone, tz is not None)
+                job.run(bar)
+                choice = zones.settle_chat_zone(settings, conn, job.chat_id, given=tz)
+                result.tz, result.tz_source, result.tz_note = choice.tz, choice.source, choice.note
         finally:
             if bar is not None:
                 bar.close()

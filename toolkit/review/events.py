@@ -23,7 +23,10 @@ from toolkit.fsutil import write_private_bytes
 from toolkit.store import agent_messages, db
 from toolkit.store import proposals as proposal_store
 
-EVENT_FIELDS = ("title", "start", "end", "all_day", "tz", "location")
+EVENT_FIELDS = ("title", "start", "end", "all_day", "tz", "location", "kind")
+# Kinds that are days rather than appointments: exported all-day, marked with a category, and
+# transparent (they take no time in the calendar's free/busy).
+DAY_KINDS = {"deadline": "Deadline", "closure": "Closure"}
 # Fixed namespace: the same dedupe key gives the same UID on every machine, forever.
 UID_NAMESPACE = uuid.UUID("5d0c4a52-6c1b-4f43-9a57-2f1c0b7e8a31")
 PRODID = f"-//chatbook//chatbook {__version__}//EN"
@@ -84,6 +87,16 @@ def upsert_for_proposal(conn: db.Connection, *, proposal_id: int, dedupe_key: st
     return int(existing["id"])
 
 
+def set_values(conn: db.Connection, event_id: int, values: dict[str, Any]) -> bool:
+    """Give the event new values, keeping its status (SEQUENCE + 1); False when nothing changed."""
+    current = get_event(conn, event_id)
+    if current is None or all(current[name] == values[name] for name in EVENT_FIELDS):
+        return False
+    proposal_store.set_event_state(conn, event_id,
+                                   [*(values[name] for name in EVENT_FIELDS), current["status"]])
+    return True
+
+
 def cancel_event(conn: db.Connection, event_id: int) -> bool:
     """Mark an event cancelled (SEQUENCE + 1); False when it already was."""
     return proposal_store.cancel_event(conn, event_id)
@@ -95,9 +108,11 @@ def restore_event(conn: db.Connection, event_id: int, snapshot: dict[str, Any]) 
     if current is None:
         return
     names = (*EVENT_FIELDS, "status")
-    if all(current[name] == snapshot[name] for name in names):
+    # A snapshot taken before a field existed (kind) leaves that field as it is.
+    state = [snapshot.get(name, current[name]) for name in names]
+    if all(current[name] == value for name, value in zip(names, state, strict=True)):
         return
-    proposal_store.set_event_state(conn, event_id, [snapshot[name] for name in names])
+    proposal_store.set_event_state(conn, event_id, state)
 
 
 def remove_or_cancel(conn: db.Connection, event_id: int) -> str:
@@ -145,7 +160,8 @@ def vevent(row: dict[str, Any]) -> Event:
     item.add("last-modified", datetime.fromisoformat(row["updated_at"]).astimezone(UTC))
     item.add("sequence", int(row["sequence"]))
     item.add("summary", row["title"])
-    if row["all_day"]:
+    kind = row.get("kind") or "event"
+    if row["all_day"] or kind in DAY_KINDS:
         item.add("dtstart", local_date(row["start"]))
         item.add("dtend", all_day_end(row["start"], row["end"]))
     else:
@@ -157,6 +173,10 @@ def vevent(row: dict[str, Any]) -> Event:
     if row.get("chat"):
         item.add("description", f"From the chat {row['chat']} (chatbook)")
     item.add("status", "CANCELLED" if row["status"] == "cancelled" else "CONFIRMED")
+    if kind in DAY_KINDS:
+        item.add("categories", [DAY_KINDS[kind]])
+        item.add("transp", "TRANSPARENT")
+    item.add("x-chatbook-kind", kind)
     return item
 
 

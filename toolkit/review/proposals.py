@@ -22,18 +22,24 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from toolkit.errors import ConflictError, InputError
-from toolkit.eventtypes import FoundEvent
+from toolkit.eventtypes import KINDS, FoundEvent
 from toolkit.review import agent, events
-from toolkit.store import db, messages
+from toolkit.store import chats, db, messages
 from toolkit.store import proposals as proposal_store
 
 STATUSES = ("pending", "accepted", "edited", "rejected", "cancelled")
-EDITABLE = ("title", "start", "end", "all_day", "tz", "location")
-SYSTEM_REVIEWER = "chatbook-extract"  # who the audit trail names for automatic cancellations
-UNDOABLE = ("accept", "edit", "reject", "cancel")
-RESTORED = ("status", "title", "start", "end", "all_day", "tz", "location", "reject_reason",
-            "reviewed_by", "reviewed_at")
+EDITABLE = ("title", "start", "end", "all_day", "tz", "location", "kind")
+DAY_KINDS = ("deadline", "closure")  # whole days: all-day, whatever time the text gave
+SYSTEM_REVIEWER = "chatbook-extract"  # who the audit trail names for automatic changes
+# 'move': a later message moved, renamed or re-placed the event; 'retime': its chat's zone
+# changed. A move can be undone (the extractor may misread); a retime follows the chat's zone
+# and is reverted by setting the zone back.
+UNDOABLE = ("accept", "edit", "reject", "cancel", "move")
+RESTORED = ("status", "title", "start", "end", "all_day", "tz", "location", "kind",
+            "reject_reason", "reviewed_by", "reviewed_at")
 SNAPSHOT = (*RESTORED, "confidence", "flagged", "version")
+CHANGED_FIELDS = ("title", "start", "end", "all_day", "tz", "location", "kind", "status")
+MOVE_WINDOW = timedelta(days=14)  # how far a move without the old date may carry an event
 
 # Words that carry no identity in an event title, in the five languages we extract: "the
 # match", "Match!" and "our match" must give one key.
@@ -144,7 +150,14 @@ def apply_changes(current: dict[str, Any], changes: dict[str, Any]) -> dict[str,
     if unknown:
         raise InputError(f"cannot change {', '.join(unknown)}; editable fields: {', '.join(EDITABLE)}")
     tz = check_tz(changes["tz"]) if "tz" in changes else current["tz"]
+    kind = str(changes.get("kind", current.get("kind")) or "event")
+    if kind not in KINDS:
+        raise InputError(f"kind: expected one of {', '.join(KINDS)}, got {kind!r}")
     all_day = bool(changes.get("all_day", current["all_day"]))
+    if kind in DAY_KINDS:
+        if changes.get("all_day") is False:
+            raise InputError(f"all_day: a {kind} is a whole day; make it kind event to give it a time")
+        all_day = True
     title = str(changes.get("title", current["title"]) or "").strip()
     if not title:
         raise InputError("title: must not be empty")
@@ -156,7 +169,7 @@ def apply_changes(current: dict[str, Any], changes: dict[str, Any]) -> dict[str,
     location = changes.get("location", current["location"])
     location = str(location).strip() or None if location is not None else None
     return {"title": title, "start": start, "end": end, "all_day": all_day, "tz": tz,
-            "location": location}
+            "location": location, "kind": kind}
 
 
 # ------------------------------------------------------------------------- recording found events
@@ -165,7 +178,8 @@ def apply_changes(current: dict[str, Any], changes: dict[str, Any]) -> dict[str,
 @dataclass(frozen=True)
 class Recorded:
     """What became of one found event: created, merged, known, rejected, invalid (recording);
-    cancelled, flagged, unmatched, known (cancellations)."""
+    moved (an update of an earlier proposal); cancelled, flagged, unmatched, known
+    (cancellations)."""
 
     outcome: str
     proposal_id: int | None = None
@@ -185,17 +199,25 @@ def record_event(conn: db.Connection, found: FoundEvent, *, message_id: int | No
         zone = check_tz(zone)
         values = apply_changes(
             {"title": found.title, "start": found.start, "end": found.end,
-             "all_day": found.all_day, "tz": zone, "location": found.location}, {}
+             "all_day": found.all_day, "tz": zone, "location": found.location,
+             "kind": found.kind if found.kind in KINDS else "event"}, {}
         )
     except InputError:
         return Recorded("invalid")
+    confidence = min(max(float(found.confidence), 0.0), 1.0)
+    if found.moved:
+        moved = record_move(conn, found, values, message_id=message_id,
+                            extraction_id=extraction_id, confidence=confidence)
+        if moved is not None:
+            return moved
+        # Nothing earlier to move: the message still says when the event now is.
     key = dedupe_key(values["title"], values["start"], values["all_day"])
     match = match_proposal(conn, key, values)
-    confidence = min(max(float(found.confidence), 0.0), 1.0)
     if match is None:
         proposal_id = create_proposal(conn, values, key=key, confidence=confidence,
                                       message_id=message_id, extraction_id=extraction_id,
-                                      extractor=extractor, extractor_version=extractor_version)
+                                      extractor=extractor, extractor_version=extractor_version,
+                                      tz_follows_chat=found.tz in (None, tz))
         return Recorded("created", proposal_id)
     proposal_id = int(match["id"])
     if match["status"] == "rejected":
@@ -240,10 +262,11 @@ def same_day(conn: db.Connection, start: str) -> list[dict[str, Any]]:
 
 def create_proposal(conn: db.Connection, values: dict[str, Any], *, key: str, confidence: float,
                     message_id: int | None, extraction_id: int | None, extractor: str,
-                    extractor_version: str | None) -> int:
+                    extractor_version: str | None, tz_follows_chat: bool = True) -> int:
     proposal_id = proposal_store.insert_proposal(
         conn, values, key=key, confidence=confidence, message_id=message_id,
         extraction_id=extraction_id, extractor=extractor, extractor_version=extractor_version,
+        tz_follows_chat=tz_follows_chat,
     )
     proposal_store.add_key(conn, key, proposal_id)
     proposal_store.add_source(conn, proposal_id, message_id, extraction_id)
@@ -275,6 +298,7 @@ def record_cancellation(conn: db.Connection, found: FoundEvent, *, message_id: i
     if same_chat:
         note = f"cancelled by {where}"
         proposal_store.cancel_proposal(conn, proposal["id"], note)
+        proposal_store.add_source(conn, proposal["id"], message_id, None, role="cancel")
         event = events.event_for_proposal(conn, proposal["id"])
         if event is not None:
             events.cancel_event(conn, event["id"])
@@ -288,6 +312,189 @@ def record_cancellation(conn: db.Connection, found: FoundEvent, *, message_id: i
     after["cause_message_id"] = message_id
     append_audit(conn, proposal["id"], action, before, after, SYSTEM_REVIEWER)
     return Recorded(outcome, proposal["id"])
+
+
+def record_move(conn: db.Connection, found: FoundEvent, values: dict[str, Any], *,
+                message_id: int | None, extraction_id: int | None,
+                confidence: float) -> Recorded | None:
+    """A later message moves (renames, re-places) an event: update the proposal it refers to.
+
+    The proposal and its event keep their identity (id, UID; the event's SEQUENCE goes up), the
+    message becomes a source of role 'update', and a 'move' audit row records before and after
+    with the message as its cause. None when the message refers to no earlier proposal.
+    """
+    if message_id is None:
+        return None
+    sent = messages.time_and_chat_of(conn, message_id)
+    chat_id = messages.chat_of_message(conn, message_id)
+    if sent is None or chat_id is None:
+        return None
+    target = move_target(conn, values, found.previous_start, chat_id, sent["sent_at_utc"])
+    if target is None:
+        return None
+    if proposal_store.change_recorded(conn, target["id"], message_id, ("move",)):
+        return Recorded("known", target["id"])  # applied once; an undone move stays undone
+    try:
+        after_values = apply_changes(target, moved_changes(target, values, found))
+    except InputError:
+        return Recorded("invalid")
+    proposal_store.add_source(conn, target["id"], message_id, extraction_id, role="update")
+    if confidence > target["confidence"]:
+        proposal_store.set_confidence(conn, target["id"], confidence)
+    if all(after_values[name] == target[name] for name in EDITABLE if name != "all_day") and (
+        after_values["all_day"] == bool(target["all_day"])
+    ):
+        return Recorded("merged", target["id"])  # "still at 10" changes nothing
+    before = snapshot(conn, target["id"])
+    proposal_store.update_values(conn, target["id"], after_values,
+                                 flagged=f"moved by message {message_id}")
+    proposal_store.add_key(conn, dedupe_key(after_values["title"], after_values["start"],
+                                            after_values["all_day"]), target["id"])
+    update_event(conn, target["id"], after_values)
+    after = snapshot(conn, target["id"])
+    after["cause_message_id"] = message_id
+    append_audit(conn, target["id"], "move", before, after, SYSTEM_REVIEWER)
+    return Recorded("moved", target["id"])
+
+
+def update_event(conn: db.Connection, proposal_id: int, values: dict[str, Any]) -> None:
+    """Bring the proposal's event (if it has one) to `values`, keeping its status and UID;
+    SEQUENCE + 1 and the chats' drafts follow when anything changed."""
+    event = events.event_for_proposal(conn, proposal_id)
+    if event is not None and events.set_values(conn, event["id"], values):
+        agent.sync_event_drafts(conn, event["id"])
+
+
+def move_target(conn: db.Connection, values: dict[str, Any], previous_start: str | None,
+                chat_id: int, sent_at_utc: str | None) -> dict[str, Any] | None:
+    """The proposal a moving message refers to, or None.
+
+    Only proposals of the same chat that were mentioned before the message and are still
+    live (pending, accepted, edited) are candidates. With the old start stated, the candidates
+    are those on its day: the one at that very time, else a similar title, else the only one
+    that day. Without it, a similar title starting within MOVE_WINDOW of the new start, the
+    most recently discussed first. Two equally good candidates are no answer.
+    """
+    tokens = title_tokens(values["title"])
+    if previous_start:
+        try:
+            old = coerce_time(previous_start, len(previous_start.strip()) == 10, values["tz"],
+                              "previous_start")
+        except InputError:
+            return None
+        first = events.local_date(old)
+        pool = live_before(conn, chat_id, first, first + timedelta(days=1), sent_at_utc)
+        exact = [p for p in pool if not p["all_day"] and len(old) > 10
+                 and normalise_start(p["start"], False) == normalise_start(old, False)]
+        similar = [p for p in pool if similar_titles(tokens, title_tokens(p["title"]))]
+        for group in (exact, similar, pool):
+            if len(group) == 1:
+                return group[0]
+            if group:
+                return None if group is pool else best_recent(group)
+        return None
+    first = events.local_date(values["start"])
+    pool = live_before(conn, chat_id, first - MOVE_WINDOW, first + MOVE_WINDOW, sent_at_utc)
+    similar = [p for p in pool if similar_titles(tokens, title_tokens(p["title"]))]
+    return best_recent(similar) if similar else None
+
+
+def live_before(conn: db.Connection, chat_id: int, first: date, after: date,
+                sent_at_utc: str | None) -> list[dict[str, Any]]:
+    """Live proposals of the chat starting on days [first, after), first mentioned before
+    `sent_at_utc` (a message cannot move what nobody had said yet)."""
+    rows = proposal_store.in_chat_between(conn, chat_id, first.isoformat(), after.isoformat())
+    return [row for row in rows if row["status"] in ("pending", "accepted", "edited")
+            and (sent_at_utc is None or (row["first_mention"] or "") < sent_at_utc)]
+
+
+def best_recent(candidates: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The most recently discussed candidate; None when two were last mentioned together."""
+    ranked = sorted(candidates, key=lambda p: (p["last_mention"] or "", p["id"]), reverse=True)
+    if len(ranked) > 1 and ranked[0]["last_mention"] == ranked[1]["last_mention"]:
+        return None
+    return ranked[0]
+
+
+def moved_changes(target: dict[str, Any], values: dict[str, Any], found: FoundEvent) -> dict[str, Any]:
+    """The proposal's new values after a move.
+
+    The time is the message's; a move that names only a day keeps the old time of day; an end
+    the message does not give keeps the old duration. The old title stays unless the message
+    names the event differently (a rename); the old place stays unless it names a new one.
+    """
+    changes: dict[str, Any] = {}
+    start, end, all_day = values["start"], values["end"], values["all_day"]
+    old_start = events.parse_when(target["start"])
+    old_end = events.parse_when(target["end"]) if target["end"] else None
+    zone = ZoneInfo(target["tz"]) if target["tz"] else None
+    if all_day and isinstance(old_start, datetime) and found.kind not in DAY_KINDS:
+        # "moved to Thursday": the same time of day (on the wall clock) on the new day
+        wall = old_start.astimezone(zone) if zone else old_start
+        start = datetime.combine(events.local_date(start), wall.time()).isoformat()
+        all_day, end = False, None
+    changes.update(start=start, all_day=all_day)
+    if end is None and isinstance(old_end, datetime) and isinstance(old_start, datetime) \
+            and not all_day:
+        end = (datetime.fromisoformat(start) + (old_end - old_start)).isoformat()
+    changes["end"] = end
+    if not similar_titles(title_tokens(values["title"]), title_tokens(target["title"])) \
+            and title_tokens(values["title"]):
+        changes["title"] = values["title"]
+    if values["location"]:
+        changes["location"] = values["location"]
+    if found.kind in DAY_KINDS and found.kind != target["kind"]:
+        changes["kind"] = found.kind
+    return changes
+
+
+# ------------------------------------------------------------------------- a chat's zone changes
+
+
+def follow_chat_zone(conn: db.Connection, chat_id: int, *, reviewer: str = SYSTEM_REVIEWER,
+                     old_tz: str | None = None) -> int:
+    """Move the chat's proposals that follow its zone into its current zone, in place.
+
+    The wall-clock time stays (the text said 18:30; it meant 18:30 where the chat is), the
+    instant changes. Each moved proposal gets a 'retime' audit row and the key of its new
+    instant; an accepted event keeps its UID and gets SEQUENCE + 1. Call inside the caller's
+    transaction; returns how many proposals moved.
+    """
+    chat = chats.chat_row(conn, chat_id)
+    if chat is None or not chat["tz"]:
+        return 0
+    moved = 0
+    for row in proposal_store.following_chat_zone(conn, chat_id, chat["tz"]):
+        values = apply_changes(row, {})
+        values.update(start=same_wall_time(row["start"], row["tz"], chat["tz"]),
+                      end=row["end"] and same_wall_time(row["end"], row["tz"], chat["tz"]),
+                      tz=chat["tz"])
+        before = snapshot(conn, row["id"])
+        proposal_store.update_values(conn, row["id"], values)
+        proposal_store.add_key(conn, dedupe_key(values["title"], values["start"], values["all_day"]),
+                               row["id"])
+        update_event(conn, row["id"], values)
+        after = snapshot(conn, row["id"])
+        after["zone_change"] = {"from": old_tz or row["tz"], "to": chat["tz"],
+                                "source": chat["tz_source"]}
+        append_audit(conn, row["id"], "retime", before, after, reviewer)
+        moved += 1
+    return moved
+
+
+def follow_chat_zones(conn: db.Connection) -> int:
+    """Bring every chat's proposals into the chat's zone (after an import changed one)."""
+    return sum(follow_chat_zone(conn, int(chat["id"]))
+               for chat in proposal_store.chats_out_of_zone(conn))
+
+
+def same_wall_time(value: str, old_tz: str | None, new_tz: str) -> str:
+    """A stored start/end at the same local clock time in `new_tz` (a date stays a date)."""
+    when = events.parse_when(value)
+    if not isinstance(when, datetime):
+        return value
+    wall = when.astimezone(ZoneInfo(old_tz)) if old_tz else when
+    return wall.replace(tzinfo=ZoneInfo(new_tz)).isoformat()
 
 
 def cancellation_target(conn: db.Connection, title: str, start: str,
@@ -314,7 +521,7 @@ def cancellation_target(conn: db.Connection, title: str, start: str,
 def already_applied(conn: db.Connection, proposal_id: int, message_id: int | None) -> bool:
     if message_id is None:
         return False
-    return proposal_store.cancellation_recorded(conn, proposal_id, message_id)
+    return proposal_store.change_recorded(conn, proposal_id, message_id, ("cancel", "flag"))
 
 
 # ------------------------------------------------------------------------- reading
@@ -421,6 +628,54 @@ def audit_trail(conn: db.Connection, proposal_id: int) -> list[dict[str, Any]]:
     return rows
 
 
+def proposal_changes(conn: db.Connection, proposal_id: int) -> list[dict[str, Any]]:
+    """What changed in the proposal since it was found, oldest first: one entry per field.
+
+    Each entry: `field`, `before`, `after`, `action` (move, retime, edit, accept, reject,
+    cancel, undo...), `by` (reviewer, or chatbook-extract for automatic changes), `at`,
+    `audit_id`, and `message` (id, author, sent_at, text) when a message caused it, or
+    `zone_change` (from, to, source) for a retime. This is what the review card shows as
+    "what changed".
+    """
+    entries: list[dict[str, Any]] = []
+    for row in audit_trail(conn, proposal_id):
+        before = (row["before"] or {}).get("proposal") or {}
+        after = (row["after"] or {}).get("proposal") or {}
+        cause = (row["after"] or {}).get("cause_message_id")
+        for name in CHANGED_FIELDS:
+            if name in before and name in after and before[name] != after[name]:
+                entries.append({
+                    "audit_id": row["id"], "at": row["at"], "action": row["action"],
+                    "by": row["reviewer"], "field": name, "before": before[name],
+                    "after": after[name], "message_id": cause,
+                    "zone_change": (row["after"] or {}).get("zone_change"),
+                })
+    causes = [e["message_id"] for e in entries if e["message_id"] is not None]
+    found = messages.hit_rows(conn, causes) if causes else {}
+    for entry in entries:
+        cause = found.get(entry["message_id"])
+        entry["message"] = ({"id": cause["id"], "chat": cause["chat"], "author": cause["author"],
+                             "sent_at": cause["sent_at"], "text": cause["text"]} if cause else None)
+    return entries
+
+
+def proposal_zone(conn: db.Connection, proposal_id: int) -> dict[str, Any]:
+    """The proposal's zone and where it came from, for the review card and the report.
+
+    `source` is its chat's (given, phones, locale, machine; unrecorded for chats imported
+    before sources were kept) while the proposal follows its chat's zone, else `chosen` (a
+    reviewer, or the text itself, named another zone); `note` says why in words.
+    """
+    p = get_proposal(conn, proposal_id)
+    follows = bool(p.get("tz_follows_chat", 1)) and p["tz"] == p.get("chat_tz")
+    if follows:
+        return {"tz": p["tz"], "source": p.get("chat_tz_source") or "unrecorded",
+                "note": p.get("chat_tz_note") or "", "chat": p.get("chat"), "follows_chat": True}
+    return {"tz": p["tz"], "source": "chosen",
+            "note": f"chosen for this event; the chat {p.get('chat')!r} is in {p.get('chat_tz')}",
+            "chat": p.get("chat"), "follows_chat": False}
+
+
 # ------------------------------------------------------------------------- decisions
 
 
@@ -472,6 +727,10 @@ def accept(conn: db.Connection, proposal_id: int, *, reviewer: str, expected_ver
         status = "edited" if edited or current["status"] == "edited" else "accepted"
         proposal_store.write_decision(conn, proposal_id, reviewer=reviewer, status=status,
                                       values=values)
+        if "tz" in (changes or {}):
+            # A zone the reviewer chose stays when the chat's zone changes; the chat's own follows it.
+            chat_tz = messages.chat_tz_of(conn, current["source_message_id"])
+            proposal_store.set_tz_follows_chat(conn, proposal_id, values["tz"] == chat_tz)
         if edited:
             # The corrected wording leads here too: the extractor finding it later is no new event.
             proposal_store.add_key(conn, dedupe_key(values["title"], values["start"],
@@ -519,7 +778,8 @@ def undo(conn: db.Connection, proposal_id: int, *, reviewer: str) -> dict[str, A
         target = last_undoable(conn, proposal_id)
         before = snapshot(conn, proposal_id)
         earlier = json.loads(target["before"])
-        restore_proposal(conn, proposal_id, earlier["proposal"], with_flag=target["action"] == "cancel")
+        restore_proposal(conn, proposal_id, earlier["proposal"],
+                         with_flag=target["action"] in ("cancel", "move"))
         restore_event_state(conn, proposal_id, earlier["event"])
         after = snapshot(conn, proposal_id)
         after.update(undoes=target["id"], undid_action=target["action"])
@@ -540,7 +800,9 @@ def last_undoable(conn: db.Connection, proposal_id: int) -> dict[str, Any]:
 def restore_proposal(conn: db.Connection, proposal_id: int, earlier: dict[str, Any], *,
                      with_flag: bool) -> None:
     names = RESTORED + (("flagged",) if with_flag else ())
-    proposal_store.restore_columns(conn, proposal_id, {name: earlier[name] for name in names})
+    # A snapshot older than a column (kind) leaves that column as it is.
+    proposal_store.restore_columns(conn, proposal_id,
+                                   {name: earlier[name] for name in names if name in earlier})
 
 
 def restore_event_state(conn: db.Connection, proposal_id: int, earlier: dict[str, Any] | None) -> None:

@@ -58,18 +58,66 @@ def starting_between(conn: db.Connection, first: str, after: str) -> list[dict[s
 
 def insert_proposal(conn: db.Connection, values: dict[str, Any], *, key: str, confidence: float,
                     message_id: int | None, extraction_id: int | None, extractor: str,
-                    extractor_version: str | None) -> int:
+                    extractor_version: str | None, tz_follows_chat: bool = True) -> int:
     """A new pending proposal; returns its id."""
     now = db.utc_now()
     cursor = conn.execute(
-        "INSERT INTO proposals(title, start, end, all_day, tz, location, confidence, status, "
-        "source_message_id, extraction_id, extractor, extractor_version, dedupe_key, created_at, "
-        "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO proposals(title, start, end, all_day, tz, location, kind, confidence, status, "
+        "source_message_id, extraction_id, extractor, extractor_version, dedupe_key, "
+        "tz_follows_chat, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?)",
         (values["title"], values["start"], values["end"], int(values["all_day"]), values["tz"],
-         values["location"], confidence, message_id, extraction_id, extractor, extractor_version,
-         key, now, now),
+         values["location"], values.get("kind", "event"), confidence, message_id, extraction_id,
+         extractor, extractor_version, key, int(tz_follows_chat), now, now),
     )
     return int(cursor.lastrowid or 0)
+
+
+def update_values(conn: db.Connection, proposal_id: int, values: dict[str, Any],
+                  flagged: str | None = None) -> None:
+    """Give the proposal new event values (a later message moved it, or its chat's zone
+    changed), keeping its status and reviewer; version + 1. `flagged` replaces the note when given."""
+    conn.execute(
+        "UPDATE proposals SET title = ?, start = ?, end = ?, all_day = ?, tz = ?, location = ?, "
+        "kind = ?, flagged = coalesce(?, flagged), version = version + 1, updated_at = ? "
+        "WHERE id = ?",
+        (values["title"], values["start"], values["end"], int(values["all_day"]), values["tz"],
+         values["location"], values.get("kind", "event"), flagged, db.utc_now(), proposal_id),
+    )
+
+
+def set_tz_follows_chat(conn: db.Connection, proposal_id: int, follows: bool) -> None:
+    conn.execute("UPDATE proposals SET tz_follows_chat = ? WHERE id = ?", (int(follows), proposal_id))
+
+
+def following_chat_zone(conn: db.Connection, chat_id: int, tz: str) -> list[dict[str, Any]]:
+    """Proposals first found in the chat that follow its zone but are not in `tz`, by id."""
+    return db.rows_as_dicts(conn.execute(
+        "SELECT p.* FROM proposals p JOIN messages m ON m.id = p.source_message_id "
+        "WHERE m.chat_id = ? AND p.tz_follows_chat = 1 AND p.tz IS NOT ? ORDER BY p.id",
+        (chat_id, tz),
+    ))
+
+
+def chats_out_of_zone(conn: db.Connection) -> list[dict[str, Any]]:
+    """Chats with proposals that follow the chat's zone but are in another: (id, tz)."""
+    return db.rows_as_dicts(conn.execute(
+        "SELECT DISTINCT c.id, c.tz FROM proposals p JOIN messages m ON m.id = p.source_message_id "
+        "JOIN chats c ON c.id = m.chat_id WHERE p.tz_follows_chat = 1 AND c.tz IS NOT NULL "
+        "AND p.tz IS NOT c.tz ORDER BY c.id"
+    ))
+
+
+def in_chat_between(conn: db.Connection, chat_id: int, first: str, after: str) -> list[dict[str, Any]]:
+    """Proposals with a source in the chat whose start (as written) is in [first, after), with
+    `last_mention`: the newest send time (UTC) of their sources in that chat; oldest first."""
+    return db.rows_as_dicts(conn.execute(
+        "SELECT p.*, max(m.sent_at_utc) AS last_mention, min(m.sent_at_utc) AS first_mention "
+        "FROM proposals p JOIN proposal_sources s ON s.proposal_id = p.id "
+        "JOIN messages m ON m.id = s.message_id "
+        "WHERE m.chat_id = ? AND p.start >= ? AND p.start < ? GROUP BY p.id ORDER BY p.id",
+        (chat_id, first, after),
+    ))
 
 
 def set_confidence(conn: db.Connection, proposal_id: int, confidence: float) -> None:
@@ -86,8 +134,9 @@ def add_key(conn: db.Connection, key: str, proposal_id: int) -> None:
 
 
 def add_source(conn: db.Connection, proposal_id: int, message_id: int | None,
-               extraction_id: int | None) -> bool:
-    """Link a message (and/or image extraction) to a proposal; False when already linked.
+               extraction_id: int | None, role: str = "mention") -> bool:
+    """Link a message (and/or image extraction) to a proposal as a `role` source (mention,
+    update or cancel); False when already linked.
 
     Checked by hand because UNIQUE lets NULL extraction ids repeat.
     """
@@ -99,9 +148,9 @@ def add_source(conn: db.Connection, proposal_id: int, message_id: int | None,
     if exists:
         return False
     conn.execute(
-        "INSERT INTO proposal_sources(proposal_id, message_id, extraction_id, created_at) "
-        "VALUES (?, ?, ?, ?)",
-        (proposal_id, message_id, extraction_id, db.utc_now()),
+        "INSERT INTO proposal_sources(proposal_id, message_id, extraction_id, role, created_at) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (proposal_id, message_id, extraction_id, role, db.utc_now()),
     )
     return True
 
@@ -120,7 +169,7 @@ def sources_of(conn: db.Connection, proposal_id: int) -> list[dict[str, Any]]:
     """The messages (and image extractions) a proposal was found in, oldest first."""
     return db.rows_as_dicts(conn.execute(
         "SELECT s.message_id, c.name AS chat, m.chat_id, m.author, m.sent_at, m.text, m.kind, "
-        "m.media, m.attachment_sha256, s.extraction_id, s.created_at AS linked_at "
+        "m.media, m.attachment_sha256, s.extraction_id, s.role, s.created_at AS linked_at "
         "FROM proposal_sources s LEFT JOIN messages m ON m.id = s.message_id "
         "LEFT JOIN chats c ON c.id = m.chat_id WHERE s.proposal_id = ? "
         "ORDER BY m.sent_at, s.message_id",
@@ -148,11 +197,11 @@ def write_decision(conn: db.Connection, proposal_id: int, *, reviewer: str, stat
     """Write a decision's proposal row: new status and values, reviewer, version + 1."""
     conn.execute(
         "UPDATE proposals SET status = ?, title = ?, start = ?, end = ?, all_day = ?, tz = ?, "
-        "location = ?, reject_reason = ?, reviewed_by = ?, reviewed_at = ?, version = version + 1, "
-        "updated_at = ? WHERE id = ?",
+        "location = ?, kind = ?, reject_reason = ?, reviewed_by = ?, reviewed_at = ?, "
+        "version = version + 1, updated_at = ? WHERE id = ?",
         (status, values["title"], values["start"], values["end"], int(values["all_day"]),
-         values["tz"], values["location"], reject_reason, reviewer, db.utc_now(), db.utc_now(),
-         proposal_id),
+         values["tz"], values["location"], values.get("kind", "event"), reject_reason, reviewer,
+         db.utc_now(), db.utc_now(), proposal_id),
     )
 
 
@@ -169,8 +218,9 @@ def restore_columns(conn: db.Connection, proposal_id: int, earlier: dict[str, An
 
 
 LIST_SQL = """
-SELECT p.*, c.name AS chat, m.chat_id AS chat_id, e.id AS event_id, e.uid AS event_uid,
-       e.status AS event_status,
+SELECT p.*, c.name AS chat, m.chat_id AS chat_id, c.tz AS chat_tz, c.tz_source AS chat_tz_source,
+       c.tz_note AS chat_tz_note, e.id AS event_id, e.uid AS event_uid, e.status AS event_status,
+       e.sequence AS event_sequence,
        (SELECT count(*) FROM proposal_sources s WHERE s.proposal_id = p.id) AS n_sources
 FROM proposals p
 LEFT JOIN messages m ON m.id = p.source_message_id
@@ -276,12 +326,14 @@ def last_not_undone(conn: db.Connection, proposal_id: int,
     return dict(row) if row else None
 
 
-def cancellation_recorded(conn: db.Connection, proposal_id: int, message_id: int) -> bool:
-    """Whether a cancel or flag of the proposal names this message as its cause."""
+def change_recorded(conn: db.Connection, proposal_id: int, message_id: int,
+                    actions: Sequence[str] = ("cancel", "flag")) -> bool:
+    """Whether an audit row with one of `actions` names this message as its cause."""
     row = conn.execute(
-        "SELECT 1 FROM proposal_audit WHERE proposal_id = ? AND action IN ('cancel', 'flag') "
+        f"SELECT 1 FROM proposal_audit WHERE proposal_id = ? AND action IN "
+        f"({', '.join('?' for _ in actions)}) "
         "AND json_extract(after, '$.cause_message_id') = ? LIMIT 1",
-        (proposal_id, message_id),
+        (proposal_id, *actions, message_id),
     ).fetchone()
     return row is not None
 
@@ -320,8 +372,8 @@ def insert_event(conn: db.Connection, *, uid: str, proposal_id: int, chat_id: in
     """A new confirmed event (SEQUENCE 0) with `fields` in events.EVENT_FIELDS order."""
     cursor = conn.execute(
         "INSERT INTO events(uid, proposal_id, chat_id, title, start, end, all_day, tz, "
-        "location, sequence, status, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 'confirmed', ?, ?)",
+        "location, kind, sequence, status, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 'confirmed', ?, ?)",
         (uid, proposal_id, chat_id, *fields, now, now),
     )
     return int(cursor.lastrowid or 0)
@@ -331,10 +383,12 @@ def reinsert_event(conn: db.Connection, proposal_id: int, earlier: dict[str, Any
     """Recreate a deleted event from its snapshot, under its UID, SEQUENCE one past it."""
     conn.execute(
         "INSERT INTO events(uid, proposal_id, chat_id, title, start, end, all_day, tz, location, "
-        "sequence, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "kind, sequence, status, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (earlier["uid"], proposal_id, earlier["chat_id"], earlier["title"], earlier["start"],
          earlier["end"], earlier["all_day"], earlier["tz"], earlier["location"],
-         earlier["sequence"] + 1, earlier["status"], earlier["created_at"], db.utc_now()),
+         earlier.get("kind", "event"), earlier["sequence"] + 1, earlier["status"],
+         earlier["created_at"], db.utc_now()),
     )
 
 
@@ -342,7 +396,7 @@ def confirm_event(conn: db.Connection, event_id: int, fields: Sequence[Any], now
     """Give the event `fields` (events.EVENT_FIELDS order), confirmed, SEQUENCE + 1."""
     conn.execute(
         "UPDATE events SET title = ?, start = ?, end = ?, all_day = ?, tz = ?, location = ?, "
-        "status = 'confirmed', sequence = sequence + 1, updated_at = ? WHERE id = ?",
+        "kind = ?, status = 'confirmed', sequence = sequence + 1, updated_at = ? WHERE id = ?",
         (*fields, now, event_id),
     )
 
@@ -351,7 +405,7 @@ def set_event_state(conn: db.Connection, event_id: int, state: Sequence[Any]) ->
     """Give the event `state` (events.EVENT_FIELDS, then status), SEQUENCE + 1."""
     conn.execute(
         "UPDATE events SET title = ?, start = ?, end = ?, all_day = ?, tz = ?, location = ?, "
-        "status = ?, sequence = sequence + 1, updated_at = ? WHERE id = ?",
+        "kind = ?, status = ?, sequence = sequence + 1, updated_at = ? WHERE id = ?",
         (*state, db.utc_now(), event_id),
     )
 
