@@ -8,8 +8,9 @@ the best witnesses are, in order:
    written `+34 612 ...`) live somewhere, and a group's members mostly live where it meets.
    Each distinct number is one vote for its country; a country needs a strict majority of at
    least two numbers. Inside the country, `phonenumbers` maps area codes to zones: this
-   machine's zone wins if it is one of the country's (it is the best witness of the exporting
-   phone), then a strict majority of the numbers whose area code names a single zone, then any
+   machine's zone wins if the numbers allow it (a Spanish mobile allows Madrid and the
+   Canaries; the machine is the best witness of the exporting phone), then a strict majority
+   of the numbers whose area code names a single zone, then any
    zone when the candidates keep the same clocks over the chat's dates (London, Jersey,
    Guernsey), then the zone most of the country lives in where one does (Spain: Madrid, not
    the Canaries). Otherwise the numbers are ambiguous (US numbers from two coasts) and say so.

@@ -329,7 +329,8 @@ def record_move(conn: db.Connection, found: FoundEvent, values: dict[str, Any], 
     chat_id = messages.chat_of_message(conn, message_id)
     if sent is None or chat_id is None:
         return None
-    target = move_target(conn, values, found.previous_start, chat_id, sent["sent_at_utc"])
+    target = move_target(conn, values, found.previous_start, chat_id,
+                         proposal_store.mention_key(sent["sent_at"], message_id))
     if target is None:
         return None
     if proposal_store.change_recorded(conn, target["id"], message_id, ("move",)):
@@ -366,7 +367,7 @@ def update_event(conn: db.Connection, proposal_id: int, values: dict[str, Any]) 
 
 
 def move_target(conn: db.Connection, values: dict[str, Any], previous_start: str | None,
-                chat_id: int, sent_at_utc: str | None) -> dict[str, Any] | None:
+                chat_id: int, mentioned: str) -> dict[str, Any] | None:
     """The proposal a moving message refers to, or None.
 
     Only proposals of the same chat that were mentioned before the message and are still
@@ -383,7 +384,7 @@ def move_target(conn: db.Connection, values: dict[str, Any], previous_start: str
         except InputError:
             return None
         first = events.local_date(old)
-        pool = live_before(conn, chat_id, first, first + timedelta(days=1), sent_at_utc)
+        pool = live_before(conn, chat_id, first, first + timedelta(days=1), mentioned)
         exact = [p for p in pool if not p["all_day"] and len(old) > 10
                  and normalise_start(p["start"], False) == normalise_start(old, False)]
         similar = [p for p in pool if similar_titles(tokens, title_tokens(p["title"]))]
@@ -394,18 +395,18 @@ def move_target(conn: db.Connection, values: dict[str, Any], previous_start: str
                 return None if group is pool else best_recent(group)
         return None
     first = events.local_date(values["start"])
-    pool = live_before(conn, chat_id, first - MOVE_WINDOW, first + MOVE_WINDOW, sent_at_utc)
+    pool = live_before(conn, chat_id, first - MOVE_WINDOW, first + MOVE_WINDOW, mentioned)
     similar = [p for p in pool if similar_titles(tokens, title_tokens(p["title"]))]
     return best_recent(similar) if similar else None
 
 
 def live_before(conn: db.Connection, chat_id: int, first: date, after: date,
-                sent_at_utc: str | None) -> list[dict[str, Any]]:
-    """Live proposals of the chat starting on days [first, after), first mentioned before
-    `sent_at_utc` (a message cannot move what nobody had said yet)."""
+                mentioned: str) -> list[dict[str, Any]]:
+    """Live proposals of the chat starting on days [first, after), first mentioned in it before
+    the message at `mentioned` (a message cannot move what nobody had said yet)."""
     rows = proposal_store.in_chat_between(conn, chat_id, first.isoformat(), after.isoformat())
     return [row for row in rows if row["status"] in ("pending", "accepted", "edited")
-            and (sent_at_utc is None or (row["first_mention"] or "") < sent_at_utc)]
+            and row["first_mention"] < mentioned]
 
 
 def best_recent(candidates: list[dict[str, Any]]) -> dict[str, Any] | None:

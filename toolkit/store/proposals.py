@@ -108,11 +108,21 @@ def chats_out_of_zone(conn: db.Connection) -> list[dict[str, Any]]:
     ))
 
 
+# Messages of one chat in the order they were sent: local time (one zone), then id.
+MENTION_ORDER = "m.sent_at || '#' || printf('%012d', m.id)"
+
+
+def mention_key(sent_at: str, message_id: int) -> str:
+    """A message's place in its chat, comparable with MENTION_ORDER values."""
+    return f"{sent_at}#{message_id:012d}"
+
+
 def in_chat_between(conn: db.Connection, chat_id: int, first: str, after: str) -> list[dict[str, Any]]:
-    """Proposals with a source in the chat whose start (as written) is in [first, after), with
-    `last_mention`: the newest send time (UTC) of their sources in that chat; oldest first."""
+    """Proposals with a source in the chat whose start (as written) is in [first, after), oldest
+    first, with `first_mention` and `last_mention`: the earliest and latest of their sources in
+    that chat as MENTION_ORDER keys (local send time, then message id)."""
     return db.rows_as_dicts(conn.execute(
-        "SELECT p.*, max(m.sent_at_utc) AS last_mention, min(m.sent_at_utc) AS first_mention "
+        f"SELECT p.*, max({MENTION_ORDER}) AS last_mention, min({MENTION_ORDER}) AS first_mention "
         "FROM proposals p JOIN proposal_sources s ON s.proposal_id = p.id "
         "JOIN messages m ON m.id = s.message_id "
         "WHERE m.chat_id = ? AND p.start >= ? AND p.start < ? GROUP BY p.id ORDER BY p.id",
