@@ -17,7 +17,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -113,7 +112,6 @@ def test_review_in_chromium(review_server) -> None:
 
     url, db_path = review_server
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    started = time.monotonic()
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
@@ -153,7 +151,6 @@ def test_review_in_chromium(review_server) -> None:
             page.screenshot(path=str(ARTIFACTS / "review_3_done.png"), full_page=True)
         finally:
             browser.close()
-    assert time.monotonic() - started < 90
 
     from toolkit.store import db
 
