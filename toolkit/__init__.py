@@ -39,13 +39,16 @@ _EXPORTS: dict[str, str] = {
     # exports in, messages out
     "ingest_paths": "toolkit.ingest.importer",
     "export_messages": "toolkit.ingest.importer",
+    "list_chats": "toolkit.ingest.zones",
     # search
     "embed_new": "toolkit.search.embed",
     "search_messages": "toolkit.search.query",
     # events: extraction, review, export
     "extract_new": "toolkit.extract.stage",
     "extract_events": "toolkit.extract.text",
+    "set_chat_zone": "toolkit.extract.stage",
     "list_proposals": "toolkit.review.proposals",
+    "proposal_changes": "toolkit.review.proposals",
     "export_ics": "toolkit.review.events",
     # in Jupyter
     "ReviewApp": "toolkit.ui.review.app",
@@ -69,16 +72,19 @@ __all__ = [
     "extract_events",
     "extract_new",
     "ingest_paths",
+    "list_chats",
     "list_proposals",
     "load_settings",
     "migrate_all",
     "open_db",
+    "proposal_changes",
     "restore",
     "run_checks",
     "run_demo",
     "run_pipeline",
     "search_messages",
     "search_widget",
+    "set_chat_zone",
 ]
 
 
@@ -99,15 +105,16 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # what type checkers and IDEs see; at run time `__getattr__` does this
     from toolkit.config import Settings, load_settings
     from toolkit.errors import ChatbookError
-    from toolkit.extract.stage import extract_new
+    from toolkit.extract.stage import extract_new, set_chat_zone
     from toolkit.extract.text import extract_events
     from toolkit.ingest.importer import export_messages, ingest_paths
+    from toolkit.ingest.zones import list_chats
     from toolkit.ops.backup import backup, restore
     from toolkit.ops.demo import run_demo
     from toolkit.ops.doctor import run_checks
     from toolkit.ops.pipeline import run_pipeline
     from toolkit.review.events import export_ics
-    from toolkit.review.proposals import list_proposals
+    from toolkit.review.proposals import list_proposals, proposal_changes
     from toolkit.search.embed import embed_new
     from toolkit.search.query import search_messages
     from toolkit.store.connect import migrate_all, open_db

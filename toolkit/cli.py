@@ -270,11 +270,17 @@ def proposals_show(ctx: click.Context, proposal_id: int, as_json: bool) -> None:
 
     conn = primary_store(ctx)
     data = {"proposal": proposals.get_proposal(conn, proposal_id),
+            "zone": proposals.proposal_zone(conn, proposal_id),
             "sources": proposals.proposal_sources(conn, proposal_id),
+            "changes": proposals.proposal_changes(conn, proposal_id),
             "audit": proposals.audit_trail(conn, proposal_id)}
     emit(data, as_json, lambda d: "\n".join(
-        [proposals.describe(d["proposal"])]
-        + [f"  {s['sent_at']} {s['chat']} / {s['author']}: {s['text']}" for s in d["sources"]]
+        [proposals.describe(d["proposal"]),
+         f"  zone {d['zone']['tz']} ({d['zone']['source']}: {d['zone']['note']})"]
+        + [f"  {s['sent_at']} {s['chat']} / {s['author']} ({s['role']}): {s['text']}"
+           for s in d["sources"]]
+        + [f"  changed {c['field']}: {c['before']} -> {c['after']} ({c['action']} by {c['by']})"
+           for c in d["changes"]]
         + [f"  {a['at']} {a['reviewer']}: {a['action']}" for a in d["audit"]]))
 
 

@@ -534,11 +534,13 @@ def report_tables(settings: Settings, report: IngestReport, sample: int = 10) ->
     files = pl.DataFrame(
         [{"chat": r.chat, "added": r.added, "already known": r.duplicates,
           "messages": r.messages, "media files": r.media_copied, "format": r.format,
-          "date order": r.date_order, "why": r.date_order_reason, "path": r.path}
+          "date order": r.date_order, "why": r.date_order_reason, "zone": r.tz,
+          "zone from": r.tz_source, "zone why": r.tz_note, "path": r.path}
          for r in report.files if r.error is None],
         schema={"chat": pl.String, "added": pl.Int64, "already known": pl.Int64,
                 "messages": pl.Int64, "media files": pl.Int64, "format": pl.String,
-                "date order": pl.String, "why": pl.String, "path": pl.String},
+                "date order": pl.String, "why": pl.String, "zone": pl.String,
+                "zone from": pl.String, "zone why": pl.String, "path": pl.String},
     )
     rejected = pl.DataFrame([{"path": r.path, "line": r.line, "error": r.error}
                              for r in report.failed],

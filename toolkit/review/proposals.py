@@ -609,7 +609,9 @@ def summary_by_chat(conn: db.Connection) -> list[dict[str, Any]]:
 def describe(p: dict[str, Any]) -> str:
     """One line per proposal for a terminal: id, status, version, confidence, when, what, where."""
     when = p["start"] + (f" - {p['end']}" if p["end"] else "")
-    line = f"#{p['id']:<4} {p['status']:<9} v{p['version']:<3} {p['confidence']:.2f}  {when}  {p['title']}"
+    kind = f"[{p['kind']}] " if p.get("kind", "event") != "event" else ""
+    line = (f"#{p['id']:<4} {p['status']:<9} v{p['version']:<3} {p['confidence']:.2f}  {when}  "
+            f"{kind}{p['title']}")
     if p["location"]:
         line += f" @ {p['location']}"
     if p.get("chat"):
