@@ -48,13 +48,15 @@ PROPOSALS: list[dict[str, Any]] = [
 
 
 def seed_review_queue(conn: db.Connection, proposals: list[dict[str, Any]] | None = None,
-                      ) -> Seeded:
-    """Chats, messages and pending proposals (with sources), committed; ids in date order."""
+                      messages: list[tuple[str, str, str, str]] | None = None) -> Seeded:
+    """Chats, messages and pending proposals (with sources), committed; ids in date order.
+
+    `messages` replaces MESSAGES (the proposals' "message" numbers count in it from 1)."""
     now = db.utc_now()
     chat_ids: dict[str, int] = {}
     message_ids: list[int] = []
     with db.transaction(conn):
-        for number, (chat, author, sent_at, text) in enumerate(MESSAGES, start=1):
+        for number, (chat, author, sent_at, text) in enumerate(messages or MESSAGES, start=1):
             if chat not in chat_ids:
                 chat_ids[chat] = conn.execute(
                     "INSERT INTO chats(name, tz, created_at) VALUES (?, 'Europe/London', ?)",

@@ -66,8 +66,8 @@ def test_first_proposal_with_conversation_and_fields(make_app, seeded) -> None:
     assert app.current["id"] == seeded.ids[0]
     assert app.title_field.value == "U11 match at Riverside Park"
     assert app.location_field.value == "Riverside Park"
-    assert (app.start_day.value, app.start_clock.value) == (date(2026, 12, 5), time(10, 0))
-    assert (app.end_day.value, app.end_clock.value) == (date(2026, 12, 5), time(11, 30))
+    assert (app.start_day.value, app.start_clock.value) == ("Sat 5 Dec 2026", "10:00")
+    assert (app.end_day.value, app.end_clock.value) == ("Sat 5 Dec 2026", "11:30")
     assert app.all_day_field.value is False
     shown = app.messages_html.value
     assert "kick-off 10am" in shown and 'cb-msg cb-source' in shown
@@ -76,17 +76,27 @@ def test_first_proposal_with_conversation_and_fields(make_app, seeded) -> None:
     assert "Christmas party" not in shown  # the 4th message after: outside the context
     assert "Sam" in shown and "Mon 30 Nov 2026, 18:05" in shown
     assert "93% confidence" in app.summary_html.value
-    assert "1</b> of <b>4" in app.progress_html.value
+    # The event's zone, with its abbreviation on that day, on the card and beside the fields.
+    assert "10:00–11:30" in app.summary_html.value and "(Europe/London, GMT)" in app.summary_html.value
+    assert "Times are in Europe/London, GMT" in app.zone_html.value
+    assert 'data-proposal-id="1"' in app.summary_html.value
+    assert "Proposal 1 of 4 in this queue · 0 decided" in app.progress_html.value
+    assert 'aria-valuenow="0"' in app.progress_html.value
     assert "pending <b>4</b>" in app.counts_html.value and "all:" in app.counts_html.value
 
 
 def test_button_labels_show_their_shortcuts(make_app) -> None:
     app = make_app()
+    labels = {"ArrowLeft": "←", "ArrowRight": "→", " ": "Space", "Backspace": "⌫"}
     for keyname, action in SHORTCUTS.items():
-        label = {"ArrowLeft": "←", "ArrowRight": "→"}.get(keyname, keyname)
-        assert f"[{label}" in app.buttons[action].description or f"/ {label}]" in (
-            app.buttons[action].description)
+        # The first key on the button, every key in its tooltip and in the `?` overlay.
+        assert labels.get(keyname, keyname) in app.buttons[action].tooltip
+        assert any(labels.get(keyname, keyname) in keys.split(" / ")
+                   for keys, _ in app.shortcuts.help_rows)
+    assert [app.buttons[a].description for a in ("accept", "reject", "undo", "next")] == [
+        "Accept [a]", "Reject [x]", "Undo [⌫]", "Next [→]"]
     assert app.shortcuts.shortcut_keys == list(SHORTCUTS)
+    assert {"?", "Esc", "Tab"} <= {keys for keys, _ in app.shortcuts.help_rows}
     assert app.scope in app.widget._dom_classes and app.shortcuts.scope == app.scope
 
 
@@ -122,12 +132,15 @@ def test_edit_and_accept_saves_the_form(make_app, seeded, db_conn) -> None:
     app = make_app()
     app.go_to(seeded.ids[1])
     app.title_field.value = "Team photo (bring kit)"
-    app.start_clock.value = time(14, 30)
-    app.end_day.value = date(2026, 12, 6)
-    app.end_clock.value = time(15, 0)
+    app.start_clock.value = "2:30pm"
+    app.end_day.value = "6 Dec"  # the year of the day the field held
+    app.end_clock.value = "1500"
     app.location_field.value = "Clubhouse, Riverside"
     assert set(app.changes()) == {"title", "start", "end", "location"}
     assert app.buttons["edit_accept"].button_style == "primary"
+    # Read back before saving: a misread day or time shows at once.
+    assert "Team photo (bring kit)" in app.form_note.value
+    assert "Sun 6 Dec 2026, 14:30–15:00" in app.form_note.value
     app.buttons["edit_accept"].click()
     row = proposal_row(db_conn, seeded.ids[1])
     assert row["status"] == "edited"
@@ -143,7 +156,7 @@ def test_edit_to_all_day(make_app, seeded, db_conn) -> None:
     app = make_app()
     app.all_day_field.value = True
     assert app.start_clock.layout.visibility == "hidden"
-    app.end_day.value = None
+    app.end_day.value = ""
     app.buttons["edit_accept"].click()
     row = proposal_row(db_conn, seeded.ids[0])
     assert (row["all_day"], row["start"], row["end"]) == (1, "2026-12-05", None)
@@ -161,14 +174,19 @@ def test_accept_refuses_to_drop_edits(make_app, seeded, db_conn) -> None:
 
 @pytest.mark.parametrize(("field", "value", "message"), [
     ("title_field", "   ", "title must not be empty"),
-    ("start_day", None, "start needs a day"),
-    ("start_clock", None, "start needs a time"),
-    ("end_clock", time(9, 0), "end is before the start"),
+    ("start_day", "", "start needs a day"),
+    ("start_clock", "", "start needs a time"),
+    ("end_clock", "9:00", "end is before the start"),
+    ("start_day", "Fri 5 Dec 2026", "Start day: Sat 5 Dec 2026 is a Saturday, not a Friday"),
+    ("start_day", "5 Decmber", "Start day: cannot read '5 Decmber' as a day"),
+    ("start_clock", "25:00", "Start time: '25:00' is not a time of day"),
+    ("end_clock", "13pm", "End time: '13pm': with am or pm the hour is 1 to 12"),
 ])
 def test_invalid_form_is_refused_with_a_reason(make_app, seeded, db_conn, field, value,
                                                message) -> None:
     app = make_app()
     getattr(app, field).value = value
+    assert message in html.unescape(app.form_note.value)  # said while typing, before any button
     app.buttons["edit_accept"].click()
     assert message in app.message
     assert proposal_row(db_conn, seeded.ids[0])["status"] == "pending"
@@ -216,18 +234,21 @@ def seen(app: ReviewApp) -> tuple[str, str, str, str]:
 
 @pytest.mark.parametrize(("keys", "expected_status", "expected_index", "title", "decided",
                           "banner"), [
-    (["a"], "accepted", 1, PHOTO, 1, f"Accepted: “{U11}” (event #1). Undo [u] reverts it."),
-    (["r"], "rejected", 1, PHOTO, 1, f"Rejected: “{U11}”. Undo [u] reverts it."),
+    (["a"], "accepted", 1, PHOTO, 1, f"Accepted: “{U11}” (event #1). Undo [⌫] reverts it."),
+    ([" "], "accepted", 1, PHOTO, 1, f"Accepted: “{U11}” (event #1). Undo [⌫] reverts it."),
+    (["x"], "rejected", 1, PHOTO, 1, f"Rejected: “{U11}”. Undo [⌫] reverts it."),
+    (["r"], "rejected", 1, PHOTO, 1, f"Rejected: “{U11}”. Undo [⌫] reverts it."),
     # nothing edited: edit & accept is a plain accept
-    (["e"], "accepted", 1, PHOTO, 1, f"Accepted: “{U11}” (event #1). Undo [u] reverts it."),
-    (["s"], "pending", 1, PHOTO, 0, "Skipped; it stays pending."),
+    (["e"], "accepted", 1, PHOTO, 1, f"Accepted: “{U11}” (event #1). Undo [⌫] reverts it."),
+    (["s"], "pending", 1, PHOTO, 0, f"Skipped “{U11}”; it stays pending."),
     (["n"], "pending", 1, PHOTO, 0, ""),
     (["ArrowRight", "ArrowRight"], "pending", 2, NATIVITY, 0, ""),
     (["n", "p"], "pending", 0, U11, 0, ""),
     (["ArrowRight", "ArrowLeft"], "pending", 0, U11, 0, ""),
     (["a", "u"], "pending", 0, U11, 0, f"Undone: “{U11}” is pending again."),
+    (["a", "Backspace"], "pending", 0, U11, 0, f"Undone: “{U11}” is pending again."),
     (["p"], "pending", 0, U11, 0, ""),           # Previous is disabled on the first: nothing happens
-    (["x", "Enter", "A"], "pending", 0, U11, 0, ""),  # not shortcuts
+    (["Enter", "A", "b", "?"], "pending", 0, U11, 0, ""),  # not shortcuts
 ])
 def test_shortcut_keys(make_app, seeded, db_conn, keys, expected_status, expected_index, title,
                        decided, banner) -> None:
@@ -238,6 +259,23 @@ def test_shortcut_keys(make_app, seeded, db_conn, keys, expected_status, expecte
     assert app.index == expected_index
     progress = f"Proposal {expected_index + 1} of 4 in this queue · {decided} decided"
     assert seen(app) == (title, html.escape(title), progress, banner)
+
+
+def test_a_key_decides_only_the_proposal_the_page_shows(make_app, seeded, db_conn) -> None:
+    """`a` pressed twice quickly: the second press was meant for the first proposal (the page
+    had not drawn the next one yet), so the next one must not be accepted unseen."""
+    app = make_app()
+    shown = seeded.ids[0]
+    app.shortcuts._handle_custom_msg({"type": "key", "key": "a", "shown": shown}, [])
+    app.shortcuts._handle_custom_msg({"type": "key", "key": "a", "shown": shown}, [])
+    assert [proposal_row(db_conn, i)["status"] for i in seeded.ids[:2]] == ["accepted", "pending"]
+    assert app.current["id"] == seeded.ids[1]
+    # Moving is not a decision: it acts on whatever the kernel shows.
+    app.shortcuts._handle_custom_msg({"type": "key", "key": "n", "shown": shown}, [])
+    assert app.current["id"] == seeded.ids[2]
+    # The page caught up: the key acts on what it shows.
+    app.shortcuts._handle_custom_msg({"type": "key", "key": " ", "shown": seeded.ids[2]}, [])
+    assert proposal_row(db_conn, seeded.ids[2])["status"] == "accepted"
 
 
 def test_keys_respect_disabled_buttons(make_app, seeded, db_conn) -> None:
@@ -263,8 +301,12 @@ def test_second_reviewer_gets_a_conflict_not_an_overwrite(make_app, seeded, db_c
     row = proposal_row(db_conn, seeded.ids[0])
     assert (row["status"], row["title"], row["reviewed_by"]) == (
         "rejected", "U11 match at Riverside Park", "bob")
-    assert "Not saved" in alice.message and "bob" in alice.message
-    assert "nothing was overwritten" in alice.message
+    # A sentence for a person: who, what and when in words; no versions, no ISO time.
+    assert alice.message.startswith(
+        "Not saved: bob rejected “U11 match at Riverside Park” just now, while this page still "
+        "showed the earlier version. Nothing was overwritten")
+    assert "version" not in alice.message.replace("earlier version", "")
+    assert not re.search(r"\d{4}-\d{2}-\d{2}T", alice.message)
     assert "cb-banner-error" in alice.banner.value
     # Alice now sees the current version, so what she decides next is an informed decision.
     assert alice.current["status"] == "rejected" and alice.current["version"] == 2
@@ -284,9 +326,9 @@ def test_resumes_on_the_same_proposal_after_a_restart(settings, seeded, db_conn)
     try:
         assert again.current["id"] == seeded.ids[2]
         assert again.ids == [seeded.ids[0], seeded.ids[2], seeded.ids[3]]  # the 2nd is decided
-        assert again.undo_stack == [seeded.ids[1]]
+        assert again.undo_stack == [[seeded.ids[1]]]
         saved = db_conn.execute("SELECT current_id, undo FROM review_state").fetchone()
-        assert (saved["current_id"], json.loads(saved["undo"])) == (seeded.ids[2], [seeded.ids[1]])
+        assert (saved["current_id"], json.loads(saved["undo"])) == (seeded.ids[2], [[seeded.ids[1]]])
     finally:
         again.conn.close()
 
@@ -301,7 +343,7 @@ def test_resume_keeps_position_and_undo(settings, seeded, db_conn) -> None:
     other = ReviewApp(settings, reviewer="bob", status="all")
     try:
         assert again.current["id"] == seeded.ids[2]
-        assert again.undo_stack == [seeded.ids[0]]
+        assert again.undo_stack == [[seeded.ids[0]]]
         assert other.current["id"] == seeded.ids[0]  # each reviewer has a place of their own
         again.buttons["undo"].click()
         assert proposal_row(db_conn, seeded.ids[0])["status"] == "pending"
@@ -374,22 +416,26 @@ def test_bad_filter_values_are_refused(settings, db_conn, bad) -> None:
 
 def test_bulk_accept_after_preview(make_app, seeded, db_conn) -> None:
     app = make_app()
+    assert app.bulk_panel is None  # built on first use: a lighter first paint
+    app.bulk_open_button.value = True
     app.bulk_threshold.value = 0.9
     rows = app.preview_bulk()
     assert [r["id"] for r in rows] == [seeded.ids[0], seeded.ids[3]]
     assert app.bulk_confirm_button.description == "Accept these 2"
     assert app.bulk_confirm_button.layout.display is None
-    assert "Christmas party" in app.bulk_table.value and "Team photo" not in app.bulk_table.value
+    shown = " ".join(check.description for check in app.bulk_checks)
+    assert "Christmas party" in shown and "Team photo" not in shown
     assert db_conn.execute("SELECT count(*) FROM proposal_audit").fetchone()[0] == 0  # preview only
     app.bulk_confirm_button.click()
     assert [proposal_row(db_conn, i)["status"] for i in seeded.ids] == [
         "accepted", "pending", "pending", "accepted"]
-    assert "Bulk accepted 2" in app.message
+    assert app.message == "Bulk accepted 2. Undo [⌫] reverts all 2 at once."
     assert app.bulk_confirm_button.layout.display == "none"
 
 
 def test_bulk_accept_leaves_what_changed_since_the_preview(make_app, seeded, db_conn) -> None:
     app, other = make_app(), make_app(reviewer="bob")
+    app.open_bulk()
     app.bulk_threshold.value = 0.9
     app.bulk_preview_button.click()
     other.go_to(seeded.ids[3])
@@ -402,9 +448,10 @@ def test_bulk_accept_leaves_what_changed_since_the_preview(make_app, seeded, db_
 
 def test_bulk_cancel_writes_nothing(make_app, seeded, db_conn) -> None:
     app = make_app()
+    app.open_bulk()
     app.bulk_preview_button.click()
     app.bulk_cancel_button.click()
-    assert app.bulk_rows == [] and app.bulk_table.value == ""
+    assert app.bulk_rows == [] and app.bulk_table.value == "" and app.bulk_list.children == ()
     assert db_conn.execute("SELECT count(*) FROM proposal_audit").fetchone()[0] == 0
 
 
@@ -459,6 +506,7 @@ def test_voila_is_bound_to_localhost_with_a_token() -> None:
 
 def test_notebook_parameters_are_typed_and_outputs_empty() -> None:
     params = nbparams.read_parameters(NOTEBOOK)
+    assert params["status"].default == params["order"].default == ""  # "": as you left it
     assert {name: p.annotation for name, p in params.items()} == {
         "status": "str", "chat": "str", "min_confidence": "float", "since": "str",
         "until": "str", "order": "str", "reviewer": "str"}
@@ -536,16 +584,306 @@ def test_image_proposal_with_media_off_says_so(make_app, db_conn, seeded) -> Non
     assert "extraction 42" in app.media_html.value
 
 
-def test_bulk_accepted_ones_can_be_undone_one_by_one(make_app, seeded, db_conn) -> None:
+def test_bulk_preview_leaves_out_unticked_rows(make_app, seeded, db_conn) -> None:
     app = make_app()
-    app.bulk_preview_button.click()
+    app.open_bulk()
+    app.bulk_threshold.value = 0.7
+    assert [r["id"] for r in app.preview_bulk()] == [seeded.ids[0], seeded.ids[1], seeded.ids[3]]
+    app.bulk_checks[1].value = False  # not the team photo
+    assert app.bulk_confirm_button.description == "Accept these 2"
     app.bulk_confirm_button.click()
-    assert app.undo_stack == [seeded.ids[0], seeded.ids[3]]
-    app.go_to(seeded.ids[1])
-    app.buttons["undo"].click()
-    assert proposal_row(db_conn, seeded.ids[3])["status"] == "pending"
-    assert proposal_row(db_conn, seeded.ids[0])["status"] == "accepted"
-    assert app.current["id"] == seeded.ids[3] and app.undo_stack == [seeded.ids[0]]
+    assert [proposal_row(db_conn, i)["status"] for i in seeded.ids] == [
+        "accepted", "pending", "pending", "accepted"]
+    for check in app.bulk_checks:
+        check.value = False
+    app.preview_bulk()
+    for check in app.bulk_checks:
+        check.value = False
+    assert app.bulk_confirm_button.disabled and app.bulk_confirm_button.description == "Accept these 0"
+
+
+def test_undo_after_a_bulk_accept_reverts_the_whole_bulk(make_app, seeded, db_conn) -> None:
+    app = make_app()
+    key(app, "a")  # one decision of its own before the bulk
+    app.open_bulk()
+    app.bulk_threshold.value = 0.7
+    app.preview_bulk()
+    app.bulk_confirm_button.click()
+    assert app.undo_stack == [[seeded.ids[0]], [seeded.ids[1], seeded.ids[3]]]
+    key(app, "Backspace")
+    assert [proposal_row(db_conn, i)["status"] for i in seeded.ids] == [
+        "accepted", "pending", "pending", "pending"]
+    assert app.message == "Undone: all 2 of that bulk accept are pending again."
+    assert app.current["id"] == seeded.ids[1]  # the first of them, in queue order
+    key(app, "Backspace")  # the next step back: the single accept
+    assert proposal_row(db_conn, seeded.ids[0])["status"] == "pending"
+    assert app.undo_stack == [] and app.buttons["undo"].disabled
+    assert [a["action"] for a in audit_rows(db_conn, seeded.ids[3])] == ["accept", "undo"]
+
+
+def test_undo_on_a_decided_one_shown_reverts_just_that_one(make_app, seeded, db_conn) -> None:
+    app = make_app(status="all")
+    app.open_bulk()
+    app.bulk_threshold.value = 0.7
+    app.preview_bulk()
+    app.bulk_confirm_button.click()
+    app.go_to(seeded.ids[2])
+    key(app, "x")  # rejects the nativity rehearsal, the only one left pending
+    app.go_to(seeded.ids[1])  # accepted in the bulk, not the newest step
+    key(app, "u")
+    assert [proposal_row(db_conn, i)["status"] for i in seeded.ids] == [
+        "accepted", "pending", "rejected", "accepted"]
+    assert app.undo_stack == [[seeded.ids[0], seeded.ids[3]], [seeded.ids[2]]]
+
+
+def test_undo_leaves_alone_what_someone_else_decided_since(make_app, seeded, db_conn) -> None:
+    alice, bob = make_app(), make_app(reviewer="bob")
+    key(alice, "a")
+    bob.go_to(seeded.ids[0])
+    bob.status_filter.value = "all"
+    bob.go_to(seeded.ids[0])
+    bob.reason_field.value = "duplicate"
+    bob.buttons["reject"].click()
+    key(alice, "u")
+    assert proposal_row(db_conn, seeded.ids[0])["status"] == "rejected"  # bob's stays
+    assert "was changed by bob since, and was left alone" in alice.message
+
+
+def test_old_undo_histories_of_plain_ids_still_load(settings, seeded, db_conn) -> None:
+    from toolkit.store.review_state import save_state
+
+    first = ReviewApp(settings, reviewer="alice")
+    first.buttons["accept"].click()
+    key_text = first.filters.key()
+    first.close()
+    save_state(db_conn, "alice", key_text, current_id=seeded.ids[1], queue=seeded.ids,
+               undo=[seeded.ids[0]])  # as saved before undo groups existed
+    again = ReviewApp(settings, reviewer="alice")
+    try:
+        assert again.undo_stack == [[seeded.ids[0]]]
+        again.buttons["undo"].click()
+        assert proposal_row(db_conn, seeded.ids[0])["status"] == "pending"
+    finally:
+        again.close()
+
+
+# ------------------------------------------------------------------ the end of the queue
+
+
+def test_deciding_the_last_pending_shows_the_end_and_keeps_it(make_app, seeded, db_conn) -> None:
+    app = make_app()
+    for name in ("a", "a", "x", " "):
+        key(app, name)
+    assert app.finished and app.current is None
+    assert app.main.layout.display == "none" and app.empty_html.layout.display is None
+    end = app.empty_html.value
+    assert "Every proposal in this queue is decided" in end
+    assert "4 here: 3 accepted, 1 rejected." in end
+    assert "Accepted: “Christmas party”" in end  # the last decision, inside the end, not after
+    assert app.banner.value == ""
+    assert "All 4 in this queue decided" in app.progress_html.value
+    assert 'style="width:100%"' in app.progress_html.value
+    for name in ("a", "x", "s", "n", "e"):  # nothing to decide or skip at the end
+        assert app.press(name) is False
+    assert app.finished and "Every proposal in this queue is decided" in app.empty_html.value
+    key(app, "ArrowLeft")  # back to the last one decided
+    assert not app.finished and app.current["id"] == seeded.ids[3]
+    assert app.current["status"] == "accepted"
+
+
+def test_undo_at_the_end_goes_back_to_that_proposal(make_app, seeded, db_conn) -> None:
+    app = make_app()
+    for name in ("a", "a", "a", "a"):
+        key(app, name)
+    assert app.finished
+    key(app, "Backspace")
+    assert not app.finished and app.current["id"] == seeded.ids[3]
+    assert app.current["status"] == "pending"
+    assert app.message == "Undone: “Christmas party” is pending again."
+
+
+def test_skip_on_a_decided_proposal_says_what_is_true(make_app, seeded, db_conn) -> None:
+    app = make_app(status="all")
+    key(app, "a")
+    app.go_to(seeded.ids[0])
+    key(app, "s")
+    assert app.message == ("“U11 match at Riverside Park” is already accepted, so there is "
+                           "nothing to skip; here is the next pending one.")
+    assert app.current["id"] == seeded.ids[1]
+    key(app, "s")
+    assert app.message == "Skipped “Team photo”; it stays pending."
+
+
+def test_skip_with_one_pending_left_says_so(make_app, seeded) -> None:
+    app = make_app()
+    for name in ("a", "a", "a"):
+        key(app, name)
+    key(app, "s")
+    assert app.message == "“Christmas party” is the only pending proposal left in this queue."
+
+
+def test_edited_banner_quotes_the_new_title(make_app, seeded) -> None:
+    app = make_app()
+    app.title_field.value = "U11 match (away kit)"
+    key(app, "e")
+    assert app.message.startswith("Edited: “U11 match (away kit)” (event #1).")
+
+
+# ------------------------------------------------------------------ reading
+
+
+def test_two_sources_close_together_share_one_conversation(make_app, seeded, db_conn) -> None:
+    """Messages 3 and 5 both announce the match: their neighbours overlap and show once."""
+    now = db.utc_now()
+    db_conn.execute("INSERT INTO proposal_sources(proposal_id, message_id, created_at) "
+                    "VALUES (?, ?, ?)", (seeded.ids[0], seeded.message_ids[4], now))
+    app = make_app()
+    shown = app.messages_html.value
+    for text in ("fixtures for December", "Will the kit be washed", "Can someone bring oranges?",
+                 "Christmas party 12 December"):
+        assert shown.count(html.escape(text)) == 1, text
+    assert shown.count('class="cb-msg cb-source"') == 2
+    assert shown.count('class="cb-chatname"') == 1 and "Source messages" in shown
+
+
+def test_sources_far_apart_are_kept_apart_by_a_gap(settings, db_conn) -> None:
+    from review_data import MESSAGES
+
+    chatter = [(CHAT, "Tom", f"2026-11-30T19:{m:02d}:00+00:00", f"chatter {m}") for m in range(20)]
+    far = [(CHAT, "Sam", "2026-11-30T20:00:00+00:00", "Reminder: match Saturday 10am")]
+    seeded = seed_review_queue(db_conn, messages=[*MESSAGES, *chatter, *far])
+    db_conn.execute("INSERT INTO proposal_sources(proposal_id, message_id, created_at) "
+                    "VALUES (?, ?, ?)", (seeded.ids[0], seeded.message_ids[-1], db.utc_now()))
+    app = ReviewApp(settings, reviewer="alice")
+    try:
+        shown = app.messages_html.value
+        assert shown.count('class="cb-gap"') == 1
+        assert shown.index("kick-off 10am") < shown.index("cb-gap") < shown.index("Reminder: match")
+        assert "chatter 10" not in shown  # between the two stretches: not shown
+    finally:
+        app.close()
+
+
+def test_a_long_message_is_cut_and_wraps(settings, db_conn) -> None:
+    from review_data import MESSAGES
+
+    url = "https://example.org/" + "a" * 400
+    lead = "Tournament details: "
+    long_text = lead + ("lorem ipsum " * 400)[:4500 - len(lead) - len(url)] + url
+    seeded = seed_review_queue(db_conn, messages=[*MESSAGES[:3], (CHAT, "Ana",
+                               "2026-11-30T18:06:00+00:00", long_text), *MESSAGES[3:]])
+    app = ReviewApp(settings, reviewer="alice")
+    try:
+        assert app.current["id"] == seeded.ids[0]
+        shown = app.messages_html.value
+        # A neighbour of 4,500 characters: the start, and the rest behind one click.
+        assert "show all 4,500 characters" in shown and 'class="cb-more"' in shown
+        assert html.escape(url[-50:]) in shown  # nothing lost: the rest is in the page
+    finally:
+        app.close()
+    from toolkit.ui.review.keys import asset
+
+    css = asset("review.css")
+    assert "overflow-wrap: anywhere" in css.split(".chatbook-review .cb-text {")[1].split("}")[0]
+
+
+@pytest.mark.parametrize(("proposal", "text"), [
+    ({"start": "2026-07-05T10:00:00+01:00", "tz": "Europe/London"}, "Europe/London, BST"),
+    ({"start": "2026-12-05T10:00:00+01:00", "tz": "Europe/Madrid"}, "Europe/Madrid, CET"),
+    ({"start": "2026-12-05T10:00:00-05:00", "tz": None}, "UTC-05:00"),
+    ({"start": "2026-12-05T10:00:00+00:00", "tz": None}, "UTC"),
+    ({"start": "2026-12-05T10:00:00+00:00", "tz": "UTC"}, "UTC"),
+])
+def test_zone_text(proposal, text) -> None:
+    from toolkit.ui.review.render import zone_text
+
+    assert zone_text(proposal) == text
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("Sat 5 Dec 2026", date(2026, 12, 5)), ("5 dec", date(2026, 12, 5)),
+    ("Dec 5, 2026", date(2026, 12, 5)), ("2026-12-05", date(2026, 12, 5)),
+    ("5/12/2026", date(2026, 12, 5)), ("5.12.26", date(2026, 12, 5)),
+    ("5th December 2026", date(2026, 12, 5)), ("2026/12/05", date(2026, 12, 5)),
+    ("", None),
+])
+def test_typed_days(text, day) -> None:
+    from toolkit.ui.review.fields import parse_day_text
+
+    assert parse_day_text(text, near=date(2026, 11, 30)) == day
+
+
+@pytest.mark.parametrize(("text", "clock"), [
+    ("14:30", time(14, 30)), ("2pm", time(14, 0)), ("2:30 pm", time(14, 30)),
+    ("1430", time(14, 30)), ("930", time(9, 30)), ("9.30", time(9, 30)), ("14h30", time(14, 30)),
+    ("12am", time(0, 0)), ("12pm", time(12, 0)), ("noon", time(12, 0)), ("", None),
+])
+def test_typed_times(text, clock) -> None:
+    from toolkit.ui.review.fields import parse_clock_text
+
+    assert parse_clock_text(text) == clock
+
+
+def test_when_ago_reads_like_speech() -> None:
+    from datetime import UTC, datetime
+
+    from toolkit.ui.review.render import when_ago
+
+    now = datetime(2026, 12, 5, 12, 0, tzinfo=UTC)
+    assert when_ago("2026-12-05T11:59:30+00:00", now) == "just now"
+    assert when_ago("2026-12-05T11:55:00+00:00", now) == "5 minutes ago"
+    assert when_ago("2026-12-05T11:59:00+00:00", now) == "1 minute ago"
+
+
+# ------------------------------------------------------------------ reload
+
+
+def test_a_reload_opens_the_filters_left_last(settings, seeded, db_conn) -> None:
+    """The page (or a restarted kernel) builds a new app with no filters given: it opens the
+    queue this reviewer used last, not the default one."""
+    first = ReviewApp(settings, reviewer="alice")
+    first.set_filters(chat=CHAT, order="confidence", since=date(2026, 12, 6))
+    assert first.ids == [seeded.ids[3], seeded.ids[1]]
+    first.close()
+    again = ReviewApp(settings, reviewer="alice")
+    other = ReviewApp(settings, reviewer="bob")
+    asked = ReviewApp(settings, reviewer="alice", status="all")  # filters given: exactly those
+    try:
+        assert (again.filters.chat, again.filters.order) == (CHAT, "confidence")
+        assert again.since_filter.value == "Sun 6 Dec 2026" and again.more_button.value
+        assert (again.chat_filter.value, again.order_filter.value) == (CHAT, "confidence")
+        assert again.ids == [seeded.ids[3], seeded.ids[1]]
+        assert other.filters == Filters()
+        assert asked.filters == Filters(status="all")
+    finally:
+        for app in (again, other, asked):
+            app.close()
+
+
+def test_a_page_drawn_later_shows_what_changed_since(settings, seeded, db_conn) -> None:
+    """An app built ahead of its page (a kernel kept warm) catches up when the page draws it."""
+    warm = ReviewApp(settings, reviewer="alice")
+    tab = ReviewApp(settings, reviewer="alice")
+    tab.set_filters(order="confidence")
+    key(tab, "n")
+    shown = tab.current["id"]
+    tab.close()
+    warm.shortcuts._handle_custom_msg({"type": "ready"}, [])
+    try:
+        assert warm.filters.order == "confidence" and warm.current["id"] == shown
+    finally:
+        warm.close()
+
+
+def test_the_filter_days_take_what_people_type(make_app, seeded) -> None:
+    app = make_app()
+    app.more_button.value = True
+    app.since_filter.value = "7/12/2026"
+    assert app.ids == [seeded.ids[2], seeded.ids[3]]
+    assert app.since_filter.value == "Mon 7 Dec 2026"
+    app.until_filter.value = "yesterday-ish"
+    assert "To: cannot read 'yesterday-ish' as a day" in app.message
+    assert app.ids == [seeded.ids[2], seeded.ids[3]]  # the queue stays as it was
 
 
 def test_refresh_picks_up_new_chats_and_proposals(make_app, seeded, db_conn) -> None:

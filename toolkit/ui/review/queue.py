@@ -59,6 +59,19 @@ class Filters:
         data["until"] = self.until.isoformat() if self.until else None
         return json.dumps(data, sort_keys=True)
 
+    @classmethod
+    def from_key(cls, key: str) -> Filters | None:
+        """The filters a saved `key()` names; None when it cannot be read back (an old key)."""
+        try:
+            data = json.loads(key)
+            return cls(status=str(data.get("status") or "pending"), chat=data.get("chat") or None,
+                       min_confidence=data.get("min_confidence") or None,
+                       since=parse_day("since", data.get("since")),
+                       until=parse_day("until", data.get("until")),
+                       order=str(data.get("order") or "date"))
+        except (ValueError, TypeError, AttributeError, ChatbookError):
+            return None
+
     def query(self) -> dict[str, Any]:
         """Keyword arguments for `proposals.list_proposals`."""
         statuses = self.statuses()
@@ -125,9 +138,33 @@ def next_pending(rows: Sequence[dict[str, Any]], index: int) -> int:
     return index
 
 
+def all_decided(rows: Sequence[dict[str, Any]]) -> bool:
+    return bool(rows) and all(row.get("status") != "pending" for row in rows)
+
+
+def undo_groups(saved: Sequence[Any]) -> list[list[int]]:
+    """A saved undo history as groups of ids, newest last (a bulk accept is one group).
+
+    Histories saved before groups existed hold plain ids: each is a group of its own.
+    """
+    groups = []
+    for entry in saved:
+        ids = [int(i) for i in entry] if isinstance(entry, list | tuple) else [int(entry)]
+        if ids:
+            groups.append(ids)
+    return groups
+
+
 def disabled_actions(current: dict[str, Any] | None, size: int, index: int, *,
-                     undo_history: bool) -> dict[str, bool]:
-    """Which actions are off, for the proposal shown (None: none) at `index` of `size`."""
+                     undo_history: bool, finished: bool = False) -> dict[str, bool]:
+    """Which actions are off, for the proposal shown (None: none) at `index` of `size`.
+
+    `finished`: the queue's end is shown (every proposal decided); only Undo and Previous
+    lead anywhere from there.
+    """
+    if finished:
+        return {"accept": True, "edit_accept": True, "reject": True, "skip": True,
+                "previous": not size, "next": True, "undo": not undo_history}
     # A decided proposal can still be corrected (Edit & accept) or rejected; accepting it
     # again unchanged would only add noise to the audit trail.
     status = current.get("status") if current else None

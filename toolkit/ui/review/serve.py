@@ -1,7 +1,8 @@
 """`chatbook review`: the review notebook as a standalone page, served by Voila on localhost.
 
-Voila runs as a child process, bound to 127.0.0.1 with a token that travels in its
-environment; the URL is printed once the port answers, and Ctrl+C or SIGTERM stops the child.
+Voila (as `toolkit.ui.review.page` configures it) runs as a child process, bound to 127.0.0.1
+with a token that travels in its environment; the URL is printed once the port answers, and
+Ctrl+C or SIGTERM stops the child.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ def voila_command(port: int, notebook: Path = NOTEBOOK) -> list[str]:
     line, where any local user could read it with `ps`.
     """
     return [
-        sys.executable, "-m", "voila", str(notebook), f"--port={port}", "--no-browser",
+        sys.executable, "-m", "toolkit.ui.review.page", str(notebook), f"--port={port}", "--no-browser",
         "--Voila.ip=127.0.0.1", "--Voila.auto_token=True", "--Voila.port_retries=0",
         "--VoilaConfiguration.show_tracebacks=False",
     ]
