@@ -309,29 +309,53 @@ def test_not_a_chat_gets_a_clear_error(tmp_path, content, message, line):
         assert error.value.line == line
 
 
-def test_endless_line_is_refused_without_reading_it_all(tmp_path, monkeypatch):
+def test_endless_line_is_cut_and_the_rest_imported(tmp_path, monkeypatch):
     import toolkit.ingest.whatsapp as whatsapp
 
     monkeypatch.setattr(whatsapp, "MAX_LINE_CHARS", 1000)
     monkeypatch.setattr(whatsapp, "CHUNK_CHARS", 300)
     path = tmp_path / "chat.txt"
-    path.write_text("13/09/2024, 19:58 - A: hi\n13/09/2024, 19:59 - A: " + "x" * 50_000 + "\n")
-    with pytest.raises(InputError) as error:
-        list(parse_file(path))
-    assert error.value.line == 2 and "longer than 1000 characters" in str(error.value)
+    path.write_text("13/09/2024, 19:58 - A: hi\n13/09/2024, 19:59 - A: " + "x" * 50_000
+                    + "\nsecond line\n13/09/2024, 20:00 - B: after\n")
+    parser = parse_file(path)
+    messages = list(parser)
+    assert [(m.author, m.line, m.cut) for m in messages] == [
+        ("A", 1, False), ("A", 2, True), ("B", 4, False)]
+    long = messages[1]
+    assert long.text.startswith("xxx") and long.text.endswith("\nsecond line")
+    assert 1000 <= len(long.text) <= 1000 + 300 + len("\nsecond line")
+    assert parser.format.cut_lines == [2]
+    assert parser.format.as_dict()["cut_lines"] == [2]
 
 
-def test_endless_message_is_refused(tmp_path, monkeypatch):
+def test_endless_message_is_cut_and_the_rest_imported(tmp_path, monkeypatch):
     import toolkit.ingest.whatsapp as whatsapp
 
     monkeypatch.setattr(whatsapp, "MAX_MESSAGE_CHARS", 5000)
     monkeypatch.setattr(whatsapp, "CHUNK_CHARS", 300)
     path = tmp_path / "chat.txt"
     path.write_text("13/09/2024, 19:58 - A: hi\n13/09/2024, 19:59 - A: start\n"
-                    + "not a header\n" * 1000)
-    with pytest.raises(InputError) as error:
-        list(parse_file(path))
-    assert error.value.line == 2 and "longer than 5000 characters" in str(error.value)
+                    + "not a header\n" * 1000 + "13/09/2024, 20:00 - B: after\n")
+    messages = list(parse_file(path))
+    assert [(m.author, m.line, m.cut) for m in messages] == [
+        ("A", 1, False), ("A", 2, True), ("B", 1003, False)]
+    assert len(messages[1].text) <= 5000 and messages[1].text.startswith("start\nnot a header")
+
+
+def test_a_five_megabyte_message_does_not_reject_the_export(tmp_path):
+    """Issue #13: one pasted 5 MB message used to reject the whole file."""
+    import toolkit.ingest.whatsapp as whatsapp
+
+    path = tmp_path / "WhatsApp Chat with Big.txt"
+    with path.open("w", encoding="utf-8") as out:
+        out.write("13/09/2024, 19:58 - Ana: before\n13/09/2024, 19:59 - Ben: ")
+        out.write("0123456789" * 500_000)
+        out.write("\n13/09/2024, 20:00 - Ana: after\n")
+    messages = list(parse_file(path))
+    assert [(m.author, m.text[:6], m.cut) for m in messages] == [
+        ("Ana", "before", False), ("Ben", "012345", True), ("Ana", "after", False)]
+    assert whatsapp.MAX_LINE_CHARS <= len(messages[1].text) <= whatsapp.MAX_MESSAGE_CHARS
+    assert messages[2].line == 3
 
 
 def test_unknown_date_order_rejected():

@@ -64,9 +64,12 @@ line_text = st.text(TEXT_ALPHABET, max_size=40)
 
 
 def is_plain(body: str) -> bool:
-    """No placeholder, system or poll/location text: hypothesis draws constants from the
-    parser's source ("STICKER OMITIDO", "Tap to change."), and those are no plain text."""
-    return (body.strip().rstrip(".").lower() not in whatsapp.FIXED_KINDS
+    """No placeholder (alone, or on the first line above a caption), system, poll or location
+    text: hypothesis draws constants from the parser's source ("STICKER OMITIDO", "Tap to
+    change."), and those are no plain text."""
+    first = body.split("\n", 1)[0]
+    return (body.strip() not in whatsapp.FIXED_KINDS
+            and first.strip() not in whatsapp.FIXED_KINDS
             and not body.startswith(whatsapp.SPECIAL_PREFIXES)
             and not body.endswith(whatsapp.STRONG_SYSTEM_SUFFIXES)
             and not whatsapp.SYSTEM_RE.search(body))

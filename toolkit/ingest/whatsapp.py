@@ -10,17 +10,21 @@ How a file is read:
    above 12 decides at once; otherwise the field that ever decreases within a year is the day;
    otherwise the field that changes more often is). This pass stops at the first deciding date.
 3. The messages are produced one by one from line-aligned chunks: memory stays flat in the
-   size of the file, and nothing ever holds the file as a list of lines.
+   size of the file, and nothing ever holds the file as a list of lines. A line that matches
+   the header shape starts a new message unless the votes say it is a line of the message
+   before (see `ChatParser._continues`). A line or message too long to be a chat message is
+   cut (the message is kept, marked `cut`), and the rest of the export is read on.
 
 Message text is kept exactly as written (multi-line, no Unicode normalisation); only the export's
 own artefacts are removed: direction marks around the author and before the text, and the
-"<This message was edited>" marker, which becomes `edited=True`.
+"<This message was edited>" marker, which becomes `edited=True`. What WhatsApp writes in place
+of media, deleted messages, calls and the like (in the languages of its apps, `markers`) sets
+the message's `kind`, and `Message.placeholder` names it without the language.
 """
 
 from __future__ import annotations
 
 import codecs
-import contextlib
 import io
 import re
 from collections import Counter
@@ -31,6 +35,7 @@ from pathlib import Path
 from typing import IO, NamedTuple
 
 from toolkit.errors import InputError
+from toolkit.ingest import markers
 
 DATE_ORDERS = ("dmy", "mdy", "ymd")
 HEAD_LINES = 2000
@@ -68,7 +73,10 @@ GENERIC_HEADER = re.compile(
 
 
 class Message(NamedTuple):
-    """One parsed message; `sent_at` is local time as written, ISO 8601 with seconds."""
+    """One parsed message; `sent_at` is local time as written, ISO 8601 with seconds.
+
+    Seven fields, as ever (callers unpack them); what is derived from them is a property.
+    """
 
     sent_at: str
     author: str | None
@@ -77,6 +85,37 @@ class Message(NamedTuple):
     media: str | None
     edited: bool
     line: int
+
+    @property
+    def cut(self) -> bool:
+        """Whether the message was too long to be a chat message and was cut short (it is then
+        a `CutMessage`; a property, so the tuple keeps its seven fields)."""
+        return False
+
+    @property
+    def placeholder(self) -> str | None:
+        """What a placeholder stands for, whatever the language and platform: `image_omitted`,
+        `media_omitted`, `document_omitted`, `attached` (the file is in the export), `deleted`,
+        `deleted_by_you`, `missed_voice_call`, `poll`, `location`, ... (see
+        `markers.PLACEHOLDERS`); None for text and system messages."""
+        return placeholder_of(self.kind, self.text, self.media)
+
+    @property
+    def caption(self) -> str | None:
+        """For media: the text written with it (the lines after the placeholder), if any."""
+        if self.kind not in ("media", "contact") or "\n" not in self.text:
+            return None
+        return self.text.split("\n", 1)[1].strip() or None
+
+
+class CutMessage(Message):
+    """A message cut at `MAX_MESSAGE_CHARS` (or a line cut at `MAX_LINE_CHARS`)."""
+
+    __slots__ = ()
+
+    @property
+    def cut(self) -> bool:
+        return True
 
 
 @dataclass(frozen=True)
@@ -104,17 +143,21 @@ class HeaderShape:
         """The strict header pattern of this shape, with the date and time as groups d and t."""
         return re.compile("^" + self._source(), re.MULTILINE)
 
-    def splitter(self) -> re.Pattern[str]:
-        """The header pattern with the line end before it, to split text after a line end.
+    def splitter(self, *, lean: bool = False) -> re.Pattern[str]:
+        """The header pattern with the line end before it, to split text after a line end; the
+        header is group h, its date d and time t.
 
         `re` scans for a leading literal character in C and tries the pattern only there;
-        a leading `^` (MULTILINE) is tried at every position of the text instead.
+        a leading `^` (MULTILINE) is tried at every position of the text instead. The lean
+        splitter allows direction marks only before the header (where iOS writes them), which
+        halves the cost of a split; `ChatParser` checks that it missed no header.
         """
-        return re.compile("\n" + self._source())
+        return re.compile("\n(?P<h>" + self._source(lean=lean) + ")")
 
-    def _source(self) -> str:
+    def _source(self, *, lean: bool = False) -> str:
+        mark = "" if lean else f"{MARK}*"
         ds = re.escape(self.date_sep)
-        date_re = (rf"\d{{1,4}}{MARK}*{ds}{MARK}*[ ]?\d{{1,2}}{MARK}*{ds}{MARK}*[ ]?\d{{1,4}}"
+        date_re = (rf"\d{{1,4}}{mark}{ds}{mark}[ ]?\d{{1,2}}{mark}{ds}{mark}[ ]?\d{{1,4}}"
                    + (r"\." if self.date_trail else ""))
         ts = re.escape(self.time_sep)
         time_re = rf"\d{{1,2}}{ts}\d{{2}}" + (rf"{ts}\d{{2}}" if self.seconds else "")
@@ -123,8 +166,8 @@ class HeaderShape:
         elif self.period == "after":
             time_re = rf"{time_re}{SPACE}?{PERIOD}"
         opening, closing = (r"\[", r"\]") if self.bracket else ("", "")
-        return (rf"{MARK}*{opening}{MARK}*(?P<d>{date_re}){MARK}*"
-                rf"{re.escape(self.sep)}(?P<t>{time_re}){MARK}*{closing}{re.escape(self.end)}")
+        return (rf"{MARK}*{opening}{mark}(?P<d>{date_re}){mark}"
+                rf"{re.escape(self.sep)}(?P<t>{time_re}){mark}{closing}{re.escape(self.end)}")
 
     def describe(self) -> str:
         seconds = " with seconds" if self.seconds else ""
@@ -147,82 +190,80 @@ def shape_of(match: re.Match[str]) -> HeaderShape | None:
 
 
 # ---------------------------------------------------------------------------- message kinds
-# Exact placeholders (compared with direction marks, surrounding spaces and a final period
-# removed, lower-cased), by language: they also tell us the language of the phone's UI.
-FIXED_KINDS: dict[str, tuple[str, str]] = {}
 
 
-def _fixed(lang: str, kind: str, *texts: str) -> None:
-    """Register placeholders as the fast path sees them (lower-cased), with and without a final
-    period; the full path also removes direction marks before looking them up."""
-    for text in texts:
-        FIXED_KINDS[text.lower()] = FIXED_KINDS[text.lower() + "."] = (kind, lang)
+def _variants(text: str) -> set[str]:
+    """The spellings of one placeholder that exports show: as written, lower-cased and
+    capitalised; bare and in angle brackets; with and without a final period."""
+    bare = text[1:-1] if text.startswith("<") and text.endswith(">") else text
+    bare = bare.rstrip(".。")
+    found: set[str] = set()
+    for form in {bare, bare.lower(), bare[:1].upper() + bare[1:]}:
+        for ending in ("", ".", "。"):
+            found.update((form + ending, f"<{form}{ending}>"))
+    return found
 
 
-_fixed("en", "media", "<media omitted>", "image omitted", "video omitted", "audio omitted",
-       "sticker omitted", "gif omitted", "document omitted", "<video note omitted>",
-       "video note omitted")
-_fixed("en", "contact", "contact card omitted")
-_fixed("en", "deleted", "this message was deleted", "you deleted this message",
-       "this message was deleted by admin")
-_fixed("en", "call", "missed voice call", "missed video call", "missed group voice call",
-       "missed group video call", "missed voice call, tap to call back",
-       "missed video call, tap to call back", "silenced voice call", "silenced video call")
-_fixed("en", "view_once", "<view once voice message omitted>", "view once voice message omitted",
-       "<view once photo omitted>", "view once photo omitted", "<view once video omitted>",
-       "view once video omitted", "<view once message omitted>", "view once message omitted")
-_fixed("en", "location", "live location shared")
-_fixed("es", "media", "<multimedia omitido>", "imagen omitida", "video omitido", "audio omitido",
-       "sticker omitido", "gif omitido", "documento omitido")
-_fixed("es", "contact", "tarjeta de contacto omitida")
-_fixed("es", "deleted", "se eliminó este mensaje", "eliminaste este mensaje",
-       "este mensaje fue eliminado", "eliminaste este mensaje")
-_fixed("es", "call", "llamada de voz perdida", "videollamada perdida")
-_fixed("es", "view_once", "<se omitió un archivo de visualización única>")
-_fixed("es", "location", "ubicación en tiempo real compartida")
-_fixed("de", "media", "<medien ausgeschlossen>", "bild weggelassen", "video weggelassen",
-       "audio weggelassen", "sticker weggelassen", "gif weggelassen", "dokument weggelassen")
-_fixed("de", "contact", "kontaktkarte weggelassen")
-_fixed("de", "deleted", "diese nachricht wurde gelöscht", "du hast diese nachricht gelöscht")
-_fixed("de", "call", "verpasster sprachanruf", "verpasster videoanruf")
-_fixed("de", "location", "live-standort geteilt")
-_fixed("fr", "media", "<médias omis>", "image absente", "vidéo absente", "audio omis",
-       "sticker omis")
-_fixed("fr", "deleted", "ce message a été supprimé", "vous avez supprimé ce message")
-_fixed("fr", "call", "appel vocal manqué", "appel vidéo manqué")
-_fixed("pt", "media", "<mídia oculta>", "imagem ocultada", "vídeo omitido", "áudio ocultado",
-       "figurinha omitida")
-_fixed("pt", "deleted", "mensagem apagada", "você apagou esta mensagem",
-       "essa mensagem foi apagada")
-_fixed("pt", "call", "chamada de voz perdida", "chamada de vídeo perdida")
-_fixed("it", "media", "<media omessi>", "immagine omessa")
-_fixed("it", "deleted", "questo messaggio è stato eliminato", "hai eliminato questo messaggio")
-
-FIXED_LENGTHS = frozenset(len(text) for text in FIXED_KINDS)
-EDITED_MARKERS = (
-    "<This message was edited>", "<Se editó este mensaje.>", "<Diese Nachricht wurde bearbeitet.>",
-    "<Ce message a été modifié>", "<Esta mensagem foi editada>", "<Questo messaggio è stato modificato>",
-)
-# "<attached: 00000012-PHOTO-2024-01-02-10-00-00.jpg>" (iOS), in several UI languages.
+# Exact placeholders (as compared: outer direction marks and spaces removed) ->
+# (placeholder kind, language or None). Exact lookups keep the common case one dict probe.
+FIXED_KINDS: dict[str, tuple[str, str | None]] = {}
+for _text, _found in markers.placeholder_strings().items():
+    for _variant in _variants(_text):
+        FIXED_KINDS.setdefault(_variant, _found)
+FIXED_MAX = max(map(len, FIXED_KINDS))
+EDITED_MARKERS = markers.EDITED_MARKERS
+_MARKS_OR_SPACE = r"[\s\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+# iOS: "<attached: 00000012-PHOTO-2024-01-02-10-00-00.jpg>", in every UI language, also between
+# single guillemets (Arabic: "‹المُرفق: …›"); the document title may come before it.
 ATTACHED_RE = re.compile(
-    rf"(?:^|\s|{MARK})<(?:attached|Anhang|adjunto|adjunto|pièce jointe|anexo|allegato) ?: "
-    r"(?P<name>[^<>\n]+)>$"
+    rf"(?:^|(?<={_MARKS_OR_SPACE}))[<‹]{MARK}*(?:{markers.ATTACHED_WORDS}){MARK}* ?: "
+    r"(?P<name>[^<>‹›\n]+)[>›]$"
 )
-# "IMG-20230102-WA0001.jpg (file attached)" (Android), in several UI languages.
+# Old iOS: "2013-08-06-PHOTO-00000006.jpg <attached>".
+OLD_ATTACHED_RE = re.compile(
+    rf"^{MARK}*(?P<name>[^<>‹›\n]*[^<>‹›\s]) {MARK}*[<‹](?:{markers.ATTACHED_WORDS})[>›]$"
+)
+# Android: "IMG-20230102-WA0001.jpg (file attached)", in every UI language.
 FILE_ATTACHED_RE = re.compile(
-    rf"^{MARK}*(?P<name>[^\n]+?) \((?:file attached|archivo adjunto|Datei angehängt|"
-    r"fichier joint|arquivo anexado|file allegato)\)$"
+    rf"^{MARK}*(?P<name>[^\n]+?) {MARK}*\((?:{markers.FILE_ATTACHED_WORDS})\)$"
 )
-POLL_PREFIXES = ("POLL:\n", "ENCUESTA:\n", "UMFRAGE:\n", "SONDAGE :\n", "SONDAGE:\n",
-                 "ENQUETE:\n", "SONDAGGIO:\n")
-LOCATION_PREFIXES = ("location: ", "Location: ", "ubicación: ", "Ubicación: ", "Standort: ",
-                     "localização: ", "Localização: ", "position : ", "Position : ",
-                     "posizione: ", "Posizione: ")
+# iOS without media: "Schedule.pdf • ‎2 pages ‎document omitted".
+_DOCUMENT_WORDS = "|".join(
+    re.escape(text) for text, (kind, _) in markers.placeholder_strings().items()
+    if kind == "document_omitted")
+# The title comes first; a bullet (page count) or a direction mark sets the placeholder off
+# from it, so "the Word document omitted" written by a person stays text.
+DOCUMENT_OMITTED_RE = re.compile(
+    rf"^{MARK}*(?P<name>[^\n•]*[^\n•\s\u200e\u200f])"
+    rf"(?:\s*•[^\n]*?[\s\u200e\u200f]+|\s*[\u200e\u200f][\s\u200e\u200f]*)"
+    rf"(?:{_DOCUMENT_WORDS})\.?$", re.IGNORECASE
+)
+DOCUMENT_SIGNS = ("•", "\u200e", "\u200f")
+# "location: https://maps.google.com/?q=51.5,-0.12" (Android), "Location: …" (iOS), translated.
+LOCATION_RE = re.compile(
+    rf"^(?:{markers.LOCATION_WORDS}) ?: ?https?://\S+", re.IGNORECASE
+)
+# Android, a place: "Riverside Park (Mill Lane): https://foursquare.com/v/…".
+PLACE_RE = re.compile(r"^[^\n]{1,200}: https://foursquare\.com/\S+$")
+# A poll, in any language: "POLL:" / "ENCUESTA:" alone on the first line, the question, then
+# its options ("OPTION: Me (2 votes)"), all starting with the same word; both words are
+# written in capitals (`is_poll` checks that, where the script has capitals).
+POLL_RE = re.compile(
+    r"^(?P<head>[^\W\d_][^\s:]{1,24}) ?:\n[^\n]+(?:\n[^\n]+)*?"
+    r"(?P<options>(?:\n(?P<option>[^\W\d_][^\s:]{1,24}) ?: [^\n]* \(\d+ [^\W\d_]+\))"
+    r"(?:\n(?P=option) ?: [^\n]* \(\d+ [^\W\d_]+\))*)$"
+)
+
+
+def is_poll(text: str) -> bool:
+    poll = POLL_RE.match(text)
+    return poll is not None and all(word == word.upper() for word in poll.group("head", "option"))
 STRONG_SYSTEM_PREFIXES = (
     "Messages and calls are end-to-end encrypted", "Messages to this group are now secured",
     "Los mensajes y las llamadas están cifrados", "Nachrichten und Anrufe sind Ende-zu-Ende",
     "Les messages et les appels sont chiffrés", "As mensagens e as chamadas são protegidas",
-    "I messaggi e le chiamate sono crittografati", "Your security code with",
+    "As mensagens e chamadas são encriptadas", "I messaggi e le chiamate sono crittografati",
+    "Berichten en gesprekken worden end-to-end", "Your security code with",
     "Tu código de seguridad con", "Deine Sicherheitsnummer für",
 )
 STRONG_SYSTEM_SUFFIXES = (
@@ -236,9 +277,11 @@ SYSTEM_RE = re.compile(
     r"""(?x)
     end-to-end\ encrypted|created\ (?:the\ )?group|\ added\ |\ removed\ |\ left$|\ joined\ using
     |changed\ the\ (?:subject|group\ description|group\ name)|changed\ (?:this\ group's|the\ group)\ icon
-    |deleted\ this\ group's\ icon|changed\ the\ settings|changed\ their\ phone\ number
-    |is\ now\ an\ admin|now\ an\ admin|security\ code|disappearing\ messages|pinned\ a\ message
-    |started\ a\ call|changed\ to\ \+|\ joined$|created\ this\ group
+    |deleted\ this\ group's\ icon|changed\ the\ settings|changed\ this\ group's\ settings
+    |changed\ their\ phone\ number|is\ now\ an\ admin|now\ an\ admin|no\ longer\ an\ admin
+    |security\ code|disappearing\ messages|pinned\ a\ message|updated\ the\ message\ timer
+    |started\ a\ call|changed\ to\ \+|\ joined$|created\ this\ group|turned\ (?:on|off)\ admin\ approval
+    |joined\ from\ the\ community|requested\ to\ join|reset\ this\ group's\ invite\ link
     |cifrados\ de\ extremo|creó\ el\ grupo|añadió\ a|\ salió(?:\ del\ grupo)?$|\ eliminó\ a
     |cambió\ el\ asunto|cambió\ (?:el\ ícono|la\ imagen|la\ descripción)|se\ unió
     |Ende-zu-Ende|hat\ die\ Gruppe|hinzugefügt$|hat\ die\ Gruppe\ verlassen|entfernt$
@@ -265,12 +308,37 @@ SYSTEM_LANGS = (
                       r"admin|pinned|Tap to")),
 )
 YOU_PREFIXES = ("You ", "Tú ", "Du ", "Vous ", "Você ", "Hai ")
-# What sends a message to the full classification: its first or last characters.
-SPECIAL_PREFIXES = POLL_PREFIXES + LOCATION_PREFIXES + STRONG_SYSTEM_PREFIXES + YOU_PREFIXES
-SPECIAL_HEADS = frozenset(p[:3] for p in SPECIAL_PREFIXES)  # a cheap test before startswith
-assert min(map(len, SPECIAL_PREFIXES)) >= 3, "SPECIAL_HEADS needs three characters"
-SPECIAL_SUFFIXES = (">", ")") + STRONG_SYSTEM_SUFFIXES
-SPECIAL_TAILS = frozenset(s[-1] for s in SPECIAL_SUFFIXES)  # a cheap test before endswith
+# What sends a message from the fast path to the full classification: its first three
+# characters, its last one or three, a first line ending in one of ")>›:" (a file with a
+# caption, a poll), or an exact placeholder. Each test is a set lookup on a short slice.
+_LOCATION_HEADS = tuple(
+    f"{form}: " for word in markers.LOCATION_WORDS.split("|")
+    for form in {word, word.lower(), word[:1].upper() + word[1:]})
+SPECIAL_PREFIXES = (_LOCATION_HEADS + STRONG_SYSTEM_PREFIXES + YOU_PREFIXES
+                    + tuple(m[:3] for m in EDITED_MARKERS))
+SPECIAL_HEADS = frozenset(p[:3] for p in SPECIAL_PREFIXES)
+SPECIAL_FIRST = frozenset(MARK_CHARS + " \t<‹")
+SPECIAL_TAILS = frozenset(MARK_CHARS + " \t>)›" + "".join(s[-1] for s in STRONG_SYSTEM_SUFFIXES))
+SPECIAL_TAILS3 = frozenset(text[-3:].lower() for text, (kind, _) in FIXED_KINDS.items()
+                           if kind == "document_omitted")
+SPECIAL_LINE_ENDS = frozenset(")>›:")
+
+
+def placeholder_of(kind: str, text: str, media: str | None) -> str | None:
+    """The language-free name of what a message of this kind and text stands for."""
+    if kind in ("text", "system"):
+        return None
+    if kind in ("poll", "location"):
+        first = text.split("\n", 1)[0].strip(MARK_CHARS + " \t")
+        found = FIXED_KINDS.get(first)
+        return found[0] if found is not None else kind
+    first = text.split("\n", 1)[0].strip(MARK_CHARS + " \t")
+    found = FIXED_KINDS.get(first)
+    if found is not None:
+        return found[0]
+    if DOCUMENT_OMITTED_RE.match(first):
+        return "document_omitted"
+    return "attached" if media is not None else None
 
 
 # ---------------------------------------------------------------------------- reading
@@ -290,16 +358,16 @@ def encoding_of(head: bytes) -> str:
     return "utf-8-sig"
 
 
-class LineTooLong(Exception):
-    """Raised by `line_chunks` after it yielded the chunk holding an endless line."""
+CUT = ""  # what `line_chunks` yields after a line it had to cut (no chunk is ever empty)
 
 
 def line_chunks(stream: IO[str], size: int | None = None) -> Iterator[str]:
     """Chunks of about `size` characters that end at a line end (or the file's end).
 
     A line longer than MAX_LINE_CHARS is no chat line (WhatsApp caps a message at 65,536
-    characters): the chunk up to that point is yielded, so the caller knows where it is, and
-    then LineTooLong is raised instead of reading the rest of the line into memory.
+    characters): its first MAX_LINE_CHARS characters end a chunk (with a line end added), the
+    rest of the line is read and dropped in pieces of that size (memory stays flat), and `CUT`
+    follows, so the caller can mark its message as cut.
     """
     size = size or CHUNK_CHARS
     while True:
@@ -310,8 +378,11 @@ def line_chunks(stream: IO[str], size: int | None = None) -> Iterator[str]:
             rest = stream.readline(MAX_LINE_CHARS)
             chunk += rest
             if len(rest) >= MAX_LINE_CHARS and not rest.endswith("\n"):
-                yield chunk
-                raise LineTooLong
+                while (more := stream.readline(MAX_LINE_CHARS)) and not more.endswith("\n"):
+                    pass
+                yield chunk + "\n"
+                yield CUT
+                continue
         yield chunk
 
 
@@ -323,6 +394,7 @@ class ExportFormat:
     date_order: str
     date_order_reason: str
     langs: Counter[str] = field(default_factory=Counter)
+    cut_lines: list[int] = field(default_factory=list)  # where messages were cut short
 
     @property
     def lang(self) -> str | None:
@@ -337,8 +409,12 @@ class ExportFormat:
         return lang
 
     def as_dict(self) -> dict[str, object]:
-        return {"format": self.shape.describe(), "date_order": self.date_order,
-                "date_order_reason": self.date_order_reason, "locale": self.locale}
+        found: dict[str, object] = {
+            "format": self.shape.describe(), "date_order": self.date_order,
+            "date_order_reason": self.date_order_reason, "locale": self.locale}
+        if self.cut_lines:
+            found["cut_lines"] = list(self.cut_lines)
+        return found
 
 
 class ChatParser:
@@ -357,9 +433,13 @@ class ChatParser:
         self._format: ExportFormat | None = None
         self._header: re.Pattern[str] | None = None
         self._splitter: re.Pattern[str] | None = None
+        self._lean: re.Pattern[str] | None = None
         self._dates: dict[str, str] = {}
         self._times: dict[str, str] = {}
         self._authors: dict[str, str | None] = {}
+        # The authors the fast path may take as they are: not the chat's name (on iOS a
+        # system line carries it in the author slot).
+        self._plain_authors: dict[str, str] = {}
 
     # -- detection
 
@@ -376,29 +456,40 @@ class ChatParser:
             raise self._decode_error(error) from None
 
     def _detect_unchecked(self) -> ExportFormat:
-        shape = self._detect_shape()
+        shape, heads = self._detect_shape()
         self._header = shape.pattern()
         self._splitter = shape.splitter()
+        lean = shape.splitter(lean=True)
+        # Marks inside a header of the head (Arabic dates) make the lean splitter miss most
+        # headers: correct (they are found again) but slow, so such a file splits in full.
+        self._lean = lean if all(lean.match("\n" + line) for line in heads) else self._splitter
         if self.requested_order != "auto":
             order, reason = self.requested_order, "given"
         else:
             order, reason = self._infer_order()
         return ExportFormat(shape, order, reason)
 
-    def _detect_shape(self) -> HeaderShape:
+    def _detect_shape(self) -> tuple[HeaderShape, list[str]]:
+        """The export's header shape, and the head's header lines of that shape."""
         shapes: Counter[HeaderShape] = Counter()
+        heads: list[tuple[HeaderShape, str]] = []
         first_text_line: tuple[int, str] | None = None
+        starts_line = True  # a piece of an over-long line is no line of its own
         with self.opener() as stream:
             for number in range(1, HEAD_LINES + 1):
                 line = stream.readline(MAX_LINE_CHARS)
                 if not line:
                     break
+                at_start, starts_line = starts_line, line.endswith("\n")
+                if not at_start:
+                    continue
                 if first_text_line is None and line.strip(MARK_CHARS + " \t\r\n"):
                     first_text_line = (number, line)
                 match = GENERIC_HEADER.match(line)
                 shape = shape_of(match) if match else None
                 if shape is not None:
                     shapes[shape] += 1
+                    heads.append((shape, line[:200]))
         if first_text_line is None:
             raise InputError("the file is empty: not a WhatsApp chat export", self.source)
         if not shapes:
@@ -409,7 +500,7 @@ class ChatParser:
         if not shape.pattern().match(line):
             raise InputError("not a WhatsApp chat export: the first line is not a message header",
                              self.source, number)
-        return shape
+        return shape, [text for found, text in heads if found == shape]
 
     def _infer_order(self) -> tuple[str, str]:
         """Day/month order from the dates of the whole file (stops at the first deciding one)."""
@@ -419,8 +510,7 @@ class ChatParser:
         decreased = [False, False]
         changes = [0, 0]
         seen = False
-        with self.opener() as stream, contextlib.suppress(LineTooLong):
-            # an endless line ends the look here; reading the messages reports it
+        with self.opener() as stream:
             for chunk in line_chunks(stream):
                 for match in self._header.finditer(chunk):
                     text = match["d"]
@@ -471,23 +561,35 @@ class ChatParser:
         """Messages from line-aligned chunks.
 
         This is the hot loop of every import. `re.split` cuts a chunk into [text before the
-        first header, date, time, body, date, time, body, ...] in C; a message is produced when
-        the next header shows its body is complete (the last one of a chunk may go on in the
-        next chunk). The split pattern starts with the line end before a header (a literal `re`
-        scans for in C), so complete bodies come without their final line end, as messages keep
-        them; a header at the very start of a chunk is matched on its own. The common case, a plain text
-        message from a known author, is inlined here with its state in locals; everything else
-        goes through `_message`, which decides the same way with the full rules.
+        first header, header, date, time, body, header, date, time, body, ...] in C; a body is
+        complete when the next header follows it (the last one of a chunk may go on in the next
+        chunk, so it stays pending). The split pattern starts with the line end before a header
+        (a literal `re` scans for in C), so complete bodies come without their final line end,
+        as messages keep them; a header at the very start of a chunk is matched on its own.
+
+        A message is held back until the next header is known to start a message of its own
+        (`_settle` may instead make that header's line part of it). The common case, a plain
+        text message from a known author, is inlined here with its state in locals; everything
+        else goes through `_settle`, which decides the same way by the full rules.
         """
         _ = self.format
-        header, splitter = self._header, self._splitter
-        assert header is not None and splitter is not None
-        split = splitter.split
-        dates, times, authors = self._dates, self._times, self._authors
-        chat_name, full = self.chat_name, self._message
-        pending = False
-        date_text = time_text = body = ""
-        line = 1
+        header, full, lean = self._header, self._splitter, self._lean
+        assert header is not None and full is not None and lean is not None
+        split, full_split = lean.split, full.split
+        # The lean splitter misses a header only where marks sit inside it: such a header
+        # would be a line of some body; one search over the bodies finds it.
+        recheck = full.search if lean is not full else None
+        dates, times, authors = self._dates, self._times, self._plain_authors
+        settle, parse_date, parse_time = self._settle, self._parse_date, self._parse_time
+        fixed, fixed_max = FIXED_KINDS, FIXED_MAX
+        firsts, heads, tails, tails3 = SPECIAL_FIRST, SPECIAL_HEADS, SPECIAL_TAILS, SPECIAL_TAILS3
+        line_ends, document_signs = SPECIAL_LINE_ENDS, DOCUMENT_SIGNS
+        held: Message | None = None  # the last message, until the next header is settled
+        held_body = ""
+        pending = cut = False  # a body that may go on in the next chunk; cut short?
+        head = date_text = time_text = body = ""
+        pending_lines = 0  # line ends seen in the pending body (also those cut off)
+        line = 1  # the line of the next header to settle (of the pending body while pending)
         last_date = day = ""
         with self.opener() as stream:
             chunks = line_chunks(stream)
@@ -496,90 +598,167 @@ class ChatParser:
                     chunk = next(chunks, None)
                 except UnicodeDecodeError as error:  # decoding happens as chunks are read
                     raise self._decode_error(error) from None
-                except LineTooLong:
-                    where = line + body.count("\n") if pending else line
-                    raise InputError(f"a line longer than {MAX_LINE_CHARS} characters: this is "
-                                     "no chat export line", self.source, where) from None
                 if chunk is None:
                     break
+                if chunk is CUT or not chunk:
+                    cut = cut or pending
+                    continue
                 parts = split(chunk)
+                if recheck is not None and recheck("\x00".join(parts[::4])):
+                    parts = full_split(chunk)
                 first = parts[0]
-                # A header at the chunk's start has no line end before it in the chunk.
                 opening = header.match(first)
-                if pending and opening is None:  # the pending message goes on
-                    body += first
-                    # (+1: the split took the line end before the next header, if any)
-                    if len(body) + (len(parts) > 1) > MAX_MESSAGE_CHARS:
-                        raise InputError(f"a message longer than {MAX_MESSAGE_CHARS} characters: "
-                                         "this is no chat export", self.source, line)
-                elif pending:  # it ended with the previous chunk (and its final line end)
-                    if len(body) > MAX_MESSAGE_CHARS:
-                        raise InputError(f"a message longer than {MAX_MESSAGE_CHARS} characters: "
-                                         "this is no chat export", self.source, line)
-                    body = body[:-1]
-                elif opening is None and first.strip(MARK_CHARS + " \t\r\n"):
-                    raise InputError("text before the first message header", self.source, line)
+                if pending:
+                    if opening is None:  # the pending body goes on
+                        pending_lines += first.count("\n")
+                        if len(body) < MAX_MESSAGE_CHARS:  # beyond it, lines are dropped
+                            body += first
+                            if len(body) > MAX_MESSAGE_CHARS:
+                                body, cut = body[:MAX_MESSAGE_CHARS], True
+                        if len(parts) == 1:
+                            continue
+                        advance = pending_lines + 1  # the split took the line end
+                        if cut and body.endswith("\n"):  # the line end added at a cut
+                            body = body[:-1]
+                    else:  # it ended with the previous chunk, and its final line end
+                        advance = pending_lines
+                        if body.endswith("\n"):
+                            body = body[:-1]
+                    out, held, held_body = settle(held, held_body, head, date_text, time_text,
+                                                  body, line, cut)
+                    if out is not None:
+                        yield out
+                    line += advance
+                    pending = cut = False
                 elif opening is None:
+                    if first.strip(MARK_CHARS + " \t\r\n"):
+                        raise InputError("text before the first message header", self.source,
+                                         line)
                     line += first.count("\n") + (len(parts) > 1)
-                # Every body but the chunk's last is complete (the next header follows it,
-                # and the split took the line end between them); the last may go on in the
-                # next chunk, so it stays pending.
-                dates_in, times_in, bodies = parts[1::3], parts[2::3], parts[3::3]
+                heads_in, dates_in, times_in, bodies = (parts[1::4], parts[2::4], parts[3::4],
+                                                        parts[4::4])
                 if opening is not None:
+                    heads_in.insert(0, opening.group())
                     dates_in.insert(0, opening["d"])
                     times_in.insert(0, opening["t"])
                     bodies.insert(0, first[opening.end() :])
                 if not bodies:
                     continue
-                if pending:
-                    dates_in.insert(0, date_text)
-                    times_in.insert(0, time_text)
-                    bodies.insert(0, body)
-                date_text, time_text, body = dates_in.pop(), times_in.pop(), bodies.pop()
-                pending = True
-                for complete_date, complete_time, complete in zip(dates_in, times_in, bodies,
-                                                                  strict=True):
-                    newline = complete.find("\n")
-                    colon = complete.find(": ")
-                    if 0 <= newline < colon:  # the author ends on the first line or not at all
-                        colon = -1
-                    slot = complete[:colon]
-                    author = authors.get(slot, "") if colon > 0 else None
-                    text = complete[colon + 2 :]
-                    if (not author or text[:1] in MARK_SET
-                            or (text[-1:] in SPECIAL_TAILS and text.endswith(SPECIAL_SUFFIXES))
-                            or (newline > 0 and complete[newline - 1] in ")>")
-                            or (text[:3] in SPECIAL_HEADS and text.startswith(SPECIAL_PREFIXES))
-                            or text.startswith(slot) or slot == chat_name
-                            or (len(text) in FIXED_LENGTHS and text.lower() in FIXED_KINDS)):
-                        yield full(complete_date, complete_time, line, complete)
+                # The chunk's last body may go on in the next chunk.
+                head, date_text, time_text, body = (heads_in.pop(), dates_in.pop(),
+                                                    times_in.pop(), bodies.pop())
+                pending, pending_lines = True, body.count("\n")
+                if len(body) > MAX_MESSAGE_CHARS:
+                    body, cut = body[:MAX_MESSAGE_CHARS], True
+                for h, d, t, complete in zip(heads_in, dates_in, times_in, bodies, strict=True):
+                    slot, _, text = complete.partition(": ")
+                    author = authors.get(slot)
+                    if (not author or not text or text[:1] in firsts or text[-1:] in tails
+                            or text[:3] in heads or text.startswith(slot)
+                            or (text[-3:] in tails3 and any(s in text for s in document_signs))
+                            or ("\n" in text and text[text.index("\n") - 1] in line_ends)
+                            or (len(text) <= fixed_max and text in fixed)):
+                        out, held, held_body = settle(held, held_body, h, d, t, complete, line,
+                                                      False)
+                        if out is not None:
+                            yield out
                     else:
-                        if complete_date != last_date:  # runs of messages share a day
-                            day = dates.get(complete_date) or self._parse_date(complete_date, line)
-                            last_date = complete_date
-                        clock = times.get(complete_time) or self._parse_time(complete_time, line)
-                        yield new_tuple(Message, (f"{day}T{clock}", author, text, "text",
-                                                  None, False, line))
-                    line += complete.count("\n") + 1 if newline >= 0 else 1
+                        if d != last_date:  # runs of messages share a day
+                            day = dates.get(d) or parse_date(d, line)
+                            last_date = d
+                        clock = times.get(t) or parse_time(t, line)
+                        if held is not None:
+                            yield held
+                        held = new_tuple(Message, (f"{day}T{clock}", author, text, "text", None,
+                                                   False, line))
+                        held_body = complete
+                    line += complete.count("\n") + 1 if "\n" in complete else 1
         if pending:
-            yield full(date_text, time_text, line, body[:-1] if body[-1:] == "\n" else body)
+            if body.endswith("\n"):
+                body = body[:-1]
+            out, held, held_body = settle(held, held_body, head, date_text, time_text, body,
+                                          line, cut)
+            if out is not None:
+                yield out
+        if held is not None:
+            yield held
 
-    def _message(self, date_text: str, time_text: str, line: int, body: str) -> Message:
+    def _settle(self, held: Message | None, held_body: str, head: str, date_text: str,
+                time_text: str, body: str, line: int, cut: bool
+                ) -> tuple[Message | None, Message, str]:
+        """Settle the header `head` (with its `body`) that follows the held message: either a
+        message of its own (the held one can go out) or a line of the held message.
+
+        Returns the message to yield now (or None), the message now held, and its body.
+        """
+        sent_at = f"{self._dates.get(date_text) or self._parse_date(date_text, line)}T" \
+                  f"{self._times.get(time_text) or self._parse_time(time_text, line)}"
+        if held is not None and self._continues(held, held_body, sent_at, body):
+            merged = f"{held_body}\n{head}{body}"
+            cut = cut or held.cut
+            if len(merged) > MAX_MESSAGE_CHARS:
+                merged, cut = merged[:MAX_MESSAGE_CHARS], True
+            message = self._message(held.sent_at, held.line, merged)
+            return None, self._mark_cut(message) if cut else message, merged
+        message = self._message(sent_at, line, body)
+        return held, self._mark_cut(message) if cut else message, body
+
+    def _mark_cut(self, message: Message) -> Message:
+        if not message.cut:
+            self.format.cut_lines.append(message.line)
+        return new_tuple(CutMessage, tuple(message))  # type: ignore[no-any-return]
+
+    def _continues(self, held: Message, held_body: str, sent_at: str, body: str) -> bool:
+        """Whether a header-shaped line is a line of the held message, by votes.
+
+        A pasted "13/03/2024, 09:00 - kickoff" under "Noah: Agenda:" has the export's header
+        shape. What says it is text: no "Author: " part on its line; a time earlier than the
+        message before (WhatsApp writes messages in order; a pasted line quotes the past); the
+        message before ending its last line with ":" (a list follows); and a text that is no
+        system message or placeholder we know. Three votes make it a line of the message
+        before; an author the chat knows makes it a message. No single vote decides, so a
+        clock that went back, or a system message we do not know, does not swallow a message.
+        """
+        first = body.split("\n", 1)[0]
+        slot, sep, rest = first.partition(": ")
+        if sep and self._authors.get(slot):
+            return False
+        votes = 0 if sep else 1
+        if sent_at < held.sent_at:
+            votes += 1
+        if held.text[held.text.rfind("\n") + 1 :].rstrip(MARK_CHARS + " \t").endswith(":"):
+            votes += 1
+        if votes == 2 and not self._known_text(rest if sep else first):
+            votes += 1
+        return votes >= 3
+
+    @staticmethod
+    def _known_text(text: str) -> bool:
+        """Is this a system message or placeholder text that we know (in any language)?"""
+        text = text.strip(MARK_CHARS + " \t")
+        return bool(text in FIXED_KINDS or text.startswith(STRONG_SYSTEM_PREFIXES)
+                    or text.endswith(STRONG_SYSTEM_SUFFIXES) or SYSTEM_RE.search(text)
+                    or ATTACHED_RE.search(text) or FILE_ATTACHED_RE.match(text))
+
+    def _message(self, sent_at: str, line: int, body: str) -> Message:
         """One message by the full rules (the body without its final line end)."""
-        day = self._dates.get(date_text) or self._parse_date(date_text, line)
-        clock = self._times.get(time_text) or self._parse_time(time_text, line)
-        newline = body.find("\n")
-        colon = body.find(": ", 0, newline if newline >= 0 else len(body))
-        sent_at = f"{day}T{clock}"
-        if colon < 0:
+        first = body.split("\n", 1)[0] if "\n" in body else body
+        slot, sep, _ = first.partition(": ")
+        if not sep:
+            # "Ana:" with nothing after it is Ana's empty message, not a system line.
+            stripped = first.rstrip(MARK_CHARS + " \t")
+            if stripped.endswith(":") and len(stripped) > 1:
+                author = self._author_of(stripped[:-1])
+                if author is not None:
+                    return self._classify(sent_at, author, stripped[:-1],
+                                          body[len(first) + 1 :], line)
             return self._system(sent_at, body, line)
-        slot = body[:colon]
         author = self._authors.get(slot, "")
         if author == "":
             author = self._author_of(slot)
         if author is None:  # 'X changed the subject to "A: B"': the colon was in the text
             return self._system(sent_at, body, line)
-        return self._classify(sent_at, author, slot, body[colon + 2 :], line)
+        return self._classify(sent_at, author, slot, body[len(slot) + 2 :], line)
 
     def _author_of(self, slot: str) -> str | None:
         """The author as written minus direction marks; None when the slot is a system head."""
@@ -590,6 +769,8 @@ class ChatParser:
         if not author or SYSTEM_HEAD_RE.search(slot):
             author = None
         self._authors[slot] = author
+        if author is not None and slot != self.chat_name:
+            self._plain_authors[slot] = author
         return author
 
     def _system(self, sent_at: str, text: str, line: int) -> Message:
@@ -615,37 +796,46 @@ class ChatParser:
                     text = text[: -len(marker)].rstrip(MARK_CHARS + " ")
                     edited = True
                     break
-        if len(text) <= 80:
-            key = text if text.isascii() else MARKS_RE.sub("", text)
-            key = key.strip().rstrip(".").lower()
-            found = FIXED_KINDS.get(key)
-            if found is not None:
+        first = text.split("\n", 1)[0] if "\n" in text else text
+        key = first.strip(MARK_CHARS + " \t")
+        found = FIXED_KINDS.get(key) if len(key) <= FIXED_MAX else None
+        if found is not None and (key == text.strip(MARK_CHARS + " \t")
+                                  or markers.PLACEHOLDERS[found[0]] in ("media", "contact")):
+            # a placeholder alone, or a media placeholder with its caption below it
+            if found[1] is not None:
                 self.format.langs[found[1]] += 1
-                return Message(sent_at, author, text, found[0], None, edited, line)
+            kind = markers.PLACEHOLDERS[found[0]]
+            return Message(sent_at, author, text, kind, None, edited, line)
         if text.startswith(STRONG_SYSTEM_PREFIXES) or text.endswith(STRONG_SYSTEM_SUFFIXES) or (
             (marked or slot == self.chat_name or text.startswith(YOU_PREFIXES)
              or (text.startswith(slot) and text[len(slot) : len(slot) + 1] == " "))
-            and SYSTEM_RE.search(text.split("\n", 1)[0])
+            and SYSTEM_RE.search(first)
         ):
             return self._system(sent_at, text, line)
-        if text.startswith(POLL_PREFIXES):
+        if "\n" in text and first.endswith(":") and is_poll(text):
             return Message(sent_at, author, text, "poll", None, edited, line)
-        if text.startswith(LOCATION_PREFIXES):
+        if LOCATION_RE.match(text) or PLACE_RE.match(first):
             return Message(sent_at, author, text, "location", None, edited, line)
-        first = text.split("\n", 1)[0] if "\n" in text else text
-        if first.endswith(">"):
-            attached = ATTACHED_RE.search(first)
+        if first.endswith((">", "›")):
+            attached = ATTACHED_RE.search(first) or OLD_ATTACHED_RE.match(first)
             if attached:
                 return self._media(sent_at, author, text, attached["name"], edited, line)
         elif first.endswith(")"):
             attached = FILE_ATTACHED_RE.match(first)
             if attached:
                 return self._media(sent_at, author, text, attached["name"], edited, line)
+        elif first[-3:].lower() in SPECIAL_TAILS3:
+            document = DOCUMENT_OMITTED_RE.match(first)
+            if document:
+                return self._media(sent_at, author, text, document["name"], edited, line)
         return Message(sent_at, author, text, "text", None, edited, line)
 
     def _media(self, sent_at: str, author: str, text: str, name: str, edited: bool,
                line: int) -> Message:
         name = name.strip(MARK_CHARS + " ")
+        for mark in MARK_CHARS:
+            if mark in name:
+                name = name.replace(mark, "")
         kind = "contact" if name.lower().endswith(".vcf") else "media"
         return Message(sent_at, author, text, kind, name, edited, line)
 
