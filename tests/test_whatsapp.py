@@ -183,6 +183,40 @@ KINDS = [
     ("Missed voice call", "call", None, False),
     (f"{LRM}Missed video call, {LRM}Tap to call back", "call", None, False),
     ("Verpasster Sprachanruf", "call", None, False),
+    # iOS without media: a document keeps its title; old iOS; Arabic between guillemets
+    (f"Schedule.pdf • {LRM}2 pages {LRM}document omitted", "media", "Schedule.pdf", False),
+    ("Notes.docx \u200edocument omitted", "media", "Notes.docx", False),
+    ("2013-08-06-PHOTO-00000006.jpg <attached>", "media", "2013-08-06-PHOTO-00000006.jpg",
+     False),
+    ("‹المُرفق: 00000012-PHOTO-2024-09-13-19-58-03.jpg›", "media",
+     "00000012-PHOTO-2024-09-13-19-58-03.jpg", False),
+    ("<прикреплено: 00000013-AUDIO-2024-09-13.opus>", "media", "00000013-AUDIO-2024-09-13.opus",
+     False),
+    ("IMG-20240913-WA0002.jpg (файл добавлен)", "media", "IMG-20240913-WA0002.jpg", False),
+    ("IMG-20240913-WA0002.jpg (dosya ekli)", "media", "IMG-20240913-WA0002.jpg", False),
+    ("sticker omitted", "media", None, False),
+    ("GIF omitted", "media", None, False),
+    ("audio omitted", "media", None, False),
+    ("<Video message omitted>", "media", None, False),
+    ("Sticker weggelassen", "media", None, False),
+    ("<Media weggelaten>", "media", None, False),
+    ("изображение отсутствует", "media", None, False),
+    ("画像は含まれていません", "media", None, False),
+    ("<Media omitted>\nthe flyer for Saturday", "media", None, False),
+    ("This message was deleted by admin", "deleted", None, False),
+    ("Данное сообщение удалено", "deleted", None, False),
+    ("Bu mesaj silindi", "deleted", None, False),
+    ("Dit bericht is verwijderd.", "deleted", None, False),
+    ("Chiamata vocale persa", "call", None, False),
+    ("부재중 영상통화", "call", None, False),
+    ("ok <Dit bericht is bewerkt>", "text", None, True),
+    ("PEILING:\nWie rijdt?\nOPTIE: Ik (2 stemmen)\nOPTIE: Jij (0 stemmen)", "poll", None,
+     False),
+    ("ОПРОС:\nКто?\nВАРИАНТ: Я (1 голос)\nВАРИАНТ: Ты (0 голосов)", "poll", None, False),
+    ("местоположение: https://maps.google.com/?q=55.7,37.6", "location", None, False),
+    ("Riverside Park (Mill Lane): https://foursquare.com/v/4b5c6d", "location", None, False),
+    ("Agenda:\nitem one\nNote: bring kit (2 bags)", "text", None, False),  # no poll: case
+    ("the Word document omitted", "text", None, False),
     ("Tom left", "text", None, False),  # a person writing about Tom, not a system line
     ("I attached the form (see above)", "text", None, False),
     ("<3 you all", "text", None, False),
@@ -201,6 +235,104 @@ def test_kinds(platform, body, kind, media, edited):
     assert message.author == "Ana"
     if edited:
         assert "<" not in message.text and not message.text.endswith(" ")
+
+
+@pytest.mark.parametrize(("body", "placeholder", "caption"), [
+    ("<Media omitted>", "media_omitted", None),
+    ("<Multimedia omitido>\nel cartel", "media_omitted", "el cartel"),
+    ("image omitted", "image_omitted", None),
+    ("IMG-20230102-WA0001.jpg (file attached)\nflyer for Saturday", "attached",
+     "flyer for Saturday"),
+    (f"Schedule.pdf • {LRM}2 pages {LRM}document omitted", "document_omitted", None),
+    ("Contact card omitted", "contact_omitted", None),
+    ("You deleted this message", "deleted_by_you", None),
+    ("Se eliminó este mensaje", "deleted", None),
+    ("Missed video call", "missed_video_call", None),
+    ("<View once voice message omitted>", "view_once_omitted", None),
+    ("POLL:\nWho drives?\nOPTION: Me (2 votes)\nOPTION: You (0 votes)", "poll", None),
+    ("Live location shared", "live_location", None),
+    ("location: https://maps.google.com/?q=51.5,-0.12", "location", None),
+    ("see you at 5", None, None),
+])
+def test_placeholder_is_named_without_its_language(body, placeholder, caption):
+    [message] = parse(f"13/09/2024, 19:58 - Ana: {body}\n")
+    assert (message.placeholder, message.caption) == (placeholder, caption)
+
+
+@pytest.mark.parametrize("line", ["Ana:", "Ana: ", f"{LRM}Ana:"])
+def test_an_empty_body_is_the_authors_empty_message(line):
+    """Issue #13: "Ana:" with nothing after it was a system message with author null."""
+    messages = parse(f"13/09/2024, 19:58 - Ana: hi\n13/09/2024, 19:59 - {line}\n"
+                     "13/09/2024, 20:00 - Ben: ok\n")
+    assert [(m.author, m.text, m.kind) for m in messages] == [
+        ("Ana", "hi", "text"), ("Ana", "", "text"), ("Ben", "ok", "text")]
+
+
+def test_an_empty_body_from_a_new_author_is_theirs():
+    [message] = parse("[13/09/2024, 19:58:03] Zoë:\n")
+    assert (message.author, message.text, message.kind) == ("Zoë", "", "text")
+
+
+# ---------------------------------------------------------------------------- header-shaped lines
+
+
+def test_a_header_shaped_line_under_a_message_is_one_of_its_lines():
+    """Issue #13: the pasted line split Noah's message and became a system message."""
+    text = ("14/03/2024, 10:05 - Ana: Morning\n"
+            "14/03/2024, 10:06 - Noah: Agenda:\n"
+            "13/03/2024, 09:00 - kickoff\n"
+            "(old slot)\n"
+            "14/03/2024, 10:07 - Ana: thanks\n")
+    messages = parse(text)
+    assert [(m.author, m.text, m.kind, m.line) for m in messages] == [
+        ("Ana", "Morning", "text", 1),
+        ("Noah", "Agenda:\n13/03/2024, 09:00 - kickoff\n(old slot)", "text", 2),
+        ("Ana", "thanks", "text", 5)]
+
+
+@pytest.mark.parametrize(("before", "line", "merged"), [
+    # no author part, earlier time, the line before ends with ":" -> a line of it
+    ("Agenda:", "13/03/2024, 09:00 - kickoff", True),
+    # no author part, earlier time, unknown text (the line before is no list head)
+    ("Old plan", "13/03/2024, 09:00 - kickoff", True),
+    # no author part, a list head, unknown text, in order
+    ("Agenda:", "14/03/2024, 11:00 - standup", True),
+    # even a system text we know, pasted under a list head from earlier
+    ("Pasted:", "13/03/2024, 09:00 - Sarah added Tom", True),
+    # a system message we know, in order: a message, even under a list head
+    ("Agenda:", "14/03/2024, 10:07 - Sarah added Tom", False),
+    # unknown text in order, no list head: one vote short, a message
+    ("Morning all", "14/03/2024, 10:07 - standup", False),
+    # an author the chat knows speaks: a message, whatever the time
+    ("Agenda:", "13/03/2024, 09:00 - Ana: kickoff", False),
+    # an unknown author part needs all three: earlier, list head, unknown text
+    ("Agenda:", "13/03/2024, 09:00 - Office: flu jabs", True),
+    ("Old plan", "13/03/2024, 09:00 - Office: flu jabs", False),
+    ("Agenda:", "14/03/2024, 10:07 - Zoe: hi", False),
+])
+def test_continuation_votes(before, line, merged):
+    text = (f"14/03/2024, 10:05 - Ana: Morning\n14/03/2024, 10:06 - Noah: {before}\n{line}\n"
+            "14/03/2024, 10:08 - Ana: thanks\n")
+    messages = parse(text)
+    if merged:
+        assert [m.author for m in messages] == ["Ana", "Noah", "Ana"]
+        assert messages[1].text == f"{before}\n{line}"
+    else:
+        assert len(messages) == 4 and messages[1].text == before
+
+
+def test_continuation_lines_chain_and_keep_line_numbers(monkeypatch):
+    import toolkit.ingest.whatsapp as whatsapp
+
+    monkeypatch.setattr(whatsapp, "CHUNK_CHARS", 16)  # every line its own chunk
+    text = ("14/03/2024, 10:06 - Noah: Times:\n"
+            "12/03/2024, 09:00 - kickoff\n"
+            "13/03/2024, 09:00 - review\n"
+            "14/03/2024, 10:09 - Ana: ok\n")
+    messages = parse(text)
+    assert [(m.author, m.line) for m in messages] == [("Noah", 1), ("Ana", 4)]
+    assert messages[0].text.splitlines()[1:] == ["12/03/2024, 09:00 - kickoff",
+                                                 "13/03/2024, 09:00 - review"]
 
 
 SYSTEM_ANDROID = [
