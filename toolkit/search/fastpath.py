@@ -1,171 +1,142 @@
-"""The in-memory fast path for vector search: this process's numpy copy of one model's vectors.
+"""The fast path for vector search: one model's vectors on disk, memory-mapped, one row per text.
 
-`FastIndex` holds the vectors with 1-bit codes (sign of each dimension after centring): a
-Hamming scan picks candidates that are re-scored exactly in float32, and a filter that leaves
-few rows is scanned exactly. Copies are kept per (store file, model) and brought up to date
-from the store by `refreshed`; `bench/search.py` measures them against both SQL backends.
-Pure numpy: the vectors come from `toolkit.store.vectors` through the caller.
+A search in a fresh process must not load a million vectors from SQLite first, so the fast
+path lives in files beside the vector store (`vectors.db.fast/<table>/`) that a search maps
+into memory: only the pages a query touches are read, and the page cache keeps them warm for
+the next process.
+
+- One row per distinct text (by the `text_sha1` the store keeps): ten messages saying "see you"
+  are one row, so they cannot fill a top 10, and a million messages of chat need far fewer
+  rows. `members` maps each row back to its messages.
+- 1-bit codes (the sign of each dimension after centring) pick candidates with a Hamming scan;
+  the candidates are re-scored exactly from the float32 vectors.
+- The number of candidates is calibrated on natural-language queries (`calibration.txt`, in five
+  languages, embedded with the model's query encoder), never on stored vectors, which sit closer
+  to their neighbours than real questions do. Where the codes would need more than 5% of the
+  rows, searches scan exactly.
+
+Files of a snapshot (`v-<id>/`): `vectors.f32` and `codes.u64` grow by appending; the message
+maps are rewritten per refresh (`*.<seq>.i64`). `current.json` names the snapshot, the counts
+and the sequence: a reader trusts only what it names, so an append under way is invisible.
+Writers hold `lock` (an advisory file lock). Pure numpy and files: the rows come from
+`toolkit.store.vectors` through the caller.
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-RERANK_MIN = 1_000  # candidates from the Hamming scan re-scored exactly, at least
+RERANK_MIN = 200  # candidates from the Hamming scan re-scored exactly, at least
 RERANK_PER_K = 20  # ... and at least this many per requested hit
-CALIBRATION_QUERIES = 24  # pseudo-queries used to size the re-ranking on the stored vectors
-CALIBRATION_RECALL = 0.98  # the recall@10 the calibrated candidate count must reach on them
+CALIBRATION_RECALL = 0.995  # mean recall@10 on the calibration queries the count must reach
+CALIBRATION_MARGIN = 1.25  # then this much more: the calibration queries are a sample
+RECALIBRATE_GROWTH = 1.25  # re-calibrate when the rows grew by this factor since the last time
 EXACT_IF_RERANK_ABOVE = 0.05  # share of rows: gathering more candidates costs more than a scan
-EXACT_SUBSET_MAX = 50_000  # a filter that leaves fewer rows than this is scanned exactly
+EXACT_MAX = 20_000  # an index (or a filter's subset) this small is scanned exactly
+FORMAT = 2  # bump when the files change shape: older snapshots are rebuilt
 
-Key = tuple[str, str]  # (vector store path, model)
-RowLoader = Callable[[int], tuple[np.ndarray, np.ndarray]]  # rows after a rowid -> (ids, matrix)
+# (message ids, text sha1s, vectors) of the `embeddings` rows after a rowid, in rowid order
+RowLoader = Callable[[int], tuple[np.ndarray, list[str], np.ndarray]]
+QueryVectors = Callable[[], np.ndarray]  # the calibration queries, embedded
 
 
 @dataclass
+class Meta:
+    """What `current.json` says about a snapshot: the only truth a reader uses."""
+
+    format: int
+    model: str
+    dim: int
+    generation: str
+    snapshot: str
+    seq: int = 0
+    rows: int = 0  # distinct texts (rows of vectors.f32)
+    messages: int = 0
+    max_rowid: int = 0  # the newest `embeddings` rowid folded in
+    center: list[float] = field(default_factory=list)
+    rerank: int = RERANK_MIN
+    exact: bool = True
+    calibrated_rows: int = 0
+    calibration: dict[str, Any] = field(default_factory=dict)
+
+
 class FastIndex:
-    """A numpy copy of one model's vectors plus 1-bit codes, refreshed incrementally.
+    """A read-only view of one snapshot, memory-mapped."""
 
-    Rows live in buffers with spare capacity (grown 1.5x when full), so appending the few
-    vectors of an incremental embed copies only those rows, not the whole matrix.
-    """
-
-    generation: str = ""
-    max_rowid: int = 0
-    size: int = 0
-    center: np.ndarray | None = None
-    rerank: int = RERANK_MIN  # candidates re-scored exactly; sized by calibrate()
-    exact: bool = False  # the codes do not discriminate on this data: scan exactly
-    buffers: dict[str, np.ndarray] = field(default_factory=dict)
-
-    @property
-    def ids(self) -> np.ndarray:
-        return self.buffers["ids"][: self.size] if self.buffers else np.zeros(0, dtype=np.int64)
+    def __init__(self, folder: Path, meta: Meta):
+        self.folder = folder
+        self.meta = meta
+        snap = folder / meta.snapshot
+        words = code_words(meta.dim)
+        self.vectors = mapped(snap / "vectors.f32", np.float32, (meta.rows, meta.dim))
+        self.codes = mapped(snap / "codes.u64", np.uint64, (meta.rows, words))
+        self.message_ids = mapped(snap / f"message_ids.{meta.seq}.i64", np.int64, (meta.messages,))
+        self.message_rows = mapped(snap / f"message_rows.{meta.seq}.i64", np.int64, (meta.messages,))
+        self.members = mapped(snap / f"members.{meta.seq}.i64", np.int64, (meta.messages,))
+        self.offsets = mapped(snap / f"offsets.{meta.seq}.i64", np.int64, (meta.rows + 1,))
+        self.center = np.asarray(meta.center, dtype=np.float32) if meta.center else None
 
     @property
-    def matrix(self) -> np.ndarray:
-        return self.buffers["matrix"][: self.size]
+    def rows(self) -> int:
+        return self.meta.rows
 
-    @property
-    def codes(self) -> np.ndarray:
-        return self.buffers["codes"][: self.size]
+    def rows_of(self, message_ids: np.ndarray) -> np.ndarray:
+        """The row of each message id (-1 where the message has no vector)."""
+        ids = np.asarray(message_ids, dtype=np.int64)
+        if not len(self.message_ids) or not len(ids):
+            return np.full(len(ids), -1, dtype=np.int64)
+        where = np.clip(np.searchsorted(self.message_ids, ids), 0, len(self.message_ids) - 1)
+        found = self.message_ids[where] == ids
+        return np.where(found, self.message_rows[where], -1)
 
-    @property
-    def sorted_ids(self) -> np.ndarray:
-        return self.buffers["sorted_ids"][: self.size]
+    def members_of(self, row: int) -> np.ndarray:
+        """The message ids whose text is this row's, ascending."""
+        return np.asarray(self.members[self.offsets[row] : self.offsets[row + 1]])
 
-    @property
-    def sorted_pos(self) -> np.ndarray:
-        return self.buffers["sorted_pos"][: self.size]
-
-    @property
-    def nbytes(self) -> int:
-        return int(sum(b.nbytes for b in self.buffers.values()))
-
-    def append(self, ids: np.ndarray, matrix: np.ndarray, max_rowid: int) -> None:
-        self.max_rowid = max_rowid
-        if len(ids) == 0:
-            return
-        if self.center is None:
-            # The centre is fixed at first build: codes of later rows stay comparable.
-            self.center = matrix.mean(axis=0).astype(np.float32)
-        codes = binary_codes(matrix, self.center)
-        start, end = self.size, self.size + len(ids)
-        self.reserve(end, matrix.shape[1], codes.shape[1])
-        self.buffers["ids"][start:end] = ids
-        self.buffers["matrix"][start:end] = matrix
-        self.buffers["codes"][start:end] = codes
-        if start and ids.min() > self.buffers["sorted_ids"][start - 1] and np.all(np.diff(ids) > 0):
-            # New messages have higher ids: the sorted order simply extends.
-            self.buffers["sorted_ids"][start:end] = ids
-            self.buffers["sorted_pos"][start:end] = np.arange(start, end)
-        else:
-            order = np.argsort(self.buffers["ids"][:end], kind="stable")
-            self.buffers["sorted_pos"][:end] = order
-            self.buffers["sorted_ids"][:end] = self.buffers["ids"][:end][order]
-        self.size = end
-        if start == 0 and end > EXACT_SUBSET_MAX:
-            self.calibrate()
-
-    def calibrate(self, seed: int = 0) -> None:
-        """Size the re-ranking so recall@10 reaches CALIBRATION_RECALL on these vectors.
-
-        1-bit codes keep neighbours close on real embeddings (clustered, anisotropic) but not
-        on uniform random vectors; rather than assume, we measure. The pseudo-queries are
-        stored vectors, with their exact duplicates left out of the answer. When the codes
-        would need more than 5% of the rows, searches scan exactly instead.
-        """
-        assert self.center is not None
-        rng = np.random.default_rng(seed)
-        needed = []
-        keep = int(np.ceil(10 * CALIBRATION_RECALL))
-        for a in rng.integers(0, self.size, size=CALIBRATION_QUERIES):
-            query = self.matrix[a]
-            scores = self.matrix @ query
-            scores[scores > 0.9999] = -2.0  # the row itself and exact duplicates are too easy
-            exact = np.argpartition(-scores, 9)[:10]
-            distances = np.bitwise_count(self.codes ^ binary_codes(query[None, :], self.center)[0]).sum(
-                axis=1, dtype=np.uint16)
-            distances[scores == -2.0] = np.iinfo(np.uint16).max
-            order = np.argsort(distances, kind="stable")
-            rank = np.empty(self.size, dtype=np.int64)
-            rank[order] = np.arange(self.size)
-            # candidates needed so that `keep` of the exact top 10 are among them
-            needed.append(int(np.sort(rank[exact])[keep - 1]) + 1)
-        wanted = int(np.percentile(needed, 90) * 1.5)
-        self.rerank = max(RERANK_MIN, wanted)
-        self.exact = self.rerank > EXACT_IF_RERANK_ABOVE * self.size
-
-    def reserve(self, rows: int, dim: int, words: int) -> None:
-        capacity = len(self.buffers["ids"]) if self.buffers else 0
-        if rows <= capacity:
-            return
-        # Headroom from the start: the next incremental embed must not copy the whole matrix.
-        grown = rows + max(1024, rows // 8) if capacity == 0 else max(rows, int(capacity * 1.5))
-        shapes = {"ids": (grown,), "matrix": (grown, dim), "codes": (grown, words),
-                  "sorted_ids": (grown,), "sorted_pos": (grown,)}
-        dtypes = {"ids": np.int64, "matrix": np.float32, "codes": np.uint64,
-                  "sorted_ids": np.int64, "sorted_pos": np.int64}
-        fresh = {name: np.empty(shape, dtype=dtypes[name]) for name, shape in shapes.items()}
-        for name, old in self.buffers.items():
-            fresh[name][: self.size] = old[: self.size]
-        self.buffers = fresh
-
-    def positions(self, message_ids: np.ndarray) -> np.ndarray:
-        """Row positions of those `message_ids` that are in the index."""
-        where = np.searchsorted(self.sorted_ids, message_ids)
-        where = np.clip(where, 0, max(len(self.sorted_ids) - 1, 0))
-        found = self.sorted_ids[where] == message_ids if len(self.sorted_ids) else where < 0
-        return self.sorted_pos[where[found]]
-
-    def search(self, query: np.ndarray, k: int, within: np.ndarray | None = None) -> list[tuple[int, float]]:
-        """Top `k` (message id, cosine) for a normalised query, optionally among `within` ids."""
-        if self.size == 0 or k <= 0:
+    def search(self, query: np.ndarray, k: int, rows: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """Top `k` (row, cosine) for a normalised query, optionally among `rows`."""
+        if self.rows == 0 or k <= 0:
             return []
-        if within is not None:
-            pos = self.positions(np.asarray(within, dtype=np.int64))
-            if len(pos) <= EXACT_SUBSET_MAX or self.exact:
-                return top_k(self.ids[pos], self.matrix[pos] @ query, k)
-            return self.approximate(query, k, pos)
-        if self.size <= EXACT_SUBSET_MAX or self.exact:
-            return top_k(self.ids, self.matrix @ query, k)
+        if rows is not None:
+            rows = np.unique(rows[rows >= 0])
+            if len(rows) <= EXACT_MAX or self.meta.exact:
+                return top_k(rows, self.vectors[rows] @ query, k)
+            return self.approximate(query, k, rows)
+        if self.rows <= EXACT_MAX or self.meta.exact:
+            return top_k(np.arange(self.rows), np.asarray(self.vectors @ query), k)
         return self.approximate(query, k, None)
 
-    def approximate(self, query: np.ndarray, k: int, pos: np.ndarray | None) -> list[tuple[int, float]]:
+    def approximate(self, query: np.ndarray, k: int, rows: np.ndarray | None) -> list[tuple[int, float]]:
         """Hamming scan over the 1-bit codes, then exact re-scoring of the best candidates."""
         assert self.center is not None
         qcode = binary_codes(query[None, :], self.center)[0]
-        codes = self.codes if pos is None else self.codes[pos]
-        distances = np.bitwise_count(codes ^ qcode).sum(axis=1, dtype=np.uint16)
-        wanted = min(len(distances), max(self.rerank, RERANK_PER_K * k))
-        cand = np.argpartition(distances, wanted - 1)[:wanted] if wanted < len(distances) else None
-        rows = (np.arange(len(distances)) if cand is None else cand)
-        rows = rows if pos is None else pos[rows]
-        return top_k(self.ids[rows], self.matrix[rows] @ query, k)
+        codes = self.codes if rows is None else self.codes[rows]
+        distances = hamming(codes, qcode)
+        wanted = min(len(distances), max(self.meta.rerank, RERANK_PER_K * k))
+        if wanted < len(distances):
+            cand = np.argpartition(distances, wanted - 1)[:wanted]
+        else:
+            cand = np.arange(len(distances))
+        cand = np.sort(cand if rows is None else rows[cand])  # ascending: the mapped pages in order
+        return top_k(cand, self.vectors[cand] @ query, k)
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def code_words(dim: int) -> int:
+    return (dim + 63) // 64
 
 
 def binary_codes(matrix: np.ndarray, center: np.ndarray) -> np.ndarray:
@@ -177,7 +148,13 @@ def binary_codes(matrix: np.ndarray, center: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(bits).view(np.uint64)
 
 
+def hamming(codes: np.ndarray, qcode: np.ndarray) -> np.ndarray:
+    return np.bitwise_count(codes ^ qcode).sum(axis=1, dtype=np.uint16)
+
+
 def top_k(ids: np.ndarray, scores: np.ndarray, k: int) -> list[tuple[int, float]]:
+    """The `k` best (id, score), best first, ties broken by the smaller id."""
+    scores = np.asarray(scores)
     if len(scores) == 0:
         return []
     part = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
@@ -185,29 +162,220 @@ def top_k(ids: np.ndarray, scores: np.ndarray, k: int) -> list[tuple[int, float]
     return [(int(ids[i]), float(scores[i])) for i in best]
 
 
-_FAST: dict[Key, FastIndex] = {}
-_FAST_LOCK = threading.Lock()
+def mapped(path: Path, dtype: Any, shape: tuple[int, ...]) -> np.ndarray:
+    """A read-only memory map of the first `shape` items of `path` (empty arrays need no file)."""
+    if int(np.prod(shape)) == 0:
+        return np.zeros(shape, dtype=dtype)
+    return np.memmap(path, dtype=dtype, mode="r", shape=shape)
 
 
-def is_warm(key: Key) -> bool:
-    """Whether this process already holds a copy (then searching it costs no warm-up)."""
-    return key in _FAST
+def folder_for(vdb_path: str, table: str) -> Path:
+    return Path(f"{vdb_path}.fast") / table
 
 
-def refreshed(key: Key, generation: str, max_rowid: int, load_rows: RowLoader) -> FastIndex:
-    """The copy for `key`, reloaded when the store's generation changed, else appended to."""
-    with _FAST_LOCK:
-        index = _FAST.get(key)
-        if index is None or index.generation != generation:
-            index = FastIndex(generation=generation)
-            _FAST[key] = index
-        if max_rowid > index.max_rowid:
-            ids, matrix = load_rows(index.max_rowid)
-            index.append(ids, matrix, max_rowid)
-        return index
+def read_meta(folder: Path) -> Meta | None:
+    try:
+        data = json.loads((folder / "current.json").read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return None
+    if data.get("format") != FORMAT:
+        return None
+    return Meta(**data)
 
 
-def forget(key: Key) -> None:
-    """Drop the copy (its model was dropped from the store)."""
-    with _FAST_LOCK:
-        _FAST.pop(key, None)
+def write_meta(folder: Path, meta: Meta) -> None:
+    """Replace current.json atomically: readers see the old snapshot or the new, never half."""
+    tmp = folder / f"current.{uuid.uuid4().hex}.tmp"
+    tmp.write_text(json.dumps(asdict(meta)), encoding="utf-8")
+    os.replace(tmp, folder / "current.json")
+
+
+@contextlib.contextmanager
+def writer_lock(folder: Path) -> Iterator[None]:
+    """One writer at a time per index (an advisory lock; readers never wait)."""
+    import fcntl
+
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / "lock", "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+# ----------------------------------------------------------------------------- building
+
+
+def is_current(meta: Meta | None, generation: str, max_rowid: int) -> bool:
+    return meta is not None and meta.generation == generation and meta.max_rowid >= max_rowid
+
+
+def open_index(folder: Path, generation: str, max_rowid: int) -> FastIndex | None:
+    """The snapshot in `folder` if it is up to date with the store, else None."""
+    meta = read_meta(folder)
+    if not is_current(meta, generation, max_rowid):
+        return None
+    assert meta is not None
+    return FastIndex(folder, meta)
+
+
+def refresh(
+    folder: Path, model: str, dim: int, generation: str, max_rowid: int, load_rows: RowLoader,
+    queries: QueryVectors | None,
+) -> FastIndex:
+    """Bring the snapshot up to date: append new rows, or rebuild when the generation changed."""
+    with writer_lock(folder):
+        meta = read_meta(folder)
+        if is_current(meta, generation, max_rowid):
+            assert meta is not None
+            return FastIndex(folder, meta)
+        if meta is None or meta.generation != generation or meta.dim != dim:
+            meta = Meta(FORMAT, model, dim, generation, f"v-{uuid.uuid4().hex[:12]}")
+            (folder / meta.snapshot).mkdir(parents=True)
+        appended = append_rows(folder, meta, load_rows(meta.max_rowid), max_rowid)
+        if appended.rows > EXACT_MAX and queries is not None and (
+            not appended.calibrated_rows or appended.rows >= appended.calibrated_rows * RECALIBRATE_GROWTH
+        ):
+            calibrate(FastIndex(folder, appended), appended, queries())
+        write_meta(folder, appended)
+        prune(folder, appended)
+        return FastIndex(folder, appended)
+
+
+def append_rows(
+    folder: Path, meta: Meta, loaded: tuple[np.ndarray, list[str], np.ndarray], max_rowid: int
+) -> Meta:
+    """Fold new `embeddings` rows in: new texts become rows, every message joins its text's row."""
+    ids, shas, matrix = loaded
+    snap = folder / meta.snapshot
+    new = Meta(**asdict(meta))
+    new.max_rowid = max(max_rowid, meta.max_rowid)
+    shas_path = snap / "shas.txt"
+    known: dict[str, int] = {}
+    if meta.rows:
+        with open(shas_path, encoding="ascii") as handle:
+            known = {line.strip(): i for i, line in zip(range(meta.rows), handle, strict=False)}
+    fresh_rows: list[int] = []
+    fresh_shas: list[str] = []
+    row_of = np.empty(len(ids), dtype=np.int64)
+    for n, sha in enumerate(map(text_key, shas)):
+        row = known.get(sha)
+        if row is None:
+            row = known[sha] = meta.rows + len(fresh_rows)
+            fresh_rows.append(n)
+            fresh_shas.append(sha)
+        row_of[n] = row
+    if fresh_rows:
+        vectors = np.ascontiguousarray(matrix[fresh_rows], dtype=np.float32)
+        if not new.center:
+            # The centre is fixed at the first build, so the codes of later rows stay comparable.
+            new.center = [float(x) for x in vectors.mean(axis=0)]
+        codes = binary_codes(vectors, np.asarray(new.center, dtype=np.float32))
+        append_bytes(snap / "vectors.f32", meta.rows * meta.dim * 4, vectors.tobytes())
+        append_bytes(snap / "codes.u64", meta.rows * code_words(meta.dim) * 8, codes.tobytes())
+        with open(shas_path, "a", encoding="ascii") as handle:
+            handle.truncate(meta.rows * 41)  # 40 hex digits and a newline each
+            handle.seek(meta.rows * 41)
+            handle.write("".join(f"{s}\n" for s in fresh_shas))
+    new.rows = meta.rows + len(fresh_rows)
+    write_message_maps(snap, meta, new, ids, row_of)
+    return new
+
+
+def text_key(sha: str) -> str:
+    """The 40-hex-digit key of a text (the store's sha1; anything else is hashed to one)."""
+    if len(sha) == 40 and all(c in "0123456789abcdef" for c in sha):
+        return sha
+    return hashlib.sha1(sha.encode("utf-8")).hexdigest()
+
+
+def append_bytes(path: Path, keep: int, data: bytes) -> None:
+    """Append after the first `keep` bytes (dropping what an interrupted append left behind)."""
+    with open(path, "ab") as handle:
+        handle.truncate(keep)
+        handle.seek(keep)
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def write_message_maps(snap: Path, old: Meta, new: Meta, ids: np.ndarray, rows: np.ndarray) -> None:
+    """Rewrite message -> row (sorted by message) and row -> messages (CSR) under a new sequence."""
+    if old.messages:
+        before = FastIndex(snap.parent, old)
+        all_ids = np.concatenate([np.asarray(before.message_ids), ids])
+        all_rows = np.concatenate([np.asarray(before.message_rows), rows])
+    else:
+        all_ids, all_rows = ids, rows
+    order = np.argsort(all_ids, kind="stable")
+    all_ids, all_rows = all_ids[order], all_rows[order]
+    keep = np.ones(len(all_ids), dtype=bool)
+    keep[1:] = all_ids[1:] != all_ids[:-1]  # a message re-added keeps one row
+    all_ids, all_rows = all_ids[keep], all_rows[keep]
+    by_row = np.lexsort((all_ids, all_rows))
+    offsets = np.zeros(new.rows + 1, dtype=np.int64)
+    np.cumsum(np.bincount(all_rows, minlength=new.rows), out=offsets[1:])
+    new.seq = old.seq + 1
+    new.messages = len(all_ids)
+    for name, array in (("message_ids", all_ids), ("message_rows", all_rows),
+                        ("members", all_ids[by_row]), ("offsets", offsets)):
+        array.astype(np.int64).tofile(snap / f"{name}.{new.seq}.i64")
+
+
+def prune(folder: Path, meta: Meta) -> None:
+    """Remove other snapshots and older message maps (open maps stay valid until closed)."""
+    for path in folder.iterdir():
+        if path.is_dir() and path.name.startswith("v-") and path.name != meta.snapshot:
+            shutil.rmtree(path, ignore_errors=True)
+    for path in (folder / meta.snapshot).glob("*.i64"):
+        if path.name.split(".")[1] != str(meta.seq):
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+
+
+def drop(vdb_path: str, table: str) -> None:
+    """Forget a model's fast path (its vectors were dropped)."""
+    shutil.rmtree(folder_for(vdb_path, table), ignore_errors=True)
+
+
+# ----------------------------------------------------------------------------- calibration
+
+
+def calibrate(index: FastIndex, meta: Meta, queries: np.ndarray) -> None:
+    """Size the re-ranking so the mean recall@10 of natural queries reaches CALIBRATION_RECALL.
+
+    For each query, the exact top 10 (a row tied with the 10th score counts as found) and the
+    Hamming rank of each of its rows give the recall at every candidate count; the smallest
+    count whose mean recall reaches the target, times a margin, is kept. When that is more than
+    5% of the rows, searches scan exactly instead.
+    """
+    assert index.center is not None
+    queries = np.asarray(queries, dtype=np.float32)
+    needed = []
+    for start in range(0, len(queries), 16):  # 16 queries per pass over the rows bounds memory
+        chunk = queries[start : start + 16]
+        scores = np.asarray(index.vectors @ chunk.T).T
+        needed += [needed_ranks(index, q, row_scores) for q, row_scores in zip(chunk, scores, strict=True)]
+    needed_arr = np.asarray(needed)  # queries x 10: candidates needed for the j-th found row
+    candidates = np.unique(needed_arr)
+    recall = np.array([(needed_arr <= c).mean() for c in candidates])
+    enough = recall >= CALIBRATION_RECALL
+    reach = int(candidates[np.argmax(enough)]) if enough.any() else index.rows
+    meta.rerank = max(RERANK_MIN, int(reach * CALIBRATION_MARGIN))
+    meta.exact = meta.rerank > EXACT_IF_RERANK_ABOVE * index.rows
+    meta.calibrated_rows = index.rows
+    meta.calibration = {"queries": len(queries), "target_recall": CALIBRATION_RECALL,
+                        "candidates_at_target": int(reach), "margin": CALIBRATION_MARGIN}
+
+
+def needed_ranks(index: FastIndex, query: np.ndarray, row_scores: np.ndarray) -> np.ndarray:
+    """For the exact top 10 of `query`, the candidates the Hamming scan needs to include each."""
+    assert index.center is not None
+    floor = np.partition(row_scores, len(row_scores) - 10)[len(row_scores) - 10] - 1e-6
+    top = np.flatnonzero(row_scores >= floor)  # a row tied with the 10th counts as found
+    distances = hamming(index.codes, binary_codes(query[None, :], index.center)[0])
+    # Candidates needed for a row: every row at its distance or closer (ties may land either side).
+    upto = np.cumsum(np.bincount(distances, minlength=index.codes.shape[1] * 64 + 1))
+    return np.sort(upto[distances[top]])[:10]
+

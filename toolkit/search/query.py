@@ -4,13 +4,18 @@
   joined with OR and ranked by BM25; a query with no words at all (emoji, punctuation) falls
   back to a substring match.
 - vector: the query is embedded with the same model as the messages and the nearest messages
-  come from `toolkit.search.vector_index`.
-- hybrid: reciprocal rank fusion of both lists (weights tuned on `tests/data/relevance.jsonl`,
-  measured in `bench/relevance.py`).
+  come from `toolkit.search.vector_index` (the memory-mapped fast path).
+- hybrid: score fusion of both candidate lists: each candidate's cosine plus a weighted keyword
+  coverage (the IDF-weighted share of the query's words it contains). Reciprocal rank fusion is
+  kept for comparison (`FUSION = "rrf"`); `bench/relevance.py` measures both.
+
+Identical texts are one hit in every mode: the best-ranked stands for all, shown as the newest
+message that passes the filters, with `count` saying how many there are.
 
 Filters (chat, author, since, until) are part of each query: the keyword SQL carries them in its
 WHERE clause, and the vector search only looks among the message ids that pass them, so a
-filter never empties a top-k that was cut before filtering.
+filter never empties a top-k that was cut before filtering. An unknown chat or author is an
+error that lists the known ones.
 """
 
 from __future__ import annotations
@@ -72,6 +77,7 @@ class Hit:
     rank: int = 0
     matched_by: dict[str, int] = field(default_factory=dict)  # mode -> rank in that list
     context: list[dict[str, Any]] = field(default_factory=list)
+    count: int = 1  # messages with this identical text that pass the filters (this one included)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -85,6 +91,7 @@ class Hit:
             "rank": self.rank,
             "matched_by": self.matched_by,
             "context": self.context,
+            "count": self.count,
         }
 
 
@@ -132,6 +139,8 @@ def build_filters(
             names = messages.chat_names(conn)
             known = f"; chats: {', '.join(names)}" if names else "; no chats are ingested yet"
             raise QueryError(f"--chat: no chat named {chat!r}{known}")
+    if author and author.strip() and not messages.has_author(conn, author.strip(), chat_id):
+        raise QueryError(f"--author: {unknown_author(conn, author.strip(), chat_id, chat)}")
     low = parse_bound("since", since, upper=False)
     high = parse_bound("until", until, upper=True)
     if low and high and low >= high:
@@ -139,6 +148,24 @@ def build_filters(
     return messages.search_filters(SEARCHABLE_KINDS, chat_id=chat_id,
                                    author=author.strip() if author else None,
                                    since=low, until=high)
+
+
+AUTHORS_LISTED = 20
+
+
+def unknown_author(conn: db.Connection, author: str, chat_id: int | None, chat: str | None) -> str:
+    """What to say about an author nobody of that name is: the known ones, closest first."""
+    import difflib
+
+    names = messages.author_names(conn, chat_id)
+    where = f" in {chat!r}" if chat_id is not None else ""
+    if not names:
+        return f"no messages with an author{where} yet"
+    close = difflib.get_close_matches(author, names, n=3, cutoff=0.5)
+    rest = [n for n in names if n not in close]
+    shown = close + rest[: max(0, AUTHORS_LISTED - len(close))]
+    more = f" and {len(names) - len(shown)} more" if len(names) > len(shown) else ""
+    return f"no author named {author!r}{where}; authors: {', '.join(shown)}{more}"
 
 
 # ----------------------------------------------------------------------------- keyword
@@ -169,10 +196,20 @@ def embed_query(settings: Settings, query: str) -> np.ndarray:
     return encode_query(load_model(settings.embed_model), query)
 
 
+def open_vector_index(settings: Settings) -> Any:
+    """The searchable index of the configured model (the store kept open between searches)."""
+    from toolkit.search.embed import load_model
+    from toolkit.search.vector_index import open_store
+
+    store = reused(f"{settings.vdb_path}|{settings.vector_backend}", settings.vdb_path,
+                   lambda: open_store(settings, create=False))
+    return store.index_for(settings.embed_model, load_model(settings.embed_model).dim)
+
+
 def vector_search(
     settings: Settings, conn: db.Connection, query: str, filters: Filters, limit: int
 ) -> list[tuple[int, float]]:
-    """(message id, cosine) among the messages that pass the filters."""
+    """(message id, cosine) among the messages that pass the filters, one per distinct text."""
     return vector_scores(settings, conn, query, filters, limit)[0]
 
 
@@ -181,12 +218,7 @@ def vector_scores(
     also: list[int] | None = None, vector: np.ndarray | None = None,
 ) -> tuple[list[tuple[int, float]], dict[int, float]]:
     """The nearest messages that pass the filters, and the cosine of the `also` messages."""
-    from toolkit.search.embed import load_model, model_dimension
-    from toolkit.search.vector_index import open_store
-
-    store = reused(f"{settings.vdb_path}|{settings.vector_backend}", settings.vdb_path,
-                   lambda: open_store(settings, create=False))
-    index = store.index_for(settings.embed_model, model_dimension(load_model(settings.embed_model)))
+    index = open_vector_index(settings)
     if vector is None:
         vector = embed_query(settings, query)
     within = None
@@ -195,7 +227,7 @@ def vector_scores(
     nearest = [(i, round(s, 6)) for i, s in index.search(vector, limit, within=within)]
     known = dict(nearest)
     extra = index.similarities([m for m in also or [] if m not in known], vector)
-    return nearest, {**known, **extra}
+    return nearest, {**known, **{m: round(s, 6) for m, s in extra.items()}}
 
 
 # ----------------------------------------------------------------------------- fusion
@@ -254,14 +286,20 @@ def coverage(text: str, weights: dict[str, float]) -> float:
 
 
 def score_fusion(
-    keyword: dict[int, float], cosines: dict[int, float], *, weight: float | None = None
+    keyword: dict[int, float], cosines: dict[int, float], *, weight: float | None = None,
+    nearest: list[tuple[int, float]] | None = None,
 ) -> list[tuple[int, float, dict[str, int]]]:
-    """Fuse by score: cosine + weight * keyword coverage (IDF-weighted share of query terms).
+    """Fuse by score: similarity + weight * keyword coverage (IDF-weighted share of query terms).
 
     Every candidate of either list is scored on both axes (keyword-only ones get their exact
     cosine from the stored vectors), so a message that has the query's rare words is lifted
     above one the vectors like as much, while a message sharing one common word with the
     query gains little: rank fusion gives both lists' noise full weight instead.
+
+    The similarity is the cosine rescaled to the spread of this query's `nearest` list (1 for
+    the best, 0 for the last): models differ in how far apart their cosines lie (e5 puts
+    unrelated texts at 0.75 and the best at 0.9, MiniLM at 0.1 and 0.6), and the keyword weight
+    must mean the same for each.
     """
     weight = KEYWORD_WEIGHT if weight is None else weight
     ranks: dict[int, dict[str, int]] = {}
@@ -269,9 +307,19 @@ def score_fusion(
         ranks.setdefault(m, {})["keyword"] = rank_
     for rank_, m in enumerate(sorted(cosines, key=lambda i: (-cosines[i], i)), start=1):
         ranks.setdefault(m, {})["vector"] = rank_
-    scores = {m: cosines.get(m, 0.0) + weight * keyword.get(m, 0.0) for m in ranks}
+    similarity = spread_scale(nearest or [])
+    scores = {m: similarity(cosines[m]) if m in cosines else 0.0 for m in ranks}
+    scores = {m: scores[m] + weight * keyword.get(m, 0.0) for m in ranks}
     order = sorted(scores, key=lambda m: (-scores[m], m))
     return [(m, round(scores[m], 6), ranks[m]) for m in order]
+
+
+def spread_scale(nearest: list[tuple[int, float]]) -> Callable[[float], float]:
+    """Cosine -> (cosine - last) / (best - last) over the nearest list (identity when too short)."""
+    if len(nearest) < 2 or nearest[0][1] - nearest[-1][1] < 1e-6:
+        return lambda cosine: cosine
+    best, last = nearest[0][1], nearest[-1][1]
+    return lambda cosine: (cosine - last) / (best - last)
 
 
 def keyword_coverage(conn: db.Connection, text: str, found: list[tuple[int, float]]) -> dict[int, float]:
@@ -317,14 +365,79 @@ def search_messages(
     until: Any = None,
     context: int = 2,
 ) -> list[Hit]:
-    """The `k` best messages for `query`, each with `context` messages either side."""
+    """The `k` best distinct messages for `query`, each with `context` messages either side."""
     from toolkit.store.connect import open_db
 
     text = check_query(query, k, mode, context)
     conn = reused(str(settings.db_path), settings.db_path, lambda: open_db(settings))
     filters = build_filters(conn, chat=chat, author=author, since=since, until=until)
     ranked = rank(settings, conn, text, mode, k, filters)
-    return hydrate(conn, ranked, context)
+    return hydrate(conn, collapse(settings, conn, ranked, filters, k), context)
+
+
+Ranked = list[tuple[int, float, dict[str, int]]]
+
+
+def collapse(settings: Settings, conn: db.Connection, ranked: Ranked, filters: Filters,
+             k: int) -> list[tuple[int, float, dict[str, int], int]]:
+    """One hit per distinct text, best first: (newest message passing the filters, score,
+    ranks, how many messages have that text and pass the filters), at most `k`."""
+    groups = duplicate_groups(settings, conn, [m for m, _, _ in ranked])
+    seen: set[int] = set()
+    out = []
+    for message_id, score, ranks in ranked:
+        members = groups.get(message_id, np.asarray([message_id], dtype=np.int64))
+        key = int(members[0])
+        if key in seen:
+            continue
+        seen.add(key)
+        if len(members) == 1:
+            newest: tuple[int, int] | None = (message_id, 1)
+        else:
+            newest = messages.newest_passing(conn, members.tolist(), filters)
+        if newest is not None:
+            out.append((newest[0], score, ranks, newest[1]))
+        if len(out) == k:
+            break
+    return out
+
+
+def duplicate_groups(settings: Settings, conn: db.Connection, ids: list[int]) -> dict[int, np.ndarray]:
+    """For each message id, the ids of every message with the identical text, ascending.
+
+    The vector store knows identical texts by their hash (`embeddings.text_sha1`) across the
+    whole store; messages it has no vector for are grouped by exact text among `ids`.
+    """
+    if not ids:
+        return {}
+    groups: dict[int, np.ndarray] = {}
+    index = grouping_index(settings)
+    if index is not None:
+        groups = index.duplicates_of(ids)
+    rest = [m for m in ids if m not in groups]
+    by_text: dict[str, list[int]] = {}
+    for m, text in messages.texts_by_id(conn, rest).items():
+        by_text.setdefault(text, []).append(int(m))
+    for same in by_text.values():
+        for m in same:
+            groups[m] = np.asarray(sorted(same), dtype=np.int64)
+    return groups
+
+
+def grouping_index(settings: Settings) -> Any:
+    """The configured model's index when the vector store has it (without loading the model)."""
+    from toolkit.search.vector_index import open_store
+    from toolkit.store.vectors import VectorStoreError
+
+    if not settings.vdb_path.exists():
+        return None
+    try:
+        store = reused(f"{settings.vdb_path}|{settings.vector_backend}", settings.vdb_path,
+                       lambda: open_store(settings, create=False))
+        row = store.model_row(settings.embed_model)
+        return None if row is None else store.index_for(settings.embed_model, int(row["dim"]))
+    except VectorStoreError:
+        return None
 
 
 _OPEN: dict[str, tuple[tuple[int, int], Any]] = {}
@@ -368,49 +481,49 @@ def query_pool() -> ThreadPoolExecutor:
     return _POOL
 
 
-def rank(
-    settings: Settings, conn: db.Connection, text: str, mode: str, k: int, filters: Filters
-) -> list[tuple[int, float, dict[str, int]]]:
-    """(message id, score, ranks per list) for one mode, best first, at most k."""
+def rank(settings: Settings, conn: db.Connection, text: str, mode: str, k: int, filters: Filters) -> Ranked:
+    """(message id, score, ranks per list) for one mode, best first, deep enough that `k`
+    distinct texts remain after identical ones are collapsed."""
+    depth = max(FUSE_DEPTH, 3 * k)
     if mode == "keyword":
-        found = keyword_search(conn, text, filters, k)
+        found = keyword_search(conn, text, filters, depth)
         return [(m, s, {"keyword": r}) for r, (m, s) in enumerate(found, start=1)]
     if mode == "vector":
-        found = vector_search(settings, conn, text, filters, k)
+        found = vector_search(settings, conn, text, filters, k)  # distinct texts already
         return [(m, s, {"vector": r}) for r, (m, s) in enumerate(found, start=1)]
-    depth = max(FUSE_DEPTH, 3 * k)
     if FUSION == "rrf":
         keyword = keyword_search(conn, text, filters, depth)
         lists = {"keyword": keyword, "vector": vector_search(settings, conn, text, filters, depth)}
-        return reciprocal_rank_fusion(lists, k=RRF_K, weights=WEIGHTS)[:k]
-    # The query's embedding (torch) and the keyword search (SQLite) both release the GIL: run
-    # them side by side, which takes the embedding's ~10 ms off a hybrid search on 2 cores.
+        return reciprocal_rank_fusion(lists, k=RRF_K, weights=WEIGHTS)
+    # The query's embedding and the keyword search (SQLite) both release the GIL: run them
+    # side by side, which takes the embedding's time off a hybrid search on 2 cores.
     pending = query_pool().submit(embed_query, settings, text)
     try:
         keyword = keyword_search(conn, text, filters, depth)
     finally:
         vector = pending.result()
-    _, cosines = vector_scores(settings, conn, text, filters, depth, also=[m for m, _ in keyword],
-                               vector=vector)
-    # A query without words (emoji) embeds as unknown tokens; only its substring matches mean much.
+    nearest, cosines = vector_scores(settings, conn, text, filters, depth, also=[m for m, _ in keyword],
+                                     vector=vector)
+    # A query without words (emoji) has only its substring matches to go by.
     weight = KEYWORD_WEIGHT if query_terms(text) else WORDLESS_WEIGHT
-    return score_fusion(keyword_coverage(conn, text, keyword), cosines, weight=weight)[:k]
+    return score_fusion(keyword_coverage(conn, text, keyword), cosines, weight=weight, nearest=nearest)
 
 
-def hydrate(conn: db.Connection, ranked: list[tuple[int, float, dict[str, int]]], context: int) -> list[Hit]:
+def hydrate(conn: db.Connection, ranked: list[tuple[int, float, dict[str, int], int]],
+            context: int) -> list[Hit]:
     """Hits with message fields and context; ids no longer in the primary store are dropped."""
     if not ranked:
         return []
-    rows = messages.hit_rows(conn, [m for m, _, _ in ranked])
+    rows = messages.hit_rows(conn, [m for m, _, _, _ in ranked])
     hits: list[Hit] = []
-    for message_id, score, ranks in ranked:
+    for message_id, score, ranks, count in ranked:
         row = rows.get(message_id)
         if row is None:
             continue
         hits.append(Hit(
             message_id=message_id, chat=row["chat"], author=row["author"], sent_at=row["sent_at"],
             text=row["text"], kind=row["kind"], score=score, rank=len(hits) + 1, matched_by=ranks,
-            context=conversation(conn, row, context) if context else [],
+            context=conversation(conn, row, context) if context else [], count=count,
         ))
     return hits
 
@@ -430,7 +543,8 @@ def format_hits(hits: list[Hit]) -> str:
         return "no matching messages"
     out = []
     for hit in hits:
-        out.append(f"{hit.rank:>2}. [{hit.score:.4f}] {hit.chat} · {hit.sent_at} · {hit.author or '-'}")
+        same = f" · {hit.count} identical messages" if hit.count > 1 else ""
+        out.append(f"{hit.rank:>2}. [{hit.score:.4f}] {hit.chat} · {hit.sent_at} · {hit.author or '-'}{same}")
         for line in hit.context or [hit.as_dict() | {"is_hit": True}]:
             mark = ">>" if line["is_hit"] else "  "
             text = " ".join(str(line["text"]).split())

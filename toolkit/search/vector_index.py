@@ -1,14 +1,17 @@
-"""Searching the vector store: the SQL backends for small stores, the fast path for large ones.
+"""Searching the vector store: the memory-mapped fast path, or the backends' own SQL.
 
 `open_store` opens the vector store (`toolkit.store.vectors`, the SQL) so that its models come
-back as `ModelIndex`: a `ModelTable` that can also search, either with the backend's SQL or
-with this process's numpy copy (`toolkit.search.fastpath`). Dropping a model also drops that
-copy. The split keeps the layering: the store owns the tables, search owns the ranking.
+back as `ModelIndex`: a `ModelTable` that can also search. Searches go to the fast path
+(`toolkit.search.fastpath`: files beside the store, one row per distinct text, mapped into
+memory), brought up to date first when the store has rows it lacks; `fast=False` asks the
+backend's SQL instead (sqlite-vec `vec0` or sqlite-vss `vss0`: the benchmark's peers). Dropping
+a model also drops its fast path. The split keeps the layering: the store owns the tables,
+search owns the ranking.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -18,30 +21,30 @@ from toolkit.search.fastpath import FastIndex, top_k
 from toolkit.store.connect import open_vectors
 from toolkit.store.vectors import ModelTable, VecBackend, VectorStore, VectorStoreError
 
-FAST_MIN_ROWS = 20_000  # below this an exact SQL scan is quick enough and needs no warm-up
 SQL_IN_MAX = 20_000  # candidate ids passed to SQL as a JSON array, at most
+
+QueryVectors = Callable[[], np.ndarray]
 
 
 class ModelIndex(ModelTable):
     """The vectors of one model in an open store: add, look up by text, search."""
 
     def search(
-        self, query: np.ndarray, k: int = 10, *, within: np.ndarray | None = None, fast: bool | None = None
+        self, query: np.ndarray, k: int = 10, *, within: np.ndarray | None = None, fast: bool = True
     ) -> list[tuple[int, float]]:
         """Top `k` (message id, cosine similarity); `within` restricts to those message ids.
 
-        `fast=None` picks the numpy fast path for stores of FAST_MIN_ROWS vectors or more (and
-        whenever it is already warm in this process), the backend's SQL search otherwise.
+        On the fast path each hit is a distinct text, named by its newest message (among
+        `within`, when given); `duplicates_of` lists the others. `fast=False` asks the backend's
+        SQL, which knows nothing of identical texts.
         """
         query = np.ascontiguousarray(query, dtype=np.float32).reshape(-1)
         if query.shape[0] != self.dim:
             raise VectorStoreError(f"a query of dimension {query.shape[0]} against {self.model} ({self.dim})")
         if k <= 0 or (within is not None and len(within) == 0):
             return []
-        if fast is None:
-            fast = fastpath.is_warm((self.path, self.model)) or self.count() >= FAST_MIN_ROWS
         if fast:
-            return self.fast_index().search(query, k, within)
+            return self.fast_search(query, k, within)
         if within is None:
             return self.backend.search(self.conn, self.table, query, k)
         if isinstance(self.backend, VecBackend) and len(within) <= SQL_IN_MAX:
@@ -49,6 +52,25 @@ class ModelIndex(ModelTable):
         # vss0 cannot filter inside its search, so a filtered query is scored exactly from the
         # stored vectors of the allowed rows: never a post-filter of a top-k cut.
         return self.exact_within(query, k, within)
+
+    def fast_search(self, query: np.ndarray, k: int, within: np.ndarray | None) -> list[tuple[int, float]]:
+        index = self.fast_index()
+        allowed = None if within is None else np.sort(np.asarray(within, dtype=np.int64))
+        rows = None if allowed is None else index.rows_of(allowed)
+        hits = []
+        for row, score in index.search(query, k, rows):
+            members = index.members_of(row)
+            if allowed is not None:
+                members = members[np.isin(members, allowed, assume_unique=True)]
+            if len(members):
+                hits.append((int(members[-1]), score))
+        return hits
+
+    def duplicates_of(self, message_ids: Sequence[int]) -> dict[int, np.ndarray]:
+        """For each message that has a vector, every message with the identical text (itself too)."""
+        index = self.fast_index()
+        rows = index.rows_of(np.asarray(list(message_ids), dtype=np.int64))
+        return {int(m): index.members_of(int(r)) for m, r in zip(message_ids, rows, strict=True) if r >= 0}
 
     def exact_within(self, query: np.ndarray, k: int, within: np.ndarray) -> list[tuple[int, float]]:
         """Exact cosine over the stored vectors of the allowed messages."""
@@ -58,26 +80,41 @@ class ModelIndex(ModelTable):
         return top_k(ids, matrix @ query, k)
 
     def similarities(self, message_ids: Sequence[int], query: np.ndarray) -> dict[int, float]:
-        """Cosine of `query` with the stored vectors of these messages (those that have one)."""
+        """Cosine of `query` with the vectors of these messages (those that have one)."""
         if not message_ids:
             return {}
-        found = self.exact_within(np.asarray(query, dtype=np.float32), len(message_ids),
-                                  np.asarray(message_ids, dtype=np.int64))
-        return dict(found)
+        index = self.fast_index()
+        ids = np.asarray(list(message_ids), dtype=np.int64)
+        rows = index.rows_of(ids)
+        have = rows >= 0
+        scores = np.asarray(index.vectors[rows[have]] @ np.asarray(query, dtype=np.float32))
+        return {int(m): float(s) for m, s in zip(ids[have], scores, strict=True)}
 
-    def fast_index(self) -> FastIndex:
-        """This process's numpy copy, brought up to date with the store (append or reload)."""
-        return fastpath.refreshed((self.path, self.model), self.generation(), self.max_rowid(),
-                                  self.load_rows)
+    def fast_index(self, queries: QueryVectors | None = None) -> FastIndex:
+        """The fast path's files, brought up to date with the store first when they lag."""
+        folder = fastpath.folder_for(self.path, self.table)
+        generation, max_rowid = self.generation(), self.max_rowid()
+        index = fastpath.open_index(folder, generation, max_rowid)
+        if index is not None:
+            return index
+        return fastpath.refresh(folder, self.model, self.dim, generation, max_rowid, self.load_rows,
+                                queries or self.calibration_queries)
+
+    def calibration_queries(self) -> np.ndarray:
+        from toolkit.search.embed import calibration_vectors, load_model
+
+        return calibration_vectors(load_model(self.model))
 
 
 class SearchableStore(VectorStore[ModelIndex]):
-    """The vector store with searchable models; dropping a model drops its in-memory copy."""
+    """The vector store with searchable models; dropping a model drops its fast path."""
 
     def drop_model(self, model: str) -> None:
         """Forget every vector of `model` (for a full re-embed)."""
+        row = self.model_row(model)
         super().drop_model(model)
-        fastpath.forget((self.path, model))
+        if row is not None:
+            fastpath.drop(self.path, row["table_name"])
 
 
 def open_store(settings: Settings, *, create: bool = True) -> SearchableStore:

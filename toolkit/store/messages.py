@@ -299,6 +299,36 @@ def chat_id_any_case(conn: db.Connection, name: str) -> int | None:
     return int(row[0]) if row is not None else None
 
 
+def author_names(conn: db.Connection, chat_id: int | None = None) -> list[str]:
+    """The distinct authors (of one chat, or of all), most messages first."""
+    where, params = ("WHERE chat_id = ? AND author IS NOT NULL", (chat_id,)) if chat_id is not None \
+        else ("WHERE author IS NOT NULL", ())
+    rows = conn.execute(
+        f"SELECT author FROM messages {where} GROUP BY author ORDER BY count(*) DESC, author", params
+    ).fetchall()
+    return [str(r[0]) for r in rows]
+
+
+def has_author(conn: db.Connection, author: str, chat_id: int | None = None) -> bool:
+    """Whether anyone of this name (any case) wrote a message (in the chat, when given)."""
+    sql = "SELECT 1 FROM messages WHERE author_key = ? COLLATE NOCASE"
+    params: tuple[Any, ...] = (author_key(author),)
+    if chat_id is not None:
+        sql += " AND chat_id = ?"
+        params += (chat_id,)
+    return conn.execute(sql + " LIMIT 1", params).fetchone() is not None
+
+
+def newest_passing(conn: db.Connection, ids: Sequence[int], filters: Filters) -> tuple[int, int] | None:
+    """Of these messages, the newest that passes the filters and how many pass (None if none)."""
+    row = conn.execute(
+        f"SELECT m.id, count(*) OVER () FROM messages m WHERE m.id IN (SELECT value FROM json_each(?)) "
+        f"AND {filters.sql} ORDER BY m.sent_at DESC, m.id DESC LIMIT 1",
+        ("[" + ",".join(str(int(m)) for m in ids) + "]", *filters.params),
+    ).fetchone()
+    return (int(row[0]), int(row[1])) if row is not None else None
+
+
 def fts_expression(terms: list[str]) -> str:
     """An FTS5 MATCH string where every term is a quoted string: no user text is syntax."""
     parts = []

@@ -232,16 +232,19 @@ class ModelTable:
         """The newest `embeddings` row: rows past a copy's high-water mark are new to it."""
         return int(self.conn.execute("SELECT coalesce(max(rowid), 0) FROM embeddings").fetchone()[0])
 
-    def load_rows(self, after_rowid: int) -> tuple[np.ndarray, np.ndarray]:
+    def load_rows(self, after_rowid: int) -> tuple[np.ndarray, list[str], np.ndarray]:
+        """(message ids, text sha1s, vectors) of this model's rows after `after_rowid`, in rowid order."""
         rows = self.conn.execute(
             # `+model`: keep the planner on the rowid range, not the (model, message_id) index,
             # or a refresh after a few new rows walks every row of the model (0.5 s at 1M).
-            "SELECT message_id, vector FROM embeddings WHERE +model = ? AND rowid > ? ORDER BY rowid",
+            "SELECT message_id, text_sha1, vector FROM embeddings "
+            "WHERE +model = ? AND rowid > ? ORDER BY rowid",
             (self.model, after_rowid),
         ).fetchall()
         ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-        matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), self.dim)
-        return ids, matrix.copy()
+        shas = [str(r[1]) for r in rows]
+        matrix = np.frombuffer(b"".join(r[2] for r in rows), dtype=np.float32).reshape(len(rows), self.dim)
+        return ids, shas, matrix
 
 
 TableT = TypeVar("TableT", bound=ModelTable)
