@@ -155,7 +155,9 @@ def extract_text_messages(conn: db.Connection, settings: Settings, report: Extra
             results = find_in_batch(rows, extract, settings.default_tz, report)
             with db.transaction(conn):
                 for row, found in results:
-                    for event in found:
+                    # A move first, a cancellation last: "moved from Tuesday to Thursday" must
+                    # move Tuesday's proposal before anything can cancel it as a copy.
+                    for event in sorted(found, key=lambda e: (not e.moved, e.cancelled)):
                         report.events_found += 1
                         outcome = proposals.record_event(
                             conn, event, message_id=int(row["id"]), extractor="text",

@@ -14,6 +14,7 @@ Two halves share this module because they share one invariant, the dedupe key:
 from __future__ import annotations
 
 import json
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -26,6 +27,8 @@ from toolkit.eventtypes import KINDS, FoundEvent
 from toolkit.review import agent, events
 from toolkit.store import chats, db, messages
 from toolkit.store import proposals as proposal_store
+
+log = logging.getLogger(__name__)
 
 STATUSES = ("pending", "accepted", "edited", "rejected", "cancelled")
 EDITABLE = ("title", "start", "end", "all_day", "tz", "location", "kind")
@@ -466,10 +469,16 @@ def follow_chat_zone(conn: db.Connection, chat_id: int, *, reviewer: str = SYSTE
         return 0
     moved = 0
     for row in proposal_store.following_chat_zone(conn, chat_id, chat["tz"]):
-        values = apply_changes(row, {})
-        values.update(start=same_wall_time(row["start"], row["tz"], chat["tz"]),
-                      end=row["end"] and same_wall_time(row["end"], row["tz"], chat["tz"]),
-                      tz=chat["tz"])
+        try:
+            values = apply_changes(row, {})
+            values.update(start=same_wall_time(row["start"], row["tz"], chat["tz"]),
+                          end=row["end"] and same_wall_time(row["end"], row["tz"], chat["tz"]),
+                          tz=chat["tz"])
+        except (InputError, ValueError, ZoneInfoNotFoundError):
+            # A row another tool wrote with an unreadable time: leave it for a reviewer rather
+            # than stop the chat's other proposals from moving.
+            log.warning("proposal %s: its times cannot be read; not moved to %s", row["id"], chat["tz"])
+            continue
         before = snapshot(conn, row["id"])
         proposal_store.update_values(conn, row["id"], values)
         proposal_store.add_key(conn, dedupe_key(values["title"], values["start"], values["all_day"]),
