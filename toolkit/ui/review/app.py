@@ -318,7 +318,9 @@ class ReviewApp:
         self.bulk_open_button.observe(lambda change: self.open_bulk(change["new"]),
                                       names="value")
         self.bulk_panel: widgets.VBox | None = None
-        self.bulk_box = widgets.VBox([self.bulk_open_button])
+        self.bulk_box = widgets.VBox([self.bulk_open_button],
+                                     layout=widgets.Layout(align_items="flex-start",
+                                                           grid_gap="6px"))
         self.bulk_box.add_class("cb-bulk")
 
     def _build_bulk_panel(self) -> widgets.VBox:
@@ -349,7 +351,7 @@ class ReviewApp:
                          layout=widgets.Layout(grid_gap="8px", align_items="center",
                                                flex_flow="row wrap")),
             self.bulk_table, self.bulk_list,
-        ], layout=widgets.Layout(grid_gap="6px"))
+        ], layout=widgets.Layout(grid_gap="6px", width="100%"))
         panel.add_class("cb-card")
         return panel
 

@@ -139,7 +139,7 @@ class ReviewVoila(Voila):  # type: ignore[misc]
                                    config=True)
     tornado_settings = Dict(
         {"headers": {"Content-Security-Policy": CONTENT_SECURITY_POLICY,
-                     "Referrer-Policy": "no-referrer"}},
+                     "Referrer-Policy": "same-origin"}},
         config=True)
 
     def init_handlers(self) -> list[Any]:

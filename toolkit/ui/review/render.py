@@ -21,8 +21,8 @@ from toolkit.ui.review.queue import STATUSES
 SHOWN_SOURCES = 3  # source messages shown with their conversation; the rest are counted
 CONTEXT_CHARS = 600  # a neighbour longer than this is cut, the rest one click away
 SOURCE_CHARS = 2000  # the same for a source message, which is read in full more often
-EMPTY_HTML = ('<div class="cb-empty cb-card">Nothing to review with these '
-              "filters. 🎉<br><small>Change the filters above, or run "
+EMPTY_HTML = ('<div class="cb-empty cb-card">✓ Nothing to review with these '
+              "filters.<br><small>Change the filters above, or run "
               "<code>chatbook extract</code> to find new events.</small></div>")
 KIND_LABELS = {"deadline": "Deadline", "closure": "Closed / no session"}
 VERBS = {"accept": "accepted", "edit": "edited and accepted", "reject": "rejected",
@@ -305,7 +305,7 @@ def done_html(rows: Sequence[dict[str, Any]], last: str = "") -> str:
     parts = [f"{n} {status}" for status, n in tally.items() if status != "pending"]
     last_line = f"<div>{esc(last)}</div>" if last else ""
     return ('<div class="cb-done cb-card" role="status"><div class="cb-done-title">'
-            "Every proposal in this queue is decided 🎉</div>"
+            "✓ Every proposal in this queue is decided</div>"
             f'<div>{len(rows)} here: {esc(", ".join(parts))}.</div>{last_line}'
             f'<small>Undo [{esc(first_key("undo"))}] reverts your last decision; '
             f"Previous [{esc(first_key('previous'))}] goes back through them. Change the "

@@ -119,6 +119,13 @@ function prepare(root, model) {
     event.stopPropagation();
     handle(event, root, model);
   });
+  // Esc leaves a field. ipywidgets' text fields keep their keys from bubbling, so this one
+  // listens on the way down.
+  root.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape" || !typingIn(event.target) || helpOf(root)) return;
+    event.target.blur();
+    root.focus({ preventScroll: true });
+  }, true);
   // A button clicked with the mouse gives the focus back to the app, so that Space or Enter
   // never presses it again: Space then means Accept, on the proposal now shown.
   root.addEventListener("click", (event) => {
