@@ -297,3 +297,35 @@ def test_media_on_but_postgres_down_still_extracts_text(data_dir):
         assert report.proposals_created == 1 and len(all_proposals(conn)) == 1
     finally:
         conn.close()
+
+
+# ------------------------------------------------------------------------- updates, not copies
+
+
+def test_a_later_message_moving_an_event_updates_its_proposal(settings, conn, tmp_path):
+    """Real export, real resolver: the announcement and, that evening, the move. The move
+    reaches the stage as a cancellation of the old day with an announcement of a similar event
+    (or as a moved event), and either way the proposal is updated in place."""
+    export = tmp_path / "WhatsApp Chat with U10 Parents.txt"
+    export.write_text(
+        "12/05/2025, 09:00 - Coach Sam: U10 training on Tuesday at 6pm at Riverside\n"
+        "12/05/2025, 09:05 - Priya: Thanks!\n"
+        "12/05/2025, 20:00 - Coach Sam: U10 training moved from Tuesday to Thursday\n",
+        encoding="utf-8",
+    )
+    assert ingest_paths(settings, [export], tz="Europe/London").ok
+    report = extract_new(settings)
+    assert report.proposals_created == 1 and report.proposals_moved == 1
+    [proposal] = all_proposals(conn)
+    assert proposal["start"] == "2025-05-15T18:00:00+01:00"  # the new day, the old time of day
+    assert proposal["status"] == "pending" and proposal["title"].startswith("U10 training")
+    roles = [s["role"] for s in proposals.proposal_sources(conn, proposal["id"])]
+    assert roles == ["mention", "update"]
+    [change] = [c for c in proposals.proposal_changes(conn, proposal["id"]) if c["field"] == "start"]
+    assert (change["before"], change["after"], change["action"]) == (
+        "2025-05-13T18:00:00+01:00", "2025-05-15T18:00:00+01:00", "move")
+    assert "moved from Tuesday" in change["message"]["text"]
+    # re-reading everything changes nothing
+    again = extract_new(settings, full=True)
+    assert again.proposals_created == 0 and again.proposals_moved == 0
+    assert [p["id"] for p in all_proposals(conn)] == [proposal["id"]]

@@ -249,3 +249,20 @@ def test_a_reviewer_can_change_the_kind_but_not_time_a_deadline(club):
                          changes={"all_day": False, "start": "2025-05-17T10:00"})
     proposals.undo(conn, p.proposal_id, reviewer="ana")
     assert proposals.get_proposal(conn, p.proposal_id)["kind"] == "event"
+
+
+def test_a_message_cancelling_and_announcing_a_similar_event_moves_it():
+    from toolkit.extract.stage import in_recording_order
+
+    cancel = replace(event(start="2025-05-13", end=None, all_day=True), cancelled=True)
+    new = event(start="2025-05-15", end=None, all_day=True)
+    other = event("Match", start="2025-05-17T10:00:00+01:00", end=None)
+    first, last = in_recording_order([cancel, new])
+    assert first.moved and first.previous_start == "2025-05-13" and last is cancel
+    # an unrelated announcement beside a cancellation is no move
+    assert [e.moved for e in in_recording_order([cancel, replace(other, title="Match")])] == [
+        False, False]
+    # an untitled cancellation pairs only when the message holds nothing else
+    untitled = replace(cancel, title="")
+    assert in_recording_order([untitled, new])[0].moved
+    assert not any(e.moved for e in in_recording_order([untitled, other, new]))

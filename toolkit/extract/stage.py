@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -143,6 +143,33 @@ def find_in_batch(rows: list[Any], extract: Extractor, default_tz: str,
     return found
 
 
+def in_recording_order(found: list[FoundEvent]) -> list[FoundEvent]:
+    """A message's events as they should be recorded: moves first, cancellations last.
+
+    A message that cancels an event and announces one with a similar title ("Tuesday's
+    training is moved to Wednesday", "no choir on the 5th, we meet on the 6th instead") moves
+    it: the announced event becomes a move from the cancelled day. An untitled cancellation
+    pairs only when it and the announcement are the message's only two events. The
+    cancellation is still recorded after the move, so when nothing in the chat could be moved
+    it does what it always did (and after a move it finds nothing left on the old day).
+    """
+    cancels = [event for event in found if event.cancelled]
+    news = [event for event in found if not event.cancelled and not event.moved]
+    paired: dict[int, FoundEvent] = {}
+    for cancel in cancels:
+        tokens = proposals.title_tokens(cancel.title or "")
+        for index, event in enumerate(news):
+            untitled = not tokens and len(found) == 2
+            if index not in paired and (untitled or proposals.similar_titles(
+                    tokens, proposals.title_tokens(event.title))):
+                paired[index] = replace(event, moved=True,
+                                        previous_start=event.previous_start or cancel.start)
+                break
+    events = [paired.get(index, event) for index, event in enumerate(news)]
+    moves = [event for event in found if event.moved]
+    return moves + [e for e in events if e.moved] + [e for e in events if not e.moved] + cancels
+
+
 def extract_text_messages(conn: db.Connection, settings: Settings, report: ExtractReport, *,
                           full: bool, progress: bool) -> None:
     extract, version = load_extractor()
@@ -155,9 +182,7 @@ def extract_text_messages(conn: db.Connection, settings: Settings, report: Extra
             results = find_in_batch(rows, extract, settings.default_tz, report)
             with db.transaction(conn):
                 for row, found in results:
-                    # A move first, a cancellation last: "moved from Tuesday to Thursday" must
-                    # move Tuesday's proposal before anything can cancel it as a copy.
-                    for event in sorted(found, key=lambda e: (not e.moved, e.cancelled)):
+                    for event in in_recording_order(found):
                         report.events_found += 1
                         outcome = proposals.record_event(
                             conn, event, message_id=int(row["id"]), extractor="text",
