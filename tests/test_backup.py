@@ -212,7 +212,7 @@ def damage(backup_dir: Path, how: str) -> None:
     ("flipped byte", "checksum mismatch"),
     ("missing file", "listed in the manifest but missing"),
     ("no manifest", "not a chatbook backup folder"),
-    ("manifest points outside", "points outside the backup"),
+    ("manifest points outside", "not a path inside a chatbook backup"),
     ("garbled manifest", "manifest is unreadable"),
 ])
 def test_restore_verifies_the_manifest_before_touching_anything(small_store, tmp_path, how,

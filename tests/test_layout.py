@@ -3,7 +3,8 @@ imports a higher one (function-level imports included), no two modules import ea
 nothing is imported by a string that tools cannot see, and the public API resolves.
 
 The layers, lowest first (a package may import its own modules and any lower layer):
-  base (config, errors, fsutil, eventtypes, language, resources, and `toolkit.__version__`)
+  base (config, dsn, errors, fsutil, eventtypes, language, resources, terminal, and
+  `toolkit.__version__`)
   < store < ingest | search | review (which do not import each other)
   < extract < ui < ops < cli.
 """
@@ -23,7 +24,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "toolkit"
 
-BASE_MODULES = ("config", "errors", "fsutil", "eventtypes", "language", "resources")
+BASE_MODULES = ("config", "dsn", "errors", "fsutil", "eventtypes", "language", "resources", "terminal")
 RANKS = {"base": 0, "store": 1, "ingest": 2, "search": 2, "review": 2, "extract": 3, "ui": 4,
          "ops": 5, "cli": 6}
 # The modules `import toolkit` must never load: they cost seconds or need optional extras.

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -20,6 +19,7 @@ from toolkit import __version__
 from toolkit.config import Settings, load_settings
 from toolkit.errors import ChatbookError
 from toolkit.resources import copy_notebooks
+from toolkit.terminal import json_safe, visible, visible_fields
 
 JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 
@@ -32,11 +32,20 @@ def settings_from(ctx: click.Context) -> Settings:
     return obj["settings"]  # type: ignore[no-any-return]
 
 
-def emit(data: Any, as_json: bool, human: Callable[[Any], str] | None = None) -> None:
+def emit(data: Any, as_json: bool, human: Callable[[Any], str] | None = None, *,
+         multiline: bool = False) -> None:
+    """JSON (exact, with nothing a terminal would act on), or the human lines built from a
+    copy of `data` whose text cannot clear the screen, retitle the window or forge a line;
+    `multiline` keeps the newlines inside values (draft messages) visible as line breaks."""
     if as_json or human is None:
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+        click.echo(json_safe(json.dumps(data, indent=2, ensure_ascii=False, default=str)))
     else:
-        click.echo(human(data))
+        say(human(visible_fields(data, keep_newlines=multiline)))
+
+
+def say(text: str, *, err: bool = False) -> None:
+    """Every human line goes out through here: control characters shown, never obeyed."""
+    click.echo(visible(text, keep_newlines=True), err=err)
 
 
 @click.group()
@@ -141,11 +150,11 @@ def lab(ctx: click.Context, port: int, no_browser: bool, folder: Path) -> None:
     there the first time, and later only the ones missing, so your edits are never overwritten.
     `chatbook run` runs the shipped notebooks; give it a path to run one of yours.
     """
-    from toolkit.ops.kernels import ensure_kernel_spec
+    from toolkit.ops.kernels import ensure_kernel_spec, run_server
 
     settings = settings_from(ctx)
     for copy in copy_notebooks(folder):
-        click.echo(f"chatbook lab: copied {copy}", err=True)
+        say(f"chatbook lab: copied {copy}", err=True)
     ensure_kernel_spec()  # the notebooks name the `chatbook` kernel; JupyterLab looks it up
     env = {**os.environ, **settings.as_env()}
     command = [
@@ -156,7 +165,7 @@ def lab(ctx: click.Context, port: int, no_browser: bool, folder: Path) -> None:
         command.append("--no-browser")
     if os.geteuid() == 0:  # containers run as root; Jupyter refuses to start there otherwise
         command.append("--allow-root")
-    raise SystemExit(subprocess.call(command, env=env))
+    raise SystemExit(run_server(command, env))
 
 
 # ------------------------------------------------------------------------- reliability
@@ -209,7 +218,7 @@ def review(ctx: click.Context, port: int, no_browser: bool) -> None:
 
     ensure_kernel_spec()  # the review notebook names the `chatbook` kernel; Voila looks it up
     raise SystemExit(serve(settings_from(ctx), port=port, open_browser=not no_browser,
-                           echo=click.echo))
+                           echo=say))
 
 
 # ------------------------------------------------------------------------- events (extract, review, export)
@@ -424,7 +433,8 @@ def agent_drafts(ctx: click.Context, as_json: bool) -> None:
     """Agent messages waiting to be posted."""
     from toolkit.review.agent import list_messages
 
-    emit(list_messages(primary_store(ctx), status="draft"), as_json, describe_drafts)
+    emit(list_messages(primary_store(ctx), status="draft"), as_json, describe_drafts,
+         multiline=True)
 
 
 @agent_group.command("digest")
@@ -435,7 +445,7 @@ def agent_digest(ctx: click.Context, week: str | None, as_json: bool) -> None:
     """Draft one digest per chat of the week's events."""
     from toolkit.review.agent import weekly_digests
 
-    emit(weekly_digests(primary_store(ctx), week), as_json, describe_drafts)
+    emit(weekly_digests(primary_store(ctx), week), as_json, describe_drafts, multiline=True)
 
 
 @agent_group.command("mark-sent")
@@ -446,7 +456,8 @@ def agent_mark_sent(ctx: click.Context, message_id: int, as_json: bool) -> None:
     """Record that you posted a draft."""
     from toolkit.review.agent import mark_sent
 
-    emit(mark_sent(primary_store(ctx), message_id), as_json, lambda m: describe_drafts([m]))
+    emit(mark_sent(primary_store(ctx), message_id), as_json, lambda m: describe_drafts([m]),
+         multiline=True)
 
 
 # ------------------------------------------------------------------------- search: embed, search
@@ -495,7 +506,8 @@ def search_command(ctx: click.Context, query: str, k: int, mode: str, chat: str 
 
     hits = search_messages(settings_from(ctx), query, k=k, mode=mode, chat=chat, author=author,
                   since=since, until=until, context=context)
-    emit([h.as_dict() for h in hits] if as_json else hits, as_json, format_hits)
+    # multiline: the hit lines fold a message's own line breaks into spaces themselves
+    emit([h.as_dict() for h in hits] if as_json else hits, as_json, format_hits, multiline=True)
 
 
 # ------------------------------------------------------------------------- pipeline
@@ -551,7 +563,7 @@ def run_command(ctx: click.Context, notebooks: tuple[str, ...], params: tuple[tu
         result = pipeline.run_pipeline(
             settings_from(ctx), notebooks, params, param_file, full=full,
             cell_timeout=cell_timeout or pipeline.DEFAULT_CELL_TIMEOUT,
-            progress=lambda line: click.echo(line, err=True), progress_bar=sys.stderr.isatty(),
+            progress=lambda line: say(line, err=True), progress_bar=sys.stderr.isatty(),
         )
     except pipeline.RunFailed as failure:
         if as_json:
@@ -567,7 +579,7 @@ def demo(ctx: click.Context, as_json: bool) -> None:
     """The main job: init, run the pipeline on data/sample, export the .ics, say where it is."""
     from toolkit.ops.demo import demo_text, run_demo
 
-    outcome = run_demo(settings_from(ctx), progress=lambda line: click.echo(line, err=True),
+    outcome = run_demo(settings_from(ctx), progress=lambda line: say(line, err=True),
                        progress_bar=sys.stderr.isatty())
     emit(outcome, as_json, demo_text)
 
@@ -614,7 +626,7 @@ def messages_export(ctx: click.Context, chat: str | None, fmt: str, output: Path
 
     count = export_messages(settings_from(ctx), fmt, output, chat=chat)
     if output is not None:
-        click.echo(f"{count} messages written to {output}", err=True)
+        say(f"{count} messages written to {output}", err=True)
 
 
 # ------------------------------------------------------------------------- chats: zones, names
@@ -704,7 +716,7 @@ def extract_events_command(input_path: Path, output_path: Path, as_json: bool) -
     from toolkit.extract.text import extract_file
 
     stats = extract_file(input_path, output_path,
-                         on_error=lambda error: click.echo(f"chatbook: {error}", err=True))
+                         on_error=lambda error: say(f"chatbook: {error}", err=True))
     emit(stats, as_json, lambda s: f"{s['messages']} messages, {s['events']} events -> {output_path}")
 
 
@@ -722,8 +734,28 @@ def main() -> None:
         error.show()
         sys.exit(error.exit_code)
     except ChatbookError as error:
-        click.echo(f"chatbook: {error}", err=True)
+        say(f"chatbook: {visible(str(error))}", err=True)
         sys.exit(error.exit_code)
+    except OSError as error:  # a folder that is a file, no permission, a disk full: one line
+        if os.environ.get("CHATBOOK_DEBUG"):
+            raise
+        say(f"chatbook: {visible(os_error_line(error))}", err=True)
+        sys.exit(OS_ERROR_EXIT)
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
         sys.exit(130)
+
+
+OS_ERROR_EXIT = 1
+
+
+def os_error_line(error: OSError) -> str:
+    """`PATH: what went wrong` for an OSError a user can cause (the path first, as `ls` and
+    `cp` say it); a broken pipe or a socket error without a path is just its reason."""
+    reason = error.strerror or str(error)
+    if error.filename is None:
+        return reason
+    where = os.fsdecode(error.filename)
+    if error.filename2 is not None:
+        where += f" -> {os.fsdecode(error.filename2)}"
+    return f"{where}: {reason}"

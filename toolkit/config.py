@@ -8,13 +8,15 @@ line and nothing else.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from toolkit.dsn import dsn_secrets, is_url, keyword_tokens, url_problem
+from toolkit.dsn import redact_dsn as redact_url  # noqa: F401 - the name callers import
+from toolkit.dsn import redact_text as redact_text
 from toolkit.errors import ConfigError
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
@@ -46,6 +48,10 @@ class Settings:
     @property
     def media_db_url_redacted(self) -> str:
         return redact_url(self.media_db_url)
+
+    def redact(self, text: str) -> str:
+        """`text` with the media DSN's password hidden, in every form it could take."""
+        return redact_text(text, dsn_secrets(self.media_db_url))
 
     def with_overrides(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -87,28 +93,6 @@ class Settings:
         }
 
 
-def redact_url(url: str) -> str:
-    """Replace the password of a URL/DSN with `***` (also key=value DSNs)."""
-    if "://" in url:
-        parts = urlsplit(url)
-        if parts.password is None:
-            return url
-        netloc = parts.netloc.rsplit("@", 1)
-        user = parts.username or ""
-        return urlunsplit(parts._replace(netloc=f"{user}:***@{netloc[-1]}"))
-    return re.sub(r"(password\s*=\s*)(\S+)", r"\1***", url, flags=re.IGNORECASE)
-
-
-def redact_text(text: str, secrets: list[str] | None = None) -> str:
-    """Redact every URL password and each given secret found anywhere in `text`."""
-    text = re.sub(r"([a-z][a-z0-9+.-]*://[^:/@\s]*:)([^@\s]+)(@)", r"\1***\3", text)
-    text = re.sub(r"(password\s*=\s*)([^\s'\"]+)", r"\1***", text, flags=re.IGNORECASE)
-    for secret in secrets or []:
-        if secret:
-            text = text.replace(secret, "***")
-    return text
-
-
 def parse_bool(name: str, value: str) -> bool:
     word = value.strip().lower()
     if word in TRUE_WORDS:
@@ -133,15 +117,20 @@ def sqlite_path_from_url(name: str, url: str, base: Path) -> Path:
 
 
 def check_postgres_url(name: str, url: str) -> str:
+    """A postgresql:// URL libpq reads as written, or a key=value DSN; never echo a password."""
+    if not is_url(url):
+        if not keyword_tokens(url):
+            raise ConfigError(f"{name}: expected a PostgreSQL URL like {DEFAULT_MEDIA_DB_URL} "
+                              f"or key=value pairs, got {redact_url(url)!r}")
+        return url
     parts = urlsplit(url)
-    if parts.scheme not in {"postgresql", "postgres"} or not parts.hostname and not parts.path:
+    if parts.scheme not in {"postgresql", "postgres"}:
         raise ConfigError(
             f"{name}: expected a PostgreSQL URL like {DEFAULT_MEDIA_DB_URL}, got {redact_url(url)!r}"
         )
-    try:
-        parts.port  # noqa: B018 - raises on a bad port
-    except ValueError:
-        raise ConfigError(f"{name}: the port in {redact_url(url)!r} is not a number") from None
+    problem = url_problem(url)
+    if problem:
+        raise ConfigError(f"{name}: in {redact_url(url)!r}, {problem}")
     return url
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 PRIVATE_DIR_MODE = 0o700
@@ -13,12 +15,24 @@ CHUNK = 1 << 20  # bytes read at a time when hashing or copying a file
 
 
 def ensure_private_dir(path: Path) -> Path:
-    """Create `path` (and parents) as 0700; tighten it if it already exists and is ours."""
-    if not path.parent.exists():  # mkdir(parents=True) would give new parents the umask's mode
-        ensure_private_dir(path.parent)
-    path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
-    if path.stat().st_uid == os.getuid():
-        path.chmod(PRIVATE_DIR_MODE)
+    """Create `path` and any missing parents as 0700; never change a folder that exists.
+
+    A folder chatbook did not create is the user's (or the system's, like /tmp, or another
+    program's socket folder): exporting a file into it must not change who may enter it.
+    """
+    path = Path(path)
+    if path.is_dir():
+        return path
+    if not path.parent.exists() and path.parent != path:
+        ensure_private_dir(path.parent)  # mkdir(parents=True) would give parents the umask's mode
+    try:
+        path.mkdir(mode=PRIVATE_DIR_MODE)
+    except FileExistsError:
+        if not path.is_dir():  # a file (or a link to one) where a folder belongs
+            raise NotADirectoryError(errno.ENOTDIR, "a file is in the way of a folder",
+                                     str(path)) from None
+        return path  # someone made it meanwhile: theirs, so left as it is
+    path.chmod(PRIVATE_DIR_MODE)  # ours: exactly 0700, whatever the umask
     return path
 
 
@@ -35,11 +49,24 @@ def ensure_private_file(path: Path) -> Path:
     return path
 
 
+def private_temp_beside(target: Path) -> tuple[int, Path]:
+    """A new 0600 file next to `target`, under a name nobody could have planted (O_EXCL, a
+    random suffix): in a shared folder like /tmp a predictable name would let another user
+    put a link there and have us write through it."""
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as error:  # name the file the user asked for, not our temp name
+        raise type(error)(error.errno, error.strerror, str(target)) from None
+    os.fchmod(fd, PRIVATE_FILE_MODE)
+    return fd, Path(name)
+
+
 def write_private_bytes(path: Path, data: bytes) -> Path:
-    """Write `data` atomically (temp file + rename) as a 0600 file."""
+    """Write `data` atomically (temp file + rename) as a 0600 file; only the file is private,
+    the folder it goes into keeps its mode (a missing one is created 0700)."""
+    path = Path(path)
     ensure_private_dir(path.parent)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, PRIVATE_FILE_MODE)
+    fd, tmp = private_temp_beside(path)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -47,8 +74,7 @@ def write_private_bytes(path: Path, data: bytes) -> Path:
             os.fsync(handle.fileno())
         os.replace(tmp, path)
     finally:
-        if tmp.exists():
-            tmp.unlink()
+        tmp.unlink(missing_ok=True)
     return path
 
 
@@ -59,13 +85,15 @@ def write_private_text(path: Path, text: str) -> Path:
 def write_private_copy(source: Path, target: Path) -> None:
     """Copy bytes to a 0600 file (never through a wider umask), via temp + rename."""
     ensure_private_dir(target.parent)
-    tmp = target.with_name(f".{target.name}.part")
-    fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC | os.O_NOFOLLOW, PRIVATE_FILE_MODE)
-    with os.fdopen(fd, "wb") as out, source.open("rb") as src:
-        shutil.copyfileobj(src, out, CHUNK)
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(tmp, target)
+    fd, tmp = private_temp_beside(target)
+    try:
+        with os.fdopen(fd, "wb") as out, source.open("rb") as src:
+            shutil.copyfileobj(src, out, CHUNK)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def sha256_file(path: Path) -> str:

@@ -441,6 +441,7 @@ def process_images(settings: Settings, conn: db.Connection, *, full: bool = Fals
         pg_conn = pg.connect(settings)
     except StoreUnavailable as error:
         report.waiting = str(error)
+        count_cross_store_failure(conn)
         pg.warn_media_waiting(str(error))
         return report
     import psycopg  # ~0.75 s to load: only once images are processed (media_status needs none)
@@ -453,11 +454,19 @@ def process_images(settings: Settings, conn: db.Connection, *, full: bool = Fals
         for row in with_progress(todo, progress):
             report.images.append(process_one(settings, conn, pg_conn, row, extractor))
     except psycopg.OperationalError as error:
-        report.waiting = f"Postgres went away: {pg.first_line(str(error))}"
+        report.waiting = f"Postgres went away: {settings.redact(pg.first_line(str(error)))}"
+        count_cross_store_failure(conn)
         pg.warn_media_waiting(report.waiting)
     finally:
         pg_conn.close()
     return report
+
+
+def count_cross_store_failure(conn: db.Connection) -> None:
+    """An outage cost this run its Postgres work (extractions): count it as the outbox counts
+    its own failed writes, so `doctor` shows every outage, not only those during ingest."""
+    with db.transaction(conn):
+        db.bump_counter(conn, outbox.FAILURE_COUNTER)
 
 
 def engine_name(settings: Settings) -> str:

@@ -8,6 +8,12 @@ processing with Postgres"). Nothing downloads at run time: both engines read loc
 
 An engine is loaded once per process, lazily, on the first `get_engine()`: loading RapidOCR
 costs about a second, so the toolkit stays quick for commands that never OCR.
+
+onnxruntime's PyPI wheels (1.29 and later) carry Microsoft's 1DS telemetry on Linux too: a few
+seconds into a session it looks up `mobile.events.data.microsoft.com` and keeps an offline
+event cache under ~/.cache/Microsoft. `ORT_DISABLE_TELEMETRY=1`, set before onnxruntime
+initialises, is its documented full opt-out (no uploader, no device id, no cache), so this
+module sets it on import, before anything can load onnxruntime through it.
 """
 
 from __future__ import annotations
@@ -25,6 +31,9 @@ from typing import Any, Protocol
 from PIL import Image
 
 from toolkit.errors import ChatbookError
+
+# Not setdefault: nothing leaves this machine, whatever the environment says (see above).
+os.environ["ORT_DISABLE_TELEMETRY"] = "1"
 
 DEFAULT_ENGINE = "rapidocr"
 TESSERACT_LANGS = ("eng", "spa", "deu", "fra", "por")
@@ -149,9 +158,13 @@ class RapidOcrEngine:
 
     def __init__(self) -> None:
         try:
+            import onnxruntime
             from rapidocr import RapidOCR
         except ImportError as error:
             raise OcrError("rapidocr is not installed (pip install 'chatbook[media]')") from error
+        # The runtime switch as well, in case onnxruntime was loaded before this module set
+        # the variable (it then covers every event after this point).
+        onnxruntime.disable_telemetry_events()
         params: dict[str, Any] = {
             "Global.log_level": "error",
             "Global.text_score": MIN_SCORE,

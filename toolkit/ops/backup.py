@@ -26,12 +26,11 @@ import os
 import shutil
 import subprocess
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 from toolkit import __version__
-from toolkit.config import Settings, redact_text
+from toolkit.config import Settings
 from toolkit.errors import ChatbookError, StoreUnavailable
 from toolkit.fsutil import (
     PRIVATE_FILE_MODE,
@@ -141,19 +140,22 @@ def find_pg_tool(name: str) -> str:
 
 
 def pg_command_env(url: str) -> tuple[str, dict[str, str]]:
-    """The DSN without its password, and an environment carrying it as PGPASSWORD.
+    """The DSN as libpq reads it, without its password, and an environment carrying the
+    password as PGPASSWORD.
 
     A password on a command line is visible to every user through /proc; the environment
-    of our own child is not.
+    of our own child is not. libpq's own parser (psycopg's `conninfo_to_dict`) finds the
+    password wherever it sits: user info, `?password=`, or a key=value pair.
     """
-    parts = urlsplit(url)
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    params = conninfo_to_dict(url)
     env = {k: v for k, v in os.environ.items() if k != "PGPASSWORD"}
-    if parts.password is None:
+    password = params.pop("password", None)
+    if password is None:
         return url, env
-    host = parts.netloc.rsplit("@", 1)[-1]
-    user = parts.username or ""
-    env["PGPASSWORD"] = parts.password
-    return urlunsplit(parts._replace(netloc=f"{user}@{host}" if user else host)), env
+    env["PGPASSWORD"] = str(password)
+    return make_conninfo("", **params), env
 
 
 def run_pg_tool(settings: Settings, args: list[str], what: str) -> None:
@@ -162,8 +164,7 @@ def run_pg_tool(settings: Settings, args: list[str], what: str) -> None:
     command = [find_pg_tool(tool), *rest, f"--dbname={dsn}"]
     done = subprocess.run(command, env=env, capture_output=True, text=True)
     if done.returncode != 0:
-        secret = pg.password_of(settings.media_db_url) or ""
-        detail = redact_text(done.stderr.strip() or f"exit code {done.returncode}", [secret])
+        detail = settings.redact(done.stderr.strip() or f"exit code {done.returncode}")
         raise BackupError(f"{what} failed for {settings.media_db_url_redacted}: {detail}")
 
 
@@ -208,6 +209,12 @@ def copy_attachments(source_root: Path, target_root: Path,
 
 
 def prepare_dest(dest: Path) -> None:
+    """DEST is new or empty, in a folder that exists: a backup creates its own folder only,
+    so a backup drive that is not mounted is never replaced by a folder on this disk."""
+    if not dest.parent.is_dir():
+        what = "is not a folder" if dest.parent.exists() else "no such folder"
+        raise BackupError(f"{dest.parent}: {what}; create it (or mount the drive) first: "
+                          "a backup only creates its own folder")
     if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
         raise BackupError(f"{dest}: the backup folder must be new or empty; "
                           "choose another folder (a backup never overwrites)")
@@ -288,6 +295,7 @@ def verify(src: Path) -> Manifest:
     manifest = read_manifest(src)
     listed = set()
     for entry in manifest.files:
+        check_entry_path(src, entry.path)
         path = src / entry.path
         if not is_within(path, src) or path.is_symlink():
             raise BackupError(f"{src / MANIFEST_NAME}: entry {entry.path!r} points outside the backup")
@@ -302,6 +310,37 @@ def verify(src: Path) -> Manifest:
     if manifest.postgres and PG_FILE not in listed:
         raise BackupError(f"{src / MANIFEST_NAME}: says Postgres was dumped but lists no {PG_FILE}")
     return manifest
+
+
+def check_entry_path(src: Path, raw: str) -> None:
+    """A manifest path is one of the store files or `attachments/<relative path>`, written
+    plainly: no absolute part, no `..` or `.`, no empty part. `attachments//tmp/x` would
+    otherwise pass the check inside the backup and then be joined onto ATTACHMENTS_DIR as
+    the absolute `/tmp/x`."""
+    path = PurePosixPath(raw)
+    plain = (bool(raw) and "\0" not in raw and "\\" not in raw and not path.is_absolute()
+             and path.as_posix() == raw and not {".", ".."} & set(path.parts))
+    known = raw in (APP_FILE, VECTORS_FILE, PG_FILE) or (
+        len(path.parts) > 1 and path.parts[0] == ATTACHMENTS_FOLDER)
+    if not plain or not known:
+        raise BackupError(f"{src / MANIFEST_NAME}: entry {raw!r} is not a path inside a chatbook "
+                          "backup; the manifest was altered, nothing was restored")
+
+
+def attachment_targets(settings: Settings, src: Path, manifest: Manifest) -> list[tuple[Path, Path]]:
+    """(backup file, where it goes) for every attachment, each checked to stay inside
+    ATTACHMENTS_DIR after resolving links, before anything is written."""
+    root = settings.attachments_dir
+    planned = []
+    for entry in manifest.files:
+        if not entry.path.startswith(f"{ATTACHMENTS_FOLDER}/"):
+            continue
+        target = root / PurePosixPath(entry.path).relative_to(ATTACHMENTS_FOLDER)
+        if not is_within(target, root):
+            raise BackupError(f"{src / MANIFEST_NAME}: entry {entry.path!r} would be restored to "
+                              f"{target.resolve()}, outside {root}; nothing was restored")
+        planned.append((src / entry.path, target))
+    return planned
 
 
 def refuse_unless_empty(settings: Settings, manifest: Manifest) -> None:
@@ -351,15 +390,14 @@ def restore(settings: Settings, src: Path) -> RestoreResult:
     src = Path(src).resolve()
     manifest = verify(src)
     refuse_unless_empty(settings, manifest)
+    files = attachment_targets(settings, src, manifest)
     ensure_dirs(settings)
     restored = []
     place_sqlite(src / APP_FILE, settings.db_path)
     place_sqlite(src / VECTORS_FILE, settings.vdb_path)
     restored += [str(settings.db_path), str(settings.vdb_path)]
-    for entry in manifest.files:
-        if entry.path.startswith(f"{ATTACHMENTS_FOLDER}/"):
-            relative = entry.path[len(ATTACHMENTS_FOLDER) + 1:]
-            write_private_copy(src / entry.path, settings.attachments_dir / relative)
+    for source, target in files:
+        write_private_copy(source, target)
     restored.append(str(settings.attachments_dir))
     requeued = 0
     if manifest.postgres:

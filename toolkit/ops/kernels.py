@@ -9,11 +9,21 @@ writes nothing outside its run folder.
 JupyterLab and Voila look a kernel up by the name in a notebook's metadata (`chatbook`), so
 `chatbook lab` and `chatbook review` install that spec into this interpreter's prefix the first
 time Jupyter cannot find it.
+
+`run_server` runs JupyterLab for `chatbook lab` so that it never outlives the command: a
+SIGTERM, SIGHUP or Ctrl+C is passed on and waited for, and if chatbook itself is killed the
+kernel sends the server SIGTERM (Linux's parent-death signal), so no server is left behind
+with PPID 1, holding its port and a token.
 """
 
 from __future__ import annotations
 
+import ctypes
+import signal
+import subprocess
 import sys
+from collections.abc import Mapping
+from types import FrameType
 from typing import Any
 
 from toolkit.errors import ChatbookError
@@ -50,3 +60,51 @@ def ensure_kernel_spec() -> str:
     if KERNEL_NAME in found:
         return found[KERNEL_NAME]
     return str(install(kernel_name=KERNEL_NAME, display_name=DISPLAY_NAME, prefix=sys.prefix))
+
+
+FORWARDED = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
+STOP_GRACE_S = 20
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent() -> None:
+    """In the child, before exec: Linux sends it SIGTERM when its parent dies, even by SIGKILL."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the forwarded signals still stop it
+        pass
+
+
+def run_server(command: list[str], env: Mapping[str, str]) -> int:
+    """Run `command` in the foreground until it exits; stop it with us, never orphan it.
+
+    Returns its exit code (128 + signal number when a signal stopped chatbook).
+    """
+    process = subprocess.Popen(command, env=dict(env), preexec_fn=die_with_parent)
+    received: list[int] = []
+
+    def forward(signum: int, _frame: FrameType | None) -> None:
+        received.append(signum)
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM if signum != signal.SIGINT else signal.SIGINT)
+
+    previous = {signum: signal.signal(signum, forward) for signum in FORWARDED}
+    try:
+        code = process.wait()
+    finally:
+        stop(process)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    return 128 + received[0] if received else code
+
+
+def stop(process: subprocess.Popen[Any]) -> None:
+    """SIGTERM, a grace period for the server to shut its kernels down, then SIGKILL."""
+    if process.poll() is None:
+        process.terminate()
+    try:
+        process.wait(timeout=STOP_GRACE_S)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

@@ -28,6 +28,7 @@ from typing import Any
 
 from toolkit import __version__
 from toolkit.config import Settings, redact_text
+from toolkit.dsn import dsn_secrets
 from toolkit.errors import ChatbookError, InputError, LockedError
 from toolkit.fsutil import ensure_private_dir, write_private_text
 from toolkit.ops import nbparams
@@ -334,14 +335,8 @@ def git_commit(root: Path | None = None) -> str | None:
 
 
 def secrets_of(settings: Settings) -> list[str]:
-    """Values that must never be recorded: the media DSN's password."""
-    from urllib.parse import urlsplit
-
-    try:
-        password = urlsplit(settings.media_db_url).password
-    except ValueError:
-        password = None
-    return [password] if password else []
+    """Values that must never be recorded: the media DSN's password, in every form it takes."""
+    return dsn_secrets(settings.media_db_url)
 
 
 def redacted_parameters(stages: list[Stage], settings: Settings) -> str:
@@ -525,11 +520,27 @@ def finish_outputs(output: Path, result: NotebookResult) -> None:
         result.error = result.error or one_line(f"HTML rendering failed: {error}")
 
 
+# nbconvert's lab template loads require.js, MathJax, Mermaid and the widget renderer from
+# CDNs. A run report is read offline, perhaps years later: it renders from the page alone
+# (math stays as its TeX source, a widget as its text fallback) and asks no one for anything.
+OFFLINE_TEMPLATE = "chatbook_offline.html.j2"
+OFFLINE_TEMPLATE_SOURCE = """{%- extends 'index.html.j2' -%}
+{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+"""
+
+
 def render_html(notebook: Path) -> str:
+    """The executed notebook as one self-contained HTML page that loads nothing remote."""
     import nbformat
+    from jinja2 import DictLoader
     from nbconvert import HTMLExporter
 
-    body, _resources = HTMLExporter().from_notebook_node(nbformat.read(notebook, as_version=4))
+    exporter = HTMLExporter(template_name="lab", template_file=OFFLINE_TEMPLATE,
+                            extra_loaders=[DictLoader({OFFLINE_TEMPLATE: OFFLINE_TEMPLATE_SOURCE})])
+    body, _resources = exporter.from_notebook_node(nbformat.read(notebook, as_version=4))
     return str(body)
 
 

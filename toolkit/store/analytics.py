@@ -19,7 +19,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from toolkit.config import Settings, redact_text
+from toolkit.config import Settings
 from toolkit.errors import ChatbookError, InputError
 
 EXTENSION_PACKAGES = {
@@ -80,7 +80,7 @@ def connect(settings: Settings, *, media: bool | None = None) -> duckdb.DuckDBPy
         except duckdb.Error as error:
             raise ChatbookError(f"cannot attach the media database "
                                 f"{settings.media_db_url_redacted}: "
-                                f"{redact_text(str(error)).splitlines()[0]}") from None
+                                f"{settings.redact(str(error)).splitlines()[0]}") from None
     return con
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlean as sqlite3
 
+from toolkit.errors import ChatbookError
 from toolkit.fsutil import ensure_private_file
 
 BUSY_TIMEOUT_MS = 30_000
@@ -51,11 +52,16 @@ def connect(path: Path, *, readonly: bool = False) -> Connection:
         ensure_private_file(path)
         conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
     conn.row_factory = sqlite3.Row
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    conn.execute("PRAGMA foreign_keys = ON")
-    if not readonly:
-        enable_wal(conn)
-        conn.execute("PRAGMA synchronous = NORMAL")
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        if not readonly:
+            enable_wal(conn)
+            conn.execute("PRAGMA synchronous = NORMAL")
+    except sqlite3.DatabaseError as error:  # unwritable folder, not a database, ...: one line
+        conn.close()
+        raise ChatbookError(f"{path}: cannot open this store: {error} (can you write to "
+                            f"{path.parent}?)") from None
     return conn
 
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from toolkit.config import Settings, redact_text
+from toolkit.config import Settings
 from toolkit.errors import StoreUnavailable
 from toolkit.store import db, pg
 
@@ -108,7 +108,7 @@ def drain(settings: Settings, conn: db.Connection, handlers: Mapping[str, Handle
                 with pg_conn.transaction():
                     write(pg_conn, json.loads(row["payload"]))
             except Exception as error:  # any Postgres failure: keep the row, count it, stop
-                message = redact_text(str(error), [pg.password_of(settings.media_db_url) or ""])
+                message = settings.redact(str(error))
                 record_failure(conn, [row["id"]], message)
                 result.failed, result.error = result.failed + 1, message
                 break

@@ -11,7 +11,7 @@ import sys
 import threading
 from typing import Any
 
-from toolkit.config import Settings, redact_text
+from toolkit.config import Settings
 from toolkit.errors import StoreUnavailable
 
 CONNECT_TIMEOUT_S = 3
@@ -33,7 +33,7 @@ def connect(settings: Settings, *, autocommit: bool = True) -> Any:
     except psycopg.OperationalError as error:
         raise StoreUnavailable(
             f"Postgres at {settings.media_db_url_redacted} is unreachable: "
-            f"{redact_text(first_line(str(error)), [password_of(settings.media_db_url) or ''])}"
+            f"{settings.redact(first_line(str(error)))}"
         ) from None
 
 
@@ -85,12 +85,3 @@ def warn_media_waiting(reason: str) -> None:
 
 def first_line(text: str) -> str:
     return text.strip().splitlines()[0] if text.strip() else text
-
-
-def password_of(url: str) -> str | None:
-    from urllib.parse import urlsplit
-
-    try:
-        return urlsplit(url).password
-    except ValueError:
-        return None
