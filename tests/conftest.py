@@ -39,7 +39,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 def make_env(data_dir: Path, **extra: str) -> dict[str, str]:
-    return {"DATA_DIR": str(data_dir), **extra}
+    # The machine's zone is every chat's fallback: pin it, so a test means the same on a
+    # laptop in Madrid as here (tests about the machine's zone pass their own TZ).
+    return {"DATA_DIR": str(data_dir), "TZ": "Etc/UTC", **extra}
 
 
 @pytest.fixture
