@@ -306,7 +306,6 @@ def test_suggestions_and_timed_questions_still_count(text, ref):
     ("Hace dos semanas fuimos a la sierra", MADRID),
     ("Das Spiel gestern war super, 3:1 gewonnen!", BERLIN),
     ("Meine Nummer: 0176 12345678", BERLIN),
-    ("Bitte bis Freitag 5 € mitbringen", BERLIN),
     ("Guten Morgen zusammen!", BERLIN),
     ("Nous avons dîné samedi à 20h chez Paul", PARIS),
     ("Mon numéro : 06 12 34 56 78", PARIS),
@@ -325,14 +324,12 @@ def test_not_events(text, ref):
     ("Basketball-Training ab jetzt immer dienstags 17-18:30 Uhr", BERLIN),  # weekly schedule
     ("Swimming every Tuesday at 5", LONDON),
     ("I work Monday to Friday 9 to 5 so can't help, sorry", LONDON),
-    ("Field trip permission slips due Friday 4/25",
-     datetime(2025, 4, 22, 8, tzinfo=ZoneInfo("America/Denver"))),
     ("Hoy la clase ha durado 2 horas", MADRID),
     ("Sorry, can't do tomorrow, I'm working till 6", LONDON),
     ("2/3 das vagas já foram preenchidas", SAO_PAULO),
     ("Photos here: https://example.com/2025/06/14/fair-10am.html", LONDON),
 ])
-def test_schedules_deadlines_and_recaps_are_not_events(text, ref):
+def test_schedules_and_recaps_are_not_events(text, ref):
     assert starts(text, ref) == []
 
 
@@ -398,7 +395,10 @@ def test_side_remarks_beside_a_dated_event_are_dropped():
     ref = datetime(2024, 11, 5, 8, tzinfo=ZoneInfo("Europe/London"))
     text = ("Ruby's 9th birthday party is Saturday 16 November, 2-4pm at Jumpin' Jacks. "
             "Invites in book bags today, RSVP to me on 07700 900456 by the 10th")
-    assert starts(text, ref) == [("2024-11-16T14:00:00+00:00", "2024-11-16T16:00:00+00:00", False)]
+    # "today" (the invites) is no event; the RSVP limit is a deadline of its own
+    assert [(e.start, e.end, e.kind) for e in extract_events(text, ref)] == [
+        ("2024-11-10", None, "deadline"),
+        ("2024-11-16T14:00:00+00:00", "2024-11-16T16:00:00+00:00", "event")]
 
 
 @pytest.mark.parametrize("text,expected", [
@@ -470,17 +470,18 @@ def test_a_weekly_agenda_keeps_each_time_with_its_day():
     text = ("Termine diese Woche: Di 21.10. Elternabend 19:30, Do 23.10. Wandertag (Abfahrt 8 Uhr), "
             "Fr 24.10. unterrichtsfrei.")
     events = extract_events(text, ref)
-    assert [(e.start, e.cancelled) for e in events] == [
-        ("2025-10-21T19:30:00+02:00", False),
-        ("2025-10-23T08:00:00+02:00", False),
-        ("2025-10-24", True),  # "unterrichtsfrei": no school that day
+    assert [(e.start, e.cancelled, e.kind, e.title) for e in events] == [
+        ("2025-10-21T19:30:00+02:00", False, "event", "Elternabend"),
+        ("2025-10-23T08:00:00+02:00", False, "event", "Wandertag"),
+        ("2025-10-24", False, "closure", "Unterrichtsfrei"),  # no school that day: a closure
     ]
 
 
-def test_a_move_flags_the_old_day_and_announces_the_new_one():
-    events = extract_events("A reunião de amanhã foi remarcada para sexta às 10h", SAO_PAULO)
-    assert [(e.start, e.cancelled) for e in events] == [
-        ("2025-08-21", True), ("2025-08-22T10:00:00-03:00", False)]
+def test_a_move_is_one_event_with_its_new_and_old_start():
+    """The old day is not a separate cancellation: the proposals code moves the proposal."""
+    [event] = extract_events("A reunião de amanhã foi remarcada para sexta às 10h", SAO_PAULO)
+    assert (event.start, event.moved, event.previous_start, event.cancelled) == \
+        ("2025-08-22T10:00:00-03:00", True, "2025-08-21", False)
 
 
 @pytest.mark.parametrize("text,ref,day", [
@@ -519,7 +520,7 @@ def test_flyer_headline_is_the_title_and_last_line_the_place():
 
 @pytest.mark.parametrize("text,ref,title,location", [
     ("Don't forget: PTA meeting tomorrow 7pm", LONDON, "PTA meeting", None),
-    ("Fri 23 May - Sports Day 9:30am, Field", LONDON, "Sports Day", None),
+    ("Fri 23 May - Sports Day 9:30am, Field", LONDON, "Sports Day", "Field"),
     ("SPRING\nJUMBLE SALE\nSATURDAY\n24 MAY\n10.00am - 12.00pm\nVillage Hall\nRefreshments available",
      LONDON, "SPRING JUMBLE SALE", "Village Hall"),
     ("Este viernes por la noche cenamos en casa de Ana", MADRID, "Cenamos", "casa de Ana"),
@@ -666,7 +667,7 @@ def test_extract_file_writes_one_line_per_message(tmp_path: Path):
     assert 0 < found.confidence <= 0.99
     assert rows[0] == {"id": "m1", "events": [{
         "title": "Soccer practice", "start": "2025-05-15T17:00:00+01:00", "end": None,
-        "all_day": False, "location": None, "confidence": round(found.confidence, 3)}]}
+        "all_day": False, "location": None, "confidence": round(found.confidence, 3), "kind": "event"}]}
     assert rows[1] == {"id": "m2", "events": []}
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
 
@@ -719,3 +720,216 @@ def test_cli_extract_events(cli, tmp_path: Path):
     result = cli("extract-events", "--input", str(clean), "--output", str(out), "--json")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["events"] == 1
+
+
+# ------------------------------------------------------------------------- issue #11: kinds, clauses
+
+WINTER = datetime(2026, 1, 28, 19, 10, tzinfo=ZoneInfo("Europe/London"))  # Wed 28 Jan 2026
+ADVENT = datetime(2026, 11, 25, 8, 15, tzinfo=ZoneInfo("Europe/Berlin"))  # Wed 25 Nov 2026
+OTONO = datetime(2026, 10, 14, 17, 40, tzinfo=ZoneInfo("Europe/Madrid"))  # Wed 14 Oct 2026
+FEVRIER = datetime(2026, 2, 10, 18, 45, tzinfo=ZoneInfo("Europe/Paris"))  # Tue 10 Feb 2026
+MAIO = datetime(2026, 5, 6, 12, 20, tzinfo=ZoneInfo("Europe/Lisbon"))  # Wed 6 May 2026
+
+
+def found(text: str, ref: datetime) -> list[tuple]:
+    """(start, end, kind, cancelled, title, location) of every event found."""
+    return [(e.start, e.end, e.kind, e.cancelled, e.title, e.location) for e in extract_events(text, ref)]
+
+
+@pytest.mark.parametrize("text,ref,day,word", [
+    ("the swimming consent forms are due next Tuesday", WINTER, "2026-02-03", "consent forms"),
+    ("Ground rent is due on the 1st", WINTER, "2026-02-01", "rent"),
+    ("Bitte die Anmeldung für den Ausflug bis 4.12. im Sekretariat abgeben", ADVENT, "2026-12-04",
+     "Anmeldung"),
+    ("Fichas de inscripción antes del viernes, por favor", OTONO, "2026-10-16", "inscripción"),
+    ("Les autorisations sont à rendre avant le lundi 2 mars", FEVRIER, "2026-03-02", "autorisations"),
+    ("O trabalho de ciências tem de ser entregue até sexta", MAIO, "2026-05-08", "trabalho"),
+    ("Die Facharbeit ist spätestens am Montag fällig", ADVENT, "2026-11-30", "Facharbeit"),
+])
+def test_deadlines_are_all_day_and_titled_by_what_is_due(text, ref, day, word):
+    [event] = extract_events(text, ref)
+    assert (event.start, event.all_day, event.kind, event.cancelled) == (day, True, "deadline", False)
+    assert word.lower() in event.title.lower()
+
+
+@pytest.mark.parametrize("text,ref", [
+    ("I'll send you the photos by Friday", WINTER),  # a promise, not the group's deadline
+    ("My car is in the garage until Thursday", WINTER),  # a state, nothing is due
+    ("Miete bitte immer bis zum 3. des Monats überweisen", ADVENT),  # every month, no one day
+    ("O condomínio vence todo dia 10 de cada mês", MAIO),
+])
+def test_limits_that_are_no_deadline(text, ref):
+    assert extract_events(text, ref) == []
+
+
+@pytest.mark.parametrize("text,ref,start", [
+    ("Drinks at the Swan tomorrow, half 8?", WINTER, "2026-01-29T20:30:00+00:00"),
+    ("Brownies start at twenty past six on Monday", WINTER, "2026-02-02T18:20:00+00:00"),
+    ("Quiz on Friday, kick off quarter to eight", WINTER, "2026-01-30T19:45:00+00:00"),
+    ("Probe am Donnerstag um halb sieben", ADVENT, "2026-11-26T18:30:00+01:00"),
+    ("Treffen Samstag um Viertel nach neun am Spielplatz", ADVENT, "2026-11-28T09:15:00+01:00"),
+    ("Cena el viernes a las nueve menos cuarto", OTONO, "2026-10-16T20:45:00+02:00"),
+    ("Départ jeudi à huit heures et quart devant l'école", FEVRIER, "2026-02-12T08:15:00+01:00"),
+    ("Soirée crêpes jeudi à vingt heures", FEVRIER, "2026-02-12T20:00:00+01:00"),
+    ("Jantar na sexta às oito e meia", MAIO, "2026-05-08T20:30:00+01:00"),
+])
+def test_times_said_in_words(text, ref, start):
+    assert [e.start for e in extract_events(text, ref)] == [start]
+
+
+@pytest.mark.parametrize("text,ref,expected", [
+    ("Key dates for March:\n4th - Y2 trip to the farm\n11th - open evening 5.30pm in the library\n"
+     "27th - last day of term, finish 2pm", WINTER,
+     [("2026-03-04", "trip"), ("2026-03-11T17:30:00+00:00", "open evening"),
+      ("2026-03-27", "last day of term")]),
+    ("Termine Januar:\n- 12. Elternabend 19 Uhr\n- 20. Zeugnisausgabe", ADVENT,
+     [("2027-01-12T19:00:00+01:00", "Elternabend"), ("2027-01-20", "Zeugnisausgabe")]),
+    ("Fechas de diciembre: 4 - festival de Navidad 17h; 22 - fin del trimestre", OTONO,
+     [("2026-12-04T17:00:00+01:00", "festival de Navidad"), ("2026-12-22", "fin del trimestre")]),
+])
+def test_agenda_lists_under_a_month_heading(text, ref, expected):
+    events = extract_events(text, ref)
+    assert [e.start for e in events] == [start for start, _ in expected]
+    for event, (_, word) in zip(events, expected, strict=True):
+        assert word.lower() in event.title.lower()
+        assert not any(h in event.title.lower() for h in ("dates", "termine", "fechas"))
+
+
+def test_each_event_of_a_message_keeps_its_own_title_and_place():
+    text = ("Swimming Thursday 4pm at the leisure centre, and the orchestra rehearsal is Saturday "
+            "10am in the music room")
+    assert [(e.start, e.title, e.location) for e in extract_events(text, WINTER)] == [
+        ("2026-01-29T16:00:00+00:00", "Swimming", "leisure centre"),
+        ("2026-01-31T10:00:00+00:00", "The orchestra rehearsal", "music room")]
+
+
+def test_a_second_time_that_names_its_own_event_is_a_second_event():
+    text = "Entrenamiento de porteros el sábado a las 9 y partido a las 12 en el campo municipal"
+    assert [(e.start, e.title, e.location) for e in extract_events(text, OTONO)] == [
+        ("2026-10-17T09:00:00+02:00", "Entrenamiento de porteros", None),
+        ("2026-10-17T12:00:00+02:00", "Partido", "campo municipal")]
+
+
+@pytest.mark.parametrize("text,ref,start", [
+    ("Clocks go back on Sunday! Netball still 10am Saturday at the leisure centre", WINTER,
+     "2026-01-31T10:00:00+00:00"),
+    ("Kein Schwimmen am Montag, aber das Konzert ist am Dienstag um 18 Uhr", ADVENT,
+     "2026-12-01T18:00:00+01:00"),
+    ("Ayer fue la reunión y quedamos en que la fiesta es el 31 a las 18h", OTONO,
+     "2026-10-31T18:00:00+01:00"),
+])
+def test_one_clause_cannot_veto_another(text, ref, start):
+    assert start in [e.start for e in extract_events(text, ref) if not e.cancelled]
+
+
+@pytest.mark.parametrize("text,ref,start,previous", [
+    ("Training verlegt auf Mittwoch 17:30, der Platz ist Donnerstag belegt", ADVENT,
+     "2026-12-02T17:30:00+01:00", None),
+    ("Chor heute um halb acht statt um acht", ADVENT, "2026-11-25T19:30:00+01:00",
+     "2026-11-25T20:00:00+01:00"),
+    ("Rehearsal moved from Tuesday to Thursday 6pm", WINTER, "2026-01-29T18:00:00+00:00", "2026-02-03"),
+    ("El partido del sábado pasa al domingo a las 11", OTONO, "2026-10-18T11:00:00+02:00", "2026-10-17"),
+    ("Le cours de jeudi est décalé à vendredi 17h", FEVRIER, "2026-02-13T17:00:00+01:00", "2026-02-12"),
+])
+def test_moves_read_the_right_way_round(text, ref, start, previous):
+    [event] = extract_events(text, ref)
+    assert (event.start, event.moved, event.previous_start, event.cancelled) == (start, True, previous, False)
+
+
+@pytest.mark.parametrize("text,ref,day", [
+    ("Am 2. Weihnachtstag Kaffee bei Tante Gerda um 15 Uhr", ADVENT, "2026-12-26T15:00:00+01:00"),
+    ("Karfreitag Familienessen um 13 Uhr", ADVENT, "2027-03-26T13:00:00+01:00"),  # Easter 2027: 28 March
+    ("Egg hunt on Easter Sunday at 11", WINTER, "2026-04-05T11:00:00+01:00"),
+    ("Procesión del Jueves Santo a las 20:00", OTONO, None),  # a name, not the day
+])
+def test_named_days(text, ref, day):
+    assert [e.start for e in extract_events(text, ref)] == ([day] if day else [])
+
+
+@pytest.mark.parametrize("text,ref,start", [
+    ("Cake sale on Thursday the 19th", WINTER, "2026-02-19"),
+    ("Weds 11th: choir concert 7pm", WINTER, "2026-02-11T19:00:00+00:00"),
+    ("Thurs 5th Feb parents evening", WINTER, "2026-02-05"),
+])
+def test_weekday_with_a_bare_day_number(text, ref, start):
+    assert [e.start for e in extract_events(text, ref)] == [start]
+
+
+@pytest.mark.parametrize("text,ref,start,end", [
+    ("Car boot sale this weekend on the school field", WINTER, "2026-01-31", "2026-02-01"),
+    ("Am Wochenende ist Flohmarkt im Hof", ADVENT, "2026-11-28", "2026-11-29"),
+    ("Ce week-end : tournoi de foot au stade", FEVRIER, "2026-02-14", "2026-02-15"),
+    ("Book fair in the library next week", WINTER, "2026-02-02", "2026-02-08"),
+    ("Swimming gala in two weeks on Tuesday", WINTER, "2026-02-10", None),
+    ("Dentro de dos semanas, el jueves, excursión al museo", OTONO, "2026-10-29", None),
+    ("Para a semana, na quarta, visita de estudo ao museu", MAIO, "2026-05-13", None),
+])
+def test_weekends_and_weeks(text, ref, start, end):
+    [event] = extract_events(text, ref)
+    assert (event.start, event.end, event.all_day) == (start, end, True)
+
+
+@pytest.mark.parametrize("text,ref,start,end", [
+    ("Cub camp from Friday 6pm to Sunday 3pm at Broadstone Warren", WINTER,
+     "2026-01-30T18:00:00+00:00", "2026-02-01T15:00:00+00:00"),
+    ("Chorwochenende von Freitag 17 Uhr bis Sonntag 14 Uhr in der Jugendherberge", ADVENT,
+     "2026-11-27T17:00:00+01:00", "2026-11-29T14:00:00+01:00"),
+    ("Retraite du vendredi 19h au dimanche 16h", FEVRIER,
+     "2026-02-13T19:00:00+01:00", "2026-02-15T16:00:00+01:00"),
+])
+def test_a_timed_range_across_days_is_one_event(text, ref, start, end):
+    [event] = extract_events(text, ref)
+    assert (event.start, event.end, event.all_day) == (start, end, False)
+
+
+@pytest.mark.parametrize("text,ref,day", [
+    ("No school on Monday 2/2 - teacher training", WINTER, "2026-02-02"),
+    ("El lunes no hay clases por la fiesta local", OTONO, "2026-10-19"),
+    ("Am Freitag ist unterrichtsfrei", ADVENT, "2026-11-27"),
+    ("Pas d'école vendredi 13 février", FEVRIER, "2026-02-13"),
+    ("Não há aulas na segunda-feira, dia 11", MAIO, "2026-05-11"),
+    ("The library is closed on Saturday for the stocktake", WINTER, "2026-01-31"),
+])
+def test_closures_are_all_day_events_of_their_own_kind(text, ref, day):
+    [event] = extract_events(text, ref)
+    assert (event.start, event.all_day, event.kind, event.cancelled) == (day, True, "closure", False)
+
+
+@pytest.mark.parametrize("text,ref", [
+    ("No practice Monday because of the bank holiday", WINTER),  # the activity is off
+    ("Mañana no hay clase de inglés", OTONO),  # one lesson, not the school
+])
+def test_an_activity_called_off_stays_a_cancellation(text, ref):
+    [event] = extract_events(text, ref)
+    assert event.cancelled and event.kind == "event"
+
+
+@pytest.mark.parametrize("text,ref", [
+    ('"Netball Saturday at 10" - is that still happening?', WINTER),  # a quoted message asked about
+    ("> Choir Thursday 7.30 in the hall\nthanks, noted", WINTER),  # a quote-reply
+    ("Thank you all for coming to the bake sale on Saturday!", WINTER),
+    ("Vielen Dank fürs Mitmachen beim Laternenumzug am Freitag", ADVENT),
+    ("Merci pour la belle fête samedi", FEVRIER),
+    ("See you all Thursday!", WINTER),
+    ("Nos vemos el jueves 😘", OTONO),
+    ("Reminder: the clocks change this Sunday, an hour more in bed", WINTER),
+    ("Horário de verão começa no domingo", MAIO),
+    ("Any photos from the 24th?", WINTER),  # said on the 28th: the 24th that was
+    ("Hat jemand Bilder vom Laternenumzug am 20.?", ADVENT),
+])
+def test_quotes_thanks_goodbyes_clock_changes_and_recent_days_are_no_events(text, ref):
+    assert [e for e in extract_events(text, ref) if not e.cancelled] == []
+
+
+def test_the_batch_output_has_kind_and_moves(tmp_path: Path):
+    lines = [json.dumps({"id": 1, "text": "Consent forms due Friday", "ref_time": WINTER.isoformat()}),
+             json.dumps({"id": 2, "text": "Choir moved from Tuesday to Thursday 7pm",
+                         "ref_time": WINTER.isoformat()})]
+    out = tmp_path / "out.jsonl"
+    extract_file(write_lines(tmp_path / "in.jsonl", lines), out)
+    first, second = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert first["events"][0]["kind"] == "deadline" and first["events"][0]["all_day"] is True
+    [moved] = second["events"]
+    assert (moved["start"], moved["kind"], moved["moved"], moved["previous_start"]) == \
+        ("2026-01-29T19:00:00+00:00", "event", True, "2026-02-03")
+    assert "cancelled" not in second  # the old day is carried by previous_start

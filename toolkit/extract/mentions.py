@@ -30,6 +30,9 @@ class DateMention:
     kind: str  # explicit / numeric / weekday / relative / ordinal / offset
     period: str | None = None  # "pm" when the words themselves say evening ("tonight")
     bare: bool = False  # a weekday with no "next"/"this" and no day number
+    week_start: date | None = None  # "next week", "in two weeks": the Monday of that week
+    context_only: bool = False  # "this week" frames a weekday but is no day of its own
+    past_day: date | None = None  # a bare day number's last occurrence, when only days ago
 
 
 @dataclass
@@ -95,6 +98,18 @@ def _day_of_month(day: int, today: date, weekday: int | None = None) -> date | N
         if m == 13:
             y, m = y + 1, 1
     return fallback
+
+
+def _recent_day_of_month(day: int, today: date) -> date | None:
+    """The last date with this day number, when it was at most two weeks ago: "photos from the
+    24th?" said on the 28th means the 24th that was (the reader decides, see `extract.reading`)."""
+    y, m = today.year, today.month
+    for _ in range(2):
+        candidate = _safe_date(y, m, day)
+        if candidate is not None and candidate < today:
+            return candidate if (today - candidate).days <= 14 else None
+        y, m = (y, m - 1) if m > 1 else (y - 1, 12)
+    return None
 
 
 def _number(word: str, table: LangTable) -> int:
@@ -167,6 +182,17 @@ def find_dates(work: str, g: Grammar, today: date, day_first: bool) -> list[Date
         add(m, DateMention(m.start(), m.end(), day, None, "explicit") if day else None)
     for m in g.numeric.finditer(work):
         add(m, _numeric_mention(m, work, g, today, day_first))
+    for mention in _agenda_mentions(work, g, today):
+        if spans.free(mention.start, mention.end):
+            spans.take(mention.start, mention.end)
+            found.append(mention)
+    for mention in _holiday_mentions(work, g, today):
+        if spans.free(mention.start, mention.end):
+            spans.take(mention.start, mention.end)  # "Good Friday" is not a Friday
+            if mention.kind == "holiday":
+                found.append(mention)
+    for m in g.weekend.finditer(work):
+        add(m, _weekend_mention(m, today))
     for m in g.weekday_range.finditer(work):
         if g.move.search(work[max(0, m.start() - 30):m.start()]):
             continue  # "moved from Tuesday to Thursday" is a move, not Tue-Thu
@@ -183,6 +209,12 @@ def find_dates(work: str, g: Grammar, today: date, day_first: bool) -> list[Date
         monday = today - timedelta(days=today.weekday()) + timedelta(days=7)
         add(m, DateMention(m.start(), m.end(), monday + timedelta(days=g.weekday_of[m.group(1).lower()]),
                            None, "weekday"))
+    if g.t.code == "de":
+        for m in _DE_DAY_PART.finditer(work):  # "am Freitagabend", "Samstagvormittag"
+            weekday = g.weekday_of[m.group(1).lower()]
+            evening = m.group(2).lower() in ("abend", "nachmittag", "nacht")
+            add(m, DateMention(m.start(), m.end(), _coming(weekday, today, False), None, "weekday",
+                               "pm" if evening else None))
     for m in g.weekday.finditer(work):
         add(m, _weekday_mention(m, work, g, today, spans))
     for m in g.weekday_abbr.finditer(work):
@@ -197,34 +229,204 @@ def find_dates(work: str, g: Grammar, today: date, day_first: bool) -> list[Date
         unit = m.group(2).lower()
         days = n * 7 if unit in g.t.week_units else n
         if 0 < days <= 120:
-            add(m, DateMention(m.start(), m.end(), today + timedelta(days=days), None, "offset"))
+            mention = DateMention(m.start(), m.end(), today + timedelta(days=days), None, "offset")
+            if unit in g.t.week_units:
+                mention.week_start = _monday(today) + timedelta(days=days)
+            add(m, mention)
+    for m in g.week.finditer(work):
+        add(m, _week_mention(m, today))
     for m in g.ordinal.finditer(work):
         value = next(v for v in m.groups() if v)
         number = 1 if value.lower() == "1er" else int(value)
         day = _day_of_month(number, today)
-        add(m, DateMention(m.start(), m.end(), day, None, "ordinal") if day else None)
-    if not found:
-        found.extend(_holiday_mentions(work, g, today))
+        if _MONTHLY.match(work[m.end():m.end() + 30]):
+            spans.take(m.start(), m.end())  # "bis zum 3. des Monats": every month, no one day
+        elif day is not None:
+            add(m, DateMention(m.start(), m.end(), day, None, "ordinal",
+                               past_day=_recent_day_of_month(number, today)))
     found.sort(key=lambda d: d.start)
-    return _anchor_weekdays(_absorb_weekdays(found, work))
+    found = _named_days_alone(found, work)
+    found = _weeks_frame_weekdays(found, work)
+    found = _weekend_lists(found, work)
+    return _anchor_weekdays(_absorb_weekdays(found, work), work)
+
+
+# ------------------------------------------------------------------------- spans of days
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _weekend_mention(m: re.Match[str], today: date) -> DateMention:
+    """'this weekend' is the coming Saturday and Sunday (what is left of it, said on a
+    weekend); 'next weekend' the one after."""
+    weekday = today.weekday()
+    saturday = today + timedelta(days=(5 - weekday) % 7)  # today on a Saturday
+    if any(m.groups()):  # next weekend
+        saturday += timedelta(days=7 if weekday != 6 else 0)
+    first = today if weekday == 6 and not any(m.groups()) else saturday
+    last = saturday + timedelta(days=1)
+    return DateMention(m.start(), m.end(), first, last if last > first else None, "weekend")
+
+
+def _week_mention(m: re.Match[str], today: date) -> DateMention:
+    """'next week' is Monday to Sunday of that week; 'this week' only frames a weekday."""
+    if m.group("next"):
+        monday = _monday(today) + timedelta(days=7 * (2 if "after" in m.group(0).lower() else 1))
+        return DateMention(m.start(), m.end(), monday, monday + timedelta(days=6), "week",
+                           week_start=monday)
+    return DateMention(m.start(), m.end(), today, None, "week", week_start=_monday(today),
+                       context_only=True)
+
+
+_SENTENCE_END = re.compile(r"[.!?;\n]")
+
+
+def _same_sentence(work: str, a: int, b: int) -> bool:
+    low, high = min(a, b), max(a, b)
+    return not _SENTENCE_END.search(work, low, high)
+
+
+def _weeks_frame_weekdays(found: list[DateMention], work: str) -> list[DateMention]:
+    """'la semana que viene ... el martes', 'in two weeks on Tuesday', 'diese Woche Mittwoch':
+    a bare weekday in the sentence of a week falls in that week, and the week goes."""
+    result: list[DateMention] = []
+    for mention in found:
+        if mention.week_start is None:
+            result.append(mention)
+            continue
+        framed = [d for d in found if d.kind == "weekday" and d.last is None and d.bare
+                  and _same_sentence(work, mention.start, d.start)]
+        for weekday in framed:
+            weekday.day = mention.week_start + timedelta(days=weekday.day.weekday())
+            weekday.bare = False
+        if not framed and not mention.context_only:
+            result.append(mention)
+    return result
+
+
+_LIST_OF_DAYS = re.compile(r"^[\s,&+/]*(?:and|y|e|und|et|&|\+)?[\s,&+/]*$", re.I)
+
+
+def _weekend_lists(found: list[DateMention], work: str) -> list[DateMention]:
+    """'este finde ... sábado y domingo': the weekend's own days, listed, are that weekend;
+    days with plans of their own ('this weekend: Sat 10am football, Sun 2pm BBQ') replace it."""
+    result = list(found)
+    for weekend in [d for d in found if d.kind == "weekend"]:
+        inside = [d for d in found if d.kind == "weekday" and d.last is None and d is not weekend
+                  and weekend.day <= d.day <= (weekend.last or weekend.day)
+                  and _same_sentence(work, weekend.start, d.start)]
+        if not inside:
+            continue
+        pairs = zip(inside, inside[1:], strict=False)
+        listed = all(_LIST_OF_DAYS.match(work[a.end:b.start]) for a, b in pairs)
+        if listed and len(inside) == len({d.day for d in inside}) >= 2:
+            result = [d for d in result if d not in inside]
+        else:
+            result = [d for d in result if d is not weekend]
+    return result
+
+
+def _named_days_alone(found: list[DateMention], work: str) -> list[DateMention]:
+    """A named day is the date unless another date shares its sentence ('Am 6.12. kommt der
+    Nikolaus', 'Halloween costumes for the party on Friday')."""
+    return [d for d in found if d.kind != "holiday" or not any(
+        other.kind != "holiday" and _same_sentence(work, d.start, other.start) for other in found)]
+
+
+# An agenda item: at a line start (or after ";" or the heading's colon), a day number, maybe a
+# range, then a separator and the item's text ("3rd – phonics workshop", "- 2 : reprise").
+_AGENDA_ITEM = re.compile(
+    r"(?:^|(?<=[;:])|(?<=\n))[ \t]*(?:[-–•*·▪►+][ \t]*)?(\d{1,2})(?:st|nd|rd|th|º|°|er|\.)?"
+    r"(?:[ \t]*(?:-|–|to|al|au|bis|a|à)[ \t]*(\d{1,2})(?:st|nd|rd|th|º|°|\.)?)?"
+    r"[ \t]*(?:[-–:|)]|(?<=\.))[ \t]*(?=[^\d\s:.])",
+    re.M | re.I,
+)
+
+
+def _agenda_mentions(work: str, g: Grammar, today: date) -> list[DateMention]:
+    """Day numbers listed under a month heading ('Dates for Feb:\n3rd - ...; 12th - ...')."""
+    mentions: list[DateMention] = []
+    headings = list(g.agenda_heading.finditer(work))
+    for i, heading in enumerate(headings):
+        month = g.month_of[heading.group("month").lower()]
+        stop = headings[i + 1].start() if i + 1 < len(headings) else len(work)
+        for m in _AGENDA_ITEM.finditer(work, heading.end() - 1, stop):
+            if m.start(1) < heading.end() - 1:
+                continue
+            first = _dated(int(m.group(1)), month, None, today)
+            last = _safe_date(first.year, month, int(m.group(2))) if first and m.group(2) else None
+            if first is None or (last is not None and last <= first):
+                continue
+            mentions.append(DateMention(m.start(1), m.end(2) if m.group(2) else m.end(1), first, last,
+                                        "explicit"))
+    return mentions
 
 
 def _holiday_mentions(work: str, g: Grammar, today: date) -> list[DateMention]:
-    """'NYE drinks from 8', 'Heiligabend um 18 Uhr': a named day, unless it is a greeting."""
+    """'NYE drinks from 8', 'am 2. Weihnachtstag', 'Karfreitag': a named day, unless it is a
+    greeting ('Happy Halloween')."""
     mentions = []
     for m in g.holiday.finditer(work):
         if g.greeting.search(work[max(0, m.start() - 14):m.start()]):
             continue
-        month, day = g.holidays[m.group(0).lower()]
-        when = _infer_year(month, day, today)
-        if when is not None:
-            mentions.append(DateMention(m.start(), m.end(), when, None, "holiday"))
+        when = named_day(g.holidays[m.group(0).lower()], today)
+        if when is None:
+            continue
+        # "Marché de Noël", "Procesión del Jueves Santo": part of a name, not the day; its
+        # words still are no weekday ("Jueves")
+        named = _NAMED_AFTER.search(work[max(0, m.start() - 6):m.start()])
+        mentions.append(DateMention(m.start(), m.end(), when, None, "name" if named else "holiday"))
     return mentions
 
 
-def _anchor_weekdays(found: list[DateMention]) -> list[DateMention]:
+_NAMED_AFTER = re.compile(r"\b(?:de|del|du|des|d'|do|da|dos|of|der)\s*$", re.I)
+
+
+def easter_sunday(year: int) -> date:
+    """Western Easter (the anonymous Gregorian computus)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = b // 4, b % 4
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = c // 4, c % 4
+    ell = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * ell) // 451
+    month = (h + ell - 7 * m + 114) // 31
+    return date(year, month, (h + ell - 7 * m + 114) % 31 + 1)
+
+
+def _first_advent(year: int) -> date:
+    christmas = date(year, 12, 25)
+    fourth = christmas - timedelta(days=christmas.weekday() + 1)  # the Sunday before the 25th
+    return fourth - timedelta(days=21)
+
+
+def named_day(rule: tuple[object, int], today: date) -> date | None:
+    """The next occurrence of a named day: (month, day), ("easter", offset) or ("advent", offset)."""
+    anchor, number = rule
+    for year in (today.year, today.year + 1):
+        if anchor == "easter":
+            when = easter_sunday(year) + timedelta(days=number)
+        elif anchor == "advent":
+            when = _first_advent(year) + timedelta(days=number)
+        else:
+            found = _safe_date(year, int(anchor), number)  # type: ignore[call-overload]
+            if found is None:
+                continue
+            when = found
+        if when >= today - _PAST_WINDOW:
+            return when
+    return None
+
+
+def _anchor_weekdays(found: list[DateMention], work: str) -> list[DateMention]:
     """'Trip from 14.10. to 16.10.; departure Monday 8:00, back Wednesday 15:30': a bare
-    weekday after an explicit date means that week's day, not the next one from today."""
+    weekday after a range of dates means that range's day; after a single date, in its own
+    sentence, that week's day ("Sat 14th: BBQ, and Sunday lunch"). A new sentence starts
+    from today again ("... im Gemeindehaus. Kuchenspenden bis Freitag")."""
     anchor: DateMention | None = None
     for mention in found:
         if mention.kind in ("explicit", "numeric"):
@@ -232,12 +434,17 @@ def _anchor_weekdays(found: list[DateMention]) -> list[DateMention]:
         elif mention.bare and anchor is not None:
             weekday = mention.day.weekday()
             candidate = anchor.day + timedelta(days=(weekday - anchor.day.weekday()) % 7)
-            limit = anchor.last or anchor.day + timedelta(days=6)
-            if candidate <= limit:
+            if anchor.last is not None:
+                if candidate <= anchor.last:
+                    mention.day = candidate
+            elif candidate <= anchor.day + timedelta(days=6) and \
+                    _same_sentence(work, anchor.end, mention.start):
                 mention.day = candidate
     return found
 
 
+_DE_DAY_PART = re.compile(r"\b(montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag)"
+                          r"(abend|morgen|nachmittag|vormittag|mittag|nacht)s?\b", re.I)
 _LIST_WORD = re.compile(r"\b(?:and|y|e|et|und)\b", re.I)
 
 
@@ -299,7 +506,10 @@ def _numeric_mention(m: re.Match[str], work: str, g: Grammar, today: date,
         nearby_time = bool(re.search(r"\d\s*(?:am|pm|h\b|uhr|[:.h]\d\d)|\b(?:at|um|à|às|a las)\s+\d",
                                      after + " " + before, re.I))
         weekday_before = bool(g.date_words.search(before))
-        if not (_DATE_CONTEXT_BEFORE.search(before) or nearby_time or weekday_before):
+        # "Picture day retakes 10/8, order forms ...": a date closing an event's name
+        named_before = bool(re.match(r"[,;.!)]|\s*$|\s*\n", after)) and \
+            bool(g.event_noun.search(work[max(0, m.start() - 30):m.start()]))
+        if not (_DATE_CONTEXT_BEFORE.search(before) or nearby_time or weekday_before or named_before):
             return None
         day_value = _dated(day, month, None, today)
     else:
@@ -367,8 +577,9 @@ _LISTED_HABIT = re.compile(
 )
 _FRENCH_HABIT = re.compile(r"\ble\s+$", re.I)
 _MONTHLY = re.compile(
-    r"\s*(?:of (?:every|each|the) month|de cada mes|de chaque mois|de cada mês|do mês|im monat|"
-    r"jeden monats|del mes|du mois)", re.I
+    r"\s*(?:of (?:every|each|the) month|every month|de cada mes|de chaque mois|de cada mês|do mês|"
+    r"im monat|jeden monats?|des monats|del mes|du mois|todos los meses|tous les mois|todo mês|"
+    r"todos os meses)", re.I
 )
 _GERMAN_EVERY = re.compile(r"(?:mon|diens|mitt|donners|frei|sams|sonn)tags", re.I)
 _GLUE = re.compile(r"^[\s,.(]*(?:the|den|le|el|la|o|a|,|\s)*[\s,.]*$", re.I)
@@ -408,6 +619,10 @@ def find_times(work: str, g: Grammar, dates: list[DateMention]) -> list[TimeMent
     for d in dates:
         spans.take(d.start, d.end)
     found: list[TimeMention] = []
+    for worded in _word_times(work, g):
+        if spans.free(worded.start, worded.end):
+            spans.take(worded.start, worded.end)
+            found.append(worded)
     for m in g.time_range.finditer(work):
         mention = _range_mention(m, work, dates)
         if mention and spans.free(mention.start, mention.end):
@@ -460,7 +675,9 @@ def find_times(work: str, g: Grammar, dates: list[DateMention]) -> list[TimeMent
 
 
 _UNTIL_BEFORE = re.compile(
-    r"\b(?:bis|until|till|til|hasta|jusqu'à|jusqu'a|até)(?:\s+(?:um|las|la|às|as))?\s*$", re.I
+    r"\b(?:bis|until|till|til|hasta|jusqu'à|jusqu'a|até|ends?|ending|finish(?:es)?|finishing|"
+    r"schluss|ende|endet|termina|terminan|acaba|acaban|fin|finit|fim|terminam?)"
+    r"(?:\s+(?:um|las|la|às|as|at|à|a))?\s*$", re.I
 )
 _TO_NOON = re.compile(r"^\s*(?:-|to|until|till|à|a|ao|al|bis|até|jusqu'à)\s*$", re.I)
 
@@ -476,6 +693,70 @@ def _ranges_to_noon(times: list[TimeMention], work: str, g: Grammar) -> list[Tim
             continue
         result.append(t)
     return result
+
+
+_MINUTES = {"five": 5, "cinq": 5, "cinco": 5, "ten": 10, "dix": 10, "diez": 10, "dez": 10,
+            "twenty": 20, "vingt": 20, "veinte": 20, "vinte": 20, "twenty-five": 25,
+            "twenty five": 25, "quarter": 15, "a quarter": 15, "half": 30}
+_RANGE_AFTER = re.compile(
+    r"^\s*(?:-|–|to|till|until|til|bis|à|a|al|até|hasta)\s*(\d{1,2})(?:[:.h](\d{2}))?\s*"
+    r"(a\.?m\.?|p\.?m\.?|uhr|h)?(?![\d/])", re.I)
+
+
+def _hour_value(text: str, g: Grammar) -> int:
+    return int(text) if text.isdigit() else g.hour_words_all[text.lower()]
+
+
+def _word_times(work: str, g: Grammar) -> list[TimeMention]:
+    """Times in words ("half 7", "quarter past seven", "halb acht", "huit heures et quart"),
+    with an end when a range follows ("half 10 till 1")."""
+    if g.word_time is None:
+        return []
+    found = []
+    for m in g.word_time.finditer(work):
+        parts = {k: v for k, v in m.groupdict().items() if v}
+        hour_text = parts.get("hour") or parts.get("hour2") or parts.get("hour3") \
+            or parts.get("halfbefore") or parts.get("threeq")
+        if hour_text is None:
+            continue
+        hour, minute = _hour_value(hour_text, g), 0
+        if not 0 <= hour <= 24:
+            continue
+        if "halfbefore" in parts:  # "halb acht" = 7:30
+            hour, minute = hour - 1, 30
+        elif "threeq" in parts:  # "dreiviertel acht" = 7:45
+            hour, minute = hour - 1, 45
+        elif "half" in parts and "hour2" in parts:  # British "half 7" = 7:30
+            minute = 30
+        elif "amount" in parts or "digits" in parts:
+            amount = (parts.get("amount") or parts["digits"]).lower()
+            minutes = int(amount) if amount.isdigit() else _MINUTES.get(amount, 0)
+            if not 0 < minutes < 60:
+                continue
+            hour, minute = (hour, minutes) if "past" in parts else (hour - 1, 60 - minutes)
+        elif "past" in parts or "to" in parts:  # German "Viertel nach / vor"
+            hour, minute = (hour, 15) if "past" in parts else (hour - 1, 45)
+        elif "quarter" in parts:
+            minute = 15
+        elif "half" in parts:
+            minute = 30
+        elif "minusq" in parts:
+            hour, minute = hour - 1, 45
+        elif "minus" in parts:
+            amount = parts["minus"].lower()
+            minutes = int(amount) if amount.isdigit() else _MINUTES.get(amount, 0)
+            if not 0 < minutes < 60:
+                continue
+            hour, minute = hour - 1, 60 - minutes
+        # "vingt heures", "huit heures du matin": the French clock counts to 24
+        literal = hour >= 13 or (g.t.code == "fr" and "heure" in m.group(0).lower())
+        mention = TimeMention(m.start(), m.end(), hour % 24, minute, literal=literal)
+        if (tail := _RANGE_AFTER.match(work[m.end():m.end() + 16])) is not None:
+            mention.end_hour, mention.end_minute = int(tail.group(1)) % 24, int(tail.group(2) or 0)
+            mention.end_meridiem = _meridiem(tail.group(3))
+            mention.end = m.end() + tail.end()
+        found.append(mention)
+    return found
 
 
 _EN_PAST_TO = re.compile(r"\b(half|quarter|\d{1,2})\s+(past|to)\s+(\d{1,2})\b", re.I)

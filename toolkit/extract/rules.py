@@ -163,8 +163,7 @@ class Grammar:
         )
         self.place_noun = re.compile(rf"(?<![\w])(?:{_alt(t.place_nouns)})(?![\w])", re.I)
         glue = (t.time_preps + t.from_words + t.range_words + t.day_preps + t.this_words + t.next_words
-                + t.next_after + t.place_preps + ("on", "at", "the", "de", "del", "da", "do", "der", "den",
-                                                   "am", "um", "ab", "le", "la", "el", "à", "às", "dès"))
+                + t.next_after + t.place_preps + _GLUE[t.code])
         words = _alt(w for w in glue if w != "-")
         self.dangling = re.compile(rf"(?<![\w])(?:{words})(?=\s*(?:\s\s|$|[,.;:!?]))", re.I)
         periods = _alt(t.pm_words + t.am_words)
@@ -179,7 +178,56 @@ class Grammar:
             rf"(?<![\w])(?:{wd}|{mon}|{rel}|{_alt(t.noon_words)}|{_alt(t.pm_words + t.am_words)})(?![\w])",
             re.I,
         )
+        self._compile_clause_cues(t, mon)
 
+    def _compile_clause_cues(self, t: LangTable, mon: str) -> None:
+        """The cues a single clause is read with (see the CLOSURES ... SIGN_OFFS tables)."""
+        code = t.code
+
+        def words(pattern: str) -> re.Pattern[str]:
+            return re.compile(rf"(?<![\w])(?:{pattern})(?![\w])", re.I)
+
+        self.weekend = words(WEEKENDS[code])
+        self.week = words(WEEKS[code])
+        self.agenda_heading = re.compile(
+            rf"^[^\w\n]*(?:(?:{AGENDA_WORDS})\s+)*(?P<month>{mon})\.?(?:\s+(?:\d{{4}}|{AGENDA_WORDS}))*"
+            rf"[^\w\n]*(?:[:\n]|$)", re.I | re.M)
+        self.closure = words("|".join(CLOSURES[code]))
+        self.due = words("|".join(DUE[code]))
+        self.limit = re.compile(rf"(?<![\w])(?:{LIMITS[code]})\s*$", re.I)
+        self.task = words("|".join(TASKS[code]))
+        self.thanks = words(THANKS[code])
+        self.clocks = re.compile(CLOCKS, re.I)
+        self.move_old = re.compile(rf"(?<![\w])(?:{MOVE_OLD[code]})\s*(?:\(\s*)?$", re.I)
+        self.move_new = re.compile(rf"(?<![\w])(?:{MOVE_NEW[code]})\s*$", re.I)
+        self.instead = words(INSTEAD[code])
+        self.conjunction = words(CONJUNCTIONS[code])
+        self.complementizer = words(COMPLEMENTIZERS[code])
+        self.logistics = words(LOGISTICS[code])
+        self.sign_off = words(SIGN_OFFS[code])
+        nouns = _alt(t.place_nouns)
+        cap = r"[A-ZÁÉÍÓÚÀÂÊÔÃÕÇÄÖÜ][\w'’.&-]*"
+        link = r"(?:de|do|da|dos|das|del|de la|of|of the|la|le|du|des|der|von|am|an der)"
+        self.named_place = re.compile(  # "salle 204", "Praxis Dr. Brandt", "place de la mairie"
+            rf"(?<![\w])(?i:{nouns})(?:\s+(?:\d{{1,4}}[a-z]?\b|{cap})(?:\s+(?:{link}\s+)?{cap}){{0,3}}"
+            rf"|\s+(?:de la|de l'|de los|de las|del|de|du|des|da|do|dos|das|der|of the|of)\s+"
+            rf"(?:{cap}(?:\s+(?:{link}\s+)?{cap}){{0,2}}|[^\W\d_]{{3,}}))",
+        )
+        hour_words = {**HOUR_WORDS[code], **HOUR_WORDS_24[code]}
+        self.hour_words_all = hour_words
+        hw = rf"\d{{1,2}}|{_alt(hour_words)}"
+        self.word_time = re.compile(WORD_TIMES[code].replace("{hw}", hw), re.I) \
+            if WORD_TIMES.get(code) else None
+
+
+# Words left hanging at the end of a title once its date is out ("am Freitag, den").
+_GLUE = {
+    "en": ("on", "at", "the"),
+    "es": ("de", "del", "el", "la", "a las"),
+    "de": ("der", "den", "am", "um", "ab", "dem"),
+    "fr": ("le", "la", "à", "dès", "de", "du"),
+    "pt": ("de", "da", "do", "às", "no", "na"),
+}
 
 # Function words that give a language away in short messages (used only to rank languages).
 MARKERS = {
@@ -250,19 +298,54 @@ HOUR_WORDS = {
            "sete": 7, "oito": 8, "nove": 9, "dez": 10, "onze": 11, "doze": 12},
 }
 
-# Named days, used only when a message names no other date ("NYE drinks from 8").
-HOLIDAYS = {
+# Named days: fixed (month, day), or a day counted from Easter Sunday ("easter", offset).
+# A named day counts unless another date shares its sentence ("am 6.12. kommt der Nikolaus").
+HOLIDAYS: dict[str, dict[str, tuple[Any, int]]] = {
     "en": {"new year's eve": (12, 31), "nye": (12, 31), "new year's day": (1, 1),
            "christmas eve": (12, 24), "christmas day": (12, 25), "boxing day": (12, 26),
-           "halloween": (10, 31), "valentine's day": (2, 14), "bonfire night": (11, 5)},
+           "halloween": (10, 31), "valentine's day": (2, 14), "bonfire night": (11, 5),
+           "st patrick's day": (3, 17), "st. patrick's day": (3, 17),
+           "good friday": ("easter", -2), "easter sunday": ("easter", 0),
+           "easter monday": ("easter", 1), "maundy thursday": ("easter", -3),
+           "palm sunday": ("easter", -7), "ash wednesday": ("easter", -46),
+           "shrove tuesday": ("easter", -47), "pancake day": ("easter", -47),
+           "whit monday": ("easter", 50)},
     "es": {"nochevieja": (12, 31), "nochebuena": (12, 24), "año nuevo": (1, 1),
-           "día de reyes": (1, 6), "noche de san juan": (6, 23), "halloween": (10, 31)},
+           "día de reyes": (1, 6), "dia de reyes": (1, 6), "noche de san juan": (6, 23),
+           "halloween": (10, 31), "navidad": (12, 25), "día de navidad": (12, 25),
+           "día de todos los santos": (11, 1), "día del pilar": (10, 12),
+           "jueves santo": ("easter", -3), "viernes santo": ("easter", -2),
+           "domingo de ramos": ("easter", -7), "domingo de resurrección": ("easter", 0),
+           "lunes de pascua": ("easter", 1), "miércoles de ceniza": ("easter", -46)},
     "de": {"silvester": (12, 31), "heiligabend": (12, 24), "neujahr": (1, 1),
-           "nikolaus": (12, 6), "halloween": (10, 31)},
+           "nikolaus": (12, 6), "nikolaustag": (12, 6), "halloween": (10, 31),
+           "1. weihnachtstag": (12, 25), "erster weihnachtstag": (12, 25),
+           "ersten weihnachtstag": (12, 25), "2. weihnachtstag": (12, 26),
+           "zweiter weihnachtstag": (12, 26), "zweiten weihnachtstag": (12, 26),
+           "1. advent": ("advent", 0), "ersten advent": ("advent", 0),
+           "2. advent": ("advent", 7), "3. advent": ("advent", 14), "4. advent": ("advent", 21),
+           "tag der deutschen einheit": (10, 3), "reformationstag": (10, 31),
+           "allerheiligen": (11, 1), "valentinstag": (2, 14),
+           "gründonnerstag": ("easter", -3), "karfreitag": ("easter", -2),
+           "ostersonntag": ("easter", 0), "ostermontag": ("easter", 1),
+           "aschermittwoch": ("easter", -46), "rosenmontag": ("easter", -48),
+           "christi himmelfahrt": ("easter", 39), "pfingstsonntag": ("easter", 49),
+           "pfingstmontag": ("easter", 50), "fronleichnam": ("easter", 60)},
     "fr": {"saint-sylvestre": (12, 31), "la saint-sylvestre": (12, 31), "jour de l'an": (1, 1),
-           "veille de noël": (12, 24), "halloween": (10, 31)},
+           "veille de noël": (12, 24), "halloween": (10, 31), "noël": (12, 25),
+           "toussaint": (11, 1), "la toussaint": (11, 1), "saint-valentin": (2, 14),
+           "la chandeleur": (2, 2), "vendredi saint": ("easter", -2),
+           "dimanche de pâques": ("easter", 0), "lundi de pâques": ("easter", 1),
+           "mercredi des cendres": ("easter", -46), "jeudi saint": ("easter", -3),
+           "mardi gras": ("easter", -47), "lundi de pentecôte": ("easter", 50),
+           "ascension": ("easter", 39)},
     "pt": {"véspera de natal": (12, 24), "réveillon": (12, 31), "ano novo": (1, 1),
-           "dia de reis": (1, 6), "halloween": (10, 31)},
+           "dia de reis": (1, 6), "halloween": (10, 31), "natal": (12, 25),
+           "dia de natal": (12, 25), "são joão": (6, 24), "santo antónio": (6, 13),
+           "santo antônio": (6, 13), "dia de finados": (11, 2), "dia das crianças": (10, 12),
+           "sexta-feira santa": ("easter", -2), "domingo de páscoa": ("easter", 0),
+           "quarta-feira de cinzas": ("easter", -46), "terça-feira de carnaval": ("easter", -47),
+           "corpus christi": ("easter", 60)},
 }
 # Before a named day these make it a greeting ("Happy Halloween"), not a date.
 GREETINGS = (r"(?:happy|merry|feliz|felices|frohe[sn]?|fröhliche[sn]?|frohes|joyeux|joyeuse|bonne|"
@@ -270,7 +353,8 @@ GREETINGS = (r"(?:happy|merry|feliz|felices|frohe[sn]?|fröhliche[sn]?|frohes|jo
 
 ORDINALS = {
     "en": r"\b(?:on\s+)?the\s+(\d{1,2})(?:st|nd|rd|th)\b(?!\s+of)|\bon\s+the\s+(\d{1,2})\b(?![:./]\d)",
-    "es": r"\bel\s+(?:d[ií]a\s+)?(\d{1,2})(?:º|°)?(?!\d|[./:h]\d|\s*(?:am|pm|h\b|hrs|%|/|de\s+la|y\s))",
+    "es": r"\b(?:el|del|al)\s+(?:d[ií]a\s+)?(\d{1,2})(?:º|°)?"
+          r"(?!\d|[./:h]\d|\s*(?:am|pm|h\b|hrs|%|/|de\s+la|y\s))",
     "de": r"\bam\s+(\d{1,2})\.(?![\d])",
     "fr": r"\b(?:le|du)\s+(1er|\d{1,2})\b(?![./:h]?\d|h\b|\s*(?:am|pm|%|/))",
     "pt": r"\bdia\s+(\d{1,2})(?:º|°)?(?!\d|[./:h]\d|h\b|\s*(?:am|pm|%|/))",
@@ -280,3 +364,231 @@ ORDINALS = {
 @cache
 def grammar(lang: str) -> Grammar:
     return Grammar(TABLES[lang])
+
+
+# ------------------------------------------------------------------------- clause readings
+# Regex fragments for reading one clause of a message (see `extract.clauses`). Each is a
+# general cue, not a sentence: a weekend or a week named as a span of days, the words that
+# make a day a closure or a deadline, gratitude (a day thanked for is past), a clock change,
+# and the markers that tell a move's old day from its new one.
+
+# "this weekend", "este finde", "am Wochenende", "ce week-end", "este fim de semana";
+# group 1 set means the weekend after this one.
+WEEKENDS = {
+    "en": r"(?:(next)|this|the|at the|over the|on the|this coming)\s+weekend",
+    "es": r"(?:este|el|(el próximo|el proximo|el siguiente))\s+(?:finde|fin de semana)"
+          r"|(?:finde|fin de semana)\s+(que viene)",
+    "de": r"(?:am|dieses|diesem|(nächstes|nächsten|kommendes|kommenden))\s+wochenende",
+    "fr": r"(?:ce|le|(le prochain|le week-end prochain))\s*week-?end(?:\s+(prochain))?",
+    "pt": r"(?:este|neste|no|nesse|(no próximo|no proximo|próximo))\s+(?:fim de semana|fds)"
+          r"|fim de semana\s+(que vem)",
+}
+# A week as a span, or as the frame of a weekday later in the sentence ("la semana que viene
+# ... el martes"). Group "next" marks next week; without it the phrase means this week.
+WEEKS = {
+    "en": r"(?P<next>next week|the week after next)|this week",
+    "es": r"(?P<next>la semana que viene|la próxima semana|la proxima semana|la semana próxima)"
+          r"|esta semana",
+    "de": r"(?P<next>nächste woche|naechste woche|kommende woche|nächsten woche|kommenden woche)"
+          r"|diese woche|dieser woche",
+    "fr": r"(?P<next>la semaine prochaine|semaine prochaine)|cette semaine",
+    "pt": r"(?P<next>semana que vem|a próxima semana|próxima semana|proxima semana|para a semana)"
+          r"|esta semana|nesta semana",
+}
+# An agenda's month heading ("Dates for Feb:", "Termine Dezember:", "Calendrier de mars :"):
+# words that may stand beside the month in a heading.
+AGENDA_WORDS = (r"dates?|diary|calendar|agenda|key dates|for|in|of|upcoming|termine|im|"
+                r"fechas|calendario|de|del|en|próximas|proximas|calendrier|dates|du|en|"
+                r"datas|calendário|do|da|no|events?|eventos|événements|veranstaltungen")
+
+# Hours as words beyond twelve, where a language writes them ("vingt heures").
+HOUR_WORDS_24 = {
+    "fr": {"treize": 13, "quatorze": 14, "quinze": 15, "seize": 16, "dix-sept": 17,
+           "dix-huit": 18, "dix-neuf": 19, "vingt": 20, "vingt et une": 21, "vingt-et-une": 21,
+           "vingt-deux": 22, "vingt-trois": 23},
+    "es": {}, "de": {"dreizehn": 13, "vierzehn": 14, "fünfzehn": 15, "sechzehn": 16,
+                     "siebzehn": 17, "achtzehn": 18, "neunzehn": 19, "zwanzig": 20},
+    "en": {}, "pt": {},
+}
+MINUTE_WORDS = {"five": 5, "ten": 10, "twenty": 20, "twenty-five": 25, "twenty five": 25,
+                "quarter": 15, "half": 30, "a quarter": 15}
+
+# Institutions and places whose "no ..." or "closed" makes a closure day, not a cancellation,
+# and the holidays that close them.
+CLOSURES = {
+    "en": (r"no (?:school|classes|lessons|nursery|preschool|college|uni|kindergarten|daycare)",
+           r"(?:school|nursery|office|library|pool|gym|surgery|centre|center|shop|club|site|"
+           r"college|park|playground|daycare|preschool|building)s? (?:is |are |will be |remains? )?"
+           r"(?:closed|closing|shut)",
+           r"closed (?:all day|for the day|for (?:the )?(?:bank )?holiday)",
+           r"half[- ]term", r"bank holiday", r"inset day", r"teacher (?:training|work) ?day",
+           r"staff (?:training|development) day", r"(?:school|easter|summer|christmas|winter|"
+           r"spring|october|february|half term) (?:holidays?|break)",
+           r"school's out", r"snow day"),
+    "es": (r"no hay (?:cole|colegio|clases?(?! de (?!\d))|escuela|guarde|guardería|instituto|insti)",
+           r"no (?:habrá|tendremos|tienen|tenemos) (?:cole|colegio|clases?(?! de (?!\d))|escuela)",
+           r"sin (?:cole|clases?(?! de (?!\d)))", r"no lectivo", r"(?:es |será |día )?festivo", r"puente",
+           r"vacaciones", r"cierra[n]?", r"cerrad[oa]s?", r"estará cerrad[oa]", r"día libre"),
+    "de": (r"unterrichtsfrei", r"schulfrei", r"keine schule", r"kein unterricht",
+           r"(?:ist |sind |bleibt |bleiben )?geschlossen", r"bleibt zu", r"hat zu",
+           r"schließtag", r"ferien", r"feiertag", r"brückentag", r"beweglicher ferientag",
+           r"kita(?:-| )?frei", r"studientag", r"pädagogischer tag"),
+    "fr": (r"pas d['’ ]?école", r"pas de (?:cours(?! de (?!\d))|classe|crèche|garderie)", r"pas classe",
+           r"pas cours", r"fermée?s?", r"ferme(?:ra)?", r"vacances", r"férié", r"fériée",
+           r"journée pédagogique", r"pont", r"congé"),
+    "pt": (r"não (?:há|vai ter|tem|haverá|terá|teremos) (?:aulas?(?! d[eao]s? (?!\d))|escola)",
+           r"sem aulas?(?! d[eao]s? (?!\d))", r"nao (?:ha|vai ter|tem) aulas?(?! d[eao]s? (?!\d))",
+           r"feriado", r"férias", r"ferias", r"fechad[oa]s?",
+           r"fecha(?:rá|m)?", r"recesso", r"ponte", r"não letivo"),
+}
+# Said of a day, these make it the day something is due, whatever else the clause says.
+DUE = {
+    "en": (r"due", r"deadline", r"no later than", r"closing date", r"last day (?:for|to)",
+           r"cut-?off", r"(?:registration|sign[- ]?ups?|entries|applications?|enrol\w*|bookings?) "
+           r"clos(?:e|es|ing)"),
+    "es": (r"fecha límite", r"fecha limite", r"plazo", r"vence[n]?", r"último día para",
+           r"ultimo dia para", r"como (?:muy )?tarde", r"son para", r"es para", r"para entregar",
+           r"inscripci\w+ (?:se )?cierra\w*", r"cierre de inscripci\w+"),
+    "de": (r"abgabe\w*", r"frist", r"spätestens", r"fällig", r"einsendeschluss",
+           r"anmeldeschluss", r"letzter tag"),
+    "fr": (r"date limite", r"au plus tard", r"à rendre", r"a rendre", r"dernier délai",
+           r"date butoir", r"à remettre", r"doivent être remis", r"doit être remis",
+           r"inscriptions? (?:se )?ferme\w*", r"clôture des inscriptions"),
+    "pt": (r"prazo", r"vence[m]?", r"data limite", r"último dia para", r"ultimo dia para",
+           r"para entregar", r"no máximo", r"terminam", r"termina", r"inscriç\w+ (?:fecham|encerram)"),
+}
+# A limit ("by Friday", "bis 4.12.") is a deadline when the clause names something to do or
+# hand in; without one it is a state ("the Wi-Fi is down till Monday").
+LIMITS = {
+    "en": r"by|until|till|til|before|no later than",
+    "es": r"hasta(?: el)?|antes(?: del?)?|para el|termina(?:n)? el",
+    "de": r"bis(?: zum| spätestens| zur)?|vor dem|spätestens",
+    "fr": r"avant(?: le)?|jusqu'au|jusqu’au|d'ici|d’ici|au plus tard le|pour le",
+    "pt": r"até(?: o| dia| a| ao)?|antes de|antes do|terminam?(?: no dia| no| em)?",
+}
+TASKS = {
+    "en": (r"return\w*", r"hand(?:ed)? in", r"send\w*", r"submit\w*", r"pay\w*", r"sign\w*",
+           r"regist\w+", r"book\w*", r"reply", r"rsvp", r"apply", r"applications?",
+           r"bring(?: in)?", r"complet\w+", r"fill(?:ed)? in", r"order\w*", r"forms?", r"slips?",
+           r"permission", r"fees?", r"money", r"homework", r"project", r"essay", r"rent",
+           r"enrol\w*", r"deposit", r"consent", r"vote", r"entries", r"entry"),
+    "es": (r"entreg\w+", r"pag\w+", r"envi\w+", r"mand\w+", r"tra(?:e|ed|er|igan)\w*",
+           r"devolv\w+", r"apunt\w+", r"inscrib\w+", r"inscripci\w+", r"rellen\w+", r"confirm\w+",
+           r"reserv\w+", r"formularios?", r"autorizaci\w+", r"deberes", r"tareas?", r"trabajos?",
+           r"alquiler", r"matrícula", r"matricula", r"cuota", r"recibo"),
+    "de": (r"\w*abgeben", r"abgeben", r"mitgeben", r"mitbringen", r"zahlen", r"bezahlen",
+           r"überweisen", r"anmeld\w*", r"einreichen", r"zurück\w+", r"ausfüllen", r"bestell\w+",
+           r"buchen", r"anmeldung\w*", r"formular\w*", r"zettel", r"geld", r"hausaufgaben?",
+           r"facharbeit", r"beitrag", r"miete", r"einverständnis\w*", r"unterschr\w+",
+           r"\w*spenden"),
+    "fr": (r"rendre", r"remettre", r"remis", r"payer", r"renvoyer", r"rapporter", r"inscri\w+",
+           r"envoyer", r"déposer", r"retourner", r"remplir", r"confirmer", r"réserver",
+           r"dossiers?", r"formulaires?", r"autorisations?", r"paiements?", r"devoirs",
+           r"loyer", r"cotisations?", r"fiches?", r"chèques?", r"talons?"),
+    "pt": (r"entreg\w+", r"pag\w+", r"envi\w+", r"mand\w+", r"traz\w+", r"trag\w+",
+           r"devolv\w+", r"inscrev\w+", r"inscriç\w+", r"inscricoes", r"preench\w+",
+           r"confirm\w+", r"reserv\w+", r"formulários?", r"autorizaç\w+", r"trabalhos?",
+           r"renda", r"aluguel", r"mensalidade", r"propinas?", r"boleto"),
+}
+# Gratitude or a verdict names a day that has been: "thanks for coming on Saturday".
+THANKS = {
+    "en": r"thanks?(?! in advance)|thank you(?! in advance)|thx|ty for|cheers for|grateful",
+    "es": r"(?<!acción de )(?<!accion de )gracias|agradec\w+",
+    "de": r"dank\w*(?! im voraus)|danke(?! im voraus)",
+    "fr": r"merci(?! de (?!\w+ (?:venu|être venu)))(?! d['’])(?! par avance| d'avance)|remerci\w+",
+    "pt": r"obrigad[oa]s?|valeu|(?<!ação de )agradeç\w+|agradec\w+",
+}
+# A clock change names a night and an hour but is nobody's event.
+CLOCKS = (r"clocks?\b[^.!?\n]{0,20}\b(?:go|goes|going|change|changes|changing|spring|fall|"
+          r"falls|back|forward)|daylight saving|summer time (?:starts|ends|begins)|"
+          r"british summer time|\bbst\b (?:starts|ends)|"
+          r"cambi[ao] de hora|se cambia (?:la|el) (?:hora|reloj)|cambia la hora|"
+          r"horario de (?:verano|invierno)|"
+          r"zeitumstellung|uhren? (?:werden|wird) (?:\w+ )?(?:umgestellt|vorgestellt|zurückgestellt)|"
+          r"sommerzeit|winterzeit|changement d['’]heure|heure d['’](?:été|hiver)|"
+          r"on (?:avance|recule) d['’]une heure|"
+          r"horário de verão|horario de verao|mudança de hora|muda a hora|hora de verão")
+# Inside a move: before a day these mark it as the old one ("instead of Tuesday", "statt
+# Donnerstag", "(was Monday)"), or as the new one ("to Thursday", "auf Mittwoch").
+MOVE_OLD = {
+    "en": r"from|instead of|rather than|not|was|were",
+    "es": r"de|del|desde|en vez del?|en lugar del?|era|no el",
+    "de": r"vom|von|statt|anstatt|anstelle von|war|nicht am|nicht",
+    "fr": r"du|de|au lieu du|au lieu de|au lieu|était|pas",
+    "pt": r"de|do|da|em vez de|em vez do|em vez da|em lugar de|era|não",
+}
+MOVE_NEW = {
+    "en": r"to|till|until|for|onto|on to|now|now on",
+    "es": r"al|a|para el|para|hasta el|ahora|ahora el",
+    "de": r"auf|auf den|zum|nach|jetzt|nun|jetzt am|nun am",
+    "fr": r"à|au|a|pour|jusqu'à|maintenant|désormais",
+    "pt": r"para|pra|pro|para o|para a|agora|agora é",
+}
+# "instead of Tuesday", "statt Donnerstag": a move even without a move verb.
+INSTEAD = {
+    "en": r"instead of|rather than",
+    "es": r"en vez de|en lugar de",
+    "de": r"statt|anstatt|anstelle",
+    "fr": r"au lieu de|au lieu du",
+    "pt": r"em vez de|em lugar de|ao invés de",
+}
+# Words that join two clauses of one sentence.
+CONJUNCTIONS = {
+    "en": r"and|but|then|plus|also|while|whereas|so|and then|after that|because|as|since|cos|coz",
+    "es": r"y|e|pero|luego|después|también|mientras|aunque|y luego|porque|ya que|pues|como",
+    "de": r"und|aber|dann|danach|sowie|sondern|außerdem|und dann|weil|da|denn",
+    "fr": r"et|mais|puis|ensuite|aussi|alors que|et puis|car|parce que|puisque",
+    "pt": r"e|mas|depois|também|enquanto|e depois|porque|pois|já que",
+}
+# "that"-clauses: a past verb outside them ("decidieron que ...") says nothing of their tense.
+COMPLEMENTIZERS = {
+    "en": r"that|which|who",
+    "es": r"que",
+    "de": r"dass|daß|das|der|die",
+    "fr": r"que|qu['’]|qui",
+    "pt": r"que",
+}
+# Details of one outing, not an outing of their own ("meet 9.15", "Abfahrt 8:45", "saída às 9h").
+LOGISTICS = {
+    "en": r"meet(?:ing point)?|arrive|arrival|leave|leaves|leaving|depart\w*|pick[- ]?up|"
+          r"drop[- ]?off|doors(?: open)?|ko|kick[- ]?off|warm[- ]?up|back|home|finish\w*|ends?|"
+          r"coach(?:es)?|bus|registration|start|starts|begins?",
+    "es": r"salida|salimos|llegada|recogida|vuelta|quedamos|regreso|termina|acaba|calentamiento|"
+          r"inicio|empieza|comienzo|comienza",
+    "de": r"abfahrt|treffpunkt|treffen|abholung|rückkehr|rückfahrt|ankunft|anpfiff|ende|schluss|"
+          r"einlass|aufbau|beginn|start",
+    "fr": r"départ|rendez-vous|rdv|retour|arrivée|fin|accueil|coup d'envoi|début|commence",
+    "pt": r"saída|saida|chegada|volta|regresso|encontro|termina|início|inicio|começa|começo",
+}
+# "see you Tuesday!", "nos vemos el martes": a goodbye that names a day, not a plan.
+SIGN_OFFS = {
+    "en": r"see (?:you|ya|u|y'all)(?: all| guys| there| then)?|c u|cu",
+    "es": r"nos vemos|hasta el|hasta|os veo|te veo",
+    "de": r"wir sehen uns|bis|bis dann|bis zum|man sieht sich|bis bald",
+    "fr": r"on se voit|à|a|rendez-vous|on se retrouve",
+    "pt": r"vemo-nos|nos vemos|a gente se vê|até|te vejo|vejo vocês",
+}
+
+# Times said in words: "half 7" (7:30 in British English), "quarter past seven", "ten to 8",
+# "seven o'clock", "halb acht", "Viertel nach zehn", "huit heures et quart", "las ocho menos
+# cuarto", "quinze para as oito". Named groups: hour, and one of half / past+amount /
+# to+amount / minus.
+WORD_TIMES = {
+    "en": r"(?<!from )(?<!between )\b(?:(?P<amount>half|(?:a\s+)?quarter|five|ten|twenty(?:[- ]five)?)|"
+          r"(?P<digits>\d{1,2})(?=\s+(?:past|after)))\s+"
+          r"(?:(?P<past>past|after)|(?P<to>to|till|of))\s+(?P<hour>{hw})\b(?!\s*(?:days?|weeks?|"
+          r"months?|people|kids|of|years?|minutes|mins))"
+          r"|(?<!and a )(?<!& )\b(?P<half>half)\s+(?P<hour2>{hw})\b(?!\s*(?:hours?|an?\b|days?|"
+          r"weeks?|of\b|the\b|way|term|price|time|dozen|[:.]\d|%|x\b|kg|km|miles?|pints?|litres?|"
+          r"cups?|points?|marathon|mile|terms?|years?|months?|minutes|mins))"
+          r"|\b(?P<hour3>{hw})\s*o['’]?\s*clock\b",
+    "de": r"\bhalb\s+(?P<halfbefore>{hw})\b"
+          r"|\bviertel\s+(?:(?P<past>nach)|(?P<to>vor))\s+(?P<hour>{hw})\b"
+          r"|\bdreiviertel\s+(?P<threeq>{hw})\b",
+    "fr": r"\b(?P<hour>{hw})\s+heures?\b(?:\s+(?:(?P<quarter>et quart)|(?P<half>et demie?)|"
+          r"(?P<minusq>moins le quart)|moins (?P<minus>cinq|dix|vingt|\d{1,2})))?",
+    "es": r"\b(?:a\s+)?las\s+(?P<hour>{hw})\s+menos\s+(?:(?P<minusq>cuarto)|(?P<minus>cinco|diez|"
+          r"veinte|\d{1,2}))\b",
+    "pt": r"\b(?:(?P<minusq>quinze|um quarto)|(?P<minus>cinco|dez|vinte|\d{1,2}))\s+(?:para|pras?)\s+"
+          r"(?:as\s+|a\s+)?(?P<hour>{hw})\b",
+}

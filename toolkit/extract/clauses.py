@@ -1,0 +1,199 @@
+"""A message read clause by clause: each date gets its own stretch of text.
+
+Chat messages pack several things into one line ("Football Sat 10am at Riverside, and the
+Under 10s play away Sunday"; "Mercredi 18 : piscine annulée, jeudi 19 : sortie cinéma à 14h").
+Reading cues over the whole message lets one part veto or mistitle another, so the resolver
+reads each date in its own *clause*:
+
+1. the text is cut into *segments* at hard breaks (line ends, ";", sentence ends);
+2. inside a segment, two dates that are separated by a comma, a dash, a colon, a parenthesis
+   or a conjunction ("and", "y", "und", "et", "e", "mas") get separate clauses, cut at the last
+   such boundary before the second date; dates with only list glue between them ("24.12. und
+   31.12.", "from Tuesday to Thursday") share one;
+3. text before a segment's first date, set off by a boundary, is the segment's *lead* ("Grillen
+   verschoben –", "Choir, Tuesday 7pm and Thursday 6pm"): a shared fallback for titles and for
+   cues, never part of one clause's own words;
+4. a time with no date of its own joins the clause before it, or starts a clause of its own on
+   the same day when it names an event of its own ("sábado a las 9:30 y partido a las 12:00").
+
+The *core* of a date is the smallest piece around it (boundaries and "that"-words cut it):
+tense is read there, so "decidieron que la fiesta es el 31" is not past.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from toolkit.extract.mentions import DateMention, TimeMention
+from toolkit.extract.rules import Grammar
+
+# A hard break: a line end, ";", or a sentence end ("." after a word, not in "4.12." or "Dr.").
+_ABBREVIATIONS = r"(?<!\bdr)(?<!\bmr)(?<!\bmrs)(?<!\bms)(?<!\bst)(?<!\bsr)(?<!\bsra)(?<!\bprof)" \
+                 r"(?<!\bca)(?<!\bnr)(?<!\bno)(?<!\bvs)(?<!\bbzw)(?<!\betc)(?<!\bav)(?<!\bsta)"
+_HARD = re.compile(rf"\n|;|[!?…]+(?=\s|$)|(?<![\d\s.]){_ABBREVIATIONS}\.(?=\s|$)", re.I)
+# Soft boundaries inside a sentence.
+_SOFT_MARKS = re.compile(r",|:(?!\d)|\s[-–—]\s|\s[-–—](?=\S)(?<!\d\s[-–—])|[()]|\s/\s")
+_GLUE_ONLY = re.compile(r"^[\s,&+/()-]*(?:(?:and|y|e|und|et|or|o|ou|oder|&)[\s,&+/()-]*)?$", re.I)
+
+
+@dataclass
+class Clause:
+    """One date's stretch of a message (or a time's, borrowing the date before it)."""
+
+    start: int
+    end: int
+    segment: tuple[int, int]
+    dates: list[DateMention]
+    times: list[TimeMention] = field(default_factory=list)
+    lead: tuple[int, int] | None = None  # the segment's shared lead, if set apart
+    borrowed: bool = False  # a time that names its own event, on the date of the clause before
+    extras: list[tuple[int, int]] = field(default_factory=list)  # time-only lines it took in
+
+    def text(self, source: str) -> str:
+        return source[self.start:self.end]
+
+
+def segments(text: str) -> list[tuple[int, int]]:
+    """The hard-broken pieces of `text` (lines, sentences, ';'-separated items)."""
+    bounds, start = [], 0
+    for m in _HARD.finditer(text):
+        if m.start() > start:
+            bounds.append((start, m.start()))
+        start = m.end()
+    if start < len(text):
+        bounds.append((start, len(text)))
+    return [(a, b) for a, b in bounds if text[a:b].strip()]
+
+
+def soft_boundaries(low: str, start: int, end: int, g: Grammar) -> list[tuple[int, int]]:
+    """Spans of the boundaries between clauses of one sentence: punctuation and conjunctions."""
+    found = [(m.start(), m.end()) for m in _SOFT_MARKS.finditer(low, start, end)]
+    found += [(m.start(), m.end()) for m in g.conjunction.finditer(low, start, end)]
+    return sorted(found)
+
+
+def core_bounds(low: str, position: int, clause: Clause, g: Grammar) -> tuple[int, int]:
+    """The smallest piece around `position`: soft boundaries and 'that'-words cut it."""
+    cuts = soft_boundaries(low, clause.start, clause.end, g)
+    cuts += [(m.start(), m.end()) for m in g.complementizer.finditer(low, clause.start, clause.end)]
+    left, right = clause.start, clause.end
+    for a, b in cuts:
+        if b <= position:
+            left = max(left, b)
+        elif a >= position:
+            right = min(right, a)
+    return left, right
+
+
+def build_clauses(low: str, dates: list[DateMention], times: list[TimeMention],
+                  g: Grammar) -> list[Clause]:
+    """Cut the message into clauses, one per date (or date list / move), plus time-only ones."""
+    clauses: list[Clause] = []
+    loose_times: list[tuple[int, list[TimeMention]]] = []  # (segment index, times) with no date
+    for index, (s0, s1) in enumerate(segments(low)):
+        own_dates = [d for d in dates if s0 <= d.start < s1]
+        own_times = [t for t in times if s0 <= t.start < s1]
+        if not own_dates:
+            if own_times:
+                loose_times.append((len(clauses), own_times))
+            continue
+        clauses.extend(_split_segment(low, s0, s1, own_dates, own_times, g))
+        del index
+    for position, loose in loose_times:
+        _place_loose_times(low, clauses, position, loose, g)
+    result: list[Clause] = []
+    for clause in clauses:
+        result.extend(_split_on_own_events(low, clause, g))
+    return result
+
+
+def _split_segment(low: str, s0: int, s1: int, dates: list[DateMention], times: list[TimeMention],
+                   g: Grammar) -> list[Clause]:
+    marks = soft_boundaries(low, s0, s1, g)
+    groups: list[list[DateMention]] = [[dates[0]]]
+    cuts: list[tuple[int, int]] = []
+    for previous, current in zip(dates, dates[1:], strict=False):
+        between = [m for m in marks if previous.end <= m[0] and m[1] <= current.start]
+        if not between or _GLUE_ONLY.match(low[previous.end:current.start]):
+            groups[-1].append(current)
+            continue
+        cuts.append(between[-1])
+        groups.append([current])
+    lead = None
+    first_start = s0
+    before = [m for m in marks if m[1] <= dates[0].start]
+    if before and len(groups) > 1 and low[s0:before[-1][0]].strip(" -–—:,("):
+        lead = (s0, before[-1][0])
+        first_start = before[-1][1]
+    clauses = []
+    starts = [first_start] + [b for _a, b in cuts]
+    ends = [a for a, _b in cuts] + [s1]
+    for group, start, end in zip(groups, starts, ends, strict=True):
+        own = [t for t in times if start <= t.start < end or (lead and lead[0] <= t.start < lead[1]
+                                                               and group is groups[0])]
+        clauses.append(Clause(start, end, (s0, s1), group, own, lead))
+    return clauses
+
+
+def _names_own_event(low: str, start: int, end: int, g: Grammar) -> bool:
+    noun = g.event_noun.search(low[start:end])
+    return noun is not None and not g.logistics.fullmatch(noun.group(0).strip())
+
+
+def _place_loose_times(low: str, clauses: list[Clause], position: int, loose: list[TimeMention],
+                       g: Grammar) -> None:
+    """A segment with times and no date: its times belong to the clause before (a flyer's
+    "10am - 2pm" line, "Coach leaves at 8:15"), or after when it comes first."""
+    if not clauses:
+        return
+    host = clauses[position - 1] if position > 0 else clauses[0]
+    for t in loose:
+        if host.times and _names_own_event(low, *_segment_of(low, t.start), g):
+            s0, s1 = _segment_of(low, t.start)
+            clauses.append(Clause(s0, s1, (s0, s1), list(host.dates[:1]), [t], borrowed=True))
+        else:
+            host.times.append(t)
+            span = _segment_of(low, t.start)
+            if span not in host.extras:
+                host.extras.append(span)
+
+
+def _segment_of(low: str, position: int) -> tuple[int, int]:
+    for s0, s1 in segments(low):
+        if s0 <= position < s1:
+            return s0, s1
+    return position, position
+
+
+def _split_on_own_events(low: str, clause: Clause, g: Grammar) -> list[Clause]:
+    """'Entrenamiento el sábado a las 9:30 y partido a las 12:00': a second time whose own
+    piece names an event is a second event that day, with its own title and place."""
+    if len(clause.dates) != 1 or len(clause.times) < 2:
+        return [clause]
+    marks = soft_boundaries(low, clause.start, clause.end, g)
+    pieces: list[Clause] = [clause]
+    for t in sorted(clause.times, key=lambda x: x.start)[1:]:
+        current = pieces[-1]
+        if t.start < clause.dates[0].end:
+            continue
+        before = [m for m in marks if current.start < m[0] and m[1] <= t.start
+                  and m[0] > max(clause.dates[0].end, *(x.end for x in current.times if x.start < t.start))]
+        if not before:
+            continue
+        cut = before[-1]
+        if not _names_own_event(low, cut[1], _next_mark(marks, t.end, clause.end), g):
+            continue
+        kept = [x for x in current.times if x.start < cut[0]]
+        if not kept:
+            continue
+        moved = [x for x in current.times if x.start >= cut[1]]
+        pieces[-1] = Clause(current.start, cut[0], current.segment, current.dates, kept, current.lead,
+                            current.borrowed)
+        pieces.append(Clause(cut[1], current.end, current.segment, list(clause.dates), moved,
+                             None, borrowed=True))
+    return pieces
+
+
+def _next_mark(marks: list[tuple[int, int]], position: int, default: int) -> int:
+    return next((a for a, _b in marks if a >= position), default)

@@ -1,0 +1,539 @@
+"""Read each clause of a message: is its date an event, a deadline, a closure, a move, a
+cancellation, or nothing (past, chatter, a clock change)?
+
+Every cue is read in the date's own clause (see `extract.clauses`), tense in its core, so a
+side clause ("clocks go forward Sat night!", "der Platz ist Donnerstag belegt") can neither
+veto nor mistitle the others. An evidence score (kind of date, a time, an event noun, a plan
+cue) decides what is left and becomes the confidence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from toolkit.eventtypes import FoundEvent
+from toolkit.extract.clauses import Clause, build_clauses, core_bounds, segments, soft_boundaries
+from toolkit.extract.context import Context
+from toolkit.extract.mentions import DateMention, TimeMention, find_times, period_near, resolve_hours
+from toolkit.extract.nouns import names_event
+from toolkit.extract.titles import location_for, title_for
+
+THRESHOLD = 0.5  # evidence needed before a date mention counts as an event
+_STRENGTH = {"explicit": 0.5, "numeric": 0.4, "weekday": 0.35, "relative": 0.3, "offset": 0.3,
+             "ordinal": 0.3, "holiday": 0.35, "weekend": 0.35, "week": 0.3}
+
+
+def read_events(ctx: Context, dates: list[DateMention], tz_name: str | None) -> list[FoundEvent]:
+    """The events of one message, clause by clause."""
+    times = find_times(ctx.work, ctx.g, dates)
+    clauses = build_clauses(ctx.low, dates, times, ctx.g)
+    blanks = [(x.start, x.end) for x in dates] + [(x.start, x.end) for x in times]
+    message = _Message(plan=bool(ctx.g.plan.search(ctx.low)), noun=names_event(ctx.g, ctx.low),
+                       blanks=blanks, tz_name=tz_name, clauses=clauses)
+    events: list[FoundEvent] = []
+    unnamed: set[int] = set()
+    for clause in clauses:
+        for event, named in _read_clause(ctx, clause, message):
+            events.append(event)
+            if not named:
+                unnamed.add(id(event))
+    if any(e.confidence >= 0.9 and not e.all_day for e in events):
+        # Beside a clearly dated and timed event, a weak all-day mention whose own clause
+        # names nothing is a side remark ("invites in book bags today").
+        events = [e for e in events if not e.all_day or e.cancelled or e.kind != "event"
+                  or e.confidence >= 0.65 or id(e) not in unnamed]
+    return merge(events)
+
+
+@dataclass
+class _Message:
+    plan: bool
+    noun: bool
+    blanks: list[tuple[int, int]]
+    tz_name: str | None
+    clauses: list[Clause]
+
+
+# ------------------------------------------------------------------------- one clause
+
+
+def _read_clause(ctx: Context, clause: Clause, message: _Message) -> list[tuple[FoundEvent, bool]]:
+    own = ctx.low[clause.start:clause.end]
+    if ctx.g.clocks.search(own):
+        return []  # a clock-change notice names a night and an hour but is nobody's event
+    move = _move_in(ctx, clause)
+    old_times = move.old_times if move else []
+    assignment = assign_times(clause.dates, [t for t in clause.times if t not in old_times], ctx.work)
+    share_times(clause.dates, assignment, ctx.work)
+    results = []
+    skip: set[int] = set()
+    for d in clause.dates:
+        if id(d) in skip:
+            continue
+        if move and move.is_old(d) and move.new_dates:
+            continue  # the old day of a move is no event of its own
+        until = _timed_until(ctx, clause, d, assignment)
+        if until is not None:
+            skip.add(id(until[0]))
+        found = _event_for(ctx, clause, d, assignment.get(id(d)), move, message, until)
+        if found is not None:
+            results.append(found)
+    return results
+
+
+# ------------------------------------------------------------------------- moves
+
+
+@dataclass
+class _Move:
+    """A clause that moves an event: which of its dates and times are old, which new."""
+
+    old_dates: list[DateMention]
+    new_dates: list[DateMention]
+    old_times: list[TimeMention]
+    new_times: list[TimeMention]
+    in_clause: bool = True  # False when only the segment's lead says "verschoben"
+
+    def is_old(self, d: DateMention) -> bool:
+        return any(d is x for x in self.old_dates)
+
+
+_SMALL_WORDS = re.compile(r"(?:\b(?:um|at|à|a las|às|as|le|el|am|on|the|den|dem|der|o|la|dia|"
+                          r"de las|das|na|no|next|this|coming|diesen|ce|este|esta|próximo|"
+                          r"proximo|prochain)\s*)$", re.I)
+
+
+def _marked(pattern: re.Pattern[str], before: str) -> bool:
+    """`pattern` ends `before`, allowing a couple of small words in between ("statt um")."""
+    for _ in range(3):
+        if pattern.search(before):
+            return True
+        shorter = _SMALL_WORDS.sub("", before)
+        if shorter == before:
+            return False
+        before = shorter
+    return False
+
+
+def _move_in(ctx: Context, clause: Clause) -> _Move | None:
+    """'moved from Tuesday to Thursday 6pm', 'verlegt auf Mittwoch 17:30', 'um halb acht statt
+    um acht', 'el partido de mañana se ha cambiado al domingo': old and new, or None."""
+    g = ctx.g
+    verb = g.move.search(ctx.low, clause.start, clause.end)
+    instead = g.instead.search(ctx.low, clause.start, clause.end)
+    lead_verb = clause.lead is not None and g.move.search(ctx.low, *clause.lead)
+    if not (verb or instead or lead_verb):
+        return None
+    move = _Move([], [], [], [], in_clause=bool(verb or instead))
+    for d in clause.dates:
+        before = ctx.low[max(clause.start, d.start - 24):d.start]
+        if _marked(g.move_old, before):
+            move.old_dates.append(d)
+        elif _marked(g.move_new, before):
+            move.new_dates.append(d)
+        elif verb and d.end <= verb.start() and not instead:
+            move.old_dates.append(d)  # "Saturday's match is postponed", "el partido de mañana..."
+        else:
+            move.new_dates.append(d)
+    for t in clause.times:
+        before = ctx.low[max(clause.start, t.start - 24):t.start]
+        if _marked(g.move_old, before) and not _marked(g.move_new, before):
+            move.old_times.append(t)
+        elif _marked(g.move_new, before):
+            move.new_times.append(t)
+        elif move.new_dates:  # "auf Donnerstag 18 Uhr verlegt": the time goes with its day
+            nearest = min(clause.dates, key=lambda x: min(abs(t.start - x.end), abs(x.start - t.end)))
+            (move.old_times if move.is_old(nearest) else move.new_times).append(t)
+        elif verb and t.end <= verb.start() and not instead:
+            move.old_times.append(t)  # "Saturday 10am match moved": that was the old time
+        else:
+            move.new_times.append(t)
+    if not move.in_clause and not move.new_dates:
+        return None  # a lead's "verschoben" with no day to move to: nothing to read here
+    return move
+
+
+def _previous_start(ctx: Context, move: _Move, d: DateMention, assignment_time: TimeMention | None,
+                    clause: Clause) -> str | None:
+    """The old start the text states: the old day (with its old time), or the same day at the
+    old time ("um halb acht statt um acht")."""
+    day: date | None = move.old_dates[0].day if move.old_dates else None
+    old_time = move.old_times[0] if move.old_times else None
+    if day is None and old_time is None:
+        return None
+    day = day or d.day
+    if old_time is None:
+        return day.isoformat()
+    period = period_near(ctx.low[clause.start:clause.end], ctx.g, old_time.start - clause.start,
+                         old_time.end - clause.start, None)
+    if period is None and assignment_time is not None:
+        new_hour, _ = resolve_hours(assignment_time, None)
+        period = "pm" if new_hour.hour >= 12 else None
+    hour, _end = resolve_hours(old_time, period)
+    return datetime.combine(day, hour, tzinfo=ctx.zone).isoformat()
+
+
+# ------------------------------------------------------------------------- one date
+
+
+_RANGE_GLUE = re.compile(r"^\s*(?:-|–|—|to|till|until|through|thru|au|al|a|à|bis|até|hasta|"
+                         r"jusqu'au|jusqu’au)\s*(?:the\s+|le\s+|el\s+|o\s+|den\s+|zum\s+)?$", re.I)
+
+
+def _timed_until(ctx: Context, clause: Clause, d: DateMention,
+                 assignment: dict[int, TimeMention]) -> tuple[DateMention, TimeMention] | None:
+    """'from Friday 6pm to Sunday 4pm', 'du vendredi 18h au dimanche 15h': one event across
+    days, not two."""
+    t = assignment.get(id(d))
+    if t is None or d.last is not None:
+        return None
+    later = [x for x in clause.dates if x.start > d.start]
+    if not later:
+        return None
+    other = later[0]
+    other_time = assignment.get(id(other))
+    if other_time is None or other.last is not None or not d.day < other.day:
+        return None
+    gap_start = max(d.end, t.end) if t.start >= d.end else d.end
+    if not _RANGE_GLUE.match(ctx.low[gap_start:other.start]) or (other.day - d.day).days > 14:
+        return None
+    return other, other_time
+
+
+_AHEAD = re.compile(
+    r"\b(?:next|upcoming|coming up|this coming|will|próxim[oa]s?|proxim[oa]s?|siguiente|nächste[nrs]?|"
+    r"kommende[nrs]?|prochaine?s?|seguinte|is on|are on)\b", re.I
+)
+_PRESENT = re.compile(r"\b(?:is|are|will|'ll|es|son|será|serán|ist|sind|wird|werden|est|sont|sera|"
+                      r"seront|é|são|vai|vão|será|hay|há|gibt)\b", re.I)
+_FIRST_PERSON = re.compile(r"\b(?:i'?ll|i will|i can|i'?m going to|i need to|i have to|i must|"
+                           r"ich muss|ich werde|je dois|je vais|tengo que|voy a|tenho que|vou)\b", re.I)
+
+
+def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | None,
+               move: _Move | None, message: _Message,
+               until: tuple[DateMention, TimeMention] | None) -> tuple[FoundEvent, bool] | None:
+    g = ctx.g
+    own = ctx.low[clause.start:clause.end]
+    core = ctx.low[slice(*core_bounds(ctx.low, d.start, clause, g))]
+    moved = bool(move and move.new_dates and not move.is_old(d)) or bool(
+        move and not move.new_dates and move.new_times and t is not None)
+    moved_here = moved and bool(move and move.in_clause)  # the clause itself says so
+    kind, cancelled = _kind_of(ctx, clause, d, own, ignore_moves=moved)
+    if kind == "closure" and g.limit.search(ctx.low[max(clause.start, d.start - 20):d.start]):
+        return None  # "Ferien bis 12. September": where a closure ends, not a closed day
+    if move and not moved and move.is_old(d):
+        cancelled = True  # "Saturday's match is postponed": that day is off, no new one given
+    if not cancelled and not moved and _in_past(ctx, own, core, t):
+        return None
+    if not cancelled and _chatter(ctx, clause, d, t, own, message.plan, kind):
+        return None
+    last = d.last or d.day
+    if last < ctx.today or (until is not None and until[0].day < ctx.today):
+        return None
+    if d.past_day is not None and t is None and not moved and kind == "event" \
+            and not _AHEAD.search(own) and _means_past_day(ctx, d, own):
+        return None  # "photos from the 24th?" said on the 28th
+    named_here = names_event(g, own) or kind != "event"
+    named_lead = clause.lead is not None and names_event(g, ctx.low[clause.lead[0]:clause.lead[1]])
+    strength = _STRENGTH[d.kind] + (0.05 if d.last is not None else 0.0)  # ranges are deliberate
+    if d.kind == "weekday" and _has_day_number(ctx.work[d.start:d.end]):
+        strength = _STRENGTH["explicit"] - 0.05  # "Thursday the 22nd", "jeudi le 18"
+    slot = ctx.low[d.end:d.end + 16]
+    part_of_day = bool(g.pm.search(slot) or g.am.search(slot))  # "Friday night", "sábado por la tarde"
+    if t is None and (part_of_day or d.period):
+        strength += 0.1  # "Friday night", "tonight": a slot of the day, not just a day
+    if kind == "event" and (g.limit.search(ctx.low[max(clause.start, d.start - 20):d.start])):
+        strength -= 0.35  # "the Wi-Fi is down till Monday": a limit with nothing due
+    if kind == "event" and (_WINDOW.search(own) or _ALTERNATE.search(own)):
+        strength -= 0.35  # "registration opens Jan 15", "rain date: May 19": nobody meets then
+    if g.decline.search(own):
+        strength -= 0.3
+    # The "what" next to the date counts fully; one elsewhere in the message less
+    # ("party on Saturday ... invites in book bags today": today is not the party).
+    named = 0.25 if named_here else 0.2 if (named_lead or clause.borrowed) else 0.15 if message.noun else 0.0
+    alone = sum(1 for other in _clauses_in(message, clause.segment)) <= 1
+    if t is None and not named_here and not (named_lead and alone) and not cancelled and not moved_here \
+            and d.last is None \
+            and d.kind not in ("explicit", "numeric", "holiday") \
+            and not _has_day_number(ctx.work[d.start:d.end]) \
+            and not part_of_day:
+        # "will bring it tonight", "but Friday is fine": a day said in passing, with no time,
+        # no part of the day, no "what" and no calendar date, plans nothing
+        return None
+    score = strength + (0.3 if t and d.last is None else 0.1 if t else 0.0) + named \
+        + (0.1 if message.plan else 0.0)
+    if t is not None and t.end_hour is not None:
+        score += 0.05
+    if kind != "event" or moved_here:
+        score = max(score, THRESHOLD + 0.1)
+    if not cancelled and score < THRESHOLD:
+        return None
+    location = location_for(ctx, clause, d, t, message.blanks) \
+        if not cancelled and kind != "deadline" else None
+    if location:
+        score += 0.05
+    title = title_for(ctx, clause, d, message.blanks, kind)
+    end_mention = until[1] if until else t
+    evidence_start = min(d.start, t.start) if t else d.start
+    evidence_end = max(d.end, end_mention.end) if end_mention else d.end
+    common = {
+        "title": title,
+        "location": location,
+        "confidence": min(0.99, round(score, 3)),
+        "tz": message.tz_name,
+        "lang": g.t.code,
+        "cancelled": cancelled,
+        "evidence": ctx.text[evidence_start:evidence_end],
+        "kind": kind,
+        "moved": moved,
+        "previous_start": _previous_start(ctx, move, d, t, clause) if move and moved else None,
+    }
+    named_any = named_here or named_lead
+    if t is None or d.last is not None or kind != "event" or cancelled:
+        return FoundEvent(start=d.day.isoformat(), end=d.last.isoformat() if d.last else None,
+                          all_day=True, **common), named_any  # type: ignore[arg-type]
+    period = period_near(own, g, t.start - clause.start, t.end - clause.start, _shifted(d, clause))
+    if period is None and g.evening_noun.search(own):
+        period = "late"
+    start_time, end_time = resolve_hours(t, period)
+    start = datetime.combine(d.day, start_time, tzinfo=ctx.zone)
+    end: datetime | None
+    if until is not None:
+        until_time, _ = resolve_hours(until[1], period_near(own, g, until[1].start - clause.start,
+                                                            until[1].end - clause.start, None))
+        end = datetime.combine(until[0].day, until_time, tzinfo=ctx.zone)
+    else:
+        end = datetime.combine(d.day, end_time, tzinfo=ctx.zone) if end_time else None
+    return FoundEvent(start=start.isoformat(), end=end.isoformat() if end else None, all_day=False,
+                      **common), named_any  # type: ignore[arg-type]
+
+
+_RETRO = re.compile(r"\b(?:photos?|pics?|pictures?|videos?|fotos?|bilder|vidéos?|vídeos?|"
+                    r"recap|replay|résumé|resumen|resumo|rückblick)\b", re.I)
+
+
+def _means_past_day(ctx: Context, d: DateMention, own: str) -> bool:
+    """A bare day number whose last occurrence is much nearer than its next, or that photos
+    are asked of, names the day that was."""
+    assert d.past_day is not None
+    back, ahead = (ctx.today - d.past_day).days, (d.day - ctx.today).days
+    return bool(_RETRO.search(own)) or back * 2 <= ahead
+
+
+def _clauses_in(message: _Message, segment: tuple[int, int]) -> list[Clause]:
+    return [c for c in message.clauses if c.segment == segment and not c.borrowed]
+
+
+def _shifted(d: DateMention, clause: Clause) -> DateMention:
+    """The date with its offsets relative to the clause (period_near reads a clause's text)."""
+    return DateMention(d.start - clause.start, d.end - clause.start, d.day, d.last, d.kind, d.period)
+
+
+def _has_day_number(text: str) -> bool:
+    return any(c.isdigit() for c in text)
+
+
+def _kind_of(ctx: Context, clause: Clause, d: DateMention, own: str,
+             ignore_moves: bool = False) -> tuple[str, bool]:
+    """(kind, cancelled): a closure ("no school", "unterrichtsfrei", "Kita geschlossen"), a
+    deadline ("forms due Friday", "Anmeldung bis 4.12. abgeben"), a cancellation ("no practice
+    Monday"), or an event. A move's verb ("reportée à jeudi") cancels nothing."""
+    g = ctx.g
+    live = _LiveCues(ctx, clause, d)
+    closures = [m.span() for m in g.closure.finditer(own) if live.counts(m)
+                and not _NAME_PART.search(own[max(0, m.start() - 5):m.start()])]
+    moves = [m.span() for m in g.move.finditer(own)] if ignore_moves else []
+    cancels = [m.span() for m in g.cancel.finditer(own) if live.counts(m)
+               and not any(a < m.end() and m.start() < b for a, b in moves)]
+    lead = ctx.low[clause.lead[0]:clause.lead[1]] if clause.lead else ""
+    if lead and not cancels and g.cancel.search(lead) and not g.closure.search(lead) \
+            and not g.move.search(lead):
+        cancels = [(0, 0)]
+    activity_cancel = [c for c in cancels if not any(a < c[1] and c[0] < b for a, b in closures)]
+    if activity_cancel:
+        return "event", True
+    if closures and not _CLOSURE_ENDS.search(own):
+        return "closure", False
+    if _is_deadline(ctx, clause, d, own):
+        return "deadline", False
+    return "event", False
+
+
+def _is_deadline(ctx: Context, clause: Clause, d: DateMention, own: str) -> bool:
+    g = ctx.g
+    if _FIRST_PERSON.search(own):
+        return False  # "I'll send it by Friday": a promise, not the group's deadline
+    live = _LiveCues(ctx, clause, d)
+    if any(live.counts(m) for m in g.due.finditer(own)):
+        return True
+    limited = g.limit.search(ctx.low[max(clause.start, d.start - 24):d.start])
+    return bool(limited and g.task.search(own))
+
+
+# "School holidays finish next Monday": the day school is back, no closed day.
+_CLOSURE_ENDS = re.compile(r"\b(?:finish(?:es)?|end(?:s)?|over|back|terminan?|acaban?|enden|"
+                           r"vorbei|finissent|finit|terminam|acabam|reprise|reprennent|vuelta|"
+                           r"regreso|volta|retorno)\b", re.I)
+_NAME_PART = re.compile(r"\b(?:de|del|do|da|du|des|of|der)\s+$", re.I)  # "campo de férias"
+
+
+class _LiveCues:
+    """A cue counts in the date's own piece, or in another piece of its clause unless that
+    piece is about the past ("2nd practice this week is Thursday 6-7pm, 1st was cancelled")."""
+
+    def __init__(self, ctx: Context, clause: Clause, d: DateMention):
+        self.ctx, self.clause = ctx, clause
+        self.core = core_bounds(ctx.low, d.start, clause, ctx.g)
+        self.marks = soft_boundaries(ctx.low, clause.start, clause.end, ctx.g)
+
+    def counts(self, m: re.Match[str]) -> bool:
+        start = self.clause.start + m.start()
+        if self.core[0] <= start < self.core[1]:
+            return True
+        left = max([self.clause.start] + [b for _a, b in self.marks if b <= start])
+        right = min([self.clause.end] + [a for a, _b in self.marks if a > start])
+        piece = self.ctx.low[left:right]
+        return not any(p.search(piece) for p in self.ctx.past)
+
+
+def _in_past(ctx: Context, own: str, core: str, t: TimeMention | None) -> bool:
+    """Past tense in the date's core, or elsewhere in its clause unless the core looks ahead
+    ("the last concert was great, the next one is on May 30"); thanks for a day is past."""
+    if any(p.search(core) for p in ctx.past):
+        return True
+    if ctx.g.thanks.search(core) and not _AHEAD.search(own):
+        return True
+    if not any(p.search(own) for p in ctx.past):
+        return False
+    return not (_AHEAD.search(core) or ctx.g.plan.search(core) or _PRESENT.search(core))
+
+
+# Chatter around a day that is not a plan: praise, wishes, a verdict on a game
+# ("Great effort at training tonight", "good luck with the test tomorrow").
+_COMMENTARY = re.compile(
+    r"\b(?:good luck|best of luck|well done|congrat\w*|proud of|what an? (?:game|match|win|"
+    r"performance|result|effort)|(?:great|brilliant|super|fantastic|amazing|awesome|fab|lovely|"
+    r"solid|nice) (?:hustle|effort|teamwork|work|job|game|match|performance|play(?:ing)?|win|result)|"
+    r"suerte|enhorabuena|felicidades|viel glück|toi,? toi,? toi|herzlichen glückwunsch|"
+    r"bonne chance|bon courage|bravo|félicitations|boa sorte|parabéns|"
+    r"bon(?:ne)?s? \w+(?: \w+)? à (?:tous|toutes|toi|vous))\b",
+    re.I,
+)
+# "needs a ride on the 21st": a lift asked for, not a (bike) ride to put in the calendar.
+_FAVOUR = re.compile(r"\b(?:needs?|needed|wants?|could (?:do with|use)) a (?:ride|lift)\b", re.I)
+# "Spring registration opens January 15", "tickets go on sale Monday": like a deadline, the
+# day a sign-up window opens is a notice, not a gathering.
+_WINDOW = re.compile(
+    r"\b(?:registrations?|sign[- ]?ups?|enrol(?:l?ment)?s?|bookings?|tickets?|applications?|"
+    r"inscripci[oó]n(?:es)?|anmeldung(?:en)?|inscriptions?|inscriç(?:ão|ões)|matr[ií]culas?)\b"
+    r"[^.!?\n]{0,25}?\b(?:opens?|go(?:es)? live|(?:go(?:es)? )?on sale|se abren?|abre[mn]?|öffnet|"
+    r"startet|beginnt|ouvr(?:e|ent)|(?:est|sont) ouvertes?)\b", re.I,
+)
+# A fallback day is no event until it is needed.
+_ALTERNATE = re.compile(r"\b(?:rain date|backup date|reserve date|fecha alternativa|"
+                        r"ausweichtermin|ersatztermin|date de repli|data alternativa)\b", re.I)
+# "Tues and Thurs 5:30-7 through November": a standing schedule, not one event.
+_MONTHS = (r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|ene|abr|ago|dic|mär|mai|okt|dez|"
+           r"janv|févr|fev|avr|juil|sept|déc|set|out|dez)\w*")
+_STANDING = re.compile(
+    r"\b(?:through|thru|until|till|til|hasta|bis|jusqu'(?:à|en|au)|até)\s+(?:the\s+end\s+of\s+|"
+    r"(?:finales|final|fin) de\s+|ende\s+|(?:la )?fin (?:de |d')?|o fim de\s+|o final de\s+)?"
+    + _MONTHS + r"\b", re.I,
+)
+_ASKS = re.compile(
+    r"(?:\W*(?:hi|hey|hello|morning|quick question|sorry)\W+)?(?:is|are|was|were|does|do|did|"
+    r"when|what|where|which|any(?:one|body|1) (?:know|knows|remember|heard|sure)|"
+    r"does any(?:one|body)|alguien sabe|sab[eé]is si|sabe alguien|"
+    r"se sabe|hay|weiß jemand|wisst ihr|ist|gibt es|"
+    r"est-ce qu|savez-vous|y a-t-il|alguém sabe|alguem sabe|vocês sabem|tem|vai ter|cadê)\b", re.I,
+)
+
+
+def _chatter(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | None, own: str,
+             plan: bool, kind: str = "event") -> bool:
+    """Talk around a day that proposes nothing: praise or wishes, a lift asked for, a standing
+    weekly schedule, a goodbye ("see you Tuesday!"), or a question about a day with no time
+    ("is it mufti day on Friday?")."""
+    if _COMMENTARY.search(own) or (t is None and _FAVOUR.search(own)):
+        return True
+    if d.kind == "weekday" and d.last is None and _STANDING.search(ctx.low[d.end:clause.end]):
+        return True
+    if t is None and kind == "event" and _only_sign_off(ctx, clause, d):
+        return True
+    s0, s1 = clause.segment
+    segment = ctx.low[s0:s1].strip()
+    question = ctx.text[s1:s1 + 1] == "?" or segment.endswith("?")
+    # Asking about a day ("is there swimming on Monday?") is not announcing it; a suggestion
+    # ("Movie night in two weeks?") is, so only questions that ask for information count.
+    return bool(question and _ASKS.match(segment)) and t is None and not plan
+
+
+def _only_sign_off(ctx: Context, clause: Clause, d: DateMention) -> bool:
+    """'Great, see you all Tuesday x', 'Wir sehen uns Donnerstag!': a goodbye with a day."""
+    rest = ctx.low[clause.start:d.start] + " " + ctx.low[d.end:clause.end]
+    sign = ctx.g.sign_off.search(ctx.low, clause.start, d.start)
+    if sign is None or names_event(ctx.g, rest) or len(ctx.low[sign.end():d.start].split()) > 2:
+        return False  # the goodbye comes right before its day ("see you all Tuesday")
+    sign = ctx.g.sign_off.search(rest)
+    if sign is None:
+        return False
+    leftover = rest[:sign.start()] + rest[sign.end():]
+    return len(re.findall(r"[^\W\d_]{3,}", leftover)) <= 3
+
+
+# ------------------------------------------------------------------------- helpers
+
+
+_HARD_BREAK = re.compile(r"[;\n]|(?<![\d\s])\.\s")
+_LIST_GLUE = re.compile(r"^\s*(?:&|\+|and|y|und|et|e|,)\s*$", re.I)
+
+
+def assign_times(dates: list[DateMention], times: list[TimeMention], text: str) -> dict[int, TimeMention]:
+    """Each time goes to the nearest date; each date keeps the closest time it was given."""
+    chosen: dict[int, tuple[int, TimeMention]] = {}
+    for t in times:
+        def distance(d: DateMention, t: TimeMention = t) -> int:
+            if t.start >= d.end:
+                gap, between = t.start - d.end, text[d.end:t.start]
+            else:  # a time before its date: slightly further
+                gap, between = (d.start - t.end) + 1, text[t.end:d.start]
+            # Crossing a ";", a line or a sentence end weighs most, a comma next: in
+            # "Tue 21st meeting 5pm; Thu 23rd trip" the 5pm stays with Tuesday.
+            hard = len(_HARD_BREAK.findall(between))
+            return gap + 1000 * hard + 100 * between.count(",")
+        if not dates:
+            continue
+        nearest = min(dates, key=distance)
+        gap = distance(nearest)
+        if id(nearest) not in chosen or gap < chosen[id(nearest)][0]:
+            chosen[id(nearest)] = (gap, t)
+    return {key: value[1] for key, value in chosen.items()}
+
+
+def share_times(dates: list[DateMention], assignment: dict[int, TimeMention], text: str) -> None:
+    """'5/24 & 5/25 8am-2pm': days listed together share the hours given after the last."""
+    for first, second in reversed(list(zip(dates, dates[1:], strict=False))):
+        if id(first) not in assignment and id(second) in assignment and \
+                _LIST_GLUE.match(text[first.end:second.start]):
+            assignment[id(first)] = assignment[id(second)]
+
+
+def merge(events: list[FoundEvent]) -> list[FoundEvent]:
+    """One event per start; an all-day mention of a day that also has a timed event goes."""
+    timed_days = {e.start[:10] for e in events if not e.all_day and not e.cancelled}
+    result: list[FoundEvent] = []
+    seen: set[tuple[str, str | None, bool, bool]] = set()
+    for event in sorted(events, key=lambda e: -e.confidence):
+        key = (event.start, event.end, event.all_day, event.cancelled)
+        if key in seen or (event.all_day and event.end is None and event.kind == "event"
+                           and not event.cancelled and event.start in timed_days):
+            continue
+        seen.add(key)
+        result.append(event)
+    return sorted(result, key=lambda e: e.start)
+
+
+__all__ = ["read_events", "names_event", "merge", "segments"]

@@ -1,0 +1,333 @@
+"""What and where: an event's title and place, read from its own clause.
+
+The title is the clause with its dates, times, place and cue words ("moved", "due", "statt")
+taken out, the piece that names an event preferred; when the clause names nothing (a flyer's
+"SATURDAY 7 JUNE" line, "wir machen Freitag 18 Uhr") it falls back to the segment's lead, a
+flyer's headline or an earlier line that names an event, never to an agenda heading
+("Termine Dezember:") nor to a placeholder. The place is a place phrase in the clause ("at the
+clubhouse", "im Gemeindehaus", "salle 204"), a piece of it that is a place ("..., Smile Dental
+Care."), or a flyer's plain line after the date.
+"""
+
+from __future__ import annotations
+
+import re
+
+from toolkit.extract.clauses import Clause, segments, soft_boundaries
+from toolkit.extract.context import PASTED_LINE, Context
+from toolkit.extract.mentions import DateMention, TimeMention
+from toolkit.extract.nouns import names_event
+from toolkit.extract.rules import Grammar
+
+_TITLE_NOISE = re.compile(
+    r"^(?:(?:reminder|recordatorio|rappel|erinnerung|lembrete|psa|fyi|update|info|note|nb|"
+    r"heads up|atención|atencion|achtung|attention|atenção|aviso|avis|hinweis|wichtig|important)"
+    r"(?:\s+that)?"
+    r"|don'?t forget(?:\s+the)?|recordad(?:\s+(?:que|q))?|recuerden(?:\s+(?:que|q))?"
+    r"|os recuerdo(?:\s+(?:que|q))?"
+    r"|les recuerdo(?:\s+que)?|n'oubliez pas|bitte denkt an(?:\s+d\w+)?|nicht vergessen"
+    r"|não esqueçam|nao esquecam|lembrem(?:-se)?(?:\s+que)?"
+    r"|hey all|hi all|hi everyone|hi neighbours|hello all|hello everyone|hola(?:\s+a\s+todos)?"
+    r"|hallo(?:\s+zusammen)?|liebe eltern|salut|coucou|bonsoir|bonjour|oi(?:\s+gente)?|gente"
+    r"|galera|chicas|chicos|buenas|pessoal|hey|hi|ok|so|also|alors|bueno|pues|então|entao"
+    r"|please|pls|bitte|por favor|s'il vous plaît|svp|merci de|por fa)"
+    r"\b[\s:!,.-]*",
+    re.I,
+)
+# Verbs and fillers a title does not start with ("Ist Elternabend", "Hay reunión", "Temos a").
+_LEADING_FILLER = re.compile(
+    r"^(?:(?:there(?:'s| is| are| will be)|it'?s|is|are|will be|we(?:'re| are)? having|we have|"
+    r"hay|habrá|tenemos|es|será|son|ist|sind|gibt es|es gibt|haben wir|wir haben|il y a|"
+    r"c'est|c’est|ce sera|on a|nous avons|est|há|vai ter|tem|temos|teremos|é|será)\b\s*)+",
+    re.I,
+)
+_PIECE = re.compile(r"[,:;!?()\n\"“”«»„]|\s[-–—]\s")
+# "For Jack's leaving do", "para la barbacoa": the purpose without its preposition
+_LEADING_PREP = re.compile(r"^(?:for|para|pour|für|pra)\s+", re.I)
+_STOP_AT_END = {
+    "on", "at", "the", "el", "la", "am", "um", "à", "às", "a", "le", "de", "is", "ist", "es", "est",
+    "é", "and", "y", "e", "und", "et", "from", "von", "das", "del", "du", "are", "will", "be",
+    "has", "been", "have", "wird", "werden", "ha", "han", "se", "foi", "a été", "sind", "was", "to",
+    "for", "por", "para", "pour", "für", "auf", "al", "au", "da", "no", "na", "der", "die", "den",
+    "dem", "les", "los", "las", "os", "as", "this", "next", "our", "with", "con", "mit", "avec",
+    "com", "que", "that", "dass", "by", "bis", "until", "till", "hasta", "até", "avant", "antes",
+    "en", "em", "in", "im", "of", "ce", "cette", "este", "esta", "vom", "zum", "zur", "ao", "aos",
+    "dès", "des", "ab", "after", "before", "also", "gibt", "hay", "há", "il", "there",
+}
+
+
+def title_for(ctx: Context, clause: Clause, d: DateMention, blanks: list[tuple[int, int]],
+              kind: str = "event") -> str:
+    """What: the clause's own words, else a shared lead or heading; never a placeholder. A
+    deadline is titled by all its clause says is due ("Kostet 8 Euro, bitte bezahlen")."""
+    chars = _blanked(ctx, blanks, clause)
+    body = "".join(chars[clause.start:clause.end])
+    own = _title_from(ctx, body, anchor=d.start - clause.start, whole=kind == "deadline")
+    lead = _title_from(ctx, "".join(chars[clause.lead[0]:clause.lead[1]])) if clause.lead else ""
+    own_named = bool(own) and names_event(ctx.g, own) and not ctx.g.logistics.fullmatch(own.lower())
+    if own_named or (own and kind == "deadline") or (own and not (lead and names_event(ctx.g, lead))
+                     and not ctx.g.logistics.fullmatch(own.lower())):
+        return own  # but "Début" or "wir machen" say less than the lead "Camp de jour", "Grillen"
+    if lead:
+        return lead
+    for text in _headings_before(ctx, clause, chars):
+        heading = _title_from(ctx, text)
+        if heading:
+            return heading
+    if own:
+        return own
+    segment = _title_from(ctx, "".join(chars[clause.segment[0]:clause.segment[1]]))
+    return segment or _tidy(ctx.text[d.start:d.end])
+
+
+def _blanked(ctx: Context, blanks: list[tuple[int, int]], clause: Clause) -> list[str]:
+    """The text with what is no title blanked: dates and times, places, pasted stamps, an
+    agenda's heading, and the cue words of moves and deadlines."""
+    chars = list(ctx.text)
+    spans = list(blanks) + [m.span() for m in PASTED_LINE.finditer(ctx.text)]
+    spans += [m.span() for m in ctx.g.agenda_heading.finditer(ctx.text)]
+    for m in ctx.g.place.finditer(ctx.text):
+        phrase = cut_place(m.group(1), ctx.g)
+        if looks_like_place(phrase, ctx.g):
+            spans.append((m.start(), m.start(1) + len(phrase)))
+    for pattern in (ctx.g.move, ctx.g.instead):
+        spans += [m.span() for m in pattern.finditer(ctx.low, clause.segment[0], clause.segment[1])]
+    for m in ctx.g.due.finditer(ctx.low, clause.segment[0], clause.segment[1]):
+        # "registration closes": the thing due stays, its verb goes
+        task = ctx.g.task.match(ctx.low, m.start())
+        spans.append((task.end() if task and task.end() < m.end() else m.start(), m.end()))
+    for a, b in spans:
+        chars[a:b] = " " * (b - a)
+    return chars
+
+
+def _title_from(ctx: Context, text: str, require_noun: bool = False, anchor: int | None = None,
+                whole: bool = False) -> str:
+    """The best piece of `text`: the date's own piece when it names an event, else the first
+    piece that does, else the date's own piece or the first with words left."""
+    g = ctx.g
+    for _ in range(3):  # "am Freitag, den" leaves several words hanging
+        text = g.dangling.sub(" ", text)
+    text = g.period_phrase.sub(" ", text)  # "por la noche", "Friday night"
+    text = re.sub(r"^\W*['’]s\b", "", text)  # "Tomorrow's game" without its day
+    pieces: list[tuple[int, str]] = []
+    cuts = [0] + [p for m in _PIECE.finditer(text) for p in m.span()] + [len(text)]
+    for start, end in zip(cuts[::2], cuts[1::2], strict=False):
+        cleaned = _clean(text[start:end], g)
+        if cleaned:
+            pieces.append((start, cleaned))
+    if not pieces:
+        return ""
+    if whole:
+        return _tidy(", ".join(p for _s, p in pieces))
+    own = None
+    if anchor is not None:
+        own = next((p for start, p in reversed(pieces) if start <= anchor), None)
+    named = [p for _s, p in pieces if names_event(g, p) and not _only_logistics(p, g)]
+    if own is not None and own in named:
+        return _tidy(own)
+    if named:
+        return _tidy(named[0])
+    if require_noun:
+        return ""
+    chosen = own or next((p for _s, p in pieces if not g.sign_off.match(p.strip())), "")
+    return _tidy(chosen)
+
+
+def _clean(piece: str, g: Grammar) -> str:
+    for _ in range(3):  # "Hey all! Reminder: ..."
+        piece = _TITLE_NOISE.sub("", piece.strip())
+        piece = _LEADING_FILLER.sub("", piece.strip())
+        piece = _LEADING_PREP.sub("", piece.strip())
+    return piece if _has_words(piece) else ""
+
+
+def _only_logistics(piece: str, g: Grammar) -> bool:
+    nouns = [m.group(0) for m in g.event_noun.finditer(piece)]
+    return bool(nouns) and all(g.logistics.fullmatch(n.strip()) for n in nouns)
+
+
+def _has_words(text: str) -> bool:
+    return bool(re.search(r"[^\W\d_]{3,}|\b[A-Z]{2}\b", text))
+
+
+def _headings_before(ctx: Context, clause: Clause, chars: list[str]) -> list[str]:
+    """Earlier lines to fall back on, nearest first: a flyer's headline, or a line that names
+    an event ("BAKE SALE!" before "Friday 10am"); an agenda heading ("Termine Dezember:") is
+    skipped."""
+    earlier = [(a, b) for a, b in segments(ctx.low) if b <= clause.segment[0]]
+    found = []
+    if ctx.flyer and earlier:
+        head = [(a, b) for a, b in earlier if not ctx.g.agenda_heading.match(ctx.text[a:b] + "\n")]
+        headline = " ".join(ctx.text[a:b].strip() for a, b in head[:2])
+        if head and len(headline) <= 70 and not _is_sentence(headline):
+            found.append(headline)
+    for a, b in reversed(earlier):
+        text = "".join(chars[a:b])
+        if ctx.g.event_noun.search(text) and not ctx.g.agenda_heading.match(ctx.text[a:b] + "\n"):
+            found.append(text)
+    return found
+
+
+def _is_sentence(text: str) -> bool:
+    return len(text.split()) > 8
+
+
+def _tidy(text: str) -> str:
+    text = re.sub(r"\s+", " ", text)
+    text = re.sub(r"\s+([,.!?])", r"\1", text).strip(" ,.;:-–—!?¿¡*•·/+'\"“”«»„")
+    words = text.split()
+    while words and words[-1].lower().strip(",.") in _STOP_AT_END:
+        words.pop()
+    while words and words[0].lower() in {"and", "y", "und", "et", "e", "but", "pero", "aber",
+                                         "mais", "mas", "then", "luego", "dann", "puis", "-", "–"}:
+        words.pop(0)
+    text = " ".join(words)[:80].strip(" ,.;:-–—")
+    return text[:1].upper() + text[1:] if text else text
+
+
+# ------------------------------------------------------------------------- where
+
+_HOST = re.compile(r"(?:casa d[eoa]s?|chez|bei)\s*$", re.I)
+_NOT_A_PLACE = re.compile(
+    r"www\.|https?:|@|!|\b(?:entry|tickets?|free|admission|refreshments|all welcome|entrada|"
+    r"gratis|libre|donativo|eintritt|frei|kostenlos|entrée|gratuit|ingresso|grátis|comidas|tel|"
+    r"call|ligue|llama|anruf|reply|responda|répondez|antworten|contesta|cancel|anular|annuler|"
+    r"absagen|cancelar)\b",
+    re.I,
+)
+_PLACE_STOP = re.compile(
+    r"\s+(?:and|to|for|with|at|on|y|para|con|a las|und|mit|um|ab|et|pour|avec|à|e|com|para|às|"
+    r"because|due|por|wegen|car|porque|de\s+\d|from|from\s+\d|tomorrow|mañana|morgen|demain|"
+    r"a partir|à partir|desde|dès|statt|instead|en vez|au lieu|em vez|"
+    r"amanhã|today|hoy|heute|hoje|\d)\b.*$",
+    re.I,
+)
+
+
+def cut_place(phrase: str, g: Grammar) -> str:
+    phrase = re.split(r"[,.!?;:\n()]", phrase)[0]
+    phrase = _PLACE_STOP.sub("", " " + phrase).strip()
+    words = phrase.split()
+    while words and (g.date_words.fullmatch(words[-1]) or words[-1].lower() in _STOP_AT_END):
+        words.pop()
+    return " ".join(words)
+
+
+def looks_like_place(phrase: str, g: Grammar) -> bool:
+    phrase = phrase.strip()
+    if not phrase or phrase[0].isdigit() or g.date_words.match(phrase):
+        return False
+    if g.event_noun.fullmatch(phrase) or g.pm.fullmatch(phrase) or g.am.fullmatch(phrase):
+        return False  # "at practice", "in the evening"
+    return phrase[0].isupper() or bool(g.place_noun.search(phrase))
+
+
+# A preposition with an article ("at the", "en la", "im", "dans la", "na") before a noun
+# phrase is a place, even a lower-case one ("at the clubhouse", "dans la cour").
+_STRONG_PREP = re.compile(
+    r"^(?:at the|in the|on the|outside the|en el|en la|en los|en las|al|a la|im|in der|in den|"
+    r"ins|auf dem|auf der|beim|zum|zur|vor der|vor dem|an der|au|aux|à la|à l'|dans la|dans le|"
+    r"dans l'|devant la|devant le|devant l'|sur la|no|na|nos|nas|ao)\s+$", re.I)
+_NOT_PLACE_HEADS = re.compile(
+    r"^(?:moment|end|latest|least|meantime|beginning|start|same|weekend|week|month|year|time|"
+    r"morning|evening|afternoon|night|final|fin|final|momento|semana|mes|año|hora|tarde|noche|"
+    r"mañana|woche|monat|jahr|zeit|abend|morgen|nacht|moment|semaine|mois|année|heure|soir|"
+    r"matin|journée|semana|mês|ano|hora|manhã|noite|tarde|verdade|vez|fois|mal|last|first|"
+    r"next|general|total|principio|inicio|início|début|anfang|ende|schluss|cours|mean|dia|día|"
+    r"tag|jour|day|way|idea|list|group|chat|plan|meantime|minute|hour|top|bottom|back|front|"
+    r"tous|todos|todas|alle|all|everyone|lot|rest|resto|reste|rest)\b", re.I)
+
+
+def _placeable(ctx: Context, blanks: list[tuple[int, int]]) -> str:
+    """The text with every date and time turned into a line break, so a place phrase stops
+    where they start ("in the library all next week")."""
+    chars = list(ctx.text)
+    for a, b in blanks:
+        chars[a:b] = "¦" * (b - a)
+    return "".join(chars)
+
+
+def location_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | None,
+                 blanks: list[tuple[int, int]]) -> str | None:
+    """Where: a place phrase in the clause, a place named by its noun ("salle 204", "place
+    de la mairie"), a piece of the clause that is a place, else (on a flyer) the first plain
+    line after the date."""
+    text = _placeable(ctx, blanks)
+    for start, end in [(clause.start, clause.end), *clause.extras]:
+        for m in ctx.g.place.finditer(text, start, end):
+            phrase = cut_place(m.group(1), ctx.g)
+            if not phrase:
+                continue
+            prep = text[m.start():m.start(1)]
+            host = _HOST.search(prep)
+            if host and not ctx.g.date_words.match(phrase):  # "chez Paul", "en casa de los abuelos"
+                return f"{host.group(0).strip()} {phrase}"
+            if looks_like_place(phrase, ctx.g):
+                return phrase
+            named = _named_place(ctx, phrase)
+            if named:
+                return named
+            if _STRONG_PREP.match(prep) and _plain_noun_phrase(phrase, ctx.g):
+                return phrase
+        named = _named_place(ctx, text[start:end])
+        if named:
+            return named
+    piece = _place_piece(ctx, clause, [(d.start, d.end)] + ([(t.start, t.end)] if t else []))
+    if piece:
+        return piece
+    if ctx.flyer:
+        end = max(d.end, t.end if t else 0, clause.end, *(b for _a, b in clause.extras))
+        following = text[end:].splitlines()
+        for line in following[0 if text[end - 1:end] == "\n" else 1:]:
+            line = line.strip()
+            if "¦" in line:
+                break  # the next date's line: this event's lines are over
+            if line and len(line) <= 60 and not _NOT_A_PLACE.search(line) and not line[:1].isdigit() \
+                    and not ctx.g.date_words.search(line) and not ctx.g.event_noun.search(line) \
+                    and not re.search(r"\d{1,2}[:.h]\d{2}|\d\s*(?:am|pm)", line, re.I):
+                return _tidy(line)
+    return None
+
+
+def _plain_noun_phrase(phrase: str, g: Grammar) -> bool:
+    """'clubhouse', 'cour', 'parroquia': one to three words, no time-of-day or filler head."""
+    words = phrase.split()
+    return 1 <= len(words) <= 3 and len(words[0]) >= 3 and words[0][0].isalpha() \
+        and not _NOT_PLACE_HEADS.match(phrase) and not g.event_noun.search(phrase) \
+        and not g.date_words.match(phrase)
+
+
+def _named_place(ctx: Context, text: str) -> str | None:
+    """'salle 204', 'sala 3', 'Raum 104', 'Praxis Dr. Brandt', 'place de la mairie', 'Centro
+    de Salud Delicias': a place noun with its number, name or 'of ...'."""
+    m = ctx.g.named_place.search(text)
+    if m is None:
+        return None
+    return re.sub(r"[\s.,]+$", "", m.group(0)).strip()
+
+
+_NEGATED = re.compile(r"(?:no|not|pas|kein\w*|nicht|não|nao|sem|sin|sans)\b", re.I)
+
+
+def _place_piece(ctx: Context, clause: Clause, spans: list[tuple[int, int]]) -> str | None:
+    """'Thurs 5 Feb at 16:20, Smile Dental Care.': a comma piece of the clause, after the
+    date, that is a place (a place noun, or a capitalised name) and no sentence."""
+    marks = soft_boundaries(ctx.low, clause.start, clause.end, ctx.g)
+    cuts = [clause.start] + [p for m in marks for p in m] + [clause.end]
+    after = max(b for _a, b in spans)
+    for a, b in zip(cuts[::2], cuts[1::2], strict=False):
+        if a < after:
+            continue
+        piece = ctx.text[a:b].strip(" .-–")
+        words = piece.split()
+        if not 1 <= len(words) <= 5 or _NOT_A_PLACE.search(piece) or any(c.isdigit() for c in piece[:1]):
+            continue
+        if ctx.g.event_noun.search(piece) or ctx.g.date_words.search(piece) or \
+                ctx.g.closure.search(piece) or ctx.g.cancel.search(piece) or _NEGATED.match(piece):
+            continue
+        if ctx.g.place_noun.search(piece) or (len(words) >= 2 and all(w[:1].isupper() for w in words
+                                                                    if len(w) > 3)
+                                               and words[0][:1].isupper()):
+            return piece
+    return None
