@@ -132,7 +132,8 @@ def test_without_the_old_start_the_most_recently_discussed_similar_event_moves(c
 @pytest.mark.parametrize("case", ["other chat", "earlier message", "unrelated title", "far away",
                                   "two that day", "rejected"])
 def test_what_a_move_does_not_touch(club, case):
-    """No earlier event of that chat to refer to: the message's event is recorded as new."""
+    """No earlier event of that chat to refer to: the message's event is recorded as new (a
+    rejected one is found, and stays rejected)."""
     conn, _, days, elsewhere = club
     first = record(conn, event(), days["wed"])
     source, found = days["thu"], moved()
@@ -152,7 +153,11 @@ def test_what_a_move_does_not_touch(club, case):
             proposals.reject(conn, first.proposal_id, reviewer="ana", expected_version=1)
         found = moved("Training", previous_start="2025-05-17T10:00:00+01:00")
     result = record(conn, found, source)
-    assert result.proposal_id != first.proposal_id and result.outcome == "created"
+    if case == "rejected":  # found, and it stays rejected: no proposal at the new time either
+        assert (result.proposal_id, result.outcome, count(conn)) == (first.proposal_id, "rejected", 1)
+        assert record(conn, event(start="2025-05-17T11:00:00+01:00"), days["thu"]).outcome == "rejected"
+    else:
+        assert result.proposal_id != first.proposal_id and result.outcome == "created"
     assert proposals.get_proposal(conn, first.proposal_id)["start"] == "2025-05-17T10:00:00+01:00"
 
 

@@ -336,6 +336,11 @@ def record_move(conn: db.Connection, found: FoundEvent, values: dict[str, Any], 
                          proposal_store.mention_key(sent["sent_at"], message_id))
     if target is None:
         return None
+    if target["status"] == "rejected":
+        # Moving an event you rejected does not bring it back, at its old time or its new one.
+        proposal_store.add_key(conn, dedupe_key(values["title"], values["start"], values["all_day"]),
+                               target["id"])
+        return Recorded("rejected", target["id"])
     if proposal_store.change_recorded(conn, target["id"], message_id, ("move",)):
         return Recorded("known", target["id"])  # applied once; an undone move stays undone
     try:
@@ -373,11 +378,12 @@ def move_target(conn: db.Connection, values: dict[str, Any], previous_start: str
                 chat_id: int, mentioned: str) -> dict[str, Any] | None:
     """The proposal a moving message refers to, or None.
 
-    Only proposals of the same chat that were mentioned before the message and are still
-    live (pending, accepted, edited) are candidates. With the old start stated, the candidates
-    are those on its day: the one at that very time, else a similar title, else the only one
-    that day. Without it, a similar title starting within MOVE_WINDOW of the new start, the
-    most recently discussed first. Two equally good candidates are no answer.
+    Only proposals of the same chat that were mentioned before the message and are not
+    cancelled are candidates (a rejected one is found so that it stays rejected). With the
+    old start stated, the candidates are those on its day: the one at that very time, else a
+    similar title, else the only one that day. Without it, a similar title starting within
+    MOVE_WINDOW of the new start, the most recently discussed first. Two equally good
+    candidates are no answer.
     """
     tokens = title_tokens(values["title"])
     if previous_start:
@@ -405,11 +411,10 @@ def move_target(conn: db.Connection, values: dict[str, Any], previous_start: str
 
 def live_before(conn: db.Connection, chat_id: int, first: date, after: date,
                 mentioned: str) -> list[dict[str, Any]]:
-    """Live proposals of the chat starting on days [first, after), first mentioned in it before
-    the message at `mentioned` (a message cannot move what nobody had said yet)."""
+    """Proposals of the chat starting on days [first, after), not cancelled, first mentioned in
+    it before the message at `mentioned` (a message cannot move what nobody had said yet)."""
     rows = proposal_store.in_chat_between(conn, chat_id, first.isoformat(), after.isoformat())
-    return [row for row in rows if row["status"] in ("pending", "accepted", "edited")
-            and row["first_mention"] < mentioned]
+    return [row for row in rows if row["status"] != "cancelled" and row["first_mention"] < mentioned]
 
 
 def best_recent(candidates: list[dict[str, Any]]) -> dict[str, Any] | None:
