@@ -7,7 +7,8 @@ real model (the one `toolkit.search.embed` loads), computed once and cached in `
 (git-ignored), so the search benchmark measures recall on embedding-shaped data, not only on
 uniform random vectors.
 
-    python bench/corpus.py --n 100000      # build (or reuse) the cache
+    python bench/corpus.py --n 100000      # MiniLM vectors of the 100k corpus (build or reuse)
+    python bench/corpus.py --model multilingual-e5-small --n 1000000   # resumable, chunk by chunk
 """
 
 from __future__ import annotations
@@ -262,10 +263,60 @@ def cached_embeddings(n: int, *, batch_size: int = 128) -> tuple[list[str], np.n
     return texts, matrix
 
 
+CHUNK = 2_000  # distinct texts per cached file: a long embedding run can stop and resume
+
+
+def chunk_folder(model: str) -> Path:
+    return CACHE / ("e5_chunks" if model == "multilingual-e5-small" else f"{model.lower()}_chunks")
+
+
+def model_vectors(model: str, distinct: list[str]) -> np.ndarray:
+    """The cached vectors (passage side) of the first distinct texts of the 1M corpus, as far as
+    they are embedded and `distinct` runs along that order (the 100k corpus is its prefix)."""
+    files = sorted(chunk_folder(model).glob("*.npy"))
+    parts = []
+    for n, path in enumerate(files):
+        if path.name != f"{n * CHUNK:07d}.npy":
+            break  # a gap: only a contiguous prefix is usable
+        parts.append(np.load(path))
+    if not parts:
+        raise SystemExit(f"no cached {model} vectors: run `python bench/corpus.py --model {model}`")
+    matrix = np.concatenate(parts)
+    have = min(len(matrix), len(distinct))
+    order = list(dict.fromkeys(generate_messages(1_000_000)))[:have]
+    if order != distinct[:have]:
+        raise SystemExit("the cached vectors follow another corpus order; remove bench/.cache and rebuild")
+    return matrix[:have]
+
+
+def embed_corpus(model: str, n: int) -> None:
+    """Embed the distinct texts of the n-message corpus in first-appearance order, CHUNK at a
+    time, skipping chunks already cached (so it resumes where it stopped)."""
+    from toolkit.search.embed import load_model
+
+    encoder = load_model(model)
+    distinct = list(dict.fromkeys(generate_messages(1_000_000)))[: len(set(generate_messages(n)))]
+    folder = chunk_folder(model)
+    folder.mkdir(parents=True, exist_ok=True)
+    for start in range(0, len(distinct), CHUNK):
+        path = folder / f"{start:07d}.npy"
+        if path.exists():
+            continue
+        started = time.perf_counter()
+        np.save(path, encoder.passages(distinct[start : start + CHUNK]))
+        took = time.perf_counter() - started
+        print(f"{start + CHUNK:,} of {len(distinct):,} distinct texts ({took:.0f} s)",
+              flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=100_000)
+    parser.add_argument("--model", help="embed the corpus's distinct texts with this EMBED_MODEL (resumable)")
     args = parser.parse_args()
+    if args.model:
+        embed_corpus(args.model, args.n)
+        return
     texts, matrix = cached_embeddings(args.n)
     print(f"{len(texts)} messages, {len(set(texts))} distinct, matrix {matrix.shape}")
 

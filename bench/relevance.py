@@ -118,7 +118,8 @@ def evaluate(settings: Any, cases: list[Case], path: Path, modes: tuple[str, ...
     conn = open_db(settings)
     groups = [expected_groups(conn, case, path) for case in cases]
     conn.close()
-    saved = (search_module.FUSION, search_module.KEYWORD_WEIGHT)
+    saved = (search_module.FUSION, search_module.KEYWORD_WEIGHT, search_module.SCALE)
+    search_module.SCALE = fusion.get("scale", search_module.SCALE)
     search_module.FUSION = fusion.get("fusion", search_module.FUSION)
     search_module.KEYWORD_WEIGHT = fusion.get("keyword_weight", search_module.KEYWORD_WEIGHT)
     try:
@@ -129,7 +130,7 @@ def evaluate(settings: Any, cases: list[Case], path: Path, modes: tuple[str, ...
                 results[(mode, case.lang, case.kind)].append(score([h.message_id for h in hits], group))
         return results
     finally:
-        search_module.FUSION, search_module.KEYWORD_WEIGHT = saved
+        search_module.FUSION, search_module.KEYWORD_WEIGHT, search_module.SCALE = saved
 
 
 def mean(values: list[tuple[float, float, float]], i: int) -> float:
@@ -173,7 +174,7 @@ def main() -> None:
     print(f"{len(dev)} dev queries, {len(held_out)} held-out queries; corpus: "
           + ", ".join(str(p.relative_to(ROOT)) for p in CHATS))
     print(f"hybrid fusion: {search_module.FUSION}, keyword weight {search_module.KEYWORD_WEIGHT}, "
-          "cosines scaled to each query's spread")
+          f"similarity {'over the query background' if search_module.SCALE else 'raw cosine'}")
     for model in models:
         package = CANDIDATES.get(model)
         if package and importlib.util.find_spec(package) is None:
@@ -184,11 +185,12 @@ def main() -> None:
         dev_table(model, evaluate(settings, dev, DEV))
         if args.tune:
             print("   tuning on the dev set (the held-out set is never used for this)")
-            for weight in (0.1, 0.2, 0.3, 0.5, 0.7, 1.0):
-                got = evaluate(settings, dev, DEV, ("hybrid",), keyword_weight=weight)
-                values = [v for vs in got.values() for v in vs]
-                print(f"   keyword weight {weight:<4} recall@10 {mean(values, 0):.3f}  "
-                      f"MRR {mean(values, 2):.3f}")
+            for scale in (True, False):
+                for weight in (0.1, 0.2, 0.3, 0.5, 0.7, 1.0):
+                    got = evaluate(settings, dev, DEV, ("hybrid",), keyword_weight=weight, scale=scale)
+                    values = [v for vs in got.values() for v in vs]
+                    print(f"   {'background' if scale else 'raw cosine':<10} + keyword weight {weight:<4} "
+                          f"recall@10 {mean(values, 0):.3f}  MRR {mean(values, 2):.3f}")
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from chatdata import FAMILY, SCHOOL, add_messages, message_id
 
-from toolkit.config import Settings
+from toolkit.config import DEFAULT_EMBED_MODEL, Settings
 from toolkit.search.embed import embed_new, load_model
 from toolkit.search.query import (
     QueryError,
@@ -35,7 +35,7 @@ SWIMMING = "Swimming lessons restart next week at the leisure centre"
 
 @pytest.fixture(scope="session")
 def model() -> Any:
-    return load_model("all-MiniLM-L6-v2")
+    return load_model(DEFAULT_EMBED_MODEL)
 
 
 @pytest.fixture(scope="module")
@@ -67,9 +67,11 @@ def chats(world: tuple[Settings, db.Connection]) -> db.Connection:
 @pytest.mark.parametrize("mode", ["keyword", "vector", "hybrid"])
 def test_each_mode_finds_the_dentist_message(ws: Settings, chats: db.Connection, mode: str) -> None:
     hits = search_messages(ws, "when is the dentist appointment", mode=mode, k=3)
-    assert hits and hits[0].text == DENTIST
+    # By meaning alone the Spanish "El dentista me ha cambiado la cita" answers as well.
+    assert hits and hits[0].text in ({DENTIST, DENTISTA} if mode == "vector" else {DENTIST})
     assert [h.rank for h in hits] == list(range(1, len(hits) + 1))
-    assert hits[0].chat == "School Parents" and hits[0].author == "Sarah"
+    found = next(h for h in hits if h.text == DENTIST)
+    assert found.chat == "School Parents" and found.author == "Sarah"
     assert mode in hits[0].matched_by or mode == "hybrid"
 
 
@@ -156,7 +158,7 @@ def test_emoji_only_queries_answer(ws: Settings, chats: db.Connection, mode: str
     ("cita con el dentista", 1),  # Spanish: the Spanish chat's dentist message, by words and meaning
     ("Zahnarzttermin", 3),  # German, one compound word: by meaning only
     ("موعد طبيب الأسنان", 3),  # Arabic
-    ("歯医者の予約", None),  # Japanese: the English model knows none of it; still a ranked answer
+    ("歯医者の予約", 3),  # Japanese: the multilingual model reads it too
 ])
 def test_queries_in_any_language(ws: Settings, chats: db.Connection, query: str,
                                  dentist_within: int | None) -> None:
@@ -176,6 +178,8 @@ def test_queries_in_any_language(ws: Settings, chats: db.Connection, query: str,
     ({"until": "2024-13-01"}, "--until: expected a date"),
     ({"since": "2024-10-01", "until": "2024-09-01"}, "is not before"),
     ({"chat": "Nope"}, "no chat named 'Nope'; chats: Familia García, School Parents"),
+    ({"author": "Sara"}, "--author: no author named 'Sara'; authors: Sarah, "),  # the closest first
+    ({"author": "Sarah", "chat": "Familia García"}, "no author named 'Sarah' in 'Familia García'; authors: "),
 ])
 def test_bad_options_are_explained(ws: Settings, chats: db.Connection, kwargs: dict[str, Any],
                                    error: str) -> None:
@@ -249,7 +253,8 @@ def test_vectors_of_another_model_are_explained(ws: Settings, chats: db.Connecti
     from toolkit.search.embed import resolve_model_path
 
     other = ws.with_overrides(embed_model=resolve_model_path("all-MiniLM-L6-v2"))
-    with pytest.raises(VectorStoreError, match="no vectors for model .* has vectors for all-MiniLM-L6-v2"):
+    explained = f"no vectors for model .* has vectors for {DEFAULT_EMBED_MODEL}"
+    with pytest.raises(VectorStoreError, match=explained):
         search_messages(other, "dentist", mode="vector")
 
 
@@ -276,7 +281,7 @@ def test_cli_embed_and_search(cli, data_dir) -> None:
     done = cli("embed", "--json")
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
-    assert report["stored"] == report["eligible"] > 0 and report["model"] == "all-MiniLM-L6-v2"
+    assert report["stored"] == report["eligible"] > 0 and report["model"] == DEFAULT_EMBED_MODEL
     found = cli("search", "dentist appointment", "-k", "2", "--json", "--context", "1")
     assert found.returncode == 0, found.stderr
     hits = json.loads(found.stdout)
@@ -285,6 +290,10 @@ def test_cli_embed_and_search(cli, data_dir) -> None:
     assert text.returncode == 0 and ">> " in text.stdout and "Dentist appointment" in text.stdout
     empty = cli("search", "  ")
     assert empty.returncode == 2 and "the query is empty" in empty.stderr and "Traceback" not in empty.stderr
+    stranger = cli("search", "dentist", "--author", "Nobody")
+    assert stranger.returncode == 2 and "no author named 'Nobody'; authors: " in stranger.stderr
+    again = cli("embed", "--json")  # nothing new: no model is loaded
+    assert again.returncode == 0 and json.loads(again.stdout)["scanned"] == 0
 
 
 @pytest.mark.parametrize(("keyword", "cosines", "expected"), [
@@ -309,9 +318,50 @@ def test_coverage(text: str, weights: dict[str, float], expected: float) -> None
     assert coverage(text, weights) == pytest.approx(expected)
 
 
-@pytest.mark.slow
-def test_relevance_set_hybrid_beats_keyword_and_vector(tmp_path, model: Any) -> None:
-    """The quality bar on the sample chats (bench/relevance.py prints the same numbers)."""
+@pytest.mark.parametrize("mode", ["keyword", "vector", "hybrid"])
+def test_identical_texts_are_one_hit_with_a_count_and_the_newest_context(
+        settings: Settings, db_conn: db.Connection, model: Any, mode: str) -> None:
+    """Ten copies of "see you" cannot fill the top 10; the one hit says how many there are and
+    shows the newest copy's conversation."""
+    lines: list[tuple[str, str, str]] = []
+    for n in range(10):
+        lines += [("Ana", f"note number {n} for the class", "text"), ("Ben", "see you", "text")]
+    lines += [("Carla", "meeting with the teacher on Monday about the school trip", "text")]
+    ids = add_messages(db_conn, "Class", lines)
+    embed_new(settings)
+    hits = search_messages(settings, "see you at the meeting with the teacher", mode=mode, k=10, context=1)
+    texts = [h.text for h in hits]
+    assert texts.count("see you") <= 1 and len(set(texts)) == len(texts)
+    assert "see you" in texts  # every mode finds it: by the word "see" or by meaning
+    copy = hits[texts.index("see you")]
+    assert copy.count == 10 and copy.message_id == ids[19]  # the newest of the ten
+    assert [c["text"] for c in copy.context][:1] == ["note number 9 for the class"]
+    assert "meeting with the teacher on Monday about the school trip" in texts[:2]
+    newest_two = search_messages(settings, "see you", mode=mode, k=1, since="2024-09-02",
+                                 until=sent_on(db_conn, ids[3]))[0]
+    assert newest_two.text == "see you" and newest_two.count == 2 and newest_two.message_id == ids[3]
+
+
+def sent_on(conn: db.Connection, message: int) -> str:
+    return str(conn.execute("SELECT sent_at FROM messages WHERE id = ?", (message,)).fetchone()[0])
+
+
+def test_emoji_only_messages_do_not_top_foreign_queries(settings: Settings, db_conn: db.Connection,
+                                                       model: Any) -> None:
+    lines = [("A", "👍", "text")] * 8 + [("B", "🙏", "text")] * 4 + [
+        ("C", "La reunión de padres es el martes a las seis", "text"),
+        ("D", "Der Kuchenverkauf ist am Freitag", "text"),
+    ]
+    add_messages(db_conn, "Mixed", lines)
+    embed_new(settings)
+    for query in ("¿cuándo es la reunión de padres?", "Wann ist der Kuchenverkauf?"):
+        top = search_messages(settings, query, mode="vector", k=1)[0]
+        assert top.text not in ("👍", "🙏"), query
+    thumbs = search_messages(settings, "👍", mode="vector", k=1)[0]
+    assert thumbs.text == "👍" and thumbs.count == 8
+
+
+def load_relevance() -> Any:
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("relevance", ROOT / "bench" / "relevance.py")
@@ -319,49 +369,25 @@ def test_relevance_set_hybrid_beats_keyword_and_vector(tmp_path, model: Any) -> 
     relevance = importlib.util.module_from_spec(spec)
     sys.modules["relevance"] = relevance  # dataclasses look their module up
     spec.loader.exec_module(relevance)
-    cases = relevance.load_cases()
-    assert len(cases) >= 40
-    settings = relevance.prepared_settings(tmp_path / "data")
-    results = relevance.evaluate(settings, cases)  # also fails if an expected text is missing
-    (kw_recall, kw_mrr), (vec_recall, vec_mrr), (recall, mrr) = (results[m] for m in
-                                                                  ("keyword", "vector", "hybrid"))
-    assert recall > max(kw_recall, vec_recall) and mrr > max(kw_mrr, vec_mrr), results
+    return relevance
 
 
-@pytest.mark.parametrize("name", ["02_embed", "03_search"])
-def test_notebooks_are_committed_clean_with_typed_parameters(name: str) -> None:
-    import nbformat
-
-    from toolkit.ops import nbparams
-
-    path = ROOT / "notebooks" / f"{name}.ipynb"
-    nb = nbformat.read(path, as_version=4)
-    code = [c for c in nb.cells if c.cell_type == "code"]
-    assert all(not c.get("outputs") and c.get("execution_count") is None for c in code)
-    declared = nbparams.read_parameters(path)
-    assert declared and all(p.annotation for p in declared.values())
-    work = [c.source for c in code if "parameters" not in c.metadata.get("tags", [])]
-    assert all("toolkit" in src or "settings" in src or "hits" in src for src in work)
-
-
-@pytest.mark.kernel
-def test_notebooks_embed_then_search_under_papermill(tmp_path, monkeypatch, settings: Settings,
-                                                     db_conn: db.Connection) -> None:
-    """02_embed then 03_search, executed for real by papermill on the project's kernel."""
-    import nbformat
-    import papermill
-
-    for name, value in settings.as_env().items():
-        monkeypatch.setenv(name, value)
-    add_messages(db_conn, "School Parents", SCHOOL)
-    papermill.execute_notebook(str(ROOT / "notebooks" / "02_embed.ipynb"), str(tmp_path / "02.ipynb"),
-                               kernel_name="chatbook", progress_bar=False, cwd=str(ROOT))
-    embedded = json.dumps([c.get("outputs", []) for c in nbformat.read(tmp_path / "02.ipynb", 4).cells])
-    assert '\\"stored\\": 21' in embedded or "'stored': 21" in embedded
-    papermill.execute_notebook(str(ROOT / "notebooks" / "03_search.ipynb"), str(tmp_path / "03.ipynb"),
-                               kernel_name="chatbook", progress_bar=False, cwd=str(ROOT),
-                               parameters={"query": "dentist appointment", "k": 3, "chat": "School Parents"})
-    shown = json.dumps([c.get("outputs", []) for c in nbformat.read(tmp_path / "03.ipynb", 4).cells])
-    assert "3 messages for 'dentist appointment' (hybrid)" in shown
-    assert "Dentist appointment moved to Tuesday" in shown
-    assert "application/vnd.jupyter.widget-view+json" in shown  # the search box
+@pytest.mark.slow
+def test_relevance_targets_in_every_language(tmp_path, monkeypatch: pytest.MonkeyPatch, model: Any) -> None:
+    """#16's bar (bench/relevance.py prints the same numbers): on the held-out multilingual set,
+    hybrid finds 90% of same-language paraphrases in every language and 80% across languages;
+    on the English dev set hybrid beats keyword and vector alone."""
+    relevance = load_relevance()
+    monkeypatch.setattr(relevance, "CACHE", tmp_path)
+    settings = relevance.prepared_settings(DEFAULT_EMBED_MODEL)
+    held_out = relevance.evaluate(settings, relevance.load_cases(relevance.HELD_OUT), relevance.HELD_OUT,
+                                  ("hybrid",))
+    assert len([v for vs in held_out.values() for v in vs]) >= 60
+    for lang in relevance.LANGS:
+        assert relevance.mean(held_out[("hybrid", lang, "same")], 1) >= 0.9, (lang, held_out)
+    cross = [v for (_, _, kind), vs in held_out.items() if kind == "cross" for v in vs]
+    assert relevance.mean(cross, 1) >= 0.8
+    dev = relevance.evaluate(settings, relevance.load_cases(relevance.DEV), relevance.DEV)
+    recall = {mode: relevance.mean([v for (m, _, _), vs in dev.items() if m == mode for v in vs], 0)
+              for mode in relevance.MODES}
+    assert recall["hybrid"] >= max(recall["keyword"], recall["vector"]), recall

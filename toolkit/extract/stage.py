@@ -172,9 +172,12 @@ def in_recording_order(found: list[FoundEvent]) -> list[FoundEvent]:
 
 def extract_text_messages(conn: db.Connection, settings: Settings, report: ExtractReport, *,
                           full: bool, progress: bool) -> None:
-    extract, version = load_extractor()
     start = 0 if full else db.get_cursor(conn, TEXT_CURSOR)
     total = messages.count_texts_after(conn, start)
+    if not total:  # nothing new: the extractor (its rules and language data) is not even loaded
+        report.cursor = db.get_cursor(conn, TEXT_CURSOR)
+        return
+    extract, version = load_extractor()
     from tqdm.auto import tqdm
 
     with tqdm(total=total, disable=not progress, unit="msg", desc="extract") as bar:

@@ -44,8 +44,9 @@ MAX_TERMS = 32  # words of a long query that go to FTS5; BM25 gains nothing from
 POSTINGS_BUDGET = 5_000  # messages a keyword query may rank with BM25 (see retrieval_terms)
 FUSE_DEPTH = 50  # how deep each list goes into the fusion, at least
 FUSION = "score"  # "score" (cosine + weighted keyword coverage) or "rrf"; see bench/relevance.py
-KEYWORD_WEIGHT = 0.3  # x IDF-weighted share of query words present, added to the cosine
-WORDLESS_WEIGHT = 2.0  # for emoji-only queries: substring matches rank above everything else
+KEYWORD_WEIGHT = 0.3  # x IDF-weighted share of query words present, added to the similarity
+SCALE = True  # similarity on the query's background scale (similarity_scale); False: raw cosine
+WORDLESS_WEIGHT = 100.0  # for emoji-only queries: substring matches rank above everything else
 RRF_K = 60  # the usual reciprocal-rank constant (Cormack et al. 2009)
 WEIGHTS = {"keyword": 1.0, "vector": 1.0}
 SEARCHABLE_KINDS = ("text", "poll", "location", "contact", "media")
@@ -287,39 +288,37 @@ def coverage(text: str, weights: dict[str, float]) -> float:
 
 def score_fusion(
     keyword: dict[int, float], cosines: dict[int, float], *, weight: float | None = None,
-    nearest: list[tuple[int, float]] | None = None,
+    similarity: Callable[[float], float] | None = None,
 ) -> list[tuple[int, float, dict[str, int]]]:
     """Fuse by score: similarity + weight * keyword coverage (IDF-weighted share of query terms).
 
     Every candidate of either list is scored on both axes (keyword-only ones get their exact
     cosine from the stored vectors), so a message that has the query's rare words is lifted
     above one the vectors like as much, while a message sharing one common word with the
-    query gains little: rank fusion gives both lists' noise full weight instead.
-
-    The similarity is the cosine rescaled to the spread of this query's `nearest` list (1 for
-    the best, 0 for the last): models differ in how far apart their cosines lie (e5 puts
-    unrelated texts at 0.75 and the best at 0.9, MiniLM at 0.1 and 0.6), and the keyword weight
-    must mean the same for each.
+    query gains little: rank fusion gives both lists' noise full weight instead. `similarity`
+    maps a cosine to the scale the weight is meant for (see `similarity_scale`).
     """
     weight = KEYWORD_WEIGHT if weight is None else weight
+    scale = similarity or (lambda cosine: cosine)
     ranks: dict[int, dict[str, int]] = {}
     for rank_, m in enumerate(sorted(keyword, key=lambda i: (-keyword[i], i)), start=1):
         ranks.setdefault(m, {})["keyword"] = rank_
     for rank_, m in enumerate(sorted(cosines, key=lambda i: (-cosines[i], i)), start=1):
         ranks.setdefault(m, {})["vector"] = rank_
-    similarity = spread_scale(nearest or [])
-    scores = {m: similarity(cosines[m]) if m in cosines else 0.0 for m in ranks}
-    scores = {m: scores[m] + weight * keyword.get(m, 0.0) for m in ranks}
+    scores = {m: (scale(cosines[m]) if m in cosines else 0.0) + weight * keyword.get(m, 0.0) for m in ranks}
     order = sorted(scores, key=lambda m: (-scores[m], m))
     return [(m, round(scores[m], 6), ranks[m]) for m in order]
 
 
-def spread_scale(nearest: list[tuple[int, float]]) -> Callable[[float], float]:
-    """Cosine -> (cosine - last) / (best - last) over the nearest list (identity when too short)."""
-    if len(nearest) < 2 or nearest[0][1] - nearest[-1][1] < 1e-6:
-        return lambda cosine: cosine
-    best, last = nearest[0][1], nearest[-1][1]
-    return lambda cosine: (cosine - last) / (best - last)
+def similarity_scale(median: float, spread: float) -> Callable[[float], float]:
+    """Cosine -> how many standard deviations above the query's background it lies, over 10.
+
+    Models differ in where their cosines lie (e5 puts unrelated texts near 0.8, MiniLM near
+    0.1), so a raw cosine plus a fixed keyword weight means something else for each model. The
+    query's own background (its cosines over a sample of the store) is the common ground: a
+    strong match stands 4 to 8 deviations above it in either model, noise 1 or 2.
+    """
+    return lambda cosine: (cosine - median) / (spread * 10.0)
 
 
 def keyword_coverage(conn: db.Connection, text: str, found: list[tuple[int, float]]) -> dict[int, float]:
@@ -502,11 +501,12 @@ def rank(settings: Settings, conn: db.Connection, text: str, mode: str, k: int, 
         keyword = keyword_search(conn, text, filters, depth)
     finally:
         vector = pending.result()
-    nearest, cosines = vector_scores(settings, conn, text, filters, depth, also=[m for m, _ in keyword],
-                                     vector=vector)
+    _, cosines = vector_scores(settings, conn, text, filters, depth, also=[m for m, _ in keyword],
+                               vector=vector)
+    similarity = similarity_scale(*open_vector_index(settings).background(vector)) if SCALE else None
     # A query without words (emoji) has only its substring matches to go by.
     weight = KEYWORD_WEIGHT if query_terms(text) else WORDLESS_WEIGHT
-    return score_fusion(keyword_coverage(conn, text, keyword), cosines, weight=weight, nearest=nearest)
+    return score_fusion(keyword_coverage(conn, text, keyword), cosines, weight=weight, similarity=similarity)
 
 
 def hydrate(conn: db.Connection, ranked: list[tuple[int, float, dict[str, int], int]],

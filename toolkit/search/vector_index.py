@@ -22,6 +22,7 @@ from toolkit.store.connect import open_vectors
 from toolkit.store.vectors import ModelTable, VecBackend, VectorStore, VectorStoreError
 
 SQL_IN_MAX = 20_000  # candidate ids passed to SQL as a JSON array, at most
+BACKGROUND_ROWS = 2_048  # rows sampled for a query's background similarity
 
 QueryVectors = Callable[[], np.ndarray]
 
@@ -89,6 +90,16 @@ class ModelIndex(ModelTable):
         have = rows >= 0
         scores = np.asarray(index.vectors[rows[have]] @ np.asarray(query, dtype=np.float32))
         return {int(m): float(s) for m, s in zip(ids[have], scores, strict=True)}
+
+    def background(self, query: np.ndarray) -> tuple[float, float]:
+        """(median, standard deviation) of the query's cosine over an even sample of the rows:
+        how similar this query finds texts in general, on this model's own scale."""
+        index = self.fast_index()
+        if index.rows == 0:
+            return 0.0, 1.0
+        sample = np.unique(np.linspace(0, index.rows - 1, min(index.rows, BACKGROUND_ROWS)).astype(np.int64))
+        scores = np.asarray(index.vectors[sample] @ np.asarray(query, dtype=np.float32))
+        return float(np.median(scores)), float(scores.std()) or 1.0
 
     def fast_index(self, queries: QueryVectors | None = None) -> FastIndex:
         """The fast path's files, brought up to date with the store first when they lag."""
