@@ -521,10 +521,13 @@ def test_a_postgres_outage_during_extract_is_counted(cluster, tmp_path):
     env = {"DATA_DIR": str(tmp_path / "data"), "IMAGE_PROCESSING_ENABLED": "true",
            "MEDIA_DB_URL": url, "OMP_NUM_THREADS": "1"}
     write_zip_with_media(tmp_path / "in", "Club", 10, 2, seed=5)
+    assert chatbook("init", env=env).returncode == 0
     assert chatbook("ingest", str(tmp_path / "in"), env=env).returncode == 0
     conn = db.connect(tmp_path / "data" / "app.db", readonly=True)
     before = db.read_counters(conn).get("cross_store_write_failures", 0)
     conn.close()
+    assert json.loads(chatbook("doctor", "--json", env=env).stdout)["operations"][
+        "outbox_pending"] == 0, "every attachment row reached Postgres before the outage"
     cluster.stop()
     done = chatbook("extract", "--json", env=env)
     assert done.returncode == 0, done.stderr
