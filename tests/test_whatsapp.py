@@ -231,6 +231,8 @@ def test_kinds(platform, body, kind, media, edited):
     # a plain message first: the author is then known, and the line takes the fast path
     first, message = parse(f"{header}Ana: hello\n{header}Ana: {body}\n")
     assert first.kind == "text"
+    if platform == "android" and "document omitted" in body:
+        kind, media = "text", None  # iOS writes it; on Android it is someone's text
     assert (message.kind, message.media, message.edited) == (kind, media, edited)
     assert message.author == "Ana"
     if edited:
@@ -255,7 +257,7 @@ def test_kinds(platform, body, kind, media, edited):
     ("see you at 5", None, None),
 ])
 def test_placeholder_is_named_without_its_language(body, placeholder, caption):
-    [message] = parse(f"13/09/2024, 19:58 - Ana: {body}\n")
+    [message] = parse(f"[13/09/2024, 19:58:03] Ana: {body}\n")
     assert (message.placeholder, message.caption) == (placeholder, caption)
 
 

@@ -25,6 +25,7 @@ the message's `kind`, and `Message.placeholder` names it without the language.
 from __future__ import annotations
 
 import codecs
+import functools
 import io
 import re
 from collections import Counter
@@ -55,6 +56,12 @@ PERIOD = (
 AM_MARKERS = {"am", "vorm", "ص", "오전", "上午", "午前", "πμ"}
 PM_MARKERS = {"pm", "nachm", "م", "오후", "下午", "午後", "μμ"}
 PERIOD_RE = re.compile(PERIOD)
+PERIOD_DROP = str.maketrans("", "", ". \u00a0\u202f")  # "p.\u00a0m." -> "pm"
+TIME_RE = re.compile(
+    rf"(?:(?P<pb>{PERIOD})[ \u00a0\u202f]?)?(?P<h>\d{{1,2}})[:.](?P<mi>\d{{2}})"
+    rf"(?:{SPACE}?(?P<pa>{PERIOD}))?"
+)
+SECONDS_RE = re.compile(r"(?P<hm>\d{1,2}([:.])\d{2})\2(?P<s>\d{2})")
 MARKS_RE = re.compile(MARK + "+")
 new_tuple = tuple.__new__  # Message(...) runs a Python-level __new__; this does not
 
@@ -192,6 +199,24 @@ def shape_of(match: re.Match[str]) -> HeaderShape | None:
 # ---------------------------------------------------------------------------- message kinds
 
 
+class LazyPattern:
+    """A pattern compiled on first use: the alternations of every language WhatsApp speaks
+    take tens of milliseconds to compile, which an import should not pay."""
+
+    def __init__(self, source: str, flags: int = 0):
+        self.source, self.flags = source, flags
+
+    @functools.cached_property
+    def compiled(self) -> re.Pattern[str]:
+        return re.compile(self.source, self.flags)
+
+    def match(self, text: str) -> re.Match[str] | None:
+        return self.compiled.match(text)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return self.compiled.search(text)
+
+
 def _variants(text: str) -> set[str]:
     """The spellings of one placeholder that exports show: as written, lower-cased and
     capitalised; bare and in angle brackets; with and without a final period."""
@@ -215,16 +240,16 @@ EDITED_MARKERS = markers.EDITED_MARKERS
 _MARKS_OR_SPACE = r"[\s\u200e\u200f\u202a-\u202e\u2066-\u2069]"
 # iOS: "<attached: 00000012-PHOTO-2024-01-02-10-00-00.jpg>", in every UI language, also between
 # single guillemets (Arabic: "‹المُرفق: …›"); the document title may come before it.
-ATTACHED_RE = re.compile(
+ATTACHED_RE = LazyPattern(
     rf"(?:^|(?<={_MARKS_OR_SPACE}))[<‹]{MARK}*(?:{markers.ATTACHED_WORDS}){MARK}* ?: "
     r"(?P<name>[^<>‹›\n]+)[>›]$"
 )
 # Old iOS: "2013-08-06-PHOTO-00000006.jpg <attached>".
-OLD_ATTACHED_RE = re.compile(
+OLD_ATTACHED_RE = LazyPattern(
     rf"^{MARK}*(?P<name>[^<>‹›\n]*[^<>‹›\s]) {MARK}*[<‹](?:{markers.ATTACHED_WORDS})[>›]$"
 )
 # Android: "IMG-20230102-WA0001.jpg (file attached)", in every UI language.
-FILE_ATTACHED_RE = re.compile(
+FILE_ATTACHED_RE = LazyPattern(
     rf"^{MARK}*(?P<name>[^\n]+?) {MARK}*\((?:{markers.FILE_ATTACHED_WORDS})\)$"
 )
 # iOS without media: "Schedule.pdf • ‎2 pages ‎document omitted".
@@ -233,14 +258,13 @@ _DOCUMENT_WORDS = "|".join(
     if kind == "document_omitted")
 # The title comes first; a bullet (page count) or a direction mark sets the placeholder off
 # from it, so "the Word document omitted" written by a person stays text.
-DOCUMENT_OMITTED_RE = re.compile(
+DOCUMENT_OMITTED_RE = LazyPattern(
     rf"^{MARK}*(?P<name>[^\n•]*[^\n•\s\u200e\u200f])"
     rf"(?:\s*•[^\n]*?[\s\u200e\u200f]+|\s*[\u200e\u200f][\s\u200e\u200f]*)"
     rf"(?:{_DOCUMENT_WORDS})\.?$", re.IGNORECASE
 )
-DOCUMENT_SIGNS = ("•", "\u200e", "\u200f")
 # "location: https://maps.google.com/?q=51.5,-0.12" (Android), "Location: …" (iOS), translated.
-LOCATION_RE = re.compile(
+LOCATION_RE = LazyPattern(
     rf"^(?:{markers.LOCATION_WORDS}) ?: ?https?://\S+", re.IGNORECASE
 )
 # Android, a place: "Riverside Park (Mill Lane): https://foursquare.com/v/…".
@@ -317,9 +341,11 @@ _LOCATION_HEADS = tuple(
 SPECIAL_PREFIXES = (_LOCATION_HEADS + STRONG_SYSTEM_PREFIXES + YOU_PREFIXES
                     + tuple(m[:3] for m in EDITED_MARKERS))
 SPECIAL_HEADS = frozenset(p[:3] for p in SPECIAL_PREFIXES)
+# Android writes no author slot on system lines, so there "You …" is only text.
+SPECIAL_HEADS_ANDROID = frozenset(p[:3] for p in SPECIAL_PREFIXES if p not in YOU_PREFIXES)
 SPECIAL_FIRST = frozenset(MARK_CHARS + " \t<‹")
 SPECIAL_TAILS = frozenset(MARK_CHARS + " \t>)›" + "".join(s[-1] for s in STRONG_SYSTEM_SUFFIXES))
-SPECIAL_TAILS3 = frozenset(text[-3:].lower() for text, (kind, _) in FIXED_KINDS.items()
+SPECIAL_TAILS3 = frozenset(text[-3:] for text, (kind, _) in FIXED_KINDS.items()
                            if kind == "document_omitted")
 SPECIAL_LINE_ENDS = frozenset(")>›:")
 
@@ -436,6 +462,7 @@ class ChatParser:
         self._lean: re.Pattern[str] | None = None
         self._dates: dict[str, str] = {}
         self._times: dict[str, str] = {}
+        self._minutes: dict[str, str] = {}  # a time without its seconds -> "HH:MM"
         self._authors: dict[str, str | None] = {}
         # The authors the fast path may take as they are: not the chat's name (on iOS a
         # system line carries it in the author slot).
@@ -582,8 +609,12 @@ class ChatParser:
         dates, times, authors = self._dates, self._times, self._plain_authors
         settle, parse_date, parse_time = self._settle, self._parse_date, self._parse_time
         fixed, fixed_max = FIXED_KINDS, FIXED_MAX
-        firsts, heads, tails, tails3 = SPECIAL_FIRST, SPECIAL_HEADS, SPECIAL_TAILS, SPECIAL_TAILS3
-        line_ends, document_signs = SPECIAL_LINE_ENDS, DOCUMENT_SIGNS
+        firsts, tails, tails3 = SPECIAL_FIRST, SPECIAL_TAILS, SPECIAL_TAILS3
+        # iOS puts the actor or the chat's name in the author slot of a system line, and
+        # writes "document omitted" after a title; Android does neither.
+        ios = self.format.shape.bracket
+        heads = SPECIAL_HEADS if ios else SPECIAL_HEADS_ANDROID
+        line_ends = SPECIAL_LINE_ENDS
         held: Message | None = None  # the last message, until the next header is settled
         held_body = ""
         pending = cut = False  # a body that may go on in the next chunk; cut short?
@@ -654,8 +685,10 @@ class ChatParser:
                     slot, _, text = complete.partition(": ")
                     author = authors.get(slot)
                     if (not author or not text or text[:1] in firsts or text[-1:] in tails
-                            or text[:3] in heads or text.startswith(slot)
-                            or (text[-3:] in tails3 and any(s in text for s in document_signs))
+                            or text[:3] in heads
+                            or (ios and (text.startswith(slot) or (
+                                text[-3:] in tails3
+                                and ("•" in text or "\u200e" in text or "\u200f" in text))))
                             or ("\n" in text and text[text.index("\n") - 1] in line_ends)
                             or (len(text) <= fixed_max and text in fixed)):
                         out, held, held_body = settle(held, held_body, h, d, t, complete, line,
@@ -769,7 +802,7 @@ class ChatParser:
         if not author or SYSTEM_HEAD_RE.search(slot):
             author = None
         self._authors[slot] = author
-        if author is not None and slot != self.chat_name:
+        if author is not None and (slot != self.chat_name or not self.format.shape.bracket):
             self._plain_authors[slot] = author
         return author
 
@@ -806,9 +839,11 @@ class ChatParser:
                 self.format.langs[found[1]] += 1
             kind = markers.PLACEHOLDERS[found[0]]
             return Message(sent_at, author, text, kind, None, edited, line)
+        ios = self.format.shape.bracket  # iOS: the actor or chat name may fill the slot
         if text.startswith(STRONG_SYSTEM_PREFIXES) or text.endswith(STRONG_SYSTEM_SUFFIXES) or (
-            (marked or slot == self.chat_name or text.startswith(YOU_PREFIXES)
-             or (text.startswith(slot) and text[len(slot) : len(slot) + 1] == " "))
+            (marked or (ios and (slot == self.chat_name or text.startswith(YOU_PREFIXES)
+                                 or (text.startswith(slot)
+                                     and text[len(slot) : len(slot) + 1] == " "))))
             and SYSTEM_RE.search(first)
         ):
             return self._system(sent_at, text, line)
@@ -824,7 +859,7 @@ class ChatParser:
             attached = FILE_ATTACHED_RE.match(first)
             if attached:
                 return self._media(sent_at, author, text, attached["name"], edited, line)
-        elif first[-3:].lower() in SPECIAL_TAILS3:
+        elif ios and first[-3:] in SPECIAL_TAILS3:
             document = DOCUMENT_OMITTED_RE.match(first)
             if document:
                 return self._media(sent_at, author, text, document["name"], edited, line)
@@ -866,23 +901,39 @@ class ChatParser:
         return iso
 
     def _parse_time(self, text: str, line: int) -> str:
-        digits = re.findall(r"\d+", PERIOD_RE.sub(" ", text))
-        hour, minute = int(digits[0]), int(digits[1])
-        second = int(digits[2]) if len(digits) > 2 else 0
-        period = PERIOD_RE.search(text)
-        if period:
-            marker = re.sub(r"[.\s\u00a0\u202f]", "", period.group()).lower()
-            if not 1 <= hour <= 12:
-                raise InputError(f"invalid 12-hour time {text!r}", self.source, line)
-            if marker in PM_MARKERS or marker == "μμ":
-                hour = hour % 12 + 12
-            elif marker in AM_MARKERS or marker == "πμ":
-                hour = hour % 12
-        if hour > 23 or minute > 59 or second > 59:
-            raise InputError(f"invalid time {text!r}", self.source, line)
-        iso = f"{hour:02d}:{minute:02d}:{second:02d}"
+        """The time of a header. With seconds most times are new ones, so the seconds are
+        cut out and the rest (the hour, minute and day period) is looked up in turn."""
+        seconds = SECONDS_RE.search(text)
+        if seconds is None:
+            iso = f"{self._minutes.get(text) or self._parse_clock(text, line)}:00"
+        else:
+            if seconds["s"] > "59":
+                raise InputError(f"invalid time {text!r}", self.source, line)
+            rest = text[: seconds.end("hm")] + text[seconds.end() :]
+            iso = f"{self._minutes.get(rest) or self._parse_clock(rest, line)}:{seconds['s']}"
         self._times[text] = iso
         return iso
+
+    def _parse_clock(self, text: str, line: int) -> str:
+        """Hour and minute ("HH:MM") of a time without its seconds."""
+        found = TIME_RE.search(text)
+        if found is None:
+            raise InputError(f"unreadable time {text!r}", self.source, line)
+        hour, minute = int(found["h"]), int(found["mi"])
+        marker = found["pb"] or found["pa"]
+        if marker:
+            if not 1 <= hour <= 12:
+                raise InputError(f"invalid 12-hour time {text!r}", self.source, line)
+            marker = marker.translate(PERIOD_DROP).lower()
+            if marker in PM_MARKERS:
+                hour = hour % 12 + 12
+            elif marker in AM_MARKERS:
+                hour = hour % 12
+        if hour > 23 or minute > 59:
+            raise InputError(f"invalid time {text!r}", self.source, line)
+        clock = f"{hour:02d}:{minute:02d}"
+        self._minutes[text] = clock
+        return clock
 
 
 def date_fields(text: str) -> tuple[int, int, int] | None:
