@@ -96,6 +96,15 @@ def test_a_move_naming_only_a_day_keeps_the_time_of_day(club):
         "2025-05-18T10:00:00+01:00", "2025-05-18T11:30:00+01:00", False)
 
 
+def test_a_moved_stay_of_several_days_keeps_its_length(club):
+    conn, _, days, _ = club
+    camp = record(conn, event("Summer camp", start="2025-05-23", end="2025-05-25", all_day=True),
+                  days["mon"])
+    record(conn, moved("Summer camp", start="2025-05-30", all_day=True), days["wed"])
+    p = proposals.get_proposal(conn, camp.proposal_id)
+    assert (p["start"], p["end"], p["all_day"]) == ("2025-05-30", "2025-06-01", True)
+
+
 def test_a_rename_is_matched_by_the_old_start(club):
     conn, _, days, _ = club
     first = record(conn, event("Bake sale", location="school gym"), days["mon"])

@@ -446,6 +446,10 @@ def moved_changes(target: dict[str, Any], values: dict[str, Any], found: FoundEv
     if end is None and isinstance(old_end, datetime) and isinstance(old_start, datetime) \
             and not all_day:
         end = (datetime.fromisoformat(start) + (old_end - old_start)).isoformat()
+    elif end is None and old_end is not None and all_day and target["all_day"]:
+        # a camp from Friday to Sunday moved to next Friday still lasts until Sunday
+        end = (events.local_date(start) + (events.local_date(target["end"])
+                                          - events.local_date(target["start"]))).isoformat()
     changes["end"] = end
     if not similar_titles(title_tokens(values["title"]), title_tokens(target["title"])) \
             and title_tokens(values["title"]):
