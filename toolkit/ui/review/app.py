@@ -244,8 +244,11 @@ class ReviewApp:
         self.all_day_field = widgets.Checkbox(description="All day", indent=False,
                                               layout=widgets.Layout(width="auto",
                                                                     margin="0 0 0 74px"))
-        day = {"placeholder": "e.g. 5 Dec 2026", "style": auto, "layout": _w("230px")}
-        clock = {"placeholder": "e.g. 14:30", "layout": _w("96px")}
+        # Read when the reviewer leaves the field (Tab, Esc, a click): half-typed times like
+        # "4:" are never shown as errors.
+        day = {"placeholder": "e.g. 5 Dec 2026", "style": auto, "layout": _w("230px"),
+               "continuous_update": False}
+        clock = {"placeholder": "e.g. 14:30", "layout": _w("96px"), "continuous_update": False}
         self.start_day = widgets.Text(description="Starts", **day)
         self.start_clock = widgets.Text(**clock)
         self.end_day = widgets.Text(description="Ends", **day)
