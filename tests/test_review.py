@@ -969,3 +969,35 @@ def test_close_releases_widgets_and_connection(settings, seeded) -> None:
     assert app.widget.comm is None and app.buttons["accept"].comm is None
     with pytest.raises(db.DatabaseError):
         app.conn.execute("SELECT 1")
+
+
+def test_the_card_shows_what_a_later_message_changed(settings, db_conn) -> None:
+    """A later message moves the match: the card says what changed, from what, and who said so;
+    the zone line says where the zone came from."""
+    from review_data import MESSAGES
+
+    from toolkit.eventtypes import FoundEvent
+    from toolkit.review import proposals
+
+    moved_by = (CHAT, "Sam", "2026-11-30T18:20:00+00:00", "Update: Saturday's match moved to 11am")
+    seeded = seed_review_queue(db_conn, messages=[*MESSAGES, moved_by])
+    db_conn.execute("UPDATE chats SET tz_source = 'phones', tz_note = '3 of 3 numbers are +44'")
+    with db.transaction(db_conn):
+        outcome = proposals.record_event(db_conn, FoundEvent(
+            title="U11 match at Riverside Park", start="2026-12-05T11:00:00+00:00", end=None,
+            all_day=False, location=None, confidence=0.9, moved=True,
+            previous_start="2026-12-05T10:00:00+00:00"), message_id=seeded.message_ids[-1],
+            tz="Europe/London")
+    assert (outcome.outcome, outcome.proposal_id) == ("moved", seeded.ids[0])
+    app = ReviewApp(settings, reviewer="alice")
+    try:
+        card = html.unescape(re.sub(r"<[^>]+>", "", app.summary_html.value))
+        assert "What changed since it was found" in card
+        assert "Start: Sat 5 Dec 10:00 → Sat 5 Dec 11:00" in card
+        assert "“Update: Saturday's match moved to 11am” (Sam, Mon 30 Nov 2026, 18:20)" in card
+        assert "Sat 5 Dec 2026, 11:00" in card  # the when-line is the new time
+        zone = html.unescape(re.sub(r"<[^>]+>", "", app.zone_html.value))
+        assert zone == ("Times are in Europe/London, GMT — the chat's zone, from its members' "
+                        "phone numbers (3 of 3 numbers are +44)")
+    finally:
+        app.close()

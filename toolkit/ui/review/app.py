@@ -76,7 +76,7 @@ from toolkit.ui.review.render import (
     progress_html,
     sources_html,
     summary_html,
-    zone_text,
+    zone_line,
 )
 
 log = logging.getLogger(__name__)
@@ -484,12 +484,9 @@ class ReviewApp:
         self._fill_form()
 
     def _changes_of(self, p: dict[str, Any]) -> list[dict[str, Any]]:
-        """What later messages changed (time, place, title), where the decision module says."""
-        changes_of = getattr(proposals, "proposal_changes", None)
-        if changes_of is None:
-            return []
+        """What changed since the proposal was found (moved by a message, edited...)."""
         try:
-            return list(changes_of(self.conn, int(p["id"])))
+            return proposals.proposal_changes(self.conn, int(p["id"]))
         except ChatbookError:
             return []
 
@@ -524,10 +521,15 @@ class ReviewApp:
             self.reason_field.value = REJECT_REASONS[0]
         finally:
             self._quiet = False
-        zone = zone_text(p)
-        self.zone_html.value = (f'<div class="cb-zone cb-form-zone">Times are in {_esc(zone)}'
-                                "</div>" if zone and not p["all_day"] else "")
+        self.zone_html.value = zone_line(p, self._zone_of(p))
         self._on_field_change(None)
+
+    def _zone_of(self, p: dict[str, Any]) -> dict[str, Any] | None:
+        """Where the proposal's zone came from (its chat's, or chosen), from the decisions."""
+        try:
+            return dict(proposals.proposal_zone(self.conn, int(p["id"])))
+        except (ChatbookError, KeyError):
+            return None
 
     # -------------------------------------------------------------- form values
 

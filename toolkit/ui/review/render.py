@@ -67,6 +67,26 @@ def zone_text(p: dict[str, Any]) -> str:
     return "UTC" if minutes == 0 else f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
+ZONE_SOURCES = {"given": "the chat's zone, as set", "phones": "the chat's zone, from its members' "
+                "phone numbers", "locale": "the chat's zone, from the export's language",
+                "machine": "the chat's zone, from this computer's", "chosen": "chosen for this event"}
+
+
+def zone_line(p: dict[str, Any], info: dict[str, Any] | None) -> str:
+    """Beside the time fields: the zone the times are in, and where that zone came from."""
+    zone = zone_text(p)
+    if not zone or p.get("all_day"):
+        return ""
+    why = ZONE_SOURCES.get(str((info or {}).get("source")), "")
+    note = str((info or {}).get("note") or "")
+    if why and note and (info or {}).get("source") != "chosen":
+        why += f" ({note})"
+    elif note:
+        why = note
+    tail = f' <span class="cb-sub">— {esc(why)}</span>' if why else ""
+    return f'<div class="cb-zone cb-form-zone">Times are in {esc(zone)}{tail}</div>'
+
+
 def describe_when(start: str | None, end: str | None, all_day: bool) -> str:
     """Short human text for a start/end pair, e.g. 'Sat 5 Dec 2026, 10:00–12:00'."""
     day, clock = split_when(start)
@@ -174,17 +194,56 @@ def summary_html(p: dict[str, Any], changes: Sequence[dict[str, Any]] = ()) -> s
     )
 
 
+FIELD_NAMES = {"title": "Title", "start": "Start", "end": "End", "all_day": "All day",
+               "tz": "Time zone", "location": "Place", "kind": "Kind"}
+ACTION_WORDS = {"move": "moved by a message", "retime": "the chat's time zone changed",
+                "edit": "edited", "undo": "undone", "cancel": "cancelled by a message"}
+
+
+def change_value(name: str, value: Any) -> str:
+    """A changed field's value as a person reads it."""
+    if value in (None, ""):
+        return "none"
+    if name in ("start", "end"):
+        day, clock = split_when(str(value))
+        if day is None:
+            return str(value)
+        return f"{day:%a} {day.day} {day:%b}" + (f" {clock:%H:%M}" if clock else "")
+    if name == "all_day":
+        return "yes" if value else "no"
+    return str(value)
+
+
+def change_cause(change: dict[str, Any]) -> str:
+    """Why a field changed: the message that said so, a zone change, or who edited it."""
+    message = change.get("message")
+    if isinstance(message, dict) and message.get("text"):
+        text = str(message["text"])
+        text = text if len(text) <= 140 else text[:139] + "…"
+        who = esc(message.get("author") or "")
+        when = esc(short_time(message.get("sent_at")))
+        return f' <span class="cb-sub">— “{esc(text)}” ({who}, {when})</span>'
+    zone = change.get("zone_change")
+    if isinstance(zone, dict) and zone.get("to"):
+        return f' <span class="cb-sub">— the chat\'s zone became {esc(zone["to"])}</span>'
+    action = ACTION_WORDS.get(str(change.get("action")), str(change.get("action") or "changed"))
+    by = change.get("by")
+    by_text = f" by {esc(by)}" if by and action in ("edited", "undone") else ""
+    return f' <span class="cb-sub">— {esc(action)}{by_text}</span>'
+
+
 def changes_html(changes: Sequence[dict[str, Any]]) -> str:
-    """What later messages changed on this proposal: field, before → after, and the message."""
-    if not changes:
+    """What changed on this proposal since it was found (a later message moved it, a reviewer
+    edited it): field, before → after, and why. Status changes show on the badge instead."""
+    shown = [c for c in changes if c.get("field") in FIELD_NAMES]
+    if not shown:
         return ""
-    items = []
-    for change in changes:
-        said = change.get("message") or change.get("text")
-        by = f' <span class="cb-sub">— “{esc(said)}”</span>' if said else ""
-        items.append(f'<li><b>{esc(change.get("field"))}</b>: '
-                     f'<s>{esc(change.get("before"))}</s> → {esc(change.get("after"))}{by}</li>')
-    return f'<div class="cb-changes">Changed by a later message:<ul>{"".join(items)}</ul></div>'
+    items = [f'<li><b>{esc(FIELD_NAMES[str(c["field"])])}</b>: '
+             f'<s>{esc(change_value(str(c["field"]), c.get("before")))}</s> → '
+             f'{esc(change_value(str(c["field"]), c.get("after")))}{change_cause(c)}</li>'
+             for c in shown]
+    return ('<div class="cb-changes"><div class="cb-section">What changed since it was found'
+            f'</div><ul>{"".join(items)}</ul></div>')
 
 
 # ------------------------------------------------------------------ the conversation
