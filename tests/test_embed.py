@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -252,3 +253,39 @@ def test_progress_bar_runs(settings: Settings, db_conn: db.Connection, model: An
     report = embed_new(settings, progress=True)
     assert report.stored == 5
     assert "embedding" in capsys.readouterr().err
+
+
+TORCH_AFTER_VSS = """
+import sys
+import sqlean, sqlite_vss
+conn = sqlean.connect(":memory:")
+conn.enable_load_extension(True)
+sqlite_vss.load(conn)  # SQLite loads it RTLD_GLOBAL, with libblas.so.3 behind it
+if sys.argv[1] == "ours":
+    from toolkit.search.embed import import_torch
+    torch = import_torch()
+else:
+    import torch
+torch.randn(64, 64) @ torch.randn(64, 64)
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", ["plain", "ours"])
+def test_torch_keeps_its_own_blas_after_sqlite_vss(tmp_path, how: str) -> None:
+    """The dynamic linker's own record (LD_DEBUG=bindings) of where libtorch_cpu's `sgemm_`
+    calls go: a plain import after sqlite-vss binds them to the system's reference BLAS (the 14x
+    slowdown), `import_torch` keeps them in torch."""
+    import subprocess
+    import sys
+
+    log = tmp_path / "bindings"
+    env = {**os.environ, "LD_DEBUG": "bindings", "LD_DEBUG_OUTPUT": str(log)}
+    done = subprocess.run([sys.executable, "-c", TORCH_AFTER_VSS, how], env=env, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = [line for path in tmp_path.glob("bindings*") for line in path.read_text().splitlines()
+             if "libtorch_cpu" in line.split(" to ")[0] and "`sgemm_'" in line]
+    assert lines, "libtorch_cpu never bound sgemm_"
+    to_system_blas = any("libblas" in line.split(" to ")[1] for line in lines)
+    assert to_system_blas == (how == "plain"), lines[:3]

@@ -16,7 +16,8 @@ from toolkit.store import messages
 
 
 def hits_table(hits: list[Hit]) -> Any:
-    """One row per hit (polars DataFrame): rank, score, chat, time, author, text, matched by."""
+    """One row per hit (polars DataFrame): rank, score, chat, time, author, text, how many identical
+    messages it stands for, matched by."""
     import polars as pl
 
     return pl.DataFrame(
@@ -27,11 +28,13 @@ def hits_table(hits: list[Hit]) -> Any:
             "sent_at": [h.sent_at for h in hits],
             "author": [h.author or "" for h in hits],
             "text": [h.text for h in hits],
+            "count": [h.count for h in hits],
             "matched_by": [", ".join(f"{k} #{v}" for k, v in h.matched_by.items()) for h in hits],
             "message_id": [h.message_id for h in hits],
         },
         schema={"rank": pl.Int64, "score": pl.Float64, "chat": pl.Utf8, "sent_at": pl.Utf8,
-                "author": pl.Utf8, "text": pl.Utf8, "matched_by": pl.Utf8, "message_id": pl.Int64},
+                "author": pl.Utf8, "text": pl.Utf8, "count": pl.Int64, "matched_by": pl.Utf8,
+                "message_id": pl.Int64},
     )
 
 
@@ -49,9 +52,11 @@ def render_hits(hits: list[Hit]) -> str:
                 f"<b>{html.escape(line['author'] or '-')}</b>: "
                 f"{html.escape(str(line['text'])).replace(chr(10), '<br>')}</div>"
             )
+        same = f" · {hit.count} identical messages, the newest shown" if hit.count > 1 else ""
         parts.append(
             f'<div style="margin:0 0 12px 0;padding:6px;border-left:3px solid #999">'
-            f"<div>#{hit.rank} · score {hit.score:.4f} · {html.escape(hit.chat)}</div>{''.join(lines)}</div>"
+            f"<div>#{hit.rank} · score {hit.score:.4f} · {html.escape(hit.chat)}{same}</div>"
+            f"{''.join(lines)}</div>"
         )
     return "".join(parts)
 
