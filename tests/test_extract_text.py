@@ -933,3 +933,52 @@ def test_the_batch_output_has_kind_and_moves(tmp_path: Path):
     assert (moved["start"], moved["kind"], moved["moved"], moved["previous_start"]) == \
         ("2026-01-29T19:00:00+00:00", "event", True, "2026-02-03")
     assert "cancelled" not in second  # the old day is carried by previous_start
+
+
+SUMMER = datetime(2026, 6, 17, 19, 0, tzinfo=ZoneInfo("Europe/Dublin"))  # Wed 17 Jun 2026
+AUGUST = datetime(2026, 8, 5, 9, 30, tzinfo=ZoneInfo("America/New_York"))  # Wed 5 Aug 2026
+
+
+@pytest.mark.parametrize("text,ref,expected", [
+    ("School tour is Thursday week", SUMMER, [("2026-06-25", None, True)]),  # the week after this one
+    ("Camping trip Memorial Day weekend", datetime(2026, 5, 6, 9, tzinfo=ZoneInfo("America/Chicago")),
+     [("2026-05-23", "2026-05-25", True)]),
+    ("Neighbourhood BBQ on Labor Day at 1pm", AUGUST, [("2026-09-07T13:00:00-04:00", None, False)]),
+    ("Thanksgiving dinner at Grandma's at 4", AUGUST, [("2026-11-26T16:00:00-05:00", None, False)]),
+])
+def test_more_named_days_and_weeks(text, ref, expected):
+    assert starts(text, ref) == expected
+
+
+def test_a_pasted_reminder_is_not_cancelled_by_its_instructions():
+    text = "City Vets: Bella's booster is booked for 24/06 at 17:15. To cancel reply STOP"
+    [event] = extract_events(text, SUMMER)
+    assert (event.start, event.cancelled) == ("2026-06-24T17:15:00+01:00", False)
+
+
+@pytest.mark.parametrize("text,ref,kind,cancelled", [
+    ("Recycling collected Saturday this week because of the bank holiday", SUMMER, "event", False),
+    ("No swimming Friday because the pool is closed", SUMMER, "event", True),
+])
+def test_a_reason_does_not_set_the_kind(text, ref, kind, cancelled):
+    [event] = extract_events(text, ref)
+    assert (event.kind, event.cancelled) == (kind, cancelled)
+
+
+@pytest.mark.parametrize("text,ref,day", [
+    ("Maths homework for Monday: page 12", SUMMER, "2026-06-22"),
+    ("Hausaufgaben für Freitag: Seite 50", ADVENT, "2026-11-27"),
+    ("Devoirs pour jeudi : exercice 3", FEVRIER, "2026-02-12"),
+])
+def test_homework_for_a_day_is_a_deadline(text, ref, day):
+    [event] = extract_events(text, ref)
+    assert (event.start, event.kind) == (day, "deadline")
+
+
+@pytest.mark.parametrize("text,ref", [
+    ("We're away from Monday for two weeks, holidays at last!", SUMMER),  # a family away
+    ("El pilates pasa a las 20h a partir de la semana que viene", OTONO),  # a new routine
+    ("Na semana que vem há provas todos os dias", MAIO),  # every day: no one event
+])
+def test_absences_and_routines_are_no_events(text, ref):
+    assert [e for e in extract_events(text, ref) if not e.cancelled] == []

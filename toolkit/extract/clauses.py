@@ -32,6 +32,10 @@ from toolkit.extract.rules import Grammar
 _ABBREVIATIONS = r"(?<!\bdr)(?<!\bmr)(?<!\bmrs)(?<!\bms)(?<!\bst)(?<!\bsr)(?<!\bsra)(?<!\bprof)" \
                  r"(?<!\bca)(?<!\bnr)(?<!\bno)(?<!\bvs)(?<!\bbzw)(?<!\betc)(?<!\bav)(?<!\bsta)"
 _HARD = re.compile(rf"\n|;|[!?…]+(?=\s|$)|(?<![\d\s.]){_ABBREVIATIONS}\.(?=\s|$)", re.I)
+# A sentence that ends on a clock time or a year ("... at 10:40. To cancel reply NO"); a dotted
+# German date ("4.12. Nikolausbasteln") ends none.
+_AFTER_TIME = re.compile(r"(?:(?<=[:h]\d\d)|(?<=\d{4})|(?<=\d[ap]m)|(?<=\d [ap]m)|(?<=\dhs)|(?<=\d hs))\."
+                         r"(?=\s+[A-ZÁÉÍÓÚÀÂÊÔÃÕÇÄÖÜ])")
 # Soft boundaries inside a sentence.
 _SOFT_MARKS = re.compile(r",|:(?!\d)|\s[-–—]\s|\s[-–—](?=\S)(?<!\d\s[-–—])|[()]|\s/\s")
 _GLUE_ONLY = re.compile(r"^[\s,&+/()-]*(?:(?:and|y|e|und|et|or|o|ou|oder|&)[\s,&+/()-]*)?$", re.I)
@@ -57,7 +61,10 @@ class Clause:
 def segments(text: str) -> list[tuple[int, int]]:
     """The hard-broken pieces of `text` (lines, sentences, ';'-separated items)."""
     bounds, start = [], 0
-    for m in _HARD.finditer(text):
+    breaks = sorted([*_HARD.finditer(text), *_AFTER_TIME.finditer(text)], key=lambda m: m.start())
+    for m in breaks:
+        if m.start() < start:
+            continue
         if m.start() > start:
             bounds.append((start, m.start()))
         start = m.end()
@@ -86,12 +93,14 @@ def core_bounds(low: str, position: int, clause: Clause, g: Grammar) -> tuple[in
     return left, right
 
 
-def build_clauses(low: str, dates: list[DateMention], times: list[TimeMention],
+def build_clauses(text: str, dates: list[DateMention], times: list[TimeMention],
                   g: Grammar) -> list[Clause]:
     """Cut the message into clauses, one per date (or date list / move), plus time-only ones."""
+    low = text.lower()
     clauses: list[Clause] = []
     loose_times: list[tuple[int, list[TimeMention]]] = []  # (segment index, times) with no date
-    for index, (s0, s1) in enumerate(segments(low)):
+    segs = segments(text)
+    for index, (s0, s1) in enumerate(segs):
         own_dates = [d for d in dates if s0 <= d.start < s1]
         own_times = [t for t in times if s0 <= t.start < s1]
         if not own_dates:
@@ -101,7 +110,7 @@ def build_clauses(low: str, dates: list[DateMention], times: list[TimeMention],
         clauses.extend(_split_segment(low, s0, s1, own_dates, own_times, g))
         del index
     for position, loose in loose_times:
-        _place_loose_times(low, clauses, position, loose, g)
+        _place_loose_times(low, segs, clauses, position, loose, g)
     result: list[Clause] = []
     for clause in clauses:
         result.extend(_split_on_own_events(low, clause, g))
@@ -141,26 +150,26 @@ def _names_own_event(low: str, start: int, end: int, g: Grammar) -> bool:
     return noun is not None and not g.logistics.fullmatch(noun.group(0).strip())
 
 
-def _place_loose_times(low: str, clauses: list[Clause], position: int, loose: list[TimeMention],
-                       g: Grammar) -> None:
+def _place_loose_times(low: str, segs: list[tuple[int, int]], clauses: list[Clause], position: int,
+                       loose: list[TimeMention], g: Grammar) -> None:
     """A segment with times and no date: its times belong to the clause before (a flyer's
     "10am - 2pm" line, "Coach leaves at 8:15"), or after when it comes first."""
     if not clauses:
         return
     host = clauses[position - 1] if position > 0 else clauses[0]
     for t in loose:
-        if host.times and _names_own_event(low, *_segment_of(low, t.start), g):
-            s0, s1 = _segment_of(low, t.start)
+        if host.times and _names_own_event(low, *_segment_of(segs, t.start), g):
+            s0, s1 = _segment_of(segs, t.start)
             clauses.append(Clause(s0, s1, (s0, s1), list(host.dates[:1]), [t], borrowed=True))
         else:
             host.times.append(t)
-            span = _segment_of(low, t.start)
+            span = _segment_of(segs, t.start)
             if span not in host.extras:
                 host.extras.append(span)
 
 
-def _segment_of(low: str, position: int) -> tuple[int, int]:
-    for s0, s1 in segments(low):
+def _segment_of(segs: list[tuple[int, int]], position: int) -> tuple[int, int]:
+    for s0, s1 in segs:
         if s0 <= position < s1:
             return s0, s1
     return position, position

@@ -101,6 +101,7 @@ EN = LangTable(
         "green", "common", "court", "courts", "rink", "track", "museum", "zoo", "farm", "theatre",
         "theater", "surgery", "clinic", "hospital", "canteen", "staff room", "staffroom", "lab",
         "pavilion", "garden", "gardens", "hotel", "bar", "venue", "building", "campus", "square",
+        "astro", "canteen", "practice surgery", "laboratory", "lab",
     ),
     event_nouns=(
         "pajama day", "pyjama day", "field day", "picture day", "dress-up day", "book day",
@@ -194,7 +195,7 @@ ES = LangTable(
     half_after=("y media",),
     quarter_after=("y cuarto",),
     day_preps=("el", "el día", "el dia", "día", "dia"),
-    place_preps=("en el", "en la", "en los", "en las", "en casa de", "en", "desde el",
+    place_preps=("en el", "en la", "en los", "en las", "en casa de", "en lo de", "en", "desde el",
                  "desde la", "frente al", "frente a la", "al", "a la"),
     place_nouns=(
         "plaza", "parque", "colegio", "cole", "escuela", "campo", "estadio", "salón", "salon",
@@ -202,6 +203,7 @@ ES = LangTable(
         "bar", "casa", "puerta", "piscina", "club", "auditorio", "teatro", "sala", "portal",
         "parroquia", "centro", "clínica", "clinica", "hospital", "museo", "granja", "dirección",
         "secretaría", "pabellón", "cancha", "pista", "hotel", "local", "sede", "ayuntamiento",
+        "consultorio", "jardín", "salón de usos múltiples", "sum", "laboratorio", "comedor",
     ),
     event_nouns=(
         "reunión", "reunion", "junta", "entrenamiento", "entreno", "partido", "fiesta", "cena",
@@ -242,7 +244,7 @@ ES = LangTable(
     masks=("de la mañana", "por la mañana", "en la mañana", "de la manana",
            "por la manana", "buenos días", "buenos dias", "buenas noches"),
     evening_nouns=("fiesta", "cena", "copas", "cañas", "discoteca", "concierto", "cine", "verbena"),
-    move_cues=(r"cambiad[oa]s?", r"se cambia", r"movid[oa]s?", r"aplazad[oa]s?", r"se aplaza",
+    move_cues=(r"cambiad[oa]s?", r"(?:se )?cambi(?:a|ó|aron)", r"movid[oa]s?", r"aplazad[oa]s?", r"se aplaza",
                r"trasladad[oa]s?", r"pospuest[oa]s?", r"(?:lo |la )?pasamos al?", r"(?:se )?pasa al?"),
 )
 
@@ -293,6 +295,7 @@ DE = LangTable(
         "kita", "verein", "rathaus", "stadion", "platz", "saal", "raum", "klassenraum", "praxis",
         "hof", "gemeindehaus", "vereinsheim", "kindergarten", "markt", "weihnachtsmarkt",
         "museum", "zoo", "sporthalle", "schwimmbad", "bad", "büro", "zimmer", "mensa", "stube",
+        "singsaal", "schulhaus", "gemeindesaal", "dorfplatz", "labor", "hort", "ordination",
     ),
     event_nouns=(
         "training", "treffen", "elternabend", "turnen", "party", "fest", "feier", "flohmarkt",
@@ -315,7 +318,8 @@ DE = LangTable(
         r"bezahlt", r"angefangen", r"gegessen", r"geboren", r"gemacht", r"gesehen",
         r"stattgefunden", r"gefeiert", r"gefahren", r"gegangen", r"gekommen", r"verbracht",
         # perfect tense, participle closing the clause: "bin um 5 heimgekommen,"
-        r"(?:bin|sind|habe|hab|haben|hat)\b(?:\s+\S+){0,5}?\s+\w*ge\w+(?:en|t)(?=\s*(?:[,.!?;]|$))",
+        r"(?:bin|sind|habe|hab|haben|hat)\b(?:\s+\S+){0,5}?\s+(?!geschlossen|geöffnet|gesperrt)"
+        r"\w*ge\w+(?:en|t)(?=\s*(?:[,.!?;]|$))",
     ),
     cancel_cues=(
         r"kein(?:e|en)? (?:\w+ ){0,1}(?:{nouns})\w*", r"fällt (?:\w+ ){0,3}aus",
@@ -368,14 +372,14 @@ FR = LangTable(
     half_after=("et demie", "et demi"),
     quarter_after=("et quart",),
     day_preps=("le", "du"),
-    place_preps=("à la", "au", "à l'", "à l’", "aux", "chez", "en salle", "à", "sur la",
+    place_preps=("à la", "au", "à l'", "à l’", "aux", "chez", "en", "à", "sur la",
                  "devant l'", "devant la", "devant le", "dans la", "dans le", "dans l'"),
     place_nouns=(
         "salle", "stade", "école", "ecole", "gymnase", "parc", "place", "mairie", "église",
         "eglise", "aréna", "arena", "bar", "café", "cafe", "bibliothèque", "piscine",
         "patinoire", "maison", "restaurant", "club", "théâtre", "cour", "gare", "musée", "cabinet",
         "clinique", "hôpital", "cafèt", "cafétéria", "cantine", "ruelle", "préau", "local",
-        "médiathèque", "centre", "parking", "jardin", "terrain",
+        "médiathèque", "centre", "parking", "jardin", "terrain", "cantine", "laboratoire",
     ),
     event_nouns=(
         "réunion", "reunion", "entraînement", "entrainement", "match", "fête", "fete",
@@ -465,7 +469,8 @@ PT = LangTable(
         "pavilhão", "pavilhao", "parque", "restaurante", "casa", "templo", "clube", "campo",
         "praça", "praca", "estádio", "biblioteca", "sala", "clínica", "clinica", "consultório",
         "posto", "ubs", "hospital", "museu", "zoológico", "bairro", "bar", "oceanário", "centro",
-        "colégio", "colegio", "sede", "salão de festas",
+        "colégio", "colegio", "sede", "salão de festas", "laboratório", "laboratorio", "garagem",
+        "refeitório", "cantina", "laje",
     ),
     event_nouns=(
         "reunião", "reuniao", "treino", "jogo", "festa", "jantar", "almoço", "almoco",

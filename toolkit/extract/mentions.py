@@ -33,6 +33,7 @@ class DateMention:
     week_start: date | None = None  # "next week", "in two weeks": the Monday of that week
     context_only: bool = False  # "this week" frames a weekday but is no day of its own
     past_day: date | None = None  # a bare day number's last occurrence, when only days ago
+    context: tuple[int, int] | None = None  # the week that framed this weekday ("next week")
 
 
 @dataclass
@@ -234,6 +235,9 @@ def find_dates(work: str, g: Grammar, today: date, day_first: bool) -> list[Date
                 mention.week_start = _monday(today) + timedelta(days=days)
             add(m, mention)
     for m in g.week.finditer(work):
+        if _FROM_ON.search(work[max(0, m.start() - 14):m.start()]):
+            spans.take(m.start(), m.end())  # "a partir de la semana que viene": a new routine
+            continue
         add(m, _week_mention(m, today))
     for m in g.ordinal.finditer(work):
         value = next(v for v in m.groups() if v)
@@ -301,6 +305,7 @@ def _weeks_frame_weekdays(found: list[DateMention], work: str) -> list[DateMenti
         for weekday in framed:
             weekday.day = mention.week_start + timedelta(days=weekday.day.weekday())
             weekday.bare = False
+            weekday.context = (mention.start, mention.end)
         if not framed and not mention.context_only:
             result.append(mention)
     return result
@@ -377,6 +382,12 @@ def _holiday_mentions(work: str, g: Grammar, today: date) -> list[DateMention]:
         # "Marché de Noël", "Procesión del Jueves Santo": part of a name, not the day; its
         # words still are no weekday ("Jueves")
         named = _NAMED_AFTER.search(work[max(0, m.start() - 6):m.start()])
+        weekend = _LONG_WEEKEND.match(work, m.end())
+        if weekend and when.weekday() in (0, 4):  # "Labor Day weekend": Saturday to Monday
+            first, last = (when - timedelta(days=2), when) if when.weekday() == 0 else \
+                (when, when + timedelta(days=2))
+            mentions.append(DateMention(m.start(), weekend.end(), first, last, "holiday"))
+            continue
         mentions.append(DateMention(m.start(), m.end(), when, None, "name" if named else "holiday"))
     return mentions
 
@@ -404,11 +415,26 @@ def _first_advent(year: int) -> date:
     return fourth - timedelta(days=21)
 
 
-def named_day(rule: tuple[object, int], today: date) -> date | None:
-    """The next occurrence of a named day: (month, day), ("easter", offset) or ("advent", offset)."""
-    anchor, number = rule
+_LONG_WEEKEND = re.compile(r"\s+(?:long\s+)?weekend\b", re.I)
+
+
+def _nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
+    """The n-th `weekday` (0 Monday) of a month; n = -1 the last."""
+    if n > 0:
+        first = date(year, month, 1)
+        return first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
+    last = (date(year + (month == 12), month % 12 + 1, 1)) - timedelta(days=1)
+    return last - timedelta(days=(last.weekday() - weekday) % 7)
+
+
+def named_day(rule: tuple[object, ...], today: date) -> date | None:
+    """The next occurrence of a named day: (month, day), ("easter", offset), ("advent",
+    offset) or ("nth", month, weekday, n)."""
+    anchor, number = rule[0], int(rule[1])  # type: ignore[call-overload]
     for year in (today.year, today.year + 1):
-        if anchor == "easter":
+        if anchor == "nth":
+            when = _nth_weekday(year, number, int(rule[2]), int(rule[3]))  # type: ignore[call-overload]
+        elif anchor == "easter":
             when = easter_sunday(year) + timedelta(days=number)
         elif anchor == "advent":
             when = _first_advent(year) + timedelta(days=number)
@@ -549,6 +575,10 @@ def _weekday_mention(m: re.Match[str], work: str, g: Grammar, today: date,
     # only "this Wednesday" can be today. "Next Wednesday" is the first one after today.
     is_this = bool(modifier) and modifier.lower() in THIS_WORDS
     day = _coming(weekday, today, include_today=is_this and not after)
+    if g.t.code == "en" and not number and (week := _WEEK_AFTER.match(work, end)):
+        # "Friday week", "Saturday fortnight": a week (two) after the coming one
+        weeks = 2 if week.group(1).lower() == "fortnight" else 1
+        return DateMention(start, week.end(), day + timedelta(days=7 * weeks), None, "weekday")
     return DateMention(start, end, day, None, "weekday", bare=not (modifier or after))
 
 
@@ -567,6 +597,9 @@ def _weekday_abbr_mention(m: re.Match[str], work: str, g: Grammar, today: date,
     return DateMention(start, end, _coming(weekday, today, True), None, "weekday")
 
 
+_FROM_ON = re.compile(r"\b(?:a partir de|desde|from|starting|beginning|ab|à partir de|dès|"
+                      r"a partir da|a partir do)\s*$", re.I)
+_WEEK_AFTER = re.compile(r"\s+(week|fortnight)\b(?!\s*(?:end|day|s\b))", re.I)
 _DAY_CONTEXT = re.compile(
     r"(?:\b(?:on|this|next|every|till|until)\s*|\d\s*|,\s*)\|"
     r"|\|\s*(?:morning|afternoon|evening|night|am\b|pm\b|\d|,|$)", re.I

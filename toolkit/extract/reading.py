@@ -28,8 +28,9 @@ _STRENGTH = {"explicit": 0.5, "numeric": 0.4, "weekday": 0.35, "relative": 0.3, 
 def read_events(ctx: Context, dates: list[DateMention], tz_name: str | None) -> list[FoundEvent]:
     """The events of one message, clause by clause."""
     times = find_times(ctx.work, ctx.g, dates)
-    clauses = build_clauses(ctx.low, dates, times, ctx.g)
+    clauses = build_clauses(ctx.text, dates, times, ctx.g)
     blanks = [(x.start, x.end) for x in dates] + [(x.start, x.end) for x in times]
+    blanks += [x.context for x in dates if x.context is not None]
     message = _Message(plan=bool(ctx.g.plan.search(ctx.low)), noun=names_event(ctx.g, ctx.low),
                        blanks=blanks, tz_name=tz_name, clauses=clauses)
     events: list[FoundEvent] = []
@@ -224,6 +225,8 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
     kind, cancelled = _kind_of(ctx, clause, d, own, ignore_moves=moved)
     if kind == "closure" and g.limit.search(ctx.low[max(clause.start, d.start - 20):d.start]):
         return None  # "Ferien bis 12. September": where a closure ends, not a closed day
+    if _OWN_ABSENCE.search(_without_dates(ctx, clause, message)):
+        return None  # "wir sind ab Montag in den Ferien": a family away, nothing closes
     if move and not moved and move.is_old(d):
         cancelled = True  # "Saturday's match is postponed": that day is off, no new one given
     if not cancelled and not moved and _in_past(ctx, own, core, t):
@@ -254,8 +257,11 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
     # The "what" next to the date counts fully; one elsewhere in the message less
     # ("party on Saturday ... invites in book bags today": today is not the party).
     named = 0.25 if named_here else 0.2 if (named_lead or clause.borrowed) else 0.15 if message.noun else 0.0
-    alone = sum(1 for other in _clauses_in(message, clause.segment)) <= 1
-    if t is None and not named_here and not (named_lead and alone) and not cancelled and not moved_here \
+    # a lead that says "verschoben" names the event for the day it moves to, not the reason's
+    # day ("Grillen verschoben – Donnerstag ist Regen angesagt, wir machen Freitag 18 Uhr")
+    lead_counts = named_lead and (len(_clauses_in(message, clause.segment)) <= 1
+                                  or not (move and not move.in_clause))
+    if t is None and not named_here and not lead_counts and not cancelled and not moved_here \
             and d.last is None \
             and d.kind not in ("explicit", "numeric", "holiday") \
             and not _has_day_number(ctx.work[d.start:d.end]) \
@@ -323,6 +329,16 @@ def _means_past_day(ctx: Context, d: DateMention, own: str) -> bool:
     return bool(_RETRO.search(own)) or back * 2 <= ahead
 
 
+def _without_dates(ctx: Context, clause: Clause, message: _Message) -> str:
+    """The clause's words with its dates and times taken out ("wir sind ab  für zwei Wochen...")."""
+    chars = list(ctx.low[clause.start:clause.end])
+    for a, b in message.blanks:
+        a, b = max(a, clause.start) - clause.start, min(b, clause.end) - clause.start
+        if a < b:
+            chars[a:b] = " " * (b - a)
+    return re.sub(r"\s+", " ", "".join(chars))
+
+
 def _clauses_in(message: _Message, segment: tuple[int, int]) -> list[Clause]:
     return [c for c in message.clauses if c.segment == segment and not c.borrowed]
 
@@ -343,10 +359,13 @@ def _kind_of(ctx: Context, clause: Clause, d: DateMention, own: str,
     Monday"), or an event. A move's verb ("reportée à jeudi") cancels nothing."""
     g = ctx.g
     live = _LiveCues(ctx, clause, d)
+    core_named = names_event(g, ctx.low[live.core[0]:live.core[1]])
     closures = [m.span() for m in g.closure.finditer(own) if live.counts(m)
+                and (live.in_core(m) or not core_named)  # "Zeugnisse am Freitag, danach Ferien"
                 and not _NAME_PART.search(own[max(0, m.start() - 5):m.start()])]
     moves = [m.span() for m in g.move.finditer(own)] if ignore_moves else []
     cancels = [m.span() for m in g.cancel.finditer(own) if live.counts(m)
+               and not _CANCEL_HOW.search(own[max(0, m.start() - 20):m.start()])
                and not any(a < m.end() and m.start() < b for a, b in moves)]
     lead = ctx.low[clause.lead[0]:clause.lead[1]] if clause.lead else ""
     if lead and not cancels and g.cancel.search(lead) and not g.closure.search(lead) \
@@ -357,7 +376,7 @@ def _kind_of(ctx: Context, clause: Clause, d: DateMention, own: str,
         return "event", True
     if closures and not _CLOSURE_ENDS.search(own):
         return "closure", False
-    if _is_deadline(ctx, clause, d, own):
+    if not ignore_moves and _is_deadline(ctx, clause, d, own):  # "se cambió para el lunes": a move
         return "deadline", False
     return "event", False
 
@@ -369,14 +388,29 @@ def _is_deadline(ctx: Context, clause: Clause, d: DateMention, own: str) -> bool
     live = _LiveCues(ctx, clause, d)
     if any(live.counts(m) for m in g.due.finditer(own)):
         return True
-    limited = g.limit.search(ctx.low[max(clause.start, d.start - 24):d.start])
-    return bool(limited and g.task.search(own))
+    before = ctx.low[max(clause.start, d.start - 24):d.start]
+    if g.due_for.search(before) and g.homework.search(own):
+        return True  # "Hausaufgaben für Montag", "deberes para el lunes"
+    return bool(g.limit.search(before) and g.task.search(own))
 
 
 # "School holidays finish next Monday": the day school is back, no closed day.
 _CLOSURE_ENDS = re.compile(r"\b(?:finish(?:es)?|end(?:s)?|over|back|terminan?|acaban?|enden|"
                            r"vorbei|finissent|finit|terminam|acabam|reprise|reprennent|vuelta|"
                            r"regreso|volta|retorno)\b", re.I)
+_CAUSE = re.compile(r"\b(?:because|due to|owing to|wegen|weil|por|porque|por causa|à cause|a causa|"
+                    r"parce que|car|pois|devido)\b", re.I)
+# "To cancel reply NO", "para anular llame": an instruction, not a cancellation.
+_CANCEL_HOW = re.compile(r"\b(?:to|para|pour|zum|um|si desea|if you need to|if you want to|"
+                         r"si vous souhaitez|caso queira|reply \w+ to)\s*$", re.I)
+# "Wir sind ab Montag in den Ferien", "we're away from Monday": someone's own absence is
+# neither a closure nor anyone's event.
+_OWN_ABSENCE = re.compile(
+    r"\b(?:we'?re|we are|we'?ll be|i'?m|i am|i'?ll be|wir sind|ich bin|estamos|estoy|estaremos|"
+    r"nous sommes|on est|on sera|je suis|je serai|estou|vamos estar|vou estar)\s+(?:\w+\s+){0,4}?"
+    r"(?:away|(?<!drop )(?<!kick )(?<!sign )(?<!take )(?<!day )off|out|on holiday|on vacation|weg|"
+    r"verreist|im urlaub|in den ferien|in urlaub|"
+    r"de vacaciones|fuera|de viaje|en vacances|absents?|partis|de férias|fora|viajando)\b", re.I)
 _NAME_PART = re.compile(r"\b(?:de|del|do|da|du|des|of|der)\s+$", re.I)  # "campo de férias"
 
 
@@ -389,6 +423,9 @@ class _LiveCues:
         self.core = core_bounds(ctx.low, d.start, clause, ctx.g)
         self.marks = soft_boundaries(ctx.low, clause.start, clause.end, ctx.g)
 
+    def in_core(self, m: re.Match[str]) -> bool:
+        return self.core[0] <= self.clause.start + m.start() < self.core[1]
+
     def counts(self, m: re.Match[str]) -> bool:
         start = self.clause.start + m.start()
         if self.core[0] <= start < self.core[1]:
@@ -396,6 +433,8 @@ class _LiveCues:
         left = max([self.clause.start] + [b for _a, b in self.marks if b <= start])
         right = min([self.clause.end] + [a for a, _b in self.marks if a > start])
         piece = self.ctx.low[left:right]
+        if _CAUSE.search(self.ctx.low[max(self.clause.start, left - 12):left + 12]):
+            return False  # "... because of the bank holiday": a reason, not what the day is
         return not any(p.search(piece) for p in self.ctx.past)
 
 
@@ -419,7 +458,7 @@ _COMMENTARY = re.compile(
     r"solid|nice) (?:hustle|effort|teamwork|work|job|game|match|performance|play(?:ing)?|win|result)|"
     r"suerte|enhorabuena|felicidades|viel glück|toi,? toi,? toi|herzlichen glückwunsch|"
     r"bonne chance|bon courage|bravo|félicitations|boa sorte|parabéns|"
-    r"bon(?:ne)?s? \w+(?: \w+)? à (?:tous|toutes|toi|vous))\b",
+    r"bon(?:ne)?s? \w+(?:\W+\w+){0,4}? à (?:tous|toutes|toi|vous))\b",
     re.I,
 )
 # "needs a ride on the 21st": a lift asked for, not a (bike) ride to put in the calendar.
@@ -443,6 +482,9 @@ _STANDING = re.compile(
     r"(?:finales|final|fin) de\s+|ende\s+|(?:la )?fin (?:de |d')?|o fim de\s+|o final de\s+)?"
     + _MONTHS + r"\b", re.I,
 )
+_EVERY_DAY = re.compile(r"\b(?:every ?day|each day|daily|todos los días|todos los dias|cada día|"
+                        r"jeden tag|täglich|tous les jours|chaque jour|todos os dias|cada dia|"
+                        r"diariamente)\b", re.I)
 _ASKS = re.compile(
     r"(?:\W*(?:hi|hey|hello|morning|quick question|sorry)\W+)?(?:is|are|was|were|does|do|did|"
     r"when|what|where|which|any(?:one|body|1) (?:know|knows|remember|heard|sure)|"
@@ -457,10 +499,13 @@ def _chatter(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | None
     """Talk around a day that proposes nothing: praise or wishes, a lift asked for, a standing
     weekly schedule, a goodbye ("see you Tuesday!"), or a question about a day with no time
     ("is it mufti day on Friday?")."""
-    if _COMMENTARY.search(own) or (t is None and _FAVOUR.search(own)):
-        return True
+    core = ctx.low[slice(*core_bounds(ctx.low, d.start, clause, ctx.g))]
+    if _COMMENTARY.search(core) or (t is None and _FAVOUR.search(own)):
+        return True  # in the date's own piece: "..., bon repos à tous" wishes nothing of the day
     if d.kind == "weekday" and d.last is None and _STANDING.search(ctx.low[d.end:clause.end]):
         return True
+    if _EVERY_DAY.search(core):
+        return True  # "há testes todos os dias": a routine; "camp Jan 2-4, 9-3 daily" is one event
     if t is None and kind == "event" and _only_sign_off(ctx, clause, d):
         return True
     s0, s1 = clause.segment
@@ -468,7 +513,7 @@ def _chatter(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | None
     question = ctx.text[s1:s1 + 1] == "?" or segment.endswith("?")
     # Asking about a day ("is there swimming on Monday?") is not announcing it; a suggestion
     # ("Movie night in two weeks?") is, so only questions that ask for information count.
-    return bool(question and _ASKS.match(segment)) and t is None and not plan
+    return bool(question and _ASKS.match(segment)) and t is None
 
 
 def _only_sign_off(ctx: Context, clause: Clause, d: DateMention) -> bool:

@@ -161,7 +161,8 @@ class Grammar:
         self.place = re.compile(
             rf"(?<![\w])(?=(?:{_alt(t.place_preps)})\s+((?:[\w'.&-]+[ \t]?){{1,4}}))", re.I
         )
-        self.place_noun = re.compile(rf"(?<![\w])(?:{_alt(t.place_nouns)})(?![\w])", re.I)
+        self.place_noun = re.compile(rf"(?:{_alt(t.place_nouns)})(?![\w])" if t.compound_nouns
+                                     else rf"(?<![\w])(?:{_alt(t.place_nouns)})(?![\w])", re.I)
         glue = (t.time_preps + t.from_words + t.range_words + t.day_preps + t.this_words + t.next_words
                 + t.next_after + t.place_preps + _GLUE[t.code])
         words = _alt(w for w in glue if w != "-")
@@ -196,6 +197,8 @@ class Grammar:
         self.due = words("|".join(DUE[code]))
         self.limit = re.compile(rf"(?<![\w])(?:{LIMITS[code]})\s*$", re.I)
         self.task = words("|".join(TASKS[code]))
+        self.due_for = re.compile(rf"(?<![\w])(?:{DUE_FOR[code]})\s*$", re.I)
+        self.homework = words(HOMEWORK)
         self.thanks = words(THANKS[code])
         self.clocks = re.compile(CLOCKS, re.I)
         self.move_old = re.compile(rf"(?<![\w])(?:{MOVE_OLD[code]})\s*(?:\(\s*)?$", re.I)
@@ -211,7 +214,8 @@ class Grammar:
         self.named_place = re.compile(  # "salle 204", "Praxis Dr. Brandt", "place de la mairie"
             rf"(?<![\w])(?i:{nouns})(?:\s+(?:\d{{1,4}}[a-z]?\b|{cap})(?:\s+(?:{link}\s+)?{cap}){{0,3}}"
             rf"|\s+(?:de la|de l'|de los|de las|del|de|du|des|da|do|dos|das|der|of the|of)\s+"
-            rf"(?:{cap}(?:\s+(?:{link}\s+)?{cap}){{0,2}}|[^\W\d_]{{3,}}))",
+            rf"(?:{cap}(?:\s+(?:{link}\s+)?{cap}){{0,2}}|[^\W\d_]{{3,}}))"
+            + (rf"|(?<![\w]){cap}(?:\s+{cap}){{1,3}}\s+(?i:{nouns})(?![\w])" if code == "en" else ""),
         )
         hour_words = {**HOUR_WORDS[code], **HOUR_WORDS_24[code]}
         self.hour_words_all = hour_words
@@ -298,9 +302,11 @@ HOUR_WORDS = {
            "sete": 7, "oito": 8, "nove": 9, "dez": 10, "onze": 11, "doze": 12},
 }
 
-# Named days: fixed (month, day), or a day counted from Easter Sunday ("easter", offset).
-# A named day counts unless another date shares its sentence ("am 6.12. kommt der Nikolaus").
-HOLIDAYS: dict[str, dict[str, tuple[Any, int]]] = {
+# Named days: fixed (month, day), a day counted from Easter Sunday ("easter", offset) or from
+# the first Sunday of Advent, or the n-th weekday of a month ("nth", month, weekday, n; n = -1
+# is the last). A named day counts unless another date shares its sentence ("am 6.12. kommt
+# der Nikolaus").
+HOLIDAYS: dict[str, dict[str, tuple[Any, ...]]] = {
     "en": {"new year's eve": (12, 31), "nye": (12, 31), "new year's day": (1, 1),
            "christmas eve": (12, 24), "christmas day": (12, 25), "boxing day": (12, 26),
            "halloween": (10, 31), "valentine's day": (2, 14), "bonfire night": (11, 5),
@@ -309,7 +315,16 @@ HOLIDAYS: dict[str, dict[str, tuple[Any, int]]] = {
            "easter monday": ("easter", 1), "maundy thursday": ("easter", -3),
            "palm sunday": ("easter", -7), "ash wednesday": ("easter", -46),
            "shrove tuesday": ("easter", -47), "pancake day": ("easter", -47),
-           "whit monday": ("easter", 50)},
+           "whit monday": ("easter", 50), "labor day": ("nth", 9, 0, 1), "labour day": ("nth", 9, 0, 1),
+           "memorial day": ("nth", 5, 0, -1), "thanksgiving": ("nth", 11, 3, 4),
+           "thanksgiving day": ("nth", 11, 3, 4), "mlk day": ("nth", 1, 0, 3),
+           "martin luther king day": ("nth", 1, 0, 3), "presidents day": ("nth", 2, 0, 3),
+           "presidents' day": ("nth", 2, 0, 3), "columbus day": ("nth", 10, 0, 2),
+           "indigenous peoples' day": ("nth", 10, 0, 2), "father's day": ("nth", 6, 6, 3),
+           "early may bank holiday": ("nth", 5, 0, 1), "spring bank holiday": ("nth", 5, 0, -1),
+           "august bank holiday": ("nth", 8, 0, -1), "summer bank holiday": ("nth", 8, 0, -1),
+           "independence day": (7, 4), "fourth of july": (7, 4), "juneteenth": (6, 19),
+           "veterans day": (11, 11), "remembrance day": (11, 11), "st andrew's day": (11, 30)},
     "es": {"nochevieja": (12, 31), "nochebuena": (12, 24), "año nuevo": (1, 1),
            "día de reyes": (1, 6), "dia de reyes": (1, 6), "noche de san juan": (6, 23),
            "halloween": (10, 31), "navidad": (12, 25), "día de navidad": (12, 25),
@@ -330,7 +345,8 @@ HOLIDAYS: dict[str, dict[str, tuple[Any, int]]] = {
            "ostersonntag": ("easter", 0), "ostermontag": ("easter", 1),
            "aschermittwoch": ("easter", -46), "rosenmontag": ("easter", -48),
            "christi himmelfahrt": ("easter", 39), "pfingstsonntag": ("easter", 49),
-           "pfingstmontag": ("easter", 50), "fronleichnam": ("easter", 60)},
+           "pfingstmontag": ("easter", 50), "fronleichnam": ("easter", 60),
+           "muttertag": ("nth", 5, 6, 2), "vatertag": ("easter", 39), "erntedank": ("nth", 10, 6, 1)},
     "fr": {"saint-sylvestre": (12, 31), "la saint-sylvestre": (12, 31), "jour de l'an": (1, 1),
            "veille de noël": (12, 24), "halloween": (10, 31), "noël": (12, 25),
            "toussaint": (11, 1), "la toussaint": (11, 1), "saint-valentin": (2, 14),
@@ -338,7 +354,8 @@ HOLIDAYS: dict[str, dict[str, tuple[Any, int]]] = {
            "dimanche de pâques": ("easter", 0), "lundi de pâques": ("easter", 1),
            "mercredi des cendres": ("easter", -46), "jeudi saint": ("easter", -3),
            "mardi gras": ("easter", -47), "lundi de pentecôte": ("easter", 50),
-           "ascension": ("easter", 39)},
+           "ascension": ("easter", 39), "fête des mères": ("nth", 5, 6, -1),
+           "fête des pères": ("nth", 6, 6, 3), "fête nationale": (7, 14), "armistice": (11, 11)},
     "pt": {"véspera de natal": (12, 24), "réveillon": (12, 31), "ano novo": (1, 1),
            "dia de reis": (1, 6), "halloween": (10, 31), "natal": (12, 25),
            "dia de natal": (12, 25), "são joão": (6, 24), "santo antónio": (6, 13),
@@ -418,8 +435,8 @@ MINUTE_WORDS = {"five": 5, "ten": 10, "twenty": 20, "twenty-five": 25, "twenty f
 CLOSURES = {
     "en": (r"no (?:school|classes|lessons|nursery|preschool|college|uni|kindergarten|daycare)",
            r"(?:school|nursery|office|library|pool|gym|surgery|centre|center|shop|club|site|"
-           r"college|park|playground|daycare|preschool|building)s? (?:is |are |will be |remains? )?"
-           r"(?:closed|closing|shut)",
+           r"college|park|playground|daycare|preschool|building|canteen)s?(?:['’]s| is| are| will be|"
+           r"| remains?)? (?:closed|closing|shut)", r"(?:the )?closures?", r"no canteen",
            r"closed (?:all day|for the day|for (?:the )?(?:bank )?holiday)",
            r"half[- ]term", r"bank holiday", r"inset day", r"teacher (?:training|work) ?day",
            r"staff (?:training|development) day", r"(?:school|easter|summer|christmas|winter|"
@@ -428,18 +445,22 @@ CLOSURES = {
     "es": (r"no hay (?:cole|colegio|clases?(?! de (?!\d))|escuela|guarde|guardería|instituto|insti)",
            r"no (?:habrá|tendremos|tienen|tenemos) (?:cole|colegio|clases?(?! de (?!\d))|escuela)",
            r"sin (?:cole|clases?(?! de (?!\d)))", r"no lectivo", r"(?:es |será |día )?festivo", r"puente",
-           r"vacaciones", r"cierra[n]?", r"cerrad[oa]s?", r"estará cerrad[oa]", r"día libre"),
+           r"vacaciones", r"cierra[n]?", r"cerrad[oa]s?", r"estará cerrad[oa]", r"día libre",
+           r"feriado", r"cierre", r"no hay comedor"),
     "de": (r"unterrichtsfrei", r"schulfrei", r"keine schule", r"kein unterricht",
            r"(?:ist |sind |bleibt |bleiben )?geschlossen", r"bleibt zu", r"hat zu",
-           r"schließtag", r"ferien", r"feiertag", r"brückentag", r"beweglicher ferientag",
-           r"kita(?:-| )?frei", r"studientag", r"pädagogischer tag"),
-    "fr": (r"pas d['’ ]?école", r"pas de (?:cours(?! de (?!\d))|classe|crèche|garderie)", r"pas classe",
+           r"(?:ist|sind|bleibt|bleiben|hat|haben)(?: \w+){0,3} zu(?=\W*$)",
+           r"schließtag", r"\w*ferien", r"feiertag", r"brückentag", r"beweglicher ferientag",
+           r"kita(?:-| )?frei", r"studientag", r"pädagogischer tag", r"schulautonome[rn]? tag",
+           r"schließung", r"keine mensa"),
+    "fr": (r"pas d['’ ]?école", r"pas de (?:cours(?! de (?!\d))|classe|crèche|garderie|cantine)",
+           r"pas classe", r"fermeture", r"congé(?:s)? d['’]\w+", r"jour de congé",
            r"pas cours", r"fermée?s?", r"ferme(?:ra)?", r"vacances", r"férié", r"fériée",
            r"journée pédagogique", r"pont", r"congé"),
     "pt": (r"não (?:há|vai ter|tem|haverá|terá|teremos) (?:aulas?(?! d[eao]s? (?!\d))|escola)",
            r"sem aulas?(?! d[eao]s? (?!\d))", r"nao (?:ha|vai ter|tem) aulas?(?! d[eao]s? (?!\d))",
            r"feriado", r"férias", r"ferias", r"fechad[oa]s?",
-           r"fecha(?:rá|m)?", r"recesso", r"ponte", r"não letivo"),
+           r"fecha(?:rá|m)?", r"recesso", r"ponte", r"não letivo", r"encerrad[oa]s?", r"encerramento"),
 }
 # Said of a day, these make it the day something is due, whatever else the clause says.
 DUE = {
@@ -447,6 +468,7 @@ DUE = {
            r"cut-?off", r"(?:registration|sign[- ]?ups?|entries|applications?|enrol\w*|bookings?) "
            r"clos(?:e|es|ing)"),
     "es": (r"fecha límite", r"fecha limite", r"plazo", r"vence[n]?", r"último día para",
+           r"a más tardar", r"a mas tardar",
            r"ultimo dia para", r"como (?:muy )?tarde", r"son para", r"es para", r"para entregar",
            r"inscripci\w+ (?:se )?cierra\w*", r"cierre de inscripci\w+"),
     "de": (r"abgabe\w*", r"frist", r"spätestens", r"fällig", r"einsendeschluss",
@@ -457,12 +479,20 @@ DUE = {
     "pt": (r"prazo", r"vence[m]?", r"data limite", r"último dia para", r"ultimo dia para",
            r"para entregar", r"no máximo", r"terminam", r"termina", r"inscriç\w+ (?:fecham|encerram)"),
 }
+# Homework and the like are due *for* a day ("Hausaufgaben für Montag", "deberes para el lunes").
+DUE_FOR = {
+    "en": r"for", "es": r"para(?: el)?", "de": r"für|zum|zu", "fr": r"pour(?: le)?",
+    "pt": r"para(?: a| o)?|pra",
+}
+HOMEWORK = (r"homework|assignment|essay|project|deberes|tareas?|trabajo|tp|hausaufgaben?|hausübung|"
+            r"referat|devoirs?|exposé|dm|tpc|trabalho de casa|trabalho|dever de casa|redação")
+
 # A limit ("by Friday", "bis 4.12.") is a deadline when the clause names something to do or
 # hand in; without one it is a state ("the Wi-Fi is down till Monday").
 LIMITS = {
     "en": r"by|until|till|til|before|no later than",
     "es": r"hasta(?: el)?|antes(?: del?)?|para el|termina(?:n)? el",
-    "de": r"bis(?: zum| spätestens| zur)?|vor dem|spätestens",
+    "de": r"bis(?: zum| spätestens| zur| am)?|vor dem|spätestens",
     "fr": r"avant(?: le)?|jusqu'au|jusqu’au|d'ici|d’ici|au plus tard le|pour le",
     "pt": r"até(?: o| dia| a| ao)?|antes de|antes do|terminam?(?: no dia| no| em)?",
 }
@@ -483,7 +513,7 @@ TASKS = {
            r"\w*spenden"),
     "fr": (r"rendre", r"remettre", r"remis", r"payer", r"renvoyer", r"rapporter", r"inscri\w+",
            r"envoyer", r"déposer", r"retourner", r"remplir", r"confirmer", r"réserver",
-           r"dossiers?", r"formulaires?", r"autorisations?", r"paiements?", r"devoirs",
+           r"dossiers?", r"formulaires?", r"autorisations?", r"paiements?", r"devoirs", r"réserv\w+",
            r"loyer", r"cotisations?", r"fiches?", r"chèques?", r"talons?"),
     "pt": (r"entreg\w+", r"pag\w+", r"envi\w+", r"mand\w+", r"traz\w+", r"trag\w+",
            r"devolv\w+", r"inscrev\w+", r"inscriç\w+", r"inscricoes", r"preench\w+",
@@ -543,10 +573,10 @@ CONJUNCTIONS = {
 # "that"-clauses: a past verb outside them ("decidieron que ...") says nothing of their tense.
 COMPLEMENTIZERS = {
     "en": r"that|which|who",
-    "es": r"que",
-    "de": r"dass|daß|das|der|die",
+    "es": r"que(?! viene)",
+    "de": r"dass|daß",
     "fr": r"que|qu['’]|qui",
-    "pt": r"que",
+    "pt": r"que(?! vem)",
 }
 # Details of one outing, not an outing of their own ("meet 9.15", "Abfahrt 8:45", "saída às 9h").
 LOGISTICS = {

@@ -30,7 +30,8 @@ _TITLE_NOISE = re.compile(
     r"|hey all|hi all|hi everyone|hi neighbours|hello all|hello everyone|hola(?:\s+a\s+todos)?"
     r"|hallo(?:\s+zusammen)?|liebe eltern|salut|coucou|bonsoir|bonjour|oi(?:\s+gente)?|gente"
     r"|galera|chicas|chicos|buenas|pessoal|hey|hi|ok|so|also|alors|bueno|pues|então|entao"
-    r"|please|pls|bitte|por favor|s'il vous plaît|svp|merci de|por fa)"
+    r"|please|pls|bitte|por favor|s'il vous plaît|svp|merci de|por fa"
+    r"|now|ahora|agora|jetzt|neu|maintenant|désormais)"
     r"\b[\s:!,.-]*",
     re.I,
 )
@@ -86,7 +87,7 @@ def _blanked(ctx: Context, blanks: list[tuple[int, int]], clause: Clause) -> lis
     chars = list(ctx.text)
     spans = list(blanks) + [m.span() for m in PASTED_LINE.finditer(ctx.text)]
     spans += [m.span() for m in ctx.g.agenda_heading.finditer(ctx.text)]
-    for m in ctx.g.place.finditer(ctx.text):
+    for m in ctx.g.place.finditer(_placeable(ctx, blanks)):  # "am Pfingstmontag hat die Praxis"
         phrase = cut_place(m.group(1), ctx.g)
         if looks_like_place(phrase, ctx.g):
             spans.append((m.start(), m.start(1) + len(phrase)))
@@ -111,21 +112,21 @@ def _title_from(ctx: Context, text: str, require_noun: bool = False, anchor: int
     text = g.period_phrase.sub(" ", text)  # "por la noche", "Friday night"
     text = re.sub(r"^\W*['’]s\b", "", text)  # "Tomorrow's game" without its day
     pieces: list[tuple[int, str]] = []
+    own = None
     cuts = [0] + [p for m in _PIECE.finditer(text) for p in m.span()] + [len(text)]
     for start, end in zip(cuts[::2], cuts[1::2], strict=False):
         cleaned = _clean(text[start:end], g)
+        if anchor is not None and start <= anchor < end:
+            own = cleaned or None  # the piece the date is in, if anything is left of it
         if cleaned:
             pieces.append((start, cleaned))
     if not pieces:
         return ""
     if whole:
         return _tidy(", ".join(p for _s, p in pieces))
-    own = None
-    if anchor is not None:
-        own = next((p for start, p in reversed(pieces) if start <= anchor), None)
     named = [p for _s, p in pieces if names_event(g, p) and not _only_logistics(p, g)]
-    if own is not None and own in named:
-        return _tidy(own)
+    if own is not None and (own in named or not g.logistics.fullmatch(own.strip().lower())):
+        return _tidy(own)  # the date's own piece ("GAA blitz sat 9.30", not "bring packed lunch")
     if named:
         return _tidy(named[0])
     if require_noun:
@@ -155,7 +156,7 @@ def _headings_before(ctx: Context, clause: Clause, chars: list[str]) -> list[str
     """Earlier lines to fall back on, nearest first: a flyer's headline, or a line that names
     an event ("BAKE SALE!" before "Friday 10am"); an agenda heading ("Termine Dezember:") is
     skipped."""
-    earlier = [(a, b) for a, b in segments(ctx.low) if b <= clause.segment[0]]
+    earlier = [(a, b) for a, b in segments(ctx.text) if b <= clause.segment[0]]
     found = []
     if ctx.flyer and earlier:
         head = [(a, b) for a, b in earlier if not ctx.g.agenda_heading.match(ctx.text[a:b] + "\n")]
@@ -188,7 +189,8 @@ def _tidy(text: str) -> str:
 
 # ------------------------------------------------------------------------- where
 
-_HOST = re.compile(r"(?:casa d[eoa]s?|chez|bei)\s*$", re.I)
+_HOST = re.compile(r"(?:casa d[eoa]s?|chez|bei|lo de)\s*$", re.I)
+_OF = re.compile(r"\s(?:de|del|de la|du|des|d'|da|do|dos|das|of)\s", re.I)
 _NOT_A_PLACE = re.compile(
     r"www\.|https?:|@|!|\b(?:entry|tickets?|free|admission|refreshments|all welcome|entrada|"
     r"gratis|libre|donativo|eintritt|frei|kostenlos|entrée|gratuit|ingresso|grátis|comidas|tel|"
@@ -198,7 +200,7 @@ _NOT_A_PLACE = re.compile(
 )
 _PLACE_STOP = re.compile(
     r"\s+(?:and|to|for|with|at|on|y|para|con|a las|und|mit|um|ab|et|pour|avec|à|e|com|para|às|"
-    r"because|due|por|wegen|car|porque|de\s+\d|from|from\s+\d|tomorrow|mañana|morgen|demain|"
+    r"because|due|por|wegen|car|porque|de\s+\d|from|from\s+\d|tomorrow|mañana|morgen|demain|zu|"
     r"a partir|à partir|desde|dès|statt|instead|en vez|au lieu|em vez|"
     r"amanhã|today|hoy|heute|hoje|\d)\b.*$",
     re.I,
@@ -218,16 +220,20 @@ def looks_like_place(phrase: str, g: Grammar) -> bool:
     phrase = phrase.strip()
     if not phrase or phrase[0].isdigit() or g.date_words.match(phrase):
         return False
-    if g.event_noun.fullmatch(phrase) or g.pm.fullmatch(phrase) or g.am.fullmatch(phrase):
-        return False  # "at practice", "in the evening"
-    return phrase[0].isupper() or bool(g.place_noun.search(phrase))
+    head = _OF.split(phrase)[0]  # "salle des fêtes" yes; "moules de l'école" no
+    words = head.split()
+    headed = bool(g.place_noun.fullmatch(words[0]) or g.place_noun.search(words[-1]))  # "meeting room"
+    if (g.event_noun.search(phrase) and not headed) or g.pm.fullmatch(phrase) or g.am.fullmatch(phrase) \
+            or g.closure.search(phrase) or _NOT_PLACE_HEADS.match(phrase):
+        return False  # "at practice", "beim Umzug", "in the evening", "in den Herbstferien"
+    return phrase[0].isupper() or bool(g.place_noun.search(head))
 
 
 # A preposition with an article ("at the", "en la", "im", "dans la", "na") before a noun
 # phrase is a place, even a lower-case one ("at the clubhouse", "dans la cour").
 _STRONG_PREP = re.compile(
     r"^(?:at the|in the|on the|outside the|en el|en la|en los|en las|al|a la|im|in der|in den|"
-    r"ins|auf dem|auf der|beim|zum|zur|vor der|vor dem|an der|au|aux|à la|à l'|dans la|dans le|"
+    r"ins|auf dem|auf der|beim|zum|zur|vor der|vor dem|an der|au|à la|à l'|dans la|dans le|"
     r"dans l'|devant la|devant le|devant l'|sur la|no|na|nos|nas|ao)\s+$", re.I)
 _NOT_PLACE_HEADS = re.compile(
     r"^(?:moment|end|latest|least|meantime|beginning|start|same|weekend|week|month|year|time|"
@@ -236,7 +242,7 @@ _NOT_PLACE_HEADS = re.compile(
     r"matin|journée|semana|mês|ano|hora|manhã|noite|tarde|verdade|vez|fois|mal|last|first|"
     r"next|general|total|principio|inicio|início|début|anfang|ende|schluss|cours|mean|dia|día|"
     r"tag|jour|day|way|idea|list|group|chat|plan|meantime|minute|hour|top|bottom|back|front|"
-    r"tous|todos|todas|alle|all|everyone|lot|rest|resto|reste|rest)\b", re.I)
+    r"tous|todos|todas|alle|all|everyone|lot|rest|resto|reste|lieu|place to|same)\b", re.I)
 
 
 def _placeable(ctx: Context, blanks: list[tuple[int, int]]) -> str:
@@ -276,10 +282,13 @@ def location_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | 
     piece = _place_piece(ctx, clause, [(d.start, d.end)] + ([(t.start, t.end)] if t else []))
     if piece:
         return piece
+    next_place = _next_segments_place(ctx, clause)
+    if next_place:
+        return next_place
     if ctx.flyer:
         end = max(d.end, t.end if t else 0, clause.end, *(b for _a, b in clause.extras))
-        following = text[end:].splitlines()
-        for line in following[0 if text[end - 1:end] == "\n" else 1:]:
+        lines = text[end:].splitlines()
+        for line in lines[0 if text[end - 1:end] == "\n" else 1:]:
             line = line.strip()
             if "¦" in line:
                 break  # the next date's line: this event's lines are over
@@ -290,12 +299,25 @@ def location_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | 
     return None
 
 
+def _next_segments_place(ctx: Context, clause: Clause) -> str | None:
+    """A pasted SMS names the place in a sentence of its own after the time ("Turno: 31/3
+    16:15 hs. Consultorio Dra. Pérez"): a named place in one of the two next sentences."""
+    after = [(a, b) for a, b in segments(ctx.text) if a >= clause.segment[1]][:2]
+    for a, b in after:
+        text = ctx.text[a:b]
+        if len(text.split()) <= 8 and not ctx.g.date_words.search(text):
+            named = _named_place(ctx, text)
+            if named:
+                return named
+    return None
+
+
 def _plain_noun_phrase(phrase: str, g: Grammar) -> bool:
     """'clubhouse', 'cour', 'parroquia': one to three words, no time-of-day or filler head."""
     words = phrase.split()
     return 1 <= len(words) <= 3 and len(words[0]) >= 3 and words[0][0].isalpha() \
         and not _NOT_PLACE_HEADS.match(phrase) and not g.event_noun.search(phrase) \
-        and not g.date_words.match(phrase)
+        and not g.date_words.match(phrase) and not g.closure.search(phrase)
 
 
 def _named_place(ctx: Context, text: str) -> str | None:
@@ -317,8 +339,8 @@ def _place_piece(ctx: Context, clause: Clause, spans: list[tuple[int, int]]) -> 
     cuts = [clause.start] + [p for m in marks for p in m] + [clause.end]
     after = max(b for _a, b in spans)
     for a, b in zip(cuts[::2], cuts[1::2], strict=False):
-        if a < after:
-            continue
+        if a < after or ctx.text[a - 1:a] == "(":
+            continue  # "(Consciência Negra)", "(Teamtag)": a note, not a place
         piece = ctx.text[a:b].strip(" .-–")
         words = piece.split()
         if not 1 <= len(words) <= 5 or _NOT_A_PLACE.search(piece) or any(c.isdigit() for c in piece[:1]):
