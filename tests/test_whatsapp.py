@@ -9,7 +9,7 @@ import pytest
 from toolkit.errors import InputError
 from toolkit.ingest.whatsapp import Message, parse_file, parse_text
 
-LRM, NNBSP, NBSP = "\u200e", "\u202f", "\u00a0"
+LRM, RLM, NNBSP, NBSP = "\u200e", "\u200f", "\u202f", "\u00a0"
 
 
 def parse(text: str, **kwargs) -> list[Message]:
@@ -520,3 +520,21 @@ def test_sample_exports_parse(name, order, platform, count):
     kinds = {m.kind for m in messages}
     assert {"text", "system", "media", "deleted", "poll", "location", "contact"} <= kinds
     assert [m.sent_at for m in messages] == sorted(m.sent_at for m in messages)
+
+
+@pytest.mark.parametrize("chunk_chars", [64, 1 << 16])
+def test_headers_with_marks_inside_after_the_head_are_found(monkeypatch, chunk_chars):
+    """The lean splitter (marks only before a header, as the head showed) misses a header with
+    marks inside its date; the recheck over the bodies finds it, whatever the chunking."""
+    import toolkit.ingest.whatsapp as whatsapp
+
+    monkeypatch.setattr(whatsapp, "HEAD_LINES", 3)
+    monkeypatch.setattr(whatsapp, "CHUNK_CHARS", chunk_chars)
+    plain = "".join(f"13/09/2024، 7:{m:02d} م - Ana: plain {m}\n" for m in range(10))
+    marked = "".join(f"14{RLM}/9{RLM}/2024، 8:{m:02d} م - Ben: marked {m}\nsecond line\n"
+                     for m in range(10))
+    messages = parse(plain + marked)
+    assert [m.author for m in messages] == ["Ana"] * 10 + ["Ben"] * 10
+    assert messages[10].sent_at == "2024-09-14T20:00:00"
+    assert messages[10].text == "marked 0\nsecond line"
+    assert [m.line for m in messages][9:12] == [10, 11, 13]
