@@ -237,7 +237,7 @@ def generate_messages(n: int, seed: int = 7) -> list[str]:
     return out
 
 
-def cached_embeddings(n: int, *, batch_size: int = 128) -> tuple[list[str], np.ndarray]:
+def cached_embeddings(n: int) -> tuple[list[str], np.ndarray]:
     """Texts and normalised float32 MiniLM vectors for `n` messages, from cache when present."""
     CACHE.mkdir(exist_ok=True)
     texts = generate_messages(n)
@@ -249,13 +249,7 @@ def cached_embeddings(n: int, *, batch_size: int = 128) -> tuple[list[str], np.n
     model = load_model("all-MiniLM-L6-v2")
     unique = sorted(set(texts), key=len)
     started = time.perf_counter()
-    vectors = model.encode(
-        unique,
-        batch_size=batch_size,
-        normalize_embeddings=True,
-        convert_to_numpy=True,
-        show_progress_bar=False,
-    )
+    vectors = model.passages(unique)
     print(f"embedded {len(unique)} unique texts in {time.perf_counter() - started:.0f} s")
     index = {text: i for i, text in enumerate(unique)}
     matrix = np.asarray(vectors, dtype=np.float32)[[index[t] for t in texts]]
