@@ -1,10 +1,13 @@
 """Security: no network at run time, DSN passwords never shown or stored, private files,
 and the web UIs (JupyterLab, Voila) only on localhost behind a token.
 
-The offline test injects a `sitecustomize` through PYTHONPATH into every Python process the
-commands start (the CLI, papermill's kernels): it refuses and records any connection to a
-non-loopback address or any name lookup of a non-local host. The Hugging Face offline
-variables are removed from the environment, so a library that wanted to download would try.
+No network is checked by the operating system (tests/network_jail.py): every command runs in a
+network namespace with only a loopback, under `strace -f`, and any connect/sendto beyond
+loopback, or any name lookup, by any process or native thread (onnxruntime's telemetry was
+one), is an attempt. Inside the jail a `sitecustomize` (through PYTHONPATH, into every Python
+process: the CLI, papermill's kernels) also records Python-level attempts with what was asked
+for. The Hugging Face offline variables are removed from the environment, so a library that
+wanted to download would try.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
+from network_jail import jail_missing, jailed, network_attempts, remote_loads  # noqa: E402
 from own_postgres import PASSWORD, OwnPostgres  # noqa: E402
 from reliability_data import write_zip_with_media  # noqa: E402
 
@@ -126,27 +130,57 @@ def cluster():
     own.close()
 
 
+# A notebook kernel that read a flyer and stays open for a while, as in JupyterLab: native
+# telemetry threads start some seconds after their library does (onnxruntime's took ~5 s).
+OCR_AND_STAY = """
+import sys, time
+from PIL import Image, ImageDraw
+from toolkit.extract import ocr
+image = Image.new("RGB", (480, 120), "white")
+ImageDraw.Draw(image).text((10, 40), "Saturday 10am practice at Riverside", fill="black")
+print(ocr.read_text(image).text)
+time.sleep(float(sys.argv[1]))
+"""
+
+
 @pytest.mark.kernel
 @pytest.mark.postgres
 @pytest.mark.slow
 def test_pipeline_offline_private_and_password_free(guard, cluster, tmp_path):
     """`chatbook run` (the papermill pipeline: ingest a zip with photos, embed, extract with
-    OCR, report), then search, doctor and backup, media on against a password-protected
-    Postgres, with the network cut."""
-    url = cluster.create_database(f"sec_{uuid.uuid4().hex[:8]}")
-    data, log = tmp_path / "data", tmp_path / "net.log"
+    OCR, report), `chatbook extract --full`, an OCR kernel that stays up, search, doctor and
+    backup, media on against a password-protected Postgres reached through its socket, each
+    in a network namespace with nothing but loopback and under strace: not one call tries
+    to leave the machine, and the HTML it leaves loads nothing from elsewhere."""
+    if why := jail_missing():
+        pytest.skip(f"the OS-level network jail cannot run here: {why}")
+    database = f"sec_{uuid.uuid4().hex[:8]}"
+    cluster.create_database(database)
+    # The password as a query parameter: the form that used to leak (issue #12, item 3).
+    url = (f"postgresql:///{database}?host={cluster.root}&port={cluster.port}"
+           f"&user=chatbook&password={PASSWORD}")
+    data, log, home = tmp_path / "data", tmp_path / "net.log", tmp_path / "home"
+    home.mkdir()
     env = offline_env(guard, log, DATA_DIR=str(data), IMAGE_PROCESSING_ENABLED="true",
-                      MEDIA_DB_URL=url)
+                      MEDIA_DB_URL=url, HOME=str(home))
     write_zip_with_media(tmp_path / "in", "Club", 60, 2, seed=3)
-    outputs = []
-    for args in (["init"], ["run", "-p", "source", str(tmp_path / "in")],
-                 ["search", "practice on Saturday", "--mode", "keyword", "--json"],
-                 ["doctor", "--json"], ["doctor"], ["backup", str(tmp_path / "backup")]):
-        done = subprocess.run([sys.executable, "-m", "toolkit", *args], env=env,
-                              capture_output=True, text=True, timeout=400)
+    outputs, attempts = [], {}
+    steps = [["-m", "toolkit", "init"], ["-m", "toolkit", "run", "-p", "source", str(tmp_path / "in")],
+             ["-m", "toolkit", "extract", "--full"], ["-c", OCR_AND_STAY, "12"],
+             ["-m", "toolkit", "search", "practice on Saturday", "--json"],
+             ["-m", "toolkit", "doctor", "--json"], ["-m", "toolkit", "doctor"],
+             ["-m", "toolkit", "backup", str(tmp_path / "backup")]]
+    for n, args in enumerate(steps):
+        trace = tmp_path / f"strace-{n}.log"
+        done = subprocess.run(jailed([sys.executable, *args], trace), env=env,
+                              capture_output=True, text=True, timeout=900)
         assert done.returncode == 0, f"{args}: {done.stderr}"
         outputs.append(done.stdout + done.stderr)
-    assert not log.exists(), f"something tried the network:\n{log.read_text()}"
+        if found := network_attempts(trace):
+            attempts["ocr kernel" if args[0] == "-c" else " ".join(args[2:4])] = found
+    assert not attempts, f"tried to leave the machine: {attempts}"
+    assert not log.exists(), f"Python code tried the network:\n{log.read_text()}"
+    assert not (home / ".cache" / "Microsoft").exists(), "onnxruntime's telemetry cache was made"
     # ... and the pipeline really did its work: messages, vectors, media rows and OCR.
     import psycopg
 
@@ -163,13 +197,18 @@ def test_pipeline_offline_private_and_password_free(guard, cluster, tmp_path):
         assert conn.execute("SELECT count(*) FROM attachments").fetchone()[0] == 2
         assert conn.execute("SELECT count(*) FROM extractions").fetchone()[0] == 2
 
+    # The run reports render from the page alone: no script, style or font from a CDN.
+    reports = list((data / "runs").rglob("*.html"))
+    assert reports and list((data / "runs").rglob("*.ipynb"))
+    for report in reports:
+        assert not remote_loads(report.read_text()), f"{report} loads {remote_loads(report.read_text())}"
+
     # The password appears in no output, no log, no run record, no notebook, no store, no backup.
     assert all(PASSWORD not in text for text in outputs)
     secret = PASSWORD.encode()
     leaked = [p for root in (data, tmp_path / "backup") for p in all_files(root)
               if secret in p.read_bytes()]
     assert not leaked, f"the DSN password is stored in {leaked}"
-    assert list((data / "runs").rglob("*.ipynb")) and list((data / "runs").rglob("*.html"))
 
     # Everything we created is private: folders 0700, files 0600.
     for root in (data, tmp_path / "backup"):
@@ -242,13 +281,35 @@ def wait_for_url(process: subprocess.Popen[str], pattern: str, timeout: float = 
     raise AssertionError(f"no URL with a token was printed:\n{seen}")
 
 
+def in_session(session: int) -> list[int]:
+    """Live processes of a session (a server started with start_new_session=True, and all
+    it started)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if fields[0] != "Z" and int(fields[3]) == session:
+            found.append(int(entry.name))
+    return found
+
+
 def stop(process: subprocess.Popen[str]) -> None:
+    """SIGTERM to chatbook alone (as a service manager sends it), then wait until nothing it
+    started is left: no server may go on with PPID 1."""
     process.terminate()
     try:
-        process.wait(timeout=20)
+        process.wait(timeout=30)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+    deadline = time.monotonic() + 30
+    while (left := in_session(process.pid)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    for pid in left:  # clean up before failing, so no test leaves a server behind
+        os.kill(pid, 9)
+    assert not left, f"still running after chatbook stopped: {left}"
 
 
 def children_cmdlines(pid: int) -> list[str]:
@@ -277,7 +338,8 @@ def test_web_ui_is_local_only_and_needs_its_token(ui, tmp_path, data_dir):
     subprocess.run([sys.executable, "-m", "toolkit", "init"], env=env, check=True,
                    capture_output=True)
     process = subprocess.Popen([sys.executable, "-m", "toolkit", *args], env=env, text=True,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               start_new_session=True)  # a group of its own, waited for
     try:
         url = wait_for_url(process, rf"http://(127\.0\.0\.1|localhost):{port}/\S*token=[\w-]+")
         token = url.rsplit("token=", 1)[1]
@@ -296,6 +358,83 @@ def test_web_ui_is_local_only_and_needs_its_token(ui, tmp_path, data_dir):
             "the token is on a command line, readable by every local user through ps"
     finally:
         stop(process)
+
+
+CHROMIUM = "/usr/bin/chromium"
+# Any host but this one resolves to nothing, so a remote fetch fails here and is recorded.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"]
+LOCAL_SCHEMES = ("http://127.0.0.1", "http://localhost", "ws://127.0.0.1", "ws://localhost",
+                 "file://", "data:", "blob:", "about:")
+
+
+def report_with_math_and_widgets(tmp_path: Path) -> Path:
+    """A run report as `chatbook run` renders it, from a notebook whose outputs need MathJax
+    and the widget renderer (the two things nbconvert's template fetched from CDNs)."""
+    import nbformat
+
+    from toolkit.ops.pipeline import render_html
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {
+        "state": {}, "version_major": 2, "version_minor": 0}}
+    notebook.cells = [nbformat.v4.new_markdown_cell("Events per week: $\\sum_i x_i$"),
+                      nbformat.v4.new_code_cell("1 + 1", outputs=[nbformat.v4.new_output(
+                          "execute_result", {"text/plain": "2"}, execution_count=1)])]
+    path = tmp_path / "report.ipynb"
+    nbformat.write(notebook, path)
+    html = tmp_path / "report.html"
+    html.write_text(render_html(path))
+    return html
+
+
+@pytest.mark.browser
+@pytest.mark.kernel
+@pytest.mark.slow
+def test_review_page_and_run_report_fetch_nothing_remote(tmp_path, data_dir):
+    """Opened in Chromium, the review page (with every script, style and font it pulls in)
+    and a run report request nothing from any host but this one (Font Awesome, require.js and
+    MathJax used to come from CDNs); the review server, under strace, tries no network."""
+    from playwright.sync_api import sync_playwright
+
+    if why := jail_missing():
+        pytest.skip(f"strace is needed: {why}")
+    env = {**os.environ, "DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1",
+           "JUPYTER_RUNTIME_DIR": str(tmp_path / "rt"), "JUPYTER_CONFIG_DIR": str(tmp_path / "cfg")}
+    subprocess.run([sys.executable, "-m", "toolkit", "init"], env=env, check=True,
+                   capture_output=True)
+    port, trace = free_port(), tmp_path / "review.strace"
+    strace = ["strace", "-f", "-qq", "--seccomp-bpf", "-e", "trace=connect,sendto,sendmsg,sendmmsg",
+              "-e", "signal=none", "-o", str(trace)]
+    process = subprocess.Popen(
+        [*strace, sys.executable, "-m", "toolkit", "review", "--no-browser", "--port", str(port)],
+        env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        start_new_session=True)
+    requested: list[str] = []
+    try:
+        url = wait_for_url(process, rf"http://127\.0\.0\.1:{port}/\S*token=[\w-]+")
+        report = report_with_math_and_widgets(tmp_path)
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                         args=CHROMIUM_ARGS)
+            try:
+                page = browser.new_page()
+                page.on("request", lambda request: requested.append(request.url))
+                page.goto(url, wait_until="networkidle", timeout=120_000)
+                page.wait_for_selector(".cb-title, .cb-empty, .widget-html, .jp-OutputArea",
+                                       timeout=120_000)
+                page.wait_for_load_state("networkidle")
+                page.goto(report.as_uri(), wait_until="networkidle", timeout=60_000)
+            finally:
+                browser.close()
+    finally:
+        os.killpg(process.pid, 15)
+        process.wait(timeout=30)
+    assert any(u.startswith(f"http://127.0.0.1:{port}") for u in requested), requested
+    remote = sorted({u for u in requested if not u.startswith(LOCAL_SCHEMES)})
+    assert not remote, f"the page asked other hosts for: {remote}"
+    assert not network_attempts(trace), network_attempts(trace)
 
 
 def test_nested_data_folders_are_created_private(tmp_path, cli):

@@ -725,6 +725,10 @@ def extract_events_command(input_path: Path, output_path: Path, as_json: bool) -
 
 def main() -> None:
     """Run the CLI; our own errors become one line on stderr, never a traceback."""
+    # Chats are personal: whatever this process and its children create (stores, indexes,
+    # run folders, kernels' files, pg_dump output, exports) is owner-only, even where a
+    # module forgets to ask. Existing files and folders keep their modes.
+    os.umask(0o077)
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Abort:
