@@ -310,6 +310,38 @@ def test_no_dsn_form_shows_its_password_with_postgres_down(every_form_down, form
         assert "media work is waiting" in shown["extract"], shown["extract"]
 
 
+def test_no_dsn_form_shows_its_password_with_postgres_up(cluster, tmp_path):
+    """The same with a password-protected server that lets them in: the work is done (so
+    libpq read each form's password), and no output shows it."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(cluster.url())
+    forms = {
+        "?password=": f"postgresql://127.0.0.1:{cluster.port}/{{db}}?user=chatbook"
+                      f"&password={PASSWORD}",
+        "key=value": f"host=127.0.0.1 port={cluster.port} dbname={{db}} user={parts.username} "
+                     f"password='{PASSWORD}'",
+    }
+    zip_path = write_zip_with_media(tmp_path / "in", "Club", 5, 1, seed=6)
+    jobs = []
+    for n, template in enumerate(forms.values()):
+        database = f"up_{n}_{uuid.uuid4().hex[:6]}"
+        cluster.create_database(database)
+        env = {"DATA_DIR": str(tmp_path / f"data{n}"), "IMAGE_PROCESSING_ENABLED": "true",
+               "MEDIA_DB_URL": template.format(db=database)}
+        for args in (["init"], ["ingest", str(zip_path)], ["migrate", "--status"],
+                     ["migrate", "--status", "--json"], ["doctor"], ["doctor", "--json"],
+                     ["media", "status"], ["media", "status", "--json"],
+                     ["backup", str(tmp_path / f"bk{n}")]):
+            jobs.append((env, args))
+    results = run_commands(jobs)
+    for (env, _), (args, code, out, err) in zip(jobs, results, strict=True):
+        assert code in (0, None), f"{env['MEDIA_DB_URL'][:30]}...: {args}: {err}"
+        assert PASSWORD not in out + err, f"`chatbook {' '.join(args)}` showed the password"
+        if args == ["media", "status", "--json"]:
+            assert json.loads(out)["images"] == 1  # the row reached Postgres: libpq got in
+
+
 def test_a_password_in_the_dsn_is_hidden_with_media_off_and_psycopg_stays_unloaded(tmp_path):
     url = DSN_FORMS["?password="].format(port=free_port(), s=SECRET)
     code = ("import sys, toolkit.cli as c; sys.argv=['chatbook','doctor','--json']\n"
