@@ -357,3 +357,23 @@ def test_cli_ingest_extract_accept_set_tz_export_same_uid_next_sequence(cli, tmp
     assert len(json.loads(cli("proposals", "list", "--json", env=env).stdout)) == 1
     bad = cli("chats", "set-tz", "Football Parents", "Mars/Base", env=env)
     assert bad.returncode != 0 and "unknown time zone 'Mars/Base'" in bad.stderr
+
+
+@pytest.mark.kernel
+@pytest.mark.slow
+def test_a_run_with_a_tz_parameter_and_full_moves_proposals_without_copies(cli, tmp_path):
+    """`chatbook run -p tz ... --full`, as the issue reported it: notebooks under papermill."""
+    env = {"TZ": "Etc/UTC"}
+    export = tmp_path / NAMES_ONLY.name
+    shutil.copy(NAMES_ONLY, export)
+    first = cli("run", "ingest", "extract", "-p", "source", str(export), env=env)
+    assert first.returncode == 0, first.stderr
+    [before] = json.loads(cli("proposals", "list", "--json", env=env).stdout)
+    assert before["start"] == "2024-09-21T10:00:00+00:00"
+    fixed = cli("run", "ingest", "extract", "-p", "source", str(export), "-p", "tz", "Europe/London",
+                "--full", env=env)
+    assert fixed.returncode == 0, fixed.stderr
+    [after] = json.loads(cli("proposals", "list", "--json", env=env).stdout)
+    assert (after["id"], after["start"]) == (before["id"], "2024-09-21T10:00:00+01:00")
+    [chat] = json.loads(cli("chats", "list", "--json", env=env).stdout)
+    assert (chat["tz"], chat["tz_source"]) == ("Europe/London", "given")
