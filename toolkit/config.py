@@ -148,7 +148,8 @@ ZONEINFO_ROOTS = ("/usr/share/zoneinfo", "/usr/lib/zoneinfo", "/usr/share/lib/zo
 
 def machine_zone(env: Mapping[str, str], root: Path = Path("/")) -> tuple[str, str]:
     """This machine's IANA zone and where it was read: `TZ` first, as every program honours
-    it, then /etc/timezone and the /etc/localtime link. UTC (said so) when none names one.
+    it, then the /etc/localtime link (what the C library reads, so what the clock shows), then
+    /etc/timezone (Debian's name for it). UTC (said so) when none names one.
 
     A zone that cannot be named (a POSIX rule like `CET-1CEST` in TZ, a copied localtime file)
     is skipped rather than guessed: the next source, or UTC with a note, is the honest answer.
@@ -158,13 +159,6 @@ def machine_zone(env: Mapping[str, str], root: Path = Path("/")) -> tuple[str, s
         name = zone_from_tz_variable(raw)
         if name:
             return name, f"TZ={raw}"
-    timezone_file = root / "etc" / "timezone"
-    try:
-        name = timezone_file.read_text(encoding="utf-8").strip()
-    except (OSError, UnicodeDecodeError):
-        name = ""
-    if name and valid_zone(name):
-        return name, "/etc/timezone"
     try:
         target = os.readlink(root / "etc" / "localtime")
     except OSError:
@@ -172,6 +166,13 @@ def machine_zone(env: Mapping[str, str], root: Path = Path("/")) -> tuple[str, s
     name = zone_from_path(target)
     if name:
         return name, "/etc/localtime"
+    timezone_file = root / "etc" / "timezone"
+    try:
+        name = timezone_file.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        name = ""
+    if name and valid_zone(name):
+        return name, "/etc/timezone"
     return "UTC", "no zone configured on this machine (set TZ or CHATBOOK_TZ)"
 
 

@@ -14,7 +14,7 @@ the best witnesses are, in order:
    zone when the candidates keep the same clocks over the chat's dates (London, Jersey,
    Guernsey), then the zone most of the country lives in where one does (Spain: Madrid, not
    the Canaries). Otherwise the numbers are ambiguous (US numbers from two coasts) and say so.
-3. **machine**: this machine's zone (`TZ`, /etc/timezone, /etc/localtime) or CHATBOOK_TZ:
+3. **machine**: this machine's zone (`TZ`, /etc/localtime, /etc/timezone) or CHATBOOK_TZ:
    the exports are yours, made on a phone that is usually where this computer is.
 4. **locale**: the export's language, only when the machine's zone is a bare UTC (servers,
    containers) and every country where that language is the majority's official one keeps the
