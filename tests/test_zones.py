@@ -208,6 +208,32 @@ def test_a_given_zone_is_kept_by_later_imports(data_dir):
     assert (again.files[0].tz, again.files[0].tz_source) == ("Atlantic/Canary", "given")
 
 
+def test_a_travelling_machine_does_not_move_its_chats(data_dir):
+    home = settings_in(data_dir, TZ="Europe/London")
+    ingest_paths(home, [NAMES_ONLY, SPANISH])
+    away = settings_in(data_dir, TZ="America/New_York")
+    report = ingest_paths(away, [NAMES_ONLY, SPANISH])
+    assert [(r.chat, r.tz, r.tz_source) for r in report.files] == [
+        ("Football Parents", "Europe/London", "machine"), ("Padres 3A", "Europe/Madrid", "phones")]
+
+
+def test_more_numbers_can_sharpen_a_zone_but_fewer_cannot_undo_it(data_dir, tmp_path):
+    settings = settings_in(data_dir, TZ="Etc/UTC")
+    export = tmp_path / "WhatsApp Chat with Club.txt"
+    export.write_text("01/10/2024, 10:00 - Ana: hola\n01/10/2024, 10:01 - Luis: hola\n")
+    assert ingest_paths(settings, [export]).files[0].tz_source == "machine"
+    with export.open("a") as more:  # two Spanish numbers join
+        more.write("02/10/2024, 10:00 - +34 612 34 56 78: hola\n"
+                   "02/10/2024, 10:01 - +34 622 98 76 54: hola\n")
+    sharpened = ingest_paths(settings, [export]).files[0]
+    assert (sharpened.tz, sharpened.tz_source) == ("Europe/Madrid", "phones")
+    with export.open("a") as more:  # as many British ones: no majority any more
+        more.write("03/10/2024, 10:00 - +44 7700 900123: hi\n"
+                   "03/10/2024, 10:01 - +44 7700 900456: hi\n")
+    kept = ingest_paths(settings, [export]).files[0]
+    assert (kept.tz, kept.tz_source) == ("Europe/Madrid", "phones")
+
+
 def test_a_legacy_utc_chat_is_inferred_again_at_its_next_import(data_dir):
     settings = settings_in(data_dir, TZ="Etc/UTC")
     ingest_paths(settings, [SPANISH])

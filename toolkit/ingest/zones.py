@@ -23,8 +23,9 @@ the best witnesses are, in order:
    where it is, which is why it ranks below a real machine zone.
 5. **machine** again, UTC included, with a note saying nothing better was known.
 
-A chat's zone is settled at every import (a given zone is kept; an inferred one may improve
-as more numbers arrive). When it changes, the chat's messages are re-timed in place; its
+A chat's zone is settled at every import: a given zone is kept; an inferred one may improve
+as more numbers arrive, but is never replaced by weaker evidence or by this machine's zone of
+the day (a laptop travels, the chat does not). When it changes, the chat's messages are re-timed in place; its
 proposals follow at the next `chatbook extract` (or at once with `chats set-tz`).
 """
 
@@ -317,8 +318,29 @@ def settle_chat_zone(settings: Settings, conn: db.Connection, chat_id: int,
         first, last = chats.span(conn, chat_id)
         choice = infer_zone(chats.authors(conn, chat_id), row["locale"], settings.default_tz,
                             settings.default_tz_note, first, last)
+        if not improves(choice, row):
+            return ZoneChoice(row["tz"], row["tz_source"], row["tz_note"] or "")
     apply_zone(conn, row, choice)
     return choice
+
+
+# Evidence ranks: a later import may replace a zone only with one of the same or better rank.
+RANKS = {"machine": 0, "locale": 1, "phones": 2, "given": 3}
+
+
+def improves(choice: ZoneChoice, row: dict[str, Any]) -> bool:
+    """Whether an inferred zone should replace the recorded one.
+
+    More numbers may sharpen what the phones said, and phones or a language outrank the
+    machine; but the machine's zone never replaces one recorded before (the laptop travelled,
+    the chat did not), and weaker or ambiguous evidence never undoes stronger evidence.
+    """
+    recorded = row["tz_source"]
+    if recorded is None or not row["tz"]:
+        return True  # unrecorded: imported before zones had sources
+    if choice.source == "machine":
+        return False
+    return RANKS[choice.source] >= RANKS.get(recorded, 0)
 
 
 def apply_zone(conn: db.Connection, row: dict[str, Any], choice: ZoneChoice) -> int:
