@@ -316,10 +316,14 @@ def inject(nb: dict[str, Any], values: dict[str, Any]) -> int:
                    if INJECTED_TAG not in c.get("metadata", {}).get("tags", [])]
     index = parameters_cell_index(nb)
     position = 0 if index is None else index + 1
+    # Shown as the parameters cell is: a report that hides its code hides this one too.
+    shown = {key: value for key, value in
+             (nb["cells"][index].get("metadata", {}) if index is not None else {}).items()
+             if key in ("jupyter", "transient")}
     cell: dict[str, Any] = {
         "cell_type": "code",
         "execution_count": None,
-        "metadata": {"tags": [INJECTED_TAG]},
+        "metadata": {"tags": [INJECTED_TAG], **shown},
         "outputs": [],
         "source": injected_source(values),
     }
