@@ -605,6 +605,7 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], chat: str | None, tz: st
                           date_order=date_order, progress=not as_json and sys.stderr.isatty())
     emit(report.as_dict() if as_json else report, as_json, lambda rep: rep.summary())
     if not report.ok:
+        say(report.failures(), err=True)  # one `FAILED file:line: why` line per rejected file
         sys.exit(1)
 
 
@@ -669,6 +670,24 @@ def chats_set_tz(ctx: click.Context, chat: str, zone: str, as_json: bool) -> Non
     from toolkit.extract.stage import describe_zone_change, set_chat_zone
 
     emit(set_chat_zone(settings_from(ctx), chat, zone), as_json, describe_zone_change)
+
+
+@chats_group.command("merge")
+@click.argument("kept")
+@click.argument("merged")
+@JSON_OPTION
+@click.pass_context
+def chats_merge(ctx: click.Context, kept: str, merged: str, as_json: bool) -> None:
+    """Merge chat MERGED into chat KEPT: the same chat from two phones, or renamed.
+
+    A message KEPT already has is folded into it (with the proposals that cite it, and its
+    media file if KEPT's copy had none); an edit or deletion MERGED shows is applied; the rest
+    move over. MERGED's name stays as another name of KEPT, so its next export lands there.
+    """
+    from toolkit.ingest.merge import MergeNote, merge_chats
+
+    note = merge_chats(settings_from(ctx), primary_store(ctx), kept, merged)
+    emit(note.as_dict(), as_json, lambda data: MergeNote(**data).describe())
 
 
 # ------------------------------------------------------------------------- media: images, OCR, extractions

@@ -34,3 +34,26 @@ def detect_language(text: str) -> str:
     if not confidences:
         return "en"
     return max(confidences.items(), key=lambda item: item[1])[0]
+
+
+@lru_cache(maxsize=1)
+def _trigram_detector() -> Any:
+    """Lingua on trigrams alone: a tenth of the load time, and as sure as the full models on a
+    text of thousands of characters (a chat's sample), where it is used."""
+    from lingua import Language, LanguageDetectorBuilder
+
+    return LanguageDetectorBuilder.from_languages(
+        Language.ENGLISH, Language.SPANISH, Language.GERMAN, Language.FRENCH, Language.PORTUGUESE
+    ).with_low_accuracy_mode().build()
+
+
+def chat_language(texts: list[str]) -> str:
+    """The language most of these messages are written in (a chat's, at ingest): each
+    message votes for its language, weighted by its length; English when nothing can tell."""
+    votes: dict[str, float] = {}
+    detector = _trigram_detector()
+    for text, language in zip(texts, detector.detect_languages_in_parallel_of(texts), strict=True):
+        if language is not None:
+            code = language.iso_code_639_1.name.lower()
+            votes[code] = votes.get(code, 0.0) + len(text)
+    return max(votes.items(), key=lambda item: item[1])[0] if votes else "en"

@@ -9,6 +9,8 @@ media processing on, each copied file gets an `attachments` row in Postgres thro
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import mimetypes
 import os
@@ -28,10 +30,15 @@ from toolkit.store import outbox
 from toolkit.store.attachments import insert_attachment
 
 # Caps against zip bombs: a real export of years of chats with media is a few GB at most, and
-# its text compresses about 5-10x; photos and videos barely compress at all.
+# its text compresses about 5-10x; photos and videos barely compress at all. The caps hold for
+# each big member and for the archive as a whole (many small members add up), and they bind:
+# zipfile never unpacks a member past the size its header declares.
 MAX_TOTAL_UNCOMPRESSED = 16 * 1024**3
 MAX_RATIO = 200
 RATIO_MIN_SIZE = 1024**2  # tiny members may compress absurdly well; only big ones count
+MAX_ARCHIVE_RATIO = 100  # the whole archive: unpacked bytes per byte of zip file
+ARCHIVE_RATIO_MIN_SIZE = 64 * 1024**2  # a zip unpacking to less is never too dense
+DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
 COPY_BLOCK = 1 << 20
 SAFE_EXT = re.compile(r"^\.[a-z0-9]{1,8}$")
 HEX = frozenset("0123456789abcdef")
@@ -45,11 +52,15 @@ class ZipLimits:
     max_total: int = MAX_TOTAL_UNCOMPRESSED
     max_ratio: float = MAX_RATIO
     ratio_min_size: int = RATIO_MIN_SIZE
+    max_archive_ratio: float = MAX_ARCHIVE_RATIO
+    archive_ratio_min_size: int = ARCHIVE_RATIO_MIN_SIZE
 
 
-def open_safe_zip(path: Path, limits: ZipLimits | None = None) -> zipfile.ZipFile:
-    """Open a zip and reject it whole, with a clear reason, if any member is unsafe."""
-    source = str(path)
+def open_safe_zip(path: Path, limits: ZipLimits | None = None,
+                  source: str | None = None) -> zipfile.ZipFile:
+    """Open a zip and reject it whole, with a clear reason, if any member is unsafe or the
+    whole would unpack to too much. `source` is the path as shown in errors."""
+    source = source or str(path)
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile as error:
@@ -57,14 +68,15 @@ def open_safe_zip(path: Path, limits: ZipLimits | None = None) -> zipfile.ZipFil
     except OSError as error:
         raise InputError(f"cannot read: {error.strerror or error}", source) from None
     try:
-        check_members(archive, source, limits or ZipLimits())
+        check_members(archive, source, limits or ZipLimits(), path.stat().st_size)
     except BaseException:
         archive.close()
         raise
     return archive
 
 
-def check_members(archive: zipfile.ZipFile, source: str, limits: ZipLimits) -> None:
+def check_members(archive: zipfile.ZipFile, source: str, limits: ZipLimits,
+                  archive_size: int) -> None:
     total = 0
     for info in archive.infolist():
         name = info.filename
@@ -84,6 +96,11 @@ def check_members(archive: zipfile.ZipFile, source: str, limits: ZipLimits) -> N
                 and info.file_size > limits.max_ratio * max(info.compress_size, 1)):
             raise InputError(f"{name!r} expands {info.file_size // max(info.compress_size, 1)}x; "
                              "refusing the zip (zip bomb?)", source)
+    if (total >= limits.archive_ratio_min_size
+            and total > limits.max_archive_ratio * max(archive_size, 1)):
+        raise InputError(f"the zip unpacks to {total} bytes from {archive_size} "
+                         f"({total // max(archive_size, 1)}x, over {len(archive.infolist())} "
+                         "members); refusing it (zip bomb?)", source)
 
 
 def is_safe_member_name(name: str) -> bool:
@@ -94,6 +111,11 @@ def is_safe_member_name(name: str) -> bool:
     if normal.startswith("/") or re.match(r"^[A-Za-z]:", normal):
         return False
     return ".." not in PurePosixPath(normal).parts
+
+
+def member_opener(archive: zipfile.ZipFile, member: str, source: str) -> Callable[[], IO[bytes]]:
+    """Opens the member afresh each time (the parser reads a chat text twice)."""
+    return lambda: read_member(archive, member, source)
 
 
 def read_member(archive: zipfile.ZipFile, name: str, source: str) -> IO[bytes]:
@@ -109,12 +131,14 @@ def read_member(archive: zipfile.ZipFile, name: str, source: str) -> IO[bytes]:
 
 @dataclass(frozen=True)
 class StoredFile:
-    """A media file under ATTACHMENTS_DIR; `path` is relative to it."""
+    """A media file under ATTACHMENTS_DIR; `path` is relative to it. `created`: this copy
+    wrote the file (it was not there before), so a failed import may take it away again."""
 
     sha256: str
     path: str
     size: int
     file_name: str
+    created: bool = False
 
 
 def safe_ext(file_name: str) -> str:
@@ -142,16 +166,27 @@ def store_stream(settings: Settings, stream: IO[bytes], file_name: str, source: 
         relative = f"{sha[:2]}/{sha}{safe_ext(file_name)}"
         final = root / relative
         ensure_private_dir(final.parent)
-        if final.exists():
-            tmp.unlink()
-        else:
+        created = not final.exists()
+        if created:
             os.replace(tmp, final)
-    except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as error:  # corrupt, bad CRC
+        else:
+            tmp.unlink()
+    except OSError as error:
+        if error.errno in DISK_FULL_ERRNOS:
+            raise  # the importer says "disk full" and takes back what it wrote
+        raise InputError(f"cannot copy {file_name!r}: {error}", source) from None
+    except (EOFError, zipfile.BadZipFile, zlib.error) as error:  # corrupt, bad CRC
         raise InputError(f"cannot copy {file_name!r}: {error}", source) from None
     finally:
         if tmp.exists():
             tmp.unlink()
-    return StoredFile(sha, relative, size, file_name)
+    return StoredFile(sha, relative, size, file_name, created)
+
+
+def remove_stored(settings: Settings, stored: StoredFile) -> None:
+    """Take back a file this import wrote (no row names it any more)."""
+    with contextlib.suppress(FileNotFoundError):
+        (settings.attachments_dir / stored.path).unlink()
 
 
 def attachment_files(root: Path) -> list[Path]:

@@ -1,48 +1,68 @@
 """WhatsApp exports (files, zips, folders) into the primary store, incrementally.
 
-Each chat export is imported in one SQLite transaction: an error leaves the store exactly as it
-was and names the file and line, and the other files of the batch still import. Every message
-gets a content key (chat, local time, author, text, and its position among identical
-duplicates), so re-importing an export, or a newer export that overlaps it, adds only the
-messages not seen before, while two identical messages sent in the same minute both survive.
-New rows always get higher ids than every existing row and every ETL cursor, so later stages
-(embedding, extraction) keep a cursor and process only what is new.
+How one export is imported:
+
+1. Its messages are parsed in batches of about `BATCH` that end on a minute, and the media files
+   they name are copied, outside any transaction.
+2. Each batch is written in its own short transaction. Its messages are matched against the
+   rows stored for the same minutes (`ingest.identity`): a message seen before adds nothing (or
+   brings its media file), an edit or a deletion seen in a later export changes the row it
+   belongs to (the earlier text goes to `message_history`), and the rest are inserted and
+   indexed. A reviewer's decision, a search or a pipeline run waits for one batch at most,
+   never for a whole file.
+3. A last transaction records the export (and how its dates were read), the chat's locale,
+   language and zone.
+
+A failure (bad input at line N, a corrupt zip member, a full disk) takes back what the export
+wrote in earlier batches, so nothing of it stays and the other files still import. A process
+killed mid-way (SIGKILL, a power cut) leaves whole batches, and importing the file again adds
+exactly what is missing. New rows always get higher ids than every existing row and every ETL
+cursor, so later stages (embedding, extraction) keep a cursor and process only what is new.
 """
 
 from __future__ import annotations
 
+import bisect
 import csv
-import hashlib
 import json
-import re
+import queue
 import sys
+import threading
+import time
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import IO, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from toolkit.config import Settings
 from toolkit.errors import ChatbookError, InputError
-from toolkit.ingest import attachments, zones
-from toolkit.ingest.whatsapp import DATE_ORDERS, ChatParser, Message, binary_opener
-from toolkit.store import db, messages, outbox
+from toolkit.ingest import attachments, identity, merge, redate, zones
+from toolkit.ingest.identity import Decision, Incoming, author_ident, content_key, text_key
+from toolkit.ingest.redate import UtcConverter, chat_converter
+from toolkit.ingest.sources import (  # noqa: F401 - chat_name_from: part of this module's API
+    Candidate,
+    ChatSource,
+    Skipped,
+    chat_name_from,
+    expand_paths,
+    open_sources,
+    shown,
+)
+from toolkit.ingest.whatsapp import DATE_ORDERS, Message
+from toolkit.store import db, history, messages, outbox
 from toolkit.store.connect import open_db
 
-BATCH = 5000
+BATCH = 5000  # messages per write transaction: a few tens of milliseconds of lock
+YIELD_S = 0.003  # the pause after each batch in which a waiting writer takes the lock
 EXPORT_FORMATS = ("jsonl", "csv", "parquet")
-CHAT_FILE_NAMES = [
-    re.compile(r"^WhatsApp[ -]Chat (?:with|mit|con|avec|com|met|z|med|ile) (?P<name>.+)$", re.I),
-    re.compile(r"^WhatsApp[ -]Chat - (?P<name>.+)$", re.I),
-    re.compile(r"^(?:Chat de WhatsApp con|Conversa do WhatsApp com|Discussion WhatsApp avec"
-               r"|Chat WhatsApp con|Conversa de WhatsApp amb) (?P<name>.+)$", re.I),
-]
-GENERIC_CHAT_FILES = {"_chat", "chat", "whatsapp chat"}
 INGESTED_COUNTER = "messages_ingested"
 INGEST_CACHE_KIB = 64 * 1024
+LANG_SAMPLE_CHARS = 20_000  # enough text to tell five languages apart
+LANG_TEXT_CHARS = 500  # of one message (a pasted novel must not cost minutes)
+LANG_MIN_TEXTS = 20  # an import with fewer new texts keeps the chat's language
 
 
 # ---------------------------------------------------------------------------- report
@@ -69,9 +89,32 @@ class FileResult:
     tz: str | None = None  # the chat's zone after this import, where it came from, and why
     tz_source: str | None = None
     tz_note: str | None = None
+    edited: int = 0  # stored messages this export showed edited (earlier text kept in history)
+    deleted: int = 0  # stored messages this export showed deleted
+    media_linked: int = 0  # stored messages that got their media file from this export
+    older: int = 0  # messages this export showed as they were before a stored edit/deletion
+    redated: int = 0  # stored messages read again in the right day/month order first
+    lang: str | None = None
+    merged_into: str | None = None  # the chat this one turned out to be (merged into it)
+    merge_note: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
+
+    def describe(self) -> str:
+        """The line `chatbook ingest` prints for an export that imported."""
+        changes = [f"{count} {what}" for count, what in (
+            (self.edited, "edited"), (self.deleted, "deleted"),
+            (self.media_linked, "got their media file"), (self.older, "older versions"),
+        ) if count]
+        known = f"{self.duplicates} already known" + (f" ({', '.join(changes)})" if changes else "")
+        line = (f"{self.chat}: {self.added} new, {known} ({self.format}, {self.date_order}: "
+                f"{self.date_order_reason}"
+                + (f", {self.media_copied} media files" if self.media_copied else "")
+                + f") from {self.path}")
+        if self.redated:
+            line += f"\n  re-dated {self.redated} stored messages as {self.date_order}"
+        return line
 
 
 @dataclass
@@ -80,6 +123,8 @@ class IngestReport:
 
     files: list[FileResult] = field(default_factory=list)
     outbox: dict[str, Any] | None = None
+    skipped: list[Skipped] = field(default_factory=list)
+    disk_full: bool = False  # once the disk is full, the files after it are not tried
 
     @property
     def ok(self) -> bool:
@@ -101,6 +146,7 @@ class IngestReport:
             "failed": len(self.failed),
             "files": [result.as_dict() for result in self.files],
             "outbox": self.outbox,
+            "skipped": [{"path": s.path, "reason": s.reason} for s in self.skipped],
         }
 
     def raise_for_rejected(self) -> None:
@@ -111,118 +157,30 @@ class IngestReport:
             raise InputError(f"{first.error}{more}")
 
     def summary(self) -> str:
+        """What imported, what was skipped, the outbox, and the totals (the failures are in
+        `failures()`: the CLI prints them to stderr)."""
         lines = []
         for result in self.files:
             if result.error:
-                lines.append(f"FAILED {result.error}")
-            else:
-                lines.append(
-                    f"{result.chat}: {result.added} new, {result.duplicates} already known "
-                    f"({result.format}, {result.date_order}: {result.date_order_reason}"
-                    + (f", {result.media_copied} media files" if result.media_copied else "")
-                    + f") from {result.path}"
-                )
-                if result.tz:
-                    lines.append(f"  zone {result.tz} ({result.tz_source}: {result.tz_note})")
+                continue
+            lines.append(result.describe())
+            if result.tz:
+                lines.append(f"  zone {result.tz} ({result.tz_source}: {result.tz_note})")
+            if result.merge_note:
+                lines.append(f"  {result.merge_note}")
+        lines += [skipped.line() for skipped in self.skipped]
         if self.outbox and self.outbox.get("pending"):
             lines.append(f"{self.outbox['pending']} media rows wait for Postgres in the outbox")
-        lines.append(f"{self.added} messages added, {len(self.failed)} files failed")
+        lines.append(f"{self.added} messages added, {len(self.failed)} files failed"
+                     + (f", {len(self.skipped)} skipped" if self.skipped else ""))
         return "\n".join(lines)
 
-
-# ---------------------------------------------------------------------------- sources
-
-
-@dataclass
-class ChatSource:
-    """One chat export to import: its text (on disk or in a zip) and where its media live."""
-
-    path: str
-    chat: str
-    parser: ChatParser
-    media: attachments.MediaSource
-
-
-def chat_name_from(path: Path, container: Path | None = None) -> str:
-    """The chat's name from the export's file name ("WhatsApp Chat with X.txt" -> "X")."""
-    stem = re.sub(r" \(\d+\)$", "", path.stem).strip()
-    if stem.lower() in GENERIC_CHAT_FILES and container is not None:
-        return chat_name_from(container)
-    for pattern in CHAT_FILE_NAMES:
-        match = pattern.match(stem)
-        if match:
-            return match["name"].strip()
-    return stem
-
-
-def expand_paths(paths: Iterable[Path | str]) -> list[Path]:
-    """Files as given; folders become their chat exports (an unzipped export stays one)."""
-    found: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            found.extend(exports_in_folder(path))
-        else:
-            found.append(path)
-    return found
-
-
-def exports_in_folder(folder: Path) -> list[Path]:
-    if (folder / "_chat.txt").is_file():
-        return [folder / "_chat.txt"]
-    found = []
-    for path in sorted(folder.iterdir()):
-        if path.name.startswith("."):
-            continue
-        if path.is_dir():
-            found.extend(exports_in_folder(path))
-        elif path.suffix.lower() in (".txt", ".zip"):
-            found.append(path)
-    return found
-
-
-def named_chat_member(name: str) -> bool:
-    stem = PurePosixPath(name).stem.lower()
-    return stem in GENERIC_CHAT_FILES or stem.startswith("whatsapp")
-
-
-def chat_members(archive: zipfile.ZipFile) -> list[str]:
-    """The chat text files in a zip: `_chat.txt` or `WhatsApp Chat ...txt`, else any .txt
-    (those that turn out not to be exports are skipped when another one is)."""
-    texts = [name for name in archive.namelist()
-             if name.lower().endswith(".txt") and not name.startswith("__MACOSX/")]
-    return [name for name in texts if named_chat_member(name)] or texts
+    def failures(self) -> str:
+        """One `FAILED ...` line per rejected file."""
+        return "\n".join(f"FAILED {result.error}" for result in self.failed)
 
 
 # ---------------------------------------------------------------------------- time zones
-
-
-class UtcConverter:
-    """Local wall time of the export -> UTC, cached per hour (offsets change only on the hour
-    in practice; a half-hour zone still converts exactly, just without the cache)."""
-
-    def __init__(self, tz: str):
-        self.zone = ZoneInfo(tz)
-        self.cache: dict[str, str | None] = {}
-
-    def __call__(self, sent_at: str) -> str:
-        prefix = self.cache.get(sent_at[:13], "")
-        if prefix:
-            return f"{prefix}{sent_at[13:]}+00:00"
-        if prefix == "":
-            prefix = self.cache[sent_at[:13]] = self._hour_prefix(sent_at[:13])
-        if prefix is None:
-            local = datetime.fromisoformat(sent_at).replace(tzinfo=self.zone)
-            return local.astimezone(ZoneInfo("UTC")).replace(tzinfo=None).isoformat() + "+00:00"
-        return f"{prefix}{sent_at[13:]}+00:00"
-
-    def _hour_prefix(self, hour_key: str) -> str | None:
-        local = datetime.fromisoformat(f"{hour_key}:00:00").replace(tzinfo=self.zone)
-        offset = local.utcoffset() or timedelta(0)
-        if offset.total_seconds() % 3600:
-            return None
-        utc = local.replace(tzinfo=None) - offset
-        return utc.isoformat()[:13]
 
 
 def check_tz(tz: str) -> str:
@@ -237,201 +195,445 @@ def check_tz(tz: str) -> str:
 # ---------------------------------------------------------------------------- import
 
 
-def ensure_chat(conn: db.Connection, name: str, tz: str, tz_given: bool, date_order: str,
-                locale: str | None) -> int:
-    """The chat's id; its tz changes only when given explicitly (and then its messages' UTC
-    times are recomputed), the rest follows the export."""
-    row = messages.chat_named(conn, name)
-    if row is None:
-        return messages.insert_chat(conn, name, tz, locale, date_order)
-    messages.set_chat_format(conn, row["id"], date_order, locale)
-    if tz_given and tz != row["tz"]:
-        retime_chat(conn, int(row["id"]), tz)
-    return int(row["id"])
+class DiskFull(Exception):
+    """The disk (or the store's file system) is full: nothing more can be written anywhere."""
 
 
-def retime_chat(conn: db.Connection, chat_id: int, tz: str) -> None:
-    """A chat's zone given anew: its messages' UTC times follow (local times stay as written)."""
-    messages.set_chat_tz(conn, chat_id, tz)
-    messages.retime_messages(conn, chat_id, UtcConverter(tz), BATCH)
+def disk_full(error: BaseException) -> bool:
+    """A full disk, as SQLite or the OS reports it."""
+    if isinstance(error, OSError):
+        return error.errno in attachments.DISK_FULL_ERRNOS
+    return isinstance(error, db.OperationalError) and "full" in str(error).lower()
+
+
+@dataclass
+class Taken:
+    """What an import wrote, so that a failure can take it back."""
+
+    inserted: list[tuple[int, int]] = field(default_factory=list)  # id ranges (first, last)
+    changed: list[tuple[int, db.Row]] = field(default_factory=list)  # rows as they were
+    versions: list[int] = field(default_factory=list)  # message_history ids added
+    files: list[attachments.StoredFile] = field(default_factory=list)  # media files created
+    added: int = 0
+
+    def owns(self, message_id: int) -> bool:
+        """Whether this import inserted the row (ranges are in increasing order)."""
+        index = bisect.bisect_right(self.inserted, (message_id, float("inf"))) - 1
+        return index >= 0 and self.inserted[index][0] <= message_id <= self.inserted[index][1]
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.inserted or self.changed or self.versions)
+
+
+@dataclass
+class Prepared:
+    """A batch ready to write: its messages with their identities, and the rows they become
+    if none of them is stored yet (ids relative to the batch, as JSON: one statement)."""
+
+    batch: list[Incoming]
+    payload: str
+    media: list[tuple[int, attachments.StoredFile]]  # (offset in the batch, copied file)
+    texts: int
 
 
 class ChatImport:
-    """Import one chat export inside the caller's transaction."""
+    """Import one chat export: batches of messages, each in its own transaction.
+
+    A thread parses and prepares the next batches (pure Python) while this one writes the
+    current batch (SQLite, which lets go of the GIL): on two cores the two halves overlap.
+    """
 
     def __init__(self, settings: Settings, conn: db.Connection, source: ChatSource,
-                 result: FileResult, tz: str, tz_given: bool):
+                 result: FileResult, tz: str, chat_id: int | None, tz_given: str | None = None):
         self.settings = settings
+        self.tz_given = tz_given
         self.conn = conn
         self.source = source
         self.result = result
         self.tz = tz
-        self.tz_given = tz_given
         self.to_utc = UtcConverter(tz)
         self.now = db.utc_now()
-        self.batch: list[tuple[Any, ...]] = []
-        self.chat_id = 0
+        self.chat_id = chat_id or 0
+        self.created_chat = False
         self.queue_media = settings.image_processing_enabled
-        self.next_id: int | None = None
+        self.taken = Taken()
+        self.author_keys: dict[str | None, str | None] = {}
+        self.lang_texts: list[str] = []
+        self.lang_chars = 0
+        self.new_texts = 0
 
-    def first_free_id(self) -> int | None:
-        """Ids must grow past every ETL cursor, or a stage whose cursor is above the newest
-        message (after messages were deleted) would never see the new ones. SQLite gives
-        max(id) + 1, which is enough unless that is not above the highest cursor; then we
-        number the rows ourselves from there (gaps left by duplicates are harmless)."""
-        top = messages.max_message_id(self.conn)
-        cursor = messages.highest_cursor(self.conn)
-        return cursor + 1 if cursor > top else None
-
-    def take_id(self) -> int | None:
-        if self.next_id is None:
-            return None
-        self.next_id += 1
-        return self.next_id - 1
+    # -- the batches
 
     def run(self, bar: Any = None) -> None:
-        parser, result = self.source.parser, self.result
-        fmt = parser.format
-        self.chat_id = ensure_chat(self.conn, self.source.chat, self.tz, self.tz_given,
-                                   fmt.date_order, None)
-        self.next_id = self.first_free_id()
-        kinds: dict[str, int] = {}
-        positions: dict[tuple[str | None, str], int] = {}
-        current = ""
-        chat, chat_id, path, now = self.source.chat, self.chat_id, self.source.path, self.now
-        to_utc, batch, blake2b = self.to_utc, self.batch, hashlib.blake2b
-        count = 0
-        # the per-message loop of every import: locals only, rows built inline
-        for message in parser:
-            sent_at, author, text, kind, media, edited, line = message
-            if sent_at != current:
-                positions.clear()
-                current = sent_at
-                if result.first is None:
-                    result.first = sent_at
-            # identical messages at the same time are told apart by their position
-            twin = (author, text)
-            position = positions.get(twin, 0)
-            positions[twin] = position + 1
-            # the time in front keeps the unique index growing at its end, like the table
-            # (a bare hash lands anywhere: a quarter slower to insert); 96 bits of hash per
-            # second of one export is plenty
-            key = sent_at + blake2b(
-                f"{chat}\x1f{sent_at}\x1f{author or ''}\x1f{text}\x1f{position}"
-                .encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
-            kinds[kind] = kinds.get(kind, 0) + 1
-            count += 1
-            if media is not None:
-                self.insert_with_media(message, key)
-                batch = self.batch
-                continue
-            batch.append((self.next_id and self.take_id(), chat_id, sent_at, to_utc(sent_at),
-                          author, text, kind, None, None, int(edited), path, line, key, now))
-            if len(batch) >= BATCH:
-                self.flush()
-                batch = self.batch
-                if bar is not None:
-                    bar.update(BATCH)
-        result.messages = count
-        result.last = current or None
-        self.flush()
-        result.kinds = kinds
+        fmt = self.source.parser.format
+        if not self.chat_id:
+            self.chat_id = self.create_chat()
+        for prepared in self.prepared():
+            self.write(prepared)
+            if bar is not None:
+                bar.update(len(prepared.batch))
+        result = self.result
+        result.duplicates = result.messages - result.added
         result.format = fmt.shape.describe()
         result.date_order, result.date_order_reason = fmt.date_order, fmt.date_order_reason
-        result.duplicates = result.messages - result.added
-        messages.set_chat_locale(self.conn, self.chat_id, fmt.locale)
-        db.set_cursor(self.conn, f"ingest:chat:{self.chat_id}",
-                      messages.chat_top_id(self.conn, self.chat_id))
-        if result.added:
-            db.bump_counter(self.conn, INGESTED_COUNTER, result.added)
+        self.finish()
 
-    def row(self, message: Message, key: str, sha: str | None) -> tuple[Any, ...]:
-        return (self.take_id(), self.chat_id, message.sent_at, self.to_utc(message.sent_at),
-                message.author, message.text, message.kind, message.media, sha,
-                int(message.edited), self.source.path, message.line, key, self.now)
+    def create_chat(self) -> int:
+        """The chat's row (a failed import that created it takes it away again)."""
+        fmt = self.source.parser.format
+        with db.transaction(self.conn):
+            row = messages.chat_named(self.conn, self.source.chat)
+            if row is not None:  # another process created it meanwhile
+                return int(row["id"])
+            self.created_chat = True
+            return messages.insert_chat(self.conn, self.source.chat, self.tz, None,
+                                        fmt.date_order)
 
-    def flush(self) -> None:
-        if self.batch:
-            self.result.added += messages.insert_messages(self.conn, self.batch)
-            self.batch = []
+    def prepared(self) -> Iterator[Prepared]:
+        """The prepared batches, made by a thread a batch or two ahead of the writer."""
+        ahead: queue.Queue[Prepared | BaseException | None] = queue.Queue(maxsize=2)
+        stop = threading.Event()
 
-    def insert_with_media(self, message: Message, key: str) -> None:
-        """A message naming a media file: copy the file if the export has it, link it, and
-        (media on) queue its Postgres row in this same transaction."""
-        assert message.media is not None
-        opener = self.source.media.find(message.media)
-        stored = None
-        if opener is not None:
-            with opener() as stream:
-                stored = attachments.store_stream(self.settings, stream, message.media,
-                                                  self.source.path)
-            self.result.media_copied += 1
-        self.flush()
-        sha = stored.sha256 if stored else None
-        new_id = messages.insert_message(self.conn, self.row(message, key, sha))
-        self.result.added += int(new_id is not None)
-        if stored is None:
-            return
-        if new_id is not None:
-            message_id = new_id
-        else:
-            message_id = messages.id_by_content_key(self.conn, key)
-            messages.link_attachment(self.conn, message_id, stored.sha256)
-        if self.queue_media:
-            attachments.enqueue_attachment(self.settings, self.conn, stored, self.source.chat,
-                                           message_id)
-
-
-def member_opener(archive: zipfile.ZipFile, member: str,
-                  source: str) -> Callable[[], IO[bytes]]:
-    return lambda: attachments.read_member(archive, member, source)
-
-
-def open_sources(path: Path, chat: str | None, date_order: str,
-                 stack: list[zipfile.ZipFile]) -> list[ChatSource]:
-    """The chat exports in one path (a zip may hold several); zips stay open in `stack`."""
-    if not path.exists():
-        raise InputError("no such file or folder", str(path))
-    path = path.resolve()
-    display = str(path)
-    if path.suffix.lower() == ".zip" or zipfile.is_zipfile(path):
-        archive = attachments.open_safe_zip(path)
-        stack.append(archive)
-        members = chat_members(archive)
-        if not members:
-            raise InputError("the zip holds no chat export (.txt)", display)
-        sources, rejected = [], []
-        for member in members:
-            member_path = PurePosixPath(member)
-            name = chat or chat_name_from(Path(member_path.name), path)
+        def produce() -> None:
             try:
-                opener = binary_opener(member_opener(archive, member, display),
-                                       f"{display}!{member}")
-                parser = ChatParser(opener, f"{display}!{member}", date_order=date_order,
-                                    chat_name=name)
-                if not named_chat_member(member):
-                    _ = parser.format  # a .txt document sent in the chat is no export
-            except InputError as error:
-                rejected.append(error)
-                continue
-            in_zip = attachments.ZipMedia(archive, str(member_path.parent), display)
-            sources.append(ChatSource(f"{display}!{member}", name, parser, in_zip))
-        if not sources:
-            raise rejected[0]
-        return sources
-    name = chat or chat_name_from(path, path.parent if path.stem == "_chat" else None)
-    from toolkit.ingest.whatsapp import parse_file
+                for batch in self.batches():
+                    item = self.prepare(batch)
+                    while not stop.is_set():
+                        try:
+                            ahead.put(item, timeout=0.1)
+                            break
+                        except queue.Full:
+                            continue
+                    if stop.is_set():
+                        return
+                ahead.put(None)
+            except BaseException as error:  # handed to the writer, which raises it
+                ahead.put(error)
 
-    parser = parse_file(path, date_order=date_order, chat_name=name)
-    media: attachments.MediaSource = (attachments.FolderMedia(path.parent)
-                                      if path.name == "_chat.txt" else attachments.MediaSource())
-    return [ChatSource(display, name, parser, media)]
+        worker = threading.Thread(target=produce, name="chatbook-ingest-parse", daemon=True)
+        switch = sys.getswitchinterval()
+        # the writer takes the GIL back after every statement; waiting the default 5 ms for
+        # it each time would cost more than the overlap gains
+        sys.setswitchinterval(min(switch, 0.0005))
+        worker.start()
+        try:
+            while (item := ahead.get()) is not None:
+                if isinstance(item, BaseException):
+                    raise item
+                yield item
+        finally:
+            stop.set()
+            worker.join()
+            sys.setswitchinterval(switch)
+
+    def batches(self) -> Iterator[list[Incoming]]:
+        """The export's messages with their identities, about BATCH at a time, each batch
+        ending on a minute (so a minute's messages are matched together); media copied."""
+        result, kinds = self.result, self.result.kinds
+        author_keys: dict[str | None, str] = {}
+        batch: list[Incoming] = []
+        minute = ""
+        for message in self.source.parser:
+            sent_at, author, text = message.sent_at, message.author, message.text
+            kind, media, edited = message.kind, message.media, message.edited
+            if sent_at[:16] != minute:
+                if len(batch) >= BATCH:
+                    yield batch
+                    batch = []
+                minute = sent_at[:16]
+                if result.first is None:
+                    result.first = sent_at
+            who = author_keys.get(author)
+            if who is None:
+                who = author_keys[author] = author_ident(author)
+            stored = self.copy_media(media) if media is not None else None
+            batch.append(Incoming(minute, who, text_key(kind, text), kind, edited,
+                                  (message, stored)))
+            kinds[kind] = kinds.get(kind, 0) + 1
+            if kind == "text" and self.lang_chars < LANG_SAMPLE_CHARS:
+                self.lang_texts.append(text[:LANG_TEXT_CHARS])
+                self.lang_chars += min(len(text), LANG_TEXT_CHARS)
+            result.last = sent_at
+        result.messages = sum(kinds.values())
+        if batch:
+            yield batch
+
+    def copy_media(self, name: str) -> attachments.StoredFile | None:
+        """Copy the media file a message names, if the export has it (outside the lock)."""
+        opener = self.source.media.find(name)
+        if opener is None:
+            return None
+        with opener() as stream:
+            stored = attachments.store_stream(self.settings, stream, name, self.source.path)
+        self.result.media_copied += 1
+        if stored.created:
+            self.taken.files.append(stored)
+        return stored
+
+    def prepare(self, batch: list[Incoming]) -> Prepared:
+        """The rows the batch becomes if every message is new (a first import: the hot path,
+        locals only); identical messages of a minute are told apart by their position."""
+        chat_id, to_utc = self.chat_id, self.to_utc
+        author_key, key_of = self.author_key, content_key
+        positions: dict[tuple[str, str], int] = {}
+        minute = ""
+        rows = []
+        media = []
+        texts = 0
+        for offset, incoming in enumerate(batch):
+            if incoming.minute != minute:
+                positions.clear()
+                minute = incoming.minute
+            ident = (incoming.author, incoming.text)
+            position = positions.get(ident, 0)
+            positions[ident] = position + 1
+            message, stored = incoming.extra
+            kind = message.kind
+            texts += kind == "text"
+            if stored is not None:
+                media.append((offset, stored))
+            rows.append((message.sent_at, to_utc(message.sent_at), message.author,
+                         author_key(message.author), message.text, kind, message.media,
+                         stored.sha256 if stored else None, int(message.edited), message.line,
+                         key_of(chat_id, minute, incoming.author, incoming.text, position)))
+        return Prepared(batch, json.dumps(rows, ensure_ascii=False), media, texts)
+
+    def write(self, prepared: Prepared) -> None:
+        """One batch in one transaction: match, insert, apply edits, deletions and files."""
+        conn = self.conn
+        with db.transaction(conn), messages.deferred_fts(conn):
+            first_id = self.first_free_id()
+            decisions = self.decide(prepared.batch)
+            if decisions is None:
+                media_rows = [(first_id + offset, stored) for offset, stored in prepared.media]
+                count = len(prepared.batch)
+                if messages.insert_json(conn, prepared.payload, first_id, self.chat_id,
+                                        self.source.path, self.now) != count:
+                    self.rekey_missing(self.rows_of(prepared.payload, first_id))
+                self.new_texts += prepared.texts
+            else:
+                media_rows = []
+                rows: list[tuple[Any, ...]] = []
+                for decision in decisions:
+                    if decision.action == identity.NEW:
+                        message_id = first_id + len(rows)
+                        rows.append(self.new_row(message_id, decision))
+                        stored = decision.message.extra[1]
+                        if stored is not None:
+                            media_rows.append((message_id, stored))
+                    else:
+                        self.apply(decision, media_rows)
+                count = len(rows)
+                if rows and messages.insert_messages(conn, rows) != count:
+                    self.rekey_missing(rows)
+            if count:
+                # the new rows have the highest ids of all, so the last is the chat's newest
+                db.set_cursor(conn, f"ingest:chat:{self.chat_id}", first_id + count - 1)
+                db.bump_counter(conn, INGESTED_COUNTER, count)
+            if self.queue_media:
+                for message_id, stored in media_rows:
+                    attachments.enqueue_attachment(self.settings, conn, stored,
+                                                   self.source.chat, message_id)
+        if count:  # committed: these rows are now this import's to take back on failure
+            self.taken.inserted.append((first_id, first_id + count - 1))
+            self.taken.added += count
+            self.result.added += count
+        time.sleep(YIELD_S)  # a writer waiting for the store gets in between two batches
+
+    def first_free_id(self) -> int:
+        """Ids must grow past every ETL cursor, or a stage whose cursor is above the newest
+        message (after messages were deleted) would never see the new ones."""
+        return max(messages.max_message_id(self.conn), messages.highest_cursor(self.conn)) + 1
+
+    def decide(self, batch: list[Incoming]) -> list[Decision] | None:
+        """Match the batch against the rows stored for its minutes; None when there are none
+        (a new chat, or minutes past everything stored): then every message is new."""
+        if self.created_chat and not self.taken.inserted:
+            return None
+        first = min(message.minute for message in batch)
+        last = max(message.minute for message in batch)
+        stored = [row for row in messages.rows_in_minutes(self.conn, self.chat_id, first, last)
+                  if not self.taken.owns(int(row["id"]))]
+        if not stored:
+            return None
+        by_minute: dict[str, list[identity.Stored]] = {}
+        for row in stored:
+            by_minute.setdefault(row["sent_at"][:16], []).append(identity.stored_from_row(row))
+        decisions: list[Decision] = []
+        start = 0
+        for end in range(1, len(batch) + 1):
+            if end == len(batch) or batch[end].minute != batch[start].minute:
+                decisions += identity.match_minute(batch[start:end],
+                                                   by_minute.get(batch[start].minute, []))
+                start = end
+        return decisions
+
+    def new_row(self, message_id: int, decision: Decision) -> tuple[Any, ...]:
+        incoming = decision.message
+        message: Message = incoming.extra[0]
+        stored: attachments.StoredFile | None = incoming.extra[1]
+        key = content_key(self.chat_id, incoming.minute, incoming.author, incoming.text,
+                          decision.position)
+        if message.kind == "text":
+            self.new_texts += 1
+        return (message_id, self.chat_id, message.sent_at, self.to_utc(message.sent_at),
+                message.author, self.author_key(message.author), message.text, message.kind,
+                message.media, stored.sha256 if stored else None, int(message.edited),
+                self.source.path, message.line, key, self.now)
+
+    def author_key(self, author: str | None) -> str | None:
+        key = self.author_keys.get(author, "")
+        if key == "":
+            key = self.author_keys[author] = messages.author_key(author)
+        return key
+
+    def rows_of(self, payload: str, first_id: int) -> list[tuple[Any, ...]]:
+        """A prepared batch's JSON rows as INSERT_SQL rows."""
+        return [(first_id + offset, self.chat_id, *row[:9], self.source.path, *row[9:], self.now)
+                for offset, row in enumerate(json.loads(payload))]
+
+    def rekey_missing(self, rows: list[tuple[Any, ...]]) -> None:
+        """Rows whose key was taken (by a row that kept its key through a re-dating or a
+        merge, so its minute no longer says where it is) are inserted with a salted key."""
+        present = messages.ids_present(self.conn, [row[0] for row in rows])
+        for row in rows:
+            salt = 1
+            while row[0] not in present:
+                keyed = (*row[:13], identity.salted_key(row[13], salt), row[14])
+                if messages.insert_messages(self.conn, [keyed]):
+                    present.add(row[0])
+                salt += 1
+
+    def apply(self, decision: Decision, media_rows: list[tuple[int, attachments.StoredFile]]
+              ) -> None:
+        """A message already stored: maybe its media file, an edit, a deletion, a version."""
+        assert decision.row is not None
+        row = decision.row.row
+        message: Message = decision.message.extra[0]
+        stored: attachments.StoredFile | None = decision.message.extra[1]
+        result, conn = self.result, self.conn
+        if decision.action == identity.SAME:
+            if stored is not None and row["attachment_sha256"] is None:
+                self.change(row["id"], message.text, row["kind"], message.media, stored.sha256,
+                            bool(row["edited"]) or message.edited, message.line)
+                media_rows.append((int(row["id"]), stored))
+                result.media_linked += 1
+            return
+        if decision.action == identity.EDIT:
+            self.keep_version(row, "edited", row["source_file"])
+            self.change(row["id"], message.text, message.kind, row["media"],
+                        row["attachment_sha256"], True, message.line)
+            result.edited += 1
+        elif decision.action == identity.DELETE:
+            self.keep_version(row, "deleted", row["source_file"])
+            self.change(row["id"], message.text, "deleted", row["media"],
+                        row["attachment_sha256"], False, message.line)
+            result.deleted += 1
+        elif decision.action == identity.OLDER:
+            if message.text != row["text"] and not history.has_version(conn, row["id"],
+                                                                       message.text):
+                reason = "deleted" if row["kind"] == "deleted" else "edited"
+                self.taken.versions.append(history.add_version(
+                    conn, row["id"], message.text, message.kind, message.edited, reason,
+                    self.source.path))
+            result.older += 1
+
+    def keep_version(self, row: db.Row, reason: str, source_file: str) -> None:
+        self.taken.versions.append(history.add_version(
+            self.conn, row["id"], row["text"], row["kind"], bool(row["edited"]), reason,
+            source_file))
+
+    def change(self, message_id: int, text: str, kind: str, media: str | None,
+               sha256: str | None, edited: bool, line: int) -> None:
+        before = messages.message_state(self.conn, message_id)
+        assert before is not None
+        self.taken.changed.append((message_id, before))
+        messages.set_message_version(self.conn, message_id, text, kind, media, sha256, edited,
+                                     self.source.path, line)
+
+    # -- the end
+
+    def finish(self) -> None:
+        """Record the export, the chat's locale, language and zone (one transaction)."""
+        fmt = self.source.parser.format
+        result, conn = self.result, self.conn
+        lang = self.detect_language()
+        with db.transaction(conn):
+            history.record_export(conn, self.chat_id, self.source.path, fmt.date_order,
+                                  order_decided(fmt.date_order_reason), result.messages,
+                                  result.first, result.last)
+            messages.set_chat_format(conn, self.chat_id, fmt.date_order, fmt.locale)
+            if not self.taken.inserted:  # a re-import: the cursor still names the newest row
+                db.set_cursor(conn, f"ingest:chat:{self.chat_id}",
+                              messages.chat_top_id(conn, self.chat_id))
+            if lang:
+                messages.set_chat_lang(conn, self.chat_id, lang)
+            choice = zones.settle_chat_zone(self.settings, conn, self.chat_id,
+                                            given=self.tz_given)
+            result.tz, result.tz_source, result.tz_note = choice.tz, choice.source, choice.note
+        result.lang = lang or messages.chat_lang(conn, self.chat_id)
+
+    def detect_language(self) -> str | None:
+        """The chat's language from this export's text; kept as it was when the export adds
+        too little text to tell (or lingua, of the `extract` extra, is not installed)."""
+        if self.new_texts < LANG_MIN_TEXTS and messages.chat_lang(self.conn, self.chat_id):
+            return None
+        if not self.lang_texts:
+            return None
+        try:
+            from toolkit.language import chat_language
+        except ImportError:
+            return None
+        try:
+            return chat_language(self.lang_texts)
+        except ImportError:
+            return None
+
+    # -- a failure
+
+    def take_back(self) -> None:
+        """Undo every batch this import committed (after a failure), newest first, in small
+        transactions; then remove the media files it created that no row names."""
+        conn, taken = self.conn, self.taken
+        with db.transaction(conn):
+            history.delete_versions(conn, taken.versions)
+            for message_id, before in reversed(taken.changed):
+                messages.set_message_version(conn, message_id, before["text"], before["kind"],
+                                             before["media"], before["attachment_sha256"],
+                                             bool(before["edited"]), before["source_file"],
+                                             before["source_line"])
+        for first, last in taken.inserted:
+            for start in range(first, last + 1, BATCH):
+                with db.transaction(conn):
+                    messages.delete_messages(conn, range(start, min(start + BATCH, last + 1)))
+        with db.transaction(conn):
+            if self.chat_id:
+                db.set_cursor(conn, f"ingest:chat:{self.chat_id}",
+                              messages.chat_top_id(conn, self.chat_id))
+                if self.created_chat and not messages.chat_has_messages(conn, self.chat_id):
+                    messages.delete_chat(conn, self.chat_id)
+            if taken.added:
+                db.bump_counter(conn, INGESTED_COUNTER, -taken.added)
+        for stored in taken.files:
+            if not messages.messages_naming_file(conn, stored.sha256):
+                attachments.remove_stored(self.settings, stored)
+        self.result.added = 0
+        self.taken = Taken()
+
+
+def order_decided(reason: str) -> bool:
+    """Whether the export's own dates decided its day/month order (not guessed, not given)."""
+    return "above 12" in reason or "is a year" in reason
+
+
+# ---------------------------------------------------------------------------- one export
 
 
 def ingest_paths(settings: Settings, paths: Sequence[Path | str], *, chat: str | None = None,
                  tz: str | None = None, date_order: str = "auto",
                  progress: bool = False) -> IngestReport:
-    """Import every chat export found in `paths`; one transaction per export."""
+    """Import every chat export found in `paths`; each export in batches of its own."""
     if date_order not in ("auto", *DATE_ORDERS):
         raise ChatbookError(f"unknown date order {date_order!r} (use auto, dmy, mdy or ymd)")
     if tz is not None:
@@ -440,9 +642,13 @@ def ingest_paths(settings: Settings, paths: Sequence[Path | str], *, chat: str |
     conn = open_db(settings)
     messages.bulk_cache(conn, INGEST_CACHE_KIB)
     try:
-        for path in expand_paths(paths):
-            report.files.extend(ingest_one_path(settings, conn, path, chat=chat, tz=tz,
-                                                date_order=date_order, progress=progress))
+        finish_interrupted(settings, conn)
+        candidates, skipped = expand_paths(paths)
+        report.skipped.extend(skipped)
+        for candidate in candidates:
+            ingest_one_path(settings, conn, candidate, report, chat=chat, tz=tz,
+                            date_order=date_order, progress=progress)
+        purge_stale_vectors(settings, conn)
         if settings.image_processing_enabled:
             report.outbox = outbox.drain(settings, conn, attachments.OUTBOX_HANDLERS).as_dict()
     finally:
@@ -450,57 +656,154 @@ def ingest_paths(settings: Settings, paths: Sequence[Path | str], *, chat: str |
     return report
 
 
-def ingest_one_path(settings: Settings, conn: db.Connection, path: Path, *, chat: str | None,
-                    tz: str | None, date_order: str, progress: bool) -> list[FileResult]:
+def finish_interrupted(settings: Settings, conn: db.Connection) -> None:
+    """Re-datings, re-timings and merges a crash interrupted are finished first."""
+    converter = chat_converter(conn, settings.default_tz)
+    redate.run_redates(conn, converter)
+    redate.run_retimes(conn, converter)
+    merge.finish_interrupted_merges(settings, conn)
+
+
+def ingest_one_path(settings: Settings, conn: db.Connection, candidate: Candidate,
+                    report: IngestReport, *, chat: str | None, tz: str | None, date_order: str,
+                    progress: bool) -> None:
+    """The exports in one file (a zip may hold several), each reported on its own line."""
+    display = shown(candidate.path)
+    if report.disk_full:
+        report.files.append(FileResult(path=display, error=f"{display}: not imported: the "
+                                                            "disk is full"))
+        return
     stack: list[zipfile.ZipFile] = []
     try:
         try:
-            sources = open_sources(path, chat, date_order, stack)
+            sources = open_sources(candidate, chat, date_order, stack, report.skipped)
         except InputError as error:
-            return [FileResult(path=str(path), error=str(error), line=error.line)]
+            report.files.append(FileResult(path=display, error=str(error), line=error.line))
+            return
         except (zipfile.BadZipFile, zlib.error, EOFError) as error:  # a member's first bytes
-            return [FileResult(path=str(path), error=f"{path}: the zip is corrupt ({error})")]
-        return [ingest_source(settings, conn, source, tz, date_order, progress)
-                for source in sources]
+            report.files.append(FileResult(path=display,
+                                           error=f"{display}: the zip is corrupt ({error})"))
+            return
+        except OSError as error:
+            report.files.append(FileResult(path=display, error=f"{display}: cannot read: "
+                                                                f"{error.strerror or error}"))
+            return
+        for source in sources:
+            if report.disk_full:
+                report.files.append(FileResult(path=source.path, chat=source.chat,
+                                               error=f"{source.path}: not imported: the disk "
+                                                     "is full"))
+                continue
+            report.files.append(ingest_source(settings, conn, source, report, tz, date_order,
+                                              progress, may_merge=chat is None))
     finally:
         for archive in stack:
             archive.close()
 
 
-def ingest_source(settings: Settings, conn: db.Connection, source: ChatSource, tz: str | None,
-                  date_order: str, progress: bool) -> FileResult:
-    """One export in one transaction; an InputError rolls it back and is reported."""
+def ingest_source(settings: Settings, conn: db.Connection, source: ChatSource,
+                  report: IngestReport, tz: str | None, date_order: str,
+                  progress: bool, *, may_merge: bool = True) -> FileResult:
+    """One export, in batches; any failure takes back what it wrote and is reported. A new
+    chat that is certainly one already stored under another name is merged into it, unless
+    its name was given (`--chat`): a name given on purpose is kept."""
     result = FileResult(path=source.path, chat=source.chat)
+    job: ChatImport | None = None
     try:
+        fmt = source.parser.format  # an export that is no export fails here, before writing
         recorded = messages.chat_named(conn, source.chat)
-        if recorded and date_order == "auto" and recorded["date_order"]:
-            adopt_recorded_order(source, recorded["date_order"])
+        if recorded is not None:
+            result.chat = recorded["name"]
+            if date_order == "auto" and recorded["date_order"]:
+                adopt_recorded_order(source, recorded["date_order"])
+            result.redated = fix_stored_order(settings, conn, int(recorded["id"]),
+                                              fmt.date_order,
+                                              explicit=date_order != "auto"
+                                              or order_decided(fmt.date_order_reason))
+            if tz is not None and tz != recorded["tz"]:
+                redate.start_retime(conn, int(recorded["id"]), tz)
+                redate.run_retimes(conn, chat_converter(conn, settings.default_tz),
+                                   int(recorded["id"]))
         zone = tz or (recorded or {}).get("tz") or settings.default_tz
+        job = ChatImport(settings, conn, source, result, zone,
+                         int(recorded["id"]) if recorded else None, tz)
         bar = progress_bar(source) if progress else None
         try:
-            with db.transaction(conn), messages.deferred_fts(conn):
-                job = ChatImport(settings, conn, source, result, zone, tz is not None)
-                job.run(bar)
-                choice = zones.settle_chat_zone(settings, conn, job.chat_id, given=tz)
-                result.tz, result.tz_source, result.tz_note = choice.tz, choice.source, choice.note
+            job.run(bar)
         finally:
             if bar is not None:
                 bar.close()
     except InputError as error:
-        return FileResult(path=source.path, chat=source.chat, error=str(error), line=error.line)
+        return failed(job, result, str(error), error.line)
     except (zipfile.BadZipFile, zlib.error, EOFError) as error:  # raised while reading a member
-        return FileResult(path=source.path, chat=source.chat,
-                          error=f"{source.path}: the zip is corrupt ({error})")
+        return failed(job, result, f"{source.path}: the zip is corrupt ({error})")
+    except (OSError, db.DatabaseError) as error:
+        if disk_full(error):
+            report.disk_full = True
+            return failed(job, result, f"disk full while importing {source.path}",
+                          disk=True)
+        return failed(job, result, f"{source.path}: cannot import: {error}")
+    if job.created_chat and may_merge:
+        note = merge.merge_if_certain(settings, conn, job.chat_id)
+        if note is not None:
+            result.merged_into, result.merge_note = note.into, note.describe()
+            result.chat = note.into
     return result
+
+
+def failed(job: ChatImport | None, result: FileResult, error: str, line: int | None = None,
+           *, disk: bool = False) -> FileResult:
+    """The failed export's result, after taking back whatever it had written."""
+    kept = 0
+    if job is not None:
+        try:
+            job.take_back()
+        except (OSError, db.DatabaseError) as undo_error:
+            kept = job.taken.added
+            if not disk:
+                error += (f"; {kept} messages from it stay stored (taking them back failed: "
+                          f"{undo_error})")
+    if disk:
+        error += ("; nothing from it was stored" if not kept else
+                  f"; {kept} messages from it were stored before the disk filled (free some "
+                  "space and import it again: it goes on where it stopped)")
+    return FileResult(path=result.path, chat=result.chat, error=error, line=line)
+
+
+def fix_stored_order(settings: Settings, conn: db.Connection, chat_id: int, order: str, *,
+                     explicit: bool) -> int:
+    """Re-date, in place, the chat's stored rows that were read in another day/month order by
+    a guess, now that the order is known (given, or decided by this export's dates)."""
+    if not explicit:
+        return 0
+    plan = redate.redate_plan(conn, chat_id, order, explicit=True)
+    if not plan.exports:
+        return 0
+    return redate.run_redates(conn, chat_converter(conn, settings.default_tz), chat_id)
 
 
 def adopt_recorded_order(source: ChatSource, recorded: str) -> None:
     """A newer export whose own dates cannot decide (all fields <= 12) keeps the chat's order."""
     fmt = source.parser.format
-    decisive = "above 12" in fmt.date_order_reason or "is a year" in fmt.date_order_reason
-    if not decisive and fmt.date_order != recorded:
+    if not order_decided(fmt.date_order_reason) and fmt.date_order != recorded:
         fmt.date_order = recorded
         fmt.date_order_reason = "as recorded for this chat"
+
+
+def purge_stale_vectors(settings: Settings, conn: db.Connection) -> None:
+    """Vectors of a text a message no longer has (edited or deleted since it was embedded)
+    are deleted: a search must not find a message by what it used to say."""
+    if not settings.vdb_path.exists():
+        return
+    replaced = history.replaced_messages(conn)
+    if not replaced:
+        return
+    from toolkit.store import vectors
+
+    made = vectors.embedded_at(settings.vdb_path, [message_id for message_id, _ in replaced])
+    stale = [message_id for message_id, when in replaced
+             if message_id in made and made[message_id] <= when]
+    vectors.delete_embeddings(settings.vdb_path, stale)
 
 
 def progress_bar(source: ChatSource) -> Any:

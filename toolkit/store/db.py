@@ -90,7 +90,10 @@ def transaction(conn: Connection, mode: str = "IMMEDIATE") -> Iterator[Connectio
     try:
         yield conn
     except BaseException:
-        conn.execute("ROLLBACK")
+        # SQLite has already rolled back after some errors (a full disk, an I/O error): a
+        # second ROLLBACK would only bury the real cause under "no transaction is active".
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         raise
     else:
         conn.execute("COMMIT")

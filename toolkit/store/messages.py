@@ -69,8 +69,12 @@ def around(conn: db.Connection, message_id: int, n: int) -> list[db.Row] | None:
 
 
 def chat_named(conn: db.Connection, name: str) -> dict[str, Any] | None:
-    """The chat's id, zone and date order as recorded, if a chat has this name."""
-    row = conn.execute("SELECT id, tz, date_order FROM chats WHERE name = ?", (name,)).fetchone()
+    """The chat's id, name, zone and date order as recorded, if a chat has this name, or had
+    it before it was merged into another (then the chat it joined)."""
+    row = conn.execute("SELECT id, name, tz, date_order FROM chats WHERE name = ?",
+                       (name,)).fetchone() or conn.execute(
+        "SELECT c.id, c.name, c.tz, c.date_order FROM chat_aliases a "
+        "JOIN chats c ON c.id = a.chat_id WHERE a.name = ?", (name,)).fetchone()
     return dict(row) if row else None
 
 
@@ -99,6 +103,30 @@ def set_chat_tz(conn: db.Connection, chat_id: int, tz: str) -> None:
     conn.execute("UPDATE chats SET tz = ? WHERE id = ?", (tz, chat_id))
 
 
+def chat_row_by_id(conn: db.Connection, chat_id: int) -> dict[str, Any] | None:
+    """The chat's id, name, zone and date order."""
+    row = conn.execute("SELECT id, name, tz, date_order FROM chats WHERE id = ?",
+                       (chat_id,)).fetchone()
+    return dict(row) if row else None
+
+
+def chat_zone(conn: db.Connection, chat_id: int) -> str | None:
+    """The zone recorded for the chat (None when it has none)."""
+    row = conn.execute("SELECT tz FROM chats WHERE id = ?", (chat_id,)).fetchone()
+    return str(row[0]) if row and row[0] else None
+
+
+def set_chat_lang(conn: db.Connection, chat_id: int, lang: str) -> None:
+    """Record the chat's language as detected from its text."""
+    conn.execute("UPDATE chats SET lang = ? WHERE id = ?", (lang, chat_id))
+
+
+def delete_chat(conn: db.Connection, chat_id: int) -> None:
+    """Remove a chat row and its ingest cursor (its messages must be gone or moved)."""
+    conn.execute("DELETE FROM etl_cursors WHERE name = ?", (f"ingest:chat:{chat_id}",))
+    conn.execute("DELETE FROM chats WHERE id = ?", (chat_id,))
+
+
 def retime_messages(conn: db.Connection, chat_id: int, to_utc: Callable[[str], str],
                     batch: int) -> None:
     """Recompute the UTC time of each of the chat's messages from its local time."""
@@ -106,6 +134,30 @@ def retime_messages(conn: db.Connection, chat_id: int, to_utc: Callable[[str], s
     while chunk := rows.fetchmany(batch):
         conn.executemany("UPDATE messages SET sent_at_utc = ? WHERE id = ?",
                          [(to_utc(sent_at), message_id) for message_id, sent_at in chunk])
+
+
+def chat_times_after(conn: db.Connection, chat_id: int, after: int,
+                     limit: int) -> list[tuple[int, str]]:
+    """(id, local time) of the chat's next `limit` rows past id `after`, in id order."""
+    return [(int(r[0]), str(r[1])) for r in conn.execute(
+        "SELECT id, sent_at FROM messages WHERE chat_id = ? AND id > ? ORDER BY id LIMIT ?",
+        (chat_id, after, limit))]
+
+
+def set_utc_times(conn: db.Connection, changes: Sequence[tuple[str, int]]) -> None:
+    """(sent_at_utc, id) pairs."""
+    conn.executemany("UPDATE messages SET sent_at_utc = ? WHERE id = ?", changes)
+
+
+def cursors_with_prefix(conn: db.Connection, prefix: str) -> list[tuple[str, int]]:
+    """(name, value) of the ETL cursors whose name starts with `prefix`."""
+    return [(str(r[0]), int(r[1])) for r in conn.execute(
+        "SELECT name, value FROM etl_cursors WHERE substr(name, 1, ?) = ? ORDER BY name",
+        (len(prefix), prefix))]
+
+
+def drop_cursor(conn: db.Connection, name: str) -> None:
+    conn.execute("DELETE FROM etl_cursors WHERE name = ?", (name,))
 
 
 # ------------------------------------------------------------------------- authors, as compared
@@ -136,18 +188,21 @@ def author_key(author: str | None) -> str | None:
 
 # ------------------------------------------------------------------------- import
 
-INSERT_SQL = (  # id NULL: SQLite picks max(id) + 1; see importer.ChatImport.first_free_id
-    "INSERT INTO messages (id, chat_id, sent_at, sent_at_utc, author, text, kind, media, "
-    "attachment_sha256, edited, source_file, source_line, content_key, ingested_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(content_key) DO NOTHING"
-)
+MESSAGE_COLUMNS = ("id, chat_id, sent_at, sent_at_utc, author, author_key, text, kind, media, "
+                   "attachment_sha256, edited, source_file, source_line, content_key, ingested_at")
+# Ids are given by the importer (above every row and every ETL cursor; see
+# importer.ChatImport.first_free_id), so it knows which rows it wrote.
+INSERT_SQL = (f"INSERT INTO messages ({MESSAGE_COLUMNS}) "
+              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(content_key) DO NOTHING")
 FTS_TRIGGER = "messages_fts_insert"
 # The FTS trigger of migration 0001, word for word: only while it is exactly this do we index
-# a file's rows ourselves (see deferred_fts).
+# a batch's rows ourselves (see deferred_fts).
 FTS_TRIGGER_SQL = (
     "CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN\n"
     "    INSERT INTO messages_fts(rowid, text) VALUES (new.id, new.text);\nEND"
 )
+MATCH_COLUMNS = ("id, sent_at, author, text, kind, media, attachment_sha256, edited, "
+                 "source_file, source_line")
 
 
 def bulk_cache(conn: db.Connection, kib: int) -> None:
@@ -157,7 +212,7 @@ def bulk_cache(conn: db.Connection, kib: int) -> None:
 
 @contextlib.contextmanager
 def deferred_fts(conn: db.Connection) -> Iterator[None]:
-    """Index a file's new rows in one statement at the end instead of row by row.
+    """Index a batch's new rows in one statement at the end instead of row by row.
 
     A trigger that writes to an FTS5 table runs in a statement savepoint, and FTS5 flushes its
     pending index data at every savepoint: one tiny segment per message, about 7x slower than
@@ -195,28 +250,92 @@ def chat_top_id(conn: db.Connection, chat_id: int) -> int:
     return int(top or 0)
 
 
+def chat_has_messages(conn: db.Connection, chat_id: int) -> bool:
+    return conn.execute("SELECT 1 FROM messages WHERE chat_id = ? LIMIT 1",
+                        (chat_id,)).fetchone() is not None
+
+
 def insert_messages(conn: db.Connection, rows: Sequence[tuple[Any, ...]]) -> int:
     """Insert INSERT_SQL rows; returns how many were new (known content keys are skipped)."""
     cursor = conn.executemany(INSERT_SQL, rows)
     return max(cursor.rowcount, 0)
 
 
-def insert_message(conn: db.Connection, row: tuple[Any, ...]) -> int | None:
-    """Insert one INSERT_SQL row; its new id, or None when its content key is known."""
-    cursor = conn.execute(INSERT_SQL, row)
-    if cursor.rowcount == 1:
-        return int(cursor.lastrowid or 0)
-    return None
+# The batch as JSON: each row [sent_at, sent_at_utc, author, author_key, text, kind, media,
+# attachment_sha256, edited, source_line, content_key]; the id is the first id plus the row's
+# place in the array, and chat, source file and time of import are the batch's.
+INSERT_JSON_SQL = (
+    f"INSERT INTO messages ({MESSAGE_COLUMNS}) SELECT ?1 + key, ?2, value ->> 0, value ->> 1, "
+    "value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7, "
+    "value ->> 8, ?3, value ->> 9, value ->> 10, ?4 FROM json_each(?5) WHERE true "
+    "ON CONFLICT(content_key) DO NOTHING"
+)
 
 
-def id_by_content_key(conn: db.Connection, key: str) -> int:
-    return int(conn.execute("SELECT id FROM messages WHERE content_key = ?", (key,)).fetchone()[0])
+def insert_json(conn: db.Connection, payload: str, first_id: int, chat_id: int,
+                source_file: str, ingested_at: str) -> int:
+    """Insert a batch of new messages given as one JSON array (see INSERT_JSON_SQL); returns
+    how many were new.
+
+    One statement for the whole batch: SQLite unpacks it without holding Python's GIL, so
+    another thread can parse the next batch meanwhile (executemany takes the GIL per row)."""
+    return max(conn.execute(INSERT_JSON_SQL, (first_id, chat_id, source_file, ingested_at,
+                                              payload)).rowcount, 0)
 
 
-def link_attachment(conn: db.Connection, message_id: int, sha256: str) -> None:
-    """Name the message's media file by content, unless it already names one."""
-    conn.execute("UPDATE messages SET attachment_sha256 = ? WHERE id = ? "
-                 "AND attachment_sha256 IS NULL", (sha256, message_id))
+def ids_present(conn: db.Connection, ids: Sequence[int]) -> set[int]:
+    """Which of these message ids exist."""
+    found: set[int] = set()
+    for start in range(0, len(ids), 10_000):
+        chunk = "[" + ",".join(str(int(i)) for i in ids[start:start + 10_000]) + "]"
+        found.update(row[0] for row in conn.execute(
+            "SELECT id FROM messages WHERE id IN (SELECT value FROM json_each(?))", (chunk,)))
+    return found
+
+
+def rows_in_minutes(conn: db.Connection, chat_id: int, first_minute: str,
+                    last_minute: str) -> list[db.Row]:
+    """The chat's rows sent in the minutes from `first_minute` to `last_minute` (ISO, to the
+    minute), in id order: what an export's batch is matched against."""
+    rows: list[db.Row] = conn.execute(
+        f"SELECT {MATCH_COLUMNS} FROM messages WHERE chat_id = ? AND sent_at >= ? "
+        "AND sent_at < ? ORDER BY id", (chat_id, first_minute, last_minute + ";")).fetchall()
+    return rows  # ";" sorts right after ":", so every second of the last minute is in
+
+
+def message_state(conn: db.Connection, message_id: int) -> db.Row | None:
+    """What an import may change on a row (to put it back if the import fails)."""
+    row: db.Row | None = conn.execute(
+        "SELECT text, kind, media, attachment_sha256, edited, source_file, source_line "
+        "FROM messages WHERE id = ?", (message_id,)).fetchone()
+    return row
+
+
+def set_message_version(conn: db.Connection, message_id: int, text: str, kind: str,
+                        media: str | None, sha256: str | None, edited: bool,
+                        source_file: str, source_line: int) -> None:
+    """Give a row another version of its message (an edit, a deletion, its media file, or
+    back what it was); the FTS index follows through the update trigger."""
+    conn.execute(
+        "UPDATE messages SET text = ?, kind = ?, media = ?, attachment_sha256 = ?, edited = ?, "
+        "source_file = ?, source_line = ? WHERE id = ?",
+        (text, kind, media, sha256, int(edited), source_file, source_line, message_id))
+
+
+def delete_messages(conn: db.Connection, ids: Sequence[int]) -> int:
+    """Delete these rows (the FTS index follows through the delete trigger)."""
+    deleted = 0
+    for start in range(0, len(ids), 10_000):
+        chunk = "[" + ",".join(str(int(i)) for i in ids[start:start + 10_000]) + "]"
+        deleted += conn.execute("DELETE FROM messages WHERE id IN (SELECT value FROM json_each(?))",
+                                (chunk,)).rowcount
+    return deleted
+
+
+def messages_naming_file(conn: db.Connection, sha256: str) -> int:
+    """How many messages name this media file."""
+    return int(conn.execute("SELECT count(*) FROM messages WHERE attachment_sha256 = ?",
+                            (sha256,)).fetchone()[0])
 
 
 # ------------------------------------------------------------------------- import report, export
@@ -263,10 +382,12 @@ PREFIX_MIN = 4  # words this long also match as prefixes: appointment -> appoint
 
 @dataclass(frozen=True)
 class Filters:
-    """The WHERE clause (over `messages m`) that every mode applies inside its query."""
+    """The WHERE clause (over `messages m`) that every mode applies inside its query;
+    `history`: keyword matches also look in the earlier versions of edited messages."""
 
     sql: str
     params: tuple[Any, ...]
+    history: bool = False
 
     @property
     def active(self) -> bool:
@@ -274,23 +395,24 @@ class Filters:
 
 
 def search_filters(kinds: Sequence[str], *, chat_id: int | None, author: str | None,
-                   since: str | None, until: str | None) -> Filters:
-    """Messages of these kinds, in the chat, by the author (any case), sent in [since, until)."""
+                   since: str | None, until: str | None, history: bool = False) -> Filters:
+    """Messages of these kinds, in the chat, by the author (any case; a phone number however
+    it is spaced), sent in [since, until); `history` searches earlier versions too."""
     clauses = [f"m.kind IN ({', '.join(repr(k) for k in kinds)})"]
     params: list[Any] = []
     if chat_id is not None:
         clauses.append("m.chat_id = ?")
         params.append(chat_id)
     if author is not None:
-        clauses.append("m.author = ? COLLATE NOCASE")
-        params.append(author)
+        clauses.append("m.author_key = ? COLLATE NOCASE")
+        params.append(author_key(author))
     if since:
         clauses.append("m.sent_at >= ?")
         params.append(since)
     if until:
         clauses.append("m.sent_at < ?")
         params.append(until)
-    return Filters(" AND ".join(clauses), tuple(params))
+    return Filters(" AND ".join(clauses), tuple(params), history)
 
 
 def chat_id_any_case(conn: db.Connection, name: str) -> int | None:
@@ -340,23 +462,36 @@ def fts_expression(terms: list[str]) -> str:
 
 def keyword_ranked(conn: db.Connection, terms: list[str], filters: Filters,
                    limit: int) -> list[db.Row]:
-    """(id, bm25) of messages with any of the terms that pass the filters, best first."""
-    rows: list[db.Row] = conn.execute(
-        "SELECT m.id, bm25(messages_fts) AS rank FROM messages_fts "
-        "JOIN messages m ON m.id = messages_fts.rowid "
-        f"WHERE messages_fts MATCH ? AND {filters.sql} ORDER BY rank, m.id LIMIT ?",
-        (fts_expression(terms), *filters.params, limit),
-    ).fetchall()
+    """(id, bm25) of messages with any of the terms that pass the filters, best first; with
+    `filters.history`, a message also matches by an earlier (edited) version of its text."""
+    current = ("SELECT m.id, bm25(messages_fts) AS rank FROM messages_fts "
+               "JOIN messages m ON m.id = messages_fts.rowid "
+               f"WHERE messages_fts MATCH ? AND {filters.sql}")
+    expression = fts_expression(terms)
+    if not filters.history:
+        rows: list[db.Row] = conn.execute(f"{current} ORDER BY rank, m.id LIMIT ?",
+                                          (expression, *filters.params, limit)).fetchall()
+        return rows
+    earlier = ("SELECT m.id, bm25(message_history_fts) AS rank FROM message_history_fts "
+               "JOIN message_history h ON h.id = message_history_fts.rowid "
+               "JOIN messages m ON m.id = h.message_id "
+               f"WHERE message_history_fts MATCH ? AND {filters.sql}")
+    rows = conn.execute(
+        f"SELECT id, min(rank) AS rank FROM ({current} UNION ALL {earlier}) "
+        "GROUP BY id ORDER BY rank, id LIMIT ?",
+        (expression, *filters.params, expression, *filters.params, limit)).fetchall()
     return rows
 
 
 def substring_matches(conn: db.Connection, text: str, filters: Filters, limit: int) -> list[int]:
     """Ids of messages containing `text` literally that pass the filters, newest first."""
     needle = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    earlier = ("OR m.id IN (SELECT message_id FROM message_history WHERE reason = 'edited' "
+               "AND text LIKE ? ESCAPE '\\')") if filters.history else ""
     rows = conn.execute(
-        f"SELECT m.id FROM messages m WHERE m.text LIKE ? ESCAPE '\\' AND {filters.sql} "
-        "ORDER BY m.sent_at DESC, m.id DESC LIMIT ?",
-        (f"%{needle}%", *filters.params, limit),
+        f"SELECT m.id FROM messages m WHERE (m.text LIKE ? ESCAPE '\\' {earlier}) "
+        f"AND {filters.sql} ORDER BY m.sent_at DESC, m.id DESC LIMIT ?",
+        (f"%{needle}%", *((f"%{needle}%",) if filters.history else ()), *filters.params, limit),
     ).fetchall()
     return [int(r[0]) for r in rows]
 

@@ -419,5 +419,24 @@ def delete_embeddings(vdb_path: Path, message_ids: list[int]) -> int:
         conn.close()
 
 
+def embedded_at(vdb_path: Path, message_ids: list[int]) -> dict[int, str]:
+    """When each of these messages was embedded (any model; the latest), by message id."""
+    if not message_ids or not vdb_path.exists():
+        return {}
+    conn = db.connect(vdb_path, readonly=True)
+    try:
+        found: dict[int, str] = {}
+        for start in range(0, len(message_ids), 500):
+            chunk = message_ids[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            for message_id, created in conn.execute(
+                    f"SELECT message_id, max(created_at) FROM embeddings WHERE message_id IN "
+                    f"({marks}) GROUP BY message_id", chunk):
+                found[int(message_id)] = str(created)
+        return found
+    finally:
+        conn.close()
+
+
 def has_column(conn: db.Connection, table: str, column: str) -> bool:
     return any(row[1] == column for row in conn.execute(f'PRAGMA table_info("{table}")'))

@@ -1,0 +1,199 @@
+"""Which stored message an exported message is: one identity across re-exports.
+
+A message is the same message when its chat, its time to the minute, its author (phone numbers
+compared by digits) and its normalised text agree, whatever the platform (iOS writes seconds,
+Android does not), the header format, the media (a `<Media omitted>` export and an export with
+`IMG-....jpg (file attached)` name one photo) or a later edit or deletion. Two identical
+messages in one minute stay two: the nth of them matches the nth stored one.
+
+`match_minute` decides, for the messages of one minute of an export and the rows already
+stored for that minute, what each exported message is: the same row (perhaps bringing its
+media file), an edit or a deletion of a stored row, an older version of an edited or deleted
+row, or a new message. It is pure: the importer and `chats merge` apply its decisions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from toolkit.store.messages import author_key
+
+MINUTE = 16  # "2024-03-14T10:06": the identity's time
+# Kinds whose text is a placeholder the platforms word differently: the kind is the identity.
+MEDIA_KINDS = frozenset({"media", "contact"})
+PLACEHOLDER_KINDS = MEDIA_KINDS | {"view_once", "deleted"}
+# Kinds an edit can change (a placeholder is never edited).
+EDITABLE_KINDS = frozenset({"text", "poll", "location"})
+# Direction marks and zero-width characters the platforms sprinkle differently (str.split
+# already takes U+00A0, U+202F and the other odd spaces for spaces).
+_MARKS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\u061c\u200b]")
+
+
+def text_key(kind: str, text: str) -> str:
+    """The text as compared: a placeholder by its kind; otherwise without direction marks,
+    in NFC, case-folded, with every run of white space one space."""
+    if kind in PLACEHOLDER_KINDS:
+        return "\x00media" if kind in MEDIA_KINDS else "\x00" + kind
+    if text.isascii():
+        return " ".join(text.lower().split())
+    if _MARKS.search(text):
+        text = _MARKS.sub("", text)
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+def author_ident(author: str | None) -> str:
+    """The author as the identity compares it: its key, case-folded ("" for none)."""
+    key = author_key(author)
+    return key.casefold() if key else ""
+
+
+def content_key(chat_id: int, minute: str, author: str, text: str, position: int) -> str:
+    """The stored row's unique key: its minute first (the index grows at its end, as the table
+    does), then 96 bits of hash of the identity and its position among identical ones."""
+    raw = f"{chat_id}\x1f{minute}\x1f{author}\x1f{text}\x1f{position}"
+    return minute + hashlib.blake2b(raw.encode("utf-8", "surrogatepass"),
+                                    digest_size=12).hexdigest()
+
+
+def salted_key(key: str, salt: int) -> str:
+    """Another key for the same row when `key` is taken by a row that kept its key through a
+    re-dating or a merge (its minute no longer says where it is)."""
+    return key[:MINUTE] + hashlib.blake2b(f"{key}\x1f{salt}".encode(),
+                                          digest_size=12).hexdigest()
+
+
+@dataclass(slots=True)
+class Incoming:
+    """One exported message with its identity; `extra` is whatever the caller carries along
+    (the importer: the parsed message and its copied media file)."""
+
+    minute: str
+    author: str  # author_ident
+    text: str  # text_key
+    kind: str
+    edited: bool
+    extra: Any = None
+
+    @property
+    def ident(self) -> tuple[str, str]:
+        return (self.author, self.text)
+
+
+@dataclass(slots=True)
+class Stored:
+    """A stored row of the same minute and chat, as the matching needs it."""
+
+    id: int
+    author: str  # author_ident
+    text: str  # text_key
+    kind: str
+    edited: bool
+    has_file: bool
+    row: Any = None
+
+    @property
+    def ident(self) -> tuple[str, str]:
+        return (self.author, self.text)
+
+
+def stored_from_row(row: Any) -> Stored:
+    """A `messages` row (id, author, text, kind, edited, attachment_sha256) as matched."""
+    return Stored(int(row["id"]), author_ident(row["author"]), text_key(row["kind"], row["text"]),
+                  row["kind"], bool(row["edited"]), row["attachment_sha256"] is not None, row)
+
+
+# What an exported message turned out to be.
+SAME = "same"        # the stored row, unchanged (it may gain its media file)
+EDIT = "edit"        # a later edit of the stored row: the row takes the new text
+DELETE = "delete"    # the stored row was deleted since
+OLDER = "older"      # an older version of a stored row that was edited or deleted since
+NEW = "new"          # not stored yet
+
+
+@dataclass(slots=True)
+class Decision:
+    action: str
+    message: Incoming
+    row: Stored | None = None
+    position: int = 0  # NEW: how many identical messages of the minute come before it
+
+
+def match_minute(incoming: Sequence[Incoming], stored: Sequence[Stored]) -> list[Decision]:
+    """Decide what each exported message of one minute is, given that minute's stored rows
+    (in id order). Every stored row answers for at most one exported message."""
+    pool: dict[tuple[str, str], deque[Stored]] = {}
+    for row in stored:
+        pool.setdefault(row.ident, deque()).append(row)
+    taken: set[int] = set()
+    decisions: list[Decision | None] = []
+    unmatched: list[int] = []
+    for index, message in enumerate(incoming):
+        queue = pool.get(message.ident)
+        if queue:
+            row = queue.popleft()
+            taken.add(row.id)
+            decisions.append(Decision(SAME, message, row))
+        else:
+            decisions.append(None)
+            unmatched.append(index)
+    leftovers = [row for row in stored if row.id not in taken]
+    counts: dict[tuple[str, str], int] = {}
+    for row in stored:
+        counts[row.ident] = counts.get(row.ident, 0) + 1
+    for index in unmatched:
+        message = incoming[index]
+        version = counterpart(message, leftovers)
+        if version is None:
+            position = counts.get(message.ident, 0)
+            counts[message.ident] = position + 1
+            decisions[index] = Decision(NEW, message, None, position)
+            continue
+        leftovers.remove(version)
+        decisions[index] = Decision(relation(message, version), message, version)
+    return [decision for decision in decisions if decision is not None]
+
+
+def counterpart(message: Incoming, leftovers: list[Stored]) -> Stored | None:
+    """The stored row an unmatched exported message is another version of, if any.
+
+    Only rows of the same author and minute that the export does not show as they are stored
+    qualify: an export that shows a message edited or deleted no longer shows its old text,
+    and an older export shows the text a stored row had before its edit or deletion.
+    """
+    for row in leftovers:
+        if row.author != message.author:
+            continue
+        if message.kind == "system" or row.kind == "system":
+            # Platforms word system lines differently ("You added Ana" / "‎You added Ana"):
+            # an unmatched one answers for an unmatched one of the same minute.
+            if message.kind == row.kind == "system":
+                return row
+            continue
+        if message.kind == "deleted":
+            if row.kind != "deleted":
+                return row
+        elif message.edited and message.kind in EDITABLE_KINDS:
+            if row.kind == message.kind or row.kind == "deleted":
+                return row
+        elif row.kind == "deleted" or (row.edited and row.kind == message.kind):
+            return row
+    return None
+
+
+def relation(message: Incoming, row: Stored) -> str:
+    """How an exported message relates to the stored row `counterpart` found for it."""
+    if message.kind == "system":
+        return SAME
+    if message.kind == "deleted":
+        return DELETE
+    if row.kind == "deleted":
+        return OLDER  # a deletion is final: the text it had goes to history, never back
+    if message.edited:
+        return EDIT
+    return OLDER
