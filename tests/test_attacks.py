@@ -472,6 +472,48 @@ def test_json_output_keeps_the_exact_text(hostile_chat):
     assert json.loads(received.decode())[0]["text"] == stored
 
 
+# --------------------------------------------------------------------------- held before, kept
+
+EVIL_TITLE = "Party\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nSUMMARY:Fake;X=1,2\r\nDTSTART:19700101"
+EVIL_HTML = '<script>alert(1)</script><img src=x onerror="alert(2)"><a href="javascript:x">'
+
+
+def test_icalendar_injection_in_a_title_stays_one_property(db_conn, tmp_path):
+    """A title or place holding CRLF and iCalendar lines is one escaped property of one
+    VEVENT: no event can be smuggled into the calendar file."""
+    from icalendar import Calendar
+    from review_data import seed_review_queue
+
+    from toolkit.review import proposals
+    from toolkit.review.events import export_ics
+
+    seeded = seed_review_queue(db_conn)
+    first = proposals.get_proposal(db_conn, seeded.ids[0])
+    proposals.accept(db_conn, seeded.ids[0], reviewer="t", expected_version=first["version"],
+                     changes={"title": EVIL_TITLE, "location": EVIL_TITLE})
+    path = tmp_path / "cal.ics"
+    export_ics(db_conn, path)
+    raw = path.read_bytes().decode()
+    lines = raw.split("\r\n")
+    assert lines.count("BEGIN:VEVENT") == 1 and not any(line.startswith("SUMMARY:Fake")
+                                                        for line in lines)
+    (event,) = Calendar.from_ical(raw).walk("VEVENT")
+    assert str(event["SUMMARY"]) == EVIL_TITLE.replace("\r\n", "\n") or \
+        str(event["SUMMARY"]).replace("\n", "\r\n") == EVIL_TITLE
+
+
+def test_html_in_a_message_is_escaped_on_the_review_card():
+    """Markup in a message, an author or a title is text on the review card, never markup."""
+    from toolkit.ui.review.render import message_html, summary_html
+
+    card = message_html({"author": EVIL_HTML, "sent_at": "2025-05-12T09:00:00+00:00",
+                         "text": EVIL_HTML}, is_source=True)
+    card += summary_html({"id": 1, "title": EVIL_HTML, "start": "2025-05-17T10:00:00+00:00",
+                          "end": None, "all_day": 0, "status": "pending", "confidence": 0.9})
+    assert "<script" not in card and "<img" not in card and "<a href" not in card
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in card
+
+
 # --------------------------------------------------------------------------- 9. OS errors
 
 
@@ -641,3 +683,34 @@ def test_chatbook_lab_never_leaves_jupyterlab_behind(tmp_path, how):
     finally:
         for pid, _, _ in processes_in_session(process.pid):
             os.kill(pid, signal.SIGKILL)
+
+
+# --------------------------------------------------------------------------- the catalogue
+
+
+def load_catalogue():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("attack_catalogue", ROOT / "bench" / "attack.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_docs_list_every_attack_of_the_catalogue():
+    """docs/operations.md's table and bench/attack.py's catalogue name the same attacks, and
+    every attack the catalogue points at a test of names at least one test that exists."""
+    catalogue = load_catalogue()
+    doc = (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
+    table = doc.split("### The attack catalogue", 1)[1]
+    documented = [line.split("|")[1].strip().strip("`") for line in table.splitlines()
+                  if line.startswith("| `")]
+    assert documented == [attack.key for attack in catalogue.CATALOGUE]
+    for attack in catalogue.CATALOGUE:
+        for prefix in attack.tests:
+            path, _, name = prefix.partition("::")
+            assert (ROOT / path).exists(), prefix
+            function = name.split("[", 1)[0]
+            assert function == "" or f"def {function}" in (ROOT / path).read_text(), prefix
