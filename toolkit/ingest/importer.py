@@ -23,9 +23,12 @@ cursor, so later stages (embedding, extraction) keep a cursor and process only w
 from __future__ import annotations
 
 import bisect
+import contextlib
 import csv
 import json
+import os
 import queue
+import shutil
 import sys
 import threading
 import time
@@ -56,7 +59,7 @@ from toolkit.store import db, history, messages, outbox
 from toolkit.store.connect import open_db
 
 BATCH = 5000  # messages per write transaction: a few tens of milliseconds of lock
-YIELD_S = 0.003  # the pause after each batch in which a waiting writer takes the lock
+MAX_YIELD_S = 1.0  # the longest pause between batches for writers waiting for the store
 EXPORT_FORMATS = ("jsonl", "csv", "parquet")
 INGESTED_COUNTER = "messages_ingested"
 INGEST_CACHE_KIB = 64 * 1024
@@ -439,7 +442,14 @@ class ChatImport:
             self.taken.inserted.append((first_id, first_id + count - 1))
             self.taken.added += count
             self.result.added += count
-        time.sleep(YIELD_S)  # a writer waiting for the store gets in between two batches
+        self.let_waiting_writers_in()
+
+    def let_waiting_writers_in(self) -> None:
+        """Between two batches, a writer waiting for the store (a review decision, a pipeline
+        run, another import) takes the lock first: none waits longer than a batch."""
+        deadline = time.monotonic() + MAX_YIELD_S
+        while db.writers_waiting(self.conn) and time.monotonic() < deadline:
+            time.sleep(db.WRITE_POLL_S)
 
     def first_free_id(self) -> int:
         """Ids must grow past every ETL cursor, or a stage whose cursor is above the newest
@@ -622,6 +632,12 @@ class ChatImport:
         self.taken = Taken()
 
 
+    def still_stored(self) -> int:
+        """How many of the rows this import inserted are still there (after a failed undo)."""
+        return sum(messages.count_between(self.conn, first, last)
+                   for first, last in self.taken.inserted)
+
+
 def order_decided(reason: str) -> bool:
     """Whether the export's own dates decided its day/month order (not guessed, not given)."""
     return "above 12" in reason or "is a year" in reason
@@ -641,19 +657,51 @@ def ingest_paths(settings: Settings, paths: Sequence[Path | str], *, chat: str |
     report = IngestReport()
     conn = open_db(settings)
     messages.bulk_cache(conn, INGEST_CACHE_KIB)
+    reserve = SpaceReserve(settings.db_path.parent)
     try:
         finish_interrupted(settings, conn)
         candidates, skipped = expand_paths(paths)
         report.skipped.extend(skipped)
+        reserve.hold()
         for candidate in candidates:
             ingest_one_path(settings, conn, candidate, report, chat=chat, tz=tz,
-                            date_order=date_order, progress=progress)
+                            date_order=date_order, progress=progress, reserve=reserve)
+        reserve.release()
         purge_stale_vectors(settings, conn)
         if settings.image_processing_enabled:
             report.outbox = outbox.drain(settings, conn, attachments.OUTBOX_HANDLERS).as_dict()
     finally:
+        reserve.release()
         conn.close()
     return report
+
+
+class SpaceReserve:
+    """Room held on the store's disk while importing and given back when the disk fills, so
+    that what a failed export wrote can still be taken back (deleting rows writes too)."""
+
+    MAX_BYTES = 32 * 1024**2
+    SHARE = 4  # never more than a quarter of the free space
+
+    def __init__(self, folder: Path):
+        self.path = folder / ".ingest-reserve"
+
+    def hold(self) -> None:
+        try:
+            size = min(self.MAX_BYTES, shutil.disk_usage(self.path.parent).free // self.SHARE)
+            fd = os.open(self.path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+        except OSError:
+            return  # no room to hold: the import goes on without
+        try:
+            os.posix_fallocate(fd, 0, size)
+        except (OSError, AttributeError):  # a file system (or OS) that cannot: hold nothing
+            os.ftruncate(fd, 0)
+        finally:
+            os.close(fd)
+
+    def release(self) -> None:
+        with contextlib.suppress(OSError):
+            self.path.unlink()
 
 
 def finish_interrupted(settings: Settings, conn: db.Connection) -> None:
@@ -666,7 +714,7 @@ def finish_interrupted(settings: Settings, conn: db.Connection) -> None:
 
 def ingest_one_path(settings: Settings, conn: db.Connection, candidate: Candidate,
                     report: IngestReport, *, chat: str | None, tz: str | None, date_order: str,
-                    progress: bool) -> None:
+                    progress: bool, reserve: SpaceReserve | None = None) -> None:
     """The exports in one file (a zip may hold several), each reported on its own line."""
     display = shown(candidate.path)
     if report.disk_full:
@@ -695,7 +743,8 @@ def ingest_one_path(settings: Settings, conn: db.Connection, candidate: Candidat
                                                      "is full"))
                 continue
             report.files.append(ingest_source(settings, conn, source, report, tz, date_order,
-                                              progress, may_merge=chat is None))
+                                              progress, may_merge=chat is None,
+                                              reserve=reserve))
     finally:
         for archive in stack:
             archive.close()
@@ -703,7 +752,8 @@ def ingest_one_path(settings: Settings, conn: db.Connection, candidate: Candidat
 
 def ingest_source(settings: Settings, conn: db.Connection, source: ChatSource,
                   report: IngestReport, tz: str | None, date_order: str,
-                  progress: bool, *, may_merge: bool = True) -> FileResult:
+                  progress: bool, *, may_merge: bool = True,
+                  reserve: SpaceReserve | None = None) -> FileResult:
     """One export, in batches; any failure takes back what it wrote and is reported. A new
     chat that is certainly one already stored under another name is merged into it, unless
     its name was given (`--chat`): a name given on purpose is kept."""
@@ -740,6 +790,8 @@ def ingest_source(settings: Settings, conn: db.Connection, source: ChatSource,
     except (OSError, db.DatabaseError) as error:
         if disk_full(error):
             report.disk_full = True
+            if reserve is not None:
+                reserve.release()  # the room to take back what the export wrote
             return failed(job, result, f"disk full while importing {source.path}",
                           disk=True)
         return failed(job, result, f"{source.path}: cannot import: {error}")
@@ -757,9 +809,9 @@ def failed(job: ChatImport | None, result: FileResult, error: str, line: int | N
     kept = 0
     if job is not None:
         try:
-            job.take_back()
+            take_back(job, disk)
         except (OSError, db.DatabaseError) as undo_error:
-            kept = job.taken.added
+            kept = job.still_stored()
             if not disk:
                 error += (f"; {kept} messages from it stay stored (taking them back failed: "
                           f"{undo_error})")
@@ -768,6 +820,18 @@ def failed(job: ChatImport | None, result: FileResult, error: str, line: int | N
                   f"; {kept} messages from it were stored before the disk filled (free some "
                   "space and import it again: it goes on where it stopped)")
     return FileResult(path=result.path, chat=result.chat, error=error, line=line)
+
+
+def take_back(job: ChatImport, disk: bool) -> None:
+    """Take back what a failed import wrote; on a full disk, after a first failure, once more
+    when the WAL has given back the space the failed batch took."""
+    try:
+        job.take_back()
+    except (OSError, db.DatabaseError) as error:
+        if not (disk and disk_full(error)):
+            raise
+        db.truncate_wal(job.conn)
+        job.take_back()
 
 
 def fix_stored_order(settings: Settings, conn: db.Connection, chat_id: int, order: str, *,

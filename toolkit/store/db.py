@@ -8,6 +8,7 @@ which the vector store needs.
 from __future__ import annotations
 
 import contextlib
+import os
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -19,7 +20,13 @@ import sqlean as sqlite3
 from toolkit.errors import ChatbookError
 from toolkit.fsutil import ensure_private_file
 
+try:
+    import fcntl
+except ImportError:  # Windows: writers wait by polling alone
+    fcntl = None  # type: ignore[assignment]
+
 BUSY_TIMEOUT_MS = 30_000
+WRITE_POLL_S = 0.002  # how often a writer waiting for the write lock tries again
 
 if TYPE_CHECKING:  # sqlean ships no type hints; its API is the stdlib module's
     # `X as X`: an explicit re-export, so `db.Connection` resolves under mypy --strict too
@@ -100,17 +107,91 @@ def transaction(conn: Connection, mode: str = "IMMEDIATE") -> Iterator[Connectio
 
 
 def begin_with_retry(conn: Connection, mode: str, attempts: int = 20) -> None:
-    """BEGIN, retrying past the busy timeout: a long writer elsewhere must not fail us."""
-    for attempt in range(attempts):
-        try:
-            conn.execute(f"BEGIN {mode}")
+    """BEGIN; a write lock held elsewhere is waited for, up to `attempts` busy timeouts.
+
+    SQLite's own busy handler sleeps longer and longer between tries (up to 100 ms), so behind
+    a writer that commits in quick batches (an import) it keeps missing the gaps. Instead we
+    try again every few milliseconds, holding a shared lock on `<store>-waiting` meanwhile:
+    such a writer checks it between batches (`writers_waiting`) and lets us in.
+    """
+    if mode.upper() == "DEFERRED":
+        conn.execute("BEGIN")  # takes no lock until it writes: nothing to wait for here
+        return
+    conn.execute("PRAGMA busy_timeout = 0")
+    try:
+        if try_begin(conn, mode):
             return
-        except sqlite3.OperationalError as error:
-            if "locked" not in str(error) and "busy" not in str(error):
-                raise
-            if attempt == attempts - 1:
-                raise
-            time.sleep(min(0.05 * 2**attempt, 2.0))
+        deadline = time.monotonic() + attempts * BUSY_TIMEOUT_MS / 1000
+        with waiting_for_lock(conn):
+            while not try_begin(conn, mode):
+                if time.monotonic() > deadline:
+                    raise sqlite3.OperationalError(
+                        f"database is locked (another process kept writing for "
+                        f"{attempts * BUSY_TIMEOUT_MS // 1000} s)")
+                time.sleep(WRITE_POLL_S)
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
+
+def try_begin(conn: Connection, mode: str) -> bool:
+    """BEGIN `mode` now, or False when another connection holds the write lock."""
+    try:
+        conn.execute(f"BEGIN {mode}")
+        return True
+    except sqlite3.OperationalError as error:
+        if "locked" not in str(error) and "busy" not in str(error):
+            raise
+        return False
+
+
+def waiting_file(conn: Connection) -> str | None:
+    """`<store file>-waiting`, beside the store's -wal and -shm (None for a memory store)."""
+    row = conn.execute("PRAGMA database_list").fetchone()
+    return f"{row[2]}-waiting" if row is not None and row[2] else None
+
+
+@contextlib.contextmanager
+def waiting_for_lock(conn: Connection) -> Iterator[None]:
+    """Say, for as long as this lasts, that this connection waits for the write lock."""
+    path = waiting_file(conn)
+    if fcntl is None or path is None:
+        yield
+        return
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError:  # a read-only folder: waiting still works, only less fairly
+        yield
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH)
+        yield
+    finally:
+        os.close(fd)
+
+
+def writers_waiting(conn: Connection) -> bool:
+    """Whether another connection is waiting for the write lock (see `begin_with_retry`);
+    a long writer asks between two of its transactions and, if so, pauses to let it in."""
+    path = waiting_file(conn)
+    if fcntl is None or path is None:
+        return False
+    try:
+        fd = os.open(path, os.O_RDWR)
+    except OSError:  # no such file: nobody has ever waited
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return False
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+
+
+def truncate_wal(conn: Connection) -> None:
+    """Copy the WAL into the store and cut it to nothing: after a failed write on a full disk,
+    this gives back the space of the frames the failure left behind."""
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def journal_mode(conn: Connection) -> str:
