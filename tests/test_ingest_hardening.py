@@ -27,7 +27,7 @@ from toolkit.ingest.importer import ingest_paths
 from toolkit.store import db
 
 sys.path.insert(0, str(Path(__file__).parent))
-from reliability_data import export_lines, write_export  # noqa: E402
+from reliability_data import write_export  # noqa: E402
 
 HEAD = "14/03/2024, 09:58 - Messages and calls are end-to-end encrypted.\n"
 
