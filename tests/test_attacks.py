@@ -359,7 +359,8 @@ PASSWORD_CHARS = "aZ9 @/:?#&=%'\\\"+;,[]{}~!$^*()-_."
 def libpq_password(dsn: str) -> str | None:
     from psycopg.conninfo import conninfo_to_dict
 
-    return conninfo_to_dict(dsn).get("password")  # type: ignore[no-any-return]
+    value = conninfo_to_dict(dsn).get("password")
+    return None if value is None else str(value)
 
 
 def test_redaction_agrees_with_libpq_on_every_password():

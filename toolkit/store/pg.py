@@ -13,6 +13,7 @@ from typing import Any
 
 from toolkit.config import Settings
 from toolkit.errors import StoreUnavailable
+from toolkit.terminal import visible
 
 CONNECT_TIMEOUT_S = 3
 _pools: dict[str, Any] = {}
@@ -80,7 +81,7 @@ def warn_media_waiting(reason: str) -> None:
     if _warned:
         return
     _warned = True
-    print(f"chatbook: media work is waiting: {reason}", file=sys.stderr)
+    print(f"chatbook: media work is waiting: {visible(reason)}", file=sys.stderr)
 
 
 def first_line(text: str) -> str:
