@@ -8,16 +8,21 @@ the next process.
 - One row per distinct text (by the `text_sha1` the store keeps): ten messages saying "see you"
   are one row, so they cannot fill a top 10, and a million messages of chat need far fewer
   rows. `members` maps each row back to its messages.
-- 1-bit codes (the sign of each dimension after centring) pick candidates with a Hamming scan;
-  the candidates are re-scored exactly from the float32 vectors.
+- A projection onto the store's 64 leading directions (from an SVD of a sample of its rows)
+  picks candidates with one small matrix product; the candidates are re-scored exactly from
+  the float32 vectors. (1-bit sign codes, tried first, needed a fifth of the rows to keep the
+  true top 10 of e5 queries: e5's vectors share one strong direction, and a question's signs
+  differ from its answer's.)
 - The number of candidates is calibrated on natural-language queries (`calibration.txt`, in five
   languages, embedded with the model's query encoder), never on stored vectors, which sit closer
-  to their neighbours than real questions do. Where the codes would need more than 5% of the
-  rows, searches scan exactly.
+  to their neighbours than real questions do. Where the projection would need more than 5% of
+  the rows, searches scan exactly.
 
-Files of a snapshot (`v-<id>/`): `vectors.f32` and `codes.u64` grow by appending; the message
-maps are rewritten per refresh (`*.<seq>.i64`). `current.json` names the snapshot, the counts
-and the sequence: a reader trusts only what it names, so an append under way is invisible.
+Files of a snapshot (`v-<id>/`): `vectors.f32` grows by appending, and so does the projected
+copy `reduced.<p>.f32` (rewritten, with its `projection.<p>.f32`, whenever the store is
+calibrated again); the message maps are rewritten per refresh (`*.<seq>.i64`). `current.json`
+names the snapshot, the counts and the sequences: a reader trusts only what it names, so an
+append under way is invisible.
 Writers hold `lock` (an advisory file lock). Pure numpy and files: the rows come from
 `toolkit.store.vectors` through the caller.
 """
@@ -44,7 +49,9 @@ CALIBRATION_MARGIN = 1.25  # then this much more: the calibration queries are a 
 RECALIBRATE_GROWTH = 1.25  # re-calibrate when the rows grew by this factor since the last time
 EXACT_IF_RERANK_ABOVE = 0.05  # share of rows: gathering more candidates costs more than a scan
 EXACT_MAX = 20_000  # an index (or a filter's subset) this small is scanned exactly
-FORMAT = 2  # bump when the files change shape: older snapshots are rebuilt
+FORMAT = 3  # bump when the files change shape: older snapshots are rebuilt
+REDUCED_DIMS = 64  # leading directions the candidates are picked in
+PROJECTION_SAMPLE = 20_000  # rows the projection's SVD is computed from
 
 # (message ids, text sha1s, vectors) of the `embeddings` rows after a rowid, in rowid order
 RowLoader = Callable[[int], tuple[np.ndarray, list[str], np.ndarray]]
@@ -64,7 +71,7 @@ class Meta:
     rows: int = 0  # distinct texts (rows of vectors.f32)
     messages: int = 0
     max_rowid: int = 0  # the newest `embeddings` rowid folded in
-    center: list[float] = field(default_factory=list)
+    projection: int = 0  # the sequence of the projection files; 0 = none yet (exact scans)
     rerank: int = RERANK_MIN
     exact: bool = True
     calibrated_rows: int = 0
@@ -78,14 +85,18 @@ class FastIndex:
         self.folder = folder
         self.meta = meta
         snap = folder / meta.snapshot
-        words = code_words(meta.dim)
         self.vectors = mapped(snap / "vectors.f32", np.float32, (meta.rows, meta.dim))
-        self.codes = mapped(snap / "codes.u64", np.uint64, (meta.rows, words))
+        self.basis: np.ndarray | None = None
+        self.reduced: np.ndarray | None = None
+        if meta.projection:
+            self.basis = np.fromfile(snap / f"projection.{meta.projection}.f32", dtype=np.float32
+                                     ).reshape(REDUCED_DIMS, meta.dim)
+            self.reduced = mapped(snap / f"reduced.{meta.projection}.f32", np.float32,
+                                  (meta.rows, REDUCED_DIMS))
         self.message_ids = mapped(snap / f"message_ids.{meta.seq}.i64", np.int64, (meta.messages,))
         self.message_rows = mapped(snap / f"message_rows.{meta.seq}.i64", np.int64, (meta.messages,))
         self.members = mapped(snap / f"members.{meta.seq}.i64", np.int64, (meta.messages,))
         self.offsets = mapped(snap / f"offsets.{meta.seq}.i64", np.int64, (meta.rows + 1,))
-        self.center = np.asarray(meta.center, dtype=np.float32) if meta.center else None
 
     @property
     def rows(self) -> int:
@@ -110,46 +121,25 @@ class FastIndex:
             return []
         if rows is not None:
             rows = np.unique(rows[rows >= 0])
-            if len(rows) <= EXACT_MAX or self.meta.exact:
+            if len(rows) <= EXACT_MAX or self.meta.exact or self.reduced is None:
                 return top_k(rows, self.vectors[rows] @ query, k)
             return self.approximate(query, k, rows)
-        if self.rows <= EXACT_MAX or self.meta.exact:
+        if self.rows <= EXACT_MAX or self.meta.exact or self.reduced is None:
             return top_k(np.arange(self.rows), np.asarray(self.vectors @ query), k)
         return self.approximate(query, k, None)
 
     def approximate(self, query: np.ndarray, k: int, rows: np.ndarray | None) -> list[tuple[int, float]]:
-        """Hamming scan over the 1-bit codes, then exact re-scoring of the best candidates."""
-        assert self.center is not None
-        qcode = binary_codes(query[None, :], self.center)[0]
-        codes = self.codes if rows is None else self.codes[rows]
-        distances = hamming(codes, qcode)
-        wanted = min(len(distances), max(self.meta.rerank, RERANK_PER_K * k))
-        if wanted < len(distances):
-            cand = np.argpartition(distances, wanted - 1)[:wanted]
-        else:
-            cand = np.arange(len(distances))
+        """Scores in the projected space, then exact re-scoring of the best candidates."""
+        assert self.reduced is not None and self.basis is not None
+        small = self.basis @ query
+        rough = np.asarray(self.reduced @ small) if rows is None else np.asarray(self.reduced[rows] @ small)
+        wanted = min(len(rough), max(self.meta.rerank, RERANK_PER_K * k))
+        cand = np.argpartition(-rough, wanted - 1)[:wanted] if wanted < len(rough) else np.arange(len(rough))
         cand = np.sort(cand if rows is None else rows[cand])  # ascending: the mapped pages in order
         return top_k(cand, self.vectors[cand] @ query, k)
 
 
 # ----------------------------------------------------------------------------- helpers
-
-
-def code_words(dim: int) -> int:
-    return (dim + 63) // 64
-
-
-def binary_codes(matrix: np.ndarray, center: np.ndarray) -> np.ndarray:
-    """Sign bits of (vector - centre), packed into uint64 words (padded to 64 bits)."""
-    bits = np.packbits(matrix > center, axis=1)
-    pad = (-bits.shape[1]) % 8
-    if pad:
-        bits = np.pad(bits, ((0, 0), (0, pad)))
-    return np.ascontiguousarray(bits).view(np.uint64)
-
-
-def hamming(codes: np.ndarray, qcode: np.ndarray) -> np.ndarray:
-    return np.bitwise_count(codes ^ qcode).sum(axis=1, dtype=np.uint16)
 
 
 def top_k(ids: np.ndarray, scores: np.ndarray, k: int) -> list[tuple[int, float]]:
@@ -268,12 +258,13 @@ def append_rows(
         row_of[n] = row
     if fresh_rows:
         vectors = np.ascontiguousarray(matrix[fresh_rows], dtype=np.float32)
-        if not new.center:
-            # The centre is fixed at the first build, so the codes of later rows stay comparable.
-            new.center = [float(x) for x in vectors.mean(axis=0)]
-        codes = binary_codes(vectors, np.asarray(new.center, dtype=np.float32))
         append_bytes(snap / "vectors.f32", meta.rows * meta.dim * 4, vectors.tobytes())
-        append_bytes(snap / "codes.u64", meta.rows * code_words(meta.dim) * 8, codes.tobytes())
+        if meta.projection:
+            # New rows use the current projection; the next calibration recomputes it.
+            basis = np.fromfile(snap / f"projection.{meta.projection}.f32", dtype=np.float32)
+            reduced = vectors @ basis.reshape(REDUCED_DIMS, meta.dim).T
+            append_bytes(snap / f"reduced.{meta.projection}.f32", meta.rows * REDUCED_DIMS * 4,
+                         np.ascontiguousarray(reduced, dtype=np.float32).tobytes())
         with open(shas_path, "a", encoding="ascii") as handle:
             handle.truncate(meta.rows * 41)  # 40 hex digits and a newline each
             handle.seek(meta.rows * 41)
@@ -328,10 +319,12 @@ def prune(folder: Path, meta: Meta) -> None:
     for path in folder.iterdir():
         if path.is_dir() and path.name.startswith("v-") and path.name != meta.snapshot:
             shutil.rmtree(path, ignore_errors=True)
-    for path in (folder / meta.snapshot).glob("*.i64"):
-        if path.name.split(".")[1] != str(meta.seq):
-            with contextlib.suppress(FileNotFoundError):
-                path.unlink()
+    for pattern, keep in (("*.i64", meta.seq), ("reduced.*.f32", meta.projection),
+                          ("projection.*.f32", meta.projection)):
+        for path in (folder / meta.snapshot).glob(pattern):
+            if path.name.split(".")[1] != str(keep):
+                with contextlib.suppress(FileNotFoundError):
+                    path.unlink()
 
 
 def drop(vdb_path: str, table: str) -> None:
@@ -343,20 +336,24 @@ def drop(vdb_path: str, table: str) -> None:
 
 
 def calibrate(index: FastIndex, meta: Meta, queries: np.ndarray) -> None:
-    """Size the re-ranking so the mean recall@10 of natural queries reaches CALIBRATION_RECALL.
+    """Project the rows anew, then size the re-ranking so the mean recall@10 of natural queries
+    reaches CALIBRATION_RECALL.
 
     For each query, the exact top 10 (a row tied with the 10th score counts as found) and the
-    Hamming rank of each of its rows give the recall at every candidate count; the smallest
-    count whose mean recall reaches the target, times a margin, is kept. When that is more than
-    5% of the rows, searches scan exactly instead.
+    rank of each of its rows in the projected scores give the recall at every candidate count;
+    the smallest count whose mean recall reaches the target, times a margin, is kept. When that
+    is more than 5% of the rows, searches scan exactly instead.
     """
-    assert index.center is not None
+    project(index, meta)
+    index = FastIndex(index.folder, meta)
     queries = np.asarray(queries, dtype=np.float32)
     needed = []
     for start in range(0, len(queries), 16):  # 16 queries per pass over the rows bounds memory
         chunk = queries[start : start + 16]
         scores = np.asarray(index.vectors @ chunk.T).T
-        needed += [needed_ranks(index, q, row_scores) for q, row_scores in zip(chunk, scores, strict=True)]
+        assert index.reduced is not None and index.basis is not None
+        rough = np.asarray(index.reduced @ (index.basis @ chunk.T)).T
+        needed += [needed_ranks(exact, approx) for exact, approx in zip(scores, rough, strict=True)]
     needed_arr = np.asarray(needed)  # queries x 10: candidates needed for the j-th found row
     candidates = np.unique(needed_arr)
     recall = np.array([(needed_arr <= c).mean() for c in candidates])
@@ -366,16 +363,33 @@ def calibrate(index: FastIndex, meta: Meta, queries: np.ndarray) -> None:
     meta.exact = meta.rerank > EXACT_IF_RERANK_ABOVE * index.rows
     meta.calibrated_rows = index.rows
     meta.calibration = {"queries": len(queries), "target_recall": CALIBRATION_RECALL,
-                        "candidates_at_target": int(reach), "margin": CALIBRATION_MARGIN}
+                        "candidates_at_target": int(reach), "margin": CALIBRATION_MARGIN,
+                        "projected_dims": REDUCED_DIMS}
 
 
-def needed_ranks(index: FastIndex, query: np.ndarray, row_scores: np.ndarray) -> np.ndarray:
-    """For the exact top 10 of `query`, the candidates the Hamming scan needs to include each."""
-    assert index.center is not None
-    floor = np.partition(row_scores, len(row_scores) - 10)[len(row_scores) - 10] - 1e-6
-    top = np.flatnonzero(row_scores >= floor)  # a row tied with the 10th counts as found
-    distances = hamming(index.codes, binary_codes(query[None, :], index.center)[0])
-    # Candidates needed for a row: every row at its distance or closer (ties may land either side).
-    upto = np.cumsum(np.bincount(distances, minlength=index.codes.shape[1] * 64 + 1))
-    return np.sort(upto[distances[top]])[:10]
+def project(index: FastIndex, meta: Meta) -> None:
+    """The store's leading directions (SVD of an even sample of rows) and every row projected
+    onto them, written under a new projection sequence."""
+    snap = index.folder / meta.snapshot
+    sample = np.unique(np.linspace(0, index.rows - 1, min(index.rows, PROJECTION_SAMPLE)).astype(np.int64))
+    _, _, vt = np.linalg.svd(np.asarray(index.vectors[sample], dtype=np.float64), full_matrices=False)
+    basis = np.ascontiguousarray(vt[:REDUCED_DIMS], dtype=np.float32)
+    if basis.shape[0] < REDUCED_DIMS:  # fewer rows than directions: pad with zeros
+        basis = np.vstack([basis, np.zeros((REDUCED_DIMS - basis.shape[0], meta.dim), dtype=np.float32)])
+    sequence = meta.projection + 1
+    basis.tofile(snap / f"projection.{sequence}.f32")
+    with open(snap / f"reduced.{sequence}.f32", "wb") as out:
+        for start in range(0, index.rows, 100_000):
+            part = np.asarray(index.vectors[start : start + 100_000]) @ basis.T
+            out.write(np.ascontiguousarray(part, dtype=np.float32).tobytes())
+    meta.projection = sequence
 
+
+def needed_ranks(exact: np.ndarray, approx: np.ndarray) -> np.ndarray:
+    """For the exact top 10 of one query, the candidates the projected scores need to include
+    each: every row scoring at least as high in the projection (ties may land either side)."""
+    floor = np.partition(exact, len(exact) - 10)[len(exact) - 10] - 1e-6
+    top = np.flatnonzero(exact >= floor)
+    ordered = np.sort(approx)
+    ranks = len(approx) - np.searchsorted(ordered, approx[top], side="left")
+    return np.sort(ranks)[:10]
