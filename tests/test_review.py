@@ -502,6 +502,20 @@ def test_voila_is_bound_to_localhost_with_a_token() -> None:
     assert "--Voila.ip=127.0.0.1" in command and "--Voila.auto_token=True" in command
     assert not any("token=" in part.lower() and "auto_token" not in part for part in command)
     assert str(NOTEBOOK) in command and "--no-browser" in command
+    assert command[1:3] == ["-m", "toolkit.ui.review.page"]  # Voila with the page's fixes
+    assert "--preheat_kernel=True" in command  # one kernel waits with the page drawn
+    assert "--preheat_kernel=True" not in voila_command(8123, warm=False)
+
+
+def test_the_page_template_loads_nothing_remote() -> None:
+    """Voila's own page links Font Awesome from a CDN; the review page's template drops it."""
+    from toolkit.ui.review.page import CONTENT_SECURITY_POLICY, jupyter_data_dir
+
+    template = jupyter_data_dir() / "voila" / "templates" / "chatbook"
+    assert json.loads((template / "conf.json").read_text()) == {"base_template": "lab"}
+    assert "cdn.jsdelivr.net" in (template / "index.html.j2").read_text()  # named, to be removed
+    assert "default-src 'self'" in CONTENT_SECURITY_POLICY
+    assert "http" not in CONTENT_SECURITY_POLICY
 
 
 def test_notebook_parameters_are_typed_and_outputs_empty() -> None:

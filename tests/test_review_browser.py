@@ -431,18 +431,22 @@ def test_a_5000_character_message_stays_inside_its_card(start_review, chromium, 
     assert server.remote == []
 
 
-KERNELS_SETTLE_S = 30
+KERNELS_SETTLE_S = 45
 
 
-def kernel_count_becomes(server: Server, n: int) -> int:
-    """Wait for the server to run `n` kernels (a closing page shuts its own down by a request
-    that may land a moment after the page is gone); the count seen last."""
+def kernels_settle(server: Server, pages: int) -> tuple[int, int]:
+    """Wait until the server runs one kernel per open page plus the one kept warm (a closing
+    page shuts its kernel down by a request that may land a moment after it is gone); returns
+    (kernels with a page connected, kernels in all) as seen last."""
+    from toolkit.ui.review.serve import WARM_KERNELS
+
     deadline = time.monotonic() + KERNELS_SETTLE_S
-    count = len(server.kernels())
-    while count != n and time.monotonic() < deadline:
+    while True:
+        kernels = server.kernels()
+        seen = (sum(1 for k in kernels if k.get("connections")), len(kernels))
+        if seen == (pages, pages + WARM_KERNELS) or time.monotonic() > deadline:
+            return seen
         time.sleep(0.5)
-        count = len(server.kernels())
-    return count
 
 
 @pytest.mark.timeout(400)
@@ -451,7 +455,7 @@ def test_reloads_and_tabs_leave_no_kernel_and_keep_the_filters(start_review, chr
     server = start_review()
     page = open_page(chromium, server)
     loaded(page)
-    assert kernel_count_becomes(server, 1) == 1
+    assert kernels_settle(server, 1) == (1, 2)  # this page's, and one kept warm
     page.locator(".cb-status-filter select").select_option(label="All")
     page.locator(".widget-toggle-button", has_text="By confidence").click()
     shows(page, U11, at(2))  # the same proposal, now second by confidence
@@ -462,13 +466,13 @@ def test_reloads_and_tabs_leave_no_kernel_and_keep_the_filters(start_review, chr
         shows(page, PHOTO, at(3))  # the same queue, on the same proposal
         assert page.locator(".cb-status-filter select").input_value() == "All"
         assert page.locator(".widget-toggle-button.mod-active").inner_text() == "By confidence"
-    assert kernel_count_becomes(server, 1) == 1
+    assert kernels_settle(server, 1) == (1, 2)  # three reloads left nothing behind
     second = open_page(chromium, server)
     shows(second, PHOTO, at(3))
-    assert kernel_count_becomes(server, 2) == 2
+    assert kernels_settle(server, 2) == (2, 3)
     second.goto("about:blank")  # the tab goes elsewhere, as a closing tab does
     second.close()
-    assert kernel_count_becomes(server, 1) == 1
+    assert kernels_settle(server, 1) == (1, 2)
     assert "403" not in server.log.read_text()
     assert server.remote == []
 

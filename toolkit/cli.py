@@ -210,15 +210,18 @@ def restore(ctx: click.Context, src: Path, as_json: bool) -> None:
 @cli.command()
 @click.option("--port", default=8866, show_default=True, help="Port on 127.0.0.1 (0: any free).")
 @click.option("--no-browser", is_flag=True, help="Only print the URL; open no browser.")
+@click.option("--warm/--no-warm", default=True, show_default=True,
+              help="Keep one kernel waiting with the page drawn, so opening or reloading the "
+                   "page takes a second (costs one idle kernel).")
 @click.pass_context
-def review(ctx: click.Context, port: int, no_browser: bool) -> None:
+def review(ctx: click.Context, port: int, no_browser: bool, warm: bool) -> None:
     """The review UI as a standalone page (Voila), on localhost with a token."""
     from toolkit.ops.kernels import ensure_kernel_spec
     from toolkit.ui.review.serve import serve
 
     ensure_kernel_spec()  # the review notebook names the `chatbook` kernel; Voila looks it up
     raise SystemExit(serve(settings_from(ctx), port=port, open_browser=not no_browser,
-                           echo=say))
+                           echo=say, warm=warm))
 
 
 # ------------------------------------------------------------------------- events (extract, review, export)
@@ -729,13 +732,16 @@ def media_status_command(ctx: click.Context, as_json: bool) -> None:
               help="JSONL: {id, text, ref_time[, tz, locale, lang]} per line.")
 @click.option("--output", "output_path", required=True, type=click.Path(path_type=Path),
               help="JSONL written here: {id, events: [...]} per input line.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Processes sharing a large file (default: one per core).")
 @JSON_OPTION
-def extract_events_command(input_path: Path, output_path: Path, as_json: bool) -> None:
+def extract_events_command(input_path: Path, output_path: Path, workers: int | None,
+                           as_json: bool) -> None:
     """Find events in each message of a JSONL file (batch interface, no stores touched)."""
     from toolkit.extract.text import extract_file
 
     stats = extract_file(input_path, output_path,
-                         on_error=lambda error: say(f"chatbook: {error}", err=True))
+                         on_error=lambda error: say(f"chatbook: {error}", err=True), workers=workers)
     emit(stats, as_json, lambda s: f"{s['messages']} messages, {s['events']} events -> {output_path}")
 
 

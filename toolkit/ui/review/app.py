@@ -813,12 +813,8 @@ class ReviewApp:
         if wanted is not None and wanted.key() != self.filters.key():
             self.filters = wanted
             self._show_filters()
-            self.reload_queue()  # on the proposal saved for that queue
-            return
-        state = load_state(self.conn, self.reviewer, self.filters.key())
-        shown = self.current["id"] if self.current else None
-        if state and state["current_id"] != shown and not self.finished:
-            self.reload_queue()
+        if not self.finished:
+            self.reload_queue()  # new proposals, decisions made elsewhere, the saved position
 
     # -------------------------------------------------------------- filters
 

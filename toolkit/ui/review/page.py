@@ -11,7 +11,9 @@
   its kernel down; without the cookie that request was refused (403) and every reload or closed
   tab left a kernel running;
 - idle kernels culled after a while, for tabs that vanish without saying goodbye;
-- `GET /api/kernels`, read-only, so a person (or a test) can count the kernels running.
+- `GET /api/kernels`, read-only, so a person (or a test) can count the kernels running, and
+  `GET /chatbook/api/warm`: how many kernels wait with the page already drawn (`--warm`, Voila's
+  pre-heated kernels), so `chatbook review` prints its link when the page will open at once.
 """
 
 from __future__ import annotations
@@ -132,6 +134,30 @@ class KernelListHandler(KernelsAPIHandler):  # type: ignore[misc]
         self.finish(json.dumps(kernels, default=str))
 
 
+class WarmHandler(KernelsAPIHandler):  # type: ignore[misc]
+    """GET /chatbook/api/warm: {"ready": kernels whose page is drawn already, "starting": ...}."""
+
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        ready = starting = 0
+        for tasks in getattr(self.kernel_manager, "_pools", {}).values():
+            for task in tasks:
+                if warm_page_ready(task):
+                    ready += 1
+                else:
+                    starting += 1
+        self.finish(json.dumps({"ready": ready, "starting": starting}))
+
+
+def warm_page_ready(task: Any) -> bool:
+    """A pre-heated kernel is ready when it started and its run of the notebook is over."""
+    if not task.done() or task.cancelled() or task.exception() is not None:
+        return False
+    render = task.result().get("task")
+    return render is None or bool(render.done())
+
+
 class ReviewVoila(Voila):  # type: ignore[misc]
     """Voila with the review page's sign-in, headers and kernel list."""
 
@@ -146,6 +172,7 @@ class ReviewVoila(Voila):  # type: ignore[misc]
         handlers: list[Any] = super().init_handlers()
         # First: in single-notebook mode Voila sends every other path to its file handler.
         handlers.insert(0, (url_path_join(self.server_url, r"/api/kernels"), KernelListHandler))
+        handlers.insert(0, (url_path_join(self.server_url, r"/chatbook/api/warm"), WarmHandler))
         return handlers
 
 

@@ -26,6 +26,8 @@ from toolkit.resources import notebook
 
 NOTEBOOK = notebook("05_review.ipynb")
 STARTUP_TIMEOUT_S = 60
+WARM_KERNELS = 1  # kernels kept waiting with the page drawn (--warm)
+WARM_WAIT_S = 30  # at most this long for the first one before the link is printed anyway
 
 
 def free_port() -> int:
@@ -43,12 +45,19 @@ def port_is_free(port: int) -> bool:
     return True
 
 
-def voila_command(port: int, notebook: Path = NOTEBOOK) -> list[str]:
+def voila_command(port: int, notebook: Path = NOTEBOOK, *, warm: bool = True) -> list[str]:
     """Voila on one notebook, on localhost only, with token auth and no browser of its own.
 
     The token itself travels in the child's environment (JUPYTER_TOKEN), never on the command
-    line, where any local user could read it with `ps`.
+    line, where any local user could read it with `ps`. `warm`: one kernel waits with the page
+    already drawn (Voila's pre-heated kernels), so opening or reloading the page takes about a
+    second instead of a kernel's start; it costs one idle kernel.
     """
+    heat = ["--preheat_kernel=True", f"--pool_size={WARM_KERNELS}"] if warm else []
+    return [*_voila(port, notebook), *heat]
+
+
+def _voila(port: int, notebook: Path) -> list[str]:
     return [
         sys.executable, "-m", "toolkit.ui.review.page", str(notebook), f"--port={port}", "--no-browser",
         "--Voila.ip=127.0.0.1", "--Voila.auto_token=True", "--Voila.port_retries=0",
@@ -69,8 +78,29 @@ def wait_for_port(port: int, timeout: float, process: subprocess.Popen[Any] | No
     return False
 
 
+def wait_until_warm(port: int, token: str, timeout: float,
+                    process: subprocess.Popen[Any] | None = None) -> bool:
+    """Wait for a kernel with the page drawn already (GET /chatbook/api/warm); False on timeout."""
+    import json
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    url = f"http://127.0.0.1:{port}/chatbook/api/warm?token={token}"
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            return False
+        try:
+            with urllib.request.urlopen(url, timeout=5) as reply:
+                if json.loads(reply.read()).get("ready", 0) > 0:
+                    return True
+        except (OSError, ValueError):
+            pass
+        time.sleep(0.3)
+    return False
+
+
 def serve(settings: Settings, *, port: int = 8866, open_browser: bool = True,
-          echo: Callable[[str], None] | None = None) -> int:
+          echo: Callable[[str], None] | None = None, warm: bool = True) -> int:
     """Serve notebooks/05_review.ipynb with Voila until interrupted; returns its exit code."""
     if not NOTEBOOK.is_file():
         raise ChatbookError(f"{NOTEBOOK}: the review notebook is missing")
@@ -85,7 +115,7 @@ def serve(settings: Settings, *, port: int = 8866, open_browser: bool = True,
     if threading.current_thread() is threading.main_thread():
         # SIGTERM (e.g. from a service manager) must stop Voila too, not orphan it.
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    process = subprocess.Popen(voila_command(port), env=env, cwd=str(NOTEBOOK.parent))
+    process = subprocess.Popen(voila_command(port, warm=warm), env=env, cwd=str(NOTEBOOK.parent))
     try:
         # The URL is printed once it works, so whoever reads it can open it straight away.
         if not wait_for_port(port, STARTUP_TIMEOUT_S, process) or process.poll() is not None:
@@ -93,6 +123,10 @@ def serve(settings: Settings, *, port: int = 8866, open_browser: bool = True,
             code = process.wait()
             raise ChatbookError(f"Voila did not start on 127.0.0.1:{port} (exit {code}); "
                                 "is the port in use? Try --port 0 for any free port")
+        if warm:
+            # The link is printed when opening it shows the page at once (or after a while
+            # anyway: a slow machine still gets its page, drawn by a kernel of its own).
+            wait_until_warm(port, token, WARM_WAIT_S, process)
         echo(f"chatbook review: serving on {url}")
         echo("(only this machine can reach it; press Ctrl+C to stop)")
         if open_browser:
