@@ -176,6 +176,50 @@ def test_ingest_of_zips_with_photos_killed_leaves_only_what_doctor_repairs(tmp_p
     assert_ingest_cursors_agree(app)
 
 
+BIG_EXPORT = 60_000  # twelve write batches of 5,000
+
+
+def content(app: Path) -> list[tuple]:
+    conn = db.connect(app, readonly=True)
+    try:
+        return sorted(tuple(r) for r in conn.execute(
+            "SELECT sent_at, sent_at_utc, author, author_key, text, kind, source_line "
+            "FROM messages"))
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("seed", SEEDS[:2])
+def test_a_big_export_killed_between_its_batches_resumes_exactly_once(tmp_path, seed):
+    """One export is written in batches of 5,000, each committed: a kill leaves whole
+    batches, and importing the file again adds exactly the rest. The store then holds what an
+    uninterrupted import holds, and the FTS index and the chat's cursor agree with it."""
+    from toolkit.ingest.importer import BATCH
+
+    rng = random.Random(seed)
+    export = write_export(tmp_path / "in", "Big", BIG_EXPORT, seed=seed)
+    reference = tmp_path / "reference"
+    run_to_end(["ingest", str(export)], reference)
+    data = tmp_path / "data"
+    run_to_end(["init"], data)
+    app = data / "app.db"
+    when = progress_past(app, "SELECT count(*) FROM messages", BATCH * rng.randint(1, 5) - 1,
+                         rng.uniform(0, 0.05))
+    assert kill_at(start(["ingest", str(export)], data), when), "the kill came too late"
+    partial = scalar(app, "SELECT count(*) FROM messages")
+    assert 0 < partial < BIG_EXPORT and partial % BATCH == 0, partial
+    assert_intact(data)
+    assert_ingest_cursors_agree(app)
+    run_to_end(["ingest", str(export)], data)
+    assert scalar(app, "SELECT count(*) FROM messages") == BIG_EXPORT
+    assert content(app) == content(reference / "app.db")
+    assert scalar(app, "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'oranges'") == \
+        scalar(app, "SELECT count(*) FROM messages WHERE text LIKE '%oranges%'")
+    assert scalar(app, "SELECT value FROM counters WHERE name = 'messages_ingested'") == BIG_EXPORT
+    assert_ingest_cursors_agree(app)
+    assert_intact(data)
+
+
 # ------------------------------------------------------------------------------ embed
 
 
