@@ -982,3 +982,27 @@ def test_homework_for_a_day_is_a_deadline(text, ref, day):
 ])
 def test_absences_and_routines_are_no_events(text, ref):
     assert [e for e in extract_events(text, ref) if not e.cancelled] == []
+
+
+def test_several_processes_give_the_same_file_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A large file is shared among processes; the output and the errors keep the input's order."""
+    from toolkit.extract import text as extract_text
+
+    records = [json.loads(line) for line in DEV_SET.read_text(encoding="utf-8").splitlines()][:40]
+    lines = [json.dumps({"id": r["id"], "text": r["text"], "ref_time": r["ref_time"], "tz": r["tz"]})
+             for r in records]
+    lines.insert(7, "{broken")
+    lines.insert(30, json.dumps({"id": "x", "text": "hi"}))
+    source = write_lines(tmp_path / "in.jsonl", lines)
+    monkeypatch.setattr(extract_text, "_PARALLEL_BYTES", 0)
+    monkeypatch.setattr(extract_text, "_CHUNK_LINES", 5)
+    outputs, errors = [], []
+    for workers in (1, 2):
+        out = tmp_path / f"out{workers}.jsonl"
+        reported: list[InputError] = []
+        with pytest.raises(InputError):
+            extract_file(source, out, on_error=reported.append, workers=workers)
+        outputs.append(out.read_text(encoding="utf-8"))
+        errors.append([(e.line, e.path, e.reason) for e in reported])
+    assert outputs[0] == outputs[1] and len(outputs[0].splitlines()) == 40
+    assert errors[0] == errors[1] and [line for line, _, _ in errors[0]] == [8, 31]

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from toolkit.extract.mentions import DateMention, TimeMention
 from toolkit.extract.rules import Grammar
@@ -58,6 +59,7 @@ class Clause:
         return source[self.start:self.end]
 
 
+@lru_cache(maxsize=64)  # asked for again by every clause and title of one message
 def segments(text: str) -> list[tuple[int, int]]:
     """The hard-broken pieces of `text` (lines, sentences, ';'-separated items)."""
     bounds, start = [], 0
@@ -73,6 +75,7 @@ def segments(text: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in bounds if text[a:b].strip()]
 
 
+@lru_cache(maxsize=256)
 def soft_boundaries(low: str, start: int, end: int, g: Grammar) -> list[tuple[int, int]]:
     """Spans of the boundaries between clauses of one sentence: punctuation and conjunctions."""
     found = [(m.start(), m.end()) for m in _SOFT_MARKS.finditer(low, start, end)]

@@ -4,8 +4,9 @@ the language's grammar and the message's own time."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
+from typing import Any
 
 from toolkit.extract.rules import Grammar
 
@@ -28,6 +29,7 @@ class Context:
     zone: tzinfo
     today: date
     past: list[re.Pattern[str]]  # past-tense cues of the languages in the running
+    memo: dict[str, Any] = field(default_factory=dict)  # what several events of one message share
 
     @property
     def flyer(self) -> bool:

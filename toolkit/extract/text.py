@@ -28,7 +28,7 @@ import re
 import sys
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone, tzinfo
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -39,7 +39,7 @@ from toolkit.extract.context import PASTED_STAMP, Context
 from toolkit.extract.lang import TABLES
 from toolkit.extract.mentions import find_dates
 from toolkit.extract.reading import read_events
-from toolkit.extract.rules import HOLIDAYS, grammar
+from toolkit.extract.rules import HOLIDAYS, MARKERS, grammar
 from toolkit.language import LANGUAGES, detect_language, language_confidences
 
 __all__ = ["extract_events", "detect_language", "extract_file", "may_hold_date", "EXTRACTOR_VERSION"]
@@ -171,20 +171,53 @@ def choose_language(text: str, lang: str | None) -> list[tuple[str, float]]:
         if code not in TABLES:
             raise ValueError(f"unsupported language {lang!r}; use one of {', '.join(LANGUAGES)}")
         return [(code, 1.0)]
-    confidences = language_confidences(text)
     # Lingua alone is unsure on a six-word message; the words our tables know for each
-    # language ("Juli", "Uhr", "mañana") settle it.
-    scores = {code: confidences.get(code, 0.0) + 0.3 * min(3, _vocabulary_hits(text, code))
-              for code in LANGUAGES}
+    # language ("Juli", "Uhr", "mañana") settle it. When they settle it alone (two words more
+    # of one language than of any other), lingua is not asked: it is most of the cost.
+    low = text.lower()
+    tokens = set(_TOKEN.findall(low))
+    hits = {code: min(3, _vocabulary_hits(low, tokens, code)) for code in LANGUAGES}
+    ranked = sorted(hits.values(), reverse=True)
+    best = max(hits, key=lambda code: hits[code])
+    settled = ranked[0] >= 2 and ranked[1] <= ranked[0] - 2
+    confidences = {best: 1.0} if settled else language_confidences(text)
+    scores = {code: confidences.get(code, 0.0) + 0.3 * hits[code] for code in LANGUAGES}
     return sorted(scores.items(), key=lambda item: -item[1])
 
 
-def _vocabulary_hits(text: str, code: str) -> int:
-    g = grammar(code)
-    words = {m.group(0).lower() for m in g.date_words.finditer(text)}
-    words |= {m.group(0).lower() for m in g.event_noun.finditer(text)}
-    words |= {m.group(0).lower() for m in g.marker.finditer(text)}
-    return len(words)
+_TOKEN = re.compile(r"\w+")
+
+
+@cache
+def _vocabulary(code: str) -> tuple[frozenset[str], frozenset[str], re.Pattern[str]]:
+    """One language's known single words (date and function words; event nouns apart, for
+    their plurals) and one pattern for its phrases ("a las", "de la", "fête des voisins") and,
+    in German, for event nouns inside compounds ("Kinderturnen")."""
+    t = TABLES[code]
+    entries: set[str] = set(MARKERS[code])
+    for group in (t.weekdays, t.weekday_abbr if code == "en" else {}, t.months, t.relative_days,
+                  t.noon_words, t.pm_words, t.am_words):
+        entries |= {w.lower() for w in group}
+    nouns = {w.lower() for w in t.event_nouns}
+    phrases = [w for w in entries | nouns if not _TOKEN.fullmatch(w)]
+    if t.compound_nouns:
+        pattern = "|".join(re.escape(w) for w in sorted(phrases + list(nouns), key=len, reverse=True))
+        compiled = re.compile(rf"(?:{pattern})")
+    else:
+        pattern = "|".join(re.escape(w) for w in sorted(phrases, key=len, reverse=True))
+        compiled = re.compile(rf"(?<!\w)(?:{pattern})(?!\w)")
+    return (frozenset(w for w in entries if _TOKEN.fullmatch(w)),
+            frozenset() if t.compound_nouns else frozenset(w for w in nouns if _TOKEN.fullmatch(w)),
+            compiled)
+
+
+def _vocabulary_hits(low: str, tokens: set[str], code: str) -> int:
+    """How many distinct words of this language's tables the text holds."""
+    words, nouns, phrases = _vocabulary(code)
+    found = tokens & words
+    found |= {t for t in tokens if t in nouns or (t[-1:] == "s" and (t[:-1] in nouns or t[:-2] in nouns))}
+    found |= set(phrases.findall(low))
+    return len(found)
 
 
 # ------------------------------------------------------------------------- main entry
@@ -315,28 +348,96 @@ def output_record(message_id: Any, events: list[FoundEvent]) -> dict[str, Any]:
     return record
 
 
-def iter_results(input_path: str | Path) -> Iterator[tuple[int, dict[str, Any] | InputError]]:
-    """(line number, output record or the InputError for that line), line by line."""
+def _result_for(raw: str, path: Path, line_no: int) -> dict[str, Any] | InputError:
+    """One input line's output record, or the InputError that names it."""
+    try:
+        record = _parse_line(raw, path, line_no)
+        events = extract_events(record["text"], record["ref_time"], tz=record.get("tz"),
+                                locale=record.get("locale"), lang=record.get("lang"))
+    except InputError as error:
+        return error
+    except ValueError as error:  # unknown zone or language in that line
+        return InputError(str(error), path, line_no)
+    return output_record(record["id"], events)
+
+
+_CHUNK_LINES = 1000  # lines per job when several processes share the work
+_PARALLEL_BYTES = 512 * 1024  # below this a second process costs more than it saves
+
+
+def _chunks(handle: Any) -> Iterator[list[tuple[int, str]]]:
+    chunk: list[tuple[int, str]] = []
+    for line_no, raw in enumerate(handle, start=1):
+        if raw.strip():
+            chunk.append((line_no, raw))
+            if len(chunk) == _CHUNK_LINES:
+                yield chunk
+                chunk = []
+    if chunk:
+        yield chunk
+
+
+def _chunk_results(path_text: str, chunk: list[tuple[int, str]]) -> list[tuple[int, Any]]:
+    """A worker's share. An error travels as (reason,): InputError keeps no fields in a pickle."""
+    path = Path(path_text)
+    results: list[tuple[int, Any]] = []
+    for line_no, raw in chunk:
+        result = _result_for(raw, path, line_no)
+        results.append((line_no, (result.reason,) if isinstance(result, InputError) else result))
+    return results
+
+
+def default_workers() -> int:
+    """One process per core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def iter_results(input_path: str | Path, workers: int = 1
+                 ) -> Iterator[tuple[int, dict[str, Any] | InputError]]:
+    """(line number, output record or the InputError for that line), in input order. With
+    `workers` > 1 and a large file, chunks of lines go to that many processes."""
     path = Path(input_path)
     try:
         handle = path.open(encoding="utf-8")
+        size = path.stat().st_size
     except OSError as error:
         raise InputError(f"cannot read: {error.strerror}", path) from error
     with handle:
-        for line_no, raw in enumerate(handle, start=1):
-            if not raw.strip():
-                continue
-            try:
-                record = _parse_line(raw, path, line_no)
-                events = extract_events(record["text"], record["ref_time"], tz=record.get("tz"),
-                                        locale=record.get("locale"), lang=record.get("lang"))
-            except InputError as error:
-                yield line_no, error
-                continue
-            except ValueError as error:  # unknown zone or language in that line
-                yield line_no, InputError(str(error), path, line_no)
-                continue
-            yield line_no, output_record(record["id"], events)
+        if workers <= 1 or size < _PARALLEL_BYTES:
+            for chunk in _chunks(handle):
+                for line_no, raw in chunk:
+                    yield line_no, _result_for(raw, path, line_no)
+            return
+        yield from _parallel_results(path, _chunks(handle), workers)
+
+
+def _parallel_results(path: Path, chunks: Iterator[list[tuple[int, str]]],
+                      workers: int) -> Iterator[tuple[int, dict[str, Any] | InputError]]:
+    import multiprocessing
+    from collections import deque
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    # Forked workers share the language models the parent loads once; elsewhere each loads them.
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    extract_events("warm up: load the language models", datetime.now().astimezone())
+    pending: deque[Future[list[tuple[int, Any]]]] = deque()
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        for chunk in chunks:
+            pending.append(pool.submit(_chunk_results, str(path), chunk))
+            if len(pending) >= 2 * workers:  # a bounded read-ahead keeps memory flat
+                yield from _unpacked(path, pending.popleft().result())
+        while pending:
+            yield from _unpacked(path, pending.popleft().result())
+
+
+def _unpacked(path: Path, results: list[tuple[int, Any]]
+              ) -> Iterator[tuple[int, dict[str, Any] | InputError]]:
+    for line_no, result in results:
+        yield line_no, InputError(result[0], path, line_no) if isinstance(result, tuple) else result
 
 
 def _to_stderr(error: InputError) -> None:
@@ -344,12 +445,14 @@ def _to_stderr(error: InputError) -> None:
 
 
 def extract_file(input_path: str | Path, output_path: str | Path,
-                 on_error: Callable[[InputError], None] = _to_stderr) -> dict[str, Any]:
+                 on_error: Callable[[InputError], None] = _to_stderr,
+                 workers: int | None = None) -> dict[str, Any]:
     """Run the extractor over a JSONL file; bad lines go to `on_error` (stderr) and are counted.
 
-    The output is written to a temporary file beside the target and renamed at the end, so a
-    crash never leaves a half-written output. Raises InputError (naming the first bad line)
-    after processing everything else when any line was bad.
+    `workers` processes share a large file (default: one per core; the output keeps the input's
+    order). The output is written to a temporary file beside the target and renamed at the end,
+    so a crash never leaves a half-written output. Raises InputError (naming the first bad
+    line) after processing everything else when any line was bad.
     """
     from toolkit.fsutil import PRIVATE_FILE_MODE
 
@@ -362,7 +465,8 @@ def extract_file(input_path: str | Path, output_path: str | Path,
     except OSError as error:
         raise InputError(f"cannot write: {error.strerror}", output) from error
     with os.fdopen(fd, "w", encoding="utf-8") as out:
-        for _line_no, result in iter_results(input_path):
+        processes = default_workers() if workers is None else workers
+        for _line_no, result in iter_results(input_path, processes):
             stats["lines"] += 1
             if isinstance(result, InputError):
                 stats["errors"] += 1

@@ -85,12 +85,7 @@ def _blanked(ctx: Context, blanks: list[tuple[int, int]], clause: Clause) -> lis
     """The text with what is no title blanked: dates and times, places, pasted stamps, an
     agenda's heading, and the cue words of moves and deadlines."""
     chars = list(ctx.text)
-    spans = list(blanks) + [m.span() for m in PASTED_LINE.finditer(ctx.text)]
-    spans += [m.span() for m in ctx.g.agenda_heading.finditer(ctx.text)]
-    for m in ctx.g.place.finditer(_placeable(ctx, blanks)):  # "am Pfingstmontag hat die Praxis"
-        phrase = cut_place(m.group(1), ctx.g)
-        if looks_like_place(phrase, ctx.g):
-            spans.append((m.start(), m.start(1) + len(phrase)))
+    spans = list(_no_title_spans(ctx, blanks))
     for pattern in (ctx.g.move, ctx.g.instead):
         spans += [m.span() for m in pattern.finditer(ctx.low, clause.segment[0], clause.segment[1])]
     for m in ctx.g.due.finditer(ctx.low, clause.segment[0], clause.segment[1]):
@@ -100,6 +95,19 @@ def _blanked(ctx: Context, blanks: list[tuple[int, int]], clause: Clause) -> lis
     for a, b in spans:
         chars[a:b] = " " * (b - a)
     return chars
+
+
+def _no_title_spans(ctx: Context, blanks: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Once per message: dates and times, pasted stamps, agenda headings and place phrases."""
+    if "no_title" not in ctx.memo:
+        spans = list(blanks) + [m.span() for m in PASTED_LINE.finditer(ctx.text)]
+        spans += [m.span() for m in ctx.g.agenda_heading.finditer(ctx.text)]
+        for m in ctx.g.place.finditer(_placeable(ctx, blanks)):  # "am Pfingstmontag hat die Praxis"
+            phrase = cut_place(m.group(1), ctx.g)
+            if looks_like_place(phrase, ctx.g):
+                spans.append((m.start(), m.start(1) + len(phrase)))
+        ctx.memo["no_title"] = spans
+    return ctx.memo["no_title"]
 
 
 def _title_from(ctx: Context, text: str, require_noun: bool = False, anchor: int | None = None,
@@ -248,10 +256,12 @@ _NOT_PLACE_HEADS = re.compile(
 def _placeable(ctx: Context, blanks: list[tuple[int, int]]) -> str:
     """The text with every date and time turned into a line break, so a place phrase stops
     where they start ("in the library all next week")."""
-    chars = list(ctx.text)
-    for a, b in blanks:
-        chars[a:b] = "¦" * (b - a)
-    return "".join(chars)
+    if "placeable" not in ctx.memo:
+        chars = list(ctx.text)
+        for a, b in blanks:
+            chars[a:b] = "¦" * (b - a)
+        ctx.memo["placeable"] = "".join(chars)
+    return ctx.memo["placeable"]
 
 
 def location_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | None,
