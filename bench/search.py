@@ -88,13 +88,19 @@ def build_store(settings: Settings, texts: list[str], matrix: np.ndarray, chunk:
     store = open_store(settings)
     index = store.prepare(MODEL, matrix.shape[1])
     started = time.perf_counter()
-    if index.count() != len(matrix):
+    stamp = settings.data_dir / "vectors.sha1"  # the cached store is reused only for the same vectors
+    fingerprint = hashlib.sha1(matrix.tobytes()).hexdigest()
+    if index.count() != len(matrix) or not stamp.exists() or stamp.read_text() != fingerprint:
         store.drop_model(MODEL)
         index = store.prepare(MODEL, matrix.shape[1])
         ids = np.arange(1, len(matrix) + 1, dtype=np.int64)
         for start in range(0, len(matrix), chunk):
             part = slice(start, start + chunk)
             index.add(ids[part], matrix[part], [sha(t) for t in texts[part]])
+        stamp.write_text(fingerprint)
+    from toolkit.search.embed import calibration_vectors, load_model
+
+    index.calibration = lambda: calibration_vectors(load_model(MODEL))  # as a search sets it
     return store, index, time.perf_counter() - started
 
 

@@ -204,7 +204,15 @@ def open_vector_index(settings: Settings) -> Any:
 
     store = reused(f"{settings.vdb_path}|{settings.vector_backend}", settings.vdb_path,
                    lambda: open_store(settings, create=False))
-    return store.index_for(settings.embed_model, load_model(settings.embed_model).dim)
+    return calibrated(store.index_for(settings.embed_model, load_model(settings.embed_model).dim))
+
+
+def calibrated(index: Any) -> Any:
+    """The index, able to calibrate its fast path with this model's embedded questions."""
+    from toolkit.search.embed import calibration_vectors, load_model
+
+    index.calibration = lambda: calibration_vectors(load_model(index.model))
+    return index
 
 
 def vector_search(
@@ -434,7 +442,7 @@ def grouping_index(settings: Settings) -> Any:
         store = reused(f"{settings.vdb_path}|{settings.vector_backend}", settings.vdb_path,
                        lambda: open_store(settings, create=False))
         row = store.model_row(settings.embed_model)
-        return None if row is None else store.index_for(settings.embed_model, int(row["dim"]))
+        return None if row is None else calibrated(store.index_for(settings.embed_model, int(row["dim"])))
     except VectorStoreError:
         return None
 

@@ -28,7 +28,14 @@ QueryVectors = Callable[[], np.ndarray]
 
 
 class ModelIndex(ModelTable):
-    """The vectors of one model in an open store: add, look up by text, search."""
+    """The vectors of one model in an open store: add, look up by text, search.
+
+    `calibration`, when set, gives the natural-language questions (embedded) the fast path is
+    calibrated with; the opener sets it (this module does not load models). Without it, a
+    large store is scanned exactly until a refresh that has it.
+    """
+
+    calibration: QueryVectors | None = None
 
     def search(
         self, query: np.ndarray, k: int = 10, *, within: np.ndarray | None = None, fast: bool = True
@@ -109,12 +116,7 @@ class ModelIndex(ModelTable):
         if index is not None:
             return index
         return fastpath.refresh(folder, self.model, self.dim, generation, max_rowid, self.load_rows,
-                                queries or self.calibration_queries)
-
-    def calibration_queries(self) -> np.ndarray:
-        from toolkit.search.embed import calibration_vectors, load_model
-
-        return calibration_vectors(load_model(self.model))
+                                queries or self.calibration)
 
 
 class SearchableStore(VectorStore[ModelIndex]):
