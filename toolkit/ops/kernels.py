@@ -19,6 +19,7 @@ with PPID 1, holding its port and a token.
 from __future__ import annotations
 
 import ctypes
+import importlib.util
 import signal
 import subprocess
 import sys
@@ -33,13 +34,14 @@ DISPLAY_NAME = "chatbook"
 
 
 def require_notebook_extra() -> None:
-    """papermill and ipykernel come with the `notebooks` extra: say so, not a traceback."""
-    try:
-        import ipykernel  # noqa: F401
-        import papermill  # noqa: F401
-    except ImportError as error:
-        raise ChatbookError(f"notebooks need the notebooks extra ({error.name} is missing): "
-                            "pip install 'chatbook[notebooks]'") from None
+    """papermill and ipykernel come with the `notebooks` extra: say so, not a traceback.
+
+    Looked up, not imported: importing papermill (nbformat, jsonschema) takes seconds, which
+    `chatbook review` and `chatbook lab` would pay before they start for nothing."""
+    for name in ("ipykernel", "papermill"):
+        if importlib.util.find_spec(name) is None:
+            raise ChatbookError(f"notebooks need the notebooks extra ({name} is missing): "
+                                "pip install 'chatbook[notebooks]'")
 
 
 def interpreter_spec() -> Any:
