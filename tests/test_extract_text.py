@@ -1006,3 +1006,44 @@ def test_several_processes_give_the_same_file_in_order(tmp_path: Path, monkeypat
         errors.append([(e.line, e.path, e.reason) for e in reported])
     assert outputs[0] == outputs[1] and len(outputs[0].splitlines()) == 40
     assert errors[0] == errors[1] and [line for line, _, _ in errors[0]] == [8, 31]
+
+
+def _sample_events(name: str, zone: str) -> list[tuple[str, FoundEvent]]:
+    """(message text, event) for every event the extractor finds in one of the sample chats."""
+    import zipfile
+
+    from toolkit.ingest.whatsapp import parse_text
+    from toolkit.resources import sample_dir
+
+    path = sample_dir() / name
+    if path.suffix == ".zip":
+        with zipfile.ZipFile(path) as archive:
+            raw = archive.read("_chat.txt").decode("utf-8")
+    else:
+        raw = path.read_text(encoding="utf-8")
+    found = []
+    for message in parse_text(raw, source=name):
+        text, sent = getattr(message, "text", None), getattr(message, "sent_at", None)
+        if not text or not sent:
+            continue
+        when = datetime.fromisoformat(sent) if isinstance(sent, str) else sent
+        ref = when if when.tzinfo else when.replace(tzinfo=ZoneInfo(zone))
+        found += [(text, event) for event in extract_events(text, ref)]
+    return found
+
+
+def test_sample_chats_give_clean_titles_and_places():
+    """The titles and places the issue saw garbled on the sample chats ("First practice is 2.
+    Bring water…", "Away,, arrive.", "Raum 104 statt") come out clean."""
+    events = (_sample_events("WhatsApp Chat - Riverside FC U10.zip", "America/New_York")
+              + _sample_events("WhatsApp-Chat mit Elternrat 3b.txt", "Europe/Berlin")
+              + _sample_events("WhatsApp Chat with School Parents.txt", "Europe/London"))
+    by_start = {e.start: e for _text, e in events}
+    first = by_start["2024-09-03T17:30:00-04:00"]
+    assert (first.title, first.location) == ("First practice", "Riverside Park field 2")
+    assert by_start["2024-09-17T19:30:00+02:00"].location == "Raum 104"
+    assert not by_start["2024-09-17T19:30:00+02:00"].moved  # "findet ... statt" is no "instead"
+    assert by_start["2024-09-27T15:15:00+01:00"].title == "BAKE SALE"  # the line before names it
+    for text, event in events:
+        assert ",," not in event.title and not event.title.endswith((" statt", " is")), (text, event)
+        assert event.location is None or not event.location.endswith(" statt"), (text, event)

@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from toolkit.extract.lang import TABLES
 from toolkit.extract.mentions import DateMention, TimeMention
 from toolkit.extract.rules import Grammar
 
@@ -37,6 +38,15 @@ _HARD = re.compile(rf"\n|;|[!?…]+(?=\s|$)|(?<![\d\s.]){_ABBREVIATIONS}\.(?=\s|
 # German date ("4.12. Nikolausbasteln") ends none.
 _AFTER_TIME = re.compile(r"(?:(?<=[:h]\d\d)|(?<=\d{4})|(?<=\d[ap]m)|(?<=\d [ap]m)|(?<=\dhs)|(?<=\d hs))\."
                          r"(?=\s+[A-ZÁÉÍÓÚÀÂÊÔÃÕÇÄÖÜ])")
+# "... at Riverside Park field 2. Bring water": a number ends the sentence too, unless it is a
+# German day ("am 4. Dezember") or an agenda line's date ("- 4.12. Nikolausbasteln").
+_AFTER_NUMBER = re.compile(r"(?<=\d)\.(?=\s+([A-ZÁÉÍÓÚÀÂÊÔÃÕÇÄÖÜ]\w*))")
+# An emoji closes a chat sentence as a full stop would ("thunderstorm ⛈️ See you Tuesday").
+_AFTER_EMOJI = re.compile(r"[\U0001F300-\U0001FAFF\u2600-\u27BF][\uFE0F\U0001F3FB-\U0001F3FF]*"
+                          r"(?=\s+[A-ZÁÉÍÓÚÀÂÊÔÃÕÇÄÖÜ])")
+_DAY_PREP = re.compile(r"(?:\b(?:am|vom|bis|zum|den|dem|ab|bis zum|le|el|dia)\s+|^[\s\-–•*·]*)\d{1,2}$", re.I)
+_MONTH_WORDS = frozenset(m for table in TABLES.values() for m in table.months)
+_WEEKDAY_WORDS = frozenset(w for table in TABLES.values() for w in (*table.weekdays, *table.weekday_abbr))
 # Soft boundaries inside a sentence.
 _SOFT_MARKS = re.compile(r",|:(?!\d)|\s[-–—]\s|\s[-–—](?=\S)(?<!\d\s[-–—])|[()]|\s/\s")
 _GLUE_ONLY = re.compile(r"^[\s,&+/()-]*(?:(?:and|y|e|und|et|or|o|ou|oder|&)[\s,&+/()-]*)?$", re.I)
@@ -63,7 +73,9 @@ class Clause:
 def segments(text: str) -> list[tuple[int, int]]:
     """The hard-broken pieces of `text` (lines, sentences, ';'-separated items)."""
     bounds, start = [], 0
-    breaks = sorted([*_HARD.finditer(text), *_AFTER_TIME.finditer(text)], key=lambda m: m.start())
+    breaks = sorted([*_HARD.finditer(text), *_AFTER_TIME.finditer(text), *_AFTER_EMOJI.finditer(text),
+                     *(m for m in _AFTER_NUMBER.finditer(text) if _ends_sentence(text, m))],
+                    key=lambda m: m.start())
     for m in breaks:
         if m.start() < start:
             continue
@@ -73,6 +85,23 @@ def segments(text: str) -> list[tuple[int, int]]:
     if start < len(text):
         bounds.append((start, len(text)))
     return [(a, b) for a, b in bounds if text[a:b].strip()]
+
+
+def _ends_sentence(text: str, m: re.Match[str]) -> bool:
+    """A '.' after a number before a capital: not a German day or an agenda line's date."""
+    if m.group(1).lower().rstrip(".") in _MONTH_WORDS:
+        return False  # "am 4. Dezember"
+    line_start = text.rfind("\n", 0, m.start()) + 1
+    before = text[line_start:m.start()]
+    token = before.split()[-1] if before.split() else ""
+    if re.fullmatch(r"\d{1,2}\.\d{1,2}", token):
+        # a dotted date heads what follows ("- 4.12. Nikolausbasteln", "Di 21.10. Elternabend")
+        # unless it closes a sentence ("vom 14.10. bis 16.10. Abfahrt am Montag")
+        previous = before[:len(before) - len(token)].rstrip()
+        word = previous.split()[-1].lower().strip(".,") if previous.split() else ""
+        return bool(previous.strip(" -–•*·:,")) and word not in _WEEKDAY_WORDS \
+            and not previous.endswith((":", ",", "-", "–"))
+    return not _DAY_PREP.search(before)
 
 
 @lru_cache(maxsize=256)

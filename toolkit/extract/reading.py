@@ -44,7 +44,7 @@ def read_events(ctx: Context, dates: list[DateMention], tz_name: str | None) -> 
         # Beside a clearly dated and timed event, a weak all-day mention whose own clause
         # names nothing is a side remark ("invites in book bags today").
         events = [e for e in events if not e.all_day or e.cancelled or e.kind != "event"
-                  or e.confidence >= 0.65 or id(e) not in unnamed]
+                  or e.end is not None or e.confidence >= 0.65 or id(e) not in unnamed]
     return merge(events)
 
 
@@ -262,7 +262,7 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
     lead_counts = named_lead and (len(_clauses_in(message, clause.segment)) <= 1
                                   or not (move and not move.in_clause))
     if t is None and not named_here and not lead_counts and not cancelled and not moved_here \
-            and d.last is None \
+            and (d.last is None or d.kind in ("weekend", "week")) \
             and d.kind not in ("explicit", "numeric", "holiday") \
             and not _has_day_number(ctx.work[d.start:d.end]) \
             and not part_of_day:
@@ -450,15 +450,19 @@ def _in_past(ctx: Context, own: str, core: str, t: TimeMention | None) -> bool:
     return not (_AHEAD.search(core) or ctx.g.plan.search(core) or _PRESENT.search(core))
 
 
-# Chatter around a day that is not a plan: praise, wishes, a verdict on a game
-# ("Great effort at training tonight", "good luck with the test tomorrow").
-_COMMENTARY = re.compile(
-    r"\b(?:good luck|best of luck|well done|congrat\w*|proud of|what an? (?:game|match|win|"
-    r"performance|result|effort)|(?:great|brilliant|super|fantastic|amazing|awesome|fab|lovely|"
-    r"solid|nice) (?:hustle|effort|teamwork|work|job|game|match|performance|play(?:ing)?|win|result)|"
-    r"suerte|enhorabuena|felicidades|viel glück|toi,? toi,? toi|herzlichen glückwunsch|"
-    r"bonne chance|bon courage|bravo|félicitations|boa sorte|parabéns|"
-    r"bon(?:ne)?s? \w+(?:\W+\w+){0,4}? à (?:tous|toutes|toi|vous))\b",
+# Chatter around a day that is not a plan: a verdict on a game ("Great effort at training
+# tonight", "From Sunday's match, what a game") anywhere in the clause, and a wish ("good luck
+# with the test tomorrow", "Bon déménagement le 1er juillet à tous") in the date's own piece.
+_VERDICT = re.compile(
+    r"\b(?:well done|congrat\w*|proud of|what an? (?:game|match|win|performance|result|effort)|"
+    r"(?:great|brilliant|super|fantastic|amazing|awesome|fab|lovely|solid|nice) (?:hustle|effort|"
+    r"teamwork|work|job|game|match|performance|play(?:ing)?|win|result)|enhorabuena|felicidades|"
+    r"herzlichen glückwunsch|bravo|félicitations|parabéns)\b",
+    re.I,
+)
+_WISH = re.compile(
+    r"\b(?:good luck|best of luck|suerte|viel glück|toi,? toi,? toi|bonne chance|bon courage|"
+    r"boa sorte|bon(?:ne)?s? \w+(?:\W+\w+){0,4}? à (?:tous|toutes|toi|vous))\b",
     re.I,
 )
 # "needs a ride on the 21st": a lift asked for, not a (bike) ride to put in the calendar.
@@ -500,8 +504,8 @@ def _chatter(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | None
     weekly schedule, a goodbye ("see you Tuesday!"), or a question about a day with no time
     ("is it mufti day on Friday?")."""
     core = ctx.low[slice(*core_bounds(ctx.low, d.start, clause, ctx.g))]
-    if _COMMENTARY.search(core) or (t is None and _FAVOUR.search(own)):
-        return True  # in the date's own piece: "..., bon repos à tous" wishes nothing of the day
+    if _VERDICT.search(own) or _WISH.search(core) or (t is None and _FAVOUR.search(own)):
+        return True  # a wish counts in the date's own piece: "..., bon repos à tous" is no verdict
     if d.kind == "weekday" and d.last is None and _STANDING.search(ctx.low[d.end:clause.end]):
         return True
     if _EVERY_DAY.search(core):

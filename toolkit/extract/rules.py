@@ -558,7 +558,7 @@ MOVE_NEW = {
 INSTEAD = {
     "en": r"instead of|rather than",
     "es": r"en vez de|en lugar de",
-    "de": r"statt|anstatt|anstelle",
+    "de": r"(?:statt|anstatt|anstelle)(?=\s+\w)",  # not the "statt" of "findet ... statt."
     "fr": r"au lieu de|au lieu du",
     "pt": r"em vez de|em lugar de|ao invés de",
 }

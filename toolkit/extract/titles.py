@@ -12,6 +12,7 @@ Care."), or a flyer's plain line after the date.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from toolkit.extract.clauses import Clause, segments, soft_boundaries
 from toolkit.extract.context import PASTED_LINE, Context
@@ -24,6 +25,7 @@ _TITLE_NOISE = re.compile(
     r"heads up|atención|atencion|achtung|attention|atenção|aviso|avis|hinweis|wichtig|important)"
     r"(?:\s+that)?"
     r"|don'?t forget(?:\s+the)?|recordad(?:\s+(?:que|q))?|recuerden(?:\s+(?:que|q))?"
+    r"|record[aá](?:\s+(?:que|q))?|acordate(?:\s+(?:que|q))?"
     r"|os recuerdo(?:\s+(?:que|q))?"
     r"|les recuerdo(?:\s+que)?|n'oubliez pas|bitte denkt an(?:\s+d\w+)?|nicht vergessen"
     r"|não esqueçam|nao esquecam|lembrem(?:-se)?(?:\s+que)?"
@@ -42,7 +44,18 @@ _LEADING_FILLER = re.compile(
     r"c'est|c’est|ce sera|on a|nous avons|est|há|vai ter|tem|temos|teremos|é|será)\b\s*)+",
     re.I,
 )
-_PIECE = re.compile(r"[,:;!?()\n\"“”«»„]|\s[-–—]\s")
+_PIECE_MARKS = r"[,:;!?()\n\"“”«»„]|\s[-–—]\s"
+# A reason is no part of a title ("Game vs Hillcrest because of the frost").
+_BECAUSE = {"en": r"because|due to", "es": r"porque|por causa de|ya que", "de": r"wegen|weil",
+            "fr": r"parce que|car|à cause de", "pt": r"porque|por causa de|pois"}
+
+
+@cache
+def _piece_pattern(code: str) -> re.Pattern[str]:
+    return re.compile(rf"{_PIECE_MARKS}|\s(?:{_BECAUSE[code]})\s", re.I)
+_GAP = re.compile(r"\s{3,}")  # where a date, time or place was taken out
+_CONTACT = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|org|net|example|co\.uk|de|fr|es|pt|br)"
+                      r"(?:/\S*)?|\+?\d[\d ()-]{7,}\d", re.I)
 # "For Jack's leaving do", "para la barbacoa": the purpose without its preposition
 _LEADING_PREP = re.compile(r"^(?:for|para|pour|für|pra)\s+", re.I)
 _STOP_AT_END = {
@@ -54,6 +67,7 @@ _STOP_AT_END = {
     "com", "que", "that", "dass", "by", "bis", "until", "till", "hasta", "até", "avant", "antes",
     "en", "em", "in", "im", "of", "ce", "cette", "este", "esta", "vom", "zum", "zur", "ao", "aos",
     "dès", "des", "ab", "after", "before", "also", "gibt", "hay", "há", "il", "there",
+    "findet", "finden", "statt", "stattfinden",
 }
 
 
@@ -66,6 +80,9 @@ def title_for(ctx: Context, clause: Clause, d: DateMention, blanks: list[tuple[i
     own = _title_from(ctx, body, anchor=d.start - clause.start, whole=kind == "deadline")
     lead = _title_from(ctx, "".join(chars[clause.lead[0]:clause.lead[1]])) if clause.lead else ""
     own_named = bool(own) and names_event(ctx.g, own) and not ctx.g.logistics.fullmatch(own.lower())
+    if not lead and not own_named and kind == "event" and not ctx.flyer:
+        # "BAKE SALE! Friday 27th after school": the line before names what the date is for
+        lead = _heading_just_before(ctx, clause, chars)
     if own_named or (own and kind == "deadline") or (own and not (lead and names_event(ctx.g, lead))
                      and not ctx.g.logistics.fullmatch(own.lower())):
         return own  # but "Début" or "wir machen" say less than the lead "Camp de jour", "Grillen"
@@ -102,9 +119,12 @@ def _no_title_spans(ctx: Context, blanks: list[tuple[int, int]]) -> list[tuple[i
     if "no_title" not in ctx.memo:
         spans = list(blanks) + [m.span() for m in PASTED_LINE.finditer(ctx.text)]
         spans += [m.span() for m in ctx.g.agenda_heading.finditer(ctx.text)]
-        for m in ctx.g.place.finditer(_placeable(ctx, blanks)):  # "am Pfingstmontag hat die Praxis"
+        spans += [m.span() for m in _CONTACT.finditer(ctx.text)]  # "RSVP to me on 07700 900456"
+        text = _placeable(ctx, blanks)
+        for m in ctx.g.place.finditer(text):  # "am Pfingstmontag hat die Praxis"
             phrase = cut_place(m.group(1), ctx.g)
             if looks_like_place(phrase, ctx.g):
+                phrase = _with_number(ctx, text, m.start(1) + len(phrase), phrase)
                 spans.append((m.start(), m.start(1) + len(phrase)))
         ctx.memo["no_title"] = spans
     return ctx.memo["no_title"]
@@ -121,7 +141,7 @@ def _title_from(ctx: Context, text: str, require_noun: bool = False, anchor: int
     text = re.sub(r"^\W*['’]s\b", "", text)  # "Tomorrow's game" without its day
     pieces: list[tuple[int, str]] = []
     own = None
-    cuts = [0] + [p for m in _PIECE.finditer(text) for p in m.span()] + [len(text)]
+    cuts = [0] + [p for m in _piece_pattern(g.t.code).finditer(text) for p in m.span()] + [len(text)]
     for start, end in zip(cuts[::2], cuts[1::2], strict=False):
         cleaned = _clean(text[start:end], g)
         if anchor is not None and start <= anchor < end:
@@ -134,13 +154,25 @@ def _title_from(ctx: Context, text: str, require_noun: bool = False, anchor: int
         return _tidy(", ".join(p for _s, p in pieces))
     named = [p for _s, p in pieces if names_event(g, p) and not _only_logistics(p, g)]
     if own is not None and (own in named or not g.logistics.fullmatch(own.strip().lower())):
-        return _tidy(own)  # the date's own piece ("GAA blitz sat 9.30", not "bring packed lunch")
+        return _tidy(_around_the_gaps(own, g))  # the date's own piece, not "bring packed lunch"
     if named:
-        return _tidy(named[0])
+        return _tidy(_around_the_gaps(named[0], g))
     if require_noun:
         return ""
     chosen = own or next((p for _s, p in pieces if not g.sign_off.match(p.strip())), "")
     return _tidy(chosen)
+
+
+def _around_the_gaps(piece: str, g: Grammar) -> str:
+    """'Picture day is [date] before the game' -> 'Picture day is': of the words between taken-out
+    dates, times and places, the first part that names an event, else the first with words; a
+    closure word alone ('geschlossen') names nothing here."""
+    parts = [p for p in _GAP.split(piece) if _has_words(p)]
+    if len(parts) <= 1:
+        return piece
+    named = [p for p in parts if names_event(g, p) and not g.closure.fullmatch(p.strip().lower())
+             and not g.cancel.fullmatch(p.strip().lower()) and not _only_logistics(p, g)]
+    return named[0] if named else parts[0]
 
 
 def _clean(piece: str, g: Grammar) -> str:
@@ -149,6 +181,19 @@ def _clean(piece: str, g: Grammar) -> str:
         piece = _LEADING_FILLER.sub("", piece.strip())
         piece = _LEADING_PREP.sub("", piece.strip())
     return piece if _has_words(piece) else ""
+
+
+def _heading_just_before(ctx: Context, clause: Clause, chars: list[str]) -> str:
+    """The sentence right before the clause's, when it is short, names an event and holds no
+    date of its own ("End of season party!!", "BAKE SALE!")."""
+    earlier = [(a, b) for a, b in segments(ctx.text) if b <= clause.segment[0]]
+    if not earlier:
+        return ""
+    a, b = earlier[-1]
+    text = "".join(chars[a:b])
+    if text.strip() != ctx.text[a:b].strip() or len(text.split()) > 6 or not names_event(ctx.g, text):
+        return ""  # it held a date (blanked), or is a sentence of its own
+    return _title_from(ctx, text)
 
 
 def _only_logistics(piece: str, g: Grammar) -> bool:
@@ -231,6 +276,7 @@ def looks_like_place(phrase: str, g: Grammar) -> bool:
     head = _OF.split(phrase)[0]  # "salle des fêtes" yes; "moules de l'école" no
     words = head.split()
     headed = bool(g.place_noun.fullmatch(words[0]) or g.place_noun.search(words[-1]))  # "meeting room"
+    headed = headed or (len(words) >= 2 and all(w[:1].isupper() for w in words))  # "Tony's Pizza"
     if (g.event_noun.search(phrase) and not headed) or g.pm.fullmatch(phrase) or g.am.fullmatch(phrase) \
             or g.closure.search(phrase) or _NOT_PLACE_HEADS.match(phrase):
         return False  # "at practice", "beim Umzug", "in the evening", "in den Herbstferien"
@@ -280,7 +326,7 @@ def location_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | 
             if host and not ctx.g.date_words.match(phrase):  # "chez Paul", "en casa de los abuelos"
                 return f"{host.group(0).strip()} {phrase}"
             if looks_like_place(phrase, ctx.g):
-                return phrase
+                return _with_number(ctx, text, m.start(1) + len(phrase), phrase)
             named = _named_place(ctx, phrase)
             if named:
                 return named
@@ -320,6 +366,17 @@ def _next_segments_place(ctx: Context, clause: Clause) -> str | None:
             if named:
                 return named
     return None
+
+
+_PLACE_NUMBER = re.compile(r"\s+(\d{1,4}[a-zA-Z]?)\b(?![:.h]\d|\s*(?:am|pm|uhr|h\b|hs\b))")
+
+
+def _with_number(ctx: Context, text: str, end: int, phrase: str) -> str:
+    """'Riverside Park field 2', 'Raum 104': a place noun keeps the number that names it."""
+    number = _PLACE_NUMBER.match(text, end)
+    if number and ctx.g.place_noun.search(phrase.split()[-1]):
+        return f"{phrase} {number.group(1)}"
+    return phrase
 
 
 def _plain_noun_phrase(phrase: str, g: Grammar) -> bool:
