@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from toolkit.errors import InputError
+from toolkit.eventtypes import FoundEvent
 from toolkit.extract.text import (
     detect_language,
     extract_events,
