@@ -10,7 +10,7 @@ import itertools
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from toolkit.store import db
+from toolkit.store import db, messages
 
 _keys = itertools.count(1)
 
@@ -77,10 +77,10 @@ def add_messages(
         for n, (author, text, kind) in enumerate(lines):
             key = next(_keys)
             cur = conn.execute(
-                "INSERT INTO messages(chat_id, sent_at, author, text, kind, source_file, source_line, "
-                "content_key, ingested_at) VALUES (?, ?, ?, ?, ?, 'test.txt', ?, ?, ?)",
-                (chat_id, (start + n * step).isoformat(timespec="seconds"), author, text, kind, n + 1,
-                 f"test-{key}", db.utc_now()),
+                "INSERT INTO messages(chat_id, sent_at, author, author_key, text, kind, source_file, "
+                "source_line, content_key, ingested_at) VALUES (?, ?, ?, ?, ?, ?, 'test.txt', ?, ?, ?)",
+                (chat_id, (start + n * step).isoformat(timespec="seconds"), author,
+                 messages.author_key(author), text, kind, n + 1, f"test-{key}", db.utc_now()),
             )
             ids.append(int(cur.lastrowid or 0))
     return ids
