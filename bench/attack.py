@@ -38,6 +38,7 @@ class Attack:
 
 
 A = "tests/test_attacks.py::"
+IH = "tests/test_ingest_hardening.py::"
 H = "tests/test_hostile.py::test_hostile_export_is_refused_clearly_and_loses_nothing"
 CATALOGUE = [
     # ---- input: exports and images (tests/test_hostile.py)
@@ -48,18 +49,26 @@ CATALOGUE = [
     Attack("zip-bomb", "a zip member that expands 200x and more", "refused before writing",
            [f"{H}[zip bomb]"]),
     Attack("zip-bomb-many-members", "1,500 small zero-filled members (1.5 GB from 1.7 MB)",
-           "the whole archive's expansion is bounded; a failed import leaves nothing behind"),
+           "the whole archive's expansion is bounded; a failed import leaves nothing behind",
+           [f"{IH}test_a_zip_of_many_small_zero_members_is_refused_and_writes_nothing",
+            f"{IH}test_a_zip_failing_midway_leaves_no_media_file_behind",
+            f"{IH}test_zip_ratio_of_the_whole_archive_is_checked"]),
     Attack("zip-truncated", "a truncated zip", "one clear line", [f"{H}[truncated zip]"]),
-    Attack("zip-no-chat", "a zip without a chat", "one clear line", [f"{H}[zip without a chat]"]),
+    Attack("zip-no-chat", "a zip without a chat in a folder of exports", "skipped with a line "
+           "saying so; the rest imports",
+           ["tests/test_hostile.py::test_a_zip_without_a_chat_and_a_huge_line_are_not_failures"]),
     Attack("zip-encrypted", "an encrypted zip", "one clear line", [f"{H}[encrypted zip]"]),
     Attack("binary", "a binary file, an HTML page, an empty file as an export",
            "one clear line each", [f"{H}[binary file]", f"{H}[html page]", f"{H}[empty file]"]),
     Attack("invalid-utf8", "invalid UTF-8 in an export", "refused naming file and line",
            [f"{H}[invalid UTF-8]"]),
-    Attack("long-line", "a 100 MB single line", "refused without running out of memory",
-           [f"{H}[100 MB single line]"]),
+    Attack("long-line", "a 100 MB single line", "kept cut short without running out of "
+           "memory; the rest of its export imports",
+           ["tests/test_hostile.py::test_a_zip_without_a_chat_and_a_huge_line_are_not_failures"]),
     Attack("bad-file-names", "a Latin-1 file name; a folder holding a link to itself",
-           "one line per bad file, the others imported; no link followed twice"),
+           "one line per bad file, the others imported; no link followed twice",
+           [f"{IH}test_a_latin1_file_name_is_imported_and_shown_escaped",
+            f"{IH}test_a_folder_that_links_to_itself_is_searched_once"]),
     Attack("sql-metacharacters", "quotes and SQL in chat names, authors and search queries",
            "stored and searched as text",
            ["tests/test_hostile.py::test_sql_metacharacters_in_chat_names_authors_and_queries"]),
@@ -93,9 +102,12 @@ CATALOGUE = [
            "proposal", "nobody sees 'database is locked'; the second save is refused, "
            "never a silent overwrite", ["tests/test_concurrency.py::"]),
     Attack("reviewer-behind-ingest", "a decision, a search, a run during a 350k-message ingest",
-           "none waits more than a second (bounded commit batches, still exactly once)"),
+           "none waits more than a second (bounded commit batches, still exactly once)",
+           [f"{IH}test_a_decision_lands_while_a_big_import_runs",
+            f"{IH}test_an_export_failing_after_committed_batches_is_taken_back_whole"]),
     Attack("disk-full", "the disk fills during an import", "one line: disk full while "
-           "importing X; nothing from it was stored"),
+           "importing X; nothing from it was stored",
+           [f"{IH}test_disk_full_is_one_line_and_nothing_of_the_export_is_stored"]),
     Attack("postgres-outage", "Postgres stops mid-import and mid-drain",
            "core work goes on; media rows wait in the outbox, written once after",
            ["tests/test_pg_outage.py::"]),
@@ -155,7 +167,8 @@ CATALOGUE = [
            [f"{A}test_an_os_error_a_user_can_cause_is_one_line_naming_the_path",
             f"{A}test_a_data_folder_you_may_not_write_is_one_line"]),
     Attack("ingest-failed-on-stdout", "`ingest` of a bad file in a script",
-           "FAILED lines on stderr, the summary on stdout"),
+           "FAILED lines on stderr, the summary on stdout",
+           ["tests/test_ingest.py::test_cli_ingest_and_export"]),
     Attack("ci-without-postgres", "`.ci/run` on a machine without /etc/postgresql",
            "says what is missing and stops", [f"{A}test_ci_script_says_why_it_stops"]),
 ]
