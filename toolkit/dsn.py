@@ -245,7 +245,8 @@ def url_problem(url: str) -> str | None:
         return ("percent-encode special characters in the user name and password "
                 "(@ as %40, / as %2F, : as %3A)")
     for host in filter(None, parts.hosts.split(",")):
-        port = host.rsplit("]", 1)[-1].rpartition(":")[2] if ":" in host.rsplit("]", 1)[-1] else ""
-        if port and not port.isdigit():
+        after_address = host.rsplit("]", 1)[-1]  # an IPv6 address is bracketed: [::1]:5432
+        _, colon, port = after_address.rpartition(":")
+        if colon and port and not port.isdigit():
             return "the port is not a number"
     return None
