@@ -463,6 +463,7 @@ class ChatParser:
         self._dates: dict[str, str] = {}
         self._times: dict[str, str] = {}
         self._minutes: dict[str, str] = {}  # a time without its seconds -> "HH:MM"
+        self._days: dict[str, str] = {}  # a header's date -> "YYYY-MM-DDT"
         self._authors: dict[str, str | None] = {}
         # The authors the fast path may take as they are: not the chat's name (on iOS a
         # system line carries it in the author slot).
@@ -606,14 +607,15 @@ class ChatParser:
         # The lean splitter misses a header only where marks sit inside it: such a header
         # would be a line of some body; one search over the bodies finds it.
         recheck = full.search if lean is not full else None
-        dates, times, authors = self._dates, self._times, self._plain_authors
-        settle, parse_date, parse_time = self._settle, self._parse_date, self._parse_time
+        days, times, authors = self._days, self._times, self._plain_authors
+        settle, day_of, parse_time = self._settle, self._day, self._parse_time
         fixed, fixed_max = FIXED_KINDS, FIXED_MAX
         firsts, tails, tails3 = SPECIAL_FIRST, SPECIAL_TAILS, SPECIAL_TAILS3
         # iOS puts the actor or the chat's name in the author slot of a system line, and
         # writes "document omitted" after a title; Android does neither.
         ios = self.format.shape.bracket
         heads = SPECIAL_HEADS if ios else SPECIAL_HEADS_ANDROID
+        head_firsts = frozenset(head[0] for head in heads)
         line_ends = SPECIAL_LINE_ENDS
         held: Message | None = None  # the last message, until the next header is settled
         held_body = ""
@@ -684,12 +686,14 @@ class ChatParser:
                 for h, d, t, complete in zip(heads_in, dates_in, times_in, bodies, strict=True):
                     slot, _, text = complete.partition(": ")
                     author = authors.get(slot)
-                    if (not author or not text or text[:1] in firsts or text[-1:] in tails
-                            or text[:3] in heads
-                            or (ios and (text.startswith(slot) or (
+                    # (with an author, the slot holds no line end: a line end is in the text)
+                    multiline = "\n" in complete
+                    if (not author or not text or (c := text[0]) in firsts or text[-1] in tails
+                            or (c in head_firsts and text[:3] in heads)
+                            or (ios and ((c == slot[0] and text.startswith(slot)) or (
                                 text[-3:] in tails3
                                 and ("•" in text or "\u200e" in text or "\u200f" in text))))
-                            or ("\n" in text and text[text.index("\n") - 1] in line_ends)
+                            or (multiline and text[text.index("\n") - 1] in line_ends)
                             or (len(text) <= fixed_max and text in fixed)):
                         out, held, held_body = settle(held, held_body, h, d, t, complete, line,
                                                       False)
@@ -697,15 +701,15 @@ class ChatParser:
                             yield out
                     else:
                         if d != last_date:  # runs of messages share a day
-                            day = dates.get(d) or parse_date(d, line)
+                            day = days.get(d) or day_of(d, line)
                             last_date = d
                         clock = times.get(t) or parse_time(t, line)
                         if held is not None:
                             yield held
-                        held = new_tuple(Message, (f"{day}T{clock}", author, text, "text", None,
-                                                   False, line))
+                        held = new_tuple(Message, (day + clock, author, text, "text", None, False,
+                                                   line))
                         held_body = complete
-                    line += complete.count("\n") + 1 if "\n" in complete else 1
+                    line += complete.count("\n") + 1 if multiline else 1
         if pending:
             if body.endswith("\n"):
                 body = body[:-1]
@@ -875,6 +879,11 @@ class ChatParser:
         return Message(sent_at, author, text, kind, name, edited, line)
 
     # -- dates and times
+
+    def _day(self, text: str, line: int) -> str:
+        """The date of a header with the "T" that joins it to the time (the fast path's)."""
+        day = self._days[text] = f"{self._dates.get(text) or self._parse_date(text, line)}T"
+        return day
 
     def _parse_date(self, text: str, line: int) -> str:
         fields = date_fields(text)
