@@ -1048,3 +1048,46 @@ def test_sample_chats_give_clean_titles_and_places():
     for text, event in events:
         assert ",," not in event.title and not event.title.endswith((" statt", " is")), (text, event)
         assert event.location is None or not event.location.endswith(" statt"), (text, event)
+
+
+SPRING = datetime(2026, 3, 5, 20, 15, tzinfo=ZoneInfo("Europe/London"))  # Thu 5 Mar 2026
+
+
+@pytest.mark.parametrize("text,ref", [
+    ("Could someone give Ava a lift to netball on Saturday?", SPRING),  # a favour asked
+    ("Council tax going up from April 1st, sorry folks", SPRING),  # a change from a day on
+    ("Easter hols start on Fri 27th, back Mon 13th April", SPRING),  # "back" is no event
+])
+def test_favours_changes_and_returns_are_no_new_events(text, ref):
+    assert [e.start for e in extract_events(text, ref) if e.kind == "event" and not e.cancelled] == []
+
+
+def test_no_appointment_needed_cancels_nothing():
+    [event] = extract_events("Eye tests at the library Tues 10th 9-12, no appointment needed", SPRING)
+    assert (event.start, event.cancelled, event.location) == ("2026-03-10T09:00:00+00:00", False, "library")
+
+
+@pytest.mark.parametrize("text,ref,day,word", [
+    ("Science week starts Monday, lots going on", SPRING, "2026-03-09", "Science week"),
+    ("La semana que viene es la semana del libro", OTONO, "2026-10-19", "semana del libro"),
+])
+def test_a_named_week_is_an_event(text, ref, day, word):
+    [event] = extract_events(text, ref)
+    assert event.start == day and word.lower() in event.title.lower()
+
+
+@pytest.mark.parametrize("text,ref,day", [
+    ("Os livros têm de ser levantados até sexta na secretaria", MAIO, "2026-05-08"),
+    ("Las fotos hay que pedirlas antes del jueves", OTONO, "2026-10-15"),
+    ("Les t-shirts sont à commander avant le 20", FEVRIER, "2026-02-20"),
+])
+def test_an_obligation_with_a_limit_is_a_deadline(text, ref, day):
+    [event] = extract_events(text, ref)
+    assert (event.start, event.kind) == (day, "deadline")
+
+
+def test_a_host_and_a_farm():
+    [novena] = extract_events("Ensayo el jueves a las 6 pm donde doña Rosa", OTONO)
+    assert novena.location == "donde doña Rosa"
+    [outing] = extract_events("Sortie à la ferme le 9 mars, prévoir des bottes", FEVRIER)
+    assert (outing.kind, outing.location) == ("event", "ferme")

@@ -92,7 +92,8 @@ EN = LangTable(
     half_after=(),
     quarter_after=(),
     day_preps=("on the", "the", "on"),
-    place_preps=("at the", "at", "@", "in the", "in", "outside the", "outside", "on the", "to the"),
+    place_preps=("at the", "at", "@", "in the", "in", "outside the", "outside", "on the", "to the",
+                 "from the"),
     place_nouns=(
         "park", "school", "gym", "hall", "church", "library", "station", "cafe", "café",
         "pub", "club", "field", "pitch", "pool", "centre", "center", "house", "auditorium",
@@ -101,7 +102,8 @@ EN = LangTable(
         "green", "common", "court", "courts", "rink", "track", "museum", "zoo", "farm", "theatre",
         "theater", "surgery", "clinic", "hospital", "canteen", "staff room", "staffroom", "lab",
         "pavilion", "garden", "gardens", "hotel", "bar", "venue", "building", "campus", "square",
-        "astro", "canteen", "practice surgery", "laboratory", "lab",
+        "astro", "canteen", "practice surgery", "laboratory", "lab", "car park", "carpark",
+        "parking lot", "kindy", "marae", "rink",
     ),
     event_nouns=(
         "pajama day", "pyjama day", "field day", "picture day", "dress-up day", "book day",
@@ -196,6 +198,7 @@ ES = LangTable(
     quarter_after=("y cuarto",),
     day_preps=("el", "el día", "el dia", "día", "dia"),
     place_preps=("en el", "en la", "en los", "en las", "en casa de", "en lo de", "en", "desde el",
+                 "donde", "a",
                  "desde la", "frente al", "frente a la", "al", "a la"),
     place_nouns=(
         "plaza", "parque", "colegio", "cole", "escuela", "campo", "estadio", "salón", "salon",
@@ -214,6 +217,7 @@ ES = LangTable(
         "función", "funcion", "teatro", "cine", "paseo", "examen", "tutoría", "final",
         "festival", "cabalgata", "vacaciones", "fin de curso", "carrera", "graduación",
         "convivencia", "villancicos", "jornada", "visita", "salida", "evento", "curso",
+        "extraescolares", "actividades",
         "cerrado", "cerrada", "pizza", "natación", "natacion", "fútbol", "futbol", "baloncesto",
         "coro", "campamento",
         "campamentos", "colonias", "campus", "pijamas", "fiesta de pijamas",
@@ -226,7 +230,7 @@ ES = LangTable(
         r"ayer", r"anoche", r"anteayer", r"fue", r"fuimos", r"fui", r"fueron", r"estuvo",
         r"estuvimos", r"nos vimos", r"comimos", r"perdimos", r"salimos", r"volvimos",
         r"pagué", r"pague", r"hace (?:\w+ )?(?:días|semanas|meses|años)",
-        r"pasad[oa](?! ma[ñn]ana)", r"vimos", r"llegamos", r"hicimos", r"nació",
+        r"pasad[oa](?! ma[ñn]ana| al?\b| para)", r"vimos", r"llegamos", r"hicimos", r"nació",
         r"ha durado", r"duró", r"ha sido", r"ha estado", r"hemos estado", r"he estado",
         r"lo hemos pasado", r"lo pasamos (?:bien|genial|fenomenal|de maravilla)", r"terminó",
         r"llegó", r"salió", r"jugaron", r"ganaron", r"perdieron", r"se fue",
@@ -245,7 +249,8 @@ ES = LangTable(
            "por la manana", "buenos días", "buenos dias", "buenas noches"),
     evening_nouns=("fiesta", "cena", "copas", "cañas", "discoteca", "concierto", "cine", "verbena"),
     move_cues=(r"cambiad[oa]s?", r"(?:se )?cambi(?:a|ó|aron)", r"movid[oa]s?", r"aplazad[oa]s?", r"se aplaza",
-               r"trasladad[oa]s?", r"pospuest[oa]s?", r"(?:lo |la )?pasamos al?", r"(?:se )?pasa al?"),
+               r"trasladad[oa]s?", r"pospuest[oa]s?", r"(?:lo |la )?pasamos al?", r"(?:se )?pasa al?",
+               r"(?:se )?ha pasado al?", r"reprogramad[oa]s?", r"se reprograma"),
 )
 
 DE = LangTable(
@@ -380,6 +385,7 @@ FR = LangTable(
         "patinoire", "maison", "restaurant", "club", "théâtre", "cour", "gare", "musée", "cabinet",
         "clinique", "hôpital", "cafèt", "cafétéria", "cantine", "ruelle", "préau", "local",
         "médiathèque", "centre", "parking", "jardin", "terrain", "cantine", "laboratoire",
+        "stationnement", "ferme", "quartier",
     ),
     event_nouns=(
         "réunion", "reunion", "entraînement", "entrainement", "match", "fête", "fete",
@@ -392,7 +398,7 @@ FR = LangTable(
         "conseil", "course", "visite", "conférence", "festival", "bal", "pique-nique",
         "fermé", "fermée", "resto", "restau", "pizza", "natation", "foot", "harmonie", "partie",
         "colonie", "stage", "camp", "bulletin", "remise des bulletins",
-        "jeux", "feu d'artifice", "fête des voisins",
+        "jeux", "feu d'artifice", "fête des voisins", "rando",
     ),
     plan_cues=("on se retrouve", "rendez-vous", "n'oubliez pas", "rappel", "venez",
                "apportez", "on se voit", "à bientôt", "qui vient", "ça vous dit"),

@@ -464,13 +464,15 @@ def _anchor_weekdays(found: list[DateMention], work: str) -> list[DateMention]:
                 if candidate <= anchor.last:
                     mention.day = candidate
             elif candidate <= anchor.day + timedelta(days=6) and \
-                    _same_sentence(work, anchor.end, mention.start):
+                    _same_sentence(work, anchor.end, mention.start) and \
+                    not _LIMIT_BEFORE.search(work[max(0, mention.start - 12):mention.start]):
                 mention.day = candidate
     return found
 
 
 _DE_DAY_PART = re.compile(r"\b(montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag)"
                           r"(abend|morgen|nachmittag|vormittag|mittag|nacht)s?\b", re.I)
+_LIMIT_BEFORE = re.compile(r"\b(?:by|until|till|before|bis|hasta|antes del?|avant|jusqu'à|até)\s*$", re.I)
 _LIST_WORD = re.compile(r"\b(?:and|y|e|et|und)\b", re.I)
 
 

@@ -236,6 +236,11 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
     last = d.last or d.day
     if last < ctx.today or (until is not None and until[0].day < ctx.today):
         return None
+    if kind == "event" and t is None and not moved and not names_event(g, own) \
+            and _FROM_DAY.search(ctx.low[max(clause.start, d.start - 16):d.start]):
+        return None  # "Rent going up from April 1st": a change from then on
+    if kind == "event" and t is None and not moved and not cancelled and _says_nothing(ctx, clause, message):
+        return None  # "..., back Mon 13th April": a day with no words of its own
     if d.past_day is not None and t is None and not moved and kind == "event" \
             and not _AHEAD.search(own) and _means_past_day(ctx, d, own):
         return None  # "photos from the 24th?" said on the 28th
@@ -278,7 +283,7 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
     if not cancelled and score < THRESHOLD:
         return None
     location = location_for(ctx, clause, d, t, message.blanks) \
-        if not cancelled and kind != "deadline" else None
+        if not cancelled and kind == "event" else None  # a deadline or closure has no venue
     if location:
         score += 0.05
     title = title_for(ctx, clause, d, message.blanks, kind)
@@ -329,6 +334,16 @@ def _means_past_day(ctx: Context, d: DateMention, own: str) -> bool:
     return bool(_RETRO.search(own)) or back * 2 <= ahead
 
 
+def _says_nothing(ctx: Context, clause: Clause, message: _Message) -> bool:
+    """The clause is a day and, at most, words of logistics ("back", "départ") or greeting,
+    with no lead or heading to say what it is for."""
+    if clause.lead is not None or ctx.flyer or clause.borrowed:
+        return False
+    words = [w for w in re.findall(r"[^\W\d_]{3,}", _without_dates(ctx, clause, message))
+             if not ctx.g.date_words.fullmatch(w)]
+    return all(ctx.g.logistics.fullmatch(w) for w in words)
+
+
 def _without_dates(ctx: Context, clause: Clause, message: _Message) -> str:
     """The clause's words with its dates and times taken out ("wir sind ab  für zwei Wochen...")."""
     chars = list(ctx.low[clause.start:clause.end])
@@ -360,13 +375,16 @@ def _kind_of(ctx: Context, clause: Clause, d: DateMention, own: str,
     g = ctx.g
     live = _LiveCues(ctx, clause, d)
     core_named = names_event(g, ctx.low[live.core[0]:live.core[1]])
+    every_closure = [m.span() for m in g.closure.finditer(own)]
     closures = [m.span() for m in g.closure.finditer(own) if live.counts(m)
-                and (live.in_core(m) or not core_named)  # "Zeugnisse am Freitag, danach Ferien"
+                and (live.in_core(m) or not core_named  # "Zeugnisse am Freitag, danach Ferien"
+                     or not _THEN.search(own[max(0, m.start() - 16):m.start()]))
                 and not _NAME_PART.search(own[max(0, m.start() - 5):m.start()])]
     moves = [m.span() for m in g.move.finditer(own)] if ignore_moves else []
     cancels = [m.span() for m in g.cancel.finditer(own) if live.counts(m)
                and not _CANCEL_HOW.search(own[max(0, m.start() - 20):m.start()])
-               and not any(a < m.end() and m.start() < b for a, b in moves)]
+               and not _NOT_NEEDED.match(own, m.end())  # "no appointment needed"
+               and not any(a < m.end() and m.start() < b for a, b in moves + every_closure)]
     lead = ctx.low[clause.lead[0]:clause.lead[1]] if clause.lead else ""
     if lead and not cancels and g.cancel.search(lead) and not g.closure.search(lead) \
             and not g.move.search(lead):
@@ -411,6 +429,13 @@ _OWN_ABSENCE = re.compile(
     r"(?:away|(?<!drop )(?<!kick )(?<!sign )(?<!take )(?<!day )off|out|on holiday|on vacation|weg|"
     r"verreist|im urlaub|in den ferien|in urlaub|"
     r"de vacaciones|fuera|de viaje|en vacances|absents?|partis|de férias|fora|viajando)\b", re.I)
+_THEN = re.compile(r"\b(?:then|after(?:wards)?|danach|anschließend|dann|después|luego|puis|ensuite|"
+                   r"depois|a seguir)\b", re.I)
+_NOT_NEEDED = re.compile(r"\s*(?:needed|required|necessary|nötig|notwendig|erforderlich|nécessaire|"
+                         r"necesari[oa]|necessári[oa]|obligatoire|obligatori[oa])\b", re.I)
+# "Rent going up from April 1st": a change from a day on, not something on that day.
+_FROM_DAY = re.compile(r"\b(?:from|as of|starting|ab|a partir del?|desde el|à partir du|dès le|"
+                       r"a partir de|a partir do)\s*$", re.I)
 _NAME_PART = re.compile(r"\b(?:de|del|do|da|du|des|of|der)\s+$", re.I)  # "campo de férias"
 
 
@@ -466,7 +491,8 @@ _WISH = re.compile(
     re.I,
 )
 # "needs a ride on the 21st": a lift asked for, not a (bike) ride to put in the calendar.
-_FAVOUR = re.compile(r"\b(?:needs?|needed|wants?|could (?:do with|use)) a (?:ride|lift)\b", re.I)
+_FAVOUR = re.compile(r"\b(?:needs?|needed|wants?|could (?:do with|use)|(?:do|give|offer)(?: \w+)?) a "
+                     r"(?:ride|lift)\b|\b(?:mitnehmen|llevar a|levar a|emmener)\b", re.I)
 # "Spring registration opens January 15", "tickets go on sale Monday": like a deadline, the
 # day a sign-up window opens is a notice, not a gathering.
 _WINDOW = re.compile(

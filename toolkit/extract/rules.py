@@ -440,7 +440,8 @@ CLOSURES = {
            r"closed (?:all day|for the day|for (?:the )?(?:bank )?holiday)",
            r"half[- ]term", r"bank holiday", r"inset day", r"teacher (?:training|work) ?day",
            r"staff (?:training|development) day", r"(?:school|easter|summer|christmas|winter|"
-           r"spring|october|february|half term) (?:holidays?|break)",
+           r"spring|october|february|half term) (?:holidays?|hols|break)", r"hols",
+           r"teacher only day", r"pa day", r"pd day",
            r"school's out", r"snow day"),
     "es": (r"no hay (?:cole|colegio|clases?(?! de (?!\d))|escuela|guarde|guardería|instituto|insti)",
            r"no (?:habrá|tendremos|tienen|tenemos) (?:cole|colegio|clases?(?! de (?!\d))|escuela)",
@@ -455,12 +456,13 @@ CLOSURES = {
            r"schließung", r"keine mensa"),
     "fr": (r"pas d['’ ]?école", r"pas de (?:cours(?! de (?!\d))|classe|crèche|garderie|cantine)",
            r"pas classe", r"fermeture", r"congé(?:s)? d['’]\w+", r"jour de congé",
-           r"pas cours", r"fermée?s?", r"ferme(?:ra)?", r"vacances", r"férié", r"fériée",
+           r"(?<!la )(?<!à la )(?<!de la )(?<!une )ferme(?:ra|nt)?",
+           r"pas cours", r"fermée?s?", r"vacances", r"férié", r"fériée",
            r"journée pédagogique", r"pont", r"congé"),
     "pt": (r"não (?:há|vai ter|tem|haverá|terá|teremos) (?:aulas?(?! d[eao]s? (?!\d))|escola)",
            r"sem aulas?(?! d[eao]s? (?!\d))", r"nao (?:ha|vai ter|tem) aulas?(?! d[eao]s? (?!\d))",
            r"feriado", r"férias", r"ferias", r"fechad[oa]s?",
-           r"fecha(?:rá|m)?", r"recesso", r"ponte", r"não letivo", r"encerrad[oa]s?", r"encerramento"),
+           r"fecha(?:rá|m|r)?", r"recesso", r"ponte", r"não letivo", r"encerrad[oa]s?", r"encerramento"),
 }
 # Said of a day, these make it the day something is due, whatever else the clause says.
 DUE = {
@@ -501,24 +503,28 @@ TASKS = {
            r"regist\w+", r"book\w*", r"reply", r"rsvp", r"apply", r"applications?",
            r"bring(?: in)?", r"complet\w+", r"fill(?:ed)? in", r"order\w*", r"forms?", r"slips?",
            r"permission", r"fees?", r"money", r"homework", r"project", r"essay", r"rent",
-           r"enrol\w*", r"deposit", r"consent", r"vote", r"entries", r"entry"),
+           r"enrol\w*", r"deposit", r"consent", r"vote", r"entries", r"entry",
+           r"must", r"ha(?:ve|s) to", r"needs? to"),
     "es": (r"entreg\w+", r"pag\w+", r"envi\w+", r"mand\w+", r"tra(?:e|ed|er|igan)\w*",
            r"devolv\w+", r"apunt\w+", r"inscrib\w+", r"inscripci\w+", r"rellen\w+", r"confirm\w+",
            r"reserv\w+", r"formularios?", r"autorizaci\w+", r"deberes", r"tareas?", r"trabajos?",
+           r"hay que", r"tienen? que", r"pedir",
            r"alquiler", r"matrícula", r"matricula", r"cuota", r"recibo"),
     "de": (r"\w*abgeben", r"abgeben", r"mitgeben", r"mitbringen", r"zahlen", r"bezahlen",
            r"überweisen", r"anmeld\w*", r"einreichen", r"zurück\w+", r"ausfüllen", r"bestell\w+",
            r"buchen", r"anmeldung\w*", r"formular\w*", r"zettel", r"geld", r"hausaufgaben?",
            r"facharbeit", r"beitrag", r"miete", r"einverständnis\w*", r"unterschr\w+",
-           r"\w*spenden"),
+           r"\w*spenden", r"mu(?:ss|ß)", r"müssen", r"melden"),
     "fr": (r"rendre", r"remettre", r"remis", r"payer", r"renvoyer", r"rapporter", r"inscri\w+",
            r"envoyer", r"déposer", r"retourner", r"remplir", r"confirmer", r"réserver",
            r"dossiers?", r"formulaires?", r"autorisations?", r"paiements?", r"devoirs", r"réserv\w+",
+           r"command\w+", r"il faut", r"doi(?:t|vent)",
            r"loyer", r"cotisations?", r"fiches?", r"chèques?", r"talons?"),
     "pt": (r"entreg\w+", r"pag\w+", r"envi\w+", r"mand\w+", r"traz\w+", r"trag\w+",
            r"devolv\w+", r"inscrev\w+", r"inscriç\w+", r"inscricoes", r"preench\w+",
            r"confirm\w+", r"reserv\w+", r"formulários?", r"autorizaç\w+", r"trabalhos?",
-           r"renda", r"aluguel", r"mensalidade", r"propinas?", r"boleto"),
+           r"renda", r"aluguel", r"mensalidade", r"propinas?", r"boleto", r"t[eê]m de", r"t[eê]m que",
+           r"precisa\w*", r"levantad[oa]s?"),
 }
 # Gratitude or a verdict names a day that has been: "thanks for coming on Saturday".
 THANKS = {
@@ -587,7 +593,8 @@ LOGISTICS = {
           r"inicio|empieza|comienzo|comienza",
     "de": r"abfahrt|treffpunkt|treffen|abholung|rückkehr|rückfahrt|ankunft|anpfiff|ende|schluss|"
           r"einlass|aufbau|beginn|start",
-    "fr": r"départ|rendez-vous|rdv|retour|arrivée|fin|accueil|coup d'envoi|début|commence",
+    "fr": r"départ|rendez-vous|rdv|retour|arrivée|fin|accueil|coup d'envoi|début|commence|"
+          r"chercher|récupérer",
     "pt": r"saída|saida|chegada|volta|regresso|encontro|termina|início|inicio|começa|começo",
 }
 # "see you Tuesday!", "nos vemos el martes": a goodbye that names a day, not a plan.

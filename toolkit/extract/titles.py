@@ -33,7 +33,8 @@ _TITLE_NOISE = re.compile(
     r"|hallo(?:\s+zusammen)?|liebe eltern|salut|coucou|bonsoir|bonjour|oi(?:\s+gente)?|gente"
     r"|galera|chicas|chicos|buenas|pessoal|hey|hi|ok|so|also|alors|bueno|pues|então|entao"
     r"|please|pls|bitte|por favor|s'il vous plaît|svp|merci de|por fa"
-    r"|now|ahora|agora|jetzt|neu|maintenant|désormais)"
+    r"|now|ahora|agora|jetzt|neu|maintenant|désormais|quedamos|bora|lembrando(?:\s+que)?"
+    r"|wir treffen uns|on se retrouve|let'?s meet)"
     r"\b[\s:!,.-]*",
     re.I,
 )
@@ -95,7 +96,9 @@ def title_for(ctx: Context, clause: Clause, d: DateMention, blanks: list[tuple[i
     if own:
         return own
     segment = _title_from(ctx, "".join(chars[clause.segment[0]:clause.segment[1]]))
-    return segment or _tidy(ctx.text[d.start:d.end])
+    # nothing but greeting words left ("Wir treffen uns am Samstag"): they are the title then
+    plain = _tidy(_LEADING_FILLER.sub("", "".join(chars[clause.start:clause.end]).strip()))
+    return segment or (plain if _has_words(plain) else _tidy(ctx.text[d.start:d.end]))
 
 
 def _blanked(ctx: Context, blanks: list[tuple[int, int]], clause: Clause) -> list[str]:
@@ -242,7 +245,7 @@ def _tidy(text: str) -> str:
 
 # ------------------------------------------------------------------------- where
 
-_HOST = re.compile(r"(?:casa d[eoa]s?|chez|bei|lo de)\s*$", re.I)
+_HOST = re.compile(r"(?:casa d[eoa]s?|chez|bei|lo de|donde)\s*$", re.I)
 _OF = re.compile(r"\s(?:de|del|de la|du|des|d'|da|do|dos|das|of)\s", re.I)
 _NOT_A_PLACE = re.compile(
     r"www\.|https?:|@|!|\b(?:entry|tickets?|free|admission|refreshments|all welcome|entrada|"
@@ -253,7 +256,7 @@ _NOT_A_PLACE = re.compile(
 )
 _PLACE_STOP = re.compile(
     r"\s+(?:and|to|for|with|at|on|y|para|con|a las|und|mit|um|ab|et|pour|avec|à|e|com|para|às|"
-    r"because|due|por|wegen|car|porque|de\s+\d|from|from\s+\d|tomorrow|mañana|morgen|demain|zu|"
+    r"because|due|por|wegen|porque|de\s+\d|from|from\s+\d|tomorrow|mañana|morgen|demain|zu|"
     r"a partir|à partir|desde|dès|statt|instead|en vez|au lieu|em vez|"
     r"amanhã|today|hoy|heute|hoje|\d)\b.*$",
     re.I,
@@ -261,8 +264,11 @@ _PLACE_STOP = re.compile(
 
 
 def cut_place(phrase: str, g: Grammar) -> str:
-    phrase = re.split(r"[,.!?;:\n()]", phrase)[0]
+    phrase = re.split(r"[,.!?;:\n()]|\s[-–—]\s", phrase)[0]
     phrase = _PLACE_STOP.sub("", " " + phrase).strip()
+    joined = g.conjunction.search(phrase)  # "au stade car il pleut" (the language's own words)
+    if joined and joined.start() > 0:
+        phrase = phrase[:joined.start()].strip()
     words = phrase.split()
     while words and (g.date_words.fullmatch(words[-1]) or words[-1].lower() in _STOP_AT_END):
         words.pop()
@@ -277,8 +283,9 @@ def looks_like_place(phrase: str, g: Grammar) -> bool:
     words = head.split()
     headed = bool(g.place_noun.fullmatch(words[0]) or g.place_noun.search(words[-1]))  # "meeting room"
     headed = headed or (len(words) >= 2 and all(w[:1].isupper() for w in words))  # "Tony's Pizza"
+    closed = g.closure.search(phrase) and not g.place_noun.fullmatch(words[0])  # "la ferme": a farm
     if (g.event_noun.search(phrase) and not headed) or g.pm.fullmatch(phrase) or g.am.fullmatch(phrase) \
-            or g.closure.search(phrase) or _NOT_PLACE_HEADS.match(phrase):
+            or closed or _NOT_PLACE_HEADS.match(phrase):
         return False  # "at practice", "beim Umzug", "in the evening", "in den Herbstferien"
     return phrase[0].isupper() or bool(g.place_noun.search(head))
 
@@ -296,7 +303,8 @@ _NOT_PLACE_HEADS = re.compile(
     r"matin|journée|semana|mês|ano|hora|manhã|noite|tarde|verdade|vez|fois|mal|last|first|"
     r"next|general|total|principio|inicio|início|début|anfang|ende|schluss|cours|mean|dia|día|"
     r"tag|jour|day|way|idea|list|group|chat|plan|meantime|minute|hour|top|bottom|back|front|"
-    r"tous|todos|todas|alle|all|everyone|lot|rest|resto|reste|lieu|place to|same)\b", re.I)
+    r"tous|todos|todas|alle|all|everyone|lot|rest|resto|reste|lieu|place to|same|door|wall|fridge|"
+    r"website|app|list|board|noticeboard|group|link|email|mail|phone)\b", re.I)
 
 
 def _placeable(ctx: Context, blanks: list[tuple[int, int]]) -> str:
@@ -416,7 +424,7 @@ def _place_piece(ctx: Context, clause: Clause, spans: list[tuple[int, int]]) -> 
                 ctx.g.closure.search(piece) or ctx.g.cancel.search(piece) or _NEGATED.match(piece):
             continue
         if ctx.g.place_noun.search(piece) or (len(words) >= 2 and all(w[:1].isupper() for w in words
-                                                                    if len(w) > 3)
-                                               and words[0][:1].isupper()):
+                                                                    if w.isalpha() and len(w) > 2)
+                                               and words[-1][:1].isupper()):
             return piece
     return None
