@@ -97,6 +97,7 @@ class FileResult:
     media_linked: int = 0  # stored messages that got their media file from this export
     older: int = 0  # messages this export showed as they were before a stored edit/deletion
     redated: int = 0  # stored messages read again in the right day/month order first
+    cut: int = 0  # messages far longer than WhatsApp allows, kept cut short
     lang: str | None = None
     merged_into: str | None = None  # the chat this one turned out to be (merged into it)
     merge_note: str | None = None
@@ -110,8 +111,9 @@ class FileResult:
             (self.edited, "edited"), (self.deleted, "deleted"),
             (self.media_linked, "got their media file"), (self.older, "older versions"),
         ) if count]
+        cut = f", {self.cut} cut short" if self.cut else ""
         known = f"{self.duplicates} already known" + (f" ({', '.join(changes)})" if changes else "")
-        line = (f"{self.chat}: {self.added} new, {known} ({self.format}, {self.date_order}: "
+        line = (f"{self.chat}: {self.added} new{cut}, {known} ({self.format}, {self.date_order}: "
                 f"{self.date_order_reason}"
                 + (f", {self.media_copied} media files" if self.media_copied else "")
                 + f") from {self.path}")
@@ -231,13 +233,29 @@ class Taken:
 
 @dataclass
 class Prepared:
-    """A batch ready to write: its messages with their identities, and the rows they become
-    if none of them is stored yet (ids relative to the batch, as JSON: one statement)."""
+    """A batch ready to write: its messages (each with its copied media file), the rows they
+    become if none of them is stored yet (ids relative to the batch, as JSON: one statement),
+    and, for a chat that had messages before, their identities to match them with."""
 
-    batch: list[Incoming]
+    items: list[tuple[Message, attachments.StoredFile | None]]
     payload: str
     media: list[tuple[int, attachments.StoredFile]]  # (offset in the batch, copied file)
     texts: int
+    batch: list[Incoming] | None = None
+
+
+def identities(items: list[tuple[Message, attachments.StoredFile | None]]) -> list[Incoming]:
+    """The messages of a batch with their identities (see `ingest.identity`)."""
+    authors: dict[str | None, str] = {}
+    found = []
+    for item in items:
+        message = item[0]
+        who = authors.get(message.author)
+        if who is None:
+            who = authors[message.author] = author_ident(message.author)
+        found.append(Incoming(message.sent_at[:16], who, text_key(message.kind, message.text),
+                              message.kind, message.edited, item))
+    return found
 
 
 class ChatImport:
@@ -259,6 +277,7 @@ class ChatImport:
         self.now = db.utc_now()
         self.chat_id = chat_id or 0
         self.created_chat = False
+        self.fresh = False  # a chat this import created, nobody else writing to it: no matching
         self.queue_media = settings.image_processing_enabled
         self.taken = Taken()
         self.author_keys: dict[str | None, str | None] = {}
@@ -272,10 +291,11 @@ class ChatImport:
         fmt = self.source.parser.format
         if not self.chat_id:
             self.chat_id = self.create_chat()
+        self.fresh = self.created_chat
         for prepared in self.prepared():
             self.write(prepared)
             if bar is not None:
-                bar.update(len(prepared.batch))
+                bar.update(len(prepared.items))
         result = self.result
         result.duplicates = result.messages - result.added
         result.format = fmt.shape.describe()
@@ -330,16 +350,15 @@ class ChatImport:
             worker.join()
             sys.setswitchinterval(switch)
 
-    def batches(self) -> Iterator[list[Incoming]]:
-        """The export's messages with their identities, about BATCH at a time, each batch
-        ending on a minute (so a minute's messages are matched together); media copied."""
+    def batches(self) -> Iterator[list[tuple[Message, attachments.StoredFile | None]]]:
+        """The export's messages with their copied media files, about BATCH at a time, each
+        batch ending on a minute (so a minute's messages are matched together)."""
         result, kinds = self.result, self.result.kinds
-        author_keys: dict[str | None, str] = {}
-        batch: list[Incoming] = []
-        minute = ""
+        batch: list[tuple[Message, attachments.StoredFile | None]] = []
+        minute = last = ""
+        lang_texts, lang_chars = self.lang_texts, 0
         for message in self.source.parser:
-            sent_at, author, text = message.sent_at, message.author, message.text
-            kind, media, edited = message.kind, message.media, message.edited
+            sent_at, kind, media = message.sent_at, message.kind, message.media
             if sent_at[:16] != minute:
                 if len(batch) >= BATCH:
                     yield batch
@@ -347,17 +366,15 @@ class ChatImport:
                 minute = sent_at[:16]
                 if result.first is None:
                     result.first = sent_at
-            who = author_keys.get(author)
-            if who is None:
-                who = author_keys[author] = author_ident(author)
-            stored = self.copy_media(media) if media is not None else None
-            batch.append(Incoming(minute, who, text_key(kind, text), kind, edited,
-                                  (message, stored)))
+            batch.append((message, self.copy_media(media) if media is not None else None))
             kinds[kind] = kinds.get(kind, 0) + 1
-            if kind == "text" and self.lang_chars < LANG_SAMPLE_CHARS:
-                self.lang_texts.append(text[:LANG_TEXT_CHARS])
-                self.lang_chars += min(len(text), LANG_TEXT_CHARS)
-            result.last = sent_at
+            if kind == "text" and lang_chars < LANG_SAMPLE_CHARS:
+                lang_texts.append(message.text[:LANG_TEXT_CHARS])
+                lang_chars += min(len(message.text), LANG_TEXT_CHARS)
+            if getattr(message, "cut", False):
+                result.cut += 1
+            last = sent_at
+        result.last = last or None
         result.messages = sum(kinds.values())
         if batch:
             yield batch
@@ -374,43 +391,43 @@ class ChatImport:
             self.taken.files.append(stored)
         return stored
 
-    def prepare(self, batch: list[Incoming]) -> Prepared:
+    def prepare(self, items: list[tuple[Message, attachments.StoredFile | None]]) -> Prepared:
         """The rows the batch becomes if every message is new (a first import: the hot path,
-        locals only); identical messages of a minute are told apart by their position."""
+        locals only); identical messages of a minute are told apart by their position. A
+        chat that had messages before needs the identities too."""
         chat_id, to_utc = self.chat_id, self.to_utc
         author_key, key_of = self.author_key, content_key
-        positions: dict[tuple[str, str], int] = {}
+        positions: dict[tuple[str | None, str], int] = {}
         minute = ""
         rows = []
         media = []
         texts = 0
-        for offset, incoming in enumerate(batch):
-            if incoming.minute != minute:
+        for offset, (message, stored) in enumerate(items):
+            sent_at, author, text, kind = message.sent_at, message.author, message.text, message.kind
+            if sent_at[:16] != minute:
                 positions.clear()
-                minute = incoming.minute
-            ident = (incoming.author, incoming.text)
+                minute = sent_at[:16]
+            ident = (author, text)
             position = positions.get(ident, 0)
             positions[ident] = position + 1
-            message, stored = incoming.extra
-            kind = message.kind
             texts += kind == "text"
             if stored is not None:
                 media.append((offset, stored))
-            rows.append((message.sent_at, to_utc(message.sent_at), message.author,
-                         author_key(message.author), message.text, kind, message.media,
-                         stored.sha256 if stored else None, int(message.edited), message.line,
-                         key_of(chat_id, minute, incoming.author, incoming.text, position)))
-        return Prepared(batch, json.dumps(rows, ensure_ascii=False), media, texts)
+            rows.append((sent_at, to_utc(sent_at), author, author_key(author), text, kind,
+                         message.media, stored.sha256 if stored else None, int(message.edited),
+                         message.line, key_of(chat_id, minute, author or "", text, position)))
+        return Prepared(items, json.dumps(rows, ensure_ascii=False), media, texts,
+                        None if self.fresh else identities(items))
 
     def write(self, prepared: Prepared) -> None:
         """One batch in one transaction: match, insert, apply edits, deletions and files."""
         conn = self.conn
         with db.transaction(conn), messages.deferred_fts(conn):
             first_id = self.first_free_id()
-            decisions = self.decide(prepared.batch)
+            decisions = self.decide(prepared)
             if decisions is None:
                 media_rows = [(first_id + offset, stored) for offset, stored in prepared.media]
-                count = len(prepared.batch)
+                count = len(prepared.items)
                 if messages.insert_json(conn, prepared.payload, first_id, self.chat_id,
                                         self.source.path, self.now) != count:
                     self.rekey_missing(self.rows_of(prepared.payload, first_id))
@@ -456,11 +473,15 @@ class ChatImport:
         message (after messages were deleted) would never see the new ones."""
         return max(messages.max_message_id(self.conn), messages.highest_cursor(self.conn)) + 1
 
-    def decide(self, batch: list[Incoming]) -> list[Decision] | None:
+    def decide(self, prepared: Prepared) -> list[Decision] | None:
         """Match the batch against the rows stored for its minutes; None when there are none
-        (a new chat, or minutes past everything stored): then every message is new."""
-        if self.created_chat and not self.taken.inserted:
-            return None
+        (a chat this import created, or minutes past everything stored): all are new."""
+        if self.fresh:
+            newest = self.taken.inserted[-1][1] if self.taken.inserted else 0
+            if db.get_cursor(self.conn, f"ingest:chat:{self.chat_id}") == newest:
+                return None
+            self.fresh = False  # another process wrote to the new chat meanwhile: match
+        batch = prepared.batch if prepared.batch is not None else identities(prepared.items)
         first = min(message.minute for message in batch)
         last = max(message.minute for message in batch)
         stored = [row for row in messages.rows_in_minutes(self.conn, self.chat_id, first, last)
