@@ -130,6 +130,20 @@ def test_earlier_versions_are_searched_only_when_asked(settings, db_conn, tmp_pa
     assert len(messages.substring_matches(db_conn, "Riverside", asked, 10)) == 1
 
 
+def test_search_history_flag_finds_a_message_by_its_earlier_text(settings, cli, tmp_path):
+    write(tmp_path / "1" / "WhatsApp Chat with Club.txt", ANDROID_HEAD
+          + "14/03/2024, 10:00 - Noah: Training moves to Riverside\n")
+    write(tmp_path / "2" / "WhatsApp Chat with Club.txt", ANDROID_HEAD
+          + "14/03/2024, 10:00 - Noah: Training moves to Hillside <This message was edited>\n")
+    assert cli("ingest", str(tmp_path / "1")).returncode == 0
+    assert cli("ingest", str(tmp_path / "2")).returncode == 0
+    plain = cli("search", "Riverside", "--mode", "keyword", "--json")
+    asked = cli("search", "Riverside", "--mode", "keyword", "--history", "--json")
+    assert plain.returncode == 0 and json.loads(plain.stdout) == [], plain.stdout + plain.stderr
+    hits = json.loads(asked.stdout)
+    assert [hit["text"] for hit in hits] == ["Training moves to Hillside"], asked.stdout
+
+
 def test_a_later_export_seen_first_then_the_older_one(settings, db_conn, tmp_path):
     """Exports imported out of order: the older text becomes history, not a message."""
     write(tmp_path / "new" / "WhatsApp Chat with Club.txt", ANDROID_HEAD

@@ -499,16 +499,18 @@ def embed(ctx: click.Context, full: bool, as_json: bool) -> None:
 @click.option("--until", help="Up to and including this date.")
 @click.option("--context", "context", default=2, show_default=True,
               help="Messages of conversation to show before and after each hit.")
+@click.option("--history", is_flag=True,
+              help="Words also match what edited messages said before their edit.")
 @JSON_OPTION
 @click.pass_context
 def search_command(ctx: click.Context, query: str, k: int, mode: str, chat: str | None,
                    author: str | None, since: str | None, until: str | None, context: int,
-                   as_json: bool) -> None:
+                   history: bool, as_json: bool) -> None:
     """Ranked messages for QUERY, with the conversation around each."""
     from toolkit.search.query import format_hits, search_messages
 
     hits = search_messages(settings_from(ctx), query, k=k, mode=mode, chat=chat, author=author,
-                  since=since, until=until, context=context)
+                  since=since, until=until, context=context, history=history)
     # multiline: the hit lines fold a message's own line breaks into spaces themselves
     emit([h.as_dict() for h in hits] if as_json else hits, as_json, format_hits, multiline=True)
 

@@ -130,7 +130,8 @@ def datetime_bound(moment: datetime, upper: bool) -> str:
 
 
 def build_filters(
-    conn: db.Connection, *, chat: str | None, author: str | None, since: Any, until: Any
+    conn: db.Connection, *, chat: str | None, author: str | None, since: Any, until: Any,
+    history: bool = False,
 ) -> Filters:
     """The filters as the store applies them; QueryError names an unknown chat or bad bound."""
     chat_id = None
@@ -148,7 +149,7 @@ def build_filters(
         raise QueryError(f"--since {since} is not before --until {until}")
     return messages.search_filters(SEARCHABLE_KINDS, chat_id=chat_id,
                                    author=author.strip() if author else None,
-                                   since=low, until=high)
+                                   since=low, until=high, history=history)
 
 
 AUTHORS_LISTED = 20
@@ -371,13 +372,16 @@ def search_messages(
     since: Any = None,
     until: Any = None,
     context: int = 2,
+    history: bool = False,
 ) -> list[Hit]:
-    """The `k` best distinct messages for `query`, each with `context` messages either side."""
+    """The `k` best distinct messages for `query`, each with `context` messages either side;
+    `history`: words also match the earlier versions of edited messages."""
     from toolkit.store.connect import open_db
 
     text = check_query(query, k, mode, context)
     conn = reused(str(settings.db_path), settings.db_path, lambda: open_db(settings))
-    filters = build_filters(conn, chat=chat, author=author, since=since, until=until)
+    filters = build_filters(conn, chat=chat, author=author, since=since, until=until,
+                            history=history)
     ranked = rank(settings, conn, text, mode, k, filters)
     return hydrate(conn, collapse(settings, conn, ranked, filters, k), context)
 
