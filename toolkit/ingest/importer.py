@@ -25,6 +25,7 @@ from __future__ import annotations
 import bisect
 import contextlib
 import csv
+import itertools
 import json
 import os
 import queue
@@ -289,10 +290,14 @@ class ChatImport:
 
     def run(self, bar: Any = None) -> None:
         fmt = self.source.parser.format
+        batches = self.batches()
+        first = next(batches, None)  # a file failing at once leaves no chat behind
         if not self.chat_id:
+            if self.tz_given is None and first:
+                self.use_zone(self.zone_of(first))
             self.chat_id = self.create_chat()
         self.fresh = self.created_chat
-        for prepared in self.prepared():
+        for prepared in self.prepared(itertools.chain([first] if first else [], batches)):
             self.write(prepared)
             if bar is not None:
                 bar.update(len(prepared.items))
@@ -301,6 +306,18 @@ class ChatImport:
         result.format = fmt.shape.describe()
         result.date_order, result.date_order_reason = fmt.date_order, fmt.date_order_reason
         self.finish()
+
+    def zone_of(self, first: list[tuple[Message, attachments.StoredFile | None]]) -> str:
+        """A new chat's zone as its first batch tells it (`ingest.zones`): its rows are then
+        written in the zone it will most likely keep, instead of re-timed after the import."""
+        authors = sorted({message.author for message, _ in first if message.author})
+        return zones.infer_zone(authors, self.source.parser.format.locale,
+                                self.settings.default_tz, self.settings.default_tz_note,
+                                first[0][0].sent_at, first[-1][0].sent_at).tz
+
+    def use_zone(self, tz: str) -> None:
+        self.tz = tz
+        self.to_utc = UtcConverter(tz)
 
     def create_chat(self) -> int:
         """The chat's row (a failed import that created it takes it away again)."""
@@ -313,14 +330,15 @@ class ChatImport:
             return messages.insert_chat(self.conn, self.source.chat, self.tz, None,
                                         fmt.date_order)
 
-    def prepared(self) -> Iterator[Prepared]:
+    def prepared(self, batches: Iterator[list[tuple[Message, attachments.StoredFile | None]]]
+                 ) -> Iterator[Prepared]:
         """The prepared batches, made by a thread a batch or two ahead of the writer."""
         ahead: queue.Queue[Prepared | BaseException | None] = queue.Queue(maxsize=2)
         stop = threading.Event()
 
         def produce() -> None:
             try:
-                for batch in self.batches():
+                for batch in batches:
                     item = self.prepare(batch)
                     while not stop.is_set():
                         try:
