@@ -1091,3 +1091,30 @@ def test_a_host_and_a_farm():
     assert novena.location == "donde doña Rosa"
     [outing] = extract_events("Sortie à la ferme le 9 mars, prévoir des bottes", FEVRIER)
     assert (outing.kind, outing.location) == ("event", "ferme")
+
+
+WINTER_US = datetime(2027, 1, 12, 8, 0, tzinfo=ZoneInfo("America/Los_Angeles"))  # Tue 12 Jan 2027
+
+
+@pytest.mark.parametrize("text,ref,start,kind", [
+    ("Offsite on 2/9 in Napa, details to follow", WINTER_US, "2027-02-09", "event"),
+    ("Standup moved to 11 tomorrow", WINTER_US, "2027-01-13T11:00:00-08:00", "event"),
+    ("Holi holiday on 14th, school will remain closed", WINTER_US, "2027-01-14", "closure"),
+    ("Fees to be paid before 15th February", WINTER_US, "2027-02-15", "deadline"),
+    ("Bitte die Einverständniserklärung bis spätestens 20.1. abgeben", ADVENT, "2027-01-20", "deadline"),
+])
+def test_round_four_shapes(text, ref, start, kind):
+    assert [(e.start, e.kind) for e in extract_events(text, ref)] == [(start, kind)]
+
+
+def test_a_goodbye_with_a_place_is_a_plan_and_lateness_no_event():
+    [event] = extract_events("Nos vemos el 26 en casa de los tíos", OTONO)
+    assert (event.start, event.location) == ("2026-10-26", "casa de los tíos")
+    assert extract_events("Je serai en retard demain, la voiture est au garage", FEVRIER) == []
+
+
+def test_the_chore_is_not_the_title_and_the_place_keeps_its_name():
+    [feast] = extract_events("Heute keine Jause mitgeben, es gibt Würstel bei der Adventfeier", ADVENT)
+    assert "Adventfeier" in feast.title and "Jause" not in feast.title and feast.location is None
+    [dinner] = extract_events("Cena el sábado 17 a las 21:30 en La Tagliatella", OTONO)
+    assert dinner.location == "La Tagliatella"

@@ -472,6 +472,8 @@ def _anchor_weekdays(found: list[DateMention], work: str) -> list[DateMention]:
 
 _DE_DAY_PART = re.compile(r"\b(montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag)"
                           r"(abend|morgen|nachmittag|vormittag|mittag|nacht)s?\b", re.I)
+_SENTENCE_START = re.compile(r"(?:^|[.!?\n]\s*)$")
+_CLOCK_NEXT = re.compile(r"\s*\d{1,2}(?:[:.]\d{2})?\s*(?:-|–|bis|uhr|h\b|am\b|pm\b)", re.I)
 _LIMIT_BEFORE = re.compile(r"\b(?:by|until|till|before|bis|hasta|antes del?|avant|jusqu'à|até)\s*$", re.I)
 _LIST_WORD = re.compile(r"\b(?:and|y|e|et|und)\b", re.I)
 
@@ -506,7 +508,8 @@ _FRACTION_AFTER = re.compile(
 )
 _DATE_CONTEXT_BEFORE = re.compile(
     r"(?:\b(?:on|the|el|le|am|em|no|dia|du|del|vom|den|until|till|by|from|for|due|"
-    r"hasta|ab|jusqu'au|au|bis|até|para|pour|für|a|à|desde)\b|[,\n(]|^)\s*$",
+    r"hasta|ab|jusqu'au|au|bis|até|para|pour|für|a|à|desde|spätestens|latest|au plus tard|"
+    r"a más tardar)\b|[,\n(]|^)\s*$",
     re.I,
 )
 
@@ -589,6 +592,8 @@ def _weekday_abbr_mention(m: re.Match[str], work: str, g: Grammar, today: date,
     name, number = m.group(1), m.group(2)
     if not name[0].isupper():
         return None  # "do", "so", "mar", "ter": only trusted when written as an abbreviation
+    if not number and _SENTENCE_START.search(work[:m.start()]) and _CLOCK_NEXT.match(work, m.end()):
+        return None  # "... Kuchenverkauf? So 10-12 Uhr": a sentence's "So" before a time is no Sunday
     weekday = g.weekday_of[name.lower()]
     start, end = m.start(), m.end()
     if not spans.free(start, end):  # "So, 6. Juli": the number belongs to the explicit date

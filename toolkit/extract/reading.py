@@ -229,6 +229,8 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
         return None  # "wir sind ab Montag in den Ferien": a family away, nothing closes
     if move and not moved and move.is_old(d):
         cancelled = True  # "Saturday's match is postponed": that day is off, no new one given
+    if kind == "deadline":  # "to be paid before the 15th": a passive, not a past
+        own, core = _PASSIVE.sub(" ", own), _PASSIVE.sub(" ", core)
     if not cancelled and not moved and _in_past(ctx, own, core, t):
         return None
     if not cancelled and _chatter(ctx, clause, d, t, own, message.plan, kind):
@@ -242,7 +244,7 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
     if kind == "event" and t is None and not moved and not cancelled and _says_nothing(ctx, clause, message):
         return None  # "..., back Mon 13th April": a day with no words of its own
     if d.past_day is not None and t is None and not moved and kind == "event" \
-            and not _AHEAD.search(own) and _means_past_day(ctx, d, own):
+            and not _AHEAD.search(own) and not g.plan.search(own) and _means_past_day(ctx, d, own):
         return None  # "photos from the 24th?" said on the 28th
     named_here = names_event(g, own) or kind != "event"
     named_lead = clause.lead is not None and names_event(g, ctx.low[clause.lead[0]:clause.lead[1]])
@@ -257,7 +259,7 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
         strength -= 0.35  # "the Wi-Fi is down till Monday": a limit with nothing due
     if kind == "event" and (_WINDOW.search(own) or _ALTERNATE.search(own)):
         strength -= 0.35  # "registration opens Jan 15", "rain date: May 19": nobody meets then
-    if g.decline.search(own):
+    if g.decline.search(core):  # "..., so I'll be late to drop off" declines nothing
         strength -= 0.3
     # The "what" next to the date counts fully; one elsewhere in the message less
     # ("party on Saturday ... invites in book bags today": today is not the party).
@@ -280,12 +282,12 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
         score += 0.05
     if kind != "event" or moved_here:
         score = max(score, THRESHOLD + 0.1)
-    if not cancelled and score < THRESHOLD:
-        return None
     location = location_for(ctx, clause, d, t, message.blanks) \
         if not cancelled and kind == "event" else None  # a deadline or closure has no venue
     if location:
-        score += 0.05
+        score += 0.1  # a day and a place: "nos vemos el 26 en casa de los abuelos"
+    if not cancelled and score < THRESHOLD:
+        return None
     title = title_for(ctx, clause, d, message.blanks, kind)
     end_mention = until[1] if until else t
     evidence_start = min(d.start, t.start) if t else d.start
@@ -378,7 +380,7 @@ def _kind_of(ctx: Context, clause: Clause, d: DateMention, own: str,
     every_closure = [m.span() for m in g.closure.finditer(own)]
     closures = [m.span() for m in g.closure.finditer(own) if live.counts(m)
                 and (live.in_core(m) or not core_named  # "Zeugnisse am Freitag, danach Ferien"
-                     or not _THEN.search(own[max(0, m.start() - 16):m.start()]))
+                     or not _THEN.search(own[max(0, m.start() - 28):m.start()]))
                 and not _NAME_PART.search(own[max(0, m.start() - 5):m.start()])]
     moves = [m.span() for m in g.move.finditer(own)] if ignore_moves else []
     cancels = [m.span() for m in g.cancel.finditer(own) if live.counts(m)
@@ -429,6 +431,7 @@ _OWN_ABSENCE = re.compile(
     r"(?:away|(?<!drop )(?<!kick )(?<!sign )(?<!take )(?<!day )off|out|on holiday|on vacation|weg|"
     r"verreist|im urlaub|in den ferien|in urlaub|"
     r"de vacaciones|fuera|de viaje|en vacances|absents?|partis|de férias|fora|viajando)\b", re.I)
+_PASSIVE = re.compile(r"\b(?:be|been|être|ser|sein|werden|worden)\s+\w+", re.I)
 _THEN = re.compile(r"\b(?:then|after(?:wards)?|danach|anschließend|dann|después|luego|puis|ensuite|"
                    r"depois|a seguir)\b", re.I)
 _NOT_NEEDED = re.compile(r"\s*(?:needed|required|necessary|nötig|notwendig|erforderlich|nécessaire|"
@@ -552,6 +555,8 @@ def _only_sign_off(ctx: Context, clause: Clause, d: DateMention) -> bool:
     sign = ctx.g.sign_off.search(ctx.low, clause.start, d.start)
     if sign is None or names_event(ctx.g, rest) or len(ctx.low[sign.end():d.start].split()) > 2:
         return False  # the goodbye comes right before its day ("see you all Tuesday")
+    if ctx.g.place_noun.search(rest) or re.search(r"\b(?:casa|chez|bei|home|ours)\b", rest):
+        return False  # "Nos vemos el 26 en casa de los abuelos": a plan with a place
     sign = ctx.g.sign_off.search(rest)
     if sign is None:
         return False

@@ -159,10 +159,10 @@ class Grammar:
         self.cancel = re.compile(rf"(?<![\w])(?:{cancel})(?![\w])", re.I)
         # A lookahead, so "à 14h au stade" yields both "à 14h..." and "au stade".
         self.place = re.compile(
-            rf"(?<![\w])(?=(?:{_alt(t.place_preps)})\s+((?:[\w'.&-]+[ \t]?){{1,4}}))", re.I
+            rf"(?<![\w])(?=(?:{_alt(t.place_preps)})\s+((?:[\w'’.&-]+[ \t]?){{1,5}}))", re.I
         )
-        self.place_noun = re.compile(rf"(?:{_alt(t.place_nouns)})(?![\w])" if t.compound_nouns
-                                     else rf"(?<![\w])(?:{_alt(t.place_nouns)})(?![\w])", re.I)
+        self.place_noun = re.compile(rf"(?:{_alt(t.place_nouns)})(?:e?s)?(?![\w])" if t.compound_nouns
+                                     else rf"(?<![\w])(?:{_alt(t.place_nouns)})s?(?![\w])", re.I)
         glue = (t.time_preps + t.from_words + t.range_words + t.day_preps + t.this_words + t.next_words
                 + t.next_after + t.place_preps + _GLUE[t.code])
         words = _alt(w for w in glue if w != "-")
@@ -196,7 +196,8 @@ class Grammar:
         self.closure = words("|".join(CLOSURES[code]))
         self.due = words("|".join(DUE[code]))
         self.limit = re.compile(rf"(?<![\w])(?:{LIMITS[code]})\s*$", re.I)
-        self.task = words("|".join(TASKS[code]))
+        self.task = re.compile(rf"(?:{'|'.join(TASKS[code])})(?![\w])", re.I) if t.compound_nouns \
+            else words("|".join(TASKS[code]))  # "Zeugnisunterschrift", "Kuchenspenden"
         self.due_for = re.compile(rf"(?<![\w])(?:{DUE_FOR[code]})\s*$", re.I)
         self.homework = words(HOMEWORK)
         self.thanks = words(THANKS[code])
@@ -269,13 +270,17 @@ UNTIL = {
 # Someone saying they cannot come is not announcing anything.
 DECLINES = {
     "en": (r"can'?t (?:do|make|come|go)", r"cannot (?:do|make|come|go)", r"won'?t be able",
+           r"(?:i'?ll|i will|i'?m|we'?re|running|will be) (?:be |running )?late",
            r"not free", r"i'?m busy", r"i'?m working", r"unable to"),
-    "es": (r"no puedo", r"no podemos", r"no me va bien", r"estoy ocupad[oa]", r"trabajo"),
-    "de": (r"kann (?:ich )?nicht", r"können (?:wir )?nicht", r"keine zeit", r"muss arbeiten"),
+    "es": (r"no puedo", r"no podemos", r"no me va bien", r"estoy ocupad[oa]", r"trabajo",
+           r"llego tarde", r"llegaré tarde", r"voy tarde", r"voy con retraso"),
+    "de": (r"kann (?:ich )?nicht", r"können (?:wir )?nicht", r"keine zeit", r"muss arbeiten",
+           r"verspäte mich", r"komme (?:etwas )?(?:später|zu spät)"),
     "fr": (r"je ne peux pas", r"on ne peut pas", r"je peux pas", r"pas dispo", r"je bosse",
-           r"je travaille"),
+           r"je travaille", r"en retard"),
     "pt": (r"não posso", r"nao posso", r"não consigo", r"nao consigo", r"vou trabalhar",
-           r"estou ocupad[oa]", r"tô ocupad[oa]"),
+           r"estou ocupad[oa]", r"tô ocupad[oa]", r"vou atrasar",
+           r"(?:vou )?cheg(?:o|ar) atrasad[oa]"),
 }
 # A deadline is worth knowing but is not an event to attend.
 DEADLINES = {
@@ -369,7 +374,8 @@ GREETINGS = (r"(?:happy|merry|feliz|felices|frohe[sn]?|fröhliche[sn]?|frohes|jo
              r"boas?|bom|prospero|próspero|gutes?)\s+$")
 
 ORDINALS = {
-    "en": r"\b(?:on\s+)?the\s+(\d{1,2})(?:st|nd|rd|th)\b(?!\s+of)|\bon\s+the\s+(\d{1,2})\b(?![:./]\d)",
+    "en": r"\b(?:on\s+)?the\s+(\d{1,2})(?:st|nd|rd|th)\b(?!\s+of)|\bon\s+the\s+(\d{1,2})\b(?![:./]\d)"
+          r"|\b(?:on|by|before|until|from)\s+(\d{1,2})(?:st|nd|rd|th)\b(?!\s+(?:of|floor|place|grade))",
     "es": r"\b(?:el|del|al)\s+(?:d[ií]a\s+)?(\d{1,2})(?:º|°)?"
           r"(?!\d|[./:h]\d|\s*(?:am|pm|h\b|hrs|%|/|de\s+la|y\s))",
     "de": r"\bam\s+(\d{1,2})\.(?![\d])",
@@ -436,7 +442,7 @@ CLOSURES = {
     "en": (r"no (?:school|classes|lessons|nursery|preschool|college|uni|kindergarten|daycare)",
            r"(?:school|nursery|office|library|pool|gym|surgery|centre|center|shop|club|site|"
            r"college|park|playground|daycare|preschool|building|canteen)s?(?:['’]s| is| are| will be|"
-           r"| remains?)? (?:closed|closing|shut)", r"(?:the )?closures?", r"no canteen",
+           r"| remains?| will (?:remain|stay)| stays?)? (?:closed|closing|shut)", r"(?:the )?closures?", r"no canteen",
            r"closed (?:all day|for the day|for (?:the )?(?:bank )?holiday)",
            r"half[- ]term", r"bank holiday", r"inset day", r"teacher (?:training|work) ?day",
            r"staff (?:training|development) day", r"(?:school|easter|summer|christmas|winter|"
@@ -462,7 +468,8 @@ CLOSURES = {
     "pt": (r"não (?:há|vai ter|tem|haverá|terá|teremos) (?:aulas?(?! d[eao]s? (?!\d))|escola)",
            r"sem aulas?(?! d[eao]s? (?!\d))", r"nao (?:ha|vai ter|tem) aulas?(?! d[eao]s? (?!\d))",
            r"feriado", r"férias", r"ferias", r"fechad[oa]s?",
-           r"fecha(?:rá|m|r)?", r"recesso", r"ponte", r"não letivo", r"encerrad[oa]s?", r"encerramento"),
+           r"fecha(?:rá|m|r)?", r"recesso", r"ponte", r"não letivo", r"encerrad[oa]s?", r"encerramento",
+           r"interrupção letiva", r"pausa letiva"),
 }
 # Said of a day, these make it the day something is due, whatever else the clause says.
 DUE = {
@@ -503,12 +510,12 @@ TASKS = {
            r"regist\w+", r"book\w*", r"reply", r"rsvp", r"apply", r"applications?",
            r"bring(?: in)?", r"complet\w+", r"fill(?:ed)? in", r"order\w*", r"forms?", r"slips?",
            r"permission", r"fees?", r"money", r"homework", r"project", r"essay", r"rent",
-           r"enrol\w*", r"deposit", r"consent", r"vote", r"entries", r"entry",
+           r"enrol\w*", r"deposit", r"consent", r"vote", r"entries", r"entry", r"paid",
            r"must", r"ha(?:ve|s) to", r"needs? to"),
     "es": (r"entreg\w+", r"pag\w+", r"envi\w+", r"mand\w+", r"tra(?:e|ed|er|igan)\w*",
            r"devolv\w+", r"apunt\w+", r"inscrib\w+", r"inscripci\w+", r"rellen\w+", r"confirm\w+",
            r"reserv\w+", r"formularios?", r"autorizaci\w+", r"deberes", r"tareas?", r"trabajos?",
-           r"hay que", r"tienen? que", r"pedir",
+           r"hay que", r"tienen? que", r"pedir", r"avis\w+",
            r"alquiler", r"matrícula", r"matricula", r"cuota", r"recibo"),
     "de": (r"\w*abgeben", r"abgeben", r"mitgeben", r"mitbringen", r"zahlen", r"bezahlen",
            r"überweisen", r"anmeld\w*", r"einreichen", r"zurück\w+", r"ausfüllen", r"bestell\w+",

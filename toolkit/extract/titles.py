@@ -155,7 +155,10 @@ def _title_from(ctx: Context, text: str, require_noun: bool = False, anchor: int
         return ""
     if whole:
         return _tidy(", ".join(p for _s, p in pieces))
-    named = [p for _s, p in pieces if names_event(g, p) and not _only_logistics(p, g)]
+    named = [p for _s, p in pieces if names_event(g, p) and not _only_logistics(p, g)
+             and not _INSTRUCTION.match(p)]  # "bring packed lunch" names no event
+    if own is not None and _INSTRUCTION.match(own) and named:
+        own = None  # "Heute keine Jause mitgeben, ... bei der Adventfeier": the feast, not the chore
     if own is not None and (own in named or not g.logistics.fullmatch(own.strip().lower())):
         return _tidy(_around_the_gaps(own, g))  # the date's own piece, not "bring packed lunch"
     if named:
@@ -197,6 +200,13 @@ def _heading_just_before(ctx: Context, clause: Clause, chars: list[str]) -> str:
     if text.strip() != ctx.text[a:b].strip() or len(text.split()) > 6 or not names_event(ctx.g, text):
         return ""  # it held a date (blanked), or is a sentence of its own
     return _title_from(ctx, text)
+
+
+# A piece that tells people what to bring or do is no event's name.
+_INSTRUCTION = re.compile(
+    r"\W*(?:(?:please|bitte|por favor|svp)\s+)?(?:bring|take|wear|send|pack|don't forget|keine?\s+\w+\s+"
+    r"mitgeben|mitbringen|mitgeben|mitnehmen|anziehen|prévoyez|prévoir|apportez|apporter|pensez|"
+    r"traed|traer|traigan|llevad|llevar|lleven|tragam|trazer|levem|levar)\b", re.I)
 
 
 def _only_logistics(piece: str, g: Grammar) -> bool:
@@ -331,10 +341,10 @@ def location_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | 
                 continue
             prep = text[m.start():m.start(1)]
             host = _HOST.search(prep)
-            if host and not ctx.g.date_words.match(phrase):  # "chez Paul", "en casa de los abuelos"
-                return f"{host.group(0).strip()} {phrase}"
+            if host and not ctx.g.date_words.match(phrase) and not ctx.g.event_noun.search(phrase):
+                return f"{host.group(0).strip()} {phrase}"  # "chez Paul", "en casa de los abuelos"
             if looks_like_place(phrase, ctx.g):
-                return _with_number(ctx, text, m.start(1) + len(phrase), phrase)
+                return _placed(ctx, text, m, phrase)
             named = _named_place(ctx, phrase)
             if named:
                 return named
@@ -374,6 +384,23 @@ def _next_segments_place(ctx: Context, clause: Clause) -> str | None:
             if named:
                 return named
     return None
+
+
+_ARTICLE = re.compile(r"\b(?:La|Le|El|Les|Los|Las|Der|Die|Das|The|O|A|Os|As)\s+$")
+
+
+def _placed(ctx: Context, text: str, m: re.Match[str], phrase: str) -> str:
+    """A place phrase with what names it too: its number ('field 2'), a capitalised article
+    that is part of the name ('La Tagliatella'), the place noun before it ('Sportplatz an der
+    Lindenstraße')."""
+    phrase = _with_number(ctx, text, m.start(1) + len(phrase), phrase)
+    article = _ARTICLE.search(text, m.start(), m.start(1))
+    if article:
+        phrase = article.group(0).strip() + " " + phrase
+    before = text[max(0, m.start() - 30):m.start()].split()
+    if before and ctx.g.place_noun.fullmatch(before[-1].lower()):
+        phrase = f"{before[-1]} {text[m.start():m.start(1)].strip()} {phrase}"
+    return phrase
 
 
 _PLACE_NUMBER = re.compile(r"\s+(\d{1,4}[a-zA-Z]?)\b(?![:.h]\d|\s*(?:am|pm|uhr|h\b|hs\b))")
