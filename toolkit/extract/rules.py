@@ -442,7 +442,8 @@ CLOSURES = {
     "en": (r"no (?:school|classes|lessons|nursery|preschool|college|uni|kindergarten|daycare)",
            r"(?:school|nursery|office|library|pool|gym|surgery|centre|center|shop|club|site|"
            r"college|park|playground|daycare|preschool|building|canteen)s?(?:['’]s| is| are| will be|"
-           r"| remains?| will (?:remain|stay)| stays?)? (?:closed|closing|shut)", r"(?:the )?closures?", r"no canteen",
+           r"| remains?| will (?:remain|stay)| stays?)? (?:closed|closing|shut)", r"(?:the )?closures?",
+           r"no canteen",
            r"closed (?:all day|for the day|for (?:the )?(?:bank )?holiday)",
            r"half[- ]term", r"bank holiday", r"inset day", r"teacher (?:training|work) ?day",
            r"staff (?:training|development) day", r"(?:school|easter|summer|christmas|winter|"
