@@ -577,6 +577,9 @@ def test_image_proposal_shows_thumbnail_and_highlighted_ocr(media_settings) -> N
         assert shown.count("data:image/jpeg;base64,") == 2  # thumbnail and enlarged view
         assert 'class="cb-image"' in shown and "Click to enlarge" in shown
         assert "<mark>WINTER</mark> <mark>FAIR</mark>" in shown and "<mark>Hall</mark>" in shown
+        # The flyer sits above the conversation, not below it.
+        left = app.main.children[0]
+        assert left.children == (app.summary_html, app.media_html, app.messages_html)
         # Postgres gone: the proposal is still reviewable, the panel says why it has no image.
         down = load_settings({**media_settings.as_env(),
                               "MEDIA_DB_URL": "postgresql://nobody@127.0.0.1:1/none"})
@@ -584,7 +587,7 @@ def test_image_proposal_shows_thumbnail_and_highlighted_ocr(media_settings) -> N
         app.go_to(pid)
         assert "Image details unavailable" in app.media_html.value
         app.buttons["accept"].click()
-        assert app.current["status"] == "accepted" or "Accepted" in app.message
+        assert app.finished and "Accepted: “Winter Fair”" in app.message  # the only one: the end
     finally:
         pg_conn.close()
         if app is not None:
