@@ -877,9 +877,14 @@ def test_a_reload_opens_the_filters_left_last(settings, seeded, db_conn) -> None
             app.close()
 
 
-def test_a_page_drawn_later_shows_what_changed_since(settings, seeded, db_conn) -> None:
-    """An app built ahead of its page (a kernel kept warm) catches up when the page draws it."""
+def test_a_page_drawn_later_shows_what_changed_since(settings, seeded, db_conn,
+                                                     monkeypatch) -> None:
+    """An app built ahead of its page (a kernel Voila keeps warm) records nothing until a page
+    shows it, then catches up with what the reviewer did meanwhile."""
+    monkeypatch.setenv("VOILA_PREHEAT", "True")
     warm = ReviewApp(settings, reviewer="alice")
+    assert db_conn.execute("SELECT count(*) FROM review_state").fetchone()[0] == 0
+    monkeypatch.delenv("VOILA_PREHEAT")
     tab = ReviewApp(settings, reviewer="alice")
     tab.set_filters(order="confidence")
     key(tab, "n")

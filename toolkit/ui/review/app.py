@@ -16,6 +16,7 @@ reload of the page opens the same queue on the same proposal.
 from __future__ import annotations
 
 import logging
+import os
 import uuid
 from collections.abc import Callable
 from datetime import date
@@ -130,6 +131,10 @@ class ReviewApp:
         self._quiet = False  # True while the code (not the user) sets widgets
         self._state_key: str | None = None  # the queue whose undo history is in memory
         self._seen_page = False
+        # A kernel Voila keeps warm (`chatbook review --warm`) builds the app before anyone
+        # looks at it: it records no position (nor "last used filters") until a page shows it,
+        # or it could overwrite what the reviewer did meanwhile in another tab.
+        self._recording = os.environ.get("VOILA_PREHEAT") != "True"
         self._build()
         self.reload_queue()
 
@@ -451,6 +456,8 @@ class ReviewApp:
                 self._quiet = False
 
     def _save_state(self) -> None:
+        if not self._recording:
+            return
         shown = self.current["id"] if self.current else (
             self.ids[self.index] if self.finished and self.queue else None)
         save_state(self.conn, self.reviewer, self.filters.key(), current_id=shown,
@@ -804,6 +811,7 @@ class ReviewApp:
             self.press(str(content.get("key", "")), int(shown) if shown is not None else None)
         elif content.get("type") == "ready" and not self._seen_page:
             self._seen_page = True
+            self._recording = True
             self._catch_up()
 
     def _catch_up(self) -> None:
