@@ -464,6 +464,7 @@ class ChatParser:
         self._times: dict[str, str] = {}
         self._minutes: dict[str, str] = {}  # a time without its seconds -> "HH:MM"
         self._days: dict[str, str] = {}  # a header's date -> "YYYY-MM-DDT"
+        self._seconds_sep: str | None = None  # the time separator, where times have seconds
         self._authors: dict[str, str | None] = {}
         # The authors the fast path may take as they are: not the chat's name (on iOS a
         # system line carries it in the author slot).
@@ -485,6 +486,7 @@ class ChatParser:
 
     def _detect_unchecked(self) -> ExportFormat:
         shape, heads = self._detect_shape()
+        self._seconds_sep = shape.time_sep if shape.seconds else None
         self._header = shape.pattern()
         self._splitter = shape.splitter()
         lean = shape.splitter(lean=True)
@@ -912,14 +914,26 @@ class ChatParser:
     def _parse_time(self, text: str, line: int) -> str:
         """The time of a header. With seconds most times are new ones, so the seconds are
         cut out and the rest (the hour, minute and day period) is looked up in turn."""
-        seconds = SECONDS_RE.search(text)
-        if seconds is None:
+        sep = self._seconds_sep
+        if sep is None:
             iso = f"{self._minutes.get(text) or self._parse_clock(text, line)}:00"
+            self._times[text] = iso
+            return iso
+        # "7:58:03 PM": the seconds are the two digits after the separator that follows the
+        # minutes (string slicing; the regex below only for anything unusual)
+        cut = text.find(sep) + 3
+        seconds = text[cut + 1 : cut + 3]
+        if text[cut : cut + 1] == sep and seconds.isascii() and seconds.isdigit():
+            rest = text[:cut] + text[cut + 3 :]
         else:
-            if seconds["s"] > "59":
-                raise InputError(f"invalid time {text!r}", self.source, line)
-            rest = text[: seconds.end("hm")] + text[seconds.end() :]
-            iso = f"{self._minutes.get(rest) or self._parse_clock(rest, line)}:{seconds['s']}"
+            found = SECONDS_RE.search(text)
+            if found is None:
+                raise InputError(f"unreadable time {text!r}", self.source, line)
+            seconds = f"{int(found['s']):02d}"
+            rest = text[: found.end("hm")] + text[found.end() :]
+        if seconds > "59":
+            raise InputError(f"invalid time {text!r}", self.source, line)
+        iso = f"{self._minutes.get(rest) or self._parse_clock(rest, line)}:{seconds}"
         self._times[text] = iso
         return iso
 
