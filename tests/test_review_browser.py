@@ -612,6 +612,28 @@ def test_keys_inside_jupyterlab(lab, chromium, shots) -> None:
     shows(page, PARTY, at(2, 0, of=2))
     shots(page, "1-lab")
 
+    # The rest of the keys, JupyterLab's meaning in the comment: none of them may act on it.
+    page.keyboard.press("Escape")  # off the slider (JupyterLab: command mode)
+    page.keyboard.press("?")
+    wait_until(page, "the key list", lambda s: "Show or hide this list of keys" in s["help"])
+    page.keyboard.press("Escape")
+    wait_until(page, "the overlay closed", lambda s: not s["help"])
+    for key, title, progress, banner, level in [
+        ("p", U11, at(1, 0, of=2), "", ""),
+        ("ArrowRight", PARTY, at(2, 0, of=2), "", ""),
+        ("ArrowLeft", U11, at(1, 0, of=2), "", ""),
+        ("s", PARTY, at(2, 0, of=2), f"Skipped “{U11}”; it stays pending.", "info"),
+        ("r", U11, at(1, 1, of=2), f"Rejected: “{PARTY}”", "info"),  # Lab: a raw cell
+        ("Backspace", PARTY, at(2, 0, of=2), f"Undone: “{PARTY}” is pending again.", "info"),
+        ("u", PARTY, at(2, 0, of=2), f"Undone: “{PARTY}” is pending again.", "info"),  # nothing left
+        ("e", U11, at(1, 1, of=2), f"Accepted: “{PARTY}”", "ok"),
+    ]:
+        page.keyboard.press(key)
+        shows(page, title, progress, banner, level)
+    assert page.evaluate(CELLS_JS) == 3
+    assert page.evaluate("() => window.jupyterapp.shell.currentWidget.content.widgets"
+                         ".map((cell) => cell.model.type).join()") == "markdown,code,code"
+
     page.keyboard.press("Control+s")  # JupyterLab saves; the review cell must be in the file
     page.wait_for_function("() => !document.querySelector('.jp-mod-dirty')", timeout=WAIT_MS)
     saved = json.loads(notebook_file.read_text())
@@ -620,7 +642,8 @@ def test_keys_inside_jupyterlab(lab, chromium, shots) -> None:
     conn = db.connect(db_path, readonly=True)
     try:
         assert [proposal_row(conn, i)["status"] for i in (1, 2, 3, 4)] == [
-            "pending", "rejected", "accepted", "pending"]
+            "pending", "rejected", "accepted", "accepted"]
+        assert [a["action"] for a in audit_rows(conn, 4)] == ["reject", "undo", "accept"]
     finally:
         conn.close()
     assert remote == []
