@@ -201,13 +201,23 @@ def is_current(meta: Meta | None, generation: str, max_rowid: int) -> bool:
     return meta is not None and meta.generation == generation and meta.max_rowid >= max_rowid
 
 
+_OPENED: dict[Path, FastIndex] = {}  # this process's open views, reused while current.json holds
+
+
 def open_index(folder: Path, generation: str, max_rowid: int) -> FastIndex | None:
-    """The snapshot in `folder` if it is up to date with the store, else None."""
+    """The snapshot in `folder` if it is up to date with the store, else None.
+
+    The view of an unchanged snapshot is kept between searches of a process: its maps stay
+    open and their pages stay mapped.
+    """
     meta = read_meta(folder)
     if not is_current(meta, generation, max_rowid):
         return None
     assert meta is not None
-    return FastIndex(folder, meta)
+    cached = _OPENED.get(folder)
+    if cached is None or cached.meta != meta:
+        cached = _OPENED[folder] = FastIndex(folder, meta)
+    return cached
 
 
 def refresh(
