@@ -255,6 +255,73 @@ def test_the_same_chat_from_android_and_ios_is_one_chat(settings, db_conn, tmp_p
     assert count(db_conn, "SELECT count(*) FROM messages WHERE text = 'ok'") == 2
 
 
+FAMILY_TEXTS = ["Who is bringing the cake?", "I can bring plates", "Lunch at one then",
+                "Parking is behind the church", "See you all Sunday", "Don't forget the candles",
+                "Traffic is bad on the bridge", "We are ten minutes away"]
+
+
+def family_export(names: dict[str, str], ios: bool, extra: list[tuple[str, str]] = (),
+                  rounds: int = 2) -> str:
+    """The same messages of a family chat, as one member's phone names people."""
+    people = ["ana", "ben", "mum", "priya"]
+    lines = []
+    for n, text in enumerate(FAMILY_TEXTS * rounds):
+        who = names[people[n % 4]]
+        hour, minute = 9 + n // 6, (n % 6) * 7
+        hour, day = hour % 24, 15 + hour // 24
+        if ios:
+            lines.append(f"[{day}/03/2024, {hour:02d}:{minute:02d}:{n % 50 + 3:02d}] {who}: "
+                         f"{text} ({n})")
+        else:
+            lines.append(f"{day}/03/2024, {hour:02d}:{minute:02d} - {who}: {text} ({n})")
+    for n, (person, text) in enumerate(extra):
+        lines.append(f"[20/03/2024, 10:{n:02d}:00] {names[person]}: {text}" if ios
+                     else f"20/03/2024, 10:{n:02d} - {names[person]}: {text}")
+    return "\n".join(lines) + "\n"
+
+
+def test_two_phones_naming_people_differently_are_one_chat(settings, db_conn, tmp_path):
+    """Ana's Android phone and Ben's iPhone export the family chat; each names the others as
+    its own contacts do. Their messages are matched person by person, and what only Ben's
+    export has is stored under the names the chat already uses."""
+    ana = {"ana": "Ana", "ben": "Ben Smith", "mum": "Mum", "priya": "+44 7700 900123"}
+    ben = {"ana": "Ana García", "ben": "Ben", "mum": "Grandma", "priya": "Priya"}
+    write(tmp_path / "a" / "WhatsApp Chat with Family.txt", family_export(ana, ios=False))
+    ios = tmp_path / "b" / "WhatsApp Chat - Family.zip"
+    ios.parent.mkdir()
+    with zipfile.ZipFile(ios, "w") as archive:
+        archive.writestr("_chat.txt", family_export(ben, ios=True, extra=[
+            ("mum", "Happy birthday darling"), ("ben", "Thanks for coming everyone")]))
+    assert ingest_paths(settings, [tmp_path / "a"]).added == 16
+    report = ingest_paths(settings, [ios])
+    assert report.ok and report.added == 2, report.summary()
+    assert report.files[0].renamed == {"Ana García": "Ana", "Ben": "Ben Smith", "Grandma": "Mum",
+                                       "Priya": "+44 7700 900123"}
+    assert "'Grandma' is 'Mum' in this chat" in report.summary()
+    authors = {r[0]: r[1] for r in db_conn.execute(
+        "SELECT text, author FROM messages WHERE text IN ('Happy birthday darling', "
+        "'Thanks for coming everyone')")}
+    assert authors == {"Happy birthday darling": "Mum", "Thanks for coming everyone": "Ben Smith"}
+    assert count(db_conn, "SELECT count(*) FROM messages") == 18
+
+
+def test_a_renamed_chat_from_another_phone_is_merged_with_its_people(settings, db_conn,
+                                                                    tmp_path):
+    ana = {"ana": "Ana", "ben": "Ben Smith", "mum": "Mum", "priya": "+44 7700 900123"}
+    ben = {"ana": "Ana García", "ben": "Ben", "mum": "Grandma", "priya": "Priya"}
+    write(tmp_path / "a" / "WhatsApp Chat with Family.txt", family_export(ana, False, rounds=6))
+    write(tmp_path / "b" / "WhatsApp Chat with Smith Family.txt",
+          family_export(ben, False, [("mum", "Happy birthday darling")], rounds=6))
+    ingest_paths(settings, [tmp_path / "a"])
+    report = ingest_paths(settings, [tmp_path / "b"])
+    assert report.files[0].merged_into == "Family", report.summary()
+    assert "'Grandma' is 'Mum' there" in report.summary()
+    assert [r[0] for r in db_conn.execute("SELECT name FROM chats")] == ["Family"]
+    assert count(db_conn, "SELECT count(*) FROM messages") == 49
+    assert db_conn.execute("SELECT author FROM messages WHERE text = 'Happy birthday darling'"
+                           ).fetchone()[0] == "Mum"
+
+
 def test_phone_number_authors_are_one_author_kept_as_written(settings, db_conn, tmp_path):
     from toolkit.store import messages
 

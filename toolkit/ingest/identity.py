@@ -108,6 +108,38 @@ def stored_from_row(row: Any) -> Stored:
                   row["kind"], bool(row["edited"]), row["attachment_sha256"] is not None, row)
 
 
+class AuthorVotes:
+    """Whether two names are one person: the same chat exported from two phones names each
+    member as that phone's contacts do ("Mum" here, "Grandma" there; a number here, a name
+    there). Each message one side has, at a minute where the other side has exactly one
+    message of the same text under another name, is a vote for that pair. A name is another
+    name's person when at least `min_texts` different texts vote for the pair, those are at
+    least `share` of that name's votes, and no other name claims the same partner."""
+
+    def __init__(self, min_texts: int = 3, share: float = 0.9):
+        self.min_texts = min_texts
+        self.share = share
+        self.votes: dict[str, dict[str, set[str]]] = {}
+        self.written: dict[str, Any] = {}  # the other side's name -> one of its rows
+
+    def vote(self, mine: str, theirs: Stored, text: str) -> None:
+        self.votes.setdefault(mine, {}).setdefault(theirs.author, set()).add(text)
+        self.written.setdefault(theirs.author, theirs.row)
+
+    def certain(self) -> dict[str, str]:
+        """This side's name -> the other side's, for the pairs the votes make certain."""
+        claimed: dict[str, list[str]] = {}
+        for name, partners in self.votes.items():
+            best, texts = max(partners.items(), key=lambda item: len(item[1]))
+            total = sum(len(found) for found in partners.values())
+            if len(texts) >= self.min_texts and len(texts) >= self.share * total:
+                claimed.setdefault(best, []).append(name)
+        return {names[0]: partner for partner, names in claimed.items() if len(names) == 1}
+
+    def texts(self, mine: str, theirs: str) -> set[str]:
+        return self.votes.get(mine, {}).get(theirs, set())
+
+
 # What an exported message turned out to be.
 SAME = "same"        # the stored row, unchanged (it may gain its media file)
 EDIT = "edit"        # a later edit of the stored row: the row takes the new text

@@ -101,6 +101,7 @@ class FileResult:
     cut: int = 0  # messages far longer than WhatsApp allows, kept cut short
     lang: str | None = None
     merged_into: str | None = None  # the chat this one turned out to be (merged into it)
+    renamed: dict[str, str] = field(default_factory=dict)  # this export's name -> the chat's
     merge_note: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
@@ -174,6 +175,8 @@ class IngestReport:
                 lines.append(f"  zone {result.tz} ({result.tz_source}: {result.tz_note})")
             if result.merge_note:
                 lines.append(f"  {result.merge_note}")
+            lines += [f"  {name!r} is {known!r} in this chat"
+                      for name, known in result.renamed.items()]
         lines += [skipped.line() for skipped in self.skipped]
         if self.outbox and self.outbox.get("pending"):
             lines.append(f"{self.outbox['pending']} media rows wait for Postgres in the outbox")
@@ -279,6 +282,12 @@ class ChatImport:
         self.chat_id = chat_id or 0
         self.created_chat = False
         self.fresh = False  # a chat this import created, nobody else writing to it: no matching
+        # people this export names otherwise than the chat: its name -> (the chat's name as
+        # compared, as written, its author_key)
+        self.people: dict[str, tuple[str, str | None, str | None]] = {}
+        self.votes = identity.AuthorVotes()
+        self.chat_names: set[str] | None = None
+        self.export_names: set[str] = set()
         self.queue_media = settings.image_processing_enabled
         self.taken = Taken()
         self.author_keys: dict[str | None, str | None] = {}
@@ -504,11 +513,15 @@ class ChatImport:
         last = max(message.minute for message in batch)
         stored = [row for row in messages.rows_in_minutes(self.conn, self.chat_id, first, last)
                   if not self.taken.owns(int(row["id"]))]
-        if not stored:
+        if not stored and not self.people:
             return None
         by_minute: dict[str, list[identity.Stored]] = {}
         for row in stored:
             by_minute.setdefault(row["sent_at"][:16], []).append(identity.stored_from_row(row))
+        if stored:
+            self.learn_people(batch, by_minute)
+        if self.people:
+            batch = [self.under_chat_name(message) for message in batch]
         decisions: list[Decision] = []
         start = 0
         for end in range(1, len(batch) + 1):
@@ -518,6 +531,38 @@ class ChatImport:
                 start = end
         return decisions
 
+    def learn_people(self, batch: list[Incoming], by_minute: dict[str, list[identity.Stored]]
+                     ) -> None:
+        """Names this export gives people the chat knows by other names (another phone's
+        contacts), learnt from the messages both have (`identity.AuthorVotes`)."""
+        if self.chat_names is None:
+            self.chat_names = {identity.author_ident(name)
+                               for name in messages.chat_authors(self.conn, self.chat_id)}
+        self.export_names |= {message.author for message in batch}
+        for message in batch:
+            if (not message.author or message.author in self.chat_names
+                    or message.author in self.people):
+                continue
+            same = [row for row in by_minute.get(message.minute, ())
+                    if row.text == message.text and row.author
+                    and row.author not in self.export_names]
+            if len(same) == 1:
+                self.votes.vote(message.author, same[0], message.text)
+        for name, partner in self.votes.certain().items():
+            if name not in self.people:
+                written = self.votes.written[partner]["author"]
+                self.people[name] = (partner, written, messages.author_key(written))
+                shown_as = next((m.extra[0].author for m in batch if m.author == name), name)
+                self.result.renamed[shown_as] = written
+
+    def under_chat_name(self, message: Incoming) -> Incoming:
+        """The message by the name the chat knows its author by (if this export's differs)."""
+        person = self.people.get(message.author)
+        if person is None:
+            return message
+        return Incoming(message.minute, person[0], message.text, message.kind, message.edited,
+                        (*message.extra[:2], person[1:]))
+
     def new_row(self, message_id: int, decision: Decision) -> tuple[Any, ...]:
         incoming = decision.message
         message: Message = incoming.extra[0]
@@ -526,8 +571,10 @@ class ChatImport:
                           decision.position)
         if message.kind == "text":
             self.new_texts += 1
+        author, key_of_author = (incoming.extra[2] if len(incoming.extra) > 2
+                                 else (message.author, self.author_key(message.author)))
         return (message_id, self.chat_id, message.sent_at, self.to_utc(message.sent_at),
-                message.author, self.author_key(message.author), message.text, message.kind,
+                author, key_of_author, message.text, message.kind,
                 message.media, stored.sha256 if stored else None, int(message.edited),
                 self.source.path, message.line, key, self.now)
 

@@ -110,6 +110,13 @@ def chat_row_by_id(conn: db.Connection, chat_id: int) -> dict[str, Any] | None:
     return dict(row) if row else None
 
 
+def chat_authors(conn: db.Connection, chat_id: int) -> list[str]:
+    """The chat's distinct authors as written."""
+    return [str(r[0]) for r in conn.execute(
+        "SELECT DISTINCT author FROM messages WHERE chat_id = ? AND author IS NOT NULL",
+        (chat_id,))]
+
+
 def chat_zone(conn: db.Connection, chat_id: int) -> str | None:
     """The zone recorded for the chat (None when it has none)."""
     row = conn.execute("SELECT tz FROM chats WHERE id = ?", (chat_id,)).fetchone()
