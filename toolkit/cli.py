@@ -608,7 +608,8 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], chat: str | None, tz: st
 
     report = ingest_paths(settings_from(ctx), list(paths), chat=chat, tz=tz,
                           date_order=date_order, progress=not as_json and sys.stderr.isatty())
-    emit(report.as_dict() if as_json else report, as_json, lambda rep: rep.summary())
+    emit(report.as_dict() if as_json else report, as_json,
+         lambda rep: rep.summary(failures=False))
     if not report.ok:
         say(report.failures(), err=True)  # one `FAILED file:line: why` line per rejected file
         sys.exit(1)

@@ -163,12 +163,15 @@ class IngestReport:
             more = f" (and {len(self.failed) - 1} more rejected files)" if len(self.failed) > 1 else ""
             raise InputError(f"{first.error}{more}")
 
-    def summary(self) -> str:
-        """What imported, what was skipped, the outbox, and the totals (the failures are in
-        `failures()`: the CLI prints them to stderr)."""
+    def summary(self, failures: bool = True) -> str:
+        """What imported (and, with `failures`, one `FAILED ...` line per rejected file, in
+        order), what was skipped, the outbox, and the totals. The CLI leaves the failures out
+        and prints `failures()` to stderr."""
         lines = []
         for result in self.files:
             if result.error:
+                if failures:
+                    lines.append(f"FAILED {result.error}")
                 continue
             lines.append(result.describe())
             if result.tz:
