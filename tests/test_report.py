@@ -123,6 +123,8 @@ def test_the_report_page_shows_no_code_and_loads_nothing(store, monkeypatch) -> 
     conn = db.connect(settings.db_path)
     try:  # an accepted event ahead of today, so the timeline has something to draw
         conn.execute("UPDATE events SET start = ?, end = NULL", (f"{soon.isoformat()}T10:00:00+00:00",))
+        # Found before this run (the run starts within the second the store was filled).
+        conn.execute("UPDATE proposals SET created_at = '2026-11-30T19:00:00+00:00'")
     finally:
         conn.close()
     for name, value in settings.as_env().items():
