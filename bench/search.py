@@ -248,28 +248,35 @@ def bench_terminal(label: str, settings: Settings, texts: list[str], query_texts
         times, peaks = [], []
         for query in query_texts:
             started = time.perf_counter()
-            done = subprocess.run(chatbook + ["search", query, "--mode", mode, "--json"], env=env,
+            done = subprocess.run(TIME + chatbook + ["search", query, "--mode", mode, "--json"], env=env,
                                   capture_output=True, text=True)
             times.append(time.perf_counter() - started)
             if done.returncode != 0:
                 raise SystemExit(f"chatbook search failed: {done.stderr.strip()}")
-            peaks.append(child_peak_mb())
+            peaks.append(child_peak_mb(done.stderr))
         p50 = statistics.median(times)
         print(f"   {mode:<8} {p50:7.2f} {max(times):7.2f} {max(peaks):13.0f}  {p50 / target_s:8.2f}x")
 
 
-def child_peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+# GNU time reports the child's own peak RSS; RUSAGE_CHILDREN would count the pages a child
+# inherits from this (large) process at fork, before it execs.
+TIME = ["/usr/bin/time", "-f", "peak-rss-kb %M"] if Path("/usr/bin/time").exists() else []
+
+
+def child_peak_mb(stderr: str) -> float:
+    found = [line.split()[-1] for line in stderr.splitlines() if line.startswith("peak-rss-kb ")]
+    return int(found[-1]) / 1024 if found else float("nan")
 
 
 def bench_size(n: int, label: str, queries: np.ndarray, query_texts: list[str], *, with_vss: bool,
-               target_s: float) -> None:
+               target_s: float, terminal_only: bool = False) -> None:
     texts, matrix, real = corpus_vectors(n)
     distinct = len(set(texts))
     print(f"\n{label}: {real:,} of {distinct:,} distinct texts have their real {MODEL} vector; "
           f"the rest borrow one (see the docstring)")
     settings = settings_for(f"search-{label}")
-    bench_vectors(label, settings, texts, matrix, queries, with_vss=with_vss, slow_repeat=1)
+    if not terminal_only:
+        bench_vectors(label, settings, texts, matrix, queries, with_vss=with_vss, slow_repeat=1)
     bench_terminal(label, settings, texts, query_texts, target_s)
 
 
@@ -279,6 +286,8 @@ def main() -> None:
     parser.add_argument("--big", action="store_true", help="also 1,000,000 messages")
     parser.add_argument("--only-big", action="store_true", help="skip the 100k round")
     parser.add_argument("--cli-queries", type=int, default=7, help="fresh processes per mode")
+    parser.add_argument("--terminal-only", action="store_true",
+                        help="only `chatbook search` in fresh processes (the stores must be built)")
     args = parser.parse_args()
     from toolkit.search.embed import load_model
 
@@ -288,9 +297,11 @@ def main() -> None:
     cli_queries = query_texts[:: max(1, len(query_texts) // args.cli_queries)][: args.cli_queries]
     print(f"{MODEL}; {len(query_texts)} natural queries; {load()}")
     if not args.only_big:
-        bench_size(100_000, "100k", queries, cli_queries, with_vss=True, target_s=1.0)
+        bench_size(100_000, "100k", queries, cli_queries, with_vss=True, target_s=1.0,
+                   terminal_only=args.terminal_only)
     if args.big or args.only_big:
-        bench_size(1_000_000, "1m", queries, cli_queries, with_vss=False, target_s=2.0)
+        bench_size(1_000_000, "1m", queries, cli_queries, with_vss=False, target_s=2.0,
+                   terminal_only=args.terminal_only)
 
 
 if __name__ == "__main__":
