@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PYTHON=${PYTHON:-python3}
-SYSTEM_PACKAGES=(libblas3 liblapack3 libgomp1 chromium fonts-dejavu-core
+SYSTEM_PACKAGES=(libblas3 liblapack3 libgomp1 chromium fonts-dejavu-core strace iproute2 util-linux
   tesseract-ocr tesseract-ocr-eng tesseract-ocr-spa tesseract-ocr-deu tesseract-ocr-fra tesseract-ocr-por)
 
 missing_system_packages() {
