@@ -244,3 +244,85 @@ def test_timeline_plot_says_when_it_shows_only_the_first_items(con):
     import matplotlib.pyplot as plt
 
     plt.close("all")
+
+
+def edit_and_accept(db_conn, title: str, start: str, chat: str) -> None:
+    """A proposal a reviewer edited and accepted: status 'edited', with its event."""
+    from toolkit.store import db
+
+    now = db.utc_now()
+    with db.transaction(db_conn):
+        chat_id = db_conn.execute("SELECT id FROM chats WHERE name = ?", (chat,)).fetchone()[0]
+        message = db_conn.execute("SELECT id FROM messages WHERE chat_id = ? LIMIT 1",
+                                  (chat_id,)).fetchone()[0]
+        cur = db_conn.execute(
+            "INSERT INTO proposals(title, start, all_day, status, source_message_id, dedupe_key, "
+            "created_at, updated_at) VALUES (?, ?, 0, 'edited', ?, ?, ?, ?)",
+            (title, start, message, f"edited-{title}", now, now))
+        db_conn.execute(
+            "INSERT INTO events(uid, proposal_id, chat_id, title, start, all_day, created_at, "
+            "updated_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?)",
+            (f"uid-{title}", cur.lastrowid, chat_id, title, start, now, now))
+
+
+def test_an_edited_and_accepted_proposal_is_on_the_timeline_once(settings, db_conn):
+    fill(db_conn)
+    edit_and_accept(db_conn, "Match moved", "2024-05-11T09:00:00+00:00", "Team")
+    open_vectors(settings).close()
+    con = explore.connect(settings)
+    try:
+        rows = [(r["source"], r["title"]) for r in explore.events_timeline(con).to_dicts()]
+    finally:
+        con.close()
+    assert rows.count(("event", "Match moved")) == 1
+    assert ("proposal", "Match moved") not in rows
+
+
+def test_the_timeline_plots_every_event_of_a_busy_term(settings, db_conn):
+    fill(db_conn)
+    for day in range(1, 40):  # 39 accepted events, as many as a school term holds
+        edit_and_accept(db_conn, f"Event {day}", f"2024-06-{day % 30 + 1:02d}T18:00:00+00:00",
+                        "Team")
+    open_vectors(settings).close()
+    con = explore.connect(settings)
+    try:
+        frame = explore.events_timeline(con)
+    finally:
+        con.close()
+    fig = explore.plot_events_timeline(frame)
+    labels = [t.get_text() for t in fig.axes[0].texts]
+    assert len(labels) == frame.height == 41  # 39 + Training + the pending Cena
+    assert "first" not in fig.axes[0].get_title()
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
+def test_plots_of_chats_with_emoji_names_print_no_missing_glyph_warning(settings, db_conn,
+                                                                        recwarn):
+    fill(db_conn)
+    from toolkit.store import db
+
+    with db.transaction(db_conn):
+        db_conn.execute("UPDATE chats SET name = 'Team ⚽🏆' WHERE name = 'Team'")
+        db_conn.execute("UPDATE messages SET author = 'Ben 🐝' WHERE author = 'Ben'")
+        db_conn.execute("UPDATE events SET title = 'Training 🏃‍♀️'")
+    open_vectors(settings).close()
+    con = explore.connect(settings)
+    try:
+        figures = [
+            explore.plot_messages_over_time(explore.messages_per_period(con, "day")),
+            explore.plot_bars(explore.messages_per_author(con), "author", "messages", "Authors"),
+            explore.plot_events_timeline(explore.events_timeline(con)),
+        ]
+    finally:
+        con.close()
+    for fig in figures:
+        fig.canvas.draw()  # glyphs are looked up when the text is drawn
+    glyphs = [str(w.message) for w in recwarn if "missing from" in str(w.message)]
+    assert glyphs == []
+    labels = [t.get_text() for fig in figures for ax in fig.axes for t in ax.texts]
+    assert any(label.startswith("Training") for label in labels)
+    import matplotlib.pyplot as plt
+
+    plt.close("all")

@@ -13,6 +13,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from toolkit.ops.plots import drawable
 from toolkit.store.analytics import (
     PERIODS,
     activity_heatmap,
@@ -38,7 +39,7 @@ __all__ = [
 ]
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-TIMELINE_LIMIT = 30  # rows in the timeline plot; the frame has them all
+TIMELINE_LIMIT = 150  # rows in the timeline plot (a busy term fits); the frame has them all
 WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]", re.UNICODE)
 
 
@@ -132,7 +133,8 @@ def plot_messages_over_time(frame: pl.DataFrame, title: str = "Messages over tim
         return fig
     for chat in sorted(frame["chat"].unique().to_list()):
         part = frame.filter(pl.col("chat") == chat).sort("period")
-        ax.plot(part["period"].to_list(), part["messages"].to_list(), marker="o", label=chat)
+        ax.plot(part["period"].to_list(), part["messages"].to_list(), marker="o",
+                label=drawable(str(chat)))
     ax.set_title(title)
     ax.set_ylabel("messages")
     ax.legend(fontsize="small", loc="upper left")
@@ -159,7 +161,7 @@ def plot_bars(frame: pl.DataFrame, label: str, value: str, title: str, top: int 
         _empty(ax, title)
         return fig
     part = frame.sort(value, descending=True).head(top).reverse()
-    ax.barh([str(v) for v in part[label].to_list()], part[value].to_list())
+    ax.barh([drawable(str(v)) for v in part[label].to_list()], part[value].to_list())
     ax.set_title(title)
     ax.set_xlabel(value)
     return fig
@@ -177,7 +179,7 @@ def plot_events_timeline(frame: pl.DataFrame, title: str = "Events and proposals
     colours = {"event": "tab:green", "proposal": "tab:orange"}
     for row, item in enumerate(shown.iter_rows(named=True)):
         ax.scatter([item["day"]], [row], color=colours.get(item["source"], "tab:blue"))
-        ax.annotate(str(item["title"])[:40], (item["day"], row), xytext=(6, -3),
+        ax.annotate(drawable(str(item["title"]))[:40], (item["day"], row), xytext=(6, -3),
                     textcoords="offset points", fontsize="small")
     ax.set_yticks([])
     ax.margins(x=0.15, y=0.05)  # room for the labels right of the last point

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.config import Settings
+from toolkit.ops.plots import drawable, plot_font
 from toolkit.resources import notebook
 from toolkit.store import db, figures, outbox, runs
 
@@ -326,28 +327,6 @@ def next_html(summary: dict[str, Any]) -> str:
 
 
 # ------------------------------------------------------------------------- plots
-
-
-def drawable(text: str, font: Any = None) -> str:
-    """`text` without the characters the plot's font cannot draw (emoji in chat names), which
-    would otherwise print a missing-glyph warning under the plot."""
-    import unicodedata
-
-    if font is None:
-        font = plot_font()
-    # Joiners and emoji selectors left over from a dropped emoji would only draw as gaps.
-    kept = "".join(ch for ch in text if ch.isspace() or (
-        ord(ch) in font and unicodedata.category(ch) != "Cf" and ch not in "\ufe0e\ufe0f"))
-    return " ".join(kept.split()) or "?"
-
-
-def plot_font() -> set[int]:
-    """The code points matplotlib's default font can draw."""
-    from matplotlib import font_manager
-    from matplotlib.ft2font import FT2Font
-
-    path = font_manager.findfont(font_manager.FontProperties(family=["sans-serif"]))
-    return set(FT2Font(path).get_charmap())
 
 
 def new_figure(height: float = 3.0) -> Any:

@@ -247,7 +247,7 @@ def events_timeline(con: duckdb.DuckDBPyConnection, chat: str | None = None) -> 
             FROM chat.proposals p
             LEFT JOIN chat.messages m ON m.id = p.source_message_id
             LEFT JOIN chat.chats c ON c.id = m.chat_id
-            WHERE p.status IN ('pending', 'edited')
+            WHERE p.status = 'pending'  -- an accepted or edited one is an event above
         ){where} ORDER BY day, start, title
     """, [chat] if chat else [])
 
