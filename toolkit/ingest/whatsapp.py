@@ -693,8 +693,9 @@ class ChatParser:
                     if (not author or not text or (c := text[0]) in firsts or text[-1] in tails
                             or (c in head_firsts and text[:3] in heads)
                             or (ios and ((c == slot[0] and text.startswith(slot)) or (
-                                text[-3:] in tails3
-                                and ("•" in text or "\u200e" in text or "\u200f" in text))))
+                                # (a text without wide characters answers "in" at once)
+                                ("•" in text or "\u200e" in text or "\u200f" in text)
+                                and text[-3:] in tails3)))
                             or (multiline and text[text.index("\n") - 1] in line_ends)
                             or (len(text) <= fixed_max and text in fixed)):
                         out, held, held_body = settle(held, held_body, h, d, t, complete, line,
