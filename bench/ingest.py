@@ -335,7 +335,8 @@ def main() -> None:
                                     "date": datetime.now().isoformat(timespec="seconds"),
                                     "cpus": os.cpu_count(), "families": {}}
         for family in args.families:
-            export = RESULTS / f"WhatsApp Chat with Bench {family} {messages}.txt"
+            # (the process id keeps two benches run at once off each other's files)
+            export = RESULTS / f"WhatsApp Chat with Bench {family} {messages} {os.getpid()}.txt"
             if not export.exists():
                 print(f"bench: generating {messages:,} messages ({family})", file=sys.stderr)
                 generate(export, messages, family)
