@@ -291,6 +291,8 @@ def looks_like_place(phrase: str, g: Grammar) -> bool:
         return False
     head = _OF.split(phrase)[0]  # "salle des fêtes" yes; "moules de l'école" no
     words = head.split()
+    if not words:
+        return False
     headed = bool(g.place_noun.fullmatch(words[0]) or g.place_noun.search(words[-1]))  # "meeting room"
     headed = headed or (len(words) >= 2 and all(w[:1].isupper() for w in words))  # "Tony's Pizza"
     closed = g.closure.search(phrase) and not g.place_noun.fullmatch(words[0])  # "la ferme": a farm
