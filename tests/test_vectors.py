@@ -272,3 +272,19 @@ def test_fast_path_filters_stay_inside_the_allowed_rows(tmp_path, k: int,
     allowed = np.arange(0, len(matrix), 3)
     got = index.search(matrix[30], k, allowed)
     assert len(got) == k and {row for row, _ in got} <= set(allowed.tolist())
+
+
+def test_a_store_with_fewer_rows_than_the_files_is_rebuilt(settings: Settings) -> None:
+    """A vector store restored from an older backup keeps its generation but has fewer rows:
+    the fast path's files must not answer with vectors the store no longer has."""
+    store = open_store(settings)
+    index = store.prepare("m", DIM)
+    rows = unit_rows(50, seed=9)
+    index.add(np.arange(1, 51), rows, [f"t{i}" for i in range(50)])
+    assert index.search(rows[45], 1)[0][0] == 46
+    store.conn.execute("DELETE FROM embeddings WHERE message_id > 40")  # as the older copy had it
+    store.conn.commit()
+    got = index.search(rows[45], 5)
+    assert got and all(message <= 40 for message, _ in got)
+    assert index.fast_index().rows == 40
+    store.close()

@@ -198,7 +198,9 @@ def writer_lock(folder: Path) -> Iterator[None]:
 
 
 def is_current(meta: Meta | None, generation: str, max_rowid: int) -> bool:
-    return meta is not None and meta.generation == generation and meta.max_rowid >= max_rowid
+    """Whether the files hold exactly the store's rows: same generation, same newest rowid (a
+    store restored from an older backup has fewer)."""
+    return meta is not None and meta.generation == generation and meta.max_rowid == max_rowid
 
 
 _OPENED: dict[Path, FastIndex] = {}  # this process's open views, reused while current.json holds
@@ -230,7 +232,7 @@ def refresh(
         if is_current(meta, generation, max_rowid):
             assert meta is not None
             return FastIndex(folder, meta)
-        if meta is None or meta.generation != generation or meta.dim != dim:
+        if meta is None or meta.generation != generation or meta.dim != dim or meta.max_rowid > max_rowid:
             meta = Meta(FORMAT, model, dim, generation, f"v-{uuid.uuid4().hex[:12]}")
             (folder / meta.snapshot).mkdir(parents=True)
         appended = append_rows(folder, meta, load_rows(meta.max_rowid), max_rowid)
@@ -250,7 +252,7 @@ def append_rows(
     ids, shas, matrix = loaded
     snap = folder / meta.snapshot
     new = Meta(**asdict(meta))
-    new.max_rowid = max(max_rowid, meta.max_rowid)
+    new.max_rowid = max_rowid
     shas_path = snap / "shas.txt"
     known: dict[str, int] = {}
     if meta.rows:
