@@ -272,11 +272,11 @@ def insert_messages(conn: db.Connection, rows: Sequence[tuple[Any, ...]]) -> int
 # attachment_sha256, edited, source_line, content_key]; the id is the first id plus the row's
 # place in the array, and chat, source file and time of import are the batch's.
 INSERT_JSON_SQL = (
-    f"INSERT INTO messages ({MESSAGE_COLUMNS}) SELECT ?1 + key, ?2, value ->> 0, value ->> 1, "
-    "value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7, "
-    "value ->> 8, ?3, value ->> 9, value ->> 10, ?4 FROM json_each(?5) WHERE true "
-    "ON CONFLICT(content_key) DO NOTHING"
-)
+    "WITH batch(row, place) AS MATERIALIZED (SELECT value, key FROM json_each(?5)) "
+    f"INSERT INTO messages ({MESSAGE_COLUMNS}) SELECT ?1 + place, ?2, row ->> 0, row ->> 1, "
+    "row ->> 2, row ->> 3, row ->> 4, row ->> 5, row ->> 6, row ->> 7, row ->> 8, ?3, "
+    "row ->> 9, row ->> 10, ?4 FROM batch WHERE true ON CONFLICT(content_key) DO NOTHING"
+)  # MATERIALIZED: each row's JSON is made once, not once per column (half the JSON work)
 
 
 def insert_json(conn: db.Connection, payload: str, first_id: int, chat_id: int,
