@@ -34,6 +34,7 @@ class DateMention:
     context_only: bool = False  # "this week" frames a weekday but is no day of its own
     past_day: date | None = None  # a bare day number's last occurrence, when only days ago
     context: tuple[int, int] | None = None  # the week that framed this weekday ("next week")
+    in_word: bool = False  # the day is part of a word that names the event ("Freitagsgebet")
 
 
 @dataclass
@@ -216,6 +217,10 @@ def find_dates(work: str, g: Grammar, today: date, day_first: bool) -> list[Date
             evening = m.group(2).lower() in ("abend", "nachmittag", "nacht")
             add(m, DateMention(m.start(), m.end(), _coming(weekday, today, False), None, "weekday",
                                "pm" if evening else None))
+        for m in _DE_DAY_COMPOUND.finditer(work):  # "Freitagsgebet", "Samstagstraining"
+            weekday = g.weekday_of[m.group(1).lower()]
+            add(m, DateMention(m.start(), m.end(), _coming(weekday, today, False), None, "weekday",
+                               bare=True, in_word=True))
     for m in g.weekday.finditer(work):
         add(m, _weekday_mention(m, work, g, today, spans))
     for m in g.weekday_abbr.finditer(work):
@@ -243,14 +248,15 @@ def find_dates(work: str, g: Grammar, today: date, day_first: bool) -> list[Date
         value = next(v for v in m.groups() if v)
         number = 1 if value.lower() == "1er" else int(value)
         day = _day_of_month(number, today)
-        if _MONTHLY.match(work[m.end():m.end() + 30]):
-            spans.take(m.start(), m.end())  # "bis zum 3. des Monats": every month, no one day
+        if _MONTHLY.match(work[m.end():m.end() + 30]) or \
+                g.recurring.search(work[max(0, m.start() - 16):m.start()]):
+            spans.take(m.start(), m.end())  # "bis zum 3. des Monats", "todo dia 10": every month
         elif day is not None:
             add(m, DateMention(m.start(), m.end(), day, None, "ordinal",
                                past_day=_recent_day_of_month(number, today)))
     found.sort(key=lambda d: d.start)
     found = _named_days_alone(found, work)
-    found = _weeks_frame_weekdays(found, work)
+    found = _weeks_frame_weekdays(found, work, today)
     found = _weekend_lists(found, work)
     return _anchor_weekdays(_absorb_weekdays(found, work), work)
 
@@ -292,7 +298,7 @@ def _same_sentence(work: str, a: int, b: int) -> bool:
     return not _SENTENCE_END.search(work, low, high)
 
 
-def _weeks_frame_weekdays(found: list[DateMention], work: str) -> list[DateMention]:
+def _weeks_frame_weekdays(found: list[DateMention], work: str, today: date) -> list[DateMention]:
     """'la semana que viene ... el martes', 'in two weeks on Tuesday', 'diese Woche Mittwoch':
     a bare weekday in the sentence of a week falls in that week, and the week goes."""
     result: list[DateMention] = []
@@ -303,7 +309,12 @@ def _weeks_frame_weekdays(found: list[DateMention], work: str) -> list[DateMenti
         framed = [d for d in found if d.kind == "weekday" and d.last is None and d.bare
                   and _same_sentence(work, mention.start, d.start)]
         for weekday in framed:
-            weekday.day = mention.week_start + timedelta(days=weekday.day.weekday())
+            day = mention.week_start + timedelta(days=weekday.day.weekday())
+            if day < today and mention.context_only:
+                # "Wednesday this week" said on a Sunday: nobody plans a day gone by, and
+                # a week that many count from Sunday is the coming one
+                day += timedelta(days=7)
+            weekday.day = day
             weekday.bare = False
             weekday.context = (mention.start, mention.end)
         if not framed and not mention.context_only:
@@ -381,7 +392,8 @@ def _holiday_mentions(work: str, g: Grammar, today: date) -> list[DateMention]:
             continue
         # "Marché de Noël", "Procesión del Jueves Santo": part of a name, not the day; its
         # words still are no weekday ("Jueves")
-        named = _NAMED_AFTER.search(work[max(0, m.start() - 6):m.start()])
+        named = _NAMED_AFTER.search(work[max(0, m.start() - 6):m.start()]) and \
+            not g.closure.search(work[max(0, m.start() - 18):m.start()])  # "no feriado de Corpus Christi"
         weekend = _LONG_WEEKEND.match(work, m.end())
         if weekend and when.weekday() in (0, 4):  # "Labor Day weekend": Saturday to Monday
             first, last = (when - timedelta(days=2), when) if when.weekday() == 0 else \
@@ -454,7 +466,15 @@ def _anchor_weekdays(found: list[DateMention], work: str) -> list[DateMention]:
     sentence, that week's day ("Sat 14th: BBQ, and Sunday lunch"). A new sentence starts
     from today again ("... im Gemeindehaus. Kuchenspenden bis Freitag")."""
     anchor: DateMention | None = None
+    previous: DateMention | None = None
     for mention in found:
+        if mention.bare and previous is not None and previous.kind == "weekday" and \
+                not previous.bare and previous.last is None and \
+                _LIST_OF_WEEKDAYS.match(work[previous.end:mention.start]):
+            # "next Thursday and Friday": a day listed after a placed weekday is in its week
+            mention.day = previous.day + timedelta(days=(mention.day.weekday() - previous.day.weekday()) % 7)
+            mention.bare = False
+        previous = mention
         if mention.kind in ("explicit", "numeric"):
             anchor = mention
         elif mention.bare and anchor is not None:
@@ -470,8 +490,14 @@ def _anchor_weekdays(found: list[DateMention], work: str) -> list[DateMention]:
     return found
 
 
+_LIST_OF_WEEKDAYS = re.compile(r"^\s*(?:,|&|\+|and|or|y|o|und|oder|et|ou|e)\s*$", re.I)
 _DE_DAY_PART = re.compile(r"\b(montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag)"
                           r"(abend|morgen|nachmittag|vormittag|mittag|nacht)s?\b", re.I)
+# A noun led by a weekday names that day's event ("Freitagsgebet", "Sonntagsbrunch"); "montags"
+# alone is every Monday, and a part of the day is read by _DE_DAY_PART.
+_DE_DAY_COMPOUND = re.compile(r"\b(montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag)s?"
+                              r"(?!(?:abend|morgen|nachmittag|vormittag|mittag|nacht)s?\b)"
+                              r"(?=[a-zäöüß]{3,}\b)[a-zäöüß]+\b", re.I)
 _SENTENCE_START = re.compile(r"(?:^|[.!?\n]\s*)$")
 _CLOCK_NEXT = re.compile(r"\s*\d{1,2}(?:[:.]\d{2})?\s*(?:-|–|bis|uhr|h\b|am\b|pm\b)", re.I)
 _LIMIT_BEFORE = re.compile(r"\b(?:by|until|till|before|bis|hasta|antes del?|avant|jusqu'à|até)\s*$", re.I)
@@ -613,7 +639,7 @@ _DAY_CONTEXT = re.compile(
 )
 _LISTED_HABIT = re.compile(
     r"\b(?:los|todos los|todas las|every|each|tous les|le|todas as|todos os|às|aos|jeden)\s+\w+"
-    r"\s*(?:,|y|e|and|et|und)\s*(?:le\s+|el\s+|a\s+)?$", re.I
+    r"\s*(?:,|\b(?:y|e|and|et|und)\b)\s*(?:le\s+|el\s+|a\s+)?$", re.I
 )
 _FRENCH_HABIT = re.compile(r"\ble\s+$", re.I)
 _MONTHLY = re.compile(
@@ -711,7 +737,23 @@ def find_times(work: str, g: Grammar, dates: list[DateMention]) -> list[TimeMent
     found = [t for t in found
              if t.end_hour is not None or not _UNTIL_BEFORE.search(work[max(0, t.start - 12):t.start])]
     found.sort(key=lambda t: t.start)
+    _read_24_hour_habit(found, work, g)
     return _ranges_to_noon(found, work, g)
+
+
+_TWELVE_HOUR = re.compile(r"\d\s*(?:a\.?\s?m\b\.?|p\.?\s?m\b\.?)", re.I)
+
+
+def _read_24_hour_habit(times: list[TimeMention], work: str, g: Grammar) -> None:
+    """Where people write the 24-hour clock (Spanish, German, French, Portuguese), an evening
+    is "19:30"; so "a las 7:30" or "um 6:45", written with minutes, is the morning, unless the
+    message itself writes am/pm. Hours below 5 stay in the afternoon ("de 2:30 a 4")."""
+    if g.t.code == "en" or _TWELVE_HOUR.search(work):
+        return
+    for t in times:
+        written = work[t.start:t.end]
+        if t.meridiem is None and 5 <= t.hour <= 7 and re.search(rf"\b{t.hour}[:.]\d\d", written):
+            t.literal = True
 
 
 _UNTIL_BEFORE = re.compile(
@@ -933,6 +975,8 @@ def _to_24(hour: int, meridiem: str | None, literal: bool, period: str | None) -
         return hour + 12
     if period == "am" or literal:
         return hour
+    if period == "early" and 4 <= hour <= 7:
+        return hour  # "bus leaves at 7.15": a departure's 7 is the morning's
     if period == "late" and 8 <= hour <= 10:
         return hour + 12  # "party at 8" is in the evening
     if 1 <= hour <= 7:

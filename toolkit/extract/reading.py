@@ -29,7 +29,7 @@ def read_events(ctx: Context, dates: list[DateMention], tz_name: str | None) -> 
     """The events of one message, clause by clause."""
     times = find_times(ctx.work, ctx.g, dates)
     clauses = build_clauses(ctx.text, dates, times, ctx.g)
-    blanks = [(x.start, x.end) for x in dates] + [(x.start, x.end) for x in times]
+    blanks = [(x.start, x.end) for x in dates if not x.in_word] + [(x.start, x.end) for x in times]
     blanks += [x.context for x in dates if x.context is not None]
     message = _Message(plan=bool(ctx.g.plan.search(ctx.low)), noun=names_event(ctx.g, ctx.low),
                        blanks=blanks, tz_name=tz_name, clauses=clauses)
@@ -106,6 +106,9 @@ _SMALL_WORDS = re.compile(r"(?:\b(?:um|at|à|a las|às|as|le|el|am|on|the|den|de
                           r"proximo|prochain)\s*)$", re.I)
 
 
+_DENIED = re.compile(r"(?<![\w])(?:not|no|nicht|pas|non|não|nao)\s*$", re.I)
+
+
 def _marked(pattern: re.Pattern[str], before: str) -> bool:
     """`pattern` ends `before`, allowing a couple of small words in between ("statt um")."""
     for _ in range(3):
@@ -125,12 +128,17 @@ def _move_in(ctx: Context, clause: Clause) -> _Move | None:
     verb = g.move.search(ctx.low, clause.start, clause.end)
     instead = g.instead.search(ctx.low, clause.start, clause.end)
     lead_verb = clause.lead is not None and g.move.search(ctx.low, *clause.lead)
-    if not (verb or instead or lead_verb):
+    # "midterm is oct 22 not oct 21": a day said and denied beside another is corrected
+    denied = [d for d in clause.dates if _marked(_DENIED, ctx.low[max(clause.start, d.start - 24):d.start])]
+    corrected = bool(denied) and len(denied) < len(clause.dates)
+    if not (verb or instead or lead_verb or corrected):
         return None
-    move = _Move([], [], [], [], in_clause=bool(verb or instead))
+    move = _Move([], [], [], [], in_clause=bool(verb or instead or corrected))
     for d in clause.dates:
         before = ctx.low[max(clause.start, d.start - 24):d.start]
-        if _marked(g.move_old, before):
+        if corrected and not (verb or instead):
+            (move.old_dates if any(d is x for x in denied) else move.new_dates).append(d)
+        elif _marked(g.move_old, before):
             move.old_dates.append(d)
         elif _marked(g.move_new, before):
             move.new_dates.append(d)
@@ -222,7 +230,7 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
     moved = bool(move and move.new_dates and not move.is_old(d)) or bool(
         move and not move.new_dates and move.new_times and t is not None)
     moved_here = moved and bool(move and move.in_clause)  # the clause itself says so
-    kind, cancelled = _kind_of(ctx, clause, d, own, ignore_moves=moved)
+    kind, cancelled = _kind_of(ctx, clause, d, own, ignore_moves=moved, t=t)
     if kind == "closure" and g.limit.search(ctx.low[max(clause.start, d.start - 20):d.start]):
         return None  # "Ferien bis 12. September": where a closure ends, not a closed day
     if _OWN_ABSENCE.search(_without_dates(ctx, clause, message)):
@@ -243,6 +251,9 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
         return None  # "Rent going up from April 1st": a change from then on
     if kind == "event" and t is None and not moved and not cancelled and _says_nothing(ctx, clause, message):
         return None  # "..., back Mon 13th April": a day with no words of its own
+    if d.bare and t is None and not moved and kind == "event" and _RETRO.search(own) \
+            and _OF_DAY.search(ctx.low[max(clause.start, d.start - 8):d.start]):
+        return None  # "Swim meet results from Saturday are up": the Saturday that was
     if d.past_day is not None and t is None and not moved and kind == "event" \
             and not _AHEAD.search(own) and not g.plan.search(own) and _means_past_day(ctx, d, own):
         return None  # "photos from the 24th?" said on the 28th
@@ -255,8 +266,10 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
     part_of_day = bool(g.pm.search(slot) or g.am.search(slot))  # "Friday night", "sábado por la tarde"
     if t is None and (part_of_day or d.period):
         strength += 0.1  # "Friday night", "tonight": a slot of the day, not just a day
-    if kind == "event" and (g.limit.search(ctx.low[max(clause.start, d.start - 20):d.start])):
-        strength -= 0.35  # "the Wi-Fi is down till Monday": a limit with nothing due
+    limit = g.limit.search(ctx.low[max(clause.start, d.start - 20):d.start]) if kind == "event" else None
+    if limit and not (named_here and _FOR_THE_DAY.match(limit.group(0))):
+        strength -= 0.35  # "the Wi-Fi is down till Monday": a limit with nothing due ("la carne
+        # asada para el domingo": "para" before an event's day is the day it is for)
     if kind == "event" and (_WINDOW.search(own) or _ALTERNATE.search(own)):
         strength -= 0.35  # "registration opens Jan 15", "rain date: May 19": nobody meets then
     if g.decline.search(core):  # "..., so I'll be late to drop off" declines nothing
@@ -311,6 +324,9 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
     period = period_near(own, g, t.start - clause.start, t.end - clause.start, _shifted(d, clause))
     if period is None and g.evening_noun.search(own):
         period = "late"
+    elif period is None and (g.early.search(own)
+                             or g.early.search(ctx.low, _segment_start(ctx, t.start), t.end)):
+        period = "early"  # "Bus leaves the clubhouse at 7.15" is the morning's
     start_time, end_time = resolve_hours(t, period)
     start = datetime.combine(d.day, start_time, tzinfo=ctx.zone)
     end: datetime | None
@@ -324,8 +340,13 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
                       **common), named_any  # type: ignore[arg-type]
 
 
-_RETRO = re.compile(r"\b(?:photos?|pics?|pictures?|videos?|fotos?|bilder|vidéos?|vídeos?|"
+_RETRO = re.compile(r"\b(?:photos?|pics?|pictures?|videos?|fotos?|bilder|vidéos?|vídeos?|results?|scores?|"
+                    r"highlights|resultados?|ergebnisse?|résultats?|"
                     r"recap|replay|résumé|resumen|resumo|rückblick)\b", re.I)
+
+
+_FOR_THE_DAY = re.compile(r"(?:para|pour|pra)\b", re.I)
+_OF_DAY = re.compile(r"\b(?:from|of|de|del|vom|von|du|do|da)\s+$", re.I)
 
 
 def _means_past_day(ctx: Context, d: DateMention, own: str) -> bool:
@@ -356,6 +377,10 @@ def _without_dates(ctx: Context, clause: Clause, message: _Message) -> str:
     return re.sub(r"\s+", " ", "".join(chars))
 
 
+def _segment_start(ctx: Context, position: int) -> int:
+    return next((a for a, b in segments(ctx.text) if a <= position < b), position)
+
+
 def _clauses_in(message: _Message, segment: tuple[int, int]) -> list[Clause]:
     return [c for c in message.clauses if c.segment == segment and not c.borrowed]
 
@@ -370,7 +395,7 @@ def _has_day_number(text: str) -> bool:
 
 
 def _kind_of(ctx: Context, clause: Clause, d: DateMention, own: str,
-             ignore_moves: bool = False) -> tuple[str, bool]:
+             ignore_moves: bool = False, t: TimeMention | None = None) -> tuple[str, bool]:
     """(kind, cancelled): a closure ("no school", "unterrichtsfrei", "Kita geschlossen"), a
     deadline ("forms due Friday", "Anmeldung bis 4.12. abgeben"), a cancellation ("no practice
     Monday"), or an event. A move's verb ("reportée à jeudi") cancels nothing."""
@@ -381,7 +406,8 @@ def _kind_of(ctx: Context, clause: Clause, d: DateMention, own: str,
     closures = [m.span() for m in g.closure.finditer(own) if live.counts(m)
                 and (live.in_core(m) or not core_named  # "Zeugnisse am Freitag, danach Ferien"
                      or not _THEN.search(own[max(0, m.start() - 28):m.start()]))
-                and not _NAME_PART.search(own[max(0, m.start() - 5):m.start()])]
+                and not _NAME_PART.search(own[max(0, m.start() - 5):m.start()])
+                and not _frames_the_day(ctx, clause, d, m, own)]
     moves = [m.span() for m in g.move.finditer(own)] if ignore_moves else []
     cancels = [m.span() for m in g.cancel.finditer(own) if live.counts(m)
                and not _CANCEL_HOW.search(own[max(0, m.start() - 20):m.start()])
@@ -396,12 +422,23 @@ def _kind_of(ctx: Context, clause: Clause, d: DateMention, own: str,
         return "event", True
     if closures and not _CLOSURE_ENDS.search(own):
         return "closure", False
-    if not ignore_moves and _is_deadline(ctx, clause, d, own):  # "se cambió para el lunes": a move
+    if not ignore_moves and _is_deadline(ctx, clause, d, own, t):  # "se cambió para el lunes": a move
         return "deadline", False
     return "event", False
 
 
-def _is_deadline(ctx: Context, clause: Clause, d: DateMention, own: str) -> bool:
+def _frames_the_day(ctx: Context, clause: Clause, d: DateMention, m: re.Match[str], own: str) -> bool:
+    """'Bora marcar um churrasco no feriado de Corpus Christi?': a holiday word that only names
+    the day, beside an event of the clause's own, is when the event is, not a closed day."""
+    gap = ctx.low[clause.start + m.end():d.start]
+    if d.start < clause.start + m.end() or not re.fullmatch(r"\s*(?:de|del|of|do|da|du|von)\s+", gap):
+        return False
+    rest = own[:m.start()] + " " + own[m.end():]
+    return names_event(ctx.g, rest)
+
+
+def _is_deadline(ctx: Context, clause: Clause, d: DateMention, own: str,
+                 t: TimeMention | None = None) -> bool:
     g = ctx.g
     if _FIRST_PERSON.search(own):
         return False  # "I'll send it by Friday": a promise, not the group's deadline
@@ -411,6 +448,9 @@ def _is_deadline(ctx: Context, clause: Clause, d: DateMention, own: str) -> bool
     before = ctx.low[max(clause.start, d.start - 24):d.start]
     if g.due_for.search(before) and g.homework.search(own):
         return True  # "Hausaufgaben für Montag", "deberes para el lunes"
+    if t is not None and _marked(g.limit, ctx.low[max(clause.start, t.start - 24):t.start]) \
+            and g.task.search(own):
+        return True  # "Entrega del proyecto: viernes 5 antes de las 11:59 pm"
     return bool(g.limit.search(before) and g.task.search(own))
 
 
@@ -426,7 +466,8 @@ _CANCEL_HOW = re.compile(r"\b(?:to|para|pour|zum|um|si desea|if you need to|if y
 # "Wir sind ab Montag in den Ferien", "we're away from Monday": someone's own absence is
 # neither a closure nor anyone's event.
 _OWN_ABSENCE = re.compile(
-    r"\b(?:we'?re|we are|we'?ll be|i'?m|i am|i'?ll be|wir sind|ich bin|estamos|estoy|estaremos|"
+    r"\b(?:we'?re|we are|we'?ll be|i'?m|i am|i'?ll be|wir sind|ich bin|bin ich|sind wir|"
+    r"estamos|estoy|estaremos|"
     r"nous sommes|on est|on sera|je suis|je serai|estou|vamos estar|vou estar)\s+(?:\w+\s+){0,4}?"
     r"(?:away|(?<!drop )(?<!kick )(?<!sign )(?<!take )(?<!day )off|out|on holiday|on vacation|weg|"
     r"verreist|im urlaub|in den ferien|in urlaub|"
@@ -473,9 +514,21 @@ def _in_past(ctx: Context, own: str, core: str, t: TimeMention | None) -> bool:
         return True
     if ctx.g.thanks.search(core) and not _AHEAD.search(own):
         return True
+    if _thanked_before(own, core, ctx) and not _AHEAD.search(own):
+        return True
     if not any(p.search(own) for p in ctx.past):
         return False
     return not (_AHEAD.search(core) or ctx.g.plan.search(core) or _PRESENT.search(core))
+
+
+def _thanked_before(own: str, core: str, ctx: Context) -> bool:
+    """'Thanks a million to everyone who helped at the table quiz on Friday': the thanks and
+    the day in one sentence, only a 'who'/'that' between them (which cuts the core)."""
+    at = own.find(core) if core else -1
+    if at <= 0:
+        return False
+    last = max((m.end() for m in ctx.g.thanks.finditer(own, 0, at)), default=None)
+    return last is not None and not re.search(r"[,;:!?.]", own[last:at])
 
 
 # Chatter around a day that is not a plan: a verdict on a game ("Great effort at training
@@ -519,12 +572,33 @@ _EVERY_DAY = re.compile(r"\b(?:every ?day|each day|daily|todos los días|todos l
                         r"jeden tag|täglich|tous les jours|chaque jour|todos os dias|cada dia|"
                         r"diariamente)\b", re.I)
 _ASKS = re.compile(
-    r"(?:\W*(?:hi|hey|hello|morning|quick question|sorry)\W+)?(?:is|are|was|were|does|do|did|"
+    r"\W*(?:(?:hi|hey|hello|morning|quick question|sorry|oigan|oye|hola|hallo|salut|coucou|oi|gente|"
+    r"pessoal)\W+)?(?:is|are|was|were|does|do|did|"
     r"when|what|where|which|any(?:one|body|1) (?:know|knows|remember|heard|sure)|"
-    r"does any(?:one|body)|alguien sabe|sab[eé]is si|sabe alguien|"
-    r"se sabe|hay|weiß jemand|wisst ihr|ist|gibt es|"
-    r"est-ce qu|savez-vous|y a-t-il|alguém sabe|alguem sabe|vocês sabem|tem|vai ter|cadê)\b", re.I,
+    r"does any(?:one|body)|alguien sabe|sab[eé]is si|saben si|sabe alguien|"
+    r"se sabe|hay|a qu[eé] hora|qu[eé]|cu[aá]ndo|d[oó]nde|cu[aá]l|"
+    r"weiß jemand|wisst ihr|ist|gibt es|wann|wo|um wie viel uhr|welche[rsnm]?|"
+    r"est-ce qu|savez-vous|vous savez|y a-t-il|quand|à quelle heure|quel(?:le)?s?|c'est quand|"
+    r"alguém sabe|alguem sabe|vocês sabem|tem|vai ter|cadê|quando|que horas|a que horas|onde|"
+    r"qual)\b", re.I,
 )
+# Asking the group to fetch, drive or stand in for someone ("can someone drive Noah to practice
+# tmrw?", "Kann jemand am Samstag die Kinder abholen?", "On fait un covoit pour dimanche ?"):
+# an errand around a day, no event of its own. Asking who brings what to a party is not one.
+_REQUEST = re.compile(
+    r"\W*(?:(?:hi|hey|hello|oigan|oye|hola|hallo|salut|coucou|oi|gente|pessoal)\W+)?"
+    r"(?:(?:can|could|would|will) (?:some|any)(?:one|body|1)|is any(?:one|body) able|"
+    r"(?:kann|könnte|würde) jemand|wer kann|(?:alguien|algu[eé]m) (?:puede|podr[ií]a|pode|poderia|"
+    r"consegue)|puede alguien|qui[eé]n (?:lleva|puede)|quelqu'un (?:peut|pourrait)|qui peut|"
+    r"quem (?:pode|leva))\b", re.I)
+_ERRAND = re.compile(
+    r"\b(?:drive|pick\w* up|collect|drop\w* off|cover|swap|lift|ride|babysit\w*|"
+    r"abhol\w*|hol\w+ ab|mitnehm\w*|fahr\w+|vertret\w*|übernehm\w*|"
+    r"llev\w+ a|recog\w+|busc\w+|cubr\w+|cuid\w+|emmen\w+|récupér\w+|ramen\w+|"
+    r"remplac\w+|garder|peg(?:a|ar|am|ue)|cobr\w+|carona|boleia)\b", re.I)
+_RIDE_SHARE = re.compile(r"\b(?:carpool\w*|lift[- ]?share|fahrgemeinschaft\w*|covoit\w*|carona|boleia|"
+                         r"compartir (?:un )?(?:taxi|uber|coche)|share (?:a|an) (?:cab|taxi|uber|ride))\b",
+                         re.I)
 
 
 def _chatter(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | None, own: str,
@@ -544,8 +618,12 @@ def _chatter(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | None
     s0, s1 = clause.segment
     segment = ctx.low[s0:s1].strip()
     question = ctx.text[s1:s1 + 1] == "?" or segment.endswith("?")
+    if question and t is None and (_RIDE_SHARE.search(own)
+                                   or (_REQUEST.match(segment) and _ERRAND.search(own))):
+        return True
     # Asking about a day ("is there swimming on Monday?") is not announcing it; a suggestion
-    # ("Movie night in two weeks?") is, so only questions that ask for information count.
+    # ("Movie night in two weeks?", "¿cenamos el viernes?") is, so only questions that ask
+    # for information count.
     return bool(question and _ASKS.match(segment)) and t is None
 
 

@@ -117,6 +117,7 @@ class Grammar:
         )
         self.time_prep = re.compile(
             rf"(?<![\w])(?:{preps})\s+(\d{{1,2}})(?:ish)?(?!\d|[:./,]\d|\s*[-/]\s*\d)"
+            rf"(?!\s*(?:days?|weeks?|months?|years?|people|kids|children|games?|rounds?|goals?|laps?)\b)"
             rf"(?:\s*(heures?|horas?|uhr)\b)?", re.I
         )
         self.time_ish = re.compile(r"(?<![\d/.:,])(\d{1,2})\s?ish\b", re.I)  # "5ish"
@@ -148,7 +149,8 @@ class Grammar:
             self.event_noun = re.compile(rf"(?<![\w])(?:{nouns})(?:e?s)?(?![\w])", re.I)  # plurals
         self.evening_noun = re.compile(rf"(?<![\w])(?:{_alt(t.evening_nouns)})", re.I)
         self.move = re.compile(rf"(?<![\w])(?:{'|'.join(t.move_cues)})(?![\w])", re.I)
-        self.recurring = re.compile(rf"(?<![\w])(?:{'|'.join(RECURRING[t.code])})\s*$", re.I)
+        self.recurring = re.compile(rf"(?<![\w])(?:{'|'.join(RECURRING[t.code])})"
+                                    rf"(?:\s+(?:am|on|el|le|no|na|o|a|dia))?\s*$", re.I)
         self.opening = re.compile(rf"(?<![\w])(?:{'|'.join(OPENING[t.code])})(?![\w])", re.I)
         self.until = re.compile(rf"(?<![\w])(?:{'|'.join(UNTIL[t.code])})\s*$", re.I)
         self.decline = re.compile(rf"(?<![\w])(?:{'|'.join(DECLINES[t.code])})(?![\w])", re.I)
@@ -159,14 +161,15 @@ class Grammar:
         self.cancel = re.compile(rf"(?<![\w])(?:{cancel})(?![\w])", re.I)
         # A lookahead, so "à 14h au stade" yields both "à 14h..." and "au stade".
         self.place = re.compile(
-            rf"(?<![\w])(?=(?:{_alt(t.place_preps)})\s+((?:[\w'’.&-]+[ \t]?){{1,5}}))", re.I
+            rf"(?<![\w-])(?=(?:{_alt(t.place_preps)})(?:(?<=['’])|\s+)((?:[\w'’.&-]+[ \t]?){{1,5}}))", re.I
         )
         self.place_noun = re.compile(rf"(?:{_alt(t.place_nouns)})(?:e?s)?(?![\w])" if t.compound_nouns
                                      else rf"(?<![\w])(?:{_alt(t.place_nouns)})s?(?![\w])", re.I)
         glue = (t.time_preps + t.from_words + t.range_words + t.day_preps + t.this_words + t.next_words
                 + t.next_after + t.place_preps + _GLUE[t.code])
         words = _alt(w for w in glue if w != "-")
-        self.dangling = re.compile(rf"(?<![\w])(?:{words})(?=\s*(?:\s\s|$|[,.;:!?]))", re.I)
+        # a glue word left hanging, but not the "in" of "check-in"
+        self.dangling = re.compile(rf"(?<![\w-])(?:{words})(?=\s*(?:\s\s|$|[,.;:!?]))", re.I)
         periods = _alt(t.pm_words + t.am_words)
         # "por la noche", or a period word right after a date taken out ("Friday night"),
         # but not the "night" of "movie night".
@@ -208,6 +211,7 @@ class Grammar:
         self.conjunction = words(CONJUNCTIONS[code])
         self.complementizer = words(COMPLEMENTIZERS[code])
         self.logistics = words(LOGISTICS[code])
+        self.early = words(EARLY[code])
         self.sign_off = words(SIGN_OFFS[code])
         nouns = _alt(t.place_nouns)
         cap = r"[A-ZÁÉÍÓÚÀÂÊÔÃÕÇÄÖÜ][\w'’.&-]*"
@@ -329,14 +333,16 @@ HOLIDAYS: dict[str, dict[str, tuple[Any, ...]]] = {
            "early may bank holiday": ("nth", 5, 0, 1), "spring bank holiday": ("nth", 5, 0, -1),
            "august bank holiday": ("nth", 8, 0, -1), "summer bank holiday": ("nth", 8, 0, -1),
            "independence day": (7, 4), "fourth of july": (7, 4), "juneteenth": (6, 19),
-           "veterans day": (11, 11), "remembrance day": (11, 11), "st andrew's day": (11, 30)},
+           "veterans day": (11, 11), "remembrance day": (11, 11), "st andrew's day": (11, 30),
+           "corpus christi": ("easter", 60), "ascension day": ("easter", 39)},
     "es": {"nochevieja": (12, 31), "nochebuena": (12, 24), "año nuevo": (1, 1),
            "día de reyes": (1, 6), "dia de reyes": (1, 6), "noche de san juan": (6, 23),
            "halloween": (10, 31), "navidad": (12, 25), "día de navidad": (12, 25),
            "día de todos los santos": (11, 1), "día del pilar": (10, 12),
            "jueves santo": ("easter", -3), "viernes santo": ("easter", -2),
            "domingo de ramos": ("easter", -7), "domingo de resurrección": ("easter", 0),
-           "lunes de pascua": ("easter", 1), "miércoles de ceniza": ("easter", -46)},
+           "lunes de pascua": ("easter", 1), "miércoles de ceniza": ("easter", -46),
+           "corpus christi": ("easter", 60), "jueves de corpus": ("easter", 60)},
     "de": {"silvester": (12, 31), "heiligabend": (12, 24), "neujahr": (1, 1),
            "nikolaus": (12, 6), "nikolaustag": (12, 6), "halloween": (10, 31),
            "1. weihnachtstag": (12, 25), "erster weihnachtstag": (12, 25),
@@ -360,7 +366,8 @@ HOLIDAYS: dict[str, dict[str, tuple[Any, ...]]] = {
            "mercredi des cendres": ("easter", -46), "jeudi saint": ("easter", -3),
            "mardi gras": ("easter", -47), "lundi de pentecôte": ("easter", 50),
            "ascension": ("easter", 39), "fête des mères": ("nth", 5, 6, -1),
-           "fête des pères": ("nth", 6, 6, 3), "fête nationale": (7, 14), "armistice": (11, 11)},
+           "fête des pères": ("nth", 6, 6, 3), "fête nationale": (7, 14), "armistice": (11, 11),
+           "fête-dieu": ("easter", 60)},
     "pt": {"véspera de natal": (12, 24), "réveillon": (12, 31), "ano novo": (1, 1),
            "dia de reis": (1, 6), "halloween": (10, 31), "natal": (12, 25),
            "dia de natal": (12, 25), "são joão": (6, 24), "santo antónio": (6, 13),
@@ -458,6 +465,7 @@ CLOSURES = {
     "de": (r"unterrichtsfrei", r"schulfrei", r"keine schule", r"kein unterricht",
            r"(?:ist |sind |bleibt |bleiben )?geschlossen", r"bleibt zu", r"hat zu",
            r"(?:ist|sind|bleibt|bleiben|hat|haben)(?: \w+){0,3} zu(?=\W*$)",
+           r"(?:ist|sind|bleibt|bleiben|haben|hat)(?: \w+){0,2} frei(?=\W*$)",
            r"schließtag", r"\w*ferien", r"feiertag", r"brückentag", r"beweglicher ferientag",
            r"kita(?:-| )?frei", r"studientag", r"pädagogischer tag", r"schulautonome[rn]? tag",
            r"schließung", r"keine mensa"),
@@ -596,14 +604,28 @@ COMPLEMENTIZERS = {
 LOGISTICS = {
     "en": r"meet(?:ing point)?|arrive|arrival|leave|leaves|leaving|depart\w*|pick[- ]?up|"
           r"drop[- ]?off|doors(?: open)?|ko|kick[- ]?off|warm[- ]?up|back|home|finish\w*|ends?|"
-          r"coach(?:es)?|bus|registration|start|starts|begins?",
+          r"coach(?:es)?|bus|registration|start|starts|begins?|continues|still on",
     "es": r"salida|salimos|llegada|recogida|vuelta|quedamos|regreso|termina|acaba|calentamiento|"
-          r"inicio|empieza|comienzo|comienza",
+          r"inicio|empieza|comienzo|comienza|sigue|continúa|continua",
     "de": r"abfahrt|treffpunkt|treffen|abholung|rückkehr|rückfahrt|ankunft|anpfiff|ende|schluss|"
-          r"einlass|aufbau|beginn|start",
+          r"einlass|aufbau|beginn|start|bleibt|weiterhin",
     "fr": r"départ|rendez-vous|rdv|retour|arrivée|fin|accueil|coup d'envoi|début|commence|"
-          r"chercher|récupérer",
-    "pt": r"saída|saida|chegada|volta|regresso|encontro|termina|início|inicio|começa|começo",
+          r"chercher|récupérer|continue|reste",
+    "pt": r"saída|saida|chegada|volta|regresso|encontro|termina|início|inicio|começa|começo|"
+          r"continua|continuam|mantém|mantem",
+}
+# Activities that happen early in the day: a departure, a journey, a fasting blood test, "early"
+# itself. Beside one, an hour from 4 to 7 with no am/pm is in the morning ("Bus leaves the
+# clubhouse at 7.15", "Blutabnahme morgen um 7", "recogen a las 7:30"); elsewhere it is the
+# evening, as the labelled sets show for practices, meetings and parties at "7".
+EARLY = {
+    "en": r"leav(?:e|es|ing)|depart\w*|bus|coach(?:es)?|flights?|train|ferry|early|fasting|blood tests?",
+    "es": r"salida|sale|salimos|recog(?:en|emos|ida)|bus|autob[uú]s|micro|vuelo|tren|temprano|"
+          r"madrugada|ayunas|an[aá]lisis de sangre|anal[ií]tica",
+    "de": r"abfahrt|fährt|fahren|abflug|bus|flug|zug|früh|nüchtern|blutabnahme|blutentnahme",
+    "fr": r"départ|on part|nous partons|(?:le|du|en) car|bus|avion|vol|train|tôt|à jeun|prise de sang",
+    "pt": r"saída|saida|saímos|sai|ônibus|onibus|autocarro|voo|embarque|cedo|madrugada|jejum|"
+          r"coleta|exame de sangue",
 }
 # "see you Tuesday!", "nos vemos el martes": a goodbye that names a day, not a plan.
 SIGN_OFFS = {

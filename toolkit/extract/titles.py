@@ -84,6 +84,9 @@ def title_for(ctx: Context, clause: Clause, d: DateMention, blanks: list[tuple[i
     if not lead and not own_named and kind == "event" and not ctx.flyer:
         # "BAKE SALE! Friday 27th after school": the line before names what the date is for
         lead = _heading_just_before(ctx, clause, chars)
+    if not lead and own and kind == "event" and _logistic(own, ctx.g):
+        # "Sortie scouts ce week-end ..., départ samedi 8h": the outing the departure is for
+        lead = _named_piece_before(ctx, clause, chars)
     if own_named or (own and kind == "deadline") or (own and not (lead and names_event(ctx.g, lead))
                      and not ctx.g.logistics.fullmatch(own.lower())):
         return own  # but "Début" or "wir machen" say less than the lead "Camp de jour", "Grillen"
@@ -144,22 +147,28 @@ def _title_from(ctx: Context, text: str, require_noun: bool = False, anchor: int
     text = re.sub(r"^\W*['’]s\b", "", text)  # "Tomorrow's game" without its day
     pieces: list[tuple[int, str]] = []
     own = None
+    heading = None  # "Carpool for the robotics meet: ...": a first piece set off by a colon
     cuts = [0] + [p for m in _piece_pattern(g.t.code).finditer(text) for p in m.span()] + [len(text)]
     for start, end in zip(cuts[::2], cuts[1::2], strict=False):
         cleaned = _clean(text[start:end], g)
         if anchor is not None and start <= anchor < end:
             own = cleaned or None  # the piece the date is in, if anything is left of it
         if cleaned:
+            if not pieces and text[end:end + 1] == ":":
+                heading = cleaned
             pieces.append((start, cleaned))
     if not pieces:
         return ""
     if whole:
         return _tidy(", ".join(p for _s, p in pieces))
+    if own is not None and heading is not None and heading != own and _logistic(own, g):
+        return _tidy(_around_the_gaps(heading, g))  # what the departure is for
     named = [p for _s, p in pieces if names_event(g, p) and not _only_logistics(p, g)
              and not _INSTRUCTION.match(p)]  # "bring packed lunch" names no event
     if own is not None and _INSTRUCTION.match(own) and named:
         own = None  # "Heute keine Jause mitgeben, ... bei der Adventfeier": the feast, not the chore
-    if own is not None and (own in named or not g.logistics.fullmatch(own.strip().lower())):
+    if own is not None and (own in named or not (g.logistics.fullmatch(own.strip().lower())
+                                                 or (named and _logistic(own, g)))):
         return _tidy(_around_the_gaps(own, g))  # the date's own piece, not "bring packed lunch"
     if named:
         return _tidy(_around_the_gaps(named[0], g))
@@ -177,7 +186,8 @@ def _around_the_gaps(piece: str, g: Grammar) -> str:
     if len(parts) <= 1:
         return piece
     named = [p for p in parts if names_event(g, p) and not g.closure.fullmatch(p.strip().lower())
-             and not g.cancel.fullmatch(p.strip().lower()) and not _only_logistics(p, g)]
+             and not g.cancel.fullmatch(p.strip().lower()) and not _only_logistics(p, g)
+             and not g.place_noun.match(p.strip())]  # "salle des fêtes" is a place
     return named[0] if named else parts[0]
 
 
@@ -187,6 +197,12 @@ def _clean(piece: str, g: Grammar) -> str:
         piece = _LEADING_FILLER.sub("", piece.strip())
         piece = _LEADING_PREP.sub("", piece.strip())
     return piece if _has_words(piece) else ""
+
+
+def _named_piece_before(ctx: Context, clause: Clause, chars: list[str]) -> str:
+    """The earlier part of the clause's sentence, when it names an event."""
+    text = "".join(chars[clause.segment[0]:clause.start])
+    return _title_from(ctx, text, require_noun=True) if text.strip() else ""
 
 
 def _heading_just_before(ctx: Context, clause: Clause, chars: list[str]) -> str:
@@ -207,6 +223,20 @@ _INSTRUCTION = re.compile(
     r"\W*(?:(?:please|bitte|por favor|svp)\s+)?(?:bring|take|wear|send|pack|don't forget|keine?\s+\w+\s+"
     r"mitgeben|mitbringen|mitgeben|mitnehmen|anziehen|prévoyez|prévoir|apportez|apporter|pensez|"
     r"traed|traer|traigan|llevad|llevar|lleven|tragam|trazer|levem|levar)\b", re.I)
+
+
+def _logistic(piece: str, g: Grammar) -> bool:
+    """'Leaving the school', 'Départ', 'El bus sale de la portería', 'Continua': a piece led by a
+    word of logistics or travel that names no event of its own says when or where to be, not
+    what for."""
+    if names_event(g, piece) and not _only_logistics(piece, g):
+        return False
+    words = [w for w in re.findall(r"[^\W\d_]+", piece.lower()) if w not in _ARTICLES][:2]
+    return any(g.logistics.fullmatch(w) or g.early.fullmatch(w) for w in words)
+
+
+_ARTICLES = {"the", "a", "an", "el", "la", "los", "las", "der", "die", "das", "le", "les", "l", "o",
+             "os", "as", "um", "uma", "un", "una", "une", "we", "on", "nous", "wir"}
 
 
 def _only_logistics(piece: str, g: Grammar) -> bool:
@@ -273,8 +303,19 @@ _PLACE_STOP = re.compile(
 )
 
 
+# A reason comes with its own place ("por obras en la tubería", "wegen Bauarbeiten im Hof").
+_REASON_BEFORE = re.compile(r"\b(?:because of|due to|por|porque|wegen|weil|à cause d\w*|pour cause d\w*|"
+                            r"por causa d\w*|devido a)\s+(?:\w+\s+){0,2}$", re.I)
+_ONLINE = {"portal", "website", "site", "app", "zoom", "teams", "meet", "online", "link", "form",
+           "page", "group", "chat", "email", "spreadsheet", "sheet", "doc"}
+
+
 def cut_place(phrase: str, g: Grammar) -> str:
     phrase = re.split(r"[,.!?;:\n()]|\s[-–—]\s", phrase)[0]
+    inner = g.place.search(phrase, 1)
+    if inner is not None and not g.place_noun.search(phrase[:inner.start()]) \
+            and g.place_noun.search(inner.group(1)):
+        phrase = phrase[:inner.start()]  # "aux œufs dans le jardin": the garden is the place
     phrase = _PLACE_STOP.sub("", " " + phrase).strip()
     joined = g.conjunction.search(phrase)  # "au stade car il pleut" (the language's own words)
     if joined and joined.start() > 0:
@@ -339,16 +380,18 @@ def location_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | 
     for start, end in [(clause.start, clause.end), *clause.extras]:
         for m in ctx.g.place.finditer(text, start, end):
             phrase = cut_place(m.group(1), ctx.g)
-            if not phrase:
-                continue
+            if not phrase or _REASON_BEFORE.search(text[max(start, m.start() - 24):m.start()]):
+                continue  # "se corta el agua ... por obras en la tubería": where the reason is
             prep = text[m.start():m.start(1)]
+            if ctx.g.t.code == "en" and phrase.lower().split()[0] in _ONLINE:
+                continue  # "sign up on the portal"
             host = _HOST.search(prep)
             if host and not ctx.g.date_words.match(phrase) and not ctx.g.event_noun.search(phrase):
                 return f"{host.group(0).strip()} {phrase}"  # "chez Paul", "en casa de los abuelos"
             if looks_like_place(phrase, ctx.g):
                 return _placed(ctx, text, m, phrase)
             named = _named_place(ctx, phrase)
-            if named:
+            if named and phrase.startswith(named):  # not the "club de foot" of "aux moules du club"
                 return named
             if _STRONG_PREP.match(prep) and _plain_noun_phrase(phrase, ctx.g):
                 return phrase
