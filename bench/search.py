@@ -280,12 +280,51 @@ def bench_size(n: int, label: str, queries: np.ndarray, query_texts: list[str], 
     bench_terminal(label, settings, texts, query_texts, target_s)
 
 
+def bench_engine(n_rows: int, queries: np.ndarray) -> None:
+    """The fast path alone on `n_rows` distinct rows (no SQLite store, no primary store): its
+    files, calibration, p50 and recall on natural queries, and this process's peak RSS."""
+    import tempfile
+
+    from toolkit.search import fastpath
+    from toolkit.search.embed import calibration_vectors, load_model
+
+    real = model_vectors(MODEL, list(dict.fromkeys(generate_messages(1_000_000))))
+    rng = np.random.default_rng(11)
+    matrix = np.empty((n_rows, real.shape[1]), dtype=np.float32)
+    matrix[: len(real)] = real
+    for start in range(len(real), n_rows, 100_000):
+        end = min(n_rows, start + 100_000)
+        noise = rng.normal(0, 0.011, (end - start, real.shape[1]))
+        part = real[rng.integers(0, len(real), end - start)] + noise
+        matrix[start:end] = part / np.linalg.norm(part, axis=1, keepdims=True)
+    ids = np.arange(1, n_rows + 1, dtype=np.int64)
+    print(f"\n== the fast path alone: {n_rows:,} distinct rows ({len(real):,} real {MODEL} vectors, the "
+          f"rest borrowed), {len(queries)} natural queries; {load()}")
+    with tempfile.TemporaryDirectory(dir=CACHE) as folder:
+        started = time.perf_counter()
+        def rows_after(after: int) -> tuple[np.ndarray, list[str], np.ndarray]:
+            return ids[after:], [f"{i:040x}" for i in ids[after:]], matrix[after:]
+
+        index = fastpath.refresh(Path(folder) / "idx", MODEL, matrix.shape[1], "g", n_rows, rows_after,
+                                 lambda: calibration_vectors(load_model(MODEL)))
+        built = time.perf_counter() - started
+        exacts = [exact_top(ids - 1, matrix, q) for q in queries]
+        p50, rec = measure(lambda q: index.search(q, 10), queries, exacts)
+        meta = index.meta
+        print(f"   built in {built:.0f} s; {'exact scan' if meta.exact else f'{meta.rerank:,} candidates'} "
+              f"(calibration {meta.calibration})")
+        print(f"   p50 {p50:.1f} ms, recall@10 {rec:.3f} against the exact top 10; {load()}")
+    print(f"   process peak RSS {rss_mb():.0f} MiB (the vectors were built in this process's memory)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--big", action="store_true", help="also 1,000,000 messages")
     parser.add_argument("--only-big", action="store_true", help="skip the 100k round")
     parser.add_argument("--cli-queries", type=int, default=7, help="fresh processes per mode")
+    parser.add_argument("--engine", type=int, metavar="ROWS",
+                        help="only the fast path on this many distinct rows (no stores built)")
     parser.add_argument("--terminal-only", action="store_true",
                         help="only `chatbook search` in fresh processes (the stores must be built)")
     args = parser.parse_args()
@@ -296,6 +335,9 @@ def main() -> None:
     queries = np.stack([model.query(q) for q in query_texts])
     cli_queries = query_texts[:: max(1, len(query_texts) // args.cli_queries)][: args.cli_queries]
     print(f"{MODEL}; {len(query_texts)} natural queries; {load()}")
+    if args.engine:
+        bench_engine(args.engine, queries)
+        return
     if not args.only_big:
         bench_size(100_000, "100k", queries, cli_queries, with_vss=True, target_s=1.0,
                    terminal_only=args.terminal_only)
