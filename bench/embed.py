@@ -75,7 +75,7 @@ def one_call(encoder, texts: list[str]) -> float:
     return time.perf_counter() - started
 
 
-def ours(model: str, rows: list[tuple[str, str]]) -> tuple[float, dict, np.ndarray]:
+def ours(model: str, rows: list[tuple[str, str]]) -> tuple[float, dict, dict[int, np.ndarray]]:
     data = CACHE / "embed-bench"
     shutil.rmtree(data, ignore_errors=True)
     settings = load_settings({"DATA_DIR": str(data), "EMBED_MODEL": model}, cwd=CACHE)
