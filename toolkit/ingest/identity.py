@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+import zlib
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -55,15 +56,16 @@ def author_ident(author: str | None) -> str:
 
 def content_key(chat_id: int, minute: str, author: str, text: str, position: int) -> str:
     """The stored row's unique key: its minute first (the index grows at its end, as the table
-    does), then 96 bits of hash of the identity and its position among identical ones."""
-    raw = f"{chat_id}\x1f{minute}\x1f{author}\x1f{text}\x1f{position}"
-    return minute + hashlib.blake2b(raw.encode("utf-8", "surrogatepass"),
-                                    digest_size=12).hexdigest()
+    does), then a 32-bit hash of its chat, author and text, then its place among identical
+    messages of the minute. Nothing is looked up by it (messages are matched by identity), so
+    a short hash is enough: the rare collision gets a salted key (`salted_key`)."""
+    crc = zlib.crc32(author.encode("utf-8", "surrogatepass"), chat_id)
+    return f"{minute}{zlib.crc32(text.encode('utf-8', 'surrogatepass'), crc):08x}{position:x}"
 
 
 def salted_key(key: str, salt: int) -> str:
-    """Another key for the same row when `key` is taken by a row that kept its key through a
-    re-dating or a merge (its minute no longer says where it is)."""
+    """Another key for the same row when `key` is taken (by a hash collision, or by a row that
+    kept its key through a re-dating or a merge, so its minute no longer says where it is)."""
     return key[:MINUTE] + hashlib.blake2b(f"{key}\x1f{salt}".encode(),
                                           digest_size=12).hexdigest()
 
