@@ -902,8 +902,14 @@ def ingest_source(settings: Settings, conn: db.Connection, source: ChatSource,
             return failed(job, result, f"disk full while importing {source.path}",
                           disk=True)
         return failed(job, result, f"{source.path}: cannot import: {error}")
-    if job.created_chat and may_merge:
-        note = merge.merge_if_certain(settings, conn, job.chat_id)
+    if may_merge and (job.created_chat or history.only_export(conn, job.chat_id, source.path)):
+        # a chat that is only this export (new, or its first import was interrupted) may be
+        # one already stored under another name
+        try:
+            note = merge.merge_if_certain(settings, conn, job.chat_id)
+        except (OSError, db.DatabaseError) as error:
+            result.merge_note = f"not merged yet ({error}); the next import goes on with it"
+            return result
         if note is not None:
             result.merged_into, result.merge_note = note.into, note.describe()
             result.chat = note.into

@@ -79,6 +79,13 @@ def exports_of(conn: db.Connection, chat_id: int) -> list[dict[str, Any]]:
         "FROM chat_exports WHERE chat_id = ? ORDER BY imported_at, source_file", (chat_id,)))
 
 
+def only_export(conn: db.Connection, chat_id: int, source_file: str) -> bool:
+    """Whether the chat holds nothing but what came from `source_file`."""
+    return [r[0] for r in conn.execute(
+        "SELECT source_file FROM chat_exports WHERE chat_id = ? LIMIT 2", (chat_id,))] == [
+        source_file]
+
+
 def set_export_order(conn: db.Connection, chat_id: int, source_file: str, date_order: str) -> None:
     conn.execute("UPDATE chat_exports SET date_order = ? WHERE chat_id = ? AND source_file = ?",
                   (date_order, chat_id, source_file))
