@@ -741,14 +741,11 @@ def find_times(work: str, g: Grammar, dates: list[DateMention]) -> list[TimeMent
     return _ranges_to_noon(found, work, g)
 
 
-_TWELVE_HOUR = re.compile(r"\d\s*(?:a\.?\s?m\b\.?|p\.?\s?m\b\.?)", re.I)
-
-
 def _read_24_hour_habit(times: list[TimeMention], work: str, g: Grammar) -> None:
     """Where people write the 24-hour clock (Spanish, German, French, Portuguese), an evening
     is "19:30"; so "a las 7:30" or "um 6:45", written with minutes, is the morning, unless the
     message itself writes am/pm. Hours below 5 stay in the afternoon ("de 2:30 a 4")."""
-    if g.t.code == "en" or _TWELVE_HOUR.search(work):
+    if g.t.code == "en" or any(t.meridiem or t.end_meridiem for t in times):
         return
     for t in times:
         written = work[t.start:t.end]
