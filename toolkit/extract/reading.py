@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from toolkit.eventtypes import FoundEvent
+from toolkit.extract import learned
 from toolkit.extract.clauses import Clause, build_clauses, core_bounds, segments, soft_boundaries
 from toolkit.extract.context import Context
 from toolkit.extract.mentions import DateMention, TimeMention, find_times, period_near, resolve_hours
@@ -281,25 +282,42 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
     # day ("Grillen verschoben – Donnerstag ist Regen angesagt, wir machen Freitag 18 Uhr")
     lead_counts = named_lead and (len(_clauses_in(message, clause.segment)) <= 1
                                   or not (move and not move.in_clause))
-    if t is None and not named_here and not lead_counts and not cancelled and not moved_here \
-            and (d.last is None or d.kind in ("weekend", "week")) \
-            and d.kind not in ("explicit", "numeric", "holiday") \
-            and not _has_day_number(ctx.work[d.start:d.end]) \
-            and not part_of_day:
-        # "will bring it tonight", "but Friday is fine": a day said in passing, with no time,
-        # no part of the day, no "what" and no calendar date, plans nothing
-        return None
+    # "will bring it tonight", "but Friday is fine": a day said in passing, with no time, no
+    # part of the day, no "what" and no calendar date, plans nothing (unless the model, below,
+    # finds a "what" the tables do not know: "Mañana viene el técnico de la caldera")
+    in_passing = t is None and not named_here and not lead_counts and not cancelled and not moved_here \
+        and (d.last is None or d.kind in ("weekend", "week")) \
+        and d.kind not in ("explicit", "numeric", "holiday") \
+        and not _has_day_number(ctx.work[d.start:d.end]) \
+        and not part_of_day
     score = strength + (0.3 if t and d.last is None else 0.1 if t else 0.0) + named \
         + (0.1 if message.plan else 0.0)
     if t is not None and t.end_hour is not None:
         score += 0.05
     if kind != "event" or moved_here:
         score = max(score, THRESHOLD + 0.1)
+    model = learned.active_model()
+    judged = kind == "event" and not cancelled and not moved_here and (
+        learned.is_collecting() or (model is not None and (in_passing or score < THRESHOLD + model.band)))
+    if in_passing and not judged:
+        return None
     location = location_for(ctx, clause, d, t, message.blanks) \
         if not cancelled and kind == "event" else None  # a deadline or closure has no venue
     if location:
         score += 0.1  # a day and a place: "nos vemos el 26 en casa de los abuelos"
-    if not cancelled and score < THRESHOLD:
+    if judged:
+        cues = _cues(ctx, clause, d, t, message, score, location is not None, in_passing,
+                     named_here=named_here, named_lead=named_lead, part_of_day=part_of_day,
+                     limit=limit is not None)
+        learned.record(cues, d.day.isoformat())
+        if model is not None:
+            probability = model.probability(cues)
+            if probability < 0.5:
+                return None
+            score = probability
+        elif in_passing or score < THRESHOLD:
+            return None
+    elif not cancelled and score < THRESHOLD:
         return None
     title = title_for(ctx, clause, d, message.blanks, kind)
     end_mention = until[1] if until else t
@@ -383,6 +401,42 @@ def _segment_start(ctx: Context, position: int) -> int:
 
 def _clauses_in(message: _Message, segment: tuple[int, int]) -> list[Clause]:
     return [c for c in message.clauses if c.segment == segment and not c.borrowed]
+
+
+def _cues(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | None, message: _Message,
+          score: float, placed: bool, in_passing: bool, *, named_here: bool, named_lead: bool,
+          part_of_day: bool, limit: bool) -> learned.Cues:
+    """What the rules saw in a clause they are unsure of, for the learned judge."""
+    g = ctx.g
+    own = ctx.low[clause.start:clause.end]
+    core = ctx.low[slice(*core_bounds(ctx.low, d.start, clause, g))]
+    marked = list(own)
+    for mention, mark in [(x, "§") for x in clause.dates] + [(x, "¤") for x in clause.times]:
+        a, b = max(mention.start, clause.start) - clause.start, min(mention.end, clause.end) - clause.start
+        if a < b:
+            marked[a:b] = [" "] * (b - a)
+            marked[a] = f" {mark} "
+    text = re.sub(r"\s+", " ", "".join(marked)).strip()
+    words_only = _without_dates(ctx, clause, message)
+    s0, s1 = clause.segment
+    segment = ctx.low[s0:s1].strip()
+    question = ctx.text[s1:s1 + 1] == "?" or segment.endswith("?")
+    original = "".join(c if c.strip() else " " for c in ctx.text[clause.start:clause.end])
+    flags = {
+        "time": t is not None, "time_range": t is not None and t.end_hour is not None,
+        "day_range": d.last is not None, "day_number": _has_day_number(ctx.work[d.start:d.end]),
+        "part_of_day": part_of_day or d.period is not None, "named_here": named_here,
+        "named_lead": named_lead, "borrowed": clause.borrowed, "noun_elsewhere": message.noun,
+        "plan_message": message.plan, "plan_here": bool(g.plan.search(core)),
+        "proposal": learned.proposal(core, g.t.code), "place": placed,
+        "limit": limit, "window": bool(_WINDOW.search(own) or _ALTERNATE.search(own)),
+        "decline": bool(g.decline.search(core)), "question": question,
+        "asks": question and bool(_ASKS.match(segment)), "first_person": learned.first_person(own),
+        "own_what": learned.own_what(words_only, g.t.code), "capitalised": learned.capitalised(original),
+        "in_passing": in_passing, "flyer": ctx.flyer, "several_dates": len(message.clauses) > 1,
+        "words": min(1.0, len(words_only.split()) / 20), "rule_score": score,
+    }
+    return learned.Cues(text, g.t.code, d.kind, {k: float(v) for k, v in flags.items()})
 
 
 def _shifted(d: DateMention, clause: Clause) -> DateMention:
