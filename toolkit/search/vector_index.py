@@ -99,13 +99,17 @@ class ModelIndex(ModelTable):
         return {int(m): float(s) for m, s in zip(ids[have], scores, strict=True)}
 
     def background(self, query: np.ndarray) -> tuple[float, float]:
-        """(median, standard deviation) of the query's cosine over an even sample of the rows:
-        how similar this query finds texts in general, on this model's own scale."""
+        """(median, standard deviation) of the query's cosine over a sample of the rows: how
+        similar this query finds texts in general, on this model's own scale."""
         index = self.fast_index()
         if index.rows == 0:
             return 0.0, 1.0
-        sample = np.unique(np.linspace(0, index.rows - 1, min(index.rows, BACKGROUND_ROWS)).astype(np.int64))
-        scores = np.asarray(index.vectors[sample] @ np.asarray(query, dtype=np.float32))
+        # Eight contiguous blocks spread over the rows: sequential reads of the mapped file, where
+        # 2,048 scattered rows cost a page fault each (0.14 s of a fresh process's search).
+        block = max(1, min(index.rows, BACKGROUND_ROWS) // 8)
+        starts = np.unique(np.linspace(0, max(0, index.rows - block), 8).astype(np.int64))
+        query = np.asarray(query, dtype=np.float32)
+        scores = np.concatenate([np.asarray(index.vectors[s : s + block]) @ query for s in starts])
         return float(np.median(scores)), float(scores.std()) or 1.0
 
     def fast_index(self, queries: QueryVectors | None = None) -> FastIndex:
