@@ -150,3 +150,42 @@ def test_the_report_page_shows_no_code_and_loads_nothing(store, monkeypatch) -> 
     remote = re.findall(r'(?:src|href)=["\'](https?://[^"\']+)', page)
     assert [url for url in remote if not url.startswith("http://127.0.0.1")] == []
     assert "chatbook review" in page and ":8888" not in re.sub(r'data:image/png[^"]+', "", page)
+
+
+def test_the_running_lab_is_found_from_its_server_file(tmp_path, monkeypatch) -> None:
+    """Jupyter writes jpserver-<pid>.json into its runtime folder while a server runs; a file
+    left by a killed server, or a remote one, is no running Lab of ours."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    runtime = tmp_path / "runtime"
+    runtime.mkdir()
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(runtime))
+    assert report.lab_server() is None
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    (runtime / "jpserver-1.json").write_text(json.dumps(
+        {"pid": int(gone.stdout), "url": "http://127.0.0.1:8801/", "root_dir": "/old"}))
+    (runtime / "jpserver-2.json").write_text(json.dumps(
+        {"pid": os.getpid(), "url": "http://example.org:8802/", "root_dir": "/remote"}))
+    (runtime / "jpserver-3.json").write_text("{half written")
+    assert report.lab_server() is None
+    (runtime / "jpserver-4.json").write_text(json.dumps(
+        {"pid": os.getpid(), "url": "http://127.0.0.1:8803/", "root_dir": str(tmp_path)}))
+    server = report.lab_server()
+    assert server is not None and server["url"] == "http://127.0.0.1:8803/"
+
+
+def test_looking_for_a_running_lab_does_not_import_the_jupyter_server(tmp_path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    code = ("import sys; from toolkit.ops import report; report.lab_server(); "
+            "print('jupyter_server.serverapp' in sys.modules)")
+    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                         check=True)
+    assert out.stdout.strip() == "False"
