@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import struct
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -288,3 +289,23 @@ def test_a_store_with_fewer_rows_than_the_files_is_rebuilt(settings: Settings) -
     assert got and all(message <= 40 for message, _ in got)
     assert index.fast_index().rows == 40
     store.close()
+
+
+def test_fast_path_files_are_private_whatever_the_umask(settings: Settings) -> None:
+    """Chats are personal: the memory-mapped copies of their vectors are owner-only too, also
+    when the library is used outside the CLI (which sets umask 077)."""
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        store = open_store(settings)
+        index = store.prepare("m", DIM)
+        index.add(np.arange(1, 11), unit_rows(10, seed=3), [f"t{i}" for i in range(10)])
+        index.search(unit_rows(1, seed=4)[0], 3)
+        root = Path(f"{store.path}.fast")
+        store.close()
+    finally:
+        os.umask(old)
+    folders = [root, *(p for p in root.rglob("*") if p.is_dir())]
+    assert folders and all(stat.S_IMODE(p.stat().st_mode) == 0o700 for p in folders)

@@ -42,6 +42,8 @@ from typing import Any
 
 import numpy as np
 
+from toolkit.fsutil import ensure_private_dir
+
 RERANK_MIN = 200  # candidates from the Hamming scan re-scored exactly, at least
 RERANK_PER_K = 20  # ... and at least this many per requested hit
 CALIBRATION_RECALL = 0.995  # mean recall@10 on the calibration queries the count must reach
@@ -185,7 +187,7 @@ def writer_lock(folder: Path) -> Iterator[None]:
     """One writer at a time per index (an advisory lock; readers never wait)."""
     import fcntl
 
-    folder.mkdir(parents=True, exist_ok=True)
+    ensure_private_dir(folder)  # owner-only, like the store it copies
     with open(folder / "lock", "a+") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
@@ -234,7 +236,7 @@ def refresh(
             return FastIndex(folder, meta)
         if meta is None or meta.generation != generation or meta.dim != dim or meta.max_rowid > max_rowid:
             meta = Meta(FORMAT, model, dim, generation, f"v-{uuid.uuid4().hex[:12]}")
-            (folder / meta.snapshot).mkdir(parents=True)
+            ensure_private_dir(folder / meta.snapshot)
         appended = append_rows(folder, meta, load_rows(meta.max_rowid), max_rowid)
         if appended.rows > EXACT_MAX and queries is not None and (
             not appended.calibrated_rows or appended.rows >= appended.calibrated_rows * RECALIBRATE_GROWTH
