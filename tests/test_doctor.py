@@ -184,3 +184,21 @@ def test_embeddings_of_deleted_messages_without_postgres(settings, db_conn):
     assert report["skipped"] == [] and "attachment_rows_without_message" not in report["findings"]
     assert doctor.repair(settings)["fixed"]["orphan_embeddings"] == {"deleted": 1}
     assert doctor.check_cross_store(settings)["ok"]
+
+
+@pytest.mark.parametrize("store", ["app.db", "vectors.db"])
+@pytest.mark.parametrize("repair", [False, True])
+def test_a_store_that_is_not_a_database_is_a_finding_not_a_traceback(data_dir, cli, store,
+                                                                       repair):
+    """A damaged or overwritten store file is what doctor is for: say so in a line, exit 1."""
+    assert cli("init").returncode == 0
+    (data_dir / store).write_bytes(b"this was overwritten by something else\n" * 200)
+    args = ["doctor", "--repair"] if repair else ["doctor"]
+    human = cli(*args)
+    assert human.returncode == 1
+    assert "Traceback" not in human.stderr + human.stdout
+    assert "not a readable SQLite database" in human.stdout
+    report = json.loads(cli(*args, "--json").stdout)
+    name = "sqlite" if store == "app.db" else "vectors"
+    assert report["stores"][name]["reachable"] is False and report["ok"] is False
+    assert "chatbook restore" in report["stores"][name]["hint"]

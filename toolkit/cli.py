@@ -124,7 +124,8 @@ def doctor(ctx: click.Context, repair: bool, as_json: bool) -> None:
                 detail = "disabled (IMAGE_PROCESSING_ENABLED=false)"
             lines.append(f"{mark}{name:9} {detail}")
         ops = rep["operations"]
-        lines.append(f"{'ok ' if ops['ok'] else '!! '}outbox    {ops['outbox_pending']} pending")
+        backlog = ops.get("skipped") or f"{ops['outbox_pending']} pending"
+        lines.append(f"{'ok ' if ops['ok'] else '!! '}outbox    {backlog}")
         lines += [f"   counter  {k} = {v}" for k, v in ops["counters"].items()]
         from toolkit.ops.doctor import integrity_lines
 

@@ -13,11 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.config import Settings
-from toolkit.errors import StoreUnavailable
+from toolkit.errors import ChatbookError, StoreUnavailable
 from toolkit.fsutil import ensure_private_dir
 from toolkit.ingest import attachments
 from toolkit.store import checks, db, migrate, outbox, pg, vectors
 from toolkit.store.attachments import MediaRows, read_media_rows
+
+UNREADABLE_HINT = ("restore it from a backup (`chatbook restore`), or move it aside and run "
+                   "`chatbook init` to start again")
 
 
 def check_sqlite_store(store: str, path: Any) -> dict[str, Any]:
@@ -25,22 +28,31 @@ def check_sqlite_store(store: str, path: Any) -> dict[str, Any]:
     if not path.exists():
         report.update(reachable=False, ok=False, hint="run `chatbook init`")
         return report
-    conn = db.connect(path, readonly=True)
     try:
-        report["reachable"] = True
-        report["journal_mode"] = db.journal_mode(conn)
-        status = migrate.sqlite_status(conn, store)
-        report["migrations"] = status.as_dict()
-        report["integrity"] = checks.quick_check(conn)
-        report["mode"] = oct(path.stat().st_mode & 0o777)
-        report["ok"] = (
-            report["journal_mode"] == "wal" and status.current and report["integrity"] == "ok"
-        )
-        if not status.current:
-            report["hint"] = "run `chatbook migrate`"
-    finally:
-        conn.close()
+        conn = db.connect(path, readonly=True)
+        try:
+            report["journal_mode"] = db.journal_mode(conn)
+            status = migrate.sqlite_status(conn, store)
+            report["migrations"] = status.as_dict()
+            report["integrity"] = checks.quick_check(conn)
+        finally:
+            conn.close()
+    except (db.DatabaseError, ChatbookError) as error:  # overwritten, truncated, not SQLite
+        report.update(reachable=False, ok=False, error=f"not a readable SQLite database ({error})",
+                      hint=UNREADABLE_HINT)
+        return report
+    report["reachable"] = True
+    report["mode"] = oct(path.stat().st_mode & 0o777)
+    report["ok"] = report["journal_mode"] == "wal" and status.current and report["integrity"] == "ok"
+    if not status.current:
+        report["hint"] = "run `chatbook migrate`"
     return report
+
+
+def unreadable(stores: dict[str, dict[str, Any]]) -> list[str]:
+    """The SQLite stores that exist but cannot be read: nothing else can be checked in them."""
+    return [name for name in ("sqlite", "vectors")
+            if stores[name]["exists"] and not stores[name].get("reachable")]
 
 
 def check_postgres(settings: Settings) -> dict[str, Any]:
@@ -90,8 +102,14 @@ def run_checks(settings: Settings) -> dict[str, Any]:
         "vectors": check_sqlite_store("vectors", settings.vdb_path),
         "postgres": check_postgres(settings),
     }
-    operations = check_operations(settings)
-    integrity = check_cross_store(settings)
+    broken = unreadable(stores)
+    if broken:
+        why = f"the {' and '.join(broken)} store cannot be read"
+        operations = {"counters": {}, "outbox_pending": 0, "ok": False, "skipped": why}
+        integrity = {"findings": {}, "skipped": [why], "ok": False}
+    else:
+        operations = check_operations(settings)
+        integrity = check_cross_store(settings)
     return {
         "settings": settings.public_dict(),
         "stores": stores,
@@ -316,7 +334,13 @@ def drain_outbox(settings: Settings) -> dict[str, Any]:
 
 
 def repair_then_check(settings: Settings) -> dict[str, Any]:
-    """`doctor --repair`: repair first, then the full report with what was done in it."""
+    """`doctor --repair`: repair first, then the full report with what was done in it.
+
+    Nothing is repaired in stores that cannot be read: that takes a backup, not a repair.
+    """
+    report = run_checks(settings)
+    if unreadable(report["stores"]):
+        return report
     done = repair(settings)
     report = run_checks(settings)
     report["repair"] = done
