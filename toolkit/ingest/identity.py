@@ -110,6 +110,21 @@ def stored_from_row(row: Any) -> Stored:
                   row["kind"], bool(row["edited"]), row["attachment_sha256"] is not None, row)
 
 
+def stored_from_rows(rows: Sequence[Any]) -> list[Stored]:
+    """`stored_from_row` for many rows (each author's identity worked out once)."""
+    authors: dict[str | None, str] = {}
+    found = []
+    for row in rows:
+        author = row["author"]
+        who = authors.get(author)
+        if who is None:
+            who = authors[author] = author_ident(author)
+        kind = row["kind"]
+        found.append(Stored(row["id"], who, text_key(kind, row["text"]), kind,
+                            bool(row["edited"]), row["attachment_sha256"] is not None, row))
+    return found
+
+
 class AuthorVotes:
     """Whether two names are one person: the same chat exported from two phones names each
     member as that phone's contacts do ("Mum" here, "Grandma" there; a number here, a name

@@ -246,7 +246,7 @@ class Prepared:
     and, for a chat that had messages before, their identities to match them with."""
 
     items: list[tuple[Message, attachments.StoredFile | None]]
-    payload: str
+    payload: str | None  # None: the batch is within what the chat holds (made if needed)
     media: list[tuple[int, attachments.StoredFile]]  # (offset in the batch, copied file)
     texts: int
     batch: list[Incoming] | None = None
@@ -292,6 +292,7 @@ class ChatImport:
         self.votes = identity.AuthorVotes()
         self.chat_names: set[str] | None = None
         self.export_names: set[str] = set()
+        self.stored_until = ""  # the chat's last minute before this import
         self.queue_media = settings.image_processing_enabled
         self.taken = Taken()
         self.author_keys: dict[str | None, str | None] = {}
@@ -315,6 +316,8 @@ class ChatImport:
                 self.use_zone(self.zone_of(first))
             self.chat_id = self.create_chat()
         self.fresh = self.created_chat
+        if not self.fresh:
+            self.stored_until = messages.chat_last_minute(self.conn, self.chat_id)
         for prepared in self.prepared(itertools.chain([first] if first else [], batches)):
             self.write(prepared)
             if bar is not None:
@@ -427,9 +430,21 @@ class ChatImport:
         return stored
 
     def prepare(self, items: list[tuple[Message, attachments.StoredFile | None]]) -> Prepared:
-        """The rows the batch becomes if every message is new (a first import: the hot path,
-        locals only); identical messages of a minute are told apart by their position. A
-        chat that had messages before needs the identities too."""
+        """The batch with the rows it becomes if every message is new (unless it lies within
+        the minutes the chat held already: then they are mostly stored, and made only if
+        not); a chat that had messages before needs the identities too."""
+        if self.fresh:
+            return Prepared(items, *self.new_rows(items))
+        batch = identities(items)
+        if max(message.minute for message in batch) <= self.stored_until:
+            return Prepared(items, None, [], 0, batch)
+        return Prepared(items, *self.new_rows(items), batch)
+
+    def new_rows(self, items: list[tuple[Message, attachments.StoredFile | None]]
+                 ) -> tuple[str, list[tuple[int, attachments.StoredFile]], int]:
+        """The rows of a batch of new messages as JSON (see `messages.insert_json`), its
+        copied files by place, and how many are texts (the hot path of a first import:
+        locals only); identical messages of a minute are told apart by their position."""
         chat_id, to_utc = self.chat_id, self.to_utc
         author_key, key_of = self.author_key, content_key
         positions: dict[tuple[str | None, str], int] = {}
@@ -451,8 +466,7 @@ class ChatImport:
             rows.append((sent_at, to_utc(sent_at), author, author_key(author), text, kind,
                          message.media, stored.sha256 if stored else None, int(message.edited),
                          message.line, key_of(chat_id, minute, author or "", text, position)))
-        return Prepared(items, json.dumps(rows, ensure_ascii=False), media, texts,
-                        None if self.fresh else identities(items))
+        return json.dumps(rows, ensure_ascii=False), media, texts
 
     def write(self, prepared: Prepared) -> None:
         """One batch in one transaction: match, insert, apply edits, deletions and files."""
@@ -461,6 +475,9 @@ class ChatImport:
             first_id = self.first_free_id()
             decisions = self.decide(prepared)
             if decisions is None:
+                if prepared.payload is None:  # within the chat's minutes after all
+                    prepared.payload, prepared.media, prepared.texts = self.new_rows(
+                        prepared.items)
                 media_rows = [(first_id + offset, stored) for offset, stored in prepared.media]
                 count = len(prepared.items)
                 if messages.insert_json(conn, prepared.payload, first_id, self.chat_id,
@@ -524,8 +541,8 @@ class ChatImport:
         if not stored and not self.people:
             return None
         by_minute: dict[str, list[identity.Stored]] = {}
-        for row in stored:
-            by_minute.setdefault(row["sent_at"][:16], []).append(identity.stored_from_row(row))
+        for found in identity.stored_from_rows(stored):
+            by_minute.setdefault(found.row["sent_at"][:16], []).append(found)
         if stored:
             self.learn_people(batch, by_minute)
         if self.people:
@@ -534,8 +551,10 @@ class ChatImport:
         start = 0
         for end in range(1, len(batch) + 1):
             if end == len(batch) or batch[end].minute != batch[start].minute:
-                decisions += identity.match_minute(batch[start:end],
-                                                   by_minute.get(batch[start].minute, []))
+                minute = batch[start:end]
+                rows = by_minute.get(batch[start].minute, [])
+                if not stored_as_is(minute, rows):
+                    decisions += identity.match_minute(minute, rows)
                 start = end
         return decisions
 
@@ -730,6 +749,18 @@ class ChatImport:
         """How many of the rows this import inserted are still there (after a failed undo)."""
         return sum(messages.count_between(self.conn, first, last)
                    for first, last in self.taken.inserted)
+
+
+def stored_as_is(minute: list[Incoming], rows: list[identity.Stored]) -> bool:
+    """Whether a minute of the export is stored exactly as it is, with nothing to bring (no
+    media file a row lacks): then there is nothing to decide (most of a re-export)."""
+    if len(minute) != len(rows) or not rows:
+        return False
+    if any(message.extra[1] is not None for message in minute):
+        return False
+    if len(rows) == 1:
+        return minute[0].ident == rows[0].ident
+    return sorted(m.ident for m in minute) == sorted(r.ident for r in rows)
 
 
 @contextlib.contextmanager

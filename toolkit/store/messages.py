@@ -257,6 +257,12 @@ def chat_top_id(conn: db.Connection, chat_id: int) -> int:
     return int(top or 0)
 
 
+def chat_last_minute(conn: db.Connection, chat_id: int) -> str:
+    """The minute (ISO, to the minute) of the chat's last message; "" without messages."""
+    row = conn.execute("SELECT max(sent_at) FROM messages WHERE chat_id = ?", (chat_id,)).fetchone()
+    return str(row[0])[:16] if row and row[0] else ""
+
+
 def chat_has_messages(conn: db.Connection, chat_id: int) -> bool:
     return conn.execute("SELECT 1 FROM messages WHERE chat_id = ? LIMIT 1",
                         (chat_id,)).fetchone() is not None
