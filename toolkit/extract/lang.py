@@ -83,9 +83,10 @@ EN = LangTable(
     numbers={"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6},
     time_preps=("at", "@", "from", "around", "about", "by", "till", "until", "starts at", "from about",
                 "after", "kick off is", "kick off", "kick-off", "ko", "starts", "begins", "start", "moved to",
-               "changed to", "pushed to", "pushed back to", "brought forward to", "now at"),
+               "changed to", "pushed to", "pushed back to", "brought forward to", "now at", "now",
+               "instead of"),
     range_words=("-", "to", "till", "until", "til", "and"),
-    from_words=("from", "between"),
+    from_words=("from", "between", "btwn", "betw"),
     pm_words=("evening", "night", "tonight", "tonite", "afternoon", "arvo", "pm"),
     am_words=("morning", "breakfast"),
     noon_words=("noon", "midday", "lunchtime"),
@@ -94,7 +95,7 @@ EN = LangTable(
     quarter_after=(),
     day_preps=("on the", "the", "on"),
     place_preps=("at the", "at", "@", "in the", "in", "outside the", "outside", "on the", "to the",
-                 "from the"),
+                 "from the", "on"),
     place_nouns=(
         "park", "school", "gym", "hall", "church", "library", "station", "cafe", "café",
         "pub", "club", "field", "pitch", "pool", "centre", "center", "house", "auditorium",
@@ -104,7 +105,8 @@ EN = LangTable(
         "theater", "surgery", "clinic", "hospital", "canteen", "staff room", "staffroom", "lab",
         "pavilion", "garden", "gardens", "hotel", "bar", "venue", "building", "campus", "square",
         "astro", "canteen", "practice surgery", "laboratory", "lab", "car park", "carpark", "classroom",
-        "parking lot", "kindy", "marae", "rink",
+        "parking lot", "kindy", "marae", "rink", "street", "st", "road", "rd", "avenue", "ave", "lane",
+        "boulevard", "chapel", "mosque", "temple", "synagogue", "lodge",
     ),
     event_nouns=(
         "pajama day", "pyjama day", "field day", "picture day", "dress-up day", "book day",
@@ -151,7 +153,7 @@ EN = LangTable(
         r"won'?t (?:happen|go ahead|take place)", r"(?:is|are|isn'?t|aren'?t) not happening",
         r"not happening", r"will not (?:happen|go ahead|take place)", r"no longer",
         r"no (?:\w+ ){0,2}(?:{nouns})", r"won't be (?:any )?(?:{nouns})",
-        r"there is no", r"there's no",
+        r"there is no", r"there's no", r"there will be no", r"there won'?t be any",
     ),
     masks=("good morning", "good night", "morning all", "night night", "last night",
            "cyber monday", "super bowl sunday"),
@@ -208,7 +210,8 @@ ES = LangTable(
         "bar", "casa", "puerta", "piscina", "club", "auditorio", "teatro", "sala", "portal",
         "parroquia", "centro", "clínica", "clinica", "hospital", "museo", "granja", "dirección",
         "secretaría", "pabellón", "cancha", "pista", "hotel", "local", "sede", "ayuntamiento",
-        "consultorio", "jardín", "salón de usos múltiples", "sum", "laboratorio", "comedor",
+        "consultorio", "jardín", "salón de usos múltiples", "sum", "laboratorio", "comedor", "calle",
+        "avenida", "capilla", "mezquita", "templo", "cafetería", "estudio",
     ),
     event_nouns=(
         "reunión", "reunion", "junta", "entrenamiento", "entreno", "partido", "fiesta", "cena",
@@ -244,7 +247,7 @@ ES = LangTable(
     cancel_cues=(
         r"cancelad[oa]s?", r"se cancela", r"cancelamos", r"suspendid[oa]s?", r"se suspende",
         r"anulad[oa]s?", r"se anula", r"no hay (?:\w+ ){0,2}(?:{nouns})",
-        r"no habrá (?:\w+ ){0,2}(?:{nouns})", r"aplazad[oa]s?",
+        r"no habrá", r"aplazad[oa]s?", r"aplazad[oa]s? hasta nuevo aviso",
         r"no hay (?:cole|colegio|clases?|escuela|guarde)",
     ),
     masks=("de la mañana", "por la mañana", "en la mañana", "de la manana",
@@ -261,6 +264,9 @@ DE = LangTable(
         "montag": 0, "dienstag": 1, "mittwoch": 2, "donnerstag": 3, "freitag": 4,
         "samstag": 5, "sonnabend": 5, "sonntag": 6, "montags": 0, "dienstags": 1,
         "mittwochs": 2, "donnerstags": 3, "freitags": 4, "samstags": 5, "sonntags": 6,
+        # Swiss German, as chats write it
+        "mäntig": 0, "zischtig": 1, "mittwuch": 2, "dunschtig": 3, "frietig": 4, "fritig": 4,
+        "samschtig": 5, "sunntig": 6,
     },
     weekday_abbr={"mo": 0, "di": 1, "mi": 2, "do": 3, "fr": 4, "sa": 5, "so": 6},
     months={
@@ -296,14 +302,15 @@ DE = LangTable(
     day_preps=("am", "den", "am den"),
     place_preps=("in der", "im", "in", "am", "auf dem", "auf der", "beim", "bei", "vor der",
                  "vor dem", "an der", "treffpunkt", "ort:", "in den", "in die", "ins", "zum", "zur",
-                 "ab der", "ab dem", "vom", "von der"),
+                 "ab der", "ab dem"),
     place_nouns=(
         "aula", "turnhalle", "sportplatz", "schule", "kirche", "bibliothek", "garten", "park",
         "bahnhof", "schulhof", "pfarrhof", "pfarrsaal", "halle", "gasthaus", "café", "cafe",
         "kita", "verein", "rathaus", "stadion", "platz", "saal", "raum", "klassenraum", "praxis",
         "hof", "gemeindehaus", "vereinsheim", "kindergarten", "markt", "weihnachtsmarkt",
         "museum", "zoo", "sporthalle", "schwimmbad", "bad", "büro", "zimmer", "mensa", "stube",
-        "singsaal", "schulhaus", "gemeindesaal", "dorfplatz", "labor", "hort", "ordination",
+        "singsaal", "schulhaus", "gemeindesaal", "dorfplatz", "labor", "hort", "ordination", "straße",
+        "strasse", "gasse", "kapelle", "moschee", "gerätehaus", "pfadiheim",
     ),
     event_nouns=(
         "training", "treffen", "elternabend", "turnen", "party", "fest", "feier", "flohmarkt",
@@ -327,15 +334,16 @@ DE = LangTable(
         r"bezahlt", r"angefangen", r"gegessen", r"geboren", r"gemacht", r"gesehen",
         r"stattgefunden", r"gefeiert", r"gefahren", r"gegangen", r"gekommen", r"verbracht",
         # perfect tense, participle closing the clause: "bin um 5 heimgekommen,"
-        r"(?:bin|sind|habe|hab|haben|hat)\b(?:\s+\S+){0,5}?\s+(?!geschlossen|geöffnet|gesperrt)"
-        r"\w*ge\w+(?:en|t)(?=\s*(?:[,.!?;]|$))",
+        r"(?:bin|sind|ist|habe|hab|haben|hat)\b(?:\s+\S+){0,5}?\s+(?!geschlossen|geöffnet|gesperrt)"
+        r"\w*ge\w+(?:en|t)(?=\s*(?:[,.!?;]|$)|[^\w,.!?;]*$)",
     ),
     cancel_cues=(
         r"kein(?:e|en)? (?:\w+ ){0,1}(?:{nouns})\w*", r"fällt (?:\w+ ){0,3}aus",
         r"fallen (?:\w+ ){0,3}aus", r"faellt (?:\w+ ){0,3}aus", r"keine schule",
         r"finde[nt] (?:\w+ ){0,4}nicht statt",
         r"schulfrei", r"spielfrei", r"trainingsfrei", r"unterrichtsfrei", r"kein spiel",
-        r"abgesagt", r"entfällt", r"entfallen", r"verschoben", r"sagen ab",
+        r"abgesagt", r"entfällt", r"entfallen", r"verschoben", r"sagen ab", r"gibt es kein\w*",
+        r"wird es kein\w* \w+ geben",
     ),
     masks=("guten morgen", "am morgen", "jeden morgen"),
     compound_nouns=True,
@@ -371,7 +379,7 @@ FR = LangTable(
     day_units=("jour", "jours"),
     week_units=("semaine", "semaines"),
     numbers={"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6},
-    time_preps=("à", "a", "dès", "des", "vers", "de", "à partir de", "jusqu'à", "depuis"),
+    time_preps=("à", "a", "dès", "vers", "de", "à partir de", "jusqu'à", "depuis"),
     range_words=("-", "à", "a", "au", "jusqu'à", "et"),
     from_words=("de", "du", "entre"),
     pm_words=("soir", "après-midi", "apres-midi", "pm"),
@@ -390,7 +398,7 @@ FR = LangTable(
         "clinique", "hôpital", "cafèt", "cafétéria", "cantine", "ruelle", "préau", "local",
         "médiathèque", "centre", "parking", "jardin", "terrain", "cantine", "laboratoire",
         "stationnement", "ferme", "quartier", "auditorium", "réfectoire", "chapelle", "temple",
-        "mosquée", "synagogue", "conservatoire",
+        "mosquée", "synagogue", "conservatoire", "rue", "avenue", "boulodrome", "siège",
     ),
     event_nouns=(
         "réunion", "reunion", "entraînement", "entrainement", "match", "fête", "fete",
@@ -422,7 +430,8 @@ FR = LangTable(
     cancel_cues=(
         r"annulée?s?", r"annule", r"annulons", r"pas d[e'’] ?(?:\w+ ){0,1}(?:{nouns})",
         r"pas de", r"pas d'école", r"pas d’école", r"pas cours", r"pas classe", r"reportée?s?",
-        r"n'aura pas lieu", r"n’aura pas lieu", r"aucun",
+        r"n'aura pas lieu", r"n’aura pas lieu", r"aucun", r"il n'y aura pas",
+        r"remise? à (?:une date ultérieure|plus tard)", r"reportée? à une date ultérieure",
     ),
     masks=("bon matin", "bonne soirée", "bonne nuit", "bonne journée"),
     evening_nouns=("fête", "fete", "soirée", "dîner", "diner", "souper", "apéro", "apero",
@@ -464,7 +473,7 @@ PT = LangTable(
              "cinco": 5, "seis": 6},
     time_preps=("às", "as", "a partir das", "a partir da", "a partir de", "das", "até as",
                 "até às", "à", "pelas", "lá pelas", "por volta das"),
-    range_words=("-", "às", "as", "a", "até", "até as", "até às", "e as", "e às"),
+    range_words=("-", "às", "as", "a", "até", "até as", "até às", "e as", "e às", "e"),
     from_words=("das", "de", "da", "entre"),
     pm_words=("tarde", "noite", "pm"),
     am_words=("manhã", "manha", "am"),
@@ -481,7 +490,7 @@ PT = LangTable(
         "praça", "praca", "estádio", "biblioteca", "sala", "clínica", "clinica", "consultório",
         "posto", "ubs", "hospital", "museu", "zoológico", "bairro", "bar", "oceanário", "centro",
         "colégio", "colegio", "sede", "salão de festas", "laboratório", "laboratorio", "garagem",
-        "refeitório", "cantina", "laje",
+        "refeitório", "cantina", "laje", "capela", "estúdio", "estudio", "rua", "avenida", "mesquita",
     ),
     event_nouns=(
         "reunião", "reuniao", "treino", "jogo", "festa", "jantar", "almoço", "almoco",
@@ -503,19 +512,19 @@ PT = LangTable(
         r"tivemos", r"aconteceu", r"curtimos", r"ganhou", r"perdeu",
         r"chegou", r"terminou", r"foi ótimo", r"foi muito",
         # preterite by its ending ("cheguei", "ficou"), not the future ("-arei") or "estou"
-        r"(?!(?:sei|lei|rei|\w*[aei]rei)\b)\w{3,}ei",
+        r"(?!(?:sei|lei|rei|\w*[aei]rei|v[oô]lei|j[oó]quei|h[oó]quei)\b)\w{3,}ei",
         r"(?!(?:estou|vou|sou|dou|tou)\b)\w{3,}ou", r"há (?:\w+ )?(?:dias|semanas|meses)",
     ),
     cancel_cues=(
         r"cancelad[oa]s?", r"cancelou", r"cancela", r"suspens[oa]s?", r"adiad[oa]s?",
         r"não (?:vai )?(?:ter|tem|haverá|terá|há) (?:\w+ ){0,1}(?:{nouns})",
         r"nao (?:vai )?(?:ter|tem) (?:\w+ ){0,1}(?:{nouns})", r"sem (?:{nouns})",
-        r"não (?:vai )?(?:ter|tem|haverá) (?:aula|aulas|escola)",
+        r"não (?:vai )?(?:ter|tem|haverá) (?:aula|aulas|escola)", r"não haverá",
     ),
     masks=("bom dia", "boa tarde", "boa noite", "de manhã", "da manhã", "pela manhã"),
     evening_nouns=("festa", "jantar", "balada", "churrasco", "show", "cinema", "happy hour", "barzinho"),
     move_cues=(r"mudou", r"mudad[oa]s?", r"transferid[oa]s?", r"adiad[oa]s?", r"remarcad[oa]s?",
-               r"passou para", r"passa para"),
+               r"passou para", r"passa para", r"passou pra", r"passa pra"),
 )
 
 TABLES: dict[str, LangTable] = {t.code: t for t in (EN, ES, DE, FR, PT)}

@@ -113,20 +113,6 @@ def clause_model() -> ClauseModel | None:
 
 # ------------------------------------------------------------------------- cues from text
 
-# A noun phrase of the clause's own: a determiner and a word ("el técnico", "la collecte", "die
-# Müllabfuhr", "the plumber"), the "what" of a clause whose noun the tables do not know.
-_OWN_WHAT = {
-    "en": r"\b(?:the|a|an|our|my|your|his|her|their)\s+(?!(?:day|week|weekend|time|morning|evening|"
-          r"afternoon|night|moment|end|rest|same|way)\b)[a-z][a-z'-]{2,}",
-    "es": r"\b(?:el|la|los|las|un|una|unos|unas|mi|mis|tu|su|sus|nuestr[oa]s?)\s+(?!(?:mañana|tarde|"
-          r"noche|semana|vez|hora)\b)[a-záéíóúñü]{3,}",
-    "de": r"\b(?:der|die|das|den|dem|des|ein|eine|einen|einem|unser|unsere|unseren)\s+(?!(?:woche|"
-          r"zeit|abend|morgen|tag)\b)[a-zäöüß]{3,}",
-    "fr": r"\b(?:le|la|les|un|une|des|du|mon|ma|mes|notre|nos|votre|vos|leur|leurs)\s+(?!(?:semaine|"
-          r"fois|soir|matin|journée|heure)\b)[a-zàâçéèêëîïôûùüÿœ]{3,}|\bl['’][a-zàâçéèêëîïôûùüÿœ]{3,}",
-    "pt": r"\b(?:o|a|os|as|um|uma|meu|minha|nosso|nossa|seu|sua)\s+(?!(?:semana|vez|hora|manhã|tarde|"
-          r"noite)\b)[a-záàâãéêíóôõúç]{3,}",
-}
 # A proposal to the group: "let's", "shall we", "¿cenamos?", "wollen wir", "on se fait", "bora".
 _PROPOSAL = {
     "en": r"\b(?:let'?s|shall we|should we|how about|wanna|fancy|anyone (?:up for|keen|fancy|want)|"
@@ -141,17 +127,18 @@ _FIRST_PERSON = re.compile(r"\b(?:i|i'?m|i'?ll|i'?ve|ich|je|j'|yo|eu|me|mir|mich
 
 
 @cache
-def _pattern(table: str, lang: str) -> re.Pattern[str]:
-    source = _OWN_WHAT if table == "what" else _PROPOSAL
-    return re.compile(source[lang], re.I)
+def _proposal(lang: str) -> re.Pattern[str]:
+    return re.compile(_PROPOSAL[lang], re.I)
 
 
 def own_what(text: str, lang: str) -> bool:
-    return bool(_pattern("what", lang).search(text))
+    from toolkit.extract.rules import grammar
+
+    return bool(grammar(lang).own_what.search(text))
 
 
 def proposal(text: str, lang: str) -> bool:
-    return bool(_pattern("proposal", lang).search(text))
+    return bool(_proposal(lang).search(text))
 
 
 def first_person(text: str) -> bool:

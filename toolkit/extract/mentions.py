@@ -165,6 +165,23 @@ def find_dates(work: str, g: Grammar, today: date, day_first: bool) -> list[Date
         last = _safe_date(first.year + (month2 < month), month2, int(m.group(4))) if first else None
         if first and last and first < last and (last - first).days <= 62:
             add(m, DateMention(m.start(), m.end(), first, last, "explicit"))
+    for m in g.day_range.finditer(work):  # "del 15 al 17", "vom 3. bis 5.", "from the 3rd to the 5th"
+        if g.move.search(work[max(0, m.start() - 30):m.start()]):
+            continue  # "moved from the 12th to the 19th" is a move, not a span
+        first_number, last_number = int(re.sub(r"\D", "", m.group(1))), int(m.group(2))
+        first = _day_of_month(first_number, today)
+        if first is not None and first_number < last_number:
+            last = _safe_date(first.year, first.month, last_number)
+            if last is not None:
+                add(m, DateMention(m.start(), m.end(), first, last, "explicit"))
+    for m in g.month_end.finditer(work):  # "by end of June", "a finales de mayo", "Ende Juli"
+        if _SPAN_END.search(work[max(0, m.start() - 12):m.start()]):
+            continue  # "Tuesdays 6-7pm through the end of March": where a schedule stops
+        month = g.month_of[next(v for v in m.groups() if v).lower()]
+        last_day = _last_of_month(today.year, month)
+        if last_day < today - _PAST_WINDOW:
+            last_day = _last_of_month(today.year + 1, month)
+        add(m, DateMention(m.start(), m.end(), last_day, None, "explicit"))
     for m in g.numeric_range.finditer(work):
         first = _numeric(m.group(1), today, day_first)
         last = _numeric(m.group(2), today, day_first)
@@ -481,7 +498,8 @@ def _anchor_weekdays(found: list[DateMention], work: str) -> list[DateMention]:
             weekday = mention.day.weekday()
             candidate = anchor.day + timedelta(days=(weekday - anchor.day.weekday()) % 7)
             if anchor.last is not None:
-                if candidate <= anchor.last:
+                if candidate <= anchor.last and \
+                        not _LIMIT_BEFORE.search(work[max(0, mention.start - 12):mention.start]):
                     mention.day = candidate
             elif candidate <= anchor.day + timedelta(days=6) and \
                     _same_sentence(work, anchor.end, mention.start) and \
@@ -502,6 +520,13 @@ _SENTENCE_START = re.compile(r"(?:^|[.!?\n]\s*)$")
 _CLOCK_NEXT = re.compile(r"\s*\d{1,2}(?:[:.]\d{2})?\s*(?:-|–|bis|uhr|h\b|am\b|pm\b)", re.I)
 _LIMIT_BEFORE = re.compile(r"\b(?:by|until|till|before|bis|hasta|antes del?|avant|jusqu'à|até)\s*$", re.I)
 _LIST_WORD = re.compile(r"\b(?:and|y|e|et|und)\b", re.I)
+
+
+_SPAN_END = re.compile(r"\b(?:through|thru|durant|pendant|während|hasta|até)\s*$", re.I)
+
+
+def _last_of_month(year: int, month: int) -> date:
+    return date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)
 
 
 def _dated(day: int, month: int, year: int | None, today: date) -> date | None:
@@ -713,6 +738,8 @@ def find_times(work: str, g: Grammar, dates: list[DateMention]) -> list[TimeMent
             found.append(_with_fraction(TimeMention(m.start(1), m.end(), hour % 24, 0, literal=literal),
                                         work, g))
     for m in g.time_word.finditer(work):
+        if m.group(1).lower() in _ARTICLE_ONES and _NOUN_NEXT.match(work, m.end(1)):
+            continue  # "remise à une date ultérieure": an article, not one o'clock
         if spans.free(m.start(1), m.end(1)):
             spans.take(m.start(1), m.end(1))
             hour = g.hour_words[m.group(1).lower()]
@@ -753,6 +780,9 @@ def _read_24_hour_habit(times: list[TimeMention], work: str, g: Grammar) -> None
             t.literal = True
 
 
+_ARTICLE_ONES = {"une", "un", "una", "uma", "um", "eine", "ein"}
+_NOUN_NEXT = re.compile(r"\s+(?!(?:y|e|et|und|heures?|horas?|uhr|de la|da|del|du|pm|am|h)\b)[^\W\d_]{2,}",
+                        re.I)
 _UNTIL_BEFORE = re.compile(
     r"\b(?:bis|until|till|til|hasta|jusqu'à|jusqu'a|até|ends?|ending|finish(?:es)?|finishing|"
     r"schluss|ende|endet|termina|terminan|acaba|acaban|fin|finit|fim|terminam?)"
@@ -838,12 +868,14 @@ def _word_times(work: str, g: Grammar) -> list[TimeMention]:
     return found
 
 
-_EN_PAST_TO = re.compile(r"\b(half|quarter|\d{1,2})\s+(past|to)\s+(\d{1,2})\b", re.I)
+# "half past 11", "quarter to 8", "10 past 6"; but "9 to 1" with digits is a range of hours
+_EN_PAST_TO = re.compile(r"\b(?:(half|quarter)\s+(past|to)|(\d{1,2})\s+(past))\s+(\d{1,2})\b", re.I)
 
 
 def _past_to(m: re.Match[str]) -> TimeMention:
     """'half past 11', 'quarter to 8', '10 past 6'."""
-    amount, direction, hour_text = m.group(1).lower(), m.group(2).lower(), m.group(3)
+    amount = (m.group(1) or m.group(3)).lower()
+    direction, hour_text = (m.group(2) or m.group(4)).lower(), m.group(5)
     minutes = 30 if amount == "half" else 15 if amount == "quarter" else min(int(amount), 59)
     hour = int(hour_text) % 24
     if direction == "to":
@@ -877,8 +909,8 @@ def _range_mention(m: re.Match[str], work: str, dates: list[DateMention]) -> Tim
     if hour1 > 24 or hour2 > 24 or min1 > 59 or min2 > 59:
         return None
     marked = any((s1, s2, suf1, suf2))
-    if not marked and hour2 < hour1 <= 9:
-        return None  # "ganamos 4 a 2", "3 à 1": a score, not hours
+    if not marked and not prep and hour2 < hour1 <= 9:
+        return None  # "ganamos 4 a 2", "3 à 1": a score, not hours; "now 9 to 1" is hours
     if _SCORE_VERB.search(work[max(0, m.start() - 20):m.start()]):
         return None
     start = m.start(2)

@@ -17,7 +17,14 @@ from toolkit.eventtypes import FoundEvent
 from toolkit.extract import learned
 from toolkit.extract.clauses import Clause, build_clauses, core_bounds, segments, soft_boundaries
 from toolkit.extract.context import Context
-from toolkit.extract.mentions import DateMention, TimeMention, find_times, period_near, resolve_hours
+from toolkit.extract.mentions import (
+    DateMention,
+    TimeMention,
+    find_times,
+    named_day,
+    period_near,
+    resolve_hours,
+)
 from toolkit.extract.nouns import names_event
 from toolkit.extract.titles import location_for, title_for
 
@@ -148,7 +155,9 @@ def _move_in(ctx: Context, clause: Clause) -> _Move | None:
         else:
             move.new_dates.append(d)
     for t in clause.times:
-        before = ctx.low[max(clause.start, t.start - 24):t.start]
+        # a range's mention opens with its preposition ("instead of 10 to 2"): read it as before
+        opening = re.match(r"(\D*?)\s*\d", ctx.low[t.start:t.end])
+        before = ctx.low[max(clause.start, t.start - 24):t.start] + (opening.group(1) if opening else "")
         if _marked(g.move_old, before) and not _marked(g.move_new, before):
             move.old_times.append(t)
         elif _marked(g.move_new, before):
@@ -238,6 +247,8 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
         return None  # "wir sind ab Montag in den Ferien": a family away, nothing closes
     if move and not moved and move.is_old(d):
         cancelled = True  # "Saturday's match is postponed": that day is off, no new one given
+    if cancelled and not move and g.limit.search(ctx.low[max(clause.start, d.start - 20):d.start]):
+        return None  # "flight got cancelled so we're stuck in Malaga till Thursday"
     if kind == "deadline":  # "to be paid before the 15th": a passive, not a past
         own, core = _PASSIVE.sub(" ", own), _PASSIVE.sub(" ", core)
     if not cancelled and not moved and _in_past(ctx, own, core, t):
@@ -258,7 +269,10 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
     if d.past_day is not None and t is None and not moved and kind == "event" \
             and not _AHEAD.search(own) and not g.plan.search(own) and _means_past_day(ctx, d, own):
         return None  # "photos from the 24th?" said on the 28th
-    named_here = names_event(g, own) or kind != "event"
+    named_here = names_event(g, own) or kind != "event" or _names_a_feast(ctx, clause, d)
+    # "El picnic de la iglesia es este sábado", "la vacunación del viernes", "Kizomba na sexta,
+    # bora?": the sentence's shape says there is a "what", though the tables lack its noun
+    shaped = not named_here and _shaped_what(ctx, clause, d)
     named_lead = clause.lead is not None and names_event(g, ctx.low[clause.lead[0]:clause.lead[1]])
     strength = _STRENGTH[d.kind] + (0.05 if d.last is not None else 0.0)  # ranges are deliberate
     if d.kind == "weekday" and _has_day_number(ctx.work[d.start:d.end]):
@@ -277,7 +291,8 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
         strength -= 0.3
     # The "what" next to the date counts fully; one elsewhere in the message less
     # ("party on Saturday ... invites in book bags today": today is not the party).
-    named = 0.25 if named_here else 0.2 if (named_lead or clause.borrowed) else 0.15 if message.noun else 0.0
+    named = 0.25 if named_here else 0.2 if (named_lead or clause.borrowed or shaped) \
+        else 0.15 if message.noun else 0.0
     # a lead that says "verschoben" names the event for the day it moves to, not the reason's
     # day ("Grillen verschoben – Donnerstag ist Regen angesagt, wir machen Freitag 18 Uhr")
     lead_counts = named_lead and (len(_clauses_in(message, clause.segment)) <= 1
@@ -285,7 +300,8 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
     # "will bring it tonight", "but Friday is fine": a day said in passing, with no time, no
     # part of the day, no "what" and no calendar date, plans nothing (unless the model, below,
     # finds a "what" the tables do not know: "Mañana viene el técnico de la caldera")
-    in_passing = t is None and not named_here and not lead_counts and not cancelled and not moved_here \
+    in_passing = t is None and not named_here and not shaped and not lead_counts and not cancelled \
+        and not moved_here \
         and (d.last is None or d.kind in ("weekend", "week")) \
         and d.kind not in ("explicit", "numeric", "holiday") \
         and not _has_day_number(ctx.work[d.start:d.end]) \
@@ -403,6 +419,30 @@ def _clauses_in(message: _Message, segment: tuple[int, int]) -> list[Clause]:
     return [c for c in message.clauses if c.segment == segment and not c.borrowed]
 
 
+def _names_a_feast(ctx: Context, clause: Clause, d: DateMention) -> bool:
+    """A named day in the clause other than the date itself, on that very day: the feast is what
+    the day is for ("Samichlaus chunnt am Sunntig" on the 6th of December)."""
+    for m in ctx.g.holiday.finditer(ctx.low, clause.start, clause.end):
+        if d.start <= m.start() < d.end or ctx.g.greeting.search(ctx.low[max(0, m.start() - 14):m.start()]):
+            continue
+        rule = ctx.g.holidays.get(m.group(0).lower())
+        if rule is not None and named_day(rule, ctx.today) == d.day:
+            return True
+    return False
+
+
+def _shaped_what(ctx: Context, clause: Clause, d: DateMention) -> bool:
+    """A proposal to the group, or a subject said to be on the day ("X es el sábado")."""
+    g = ctx.g
+    s0, s1 = clause.segment
+    if g.proposal.search(ctx.low, s0, s1):
+        return True
+    core_start = core_bounds(ctx.low, d.start, clause, g)[0]
+    before = ctx.low[core_start:d.start]
+    copula = g.copula_before.search(before)
+    return bool(copula and g.own_what.search(before[:copula.start()]))
+
+
 def _cues(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | None, message: _Message,
           score: float, placed: bool, in_passing: bool, *, named_here: bool, named_lead: bool,
           part_of_day: bool, limit: bool) -> learned.Cues:
@@ -457,7 +497,9 @@ def _kind_of(ctx: Context, clause: Clause, d: DateMention, own: str,
     live = _LiveCues(ctx, clause, d)
     core_named = names_event(g, ctx.low[live.core[0]:live.core[1]])
     every_closure = [m.span() for m in g.closure.finditer(own)]
+    dues = [m.span() for m in g.due.finditer(own)]
     closures = [m.span() for m in g.closure.finditer(own) if live.counts(m)
+                and not any(a <= m.start() < b for a, b in dues)
                 and (live.in_core(m) or not core_named  # "Zeugnisse am Freitag, danach Ferien"
                      or not _THEN.search(own[max(0, m.start() - 28):m.start()]))
                 and not _NAME_PART.search(own[max(0, m.start() - 5):m.start()])
@@ -634,8 +676,13 @@ _ASKS = re.compile(
     r"weiß jemand|wisst ihr|ist|gibt es|wann|wo|um wie viel uhr|welche[rsnm]?|"
     r"est-ce qu|savez-vous|vous savez|y a-t-il|quand|à quelle heure|quel(?:le)?s?|c'est quand|"
     r"alguém sabe|alguem sabe|vocês sabem|tem|vai ter|cadê|quando|que horas|a que horas|onde|"
-    r"qual)\b", re.I,
+    r"qual|quelqu'un sait|quelqu’un sait|qqn sait|tu sais si|vous savez si|sabe se|sabes se|"
+    r"sab[eé]is si)\b", re.I,
 )
+# "Great run this morning team!", "Fantastic game today": a verdict on the day just had.
+_VERDICT_BEFORE = re.compile(
+    r"\b(?:great|brilliant|fantastic|amazing|awesome|lovely|nice|good|fun|epic|excellent|super|tolle?[nrs]?|"
+    r"schöne?[nrs]?|superbe|belle|beau|bonne|ótim[oa]|lind[oa]|buen[oa]|gran|excelente)\s+\w+\s*$", re.I)
 # Asking the group to fetch, drive or stand in for someone ("can someone drive Noah to practice
 # tmrw?", "Kann jemand am Samstag die Kinder abholen?", "On fait un covoit pour dimanche ?"):
 # an errand around a day, no event of its own. Asking who brings what to a party is not one.
@@ -669,9 +716,16 @@ def _chatter(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | None
         return True  # "há testes todos os dias": a routine; "camp Jan 2-4, 9-3 daily" is one event
     if t is None and kind == "event" and _only_sign_off(ctx, clause, d):
         return True
+    if t is None and d.day == ctx.today and \
+            _VERDICT_BEFORE.search(ctx.low[max(clause.start, d.start - 30):d.start]):
+        return True  # "Great run this morning team": today's verdict
     s0, s1 = clause.segment
     segment = ctx.low[s0:s1].strip()
     question = ctx.text[s1:s1 + 1] == "?" or segment.endswith("?")
+    if "¿" in segment:
+        segment = segment[segment.rindex("¿") + 1:]  # "Qué onda, ¿cenamos el jueves?" asks the last part
+    if question and t is None and _RETRO.search(own) and (d.bare or d.past_day is not None):
+        return True  # "Hat jemand die Ergebnisse vom Turnier am Samstag?", "Alguém tem as fotos do dia 1?"
     if question and t is None and (_RIDE_SHARE.search(own)
                                    or (_REQUEST.match(segment) and _ERRAND.search(own))):
         return True

@@ -58,6 +58,10 @@ class Grammar:
             rf"(?:-|bis|al|au|a|à|to|até|till|until)\s*({num})(?![\d/])",
             re.I,
         )
+        # "del 15 al 17", "vom 3. bis 5.", "du 3 au 5", "de 3 a 5", "from the 3rd to the 5th":
+        # day numbers with no month, in this month or the next
+        self.day_range = re.compile(DAY_RANGES[t.code], re.I)
+        self.month_end = re.compile(MONTH_ENDS[t.code].replace("{mon}", mon), re.I)
         self.iso = re.compile(r"(?<![\d/.:])(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
         self.numeric = re.compile(
             r"(?<![\d/.:,])(\d{1,2})([./-])(\d{1,2})(?:\2(\d{4}|\d{2}))?(\.)?(?![\d/]|[.,]\d)"
@@ -163,6 +167,8 @@ class Grammar:
         self.place = re.compile(
             rf"(?<![\w-])(?=(?:{_alt(t.place_preps)})(?:(?<=['’])|\s+)((?:[\w'’.&-]+[ \t]?){{1,5}}))", re.I
         )
+        self.place_after_time = re.compile(
+            rf"(?<![\w-])(?:{_alt(t.place_preps)})\s*¦+[ \t]*((?:[\w'’.&-]+[ \t]?){{1,5}})", re.I)
         self.place_noun = re.compile(rf"(?:{_alt(t.place_nouns)})(?:e?s)?(?![\w])" if t.compound_nouns
                                      else rf"(?<![\w])(?:{_alt(t.place_nouns)})s?(?![\w])", re.I)
         glue = (t.time_preps + t.from_words + t.range_words + t.day_preps + t.this_words + t.next_words
@@ -204,6 +210,9 @@ class Grammar:
         self.due_for = re.compile(rf"(?<![\w])(?:{DUE_FOR[code]})\s*$", re.I)
         self.homework = words(HOMEWORK)
         self.thanks = words(THANKS[code])
+        self.proposal = words(PROPOSALS[code])
+        self.own_what = re.compile(OWN_WHAT[code], re.I)
+        self.copula_before = re.compile(rf"(?<![\w])(?:{COPULAS[code]})\s*$", re.I)
         self.clocks = re.compile(CLOCKS, re.I)
         self.move_old = re.compile(rf"(?<![\w])(?:{MOVE_OLD[code]})\s*(?:\(\s*)?$", re.I)
         self.move_new = re.compile(rf"(?<![\w])(?:{MOVE_NEW[code]})\s*$", re.I)
@@ -218,7 +227,7 @@ class Grammar:
         link = r"(?:de|do|da|dos|das|del|de la|of|of the|la|le|du|des|der|von|am|an der)"
         self.named_place = re.compile(  # "salle 204", "Praxis Dr. Brandt", "place de la mairie"
             rf"(?<![\w])(?i:{nouns})(?:\s+(?:\d{{1,4}}[a-z]?\b|{cap})(?:\s+(?:{link}\s+)?{cap}){{0,3}}"
-            rf"|\s+(?:de la|de l'|de los|de las|del|de|du|des|da|do|dos|das|der|of the|of)\s+"
+            rf"|\s+(?:de la|de l'|de los|de las|del|de|du|des|da|do|dos|das|der|of the|of)(?:(?<=')|\s+)"
             rf"(?:{cap}(?:\s+(?:{link}\s+)?{cap}){{0,2}}|[^\W\d_]{{3,}}))"
             + (rf"|(?<![\w]){cap}(?:\s+{cap}){{1,3}}\s+(?i:{nouns})(?![\w])" if code == "en" else ""),
         )
@@ -254,6 +263,60 @@ RECURRING = {
     "de": (r"jeden", r"jede", r"immer", r"immer am", r"jeweils"),
     "fr": (r"tous les", r"chaque"),
     "pt": (r"todo", r"toda", r"todos os", r"todas as", r"sempre"),
+}
+DAY_RANGES = {
+    "en": r"\bfrom\s+the\s+(\d{1,2})(?:st|nd|rd|th)\s+(?:to|till|until)\s+the\s+(\d{1,2})(?:st|nd|rd|th)\b",
+    "es": r"\bdel\s+(\d{1,2})\s+al\s+(\d{1,2})\b(?![:.h]?\d)",
+    "de": r"\bvom\s+(\d{1,2})\.\s*(?:bis(?:\s+zum)?|-)\s*(\d{1,2})\.(?!\d)",
+    "fr": r"\bdu\s+(1er|\d{1,2})\s+au\s+(\d{1,2})\b(?![:.h]?\d)",
+    "pt": r"\b(?:do\s+dia|dos\s+dias|dias)\s+(\d{1,2})\s+(?:ao|até\s+o|a|e)\s+(?:dia\s+)?"
+          r"(\d{1,2})\b(?![:.h]?\d)",
+}
+# "by end of June", "a finales de mayo", "bis Ende Juli", "fin juin", "até ao fim de julho":
+# the month's last day.
+MONTH_ENDS = {
+    "en": r"\b(?:the\s+)?end\s+of\s+({mon})\b",
+    "es": r"\b(?:a\s+)?(?:finales|fin|final)\s+de\s+({mon})\b",
+    "de": r"\b(?:ende)\s+({mon})\b",
+    "fr": r"\b(?:la\s+)?fin\s+(?:de\s+|d['’])?({mon})\b",
+    "pt": r"\b(?:o\s+)?(?:fim|final)\s+de\s+({mon})\b",
+}
+# A noun phrase of the clause's own: a determiner and a word ("el técnico", "la collecte", "die
+# Müllabfuhr", "the plumber"), the "what" of a clause whose noun the tables do not know.
+OWN_WHAT = {
+    "en": r"\b(?:the|a|an|our|my|your|his|her|their)\s+(?!(?:day|week|weekend|time|morning|evening|"
+          r"afternoon|night|moment|end|rest|same|way)\b)[a-z][a-z'-]{2,}",
+    "es": r"\b(?:el|la|los|las|un|una|unos|unas|mi|mis|tu|su|sus|nuestr[oa]s?)\s+(?!(?:mañana|tarde|"
+          r"noche|semana|vez|hora)\b)[a-záéíóúñü]{3,}",
+    "de": r"\b(?:der|die|das|den|dem|des|ein|eine|einen|einem|unser|unsere|unseren)\s+(?!(?:woche|"
+          r"zeit|abend|morgen|tag)\b)[a-zäöüß]{3,}",
+    "fr": r"\b(?:le|la|les|un|une|des|du|mon|ma|mes|notre|nos|votre|vos|leur|leurs)\s+(?!(?:semaine|"
+          r"fois|soir|matin|journée|heure)\b)[a-zàâçéèêëîïôûùüÿœ]{3,}|\bl['’][a-zàâçéèêëîïôûùüÿœ]{3,}",
+    "pt": r"\b(?:o|a|os|as|um|uma|meu|minha|nosso|nossa|seu|sua)\s+(?!(?:semana|vez|hora|manhã|tarde|"
+          r"noite)\b)[a-záàâãéêíóôõúç]{3,}",
+}
+# A proposal to the group names what it proposes as an event: "Wer hat am Wochenende Lust auf
+# eine Radtour?", "Kizomba na sexta no Bahia, bora?", "Tava pensando em ir pra praia no domingo,
+# quem topa?", "¿Quién se apunta a la ruta del sábado?".
+PROPOSALS = {
+    "en": r"let'?s|shall we|how about|anyone (?:up for|keen|fancy|want to)|who'?s (?:up for|keen|coming)|"
+          r"who wants to|fancy|wanna",
+    "es": r"qui[eé]n se apunta|qui[eé]n(?:es)? se viene|os apetece|les late|te animas|se animan|"
+          r"¿?(?:hacemos|quedamos|vamos)\b",
+    "de": r"wer hat (?:\w+ ){0,3}lust|hat jemand (?:\w+ ){0,3}lust|habt ihr (?:\w+ ){0,3}lust|"
+          r"wer kommt mit|wer ist dabei|wollen wir|lass(?:t)? uns",
+    "fr": r"qui est partant|qui vient|qui est dispo|ça vous dit|ça te dit|on pourrait|on se fait|partants?",
+    "pt": r"bora|quem topa|quem quer ir|partiu|que tal|tava pensando em|vamos",
+}
+# "El picnic de la iglesia es este sábado", "Offsite is 2/9", "A inspeção do carro é na sexta":
+# a subject said to be on the day is that day's event, whatever its noun. Before the date: the
+# copula (and the day's preposition); before that, in the core, a determiner and a noun.
+COPULAS = {
+    "en": r"(?:is|are|will be|'s)(?:\s+(?:on|at|this|next|the))*",
+    "es": r"(?:es|será|son|serán)(?:\s+(?:el|este|esta|la|del|a))*",
+    "de": r"(?:ist|sind|wird|findet)(?:\s+(?:am|an|diesen|den|nächsten|nächste|vom|ab))*",
+    "fr": r"(?:est|sera|sont|seront|aura lieu)(?:\s+(?:le|ce|du|la))*",
+    "pt": r"(?:é|será|são|vai ser|fica)(?:\s+(?:na|no|dia|em|nesta|neste|esta|este|a|o))*",
 }
 # Opening hours are not events.
 OPENING = {
@@ -334,7 +397,10 @@ HOLIDAYS: dict[str, dict[str, tuple[Any, ...]]] = {
            "august bank holiday": ("nth", 8, 0, -1), "summer bank holiday": ("nth", 8, 0, -1),
            "independence day": (7, 4), "fourth of july": (7, 4), "juneteenth": (6, 19),
            "veterans day": (11, 11), "remembrance day": (11, 11), "st andrew's day": (11, 30),
-           "corpus christi": ("easter", 60), "ascension day": ("easter", 39)},
+           "corpus christi": ("easter", 60), "ascension day": ("easter", 39),
+           "heritage day": (9, 24), "freedom day": (4, 27), "youth day": (6, 16),
+           "day of reconciliation": (12, 16), "waitangi day": (2, 6), "anzac day": (4, 25),
+           "canada day": (7, 1), "australia day": (1, 26)},
     "es": {"nochevieja": (12, 31), "nochebuena": (12, 24), "año nuevo": (1, 1),
            "día de reyes": (1, 6), "dia de reyes": (1, 6), "noche de san juan": (6, 23),
            "halloween": (10, 31), "navidad": (12, 25), "día de navidad": (12, 25),
@@ -344,7 +410,7 @@ HOLIDAYS: dict[str, dict[str, tuple[Any, ...]]] = {
            "lunes de pascua": ("easter", 1), "miércoles de ceniza": ("easter", -46),
            "corpus christi": ("easter", 60), "jueves de corpus": ("easter", 60)},
     "de": {"silvester": (12, 31), "heiligabend": (12, 24), "neujahr": (1, 1),
-           "nikolaus": (12, 6), "nikolaustag": (12, 6), "halloween": (10, 31),
+           "nikolaus": (12, 6), "nikolaustag": (12, 6), "samichlaus": (12, 6), "halloween": (10, 31),
            "1. weihnachtstag": (12, 25), "erster weihnachtstag": (12, 25),
            "ersten weihnachtstag": (12, 25), "2. weihnachtstag": (12, 26),
            "zweiter weihnachtstag": (12, 26), "zweiten weihnachtstag": (12, 26),
@@ -464,7 +530,7 @@ CLOSURES = {
            r"feriado", r"cierre", r"no hay comedor"),
     "de": (r"unterrichtsfrei", r"schulfrei", r"keine schule", r"kein unterricht",
            r"(?:ist |sind |bleibt |bleiben )?geschlossen", r"bleibt zu", r"hat zu",
-           r"(?:ist|sind|bleibt|bleiben|hat|haben)(?: \w+){0,3} zu(?=\W*$)",
+           r"(?:ist|sind|bleibt|bleiben|hat|haben)(?: \w+){0,4} zu(?=\W*$)",
            r"(?:ist|sind|bleibt|bleiben|haben|hat)(?: \w+){0,2} frei(?=\W*$)",
            r"schließtag", r"\w*ferien", r"feiertag", r"brückentag", r"beweglicher ferientag",
            r"kita(?:-| )?frei", r"studientag", r"pädagogischer tag", r"schulautonome[rn]? tag",
@@ -483,19 +549,20 @@ CLOSURES = {
 # Said of a day, these make it the day something is due, whatever else the clause says.
 DUE = {
     "en": (r"due", r"deadline", r"no later than", r"closing date", r"last day (?:for|to)",
-           r"cut-?off", r"(?:registration|sign[- ]?ups?|entries|applications?|enrol\w*|bookings?) "
-           r"clos(?:e|es|ing)"),
+           r"cut-?off", r"(?:registration|sign[- ]?ups?|entries|applications?|enrol\w*|bookings?)"
+           r"(?: \w+){0,5} clos(?:e|es|ing)"),
     "es": (r"fecha límite", r"fecha limite", r"plazo", r"vence[n]?", r"último día para",
            r"a más tardar", r"a mas tardar",
            r"ultimo dia para", r"como (?:muy )?tarde", r"son para", r"es para", r"para entregar",
-           r"inscripci\w+ (?:se )?cierra\w*", r"cierre de inscripci\w+"),
+           r"inscripci\w+(?: \w+){0,5} (?:se )?cierra\w*", r"cierre de inscripci\w+"),
     "de": (r"abgabe\w*", r"frist", r"spätestens", r"fällig", r"einsendeschluss",
            r"anmeldeschluss", r"letzter tag"),
     "fr": (r"date limite", r"au plus tard", r"à rendre", r"a rendre", r"dernier délai",
            r"date butoir", r"à remettre", r"doivent être remis", r"doit être remis",
-           r"inscriptions? (?:se )?ferme\w*", r"clôture des inscriptions"),
+           r"inscriptions?(?: \w+){0,5} (?:se )?ferme\w*", r"clôture des inscriptions"),
     "pt": (r"prazo", r"vence[m]?", r"data limite", r"último dia para", r"ultimo dia para",
-           r"para entregar", r"no máximo", r"terminam", r"termina", r"inscriç\w+ (?:fecham|encerram)"),
+           r"para entregar", r"no máximo", r"terminam", r"termina",
+           r"inscriç\w+(?: \w+){0,5} (?:fecham|encerram)"),
 }
 # Homework and the like are due *for* a day ("Hausaufgaben für Montag", "deberes para el lunes").
 DUE_FOR = {

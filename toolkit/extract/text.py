@@ -153,7 +153,9 @@ def _gate() -> re.Pattern[str]:
     words |= {"tmrw", "tmr", "hj", "amn", "weekend", "week-end", "finde", "wochenende", "fds",
               "half", "halb", "quarter", "viertel", "dreiviertel", "o'clock"}
     alternation = "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
-    return re.compile(rf"\d|\b(?:{alternation})\b", re.I)
+    # German weekdays also open compounds: "Mittwochnachmittag", "Freitagsgebet"
+    compounds = "|".join(w for w in TABLES["de"].weekdays if not w.endswith("s"))
+    return re.compile(rf"\d|\b(?:{alternation})\b|\b(?:{compounds})", re.I)
 
 
 def may_hold_date(text: str) -> bool:

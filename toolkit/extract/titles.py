@@ -109,7 +109,7 @@ def _blanked(ctx: Context, blanks: list[tuple[int, int]], clause: Clause) -> lis
     agenda's heading, and the cue words of moves and deadlines."""
     chars = list(ctx.text)
     spans = list(_no_title_spans(ctx, blanks))
-    for pattern in (ctx.g.move, ctx.g.instead):
+    for pattern in (ctx.g.move, ctx.g.instead, ctx.g.proposal):
         spans += [m.span() for m in pattern.finditer(ctx.low, clause.segment[0], clause.segment[1])]
     for m in ctx.g.due.finditer(ctx.low, clause.segment[0], clause.segment[1]):
         # "registration closes": the thing due stays, its verb goes
@@ -161,12 +161,15 @@ def _title_from(ctx: Context, text: str, require_noun: bool = False, anchor: int
         return ""
     if whole:
         return _tidy(", ".join(p for _s, p in pieces))
-    if own is not None and heading is not None and heading != own and _logistic(own, g):
+    if own is not None and heading is not None and heading != own and _logistic(own, g) \
+            and names_event(g, heading):
         return _tidy(_around_the_gaps(heading, g))  # what the departure is for
     named = [p for _s, p in pieces if names_event(g, p) and not _only_logistics(p, g)
              and not _INSTRUCTION.match(p)]  # "bring packed lunch" names no event
     if own is not None and _INSTRUCTION.match(own) and named:
         own = None  # "Heute keine Jause mitgeben, ... bei der Adventfeier": the feast, not the chore
+    if own is not None and named and own not in named and _after_reason(text, own, g):
+        own = None  # "... wegen Regen auf Mittwoch verschoben": the rain is why, not what
     if own is not None and (own in named or not (g.logistics.fullmatch(own.strip().lower())
                                                  or (named and _logistic(own, g)))):
         return _tidy(_around_the_gaps(own, g))  # the date's own piece, not "bring packed lunch"
@@ -176,6 +179,11 @@ def _title_from(ctx: Context, text: str, require_noun: bool = False, anchor: int
         return ""
     chosen = own or next((p for _s, p in pieces if not g.sign_off.match(p.strip())), "")
     return _tidy(chosen)
+
+
+def _after_reason(text: str, own: str, g: Grammar) -> bool:
+    at = text.find(own)
+    return at > 0 and bool(re.search(rf"\b(?:{_BECAUSE[g.t.code]})\s*$", text[:at], re.I))
 
 
 def _around_the_gaps(piece: str, g: Grammar) -> str:
@@ -310,8 +318,13 @@ _ONLINE = {"portal", "website", "site", "app", "zoom", "teams", "meet", "online"
            "page", "group", "chat", "email", "spreadsheet", "sheet", "doc"}
 
 
+# Where a place phrase ends: punctuation, but not the dot of "M. Dupont" or "Dr. Brandt".
+_PLACE_END = re.compile(r"[,!?;:\n()]|(?<!\b[A-Z])(?<!\bDr)(?<!\bSt)(?<!\bMme)(?<!\bMr)(?<!\bMrs)"
+                        r"(?<!\bSr)(?<!\bSra)(?<!\bDra)\.|\s[-–—]\s")
+
+
 def cut_place(phrase: str, g: Grammar) -> str:
-    phrase = re.split(r"[,.!?;:\n()]|\s[-–—]\s", phrase)[0]
+    phrase = _PLACE_END.split(phrase)[0]
     inner = g.place.search(phrase, 1)
     if inner is not None and not g.place_noun.search(phrase[:inner.start()]) \
             and g.place_noun.search(inner.group(1)):
@@ -383,8 +396,9 @@ def location_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | 
             if not phrase or _REASON_BEFORE.search(text[max(start, m.start() - 24):m.start()]):
                 continue  # "se corta el agua ... por obras en la tubería": where the reason is
             prep = text[m.start():m.start(1)]
-            if ctx.g.t.code == "en" and phrase.lower().split()[0] in _ONLINE:
-                continue  # "sign up on the portal"
+            if ctx.g.t.code == "en" and (phrase.lower().split()[0] in _ONLINE
+                                         or (prep.strip().lower() == "on" and not phrase[:1].isupper())):
+                continue  # "sign up on the portal", "on our road"; but "on Elm St"
             host = _HOST.search(prep)
             if host and not ctx.g.date_words.match(phrase) and not ctx.g.event_noun.search(phrase):
                 return f"{host.group(0).strip()} {phrase}"  # "chez Paul", "en casa de los abuelos"
@@ -398,6 +412,10 @@ def location_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | 
         named = _named_place(ctx, text[start:end])
         if named:
             return named
+        for m in ctx.g.place_after_time.finditer(text, start, end):
+            phrase = cut_place(m.group(1), ctx.g)
+            if phrase and looks_like_place(phrase, ctx.g) and ctx.g.place_noun.search(phrase):
+                return phrase  # "départ 8h15 de la gare de Morges", "Treffpunkt 10 Uhr Bahnhof"
     piece = _place_piece(ctx, clause, [(d.start, d.end)] + ([(t.start, t.end)] if t else []))
     if piece:
         return piece
