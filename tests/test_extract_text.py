@@ -1319,3 +1319,22 @@ def test_a_limit_after_a_range_is_this_weeks_day():
 def test_abbreviations_articles_and_streets(text, ref, start, location):
     [event] = extract_events(text, ref)
     assert (event.start, event.location) == (start, location)
+
+
+@pytest.mark.parametrize("text,ref,day", [
+    ("Mañana viene el técnico de la caldera a primera hora", OTONO, "2026-10-15"),
+    ("La collecte des encombrants passe mercredi matin", FEVRIER, "2026-02-11"),
+    ("Müllabfuhr kommt diese Woche erst am Samstag", ADVENT, "2026-11-28"),
+])
+def test_someone_or_something_coming_on_a_day_is_a_visit(text, ref, day):
+    [event] = extract_events(text, ref)
+    assert (event.start, event.kind) == (day, "event")
+
+
+@pytest.mark.parametrize("text,ref", [
+    ("Depuis lundi le bus 701 passe toutes les 10 minutes", FEVRIER),
+    ("Hoffentlich kommt sie morgen wieder", ADVENT),
+    ("I'm coming on Saturday, can't wait", WINTER),
+])
+def test_no_visit_without_a_subject_or_since_a_day(text, ref):
+    assert extract_events(text, ref) == []

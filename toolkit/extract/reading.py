@@ -261,6 +261,8 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
     if kind == "event" and t is None and not moved and not names_event(g, own) \
             and _FROM_DAY.search(ctx.low[max(clause.start, d.start - 16):d.start]):
         return None  # "Rent going up from April 1st": a change from then on
+    if not moved and _SINCE.search(ctx.low[max(clause.start, d.start - 12):d.start]):
+        return None  # "Depuis lundi le bus passe toutes les 10 minutes": how things are since then
     if kind == "event" and t is None and not moved and not cancelled and _says_nothing(ctx, clause, message):
         return None  # "..., back Mon 13th April": a day with no words of its own
     if d.bare and t is None and not moved and kind == "event" and _RETRO.search(own) \
@@ -437,10 +439,30 @@ def _shaped_what(ctx: Context, clause: Clause, d: DateMention) -> bool:
     s0, s1 = clause.segment
     if g.proposal.search(ctx.low, s0, s1):
         return True
-    core_start = core_bounds(ctx.low, d.start, clause, g)[0]
+    core_start, core_end = core_bounds(ctx.low, d.start, clause, g)
     before = ctx.low[core_start:d.start]
     copula = g.copula_before.search(before)
-    return bool(copula and g.own_what.search(before[:copula.start()]))
+    if copula and g.own_what.search(before[:copula.start()]):
+        return True
+    core = ctx.low[core_start:core_end]
+    comes = g.comes.search(core)
+    return comes is not None and _has_subject(ctx, core_start, core_end, core[comes.end():]) \
+        and not learned.first_person(core)
+
+
+_PRONOUN_SUBJECT = re.compile(r"\s*(?:sie|er|es|wir|ihr|man|du|ich)\b", re.I)
+
+
+def _has_subject(ctx: Context, start: int, end: int, after_verb: str) -> bool:
+    """A noun phrase of its own in the core: a determiner and a noun, or (German writes its
+    nouns capitalised) a capitalised noun that is no date word, unless a pronoun after the verb
+    is the subject ("Hoffentlich kommt sie morgen")."""
+    if ctx.g.own_what.search(ctx.low, start, end):
+        return True
+    if ctx.g.t.code != "de" or _PRONOUN_SUBJECT.match(after_verb):
+        return False
+    nouns = re.findall(r"\b[A-ZÄÖÜ][a-zäöüß]{3,}", ctx.text[start:end])
+    return any(not ctx.g.date_words.fullmatch(w) for w in nouns)
 
 
 def _cues(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | None, message: _Message,
@@ -576,6 +598,7 @@ _NOT_NEEDED = re.compile(r"\s*(?:needed|required|necessary|nötig|notwendig|erfo
 # "Rent going up from April 1st": a change from a day on, not something on that day.
 _FROM_DAY = re.compile(r"\b(?:from|as of|starting|ab|a partir del?|desde el|à partir du|dès le|"
                        r"a partir de|a partir do)\s*$", re.I)
+_SINCE = re.compile(r"\b(?:since|depuis|desde|seit|seit dem|seit der)\s*$", re.I)
 _NAME_PART = re.compile(r"\b(?:de|del|do|da|du|des|of|der)\s+$", re.I)  # "campo de férias"
 
 

@@ -212,6 +212,7 @@ class Grammar:
         self.thanks = words(THANKS[code])
         self.proposal = words(PROPOSALS[code])
         self.own_what = re.compile(OWN_WHAT[code], re.I)
+        self.comes = words(COMES[code])
         self.copula_before = re.compile(rf"(?<![\w])(?:{COPULAS[code]})\s*$", re.I)
         self.clocks = re.compile(CLOCKS, re.I)
         self.move_old = re.compile(rf"(?<![\w])(?:{MOVE_OLD[code]})\s*(?:\(\s*)?$", re.I)
@@ -317,6 +318,16 @@ COPULAS = {
     "de": r"(?:ist|sind|wird|findet)(?:\s+(?:am|an|diesen|den|nächsten|nächste|vom|ab))*",
     "fr": r"(?:est|sera|sont|seront|aura lieu)(?:\s+(?:le|ce|du|la))*",
     "pt": r"(?:é|será|são|vai ser|fica)(?:\s+(?:na|no|dia|em|nesta|neste|esta|este|a|o))*",
+}
+# Someone or something coming on the day is a visit to plan for: "Mañana viene el técnico de la
+# caldera", "La collecte des encombrants passe mercredi", "Müllabfuhr kommt erst am Samstag".
+COMES = {
+    "en": r"(?:is|are) coming|comes|will come|arrives|will arrive|(?:is|are) visiting|"
+          r"(?:is|are) calling round",
+    "es": r"viene|vienen|vendrá|vendrán|pasa|pasan|pasará|pasarán",
+    "de": r"kommt|kommen|kommt erst|ist da|sind da",
+    "fr": r"passe|passent|passera|passeront|vient|viennent|viendra|viendront",
+    "pt": r"vem|vêm|virá|virão|passa|passam|passará",
 }
 # Opening hours are not events.
 OPENING = {
