@@ -60,7 +60,7 @@ from toolkit.ingest.whatsapp import DATE_ORDERS, Message
 from toolkit.store import db, history, messages, outbox
 from toolkit.store.connect import open_db
 
-BATCH = 5000  # messages per write transaction: a few tens of milliseconds of lock
+BATCH = 10_000  # messages per write transaction: a tenth of a second of lock or so
 MAX_YIELD_S = 1.0  # the longest pause between batches for writers waiting for the store
 EXPORT_FORMATS = ("jsonl", "csv", "parquet")
 INGESTED_COUNTER = "messages_ingested"
@@ -293,6 +293,7 @@ class ChatImport:
         self.chat_names: set[str] | None = None
         self.export_names: set[str] = set()
         self.stored_until = ""  # the chat's last minute before this import
+        self.waiting_file: str | None = None
         self.queue_media = settings.image_processing_enabled
         self.taken = Taken()
         self.author_keys: dict[str | None, str | None] = {}
@@ -471,59 +472,66 @@ class ChatImport:
     def write(self, prepared: Prepared) -> None:
         """One batch in one transaction: match, insert, apply edits, deletions and files."""
         conn = self.conn
-        with db.transaction(conn), messages.deferred_fts(conn):
-            first_id = self.first_free_id()
-            decisions = self.decide(prepared)
-            if decisions is None:
-                if prepared.payload is None:  # within the chat's minutes after all
-                    prepared.payload, prepared.media, prepared.texts = self.new_rows(
-                        prepared.items)
-                media_rows = [(first_id + offset, stored) for offset, stored in prepared.media]
-                count = len(prepared.items)
-                if messages.insert_json(conn, prepared.payload, first_id, self.chat_id,
-                                        self.source.path, self.now) != count:
-                    self.rekey_missing(self.rows_of(prepared.payload, first_id))
-                self.new_texts += prepared.texts
-            else:
-                media_rows = []
-                rows: list[tuple[Any, ...]] = []
-                for decision in decisions:
-                    if decision.action == identity.NEW:
-                        message_id = first_id + len(rows)
-                        rows.append(self.new_row(message_id, decision))
-                        stored = decision.message.extra[1]
-                        if stored is not None:
-                            media_rows.append((message_id, stored))
-                    else:
-                        self.apply(decision, media_rows)
-                count = len(rows)
-                if rows and messages.insert_messages(conn, rows) != count:
-                    self.rekey_missing(rows)
-            if count:
-                # the new rows have the highest ids of all, so the last is the chat's newest
-                db.set_cursor(conn, f"ingest:chat:{self.chat_id}", first_id + count - 1)
-                db.bump_counter(conn, INGESTED_COUNTER, count)
-            if self.queue_media:
-                for message_id, stored in media_rows:
-                    attachments.enqueue_attachment(self.settings, conn, stored,
-                                                   self.source.chat, message_id)
+        with db.transaction(conn):
+            start = messages.write_start(conn)
+            # ids grow past every ETL cursor too, or a stage whose cursor is above the newest
+            # message (after messages were deleted) would never see the new ones
+            first_id = max(start.top, start.cursor) + 1
+            with messages.deferred_fts(conn, start):
+                count = self.write_batch(prepared, first_id)
         if count:  # committed: these rows are now this import's to take back on failure
             self.taken.inserted.append((first_id, first_id + count - 1))
             self.taken.added += count
             self.result.added += count
         self.let_waiting_writers_in()
 
+    def write_batch(self, prepared: Prepared, first_id: int) -> int:
+        """The batch's rows and changes, inside its transaction; returns the rows inserted."""
+        conn = self.conn
+        decisions = self.decide(prepared)
+        if decisions is None:
+            if prepared.payload is None:  # within the chat's minutes after all
+                prepared.payload, prepared.media, prepared.texts = self.new_rows(prepared.items)
+            media_rows = [(first_id + offset, stored) for offset, stored in prepared.media]
+            count = len(prepared.items)
+            if messages.insert_json(conn, prepared.payload, first_id, self.chat_id,
+                                    self.source.path, self.now) != count:
+                self.rekey_missing(self.rows_of(prepared.payload, first_id))
+            self.new_texts += prepared.texts
+        else:
+            media_rows = []
+            rows: list[tuple[Any, ...]] = []
+            for decision in decisions:
+                if decision.action == identity.NEW:
+                    message_id = first_id + len(rows)
+                    rows.append(self.new_row(message_id, decision))
+                    stored = decision.message.extra[1]
+                    if stored is not None:
+                        media_rows.append((message_id, stored))
+                else:
+                    self.apply(decision, media_rows)
+            count = len(rows)
+            if rows and messages.insert_messages(conn, rows) != count:
+                self.rekey_missing(rows)
+        if count:
+            # the new rows have the highest ids of all, so the last is the chat's newest
+            db.set_cursor(conn, f"ingest:chat:{self.chat_id}", first_id + count - 1)
+            db.bump_counter(conn, INGESTED_COUNTER, count)
+        if self.queue_media:
+            for message_id, stored in media_rows:
+                attachments.enqueue_attachment(self.settings, conn, stored, self.source.chat,
+                                               message_id)
+        return count
+
     def let_waiting_writers_in(self) -> None:
         """Between two batches, a writer waiting for the store (a review decision, a pipeline
         run, another import) takes the lock first: none waits longer than a batch."""
+        if self.waiting_file is None:
+            self.waiting_file = db.waiting_file(self.conn) or ""
         deadline = time.monotonic() + MAX_YIELD_S
-        while db.writers_waiting(self.conn) and time.monotonic() < deadline:
+        while (db.writers_waiting(self.conn, self.waiting_file)
+               and time.monotonic() < deadline):
             time.sleep(db.WRITE_POLL_S)
-
-    def first_free_id(self) -> int:
-        """Ids must grow past every ETL cursor, or a stage whose cursor is above the newest
-        message (after messages were deleted) would never see the new ones."""
-        return max(messages.max_message_id(self.conn), messages.highest_cursor(self.conn)) + 1
 
     def decide(self, prepared: Prepared) -> list[Decision] | None:
         """Match the batch against the rows stored for its minutes; None when there are none

@@ -169,10 +169,11 @@ def waiting_for_lock(conn: Connection) -> Iterator[None]:
         os.close(fd)
 
 
-def writers_waiting(conn: Connection) -> bool:
+def writers_waiting(conn: Connection, path: str | None = None) -> bool:
     """Whether another connection is waiting for the write lock (see `begin_with_retry`);
-    a long writer asks between two of its transactions and, if so, pauses to let it in."""
-    path = waiting_file(conn)
+    a long writer asks between two of its transactions and, if so, pauses to let it in.
+    `path`: the connection's `waiting_file`, if the caller keeps it."""
+    path = path or waiting_file(conn)
     if fcntl is None or path is None:
         return False
     try:

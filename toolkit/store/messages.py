@@ -217,8 +217,25 @@ def bulk_cache(conn: db.Connection, kib: int) -> None:
     conn.execute(f"PRAGMA cache_size = -{kib}")
 
 
+@dataclass(frozen=True)
+class WriteStart:
+    """What a batch needs to know as its transaction begins, read in one statement."""
+
+    trigger_sql: str | None  # the FTS insert trigger as stored
+    top: int  # the highest message id
+    cursor: int  # the highest ETL cursor
+
+
+def write_start(conn: db.Connection) -> WriteStart:
+    row = conn.execute(
+        "SELECT (SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?), "
+        "(SELECT coalesce(max(id), 0) FROM messages), "
+        "(SELECT coalesce(max(value), 0) FROM etl_cursors)", (FTS_TRIGGER,)).fetchone()
+    return WriteStart(row[0], int(row[1]), int(row[2]))
+
+
 @contextlib.contextmanager
-def deferred_fts(conn: db.Connection) -> Iterator[None]:
+def deferred_fts(conn: db.Connection, start: WriteStart | None = None) -> Iterator[None]:
     """Index a batch's new rows in one statement at the end instead of row by row.
 
     A trigger that writes to an FTS5 table runs in a statement savepoint, and FTS5 flushes its
@@ -226,19 +243,17 @@ def deferred_fts(conn: db.Connection) -> Iterator[None]:
     a bulk insert. Inside the caller's transaction we drop the trigger, insert, index the new
     rows (ids above the old maximum: we hold the write lock), and create the trigger again
     from its own stored SQL. It is all one transaction, so a failure restores the trigger, and
-    other connections never see the store without it.
+    other connections never see the store without it. `start`: read in this transaction.
     """
-    row = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
-                       (FTS_TRIGGER,)).fetchone()
-    if row is None or row[0] != FTS_TRIGGER_SQL:
+    start = start or write_start(conn)
+    if start.trigger_sql != FTS_TRIGGER_SQL:
         yield  # someone changed how messages are indexed: leave it to their trigger
         return
-    top = max_message_id(conn)
     conn.execute(f"DROP TRIGGER {FTS_TRIGGER}")
     yield
     conn.execute("INSERT INTO messages_fts(rowid, text) SELECT id, text FROM messages "
-                 "WHERE id > ?", (top,))
-    conn.execute(row[0])
+                 "WHERE id > ?", (start.top,))
+    conn.execute(start.trigger_sql)
 
 
 def max_message_id(conn: db.Connection) -> int:
