@@ -176,7 +176,7 @@ def test_ingest_of_zips_with_photos_killed_leaves_only_what_doctor_repairs(tmp_p
     assert_ingest_cursors_agree(app)
 
 
-BIG_EXPORT = 60_000  # twelve write batches of 5,000
+BIG_EXPORT = 60_000  # six write batches of 10,000
 
 
 def content(app: Path) -> list[tuple]:
@@ -191,7 +191,7 @@ def content(app: Path) -> list[tuple]:
 
 @pytest.mark.parametrize("seed", SEEDS[:2])
 def test_a_big_export_killed_between_its_batches_resumes_exactly_once(tmp_path, seed):
-    """One export is written in batches of 5,000, each committed: a kill leaves whole
+    """One export is written in batches of 10,000, each committed: a kill leaves whole
     batches, and importing the file again adds exactly the rest. The store then holds what an
     uninterrupted import holds, and the FTS index and the chat's cursor agree with it."""
     from toolkit.ingest.importer import BATCH
