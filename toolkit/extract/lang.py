@@ -95,7 +95,7 @@ EN = LangTable(
     quarter_after=(),
     day_preps=("on the", "the", "on"),
     place_preps=("at the", "at", "@", "in the", "in", "outside the", "outside", "on the", "to the",
-                 "from the", "on"),
+                 "from the", "on", "by the", "near the", "next to the", "behind the"),
     place_nouns=(
         "park", "school", "gym", "hall", "church", "library", "station", "cafe", "café",
         "pub", "club", "field", "pitch", "pool", "centre", "center", "house", "auditorium",
@@ -201,8 +201,8 @@ ES = LangTable(
     half_after=("y media",),
     quarter_after=("y cuarto",),
     day_preps=("el", "el día", "el dia", "día", "dia"),
-    place_preps=("en el", "en la", "en los", "en las", "en casa de", "en lo de", "en", "desde el",
-                 "donde", "a",
+    place_preps=("en el", "en la", "en los", "en las", "en casa de", "en lo de", "en lo del", "en",
+                 "desde el", "donde", "a",
                  "desde la", "frente al", "frente a la", "al", "a la"),
     place_nouns=(
         "plaza", "parque", "colegio", "cole", "escuela", "campo", "estadio", "salón", "salon",
@@ -255,6 +255,7 @@ ES = LangTable(
     evening_nouns=("fiesta", "cena", "copas", "cañas", "discoteca", "concierto", "cine", "verbena"),
     move_cues=(r"cambiad[oa]s?", r"(?:se )?cambi(?:a|ó|aron)", r"movid[oa]s?", r"aplazad[oa]s?", r"se aplaza",
                r"trasladad[oa]s?", r"pospuest[oa]s?", r"(?:lo |la )?pasamos al?", r"(?:se )?pasa al?",
+               r"(?:se )?pas(?:ó|a|aron) para", r"(?:se )?cambi(?:ó|a|aron) para",
                r"(?:se )?ha pasado al?", r"reprogramad[oa]s?", r"se reprograma"),
 )
 
@@ -310,7 +311,7 @@ DE = LangTable(
         "hof", "gemeindehaus", "vereinsheim", "kindergarten", "markt", "weihnachtsmarkt",
         "museum", "zoo", "sporthalle", "schwimmbad", "bad", "büro", "zimmer", "mensa", "stube",
         "singsaal", "schulhaus", "gemeindesaal", "dorfplatz", "labor", "hort", "ordination", "straße",
-        "strasse", "gasse", "kapelle", "moschee", "gerätehaus", "pfadiheim",
+        "strasse", "gasse", "kapelle", "moschee", "gerätehaus", "pfadiheim", "lokal",
     ),
     event_nouns=(
         "training", "treffen", "elternabend", "turnen", "party", "fest", "feier", "flohmarkt",
@@ -437,6 +438,7 @@ FR = LangTable(
     evening_nouns=("fête", "fete", "soirée", "dîner", "diner", "souper", "apéro", "apero",
                    "concert", "ciné", "party", "boum"),
     move_cues=(r"déplacée?s?", r"reportée?s?", r"décalée?s?", r"repoussée?s?", r"passe (?:à|au)",
+               r"report (?:à|au)",
                r"avancée?s?", r"changée?s?"),
 )
 
@@ -491,6 +493,7 @@ PT = LangTable(
         "posto", "ubs", "hospital", "museu", "zoológico", "bairro", "bar", "oceanário", "centro",
         "colégio", "colegio", "sede", "salão de festas", "laboratório", "laboratorio", "garagem",
         "refeitório", "cantina", "laje", "capela", "estúdio", "estudio", "rua", "avenida", "mesquita",
+        "praia",
     ),
     event_nouns=(
         "reunião", "reuniao", "treino", "jogo", "festa", "jantar", "almoço", "almoco",

@@ -365,7 +365,14 @@ def _named_days_alone(found: list[DateMention], work: str) -> list[DateMention]:
     """A named day is the date unless another date shares its sentence ('Am 6.12. kommt der
     Nikolaus', 'Halloween costumes for the party on Friday')."""
     return [d for d in found if d.kind != "holiday" or not any(
-        other.kind != "holiday" and _same_sentence(work, d.start, other.start) for other in found)]
+        other.kind != "holiday" and (_same_sentence(work, d.start, other.start) or (
+            d.in_word and "\n" not in work[min(d.start, other.start):max(d.start, other.start)]))
+        and not _CLAUSE_BREAK.search(work, min(d.end, other.end), max(d.start, other.start))
+        for other in found)]
+
+
+# "Christi Himmelfahrt ist schulfrei, am Freitag danach auch": a comma keeps the named day
+_CLAUSE_BREAK = re.compile(r"[,;:]|\s[-–]\s")
 
 
 # An agenda item: at a line start (or after ";" or the heading's colon), a day number, maybe a
@@ -418,6 +425,11 @@ def _holiday_mentions(work: str, g: Grammar, today: date) -> list[DateMention]:
             mentions.append(DateMention(m.start(), weekend.end(), first, last, "holiday"))
             continue
         mentions.append(DateMention(m.start(), m.end(), when, None, "name" if named else "holiday"))
+    if g.holiday_compound is not None:
+        for m in g.holiday_compound.finditer(work):  # "Rosenmontagszug", "Nikolausfeier"
+            when = named_day(g.holidays[m.group(1).lower()], today)
+            if when is not None:
+                mentions.append(DateMention(m.start(), m.end(), when, None, "holiday", in_word=True))
     return mentions
 
 
@@ -491,6 +503,11 @@ def _anchor_weekdays(found: list[DateMention], work: str) -> list[DateMention]:
             # "next Thursday and Friday": a day listed after a placed weekday is in its week
             mention.day = previous.day + timedelta(days=(mention.day.weekday() - previous.day.weekday()) % 7)
             mention.bare = False
+        if mention.bare and previous is not None and _AFTER_THAT.match(work, mention.end):
+            # "Christi Himmelfahrt ..., am Freitag danach": the first such weekday after it
+            days_on = (mention.day.weekday() - previous.day.weekday()) % 7 or 7
+            mention.day = previous.day + timedelta(days=days_on)
+            mention.bare = False
         previous = mention
         if mention.kind in ("explicit", "numeric"):
             anchor = mention
@@ -508,6 +525,8 @@ def _anchor_weekdays(found: list[DateMention], work: str) -> list[DateMention]:
     return found
 
 
+_AFTER_THAT = re.compile(r"\s*(?:danach|darauf|after(?:wards)?|after that|después|siguiente|après|"
+                         r"d'après|suivant|depois|seguinte)\b", re.I)
 _LIST_OF_WEEKDAYS = re.compile(r"^\s*(?:,|&|\+|and|or|y|o|und|oder|et|ou|e)\s*$", re.I)
 _DE_DAY_PART = re.compile(r"\b(montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag)"
                           r"(abend|morgen|nachmittag|vormittag|mittag|nacht)s?\b", re.I)

@@ -10,7 +10,7 @@ cue) decides what is left and becomes the confidence.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from toolkit.eventtypes import FoundEvent
@@ -44,10 +44,14 @@ def read_events(ctx: Context, dates: list[DateMention], tz_name: str | None) -> 
     events: list[FoundEvent] = []
     unnamed: set[int] = set()
     for clause in clauses:
-        for event, named in _read_clause(ctx, clause, message):
+        found = _read_clause(ctx, clause, message)
+        for event, named in found:
             events.append(event)
             if not named:
                 unnamed.add(id(event))
+        if found:
+            message.previous = found[-1][0]
+    events = _moves_from_cancellations(events)
     if any(e.confidence >= 0.9 and not e.all_day for e in events):
         # Beside a clearly dated and timed event, a weak all-day mention whose own clause
         # names nothing is a side remark ("invites in book bags today").
@@ -63,6 +67,18 @@ class _Message:
     blanks: list[tuple[int, int]]
     tz_name: str | None
     clauses: list[Clause]
+    previous: FoundEvent | None = None  # the last event of the clauses read so far
+
+
+def _moves_from_cancellations(events: list[FoundEvent]) -> list[FoundEvent]:
+    """'Pas de ramassage vendredi, report à samedi': a day called off and a move with no old day
+    of its own, in one message, are one move from that day (as the proposals code reads it)."""
+    off = [e for e in events if e.cancelled]
+    open_moves = [e for e in events if e.moved and not e.cancelled and e.previous_start is None]
+    if len(off) != 1 or len(open_moves) != 1:
+        return events
+    moved = replace(open_moves[0], previous_start=off[0].start)
+    return [moved if e is open_moves[0] else e for e in events if e is not off[0]]
 
 
 # ------------------------------------------------------------------------- one clause
@@ -241,6 +257,9 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
         move and not move.new_dates and move.new_times and t is not None)
     moved_here = moved and bool(move and move.in_clause)  # the clause itself says so
     kind, cancelled = _kind_of(ctx, clause, d, own, ignore_moves=moved, t=t)
+    if kind == "event" and not cancelled and message.previous is not None and _ALSO.fullmatch(
+            _without_dates(ctx, clause, message).strip()):
+        kind, cancelled = message.previous.kind, message.previous.cancelled  # "..., am Freitag danach auch"
     if kind == "closure" and g.limit.search(ctx.low[max(clause.start, d.start - 20):d.start]):
         return None  # "Ferien bis 12. September": where a closure ends, not a closed day
     if _OWN_ABSENCE.search(_without_dates(ctx, clause, message)):
@@ -589,7 +608,7 @@ _OWN_ABSENCE = re.compile(
     r"nous sommes|on est|on sera|je suis|je serai|estou|vamos estar|vou estar)\s+(?:\w+\s+){0,4}?"
     r"(?:away|(?<!drop )(?<!kick )(?<!sign )(?<!take )(?<!day )off|out|on holiday|on vacation|weg|"
     r"verreist|im urlaub|in den ferien|in urlaub|"
-    r"de vacaciones|fuera|de viaje|en vacances|absents?|partis|de férias|fora|viajando)\b", re.I)
+    r"de vacaciones|fuera|de viaje|en vacances|absente?s?|partis|de férias|fora|viajando)\b", re.I)
 _PASSIVE = re.compile(r"\b(?:be|been|être|ser|sein|werden|worden)\s+\w+", re.I)
 _THEN = re.compile(r"\b(?:then|after(?:wards)?|danach|anschließend|dann|después|luego|puis|ensuite|"
                    r"depois|a seguir)\b", re.I)
@@ -598,6 +617,10 @@ _NOT_NEEDED = re.compile(r"\s*(?:needed|required|necessary|nötig|notwendig|erfo
 # "Rent going up from April 1st": a change from a day on, not something on that day.
 _FROM_DAY = re.compile(r"\b(?:from|as of|starting|ab|a partir del?|desde el|à partir du|dès le|"
                        r"a partir de|a partir do)\s*$", re.I)
+# A clause that only says "too": it repeats the clause before for its own day.
+_ALSO = re.compile(r"(?:(?:am|on|el|le|o|a|the|and|y|und|et|e|danach|after(?:wards)?|después|après|"
+                   r"depois|suivant|seguinte)\s+)*"
+                   r"(?:auch|too|as well|also|también|tambien|aussi|também|idem)\W*", re.I)
 _SINCE = re.compile(r"\b(?:since|depuis|desde|seit|seit dem|seit der)\s*$", re.I)
 _NAME_PART = re.compile(r"\b(?:de|del|do|da|du|des|of|der)\s+$", re.I)  # "campo de férias"
 
@@ -702,6 +725,10 @@ _ASKS = re.compile(
     r"qual|quelqu'un sait|quelqu’un sait|qqn sait|tu sais si|vous savez si|sabe se|sabes se|"
     r"sab[eé]is si)\b", re.I,
 )
+# An exclamation about a day: "Qué pereza el lunes", "What a week", "Quel match samedi", "Was für ein
+# Wetter am Sonntag", "Que jogo domingo".
+_EXCLAIM = re.compile(r"\W*(?:qu[eé]|what an?|quel(?:le)?s?|was für(?: ein\w*)?)\s+"
+                      r"(?!\w+\s+(?:hora|día|time|jour|tag|heure|horas?|dia)\b)[^\W\d_]+", re.I)
 # "Great run this morning team!", "Fantastic game today": a verdict on the day just had.
 _VERDICT_BEFORE = re.compile(
     r"\b(?:great|brilliant|fantastic|amazing|awesome|lovely|nice|good|fun|epic|excellent|super|tolle?[nrs]?|"
@@ -744,6 +771,8 @@ def _chatter(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | None
         return True  # "Great run this morning team": today's verdict
     s0, s1 = clause.segment
     segment = ctx.low[s0:s1].strip()
+    if t is None and _EXCLAIM.match(segment):
+        return True  # "Qué calor va a hacer el finde", "Qué buen partido el del domingo"
     question = ctx.text[s1:s1 + 1] == "?" or segment.endswith("?")
     if "¿" in segment:
         segment = segment[segment.rindex("¿") + 1:]  # "Qué onda, ¿cenamos el jueves?" asks the last part
@@ -761,6 +790,8 @@ def _chatter(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | None
 def _only_sign_off(ctx: Context, clause: Clause, d: DateMention) -> bool:
     """'Great, see you all Tuesday x', 'Wir sehen uns Donnerstag!': a goodbye with a day."""
     rest = ctx.low[clause.start:d.start] + " " + ctx.low[d.end:clause.end]
+    if ctx.g.move.search(rest):
+        return False  # "report à samedi" moves something there; no goodbye
     sign = ctx.g.sign_off.search(ctx.low, clause.start, d.start)
     if sign is None or names_event(ctx.g, rest) or len(ctx.low[sign.end():d.start].split()) > 2:
         return False  # the goodbye comes right before its day ("see you all Tuesday")

@@ -99,6 +99,9 @@ class Grammar:
         self.ordinal = re.compile(ORDINALS[t.code], re.I)
         self.holidays = HOLIDAYS[t.code]
         self.holiday = re.compile(rf"(?<![\w'])(?:{_alt(self.holidays)})(?![\w'])", re.I)
+        single_words = [h for h in self.holidays if re.fullmatch(r"[^\W\d_]+", h)]
+        self.holiday_compound = re.compile(  # German nouns open with a feast: "Rosenmontagszug"
+            rf"(?<![\w'])({_alt(single_words)})s?[a-zäöüß]{{3,}}\b", re.I) if t.compound_nouns else None
         self.greeting = re.compile(GREETINGS, re.I)
         self.masks = re.compile(rf"\b(?:{_alt(t.masks)})\b", re.I) if t.masks else None
         # times. German "7 am Spielplatz" is "at the playground": there am/pm must be attached.
@@ -165,7 +168,7 @@ class Grammar:
         self.cancel = re.compile(rf"(?<![\w])(?:{cancel})(?![\w])", re.I)
         # A lookahead, so "à 14h au stade" yields both "à 14h..." and "au stade".
         self.place = re.compile(
-            rf"(?<![\w-])(?=(?:{_alt(t.place_preps)})(?:(?<=['’])|\s+)((?:[\w'’.&-]+[ \t]?){{1,5}}))", re.I
+            rf"(?<![\w-])(?=(?:{_alt(t.place_preps)})(?:(?<=['’])|\s+)((?:[\w'’.&-]+[ \t]?){{1,6}}))", re.I
         )
         self.place_after_time = re.compile(
             rf"(?<![\w-])(?:{_alt(t.place_preps)})\s*¦+[ \t]*((?:[\w'’.&-]+[ \t]?){{1,5}})", re.I)
@@ -229,7 +232,7 @@ class Grammar:
         self.named_place = re.compile(  # "salle 204", "Praxis Dr. Brandt", "place de la mairie"
             rf"(?<![\w])(?i:{nouns})(?:\s+(?:\d{{1,4}}[a-z]?\b|{cap})(?:\s+(?:{link}\s+)?{cap}){{0,3}}"
             rf"|\s+(?:de la|de l'|de los|de las|del|de|du|des|da|do|dos|das|der|of the|of)(?:(?<=')|\s+)"
-            rf"(?:{cap}(?:\s+(?:{link}\s+)?{cap}){{0,2}}|[^\W\d_]{{3,}}))"
+            rf"(?:{cap}(?:\s+(?:{link}\s+)?{cap}){{0,3}}|[^\W\d_]{{3,}}))"
             + (rf"|(?<![\w]){cap}(?:\s+{cap}){{1,3}}\s+(?i:{nouns})(?![\w])" if code == "en" else ""),
         )
         hour_words = {**HOUR_WORDS[code], **HOUR_WORDS_24[code]}
@@ -302,12 +305,13 @@ OWN_WHAT = {
 PROPOSALS = {
     "en": r"let'?s|shall we|how about|anyone (?:up for|keen|fancy|want to)|who'?s (?:up for|keen|coming)|"
           r"who wants to|fancy|wanna",
-    "es": r"qui[eé]n se apunta|qui[eé]n(?:es)? se viene|os apetece|les late|te animas|se animan|"
+    "es": r"qui[eé]n se apunta|qui[eé]n(?:es)? se viene|qui[eé]n se prende|qui[eé]n se suma|os apetece|"
+          r"les late|te animas|se animan|"
           r"¿?(?:hacemos|quedamos|vamos)\b",
     "de": r"wer hat (?:\w+ ){0,3}lust|hat jemand (?:\w+ ){0,3}lust|habt ihr (?:\w+ ){0,3}lust|"
           r"wer kommt mit|wer ist dabei|wollen wir|lass(?:t)? uns",
     "fr": r"qui est partant|qui vient|qui est dispo|ça vous dit|ça te dit|on pourrait|on se fait|partants?",
-    "pt": r"bora|quem topa|quem quer ir|partiu|que tal|tava pensando em|vamos",
+    "pt": r"bora|quem topa|quem quer ir|quem vem|quem quer vir|partiu|que tal|tava pensando em|vamos",
 }
 # "El picnic de la iglesia es este sábado", "Offsite is 2/9", "A inspeção do carro é na sexta":
 # a subject said to be on the day is that day's event, whatever its noun. Before the date: the
@@ -432,6 +436,8 @@ HOLIDAYS: dict[str, dict[str, tuple[Any, ...]]] = {
            "gründonnerstag": ("easter", -3), "karfreitag": ("easter", -2),
            "ostersonntag": ("easter", 0), "ostermontag": ("easter", 1),
            "aschermittwoch": ("easter", -46), "rosenmontag": ("easter", -48),
+           "weiberfastnacht": ("easter", -52), "faschingsdienstag": ("easter", -47),
+           "fastnachtsdienstag": ("easter", -47),
            "christi himmelfahrt": ("easter", 39), "pfingstsonntag": ("easter", 49),
            "pfingstmontag": ("easter", 50), "fronleichnam": ("easter", 60),
            "muttertag": ("nth", 5, 6, 2), "vatertag": ("easter", 39), "erntedank": ("nth", 10, 6, 1)},
@@ -523,7 +529,8 @@ MINUTE_WORDS = {"five": 5, "ten": 10, "twenty": 20, "twenty-five": 25, "twenty f
 # Institutions and places whose "no ..." or "closed" makes a closure day, not a cancellation,
 # and the holidays that close them.
 CLOSURES = {
-    "en": (r"no (?:school|classes|lessons|nursery|preschool|college|uni|kindergarten|daycare)",
+    "en": (r"no (?:\w+ )?(?:school|classes|lessons|nursery|preschool|college|uni|kindergarten|daycare)",
+           r"(?:will (?:remain|stay|be)|remains?|stays?) (?:closed|shut(?! off))",
            r"(?:school|nursery|office|library|pool|gym|surgery|centre|center|shop|club|site|"
            r"college|park|playground|daycare|preschool|building|canteen)s?(?:['’]s| is| are| will be|"
            r"| remains?| will (?:remain|stay)| stays?)? (?:closed|closing|shut)", r"(?:the )?closures?",
@@ -542,7 +549,7 @@ CLOSURES = {
     "de": (r"unterrichtsfrei", r"schulfrei", r"keine schule", r"kein unterricht",
            r"(?:ist |sind |bleibt |bleiben )?geschlossen", r"bleibt zu", r"hat zu",
            r"(?:ist|sind|bleibt|bleiben|hat|haben)(?: \w+){0,4} zu(?=\W*$)",
-           r"(?:ist|sind|bleibt|bleiben|haben|hat)(?: \w+){0,2} frei(?=\W*$)",
+           r"(?:ist|sind|bleibt|bleiben|haben|hat|macht|machen)(?: \w+){0,3} frei(?=\W*$)",
            r"schließtag", r"\w*ferien", r"feiertag", r"brückentag", r"beweglicher ferientag",
            r"kita(?:-| )?frei", r"studientag", r"pädagogischer tag", r"schulautonome[rn]? tag",
            r"schließung", r"keine mensa"),
@@ -570,7 +577,8 @@ DUE = {
            r"anmeldeschluss", r"letzter tag"),
     "fr": (r"date limite", r"au plus tard", r"à rendre", r"a rendre", r"dernier délai",
            r"date butoir", r"à remettre", r"doivent être remis", r"doit être remis",
-           r"inscriptions?(?: \w+){0,5} (?:se )?ferme\w*", r"clôture des inscriptions"),
+           r"inscriptions?(?: \w+){0,5} (?:se )?(?:ferme\w*|clôtur\w*)", r"clôture des inscriptions",
+           r"à régler", r"à payer", r"à verser", r"à renvoyer", r"à retourner"),
     "pt": (r"prazo", r"vence[m]?", r"data limite", r"último dia para", r"ultimo dia para",
            r"para entregar", r"no máximo", r"terminam", r"termina",
            r"inscriç\w+(?: \w+){0,5} (?:fecham|encerram)"),
@@ -598,17 +606,17 @@ TASKS = {
            r"bring(?: in)?", r"complet\w+", r"fill(?:ed)? in", r"order\w*", r"forms?", r"slips?",
            r"permission", r"fees?", r"money", r"homework", r"project", r"essay", r"rent",
            r"enrol\w*", r"deposit", r"consent", r"vote", r"entries", r"entry", r"paid",
-           r"must", r"ha(?:ve|s) to", r"needs? to"),
+           r"must", r"ha(?:ve|s) to", r"needs? to", r"reserv\w+", r"asked (?:us|you|everyone|all)"),
     "es": (r"entreg\w+", r"pag\w+", r"envi\w+", r"mand\w+", r"tra(?:e|ed|er|igan)\w*",
            r"devolv\w+", r"apunt\w+", r"inscrib\w+", r"inscripci\w+", r"rellen\w+", r"confirm\w+",
            r"reserv\w+", r"formularios?", r"autorizaci\w+", r"deberes", r"tareas?", r"trabajos?",
-           r"hay que", r"tienen? que", r"pedir", r"avis\w+",
+           r"hay que", r"tienen? que", r"pedir", r"pidi[oó]", r"piden", r"avis\w+",
            r"alquiler", r"matrícula", r"matricula", r"cuota", r"recibo"),
     "de": (r"\w*abgeben", r"abgeben", r"mitgeben", r"mitbringen", r"zahlen", r"bezahlen",
            r"überweisen", r"anmeld\w*", r"einreichen", r"zurück\w+", r"ausfüllen", r"bestell\w+",
            r"buchen", r"anmeldung\w*", r"formular\w*", r"zettel", r"geld", r"hausaufgaben?",
            r"facharbeit", r"beitrag", r"miete", r"einverständnis\w*", r"unterschr\w+",
-           r"\w*spenden", r"mu(?:ss|ß)", r"müssen", r"melden"),
+           r"\w*spenden", r"mu(?:ss|ß)", r"müssen", r"melden", r"reservier\w*", r"gebeten", r"bittet"),
     "fr": (r"rendre", r"remettre", r"remis", r"payer", r"renvoyer", r"rapporter", r"inscri\w+",
            r"envoyer", r"déposer", r"retourner", r"remplir", r"confirmer", r"réserver",
            r"dossiers?", r"formulaires?", r"autorisations?", r"paiements?", r"devoirs", r"réserv\w+",
@@ -618,7 +626,7 @@ TASKS = {
            r"devolv\w+", r"inscrev\w+", r"inscriç\w+", r"inscricoes", r"preench\w+",
            r"confirm\w+", r"reserv\w+", r"formulários?", r"autorizaç\w+", r"trabalhos?",
            r"renda", r"aluguel", r"mensalidade", r"propinas?", r"boleto", r"t[eê]m de", r"t[eê]m que",
-           r"precisa\w*", r"levantad[oa]s?"),
+           r"precisa\w*", r"levantad[oa]s?", r"pediu (?:pra|para)", r"pede (?:pra|para)"),
 }
 # Gratitude or a verdict names a day that has been: "thanks for coming on Saturday".
 THANKS = {
@@ -682,15 +690,15 @@ COMPLEMENTIZERS = {
 LOGISTICS = {
     "en": r"meet(?:ing point)?|arrive|arrival|leave|leaves|leaving|depart\w*|pick[- ]?up|"
           r"drop[- ]?off|doors(?: open)?|ko|kick[- ]?off|warm[- ]?up|back|home|finish\w*|ends?|"
-          r"coach(?:es)?|bus|registration|start|starts|begins?|continues|still on",
+          r"coach(?:es)?|bus|registration|start|starts|begins?|continues|still on|open|opens|reopens?|again",
     "es": r"salida|salimos|llegada|recogida|vuelta|quedamos|regreso|termina|acaba|calentamiento|"
-          r"inicio|empieza|comienzo|comienza|sigue|continúa|continua",
+          r"inicio|empieza|comienzo|comienza|sigue|continúa|continua|abre|abierto|reabre",
     "de": r"abfahrt|treffpunkt|treffen|abholung|rückkehr|rückfahrt|ankunft|anpfiff|ende|schluss|"
-          r"einlass|aufbau|beginn|start|bleibt|weiterhin",
+          r"einlass|aufbau|beginn|start|bleibt|weiterhin|wieder|offen|geöffnet",
     "fr": r"départ|rendez-vous|rdv|retour|arrivée|fin|accueil|coup d'envoi|début|commence|"
-          r"chercher|récupérer|continue|reste",
+          r"chercher|récupérer|continue|reste|rouvre|ouvert|réouverture",
     "pt": r"saída|saida|chegada|volta|regresso|encontro|termina|início|inicio|começa|começo|"
-          r"continua|continuam|mantém|mantem",
+          r"continua|continuam|mantém|mantem|reabre|aberto|abre",
 }
 # Activities that happen early in the day: a departure, a journey, a fasting blood test, "early"
 # itself. Beside one, an hour from 4 to 7 with no am/pm is in the morning ("Bus leaves the

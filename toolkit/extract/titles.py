@@ -162,7 +162,7 @@ def _title_from(ctx: Context, text: str, require_noun: bool = False, anchor: int
     if whole:
         return _tidy(", ".join(p for _s, p in pieces))
     if own is not None and heading is not None and heading != own and _logistic(own, g) \
-            and names_event(g, heading):
+            and not re.match(r"(?:de|del|du|des|of|von|da|do)\b", heading.lower()):
         return _tidy(_around_the_gaps(heading, g))  # what the departure is for
     named = [p for _s, p in pieces if names_event(g, p) and not _only_logistics(p, g)
              and not _INSTRUCTION.match(p)]  # "bring packed lunch" names no event
@@ -359,9 +359,10 @@ def looks_like_place(phrase: str, g: Grammar) -> bool:
 # A preposition with an article ("at the", "en la", "im", "dans la", "na") before a noun
 # phrase is a place, even a lower-case one ("at the clubhouse", "dans la cour").
 _STRONG_PREP = re.compile(
-    r"^(?:at the|in the|on the|outside the|en el|en la|en los|en las|al|a la|im|in der|in den|"
+    r"^(?:at the|in the|on the|outside the|by the|near the|next to the|behind the|en el|en la|en los|"
+    r"en las|al|a la|im|in der|in den|"
     r"ins|auf dem|auf der|beim|zum|zur|vor der|vor dem|an der|au|à la|à l'|dans la|dans le|"
-    r"dans l'|devant la|devant le|devant l'|sur la|no|na|nos|nas|ao)\s+$", re.I)
+    r"dans l'|devant la|devant le|devant l'|sur la|no|na|nos|nas|ao)(?:(?<=['’])|\s+)$", re.I)
 _NOT_PLACE_HEADS = re.compile(
     r"^(?:moment|end|latest|least|meantime|beginning|start|same|weekend|week|month|year|time|"
     r"morning|evening|afternoon|night|final|fin|final|momento|semana|mes|año|hora|tarde|noche|"
@@ -489,8 +490,8 @@ def _named_place(ctx: Context, text: str) -> str | None:
     """'salle 204', 'sala 3', 'Raum 104', 'Praxis Dr. Brandt', 'place de la mairie', 'Centro
     de Salud Delicias': a place noun with its number, name or 'of ...'."""
     m = ctx.g.named_place.search(text)
-    if m is None:
-        return None
+    if m is None or _NEGATED.match(m.group(0)):
+        return None  # "No Hebrew school" names no place
     return re.sub(r"[\s.,]+$", "", m.group(0)).strip()
 
 
