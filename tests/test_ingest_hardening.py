@@ -206,10 +206,10 @@ def test_an_export_failing_after_committed_batches_is_taken_back_whole(settings,
 
 @pytest.fixture
 def small_disk(tmp_path):
-    """A 3 MB tmpfs of our own (needs root, as this machine's test runs have)."""
+    """A 10 MB tmpfs of our own (needs root, as this machine's test runs have)."""
     mount = tmp_path / "small"
     mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m,mode=0700", "tmpfs",
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=10m,mode=0700", "tmpfs",
                            str(mount)], capture_output=True, text=True)
     if done.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here (not root?): {done.stderr.strip()}")
@@ -219,39 +219,50 @@ def small_disk(tmp_path):
         subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
-def test_disk_full_is_one_line_and_nothing_of_the_export_is_stored(small_disk, tmp_path):
-    """The disk fills in the middle of an export, after some of its batches committed: they
-    are taken back, the line says so, the store is intact, the files after it are not tried,
-    and with space again the same command imports everything, each message once."""
+def test_disk_full_is_one_line_and_nothing_of_the_export_is_stored(small_disk, tmp_path,
+                                                                   monkeypatch):
+    """The disk fills in the middle of an export, after one of its batches committed: that
+    batch is taken back, the line says so, the store is intact, the files after it are not
+    tried, and with space again the same command imports everything, each message once."""
     from conftest import run_cli
+
+    from toolkit.config import load_settings
 
     env = {"DATA_DIR": str(small_disk / "data")}
     small = write_export(tmp_path / "small", "Small", 30, seed=1)
-    big = write_export(tmp_path / "big", "Big", 40_000, seed=2)
+    big = write_export(tmp_path / "big", "Big", 80_000, seed=2)
     assert run_cli(["ingest", str(small)], env).returncode == 0
+    taken_back: list[list[tuple[int, int]]] = []
+    take_back = importer.ChatImport.take_back
+
+    def watched(job):  # records what the import had committed when it failed
+        taken_back.append(list(job.taken.inserted))
+        take_back(job)
+
+    monkeypatch.setattr(importer.ChatImport, "take_back", watched)
+    report = ingest_paths(load_settings(env, cwd=tmp_path), [big, small])
+    assert taken_back and taken_back[0], "the disk filled before a batch committed"
+    assert report.failures().splitlines() == [
+        f"FAILED disk full while importing {big}; nothing from it was stored",
+        f"FAILED {small}: not imported: the disk is full"]
     app = small_disk / "data" / "app.db"
-    done = run_cli(["ingest", str(big), str(small)], env)
-    assert done.returncode == 1
-    assert "Traceback" not in done.stderr and "cannot rollback" not in done.stderr
-    failed = done.stderr.strip().splitlines()
-    assert len(failed) == 2, done.stderr
-    assert failed[0].startswith(f"FAILED disk full while importing {big}; ")
-    assert failed[1] == f"FAILED {small}: not imported: the disk is full"
-    # the batches it had committed were taken back (in the room the import held in reserve)
-    assert failed[0].endswith("; nothing from it was stored"), failed[0]
     assert chat_names(app) == ["Small"]
-    assert count(app, "SELECT count(*) FROM messages m JOIN chats c ON c.id = m.chat_id "
-                      "WHERE c.name = 'Small'") == 30
+    assert count(app) == 30
     conn = db.connect(app)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     conn.close()
-    grown = subprocess.run(["mount", "-o", "remount,size=64m", str(small_disk)],
+    # the CLI says the same in one line per file, with no traceback
+    done = run_cli(["ingest", str(big)], env)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert done.stderr.strip() == \
+        f"FAILED disk full while importing {big}; nothing from it was stored"
+    grown = subprocess.run(["mount", "-o", "remount,size=256m", str(small_disk)],
                            capture_output=True, text=True)
     assert grown.returncode == 0, grown.stderr
     again = run_cli(["ingest", str(big), str(small)], env)
     assert again.returncode == 0, again.stderr
-    assert count(app) == 40_030
-    assert count(app, "SELECT count(DISTINCT sent_at || author || text) FROM messages") == 40_030
+    assert count(app) == 80_030
+    assert count(app, "SELECT count(DISTINCT sent_at || author || text) FROM messages") == 80_030
 
 
 # ---------------------------------------------------------------------------- a reviewer waits

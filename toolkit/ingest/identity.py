@@ -54,12 +54,12 @@ def author_ident(author: str | None) -> str:
     return key.casefold() if key else ""
 
 
-def content_key(chat_id: int, minute: str, author: str, text: str, position: int) -> str:
+def content_key(seed: int, minute: str, author: str, text: str, position: int) -> str:
     """The stored row's unique key: its minute first (the index grows at its end, as the table
-    does), then a 32-bit hash of its chat, author and text, then its place among identical
-    messages of the minute. Nothing is looked up by it (messages are matched by identity), so
-    a short hash is enough: the rare collision gets a salted key (`salted_key`)."""
-    crc = zlib.crc32(author.encode("utf-8", "surrogatepass"), chat_id)
+    does), then a 32-bit hash of its author and text (from `seed`, the chat's), then its place
+    among identical messages of the minute. Nothing is looked up by it (messages are matched
+    by identity), so a short hash is enough: the rare collision gets a salted key."""
+    crc = zlib.crc32(author.encode("utf-8", "surrogatepass"), seed)
     return f"{minute}{zlib.crc32(text.encode('utf-8', 'surrogatepass'), crc):08x}{position:x}"
 
 

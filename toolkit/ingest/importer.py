@@ -293,6 +293,7 @@ class ChatImport:
         self.chat_names: set[str] | None = None
         self.export_names: set[str] = set()
         self.stored_until = ""  # the chat's last minute before this import
+        self.key_seed = zlib.crc32(source.chat.encode("utf-8", "surrogatepass"))
         self.waiting_file: str | None = None
         self.queue_media = settings.image_processing_enabled
         self.taken = Taken()
@@ -306,18 +307,18 @@ class ChatImport:
     def run(self, bar: Any = None) -> None:
         with paused_gc():
             self.import_batches(bar)
-        self.finish()
+        if self.chat_id:
+            self.finish()
 
     def import_batches(self, bar: Any) -> None:
         fmt = self.source.parser.format
         batches = self.batches()
-        first = next(batches, None)  # a file failing at once leaves no chat behind
-        if not self.chat_id:
+        first = next(batches, None)
+        if not self.chat_id:  # a new chat: made by the first batch's transaction
             if self.tz_given is None and first:
                 self.use_zone(self.zone_of(first))
-            self.chat_id = self.create_chat()
-        self.fresh = self.created_chat
-        if not self.fresh:
+            self.fresh = True
+        else:
             self.stored_until = messages.chat_last_minute(self.conn, self.chat_id)
         for prepared in self.prepared(itertools.chain([first] if first else [], batches)):
             self.write(prepared)
@@ -341,15 +342,16 @@ class ChatImport:
         self.to_utc = UtcConverter(tz)
 
     def create_chat(self) -> int:
-        """The chat's row (a failed import that created it takes it away again)."""
-        fmt = self.source.parser.format
-        with db.transaction(self.conn):
-            row = messages.chat_named(self.conn, self.source.chat)
-            if row is not None:  # another process created it meanwhile
-                return int(row["id"])
-            self.created_chat = True
-            return messages.insert_chat(self.conn, self.source.chat, self.tz, None,
-                                        fmt.date_order)
+        """The chat's row, inside the first batch's transaction (a file that fails before
+        leaves no chat behind; a failure after takes it back with the batch's rows)."""
+        row = messages.chat_named(self.conn, self.source.chat)
+        if row is not None:  # another process created it meanwhile: match against it
+            self.fresh = False
+            self.stored_until = messages.chat_last_minute(self.conn, int(row["id"]))
+            return int(row["id"])
+        self.created_chat = True
+        return messages.insert_chat(self.conn, self.source.chat, self.tz, None,
+                                    self.source.parser.format.date_order)
 
     def prepared(self, batches: Iterator[list[tuple[Message, attachments.StoredFile | None]]]
                  ) -> Iterator[Prepared]:
@@ -446,7 +448,7 @@ class ChatImport:
         """The rows of a batch of new messages as JSON (see `messages.insert_json`), its
         copied files by place, and how many are texts (the hot path of a first import:
         locals only); identical messages of a minute are told apart by their position."""
-        chat_id, to_utc = self.chat_id, self.to_utc
+        seed, to_utc = self.key_seed, self.to_utc
         author_key, key_of = self.author_key, content_key
         positions: dict[tuple[str | None, str], int] = {}
         minute = ""
@@ -466,13 +468,15 @@ class ChatImport:
                 media.append((offset, stored))
             rows.append((sent_at, to_utc(sent_at), author, author_key(author), text, kind,
                          message.media, stored.sha256 if stored else None, int(message.edited),
-                         message.line, key_of(chat_id, minute, author or "", text, position)))
+                         message.line, key_of(seed, minute, author or "", text, position)))
         return json.dumps(rows, ensure_ascii=False), media, texts
 
     def write(self, prepared: Prepared) -> None:
         """One batch in one transaction: match, insert, apply edits, deletions and files."""
         conn = self.conn
         with db.transaction(conn):
+            if not self.chat_id:
+                self.chat_id = self.create_chat()
             start = messages.write_start(conn)
             # ids grow past every ETL cursor too, or a stage whose cursor is above the newest
             # message (after messages were deleted) would never see the new ones
@@ -602,7 +606,7 @@ class ChatImport:
         incoming = decision.message
         message: Message = incoming.extra[0]
         stored: attachments.StoredFile | None = incoming.extra[1]
-        key = content_key(self.chat_id, incoming.minute, incoming.author, incoming.text,
+        key = content_key(self.key_seed, incoming.minute, incoming.author, incoming.text,
                           decision.position)
         if message.kind == "text":
             self.new_texts += 1
@@ -725,38 +729,52 @@ class ChatImport:
 
     def take_back(self) -> None:
         """Undo every batch this import committed (after a failure), newest first, in small
-        transactions; then remove the media files it created that no row names."""
+        transactions that each leave the store consistent (the counter follows the rows; the
+        chat this import made goes with its last rows), keeping count as it goes: a second
+        call after a failure goes on where the first stopped. Then the media files no row
+        names are removed."""
         conn, taken = self.conn, self.taken
-        with db.transaction(conn):
-            history.delete_versions(conn, taken.versions)
-            for message_id, before in reversed(taken.changed):
-                messages.set_message_version(conn, message_id, before["text"], before["kind"],
-                                             before["media"], before["attachment_sha256"],
-                                             bool(before["edited"]), before["source_file"],
-                                             before["source_line"])
-        for first, last in taken.inserted:
-            for start in range(first, last + 1, BATCH):
-                with db.transaction(conn):
-                    messages.delete_messages(conn, range(start, min(start + BATCH, last + 1)))
-        with db.transaction(conn):
-            if self.chat_id:
-                db.set_cursor(conn, f"ingest:chat:{self.chat_id}",
-                              messages.chat_top_id(conn, self.chat_id))
-                if self.created_chat and not messages.chat_has_messages(conn, self.chat_id):
-                    messages.delete_chat(conn, self.chat_id)
-            if taken.added:
-                db.bump_counter(conn, INGESTED_COUNTER, -taken.added)
+        if taken.versions or taken.changed:
+            with db.transaction(conn):
+                history.delete_versions(conn, taken.versions)
+                for message_id, before in reversed(taken.changed):
+                    messages.set_message_version(
+                        conn, message_id, before["text"], before["kind"], before["media"],
+                        before["attachment_sha256"], bool(before["edited"]),
+                        before["source_file"], before["source_line"])
+            taken.versions, taken.changed = [], []
+        while taken.inserted:
+            first, last = taken.inserted[-1]
+            start = max(first, last - BATCH + 1)
+            final = start == first and len(taken.inserted) == 1
+            with db.transaction(conn):
+                gone = messages.delete_messages(conn, range(start, last + 1))
+                if gone:
+                    db.bump_counter(conn, INGESTED_COUNTER, -gone)
+                if final:
+                    self.forget_chat_if_made()
+            if start == first:
+                taken.inserted.pop()
+            else:
+                taken.inserted[-1] = (first, start - 1)
+            taken.added -= gone
         for stored in taken.files:
             if not messages.messages_naming_file(conn, stored.sha256):
                 attachments.remove_stored(self.settings, stored)
+        taken.files = []
         self.result.added = 0
-        self.taken = Taken()
 
+    def forget_chat_if_made(self) -> None:
+        """The chat's cursor as its rows now say; the chat itself gone if this import made it
+        and nothing else wrote to it."""
+        conn = self.conn
+        db.set_cursor(conn, f"ingest:chat:{self.chat_id}", messages.chat_top_id(conn, self.chat_id))
+        if self.created_chat and not messages.chat_has_messages(conn, self.chat_id):
+            messages.delete_chat(conn, self.chat_id)
 
     def still_stored(self) -> int:
         """How many of the rows this import inserted are still there (after a failed undo)."""
-        return sum(messages.count_between(self.conn, first, last)
-                   for first, last in self.taken.inserted)
+        return self.taken.added
 
 
 def stored_as_is(minute: list[Incoming], rows: list[identity.Stored]) -> bool:
@@ -827,7 +845,7 @@ class SpaceReserve:
     that what a failed export wrote can still be taken back (deleting rows writes too)."""
 
     MAX_BYTES = 32 * 1024**2
-    SHARE = 4  # never more than a quarter of the free space
+    SHARE = 2  # never more than half the free space
 
     def __init__(self, folder: Path):
         self.path = folder / ".ingest-reserve"
@@ -982,7 +1000,8 @@ def take_back(job: ChatImport, disk: bool) -> None:
     except (OSError, db.DatabaseError) as error:
         if not (disk and disk_full(error)):
             raise
-        db.truncate_wal(job.conn)
+        with contextlib.suppress(db.DatabaseError):  # it may need room too
+            db.truncate_wal(job.conn)
         job.take_back()
 
 

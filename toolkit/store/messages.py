@@ -311,12 +311,6 @@ def insert_json(conn: db.Connection, payload: str, first_id: int, chat_id: int,
                                               payload)).rowcount, 0)
 
 
-def count_between(conn: db.Connection, first: int, last: int) -> int:
-    """How many messages have an id from `first` to `last`."""
-    return int(conn.execute("SELECT count(*) FROM messages WHERE id BETWEEN ? AND ?",
-                            (first, last)).fetchone()[0])
-
-
 def ids_present(conn: db.Connection, ids: Sequence[int]) -> set[int]:
     """Which of these message ids exist."""
     found: set[int] = set()
