@@ -303,6 +303,9 @@ def own_pg():
     cluster.close()
 
 
+SSL_SECRET = "Vb3Ss1Kk-ssl"
+
+
 def in_form(url: str, form: str) -> str:
     """The same DSN with its password where `form` puts it (libpq reads all three)."""
     from urllib.parse import urlsplit
@@ -313,12 +316,14 @@ def in_form(url: str, form: str) -> str:
     if form == "query":  # ?password= used to reach pg_dump's command line (issue #12)
         return f"postgresql://{parts.hostname}:{parts.port}{parts.path}?user={parts.username}" \
                f"&password={parts.password}"
+    if form == "sslpassword":  # used to reach pg_dump's command line beside the password
+        return f"{url}?sslpassword={SSL_SECRET}"
     return (f"host={parts.hostname} port={parts.port} dbname={parts.path.lstrip('/')} "
             f"user={parts.username} password='{parts.password}'")
 
 
 @pytest.mark.postgres
-@pytest.mark.parametrize("form", ["user info", "query", "key=value"])
+@pytest.mark.parametrize("form", ["user info", "query", "key=value", "sslpassword"])
 def test_postgres_dump_and_restore_with_a_password_never_on_a_command_line(
         own_pg, tmp_path, monkeypatch, capfd, form):
     """The dump goes through pg_dump/pg_restore against a scram-protected cluster: they only
@@ -348,10 +353,11 @@ def test_postgres_dump_and_restore_with_a_password_never_on_a_command_line(
     result = bk.restore(target, tmp_path / "bk")
     assert result.counts["postgres"] == manifest.counts["postgres"]
     assert [Path(c[0]).name for c in seen] == ["pg_dump", "pg_restore"]
-    assert all(PASSWORD not in arg for command in seen for arg in command)
+    assert all(PASSWORD not in arg and SSL_SECRET not in arg for command in seen for arg in command)
     text = (tmp_path / "bk" / "manifest.json").read_text() + json.dumps(result.as_dict())
     captured = capfd.readouterr()
     assert PASSWORD not in text + captured.out + captured.err
+    assert SSL_SECRET not in text + captured.out + captured.err
     # Restoring the same backup again: Postgres now holds data, so it is refused by name.
     again = load_settings({**env, "DATA_DIR": str(tmp_path / "t2"), "MEDIA_DB_URL": target_url},
                           cwd=tmp_path)
@@ -359,6 +365,76 @@ def test_postgres_dump_and_restore_with_a_password_never_on_a_command_line(
         bk.restore(again, tmp_path / "bk")
     assert "127.0.0.1" in str(error.value) and "***" in str(error.value)  # named, redacted
     assert PASSWORD not in str(error.value)
+
+
+SECRET_FORMS = {
+    "query": "postgresql://u@127.0.0.1:5/media?password=pw%20one&sslpassword=ssl%20two",
+    "user info": "postgresql://u:pw%20one@127.0.0.1:5/media?sslpassword=ssl%20two",
+    "key=value": "host=127.0.0.1 port=5 dbname=media user=u password='pw one' "
+                 "sslpassword='ssl two'",
+}
+
+
+def spy_pg_tool(monkeypatch, tmp_path, url: str) -> tuple[list[str], dict[str, str], dict]:
+    """Run pg_dump through `run_pg_tool` with subprocess.run spied on: its argv, its
+    environment, and what its service file held (and how private it was) while it ran."""
+    seen: dict = {}
+
+    def spy(command, *args, env, **kwargs):
+        seen["argv"], seen["env"] = list(command), dict(env)
+        if "PGSERVICEFILE" in env:
+            service = Path(env["PGSERVICEFILE"])
+            seen["service"] = (service.read_text(), stat.S_IMODE(service.stat().st_mode),
+                               stat.S_IMODE(service.parent.stat().st_mode), service)
+        return subprocess.CompletedProcess(command, 0, "", "")
+
+    monkeypatch.setattr(bk.subprocess, "run", spy)
+    monkeypatch.setattr(bk, "find_pg_tool", lambda name: name)
+    monkeypatch.delenv("PGSERVICE", raising=False)
+    settings = load_settings({"DATA_DIR": str(tmp_path / "d"), "IMAGE_PROCESSING_ENABLED": "true",
+                              "MEDIA_DB_URL": url}, cwd=tmp_path)
+    bk.run_pg_tool(settings, ["pg_dump", "--file=x"], "pg_dump")
+    return seen["argv"], seen["env"], seen
+
+
+@pytest.mark.attack("dsn-password-forms")
+@pytest.mark.parametrize("form", list(SECRET_FORMS))
+def test_no_secret_of_the_dsn_reaches_the_pg_dump_command_line(monkeypatch, tmp_path, form):
+    """A DSN with password and sslpassword: neither is on pg_dump's argv (visible in `ps`);
+    the password goes as PGPASSWORD, the sslpassword in a 0600 service file in a 0700 folder,
+    removed once pg_dump is done (the sslpassword used to stay on the command line)."""
+    argv, env, seen = spy_pg_tool(monkeypatch, tmp_path, SECRET_FORMS[form])
+    assert not [arg for arg in argv if "pw one" in arg or "ssl two" in arg or "pw%20" in arg
+                or "ssl%20" in arg], argv
+    assert "host=127.0.0.1" in argv[-1] and "dbname=media" in argv[-1]
+    assert env["PGPASSWORD"] == "pw one"
+    text, file_mode, folder_mode, service = seen["service"]
+    assert text == f"[{bk.SERVICE_NAME}]\nsslpassword=ssl two\n" and env["PGSERVICE"] == bk.SERVICE_NAME
+    assert (file_mode, folder_mode) == (0o600, 0o700)
+    assert not service.exists() and not service.parent.exists()
+
+
+def test_a_dsn_without_secrets_goes_to_pg_dump_unchanged(monkeypatch, tmp_path):
+    """No secret, no service file; a PGPASSWORD the user set stays (libpq in this process
+    reads it too, so pg_dump must see the same)."""
+    monkeypatch.setenv("PGPASSWORD", "from-the-user")
+    url = "postgresql://u@127.0.0.1:5/media"
+    argv, env, seen = spy_pg_tool(monkeypatch, tmp_path, url)
+    assert argv[-1] == f"--dbname={url}" and env["PGPASSWORD"] == "from-the-user"
+    assert "service" not in seen and "PGSERVICEFILE" not in env
+
+
+@pytest.mark.parametrize("url", [
+    "host=127.0.0.1 dbname=media sslpassword='ends in a space '",
+    "postgresql://u@127.0.0.1/media?service=mine&sslpassword=s3cret-x",
+])
+def test_an_sslpassword_that_cannot_travel_safely_is_refused_in_one_line(monkeypatch, tmp_path, url):
+    """Rather than put it on a command line: a value a service file cannot carry, or a DSN
+    that names its own service (ours would replace it), is refused, the secret not shown."""
+    with pytest.raises(bk.BackupError) as error:
+        spy_pg_tool(monkeypatch, tmp_path, url)
+    assert "sslpassword" in str(error.value) and "\n" not in str(error.value)
+    assert "ends in a space" not in str(error.value) and "s3cret-x" not in str(error.value)
 
 
 @pytest.mark.postgres

@@ -25,12 +25,16 @@ import json
 import os
 import shutil
 import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from toolkit import __version__
 from toolkit.config import Settings
+from toolkit.dsn import SECRET_KEYS
 from toolkit.errors import ChatbookError, StoreUnavailable
 from toolkit.fsutil import (
     PRIVATE_FILE_MODE,
@@ -139,30 +143,64 @@ def find_pg_tool(name: str) -> str:
                       "install the PostgreSQL client (Debian: postgresql-client)")
 
 
-def pg_command_env(url: str) -> tuple[str, dict[str, str]]:
-    """The DSN as libpq reads it, without its password, and an environment carrying the
-    password as PGPASSWORD.
+# libpq reads the password from PGPASSWORD; sslpassword has no environment variable, so it
+# travels in a private service file named by PGSERVICEFILE/PGSERVICE.
+SERVICE_NAME = "chatbook-backup"
 
-    A password on a command line is visible to every user through /proc; the environment
-    of our own child is not. libpq's own parser (psycopg's `conninfo_to_dict`) finds the
-    password wherever it sits: user info, `?password=`, or a key=value pair.
+
+def service_file_value(key: str, value: str) -> str:
+    """`value` as a service-file line keeps it: libpq reads to the end of the line and strips
+    trailing whitespace, so a line break or trailing whitespace cannot be carried."""
+    if "\n" in value or "\r" in value or value != value.rstrip():
+        raise BackupError(f"the {key} in MEDIA_DB_URL ends in whitespace or holds a line break, "
+                          "which pg_dump cannot be given without a command line; change it")
+    return f"{key}={value}\n"
+
+
+def split_secrets(url: str) -> tuple[dict[str, str], dict[str, str]]:
+    """The DSN's parameters as libpq reads them (psycopg's `conninfo_to_dict`, wherever a
+    secret sits: user info, `?password=`, a key=value pair), and its secrets taken out."""
+    from psycopg.conninfo import conninfo_to_dict
+
+    params = {k: str(v) for k, v in conninfo_to_dict(url).items()}
+    return params, {key: params.pop(key) for key in sorted(SECRET_KEYS) if key in params}
+
+
+@contextmanager
+def pg_command_env(url: str) -> Iterator[tuple[str, dict[str, str]]]:
+    """A DSN for pg_dump/pg_restore's command line holding no secret, and the environment that
+    carries the secrets instead: the password as PGPASSWORD, the sslpassword in a service file
+    of mode 0600 in a private temporary folder, removed on leaving.
+
+    A command line is visible to every user through /proc (`ps`); the environment and files
+    of our own are not.
     """
-    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+    from psycopg.conninfo import make_conninfo
 
-    params = conninfo_to_dict(url)
-    env = {k: v for k, v in os.environ.items() if k != "PGPASSWORD"}
-    password = params.pop("password", None)
-    if password is None:
-        return url, env
-    env["PGPASSWORD"] = str(password)
-    return make_conninfo("", **params), env
+    params, secrets = split_secrets(url)
+    dsn = make_conninfo("", **params) if secrets else url
+    env = dict(os.environ)
+    if "password" in secrets:
+        env["PGPASSWORD"] = secrets.pop("password")
+    if not secrets:
+        yield dsn, env
+        return
+    if "service" in params or env.get("PGSERVICE"):
+        raise BackupError("MEDIA_DB_URL names a service and holds an sslpassword; put the "
+                          "sslpassword in that service's entry instead, so pg_dump can read it")
+    lines = "".join(service_file_value(key, value) for key, value in secrets.items())
+    with tempfile.TemporaryDirectory(prefix="chatbook-pg-") as folder:  # created 0700
+        service_file = Path(folder) / "pg_service.conf"
+        write_private_text(service_file, f"[{SERVICE_NAME}]\n{lines}")
+        yield dsn, {**env, "PGSERVICEFILE": str(service_file), "PGSERVICE": SERVICE_NAME}
 
 
 def run_pg_tool(settings: Settings, args: list[str], what: str) -> None:
-    dsn, env = pg_command_env(settings.media_db_url)
-    tool, *rest = args
-    command = [find_pg_tool(tool), *rest, f"--dbname={dsn}"]
-    done = subprocess.run(command, env=env, capture_output=True, text=True)
+    """Run a Postgres client tool against MEDIA_DB_URL, no secret on its command line."""
+    with pg_command_env(settings.media_db_url) as (dsn, env):
+        tool, *rest = args
+        command = [find_pg_tool(tool), *rest, f"--dbname={dsn}"]
+        done = subprocess.run(command, env=env, capture_output=True, text=True)
     if done.returncode != 0:
         detail = settings.redact(done.stderr.strip() or f"exit code {done.returncode}")
         raise BackupError(f"{what} failed for {settings.media_db_url_redacted}: {detail}")
