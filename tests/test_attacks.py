@@ -473,6 +473,40 @@ def test_json_output_keeps_the_exact_text(hostile_chat):
     assert json.loads(received.decode())[0]["text"] == stored
 
 
+@pytest.mark.attack("terminal-escapes")
+def test_extract_files_own_error_lines_show_controls_as_escapes(tmp_path, capfd):
+    """`extract_file`'s default printer (a notebook or script calling it) quotes the input's
+    file name and values: ESC[2J in the name and a hostile ref_time reach stderr escaped
+    (they used to go raw)."""
+    from toolkit.errors import InputError
+    from toolkit.extract.text import extract_file
+
+    source = tmp_path / "evil\x1b[2J\x1b]0;owned\x07.jsonl"
+    source.write_text(json.dumps({"id": 1, "text": "hi", "ref_time": "x\x1b[2J\u202e"}) + "\n"
+                      + "{not json\n", encoding="utf-8")
+    with pytest.raises(InputError):
+        extract_file(source, tmp_path / "out.jsonl", workers=1)
+    err = capfd.readouterr().err
+    assert len(err.splitlines()) == 2, err
+    assert not [c for c in ("\x1b", "\x07", "\u202e") if c in err], repr(err)
+    assert "evil\\x1b[2J\\x1b]0;owned\\a.jsonl" in err
+
+
+@pytest.mark.attack("terminal-escapes")
+def test_a_zone_change_names_its_chat_on_one_inert_line():
+    """`chats set-tz` prints the chat's name: its controls and line breaks come out escaped,
+    so a chat named to forge a second line or clear the screen cannot."""
+    from toolkit.extract.stage import describe_zone_change
+
+    change = {"chat": "Club\x1b[2J\nchatbook: all good\r", "tz": "Europe/Madrid",
+              "previous_tz": "UTC", "previous_source": "guessed", "messages_retimed": 2,
+              "proposals_moved": 1}
+    for previous in ("UTC", "Europe/Madrid"):
+        line = describe_zone_change({**change, "previous_tz": previous})
+        assert "\n" not in line and "\x1b" not in line and "\r" not in line, repr(line)
+        assert line.startswith("Club\\x1b[2J\\nchatbook: all good\\r: zone ")
+
+
 # --------------------------------------------------------------------------- held before, kept
 
 EVIL_TITLE = "Party\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nSUMMARY:Fake;X=1,2\r\nDTSTART:19700101"

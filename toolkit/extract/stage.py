@@ -22,6 +22,8 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from tqdm.auto import tqdm
+
 from toolkit import __version__
 from toolkit.config import Settings
 from toolkit.errors import ChatbookError
@@ -30,6 +32,7 @@ from toolkit.ingest import zones
 from toolkit.review import proposals
 from toolkit.store import db, messages
 from toolkit.store.connect import open_db
+from toolkit.terminal import visible
 
 log = logging.getLogger(__name__)
 
@@ -178,8 +181,6 @@ def extract_text_messages(conn: db.Connection, settings: Settings, report: Extra
         report.cursor = db.get_cursor(conn, TEXT_CURSOR)
         return
     extract, version = load_extractor()
-    from tqdm.auto import tqdm
-
     with tqdm(total=total, disable=not progress, unit="msg", desc="extract") as bar:
         for rows in messages.text_batches(conn, start, BATCH_SIZE):
             results = find_in_batch(rows, extract, settings.default_tz, report)
@@ -278,10 +279,12 @@ def set_chat_zone(settings: Settings, chat: str, tz: str) -> dict[str, Any]:
 
 
 def describe_zone_change(change: dict[str, Any]) -> str:
+    """One line; the chat's name is shown with its controls (and line breaks) escaped."""
+    chat = visible(change["chat"])
     if change["previous_tz"] == change["tz"]:
-        return (f"{change['chat']}: zone {change['tz']} kept, now recorded as given "
+        return (f"{chat}: zone {change['tz']} kept, now recorded as given "
                 f"(was {change['previous_source']})")
-    return (f"{change['chat']}: zone {change['previous_tz']} ({change['previous_source']}) -> "
+    return (f"{chat}: zone {change['previous_tz']} ({change['previous_source']}) -> "
             f"{change['tz']} (given); {change['messages_retimed']} messages re-timed, "
             f"{change['proposals_moved']} proposals moved in place")
 

@@ -41,6 +41,7 @@ from toolkit.extract.mentions import find_dates
 from toolkit.extract.reading import read_events
 from toolkit.extract.rules import HOLIDAYS, MARKERS, grammar
 from toolkit.language import LANGUAGES, detect_language, language_confidences
+from toolkit.terminal import visible
 
 __all__ = ["extract_events", "detect_language", "extract_file", "may_hold_date", "EXTRACTOR_VERSION"]
 
@@ -443,7 +444,9 @@ def _unpacked(path: Path, results: list[tuple[int, Any]]
 
 
 def _to_stderr(error: InputError) -> None:
-    print(f"chatbook: {error}", file=sys.stderr)
+    """One line per bad input line; the file name and the reason quote the input, so its
+    control characters are shown as escapes, never sent to the terminal raw."""
+    print(f"chatbook: {visible(str(error))}", file=sys.stderr)
 
 
 def extract_file(input_path: str | Path, output_path: str | Path,
