@@ -12,7 +12,10 @@ import io
 import json
 import os
 import stat
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -168,6 +171,64 @@ def test_repair_leaves_young_unreferenced_files(settings, db_conn):
     result = doctor.repair(settings)
     assert result["fixed"]["files_without_rows"]["left_too_recent"] == ["ab/incoming.jpg"]
     assert fresh.exists()
+
+
+def incoming_copy(settings, pid: int, age_s: float = 0) -> Path:
+    """A file as `store_stream` names it while copying, made `age_s` seconds old."""
+    path = settings.attachments_dir / f"{attachments.INCOMING_PREFIX}{pid}-{os.urandom(6).hex()}"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"half of a photo")
+    when = time.time() - age_s
+    os.utime(path, (when, when))
+    return path
+
+
+def a_finished_pid() -> int:
+    """The id of a process that has ended (the writer of a killed import)."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_a_copy_in_progress_is_not_reported_nor_touched(settings, db_conn, cli):
+    """An import writing `.incoming-<pid>-<hex>` (its writer alive, even for hours): doctor
+    says nothing about it and --repair leaves it; it used to be a file without rows, moved
+    to quarantine from under the import once 10 minutes old."""
+    copying = [incoming_copy(settings, os.getpid()), incoming_copy(settings, os.getpid(), 7200)]
+    report = doctor.check_cross_store(settings)
+    assert report["ok"], report["findings"]
+    result = doctor.repair(settings, min_file_age_s=0)
+    assert result["fixed"] == {} and result["ok"]
+    assert all(path.read_bytes() == b"half of a photo" for path in copying)
+    human = cli("doctor", "--repair")
+    assert ".incoming-" not in human.stdout + human.stderr
+    assert all(path.exists() for path in copying)
+    assert not (settings.data_dir / doctor.QUARANTINE_DIR).exists()
+
+
+def test_a_copy_a_killed_import_left_is_deleted_by_repair_after_an_hour(settings, db_conn):
+    """Writer gone and unchanged for an hour: a finding --repair fixes by deleting the partial
+    copy (the export still holds the file). Younger, it is left: its writer's id may be one
+    this process cannot see (another container) while it still writes."""
+    dead = a_finished_pid()
+    stale = incoming_copy(settings, dead, 2 * attachments.STALE_INCOMING_S)
+    young = incoming_copy(settings, dead, 60)
+    report = doctor.check_cross_store(settings)
+    assert report["findings"]["stale_incoming_files"]["sample"] == [stale.name]
+    assert report["findings"]["files_without_rows"]["count"] == 0
+    result = doctor.repair(settings)
+    assert result["fixed"]["stale_incoming_files"] == {"deleted": [stale.name]}
+    assert not stale.exists() and young.exists() and result["ok"]
+
+
+def test_backups_leave_copies_in_progress_out(settings, db_conn, tmp_path):
+    """A backup neither copies nor lists a file still being copied in."""
+    from toolkit.ops import backup as bk
+
+    incoming_copy(settings, os.getpid())
+    manifest = bk.backup(settings, tmp_path / "bk")
+    assert manifest.unreferenced_files == []
+    assert not list((tmp_path / "bk").rglob(f"{attachments.INCOMING_PREFIX}*"))
 
 
 def test_embeddings_of_deleted_messages_without_postgres(settings, db_conn):

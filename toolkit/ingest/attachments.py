@@ -16,6 +16,7 @@ import mimetypes
 import os
 import re
 import stat
+import time
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -42,6 +43,11 @@ DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
 COPY_BLOCK = 1 << 20
 SAFE_EXT = re.compile(r"^\.[a-z0-9]{1,8}$")
 HEX = frozenset("0123456789abcdef")
+# A file being copied in: `.incoming-<pid>-<random hex>` directly under ATTACHMENTS_DIR until
+# it is renamed to its sha256 name. A killed import leaves one behind; after an hour with its
+# writer gone it is stale (a live copy rewrites its file continuously and renames it at once).
+INCOMING_PREFIX = ".incoming-"
+STALE_INCOMING_S = 3600
 
 
 # ---------------------------------------------------------------------------- zip safety
@@ -150,7 +156,7 @@ def store_stream(settings: Settings, stream: IO[bytes], file_name: str, source: 
                  max_bytes: int = MAX_TOTAL_UNCOMPRESSED) -> StoredFile:
     """Copy a stream into the content-addressed store, hashing on the way (one read)."""
     root = ensure_private_dir(settings.attachments_dir)
-    tmp = root / f".incoming-{os.getpid()}-{os.urandom(6).hex()}"
+    tmp = root / f"{INCOMING_PREFIX}{os.getpid()}-{os.urandom(6).hex()}"
     digest = hashlib.sha256()
     size = 0
     fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_EXCL, PRIVATE_FILE_MODE)
@@ -189,18 +195,54 @@ def remove_stored(settings: Settings, stored: StoredFile) -> None:
         (settings.attachments_dir / stored.path).unlink()
 
 
+def is_temporary(path: Path) -> bool:
+    """A file on its way in (an import's copy, an atomic write's temp file), not data yet."""
+    name = path.name
+    return name.startswith(INCOMING_PREFIX) or (
+        name.startswith(".") and (".tmp" in name or name.endswith(".part")))
+
+
 def attachment_files(root: Path) -> list[Path]:
     """Regular files under `root`; symlinks and half-written temp files are not data."""
     if not root.is_dir():
         return []
     found = []
     for path in sorted(root.rglob("*")):
-        if path.is_symlink() or not path.is_file():
-            continue
-        if path.name.startswith(".") and (".tmp" in path.name or path.name.endswith(".part")):
+        if path.is_symlink() or not path.is_file() or is_temporary(path):
             continue
         found.append(path)
     return found
+
+
+def writer_alive(pid: int) -> bool:
+    """Whether a process with this id runs here (another container's look dead: the age
+    condition of `stale_incoming_files` covers them)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, owned by someone else
+        return True
+    return True
+
+
+def stale_incoming_files(root: Path, min_age_s: float = STALE_INCOMING_S,
+                         now: float | None = None) -> list[Path]:
+    """Copies a killed import left under `root`: its writer is gone and the file has not
+    changed for `min_age_s`. A copy in progress is neither."""
+    if not root.is_dir():
+        return []
+    now = time.time() if now is None else now
+    stale = []
+    for path in sorted(root.glob(f"{INCOMING_PREFIX}*")):
+        pid_text = path.name[len(INCOMING_PREFIX):].split("-", 1)[0]
+        if path.is_symlink() or not path.is_file():
+            continue
+        if pid_text.isdigit() and writer_alive(int(pid_text)):
+            continue
+        if now - path.stat().st_mtime >= min_age_s:
+            stale.append(path)
+    return stale
 
 
 def file_sha(path: Path) -> str:

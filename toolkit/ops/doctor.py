@@ -231,6 +231,11 @@ def collect_findings(settings: Settings) -> tuple[list[Finding], list[str]]:
             "files under ATTACHMENTS_DIR that nothing refers to "
             f"(--repair moves them to DATA_DIR/{QUARANTINE_DIR}/)"))
         findings.append(Finding(
+            "stale_incoming_files",
+            [path.name for path in attachments.stale_incoming_files(settings.attachments_dir)],
+            "safe", "partial copies left by an import that was killed mid-copy (writer gone, "
+            "unchanged for an hour); --repair deletes them, the export still holds the file"))
+        findings.append(Finding(
             "messages_without_files",
             [message_shas[sha] for sha in sorted(message_shas) if not has_original(files, sha)],
             "manual",
@@ -267,6 +272,16 @@ def quarantine_files(settings: Settings, relative: list[str],
         source.replace(target)
         moved.append(rel)
     return moved, left
+
+
+def delete_stale_incoming(settings: Settings) -> list[str]:
+    """Delete the partial copies of killed imports, judged again now: a name reused by a live
+    import since the check is left alone."""
+    deleted = []
+    for path in attachments.stale_incoming_files(settings.attachments_dir):
+        path.unlink(missing_ok=True)
+        deleted.append(path.name)
+    return deleted
 
 
 def requeue_attachment_rows(settings: Settings, message_ids: list[int]) -> int:
@@ -315,6 +330,8 @@ def repair(settings: Settings, *, min_file_age_s: float = QUARANTINE_MIN_AGE_S) 
         moved, left = quarantine_files(settings, items["files_without_rows"], min_file_age_s)
         fixed["files_without_rows"] = {"moved": moved, "left_too_recent": left,
                                        "to": str(settings.data_dir / QUARANTINE_DIR)}
+    if items.get("stale_incoming_files"):
+        fixed["stale_incoming_files"] = {"deleted": delete_stale_incoming(settings)}
     if items.get("messages_without_attachment_row"):
         queued = requeue_attachment_rows(settings, items["messages_without_attachment_row"])
         drained = drain_outbox(settings)
