@@ -231,6 +231,26 @@ def test_backups_leave_copies_in_progress_out(settings, db_conn, tmp_path):
     assert not list((tmp_path / "bk").rglob(f"{attachments.INCOMING_PREFIX}*"))
 
 
+def test_a_thumbnail_is_never_taken_for_its_original(settings, db_conn):
+    """The media stage's thumbnail (named after the original's sha256) and doctor agree on
+    where thumbnails live (one THUMBS_DIR): with the original gone, the message still lacks
+    its file, and the thumbnail is no unreferenced file."""
+    from PIL import Image
+
+    from toolkit.extract import media
+
+    original = attachments.store_stream(settings, io.BytesIO(b"a flyer"), "IMG-1.jpg", "t.zip")
+    with db.transaction(db_conn):
+        db_conn.execute("INSERT INTO chats(name, created_at) VALUES ('School', 'now')")
+        message_id = add_message(db_conn, 1, original.sha256)
+    thumb = media.write_thumbnail(settings, original.sha256, Image.new("RGB", (640, 480)))
+    assert (settings.attachments_dir / thumb).is_file()
+    (settings.attachments_dir / original.path).unlink()
+    findings = doctor.check_cross_store(settings)["findings"]
+    assert findings["messages_without_files"]["sample"] == [message_id]
+    assert findings["files_without_rows"]["count"] == 0
+
+
 def test_embeddings_of_deleted_messages_without_postgres(settings, db_conn):
     """Media off: the SQLite-side checks run all the same and Postgres is never asked."""
     with db.transaction(db_conn):

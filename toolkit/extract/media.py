@@ -37,13 +37,13 @@ from toolkit.fsutil import is_within, write_private_bytes
 from toolkit.ingest import attachments
 from toolkit.store import attachments as attachment_rows
 from toolkit.store import db, messages, migrate, outbox, pg
+from toolkit.store.attachments import THUMBS_DIR
 
 MEDIA_VERSION = "1"  # bump when this pipeline's output changes, so images are processed again
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_PIXELS = 50_000_000  # above any phone camera (a 48 MP photo is 8000x6000)
 DECODE_SIDE = 2000  # what OCR reads at most (toolkit.extract.ocr.MAX_SIDE)
 THUMB_SIZE = (320, 320)
-THUMBS_DIR = "thumbs"
 # Near-duplicates: a 64-bit pHash within this Hamming distance is a candidate, confirmed by a
 # pixel comparison (see `same_picture`), because pHash alone cannot see a changed date.
 PHASH_MAX_DISTANCE = 4

@@ -17,7 +17,7 @@ from toolkit.errors import ChatbookError, StoreUnavailable
 from toolkit.fsutil import ensure_private_dir
 from toolkit.ingest import attachments
 from toolkit.store import checks, db, migrate, outbox, pg, vectors
-from toolkit.store.attachments import MediaRows, read_media_rows
+from toolkit.store.attachments import THUMBS_DIR, MediaRows, read_media_rows
 
 UNREADABLE_HINT = ("restore it from a backup (`chatbook restore`), or move it aside and run "
                    "`chatbook init` to start again")
@@ -129,7 +129,6 @@ def run_checks(settings: Settings) -> dict[str, Any]:
 SAMPLE = 20
 QUARANTINE_DIR = "quarantine"
 QUARANTINE_MIN_AGE_S = 600  # a younger file may belong to an import that has not committed yet
-THUMBS_DIR = "thumbs"  # toolkit.extract.media's thumbnails, named after the original's sha256
 
 
 @dataclass

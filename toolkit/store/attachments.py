@@ -16,6 +16,10 @@ from toolkit.config import Settings
 from toolkit.errors import StoreUnavailable
 from toolkit.store import pg
 
+# The folder under ATTACHMENTS_DIR holding the thumbnails an extraction's `thumb_path` names,
+# `thumbs/<sha256 of the original>.jpg`: written by toolkit.extract.media, and told apart from
+# the originals by `chatbook doctor`.
+THUMBS_DIR = "thumbs"
 
 def insert_attachment(pg_conn: Any, payload: dict[str, Any], mime: str | None, width: int | None,
                       height: int | None) -> None:
