@@ -50,7 +50,9 @@ _MONTH_WORDS = frozenset(m for table in TABLES.values() for m in table.months)
 _WEEKDAY_WORDS = frozenset(w for table in TABLES.values() for w in (*table.weekdays, *table.weekday_abbr))
 # Soft boundaries inside a sentence.
 _SOFT_MARKS = re.compile(r",|:(?!\d)|\s[-–—]\s|\s[-–—](?=\S)(?<!\d\s[-–—])|[()]|\s/\s")
-_GLUE_ONLY = re.compile(r"^[\s,&+/()-]*(?:(?:and|y|e|und|et|or|o|ou|oder|&)[\s,&+/()-]*)?$", re.I)
+# "le 14 juillet et le 15 août", "am 24. und am 31.": an article or "on" after the "and" is glue too
+_GLUE_ONLY = re.compile(r"^[\s,&+/()-]*(?:(?:and|y|e|und|et|or|o|ou|oder|&)[\s,&+/()-]*"
+                        r"(?:(?:on|the|el|la|le|les|am|den|dem|o|a|no|na|dia)\s+)?)?$", re.I)
 
 
 @dataclass

@@ -160,7 +160,7 @@ EN = LangTable(
     evening_nouns=("party", "drinks", "dinner", "disco", "quiz", "gig", "movie night",
                    "game night", "prom", "pub"),
     move_cues=(r"moved", r"moving", r"changed", r"switched", r"postponed", r"rescheduled",
-               r"pushed back", r"pushed"),
+               r"pushed back", r"pushed", r"shifted", r"shifting", r"brought forward"),
 )
 
 ES = LangTable(
@@ -350,7 +350,9 @@ DE = LangTable(
     compound_nouns=True,
     evening_nouns=("party", "feier", "abendessen", "essen", "disco", "konzert", "kino", "stammtisch",
                    "grillen", "kneipe"),
-    move_cues=(r"verschoben", r"verlegt", r"geändert", r"vorverlegt"),
+    move_cues=(r"verschoben", r"verlegt", r"geändert", r"vorverlegt",
+               # "Die Chorprobe heute verschieben wir auf morgen": the verb before its new day
+               r"verschieben(?= \w+ (?:auf|zum|nach)\b)", r"verschiebt sich", r"verlegen wir"),
 )
 
 FR = LangTable(
@@ -527,7 +529,9 @@ PT = LangTable(
     masks=("bom dia", "boa tarde", "boa noite", "de manhã", "da manhã", "pela manhã"),
     evening_nouns=("festa", "jantar", "balada", "churrasco", "show", "cinema", "happy hour", "barzinho"),
     move_cues=(r"mudou", r"mudad[oa]s?", r"transferid[oa]s?", r"adiad[oa]s?", r"remarcad[oa]s?",
-               r"passou para", r"passa para", r"passou pra", r"passa pra"),
+               r"passou para", r"passa para", r"passou pra", r"passa pra",
+               # "passou de sexta para sábado": from one day to another
+               r"pass(?:a|ou|am|aram)(?= d[eoa]s? [^\W\d_]+(?:-feira)? (?:para|pra)\b)"),
 )
 
 TABLES: dict[str, LangTable] = {t.code: t for t in (EN, ES, DE, FR, PT)}

@@ -182,6 +182,14 @@ def find_dates(work: str, g: Grammar, today: date, day_first: bool) -> list[Date
         if last_day < today - _PAST_WINDOW:
             last_day = _last_of_month(today.year + 1, month)
         add(m, DateMention(m.start(), m.end(), last_day, None, "explicit"))
+    for m in _THIS_MONTH_END.finditer(work):  # "até ao fim do mês", "by the end of the month"
+        if not _SPAN_END.search(work[max(0, m.start() - 12):m.start()]):
+            add(m, DateMention(m.start(), m.end(), _last_of_month(today.year, today.month), None, "explicit"))
+    for m in _NEXT_MONTH_DAY.finditer(work):  # "le 5 du mois prochain", "am 3. nächsten Monats"
+        number = 1 if m.group(1).lower() == "1er" else int(re.sub(r"\D", "", m.group(1)))
+        year, month = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
+        day = _safe_date(year, month, number)
+        add(m, DateMention(m.start(), m.end(), day, None, "explicit") if day else None)
     for m in g.numeric_range.finditer(work):
         first = _numeric(m.group(1), today, day_first)
         last = _numeric(m.group(2), today, day_first)
@@ -541,6 +549,19 @@ _LIMIT_BEFORE = re.compile(r"\b(?:by|until|till|before|bis|hasta|antes del?|avan
 _LIST_WORD = re.compile(r"\b(?:and|y|e|et|und)\b", re.I)
 
 
+# The end of the month the message is written in, said without its name.
+_THIS_MONTH_END = re.compile(
+    r"\b(?:(?:the\s+)?end\s+of\s+(?:the|this)\s+month|(?:finales|fin|final)\s+del?\s+(?:este\s+)?mes|"
+    r"ende\s+(?:des|dieses)\s+monats|monatsende|fin\s+(?:du|de\s+ce)\s+mois|"
+    r"(?:fim|final)\s+(?:do|deste)\s+m[eê]s)\b", re.I)
+# A day number of next month: "the 5th of next month", "el 5 del mes que viene", "am 3. nächsten
+# Monats", "le 5 du mois prochain", "dia 5 do próximo mês".
+_NEXT_MONTH_DAY = re.compile(
+    r"\b(?:(?:on\s+)?the\s+|(?:el\s+)?(?:d[ií]a\s+)?|(?:am\s+)?|(?:le\s+)?|(?:no\s+)?(?:dia\s+)?)"
+    r"(1er|\d{1,2}(?:st|nd|rd|th|\.|º|°)?)\s+"
+    r"(?:of\s+next\s+month|del?\s+(?:mes\s+(?:que\s+viene|pr[oó]ximo|siguiente)|pr[oó]ximo\s+mes)|"
+    r"(?:des\s+)?(?:nächsten|kommenden)\s+monats|du\s+mois\s+(?:prochain|suivant)|"
+    r"d[oe]\s+(?:m[eê]s\s+que\s+vem|pr[oó]ximo\s+m[eê]s|m[eê]s\s+seguinte))\b", re.I)
 _SPAN_END = re.compile(r"\b(?:through|thru|durant|pendant|während|hasta|até)\s*$", re.I)
 
 

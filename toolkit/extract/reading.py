@@ -159,7 +159,7 @@ def _move_in(ctx: Context, clause: Clause) -> _Move | None:
         return None
     move = _Move([], [], [], [], in_clause=bool(verb or instead or corrected))
     for d in clause.dates:
-        before = ctx.low[max(clause.start, d.start - 24):d.start]
+        before = ctx.low[max(clause.start, d.start - 24):d.start] + _opening(ctx.low[d.start:d.end])
         if corrected and not (verb or instead):
             (move.old_dates if any(d is x for x in denied) else move.new_dates).append(d)
         elif _marked(g.move_old, before):
@@ -188,6 +188,13 @@ def _move_in(ctx: Context, clause: Clause) -> _Move | None:
     if not move.in_clause and not move.new_dates:
         return None  # a lead's "verschoben" with no day to move to: nothing to read here
     return move
+
+
+def _opening(mention: str) -> str:
+    """A date mention's own leading words ('from 26th', 'vom 12.'): they mark it as a move's old
+    or new day as the words before it would."""
+    m = re.match(r"(?:[^\W\d_]+\s+){1,2}(?=\d)", mention)
+    return " " + m.group(0) if m else ""
 
 
 def _previous_start(ctx: Context, move: _Move, d: DateMention, assignment_time: TimeMention | None,
