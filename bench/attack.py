@@ -116,6 +116,13 @@ CATALOGUE = [
            [f"{A}test_a_postgres_outage_during_extract_is_counted"]),
     Attack("orphans", "orphans across the stores, every kind", "doctor finds each; --repair "
            "fixes the safe ones", ["tests/test_doctor.py::"]),
+    Attack("repair-during-ingest", "`doctor --repair` (or a backup) while an import copies a "
+           "file in; a copy left by a killed import",
+           "the copy in progress is neither listed nor touched; a killed import's copy "
+           "(writer gone, an hour old) is deleted by --repair",
+           ["tests/test_doctor.py::test_a_copy_in_progress_is_not_reported_nor_touched",
+            "tests/test_doctor.py::test_a_copy_a_killed_import_left_is_deleted_by_repair",
+            "tests/test_doctor.py::test_backups_leave_copies_in_progress_out"]),
     # ---- backups
     Attack("backup-under-load", "a backup while a writer appends", "whole transactions only; "
            "restore identical",
