@@ -55,6 +55,10 @@ _GLUE_ONLY = re.compile(r"^[\s,&+/()-]*(?:(?:and|y|e|und|et|or|o|ou|oder|&)[\s,&
                         r"(?:(?:on|the|el|la|le|les|am|den|dem|o|a|no|na|dia)\s+)?)?$", re.I)
 
 
+_THEN = re.compile(r"\b(?:then|after(?:wards)?|danach|anschließend|dann|después|luego|puis|ensuite|"
+                   r"depois|a seguir)\b", re.I)
+
+
 @dataclass
 class Clause:
     """One date's stretch of a message (or a time's, borrowing the date before it)."""
@@ -148,7 +152,8 @@ def build_clauses(text: str, dates: list[DateMention], times: list[TimeMention],
         _place_loose_times(low, segs, clauses, position, loose, g)
     result: list[Clause] = []
     for clause in clauses:
-        result.extend(_split_on_own_events(low, clause, g))
+        for piece in _split_on_own_events(low, clause, g):
+            result.extend(_split_off_closure(low, piece, g))
     return result
 
 
@@ -193,7 +198,11 @@ def _place_loose_times(low: str, segs: list[tuple[int, int]], clauses: list[Clau
         return
     host = clauses[position - 1] if position > 0 else clauses[0]
     for t in loose:
-        if host.times and _names_own_event(low, *_segment_of(segs, t.start), g):
+        span = _segment_of(segs, t.start)
+        # "Le 22 mai, pas d'école. Défilé à 9h au Lamentin": a closed day has no hour of its
+        # own, so a time after it is something else happening that day
+        closed_host = not host.times and _closes(low, host, g) and not g.closure.search(low, *span)
+        if (host.times and _names_own_event(low, *span, g)) or closed_host:
             s0, s1 = _segment_of(segs, t.start)
             clauses.append(Clause(s0, s1, (s0, s1), list(host.dates[:1]), [t], borrowed=True))
         else:
@@ -201,6 +210,39 @@ def _place_loose_times(low: str, segs: list[tuple[int, int]], clauses: list[Clau
             span = _segment_of(segs, t.start)
             if span not in host.extras:
                 host.extras.append(span)
+
+
+def _closes(low: str, clause: Clause, g: Grammar) -> bool:
+    return g.closure.search(low, clause.start, clause.end) is not None
+
+
+def _split_off_closure(low: str, clause: Clause, g: Grammar) -> list[Clause]:
+    """'El 15 no hay clases, los chicos desfilan a las 8', 'Desfile segunda 20/9 às 9h, não tem
+    aula': a closed day and a timed event on it, in one clause, are two clauses; the closure has
+    no hour, the time belongs to the other piece (cut at the boundary between them)."""
+    if len(clause.dates) != 1 or not clause.times:
+        return [clause]
+    closure = g.closure.search(low, clause.start, clause.end)
+    if closure is None or _THEN.search(low, max(clause.start, closure.start() - 28), closure.start()):
+        return [clause]  # "Zeugnisverteilung um 9 Uhr, danach Sommerferien!": when they begin
+    marks = soft_boundaries(low, clause.start, clause.end, g)
+    times = sorted(clause.times, key=lambda t: t.start)
+    if times[0].start >= closure.end():
+        between = [m for m in marks if m[0] >= closure.end() and m[1] <= times[0].start]
+        if not between:
+            return [clause]
+        a, b = between[0]
+        return [Clause(clause.start, a, clause.segment, clause.dates, [], clause.lead, clause.borrowed),
+                Clause(b, clause.end, clause.segment, list(clause.dates), list(times), None, borrowed=True)]
+    if times[-1].end <= closure.start():
+        between = [m for m in marks if m[0] >= times[-1].end and m[1] <= closure.start()]
+        if not between:
+            return [clause]
+        a, b = between[-1]
+        return [Clause(clause.start, a, clause.segment, clause.dates, list(times), clause.lead,
+                       clause.borrowed),
+                Clause(b, clause.end, clause.segment, list(clause.dates), [], None, borrowed=True)]
+    return [clause]
 
 
 def _segment_of(segs: list[tuple[int, int]], position: int) -> tuple[int, int]:

@@ -550,7 +550,7 @@ def _kind_of(ctx: Context, clause: Clause, d: DateMention, own: str,
                 and not any(a <= m.start() < b for a, b in dues)
                 and (live.in_core(m) or not core_named  # "Zeugnisse am Freitag, danach Ferien"
                      or not _THEN.search(own[max(0, m.start() - 28):m.start()]))
-                and not _NAME_PART.search(own[max(0, m.start() - 5):m.start()])
+                and not _NAME_PART.search(own[max(0, m.start() - 8):m.start()])
                 and not _frames_the_day(ctx, clause, d, m, own)]
     moves = [m.span() for m in g.move.finditer(own)] if ignore_moves else []
     cancels = [m.span() for m in g.cancel.finditer(own) if live.counts(m)
@@ -629,7 +629,8 @@ _ALSO = re.compile(r"(?:(?:am|on|el|le|o|a|the|and|y|und|et|e|danach|after(?:war
                    r"depois|suivant|seguinte)\s+)*"
                    r"(?:auch|too|as well|also|también|tambien|aussi|também|idem)\W*", re.I)
 _SINCE = re.compile(r"\b(?:since|depuis|desde|seit|seit dem|seit der)\s*$", re.I)
-_NAME_PART = re.compile(r"\b(?:de|del|do|da|du|des|of|der)\s+$", re.I)  # "campo de férias"
+# "campo de férias" (a word before it: ", da ist die Musikschule zu" names nothing)
+_NAME_PART = re.compile(r"\w\s+(?:de|del|do|da|du|des|of|der)\s+$", re.I)
 
 
 class _LiveCues:

@@ -531,8 +531,9 @@ MINUTE_WORDS = {"five": 5, "ten": 10, "twenty": 20, "twenty-five": 25, "twenty f
 CLOSURES = {
     "en": (r"no (?:\w+ )?(?:school|classes|lessons|nursery|preschool|college|uni|kindergarten|daycare)",
            r"(?:will (?:remain|stay|be)|remains?|stays?) (?:closed|shut(?! off))",
-           r"(?:school|nursery|office|library|pool|gym|surgery|centre|center|shop|club|site|"
-           r"college|park|playground|daycare|preschool|building|canteen)s?(?:['’]s| is| are| will be|"
+           r"(?:school|nursery|office|library|pool|gym|surgery|centre|center|shop|club|clubhouse|site|"
+           r"college|park|playground|daycare|preschool|building|canteen|camp|hall|museum|clinic)s?"
+           r"(?:['’]s| is| are| will be|"
            r"| remains?| will (?:remain|stay)| stays?)? (?:closed|closing|shut)", r"(?:the )?closures?",
            r"no canteen",
            r"closed (?:all day|for the day|for (?:the )?(?:bank )?holiday)",
