@@ -780,6 +780,8 @@ def find_times(work: str, g: Grammar, dates: list[DateMention]) -> list[TimeMent
     for m in g.time_word.finditer(work):
         if m.group(1).lower() in _ARTICLE_ONES and _NOUN_NEXT.match(work, m.end(1)):
             continue  # "remise à une date ultérieure": an article, not one o'clock
+        if _NAME_GOES_ON.match(work, m.end(1)):
+            continue  # "à Trois-Îlets": a number opening a place's name
         if spans.free(m.start(1), m.end(1)):
             spans.take(m.start(1), m.end(1))
             hour = g.hour_words[m.group(1).lower()]
@@ -863,6 +865,8 @@ def _word_times(work: str, g: Grammar) -> list[TimeMention]:
         return []
     found = []
     for m in g.word_time.finditer(work):
+        if _NAME_GOES_ON.match(work, m.end()):
+            continue  # a number opening a place's name: "à Trois-Îlets", "Sept-Îles"
         parts = {k: v for k, v in m.groupdict().items() if v}
         hour_text = parts.get("hour") or parts.get("hour2") or parts.get("hour3") \
             or parts.get("halfbefore") or parts.get("threeq")
@@ -906,6 +910,9 @@ def _word_times(work: str, g: Grammar) -> list[TimeMention]:
             mention.end = m.end() + tail.end()
         found.append(mention)
     return found
+
+
+_NAME_GOES_ON = re.compile(r"-[^\W\d_]")  # "Trois-Îlets", "Sept-Îles", "Quatre-Bornes"
 
 
 # "half past 11", "quarter to 8", "10 past 6"; but "9 to 1" with digits is a range of hours

@@ -668,7 +668,10 @@ def _in_past(ctx: Context, own: str, core: str, t: TimeMention | None) -> bool:
         return True
     if not any(p.search(own) for p in ctx.past):
         return False
-    return not (_AHEAD.search(core) or ctx.g.plan.search(core) or _PRESENT.search(core))
+    # "training Thurs half 6 at Sophia Gardens, pitch was waterlogged last week": an event, its
+    # day and its hour in one piece are a plan whatever a side piece says of the past
+    timed_what = t is not None and ctx.low[t.start:t.end] in core and names_event(ctx.g, core)
+    return not (_AHEAD.search(core) or ctx.g.plan.search(core) or _PRESENT.search(core) or timed_what)
 
 
 def _thanked_before(own: str, core: str, ctx: Context) -> bool:

@@ -595,7 +595,7 @@ HOMEWORK = (r"homework|assignment|essay|project|deberes|tareas?|trabajo|tp|hausa
 # A limit ("by Friday", "bis 4.12.") is a deadline when the clause names something to do or
 # hand in; without one it is a state ("the Wi-Fi is down till Monday").
 LIMITS = {
-    "en": r"by|until|till|til|before|no later than",
+    "en": r"by|until|till|til|before|no later than|(?:at the |at )?latest|by latest",
     "es": r"hasta(?: el)?|antes(?: del?)?|para el|termina(?:n)? el",
     "de": r"bis(?: zum| spätestens| zur| am)?|vor dem|spätestens",
     "fr": r"avant(?: le)?|jusqu'au|jusqu’au|d'ici|d’ici|au plus tard le|pour le",

@@ -306,7 +306,8 @@ _PLACE_STOP = re.compile(
     r"\s+(?:and|to|for|with|at|on|y|para|con|a las|und|mit|um|ab|et|pour|avec|à|e|com|para|às|"
     r"because|due|por|wegen|porque|de\s+\d|from|from\s+\d|tomorrow|mañana|morgen|demain|zu|"
     r"a partir|à partir|desde|dès|statt|instead|en vez|au lieu|em vez|"
-    r"amanhã|today|hoy|heute|hoje|\d)\b.*$",
+    r"amanhã|today|hoy|heute|hoje|"
+    r"is|are|was|will|est|sont|sera|es|son|será|ist|sind|wird|é|são|fica|\d)\b.*$",  # "Grand Anse est avancé"
     re.I,
 )
 
@@ -371,7 +372,8 @@ _NOT_PLACE_HEADS = re.compile(
     r"next|general|total|principio|inicio|início|début|anfang|ende|schluss|cours|mean|dia|día|"
     r"tag|jour|day|way|idea|list|group|chat|plan|meantime|minute|hour|top|bottom|back|front|"
     r"tous|todos|todas|alle|all|everyone|lot|rest|resto|reste|lieu|place to|same|door|wall|fridge|"
-    r"website|app|list|board|noticeboard|group|link|email|mail|phone)\b", re.I)
+    r"website|app|list|board|noticeboard|group|link|email|mail|phone|"
+    r"même|mesmo|mesma|misma|mismo|gleiche[nrs]?|selbe[nrs]?)\b", re.I)  # "same venue", "même heure"
 
 
 def _placeable(ctx: Context, blanks: list[tuple[int, int]]) -> str:
@@ -509,8 +511,9 @@ def _place_piece(ctx: Context, clause: Clause, spans: list[tuple[int, int]]) -> 
             continue  # "(Consciência Negra)", "(Teamtag)": a note, not a place
         piece = ctx.text[a:b].strip(" .-–")
         words = piece.split()
-        if not 1 <= len(words) <= 5 or _NOT_A_PLACE.search(piece) or any(c.isdigit() for c in piece[:1]):
-            continue
+        if not 1 <= len(words) <= 5 or _NOT_A_PLACE.search(piece) or any(c.isdigit() for c in piece[:1]) \
+                or _NOT_PLACE_HEADS.match(piece):
+            continue  # "..., same venue, same time": the place it had, none to name
         if ctx.g.event_noun.search(piece) or ctx.g.date_words.search(piece) or \
                 ctx.g.closure.search(piece) or ctx.g.cancel.search(piece) or _NEGATED.match(piece):
             continue
