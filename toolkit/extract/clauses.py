@@ -186,8 +186,17 @@ def _split_segment(low: str, s0: int, s1: int, dates: list[DateMention], times: 
 
 
 def _names_own_event(low: str, start: int, end: int, g: Grammar) -> bool:
-    noun = g.event_noun.search(low[start:end])
-    return noun is not None and not g.logistics.fullmatch(noun.group(0).strip())
+    """The piece names an event of its own: not a part of the one before ("races start 9:30",
+    "Einlass 19 Uhr") nor what closes ("street closed to cars from 2")."""
+    piece = low[start:end]
+    noun = g.event_noun.search(piece)
+    return noun is not None and not g.logistics.fullmatch(noun.group(0).strip()) \
+        and not _CLOSED.fullmatch(noun.group(0).strip()) \
+        and not g.logistics.search(piece) and not g.closure.search(piece)
+
+
+# The tables count "closed" as a "what" (a closed day is news); no event of its own in a piece
+_CLOSED = re.compile(r"closed|cerrad[oa]s?|fermée?s?|geschlossen|fechad[oa]s?", re.I)
 
 
 def _place_loose_times(low: str, segs: list[tuple[int, int]], clauses: list[Clause], position: int,
@@ -264,11 +273,12 @@ def _split_on_own_events(low: str, clause: Clause, g: Grammar) -> list[Clause]:
         if t.start < clause.dates[0].end:
             continue
         before = [m for m in marks if current.start < m[0] and m[1] <= t.start
-                  and m[0] > max(clause.dates[0].end, *(x.end for x in current.times if x.start < t.start))]
-        if not before:
-            continue
-        cut = before[-1]
-        if not _names_own_event(low, cut[1], _next_mark(marks, t.end, clause.end), g):
+                  and m[0] >= max(clause.dates[0].end, *(x.end for x in current.times if x.start < t.start))]
+        # the nearest boundary after which the piece names its event ("..., e almoço coletivo
+        # depois à uma hora": not the "depois" right before the hour)
+        end = _next_mark(marks, t.end, clause.end)
+        cut = next((m for m in reversed(before) if _names_own_event(low, m[1], end, g)), None)
+        if cut is None:
             continue
         kept = [x for x in current.times if x.start < cut[0]]
         if not kept:

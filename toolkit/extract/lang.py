@@ -129,7 +129,8 @@ EN = LangTable(
         "call", "gig", "play", "match day", "fundraiser", "raffle", "bake sale", "fete",
         "disco", "prom", "graduation", "potluck", "walk", "ride", "tour", "visit", "happy hour",
         "report card", "report cards", "reports evening", "offsite", "off-site", "retreat",
-        "conference", "convention", "summit", "hackathon",
+        "conference", "convention", "summit", "hackathon", "parade", "vigil", "regatta", "fireworks",
+        "wake", "wake-keeping",
     ),
     plan_cues=(
         "see you", "meet", "join us", "don't forget", "dont forget", "reminder", "come",
@@ -224,7 +225,8 @@ ES = LangTable(
         "convivencia", "villancicos", "jornada", "visita", "salida", "evento", "curso",
         "extraescolares", "actividades", "fotos de clase", "foto de grupo",
         "cerrado", "cerrada", "pizza", "natación", "natacion", "fútbol", "futbol", "baloncesto",
-        "coro", "campamento",
+        "coro", "campamento", "juego", "desfile", "minga", "softbol", "béisbol", "beisbol", "luchada",
+        "bingo", "verbena", "procesión", "procesion",
         "campamentos", "colonias", "campus", "pijamas", "fiesta de pijamas",
     ),
     plan_cues=("quedamos", "nos vemos", "recordad", "recuerden", "no olvidéis", "no olviden",
@@ -315,6 +317,7 @@ DE = LangTable(
     ),
     event_nouns=(
         "training", "treffen", "elternabend", "turnen", "party", "fest", "feier", "flohmarkt",
+        "frühstück", "feuerwerk", "festakt", "brunch",
         "spiel", "termin", "zahnarzt", "arzt", "freizeit", "zeugnis", "stammtisch", "probe",
         "umzug", "turnier", "kurs", "aufführung", "auffuehrung", "wandertag", "ausflug",
         "grillen", "grill", "frühschoppen", "camp", "konzert", "sitzung", "besprechung",
@@ -405,6 +408,7 @@ FR = LangTable(
     ),
     event_nouns=(
         "réunion", "reunion", "entraînement", "entrainement", "match", "fête", "fete",
+        "défilé", "defile", "fest-noz", "rando", "randonnée", "générale", "première",
         "soirée", "dîner", "diner", "déjeuner", "dejeuner", "souper", "barbecue", "concert",
         "répétition", "repetition", "cours", "rendez-vous", "rdv", "médecin", "dentiste",
         "kermesse", "vide-grenier", "marché", "marche", "sortie", "tournoi", "atelier",
@@ -499,6 +503,7 @@ PT = LangTable(
     ),
     event_nouns=(
         "reunião", "reuniao", "treino", "jogo", "festa", "jantar", "almoço", "almoco",
+        "desfile", "arraial", "mutirão", "mutirao", "forró", "forro",
         "café da manhã", "churrasco", "concerto", "ensaio", "aula", "consulta", "médico",
         "dentista", "feira", "bazar", "passeio", "excursão", "torneio", "oficina", "missa",
         "casamento", "aniversário", "aniversario", "niver", "cinema", "caminhada", "prova",

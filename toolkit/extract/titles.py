@@ -69,6 +69,9 @@ _STOP_AT_END = {
     "en", "em", "in", "im", "of", "ce", "cette", "este", "esta", "vom", "zum", "zur", "ao", "aos",
     "dès", "des", "ab", "after", "before", "also", "gibt", "hay", "há", "il", "there",
     "findet", "finden", "statt", "stattfinden",
+    # "Weißwurstfrühstück vorher", "almoço coletivo depois": when, said of the event before
+    "vorher", "danach", "depois", "después", "luego", "afterwards", "ensuite", "puis",
+    "sharp", "prompt", "pile",  # "6pm sharp", "à 20h pile"
 }
 
 
