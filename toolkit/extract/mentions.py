@@ -901,6 +901,8 @@ def _word_times(work: str, g: Grammar) -> list[TimeMention]:
             if not 0 < minutes < 60:
                 continue
             hour, minute = hour - 1, 60 - minutes
+        if hour == 0 and minute:
+            hour = 12  # "quarter to one", "halb eins": before one in the day, not after midnight
         # "vingt heures", "huit heures du matin": the French clock counts to 24
         literal = hour >= 13 or (g.t.code == "fr" and "heure" in m.group(0).lower())
         mention = TimeMention(m.start(), m.end(), hour % 24, minute, literal=literal)

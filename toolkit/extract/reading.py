@@ -403,6 +403,9 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
 
 
 _RETRO = re.compile(r"\b(?:photos?|pics?|pictures?|videos?|fotos?|bilder|vidéos?|vídeos?|results?|scores?|"
+                    # "¿Os acordáis de la excursión del 14?": a day remembered is the day that was
+                    r"remember|acord[aá]is|acuerdan|recuerdan|record[aá]is|erinnert|erinnern|souvenez|"
+                    r"souviens|lembram|lembra|lembras|"
                     r"highlights|resultados?|ergebnisse?|résultats?|"
                     r"recap|replay|résumé|resumen|resumo|rückblick)\b", re.I)
 
@@ -551,6 +554,7 @@ def _kind_of(ctx: Context, clause: Clause, d: DateMention, own: str,
                 and (live.in_core(m) or not core_named  # "Zeugnisse am Freitag, danach Ferien"
                      or not _THEN.search(own[max(0, m.start() - 28):m.start()]))
                 and not _NAME_PART.search(own[max(0, m.start() - 8):m.start()])
+                and not _BEFORE_IT.search(own[max(0, m.start() - 16):m.start()])
                 and not _frames_the_day(ctx, clause, d, m, own)]
     moves = [m.span() for m in g.move.finditer(own)] if ignore_moves else []
     cancels = [m.span() for m in g.cancel.finditer(own) if live.counts(m)
@@ -629,6 +633,9 @@ _ALSO = re.compile(r"(?:(?:am|on|el|le|o|a|the|and|y|und|et|e|danach|after(?:war
                    r"depois|suivant|seguinte)\s+)*"
                    r"(?:auch|too|as well|also|también|tambien|aussi|também|idem)\W*", re.I)
 _SINCE = re.compile(r"\b(?:since|depuis|desde|seit|seit dem|seit der)\s*$", re.I)
+# "letzter Kitatag vor den Ferien", "last day before the holidays": a day before the closure
+_BEFORE_IT = re.compile(r"\b(?:vor|before|avant|antes)\s+(?:(?:den|dem|der|the|les|las|los|as|os|el|"
+                        r"de|das|dos|del)\s+)?$", re.I)
 # "campo de férias" (a word before it: ", da ist die Musikschule zu" names nothing)
 _NAME_PART = re.compile(r"\w\s+(?:de|del|do|da|du|des|of|der)\s+$", re.I)
 

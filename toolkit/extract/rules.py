@@ -357,6 +357,7 @@ DECLINES = {
     "es": (r"no puedo", r"no podemos", r"no me va bien", r"estoy ocupad[oa]", r"trabajo",
            r"llego tarde", r"llegaré tarde", r"voy tarde", r"voy con retraso"),
     "de": (r"kann (?:ich )?nicht", r"können (?:wir )?nicht", r"keine zeit", r"muss arbeiten",
+           r"(?:ich|wir) (?:kann|können) (?:\S+ ){1,3}nicht",  # "ich kann am Donnerstag nicht"
            r"verspäte mich", r"komme (?:etwas )?(?:später|zu spät)"),
     "fr": (r"je ne peux pas", r"on ne peut pas", r"je peux pas", r"pas dispo", r"je bosse",
            r"je travaille", r"en retard"),
