@@ -304,10 +304,11 @@ DE = LangTable(
     quarter_after=(),
     day_preps=("am", "den", "am den"),
     place_preps=("in der", "im", "in", "am", "auf dem", "auf der", "beim", "bei", "vor der",
-                 "vor dem", "an der", "treffpunkt", "ort:", "in den", "in die", "ins", "zum", "zur",
+                 "vor dem", "an der", "an den", "treffpunkt", "ort:", "in den", "in die", "ins", "zum", "zur",
                  "ab der", "ab dem"),
     place_nouns=(
         "aula", "turnhalle", "sportplatz", "schule", "kirche", "bibliothek", "garten", "park",
+        "steg", "hafen", "brücken",
         "bahnhof", "schulhof", "pfarrhof", "pfarrsaal", "halle", "gasthaus", "café", "cafe",
         "kita", "verein", "rathaus", "stadion", "platz", "saal", "raum", "klassenraum", "praxis",
         "hof", "gemeindehaus", "vereinsheim", "kindergarten", "markt", "weihnachtsmarkt",
@@ -399,6 +400,7 @@ FR = LangTable(
                  "devant l'", "devant la", "devant le", "dans la", "dans le", "dans l'"),
     place_nouns=(
         "salle", "stade", "école", "ecole", "gymnase", "parc", "place", "mairie", "église",
+        "boulevard", "avenue", "port", "plage", "préau",
         "eglise", "aréna", "arena", "bar", "café", "cafe", "bibliothèque", "piscine",
         "patinoire", "maison", "restaurant", "club", "théâtre", "cour", "gare", "musée", "cabinet",
         "clinique", "hôpital", "cafèt", "cafétéria", "cantine", "ruelle", "préau", "local",

@@ -324,7 +324,7 @@ _ONLINE = {"portal", "website", "site", "app", "zoom", "teams", "meet", "online"
 
 # Where a place phrase ends: punctuation, but not the dot of "M. Dupont" or "Dr. Brandt".
 _PLACE_END = re.compile(r"[,!?;:\n()]|(?<!\b[A-Z])(?<!\bDr)(?<!\bSt)(?<!\bMme)(?<!\bMr)(?<!\bMrs)"
-                        r"(?<!\bSr)(?<!\bSra)(?<!\bDra)\.|\s[-–—]\s")
+                        r"(?<!\bSr)(?<!\bSra)(?<!\bDra)(?<!\bAv)\.|\s[-–—]\s")  # "na Av. Paulista"
 
 
 def cut_place(phrase: str, g: Grammar) -> str:
@@ -484,8 +484,9 @@ def _with_number(ctx: Context, text: str, end: int, phrase: str) -> str:
 
 
 def _plain_noun_phrase(phrase: str, g: Grammar) -> bool:
-    """'clubhouse', 'cour', 'parroquia': one to three words, no time-of-day or filler head."""
-    words = phrase.split()
+    """'clubhouse', 'cour', 'parroquia', 'local de la asociación': one to three words before
+    any 'of ...', no time-of-day or filler head."""
+    words = _OF.split(phrase)[0].split()
     return 1 <= len(words) <= 3 and len(words[0]) >= 3 and words[0][0].isalpha() \
         and not _NOT_PLACE_HEADS.match(phrase) and not g.event_noun.search(phrase) \
         and not g.date_words.match(phrase) and not g.closure.search(phrase)
