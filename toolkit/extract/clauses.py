@@ -284,11 +284,20 @@ def _split_on_own_events(low: str, clause: Clause, g: Grammar) -> list[Clause]:
         if not kept:
             continue
         moved = [x for x in current.times if x.start >= cut[1]]
+        _carry_morning(kept, moved)
         pieces[-1] = Clause(current.start, cut[0], current.segment, current.dates, kept, current.lead,
                             current.borrowed)
         pieces.append(Clause(cut[1], current.end, current.segment, list(clause.dates), moved,
                              None, borrowed=True))
     return pieces
+
+
+def _carry_morning(kept: list[TimeMention], moved: list[TimeMention]) -> None:
+    """'check in by 6:30am, first race 7:15': a later hour of the same morning keeps its am."""
+    morning = [x for x in kept if x.meridiem == "am"]
+    for x in moved:
+        if morning and x.meridiem is None and not x.literal and morning[-1].hour <= x.hour < 12:
+            x.meridiem = "am"
 
 
 def _next_mark(marks: list[tuple[int, int]], position: int, default: int) -> int:

@@ -102,10 +102,27 @@ def _read_clause(ctx: Context, clause: Clause, message: _Message) -> list[tuple[
         until = _timed_until(ctx, clause, d, assignment)
         if until is not None:
             skip.add(id(until[0]))
-        found = _event_for(ctx, clause, d, assignment.get(id(d)), move, message, until)
+        t = assignment.get(id(d)) or _same_time(ctx, clause, d, message)
+        found = _event_for(ctx, clause, d, t, move, message, until)
         if found is not None:
             results.append(found)
     return results
+
+
+# "et le retour le samedi 20 à la même heure", "same time": the hour of the event before
+_SAME_TIME = re.compile(r"\b(?:(?:at )?the same time|same time|(?:à )?la même heure|même heure|"
+                        r"(?:a )?la misma hora|misma hora|(?:zur )?gleichen zeit|gleiche zeit|"
+                        r"(?:à |a )?mesma hora|mesmo horário|mesmo horario)\b", re.I)
+
+
+def _same_time(ctx: Context, clause: Clause, d: DateMention, message: _Message) -> TimeMention | None:
+    """The hour of the message's event before, when this clause says 'at the same time'."""
+    before = message.previous
+    if before is None or before.all_day or before.cancelled or clause.times \
+            or not _SAME_TIME.search(ctx.low, clause.start, clause.end):
+        return None
+    clock = datetime.fromisoformat(before.start)
+    return TimeMention(d.end, d.end, clock.hour, clock.minute, literal=True)
 
 
 # ------------------------------------------------------------------------- moves

@@ -87,6 +87,9 @@ def title_for(ctx: Context, clause: Clause, d: DateMention, blanks: list[tuple[i
     if not lead and not own_named and kind == "event" and not ctx.flyer:
         # "BAKE SALE! Friday 27th after school": the line before names what the date is for
         lead = _heading_just_before(ctx, clause, chars)
+    if not lead and not own and kind == "deadline":
+        # "Já pagaram o boleto do condomínio? Vence amanhã": what is due was the sentence before
+        lead = _sentence_just_before(ctx, clause, chars)
     if not lead and own and kind == "event" and _logistic(own, ctx.g):
         # "Sortie scouts ce week-end ..., départ samedi 8h": the outing the departure is for
         lead = _named_piece_before(ctx, clause, chars)
@@ -226,6 +229,18 @@ def _heading_just_before(ctx: Context, clause: Clause, chars: list[str]) -> str:
     text = "".join(chars[a:b])
     if text.strip() != ctx.text[a:b].strip() or len(text.split()) > 6 or not names_event(ctx.g, text):
         return ""  # it held a date (blanked), or is a sentence of its own
+    return _title_from(ctx, text)
+
+
+def _sentence_just_before(ctx: Context, clause: Clause, chars: list[str]) -> str:
+    """The short sentence right before the clause's, if it holds no date of its own."""
+    earlier = [(a, b) for a, b in segments(ctx.text) if b <= clause.segment[0]]
+    if not earlier:
+        return ""
+    a, b = earlier[-1]
+    text = "".join(chars[a:b])
+    if text.strip() != ctx.text[a:b].strip() or len(text.split()) > 8:
+        return ""
     return _title_from(ctx, text)
 
 
