@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, time, timedelta
+from functools import cache
 
 from toolkit.extract.lang import LangTable
-from toolkit.extract.rules import THIS_WORDS, Grammar
+from toolkit.extract.rules import THIS_WORDS, Grammar, grammar
 
 _PAST_WINDOW = timedelta(days=60)  # an explicit date this far back is "past", not next year
 
@@ -783,9 +784,13 @@ def find_times(work: str, g: Grammar, dates: list[DateMention]) -> list[TimeMent
         if _NAME_GOES_ON.match(work, m.end(1)):
             continue  # "à Trois-Îlets": a number opening a place's name
         if spans.free(m.start(1), m.end(1)):
-            spans.take(m.start(1), m.end(1))
             hour = g.hour_words[m.group(1).lower()]
-            found.append(_with_fraction(TimeMention(m.start(1), m.end(1), hour, 0), work, g))
+            mention = TimeMention(m.start(1), m.end(1), hour, 0)
+            worded_end = _word_range_after(work, m.end(1), g)
+            if worded_end is not None and spans.free(m.end(1), worded_end[1]):
+                mention.end_hour, mention.end_minute, mention.end = worded_end[0] % 24, 0, worded_end[1]
+            spans.take(mention.start, mention.end)
+            found.append(_with_fraction(mention, work, g))
     for m in g.time_ish.finditer(work):
         hour = int(m.group(1))
         if 1 <= hour <= 12 and spans.free(m.start(), m.end()):
@@ -910,8 +915,22 @@ def _word_times(work: str, g: Grammar) -> list[TimeMention]:
             mention.end_hour, mention.end_minute = int(tail.group(1)) % 24, int(tail.group(2) or 0)
             mention.end_meridiem = _meridiem(tail.group(3))
             mention.end = m.end() + tail.end()
+        elif (worded_end := _word_range_after(work, m.end(), g)) is not None:
+            mention.end_hour, mention.end_minute, mention.end = worded_end[0] % 24, 0, worded_end[1]
         found.append(mention)
     return found
+
+
+@cache
+def _word_range_tail(code: str) -> re.Pattern[str]:
+    words = "|".join(sorted(map(re.escape, grammar(code).hour_words_all), key=len, reverse=True))
+    return re.compile(rf"\s*(?:-|to|till|until|bis|à|a|às|al|até|hasta)\s+({words})(?![\w-])", re.I)
+
+
+def _word_range_after(work: str, at: int, g: Grammar) -> tuple[int, int] | None:
+    """'das sete às dez da manhã', 'de ocho a diez': the hour in words a range ends on."""
+    m = _word_range_tail(g.t.code).match(work, at)
+    return (g.hour_words_all[m.group(1).lower()], m.end()) if m else None
 
 
 _NAME_GOES_ON = re.compile(r"-[^\W\d_]")  # "Trois-Îlets", "Sept-Îles", "Quatre-Bornes"
