@@ -109,6 +109,14 @@ def _read_clause(ctx: Context, clause: Clause, message: _Message) -> list[tuple[
     return results
 
 
+# A clause that only says things are back on ("regresamos el miércoles 3", "wieder ab Montag").
+_BACK_ONLY = re.compile(
+    r"\W*(?:(?:we|we're|we are|kids are|school is|classes)\s+)?(?:back|return\w*|resume\w*|regresamos|"
+    r"volvemos|retomamos|regresan|vuelven|se retoman?|zurück|wieder|on reprend|reprise|retour|voltamos|"
+    r"retomamos|voltam|regresso|regreso|vuelta|volta)(?:\W+(?:el|on|the|le|am|ab|o|a|la|à|au|al|na|no|"
+    r"em|de|des|del|do|da|à partir du|a partir del?))*\W*", re.I)
+
+
 # "et le retour le samedi 20 à la même heure", "same time": the hour of the event before
 _SAME_TIME = re.compile(r"\b(?:(?:at )?the same time|same time|(?:à )?la même heure|même heure|"
                         r"(?:a )?la misma hora|misma hora|(?:zur )?gleichen zeit|gleiche zeit|"
@@ -308,6 +316,9 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
         return None  # "Depuis lundi le bus passe toutes les 10 minutes": how things are since then
     if kind == "event" and t is None and not moved and not cancelled and _says_nothing(ctx, clause, message):
         return None  # "..., back Mon 13th April": a day with no words of its own
+    if kind == "event" and t is None and not moved and not cancelled \
+            and _BACK_ONLY.fullmatch(_without_dates(ctx, clause, message)):
+        return None  # "Feriado: ..., regresamos el miércoles 3": the day things go on again
     if d.bare and t is None and not moved and kind == "event" and _RETRO.search(own) \
             and _OF_DAY.search(ctx.low[max(clause.start, d.start - 8):d.start]):
         return None  # "Swim meet results from Saturday are up": the Saturday that was
