@@ -751,6 +751,14 @@ def find_times(work: str, g: Grammar, dates: list[DateMention]) -> list[TimeMent
     for d in dates:
         spans.take(d.start, d.end)
     found: list[TimeMention] = []
+    if g.t.code == "en":
+        for m in _FOR_START.finditer(work):  # "doors 6.45 for 7": the event starts at 7
+            first = int(m.group(1)) * 60 + int(m.group(2))
+            second = int(m.group(3)) * 60 + int(m.group(4) or 0)
+            if 0 < second - first <= 60 and spans.free(m.start(), m.end()):
+                spans.take(m.start(), m.end())
+                found.append(TimeMention(m.start(3), m.end(), int(m.group(3)), int(m.group(4) or 0),
+                                         meridiem=_meridiem(m.group(5))))
     for worded in _word_times(work, g):
         if spans.free(worded.start, worded.end):
             spans.take(worded.start, worded.end)
@@ -933,6 +941,9 @@ def _word_range_after(work: str, at: int, g: Grammar) -> tuple[int, int] | None:
     return (g.hour_words_all[m.group(1).lower()], m.end()) if m else None
 
 
+# British "6.45 for 7": gather at the first time for a start at the second.
+_FOR_START = re.compile(r"(?<![\d.:])(\d{1,2})[.:](\d{2})\s+for\s+(\d{1,2})(?:[.:](\d{2}))?\s*"
+                        r"(a\.?m\.?|p\.?m\.?)?(?![\d:.]\d)", re.I)
 _NAME_GOES_ON = re.compile(r"-[^\W\d_]")  # "Trois-Îlets", "Sept-Îles", "Quatre-Bornes"
 
 
