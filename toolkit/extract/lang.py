@@ -305,7 +305,7 @@ DE = LangTable(
     day_preps=("am", "den", "am den"),
     place_preps=("in der", "im", "in", "am", "auf dem", "auf der", "beim", "bei", "vor der",
                  "vor dem", "an der", "an den", "treffpunkt", "ort:", "in den", "in die", "ins", "zum", "zur",
-                 "ab der", "ab dem"),
+                 "ab der", "ab dem", "ab"),
     place_nouns=(
         "aula", "turnhalle", "sportplatz", "schule", "kirche", "bibliothek", "garten", "park",
         "steg", "hafen", "brücken",

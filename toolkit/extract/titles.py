@@ -488,11 +488,13 @@ def _placed(ctx: Context, text: str, m: re.Match[str], phrase: str) -> str:
 
 
 _PLACE_NUMBER = re.compile(r"\s+(\d{1,4}[a-zA-Z]?)\b(?![:.h]\d|\s*(?:am|pm|uhr|h\b|hs\b))")
+_PLACE_NUMBER_DE = re.compile(r"\s+(\d{1,4}[a-zA-Z]?)\b(?![:.h]\d|\s*(?:uhr|h\b))")
 
 
 def _with_number(ctx: Context, text: str, end: int, phrase: str) -> str:
-    """'Riverside Park field 2', 'Raum 104': a place noun keeps the number that names it."""
-    number = _PLACE_NUMBER.match(text, end)
+    """'Riverside Park field 2', 'Raum 104', 'Steg 3 am ...': a place noun keeps the number that
+    names it (German 'am' is no meridiem)."""
+    number = (_PLACE_NUMBER_DE if ctx.g.t.code == "de" else _PLACE_NUMBER).match(text, end)
     if number and ctx.g.place_noun.search(phrase.split()[-1]):
         return f"{phrase} {number.group(1)}"
     return phrase
