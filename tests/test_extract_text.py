@@ -74,7 +74,7 @@ def test_regression_set_stays_good():
 
 @pytest.mark.parametrize("name", ["events_batch29.jsonl", "events_batch30.jsonl", "events_batch31.jsonl",
                                   "events_batch32.jsonl", "events_batch33.jsonl", "events_batch34.jsonl",
-                                  "events_batch35.jsonl"])
+                                  "events_batch35.jsonl", "events_batch36.jsonl"])
 def test_fresh_batches_stay_fixed(name):
     """Each batch was scored on first contact before the round of fixes it prompted (see
     docs/extraction.md); kept so those fixes stay fixed, titles and places included."""
@@ -1339,3 +1339,137 @@ def test_someone_or_something_coming_on_a_day_is_a_visit(text, ref, day):
 ])
 def test_no_visit_without_a_subject_or_since_a_day(text, ref):
     assert extract_events(text, ref) == []
+
+
+# ------------------------------------------------------------------------- round 8 (batch 36)
+
+R8_LISBON = datetime(2027, 5, 5, 19, 0, tzinfo=ZoneInfo("Europe/Lisbon"))  # Wed 5 May 2027
+R8_BERLIN = datetime(2027, 4, 21, 18, 30, tzinfo=ZoneInfo("Europe/Berlin"))  # Wed 21 Apr 2027
+R8_LONDON = datetime(2027, 6, 23, 8, 30, tzinfo=ZoneInfo("Europe/London"))  # Wed 23 Jun 2027
+R8_PARIS = datetime(2027, 3, 15, 21, 0, tzinfo=ZoneInfo("Europe/Paris"))  # Mon 15 Mar 2027
+R8_MADRID = datetime(2027, 10, 27, 19, 0, tzinfo=ZoneInfo("Europe/Madrid"))  # Wed 27 Oct 2027
+
+
+@pytest.mark.parametrize("text,ref,start,previous", [
+    ("A reunião de pais passou de quinta para sexta, às 18h, na escola", R8_LISBON,
+     "2027-05-07T18:00:00+01:00", "2027-05-06"),
+    ("Den Elternabend heute verschieben wir auf morgen, 19 Uhr", R8_BERLIN,
+     "2027-04-22T19:00:00+02:00", "2027-04-21"),
+    ("The committee meeting has been moved from 26th to 8th July", R8_LONDON, "2027-07-08", "2027-06-26"),
+    ("Das Sommerfest wird vom 12. auf den 19. Juni verschoben", R8_BERLIN, "2027-06-19", "2027-06-12"),
+])
+def test_moves_from_one_day_to_another(text, ref, start, previous):
+    """'passou de X para Y', 'verschieben wir auf', and a mention's own 'from'/'vom' mark the old
+    day: one move with its old start, not two events."""
+    announced = [e for e in extract_events(text, ref) if not e.cancelled]
+    assert [(e.start, e.moved, e.previous_start) for e in announced] == [(start, True, previous)]
+
+
+@pytest.mark.parametrize("text,ref,day", [
+    ("Les cotisations sont à régler au plus tard le 10 du mois prochain", R8_PARIS, "2027-04-10"),
+    ("Die Miete bitte bis zum 3. nächsten Monats überweisen", R8_BERLIN, "2027-05-03"),
+    ("Forms and the £20 are due by the end of the month", R8_LONDON, "2027-06-30"),
+])
+def test_next_months_day_and_the_months_end_are_deadlines(text, ref, day):
+    [event] = extract_events(text, ref)
+    assert (event.start, event.kind) == (day, "deadline")
+
+
+@pytest.mark.parametrize("text,ref,expected", [
+    ("El 2 no hay clases, los chicos bailan a las 10 en la plaza", R8_MADRID,
+     [("2027-11-02", "closure"), ("2027-11-02T10:00:00+01:00", "event")]),
+    ("Le 18 mars, pas d'école. Carnaval à 14h dans la cour", R8_PARIS,
+     [("2027-03-18", "closure"), ("2027-03-18T14:00:00+01:00", "event")]),
+    ("Procissão sexta às 17h na praça, não tem aula", R8_LISBON,
+     [("2027-05-07", "closure"), ("2027-05-07T17:00:00+01:00", "event")]),
+])
+def test_a_closed_day_and_a_timed_event_on_it_are_both_read(text, ref, expected):
+    events = sorted(extract_events(text, ref), key=lambda e: e.all_day, reverse=True)
+    assert [(e.start, e.kind) for e in events] == expected
+
+
+def test_a_closure_that_only_follows_the_event_stays_out():
+    """'..., danach Sommerferien': when the holidays begin, not a closed day beside the event."""
+    text = "Zeugnisübergabe am Freitag um 9 Uhr, danach Sommerferien!"
+    events = extract_events(text, R8_BERLIN)
+    assert [(e.start, e.kind) for e in events] == [("2027-04-23T09:00:00+02:00", "event")]
+
+
+@pytest.mark.parametrize("text,ref,starts_", [
+    ("Le club sera fermé le 1er mai et le 8 mai", R8_PARIS, ["2027-05-01", "2027-05-08"]),
+    ("Die Praxis ist am 13. und am 14. Mai geschlossen", R8_BERLIN, ["2027-05-13", "2027-05-14"]),
+])
+def test_an_article_after_and_is_list_glue(text, ref, starts_):
+    events = extract_events(text, ref)
+    assert [(e.start, e.kind) for e in events] == [(s, "closure") for s in starts_]
+
+
+@pytest.mark.parametrize("text,ref,start", [
+    ("Netball practice Thurs at 6pm at the leisure centre, we lost last week so come!", R8_LONDON,
+     "2027-06-24T18:00:00+01:00"),
+    ("Ensayo del coro el jueves a las 20:30 en la parroquia, el último fue un desastre", R8_MADRID,
+     "2027-10-28T20:30:00+02:00"),
+])
+def test_a_side_piece_in_the_past_does_not_veto_a_timed_event(text, ref, start):
+    assert starts(text, ref) == [(start, None, False)]
+
+
+@pytest.mark.parametrize("text,ref,expected", [
+    ("Fête du village à Sept-Îles samedi", R8_PARIS, [("2027-03-20", None, True)]),
+    ("Church lunch Sunday after the service, around quarter to one", R8_LONDON,
+     [("2027-06-27T12:45:00+01:00", None, False)]),
+    ("Mutirão no sábado das oito às onze da manhã", R8_LISBON,
+     [("2027-05-08T08:00:00+01:00", "2027-05-08T11:00:00+01:00", False)]),
+    ("Quiz night at the Red Lion on Friday, 7.30 for 8", R8_LONDON,
+     [("2027-06-25T20:00:00+01:00", None, False)]),
+])
+def test_hours_in_words_in_names_before_one_and_for_a_start(text, ref, expected):
+    """A number opening a hyphenated name is no hour; 'quarter to one' is 12:45; a range of hours
+    in words ends; British '7.30 for 8' starts at 8."""
+    assert starts(text, ref) == expected
+
+
+@pytest.mark.parametrize("text,ref", [
+    ("Sorry, ich kann am Samstag nicht zum Sommerfest", R8_BERLIN),
+    ("Do you remember the picnic on the 20th? Lovely day", R8_LONDON),
+    ("Vacances du 1er au 5 avril, reprise le mardi 6", R8_PARIS),
+])
+def test_declines_memories_and_returns_are_no_events(text, ref):
+    assert [e for e in extract_events(text, ref) if e.kind == "event" and not e.cancelled] == []
+
+
+def test_a_day_before_the_holidays_is_no_closure():
+    text = "Termine:\n16.6. Sportfest 9 Uhr\n25.6. letzter Schultag vor den Sommerferien"
+    kinds = {e.start[:10]: e.kind for e in extract_events(text, R8_BERLIN)}
+    assert kinds == {"2027-06-16": "event", "2027-06-25": "event"}
+
+
+@pytest.mark.parametrize("text,ref,expected", [
+    ("Festakt am Sonntag um 11 Uhr im Rathaus, Feuerwerk um halb zehn am Abend", R8_BERLIN,
+     ["2027-04-25T11:00:00+02:00", "2027-04-25T21:30:00+02:00"]),
+    ("Swim gala on Saturday, warm up 8:45, races start 9:30", R8_LONDON, ["2027-06-26T08:45:00+01:00"]),
+    ("Fun run on Saturday at 7:30am, prize giving 9:15", R8_LONDON, ["2027-06-26T07:30:00+01:00"]),
+    ("Sortie vélo samedi à 9h, départ du parking, et le pique-nique dimanche à la même heure", R8_PARIS,
+     ["2027-03-20T09:00:00+01:00", "2027-03-21T09:00:00+01:00"]),
+])
+def test_second_hours_of_the_day_and_the_same_time(text, ref, expected):
+    """A second hour whose piece names its own event is a second event (not a part: 'races
+    start'); 'à la même heure' takes the hour of the event before."""
+    assert [s for s, _e, _a in starts(text, ref)] == expected
+
+
+@pytest.mark.parametrize("text,ref,location", [
+    ("Ansegeln am Samstag um 11, Treffpunkt Steg 4 am Yachthafen", R8_BERLIN, "Steg 4"),
+    ("Lauftreff am Sonntag um 9 Uhr ab Clara-Zetkin-Park", R8_BERLIN, "Clara-Zetkin-Park"),
+    ("Book club moved to Thursday 8th July, same venue, same time", R8_LONDON, None),
+    ("Desfile segunda às 9h na Av. Paulista", R8_LISBON, "Av. Paulista"),
+])
+def test_places_keep_numbers_and_abbreviations_and_same_venue_is_none(text, ref, location):
+    [event] = [e for e in extract_events(text, ref) if not e.cancelled]
+    assert event.location == location
+
+
+def test_a_deadline_with_no_words_is_titled_by_the_sentence_before():
+    [event] = extract_events("Já pagaram a mensalidade da natação? Vence amanhã", R8_LISBON)
+    assert (event.start, event.kind, event.title) == \
+        ("2027-05-06", "deadline", "Já pagaram a mensalidade da natação")

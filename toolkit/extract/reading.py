@@ -222,11 +222,25 @@ def _opening(mention: str) -> str:
     return " " + m.group(0) if m else ""
 
 
+def _old_day(old: DateMention, new: DateMention) -> date:
+    """'vom 12. auf den 19. Juni': a bare day number moved from is in the new day's month (or
+    the month before, 'from 26th to 10th July')."""
+    if old.kind != "ordinal" or new.kind != "explicit":
+        return old.day
+    year, month = new.day.year, new.day.month
+    if old.day.day > new.day.day:
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    try:
+        return date(year, month, old.day.day)
+    except ValueError:
+        return old.day
+
+
 def _previous_start(ctx: Context, move: _Move, d: DateMention, assignment_time: TimeMention | None,
                     clause: Clause) -> str | None:
     """The old start the text states: the old day (with its old time), or the same day at the
     old time ("um halb acht statt um acht")."""
-    day: date | None = move.old_dates[0].day if move.old_dates else None
+    day: date | None = _old_day(move.old_dates[0], d) if move.old_dates else None
     old_time = move.old_times[0] if move.old_times else None
     if day is None and old_time is None:
         return None
