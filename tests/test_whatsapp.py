@@ -419,6 +419,50 @@ def test_date_order_forced(forced, sent_at):
 # ---------------------------------------------------------------------------- bad input
 
 
+def test_times_with_seconds_in_runs_of_plain_messages():
+    """The common path reads a time with seconds by its hour and minute (looked up once) and
+    its seconds: the same minute again, another second of it, both halves of the day."""
+    clocks = ["12:00:59 AM", "12:00:00 AM", "12:00:59 AM", "7:58:03 PM", "7:58:04 PM",
+              "12:30:15 PM", "7:58:03 AM", "11:59:59 PM"]
+    text = "".join(f"[9/13/24, {clock.replace(' ', NNBSP)}] Ana: message {n}\n"
+                   for n, clock in enumerate(clocks))
+    assert [m.sent_at[11:] for m in parse(text)] == [
+        "00:00:59", "00:00:00", "00:00:59", "19:58:03", "19:58:04", "12:30:15", "07:58:03",
+        "23:59:59"]
+    dotted = "[13.09.24 19.58.03] Ana: a\n[13.09.24 19.58.41] Ana: b\n[13.09.24 7.05.09] Ana: c\n"
+    assert [m.sent_at[11:] for m in parse(dotted)] == ["19:58:03", "19:58:41", "07:05:09"]
+
+
+def test_times_with_seconds_across_chunks_cut_nothing(monkeypatch):
+    """Messages that go on across chunk ends, in a shape with seconds: none is marked cut."""
+    import toolkit.ingest.whatsapp as whatsapp
+
+    monkeypatch.setattr(whatsapp, "CHUNK_CHARS", 64)
+    text = "".join(f"[13/09/2024, 19:{n % 60:02d}:{n % 47:02d}] Ana Lima: line {n}\nmore {n}\n"
+                   for n in range(200))
+    parser = parse_text(text)
+    messages = list(parser)
+    assert len(messages) == 200
+    assert not any(m.cut for m in messages)
+    assert parser.format.cut_lines == []
+    assert [m.text for m in messages[:2]] == ["line 0\nmore 0", "line 1\nmore 1"]
+
+
+@pytest.mark.parametrize(("content", "line"), [
+    (b"[13/09/2024, 19:58:03] A: hi\n[13/09/2024, 19:58:60] A: bad second\n", 2),
+    (b"[13/09/2024, 19:58:03] A: hi\n[13/09/2024, 19:58:07] A: ok\n"
+     b"[13/09/2024, 19:58:99] A: bad second\n", 3),
+    (b"[13/09/2024, 19:58:03] A: hi\n[13/09/2024, 24:58:07] A: bad hour\n", 2),
+])
+def test_an_invalid_time_with_seconds_is_an_error_at_its_line(tmp_path, content, line):
+    path = tmp_path / "export.txt"
+    path.write_bytes(content)
+    with pytest.raises(InputError) as error:
+        list(parse_file(path))
+    assert "invalid time" in str(error.value)
+    assert error.value.line == line
+
+
 @pytest.mark.parametrize(("content", "message", "line"), [
     (b"", "empty", None),
     (b"\n\n  \n", "empty", None),

@@ -63,6 +63,7 @@ TIME_RE = re.compile(
 )
 SECONDS_RE = re.compile(r"(?P<hm>\d{1,2}([:.])\d{2})\2(?P<s>\d{2})")
 MARKS_RE = re.compile(MARK + "+")
+SECONDS = frozenset(f"{second:02d}" for second in range(60))  # as a time with seconds has them
 new_tuple = tuple.__new__  # Message(...) runs a Python-level __new__; this does not
 
 GENERIC_HEADER = re.compile(
@@ -610,6 +611,11 @@ class ChatParser:
         # would be a line of some body; one search over the bodies finds it.
         recheck = full.search if lean is not full else None
         days, times, authors = self._days, self._times, self._plain_authors
+        # With seconds, most times are new ones, and a cache of every time seen is a large
+        # dict read at random (a cache miss per message): the time without its seconds is
+        # looked up instead (at most 1,440 of them) and the seconds put back, as `_parse_time`
+        # does for a new time. Anything unusual goes to `_parse_time`.
+        seconds_sep, minutes, valid_seconds = self._seconds_sep, self._minutes, SECONDS
         settle, day_of, parse_time = self._settle, self._day, self._parse_time
         fixed, fixed_max = FIXED_KINDS, FIXED_MAX
         firsts, tails, tails3 = SPECIAL_FIRST, SPECIAL_TAILS, SPECIAL_TAILS3
@@ -706,7 +712,16 @@ class ChatParser:
                         if d != last_date:  # runs of messages share a day
                             day = days.get(d) or day_of(d, line)
                             last_date = d
-                        clock = times.get(t) or parse_time(t, line)
+                        if seconds_sep is None:
+                            clock = times.get(t) or parse_time(t, line)
+                        else:
+                            at = t.find(seconds_sep) + 3  # the separator before the seconds
+                            seconds = t[at + 1 : at + 3]
+                            hour_minute = (minutes.get(t[:at] + t[at + 3 :])
+                                           if seconds in valid_seconds
+                                           and t[at : at + 1] == seconds_sep else None)
+                            clock = (f"{hour_minute}:{seconds}" if hour_minute is not None
+                                     else parse_time(t, line))
                         if held is not None:
                             yield held
                         held = new_tuple(Message, (day + clock, author, text, "text", None, False,
