@@ -493,6 +493,24 @@ def test_extract_files_own_error_lines_show_controls_as_escapes(tmp_path, capfd)
 
 
 @pytest.mark.attack("terminal-escapes")
+def test_extract_events_cli_cannot_forge_a_line_with_a_file_name(tmp_path):
+    """`chatbook extract-events` names the input file in each bad line's error: a line break
+    in that name comes out as an escape, so each bad line is one line of stderr."""
+    from conftest import run_cli
+
+    source = tmp_path / "in\nchatbook: all 3 lines fine\x1b[2J.jsonl"
+    source.write_text("{not json\n" + json.dumps({"id": 1, "text": "hi"}) + "\n[]\n",
+                      encoding="utf-8")
+    done = run_cli(["extract-events", "--input", str(source), "--output",
+                    str(tmp_path / "out.jsonl")], {"DATA_DIR": str(tmp_path / "data")})
+    assert done.returncode != 0
+    lines = done.stderr.splitlines()
+    assert lines and all(line.startswith("chatbook: ") for line in lines), done.stderr
+    assert "\x1b" not in done.stderr
+    assert "in\\nchatbook: all 3 lines fine\\x1b[2J.jsonl:1:" in done.stderr
+
+
+@pytest.mark.attack("terminal-escapes")
 def test_a_zone_change_names_its_chat_on_one_inert_line():
     """`chats set-tz` prints the chat's name: its controls and line breaks come out escaped,
     so a chat named to forge a second line or clear the screen cannot."""

@@ -745,7 +745,8 @@ def extract_events_command(input_path: Path, output_path: Path, workers: int | N
     from toolkit.extract.text import extract_file
 
     stats = extract_file(input_path, output_path,
-                         on_error=lambda error: say(f"chatbook: {error}", err=True), workers=workers)
+                         on_error=lambda error: say(f"chatbook: {visible(str(error))}", err=True),
+                         workers=workers)
     emit(stats, as_json, lambda s: f"{s['messages']} messages, {s['events']} events -> {output_path}")
 
 
