@@ -6,10 +6,15 @@ message unique, a share of them announcing events so extraction has work to do.
 
 from __future__ import annotations
 
+import hashlib
 import random
 import zipfile
 from datetime import datetime, timedelta
 from pathlib import Path
+
+from toolkit.config import Settings, load_settings
+from toolkit.store import db
+from toolkit.store.connect import migrate_all
 
 AUTHORS = ["Ana García", "Tom O'Brien", "Priya", "Mr. \"Coach\" Smith"]
 TEXTS = [
@@ -76,3 +81,21 @@ def write_zip_with_media(folder: Path, chat: str, n: int, photos: int, *, seed: 
             archive.writestr(name, png_bytes(f"{chat} {seed} {p}"))
         archive.writestr("_chat.txt", "\n".join(lines) + "\n")
     return path
+
+
+def store_with_one_attachment(folder: Path) -> Settings:
+    """A migrated store under `folder/data` holding one media message and its stored file."""
+    settings = load_settings({"DATA_DIR": str(folder / "data")}, cwd=folder)
+    migrate_all(settings)
+    sha = hashlib.sha256(b"jpeg bytes").hexdigest()
+    conn = db.connect(settings.db_path)
+    with db.transaction(conn):
+        conn.execute("INSERT INTO chats(name, created_at) VALUES ('c', 'now')")
+        conn.execute("INSERT INTO messages(chat_id, sent_at, author, text, kind, media,"
+                     " attachment_sha256, source_file, source_line, content_key, ingested_at)"
+                     " VALUES (1, '2024-01-01T10:00:00', 'a', '', 'media', 'p.jpg', ?, 'f', 1,"
+                     " 'k', 'now')", (sha,))
+    conn.close()
+    (settings.attachments_dir / sha[:2]).mkdir(parents=True)
+    (settings.attachments_dir / sha[:2] / f"{sha}.jpg").write_bytes(b"jpeg bytes")
+    return settings

@@ -34,12 +34,11 @@ import pytest
 
 from toolkit.config import load_settings
 from toolkit.ops import backup as bk
-from toolkit.store.connect import migrate_all
 
 sys.path.insert(0, str(Path(__file__).parent))
 from conftest import ROOT  # noqa: E402
 from own_postgres import PASSWORD, OwnPostgres  # noqa: E402
-from reliability_data import write_export, write_zip_with_media  # noqa: E402
+from reliability_data import store_with_one_attachment, write_export, write_zip_with_media  # noqa: E402
 
 
 def mode(path: Path) -> int:
@@ -79,21 +78,7 @@ def one_line_error(done: subprocess.CompletedProcess[str], *expected: str) -> No
 @pytest.fixture
 def backup_of_a_store(tmp_path: Path) -> Path:
     """A real backup of a store holding one message with one attachment file."""
-    from toolkit.store import db
-
-    settings = load_settings({"DATA_DIR": str(tmp_path / "data")}, cwd=tmp_path)
-    migrate_all(settings)
-    sha = hashlib.sha256(b"jpeg bytes").hexdigest()
-    conn = db.connect(settings.db_path)
-    with db.transaction(conn):
-        conn.execute("INSERT INTO chats(name, created_at) VALUES ('c', 'now')")
-        conn.execute("INSERT INTO messages(chat_id, sent_at, author, text, kind, media,"
-                     " attachment_sha256, source_file, source_line, content_key, ingested_at)"
-                     " VALUES (1, '2024-01-01T10:00:00', 'a', '', 'media', 'p.jpg', ?, 'f', 1,"
-                     " 'k', 'now')", (sha,))
-    conn.close()
-    (settings.attachments_dir / sha[:2]).mkdir(parents=True)
-    (settings.attachments_dir / sha[:2] / f"{sha}.jpg").write_bytes(b"jpeg bytes")
+    settings = store_with_one_attachment(tmp_path)
     bk.backup(settings, tmp_path / "bk")
     return tmp_path / "bk"
 

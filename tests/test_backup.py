@@ -27,7 +27,7 @@ from toolkit.store.connect import migrate_all
 
 sys.path.insert(0, str(Path(__file__).parent))
 from own_postgres import PASSWORD, OwnPostgres  # noqa: E402
-from reliability_data import write_zip_with_media  # noqa: E402
+from reliability_data import store_with_one_attachment, write_zip_with_media  # noqa: E402
 
 WRITER = r"""
 import hashlib, sys, time
@@ -166,20 +166,7 @@ def test_backup_under_load_then_restore_is_identical(tmp_path, cli):
 
 @pytest.fixture
 def small_store(tmp_path):
-    settings = load_settings({"DATA_DIR": str(tmp_path / "data")}, cwd=tmp_path)
-    migrate_all(settings)
-    sha = hashlib.sha256(b"jpeg bytes").hexdigest()
-    conn = db.connect(settings.db_path)
-    with db.transaction(conn):
-        conn.execute("INSERT INTO chats(name, created_at) VALUES ('c', 'now')")
-        conn.execute("INSERT INTO messages(chat_id, sent_at, author, text, kind, media,"
-                     " attachment_sha256, source_file, source_line, content_key, ingested_at)"
-                     " VALUES (1, '2024-01-01T10:00:00', 'a', '', 'media', 'p.jpg', ?, 'f', 1,"
-                     " 'k', 'now')", (sha,))
-    conn.close()
-    (settings.attachments_dir / sha[:2]).mkdir(parents=True)
-    (settings.attachments_dir / sha[:2] / f"{sha}.jpg").write_bytes(b"jpeg bytes")
-    return settings
+    return store_with_one_attachment(tmp_path)
 
 
 def test_backup_leaves_out_files_nothing_refers_to_and_says_so(small_store, tmp_path):
