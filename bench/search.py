@@ -44,7 +44,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import CACHE, generate_messages, model_vectors  # noqa: E402
 
 from toolkit.config import DEFAULT_EMBED_MODEL, Settings, load_settings  # noqa: E402
-from toolkit.search.fastpath import FastIndex  # noqa: E402
 from toolkit.search.vector_index import ModelIndex, open_store  # noqa: E402
 from toolkit.store import db  # noqa: E402
 
@@ -310,33 +309,12 @@ def bench_engine(n_rows: int, queries: np.ndarray) -> None:
                                  lambda: calibration_vectors(load_model(MODEL)))
         built = time.perf_counter() - started
         exacts = [exact_top(ids - 1, matrix, q) for q in queries]
-        meta = index.meta
-        print(f"   built in {built:.0f} s; {meta.probe} of {meta.cells:,} cells probed; the projected scan "
-              f"{'is exact' if meta.exact else f'keeps {meta.rerank:,} candidates'} "
-              f"(calibration {meta.calibration})")
-        print(f"   {'first stage':<44} {'p50 ms':>8} {'recall@10':>10} {'vs cells':>9}")
         p50, rec = measure(lambda q: index.search(q, 10), queries, exacts)
-        print(f"   {'nearest cells (ours)':<44} {p50:8.1f} {rec:10.3f} {1.0:8.1f}x")
-        every = every_row_peer(index)
-        before, rec_before = measure(lambda q: every.search(q, 10), queries, exacts)
-        print(f"   {f'every projected row, {every.meta.rerank:,} candidates':<44} {before:8.1f} "
-              f"{rec_before:10.3f} {before / p50:8.1f}x")
-        exact_p50, _ = measure(lambda q: exact_top(ids - 1, matrix, q), queries, exacts)
-        print(f"   {'numpy exact scan (in RAM)':<44} {exact_p50:8.1f} {1.0:10.3f} {exact_p50 / p50:8.1f}x")
-        print(f"   {load()}")
+        meta = index.meta
+        print(f"   built in {built:.0f} s; {'exact scan' if meta.exact else f'{meta.rerank:,} candidates'} "
+              f"(calibration {meta.calibration})")
+        print(f"   p50 {p50:.1f} ms, recall@10 {rec:.3f} against the exact top 10; {load()}")
     print(f"   process peak RSS {rss_mb():.0f} MiB (the vectors were built in this process's memory)")
-
-
-def every_row_peer(index: FastIndex) -> FastIndex:
-    """The same files searched as before the cells: the projected scan over every row, then the
-    candidates the same calibration found that scan needs (with the same margin) re-scored."""
-    from dataclasses import replace
-
-    from toolkit.search import fastpath
-
-    peer = fastpath.FastIndex(index.folder, replace(index.meta, cells=0))
-    assert peer.cells is None
-    return peer
 
 
 def main() -> None:

@@ -309,35 +309,3 @@ def test_fast_path_files_are_private_whatever_the_umask(settings: Settings) -> N
         os.umask(old)
     folders = [root, *(p for p in root.rglob("*") if p.is_dir())]
     assert folders and all(stat.S_IMODE(p.stat().st_mode) == 0o700 for p in folders)
-
-
-def test_cells_probe_few_and_keep_recall_and_rows_appended_since(tmp_path,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    """With coarse cells, a query scans the nearest few cells: held-out recall stays, and rows
-    appended after the cells were made (scanned whole until the next calibration) are found."""
-    monkeypatch.setattr(fastpath, "EXACT_MAX", 0)
-    monkeypatch.setattr(fastpath, "CELL_ROWS", 50)
-    matrix = unit_rows(6000, dim=128, seed=12, clusters=200)
-
-    def queries(seed: int) -> np.ndarray:
-        rng = np.random.default_rng(seed)
-        near = matrix[rng.integers(0, len(matrix), 40)] + 0.1 * rng.normal(size=(40, 128))
-        return (near / np.linalg.norm(near, axis=1, keepdims=True)).astype(np.float32)
-
-    index = fastpath.refresh(tmp_path / "idx", "m", 128, "g1", len(matrix), clustered_loader(matrix),
-                             lambda: queries(1))
-    meta = index.meta
-    assert meta.cells == 120 and meta.clustered_rows == 6000 and 0 < meta.probe < meta.cells
-    assert index.cells is not None and sorted(np.asarray(index.cells.rows).tolist()) == list(range(6000))
-    recalls = []
-    for query in queries(2):
-        exact = matrix @ query
-        floor = np.sort(exact)[-10] - 1e-6
-        recalls.append(np.mean([exact[row] >= floor for row, _ in index.search(query, 10)]))
-    assert np.mean(recalls) >= 0.97
-    extra = unit_rows(30, dim=128, seed=77)
-    grown = np.vstack([matrix, extra])
-    index = fastpath.refresh(tmp_path / "idx", "m", 128, "g1", len(grown), clustered_loader(grown),
-                             lambda: queries(1))
-    assert index.meta.clustered_rows == 6000 and index.rows == 6030  # not calibrated again yet
-    assert [index.search(v, 1)[0][0] for v in extra] == list(range(6000, 6030))

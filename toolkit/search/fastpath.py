@@ -13,22 +13,16 @@ the next process.
   the float32 vectors. (1-bit sign codes, tried first, needed a fifth of the rows to keep the
   true top 10 of e5 queries: e5's vectors share one strong direction, and a question's signs
   differ from its answer's.)
-- Coarse cells for unfiltered searches of large stores: the projected rows are grouped by
-  spherical k-means (about 1,000 rows a cell), each cell's projected rows copied together in
-  cell order. A query scores the cells' centres and scans only the projected rows of the
-  nearest cells (a few contiguous runs) for its candidates, instead of every projected row.
-  Rows appended after the cells were made are scanned whole until the next calibration.
-- The number of candidates and of probed cells are calibrated on natural-language queries
-  (`calibration.txt`, in five languages, embedded with the model's query encoder), never on
-  stored vectors, which sit closer to their neighbours than real questions do. Where the
-  projection would need more than 5% of the rows, filtered searches scan exactly.
+- The number of candidates is calibrated on natural-language queries (`calibration.txt`, in five
+  languages, embedded with the model's query encoder), never on stored vectors, which sit closer
+  to their neighbours than real questions do. Where the projection would need more than 5% of
+  the rows, searches scan exactly.
 
 Files of a snapshot (`v-<id>/`): `vectors.f32` grows by appending, and so does the projected
-copy `reduced.<p>.f32` (rewritten, with its `projection.<p>.f32` and the cells'
-`centres.<p>.f32`, `cellreduced.<p>.f32`, `cellrows.<p>.cell` and `celloffsets.<p>.cell`,
-whenever the store is calibrated again); the message maps are rewritten per refresh
-(`*.<seq>.i64`). `current.json` names the snapshot, the counts and the sequences: a reader
-trusts only what it names, so an append under way is invisible.
+copy `reduced.<p>.f32` (rewritten, with its `projection.<p>.f32`, whenever the store is
+calibrated again); the message maps are rewritten per refresh (`*.<seq>.i64`). `current.json`
+names the snapshot, the counts and the sequences: a reader trusts only what it names, so an
+append under way is invisible.
 Writers hold `lock` (an advisory file lock). Pure numpy and files: the rows come from
 `toolkit.store.vectors` through the caller.
 """
@@ -38,7 +32,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import math
 import os
 import shutil
 import uuid
@@ -58,17 +51,9 @@ CALIBRATION_MARGIN = 1.25  # then this much more: the calibration queries are a 
 RECALIBRATE_GROWTH = 1.25  # re-calibrate when the rows grew by this factor since the last time
 EXACT_IF_RERANK_ABOVE = 0.05  # share of rows: gathering more candidates costs more than a scan
 EXACT_MAX = 20_000  # an index (or a filter's subset) this small is scanned exactly
-FORMAT = 4  # bump when the files change shape: older snapshots are rebuilt
+FORMAT = 3  # bump when the files change shape: older snapshots are rebuilt
 REDUCED_DIMS = 64  # leading directions the candidates are picked in
 PROJECTION_SAMPLE = 20_000  # rows the projection's SVD is computed from
-CELL_ROWS = 1_000  # rows per coarse cell, about: 1M rows make 1,000 cells
-CELLS_MIN = 16  # fewer cells than this are not worth probing: the projected scan covers all rows
-KMEANS_SAMPLE_PER_CELL = 40  # rows per cell the cells' centres are fitted on
-KMEANS_ROUNDS = 8
-PROBE_GRID = (4, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512)  # cells probed, tried in turn
-# Re-scoring one candidate (a scattered 1.5 KB row) costs about as much as scanning this many
-# projected rows (256 B, in order): 3 us against 61 ns at load 6 (1M rows, this machine).
-GATHER_COST = 50.0
 
 # (message ids, text sha1s, vectors) of the `embeddings` rows after a rowid, in rowid order
 RowLoader = Callable[[int], tuple[np.ndarray, list[str], np.ndarray]]
@@ -91,10 +76,6 @@ class Meta:
     projection: int = 0  # the sequence of the projection files; 0 = none yet (exact scans)
     rerank: int = RERANK_MIN
     exact: bool = True
-    cells: int = 0  # coarse cells of the projection (same sequence); 0 = the projected scan covers all rows
-    clustered_rows: int = 0  # rows filed in cells; rows appended since are scanned whole
-    probe: int = 0  # cells probed per query
-    cell_rerank: int = RERANK_MIN  # candidates from the probed cells re-scored exactly
     calibrated_rows: int = 0
     calibration: dict[str, Any] = field(default_factory=dict)
 
@@ -114,7 +95,6 @@ class FastIndex:
                                      ).reshape(REDUCED_DIMS, meta.dim)
             self.reduced = mapped(snap / f"reduced.{meta.projection}.f32", np.float32,
                                   (meta.rows, REDUCED_DIMS))
-        self.cells: Cells | None = Cells.open(snap, meta) if meta.projection and meta.cells else None
         self.message_ids = mapped(snap / f"message_ids.{meta.seq}.i64", np.int64, (meta.messages,))
         self.message_rows = mapped(snap / f"message_rows.{meta.seq}.i64", np.int64, (meta.messages,))
         self.members = mapped(snap / f"members.{meta.seq}.i64", np.int64, (meta.messages,))
@@ -146,74 +126,19 @@ class FastIndex:
             if len(rows) <= EXACT_MAX or self.meta.exact or self.reduced is None:
                 return top_k(rows, self.vectors[rows] @ query, k)
             return self.approximate(query, k, rows)
-        if self.rows <= EXACT_MAX or self.reduced is None or (self.meta.exact and self.cells is None):
+        if self.rows <= EXACT_MAX or self.meta.exact or self.reduced is None:
             return top_k(np.arange(self.rows), np.asarray(self.vectors @ query), k)
         return self.approximate(query, k, None)
 
     def approximate(self, query: np.ndarray, k: int, rows: np.ndarray | None) -> list[tuple[int, float]]:
-        """Without a filter and with cells: exact scores over the nearest cells (plus the rows
-        appended since they were made). Otherwise: scores in the projected space, then exact
-        re-scoring of the best candidates."""
+        """Scores in the projected space, then exact re-scoring of the best candidates."""
         assert self.reduced is not None and self.basis is not None
         small = self.basis @ query
-        if rows is None and self.cells is not None:
-            found, rough = self.cells.probe(small, self.meta.probe)
-            tail = self.meta.clustered_rows
-            if tail < self.rows:  # appended since the cells were made: scanned whole
-                found = np.concatenate([found, np.arange(tail, self.rows, dtype=np.int64)])
-                rough = np.concatenate([rough, np.asarray(self.reduced[tail:] @ small)])
-            return self.rescore(query, found, rough, k, self.meta.cell_rerank)
-        every = np.arange(self.rows, dtype=np.int64)
-        if rows is None:
-            return self.rescore(query, every, np.asarray(self.reduced @ small), k)
-        return self.rescore(query, rows, np.asarray(self.reduced[rows] @ small), k)
-
-    def rescore(self, query: np.ndarray, rows: np.ndarray, rough: np.ndarray, k: int,
-                keep: int | None = None) -> list[tuple[int, float]]:
-        """The best `keep` (by default `meta.rerank`) of `rows` by their projected scores,
-        re-scored exactly (all of them when the projection was found to need too many)."""
-        wanted = min(len(rough), max(keep or self.meta.rerank, RERANK_PER_K * k))
-        if self.meta.exact and keep is None:
-            wanted = len(rough)
-        if not wanted:
-            return []
+        rough = np.asarray(self.reduced @ small) if rows is None else np.asarray(self.reduced[rows] @ small)
+        wanted = min(len(rough), max(self.meta.rerank, RERANK_PER_K * k))
         cand = np.argpartition(-rough, wanted - 1)[:wanted] if wanted < len(rough) else np.arange(len(rough))
-        cand = np.sort(rows[cand])  # ascending: the mapped pages in order
+        cand = np.sort(cand if rows is None else rows[cand])  # ascending: the mapped pages in order
         return top_k(cand, self.vectors[cand] @ query, k)
-
-
-class Cells:
-    """Coarse cells (spherical k-means over the projected rows): each cell's rows and their
-    projected copies lie together in cell order, so probing a few cells reads a few runs."""
-
-    def __init__(self, centres: np.ndarray, offsets: np.ndarray, rows: np.ndarray, reduced: np.ndarray):
-        self.centres = centres  # cells x REDUCED_DIMS, unit length
-        self.offsets = offsets  # cells + 1: cell c holds positions offsets[c]:offsets[c + 1]
-        self.rows = rows  # the row at each position
-        self.reduced = reduced  # the projected row at each position
-
-    @classmethod
-    def open(cls, snap: Path, meta: Meta) -> Cells:
-        seq = meta.projection
-        centres = np.fromfile(snap / f"centres.{seq}.f32", dtype=np.float32).reshape(meta.cells, REDUCED_DIMS)
-        offsets = np.fromfile(snap / f"celloffsets.{seq}.cell", dtype=np.int64)
-        return cls(centres, offsets, mapped(snap / f"cellrows.{seq}.cell", np.int64, (meta.clustered_rows,)),
-                   mapped(snap / f"cellreduced.{seq}.f32", np.float32, (meta.clustered_rows, REDUCED_DIMS)))
-
-    def probe(self, small: np.ndarray, probe: int) -> tuple[np.ndarray, np.ndarray]:
-        """(rows, projected scores) of the rows filed in the nearest `probe` cells."""
-        scores = self.centres @ small
-        if probe < len(scores):
-            chosen = np.sort(np.argpartition(-scores, probe - 1)[:probe])
-        else:
-            chosen = np.arange(len(scores))
-        spans = [(int(self.offsets[c]), int(self.offsets[c + 1])) for c in chosen]
-        spans = [(a, b) for a, b in spans if b > a]
-        if not spans:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        rows = np.concatenate([self.rows[a:b] for a, b in spans])
-        rough = np.concatenate([self.reduced[a:b] for a, b in spans]) @ small
-        return rows, rough
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -409,8 +334,7 @@ def prune(folder: Path, meta: Meta) -> None:
         if path.is_dir() and path.name.startswith("v-") and path.name != meta.snapshot:
             shutil.rmtree(path, ignore_errors=True)
     for pattern, keep in (("*.i64", meta.seq), ("reduced.*.f32", meta.projection),
-                          ("projection.*.f32", meta.projection), ("centres.*.f32", meta.projection),
-                          ("cellreduced.*.f32", meta.projection), ("*.cell", meta.projection)):
+                          ("projection.*.f32", meta.projection)):
         for path in (folder / meta.snapshot).glob(pattern):
             if path.name.split(".")[1] != str(keep):
                 with contextlib.suppress(FileNotFoundError):
@@ -426,142 +350,35 @@ def drop(vdb_path: str, table: str) -> None:
 
 
 def calibrate(index: FastIndex, meta: Meta, queries: np.ndarray) -> None:
-    """Project the rows anew and file them in cells, then size the searches so the mean
-    recall@10 of natural queries reaches CALIBRATION_RECALL, each with a margin.
+    """Project the rows anew, then size the re-ranking so the mean recall@10 of natural queries
+    reaches CALIBRATION_RECALL.
 
     For each query, the exact top 10 (a row tied with the 10th score counts as found) and the
-    rank of each of its rows among the projected scores give the recall at every candidate
-    count: over every row (filtered searches; when that needs more than 5% of the rows, they
-    scan exactly) and over the rows of the nearest cells, for each probe count of a grid. Of
-    the (cells, candidates) pairs that reach the target, the cheapest is kept: rows scanned in
-    the projection plus GATHER_COST per candidate re-scored.
+    rank of each of its rows in the projected scores give the recall at every candidate count;
+    the smallest count whose mean recall reaches the target, times a margin, is kept. When that
+    is more than 5% of the rows, searches scan exactly instead.
     """
     project(index, meta)
-    cluster(index, meta)
     index = FastIndex(index.folder, meta)
     queries = np.asarray(queries, dtype=np.float32)
-    grid = probe_grid(meta.cells)
-    needed: dict[int, list[np.ndarray]] = {p: [] for p in grid}
-    scanned: dict[int, list[int]] = {p: [] for p in grid}
+    needed = []
     for start in range(0, len(queries), 16):  # 16 queries per pass over the rows bounds memory
         chunk = queries[start : start + 16]
         scores = np.asarray(index.vectors @ chunk.T).T
         assert index.reduced is not None and index.basis is not None
-        smalls = (index.basis @ chunk.T).T
-        rough = np.asarray(index.reduced @ smalls.T).T
-        for exact, approx, small in zip(scores, rough, smalls, strict=True):
-            for probe, (ranks, rows) in probed_ranks(index, exact, approx, small, grid).items():
-                needed[probe].append(ranks)
-                scanned[probe].append(rows)
-    reaches = {probe: candidates_for(np.asarray(needed[probe]), CALIBRATION_RECALL) for probe in grid}
-    every = reaches[grid[-1]] or index.rows  # every cell probed: every row scanned
-    meta.rerank = max(RERANK_MIN, int(every * CALIBRATION_MARGIN))
+        rough = np.asarray(index.reduced @ (index.basis @ chunk.T)).T
+        needed += [needed_ranks(exact, approx) for exact, approx in zip(scores, rough, strict=True)]
+    needed_arr = np.asarray(needed)  # queries x 10: candidates needed for the j-th found row
+    candidates = np.unique(needed_arr)
+    recall = np.array([(needed_arr <= c).mean() for c in candidates])
+    enough = recall >= CALIBRATION_RECALL
+    reach = int(candidates[np.argmax(enough)]) if enough.any() else index.rows
+    meta.rerank = max(RERANK_MIN, int(reach * CALIBRATION_MARGIN))
     meta.exact = meta.rerank > EXACT_IF_RERANK_ABOVE * index.rows
-    costs = {probe: float(np.mean(scanned[probe])) + GATHER_COST * reach
-             for probe, reach in reaches.items() if reach is not None}
-    best = min(costs, key=lambda probe: costs[probe]) if costs else grid[-1]
-    if not meta.cells or best == grid[-1]:  # probing every cell gains nothing over the plain scan
-        meta.cells = meta.probe = 0
-    else:
-        meta.probe = min(meta.cells, math.ceil(best * CALIBRATION_MARGIN))
-        meta.cell_rerank = max(RERANK_MIN, int((reaches[best] or 0) * CALIBRATION_MARGIN))
     meta.calibrated_rows = index.rows
     meta.calibration = {"queries": len(queries), "target_recall": CALIBRATION_RECALL,
-                        "candidates_at_target": int(every), "margin": CALIBRATION_MARGIN,
-                        "projected_dims": REDUCED_DIMS, "cells": meta.cells,
-                        "cells_at_target": best if meta.cells else 0,
-                        "cell_candidates_at_target": reaches.get(best) if meta.cells else 0}
-
-
-def probe_grid(cells: int) -> list[int]:
-    """The probe counts the calibration tries, the last one every cell (0: there are none)."""
-    return [p for p in PROBE_GRID if p < cells] + [cells]
-
-
-def probed_ranks(index: FastIndex, exact: np.ndarray, approx: np.ndarray, small: np.ndarray,
-                 grid: list[int]) -> dict[int, tuple[np.ndarray, int]]:
-    """Per probe count: the candidates needed for each row of the exact top 10 (a row outside
-    the probed cells cannot be found: it would need more than every row) and the rows scanned."""
-    cells = index.cells
-    if cells is None:
-        return {grid[-1]: (needed_ranks(exact, approx), index.rows)}
-    ranked = np.argsort(-(cells.centres @ small), kind="stable")
-    order_of_cell = np.empty(len(ranked), dtype=np.int64)
-    order_of_cell[ranked] = np.arange(len(ranked))
-    sizes = np.diff(cells.offsets)
-    cell_rank = np.full(index.rows, -1, dtype=np.int64)  # rows appended since: always scanned
-    cell_rank[np.asarray(cells.rows)] = np.repeat(order_of_cell, sizes)
-    floor = np.partition(exact, len(exact) - 10)[len(exact) - 10] - 1e-6
-    top = np.flatnonzero(exact >= floor)
-    by_score = np.argsort(-approx, kind="stable")
-    position = np.empty(index.rows, dtype=np.int64)
-    position[by_score] = np.arange(index.rows)
-    ranks_sorted = cell_rank[by_score[: int(position[top].max()) + 1]]
-    tail = index.rows - len(cells.rows)
-    scanned = np.concatenate([[0], np.cumsum(sizes[ranked])]) + tail
-    found: dict[int, tuple[np.ndarray, int]] = {}
-    for probe in grid:
-        before = np.cumsum(ranks_sorted < probe)  # probed rows at or above each projected rank
-        ranks = np.where(cell_rank[top] < probe, before[position[top]], index.rows + 1)
-        found[probe] = (np.sort(ranks)[:10], int(scanned[min(probe, len(sizes))]))
-    return found
-
-
-def candidates_for(needed: np.ndarray, target: float) -> int | None:
-    """The smallest count at which the mean share of found rows reaches `target`."""
-    counts = np.unique(needed)
-    recall = np.array([(needed <= c).mean() for c in counts])
-    enough = recall >= target
-    return int(counts[np.argmax(enough)]) if enough.any() else None
-
-
-def cluster(index: FastIndex, meta: Meta) -> None:
-    """File the projected rows in about rows / CELL_ROWS cells (spherical k-means on a sample),
-    each cell's rows written together, under the projection's sequence."""
-    cells = index.rows // CELL_ROWS
-    meta.cells = meta.clustered_rows = meta.probe = 0
-    if cells < CELLS_MIN:
-        return
-    snap = index.folder / meta.snapshot
-    reduced = mapped(snap / f"reduced.{meta.projection}.f32", np.float32, (index.rows, REDUCED_DIMS))
-    rng = np.random.default_rng(meta.projection)
-    sample = np.sort(rng.choice(index.rows, min(index.rows, cells * KMEANS_SAMPLE_PER_CELL), replace=False))
-    points = unit(np.asarray(reduced[sample]))
-    centres = points[rng.choice(len(points), cells, replace=False)]
-    for _ in range(KMEANS_ROUNDS):
-        owner = nearest_centre(points, centres)
-        counts = np.bincount(owner, minlength=cells)
-        sums = np.zeros_like(centres)
-        order = np.argsort(owner, kind="stable")
-        starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
-        sums[counts > 0] = np.add.reduceat(points[order], starts[counts > 0], axis=0)
-        empty = counts == 0
-        sums[empty] = points[rng.choice(len(points), int(empty.sum()), replace=False)]
-        centres = unit(sums)
-    owner = nearest_centre(reduced, centres)
-    order = np.argsort(owner, kind="stable")
-    offsets = np.zeros(cells + 1, dtype=np.int64)
-    np.cumsum(np.bincount(owner, minlength=cells), out=offsets[1:])
-    seq = meta.projection
-    centres.astype(np.float32).tofile(snap / f"centres.{seq}.f32")
-    offsets.tofile(snap / f"celloffsets.{seq}.cell")
-    order.astype(np.int64).tofile(snap / f"cellrows.{seq}.cell")
-    with open(snap / f"cellreduced.{seq}.f32", "wb") as out:
-        for s in range(0, index.rows, 100_000):
-            out.write(np.ascontiguousarray(reduced[order[s : s + 100_000]], dtype=np.float32).tobytes())
-    meta.cells, meta.clustered_rows = cells, index.rows
-
-
-def nearest_centre(points: np.ndarray, centres: np.ndarray, step: int = 20_000) -> np.ndarray:
-    """The index of each point's most similar centre (in steps that bound the score matrix)."""
-    return np.concatenate([np.argmax(np.asarray(points[s : s + step]) @ centres.T, axis=1)
-                           for s in range(0, len(points), step)])
-
-
-def unit(matrix: np.ndarray) -> np.ndarray:
-    """Rows scaled to unit length (zero rows stay zero)."""
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    return (matrix / np.where(norms > 0, norms, 1)).astype(np.float32)
+                        "candidates_at_target": int(reach), "margin": CALIBRATION_MARGIN,
+                        "projected_dims": REDUCED_DIMS}
 
 
 def project(index: FastIndex, meta: Meta) -> None:
