@@ -1473,3 +1473,20 @@ def test_a_deadline_with_no_words_is_titled_by_the_sentence_before():
     [event] = extract_events("Já pagaram a mensalidade da natação? Vence amanhã", R8_LISBON)
     assert (event.start, event.kind, event.title) == \
         ("2027-05-06", "deadline", "Já pagaram a mensalidade da natação")
+
+
+@pytest.mark.parametrize("text,ref,day", [
+    ("Am Freitag nach Christi Himmelfahrt ist schulfrei", R8_BERLIN, "2027-05-07"),
+    ("The Friday after Thanksgiving the office is closed",
+     datetime(2027, 11, 10, 9, 0, tzinfo=ZoneInfo("America/New_York")), "2027-11-26"),
+])
+def test_a_weekday_after_a_feast(text, ref, day):
+    [event] = extract_events(text, ref)
+    assert (event.start, event.kind) == (day, "closure")
+
+
+def test_an_event_then_its_move_in_the_next_sentence_is_one_move():
+    text = "Sortie au lac dimanche, départ à 9h... finalement reportée au dimanche suivant"
+    [event] = extract_events(text, R8_PARIS)
+    assert (event.start, event.moved, event.previous_start) == \
+        ("2027-03-28T09:00:00+02:00", True, "2027-03-21")

@@ -281,7 +281,7 @@ def find_dates(work: str, g: Grammar, today: date, day_first: bool) -> list[Date
             add(m, DateMention(m.start(), m.end(), day, None, "ordinal",
                                past_day=_recent_day_of_month(number, today)))
     found.sort(key=lambda d: d.start)
-    found = _named_days_alone(found, work)
+    found = _named_days_alone(_weekdays_by_feasts(found, work), work)
     found = _weeks_frame_weekdays(found, work, today)
     found = _weekend_lists(found, work)
     return _anchor_weekdays(_absorb_weekdays(found, work), work)
@@ -368,6 +368,29 @@ def _weekend_lists(found: list[DateMention], work: str) -> list[DateMention]:
         else:
             result = [d for d in result if d is not weekend]
     return result
+
+
+_BY_FEAST = re.compile(r"\s+(?:(nach|after|después de|despues de|après|apres|depois d[eoa])|"
+                       r"(vor|before|antes de|avant))\s+(?:the\s+|dem\s+|der\s+|la\s+|le\s+|l['’]|o\s+|a\s+|"
+                       r"el\s+)?$", re.I)
+
+
+def _weekdays_by_feasts(found: list[DateMention], work: str) -> list[DateMention]:
+    """'Am Freitag nach Christi Himmelfahrt', 'the Thursday before Easter': the first such weekday
+    after (or last before) the named day, one mention of the two."""
+    gone: set[int] = set()
+    for weekday, feast in zip(found, found[1:], strict=False):
+        m = _BY_FEAST.fullmatch(work, weekday.end, feast.start) if weekday.kind == "weekday" \
+            and weekday.last is None and feast.kind == "holiday" else None
+        if m is None:
+            continue
+        if m.group(1) is not None:
+            weekday.day = feast.day + timedelta(days=(weekday.day.weekday() - feast.day.weekday()) % 7 or 7)
+        else:
+            weekday.day = feast.day - timedelta(days=(feast.day.weekday() - weekday.day.weekday()) % 7 or 7)
+        weekday.end, weekday.bare = feast.end, False
+        gone.add(id(feast))
+    return [d for d in found if id(d) not in gone]
 
 
 def _named_days_alone(found: list[DateMention], work: str) -> list[DateMention]:

@@ -51,7 +51,7 @@ def read_events(ctx: Context, dates: list[DateMention], tz_name: str | None) -> 
                 unnamed.add(id(event))
         if found:
             message.previous = found[-1][0]
-    events = _moves_from_cancellations(events)
+    events = _moves_of_an_event(_moves_from_cancellations(events))
     if any(e.confidence >= 0.9 and not e.all_day for e in events):
         # Beside a clearly dated and timed event, a weak all-day mention whose own clause
         # names nothing is a side remark ("invites in book bags today").
@@ -79,6 +79,21 @@ def _moves_from_cancellations(events: list[FoundEvent]) -> list[FoundEvent]:
         return events
     moved = replace(open_moves[0], previous_start=off[0].start)
     return [moved if e is open_moves[0] else e for e in events if e is not off[0]]
+
+
+def _moves_of_an_event(events: list[FoundEvent]) -> list[FoundEvent]:
+    """'Sortie ... dimanche, départ à dix heures... finalement reportée au dimanche suivant': an
+    event said, then moved with no old day of its own and the same title, is one move from it."""
+    open_moves = [e for e in events if e.moved and not e.cancelled and e.previous_start is None]
+    if len(open_moves) != 1:
+        return events
+    move = open_moves[0]
+    said = [e for e in events if e is not move and not e.moved and not e.cancelled and e.kind == "event"
+            and e.title == move.title and e.start < move.start]
+    if len(said) != 1:
+        return events
+    moved = replace(move, previous_start=said[0].start)
+    return [moved if e is move else e for e in events if e is not said[0]]
 
 
 # ------------------------------------------------------------------------- one clause
