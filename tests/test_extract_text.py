@@ -1490,3 +1490,10 @@ def test_an_event_then_its_move_in_the_next_sentence_is_one_move():
     [event] = extract_events(text, R8_PARIS)
     assert (event.start, event.moved, event.previous_start) == \
         ("2027-03-28T09:00:00+02:00", True, "2027-03-21")
+
+
+def test_a_days_heading_gives_way_to_the_event_at_its_hour():
+    """'Staatsfeiertag am Sonntag: Festakt ... um 10 Uhr': the heading names the day, the piece
+    with the hour names the event."""
+    [event] = extract_events("Nationalfeiertag am Montag: Frühschoppen im Gemeindesaal um 11 Uhr", R8_BERLIN)
+    assert (event.start, event.title) == ("2027-04-26T11:00:00+02:00", "Frühschoppen")

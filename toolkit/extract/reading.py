@@ -420,7 +420,7 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
             return None
     elif not cancelled and score < THRESHOLD:
         return None
-    title = title_for(ctx, clause, d, message.blanks, kind)
+    title = title_for(ctx, clause, d, message.blanks, kind, t.start if t is not None else None)
     end_mention = until[1] if until else t
     evidence_start = min(d.start, t.start) if t else d.start
     evidence_end = max(d.end, end_mention.end) if end_mention else d.end

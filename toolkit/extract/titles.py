@@ -76,12 +76,13 @@ _STOP_AT_END = {
 
 
 def title_for(ctx: Context, clause: Clause, d: DateMention, blanks: list[tuple[int, int]],
-              kind: str = "event") -> str:
+              kind: str = "event", time_at: int | None = None) -> str:
     """What: the clause's own words, else a shared lead or heading; never a placeholder. A
     deadline is titled by all its clause says is due ("Kostet 8 Euro, bitte bezahlen")."""
     chars = _blanked(ctx, blanks, clause)
     body = "".join(chars[clause.start:clause.end])
-    own = _title_from(ctx, body, anchor=d.start - clause.start, whole=kind == "deadline")
+    own = _title_from(ctx, body, anchor=d.start - clause.start, whole=kind == "deadline",
+                      time_anchor=None if time_at is None else time_at - clause.start)
     lead = _title_from(ctx, "".join(chars[clause.lead[0]:clause.lead[1]])) if clause.lead else ""
     own_named = bool(own) and names_event(ctx.g, own) and not ctx.g.logistics.fullmatch(own.lower())
     if not lead and not own_named and kind == "event" and not ctx.flyer:
@@ -143,7 +144,7 @@ def _no_title_spans(ctx: Context, blanks: list[tuple[int, int]]) -> list[tuple[i
 
 
 def _title_from(ctx: Context, text: str, require_noun: bool = False, anchor: int | None = None,
-                whole: bool = False) -> str:
+                whole: bool = False, time_anchor: int | None = None) -> str:
     """The best piece of `text`: the date's own piece when it names an event, else the first
     piece that does, else the date's own piece or the first with words left."""
     g = ctx.g
@@ -152,13 +153,15 @@ def _title_from(ctx: Context, text: str, require_noun: bool = False, anchor: int
     text = g.period_phrase.sub(" ", text)  # "por la noche", "Friday night"
     text = re.sub(r"^\W*['’]s\b", "", text)  # "Tomorrow's game" without its day
     pieces: list[tuple[int, str]] = []
-    own = None
+    own = timed = None
     heading = None  # "Carpool for the robotics meet: ...": a first piece set off by a colon
     cuts = [0] + [p for m in _piece_pattern(g.t.code).finditer(text) for p in m.span()] + [len(text)]
     for start, end in zip(cuts[::2], cuts[1::2], strict=False):
         cleaned = _clean(text[start:end], g)
         if anchor is not None and start <= anchor < end:
             own = cleaned or None  # the piece the date is in, if anything is left of it
+        if time_anchor is not None and start <= time_anchor < end:
+            timed = cleaned or None
         if cleaned:
             if not pieces and text[end:end + 1] == ":":
                 heading = cleaned
@@ -167,6 +170,10 @@ def _title_from(ctx: Context, text: str, require_noun: bool = False, anchor: int
         return ""
     if whole:
         return _tidy(", ".join(p for _s, p in pieces))
+    if own is not None and own == heading and timed is not None and timed != own \
+            and names_event(g, timed) and not _only_logistics(timed, g):
+        # "Staatsfeiertag am Sonntag: Festakt ... um 10 Uhr": the day's heading, the hour's event
+        return _tidy(_around_the_gaps(timed, g))
     if own is not None and heading is not None and heading != own and _logistic(own, g) \
             and not re.match(r"(?:de|del|du|des|of|von|da|do)\b", heading.lower()):
         return _tidy(_around_the_gaps(heading, g))  # what the departure is for
