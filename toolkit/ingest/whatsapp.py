@@ -616,6 +616,8 @@ class ChatParser:
         # looked up instead (at most 1,440 of them) and the seconds put back, as `_parse_time`
         # does for a new time. Anything unusual goes to `_parse_time`.
         seconds_sep, minutes, valid_seconds = self._seconds_sep, self._minutes, SECONDS
+        # a 24 h time is "H:MM:SS" or "HH:MM:SS": the hour and minute are all but its last three
+        clock24 = self.format.shape.period is None
         settle, day_of, parse_time = self._settle, self._day, self._parse_time
         fixed, fixed_max = FIXED_KINDS, FIXED_MAX
         firsts, tails, tails3 = SPECIAL_FIRST, SPECIAL_TAILS, SPECIAL_TAILS3
@@ -713,18 +715,22 @@ class ChatParser:
                             day = days.get(d) or day_of(d, line)
                             last_date = d
                         if seconds_sep is None:
-                            clock = times.get(t) or parse_time(t, line)
+                            sent_at = day + (times.get(t) or parse_time(t, line))
                         else:
-                            at = t.find(seconds_sep) + 3  # the separator before the seconds
-                            seconds = t[at + 1 : at + 3]
-                            hour_minute = (minutes.get(t[:at] + t[at + 3 :])
-                                           if seconds in valid_seconds
-                                           and t[at : at + 1] == seconds_sep else None)
-                            clock = (f"{hour_minute}:{seconds}" if hour_minute is not None
-                                     else parse_time(t, line))
+                            if clock24:  # "19:58:03": the seconds end it
+                                seconds, hour_minute = t[-2:], t[:-3]
+                                at = len(hour_minute)
+                            else:
+                                at = t.find(seconds_sep) + 3  # the separator before the seconds
+                                seconds = t[at + 1 : at + 3]
+                                hour_minute = t[:at] + t[at + 3 :]
+                            clock = (minutes.get(hour_minute) if seconds in valid_seconds
+                                     and t[at : at + 1] == seconds_sep else None)
+                            sent_at = (f"{day}{clock}:{seconds}" if clock is not None
+                                       else day + parse_time(t, line))
                         if held is not None:
                             yield held
-                        held = new_tuple(Message, (day + clock, author, text, "text", None, False,
+                        held = new_tuple(Message, (sent_at, author, text, "text", None, False,
                                                    line))
                         held_body = complete
                     line += complete.count("\n") + 1 if multiline else 1
