@@ -62,20 +62,31 @@ def encode_fn(encoder) -> Callable[[list[str]], np.ndarray]:
                                               convert_to_numpy=True, show_progress_bar=False)
 
 
-def plain_loop(encoder, texts: list[str], batch: int = 64) -> tuple[float, np.ndarray]:
+def clocks() -> tuple[float, float]:
+    """(wall, this process's CPU) seconds: CPU time is steadier than wall time on a busy machine,
+    but it also counts OpenMP threads spinning at a barrier."""
+    return time.perf_counter(), time.process_time()
+
+
+def since(start: tuple[float, float]) -> tuple[float, float]:
+    wall, cpu = clocks()
+    return wall - start[0], cpu - start[1]
+
+
+def plain_loop(encoder, texts: list[str], batch: int = 64) -> tuple[tuple[float, float], np.ndarray]:
     encode = encode_fn(encoder)
-    started = time.perf_counter()
+    started = clocks()
     out = [encode(texts[i : i + batch]) for i in range(0, len(texts), batch)]
-    return time.perf_counter() - started, np.vstack(out)
+    return since(started), np.vstack(out)
 
 
-def one_call(encoder, texts: list[str]) -> float:
-    started = time.perf_counter()
+def one_call(encoder, texts: list[str]) -> tuple[float, float]:
+    started = clocks()
     encode_fn(encoder)(texts)
-    return time.perf_counter() - started
+    return since(started)
 
 
-def ours(model: str, rows: list[tuple[str, str]]) -> tuple[float, dict, dict[int, np.ndarray]]:
+def ours(model: str, rows: list[tuple[str, str]]) -> tuple[tuple[float, float], dict, dict[int, np.ndarray]]:
     data = CACHE / "embed-bench"
     shutil.rmtree(data, ignore_errors=True)
     settings = load_settings({"DATA_DIR": str(data), "EMBED_MODEL": model}, cwd=CACHE)
@@ -88,9 +99,9 @@ def ours(model: str, rows: list[tuple[str, str]]) -> tuple[float, dict, dict[int
             ((i + 1, text, kind, i + 1, f"k{i}") for i, (kind, text) in enumerate(rows)),
         )
     conn.close()
-    started = time.perf_counter()
+    started = clocks()
     report = embed_new(settings)
-    seconds = time.perf_counter() - started
+    seconds = since(started)
     from toolkit.search.vector_index import open_store
 
     store = open_store(settings)
@@ -114,13 +125,16 @@ def round_(model, label: str, rows: list[tuple[str, str]]) -> None:
     ours_same = np.stack([our_vectors[i + 1] for i in same])
     agreement = float(np.min(np.sum(plain_vectors[same] * ours_same, axis=1)))
     changed = sum(1 for kind, text in rows if meaningful_text(kind, text) not in (None, text.strip()))
-    print(f"   {'peer':<34} {'seconds':>8} {'msg/s':>8} {'vs loop':>8}")
-    for name, seconds in (
+    print(f"   {'peer':<34} {'seconds':>8} {'msg/s':>8} {'vs loop':>8} {'CPU s':>8} {'vs loop':>8}")
+    for name, (seconds, cpu) in (
         ("plain encode loop (64/batch)", t_plain),
         ("one encode call (ST length sort)", t_one),
         ("chatbook embed (ours, end to end)", t_ours),
     ):
-        print(f"   {name:<34} {seconds:8.1f} {len(rows) / seconds:8.0f} {t_plain / seconds:7.2f}x")
+        print(f"   {name:<34} {seconds:8.1f} {len(rows) / seconds:8.0f} {t_plain[0] / seconds:7.2f}x "
+              f"{cpu:8.1f} {t_plain[1] / cpu:7.2f}x")
+    one, five, _ = os.getloadavg()
+    print(f"   load average after the round {one:.1f} (5 min {five:.1f})")
     print(
         f"   ours: {report['embedded']} texts through the model, {report['reused']} reused, "
         f"{report['skipped']} skipped, {changed} embedded with symbol names; min cosine vs the plain "

@@ -399,3 +399,21 @@ def test_relevance_floor_in_every_language(tmp_path, monkeypatch: pytest.MonkeyP
     recall = {mode: relevance.mean([v for (m, _, _), vs in dev.items() if m == mode for v in vs], 0)
               for mode in relevance.MODES}
     assert recall["hybrid"] >= max(recall["keyword"], recall["vector"]), recall
+
+
+def test_e5_passages_on_parallel_engine_calls_equal_one_call(model: Any) -> None:
+    """Passages dealt out to two one-thread engine calls come back in order, equal to the
+    engine's own single call (the model is shared by both calls)."""
+    import numpy as np
+
+    texts = [f"{t} ({i})" for i, (_, t, _) in enumerate((SCHOOL + FAMILY) * 3)][:80]
+    before = model.workers
+    try:
+        model.set_threads(2)
+        parallel = model.passages(texts)
+    finally:
+        model.set_threads(before)
+    single = np.asarray(model.model.passage(texts), dtype=np.float32)
+    assert parallel.shape == (80, 384) and parallel.dtype == np.float32
+    assert np.sum(parallel * single, axis=1).min() > 0.9999
+    assert np.argmax(parallel @ single.T, axis=1).tolist() == list(range(80))  # nothing swapped

