@@ -1497,3 +1497,25 @@ def test_a_days_heading_gives_way_to_the_event_at_its_hour():
     with the hour names the event."""
     [event] = extract_events("Nationalfeiertag am Montag: Frühschoppen im Gemeindesaal um 11 Uhr", R8_BERLIN)
     assert (event.start, event.title) == ("2027-04-26T11:00:00+02:00", "Frühschoppen")
+
+
+# ------------------------------------------------------------------------- round 9 (batch 37)
+
+
+@pytest.mark.parametrize("text,ref,day", [
+    ("Quotas do rancho até ao fim do mês, por favor", R8_LISBON, "2027-05-31"),
+    ("Il faut renouveler la carte de bus avant la fin du mois", R8_PARIS, "2027-03-31"),
+    ("Las cuotas hay que pagarlas antes de fin de mes", R8_MADRID, "2027-10-31"),
+    ("Pacht für die Parzelle bitte bis zum 30.6. aufs Vereinskonto", R8_BERLIN, "2027-06-30"),
+    ("Subs for the season by the end of the month please", R8_LONDON, "2027-06-30"),
+])
+def test_a_limit_on_a_fee_or_renewal_is_a_deadline_with_or_without_a_digit(text, ref, day):
+    """The gate lets the month's end through with no digit in the message; fees ('quotas',
+    'subs', 'Pacht') and renewals are things to pay or do by a limit ('avant la', 'bis zum')."""
+    assert may_hold_date(text)
+    [event] = extract_events(text, ref)
+    assert (event.start, event.all_day, event.kind) == (day, True, "deadline")
+
+
+def test_the_gate_still_skips_text_with_no_date():
+    assert not may_hold_date("Wie war das Fest? Der Monat war lang")

@@ -183,7 +183,7 @@ def find_dates(work: str, g: Grammar, today: date, day_first: bool) -> list[Date
         if last_day < today - _PAST_WINDOW:
             last_day = _last_of_month(today.year + 1, month)
         add(m, DateMention(m.start(), m.end(), last_day, None, "explicit"))
-    for m in _THIS_MONTH_END.finditer(work):  # "até ao fim do mês", "by the end of the month"
+    for m in THIS_MONTH_END.finditer(work):  # "até ao fim do mês", "by the end of the month"
         if not _SPAN_END.search(work[max(0, m.start() - 12):m.start()]):
             add(m, DateMention(m.start(), m.end(), _last_of_month(today.year, today.month), None, "explicit"))
     for m in _NEXT_MONTH_DAY.finditer(work):  # "le 5 du mois prochain", "am 3. nächsten Monats"
@@ -574,7 +574,7 @@ _LIST_WORD = re.compile(r"\b(?:and|y|e|et|und)\b", re.I)
 
 
 # The end of the month the message is written in, said without its name.
-_THIS_MONTH_END = re.compile(
+THIS_MONTH_END = re.compile(
     r"\b(?:(?:the\s+)?end\s+of\s+(?:the|this)\s+month|(?:finales|fin|final)\s+del?\s+(?:este\s+)?mes|"
     r"ende\s+(?:des|dieses)\s+monats|monatsende|fin\s+(?:du|de\s+ce)\s+mois|"
     r"(?:fim|final)\s+(?:do|deste)\s+m[eê]s)\b", re.I)
@@ -623,8 +623,8 @@ _FRACTION_AFTER = re.compile(
 )
 _DATE_CONTEXT_BEFORE = re.compile(
     r"(?:\b(?:on|the|el|le|am|em|no|dia|du|del|vom|den|until|till|by|from|for|due|"
-    r"hasta|ab|jusqu'au|au|bis|até|para|pour|für|a|à|desde|spätestens|latest|au plus tard|"
-    r"a más tardar)\b|[,\n(]|^)\s*$",
+    r"hasta|ab|zum|zur|avant|antes|before|jusqu'au|au|bis|até|para|pour|für|a|à|desde|"
+    r"spätestens|latest|au plus tard|a más tardar)\b|[,\n(]|^)\s*$",
     re.I,
 )
 

@@ -597,10 +597,11 @@ HOMEWORK = (r"homework|assignment|essay|project|deberes|tareas?|trabajo|tp|hausa
 # hand in; without one it is a state ("the Wi-Fi is down till Monday").
 LIMITS = {
     "en": r"by|until|till|til|before|no later than|(?:at the |at )?latest|by latest",
-    "es": r"hasta(?: el)?|antes(?: del?)?|para el|termina(?:n)? el",
+    "es": r"hasta(?: el| la| a)?|antes(?: del?| de la)?|para el|termina(?:n)? el",
     "de": r"bis(?: zum| spätestens| zur| am)?|vor dem|spätestens",
-    "fr": r"avant(?: le)?|jusqu'au|jusqu’au|d'ici|d’ici|au plus tard le|pour le",
-    "pt": r"até(?: o| dia| a| ao)?|antes de|antes do|terminam?(?: no dia| no| em)?",
+    "fr": r"avant(?: le| la)?|jusqu'au|jusqu’au|jusqu'à la|jusqu’à la|d'ici(?: la)?|d’ici(?: la)?|"
+          r"au plus tard le|pour le",  # "avant la fin du mois"
+    "pt": r"até(?: o| dia| a| ao| à)?|antes de|antes do|antes da|terminam?(?: no dia| no| em)?",
 }
 TASKS = {
     "en": (r"return\w*", r"hand(?:ed)? in", r"send\w*", r"submit\w*", r"pay\w*", r"sign\w*",
@@ -608,26 +609,31 @@ TASKS = {
            r"bring(?: in)?", r"complet\w+", r"fill(?:ed)? in", r"order\w*", r"forms?", r"slips?",
            r"permission", r"fees?", r"money", r"homework", r"project", r"essay", r"rent",
            r"enrol\w*", r"deposit", r"consent", r"vote", r"entries", r"entry", r"paid",
-           r"must", r"ha(?:ve|s) to", r"needs? to", r"reserv\w+", r"asked (?:us|you|everyone|all)"),
+           r"must", r"ha(?:ve|s) to", r"needs? to", r"reserv\w+", r"asked (?:us|you|everyone|all)",
+           r"dues", r"subs", r"subscriptions?", r"contributions?", r"instal(?:l)?ments?"),
     "es": (r"entreg\w+", r"pag\w+", r"envi\w+", r"mand\w+", r"tra(?:e|ed|er|igan)\w*",
            r"devolv\w+", r"apunt\w+", r"inscrib\w+", r"inscripci\w+", r"rellen\w+", r"confirm\w+",
            r"reserv\w+", r"formularios?", r"autorizaci\w+", r"deberes", r"tareas?", r"trabajos?",
            r"hay que", r"tienen? que", r"pedir", r"pidi[oó]", r"piden", r"avis\w+",
-           r"alquiler", r"matrícula", r"matricula", r"cuota", r"recibo"),
+           r"alquiler", r"matrícula", r"matricula", r"cuotas?", r"recibos?", r"mensualidad\w*",
+           r"colegiatura"),
     "de": (r"\w*abgeben", r"abgeben", r"mitgeben", r"mitbringen", r"zahlen", r"bezahlen",
            r"überweisen", r"anmeld\w*", r"einreichen", r"zurück\w+", r"ausfüllen", r"bestell\w+",
            r"buchen", r"anmeldung\w*", r"formular\w*", r"zettel", r"geld", r"hausaufgaben?",
-           r"facharbeit", r"beitrag", r"miete", r"einverständnis\w*", r"unterschr\w+",
+           r"facharbeit", r"beitrag", r"beiträge", r"\w*gebühr\w*", r"miete", r"pacht",
+           r"einverständnis\w*", r"unterschr\w+",
            r"\w*spenden", r"mu(?:ss|ß)", r"müssen", r"melden", r"reservier\w*", r"gebeten", r"bittet"),
     "fr": (r"rendre", r"remettre", r"remis", r"payer", r"renvoyer", r"rapporter", r"inscri\w+",
            r"envoyer", r"déposer", r"retourner", r"remplir", r"confirmer", r"réserver",
            r"dossiers?", r"formulaires?", r"autorisations?", r"paiements?", r"devoirs", r"réserv\w+",
            r"command\w+", r"il faut", r"doi(?:t|vent)",
-           r"loyer", r"cotisations?", r"fiches?", r"chèques?", r"talons?"),
+           r"loyers?", r"cotisations?", r"fiches?", r"chèques?", r"talons?", r"frais",
+           r"renouvel\w+"),
     "pt": (r"entreg\w+", r"pag\w+", r"envi\w+", r"mand\w+", r"traz\w+", r"trag\w+",
            r"devolv\w+", r"inscrev\w+", r"inscriç\w+", r"inscricoes", r"preench\w+",
            r"confirm\w+", r"reserv\w+", r"formulários?", r"autorizaç\w+", r"trabalhos?",
-           r"renda", r"aluguel", r"mensalidade", r"propinas?", r"boleto", r"t[eê]m de", r"t[eê]m que",
+           r"renda", r"aluguel", r"mensalidades?", r"propinas?", r"boleto", r"quotas?", r"taxas?",
+           r"t[eê]m de", r"t[eê]m que",
            r"precisa\w*", r"levantad[oa]s?", r"pediu (?:pra|para)", r"pede (?:pra|para)"),
 }
 # Gratitude or a verdict names a day that has been: "thanks for coming on Saturday".

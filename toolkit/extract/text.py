@@ -37,7 +37,7 @@ from toolkit.errors import InputError
 from toolkit.eventtypes import FoundEvent
 from toolkit.extract.context import PASTED_STAMP, Context
 from toolkit.extract.lang import TABLES
-from toolkit.extract.mentions import find_dates
+from toolkit.extract.mentions import THIS_MONTH_END, find_dates
 from toolkit.extract.reading import read_events
 from toolkit.extract.rules import HOLIDAYS, MARKERS, grammar
 from toolkit.language import LANGUAGES, detect_language, language_confidences
@@ -160,8 +160,10 @@ def _gate() -> re.Pattern[str]:
 
 
 def may_hold_date(text: str) -> bool:
-    """The cheap gate: False when the text has no digit and no date word in any language."""
-    return bool(_gate().search(text))
+    """The cheap gate: False when the text has no digit, no date word in any language and
+    no end of the month said without its name ("até ao fim do mês", "avant la fin du mois":
+    a deadline with no digit in it)."""
+    return bool(_gate().search(text) or THIS_MONTH_END.search(text))
 
 
 # ------------------------------------------------------------------------- language
