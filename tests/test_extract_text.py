@@ -1519,3 +1519,27 @@ def test_a_limit_on_a_fee_or_renewal_is_a_deadline_with_or_without_a_digit(text,
 
 def test_the_gate_still_skips_text_with_no_date():
     assert not may_hold_date("Wie war das Fest? Der Monat war lang")
+
+
+@pytest.mark.parametrize("text,kept", [
+    ("La sortie est décalée au samedi 29, même heure, 8 heures et demie au ponton", "8 heures"),
+    ("Le pique-nique est avancé à dimanche 12, même heure (11 heures)", "11 heures"),
+    ("Missa no sábado às 6 horas da tarde", "6 horas"),
+    ("Rendez-vous samedi, 10 heures précises", "10 heures"),
+])
+def test_the_duration_mask_keeps_hours_of_the_clock(text, kept):
+    assert kept in mask_noise(text)
+
+
+@pytest.mark.parametrize("text,blanked", [
+    ("Ça dure 2 heures et demie, prévoyez de l'eau", "2 heures"),
+    ("Randonnée samedi, comptez 3 heures de marche", "3 heures"),
+    ("The hike on Saturday takes 3 hours", "3 hours"),
+])
+def test_the_duration_mask_still_blanks_durations(text, blanked):
+    assert blanked not in mask_noise(text)
+
+
+def test_the_same_time_in_hours_after_a_move_is_read():
+    [event] = extract_events("Le pique-nique est avancé à dimanche 28, même heure (11 heures)", R8_PARIS)
+    assert (event.start, event.moved) == ("2027-03-28T11:00:00+02:00", True)

@@ -92,6 +92,33 @@ _CLOCK_PREP = re.compile(
 )
 
 
+# After a count of hours, these make it an hour of the clock: "8 heures et demie", "6 horas
+# da tarde", "11 Uhr"-like "7 horas em ponto". Before it, "the same time" names one:
+# "même heure (11 heures)", "mesma hora, 8 horas".
+_CLOCK_AFTER = re.compile(
+    r"\s*(?:et\s+(?:demie|quart)|moins\s+(?:le\s+)?quart|du\s+(?:matin|soir)|de\s+l'apr[èe]s-midi|"
+    r"pile\b|pr[ée]cises?\b|e\s+meia|e\s+um\s+quarto|em\s+ponto|da\s+(?:manh[ãa]|tarde|noite)|"
+    r"y\s+(?:media|cuarto)|menos\s+cuarto|en\s+punto|de\s+la\s+(?:ma[ñn]ana|tarde|noche))", re.I)
+_SAME_TIME_BEFORE = re.compile(
+    r"\b(?:m[êe]me\s+heure|mesm[ao]\s+(?:hora|hor[áa]rio)|mism[ao]\s+(?:hora|horario))\W{0,3}$", re.I)
+_HOURS = re.compile(r"(\d{1,2})\s?(?:heures?|horas?)", re.I)
+# "ça dure 2 heures et demie", "en 3 heures": a duration whatever follows it.
+_DURATION_BEFORE = re.compile(r"\b(?:dur\w*|pendant|durant|durante|en|em|por|leva\w*|prend\w*|"
+                              r"faut|tarda\w*|plus de|mais de|m[áa]s de|moins de|menos de)\s*$", re.I)
+
+
+def _clock_hour(text: str, m: re.Match[str]) -> bool:
+    """A count of hours that is an hour of the day ("à 20 heures", "às 8 horas", "8 heures et
+    demie", "même heure (11 heures)"), not a duration, so the mask keeps it."""
+    before = text[max(0, m.start() - 16):m.start()]
+    if _CLOCK_PREP.search(before[-8:]):
+        return True
+    hours = _HOURS.fullmatch(m.group(0))
+    if hours is None or int(hours.group(1)) > 24 or _DURATION_BEFORE.search(before):
+        return False
+    return bool(_CLOCK_AFTER.match(text, m.end()) or _SAME_TIME_BEFORE.search(before))
+
+
 def _digits(s: str) -> int:
     return sum(c.isdigit() for c in s)
 
@@ -133,8 +160,8 @@ def mask_noise(text: str) -> str:
     for m in _PRICE.finditer(text):
         blank(m.start(), m.end())
     for m in _DURATION.finditer(text):
-        if not _CLOCK_PREP.search(text[max(0, m.start() - 8):m.start()]):
-            blank(m.start(), m.end())  # but "à 20 heures", "às 8 horas" are clock times
+        if not _clock_hour(text, m):
+            blank(m.start(), m.end())
     return "".join(chars)
 
 
