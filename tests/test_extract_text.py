@@ -1543,3 +1543,26 @@ def test_the_duration_mask_still_blanks_durations(text, blanked):
 def test_the_same_time_in_hours_after_a_move_is_read():
     [event] = extract_events("Le pique-nique est avancé à dimanche 28, même heure (11 heures)", R8_PARIS)
     assert (event.start, event.moved) == ("2027-03-28T11:00:00+02:00", True)
+
+
+@pytest.mark.parametrize("text,ref,closed", [
+    ("No school Wed 30th for St George's Day, back Thursday", R8_LONDON, "school"),
+    ("El viernes 29 es feriado, la oficina cierra", R8_MADRID, "oficina"),
+    ("Dia 26 é São João, feriado na cidade, a loja está fechada", R8_LISBON, "loja"),
+    ("Mercredi 17, fête du village, pas de cours au collège", R8_PARIS, "cours"),
+    ("Morgen ist Feiertag, keine Schule", R8_BERLIN, "Schule"),
+    ("Die Bibliothek ist vom 27.4. bis 29.4. wegen Inventur geschlossen", R8_BERLIN, "Bibliothek"),
+])
+def test_a_closure_is_titled_by_what_is_closed_not_the_holiday_or_the_reason(text, ref, closed):
+    [event] = extract_events(text, ref)
+    assert event.kind == "closure" and closed.lower() in event.title.lower(), event
+
+
+@pytest.mark.parametrize("text,ref,day", [
+    ("El sábado 30 es San Ignacio, el polideportivo no abre", R8_MADRID, "2027-10-30"),
+    ("Segunda-feira, dia 10, é feriado, a escola não abre", R8_LISBON, "2027-05-10"),
+    ("Amanhã não tem expediente no escritório", R8_LISBON, "2027-05-06"),
+])
+def test_not_opening_is_a_closure(text, ref, day):
+    [event] = extract_events(text, ref)
+    assert (event.start, event.kind) == (day, "closure")

@@ -75,12 +75,21 @@ _STOP_AT_END = {
 }
 
 
+# Words that say a day is a holiday, not what is closed on it ("feriado", "Feiertag").
+_HOLIDAY_WORDS = re.compile(r"\b(?:feriados?|festivos?|f[ée]ri[ée]e?s?|\w*feiertag\w*|(?:bank |public )?"
+                            r"holidays?|puente|ponte|pont|br[üu]ckentag)\b", re.I)
+
+
 def title_for(ctx: Context, clause: Clause, d: DateMention, blanks: list[tuple[int, int]],
               kind: str = "event", time_at: int | None = None) -> str:
     """What: the clause's own words, else a shared lead or heading; never a placeholder. A
-    deadline is titled by all its clause says is due ("Kostet 8 Euro, bitte bezahlen")."""
+    deadline is titled by all its clause says is due ("Kostet 8 Euro, bitte bezahlen"), a
+    closure by what is closed ("la oficina cierra", not "feriado")."""
     chars = _blanked(ctx, blanks, clause)
     body = "".join(chars[clause.start:clause.end])
+    closed = _closed_piece(ctx, body) if kind == "closure" else ""
+    if closed:
+        return closed
     own = _title_from(ctx, body, anchor=d.start - clause.start, whole=kind == "deadline",
                       time_anchor=None if time_at is None else time_at - clause.start)
     lead = _title_from(ctx, "".join(chars[clause.lead[0]:clause.lead[1]])) if clause.lead else ""
@@ -109,6 +118,25 @@ def title_for(ctx: Context, clause: Clause, d: DateMention, blanks: list[tuple[i
     # nothing but greeting words left ("Wir treffen uns am Samstag"): they are the title then
     plain = _tidy(_LEADING_FILLER.sub("", "".join(chars[clause.start:clause.end]).strip()))
     return segment or (plain if _has_words(plain) else _tidy(ctx.text[d.start:d.end]))
+
+
+def _closed_piece(ctx: Context, body: str) -> str:
+    """The piece of a closure's clause that says what is closed ("no school", "a loja está
+    fechada", "keine Schule"): a closure cue that is more than a holiday's name. "No school
+    Wed 17th for St Patrick's Day" is titled "No school", not by the feast it is closed for."""
+    g = ctx.g
+    separator = ""
+    at = 0
+    for m in [*_piece_pattern(g.t.code).finditer(body), None]:
+        piece = body[at:m.start() if m else len(body)]
+        cleaned = _clean(_GAP.sub(" ", piece), g)
+        # "Die Bibliothek ist ... wegen Inventur geschlossen": the piece after a reason is why
+        if cleaned and not separator.strip(" ,").isalpha() \
+                and g.closure.search(_HOLIDAY_WORDS.sub(" ", cleaned)):
+            return _tidy(cleaned)
+        if m:
+            separator, at = m.group(0), m.end()
+    return ""
 
 
 def _blanked(ctx: Context, blanks: list[tuple[int, int]], clause: Clause) -> list[str]:
