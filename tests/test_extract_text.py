@@ -1566,3 +1566,14 @@ def test_a_closure_is_titled_by_what_is_closed_not_the_holiday_or_the_reason(tex
 def test_not_opening_is_a_closure(text, ref, day):
     [event] = extract_events(text, ref)
     assert (event.start, event.kind) == (day, "closure")
+
+
+@pytest.mark.parametrize("text,ref,start", [
+    ("Musikprobe heute ausnahmsweise erst um halb neun", R8_BERLIN, "2027-04-21T20:30:00+02:00"),
+    ("Reunião hoje às 10, no salão", R8_LISBON, "2027-05-05T22:00:00+01:00"),
+    ("Chorprobe heute um 8:30 Uhr", R8_BERLIN, "2027-04-21T08:30:00+02:00"),  # 24-hour: as written
+    ("Musikprobe morgen um halb neun", R8_BERLIN, "2027-04-22T08:30:00+02:00"),  # not today
+])
+def test_a_morning_hour_of_today_gone_by_is_the_evenings(text, ref, start):
+    """Said at 18:30-19:00: today's bare 8:30, already past, is 20:30 (still to come)."""
+    assert [s for s, _e, _a in starts(text, ref)] == [start]

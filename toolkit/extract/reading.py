@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from toolkit.eventtypes import FoundEvent
 from toolkit.extract import learned
@@ -447,6 +447,8 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
                              or g.early.search(ctx.low, _segment_start(ctx, t.start), t.end)):
         period = "early"  # "Bus leaves the clubhouse at 7.15" is the morning's
     start_time, end_time = resolve_hours(t, period)
+    if period is None:
+        start_time, end_time = _later_today(ctx, d, t, start_time, end_time)
     start = datetime.combine(d.day, start_time, tzinfo=ctx.zone)
     end: datetime | None
     if until is not None:
@@ -457,6 +459,20 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
         end = datetime.combine(d.day, end_time, tzinfo=ctx.zone) if end_time else None
     return FoundEvent(start=start.isoformat(), end=end.isoformat() if end else None, all_day=False,
                       **common), named_any  # type: ignore[arg-type]
+
+
+def _later_today(ctx: Context, d: DateMention, t: TimeMention, start: time,
+                 end: time | None) -> tuple[time, time | None]:
+    """'Musikprobe heute erst um halb neun', said at seven in the evening: a bare morning hour
+    of today that has already gone by is the evening's, when the evening's is still to come."""
+    if d.day != ctx.today or t.meridiem or t.end_meridiem or t.literal or not 1 <= start.hour < 12:
+        return start, end
+    now = ctx.ref.time().replace(tzinfo=None)
+    evening = start.replace(hour=start.hour + 12)
+    if start >= now or evening <= now:
+        return start, end
+    later_end = end.replace(hour=end.hour + 12) if end is not None and end.hour < 12 else end
+    return evening, later_end
 
 
 _RETRO = re.compile(r"\b(?:photos?|pics?|pictures?|videos?|fotos?|bilder|vidéos?|vídeos?|results?|scores?|"
