@@ -3,6 +3,7 @@
     python bench/search.py                 # 100k messages
     python bench/search.py --big           # also 1M messages
     python bench/search.py --only-big
+    python bench/search.py --engine 288000 1000000   # the fast path alone, no stores
 
 The stores hold the corpus of `bench/corpus.py` (generated chat messages with the repetition
 real chats have: 100k messages are 47k distinct texts, 1M are 288k) and their vectors from the
@@ -323,8 +324,9 @@ def main() -> None:
     parser.add_argument("--big", action="store_true", help="also 1,000,000 messages")
     parser.add_argument("--only-big", action="store_true", help="skip the 100k round")
     parser.add_argument("--cli-queries", type=int, default=7, help="fresh processes per mode")
-    parser.add_argument("--engine", type=int, metavar="ROWS",
-                        help="only the fast path on this many distinct rows (no stores built)")
+    parser.add_argument("--engine", type=int, metavar="ROWS", nargs="+",
+                        help="only the fast path on this many distinct rows, for each count given "
+                             "(no stores built; 288000 is the distinct texts of 1M corpus messages)")
     parser.add_argument("--terminal-only", action="store_true",
                         help="only `chatbook search` in fresh processes (the stores must be built)")
     args = parser.parse_args()
@@ -336,7 +338,8 @@ def main() -> None:
     cli_queries = query_texts[:: max(1, len(query_texts) // args.cli_queries)][: args.cli_queries]
     print(f"{MODEL}; {len(query_texts)} natural queries; {load()}")
     if args.engine:
-        bench_engine(args.engine, queries)
+        for rows in args.engine:
+            bench_engine(rows, queries)
         return
     if not args.only_big:
         bench_size(100_000, "100k", queries, cli_queries, with_vss=True, target_s=1.0,
