@@ -1577,3 +1577,15 @@ def test_not_opening_is_a_closure(text, ref, day):
 def test_a_morning_hour_of_today_gone_by_is_the_evenings(text, ref, start):
     """Said at 18:30-19:00: today's bare 8:30, already past, is 20:30 (still to come)."""
     assert [s for s, _e, _a in starts(text, ref)] == [start]
+
+
+@pytest.mark.parametrize("text,ref,days", [
+    ("Morgen keine Schule, und am Montag, Tag der DG, auch nicht", R8_BERLIN, ["2027-04-22", "2027-04-26"]),
+    ("El jueves no hay clases, y el viernes tampoco", R8_MADRID, ["2027-10-28", "2027-10-29"]),
+    ("Le musée est fermé mercredi, et jeudi non plus", R8_PARIS, ["2027-03-17", "2027-03-18"]),
+    ("No school on Thursday, and not on Friday either", R8_LONDON, ["2027-06-24", "2027-06-25"]),
+])
+def test_not_either_repeats_the_closure_before_for_its_day(text, ref, days):
+    events = extract_events(text, ref)
+    assert [(e.start, e.kind) for e in events] == [(day, "closure") for day in days]
+    assert events[0].title == events[1].title

@@ -318,8 +318,9 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
         move and not move.new_dates and move.new_times and t is not None)
     moved_here = moved and bool(move and move.in_clause)  # the clause itself says so
     kind, cancelled = _kind_of(ctx, clause, d, own, ignore_moves=moved, t=t)
-    if kind == "event" and not cancelled and message.previous is not None and _ALSO.fullmatch(
-            _without_dates(ctx, clause, message).strip()):
+    repeated = kind == "event" and not cancelled and message.previous is not None \
+        and _only_too(ctx, _without_dates(ctx, clause, message).strip())
+    if repeated and message.previous is not None:
         kind, cancelled = message.previous.kind, message.previous.cancelled  # "..., am Freitag danach auch"
     if kind == "closure" and g.limit.search(ctx.low[max(clause.start, d.start - 20):d.start]):
         return None  # "Ferien bis 12. September": where a closure ends, not a closed day
@@ -421,6 +422,8 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
     elif not cancelled and score < THRESHOLD:
         return None
     title = title_for(ctx, clause, d, message.blanks, kind, t.start if t is not None else None)
+    if repeated and message.previous is not None and kind == "closure":
+        title = message.previous.title  # "..., keine Schule, und am Montag ... auch nicht"
     end_mention = until[1] if until else t
     evidence_start = min(d.start, t.start) if t else d.start
     evidence_end = max(d.end, end_mention.end) if end_mention else d.end
@@ -705,6 +708,21 @@ _FROM_DAY = re.compile(r"\b(?:from|as of|starting|ab|a partir del?|desde el|à p
 _ALSO = re.compile(r"(?:(?:am|on|el|le|o|a|the|and|y|und|et|e|danach|after(?:wards)?|después|après|"
                    r"depois|suivant|seguinte)\s+)*"
                    r"(?:auch|too|as well|also|también|tambien|aussi|também|idem)\W*", re.I)
+# "..., und am Montag, Tag der DG, auch nicht", "el lunes tampoco": the same, negated, for its day
+_NOT_EITHER = re.compile(r"(?:\W|^)(?:auch nicht|auch kein\w*|tampoco|non plus|também não|tampouco|"
+                         r"(?:not|no)(?: \w+){0,3} either|neither)\W*$", re.I)
+
+
+def _only_too(ctx: Context, rest: str) -> bool:
+    """The clause only says "too" ("am Freitag danach auch"), or "not ... either" of its day
+    with at most the day's name besides ("am Montag, Tag der DG, auch nicht"): it repeats the
+    clause before."""
+    if _ALSO.fullmatch(rest):
+        return True
+    m = _NOT_EITHER.search(rest)
+    return m is not None and not names_event(ctx.g, rest[:m.start()]) and len(rest[:m.start()].split()) <= 6
+
+
 _SINCE = re.compile(r"\b(?:since|depuis|desde|seit|seit dem|seit der)\s*$", re.I)
 # "letzter Kitatag vor den Ferien", "last day before the holidays": a day before the closure
 _BEFORE_IT = re.compile(r"\b(?:vor|before|avant|antes)\s+(?:(?:den|dem|der|the|les|las|los|as|os|el|"
