@@ -1589,3 +1589,26 @@ def test_not_either_repeats_the_closure_before_for_its_day(text, ref, days):
     events = extract_events(text, ref)
     assert [(e.start, e.kind) for e in events] == [(day, "closure") for day in days]
     assert events[0].title == events[1].title
+
+
+def test_a_weekday_with_der_and_its_day_number():
+    text = "Umzug ist Samstag der 1., wir stehen ab 10:30 an der Ecke"
+    assert [s for s, _e, _a in starts(text, R8_BERLIN)] == ["2027-05-01T10:30:00+02:00"]
+
+
+@pytest.mark.parametrize("text,ref,days", [
+    ("The office is closed on the 30th for the holiday, reopening Monday 3rd", R8_LONDON, ["2027-06-30"]),
+    ("La biblioteca cierra el viernes 29, reabre el martes 2", R8_MADRID, ["2027-10-29"]),
+])
+def test_reopening_is_no_event(text, ref, days):
+    assert [e.start for e in extract_events(text, ref)] == days
+
+
+@pytest.mark.parametrize("text,ref,expected", [
+    ("Parade is Saturday 26th from 10am on the green, children must be at the assembly point by 8",
+     R8_LONDON, [("2027-06-26T10:00:00+01:00", "event")]),
+    ("Project due Friday 25th before 11:59pm, hand it in online", R8_LONDON,
+     [("2027-06-25", "deadline")]),
+])
+def test_an_hour_to_arrive_by_is_neither_a_deadline_nor_an_event(text, ref, expected):
+    assert [(e.start, e.kind) for e in extract_events(text, ref)] == expected

@@ -128,7 +128,10 @@ def _read_clause(ctx: Context, clause: Clause, message: _Message) -> list[tuple[
 _BACK_ONLY = re.compile(
     r"\W*(?:(?:we|we're|we are|kids are|school is|classes)\s+)?(?:back|return\w*|resume\w*|regresamos|"
     r"volvemos|retomamos|regresan|vuelven|se retoman?|zurück|wieder|on reprend|reprise|retour|voltamos|"
-    r"retomamos|voltam|regresso|regreso|vuelta|volta)(?:\W+(?:el|on|the|le|am|ab|o|a|la|à|au|al|na|no|"
+    r"retomamos|voltam|regresso|regreso|vuelta|volta|"
+    # "reopening Monday 16th", "reabre el lunes", "öffnet wieder am Montag", "réouverture lundi"
+    r"re-?open\w*|reabr\w+|réouv\w+|reouv\w+|(?:öffnet|öffnen) wieder|wieder geöffnet|wiedereröffnung)"
+    r"(?:\W+(?:el|on|the|le|am|ab|o|a|la|à|au|al|na|no|"
     r"em|de|des|del|do|da|à partir du|a partir del?))*\W*", re.I)
 
 
@@ -674,8 +677,15 @@ def _is_deadline(ctx: Context, clause: Clause, d: DateMention, own: str,
         return True  # "Hausaufgaben für Montag", "deberes para el lunes"
     if t is not None and _marked(g.limit, ctx.low[max(clause.start, t.start - 24):t.start]) \
             and g.task.search(own):
-        return True  # "Entrega del proyecto: viernes 5 antes de las 11:59 pm"
+        # "Entrega del proyecto: viernes 5 antes de las 11:59 pm"; but "children must be at the
+        # assembly point by 8" is when to arrive, not something due
+        return not _ARRIVAL.search(own)
     return bool(g.limit.search(before) and g.task.search(own))
+
+
+# Being somewhere by an hour is arriving, not handing anything in.
+_ARRIVAL = re.compile(r"\b(?:be|arrive|get|report)\s+(?:at|there|here|in)\b|\b(?:estar|llegar|chegar|"
+                      r"être|arriver|ankommen|da sein|dort sein)\b", re.I)
 
 
 # "School holidays finish next Monday": the day school is back, no closed day.

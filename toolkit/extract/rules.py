@@ -80,7 +80,7 @@ class Grammar:
         next_after = _alt(t.next_after) if t.next_after else "(?!)"
         self.weekday = re.compile(
             rf"(?:\b({next_words})\s+)?\b({wd})\b\.?(?:\s+({next_after})\b)?"
-            rf"(?:\s*,?\s*(?:the\s+|den\s+|le\s+|el\s+|dia\s+)?(\d{{1,2}})(?:st|nd|rd|th|er)?\b"
+            rf"(?:\s*,?\s*(?:the\s+|den\s+|der\s+|le\s+|el\s+|dia\s+)?(\d{{1,2}})(?:st|nd|rd|th|er)?\b"
             rf"(?![:./h]\d|\s*(?:am|pm|a\.m|p\.m|h\b|uhr|-\s*\d|/))\.?)?",
             re.I,
         )
@@ -700,7 +700,8 @@ COMPLEMENTIZERS = {
 LOGISTICS = {
     "en": r"meet(?:ing point)?|arrive|arrival|leave|leaves|leaving|depart\w*|pick[- ]?up|"
           r"drop[- ]?off|doors(?: open)?|ko|kick[- ]?off|warm[- ]?up|back|home|finish\w*|ends?|"
-          r"coach(?:es)?|bus|registration|start|starts|begins?|continues|still on|open|opens|reopens?|again",
+          r"coach(?:es)?|bus|registration|start|starts|begins?|continues|still on|open|opens|reopens?|again|"
+          r"(?:must|should|need to|needs to|have to|has to|to) be (?:at|there|here|in)",  # an arrival
     "es": r"salida|salimos|llegada|recogida|vuelta|quedamos|regreso|termina|acaba|calentamiento|"
           r"inicio|empieza|comienzo|comienza|sigue|continúa|continua|abre|abierto|reabre",
     "de": r"abfahrt|treffpunkt|treffen|abholung|rückkehr|rückfahrt|ankunft|anpfiff|ende|schluss|"
