@@ -1612,3 +1612,19 @@ def test_reopening_is_no_event(text, ref, days):
 ])
 def test_an_hour_to_arrive_by_is_neither_a_deadline_nor_an_event(text, ref, expected):
     assert [(e.start, e.kind) for e in extract_events(text, ref)] == expected
+
+
+def test_a_move_between_two_weekdays_with_a_clitic():
+    text = "Ensayo de la banda: lo pasamos del martes al miércoles, a las 20:30 como siempre"
+    [event] = [e for e in extract_events(text, R8_MADRID) if not e.cancelled]
+    assert (event.start, event.moved, event.previous_start) == \
+        ("2027-11-03T20:30:00+01:00", True, "2027-11-02")
+
+
+@pytest.mark.parametrize("text,ref,cancelled", [
+    ("Se canceló la clase de bomba de este sábado, la maestra está enferma", R8_MADRID, ["2027-10-30"]),
+    ("Che, ¿se suspendió lo del sábado?", R8_MADRID, []),
+    ("Is training cancelled on Saturday?", R8_LONDON, []),
+])
+def test_a_cancellation_in_the_past_tense_counts_and_one_asked_about_does_not(text, ref, cancelled):
+    assert [e.start for e in extract_events(text, ref) if e.cancelled] == cancelled

@@ -248,6 +248,7 @@ ES = LangTable(
     ),
     cancel_cues=(
         r"cancelad[oa]s?", r"se cancela", r"cancelamos", r"suspendid[oa]s?", r"se suspende",
+        r"se cancel(?:ó|aron)", r"se suspendi(?:ó|eron)", r"se anul(?:ó|aron)",  # "se canceló la clase"
         r"anulad[oa]s?", r"se anula", r"no hay (?:\w+ ){0,2}(?:{nouns})",
         r"no habrá", r"aplazad[oa]s?", r"aplazad[oa]s? hasta nuevo aviso",
         r"no hay (?:cole|colegio|clases?|escuela|guarde)",
@@ -258,7 +259,9 @@ ES = LangTable(
     move_cues=(r"cambiad[oa]s?", r"(?:se )?cambi(?:a|ó|aron)", r"movid[oa]s?", r"aplazad[oa]s?", r"se aplaza",
                r"trasladad[oa]s?", r"pospuest[oa]s?", r"(?:lo |la )?pasamos al?", r"(?:se )?pasa al?",
                r"(?:se )?pas(?:ó|a|aron) para", r"(?:se )?cambi(?:ó|a|aron) para",
-               r"(?:se )?ha pasado al?", r"reprogramad[oa]s?", r"se reprograma"),
+               r"(?:se )?ha pasado al?", r"reprogramad[oa]s?", r"se reprograma",
+               # "lo pasamos del martes al miércoles": from one day to another
+               r"(?:(?:lo|la|los|las|se) )?pas(?:amos|a|ó|aron)(?= del? [^\W\d_]+ (?:\d{1,2} )?al?\b)"),
 )
 
 DE = LangTable(

@@ -222,7 +222,8 @@ def find_dates(work: str, g: Grammar, today: date, day_first: bool) -> list[Date
     for m in g.weekend.finditer(work):
         add(m, _weekend_mention(m, today))
     for m in g.weekday_range.finditer(work):
-        if g.move.search(work[max(0, m.start() - 30):m.start()]):
+        # a cue may look ahead at the days it moves between ("lo pasamos del martes al ...")
+        if any(cue.start() < m.start() for cue in g.move.finditer(work, max(0, m.start() - 30), m.end())):
             continue  # "moved from Tuesday to Thursday" is a move, not Tue-Thu
         w1, w2 = g.weekday_of[m.group(1).lower()], g.weekday_of[m.group(2).lower()]
         first = _coming(w1, today, include_today=True)

@@ -333,6 +333,8 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
         cancelled = True  # "Saturday's match is postponed": that day is off, no new one given
     if cancelled and not move and g.limit.search(ctx.low[max(clause.start, d.start - 20):d.start]):
         return None  # "flight got cancelled so we're stuck in Malaga till Thursday"
+    if cancelled and not move and _asked(ctx, clause):
+        return None  # "Che, ¿se suspendió lo del domingo?": asking, not calling it off
     if kind == "deadline":  # "to be paid before the 15th": a passive, not a past
         own, core = _PASSIVE.sub(" ", own), _PASSIVE.sub(" ", core)
     if not cancelled and not moved and _in_past(ctx, own, core, t):
@@ -904,6 +906,12 @@ def _chatter(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | None
     # ("Movie night in two weeks?", "¿cenamos el viernes?") is, so only questions that ask
     # for information count.
     return bool(question and _ASKS.match(segment)) and t is None
+
+
+def _asked(ctx: Context, clause: Clause) -> bool:
+    """The clause's sentence is a question ("is training off on Monday?", "¿se suspendió?")."""
+    s0, s1 = clause.segment
+    return ctx.text[s1:s1 + 1] == "?" or ctx.low[s0:s1].strip().endswith("?")
 
 
 def _only_sign_off(ctx: Context, clause: Clause, d: DateMention) -> bool:
