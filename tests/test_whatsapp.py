@@ -582,3 +582,16 @@ def test_headers_with_marks_inside_after_the_head_are_found(monkeypatch, chunk_c
     assert messages[10].sent_at == "2024-09-14T20:00:00"
     assert messages[10].text == "marked 0\nsecond line"
     assert [m.line for m in messages][9:12] == [10, 11, 13]
+
+
+def test_a_nul_past_the_binary_sniff_is_stored_as_a_replacement_character(tmp_path):
+    """SQLite's text functions and FTS stop at a NUL: "before\\0after" would be found (and
+    measured, and shown by SQL tools) as "before". The parser turns it into U+FFFD."""
+    from toolkit.ingest.whatsapp import BINARY_SNIFF_BYTES
+
+    filler = "".join(f"12/05/2025, 09:{i % 60:02d} - Sam: line {i} {'x' * 60}\n"
+                     for i in range(BINARY_SNIFF_BYTES // 60))
+    path = tmp_path / "chat.txt"
+    path.write_text(filler + "12/05/2025, 10:00 - Sam: before\0after\n", encoding="utf-8")
+    last = list(parse_file(path))[-1]
+    assert last.text == "before\ufffdafter"

@@ -394,13 +394,16 @@ def line_chunks(stream: IO[str], size: int | None = None) -> Iterator[str]:
     A line longer than MAX_LINE_CHARS is no chat line (WhatsApp caps a message at 65,536
     characters): its first MAX_LINE_CHARS characters end a chunk (with a line end added), the
     rest of the line is read and dropped in pieces of that size (memory stays flat), and `CUT`
-    follows, so the caller can mark its message as cut.
+    follows, so the caller can mark its message as cut. A NUL (past the binary sniff) becomes
+    U+FFFD: SQLite's text functions and FTS stop at a NUL, so "a\0b" would be found as "a".
     """
     size = size or CHUNK_CHARS
     while True:
         chunk = stream.read(size)
         if not chunk:
             return
+        if "\0" in chunk:
+            chunk = chunk.replace("\0", "\ufffd")
         if not chunk.endswith("\n"):
             rest = stream.readline(MAX_LINE_CHARS)
             chunk += rest
