@@ -1628,3 +1628,24 @@ def test_a_move_between_two_weekdays_with_a_clitic():
 ])
 def test_a_cancellation_in_the_past_tense_counts_and_one_asked_about_does_not(text, ref, cancelled):
     assert [e.start for e in extract_events(text, ref) if e.cancelled] == cancelled
+
+
+@pytest.mark.parametrize("text,ref,locale,day", [
+    ("Camp closed on Independence Day, enjoy the long weekend!",
+     datetime(2027, 7, 27, 18, 0, tzinfo=ZoneInfo("America/Jamaica")), None, "2027-08-06"),
+    ("Office closed on Independence Day", datetime(2027, 6, 23, 9, 0, tzinfo=ZoneInfo("UTC")), "en-US",
+     "2027-07-04"),
+    ("No hay clases el Día de la Independencia", datetime(2027, 9, 8, 12, 0, tzinfo=ZoneInfo("UTC")),
+     "es-CR", "2027-09-15"),
+    ("Não há aulas no Dia da Independência",
+     datetime(2027, 9, 1, 18, 0, tzinfo=ZoneInfo("America/Sao_Paulo")), None, "2027-09-07"),
+])
+def test_a_national_day_is_the_messages_countrys(text, ref, locale, day):
+    """The country comes from the locale ('es-CR'), else the zone ('America/Jamaica')."""
+    [event] = extract_events(text, ref, locale=locale)
+    assert (event.start, event.kind) == (day, "closure")
+
+
+def test_a_national_day_of_an_unknown_country_is_no_date():
+    ref = datetime(2027, 6, 23, 9, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+    assert extract_events("Pas d'école le jour de l'indépendance", ref, lang="fr") == []

@@ -13,7 +13,7 @@ from datetime import date, time, timedelta
 from functools import cache
 
 from toolkit.extract.lang import LangTable
-from toolkit.extract.rules import THIS_WORDS, Grammar, grammar
+from toolkit.extract.rules import DEFAULT_COUNTRY, NATIONAL_DAYS, THIS_WORDS, Grammar, grammar
 
 _PAST_WINDOW = timedelta(days=60)  # an explicit date this far back is "past", not next year
 
@@ -135,8 +135,10 @@ class _Spans:
         self.taken.append((a, b))
 
 
-def find_dates(work: str, g: Grammar, today: date, day_first: bool) -> list[DateMention]:
-    """Every date mention in the masked text, most specific patterns first."""
+def find_dates(work: str, g: Grammar, today: date, day_first: bool,
+               country: str | None = None) -> list[DateMention]:
+    """Every date mention in the masked text, most specific patterns first; `country` (ISO
+    3166 code) says which national days are meant ("Independence Day")."""
     spans = _Spans()
     found: list[DateMention] = []
 
@@ -214,7 +216,7 @@ def find_dates(work: str, g: Grammar, today: date, day_first: bool) -> list[Date
         if spans.free(mention.start, mention.end):
             spans.take(mention.start, mention.end)
             found.append(mention)
-    for mention in _holiday_mentions(work, g, today):
+    for mention in _holiday_mentions(work, g, today, country or DEFAULT_COUNTRY.get(g.t.code)):
         if spans.free(mention.start, mention.end):
             spans.take(mention.start, mention.end)  # "Good Friday" is not a Friday
             if mention.kind == "holiday":
@@ -437,14 +439,14 @@ def _agenda_mentions(work: str, g: Grammar, today: date) -> list[DateMention]:
     return mentions
 
 
-def _holiday_mentions(work: str, g: Grammar, today: date) -> list[DateMention]:
+def _holiday_mentions(work: str, g: Grammar, today: date, country: str | None) -> list[DateMention]:
     """'NYE drinks from 8', 'am 2. Weihnachtstag', 'Karfreitag': a named day, unless it is a
     greeting ('Happy Halloween')."""
     mentions = []
     for m in g.holiday.finditer(work):
         if g.greeting.search(work[max(0, m.start() - 14):m.start()]):
             continue
-        when = named_day(g.holidays[m.group(0).lower()], today)
+        when = named_day(g.holidays[m.group(0).lower()], today, country)
         if when is None:
             continue
         # "Marché de Noël", "Procesión del Jueves Santo": part of a name, not the day; its
@@ -460,7 +462,7 @@ def _holiday_mentions(work: str, g: Grammar, today: date) -> list[DateMention]:
         mentions.append(DateMention(m.start(), m.end(), when, None, "name" if named else "holiday"))
     if g.holiday_compound is not None:
         for m in g.holiday_compound.finditer(work):  # "Rosenmontagszug", "Nikolausfeier"
-            when = named_day(g.holidays[m.group(1).lower()], today)
+            when = named_day(g.holidays[m.group(1).lower()], today, country)
             if when is not None:
                 mentions.append(DateMention(m.start(), m.end(), when, None, "holiday", in_word=True))
     return mentions
@@ -501,9 +503,14 @@ def _nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
     return last - timedelta(days=(last.weekday() - weekday) % 7)
 
 
-def named_day(rule: tuple[object, ...], today: date) -> date | None:
+def named_day(rule: tuple[object, ...], today: date, country: str | None = None) -> date | None:
     """The next occurrence of a named day: (month, day), ("easter", offset), ("advent",
-    offset) or ("nth", month, weekday, n)."""
+    offset), ("nth", month, weekday, n) or ("national", name), the country's day."""
+    if rule[0] == "national":
+        fixed = NATIONAL_DAYS.get(country or "", {}).get(str(rule[1]))
+        if fixed is None:
+            return None  # "Independence Day" of a country the tables do not know
+        rule = fixed
     anchor, number = rule[0], int(rule[1])  # type: ignore[call-overload]
     for year in (today.year, today.year + 1):
         if anchor == "nth":

@@ -538,7 +538,7 @@ def _names_a_feast(ctx: Context, clause: Clause, d: DateMention) -> bool:
         if d.start <= m.start() < d.end or ctx.g.greeting.search(ctx.low[max(0, m.start() - 14):m.start()]):
             continue
         rule = ctx.g.holidays.get(m.group(0).lower())
-        if rule is not None and named_day(rule, ctx.today) == d.day:
+        if rule is not None and named_day(rule, ctx.today, ctx.memo.get("country")) == d.day:
             return True
     return False
 

@@ -411,7 +411,7 @@ HOLIDAYS: dict[str, dict[str, tuple[Any, ...]]] = {
            "indigenous peoples' day": ("nth", 10, 0, 2), "father's day": ("nth", 6, 6, 3),
            "early may bank holiday": ("nth", 5, 0, 1), "spring bank holiday": ("nth", 5, 0, -1),
            "august bank holiday": ("nth", 8, 0, -1), "summer bank holiday": ("nth", 8, 0, -1),
-           "independence day": (7, 4), "fourth of july": (7, 4), "juneteenth": (6, 19),
+           "independence day": ("national", "independence"), "fourth of july": (7, 4), "juneteenth": (6, 19),
            "veterans day": (11, 11), "remembrance day": (11, 11), "st andrew's day": (11, 30),
            "corpus christi": ("easter", 60), "ascension day": ("easter", 39),
            "heritage day": (9, 24), "freedom day": (4, 27), "youth day": (6, 16),
@@ -424,7 +424,9 @@ HOLIDAYS: dict[str, dict[str, tuple[Any, ...]]] = {
            "jueves santo": ("easter", -3), "viernes santo": ("easter", -2),
            "domingo de ramos": ("easter", -7), "domingo de resurrección": ("easter", 0),
            "lunes de pascua": ("easter", 1), "miércoles de ceniza": ("easter", -46),
-           "corpus christi": ("easter", 60), "jueves de corpus": ("easter", 60)},
+           "corpus christi": ("easter", 60), "jueves de corpus": ("easter", 60),
+           "día de la independencia": ("national", "independence"),
+           "dia de la independencia": ("national", "independence")},
     "de": {"silvester": (12, 31), "heiligabend": (12, 24), "neujahr": (1, 1),
            "nikolaus": (12, 6), "nikolaustag": (12, 6), "samichlaus": (12, 6), "halloween": (10, 31),
            "1. weihnachtstag": (12, 25), "erster weihnachtstag": (12, 25),
@@ -451,15 +453,40 @@ HOLIDAYS: dict[str, dict[str, tuple[Any, ...]]] = {
            "mardi gras": ("easter", -47), "lundi de pentecôte": ("easter", 50),
            "ascension": ("easter", 39), "fête des mères": ("nth", 5, 6, -1),
            "fête des pères": ("nth", 6, 6, 3), "fête nationale": (7, 14), "armistice": (11, 11),
-           "fête-dieu": ("easter", 60)},
+           "fête-dieu": ("easter", 60), "fête de l'indépendance": ("national", "independence"),
+           "jour de l'indépendance": ("national", "independence")},
     "pt": {"véspera de natal": (12, 24), "réveillon": (12, 31), "ano novo": (1, 1),
            "dia de reis": (1, 6), "halloween": (10, 31), "natal": (12, 25),
            "dia de natal": (12, 25), "são joão": (6, 24), "santo antónio": (6, 13),
            "santo antônio": (6, 13), "dia de finados": (11, 2), "dia das crianças": (10, 12),
            "sexta-feira santa": ("easter", -2), "domingo de páscoa": ("easter", 0),
            "quarta-feira de cinzas": ("easter", -46), "terça-feira de carnaval": ("easter", -47),
-           "corpus christi": ("easter", 60)},
+           "corpus christi": ("easter", 60), "dia da independência": ("national", "independence"),
+           "dia da independencia": ("national", "independence")},
 }
+# A national day ("national", name) is the day of the message's country (its locale's, else its
+# zone's): "Independence Day" is 6 August in Jamaica, 4 July in the US. Without a country, the
+# language's default country, if it has one.
+NATIONAL_DAYS: dict[str, dict[str, tuple[int, int]]] = {
+    country: {"independence": (month, day)} for country, (month, day) in {
+        "US": (7, 4), "JM": (8, 6), "GH": (3, 6), "NG": (10, 1), "UG": (10, 9), "KE": (12, 12),
+        "TT": (8, 31), "MT": (9, 21), "MY": (8, 31), "IN": (8, 15), "PK": (8, 14), "PH": (6, 12),
+        "BB": (11, 30), "BS": (7, 10), "GY": (5, 26), "BZ": (9, 21), "ZM": (10, 24), "ZW": (4, 18),
+        "TZ": (12, 9), "BW": (9, 30), "NA": (3, 21), "LK": (2, 4), "BD": (3, 26), "CY": (10, 1),
+        "FJ": (10, 10),
+        "MX": (9, 16), "GT": (9, 15), "HN": (9, 15), "SV": (9, 15), "NI": (9, 15), "CR": (9, 15),
+        "PA": (11, 28), "CO": (7, 20), "VE": (7, 5), "EC": (8, 10), "PE": (7, 28), "BO": (8, 6),
+        "PY": (5, 15), "UY": (8, 25), "AR": (7, 9), "CL": (9, 18), "DO": (2, 27), "GQ": (10, 12),
+        "BR": (9, 7), "MZ": (6, 25), "AO": (11, 11), "CV": (7, 5), "GW": (9, 24), "ST": (7, 12),
+        "TL": (11, 28),
+        "ML": (9, 22), "SN": (4, 4), "CI": (8, 7), "MG": (6, 26), "BF": (8, 5), "NE": (8, 3),
+        "TD": (8, 11), "TG": (4, 27), "BJ": (8, 1), "GA": (8, 17), "CG": (8, 15), "CD": (6, 30),
+        "GN": (10, 2), "DZ": (7, 5), "TN": (3, 20), "MA": (11, 18), "HT": (1, 1), "DJ": (6, 27),
+        "RW": (7, 1), "BI": (7, 1), "CF": (8, 13), "MR": (11, 28), "KM": (7, 6), "SC": (6, 29),
+        "VU": (7, 30),
+    }.items()
+}
+DEFAULT_COUNTRY = {"en": "US"}
 # Before a named day these make it a greeting ("Happy Halloween"), not a date.
 GREETINGS = (r"(?:happy|merry|feliz|felices|frohe[sn]?|fröhliche[sn]?|frohes|joyeux|joyeuse|bonne|"
              r"boas?|bom|prospero|próspero|gutes?)\s+$")

@@ -39,7 +39,7 @@ from toolkit.extract.context import PASTED_STAMP, Context
 from toolkit.extract.lang import TABLES
 from toolkit.extract.mentions import THIS_MONTH_END, find_dates
 from toolkit.extract.reading import read_events
-from toolkit.extract.rules import HOLIDAYS, MARKERS, grammar
+from toolkit.extract.rules import DEFAULT_COUNTRY, HOLIDAYS, MARKERS, grammar
 from toolkit.language import LANGUAGES, detect_language, language_confidences
 from toolkit.terminal import visible
 
@@ -284,8 +284,10 @@ def extract_events(
             work = g.masks.sub(lambda m: " " * len(m.group(0)), work)
         past = [grammar(c).past for c in dict.fromkeys([code, *close])]
         ctx = Context(repaired, work, repaired.lower(), g, ref, zone, ref.date(), past)
+        country = message_country(locale, zone) or DEFAULT_COUNTRY.get(code)
+        ctx.memo["country"] = country
         day_first = _day_first(locale, code, zone)
-        dates = find_dates(work, g, ctx.today, day_first)
+        dates = find_dates(work, g, ctx.today, day_first, country)
         if not dates:
             continue
         # The first language that sees a date decides; a runner-up is only asked when the
@@ -311,6 +313,38 @@ def _zone(tz: str | None, ref_time: datetime) -> tzinfo:
         # Etc/GMT names invert the sign: UTC+01:00 is Etc/GMT-1.
         return ZoneInfo(f"Etc/GMT{-int(offset.total_seconds() // 3600):+d}")
     return timezone(offset)  # +05:30 and friends have no Etc/ zone
+
+
+def message_country(locale: str | None, zone: tzinfo) -> str | None:
+    """The message's country (ISO 3166): its locale's ("en-JM"), else its zone's
+    ("America/Jamaica"), else None. It says which national days are meant."""
+    if locale:
+        parts = locale.replace("_", "-").split("-")
+        if len(parts) > 1 and len(parts[1]) == 2 and parts[1].isalpha():
+            return parts[1].upper()
+    return _zone_countries().get(str(getattr(zone, "key", "")))
+
+
+@cache
+def _zone_countries() -> dict[str, str]:
+    """Zone name -> country code, from the tz database's zone.tab (the tzdata package, else the
+    system's copy); empty when neither is there."""
+    text = ""
+    try:
+        from importlib.resources import files
+
+        text = files("tzdata").joinpath("zoneinfo", "zone.tab").read_text(encoding="utf-8")
+    except (ImportError, OSError):
+        try:
+            text = Path("/usr/share/zoneinfo/zone.tab").read_text(encoding="utf-8")
+        except OSError:
+            return {}
+    countries = {}
+    for line in text.splitlines():
+        fields = line.split("\t")
+        if len(fields) >= 3 and not line.startswith("#"):
+            countries[fields[2]] = fields[0]
+    return countries
 
 
 def _zone_name(zone: tzinfo) -> str:
