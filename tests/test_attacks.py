@@ -496,6 +496,21 @@ def test_extract_events_cli_cannot_forge_a_line_with_a_file_name(tmp_path):
 
 
 @pytest.mark.attack("terminal-escapes")
+def test_the_ingest_progress_bar_shows_a_chat_name_s_controls_as_escapes():
+    """The progress bar's label is the chat's name, taken from a file name: ESC[2J and a line
+    break in it are drawn as escapes on stderr."""
+    from types import SimpleNamespace
+
+    from toolkit.ingest.importer import progress_bar
+
+    bar = progress_bar(SimpleNamespace(chat="Club\x1b[2J\nchatbook: done"))  # type: ignore[arg-type]
+    try:
+        assert bar.desc == "Club\\x1b[2J\\nchatbook: done"
+    finally:
+        bar.close()
+
+
+@pytest.mark.attack("terminal-escapes")
 def test_a_zone_change_names_its_chat_on_one_inert_line():
     """`chats set-tz` prints the chat's name: its controls and line breaks come out escaped,
     so a chat named to forge a second line or clear the screen cannot."""

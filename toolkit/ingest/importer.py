@@ -59,6 +59,7 @@ from toolkit.ingest.sources import (  # noqa: F401 - chat_name_from: part of thi
 from toolkit.ingest.whatsapp import DATE_ORDERS, Message
 from toolkit.store import db, history, messages, outbox
 from toolkit.store.connect import open_db
+from toolkit.terminal import visible
 
 BATCH = 10_000  # messages per write transaction: a tenth of a second of lock or so
 MAX_YIELD_S = 1.0  # the longest pause between batches for writers waiting for the store
@@ -1061,7 +1062,8 @@ def purge_stale_vectors(settings: Settings, conn: db.Connection) -> None:
 def progress_bar(source: ChatSource) -> Any:
     from tqdm import tqdm
 
-    return tqdm(desc=source.chat, unit=" msg", file=sys.stderr, leave=False)
+    # the chat's name comes from a file name: its controls are shown, never obeyed
+    return tqdm(desc=visible(source.chat), unit=" msg", file=sys.stderr, leave=False)
 
 
 def split_sources(source: str | Sequence[str | Path]) -> list[Path]:
