@@ -1649,3 +1649,11 @@ def test_a_national_day_is_the_messages_countrys(text, ref, locale, day):
 def test_a_national_day_of_an_unknown_country_is_no_date():
     ref = datetime(2027, 6, 23, 9, 0, tzinfo=ZoneInfo("Europe/Berlin"))
     assert extract_events("Pas d'école le jour de l'indépendance", ref, lang="fr") == []
+
+
+@pytest.mark.parametrize("text,ref,day", [
+    ("Wedding Saturday 26th from 10am, please confirm for transport by Friday", R8_LONDON, "2027-06-25"),
+    ("Bitte die Fotos vom Ausflug bis Freitag in den Ordner hochladen", R8_BERLIN, "2027-04-23"),
+])
+def test_confirming_and_uploading_by_a_day_are_deadlines(text, ref, day):
+    assert [e.start for e in extract_events(text, ref) if e.kind == "deadline"] == [day]
