@@ -20,9 +20,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from toolkit.ingest.whatsapp import day_from_fields
 from toolkit.store import db, history, messages
 
 REDATE_BATCH = 5000
@@ -91,19 +92,8 @@ def written_fields(iso_day: str, order: str) -> tuple[int, int, int]:
 def reread_day(iso_day: str, from_order: str, to_order: str) -> str | None:
     """The date `iso_day` (read in `from_order`) as `to_order` reads the same text; None
     when that is no date."""
-    first, second, third = written_fields(iso_day, from_order)
-    if to_order == "dmy":
-        year, month, day = third, second, first
-    elif to_order == "mdy":
-        year, month, day = third, first, second
-    else:
-        year, month, day = first, second, third
-    if year < 100:
-        year += 2000
-    try:
-        return date(year, month, day).isoformat()
-    except ValueError:
-        return None
+    day = day_from_fields(written_fields(iso_day, from_order), to_order)
+    return day.isoformat() if day else None
 
 
 def redate_plan(conn: db.Connection, chat_id: int, to_order: str,

@@ -917,22 +917,13 @@ class ChatParser:
         order = self.format.date_order
         if fields is None:
             raise InputError(f"unreadable date {text!r}", self.source, line)
-        first, second, third = fields
-        if order == "dmy":
-            year, month, day = third, second, first
-        elif order == "mdy":
-            year, month, day = third, first, second
-        else:
-            year, month, day = first, second, third
-        if year < 100:
-            year += 2000
-        try:
-            iso = date(year, month, day).isoformat()
-        except ValueError:
+        day = day_from_fields(fields, order)
+        if day is None:
             raise InputError(
                 f"invalid date {text.strip(MARK_CHARS + ' ')!r} read as {order} "
                 "(use --date-order if the day/month order is wrong)", self.source, line
-            ) from None
+            )
+        iso = day.isoformat()
         self._dates[text] = iso
         return iso
 
@@ -995,6 +986,24 @@ def date_fields(text: str) -> tuple[int, int, int] | None:
 
 
 # ---------------------------------------------------------------------------- entry points
+
+
+def day_from_fields(fields: tuple[int, int, int], order: str) -> date | None:
+    """The day three date fields name, read in `order` (dmy, mdy or ymd; a two-digit year is
+    this century's); None when they name no day."""
+    first, second, third = fields
+    if order == "dmy":
+        year, month, day = third, second, first
+    elif order == "mdy":
+        year, month, day = third, first, second
+    else:
+        year, month, day = first, second, third
+    if year < 100:
+        year += 2000
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
 
 
 class ByteText:
