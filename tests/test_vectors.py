@@ -309,3 +309,6 @@ def test_fast_path_files_are_private_whatever_the_umask(settings: Settings) -> N
         os.umask(old)
     folders = [root, *(p for p in root.rglob("*") if p.is_dir())]
     assert folders and all(stat.S_IMODE(p.stat().st_mode) == 0o700 for p in folders)
+    files = [p for p in root.rglob("*") if p.is_file()]
+    assert files and {p.name: stat.S_IMODE(p.stat().st_mode) for p in files} == \
+        {p.name: 0o600 for p in files}

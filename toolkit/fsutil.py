@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 PRIVATE_DIR_MODE = 0o700
@@ -34,6 +36,18 @@ def ensure_private_dir(path: Path) -> Path:
         return path  # someone made it meanwhile: theirs, so left as it is
     path.chmod(PRIVATE_DIR_MODE)  # ours: exactly 0700, whatever the umask
     return path
+
+
+@contextlib.contextmanager
+def owner_only_umask() -> Iterator[None]:
+    """Files created meanwhile are owner-only whoever calls us (a notebook, a script): for code
+    that writes many files through numpy and plain `open`. The umask is per process, so only
+    ever tightened here, and given back after."""
+    old = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(old)
 
 
 def ensure_private_file(path: Path) -> Path:

@@ -42,7 +42,7 @@ from typing import Any
 
 import numpy as np
 
-from toolkit.fsutil import ensure_private_dir
+from toolkit.fsutil import ensure_private_dir, owner_only_umask
 
 RERANK_MIN = 200  # candidates from the Hamming scan re-scored exactly, at least
 RERANK_PER_K = 20  # ... and at least this many per requested hit
@@ -188,7 +188,7 @@ def writer_lock(folder: Path) -> Iterator[None]:
     import fcntl
 
     ensure_private_dir(folder)  # owner-only, like the store it copies
-    with open(folder / "lock", "a+") as handle:
+    with owner_only_umask(), open(folder / "lock", "a+") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
