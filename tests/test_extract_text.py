@@ -1657,3 +1657,23 @@ def test_a_national_day_of_an_unknown_country_is_no_date():
 ])
 def test_confirming_and_uploading_by_a_day_are_deadlines(text, ref, day):
     assert [e.start for e in extract_events(text, ref) if e.kind == "deadline"] == [day]
+
+
+R9_TEGUCIGALPA = datetime(2027, 9, 8, 19, 0, tzinfo=ZoneInfo("America/Tegucigalpa"))  # Wed 8 Sep 2027
+
+
+@pytest.mark.parametrize("text", [
+    "Feria del libro en la universidad del jueves 9 al sábado 11, entrada gratis",
+    "Camp from Thu 9th to Sat 11th at the scout hut",
+])
+def test_a_span_of_weekdays_with_their_day_numbers_is_one_event(text):
+    assert starts(text, R9_TEGUCIGALPA) == [("2027-09-09", "2027-09-11", True)]
+
+
+@pytest.mark.parametrize("text,start", [
+    ("Rehearsal moved from Thu 9th to Sat 11th at 6pm", "2027-09-11T18:00:00-06:00"),
+    ("Lo pasamos del jueves 9 al sábado 11, a las 8 pm", "2027-09-11T20:00:00-06:00"),
+])
+def test_a_move_between_weekdays_with_day_numbers_has_its_old_day(text, start):
+    [event] = [e for e in extract_events(text, R9_TEGUCIGALPA) if not e.cancelled]
+    assert (event.start, event.moved, event.previous_start) == (start, True, "2027-09-09")

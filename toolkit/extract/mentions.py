@@ -223,9 +223,20 @@ def find_dates(work: str, g: Grammar, today: date, day_first: bool,
                 found.append(mention)
     for m in g.weekend.finditer(work):
         add(m, _weekend_mention(m, today))
+    for m in g.weekday_day_range.finditer(work):  # "del jueves 9 al sábado 11": one span
+        if _moved_between(work, m, g):
+            continue  # "lo pasamos del jueves 9 al sábado 11" is a move
+        first_number, last_number = int(m.group(2)), int(m.group(4))
+        first = _day_of_month(first_number, today, g.weekday_of[m.group(1).lower()])
+        if first is None:
+            continue
+        last = _safe_date(first.year, first.month, last_number) if last_number > first_number else \
+            _safe_date(first.year + (first.month == 12), first.month % 12 + 1, last_number)
+        if last is not None and 0 < (last - first).days <= 14 \
+                and last.weekday() == g.weekday_of[m.group(3).lower()]:
+            add(m, DateMention(m.start(), m.end(), first, last, "explicit"))
     for m in g.weekday_range.finditer(work):
-        # a cue may look ahead at the days it moves between ("lo pasamos del martes al ...")
-        if any(cue.start() < m.start() for cue in g.move.finditer(work, max(0, m.start() - 30), m.end())):
+        if _moved_between(work, m, g):
             continue  # "moved from Tuesday to Thursday" is a move, not Tue-Thu
         w1, w2 = g.weekday_of[m.group(1).lower()], g.weekday_of[m.group(2).lower()]
         first = _coming(w1, today, include_today=True)
@@ -595,6 +606,12 @@ _NEXT_MONTH_DAY = re.compile(
     r"(?:des\s+)?(?:nächsten|kommenden)\s+monats|du\s+mois\s+(?:prochain|suivant)|"
     r"d[oe]\s+(?:m[eê]s\s+que\s+vem|pr[oó]ximo\s+m[eê]s|m[eê]s\s+seguinte))\b", re.I)
 _SPAN_END = re.compile(r"\b(?:through|thru|durant|pendant|während|hasta|até)\s*$", re.I)
+
+
+def _moved_between(work: str, m: re.Match[str], g: Grammar) -> bool:
+    """A move cue just before a pair of days: they are the old and the new day, not a span. The
+    cue may look ahead at the days ("lo pasamos del martes al miércoles")."""
+    return any(cue.start() < m.start() for cue in g.move.finditer(work, max(0, m.start() - 30), m.end()))
 
 
 def _last_of_month(year: int, month: int) -> date:

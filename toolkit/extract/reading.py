@@ -202,7 +202,9 @@ def _move_in(ctx: Context, clause: Clause) -> _Move | None:
         return None
     move = _Move([], [], [], [], in_clause=bool(verb or instead or corrected))
     for d in clause.dates:
-        before = ctx.low[max(clause.start, d.start - 24):d.start] + _opening(ctx.low[d.start:d.end])
+        # "from 26th" opens with its "from"; "Thu 9th" opens with its weekday, which marks nothing
+        before = ctx.low[max(clause.start, d.start - 24):d.start] + \
+            ("" if d.kind == "weekday" else _opening(ctx.low[d.start:d.end]))
         if corrected and not (verb or instead):
             (move.old_dates if any(d is x for x in denied) else move.new_dates).append(d)
         elif _marked(g.move_old, before):

@@ -70,6 +70,14 @@ class Grammar:
             rf"\b({wd}|{wd_abbr})\.?\s*(?:-|to|till|until|thru|through|bis|al|à|a|au|até)\s*({wd}|{wd_abbr})\b\.?",
             re.I,
         )
+        # "del jueves 9 al sábado 11", "from Thu 9th to Sat 11th", "vom Do., 9. bis Sa., 11."
+        self.weekday_day_range = re.compile(
+            rf"\b({wd}|{wd_abbr})\.?,?\s*(?:the\s+|den\s+|le\s+|el\s+|dia\s+)?(\d{{1,2}})(?:st|nd|rd|th|er|º)?\.?"
+            rf"\s*(?:-|to|till|until|thru|through|bis|al|à|au|a|até|ao)\s*(?:the\s+|den\s+|le\s+|el\s+)?"
+            rf"({wd}|{wd_abbr})\.?,?\s*(?:the\s+|den\s+|le\s+|el\s+|dia\s+)?(\d{{1,2}})(?:st|nd|rd|th|er|º)?\b\.?"
+            rf"(?![:./h]\d|\s*(?:am|pm|h\b|uhr))",
+            re.I,
+        )
         self.next_week_weekday = re.compile(
             rf"\b(?:{_alt(t.next_week)})\s*,?\s*(?:am\s+|on\s+|el\s+|le\s+|na\s+|no\s+)?({wd})\b", re.I
         )
