@@ -1677,3 +1677,17 @@ def test_a_span_of_weekdays_with_their_day_numbers_is_one_event(text):
 def test_a_move_between_weekdays_with_day_numbers_has_its_old_day(text, start):
     [event] = [e for e in extract_events(text, R9_TEGUCIGALPA) if not e.cancelled]
     assert (event.start, event.moved, event.previous_start) == (start, True, "2027-09-09")
+
+
+@pytest.mark.parametrize("text,ref,expected", [
+    ("Regatta at the harbour Sat the 26th, check in by 6:30am, first race 7:15", R8_LONDON,
+     [("2027-06-26T07:15:00+01:00", "Regatta")]),
+    ("Ausrückung zum Erntedankfest am Sonntag, 25.4., Treffpunkt 8:45 beim Rüsthaus, Messe um 9:30",
+     R8_BERLIN, [("2027-04-25T09:30:00+02:00", "Ausrückung zum Erntedankfest")]),
+    ("Fun run on Saturday at 7:30am, prize giving 9:15", R8_LONDON,  # the event's own hour first
+     [("2027-06-26T07:30:00+01:00", "Fun run")]),
+])
+def test_a_check_in_hour_beside_the_events_own_hour_gives_way(text, ref, expected):
+    events = extract_events(text, ref)
+    assert [e.start for e in events] == [start for start, _title in expected]
+    assert all(e.title.startswith(title) for e, (_start, title) in zip(events, expected, strict=True))

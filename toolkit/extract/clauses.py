@@ -283,6 +283,13 @@ def _split_on_own_events(low: str, clause: Clause, g: Grammar) -> list[Clause]:
         kept = [x for x in current.times if x.start < cut[0]]
         if not kept:
             continue
+        if all(_check_in(low, x, marks, clause.start) for x in kept):
+            # "Regatta ... Sat the 29th, check in by 6:30am, first race 7:15": the hour to be
+            # there by is no event; the event's own hour is the later one
+            _carry_morning(kept, [x for x in current.times if x.start >= cut[1]])
+            pieces[-1] = Clause(current.start, current.end, current.segment, current.dates,
+                                [x for x in current.times if x not in kept], current.lead, current.borrowed)
+            continue
         moved = [x for x in current.times if x.start >= cut[1]]
         _carry_morning(kept, moved)
         pieces[-1] = Clause(current.start, cut[0], current.segment, current.dates, kept, current.lead,
@@ -290,6 +297,19 @@ def _split_on_own_events(low: str, clause: Clause, g: Grammar) -> list[Clause]:
         pieces.append(Clause(cut[1], current.end, current.segment, list(clause.dates), moved,
                              None, borrowed=True))
     return pieces
+
+
+# Before an hour, these make it the hour to be somewhere by, not the event's own.
+_CHECK_IN_CUE = re.compile(
+    r"\b(?:check[- ]?in|meet(?:ing point)?|assemble|assembly|be there|treffpunkt|treffen uns|"
+    r"aufstellung|antreten|concentraci[oó]n|concentra[çc][ãa]o|ponto de encontro|punto de encuentro|"
+    r"quedamos|rendez-vous|rdv)\b[^,;]*$", re.I)
+
+
+def _check_in(low: str, t: TimeMention, marks: list[tuple[int, int]], start: int) -> bool:
+    """The hour's own piece says when to be there ("check in by 6:30am", "Treffpunkt 8:45")."""
+    piece_start = max([b for _a, b in marks if b <= t.start] + [start])
+    return bool(_CHECK_IN_CUE.search(low[piece_start:t.start]))
 
 
 def _carry_morning(kept: list[TimeMention], moved: list[TimeMention]) -> None:
