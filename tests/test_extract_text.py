@@ -1691,3 +1691,17 @@ def test_a_check_in_hour_beside_the_events_own_hour_gives_way(text, ref, expecte
     events = extract_events(text, ref)
     assert [e.start for e in events] == [start for start, _title in expected]
     assert all(e.title.startswith(title) for e, (_start, title) in zip(events, expected, strict=True))
+
+
+@pytest.mark.parametrize("text,ref,location", [
+    ("Galo da Madrugada sábado, concentração às 6h no Forte das Cinco Pontas", R8_LISBON,
+     "Forte das Cinco Pontas"),  # a number word inside a name is no hour
+    ("Ensaio do maracatu na quinta às 19h30 no pátio de São Pedro", R8_LISBON, "pátio de São Pedro"),
+    ("Zahnarzttermin: Mo, 26. Apr. 2027, 14:40 Uhr, Dr. Wieser, Bahnhofstraße 12.", R8_BERLIN,
+     "Bahnhofstraße 12"),
+    ("Lavagem na quinta, a gente sai da Conceição da Praia às 8h", R8_LISBON, "Conceição da Praia"),
+    ("La excursión sale el domingo a las 6, salimos del parque central", R8_MADRID, "parque central"),
+])
+def test_places_with_number_words_saints_streets_and_departures(text, ref, location):
+    [event] = extract_events(text, ref)
+    assert event.location == location

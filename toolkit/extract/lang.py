@@ -204,7 +204,9 @@ ES = LangTable(
     day_preps=("el", "el día", "el dia", "día", "dia"),
     place_preps=("en el", "en la", "en los", "en las", "en casa de", "en lo de", "en lo del", "en",
                  "desde el", "donde", "a",
-                 "desde la", "frente al", "frente a la", "al", "a la"),
+                 "desde la", "frente al", "frente a la", "al", "a la",
+                 # where a trip leaves from: "salimos del parque", "sale de la plaza"
+                 "sale del", "sale de la", "salimos del", "salimos de la", "salida del", "salida de la"),
     place_nouns=(
         "plaza", "parque", "colegio", "cole", "escuela", "campo", "estadio", "salón", "salon",
         "iglesia", "biblioteca", "gimnasio", "polideportivo", "patio", "aula", "restaurante",
@@ -496,7 +498,10 @@ PT = LangTable(
     quarter_after=("e quinze",),
     day_preps=("dia", "no dia", "a", "em"),
     place_preps=("no", "na", "nos", "nas", "em casa de", "em", "na casa do", "na casa da",
-                 "local:", "ao", "à"),
+                 "local:", "ao", "à",
+                 # where a trip leaves from: "o barco sai do porto", "a gente sai da Conceição"
+                 "sai do", "sai da", "saímos do", "saímos da", "saída do", "saída da", "partida do",
+                 "partida da"),
     place_nouns=(
         "escola", "quadra", "salão", "salao", "igreja", "auditório", "ginásio", "ginasio",
         "pavilhão", "pavilhao", "parque", "restaurante", "casa", "templo", "clube", "campo",

@@ -837,8 +837,8 @@ def find_times(work: str, g: Grammar, dates: list[DateMention]) -> list[TimeMent
     for m in g.time_word.finditer(work):
         if m.group(1).lower() in _ARTICLE_ONES and _NOUN_NEXT.match(work, m.end(1)):
             continue  # "remise à une date ultérieure": an article, not one o'clock
-        if _NAME_GOES_ON.match(work, m.end(1)):
-            continue  # "à Trois-Îlets": a number opening a place's name
+        if _name_goes_on(work, m.start(1), m.end(1)):
+            continue  # "à Trois-Îlets", "no Forte das Cinco Pontas": a number in a place's name
         if spans.free(m.start(1), m.end(1)):
             hour = g.hour_words[m.group(1).lower()]
             mention = TimeMention(m.start(1), m.end(1), hour, 0)
@@ -926,7 +926,7 @@ def _word_times(work: str, g: Grammar) -> list[TimeMention]:
         return []
     found = []
     for m in g.word_time.finditer(work):
-        if _NAME_GOES_ON.match(work, m.end()):
+        if _name_goes_on(work, m.start(), m.end()):
             continue  # a number opening a place's name: "à Trois-Îlets", "Sept-Îles"
         parts = {k: v for k, v in m.groupdict().items() if v}
         hour_text = parts.get("hour") or parts.get("hour2") or parts.get("hour3") \
@@ -993,6 +993,15 @@ def _word_range_after(work: str, at: int, g: Grammar) -> tuple[int, int] | None:
 _FOR_START = re.compile(r"(?<![\d.:])(\d{1,2})[.:](\d{2})\s+for\s+(\d{1,2})(?:[.:](\d{2}))?\s*"
                         r"(a\.?m\.?|p\.?m\.?)?(?![\d:.]\d)", re.I)
 _NAME_GOES_ON = re.compile(r"-[^\W\d_]")  # "Trois-Îlets", "Sept-Îles", "Quatre-Bornes"
+_CAPITAL_NEXT = re.compile(r"[ \t]+[^\W\d_a-zà-ÿ]")
+
+
+def _name_goes_on(work: str, start: int, end: int) -> bool:
+    """A number word that is part of a name: joined to the next word ("Trois-Îlets"), or
+    capitalised with a capitalised word after it ("Forte das Cinco Pontas", "Sete Lagoas")."""
+    return bool(_NAME_GOES_ON.match(work, end)) or \
+        (work[start:start + 1].isupper() and start > 0 and work[:start].strip()[-1:] not in ".!?\n"
+         and bool(_CAPITAL_NEXT.match(work, end)))
 
 
 # "half past 11", "quarter to 8", "10 past 6"; but "9 to 1" with digits is a range of hours

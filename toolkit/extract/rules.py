@@ -241,7 +241,10 @@ class Grammar:
             rf"(?<![\w])(?i:{nouns})(?:\s+(?:\d{{1,4}}[a-z]?\b|{cap})(?:\s+(?:{link}\s+)?{cap}){{0,3}}"
             rf"|\s+(?:de la|de l'|de los|de las|del|de|du|des|da|do|dos|das|der|of the|of)(?:(?<=')|\s+)"
             rf"(?:{cap}(?:\s+(?:{link}\s+)?{cap}){{0,3}}|[^\W\d_]{{3,}}))"
-            + (rf"|(?<![\w]){cap}(?:\s+{cap}){{1,3}}\s+(?i:{nouns})(?![\w])" if code == "en" else ""),
+            + (rf"|(?<![\w]){cap}(?:\s+{cap}){{1,3}}\s+(?i:{nouns})(?![\w])" if code == "en" else "")
+            # "Bahnhofstraße 12", "Kirchweg 3a": a street with its house number
+            + (r"|(?<![\w])[A-ZÄÖÜ][\wäöüß-]*(?:straße|strasse|str\.|weg|gasse|allee|platz|ring|damm|ufer)"
+               r"\s+\d{1,4}[a-z]?\b" if code == "de" else ""),
         )
         hour_words = {**HOUR_WORDS[code], **HOUR_WORDS_24[code]}
         self.hour_words_all = hour_words

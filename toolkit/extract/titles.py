@@ -360,7 +360,8 @@ _PLACE_STOP = re.compile(
     r"because|due|por|wegen|porque|de\s+\d|from|from\s+\d|tomorrow|mañana|morgen|demain|zu|"
     r"a partir|à partir|desde|dès|statt|instead|en vez|au lieu|em vez|"
     r"amanhã|today|hoy|heute|hoje|"
-    r"is|are|was|will|est|sont|sera|es|son|será|ist|sind|wird|é|são|fica|\d)\b.*$",  # "Grand Anse est avancé"
+    # "Grand Anse est avancé"; a verb is lower-case: "São Pedro", "Will's Bar" are names
+    r"(?-i:is|are|was|will|est|sont|sera|es|son|será|ist|sind|wird|é|são|fica)|\d)\b.*$",
     re.I,
 )
 
