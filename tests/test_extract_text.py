@@ -1705,3 +1705,13 @@ def test_a_check_in_hour_beside_the_events_own_hour_gives_way(text, ref, expecte
 def test_places_with_number_words_saints_streets_and_departures(text, ref, location):
     [event] = extract_events(text, ref)
     assert event.location == location
+
+
+@pytest.mark.parametrize("text,ref,expected", [
+    ("See you all at the match on Saturday! 💚", R8_LONDON, []),
+    ("Nos vemos el domingo en la misa 🙏", R8_MADRID, []),
+    ("Nos vemos el 30 en casa de los abuelos", R8_MADRID, ["2027-10-30"]),  # a plan with a place
+    ("See you at the match on Saturday at 3", R8_LONDON, ["2027-06-26T15:00:00+01:00"]),  # an hour
+])
+def test_a_goodbye_before_a_known_event_announces_nothing(text, ref, expected):
+    assert [e.start for e in extract_events(text, ref)] == expected

@@ -922,8 +922,15 @@ def _only_sign_off(ctx: Context, clause: Clause, d: DateMention) -> bool:
     if ctx.g.move.search(rest):
         return False  # "report à samedi" moves something there; no goodbye
     sign = ctx.g.sign_off.search(ctx.low, clause.start, d.start)
-    if sign is None or names_event(ctx.g, rest) or len(ctx.low[sign.end():d.start].split()) > 2:
-        return False  # the goodbye comes right before its day ("see you all Tuesday")
+    if sign is None:
+        return False
+    # the goodbye comes right before its day ("see you all Tuesday"), or opens the clause
+    # before an event everyone knows ("See you all at the match on Saturday!", "Nos vemos el
+    # domingo en la misa"): a goodbye, with no hour, no place of its own
+    opens = not ctx.low[clause.start:sign.start()].strip(" \t\n,.!¡¿?") and \
+        len(re.findall(r"[^\W\d_]{3,}", rest[sign.end() - clause.start:])) <= 4
+    if not opens and (names_event(ctx.g, rest) or len(ctx.low[sign.end():d.start].split()) > 2):
+        return False
     if ctx.g.place_noun.search(rest) or re.search(r"\b(?:casa|chez|bei|home|ours)\b", rest):
         return False  # "Nos vemos el 26 en casa de los abuelos": a plan with a place
     sign = ctx.g.sign_off.search(rest)
