@@ -1715,3 +1715,14 @@ def test_places_with_number_words_saints_streets_and_departures(text, ref, locat
 ])
 def test_a_goodbye_before_a_known_event_announces_nothing(text, ref, expected):
     assert [e.start for e in extract_events(text, ref)] == expected
+
+
+@pytest.mark.parametrize("text,ref,expected", [
+    ("Não tem aula segunda nem terça de carnaval, volta quarta depois do meio-dia", R8_LISBON,
+     [("2027-05-10", "closure"), ("2027-05-11", "closure")]),
+    ("No school Monday, back Tuesday at 9", R8_LONDON, [("2027-06-28", "closure")]),
+    ("Choir is back next Wednesday 7.30 at St Barnabas", R8_LONDON,
+     [("2027-06-30T19:30:00+01:00", "event")]),  # an event that is back, no closure before
+])
+def test_back_at_an_hour_after_closed_days_is_no_event(text, ref, expected):
+    assert [(e.start, e.kind) for e in extract_events(text, ref)] == expected

@@ -132,7 +132,8 @@ _BACK_ONLY = re.compile(
     # "reopening Monday 16th", "reabre el lunes", "öffnet wieder am Montag", "réouverture lundi"
     r"re-?open\w*|reabr\w+|réouv\w+|reouv\w+|(?:öffnet|öffnen) wieder|wieder geöffnet|wiedereröffnung)"
     r"(?:\W+(?:el|on|the|le|am|ab|o|a|la|à|au|al|na|no|"
-    r"em|de|des|del|do|da|à partir du|a partir del?))*\W*", re.I)
+    r"em|de|des|del|do|da|à partir du|a partir del?|after|nach|después|après|depois|at|um|às|as|"
+    r"vers))*\W*", re.I)
 
 
 # "et le retour le samedi 20 à la même heure", "same time": the hour of the event before
@@ -353,9 +354,12 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
         return None  # "Depuis lundi le bus passe toutes les 10 minutes": how things are since then
     if kind == "event" and t is None and not moved and not cancelled and _says_nothing(ctx, clause, message):
         return None  # "..., back Mon 13th April": a day with no words of its own
-    if kind == "event" and t is None and not moved and not cancelled \
+    if kind == "event" and not moved and not cancelled \
+            and (t is None or (message.previous is not None and message.previous.kind == "closure")) \
             and _BACK_ONLY.fullmatch(_without_dates(ctx, clause, message)):
-        return None  # "Feriado: ..., regresamos el miércoles 3": the day things go on again
+        # "Feriado: ..., regresamos el miércoles 3": the day things go on again; after closed
+        # days, with its hour too ("não tem aula segunda nem terça, volta quarta depois do meio-dia")
+        return None
     if d.bare and t is None and not moved and kind == "event" and _RETRO.search(own) \
             and _OF_DAY.search(ctx.low[max(clause.start, d.start - 8):d.start]):
         return None  # "Swim meet results from Saturday are up": the Saturday that was
