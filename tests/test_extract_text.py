@@ -1726,3 +1726,12 @@ def test_a_goodbye_before_a_known_event_announces_nothing(text, ref, expected):
 ])
 def test_back_at_an_hour_after_closed_days_is_no_event(text, ref, expected):
     assert [(e.start, e.kind) for e in extract_events(text, ref)] == expected
+
+
+@pytest.mark.parametrize("text,ref,starts_", [
+    ("Kehrwoche: diese Woche sind Müllers dran, nächste Woche ihr", R8_BERLIN, []),
+    ("Esta semana le toca a Pepe sacar la basura, el lunes a Juan", R8_MADRID, []),
+    ("Next week it's our turn to host book club on Thursday at 7", R8_LONDON, ["2027-07-01T19:00:00+01:00"]),
+])
+def test_a_rota_of_turns_is_no_event_unless_it_has_an_hour(text, ref, starts_):
+    assert [e.start for e in extract_events(text, ref)] == starts_

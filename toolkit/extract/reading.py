@@ -898,6 +898,8 @@ def _chatter(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | None
         return True  # "Great run this morning team": today's verdict
     s0, s1 = clause.segment
     segment = ctx.low[s0:s1].strip()
+    if t is None and _TURN.search(segment):
+        return True  # "Kehrwoche: diese Woche sind Müllers dran, nächste Woche ihr": a rota
     if t is None and _EXCLAIM.match(segment):
         return True  # "Qué calor va a hacer el finde", "Qué buen partido el del domingo"
     question = ctx.text[s1:s1 + 1] == "?" or segment.endswith("?")
@@ -912,6 +914,12 @@ def _chatter(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | None
     # ("Movie night in two weeks?", "¿cenamos el viernes?") is, so only questions that ask
     # for information count.
     return bool(question and _ASKS.match(segment)) and t is None
+
+
+# Whose turn it is: a rota of chores or hosts, not an event of the day.
+_TURN = re.compile(r"\b(?:(?:sind|ist|seid|bist) \w+ dran|an der reihe|(?:your|our|their|his|her|my) turn|"
+                   r"(?:le|les|nos|te|me) toca|c'est (?:ton|votre|leur|notre|mon|son) tour|"
+                   r"(?:é|é a) (?:sua |tua |nossa )?vez)\b", re.I)
 
 
 def _asked(ctx: Context, clause: Clause) -> bool:
