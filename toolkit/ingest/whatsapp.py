@@ -27,6 +27,7 @@ from __future__ import annotations
 import codecs
 import functools
 import io
+import itertools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -148,34 +149,47 @@ class HeaderShape:
         return "24h" if self.period is None else "12h"
 
     def pattern(self) -> re.Pattern[str]:
-        """The strict header pattern of this shape, with the date and time as groups d and t."""
+        """The strict header pattern of this shape, with the date and time as groups d and t
+        (with seconds, t holds the groups of `splitter`'s time too)."""
         return re.compile("^" + self._source(), re.MULTILINE)
 
     def splitter(self, *, lean: bool = False) -> re.Pattern[str]:
         """The header pattern with the line end before it, to split text after a line end; the
         header is group h, its date d and time t.
 
+        With seconds, the time is split in C instead: group hm is the time without its seconds
+        (with a day period before it), s the seconds, and tail a day period after them (only
+        in a shape that has one): the parser looks up `hm + tail` and puts `s` back.
+
         `re` scans for a leading literal character in C and tries the pattern only there;
         a leading `^` (MULTILINE) is tried at every position of the text instead. The lean
         splitter allows direction marks only before the header (where iOS writes them), which
         halves the cost of a split; `ChatParser` checks that it missed no header.
         """
-        return re.compile("\n(?P<h>" + self._source(lean=lean) + ")")
+        return re.compile("\n(?P<h>" + self._source(lean=lean, split=True) + ")")
 
-    def _source(self, *, lean: bool = False) -> str:
+    def _source(self, *, lean: bool = False, split: bool = False) -> str:
         mark = "" if lean else f"{MARK}*"
         ds = re.escape(self.date_sep)
         date_re = (rf"\d{{1,4}}{mark}{ds}{mark}[ ]?\d{{1,2}}{mark}{ds}{mark}[ ]?\d{{1,4}}"
                    + (r"\." if self.date_trail else ""))
-        ts = re.escape(self.time_sep)
-        time_re = rf"\d{{1,2}}{ts}\d{{2}}" + (rf"{ts}\d{{2}}" if self.seconds else "")
-        if self.period == "before":
-            time_re = rf"{PERIOD}[ \u00a0\u202f]?{time_re}"
-        elif self.period == "after":
-            time_re = rf"{time_re}{SPACE}?{PERIOD}"
         opening, closing = (r"\[", r"\]") if self.bracket else ("", "")
+        time_re = self._time_source()
+        if not (split and self.seconds):
+            time_re = f"(?P<t>{time_re})"
         return (rf"{MARK}*{opening}{mark}(?P<d>{date_re}){mark}"
-                rf"{re.escape(self.sep)}(?P<t>{time_re}){mark}{closing}{re.escape(self.end)}")
+                rf"{re.escape(self.sep)}{time_re}{mark}{closing}{re.escape(self.end)}")
+
+    def _time_source(self) -> str:
+        """The time; with seconds, in the groups hm, s and (a day period after) tail."""
+        ts = re.escape(self.time_sep)
+        hour_minute = rf"\d{{1,2}}{ts}\d{{2}}"
+        if self.period == "before":
+            hour_minute = rf"{PERIOD}[ \u00a0\u202f]?{hour_minute}"
+        tail = rf"{SPACE}?{PERIOD}" if self.period == "after" else ""
+        if not self.seconds:
+            return hour_minute + tail
+        return rf"(?P<hm>{hour_minute}){ts}(?P<s>\d{{2}})" + (f"(?P<tail>{tail})" if tail else "")
 
     def describe(self) -> str:
         seconds = " with seconds" if self.seconds else ""
@@ -617,10 +631,13 @@ class ChatParser:
         # With seconds, most times are new ones, and a cache of every time seen is a large
         # dict read at random (a cache miss per message): the time without its seconds is
         # looked up instead (at most 1,440 of them) and the seconds put back, as `_parse_time`
-        # does for a new time. Anything unusual goes to `_parse_time`.
+        # does for a new time. The splitter cuts the time into those parts in C (groups hm, s
+        # and tail): a list of them per chunk costs less than slicing each time in Python.
+        # Then `t` below is the time without its seconds and `sec` the seconds.
         seconds_sep, minutes, valid_seconds = self._seconds_sep, self._minutes, SECONDS
-        # a 24 h time is "H:MM:SS" or "HH:MM:SS": the hour and minute are all but its last three
-        clock24 = self.format.shape.period is None
+        stride = 4 if seconds_sep is None else 5 + (self.format.shape.period == "after")
+        no_seconds = itertools.repeat(None)
+        time_text = self._time_text
         settle, day_of, parse_time = self._settle, self._day, self._parse_time
         fixed, fixed_max = FIXED_KINDS, FIXED_MAX
         firsts, tails, tails3 = SPECIAL_FIRST, SPECIAL_TAILS, SPECIAL_TAILS3
@@ -633,7 +650,7 @@ class ChatParser:
         held: Message | None = None  # the last message, until the next header is settled
         held_body = ""
         pending = cut = False  # a body that may go on in the next chunk; cut short?
-        head = date_text = time_text = body = ""
+        head = date_text = time_full = body = ""
         pending_lines = 0  # line ends seen in the pending body (also those cut off)
         line = 1  # the line of the next header to settle (of the pending body while pending)
         last_date = day = ""
@@ -650,7 +667,7 @@ class ChatParser:
                     cut = cut or pending
                     continue
                 parts = split(chunk)
-                if recheck is not None and recheck("\x00".join(parts[::4])):
+                if recheck is not None and recheck("\x00".join(parts[::stride])):
                     parts = full_split(chunk)
                 first = parts[0]
                 opening = header.match(first)
@@ -670,7 +687,7 @@ class ChatParser:
                         advance = pending_lines
                         if body.endswith("\n"):
                             body = body[:-1]
-                    out, held, held_body = settle(held, held_body, head, date_text, time_text,
+                    out, held, held_body = settle(held, held_body, head, date_text, time_full,
                                                   body, line, cut)
                     if out is not None:
                         yield out
@@ -681,22 +698,36 @@ class ChatParser:
                         raise InputError("text before the first message header", self.source,
                                          line)
                     line += first.count("\n") + (len(parts) > 1)
-                heads_in, dates_in, times_in, bodies = (parts[1::4], parts[2::4], parts[3::4],
-                                                        parts[4::4])
+                heads_in, dates_in, times_in, bodies = (parts[1::stride], parts[2::stride],
+                                                        parts[3::stride], parts[stride::stride])
+                seconds_in: list[str] | Iterator[None] = no_seconds
+                if stride == 6:  # the hour and minute, then the day period: one key
+                    times_in = list(map(str.__add__, times_in, parts[5::6]))
+                if stride != 4:
+                    seconds_in = parts[4::stride]
                 if opening is not None:
                     heads_in.insert(0, opening.group())
                     dates_in.insert(0, opening["d"])
-                    times_in.insert(0, opening["t"])
                     bodies.insert(0, first[opening.end() :])
+                    if stride == 4:
+                        times_in.insert(0, opening["t"])
+                    else:
+                        tail = opening["tail"] if stride == 6 else ""
+                        times_in.insert(0, opening["hm"] + tail)
+                        seconds_in.insert(0, opening["s"])  # type: ignore[union-attr]
                 if not bodies:
                     continue
                 # The chunk's last body may go on in the next chunk.
-                head, date_text, time_text, body = (heads_in.pop(), dates_in.pop(),
-                                                    times_in.pop(), bodies.pop())
+                head, date_text, body = heads_in.pop(), dates_in.pop(), bodies.pop()
+                time_full = times_in.pop()
+                if stride != 4:
+                    time_full = time_text(time_full, seconds_in.pop())  # type: ignore[union-attr]
                 pending, pending_lines = True, body.count("\n")
                 if len(body) > MAX_MESSAGE_CHARS:
                     body, cut = body[:MAX_MESSAGE_CHARS], True
-                for h, d, t, complete in zip(heads_in, dates_in, times_in, bodies, strict=True):
+                # (not strict: without seconds, `seconds_in` repeats None without end)
+                for h, d, t, sec, complete in zip(heads_in, dates_in, times_in, seconds_in,
+                                                  bodies, strict=False):
                     slot, _, text = complete.partition(": ")
                     author = authors.get(slot)
                     # (with an author, the slot holds no line end: a line end is in the text)
@@ -709,28 +740,21 @@ class ChatParser:
                                 and text[-3:] in tails3)))
                             or (multiline and text[text.index("\n") - 1] in line_ends)
                             or (len(text) <= fixed_max and text in fixed)):
-                        out, held, held_body = settle(held, held_body, h, d, t, complete, line,
-                                                      False)
+                        out, held, held_body = settle(held, held_body, h, d,
+                                                      t if sec is None else time_text(t, sec),
+                                                      complete, line, False)
                         if out is not None:
                             yield out
                     else:
                         if d != last_date:  # runs of messages share a day
                             day = days.get(d) or day_of(d, line)
                             last_date = d
-                        if seconds_sep is None:
+                        if sec is None:  # a time without seconds
                             sent_at = day + (times.get(t) or parse_time(t, line))
                         else:
-                            if clock24:  # "19:58:03": the seconds end it
-                                seconds, hour_minute = t[-2:], t[:-3]
-                                at = len(hour_minute)
-                            else:
-                                at = t.find(seconds_sep) + 3  # the separator before the seconds
-                                seconds = t[at + 1 : at + 3]
-                                hour_minute = t[:at] + t[at + 3 :]
-                            clock = (minutes.get(hour_minute) if seconds in valid_seconds
-                                     and t[at : at + 1] == seconds_sep else None)
-                            sent_at = (f"{day}{clock}:{seconds}" if clock is not None
-                                       else day + parse_time(t, line))
+                            clock = minutes.get(t) if sec in valid_seconds else None
+                            sent_at = (f"{day}{clock}:{sec}" if clock is not None
+                                       else day + parse_time(time_text(t, sec), line))
                         if held is not None:
                             yield held
                         held = new_tuple(Message, (sent_at, author, text, "text", None, False,
@@ -740,7 +764,7 @@ class ChatParser:
         if pending:
             if body.endswith("\n"):
                 body = body[:-1]
-            out, held, held_body = settle(held, held_body, head, date_text, time_text, body,
+            out, held, held_body = settle(held, held_body, head, date_text, time_full, body,
                                           line, cut)
             if out is not None:
                 yield out
@@ -766,6 +790,16 @@ class ChatParser:
             return None, self._mark_cut(message) if cut else message, merged
         message = self._message(sent_at, line, body)
         return held, self._mark_cut(message) if cut else message, body
+
+    def _time_text(self, time: str, seconds: str) -> str:
+        """A header's time as written, from the splitter's parts: `time` without its seconds
+        (the hour and minute, with the day period before or after them), and the seconds."""
+        sep = self._seconds_sep
+        assert sep is not None
+        if self.format.shape.period != "after":
+            return f"{time}{sep}{seconds}"
+        at = time.find(sep) + 3  # "7:58 PM": the hour and minute come first
+        return f"{time[:at]}{sep}{seconds}{time[at:]}"
 
     def _mark_cut(self, message: Message) -> Message:
         if not message.cut:
