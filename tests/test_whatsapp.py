@@ -584,6 +584,24 @@ def test_headers_with_marks_inside_after_the_head_are_found(monkeypatch, chunk_c
     assert [m.line for m in messages][9:12] == [10, 11, 13]
 
 
+@pytest.mark.parametrize("chunk_chars", [64, 1 << 16])
+def test_headers_in_other_digits_after_the_head_are_found(monkeypatch, chunk_chars):
+    """The lean splitter reads ASCII digits only; a header in other decimal digits (Arabic-Indic
+    here) after an ASCII head is found by the recheck, with its time and seconds."""
+    import toolkit.ingest.whatsapp as whatsapp
+
+    monkeypatch.setattr(whatsapp, "HEAD_LINES", 3)
+    monkeypatch.setattr(whatsapp, "CHUNK_CHARS", chunk_chars)
+    plain = "".join(f"[13/09/2024, 7:{m:02d}:05 PM] Ana: plain {m}\n" for m in range(10))
+    other = "".join(f"[١٤/٠٩/٢٠٢٤, ٨:٠{m}:٣٠ PM] Ben: other {m}\nsecond line\n" for m in range(10))
+    messages = parse(plain + other)
+    assert [m.author for m in messages] == ["Ana"] * 10 + ["Ben"] * 10
+    assert [m.sent_at for m in messages][9:12] == [
+        "2024-09-13T19:09:05", "2024-09-14T20:00:30", "2024-09-14T20:01:30"]
+    assert messages[10].text == "other 0\nsecond line"
+    assert [m.line for m in messages][9:12] == [10, 11, 13]
+
+
 def test_a_nul_past_the_binary_sniff_is_stored_as_a_replacement_character(tmp_path):
     """SQLite's text functions and FTS stop at a NUL: "before\\0after" would be found (and
     measured, and shown by SQL tools) as "before". The parser turns it into U+FFFD."""

@@ -169,27 +169,30 @@ class HeaderShape:
         return re.compile("\n(?P<h>" + self._source(lean=lean, split=True) + ")")
 
     def _source(self, *, lean: bool = False, split: bool = False) -> str:
-        mark = "" if lean else f"{MARK}*"
+        # The lean pattern takes ASCII digits only: `\d` asks the Unicode database for each
+        # character, `[0-9]` compares it. A header in other digits is found by the full one.
+        mark, digit = ("", "[0-9]") if lean else (f"{MARK}*", r"\d")
         ds = re.escape(self.date_sep)
-        date_re = (rf"\d{{1,4}}{mark}{ds}{mark}[ ]?\d{{1,2}}{mark}{ds}{mark}[ ]?\d{{1,4}}"
-                   + (r"\." if self.date_trail else ""))
+        date_re = (rf"{digit}{{1,4}}{mark}{ds}{mark}[ ]?{digit}{{1,2}}{mark}{ds}{mark}[ ]?"
+                   rf"{digit}{{1,4}}" + (r"\." if self.date_trail else ""))
         opening, closing = (r"\[", r"\]") if self.bracket else ("", "")
-        time_re = self._time_source()
+        time_re = self._time_source(digit)
         if not (split and self.seconds):
             time_re = f"(?P<t>{time_re})"
         return (rf"{MARK}*{opening}{mark}(?P<d>{date_re}){mark}"
                 rf"{re.escape(self.sep)}{time_re}{mark}{closing}{re.escape(self.end)}")
 
-    def _time_source(self) -> str:
+    def _time_source(self, digit: str) -> str:
         """The time; with seconds, in the groups hm, s and (a day period after) tail."""
         ts = re.escape(self.time_sep)
-        hour_minute = rf"\d{{1,2}}{ts}\d{{2}}"
+        hour_minute = rf"{digit}{{1,2}}{ts}{digit}{{2}}"
         if self.period == "before":
             hour_minute = rf"{PERIOD}[ \u00a0\u202f]?{hour_minute}"
         tail = rf"{SPACE}?{PERIOD}" if self.period == "after" else ""
         if not self.seconds:
             return hour_minute + tail
-        return rf"(?P<hm>{hour_minute}){ts}(?P<s>\d{{2}})" + (f"(?P<tail>{tail})" if tail else "")
+        return (rf"(?P<hm>{hour_minute}){ts}(?P<s>{digit}{{2}})"
+                + (f"(?P<tail>{tail})" if tail else ""))
 
     def describe(self) -> str:
         seconds = " with seconds" if self.seconds else ""
@@ -624,8 +627,9 @@ class ChatParser:
         header, full, lean = self._header, self._splitter, self._lean
         assert header is not None and full is not None and lean is not None
         split, full_split = lean.split, full.split
-        # The lean splitter misses a header only where marks sit inside it: such a header
-        # would be a line of some body; one search over the bodies finds it.
+        # The lean splitter misses a header only where marks sit inside it, or digits other
+        # than ASCII: such a header would be a line of some body; one search over the bodies
+        # finds it.
         recheck = full.search if lean is not full else None
         days, times, authors = self._days, self._times, self._plain_authors
         # With seconds, most times are new ones, and a cache of every time seen is a large
