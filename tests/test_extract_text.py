@@ -1735,3 +1735,17 @@ def test_back_at_an_hour_after_closed_days_is_no_event(text, ref, expected):
 ])
 def test_a_rota_of_turns_is_no_event_unless_it_has_an_hour(text, ref, starts_):
     assert [e.start for e in extract_events(text, ref)] == starts_
+
+
+@pytest.mark.parametrize("text,ref,starts_", [
+    ("Oigan, el domingo que viene no voy a poder ir, ando de viaje", R8_MADRID, []),
+    ("Ainda não sei se vou no sábado, depende do barco das 7", R8_LISBON, []),
+    ("Sorry, not sure if I can make Friday", R8_LONDON, []),
+    ("Je ne pourrai pas venir samedi, j'ai un deuil au village", R8_PARIS, []),
+    # a reason's own hour is an appointment, as the sets label it
+    ("No puedo el jueves, tengo médico a las 10", R8_MADRID, ["2027-10-28T10:00:00+02:00"]),
+    # "del trabajo" is a noun, nobody declines
+    ("Juego de softbol de los del trabajo el domingo 31 a las 9", R8_MADRID, ["2027-10-31T09:00:00+01:00"]),
+])
+def test_a_day_the_writer_declines_or_doubts_is_no_event(text, ref, starts_):
+    assert [e.start for e in extract_events(text, ref)] == starts_

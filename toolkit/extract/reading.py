@@ -344,6 +344,8 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
         return None
     if not cancelled and _chatter(ctx, clause, d, t, own, message.plan, kind):
         return None
+    if t is None and not cancelled and not moved and kind == "event" and _declined(ctx, clause, d):
+        return None
     last = d.last or d.day
     if last < ctx.today or (until is not None and until[0].day < ctx.today):
         return None
@@ -713,7 +715,8 @@ _OWN_ABSENCE = re.compile(
     r"nous sommes|on est|on sera|je suis|je serai|estou|vamos estar|vou estar)\s+(?:\w+\s+){0,4}?"
     r"(?:away|(?<!drop )(?<!kick )(?<!sign )(?<!take )(?<!day )off|out|on holiday|on vacation|weg|"
     r"verreist|im urlaub|in den ferien|in urlaub|"
-    r"de vacaciones|fuera|de viaje|en vacances|absente?s?|partis|de férias|fora|viajando)\b", re.I)
+    r"de vacaciones|fuera|de viaje|en vacances|absente?s?|partis|de férias|fora|viajando)\b"
+    r"|\b(?:ando|andamos|ando de|voy de|vamos de) (?:de )?(?:viaje|vacaciones)\b", re.I)
 _PASSIVE = re.compile(r"\b(?:be|been|être|ser|sein|werden|worden)\s+\w+", re.I)
 _THEN = re.compile(r"\b(?:then|after(?:wards)?|danach|anschließend|dann|después|luego|puis|ensuite|"
                    r"depois|a seguir)\b", re.I)
@@ -920,6 +923,25 @@ def _chatter(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | None
 _TURN = re.compile(r"\b(?:(?:sind|ist|seid|bist) \w+ dran|an der reihe|(?:your|our|their|his|her|my) turn|"
                    r"(?:le|les|nos|te|me) toca|c'est (?:ton|votre|leur|notre|mon|son) tour|"
                    r"(?:é|é a) (?:sua |tua |nossa )?vez)\b", re.I)
+
+
+_ARTICLE_BEFORE = re.compile(r"\b(?:del|de|al|el|la|los|do|da|the|der|die|das|du|le)\s+$")
+# Between a decline and the day it declines: words, no clause punctuation.
+_DECLINE_GAP = re.compile(r"[^,;:.!?\n]{0,24}")
+
+
+def _declined(ctx: Context, clause: Clause, d: DateMention) -> bool:
+    """The writer declines or doubts the day itself ("Sorry can't make Wednesday", "el domingo
+    que viene no voy a poder ir", "Ainda não sei se vou sábado"): their own answer, no event,
+    with no hour: "can't do thurs, got the dentist at 4" keeps the dentist's hour, as the sets label it."""
+    for m in ctx.g.decline.finditer(ctx.low, clause.start, clause.end):
+        if _ARTICLE_BEFORE.search(ctx.low, max(0, m.start() - 8), m.start()):
+            continue  # "de los del trabajo el domingo": a noun, no one declines
+        if m.end() <= d.start and _DECLINE_GAP.fullmatch(ctx.low[m.end():d.start]):
+            return True
+        if m.start() >= d.end and _DECLINE_GAP.fullmatch(ctx.low[d.end:m.start()]):
+            return True
+    return False
 
 
 def _asked(ctx: Context, clause: Clause) -> bool:

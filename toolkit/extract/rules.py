@@ -364,15 +364,20 @@ UNTIL = {
 DECLINES = {
     "en": (r"can'?t (?:do|make|come|go)", r"cannot (?:do|make|come|go)", r"won'?t be able",
            r"(?:i'?ll|i will|i'?m|we'?re|running|will be) (?:be |running )?late",
-           r"not free", r"i'?m busy", r"i'?m working", r"unable to"),
+           r"not free", r"i'?m busy", r"i'?m working", r"unable to",
+           r"not sure (?:if|whether) (?:i|we)(?:'ll| will| can)? (?:make|go|come|do)"),
     "es": (r"no puedo", r"no podemos", r"no me va bien", r"estoy ocupad[oa]", r"trabajo",
+           r"no (?:voy|vamos) a poder", r"no s[eé] si (?:voy|vamos|puedo|podemos)",
            r"llego tarde", r"llegaré tarde", r"voy tarde", r"voy con retraso"),
     "de": (r"kann (?:ich )?nicht", r"können (?:wir )?nicht", r"keine zeit", r"muss arbeiten",
            r"(?:ich|wir) (?:kann|können) (?:\S+ ){1,3}nicht",  # "ich kann am Donnerstag nicht"
-           r"verspäte mich", r"komme (?:etwas )?(?:später|zu spät)"),
+           r"verspäte mich", r"komme (?:etwas )?(?:später|zu spät)",
+           r"(?:weiß|weiss) (?:noch )?nicht,? ob (?:ich|wir)"),
     "fr": (r"je ne peux pas", r"on ne peut pas", r"je peux pas", r"pas dispo", r"je bosse",
-           r"je travaille", r"en retard"),
+           r"je travaille", r"en retard", r"je ne pourrai pas", r"je pourrai pas",
+           r"je (?:ne )?sais pas (?:encore )?si (?:je|on)"),
     "pt": (r"não posso", r"nao posso", r"não consigo", r"nao consigo", r"vou trabalhar",
+           r"não vou poder", r"nao vou poder", r"n[ãa]o sei (?:ainda )?se (?:vou|vamos|posso)",
            r"estou ocupad[oa]", r"tô ocupad[oa]", r"vou atrasar",
            r"(?:vou )?cheg(?:o|ar) atrasad[oa]"),
 }
