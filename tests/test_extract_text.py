@@ -1749,3 +1749,16 @@ def test_a_rota_of_turns_is_no_event_unless_it_has_an_hour(text, ref, starts_):
 ])
 def test_a_day_the_writer_declines_or_doubts_is_no_event(text, ref, starts_):
     assert [e.start for e in extract_events(text, ref)] == starts_
+
+
+@pytest.mark.parametrize("text,ref,starts_", [
+    ("Kann jemand am Dienstag um 7 die Kinder zur Schule fahren? Mein Auto ist in der Werkstatt",
+     R8_BERLIN, []),
+    ("Hat jemand am Sonntagvormittag Zeit, beim Umzug zu helfen? Ab 9 wäre super", R8_BERLIN, []),
+    ("Is anyone free Saturday at 10 to help with the stall?", R8_LONDON, []),
+    # a later sentence that sets where and when to meet is an arrangement
+    ("kann jemand morgen früh die Kinder mitnehmen? um 7:30 an der Ecke", R8_BERLIN,
+     ["2027-04-22T07:30:00+02:00"]),
+])
+def test_an_errand_asked_for_is_no_event_even_with_its_hour(text, ref, starts_):
+    assert [e.start for e in extract_events(text, ref)] == starts_

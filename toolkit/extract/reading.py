@@ -868,15 +868,18 @@ _VERDICT_BEFORE = re.compile(
 # an errand around a day, no event of its own. Asking who brings what to a party is not one.
 _REQUEST = re.compile(
     r"\W*(?:(?:hi|hey|hello|oigan|oye|hola|hallo|salut|coucou|oi|gente|pessoal)\W+)?"
-    r"(?:(?:can|could|would|will) (?:some|any)(?:one|body|1)|is any(?:one|body) able|"
-    r"(?:kann|könnte|würde) jemand|wer kann|(?:alguien|algu[eé]m) (?:puede|podr[ií]a|pode|poderia|"
+    r"(?:(?:can|could|would|will) (?:some|any)(?:one|body|1)|is any(?:one|body) (?:able|free)|"
+    r"(?:has|does) any(?:one|body) (?:got|have) (?:the )?time|"
+    r"(?:kann|könnte|würde) jemand|wer kann|hat (?:\S+ ){0,2}jemand (?:\S+ ){0,3}zeit|"
+    r"(?:alguien|algu[eé]m) (?:tiene|tem) tiempo|algu[eé]m tem tempo|quelqu'un a (?:le )?temps|(?:alguien|algu[eé]m) (?:puede|podr[ií]a|pode|poderia|"
     r"consegue)|puede alguien|qui[eé]n (?:lleva|puede)|quelqu'un (?:peut|pourrait)|qui peut|"
     r"quem (?:pode|leva))\b", re.I)
 _ERRAND = re.compile(
     r"\b(?:drive|pick\w* up|collect|drop\w* off|cover|swap|lift|ride|babysit\w*|"
     r"abhol\w*|hol\w+ ab|mitnehm\w*|fahr\w+|vertret\w*|übernehm\w*|"
     r"llev\w+ a|recog\w+|busc\w+|cubr\w+|cuid\w+|emmen\w+|récupér\w+|ramen\w+|"
-    r"remplac\w+|garder|peg(?:a|ar|am|ue)|cobr\w+|carona|boleia)\b", re.I)
+    r"remplac\w+|garder|peg(?:a|ar|am|ue)|cobr\w+|carona|boleia|"
+    r"help(?: out)?|helfen|mithelfen|ayudar|aider|ajudar)\b", re.I)
 _RIDE_SHARE = re.compile(r"\b(?:carpool\w*|lift[- ]?share|fahrgemeinschaft\w*|covoit\w*|carona|boleia|"
                          r"compartir (?:un )?(?:taxi|uber|coche)|share (?:a|an) (?:cab|taxi|uber|ride))\b",
                          re.I)
@@ -910,9 +913,11 @@ def _chatter(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | None
         segment = segment[segment.rindex("¿") + 1:]  # "Qué onda, ¿cenamos el jueves?" asks the last part
     if question and t is None and _RETRO.search(own) and (d.bare or d.past_day is not None):
         return True  # "Hat jemand die Ergebnisse vom Turnier am Samstag?", "Alguém tem as fotos do dia 1?"
-    if question and t is None and (_RIDE_SHARE.search(own)
-                                   or (_REQUEST.match(segment) and _ERRAND.search(own))):
-        return True
+    if question and (_RIDE_SHARE.search(own) or (_REQUEST.match(segment) and _ERRAND.search(own))):
+        # an errand asked for is none, its hour too ("Kann jemand am Dienstag um 7 die Kinder zur
+        # Schule fahren?"), unless a later sentence sets where and when to meet ("... mitnehmen?
+        # um 7:30 an der Ecke"): an arrangement
+        return t is None or t.start < s1 or not ctx.g.place.search(ctx.low[t.end:t.end + 40])
     # Asking about a day ("is there swimming on Monday?") is not announcing it; a suggestion
     # ("Movie night in two weeks?", "¿cenamos el viernes?") is, so only questions that ask
     # for information count.
