@@ -871,7 +871,8 @@ _REQUEST = re.compile(
     r"(?:(?:can|could|would|will) (?:some|any)(?:one|body|1)|is any(?:one|body) (?:able|free)|"
     r"(?:has|does) any(?:one|body) (?:got|have) (?:the )?time|"
     r"(?:kann|könnte|würde) jemand|wer kann|hat (?:\S+ ){0,2}jemand (?:\S+ ){0,3}zeit|"
-    r"(?:alguien|algu[eé]m) (?:tiene|tem) tiempo|algu[eé]m tem tempo|quelqu'un a (?:le )?temps|(?:alguien|algu[eé]m) (?:puede|podr[ií]a|pode|poderia|"
+    r"(?:alguien|algu[eé]m) (?:tiene|tem) tiempo|algu[eé]m tem tempo|quelqu'un a (?:le )?temps|"
+    r"(?:alguien|algu[eé]m) (?:puede|podr[ií]a|pode|poderia|"
     r"consegue)|puede alguien|qui[eé]n (?:lleva|puede)|quelqu'un (?:peut|pourrait)|qui peut|"
     r"quem (?:pode|leva))\b", re.I)
 _ERRAND = re.compile(
