@@ -1762,3 +1762,18 @@ def test_a_day_the_writer_declines_or_doubts_is_no_event(text, ref, starts_):
 ])
 def test_an_errand_asked_for_is_no_event_even_with_its_hour(text, ref, starts_):
     assert [e.start for e in extract_events(text, ref)] == starts_
+
+
+@pytest.mark.parametrize("text,ref,starts_", [
+    ("Könnt ihr mir sagen, ob am Donnerstag Turnen ist? Hab's verpasst", R8_BERLIN, []),
+    ("Can someone tell me if there's training on Thursday?", R8_LONDON, []),
+    ("À quelle heure finit l'école mercredi ? 11h30 ou 12h ?", R8_PARIS, []),
+    ("What time does the party start on Saturday? 7 or 8?", R8_LONDON, []),
+    ("Che, ¿el asado del domingo sigue en pie o lo suspendemos por el calor?", R8_MADRID, []),
+    ("A ver si quedamos algún viernes de estos, que hace siglos", R8_MADRID, []),
+    ("Wir sollten mal irgendeinen Samstag grillen", R8_BERLIN, []),
+    # a question that proposes, with its hour, still does
+    ("¿Cenamos el viernes a las 9 en lo de Marta?", R8_MADRID, ["2027-10-29T21:00:00+02:00"]),
+])
+def test_questions_for_information_and_days_not_chosen_are_no_events(text, ref, starts_):
+    assert [e.start for e in extract_events(text, ref)] == starts_

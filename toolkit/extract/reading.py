@@ -853,8 +853,25 @@ _ASKS = re.compile(
     r"est-ce qu|savez-vous|vous savez|y a-t-il|quand|à quelle heure|quel(?:le)?s?|c'est quand|"
     r"alguém sabe|alguem sabe|vocês sabem|tem|vai ter|cadê|quando|que horas|a que horas|onde|"
     r"qual|quelqu'un sait|quelqu’un sait|qqn sait|tu sais si|vous savez si|sabe se|sabes se|"
-    r"sab[eé]is si)\b", re.I,
+    r"sab[eé]is si|"
+    # asking to be told: "Könnt ihr mir sagen, ob am Donnerstag Turnen ist?"
+    r"(?:kann|könnt|können|könnte) (?:mir )?(?:jemand|ihr|sie) (?:mir )?sagen|"
+    r"(?:can|could) (?:some|any)(?:one|body) tell me|"
+    r"(?:alguien )?me (?:puede|podr[ií]a|pod[eé]is|pueden) decir|"
+    r"(?:vous pouvez|tu peux|quelqu'un peut|pouvez-vous|peux-tu) me dire|"
+    r"(?:algu[eé]m|voc[eê]s?) (?:pode|podem|poderia) me dizer)\b", re.I,
 )
+# A question for the hour ("À quelle heure finit l'école mercredi ? 11h30 ou 12h ?"): the hours
+# that follow are guesses, not a time set.
+_ASKS_HOUR = re.compile(r"\b(?:what time|a qu[eé] hora|um wie ?viel uhr|wann genau|à quelle heure|"
+                        r"(?:a )?que horas)\b", re.I)
+# Whether an event still stands: "¿el asado del domingo sigue en pie?", "is Sunday still on?".
+_STILL_ON = re.compile(r"\b(?:still on|still happening|sigue en pie|sigue siendo|steht noch|"
+                       r"findet (?:\S+ ){0,4}?noch statt|tient toujours|est toujours prévue?|"
+                       r"(?:ainda )?(?:está|tá) de pé|ainda vai rolar)\b", re.I)
+# A day not chosen yet: "algún viernes de estos", "some Saturday", "irgendeinen Freitag".
+_SOME_DAY = re.compile(r"\b(?:some|any|algún|algun|alguno|cualquier|irgendeine[nm]?|irgendwann|"
+                       r"n'importe quel|algum|qualquer)\s+$", re.I)
 # An exclamation about a day: "Qué pereza el lunes", "What a week", "Quel match samedi", "Was für ein
 # Wetter am Sonntag", "Que jogo domingo".
 _EXCLAIM = re.compile(r"\W*(?:qu[eé]|what an?|quel(?:le)?s?|was für(?: ein\w*)?)\s+"
@@ -919,6 +936,10 @@ def _chatter(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | None
         # Schule fahren?"), unless a later sentence sets where and when to meet ("... mitnehmen?
         # um 7:30 an der Ecke"): an arrangement
         return t is None or t.start < s1 or not ctx.g.place.search(ctx.low[t.end:t.end + 40])
+    if question and (_ASKS_HOUR.search(segment) or (t is None and _STILL_ON.search(segment))):
+        return True
+    if _SOME_DAY.search(ctx.low, max(clause.start, d.start - 16), d.start):
+        return True
     # Asking about a day ("is there swimming on Monday?") is not announcing it; a suggestion
     # ("Movie night in two weeks?", "¿cenamos el viernes?") is, so only questions that ask
     # for information count.
