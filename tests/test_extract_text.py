@@ -1777,3 +1777,16 @@ def test_an_errand_asked_for_is_no_event_even_with_its_hour(text, ref, starts_):
 ])
 def test_questions_for_information_and_days_not_chosen_are_no_events(text, ref, starts_):
     assert [e.start for e in extract_events(text, ref)] == starts_
+
+
+@pytest.mark.parametrize("text,ref,expected", [
+    ("Kita am Freitag, 30.4., wegen Teamfortbildung geschlossen", R8_BERLIN, [("2027-04-30", "closure")]),
+    ("Am 1. Mai ist die Bücherei zu, sonst normale Öffnungszeiten", R8_BERLIN,
+     [("2027-05-01", "closure")]),
+    ("The rink is closed on Monday, sorry folks", R8_LONDON, [("2027-06-28", "closure")]),
+    # a reason after "wegen" still names no closure of its own
+    ("Training am Freitag um 18 Uhr wegen der Hitze im Hallenbad", R8_BERLIN,
+     [("2027-04-23T18:00:00+02:00", "event")]),
+])
+def test_closed_after_its_reason_and_zu_before_a_comma_close_the_day(text, ref, expected):
+    assert [(e.start, e.kind) for e in extract_events(text, ref)] == expected

@@ -772,7 +772,10 @@ class _LiveCues:
         right = min([self.clause.end] + [a for a, _b in self.marks if a > start])
         piece = self.ctx.low[left:right]
         if _CAUSE.search(self.ctx.low[max(self.clause.start, left - 12):left + 12]):
-            return False  # "... because of the bank holiday": a reason, not what the day is
+            # "... because of the bank holiday": a reason, not what the day is; but German puts
+            # the clause's verb last, after its reason: "Kita am Freitag, wegen Fortbildung geschlossen"
+            after = self.ctx.low[start + len(m.group(0)):right]
+            return self.ctx.g.t.code == "de" and not after.strip(" .,!;")
         return not any(p.search(piece) for p in self.ctx.past)
 
 

@@ -586,7 +586,8 @@ CLOSURES = {
            r"spring|october|february|half term) (?:holidays?|hols|break)", r"hols",
            r"teacher only day", r"pa day", r"pd day",
            r"school's out", r"snow day",
-           r"(?:won'?t|will not|doesn'?t|does not) (?:be )?open"),  # "the pool won't open"
+           r"(?:won'?t|will not|doesn'?t|does not) (?:be )?open",  # "the pool won't open"
+           r"(?:is|are|will be) closed(?! (?:to|for) (?:traffic|cars|the public (?!all)))"),
     "es": (r"no hay (?:cole|colegio|clases?(?! de (?!\d))|escuela|guarde|guardería|instituto|insti)",
            r"no (?:habrá|tendremos|tienen|tenemos) (?:cole|colegio|clases?(?! de (?!\d))|escuela)",
            r"sin (?:cole|clases?(?! de (?!\d)))", r"no lectivo", r"(?:es |será |día )?festivo", r"puente",
@@ -594,7 +595,7 @@ CLOSURES = {
            r"feriado", r"cierre", r"no hay comedor", r"no (?:abre|abren|abrirá|abrirán)"),
     "de": (r"unterrichtsfrei", r"schulfrei", r"keine schule", r"kein unterricht",
            r"(?:ist |sind |bleibt |bleiben )?geschlossen", r"bleibt zu", r"hat zu",
-           r"(?:ist|sind|bleibt|bleiben|hat|haben)(?: \w+){0,4} zu(?=\W*$)",
+           r"(?:ist|sind|bleibt|bleiben|hat|haben)(?: \w+){0,4} zu(?=\W*$|\s*[,;.!])",
            r"(?:ist|sind|bleibt|bleiben|haben|hat|macht|machen)(?: \w+){0,3} frei(?=\W*$)",
            r"schließtag", r"\w*ferien", r"feiertag", r"brückentag", r"beweglicher ferientag",
            r"kita(?:-| )?frei", r"studientag", r"pädagogischer tag", r"schulautonome[rn]? tag",
