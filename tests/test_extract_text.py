@@ -1790,3 +1790,12 @@ def test_questions_for_information_and_days_not_chosen_are_no_events(text, ref, 
 ])
 def test_closed_after_its_reason_and_zu_before_a_comma_close_the_day(text, ref, expected):
     assert [(e.start, e.kind) for e in extract_events(text, ref)] == expected
+
+
+@pytest.mark.parametrize("text,ref,day,word", [
+    ("Skilager-Anmeldung bitte bis Ende Monat abgeben", R8_BERLIN, "2027-04-30", "Anmeldung"),
+    ("Matrícula da natação até sexta, depois só ano que vem", R8_LISBON, "2027-05-07", "Matrícula"),
+])
+def test_end_of_month_without_article_and_enrolment_are_deadlines(text, ref, day, word):
+    [event] = extract_events(text, ref)
+    assert (event.start, event.kind) == (day, "deadline") and word in event.title

@@ -595,7 +595,7 @@ _LIST_WORD = re.compile(r"\b(?:and|y|e|et|und)\b", re.I)
 # The end of the month the message is written in, said without its name.
 THIS_MONTH_END = re.compile(
     r"\b(?:(?:the\s+)?end\s+of\s+(?:the|this)\s+month|(?:finales|fin|final)\s+del?\s+(?:este\s+)?mes|"
-    r"ende\s+(?:des|dieses)\s+monats|monatsende|fin\s+(?:du|de\s+ce)\s+mois|"
+    r"ende\s+(?:(?:des|dieses)\s+monats|monat)|monatsende|fin\s+(?:du|de\s+ce)\s+mois|"
     r"(?:fim|final)\s+(?:do|deste)\s+m[eê]s)\b", re.I)
 # A day number of next month: "the 5th of next month", "el 5 del mes que viene", "am 3. nächsten
 # Monats", "le 5 du mois prochain", "dia 5 do próximo mês".
