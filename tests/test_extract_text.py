@@ -1799,3 +1799,13 @@ def test_closed_after_its_reason_and_zu_before_a_comma_close_the_day(text, ref, 
 def test_end_of_month_without_article_and_enrolment_are_deadlines(text, ref, day, word):
     [event] = extract_events(text, ref)
     assert (event.start, event.kind) == (day, "deadline") and word in event.title
+
+
+@pytest.mark.parametrize("text,ref,starts_", [
+    ("Kitchen party on Saturday 26th from 14hrs at the Civic Centre", R8_LONDON,
+     ["2027-06-26T14:00:00+01:00"]),
+    ("The drive on Saturday takes 14hrs, leaving at 6am", R8_LONDON, ["2027-06-26T06:00:00+01:00"]),
+    ("Workshop on Saturday from 2 hours after lunch", R8_LONDON, ["2027-06-26"]),
+])
+def test_an_afternoon_hour_in_hrs_from_which_an_event_runs(text, ref, starts_):
+    assert [e.start for e in extract_events(text, ref)] == starts_

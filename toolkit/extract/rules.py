@@ -124,7 +124,9 @@ class Grammar:
             re.I,
         )
         # "18h", "18h30", "18 h 30", "19hs" outside English (where "2h" is two hours).
-        h_form = r"|\s?(h)(?:rs?|s)?\s?(\d{2})?(?!\w)" if t.code != "en" else r"|(?!)()()"
+        # English "14hrs", "from 18 hrs": only an hour past noon, where no count of hours is meant.
+        h_form = r"|\s?(h)(?:rs?|s)?\s?(\d{2})?(?!\w)" if t.code != "en" \
+            else r"|(?<=1[3-9]|2[0-3])\s?(h)rs()(?!\w)"
         self.time_marked = re.compile(
             rf"(?<![\d/.:,])(\d{{1,2}})(?:([:.])(\d{{2}})\s*({mer}|uhr|hrs?|h)?"
             + h_form + rf"|\s*({mer}|uhr)(?![a-z]))(?![\d/])",

@@ -101,6 +101,8 @@ _CLOCK_AFTER = re.compile(
     r"y\s+(?:media|cuarto)|menos\s+cuarto|en\s+punto|de\s+la\s+(?:ma[ñn]ana|tarde|noche))", re.I)
 _SAME_TIME_BEFORE = re.compile(
     r"\b(?:m[êe]me\s+heure|mesm[ao]\s+(?:hora|hor[áa]rio)|mism[ao]\s+(?:hora|horario))\W{0,3}$", re.I)
+_FROM_CLOCK = re.compile(r"\b(?:from|ab|desde)\s*$", re.I)
+_AFTERNOON_HRS = re.compile(r"(?:1[3-9]|2[0-3])\s?hrs?", re.I)
 _HOURS = re.compile(r"(\d{1,2})\s?(?:heures?|horas?)", re.I)
 # "ça dure 2 heures et demie", "en 3 heures": a duration whatever follows it.
 _DURATION_BEFORE = re.compile(r"\b(?:dur\w*|pendant|durant|durante|en|em|por|leva\w*|prend\w*|"
@@ -113,6 +115,8 @@ def _clock_hour(text: str, m: re.Match[str]) -> bool:
     before = text[max(0, m.start() - 16):m.start()]
     if _CLOCK_PREP.search(before[-8:]):
         return True
+    if _FROM_CLOCK.search(before[-8:]) and _AFTERNOON_HRS.fullmatch(m.group(0)):
+        return True  # "from 14hrs": "from 2 hours after lunch" stays a count
     hours = _HOURS.fullmatch(m.group(0))
     if hours is None or int(hours.group(1)) > 24 or _DURATION_BEFORE.search(before):
         return False
