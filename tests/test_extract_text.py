@@ -1809,3 +1809,14 @@ def test_end_of_month_without_article_and_enrolment_are_deadlines(text, ref, day
 ])
 def test_an_afternoon_hour_in_hrs_from_which_an_event_runs(text, ref, starts_):
     assert [e.start for e in extract_events(text, ref)] == starts_
+
+
+@pytest.mark.parametrize("text,start,previous", [
+    ("El convivio de la escuela se pasa del viernes 9 al sábado 10 de julio, a las 5 pm",
+     "2027-07-10T17:00:00-06:00", "2027-07-09"),
+    ("Lo pasamos del viernes 9 al sábado 10 de julio", "2027-07-10", "2027-07-09"),
+])
+def test_a_move_between_days_of_a_named_month_is_no_span(text, start, previous):
+    ref = datetime(2027, 6, 30, 20, 0, tzinfo=ZoneInfo("America/Mexico_City"))
+    [event] = extract_events(text, ref)
+    assert (event.start, event.moved, event.previous_start) == (start, True, previous)

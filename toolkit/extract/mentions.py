@@ -148,6 +148,8 @@ def find_dates(work: str, g: Grammar, today: date, day_first: bool,
             found.append(mention)
 
     for m in g.month_range.finditer(work):
+        if _moved_between(work, m, g):
+            continue  # "se pasa del viernes 9 al sábado 10 de julio": the old day and the new
         d1, mon1, d2, mon2, yr = m.group(1), m.group(2), m.group(3), m.group(4), m.group(5)
         month2 = g.month_of[mon2.lower()]
         month1 = g.month_of[mon1.lower()] if mon1 else month2
