@@ -1820,3 +1820,12 @@ def test_a_move_between_days_of_a_named_month_is_no_span(text, start, previous):
     ref = datetime(2027, 6, 30, 20, 0, tzinfo=ZoneInfo("America/Mexico_City"))
     [event] = extract_events(text, ref)
     assert (event.start, event.moved, event.previous_start) == (start, True, previous)
+
+
+@pytest.mark.parametrize("text,ref,starts_", [
+    ("Il a plu toute la journée de lundi, les routes sont impraticables", R8_PARIS, []),
+    ("On a fini le chantier mardi, merci à tous", R8_PARIS, []),
+    ("On a match samedi à 15h au stade", R8_PARIS, ["2027-03-20T15:00:00+01:00"]),
+])
+def test_irregular_french_participles_are_past(text, ref, starts_):
+    assert [e.start for e in extract_events(text, ref)] == starts_

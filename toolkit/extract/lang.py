@@ -434,7 +434,9 @@ FR = LangTable(
         r"(?:semaine|mois|week-end|weekend|année|lundi|mardi|mercredi|jeudi|vendredi|samedi|"
         r"dimanche|fois|soir) derni(?:er|ère)", r"la dernière fois", r"passée?s?", r"s'est",
         r"se sont", r"s’est",
-        r"(?:ai|as|a|avons|avez|ont) (?:\w+ )?(?:\w+é|eu|fait|vu|pris|mis|dit)",
+        r"(?:ai|as|a|avons|avez|ont) (?:\w+ )?(?:\w+é|eu|fait|vu|pris|mis|dit|plu|fini|choisi|"
+        r"réussi|rempli|suivi|servi|dormi|dû|pu|su|voulu|"
+        r"reçu|perdu|attendu|vendu|bu|lu|couru|ouvert|offert|écrit)",
         r"sommes (?:allé|allés|allées|venus|partis)", r"est (?:allé|allés|venu|parti)",
         r"allés", r"né", r"née",
         r"(?:je suis|on est|nous sommes|tu es|vous êtes)\s+(?!invit)(?:\w+\s+)?"
