@@ -1829,3 +1829,13 @@ def test_a_move_between_days_of_a_named_month_is_no_span(text, start, previous):
 ])
 def test_irregular_french_participles_are_past(text, ref, starts_):
     assert [e.start for e in extract_events(text, ref)] == starts_
+
+
+@pytest.mark.parametrize("text,ref,starts_,location", [
+    ("La calenda sale el sábado a las 7 de la noche del templo de Santo Domingo", R8_MADRID,
+     ["2027-10-30T19:00:00+02:00"], "Santo Domingo"),
+    ("Block party on Elm St this Saturday 4-9", R8_LONDON, ["2027-06-26T16:00:00+01:00"], "Elm St"),
+])
+def test_a_weekday_in_a_saints_name_is_no_day(text, ref, starts_, location):
+    events = extract_events(text, ref)
+    assert [e.start for e in events] == starts_ and location in (events[0].location or "")

@@ -694,10 +694,15 @@ def _numeric_mention(m: re.Match[str], work: str, g: Grammar, today: date,
     return DateMention(m.start(), m.end(), day_value, None, "numeric")
 
 
+_SAINT_BEFORE = re.compile(r"(?-i:\b(?:Santo|San|Santa|São|Sao|Saint|Sainte|St\.?|Ste\.?|Sankt))\s+$")
+
+
 def _weekday_mention(m: re.Match[str], work: str, g: Grammar, today: date,
                      spans: _Spans) -> DateMention | None:
     modifier, name, after, number = m.group(1), m.group(2), m.group(3), m.group(4)
     weekday = g.weekday_of[name.lower()]
+    if name[:1].isupper() and not modifier and _SAINT_BEFORE.search(work, max(0, m.start(2) - 8), m.start(2)):
+        return None  # "el templo de Santo Domingo", "São Domingos": a saint's name, no Sunday
     around = work[max(0, m.start() - 8):m.start()] + "|" + work[m.end():m.end() + 10]
     if g.t.code == "en" and name.lower() in g.t.weekday_abbr and not name[0].isupper() \
             and not _DAY_CONTEXT.search(around):
