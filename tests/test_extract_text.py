@@ -1840,3 +1840,13 @@ def test_irregular_french_participles_are_past(text, ref, starts_):
 def test_a_weekday_in_a_saints_name_is_no_day(text, ref, starts_, location):
     events = extract_events(text, ref)
     assert [e.start for e in events] == starts_ and location in (events[0].location or "")
+
+
+@pytest.mark.parametrize("text,ref,starts_", [
+    ("Choir, can we squeeze in an extra rehearsal on the Thursday before? The concert is Sun 27th at 3",
+     R8_LONDON, ["2027-06-27T15:00:00+01:00"]),
+    ("Rehearsal on the Thursday after, 7pm", R8_LONDON, []),
+    ("Rehearsal on Thursday before the concert, 7pm", R8_LONDON, ["2027-06-24T19:00:00+01:00"]),
+])
+def test_the_weekday_before_or_after_another_event_is_not_the_coming_one(text, ref, starts_):
+    assert [e.start for e in extract_events(text, ref)] == starts_

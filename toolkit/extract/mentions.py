@@ -694,6 +694,7 @@ def _numeric_mention(m: re.Match[str], work: str, g: Grammar, today: date,
     return DateMention(m.start(), m.end(), day_value, None, "numeric")
 
 
+_RELATIVE_TO_ANOTHER = re.compile(r"\s+(?:before|after|beforehand|afterwards)\s*(?:[?.!,;)]|$)", re.I)
 _SAINT_BEFORE = re.compile(r"(?-i:\b(?:Santo|San|Santa|São|Sao|Saint|Sainte|St\.?|Ste\.?|Sankt))\s+$")
 
 
@@ -714,6 +715,9 @@ def _weekday_mention(m: re.Match[str], work: str, g: Grammar, today: date,
         return None  # "los martes y jueves", "every Tuesday and Thursday"
     if g.t.code == "fr" and not number and _FRENCH_HABIT.search(work[max(0, m.start() - 4):m.start()]):
         return None  # "le mardi" with no date is every Tuesday; "mardi" or "le mardi 16" is one
+    if not number and _RELATIVE_TO_ANOTHER.match(work, m.end()) \
+            and re.search(r"\bthe\s+$", work[max(0, m.start(2) - 5):m.start(2)], re.I):
+        return None  # "an extra rehearsal on the Thursday before?": before another event, not the coming one
     start, end = m.start(), m.end()
     if not spans.free(start, end):
         # "Wednesday 28 May": the number belongs to an explicit date already found; keep
