@@ -1850,3 +1850,14 @@ def test_a_weekday_in_a_saints_name_is_no_day(text, ref, starts_, location):
 ])
 def test_the_weekday_before_or_after_another_event_is_not_the_coming_one(text, ref, starts_):
     assert [e.start for e in extract_events(text, ref)] == starts_
+
+
+@pytest.mark.parametrize("text,starts_", [
+    ("Lundi 20 décembre pas de classe pour la Fèt Kaf. Kabar dimanche soir à partir de 19h à Saint-Paul",
+     ["2027-12-19T19:00:00+04:00", "2027-12-20"]),
+    # a weekday far from the date keeps its coming day
+    ("Lundi 20 décembre pas de classe. Réunion jeudi à 18h", ["2027-12-16T18:00:00+04:00", "2027-12-20"]),
+])
+def test_a_bare_weekday_beside_a_far_date_is_its_eve_or_day_after(text, starts_):
+    ref = datetime(2027, 12, 10, 19, 0, tzinfo=ZoneInfo("Indian/Reunion"))  # Friday
+    assert [e.start for e in extract_events(text, ref)] == starts_

@@ -575,7 +575,20 @@ def _anchor_weekdays(found: list[DateMention], work: str) -> list[DateMention]:
                     _same_sentence(work, anchor.end, mention.start) and \
                     not _LIMIT_BEFORE.search(work[max(0, mention.start - 12):mention.start]):
                 mention.day = candidate
+            elif (near := _near_far_anchor(mention, anchor, work)) is not None:
+                mention.day = near
     return found
+
+
+def _near_far_anchor(mention: DateMention, anchor: DateMention, work: str) -> date | None:
+    """'Lundi 20 décembre pas de classe ... Kabar dimanche soir' said on the 10th: a bare
+    weekday right after a date a week or more away, whose coming one falls a week or more
+    before that date, is the one beside it (the eve, the day after), not the coming one."""
+    if anchor.last is not None or anchor.day - mention.day < timedelta(days=7) or \
+            _LIMIT_BEFORE.search(work[max(0, mention.start - 12):mention.start]):
+        return None
+    shift = (mention.day.weekday() - anchor.day.weekday() + 3) % 7 - 3  # -3 .. +3 days
+    return anchor.day + timedelta(days=shift) if abs(shift) <= 1 else None
 
 
 _AFTER_THAT = re.compile(r"\s*(?:danach|darauf|after(?:wards)?|after that|después|siguiente|après|"
