@@ -1861,3 +1861,18 @@ def test_the_weekday_before_or_after_another_event_is_not_the_coming_one(text, r
 def test_a_bare_weekday_beside_a_far_date_is_its_eve_or_day_after(text, starts_):
     ref = datetime(2027, 12, 10, 19, 0, tzinfo=ZoneInfo("Indian/Reunion"))  # Friday
     assert [e.start for e in extract_events(text, ref)] == starts_
+
+
+@pytest.mark.parametrize("text,ref,expected", [
+    ("Festa julina da igreja sábado 8 a partir das 18h, vai ter quadrilha às 20h", R8_LISBON,
+     [("2027-05-08T18:00:00+01:00", "Festa julina"), ("2027-05-08T20:00:00+01:00", "quadrilha")]),
+    ("Fiesta del barrio el sábado desde las 17h, habrá piñata a las 19h", R8_MADRID,
+     [("2027-10-30T17:00:00+02:00", "Fiesta"), ("2027-10-30T19:00:00+02:00", "piñata")]),
+    # an hour that only says until when is no second event
+    ("Fiesta del barrio el sábado desde las 17h hasta las 21h", R8_MADRID,
+     [("2027-10-30T17:00:00+02:00", "Fiesta")]),
+])
+def test_what_there_will_be_at_a_second_hour_is_a_second_event(text, ref, expected):
+    events = extract_events(text, ref)
+    assert [e.start for e in events] == [s for s, _ in expected]
+    assert all(word.lower() in e.title.lower() for e, (_, word) in zip(events, expected, strict=True))

@@ -189,12 +189,20 @@ def _names_own_event(low: str, start: int, end: int, g: Grammar) -> bool:
     """The piece names an event of its own: not a part of the one before ("races start 9:30",
     "Einlass 19 Uhr") nor what closes ("street closed to cars from 2")."""
     piece = low[start:end]
+    if _THERE_WILL_BE.match(piece) and not g.logistics.search(piece) and not g.closure.search(piece):
+        return True  # "..., vai ter quadrilha às 20h": a thing there will be, whatever its noun
     noun = g.event_noun.search(piece)
     return noun is not None and not g.logistics.fullmatch(noun.group(0).strip()) \
         and not _CLOSED.fullmatch(noun.group(0).strip()) \
         and not g.logistics.search(piece) and not g.closure.search(piece)
 
 
+# "There will be X": a piece that says what there will be names it, whether or not the tables
+# know its noun ("vai ter quadrilha", "habrá piñata", "il y aura un bal", "es gibt Feuerwerk").
+_THERE_WILL_BE = re.compile(
+    r"\W*(?:(?:and|y|e|et|und|then|luego|depois|después|puis|danach)\s+)?"
+    r"(?:vai ter|vai haver|haverá|there(?:'ll| will) be|habrá|va a haber|il y aura|es gibt)\s+"
+    r"(?:(?:a|an|the|um|uma|o|un|una|une|des|du|de la|le|la|el|ein|eine|einen)\s+)?[^\W\d_]{4,}", re.I)
 # The tables count "closed" as a "what" (a closed day is news); no event of its own in a piece
 _CLOSED = re.compile(r"closed|cerrad[oa]s?|fermée?s?|geschlossen|fechad[oa]s?", re.I)
 
