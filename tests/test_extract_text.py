@@ -1876,3 +1876,12 @@ def test_what_there_will_be_at_a_second_hour_is_a_second_event(text, ref, expect
     events = extract_events(text, ref)
     assert [e.start for e in events] == [s for s, _ in expected]
     assert all(word.lower() in e.title.lower() for e, (_, word) in zip(events, expected, strict=True))
+
+
+@pytest.mark.parametrize("text,location", [
+    ("Hiking the Dragon's Back on Sunday, meet Shau Kei Wan MTR exit A3 at 9", "Shau Kei Wan MTR"),
+    ("Meet Santa on Sunday at 3, photos £5", None),
+])
+def test_a_meeting_point_named_without_a_preposition(text, location):
+    [event] = extract_events(text, R8_LONDON)
+    assert event.location == location

@@ -469,6 +469,9 @@ def location_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | 
         named = _named_place(ctx, text[start:end])
         if named:
             return named
+        meet = _MEET_AT_NAME.search(text, start, end)
+        if meet and not ctx.g.date_words.match(meet.group(1)):
+            return _tidy(meet.group(1))  # "meet Shau Kei Wan MTR exit A3": where, with no preposition
         for m in ctx.g.place_after_time.finditer(text, start, end):
             phrase = cut_place(m.group(1), ctx.g)
             if phrase and looks_like_place(phrase, ctx.g) and ctx.g.place_noun.search(phrase):
@@ -491,6 +494,12 @@ def location_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | 
                     and not re.search(r"\d{1,2}[:.h]\d{2}|\d\s*(?:am|pm)", line, re.I):
                 return _tidy(line)
     return None
+
+
+# A meeting point named straight after its word, capitalised: "meet Shau Kei Wan MTR exit A3".
+_MEET_AT_NAME = re.compile(
+    r"(?i:\b(?:meet|meeting point|treffpunkt|rdv|rendez-vous|ponto de encontro|punto de encuentro)"
+    r"\s*:?\s+)((?:[A-ZÁÉÍÓÚÀÂÊÔÃÕÇÄÖÜ][\w'’.-]*[ \t]?){2,5})")  # one word may be a person: "meet Santa"
 
 
 def _next_segments_place(ctx: Context, clause: Clause) -> str | None:
