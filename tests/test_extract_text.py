@@ -1885,3 +1885,12 @@ def test_what_there_will_be_at_a_second_hour_is_a_second_event(text, ref, expect
 def test_a_meeting_point_named_without_a_preposition(text, location):
     [event] = extract_events(text, R8_LONDON)
     assert event.location == location
+
+
+@pytest.mark.parametrize("text,day", [
+    ("Whit Friday walks this year, band at 2pm", "2027-05-21T14:00:00+01:00"),
+    ("Whit Sunday service at 10", "2027-05-16T10:00:00+01:00"),
+])
+def test_whitsun_days_are_named_days(text, day):
+    ref = datetime(2027, 4, 12, 20, 0, tzinfo=ZoneInfo("Europe/London"))
+    assert [e.start for e in extract_events(text, ref)] == [day]
