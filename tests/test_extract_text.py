@@ -1894,3 +1894,12 @@ def test_a_meeting_point_named_without_a_preposition(text, location):
 def test_whitsun_days_are_named_days(text, day):
     ref = datetime(2027, 4, 12, 20, 0, tzinfo=ZoneInfo("Europe/London"))
     assert [e.start for e in extract_events(text, ref)] == [day]
+
+
+@pytest.mark.parametrize("text,start", [
+    ("Contest is Friday 25th June, we play at Delph at 4.15, coach from the bandroom at 1",
+     "2027-06-25T16:15:00+01:00"),
+    ("Trip Friday 25th June, coach leaves the clubhouse at 7.15", "2027-06-25T07:15:00+01:00"),
+])
+def test_a_departure_makes_only_its_own_hour_the_mornings(text, start):
+    assert [e.start for e in extract_events(text, R8_LONDON)][:1] == [start]

@@ -459,9 +459,11 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
     period = period_near(own, g, t.start - clause.start, t.end - clause.start, _shifted(d, clause))
     if period is None and g.evening_noun.search(own):
         period = "late"
-    elif period is None and (g.early.search(own)
+    elif period is None and (g.early.search(ctx.low, *_piece_of(ctx, clause, t))
                              or g.early.search(ctx.low, _segment_start(ctx, t.start), t.end)):
-        period = "early"  # "Bus leaves the clubhouse at 7.15" is the morning's
+        # "Bus leaves the clubhouse at 7.15" is the morning's; but in "we play at Delph at 4.15,
+        # coach from the bandroom at 1" the coach is another piece's
+        period = "early"
     start_time, end_time = resolve_hours(t, period)
     if period is None:
         start_time, end_time = _later_today(ctx, d, t, start_time, end_time)
@@ -956,6 +958,14 @@ _TURN = re.compile(r"\b(?:(?:sind|ist|seid|bist) \w+ dran|an der reihe|(?:your|o
 
 
 _ARTICLE_BEFORE = re.compile(r"\b(?:del|de|al|el|la|los|do|da|the|der|die|das|du|le)\s+$")
+def _piece_of(ctx: Context, clause: Clause, t: TimeMention) -> tuple[int, int]:
+    """The bounds of the piece of the clause (between soft boundaries) the time is in."""
+    marks = soft_boundaries(ctx.low, clause.start, clause.end, ctx.g)
+    left = max([clause.start] + [b for _a, b in marks if b <= t.start])
+    right = min([clause.end] + [a for a, _b in marks if a >= t.end])
+    return left, max(right, t.end)
+
+
 # Between a decline and the day it declines: words, no clause punctuation.
 _DECLINE_GAP = re.compile(r"[^,;:.!?\n]{0,24}")
 
