@@ -1903,3 +1903,24 @@ def test_whitsun_days_are_named_days(text, day):
 ])
 def test_a_departure_makes_only_its_own_hour_the_mornings(text, start):
     assert [e.start for e in extract_events(text, R8_LONDON)][:1] == [start]
+
+
+R11_LONDON = datetime(2027, 3, 10, 18, 0, tzinfo=ZoneInfo("Europe/London"))
+
+
+@pytest.mark.parametrize("text,start", [
+    ("Gig rowing crews out on the water Saturday at 8 from the slip", "2027-03-13T08:00:00+00:00"),
+    ("Quiz night at the Anchor Saturday at 8", "2027-03-13T20:00:00+00:00"),
+    ("Ceilidh Saturday from 8 at the Legion", "2027-03-13T20:00:00+00:00"),
+])
+def test_an_evening_noun_naming_another_activity_is_no_evening(text, start):
+    assert [e.start for e in extract_events(text, R11_LONDON)] == [start]
+
+
+@pytest.mark.parametrize("text,start", [
+    ("Lifeboat crew training Monday 15th at 1900, boathouse", "2027-03-15T19:00:00+00:00"),
+    ("Muster Monday 15th at 0730hrs", "2027-03-15T07:30:00+00:00"),
+    ("Reunion planned for Monday 15th, the class of 1900 photos at 7pm", "2027-03-15T19:00:00+00:00"),
+])
+def test_english_reads_the_24_hour_clock_without_a_colon_after_at(text, start):
+    assert [e.start for e in extract_events(text, R11_LONDON)] == [start]

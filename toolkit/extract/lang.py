@@ -159,7 +159,7 @@ EN = LangTable(
     masks=("good morning", "good night", "morning all", "night night", "last night",
            "cyber monday", "super bowl sunday"),
     evening_nouns=("party", "drinks", "dinner", "disco", "quiz", "gig", "movie night",
-                   "game night", "prom", "pub"),
+                   "game night", "prom", "pub", "ceilidh", "barn dance"),
     move_cues=(r"moved", r"moving", r"changed", r"switched", r"postponed", r"rescheduled",
                r"pushed back", r"pushed", r"shifted", r"shifting", r"brought forward"),
 )

@@ -831,6 +831,11 @@ def find_times(work: str, g: Grammar, dates: list[DateMention]) -> list[TimeMent
                 spans.take(m.start(), m.end())
                 found.append(TimeMention(m.start(3), m.end(), int(m.group(3)), int(m.group(4) or 0),
                                          meridiem=_meridiem(m.group(5))))
+        for m in _EN_FOUR_DIGITS.finditer(work):  # "training Monday 15th at 1900": 19:00
+            if spans.free(m.start(1), m.end()):
+                spans.take(m.start(1), m.end())
+                found.append(TimeMention(m.start(1), m.end(), int(m.group(1)), int(m.group(2)),
+                                         literal=True))
     for worded in _word_times(work, g):
         if spans.free(worded.start, worded.end):
             spans.take(worded.start, worded.end)
@@ -1016,6 +1021,9 @@ def _word_range_after(work: str, at: int, g: Grammar) -> tuple[int, int] | None:
 # British "6.45 for 7": gather at the first time for a start at the second.
 _FOR_START = re.compile(r"(?<![\d.:])(\d{1,2})[.:](\d{2})\s+for\s+(\d{1,2})(?:[.:](\d{2}))?\s*"
                         r"(a\.?m\.?|p\.?m\.?)?(?![\d:.]\d)", re.I)
+# The 24-hour clock without a colon, after "at" only ("from 2020" is a year), in quarters.
+_EN_FOUR_DIGITS = re.compile(r"(?<![\w])(?:at|@)\s*([01]\d|2[0-3])(00|15|30|45)"
+                             r"(?:\s*(?:hrs?|hours))?(?![\w/.:,]\d|\w)", re.I)
 _NAME_GOES_ON = re.compile(r"-[^\W\d_]")  # "Trois-Îlets", "Sept-Îles", "Quatre-Bornes"
 _CAPITAL_NEXT = re.compile(r"[ \t]+[^\W\d_a-zà-ÿ]")
 

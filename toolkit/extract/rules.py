@@ -164,7 +164,9 @@ class Grammar:
             self.event_noun = re.compile(rf"(?:{nouns})", re.I)
         else:
             self.event_noun = re.compile(rf"(?<![\w])(?:{nouns})(?:e?s)?(?![\w])", re.I)  # plurals
-        self.evening_noun = re.compile(rf"(?<![\w])(?:{_alt(t.evening_nouns)})", re.I)
+        # an evening noun naming another activity is no evening: "Gig rowing ... at 8"
+        self.evening_noun = re.compile(
+            rf"(?<![\w])(?:{_alt(t.evening_nouns)})(?!\w*\s+\w+ing\b)", re.I)
         self.move = re.compile(rf"(?<![\w])(?:{'|'.join(t.move_cues)})(?![\w])", re.I)
         self.recurring = re.compile(rf"(?<![\w])(?:{'|'.join(RECURRING[t.code])})"
                                     rf"(?:\s+(?:am|on|el|le|no|na|o|a|dia))?\s*$", re.I)
