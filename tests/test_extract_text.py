@@ -1924,3 +1924,25 @@ def test_an_evening_noun_naming_another_activity_is_no_evening(text, start):
 ])
 def test_english_reads_the_24_hour_clock_without_a_colon_after_at(text, start):
     assert [e.start for e in extract_events(text, R11_LONDON)] == [start]
+
+
+R11_SAO_PAULO = datetime(2027, 3, 10, 18, 0, tzinfo=ZoneInfo("America/Sao_Paulo"))
+
+
+@pytest.mark.parametrize("text,starts_", [
+    ("A que horas é que fecha o Pingo Doce ao domingo? Às 21h ou às 22h?", []),
+    ("What time is the match on Saturday? 2pm or 3pm?", []),
+    ("Festa no domingo? Sim, às 21h!", ["2027-03-14T21:00:00-03:00"]),
+])
+def test_hours_after_a_question_for_the_hour_are_guesses(text, starts_):
+    assert [e.start for e in extract_events(text, R11_SAO_PAULO)] == starts_
+
+
+@pytest.mark.parametrize("text,starts_", [
+    ("Semana passada choveu tanto que o jogo de quinta foi cancelado", []),
+    ("Last week the Thursday match was rained off", []),
+    ("Semana passada não teve, mas quinta tem treino às 19h", ["2027-03-11T19:00:00-03:00"]),
+    ("Training Thurs half 6 at the park, pitch was waterlogged last week", ["2027-03-11T18:30:00-03:00"]),
+])
+def test_a_weekday_after_last_week_is_in_that_week(text, starts_):
+    assert [e.start for e in extract_events(text, R11_SAO_PAULO)] == starts_

@@ -308,6 +308,20 @@ _AHEAD = re.compile(
     r"\b(?:next|upcoming|coming up|this coming|will|próxim[oa]s?|proxim[oa]s?|siguiente|nächste[nrs]?|"
     r"kommende[nrs]?|prochaine?s?|seguinte|is on|are on)\b", re.I
 )
+# The week just gone, said before a bare weekday of the same clause: that weekday is in it.
+_PAST_WEEK = re.compile(r"\b(?:last week|(?:la )?semana pasada|(?:na )?semana passada|"
+                        r"letzte woche|vorige woche|vergangene woche|la semaine (?:dernière|passée))\b",
+                        re.I)
+_TURNS = re.compile(r"[,;]|\b(?:but|mas|pero|aber|mais|sondern|doch)\b", re.I)
+
+
+def _of_past_week(ctx: Context, clause: Clause, d: DateMention) -> bool:
+    """A bare weekday after 'last week' in one run of words ('Semana passada ... o jogo de quinta
+    foi cancelado'); a comma or a 'but' turns to another week ('..., mas quinta tem treino')."""
+    found = [m.end() for m in _PAST_WEEK.finditer(ctx.low, clause.start, d.start)]
+    return bool(found) and not _TURNS.search(ctx.low, found[-1], d.start)
+
+
 _PRESENT = re.compile(r"\b(?:is|are|will|'ll|es|son|será|serán|ist|sind|wird|werden|est|sont|sera|"
                       r"seront|é|são|vai|vão|será|hay|há|gibt)\b", re.I)
 _FIRST_PERSON = re.compile(r"\b(?:i'?ll|i will|i can|i'?m going to|i need to|i have to|i must|"
@@ -342,6 +356,8 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
         own, core = _PASSIVE.sub(" ", own), _PASSIVE.sub(" ", core)
     if not cancelled and not moved and _in_past(ctx, own, core, t):
         return None
+    if d.kind == "weekday" and not moved and _of_past_week(ctx, clause, d):
+        return None  # "Semana passada choveu tanto que o jogo de quinta foi cancelado": that week's
     if not cancelled and _chatter(ctx, clause, d, t, own, message.plan, kind):
         return None
     if t is None and not cancelled and not moved and kind == "event" and _declined(ctx, clause, d):
@@ -943,12 +959,24 @@ def _chatter(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | None
         return t is None or t.start < s1 or not ctx.g.place.search(ctx.low[t.end:t.end + 40])
     if question and (_ASKS_HOUR.search(segment) or (t is None and _STILL_ON.search(segment))):
         return True
+    if question and t is not None and _guessed_hour(ctx, s0):
+        return True  # "A que horas fecha ... ao domingo? Às 21h ou às 22h?": guesses
     if _SOME_DAY.search(ctx.low, max(clause.start, d.start - 16), d.start):
         return True
     # Asking about a day ("is there swimming on Monday?") is not announcing it; a suggestion
     # ("Movie night in two weeks?", "¿cenamos el viernes?") is, so only questions that ask
     # for information count.
     return bool(question and _ASKS.match(segment)) and t is None
+
+
+def _guessed_hour(ctx: Context, s0: int) -> bool:
+    """Whether the sentence just before this questioned one asked for the hour."""
+    before = ctx.low[:s0].rstrip()
+    if not before.endswith("?"):
+        return False
+    start = max(before.rfind(".", 0, len(before) - 1), before.rfind("?", 0, len(before) - 1),
+                before.rfind("!", 0, len(before) - 1), before.rfind("\n", 0, len(before) - 1)) + 1
+    return bool(_ASKS_HOUR.search(before, start))
 
 
 # Whose turn it is: a rota of chores or hosts, not an event of the day.
