@@ -1946,3 +1946,19 @@ def test_hours_after_a_question_for_the_hour_are_guesses(text, starts_):
 ])
 def test_a_weekday_after_last_week_is_in_that_week(text, starts_):
     assert [e.start for e in extract_events(text, R11_SAO_PAULO)] == starts_
+
+
+@pytest.mark.parametrize("text,start,title,location", [
+    ("Osterfeuer am Karsamstag ab 19 Uhr auf der Festwiese", "2027-03-27T19:00:00+01:00", "Osterfeuer",
+     "Festwiese"),
+    ("Vigilia el Sábado Santo a las 22:00", "2027-03-27T22:00:00+01:00", "Vigilia", None),
+    ("Veillée pascale samedi saint à 21h", "2027-03-27T21:00:00+01:00", "Veillée", None),
+    ("Malhação do Judas no sábado de aleluia às 10h", "2027-03-27T10:00:00+01:00", "Judas", None),
+    ("Easter egg hunt on Holy Saturday at 11am", "2027-03-27T11:00:00+01:00", "egg hunt", None),
+])
+def test_holy_saturday_is_a_named_day_and_a_compound_ending_in_a_place_is_one(text, start, title,
+                                                                               location):
+    ref = datetime(2027, 3, 10, 18, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+    [event] = extract_events(text, ref)
+    assert (event.start, event.location) == (start, location)
+    assert title.lower() in event.title.lower()

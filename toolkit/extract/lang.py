@@ -319,7 +319,7 @@ DE = LangTable(
         "hof", "gemeindehaus", "vereinsheim", "kindergarten", "markt", "weihnachtsmarkt",
         "museum", "zoo", "sporthalle", "schwimmbad", "bad", "büro", "zimmer", "mensa", "stube",
         "singsaal", "schulhaus", "gemeindesaal", "dorfplatz", "labor", "hort", "ordination", "straße",
-        "strasse", "gasse", "kapelle", "moschee", "gerätehaus", "pfadiheim", "lokal",
+        "strasse", "gasse", "kapelle", "moschee", "gerätehaus", "pfadiheim", "lokal", "wiese", "gelände",
     ),
     event_nouns=(
         "training", "treffen", "elternabend", "turnen", "party", "fest", "feier", "flohmarkt",
