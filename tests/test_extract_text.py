@@ -1962,3 +1962,15 @@ def test_holy_saturday_is_a_named_day_and_a_compound_ending_in_a_place_is_one(te
     [event] = extract_events(text, ref)
     assert (event.start, event.location) == (start, location)
     assert title.lower() in event.title.lower()
+
+
+@pytest.mark.parametrize("text,starts_", [
+    ("Cancelada a aula de hidroginástica desta quarta", ["2027-03-10"]),  # said on a Wednesday
+    ("O jogo deste sábado é às 16h", ["2027-03-13T16:00:00-03:00"]),
+    ("O IPTU vence dia 15, quem ainda não pagou corre", ["2027-03-15"]),
+    ("A festa de sábado foi ótima", []),
+    ("La alfombra se elabora el viernes 26 desde las 22 horas", ["2027-03-26T22:00:00-03:00"]),
+    ("Viaje el viernes 26 a Cusco, son 10 horas de bus", ["2027-03-26"]),
+])
+def test_desta_not_yet_and_hours_after_an_article(text, starts_):
+    assert [e.start for e in extract_events(text, R11_SAO_PAULO)] == starts_

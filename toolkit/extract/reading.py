@@ -322,6 +322,9 @@ def _of_past_week(ctx: Context, clause: Clause, d: DateMention) -> bool:
     return bool(found) and not _TURNS.search(ctx.low, found[-1], d.start)
 
 
+# What has not happened yet is no past: "O IPTU vence dia 15, quem ainda não pagou corre".
+_NOT_YET = re.compile(r"\b(?:ainda n[ãa]o|todav[ií]a no|a[úu]n no|noch nicht|pas encore|not yet)"
+                      r"(?:\s+(?:ha|han|has|have|tem|têm|a|ont))?\s+[^\W\d_]+", re.I)
 _PRESENT = re.compile(r"\b(?:is|are|will|'ll|es|son|será|serán|ist|sind|wird|werden|est|sont|sera|"
                       r"seront|é|são|vai|vão|será|hay|há|gibt)\b", re.I)
 _FIRST_PERSON = re.compile(r"\b(?:i'?ll|i will|i can|i'?m going to|i need to|i have to|i must|"
@@ -800,6 +803,7 @@ class _LiveCues:
 def _in_past(ctx: Context, own: str, core: str, t: TimeMention | None) -> bool:
     """Past tense in the date's core, or elsewhere in its clause unless the core looks ahead
     ("the last concert was great, the next one is on May 30"); thanks for a day is past."""
+    own, core = _NOT_YET.sub(" ", own), _NOT_YET.sub(" ", core)  # "quem ainda não pagou"
     if any(p.search(core) for p in ctx.past):
         return True
     if ctx.g.thanks.search(core) and not _AHEAD.search(own):

@@ -13,7 +13,8 @@ from typing import Any
 
 from toolkit.extract.lang import TABLES, LangTable
 
-THIS_WORDS = {"this", "este", "esta", "diesen", "dieser", "diese", "ce", "cette", "nesta", "neste"}
+THIS_WORDS = {"this", "este", "esta", "diesen", "dieser", "diese", "ce", "cette", "nesta", "neste", "desta",
+              "deste"}
 
 
 def _alt(words: Any) -> str:

@@ -101,6 +101,9 @@ _CLOCK_AFTER = re.compile(
     r"y\s+(?:media|cuarto)|menos\s+cuarto|en\s+punto|de\s+la\s+(?:ma[ñn]ana|tarde|noche))", re.I)
 _SAME_TIME_BEFORE = re.compile(
     r"\b(?:m[êe]me\s+heure|mesm[ao]\s+(?:hora|hor[áa]rio)|mism[ao]\s+(?:hora|horario))\W{0,3}$", re.I)
+# "desde las 22 horas", "hasta las 14 horas", "até às 18 horas": the article says an hour of the day.
+_CLOCK_ARTICLE = re.compile(r"\b(?:desde|hasta|sobre|hacia|partir de|at[ée]|por volta de)\s+"
+                            r"(?:las|as|às|das)\s*$", re.I)
 _FROM_CLOCK = re.compile(r"\b(?:from|ab|desde)\s*$", re.I)
 _AFTERNOON_HRS = re.compile(r"(?:1[3-9]|2[0-3])\s?hrs?", re.I)
 _HOURS = re.compile(r"(\d{1,2})\s?(?:heures?|horas?)", re.I)
@@ -113,7 +116,7 @@ def _clock_hour(text: str, m: re.Match[str]) -> bool:
     """A count of hours that is an hour of the day ("à 20 heures", "às 8 horas", "8 heures et
     demie", "même heure (11 heures)"), not a duration, so the mask keeps it."""
     before = text[max(0, m.start() - 16):m.start()]
-    if _CLOCK_PREP.search(before[-8:]):
+    if _CLOCK_PREP.search(before[-8:]) or _CLOCK_ARTICLE.search(before):
         return True
     if _FROM_CLOCK.search(before[-8:]) and _AFTERNOON_HRS.fullmatch(m.group(0)):
         return True  # "from 14hrs": "from 2 hours after lunch" stays a count
