@@ -1974,3 +1974,14 @@ def test_holy_saturday_is_a_named_day_and_a_compound_ending_in_a_place_is_one(te
 ])
 def test_desta_not_yet_and_hours_after_an_article(text, starts_):
     assert [e.start for e in extract_events(text, R11_SAO_PAULO)] == starts_
+
+
+@pytest.mark.parametrize("text,starts_", [
+    ("¿Al final el asado es sábado o domingo? Yo puedo cualquiera de los dos pero después de las 12", []),
+    ("Is the match Saturday or Sunday?", []),
+    ("Grillen wir Samstag oder Sonntag?", []),
+    ("Asado el sábado a las 13, ¿quién viene?", ["2027-03-13T13:00:00-03:00"]),
+])
+def test_a_question_offering_two_days_chooses_none(text, starts_):
+    ref = datetime(2027, 3, 10, 18, 0, tzinfo=ZoneInfo("America/Montevideo"))
+    assert [e.start for e in extract_events(text, ref)] == starts_

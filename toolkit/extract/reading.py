@@ -963,6 +963,8 @@ def _chatter(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | None
         return t is None or t.start < s1 or not ctx.g.place.search(ctx.low[t.end:t.end + 40])
     if question and (_ASKS_HOUR.search(segment) or (t is None and _STILL_ON.search(segment))):
         return True
+    if question and _either_day(ctx, d):
+        return True  # "¿Al final el asado es sábado o domingo?": not chosen yet
     if question and t is not None and _guessed_hour(ctx, s0):
         return True  # "A que horas fecha ... ao domingo? Às 21h ou às 22h?": guesses
     if _SOME_DAY.search(ctx.low, max(clause.start, d.start - 16), d.start):
@@ -971,6 +973,21 @@ def _chatter(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | None
     # ("Movie night in two weeks?", "¿cenamos el viernes?") is, so only questions that ask
     # for information count.
     return bool(question and _ASKS.match(segment)) and t is None
+
+
+_OR_AFTER = re.compile(r"\s+(?:or|o|u|oder|ou)\s+", re.I)
+_OR_BEFORE = re.compile(r"([^\W\d_]+)\.?\s+(?:or|o|u|oder|ou)\s+$", re.I)
+
+
+def _either_day(ctx: Context, d: DateMention) -> bool:
+    """A weekday offered with another by 'or' ('sábado o domingo', 'Samstag oder Sonntag')."""
+    if d.kind != "weekday":
+        return False
+    after = _OR_AFTER.match(ctx.low, d.end)
+    if after and ctx.g.weekday.match(ctx.low, after.end()):
+        return True
+    before = _OR_BEFORE.search(ctx.low, max(0, d.start - 24), d.start)
+    return bool(before and ctx.g.weekday.fullmatch(before.group(1)))
 
 
 def _guessed_hour(ctx: Context, s0: int) -> bool:
