@@ -1985,3 +1985,13 @@ def test_desta_not_yet_and_hours_after_an_article(text, starts_):
 def test_a_question_offering_two_days_chooses_none(text, starts_):
     ref = datetime(2027, 3, 10, 18, 0, tzinfo=ZoneInfo("America/Montevideo"))
     assert [e.start for e in extract_events(text, ref)] == starts_
+
+
+@pytest.mark.parametrize("text,location", [
+    ("RDV kiné : le lundi 22/03 à 17h45, cabinet rue Jeanne d'Arc", "rue Jeanne d'Arc"),
+    ("Fête lundi à 18h place de l'Hôtel de Ville", "place de l'Hôtel de Ville"),
+])
+def test_a_named_place_keeps_an_elided_link(text, location):
+    ref = datetime(2027, 3, 10, 18, 0, tzinfo=ZoneInfo("Europe/Paris"))
+    [event] = extract_events(text, ref)
+    assert event.location == location

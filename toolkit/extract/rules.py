@@ -243,9 +243,9 @@ class Grammar:
         cap = r"[A-ZÁÉÍÓÚÀÂÊÔÃÕÇÄÖÜ][\w'’.&-]*"
         link = r"(?:de|do|da|dos|das|del|de la|of|of the|la|le|du|des|der|von|am|an der)"
         self.named_place = re.compile(  # "salle 204", "Praxis Dr. Brandt", "place de la mairie"
-            rf"(?<![\w])(?i:{nouns})(?:\s+(?:\d{{1,4}}[a-z]?\b|{cap})(?:\s+(?:{link}\s+)?{cap}){{0,3}}"
+            rf"(?<![\w])(?i:{nouns})(?:\s+(?:\d{{1,4}}[a-z]?\b|{cap})(?:\s+(?:{link}\s+|[dl]['’])?{cap}){{0,3}}"
             rf"|\s+(?:de la|de l'|de los|de las|del|de|du|des|da|do|dos|das|der|of the|of)(?:(?<=')|\s+)"
-            rf"(?:{cap}(?:\s+(?:{link}\s+)?{cap}){{0,3}}|[^\W\d_]{{3,}}))"
+            rf"(?:{cap}(?:\s+(?:{link}\s+|[dl]['’])?{cap}){{0,3}}|[^\W\d_]{{3,}}))"
             + (rf"|(?<![\w]){cap}(?:\s+{cap}){{1,3}}\s+(?i:{nouns})(?![\w])" if code == "en" else "")
             # "Bahnhofstraße 12", "Kirchweg 3a": a street with its house number
             + (r"|(?<![\w])[A-ZÄÖÜ][\wäöüß-]*(?:straße|strasse|str\.|weg|gasse|allee|platz|ring|damm|ufer)"
