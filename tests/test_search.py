@@ -417,3 +417,16 @@ def test_e5_passages_on_parallel_engine_calls_equal_one_call(model: Any) -> None
     assert parallel.shape == (80, 384) and parallel.dtype == np.float32
     assert np.sum(parallel * single, axis=1).min() > 0.9999
     assert np.argmax(parallel @ single.T, axis=1).tolist() == list(range(80))  # nothing swapped
+
+
+def test_portuguese_dev_set_names_messages_of_the_portuguese_chat() -> None:
+    """Every query of the Portuguese dev set is Portuguese and expects text of the Portuguese
+    chat, and none is a held-out query (choices are made on it, never on the held-out set)."""
+    relevance = load_relevance()
+    cases = relevance.load_cases(relevance.DEV_PT)
+    chat = (ROOT / "tests" / "data" / "relevance_multilingual" / "WhatsApp Chat com Pais do 3º ano.txt"
+            ).read_text(encoding="utf-8")
+    held_out = {c.query for c in relevance.load_cases(relevance.HELD_OUT)}
+    assert len(cases) >= 20 and all(c.lang == "pt" and c.kind == "same" for c in cases)
+    assert all(piece in chat for c in cases for piece in c.expected)
+    assert not held_out & {c.query for c in cases}

