@@ -1995,3 +1995,13 @@ def test_a_named_place_keeps_an_elided_link(text, location):
     ref = datetime(2027, 3, 10, 18, 0, tzinfo=ZoneInfo("Europe/Paris"))
     [event] = extract_events(text, ref)
     assert event.location == location
+
+
+@pytest.mark.parametrize("text,location", [
+    ("Zahnarzttermin: Do., 18.03.2027, 08:15 Uhr, Praxis Dr. Meyer, Am Sande 4.", "Am Sande"),
+    ("Im Gemeindehaus am Freitag um 19 Uhr Spieleabend", "Gemeindehaus"),
+])
+def test_a_german_preposition_capitalised_inside_a_sentence_names_a_street(text, location):
+    ref = datetime(2027, 3, 10, 18, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+    [event] = extract_events(text, ref)
+    assert event.location == location

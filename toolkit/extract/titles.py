@@ -518,6 +518,10 @@ def _next_segments_place(ctx: Context, clause: Clause) -> str | None:
 _ARTICLE = re.compile(r"\b(?:La|Le|El|Les|Los|Las|Der|Die|Das|The|O|A|Os|As)\s+$")
 
 
+# A German preposition capitalised inside a sentence opens a street's name: "Am Sande", "Im Tal".
+_NAMED_BY_PREP = re.compile(r"(?-i:Am|Im|An der|An den|Auf dem|Auf der|Zum|Zur)\s")
+
+
 def _placed(ctx: Context, text: str, m: re.Match[str], phrase: str) -> str:
     """A place phrase with what names it too: its number ('field 2'), a capitalised article
     that is part of the name ('La Tagliatella'), the place noun before it ('Sportplatz an der
@@ -526,6 +530,9 @@ def _placed(ctx: Context, text: str, m: re.Match[str], phrase: str) -> str:
     article = _ARTICLE.search(text, m.start(), m.start(1))
     if article:
         phrase = article.group(0).strip() + " " + phrase
+    elif _NAMED_BY_PREP.match(text, m.start()) and ctx.g.t.code == "de" \
+            and re.search(r"[,\w]\s*$", text[max(0, m.start() - 3):m.start()]):
+        phrase = text[m.start():m.start(1)].strip() + " " + phrase  # "..., Am Sande 4": a street
     before = text[max(0, m.start() - 30):m.start()].split()
     if before and ctx.g.place_noun.fullmatch(before[-1].lower()):
         phrase = f"{before[-1]} {text[m.start():m.start(1)].strip()} {phrase}"
