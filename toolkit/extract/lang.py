@@ -102,6 +102,7 @@ EN = LangTable(
         "stadium", "office", "restaurant", "beach", "playground", "arena", "marshes",
         "ours", "our place", "my place", "our house", "room", "clubhouse", "block", "studio",
         "green", "common", "court", "courts", "rink", "track", "museum", "zoo", "farm", "theatre",
+        "lawn", "boathouse", "slipway", "slip", "harbour", "quay", "pier",
         "theater", "surgery", "clinic", "hospital", "canteen", "staff room", "staffroom", "lab",
         "pavilion", "garden", "gardens", "hotel", "bar", "venue", "building", "campus", "square",
         "astro", "canteen", "practice surgery", "laboratory", "lab", "car park", "carpark", "classroom",

@@ -454,8 +454,9 @@ def location_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | 
                 continue  # "se corta el agua ... por obras en la tubería": where the reason is
             prep = text[m.start():m.start(1)]
             if ctx.g.t.code == "en" and (phrase.lower().split()[0] in _ONLINE
-                                         or (prep.strip().lower() == "on" and not phrase[:1].isupper())):
-                continue  # "sign up on the portal", "on our road"; but "on Elm St"
+                                         or (prep.strip().lower() == "on" and not phrase[:1].isupper()
+                                             and not _ON_THE_PLACE.match(text, m.start(1)))):
+                continue  # "sign up on the portal", "on our road"; but "on Elm St", "on the lawn"
             host = _HOST.search(prep)
             if host and not ctx.g.date_words.match(phrase) and not ctx.g.event_noun.search(phrase):
                 return f"{host.group(0).strip()} {phrase}"  # "chez Paul", "en casa de los abuelos"
@@ -516,6 +517,10 @@ def _next_segments_place(ctx: Context, clause: Clause) -> str | None:
 
 
 _ARTICLE = re.compile(r"\b(?:La|Le|El|Les|Los|Las|Der|Die|Das|The|O|A|Os|As)\s+$")
+
+
+_ON_THE_PLACE = re.compile(r"the\s+(?:lawn|green|pier|quay|beach|pitch|field|court|common|square|slipway)\b",
+                           re.I)
 
 
 # A German preposition capitalised inside a sentence opens a street's name: "Am Sande", "Im Tal".
