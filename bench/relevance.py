@@ -199,7 +199,7 @@ def mean(values: list[tuple[float, float, float]], i: int) -> float:
 def held_out_table(model: str, results: Results, modes: tuple[str, ...] = MODES) -> None:
     print(f"\n  {model}: held-out multilingual set, hits@10 / MRR")
     heads = [f"{lang} same" for lang in LANGS] + ["cross", "all"]
-    print(f"   {'mode':<8} " + " ".join(f"{h:>13}" for h in heads))
+    print(f"   {'mode':<14} " + " ".join(f"{h:>13}" for h in heads))
     for mode in modes:
         cells = []
         for lang in LANGS:
@@ -208,7 +208,7 @@ def held_out_table(model: str, results: Results, modes: tuple[str, ...] = MODES)
         cross = [v for (m, _, kind), vs in results.items() if m == mode and kind == "cross" for v in vs]
         every = [v for (m, _, _), vs in results.items() if m == mode for v in vs]
         cells += [f"{mean(got, 1):.2f} / {mean(got, 2):.2f}" for got in (cross, every)]
-        print(f"   {mode:<8} " + " ".join(f"{c:>13}" for c in cells))
+        print(f"   {mode:<14} " + " ".join(f"{c:>13}" for c in cells))
 
 
 def dev_pt_table(model: str, results: Results, modes: tuple[str, ...] = MODES) -> None:
