@@ -2015,3 +2015,26 @@ def test_a_german_preposition_capitalised_inside_a_sentence_names_a_street(text,
 def test_on_the_lawn_is_a_place_on_the_portal_is_none(text, location):
     [event] = extract_events(text, R11_LONDON)
     assert event.location == location
+
+
+R12_SAO_PAULO = datetime(2027, 5, 18, 18, 0, tzinfo=ZoneInfo("America/Sao_Paulo"))
+
+
+@pytest.mark.parametrize("text,start,cancelled", [
+    ("Oigan, la junta de padres quedó para el lunes 24 a las 7 de la tarde en la escuela",
+     "2027-05-24T19:00:00-03:00", False),
+    ("O churrasco ficou marcado pra sábado às 13h na casa do Léo", "2027-05-22T13:00:00-03:00", False),
+    ("Che, el asado del sábado ya no va, se enfermó el Negro", "2027-05-22", True),
+    ("Galera, o churrasco de sábado furou, o Léo viajou", "2027-05-22", True),
+])
+def test_a_preterite_that_sets_a_day_and_colloquial_calls_off(text, start, cancelled):
+    [event] = extract_events(text, R12_SAO_PAULO)
+    assert (event.start, event.cancelled) == (start, cancelled)
+
+
+@pytest.mark.parametrize("text", [
+    "La junta terminó el lunes a las 7",
+    "O churrasco acabou no sábado às 22h",
+])
+def test_a_preterite_without_a_day_set_is_still_past(text):
+    assert extract_events(text, R12_SAO_PAULO) == []

@@ -165,6 +165,12 @@ EN = LangTable(
                r"pushed back", r"pushed", r"shifted", r"shifting", r"brought forward"),
 )
 
+# What a preterite sets a day for ("quedó para el lunes", "ficou marcado pra sexta") looks ahead.
+_SET_FOR_ES = (r" (?:(?:fijad[oa]|marcad[oa]|programad[oa]) )?(?:para|pa) (?:el|la|este|esta|mañana"
+               r"|manana|hoy|lunes|martes|miércoles|miercoles|jueves|viernes|sábado|sabado|domingo)\b")
+_SET_FOR_PT = (r" (?:(?:marcad[oa]|agendad[oa]) )?(?:para|pra|pro) (?:o|a|esta|este|essa|esse|amanhã"
+               r"|amanha|hoje|dia|segunda|terça|terca|quarta|quinta|sexta|sábado|sabado|domingo)\b")
+
 ES = LangTable(
     code="es",
     weekdays={
@@ -246,8 +252,9 @@ ES = LangTable(
         r"llegó", r"salió", r"jugaron", r"ganaron", r"perdieron", r"se fue",
         r"estuvo", r"disfrutamos",
         # preterite by its ending ("llegué", "terminó", "salieron"), minus look-alikes
-        r"(?!(?:café|bebé|puré|josé|qué|porqué|olé|\w*[aei]ré)\b)\w{3,}é",  # not "-aré"
-        r"\w{3,}ó", r"\w+(?:aron|ieron)",
+        # (not "-aré"); a preterite that sets a day is no past: "la junta quedó para el lunes 24"
+        r"(?!(?:café|bebé|puré|josé|qué|porqué|olé|\w*[aei]ré)\b)\w{3,}é(?!" + _SET_FOR_ES + ")",
+        r"\w{3,}ó(?!" + _SET_FOR_ES + ")", r"\w+(?:aron|ieron)(?!" + _SET_FOR_ES + ")",
     ),
     cancel_cues=(
         r"cancelad[oa]s?", r"se cancela", r"cancelamos", r"suspendid[oa]s?", r"se suspende",
@@ -255,6 +262,7 @@ ES = LangTable(
         r"anulad[oa]s?", r"se anula", r"no hay (?:\w+ ){0,2}(?:{nouns})",
         r"no habrá", r"aplazad[oa]s?", r"aplazad[oa]s? hasta nuevo aviso",
         r"no hay (?:cole|colegio|clases?|escuela|guarde)",
+        r"ya no (?:va|se hace)\b(?! a)",  # "el asado del sábado ya no va", not "ya no va a llover"
     ),
     masks=("de la mañana", "por la mañana", "en la mañana", "de la manana",
            "por la manana", "buenos días", "buenos dias", "buenas noches"),
@@ -536,13 +544,15 @@ PT = LangTable(
         r"chegou", r"terminou", r"foi ótimo", r"foi muito",
         # preterite by its ending ("cheguei", "ficou"), not the future ("-arei") or "estou"
         r"(?!(?:sei|lei|rei|\w*[aei]rei|v[oô]lei|j[oó]quei|h[oó]quei)\b)\w{3,}ei",
-        r"(?!(?:estou|vou|sou|dou|tou)\b)\w{3,}ou", r"há (?:\w+ )?(?:dias|semanas|meses)",
+        r"(?!(?:estou|vou|sou|dou|tou)\b)\w{3,}ou(?!" + _SET_FOR_PT + ")",
+        r"há (?:\w+ )?(?:dias|semanas|meses)",
     ),
     cancel_cues=(
         r"cancelad[oa]s?", r"cancelou", r"cancela", r"suspens[oa]s?", r"adiad[oa]s?",
         r"não (?:vai )?(?:ter|tem|haverá|terá|há) (?:\w+ ){0,1}(?:{nouns})",
         r"nao (?:vai )?(?:ter|tem) (?:\w+ ){0,1}(?:{nouns})", r"sem (?:{nouns})",
         r"não (?:vai )?(?:ter|tem|haverá) (?:aula|aulas|escola)", r"não haverá",
+        r"furou", r"miou", r"não vai (?:mais )?rolar",  # "o churrasco de sábado furou"
     ),
     masks=("bom dia", "boa tarde", "boa noite", "de manhã", "da manhã", "pela manhã"),
     evening_nouns=("festa", "jantar", "balada", "churrasco", "show", "cinema", "happy hour", "barzinho"),
