@@ -2038,3 +2038,16 @@ def test_a_preterite_that_sets_a_day_and_colloquial_calls_off(text, start, cance
 ])
 def test_a_preterite_without_a_day_set_is_still_past(text):
     assert extract_events(text, R12_SAO_PAULO) == []
+
+
+@pytest.mark.parametrize("text,n", [
+    ("Vocês preferem fazer a confraternização na sexta ou no sábado?", 0),
+    ("Is the match on Saturday or on Sunday?", 0),
+    ("¿Mañana hay mariachi en la cantina de don Chuy? Creo que es a las 9 pero no sé", 0),
+    ("¿Mañana hay mariachi en la cantina de don Chuy? Sí, a las 9", 1),
+    ("Quelqu'un va au marché de Mamoudzou demain matin ? Je cherche un covoit", 0),
+    ("Thinking about doing a turtle farm trip one day next week, who's in?", 0),
+    ("Turtle farm trip next Monday, who's in?", 1),
+])
+def test_days_offered_guessed_or_asked_about_are_no_plan(text, n):
+    assert len(extract_events(text, R12_SAO_PAULO)) == n

@@ -879,6 +879,9 @@ _ASKS = re.compile(
     r"alguém sabe|alguem sabe|vocês sabem|tem|vai ter|cadê|quando|que horas|a que horas|onde|"
     r"qual|quelqu'un sait|quelqu’un sait|qqn sait|tu sais si|vous savez si|sabe se|sabes se|"
     r"sab[eé]is si|"
+    # whether someone else goes: "Quelqu'un va au marché demain matin ?", "Is anyone going Friday?"
+    r"(?:is )?any(?:one|body) going|quelqu['’]un (?:va|ira|y va)|algu[eé]m vai|alguien va|"
+    r"geht jemand|fährt jemand|"
     # asking to be told: "Könnt ihr mir sagen, ob am Donnerstag Turnen ist?"
     r"(?:kann|könnt|können|könnte) (?:mir )?(?:jemand|ihr|sie) (?:mir )?sagen|"
     r"(?:can|could) (?:some|any)(?:one|body) tell me|"
@@ -896,7 +899,11 @@ _STILL_ON = re.compile(r"\b(?:still on|still happening|sigue en pie|sigue siendo
                        r"(?:ainda )?(?:está|tá) de pé|ainda vai rolar)\b", re.I)
 # A day not chosen yet: "algún viernes de estos", "some Saturday", "irgendeinen Freitag".
 _SOME_DAY = re.compile(r"\b(?:some|any|algún|algun|alguno|cualquier|irgendeine[nm]?|irgendwann|"
-                       r"n'importe quel|algum|qualquer)\s+$", re.I)
+                       r"n'importe quel|algum|qualquer|one day|un d[ií]a|un jour|um dia)\s+$", re.I)
+# An answer that doubts itself: the hour in it is a guess.
+_HEDGE = re.compile(r"\b(?:(?:pero|mas|but|mais|aber) no sé|no estoy segur[oa]|not sure|i think|"
+                    r"je (?:ne )?sais pas|pas sûr|não sei|nao sei|acho que|weiß nicht|glaube ich)\b",
+                    re.I)
 # An exclamation about a day: "Qué pereza el lunes", "What a week", "Quel match samedi", "Was für ein
 # Wetter am Sonntag", "Que jogo domingo".
 _EXCLAIM = re.compile(r"\W*(?:qu[eé]|what an?|quel(?:le)?s?|was für(?: ein\w*)?)\s+"
@@ -969,14 +976,18 @@ def _chatter(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | None
         return True  # "A que horas fecha ... ao domingo? Às 21h ou às 22h?": guesses
     if _SOME_DAY.search(ctx.low, max(clause.start, d.start - 16), d.start):
         return True
+    if question and t is not None and t.start >= s1 and _HEDGE.search(ctx.low, s1, t.end + 40):
+        return True  # "¿Mañana hay mariachi ...? Creo que es a las 9 pero no sé": a guess
     # Asking about a day ("is there swimming on Monday?") is not announcing it; a suggestion
     # ("Movie night in two weeks?", "¿cenamos el viernes?") is, so only questions that ask
     # for information count.
     return bool(question and _ASKS.match(segment)) and t is None
 
 
-_OR_AFTER = re.compile(r"\s+(?:or|o|u|oder|ou)\s+", re.I)
-_OR_BEFORE = re.compile(r"([^\W\d_]+)\.?\s+(?:or|o|u|oder|ou)\s+$", re.I)
+# the other day may bring its own article ("na sexta ou no sábado?", "or on Sunday?")
+_OR_ARTICLE = r"(?:(?:on|the|el|la|am|an|le|no|na|o|a|au|dem)\s+)?"
+_OR_AFTER = re.compile(r"\s+(?:or|o|u|oder|ou)\s+" + _OR_ARTICLE, re.I)
+_OR_BEFORE = re.compile(r"([^\W\d_]+)\.?\s+(?:or|o|u|oder|ou)\s+" + _OR_ARTICLE + "$", re.I)
 
 
 def _either_day(ctx: Context, d: DateMention) -> bool:
