@@ -2051,3 +2051,19 @@ def test_a_preterite_without_a_day_set_is_still_past(text):
 ])
 def test_days_offered_guessed_or_asked_about_are_no_plan(text, n):
     assert len(extract_events(text, R12_SAO_PAULO)) == n
+
+
+R12_BERLIN = datetime(2027, 5, 18, 18, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+
+
+@pytest.mark.parametrize("text,start,previous", [
+    ("Am Freitag statt am Donnerstag: Turnen der Frauenriege, 20 Uhr, Turnhalle Dorf",
+     "2027-05-21T20:00:00+02:00", "2027-05-20"),
+    ("Skatrunde diese Woche ausnahmsweise Donnerstag statt Mittwoch, 20 Uhr bei Heinz",
+     "2027-05-20T20:00:00+02:00", "2027-05-19"),
+    ("Chorprobe Donnerstag 19 Uhr statt Mittwoch 20 Uhr", "2027-05-20T19:00:00+02:00",
+     "2027-05-19T20:00:00+02:00"),
+])
+def test_a_moves_hour_set_off_from_the_old_day_is_the_new_days(text, start, previous):
+    [event] = extract_events(text, R12_BERLIN)
+    assert (event.start, event.previous_start, event.moved) == (start, previous, True)

@@ -105,7 +105,9 @@ def _read_clause(ctx: Context, clause: Clause, message: _Message) -> list[tuple[
         return []  # a clock-change notice names a night and an hour but is nobody's event
     move = _move_in(ctx, clause)
     old_times = move.old_times if move else []
-    assignment = assign_times(clause.dates, [t for t in clause.times if t not in old_times], ctx.work)
+    # a move's new hours go to its new days ("Donnerstag statt Mittwoch, 20 Uhr")
+    days = [d for d in clause.dates if not (move and move.new_dates and move.is_old(d))]
+    assignment = assign_times(days, [t for t in clause.times if t not in old_times], ctx.work)
     share_times(clause.dates, assignment, ctx.work)
     results = []
     skip: set[int] = set()
@@ -177,6 +179,9 @@ _SMALL_WORDS = re.compile(r"(?:\b(?:um|at|à|a las|às|as|le|el|am|on|the|den|de
 _DENIED = re.compile(r"(?<![\w])(?:not|no|nicht|pas|non|não|nao)\s*$", re.I)
 
 
+_SET_OFF = re.compile(r"[,:;]")
+
+
 def _marked(pattern: re.Pattern[str], before: str) -> bool:
     """`pattern` ends `before`, allowing a couple of small words in between ("statt um")."""
     for _ in range(3):
@@ -226,7 +231,9 @@ def _move_in(ctx: Context, clause: Clause) -> _Move | None:
             move.new_times.append(t)
         elif move.new_dates:  # "auf Donnerstag 18 Uhr verlegt": the time goes with its day
             nearest = min(clause.dates, key=lambda x: min(abs(t.start - x.end), abs(x.start - t.end)))
-            (move.old_times if move.is_old(nearest) else move.new_times).append(t)
+            # "Donnerstag statt Mittwoch, 20 Uhr": an hour set off from the old day is the new one's
+            apart = nearest.end <= t.start and bool(_SET_OFF.search(ctx.low, nearest.end, t.start))
+            (move.old_times if move.is_old(nearest) and not apart else move.new_times).append(t)
         elif verb and t.end <= verb.start() and not instead:
             move.old_times.append(t)  # "Saturday 10am match moved": that was the old time
         else:
