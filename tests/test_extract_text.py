@@ -2067,3 +2067,14 @@ R12_BERLIN = datetime(2027, 5, 18, 18, 0, tzinfo=ZoneInfo("Europe/Berlin"))
 def test_a_moves_hour_set_off_from_the_old_day_is_the_new_days(text, start, previous):
     [event] = extract_events(text, R12_BERLIN)
     assert (event.start, event.previous_start, event.moved) == (start, previous, True)
+
+
+@pytest.mark.parametrize("text,start,cancelled", [
+    ("Le bateau pour Miquelon part vendredi à 8h15 du quai, pas de retard svp",
+     "2027-05-21T08:15:00+02:00", False),
+    ("Pas de marché samedi", "2027-05-22", True),
+    ("No parkrun this Saturday (22nd), the course is flooded", "2027-05-22", True),
+])
+def test_pas_de_retard_cancels_nothing_and_no_parkrun_does(text, start, cancelled):
+    [event] = extract_events(text, R12_BERLIN)
+    assert (event.start, event.cancelled) == (start, cancelled)

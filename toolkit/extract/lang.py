@@ -131,7 +131,7 @@ EN = LangTable(
         "disco", "prom", "graduation", "potluck", "walk", "ride", "tour", "visit", "happy hour",
         "report card", "report cards", "reports evening", "offsite", "off-site", "retreat",
         "conference", "convention", "summit", "hackathon", "parade", "vigil", "regatta", "fireworks",
-        "wake", "wake-keeping",
+        "wake", "wake-keeping", "parkrun",
     ),
     plan_cues=(
         "see you", "meet", "join us", "don't forget", "dont forget", "reminder", "come",
@@ -454,7 +454,8 @@ FR = LangTable(
     ),
     cancel_cues=(
         r"annulée?s?", r"annule", r"annulons", r"pas d[e'’] ?(?:\w+ ){0,1}(?:{nouns})",
-        r"pas de", r"pas d'école", r"pas d’école", r"pas cours", r"pas classe", r"reportée?s?",
+        r"pas de(?! (?:retard|souci|soucis|problème|probleme|panique|stress|bruit)\b)",  # "pas de retard svp"
+        r"pas d'école", r"pas d’école", r"pas cours", r"pas classe", r"reportée?s?",
         r"n'aura pas lieu", r"n’aura pas lieu", r"aucun", r"il n'y aura pas",
         r"remise? à (?:une date ultérieure|plus tard)", r"reportée? à une date ultérieure",
     ),
