@@ -2078,3 +2078,19 @@ def test_a_moves_hour_set_off_from_the_old_day_is_the_new_days(text, start, prev
 def test_pas_de_retard_cancels_nothing_and_no_parkrun_does(text, start, cancelled):
     [event] = extract_events(text, R12_BERLIN)
     assert (event.start, event.cancelled) == (start, cancelled)
+
+
+def test_a_make_up_day_is_a_move_titled_by_what_was_called_off():
+    text = "Se cancela la kermés del domingo 23 por la lluvia, se repone el 30 a la misma hora"
+    [event] = extract_events(text, R12_SAO_PAULO)
+    assert (event.start, event.moved, event.previous_start, event.title) == \
+        ("2027-05-30", True, "2027-05-23", "La kermés")
+
+
+@pytest.mark.parametrize("text,start", [
+    ("Fais do-do at the VFW hall Friday from 8", "2027-05-21T20:00:00+02:00"),
+    ("Bowls at the green Friday from 8", "2027-05-21T08:00:00+02:00"),
+])
+def test_a_fais_do_do_from_8_is_the_evening(text, start):
+    [event] = extract_events(text, R12_BERLIN)
+    assert event.start == start

@@ -160,7 +160,8 @@ EN = LangTable(
     masks=("good morning", "good night", "morning all", "night night", "last night",
            "cyber monday", "super bowl sunday"),
     evening_nouns=("party", "drinks", "dinner", "disco", "quiz", "gig", "movie night",
-                   "game night", "prom", "pub", "ceilidh", "barn dance"),
+                   "game night", "prom", "pub", "ceilidh", "barn dance",
+                   "fais do-do", "hoedown", "square dance"),
     move_cues=(r"moved", r"moving", r"changed", r"switched", r"postponed", r"rescheduled",
                r"pushed back", r"pushed", r"shifted", r"shifting", r"brought forward"),
 )
@@ -271,6 +272,7 @@ ES = LangTable(
                r"trasladad[oa]s?", r"pospuest[oa]s?", r"(?:lo |la )?pasamos al?", r"(?:se )?pasa al?",
                r"(?:se )?pas(?:ó|a|aron) para", r"(?:se )?cambi(?:ó|a|aron) para",
                r"(?:se )?ha pasado al?", r"reprogramad[oa]s?", r"se reprograma",
+               r"se repone", r"se recupera",  # "se cancela ... por la lluvia, se repone el 30"
                # "lo pasamos del martes al miércoles": from one day to another
                r"(?:(?:lo|la|los|las|se) )?pas(?:amos|a|ó|aron)(?= del? [^\W\d_]+ (?:\d{1,2} )?al?\b)"),
 )

@@ -51,7 +51,7 @@ def read_events(ctx: Context, dates: list[DateMention], tz_name: str | None) -> 
                 unnamed.add(id(event))
         if found:
             message.previous = found[-1][0]
-    events = _moves_of_an_event(_moves_from_cancellations(events))
+    events = _moves_of_an_event(_moves_from_cancellations(ctx, events, unnamed))
     if any(e.confidence >= 0.9 and not e.all_day for e in events):
         # Beside a clearly dated and timed event, a weak all-day mention whose own clause
         # names nothing is a side remark ("invites in book bags today").
@@ -70,14 +70,20 @@ class _Message:
     previous: FoundEvent | None = None  # the last event of the clauses read so far
 
 
-def _moves_from_cancellations(events: list[FoundEvent]) -> list[FoundEvent]:
+def _moves_from_cancellations(ctx: Context, events: list[FoundEvent],
+                              unnamed: set[int]) -> list[FoundEvent]:
     """'Pas de ramassage vendredi, report à samedi': a day called off and a move with no old day
-    of its own, in one message, are one move from that day (as the proposals code reads it)."""
+    of its own, in one message, are one move from that day (as the proposals code reads it); a
+    move whose clause names nothing is titled by what was called off ('se repone el 30')."""
     off = [e for e in events if e.cancelled]
     open_moves = [e for e in events if e.moved and not e.cancelled and e.previous_start is None]
     if len(off) != 1 or len(open_moves) != 1:
         return events
-    moved = replace(open_moves[0], previous_start=off[0].start)
+    title = open_moves[0].title
+    if id(open_moves[0]) in unnamed:  # "Se cancela la kermés" gives "la kermés"
+        called_off = re.sub(r"\s{2,}", " ", ctx.g.cancel.sub(" ", off[0].title)).strip(" ,.")
+        title = (called_off[:1].upper() + called_off[1:]) if called_off else title
+    moved = replace(open_moves[0], previous_start=off[0].start, title=title)
     return [moved if e is open_moves[0] else e for e in events if e is not off[0]]
 
 
