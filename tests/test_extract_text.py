@@ -2094,3 +2094,13 @@ def test_a_make_up_day_is_a_move_titled_by_what_was_called_off():
 def test_a_fais_do_do_from_8_is_the_evening(text, start):
     [event] = extract_events(text, R12_BERLIN)
     assert event.start == start
+
+
+@pytest.mark.parametrize("text,start", [
+    ("Fiesta del colegio el domingo 23 desde las 10:00", "2027-05-23T10:00:00+02:00"),
+    ("Fête de l'école dimanche 23 à 10h00", "2027-05-23T10:00:00+02:00"),
+    ("Fiesta el sábado a las 10", "2027-05-22T22:00:00+02:00"),
+])
+def test_a_clock_written_in_full_keeps_its_hour_beside_an_evening_noun(text, start):
+    [event] = extract_events(text, R12_BERLIN)
+    assert event.start == start

@@ -489,7 +489,7 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
         return FoundEvent(start=d.day.isoformat(), end=d.last.isoformat() if d.last else None,
                           all_day=True, **common), named_any  # type: ignore[arg-type]
     period = period_near(own, g, t.start - clause.start, t.end - clause.start, _shifted(d, clause))
-    if period is None and g.evening_noun.search(own):
+    if period is None and g.evening_noun.search(own) and not _clock_written(ctx, t):
         period = "late"
     elif period is None and (g.early.search(ctx.low, *_piece_of(ctx, clause, t))
                              or g.early.search(ctx.low, _segment_start(ctx, t.start), t.end)):
@@ -829,6 +829,16 @@ def _in_past(ctx: Context, own: str, core: str, t: TimeMention | None) -> bool:
     # day and its hour in one piece are a plan whatever a side piece says of the past
     timed_what = t is not None and ctx.low[t.start:t.end] in core and names_event(ctx.g, core)
     return not (_AHEAD.search(core) or ctx.g.plan.search(core) or _PRESENT.search(core) or timed_what)
+
+
+# "10:00", "10.30", "10h00": a two-digit hour with its minutes, as a 24-hour clock writes it.
+_CLOCK_WRITTEN = re.compile(r"(?<!\d)\d{2}\s*[:.h]\s*\d{2}(?!\d)")
+
+
+def _clock_written(ctx: Context, t: TimeMention) -> bool:
+    """Outside English a time written in full ('Fiesta del colegio ... desde las 10:00') is what
+    the clock will say: no evening noun makes it 22:00 ('fiesta a las 10' still is)."""
+    return ctx.g.t.code != "en" and bool(_CLOCK_WRITTEN.search(ctx.text, t.start, t.end))
 
 
 def _thanked_before(own: str, core: str, ctx: Context) -> bool:
