@@ -2104,3 +2104,17 @@ def test_a_fais_do_do_from_8_is_the_evening(text, start):
 def test_a_clock_written_in_full_keeps_its_hour_beside_an_evening_noun(text, start):
     [event] = extract_events(text, R12_BERLIN)
     assert event.start == start
+
+
+@pytest.mark.parametrize("text,title", [
+    ("RDV kiné : le lundi 24/05 à 17h45, cabinet rue Jeanne d'Arc", "RDV kiné"),
+    ("Dentista: el martes 25 a las 10", "Dentista"),
+])
+def test_a_weekday_beside_its_date_is_no_title_the_heading_is(text, title):
+    [event] = extract_events(text, R12_BERLIN)
+    assert event.title == title
+
+
+def test_a_weekday_alone_still_gets_a_title():
+    [event] = extract_events("El martes a las 8 nos vemos", R12_BERLIN)
+    assert event.title

@@ -92,6 +92,8 @@ def title_for(ctx: Context, clause: Clause, d: DateMention, blanks: list[tuple[i
         return closed
     own = _title_from(ctx, body, anchor=d.start - clause.start, whole=kind == "deadline",
                       time_anchor=None if time_at is None else time_at - clause.start)
+    if own and _only_a_day(own, ctx.g):
+        own = ""  # "RDV kiné : le lundi 22/03 à 17h45": the weekday said beside the date is no title
     lead = _title_from(ctx, "".join(chars[clause.lead[0]:clause.lead[1]])) if clause.lead else ""
     own_named = bool(own) and names_event(ctx.g, own) and not ctx.g.logistics.fullmatch(own.lower())
     if not lead and not own_named and kind == "event" and not ctx.flyer:
@@ -118,6 +120,12 @@ def title_for(ctx: Context, clause: Clause, d: DateMention, blanks: list[tuple[i
     # nothing but greeting words left ("Wir treffen uns am Samstag"): they are the title then
     plain = _tidy(_LEADING_FILLER.sub("", "".join(chars[clause.start:clause.end]).strip()))
     return segment or (plain if _has_words(plain) else _tidy(ctx.text[d.start:d.end]))
+
+
+def _only_a_day(title: str, g: Grammar) -> bool:
+    """Whether a title is nothing but articles and a weekday ('Le lundi', 'El martes')."""
+    words = [w for w in re.findall(r"[^\W\d_]+", title.lower()) if w not in _ARTICLES]
+    return bool(words) and all(g.weekday.fullmatch(w) for w in words)
 
 
 def _closed_piece(ctx: Context, body: str) -> str:
