@@ -217,7 +217,7 @@ ES = LangTable(
                  "sale del", "sale de la", "salimos del", "salimos de la", "salida del", "salida de la"),
     place_nouns=(
         "plaza", "parque", "colegio", "cole", "escuela", "campo", "estadio", "salón", "salon",
-        "iglesia", "biblioteca", "gimnasio", "polideportivo", "patio", "aula", "restaurante",
+        "iglesia", "catedral", "biblioteca", "gimnasio", "polideportivo", "patio", "aula", "restaurante",
         "bar", "casa", "puerta", "piscina", "club", "auditorio", "teatro", "sala", "portal",
         "parroquia", "centro", "clínica", "clinica", "hospital", "museo", "granja", "dirección",
         "secretaría", "pabellón", "cancha", "pista", "hotel", "local", "sede", "ayuntamiento",
@@ -413,9 +413,10 @@ FR = LangTable(
     quarter_after=("et quart",),
     day_preps=("le", "du"),
     place_preps=("à la", "au", "à l'", "à l’", "aux", "chez", "en", "à", "sur la",
-                 "devant l'", "devant la", "devant le", "dans la", "dans le", "dans l'"),
+                 "sur le", "sur l'", "sur l’", "devant l'", "devant la", "devant le", "dans la", "dans le",
+                 "dans l'"),
     place_nouns=(
-        "salle", "stade", "école", "ecole", "gymnase", "parc", "place", "mairie", "église",
+        "salle", "stade", "école", "ecole", "gymnase", "parc", "place", "mairie", "église", "parking",
         "boulevard", "avenue", "port", "plage", "préau",
         "eglise", "aréna", "arena", "bar", "café", "cafe", "bibliothèque", "piscine",
         "patinoire", "maison", "restaurant", "club", "théâtre", "cour", "gare", "musée", "cabinet",
@@ -517,7 +518,8 @@ PT = LangTable(
                  "sai do", "sai da", "saímos do", "saímos da", "saída do", "saída da", "partida do",
                  "partida da"),
     place_nouns=(
-        "escola", "quadra", "salão", "salao", "igreja", "auditório", "ginásio", "ginasio",
+        "escola", "quadra", "salão", "salao", "igreja", "catedral", "colônia", "colonia", "auditório",
+        "ginásio", "ginasio",
         "pavilhão", "pavilhao", "parque", "restaurante", "casa", "templo", "clube", "campo",
         "praça", "praca", "estádio", "biblioteca", "sala", "clínica", "clinica", "consultório",
         "posto", "ubs", "hospital", "museu", "zoológico", "bairro", "bar", "oceanário", "centro",

@@ -465,6 +465,9 @@ def location_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | 
                                          or (prep.strip().lower() == "on" and not phrase[:1].isupper()
                                              and not _ON_THE_PLACE.match(text, m.start(1)))):
                 continue  # "sign up on the portal", "on our road"; but "on Elm St", "on the lawn"
+            if re.fullmatch(r"sur (?:le|l['’])\s*", prep.strip(), re.I) and \
+                    not ctx.g.place_noun.match(phrase):
+                continue  # "sur le parking" is a place, "sur le GR34" the walk's trail
             host = _HOST.search(prep)
             if host and not ctx.g.date_words.match(phrase) and not ctx.g.event_noun.search(phrase):
                 return f"{host.group(0).strip()} {phrase}"  # "chez Paul", "en casa de los abuelos"
