@@ -2129,3 +2129,14 @@ def test_a_weekday_alone_still_gets_a_title():
 def test_sur_le_names_a_place_noun_and_more_place_nouns(text, location):
     [event] = extract_events(text, R12_BERLIN)
     assert event.location == location
+
+
+@pytest.mark.parametrize("text,starts_", [
+    ("Is the temple procession at 5 or 6 on Friday? Nobody seems to know", []),
+    ("¿Alguien sabe si la guagua del sábado sale a las 7 o a las 8?", []),
+    ("Grillen wir Samstag um 18 oder 19 Uhr?", []),
+    ("Procession on Friday at 5, or is that too early?", ["2027-03-12T17:00:00+00:00"]),
+])
+def test_a_question_offering_two_hours_chooses_none(text, starts_):
+    ref = datetime(2027, 3, 10, 18, 0, tzinfo=ZoneInfo("UTC"))
+    assert [e.start for e in extract_events(text, ref)] == starts_

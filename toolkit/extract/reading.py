@@ -995,6 +995,8 @@ def _chatter(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | None
         return True
     if question and _either_day(ctx, d):
         return True  # "¿Al final el asado es sábado o domingo?": not chosen yet
+    if question and t is not None and _either_hour(ctx, t):
+        return True  # "Is the procession at 5 or 6 on Friday?": the hour is what is asked
     if question and t is not None and _guessed_hour(ctx, s0):
         return True  # "A que horas fecha ... ao domingo? Às 21h ou às 22h?": guesses
     if _SOME_DAY.search(ctx.low, max(clause.start, d.start - 16), d.start):
@@ -1022,6 +1024,16 @@ def _either_day(ctx: Context, d: DateMention) -> bool:
         return True
     before = _OR_BEFORE.search(ctx.low, max(0, d.start - 24), d.start)
     return bool(before and ctx.g.weekday.fullmatch(before.group(1)))
+
+
+# the other hour may bring its own preposition ("a las 7 o a las 8", "at 5 or at 6")
+_OR_HOUR = re.compile(r"\s*(?:h|uhr|am|pm)?\s+(?:or|o|u|oder|ou)\s+"
+                      r"(?:(?:at|a\s+las|a\s+la|às|as|um|à|vers)\s+)?\d", re.I)
+
+
+def _either_hour(ctx: Context, t: TimeMention) -> bool:
+    """An hour offered with another by 'or' ('at 5 or 6', 'a las 7 o a las 8', 'um 8 oder 9')."""
+    return bool(_OR_HOUR.match(ctx.low, t.end))
 
 
 def _guessed_hour(ctx: Context, s0: int) -> bool:
