@@ -2140,3 +2140,15 @@ def test_sur_le_names_a_place_noun_and_more_place_nouns(text, location):
 def test_a_question_offering_two_hours_chooses_none(text, starts_):
     ref = datetime(2027, 3, 10, 18, 0, tzinfo=ZoneInfo("UTC"))
     assert [e.start for e in extract_events(text, ref)] == starts_
+
+
+@pytest.mark.parametrize("text,found", [
+    ("Gold rush days parade got rained off on Saturday, they're hoping to rerun it", 0),
+    ("Rugby social got cancelled last Friday because of the wind, gutted", 0),
+    ("El asado se suspendió el sábado pasado por la lluvia", 0),
+    ("Rugby social cancelled on Friday because of the wind", 1),
+    ("Rappel : les dossiers doivent être rendus pour le vendredi 12 dernier délai", 1),
+])
+def test_a_day_behind_us_is_not_the_coming_one(text, found):
+    ref = datetime(2027, 3, 9, 18, 0, tzinfo=ZoneInfo("Europe/London"))  # a Tuesday
+    assert len(extract_events(text, ref)) == found

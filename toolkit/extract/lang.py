@@ -148,6 +148,8 @@ EN = LangTable(
         r"visited", r"celebrated", r"attended", r"missed", r"forgot", r"scored", r"took",
         r"ate", r"spent", r"bought", r"paid", r"was great", r"had fun", r"started", r"ended",
         r"left (?:it|them|this|that|his|her|my|our|their)",  # "left it at practice on Tuesday"
+        # weather stops only what was due: "the parade got rained off on Saturday" is behind us
+        r"(?:rained|snowed|frozen|washed) (?:off|out)",
     ),
     cancel_cues=(
         r"cancell?ed", r"cancell?ing", r"cancel", r"called off", r"postponed",

@@ -335,6 +335,19 @@ def _of_past_week(ctx: Context, clause: Clause, d: DateMention) -> bool:
     return bool(found) and not _TURNS.search(ctx.low, found[-1], d.start)
 
 
+_LAST_BEFORE = re.compile(r"\b(?:last|letzten|vorigen|vergangenen)\s+$", re.I)
+_LAST_AFTER = re.compile(r"\s+(?:pasado|passado|passada|dernier|passé)\b", re.I)
+
+
+def _last_weekday(ctx: Context, d: DateMention) -> bool:
+    """A weekday called the last one ('got cancelled last Friday', 'el sábado pasado', 'samedi
+    dernier'): the one behind us, called off or not, whatever the tables read ahead."""
+    if any(c.isdigit() for c in ctx.low[d.start:d.end]):
+        return False  # "pour le vendredi 17 dernier délai": a dated day is that date
+    return bool(_LAST_BEFORE.search(ctx.low, max(0, d.start - 12), d.start)
+                or _LAST_AFTER.match(ctx.low, d.end))
+
+
 # What has not happened yet is no past: "O IPTU vence dia 15, quem ainda não pagou corre".
 _NOT_YET = re.compile(r"\b(?:ainda n[ãa]o|todav[ií]a no|a[úu]n no|noch nicht|pas encore|not yet)"
                       r"(?:\s+(?:ha|han|has|have|tem|têm|a|ont))?\s+[^\W\d_]+", re.I)
@@ -372,7 +385,7 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
         own, core = _PASSIVE.sub(" ", own), _PASSIVE.sub(" ", core)
     if not cancelled and not moved and _in_past(ctx, own, core, t):
         return None
-    if d.kind == "weekday" and not moved and _of_past_week(ctx, clause, d):
+    if d.kind == "weekday" and not moved and (_of_past_week(ctx, clause, d) or _last_weekday(ctx, d)):
         return None  # "Semana passada choveu tanto que o jogo de quinta foi cancelado": that week's
     if not cancelled and _chatter(ctx, clause, d, t, own, message.plan, kind):
         return None
