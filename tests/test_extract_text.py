@@ -2152,3 +2152,14 @@ def test_a_question_offering_two_hours_chooses_none(text, starts_):
 def test_a_day_behind_us_is_not_the_coming_one(text, found):
     ref = datetime(2027, 3, 9, 18, 0, tzinfo=ZoneInfo("Europe/London"))  # a Tuesday
     assert len(extract_events(text, ref)) == found
+
+
+@pytest.mark.parametrize("text,start", [
+    ("Ensayo de plena el domingo pa' la patronal, 4 de la tarde en la cancha", "2027-03-14T16:00:00-04:00"),
+    ("Forró no sábado no largo, 9 da noite", "2027-03-13T21:00:00-04:00"),
+    ("Bonfire on Sunday at the beach, 8 in the evening", "2027-03-14T20:00:00-04:00"),
+])
+def test_a_bare_hour_with_its_part_of_the_day_is_a_time(text, start):
+    ref = datetime(2027, 3, 10, 18, 0, tzinfo=ZoneInfo("America/Puerto_Rico"))
+    [event] = extract_events(text, ref)
+    assert event.start == start

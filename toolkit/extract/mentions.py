@@ -817,6 +817,13 @@ def _adjacent_explicit(mention: DateMention, found: list[DateMention], work: str
 # ------------------------------------------------------------------------- finding times
 
 
+# A bare hour with its part of the day after it is a clock time without any preposition:
+# "Ensayo ... el domingo, 4 de la tarde en la cancha" (the part of the day then sets am/pm).
+_PART_OF_DAY_AFTER = re.compile(
+    r"(?<![\w/.:,])(\d{1,2})\s+(?:de la|da|del|in the)\s+(?:tarde|mañana|manana|noche|manhã|manha"
+    r"|noite|madrugada|morning|afternoon|evening)\b", re.I)
+
+
 def find_times(work: str, g: Grammar, dates: list[DateMention]) -> list[TimeMention]:
     """Clock times and time ranges that are not part of a date."""
     spans = _Spans()
@@ -876,6 +883,11 @@ def find_times(work: str, g: Grammar, dates: list[DateMention]) -> list[TimeMent
                 mention.end_hour, mention.end_minute, mention.end = worded_end[0] % 24, 0, worded_end[1]
             spans.take(mention.start, mention.end)
             found.append(_with_fraction(mention, work, g))
+    for m in _PART_OF_DAY_AFTER.finditer(work):  # "4 de la tarde", "7 da manhã": no "a las"
+        hour = int(m.group(1))
+        if 1 <= hour <= 12 and spans.free(m.start(1), m.end(1)):
+            spans.take(m.start(1), m.end(1))
+            found.append(TimeMention(m.start(1), m.end(1), hour, 0))
     for m in g.time_ish.finditer(work):
         hour = int(m.group(1))
         if 1 <= hour <= 12 and spans.free(m.start(), m.end()):
