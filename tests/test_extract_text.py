@@ -2163,3 +2163,13 @@ def test_a_bare_hour_with_its_part_of_the_day_is_a_time(text, start):
     ref = datetime(2027, 3, 10, 18, 0, tzinfo=ZoneInfo("America/Puerto_Rico"))
     [event] = extract_events(text, ref)
     assert event.start == start
+
+
+@pytest.mark.parametrize("text,found", [
+    ("Ba' game photos from the 1st of January are up on the Kirkwall page", 0),
+    ("Fotos del 6 de enero ya en el grupo", 0),
+    ("School photos on the 1st of October, smart uniform please", 1),
+])
+def test_photos_of_a_day_months_ahead_are_of_the_one_behind(text, found):
+    ref = datetime(2027, 6, 8, 18, 0, tzinfo=ZoneInfo("Europe/London"))
+    assert len(extract_events(text, ref)) == found

@@ -410,6 +410,9 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
     if d.bare and t is None and not moved and kind == "event" and _RETRO.search(own) \
             and _OF_DAY.search(ctx.low[max(clause.start, d.start - 8):d.start]):
         return None  # "Swim meet results from Saturday are up": the Saturday that was
+    if t is None and not moved and kind == "event" and (d.day - ctx.today).days > 90 \
+            and _RETRO.search(own) and _OF_FAR_DAY.search(ctx.low[max(clause.start, d.start - 12):d.start]):
+        return None  # "Ba' game photos from the 1st of January are up", said in June: that one
     if d.past_day is not None and t is None and not moved and kind == "event" \
             and not _AHEAD.search(own) and not g.plan.search(own) and _means_past_day(ctx, d, own):
         return None  # "photos from the 24th?" said on the 28th
@@ -547,6 +550,7 @@ _RETRO = re.compile(r"\b(?:photos?|pics?|pictures?|videos?|fotos?|bilder|vidéos
 
 
 _FOR_THE_DAY = re.compile(r"(?:para|pour|pra)\b", re.I)
+_OF_FAR_DAY = re.compile(r"\b(?:from|of|de|del|vom|von|du|do|da)\s+(?:the\s+)?$", re.I)
 _OF_DAY = re.compile(r"\b(?:from|of|de|del|vom|von|du|do|da)\s+$", re.I)
 
 
