@@ -2173,3 +2173,14 @@ def test_a_bare_hour_with_its_part_of_the_day_is_a_time(text, start):
 def test_photos_of_a_day_months_ahead_are_of_the_one_behind(text, found):
     ref = datetime(2027, 6, 8, 18, 0, tzinfo=ZoneInfo("Europe/London"))
     assert len(extract_events(text, ref)) == found
+
+
+@pytest.mark.parametrize("text,start", [
+    ("Safety boat crew needed at the slipway by 7 on Saturday, early one!", "2027-06-12T07:00:00-07:00"),
+    ("Litter pick Saturday at 6, early start, gloves provided", "2027-06-12T06:00:00-07:00"),
+    ("Party Saturday at 7, don't leave early!", "2027-06-12T19:00:00-07:00"),
+])
+def test_a_day_called_an_early_one_puts_its_hour_in_the_morning(text, start):
+    ref = datetime(2027, 6, 8, 18, 0, tzinfo=ZoneInfo("America/Whitehorse"))
+    [event] = extract_events(text, ref)
+    assert event.start == start

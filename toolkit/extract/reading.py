@@ -512,6 +512,8 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
         # "Bus leaves the clubhouse at 7.15" is the morning's; but in "we play at Delph at 4.15,
         # coach from the bandroom at 1" the coach is another piece's
         period = "early"
+    elif period is None and _EARLY_SAID.search(ctx.low, t.end, _segment_end(ctx, t.start)):
+        period = "early"  # "crew needed at the slipway by 7 on Saturday, early one!"
     start_time, end_time = resolve_hours(t, period)
     if period is None:
         start_time, end_time = _later_today(ctx, d, t, start_time, end_time)
@@ -584,6 +586,14 @@ def _without_dates(ctx: Context, clause: Clause, message: _Message) -> str:
 
 def _segment_start(ctx: Context, position: int) -> int:
     return next((a for a, b in segments(ctx.text) if a <= position < b), position)
+
+
+def _segment_end(ctx: Context, position: int) -> int:
+    return next((b for a, b in segments(ctx.text) if a <= position < b), position)
+
+
+# the day called an early one after its hour: the hour is the morning's ("leave early" is not)
+_EARLY_SAID = re.compile(r"\bearly (?:one|start|doors)\b", re.I)
 
 
 def _clauses_in(message: _Message, segment: tuple[int, int]) -> list[Clause]:
