@@ -2184,3 +2184,14 @@ def test_a_day_called_an_early_one_puts_its_hour_in_the_morning(text, start):
     ref = datetime(2027, 6, 8, 18, 0, tzinfo=ZoneInfo("America/Whitehorse"))
     [event] = extract_events(text, ref)
     assert event.start == start
+
+
+@pytest.mark.parametrize("text,found", [
+    ("Torneo de dominó el sábado 12 a las 3 de la tarde en el club Los Cocos", 1),
+    ("El bembé para Changó quedó para el viernes 11 a las 9 de la noche en casa de Yamilé", 1),
+    ("El torneo terminó el sábado a las 3", 0),
+    ("Llegué el viernes a las 9 de la noche", 0),
+])
+def test_a_spanish_noun_ending_like_a_preterite_is_no_past(text, found):
+    ref = datetime(2027, 6, 8, 18, 0, tzinfo=ZoneInfo("America/Santo_Domingo"))
+    assert len(extract_events(text, ref)) == found

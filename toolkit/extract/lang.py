@@ -174,6 +174,9 @@ _SET_FOR_ES = (r" (?:(?:fijad[oa]|marcad[oa]|programad[oa]) )?(?:para|pa) (?:el|
 _SET_FOR_PT = (r" (?:(?:marcad[oa]|agendad[oa]) )?(?:para|pra|pro) (?:o|a|esta|este|essa|esse|amanhã"
                r"|amanha|hoje|dia|segunda|terça|terca|quarta|quinta|sexta|sábado|sabado|domingo)\b")
 
+_NOT_AFTER_ARTICLE_ES = (r"(?<!\bel )(?<!\bla )(?<!\bun )(?<!\bde )(?<!\bdel )(?<!\bal )(?<!\bpara )"
+                         r"(?<!\bcon )(?<!\ben )")
+
 ES = LangTable(
     code="es",
     weekdays={
@@ -256,8 +259,11 @@ ES = LangTable(
         r"estuvo", r"disfrutamos",
         # preterite by its ending ("llegué", "terminó", "salieron"), minus look-alikes
         # (not "-aré"); a preterite that sets a day is no past: "la junta quedó para el lunes 24"
-        r"(?!(?:café|bebé|puré|josé|qué|porqué|olé|\w*[aei]ré)\b)\w{3,}é(?!" + _SET_FOR_ES + ")",
-        r"\w{3,}ó(?!" + _SET_FOR_ES + ")", r"\w+(?:aron|ieron)(?!" + _SET_FOR_ES + ")",
+        # after an article or "de" such a word is a noun: "el bembé", "torneo de dominó"
+        _NOT_AFTER_ARTICLE_ES + r"(?!(?:café|bebé|puré|josé|qué|porqué|olé|\w*[aei]ré)\b)\w{3,}é(?!"
+        + _SET_FOR_ES + ")",
+        _NOT_AFTER_ARTICLE_ES + r"\w{3,}ó(?!" + _SET_FOR_ES + ")",
+        r"\w+(?:aron|ieron)(?!" + _SET_FOR_ES + ")",
     ),
     cancel_cues=(
         r"cancelad[oa]s?", r"se cancela", r"cancelamos", r"suspendid[oa]s?", r"se suspende",
