@@ -2195,3 +2195,14 @@ def test_a_day_called_an_early_one_puts_its_hour_in_the_morning(text, start):
 def test_a_spanish_noun_ending_like_a_preterite_is_no_past(text, found):
     ref = datetime(2027, 6, 8, 18, 0, tzinfo=ZoneInfo("America/Santo_Domingo"))
     assert len(extract_events(text, ref)) == found
+
+
+@pytest.mark.parametrize("text,found", [
+    ("Vielleicht grillen wir am Wochenende, mal sehen wie das Wetter wird", 0),
+    ("Bueno ya veremos si el domingo hacemos algo, a mí me da igual", 0),
+    ("Training am Samstag, mal sehen wer kommt", 1),
+    ("Grillen am Samstag um 18 Uhr, mal sehen wie das Wetter wird", 1),
+])
+def test_a_day_left_open_is_no_plan(text, found):
+    ref = datetime(2027, 6, 8, 18, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+    assert len(extract_events(text, ref)) == found

@@ -1008,6 +1008,8 @@ def _chatter(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | None
         return True  # "Kehrwoche: diese Woche sind Müllers dran, nächste Woche ihr": a rota
     if t is None and _EXCLAIM.match(segment):
         return True  # "Qué calor va a hacer el finde", "Qué buen partido el del domingo"
+    if t is None and _UNDECIDED.search(segment):
+        return True  # "Vielleicht grillen wir am Wochenende, mal sehen ...", "ya veremos si el domingo ..."
     question = ctx.text[s1:s1 + 1] == "?" or segment.endswith("?")
     if "¿" in segment:
         segment = segment[segment.rindex("¿") + 1:]  # "Qué onda, ¿cenamos el jueves?" asks the last part
@@ -1034,6 +1036,12 @@ def _chatter(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | None
     # ("Movie night in two weeks?", "¿cenamos el viernes?") is, so only questions that ask
     # for information count.
     return bool(question and _ASKS.match(segment)) and t is None
+
+
+# Whether anything happens is left open ("mal sehen wie das Wetter wird"); "let's see who comes"
+# asks only who will be there.
+_UNDECIDED = re.compile(r"\b(?:mal sehen|mal schauen|let'?s see|we'?ll see|ya veremos|veremos si|on verra|"
+                        r"vamos ver se)\b(?!\s+(?:wer|who|qui|quién|quien|quem|cu[aá]nt))", re.I)
 
 
 # the other day may bring its own article ("na sexta ou no sábado?", "or on Sunday?")
