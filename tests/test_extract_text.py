@@ -2206,3 +2206,13 @@ def test_a_spanish_noun_ending_like_a_preterite_is_no_past(text, found):
 def test_a_day_left_open_is_no_plan(text, found):
     ref = datetime(2027, 6, 8, 18, 0, tzinfo=ZoneInfo("Europe/Berlin"))
     assert len(extract_events(text, ref)) == found
+
+
+@pytest.mark.parametrize("text,found", [
+    ("Morgen Abend Stammtisch? Ich weiß noch nicht, ob ich's schaff", 0),
+    ("Cena el viernes? Todavía no sé si puedo", 0),
+    ("Morgen Abend Stammtisch? Ich bring Brezn mit", 1),
+])
+def test_a_suggestion_its_asker_is_not_sure_of_yet_is_no_plan(text, found):
+    ref = datetime(2027, 6, 8, 18, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+    assert len(extract_events(text, ref)) == found

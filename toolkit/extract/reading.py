@@ -954,6 +954,11 @@ _SOME_DAY = re.compile(r"\b(?:some|any|algún|algun|alguno|cualquier|irgendeine[
 _HEDGE = re.compile(r"\b(?:(?:pero|mas|but|mais|aber) no sé|no estoy segur[oa]|not sure|i think|"
                     r"je (?:ne )?sais pas|pas sûr|não sei|nao sei|acho que|weiß nicht|glaube ich)\b",
                     re.I)
+# the asker's own doubt said next: still undecided
+_NOT_SURE_YET = re.compile(r"\b(?:weiß (?:es )?noch nicht|don'?t know yet|not sure yet|no sé todavía|"
+                           r"todavía no sé|aún no sé|je (?:ne )?sais pas encore|ainda não sei|"
+                           r"não sei ainda)\b",
+                           re.I)
 # An exclamation about a day: "Qué pereza el lunes", "What a week", "Quel match samedi", "Was für ein
 # Wetter am Sonntag", "Que jogo domingo".
 _EXCLAIM = re.compile(r"\W*(?:qu[eé]|what an?|quel(?:le)?s?|was für(?: ein\w*)?)\s+"
@@ -1030,6 +1035,8 @@ def _chatter(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | None
         return True  # "A que horas fecha ... ao domingo? Às 21h ou às 22h?": guesses
     if _SOME_DAY.search(ctx.low, max(clause.start, d.start - 16), d.start):
         return True
+    if question and t is None and _NOT_SURE_YET.search(ctx.low, s1, s1 + 50):
+        return True  # "Morgen Abend Stammtisch? Ich weiß noch nicht, ob ich's schaff": undecided
     if question and t is not None and t.start >= s1 and _HEDGE.search(ctx.low, s1, t.end + 40):
         return True  # "¿Mañana hay mariachi ...? Creo que es a las 9 pero no sé": a guess
     # Asking about a day ("is there swimming on Monday?") is not announcing it; a suggestion
