@@ -2216,3 +2216,14 @@ def test_a_day_left_open_is_no_plan(text, found):
 def test_a_suggestion_its_asker_is_not_sure_of_yet_is_no_plan(text, found):
     ref = datetime(2027, 6, 8, 18, 0, tzinfo=ZoneInfo("Europe/Berlin"))
     assert len(extract_events(text, ref)) == found
+
+
+@pytest.mark.parametrize("text,found", [
+    ("Désolé pour samedi, j'étais crevé après la fête", 0),
+    ("Sorry about Saturday, I was wiped out", 0),
+    ("Perdón por lo del sábado, no pude ir", 0),
+    ("Sorry for the late notice: quiz night Saturday at 8 in the hall", 1),
+])
+def test_an_apology_about_a_day_announces_nothing(text, found):
+    ref = datetime(2027, 6, 8, 18, 0, tzinfo=ZoneInfo("Europe/Paris"))
+    assert len(extract_events(text, ref)) == found

@@ -1013,6 +1013,8 @@ def _chatter(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | None
         return True  # "Kehrwoche: diese Woche sind Müllers dran, nächste Woche ihr": a rota
     if t is None and _EXCLAIM.match(segment):
         return True  # "Qué calor va a hacer el finde", "Qué buen partido el del domingo"
+    if t is None and _SORRY_FOR.search(ctx.low, max(clause.start, d.start - 40), d.start):
+        return True  # "Désolé pour samedi, j'étais crevé": an apology about a day announces nothing
     if t is None and _UNDECIDED.search(segment):
         return True  # "Vielleicht grillen wir am Wochenende, mal sehen ...", "ya veremos si el domingo ..."
     question = ctx.text[s1:s1 + 1] == "?" or segment.endswith("?")
@@ -1045,6 +1047,9 @@ def _chatter(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | None
     return bool(question and _ASKS.match(segment)) and t is None
 
 
+_SORRY_FOR = re.compile(r"\b(?:sorry (?:for|about)|désolée?s? pour|pardon pour|perd[oó]n por|"
+                        r"disculp[ae]n? por|desculp[ae] (?:por|pelo|pela)|sorry wegen|tut mir leid wegen)"
+                        r"\s+(?:[^\W\d_]+\s+){0,2}$", re.I)
 # Whether anything happens is left open ("mal sehen wie das Wetter wird"); "let's see who comes"
 # asks only who will be there.
 _UNDECIDED = re.compile(r"\b(?:mal sehen|mal schauen|let'?s see|we'?ll see|ya veremos|veremos si|on verra|"
