@@ -2227,3 +2227,15 @@ def test_a_suggestion_its_asker_is_not_sure_of_yet_is_no_plan(text, found):
 def test_an_apology_about_a_day_announces_nothing(text, found):
     ref = datetime(2027, 6, 8, 18, 0, tzinfo=ZoneInfo("Europe/Paris"))
     assert len(extract_events(text, ref)) == found
+
+
+@pytest.mark.parametrize("text,start,end", [
+    ("The maple open house is this Sunday 11 to 3 at the Bascom farm",
+     "2027-06-13T11:00:00-04:00", "2027-06-13T15:00:00-04:00"),
+    ("Yard sale Sunday 13 from 9am on the green", "2027-06-13T09:00:00-04:00", None),
+    ("Sunday 13 to Tuesday 15 the pool is closed", "2027-06-13", "2027-06-15"),
+])
+def test_a_number_after_a_weekday_it_cannot_date_soon_is_an_hour(text, start, end):
+    ref = datetime(2027, 6, 8, 18, 0, tzinfo=ZoneInfo("America/New_York"))
+    [event] = extract_events(text, ref)
+    assert (event.start, event.end) == (start, end)

@@ -711,6 +711,11 @@ _RELATIVE_TO_ANOTHER = re.compile(r"\s+(?:before|after|beforehand|afterwards)\s*
 _SAINT_BEFORE = re.compile(r"(?-i:\b(?:Santo|San|Santa|São|Sao|Saint|Sainte|St\.?|Ste\.?|Sankt))\s+$")
 
 
+# a number after a weekday followed by another as its range's end: "Sunday 11 to 3", "Sunday 10-2"
+_HOURS_AFTER = re.compile(r"\s*(?:-|–|to|till|until|bis|à|a|até)\s*\d{1,2}(?:[:.]\d\d)?\s*(?:am|pm|h|uhr)?"
+                          r"(?![\d/.]|\s*(?:st|nd|rd|th)\b)", re.I)
+
+
 def _weekday_mention(m: re.Match[str], work: str, g: Grammar, today: date,
                      spans: _Spans) -> DateMention | None:
     modifier, name, after, number = m.group(1), m.group(2), m.group(3), m.group(4)
@@ -738,6 +743,10 @@ def _weekday_mention(m: re.Match[str], work: str, g: Grammar, today: date,
         start, end, number, after = m.start(2), m.end(2), None, None
     if number:
         day = _day_of_month(int(number), today, weekday)
+        if day is not None and (day - today).days > 31 and not after \
+                and _HOURS_AFTER.match(work, m.end()):
+            # "this Sunday 11 to 3" said in June: no 11th is a Sunday soon, so 11 is an hour
+            end, number, day = m.end(2), None, None
         if day is not None:
             return DateMention(start, end, day, None, "weekday")
     # A bare "Wednesday" said on a Wednesday means next week (today would be "today");
