@@ -2239,3 +2239,17 @@ def test_a_number_after_a_weekday_it_cannot_date_soon_is_an_hour(text, start, en
     ref = datetime(2027, 6, 8, 18, 0, tzinfo=ZoneInfo("America/New_York"))
     [event] = extract_events(text, ref)
     assert (event.start, event.end) == (start, end)
+
+
+@pytest.mark.parametrize("text,location", [
+    ("Ferry to Hoy leaves Houton at 0915 on Saturday, don't be late", "Houton"),
+    ("Le car rapide pour Thiès part à 6h du garage Pompiers samedi", "garage Pompiers"),
+    ("A barca pra Marajó sai às 6h30 de sexta do porto de Icoaraci", "porto de Icoaraci"),
+    ("La romería es el domingo 13, salimos de la ermita a las 8 de la mañana", "ermita"),
+    ("Spiel am Sonntag um 10:30 in Köpenick, Abfahrt 8:45 am Vereinsheim", "Köpenick"),
+    ("Le pot de départ de Claire, c'est jeudi 17h30", None),
+])
+def test_a_departure_meets_where_it_leaves_from(text, location):
+    ref = datetime(2027, 6, 8, 18, 0, tzinfo=ZoneInfo("Europe/London"))
+    [event] = extract_events(text, ref)
+    assert (event.location or "").lower() == (location or "").lower()

@@ -488,6 +488,9 @@ def location_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | 
             phrase = cut_place(m.group(1), ctx.g)
             if phrase and looks_like_place(phrase, ctx.g) and ctx.g.place_noun.search(phrase):
                 return phrase  # "départ 8h15 de la gare de Morges", "Treffpunkt 10 Uhr Bahnhof"
+    departure = _departure_place(ctx, text, clause)
+    if departure:
+        return departure  # only when nothing else names a place: "Spiel ... in Köpenick, Abfahrt ..."
     piece = _place_piece(ctx, clause, [(d.start, d.end)] + ([(t.start, t.end)] if t else []))
     if piece:
         return piece
@@ -505,6 +508,35 @@ def location_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | 
                     and not ctx.g.date_words.search(line) and not ctx.g.event_noun.search(line) \
                     and not re.search(r"\d{1,2}[:.h]\d{2}|\d\s*(?:am|pm)", line, re.I):
                 return _tidy(line)
+    return None
+
+
+# Where a departure leaves from is where people meet, not where they go: "Ferry to Hoy leaves
+# Houton at 0915", "Le car rapide pour Thiès part à 6h du garage Pompiers", "départ 7h du
+# débarcadère", "A barca pra Marajó sai às 6h30 de sexta do porto de Icoaraci", "salimos de la
+# ermita", "Abfahrt 9 Uhr am Bahnhof Altenkirchen".
+_DEPARTURE = re.compile(
+    r"(?<!de )(?i:\b(?:leaves?|leaving|departs?|departing|part|partent|départ|sai|saem|saímos|salimos|"
+    r"sale|salen|salida|abfahrt|fährt|fahren)\b)([^,;.!?\n]{0,24}?)\s"
+    r"(?i:(?:from|du|de la|de l['’]|des|do|da|dos|das|de|desde|ab|am|vom|von|beim)\s+)"
+    r"((?:(?:la|l['’])\s*)?[^\W\d_][\w'’.&-]*"
+    r"(?:[ \t](?:de |do |da |of )?[A-ZÁÉÍÓÚÀÂÊÔÃÕÇÄÖÜ][\w'’.&-]*){0,3})")
+# English leaves a place with no preposition: "leaves Houton at 0915"
+_LEAVES_NAME = re.compile(r"\b(?:leaves|departs)\s+([A-Z][\w'’.-]*(?:[ \t][A-Z][\w'’.-]*){0,3})")
+
+
+def _departure_place(ctx: Context, text: str, clause: Clause) -> str | None:
+    """The place a departure leaves from, when the phrase after it names one."""
+    for m in _DEPARTURE.finditer(text, clause.start, clause.end):
+        if not re.fullmatch(r"(?:[\s¦]|\b(?:at|à|às|as|a las|um|de|on|le|el)\b)*", m.group(1), re.I):
+            continue  # "sale el primer bus ...": words of its own between, not just the hour
+        phrase = cut_place(m.group(2), ctx.g)
+        if phrase and not ctx.g.date_words.match(phrase) and not ctx.g.event_noun.search(phrase):
+            return _tidy(phrase)  # what a departure leaves from is a place by that alone
+    if ctx.g.t.code == "en":
+        for m in _LEAVES_NAME.finditer(text, clause.start, clause.end):
+            if not ctx.g.date_words.match(m.group(1)):
+                return _tidy(m.group(1))
     return None
 
 
