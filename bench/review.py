@@ -155,19 +155,25 @@ def floor_server(folder: Path) -> Server:
     return Server(command, env, folder, url=f"http://127.0.0.1:{port}/?token={token}", port=port)
 
 
-def measure_review(browser: Any, server: Server, reloads: int, decisions: int) -> dict[str, Any]:
-    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+def time_loads(page: Any, url: str, ready_js: str, reloads: int) -> tuple[float, list[float]]:
+    """Seconds from opening `url` until `ready_js` holds, then the same for each reload."""
     started = time.monotonic()
-    page.goto(server.url, timeout=WAIT_MS)
-    page.wait_for_function(TITLE_JS, timeout=WAIT_MS)
+    page.goto(url, timeout=WAIT_MS)
+    page.wait_for_function(ready_js, timeout=WAIT_MS)
     first = time.monotonic() - started
     again = []
     for _ in range(reloads):
         started = time.monotonic()
         page.reload(timeout=WAIT_MS)
-        page.wait_for_function(TITLE_JS, timeout=WAIT_MS)
+        page.wait_for_function(ready_js, timeout=WAIT_MS)
         again.append(time.monotonic() - started)
         page.wait_for_timeout(1500)  # the warm kernel refills; a person reads the page anyway
+    return first, again
+
+
+def measure_review(browser: Any, server: Server, reloads: int, decisions: int) -> dict[str, Any]:
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    first, again = time_loads(page, server.url, TITLE_JS, reloads)
     took = []
     for _ in range(decisions):
         shown = page.evaluate("() => document.querySelector('.cb-summary').dataset.proposalId")
@@ -185,17 +191,7 @@ def measure_review(browser: Any, server: Server, reloads: int, decisions: int) -
 def measure_floor(browser: Any, server: Server, reloads: int, decisions: int) -> dict[str, Any]:
     page = browser.new_page(viewport={"width": 1280, "height": 1000})
     ready = "() => document.querySelector('.floor-button') !== null"
-    started = time.monotonic()
-    page.goto(server.url, timeout=WAIT_MS)
-    page.wait_for_function(ready, timeout=WAIT_MS)
-    first = time.monotonic() - started
-    again = []
-    for _ in range(reloads):
-        started = time.monotonic()
-        page.reload(timeout=WAIT_MS)
-        page.wait_for_function(ready, timeout=WAIT_MS)
-        again.append(time.monotonic() - started)
-        page.wait_for_timeout(1500)
+    first, again = time_loads(page, server.url, ready, reloads)
     took = []
     for n in range(1, decisions + 1):
         started = time.monotonic()
