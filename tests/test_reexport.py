@@ -110,13 +110,18 @@ def test_an_edit_updates_the_row_and_keeps_the_earlier_text_in_history(settings,
     assert len(history.versions(db_conn, noah[0]["id"])) == 1
 
 
+def write_edited_training(folder: Path) -> None:
+    """Two exports of one chat: `1` before Noah edited his message, `2` after."""
+    write(folder / "1" / "WhatsApp Chat with Club.txt", ANDROID_HEAD
+          + "14/03/2024, 10:00 - Noah: Training moves to Riverside\n")
+    write(folder / "2" / "WhatsApp Chat with Club.txt", ANDROID_HEAD
+          + "14/03/2024, 10:00 - Noah: Training moves to Hillside <This message was edited>\n")
+
+
 def test_earlier_versions_are_searched_only_when_asked(settings, db_conn, tmp_path):
     from toolkit.store import messages
 
-    write(tmp_path / "1" / "WhatsApp Chat with Club.txt", ANDROID_HEAD
-          + "14/03/2024, 10:00 - Noah: Training moves to Riverside\n")
-    write(tmp_path / "2" / "WhatsApp Chat with Club.txt", ANDROID_HEAD
-          + "14/03/2024, 10:00 - Noah: Training moves to Hillside <This message was edited>\n")
+    write_edited_training(tmp_path)
     ingest_paths(settings, [tmp_path / "1"])
     ingest_paths(settings, [tmp_path / "2"])
     plain = messages.search_filters(["text"], chat_id=None, author=None, since=None, until=None)
@@ -131,10 +136,7 @@ def test_earlier_versions_are_searched_only_when_asked(settings, db_conn, tmp_pa
 
 
 def test_search_history_flag_finds_a_message_by_its_earlier_text(settings, cli, tmp_path):
-    write(tmp_path / "1" / "WhatsApp Chat with Club.txt", ANDROID_HEAD
-          + "14/03/2024, 10:00 - Noah: Training moves to Riverside\n")
-    write(tmp_path / "2" / "WhatsApp Chat with Club.txt", ANDROID_HEAD
-          + "14/03/2024, 10:00 - Noah: Training moves to Hillside <This message was edited>\n")
+    write_edited_training(tmp_path)
     assert cli("ingest", str(tmp_path / "1")).returncode == 0
     assert cli("ingest", str(tmp_path / "2")).returncode == 0
     plain = cli("search", "Riverside", "--mode", "keyword", "--json")
