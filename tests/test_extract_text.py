@@ -87,10 +87,11 @@ def test_fresh_batches_stay_fixed(name):
 
 def test_the_last_batch_stays_at_its_level():
     """Batch 41's round ended below the other batches' bar (F1 0.940, false alarms 6.5%, places
-    89.0%); kept at that level, so its fixes stay fixed until a round lifts it to the bar."""
+    89.0%); the next round's fixes took it to F1 0.968 and false alarms 3.2%, places 89.1% still
+    below the bar. Kept at that level, so its fixes stay fixed until a round lifts it."""
     result = _scorer().score(ROOT / "tests" / "data" / "events_batch41.jsonl")["all"]
-    assert result["f1"] >= 0.94, result
-    assert result["false_alarm_rate"] <= 0.07, result
+    assert result["f1"] >= 0.96, result
+    assert result["false_alarm_rate"] <= 0.04, result
     assert result["title_agreement"] >= 0.95 and result["location_agreement"] >= 0.89, result
 
 
@@ -2262,3 +2263,67 @@ def test_a_departure_meets_where_it_leaves_from(text, location):
     ref = datetime(2027, 6, 8, 18, 0, tzinfo=ZoneInfo("Europe/London"))
     [event] = extract_events(text, ref)
     assert (event.location or "").lower() == (location or "").lower()
+
+
+R14 = datetime(2027, 6, 8, 18, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+
+
+@pytest.mark.parametrize("text,start,previous,title", [
+    ("Elternsprechtag nicht am Mittwoch, sondern am Donnerstag um 16 Uhr",
+     "2027-06-10T16:00:00+02:00", "2027-06-09", "Elternsprechtag"),
+    ("Pottery class is not on Monday but on Wednesday at 6pm",
+     "2027-06-09T18:00:00+02:00", "2027-06-14", "Pottery class"),
+    ("La cena no es el viernes sino el sábado a las 21h",
+     "2027-06-12T21:00:00+02:00", "2027-06-11", "La cena"),
+    ("La kermesse n'est pas samedi mais dimanche à 11h",
+     "2027-06-13T11:00:00+02:00", "2027-06-12", "La kermesse"),
+    ("O bazar não é no sábado mas no domingo às 9h",
+     "2027-06-13T09:00:00+02:00", "2027-06-12", "O bazar"),
+])
+def test_not_this_day_but_that_one_is_a_move(text, start, previous, title):
+    [event] = extract_events(text, R14)
+    assert (event.start, event.previous_start, event.moved, event.title) == (start, previous, True, title)
+
+
+@pytest.mark.parametrize("text,count", [
+    ("No swimming on Friday but Saturday is gala day from 10am", 2),  # a closure, then an event
+    ("Feira no sábado, mas no domingo tem culto às 10h", 2),  # Portuguese "no" is "on the"
+])
+def test_a_but_after_an_unrelated_day_is_no_correction(text, count):
+    events = extract_events(text, R14)
+    assert len(events) == count and not any(e.moved for e in events)
+
+
+def test_a_weekday_with_its_date_after_statt_is_the_old_day():
+    [event] = extract_events("Friseurtermin ist jetzt Freitag 11.6. um 10 statt Dienstag 15.6.", R14)
+    assert (event.start, event.previous_start, event.title) == \
+        ("2027-06-11T10:00:00+02:00", "2027-06-15", "Friseurtermin")
+
+
+@pytest.mark.parametrize("text,start", [
+    ("Turnier z'Wil am Samschtig am nüni", "2027-06-12T09:00:00+02:00"),
+    ("Grillplausch am Friitig 11. Juni am sibni bim Pfadiheim", "2027-06-11T19:00:00+02:00"),
+])
+def test_swiss_german_days_and_hours(text, start):
+    [event] = extract_events(text, R14)
+    assert event.start == start
+
+
+@pytest.mark.parametrize("text,found", [
+    ("Wollen wir nächste Woche mal zusammen klettern gehen?", 0),
+    ("Let's grab a coffee one day next week", 0),
+    ("Podemos quedar algún día de la próxima semana para el proyecto", 0),
+    ("Science fair in the school hall all next week", 1),  # a week-long thing said outright
+])
+def test_a_week_asked_about_or_some_day_in_it_sets_no_day(text, found):
+    assert len(extract_events(text, R14)) == found
+
+
+@pytest.mark.parametrize("text,title", [
+    ("Der Zahnarzttermin ist jetzt am Freitag um 9", "Der Zahnarzttermin"),
+    ("O almoço ficou marcado pra domingo ao meio-dia", "O almoço"),
+    ("Team photo scheduled for Thursday 2pm", "Team photo"),
+])
+def test_titles_drop_the_news_words_around_the_event(text, title):
+    [event] = extract_events(text, R14)
+    assert event.title == title

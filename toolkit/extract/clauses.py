@@ -54,6 +54,32 @@ _SOFT_MARKS = re.compile(r",|:(?!\d)|\s[-–—]\s|\s[-–—](?=\S)(?<!\d\s[-�
 _GLUE_ONLY = re.compile(r"^[\s,&+/()-]*(?:(?:and|y|e|und|et|or|o|ou|oder|&)[\s,&+/()-]*"
                         r"(?:(?:on|the|el|la|le|les|am|den|dem|o|a|no|na|dia)\s+)?)?$", re.I)
 
+# "nicht am Freitag, sondern am Samstag", "not Friday but Saturday", "no el viernes sino el
+# sábado": the day denied and the one put in its place are one correction, read together.
+_BUT_INSTEAD = re.compile(r"^[\s,;]*(?:sondern|but(?: rather)?|sino|mais(?: plutôt)?|mas(?: sim)?|"
+                          r"but instead)\s+(?:(?:on|the|el|la|le|am|an|den|dem|o|a|no|na|en|au)\s+)?$",
+                          re.I)
+# Between the denial and the day only small words ("not on the", "no es el", "não é na").
+_SMALL = r"(?:[^\W\d_]{1,3}|this|next|coming|diesen|dieses|este|esta|cette|próximo|proxima|próxima)"
+_DENIED_BEFORE = {
+    False: re.compile(rf"(?<![\w])(?:not|nicht|pas|não|nao)(?:\s+{_SMALL}){{0,2}}\s+$", re.I),
+    # Spanish "no" denies with a word after it ("no es el jueves"); in Portuguese "no" is "on the"
+    # ("no sábado") and in English "no school on Friday" is a closure, not a denied day
+    True: re.compile(rf"(?<![\w])(?:(?:not|nicht|pas|não|nao)(?:\s+{_SMALL}){{0,2}}|"
+                     rf"no(?:\s+{_SMALL}){{1,2}})\s+$", re.I),
+}
+
+
+def is_denied(low: str, d: DateMention, g: Grammar, floor: int = 0) -> bool:
+    """The words just before `d`, from `floor` on, deny it ("not on Thursday", "no es el
+    jueves", "nicht am")."""
+    return bool(_DENIED_BEFORE[g.t.code == "es"].search(low, max(floor, d.start - 20), d.start))
+
+
+def _a_correction(low: str, previous: DateMention, current: DateMention, g: Grammar) -> bool:
+    """`previous` is denied and `current` put in its place ("nicht am Freitag, sondern ...")."""
+    return bool(_BUT_INSTEAD.match(low[previous.end:current.start])) and is_denied(low, previous, g)
+
 
 _THEN = re.compile(r"\b(?:then|after(?:wards)?|danach|anschließend|dann|después|luego|puis|ensuite|"
                    r"depois|a seguir)\b", re.I)
@@ -164,7 +190,8 @@ def _split_segment(low: str, s0: int, s1: int, dates: list[DateMention], times: 
     cuts: list[tuple[int, int]] = []
     for previous, current in zip(dates, dates[1:], strict=False):
         between = [m for m in marks if previous.end <= m[0] and m[1] <= current.start]
-        if not between or _GLUE_ONLY.match(low[previous.end:current.start]):
+        if not between or _GLUE_ONLY.match(low[previous.end:current.start]) \
+                or _a_correction(low, previous, current, g):
             groups[-1].append(current)
             continue
         cuts.append(between[-1])

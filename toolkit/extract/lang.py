@@ -292,8 +292,9 @@ DE = LangTable(
         "samstag": 5, "sonnabend": 5, "sonntag": 6, "montags": 0, "dienstags": 1,
         "mittwochs": 2, "donnerstags": 3, "freitags": 4, "samstags": 5, "sonntags": 6,
         # Swiss German, as chats write it
-        "mäntig": 0, "zischtig": 1, "mittwuch": 2, "dunschtig": 3, "frietig": 4, "fritig": 4,
-        "samschtig": 5, "sunntig": 6,
+        "mäntig": 0, "määntig": 0, "zischtig": 1, "ziischtig": 1, "mittwuch": 2,
+        "dunschtig": 3, "dunnschtig": 3, "donnschtig": 3, "frietig": 4, "fritig": 4, "friitig": 4,
+        "samschtig": 5, "samstig": 5, "sunntig": 6, "sonntig": 6,
     },
     weekday_abbr={"mo": 0, "di": 1, "mi": 2, "do": 3, "fr": 4, "sa": 5, "so": 6},
     months={
@@ -329,7 +330,7 @@ DE = LangTable(
     day_preps=("am", "den", "am den"),
     place_preps=("in der", "im", "in", "am", "auf dem", "auf der", "beim", "bei", "vor der",
                  "vor dem", "an der", "an den", "treffpunkt", "ort:", "in den", "in die", "ins", "zum", "zur",
-                 "ab der", "ab dem", "ab"),
+                 "ab der", "ab dem", "ab", "z'", "z’"),  # Swiss "z'Guarda": in Guarda
     place_nouns=(
         "aula", "turnhalle", "sportplatz", "schule", "kirche", "bibliothek", "garten", "park",
         "steg", "hafen", "brücken",

@@ -15,7 +15,7 @@ from datetime import date, datetime, time
 
 from toolkit.eventtypes import FoundEvent
 from toolkit.extract import learned
-from toolkit.extract.clauses import Clause, build_clauses, core_bounds, segments, soft_boundaries
+from toolkit.extract.clauses import Clause, build_clauses, core_bounds, is_denied, segments, soft_boundaries
 from toolkit.extract.context import Context
 from toolkit.extract.mentions import (
     DateMention,
@@ -183,6 +183,7 @@ _SMALL_WORDS = re.compile(r"(?:\b(?:um|at|à|a las|às|as|le|el|am|on|the|den|de
 
 
 _DENIED = re.compile(r"(?<![\w])(?:not|no|nicht|pas|non|não|nao)\s*$", re.I)
+_DENIED_PT = re.compile(r"(?<![\w])(?:não|nao)\s*$", re.I)  # Portuguese "no" is "on the"
 
 
 _SET_OFF = re.compile(r"[,:;]")
@@ -208,20 +209,23 @@ def _move_in(ctx: Context, clause: Clause) -> _Move | None:
     instead = g.instead.search(ctx.low, clause.start, clause.end)
     lead_verb = clause.lead is not None and g.move.search(ctx.low, *clause.lead)
     # "midterm is oct 22 not oct 21": a day said and denied beside another is corrected
-    denied = [d for d in clause.dates if _marked(_DENIED, ctx.low[max(clause.start, d.start - 24):d.start])]
+    denial = _DENIED_PT if g.t.code == "pt" else _DENIED
+    denied = [d for d in clause.dates if _marked(denial, ctx.low[max(clause.start, d.start - 24):d.start])
+              or is_denied(ctx.low, d, g, clause.start)]
     corrected = bool(denied) and len(denied) < len(clause.dates)
     if not (verb or instead or lead_verb or corrected):
         return None
     move = _Move([], [], [], [], in_clause=bool(verb or instead or corrected))
     for d in clause.dates:
-        # "from 26th" opens with its "from"; "Thu 9th" opens with its weekday, which marks nothing
-        before = ctx.low[max(clause.start, d.start - 24):d.start] + \
-            ("" if d.kind == "weekday" else _opening(ctx.low[d.start:d.end]))
+        # "from 26th" opens with its "from"; "Thu 9th" or "Montag 14.6." opens with its weekday,
+        # which marks nothing: the words before the mention are read first
+        outside = ctx.low[max(clause.start, d.start - 24):d.start]
+        before = outside + ("" if d.kind == "weekday" else _opening(ctx.low[d.start:d.end]))
         if corrected and not (verb or instead):
             (move.old_dates if any(d is x for x in denied) else move.new_dates).append(d)
-        elif _marked(g.move_old, before):
+        elif _marked(g.move_old, outside) or _marked(g.move_old, before):
             move.old_dates.append(d)
-        elif _marked(g.move_new, before):
+        elif _marked(g.move_new, outside) or _marked(g.move_new, before):
             move.new_dates.append(d)
         elif verb and d.end <= verb.start() and not instead:
             move.old_dates.append(d)  # "Saturday's match is postponed", "el partido de mañana..."
@@ -416,6 +420,10 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
     if d.past_day is not None and t is None and not moved and kind == "event" \
             and not _AHEAD.search(own) and not g.plan.search(own) and _means_past_day(ctx, d, own):
         return None  # "photos from the 24th?" said on the 28th
+    if d.kind == "week" and t is None and kind == "event" and not cancelled and not moved \
+            and (_asked(ctx, clause) or _SOME_DAY_IN_WEEK.search(own)):
+        return None  # "nächste Woche mal zum Brocken?", "algún día de la semana que viene": a
+        # week asked about, or some day in it, sets no day ("book fair all next week" does)
     named_here = names_event(g, own) or kind != "event" or _names_a_feast(ctx, clause, d)
     # "El picnic de la iglesia es este sábado", "la vacunación del viernes", "Kizomba na sexta,
     # bora?": the sentence's shape says there is a "what", though the tables lack its noun
@@ -1124,6 +1132,11 @@ def _declined(ctx: Context, clause: Clause, d: DateMention) -> bool:
         if m.start() >= d.end and _DECLINE_GAP.fullmatch(ctx.low[d.end:m.start()]):
             return True
     return False
+
+
+# "Some day" in a week: the day is not set yet.
+_SOME_DAY_IN_WEEK = re.compile(r"\b(?:some ?day|one day|some time|sometime|at some point|algún día|algun dia|"
+                       r"un día|un dia|irgendwann|mal|un jour|un de ces jours|um dia|algum dia)\b", re.I)
 
 
 def _asked(ctx: Context, clause: Clause) -> bool:

@@ -141,7 +141,8 @@ class Grammar:
         self.time_ish = re.compile(r"(?<![\d/.:,])(\d{1,2})\s?ish\b", re.I)  # "5ish"
         self.hour_words = HOUR_WORDS[t.code]
         # Bare articles ("las dos chicas", "as duas meninas") are no clock before a word.
-        word_preps = _alt(p for p in t.time_preps if p not in ("las", "as", "by", "de", "a"))
+        word_preps = _alt([p for p in t.time_preps if p not in ("las", "as", "by", "de", "a")]
+                          + (["am"] if t.code == "de" else []))  # Swiss "am achti": at eight
         self.time_word = re.compile(  # "at five", "a las cinco", "à cinq heures", "um fünf"
             rf"(?<![\w])(?:{word_preps})\s+({_alt(self.hour_words)})(?![\w])"
             rf"(?!\s+(?:of|or|and|more|point|time|stage|year|days?|weeks?|people|kids|minutes?))",
@@ -404,7 +405,11 @@ HOUR_WORDS = {
     "es": {"una": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7,
            "ocho": 8, "nueve": 9, "diez": 10, "once": 11, "doce": 12},
     "de": {"eins": 1, "zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6, "sieben": 7,
-           "acht": 8, "neun": 9, "zehn": 10, "elf": 11, "zwölf": 12},
+           "acht": 8, "neun": 9, "zehn": 10, "elf": 11, "zwölf": 12,
+           # Swiss German writes the hour with an -i, after "am" or "um" ("am achti")
+           "eis": 1, "zwöi": 2, "drü": 3, "vieri": 4, "füfi": 5, "föifi": 5, "sächsi": 6,
+           "sechsi": 6, "sibni": 7, "siebni": 7, "achti": 8, "nüni": 9, "neuni": 9, "zähni": 10,
+           "zehni": 10, "elfi": 11, "ölfi": 11, "zwölfi": 12},
     "fr": {"une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,
            "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12},
     "pt": {"uma": 1, "duas": 2, "três": 3, "tres": 3, "quatro": 4, "cinco": 5, "seis": 6,

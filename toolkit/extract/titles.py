@@ -34,7 +34,9 @@ _TITLE_NOISE = re.compile(
     r"|galera|chicas|chicos|buenas|pessoal|hey|hi|ok|so|also|alors|bueno|pues|então|entao"
     r"|please|pls|bitte|por favor|s'il vous plaît|svp|merci de|por fa"
     r"|now|ahora|agora|jetzt|neu|maintenant|désormais|quedamos|bora|lembrando(?:\s+que)?"
-    r"|wir treffen uns|on se retrouve|let'?s meet)"
+    r"|wir treffen uns|on se retrouve|let'?s meet"
+    # the second half of a correction ("..., sondern am Samstag") names nothing itself
+    r"|sondern|sino|but rather|but instead|mais plutôt|mas sim)"
     r"\b[\s:!,.-]*",
     re.I,
 )
@@ -72,6 +74,11 @@ _STOP_AT_END = {
     # "Weißwurstfrühstück vorher", "almoço coletivo depois": when, said of the event before
     "vorher", "danach", "depois", "después", "luego", "afterwards", "ensuite", "puis",
     "sharp", "prompt", "pile",  # "6pm sharp", "à 20h pile"
+    # "Zahnarzttermin ist jetzt", "o jantar ficou marcado pra": the news, not the event's name
+    "not", "nicht", "pas", "não", "nao", "n'est", "ne",  # "Choir is not (on Thursday but Friday)"
+    "now", "jetzt", "nun", "ahora", "maintenant", "désormais", "agora", "isch",
+    "scheduled", "planned", "geplant", "angesetzt", "prévu", "prévue", "previsto", "prevista",
+    "marcado", "marcada", "ficou", "quedó", "fixé", "fixée", "pra", "pro", "pras", "pros",
 }
 
 
