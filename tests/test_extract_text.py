@@ -2327,3 +2327,96 @@ def test_a_week_asked_about_or_some_day_in_it_sets_no_day(text, found):
 def test_titles_drop_the_news_words_around_the_event(text, title):
     [event] = extract_events(text, R14)
     assert event.title == title
+
+
+R14_SUMMER = datetime(2027, 7, 6, 18, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+
+
+@pytest.mark.parametrize("text,cancelled,resumed", [
+    ("No knitting circle this Friday, Jo is away. Back next Friday 16th same time 2pm",
+     "2027-07-09", ("2027-07-16T14:00:00+02:00", "Knitting circle")),
+    ("Não há aulas de violão na sexta, o professor viajou; retomamos terça 13 às 16h",
+     "2027-07-09", ("2027-07-13T16:00:00+02:00", "Aulas de violão")),
+    ("Choir practice's off tonight, half of us have colds. See everyone next Wednesday 14th, 7.30",
+     "2027-07-06", ("2027-07-14T19:30:00+02:00", "Choir practice")),
+])
+def test_what_comes_back_after_a_cancellation_keeps_its_title(text, cancelled, resumed):
+    off, back = extract_events(text, R14_SUMMER)
+    assert (off.start, off.cancelled) == (cancelled, True)
+    assert (back.start, back.title, back.cancelled) == (*resumed, False)
+
+
+@pytest.mark.parametrize("text,start,previous", [
+    ("Los de la rondalla: ya no es el jueves, se pasó al viernes 9 a las 8 de la noche",
+     "2027-07-09T20:00:00+02:00", "2027-07-08"),
+    ("La consulta del dentista cambió al jueves 15 a las 9:30, ya no es el martes",
+     "2027-07-15T09:30:00+02:00", "2027-07-13"),
+])
+def test_a_day_said_to_be_off_beside_a_move_is_its_old_day(text, start, previous):
+    [event] = extract_events(text, R14_SUMMER)
+    assert (event.start, event.moved, event.previous_start) == (start, True, previous)
+
+
+@pytest.mark.parametrize("text,start,end", [
+    ("Beach clean Sat July 10, 9 to noon, meet by the lifeguard hut",
+     "2027-07-10T09:00:00+02:00", "2027-07-10T12:00:00+02:00"),
+    ("Vérification des extincteurs mardi 13 entre 9h et midi", "2027-07-13T09:00:00+02:00",
+     "2027-07-13T12:00:00+02:00"),
+    ("Arbeitseinsatz im Garten am Samstag von 9 bis Mittag", "2027-07-10T09:00:00+02:00",
+     "2027-07-10T12:00:00+02:00"),
+])
+def test_a_range_to_noon_keeps_its_start(text, start, end):
+    [event] = extract_events(text, R14_SUMMER)
+    assert (event.start, event.end) == (start, end)
+
+
+@pytest.mark.parametrize("text,start", [
+    ("Musigprob isch am Zischtig am halbi achti z'Obe im Gmeindsaal", "2027-07-13T19:30:00+02:00"),
+    ("Grillabend am Samstag um sechse auf d'Nacht im Hof", "2027-07-10T18:00:00+02:00"),
+    ("Jass-Hock am Samschtig ab de Viere im Pfadiheim", "2027-07-10T16:00:00+02:00"),
+])
+def test_dialect_hours(text, start):
+    [event] = extract_events(text, R14_SUMMER)
+    assert event.start == start
+    assert event.location is None or "obe" not in event.location.lower()
+
+
+@pytest.mark.parametrize("text,kind,title", [
+    ("S'Poschtbüro isch am Fritig, 9. Juli, gschlosse", "closure", "S'Poschtbüro gschlosse"),
+    ("A estrada da vila vai ficar interditada quarta 14 o dia todo pra obra", "closure", None),
+    ("Hostel fee last date is 15th July, late fee after that", "deadline", None),
+    ("Hausverwaltung: Fenster werden am Dienstag 13.7. geputzt, bitte bis Montag die Blumen wegstellen",
+     "deadline", None),
+])
+def test_closures_and_deadlines_in_more_words(text, kind, title):
+    events = extract_events(text, R14_SUMMER)
+    found = [e for e in events if e.kind == kind]
+    assert found, events
+    assert title is None or found[0].title == title
+
+
+@pytest.mark.parametrize("text", [
+    "Is the lantern parade at 7 or half 7 tomorrow? The flyer says 7",
+    "A avó pergunta se a missa é dia 24 ou 31, ninguém confirmou",
+    "Copying Mr Hale's note from last year: 'Prize giving is 14 July' - anyone know this year's?",
+])
+def test_undecided_or_quoted_days_are_no_events(text):
+    assert extract_events(text, R14_SUMMER) == []
+
+
+def test_scheduling_said_in_the_past_is_of_a_day_to_come():
+    text = "SMS: Seu exame foi agendado para 20/07 às 08:15. Laboratório Central"
+    [event] = extract_events(text, R14_SUMMER)
+    assert (event.start, event.title) == ("2027-07-20T08:15:00+02:00", "Seu exame")
+
+
+def test_items_under_a_heading_keep_their_own_titles():
+    events = extract_events("Exam timetable: Chemistry practical on 14th July 10 AM, History paper "
+                            "16th July 1:30 PM", R14_SUMMER)
+    assert [e.title for e in events] == ["Chemistry practical", "History paper"]
+
+
+def test_a_reason_is_no_title():
+    text = "La messe de dimanche commence à 9h au lieu de 10h, à cause de la visite du curé"
+    [event] = extract_events(text, R14_SUMMER)
+    assert event.title == "La messe"

@@ -132,6 +132,8 @@ EN = LangTable(
         "report card", "report cards", "reports evening", "offsite", "off-site", "retreat",
         "conference", "convention", "summit", "hackathon", "parade", "vigil", "regatta", "fireworks",
         "wake", "wake-keeping", "parkrun",
+        "talk", "talks", "lecture", "seminar", "webinar", "presentation", "screening", "briefing",
+        "induction", "orientation", "work party", "working bee", "clean-up", "cleanup",
     ),
     plan_cues=(
         "see you", "meet", "join us", "don't forget", "dont forget", "reminder", "come",
@@ -158,6 +160,9 @@ EN = LangTable(
         r"not happening", r"will not (?:happen|go ahead|take place)", r"no longer",
         r"no (?:\w+ ){0,2}(?:{nouns})", r"won't be (?:any )?(?:{nouns})",
         r"there is no", r"there's no", r"there will be no", r"there won'?t be any",
+        # "No drumming this Friday": an activity said not to happen ("no nothing" says nothing)
+        r"no (?!(?:no)?thing\b|morning\b|evening\b|ring\b)[a-z]{2,}ing",
+        r"(?:is|are)n'?t on (?=(?:this |next |on )?(?:mon|tue|wed|thu|fri|sat|sun))",
     ),
     masks=("good morning", "good night", "morning all", "night night", "last night",
            "cyber monday", "super bowl sunday"),
@@ -272,11 +277,14 @@ ES = LangTable(
         r"no habrá", r"aplazad[oa]s?", r"aplazad[oa]s? hasta nuevo aviso",
         r"no hay (?:cole|colegio|clases?|escuela|guarde)",
         r"ya no (?:va|se hace)\b(?! a)",  # "el asado del sábado ya no va", not "ya no va a llover"
+        # "..., ya no es el martes": that day is off (the move said beside it gives the new one)
+        r"ya no (?:es|será|va a ser)(?= (?:el|este|esta|la|mañana|hoy|pasado)\b)",
     ),
     masks=("de la mañana", "por la mañana", "en la mañana", "de la manana",
            "por la manana", "buenos días", "buenos dias", "buenas noches"),
     evening_nouns=("fiesta", "cena", "copas", "cañas", "discoteca", "concierto", "cine", "verbena"),
     move_cues=(r"cambiad[oa]s?", r"(?:se )?cambi(?:a|ó|aron)", r"movid[oa]s?", r"aplazad[oa]s?", r"se aplaza",
+               r"(?:se )?pas(?:ó|aron) al?", r"qued(?:ó|a) para el",  # "se pasó al viernes 9"
                r"trasladad[oa]s?", r"pospuest[oa]s?", r"(?:lo |la )?pasamos al?", r"(?:se )?pasa al?",
                r"(?:se )?pas(?:ó|a|aron) para", r"(?:se )?cambi(?:ó|a|aron) para",
                r"(?:se )?ha pasado al?", r"reprogramad[oa]s?", r"se reprograma",
@@ -321,10 +329,12 @@ DE = LangTable(
     time_preps=("um", "ab", "gegen", "bis", "von", "zwischen", "ca.", "ca"),
     range_words=("-", "bis", "bis um", "und"),
     from_words=("von", "zwischen"),
-    pm_words=("abend", "abends", "nachmittag", "nachmittags", "nachts"),
+    pm_words=("abend", "abends", "nachmittag", "nachmittags", "nachts",
+              # dialect: "z'Obe", "auf d'Nacht" (in the evening)
+              "z'obe", "z’obe", "zobe", "am obe", "auf d'nacht", "auf d’nacht", "z'nacht", "z’nacht"),
     am_words=("morgens", "vormittag", "vormittags", "früh", "frühstück"),
     noon_words=("mittag", "mittags"),
-    half_before=("halb",),
+    half_before=("halb", "halbi"),  # Swiss "am halbi achti": half past seven
     half_after=(),
     quarter_after=(),
     day_preps=("am", "den", "am den"),
@@ -373,7 +383,7 @@ DE = LangTable(
         r"finde[nt] (?:\w+ ){0,4}nicht statt",
         r"schulfrei", r"spielfrei", r"trainingsfrei", r"unterrichtsfrei", r"kein spiel",
         r"abgesagt", r"entfällt", r"entfallen", r"verschoben", r"sagen ab", r"gibt es kein\w*",
-        r"wird es kein\w* \w+ geben",
+        r"wird es kein\w* \w+ geben", r"nicht mehr am",
     ),
     masks=("guten morgen", "am morgen", "jeden morgen"),
     compound_nouns=True,
@@ -470,6 +480,7 @@ FR = LangTable(
         r"pas d'école", r"pas d’école", r"pas cours", r"pas classe", r"reportée?s?",
         r"n'aura pas lieu", r"n’aura pas lieu", r"aucun", r"il n'y aura pas",
         r"remise? à (?:une date ultérieure|plus tard)", r"reportée? à une date ultérieure",
+        r"n['’]est plus(?= (?:le|ce|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\b)",
     ),
     masks=("bon matin", "bonne soirée", "bonne nuit", "bonne journée"),
     evening_nouns=("fête", "fete", "soirée", "dîner", "diner", "souper", "apéro", "apero",
@@ -565,8 +576,11 @@ PT = LangTable(
         r"cancelad[oa]s?", r"cancelou", r"cancela", r"suspens[oa]s?", r"adiad[oa]s?",
         r"não (?:vai )?(?:ter|tem|haverá|terá|há) (?:\w+ ){0,1}(?:{nouns})",
         r"nao (?:vai )?(?:ter|tem) (?:\w+ ){0,1}(?:{nouns})", r"sem (?:{nouns})",
-        r"não (?:vai )?(?:ter|tem|haverá) (?:aula|aulas|escola)", r"não haverá",
+        r"não (?:vai )?(?:ter|tem|haverá|há) (?:aula|aulas|escola)", r"não haverá",
         r"furou", r"miou", r"não vai (?:mais )?rolar",  # "o churrasco de sábado furou"
+        r"cancelaram", r"cancelamos", r"desmarcad[oa]s?", r"desmarcou", r"desmarcaram",
+        # "..., não é mais na quarta": that day is off (the move beside it gives the new one)
+        r"não é mais(?= (?:n[ao]|dia|sexta|sábado|domingo)\b)",
     ),
     masks=("bom dia", "boa tarde", "boa noite", "de manhã", "da manhã", "pela manhã"),
     evening_nouns=("festa", "jantar", "balada", "churrasco", "show", "cinema", "happy hour", "barzinho"),

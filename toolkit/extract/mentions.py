@@ -913,12 +913,13 @@ def find_times(work: str, g: Grammar, dates: list[DateMention]) -> list[TimeMent
                 found.append(_past_to(m))
     for t in found:  # "19:30\nViernes": the line break belongs to no one
         t.end = t.start + len(work[t.start:t.end].rstrip())
+    found.sort(key=lambda t: t.start)
+    found = _ranges_to_noon(found, work, g, spans)  # "von 9 bis Mittag" has its start
     # "Unterricht bis 11:30", "working till 6": an end with no start is not the event's time.
     found = [t for t in found
              if t.end_hour is not None or not _UNTIL_BEFORE.search(work[max(0, t.start - 12):t.start])]
-    found.sort(key=lambda t: t.start)
     _read_24_hour_habit(found, work, g)
-    return _ranges_to_noon(found, work, g)
+    return found
 
 
 def _read_24_hour_habit(times: list[TimeMention], work: str, g: Grammar) -> None:
@@ -941,17 +942,34 @@ _UNTIL_BEFORE = re.compile(
     r"schluss|ende|endet|termina|terminan|acaba|acaban|fin|finit|fim|terminam?)"
     r"(?:\s+(?:um|las|la|às|as|at|à|a))?\s*$", re.I
 )
-_TO_NOON = re.compile(r"^\s*(?:-|to|until|till|à|a|ao|al|bis|até|jusqu'à)\s*$", re.I)
+_TO_NOON = re.compile(r"^\s*(?:-|–|to|until|till|à|a|ao|al|bis|até|jusqu'à)\s*$", re.I)
+_AND_NOON = re.compile(r"^\s*(?:and|et|e|y|und)\s*$", re.I)
+_BETWEEN = re.compile(r"\b(?:between|entre|zwischen)\s*$", re.I)
+# "Sat July 10, 9 to noon": a bare morning hour whose range ends at noon is a time after all
+_BARE_HOUR_TO = re.compile(r"(?<![\d/.:,])(\d{1,2})(?:[:.h](\d{2}))?\s*"
+                           r"(?:-|–|to|till|until|à|a|ao|al|bis|até)\s*$", re.I)
 
 
-def _ranges_to_noon(times: list[TimeMention], work: str, g: Grammar) -> list[TimeMention]:
-    """'de 9h à midi', '10am-noon', 'das 9h ao meio-dia': noon ends the range."""
+def _ranges_to_noon(times: list[TimeMention], work: str, g: Grammar, spans: _Spans) -> list[TimeMention]:
+    """'de 9h à midi', '10am-noon', 'das 9h ao meio-dia', 'entre 9h et midi', '9 to noon': noon
+    ends the range."""
     result: list[TimeMention] = []
     for t in times:
         previous = result[-1] if result else None
-        if previous is not None and previous.end_hour is None and g.noon.fullmatch(work[t.start:t.end]) \
-                and _TO_NOON.match(work[previous.end:t.start]):
+        noon = g.noon.fullmatch(work[t.start:t.end]) is not None
+        if noon and previous is not None and previous.end_hour is None and (
+                _TO_NOON.match(work[previous.end:t.start])
+                or (_AND_NOON.match(work[previous.end:t.start])
+                    and _BETWEEN.search(work, max(0, previous.start - 10), previous.start))):
             previous.end_hour, previous.end_minute, previous.end = 12, t.minute, t.end
+            continue
+        bare = _BARE_HOUR_TO.search(work, max(0, t.start - 12), t.start) if noon else None
+        if bare and 5 <= int(bare.group(1)) <= 11 and spans.free(bare.start(), bare.end()) \
+                and (previous is None or previous.end <= bare.start()):
+            minute = int(bare.group(2)) if bare.group(2) else 0
+            mention = TimeMention(bare.start(1), t.end, int(bare.group(1)), minute, literal=True)
+            mention.end_hour, mention.end_minute = 12, t.minute
+            result.append(mention)
             continue
         result.append(t)
     return result

@@ -81,10 +81,28 @@ def _moves_from_cancellations(ctx: Context, events: list[FoundEvent],
         return events
     title = open_moves[0].title
     if id(open_moves[0]) in unnamed:  # "Se cancela la kermés" gives "la kermés"
-        called_off = re.sub(r"\s{2,}", " ", ctx.g.cancel.sub(" ", off[0].title)).strip(" ,.")
-        title = (called_off[:1].upper() + called_off[1:]) if called_off else title
+        title = _called_off(ctx, off[0].title) or title
     moved = replace(open_moves[0], previous_start=off[0].start, title=title)
     return [moved if e is open_moves[0] else e for e in events if e is not off[0]]
+
+
+def _called_off(ctx: Context, title: str) -> str:
+    """What a cancellation's title says was called off, without the calling off ("No drumming"
+    gives "Drumming")."""
+    denied = _OFF_AT_END.sub("", _NO_MORE.sub("", title, count=1), count=1)
+    called_off = denied if denied != title else ctx.g.cancel.sub(" ", title)
+    called_off = re.sub(r"\s{2,}", " ", called_off).strip(" ,.")
+    return called_off[:1].upper() + called_off[1:]
+
+
+# "Band rehearsal's off", "Chor fällt aus": the calling off said after what is called off.
+_OFF_AT_END = re.compile(r"(?:['’]s|\s+(?:is|are|was|has been|ist|wird|est|es|está|é|foi))?\s+"
+                         r"(?:off|cancell?ed|called off|postponed|abgesagt|fällt aus|annulée?|"
+                         r"cancelad[oa]|suspendid[oa]|suspens[oa])\W*$", re.I)
+# The words that deny what follows them: "No drumming", "Não há aulas de português", "Kein Chor".
+_NO_MORE = re.compile(r"^\W*(?:there(?:'s| is| will be) no|no hay|no habrá|"
+                      r"não (?:vai )?(?:ter|tem|há|haverá)|nao (?:vai )?(?:ter|tem)|"
+                      r"il n['’]y (?:a|aura) pas d[e'’]|pas d[e'’]|kein\w*|no|sem|sin)\s+(?=\w)", re.I)
 
 
 def _moves_of_an_event(events: list[FoundEvent]) -> list[FoundEvent]:
@@ -133,6 +151,9 @@ def _read_clause(ctx: Context, clause: Clause, message: _Message) -> list[tuple[
 
 
 # A clause that only says things are back on ("regresamos el miércoles 3", "wieder ab Montag").
+_SAME_TIME = re.compile(r"\b(?:same time|same place|usual time|misma hora|mismo horario|a la misma hora|"
+                        r"gleiche zeit|zur gleichen zeit|gleicher ort|même heure|à la même heure|"
+                        r"mesmo horário|mesma hora|no mesmo horário)\b", re.I)
 _BACK_ONLY = re.compile(
     r"\W*(?:(?:we|we're|we are|kids are|school is|classes)\s+)?(?:back|return\w*|resume\w*|regresamos|"
     r"volvemos|retomamos|regresan|vuelven|se retoman?|zurück|wieder|on reprend|reprise|retour|voltamos|"
@@ -234,7 +255,10 @@ def _move_in(ctx: Context, clause: Clause) -> _Move | None:
     for t in clause.times:
         # a range's mention opens with its preposition ("instead of 10 to 2"): read it as before
         opening = re.match(r"(\D*?)\s*\d", ctx.low[t.start:t.end])
-        before = ctx.low[max(clause.start, t.start - 24):t.start] + (opening.group(1) if opening else "")
+        opens = opening.group(1) if opening else ""
+        if t.end_hour is not None and opens.strip() in g.t.from_words:
+            opens = ""  # "von 10 bis 12" is a range, not a move "from" 10
+        before = ctx.low[max(clause.start, t.start - 24):t.start] + opens
         if _marked(g.move_old, before) and not _marked(g.move_new, before):
             move.old_times.append(t)
         elif _marked(g.move_new, before):
@@ -491,6 +515,13 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
     elif not cancelled and score < THRESHOLD:
         return None
     title = title_for(ctx, clause, d, message.blanks, kind, t.start if t is not None else None)
+    if kind == "event" and not cancelled and message.previous is not None and message.previous.cancelled \
+            and (_BACK_ONLY.fullmatch(_SAME_TIME.sub(" ", _without_dates(ctx, clause, message)))
+                 or g.sign_off.fullmatch(title.lower().strip(" !.,"))):
+        # "No drumming this Friday ... Back next Friday 16th same time 4pm", "Não há aulas na
+        # sexta; retomamos terça 13 às 15h", "Rehearsal's off tonight ... See everyone next
+        # Wednesday": what comes back is what was called off
+        title = _called_off(ctx, message.previous.title) or title
     if repeated and message.previous is not None and kind == "closure":
         title = message.previous.title  # "..., keine Schule, und am Montag ... auch nicht"
     end_mention = until[1] if until else t
@@ -852,6 +883,8 @@ def _in_past(ctx: Context, own: str, core: str, t: TimeMention | None) -> bool:
     """Past tense in the date's core, or elsewhere in its clause unless the core looks ahead
     ("the last concert was great, the next one is on May 30"); thanks for a day is past."""
     own, core = _NOT_YET.sub(" ", own), _NOT_YET.sub(" ", core)  # "quem ainda não pagou"
+    # "Sua consulta foi agendada para 20/07": scheduling said in the past is of a day to come
+    own, core = _SCHEDULED.sub(" ", own), _SCHEDULED.sub(" ", core)
     if any(p.search(core) for p in ctx.past):
         return True
     if ctx.g.thanks.search(core) and not _AHEAD.search(own):
@@ -864,6 +897,15 @@ def _in_past(ctx: Context, own: str, core: str, t: TimeMention | None) -> bool:
     # day and its hour in one piece are a plan whatever a side piece says of the past
     timed_what = t is not None and ctx.low[t.start:t.end] in core and names_event(ctx.g, core)
     return not (_AHEAD.search(core) or ctx.g.plan.search(core) or _PRESENT.search(core) or timed_what)
+
+
+_SCHEDULED = re.compile(
+    r"\b(?:(?:was|were|has been|have been|got) (?:scheduled|booked|rescheduled|moved|confirmed|set|arranged)|"
+    r"(?:fue|fueron|ha sido|han sido) (?:agendad|programad|fijad|reprogramad|confirmad|pasad)[oa]s?|"
+    r"(?:foi|foram) (?:agendad|marcad|remarcad|confirmad|transferid|adiad)[oa]s?|"
+    r"(?:wurde|wurden|ist|sind) (?:\w+ )?(?:verlegt|angesetzt|festgelegt|terminiert|gebucht|bestätigt)"
+    r"(?: worden)?|"
+    r"(?:a|ont) été (?:fixé|programmé|reporté|déplacé|confirmé|avancé)e?s?)\b", re.I)
 
 
 # "10:00", "10.30", "10h00": a two-digit hour with its minutes, as a 24-hour clock writes it.
@@ -1025,7 +1067,7 @@ def _chatter(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | None
         return True  # "Désolé pour samedi, j'étais crevé": an apology about a day announces nothing
     if t is None and _UNDECIDED.search(segment):
         return True  # "Vielleicht grillen wir am Wochenende, mal sehen ...", "ya veremos si el domingo ..."
-    question = ctx.text[s1:s1 + 1] == "?" or segment.endswith("?")
+    question = ctx.text[s1:s1 + 1] == "?" or segment.endswith("?") or bool(_ASKS_WHETHER.search(segment))
     if "¿" in segment:
         segment = segment[segment.rindex("¿") + 1:]  # "Qué onda, ¿cenamos el jueves?" asks the last part
     if question and t is None and _RETRO.search(own) and (d.bare or d.past_day is not None):
@@ -1070,10 +1112,21 @@ _OR_AFTER = re.compile(r"\s+(?:or|o|u|oder|ou)\s+" + _OR_ARTICLE, re.I)
 _OR_BEFORE = re.compile(r"([^\W\d_]+)\.?\s+(?:or|o|u|oder|ou)\s+" + _OR_ARTICLE + "$", re.I)
 
 
+# A question asked in a statement: "a mamã pergunta se o batizado é dia 24 ou 31".
+_ASKS_WHETHER = re.compile(r"\b(?:asks?|asked|wonder(?:s|ing)?) (?:if|whether)|not sure (?:if|whether)|"
+                           r"pregunt[ao]n? si|no sé si|no se sabe si|fragt,? ob|weiß nicht,? ob|"
+                           r"demande s['i]|je sais pas si|je ne sais pas si|pergunt[ao]u? se|não sei se|"
+                           r"ninguém confirmou|nobody (?:has )?confirmed|no one (?:has )?confirmed", re.I)
+# "dia 24 ou 31", "the 3rd or the 10th": a day number offered with another
+_OR_DAY_NUMBER = re.compile(r"\s+(?:or|o|u|oder|ou)\s+(?:(?:dia|el|le|the|den|am|o)\s+)?"
+                            r"\d{1,2}(?!\d|[:.h]\d)", re.I)
+
+
 def _either_day(ctx: Context, d: DateMention) -> bool:
-    """A weekday offered with another by 'or' ('sábado o domingo', 'Samstag oder Sonntag')."""
+    """A weekday offered with another by 'or' ('sábado o domingo', 'Samstag oder Sonntag'), or a
+    day of the month with another ('dia 24 ou 31')."""
     if d.kind != "weekday":
-        return False
+        return d.kind in ("ordinal", "explicit", "numeric") and bool(_OR_DAY_NUMBER.match(ctx.low, d.end))
     after = _OR_AFTER.match(ctx.low, d.end)
     if after and ctx.g.weekday.match(ctx.low, after.end()):
         return True
@@ -1083,12 +1136,19 @@ def _either_day(ctx: Context, d: DateMention) -> bool:
 
 # the other hour may bring its own preposition ("a las 7 o a las 8", "at 5 or at 6")
 _OR_HOUR = re.compile(r"\s*(?:h|uhr|am|pm)?\s+(?:or|o|u|oder|ou)\s+"
-                      r"(?:(?:at|a\s+las|a\s+la|às|as|um|à|vers)\s+)?\d", re.I)
+                      r"(?:(?:at|a\s+las|a\s+la|às|as|um|à|vers)\s+)?"
+                      r"(?:(?:half|halb|quarter past)\s+)?\d", re.I)
 
 
 def _either_hour(ctx: Context, t: TimeMention) -> bool:
     """An hour offered with another by 'or' ('at 5 or 6', 'a las 7 o a las 8', 'um 8 oder 9')."""
-    return bool(_OR_HOUR.match(ctx.low, t.end))
+    return bool(_OR_HOUR.match(ctx.low, t.end)
+                or _OR_HOUR_BEFORE.search(ctx.low, max(0, t.start - 16), t.start))
+
+
+# "at 6 or half 6": the hour asked about may be the second one offered
+_OR_HOUR_BEFORE = re.compile(r"\d\s*(?:h|uhr|am|pm)?\s+(?:or|o|u|oder|ou)\s+"
+                             r"(?:(?:at|a\s+las|a\s+la|às|as|um|à|vers)\s+)?$", re.I)
 
 
 def _guessed_hour(ctx: Context, s0: int) -> bool:

@@ -143,8 +143,9 @@ class Grammar:
         # Bare articles ("las dos chicas", "as duas meninas") are no clock before a word.
         word_preps = _alt([p for p in t.time_preps if p not in ("las", "as", "by", "de", "a")]
                           + (["am"] if t.code == "de" else []))  # Swiss "am achti": at eight
+        article = r"(?:de\s+)?" if t.code == "de" else ""  # dialect "ab de Viere": from four
         self.time_word = re.compile(  # "at five", "a las cinco", "à cinq heures", "um fünf"
-            rf"(?<![\w])(?:{word_preps})\s+({_alt(self.hour_words)})(?![\w])"
+            rf"(?<![\w])(?:{word_preps})\s+{article}({_alt(self.hour_words)})(?![\w])"
             rf"(?!\s+(?:of|or|and|more|point|time|stage|year|days?|weeks?|people|kids|minutes?))",
             re.I,
         )
@@ -180,9 +181,11 @@ class Grammar:
         self.past = re.compile(rf"(?<![\w'])(?:{'|'.join(t.past_cues)})(?![\w])", re.I)
         cancel = "|".join(c.replace("{nouns}", nouns) for c in t.cancel_cues)
         self.cancel = re.compile(rf"(?<![\w])(?:{cancel})(?![\w])", re.I)
-        # A lookahead, so "à 14h au stade" yields both "à 14h..." and "au stade".
+        # A lookahead, so "à 14h au stade" yields both "à 14h..." and "au stade". After an
+        # apostrophe ("l'église", Swiss "z'Guarda") a part of the day is no place ("z'Obe").
         self.place = re.compile(
-            rf"(?<![\w-])(?=(?:{_alt(t.place_preps)})(?:(?<=['’])|\s+)((?:[\w'’.&-]+[ \t]?){{1,6}}))", re.I
+            rf"(?<![\w-])(?=(?:{_alt(t.place_preps)})(?:(?<=['’])(?!(?:obe|nacht|morge|mittag|abig)\b)|\s+)"
+            rf"((?:[\w'’.&-]+[ \t]?){{1,6}}))", re.I
         )
         self.place_after_time = re.compile(
             rf"(?<![\w-])(?:{_alt(t.place_preps)})\s*¦+[ \t]*((?:[\w'’.&-]+[ \t]?){{1,5}})", re.I)
@@ -409,7 +412,10 @@ HOUR_WORDS = {
            # Swiss German writes the hour with an -i, after "am" or "um" ("am achti")
            "eis": 1, "zwöi": 2, "drü": 3, "vieri": 4, "füfi": 5, "föifi": 5, "sächsi": 6,
            "sechsi": 6, "sibni": 7, "siebni": 7, "achti": 8, "nüni": 9, "neuni": 9, "zähni": 10,
-           "zehni": 10, "elfi": 11, "ölfi": 11, "zwölfi": 12},
+           "zehni": 10, "elfi": 11, "ölfi": 11, "zwölfi": 12,
+           # and southern German with an -e ("um sechse", "ab de Viere")
+           "viere": 4, "fünfe": 5, "sechse": 6, "siebene": 7, "achte": 8, "neune": 9, "zehne": 10,
+           "elfe": 11, "zwölfe": 12},
     "fr": {"une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,
            "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12},
     "pt": {"uma": 1, "duas": 2, "três": 3, "tres": 3, "quatro": 4, "cinco": 5, "seis": 6,
@@ -614,7 +620,8 @@ CLOSURES = {
            r"(?:ist|sind|bleibt|bleiben|haben|hat|macht|machen)(?: \w+){0,3} frei(?=\W*$)",
            r"schließtag", r"\w*ferien", r"feiertag", r"brückentag", r"beweglicher ferientag",
            r"kita(?:-| )?frei", r"studientag", r"pädagogischer tag", r"schulautonome[rn]? tag",
-           r"schließung", r"keine mensa", r"(?:öffnet|öffnen) nicht"),
+           r"schließung", r"keine mensa", r"(?:öffnet|öffnen) nicht",
+           r"(?:isch |sind |blibt )?gschlosse"),  # Swiss German
     "fr": (r"pas d['’ ]?école", r"pas de (?:cours(?! de (?!\d))|classe|crèche|garderie|cantine)",
            r"pas classe", r"fermeture", r"congé(?:s)? d['’]\w+", r"jour de congé",
            r"(?<!la )(?<!à la )(?<!de la )(?<!une )ferme(?:ra|nt)?",
@@ -625,11 +632,13 @@ CLOSURES = {
            r"feriado", r"férias", r"ferias", r"fechad[oa]s?",
            r"fecha(?:rá|m|r)?", r"recesso", r"ponte", r"não letivo", r"encerrad[oa]s?", r"encerramento",
            r"interrupção letiva", r"pausa letiva", r"não (?:abre|abrem|abrirá|abrirão)",
-           r"(?:não (?:há|tem|terá|haverá)|sem) expediente"),
+           r"(?:não (?:há|tem|terá|haverá)|sem) expediente",
+           r"(?:vai ficar |fica |ficará |estará )?interditad[oa]s?"),  # "a rua vai ficar interditada"
 }
 # Said of a day, these make it the day something is due, whatever else the clause says.
 DUE = {
     "en": (r"due", r"deadline", r"no later than", r"closing date", r"last day (?:for|to)",
+           r"last date(?: (?:for|to|of))?(?: \w+)?(?: is)?",  # Indian English "last date is 15th"
            r"cut-?off", r"(?:registration|sign[- ]?ups?|entries|applications?|enrol\w*|bookings?)"
            r"(?: \w+){0,5} clos(?:e|es|ing)"),
     "es": (r"fecha límite", r"fecha limite", r"plazo", r"vence[n]?", r"último día para",
@@ -672,7 +681,7 @@ TASKS = {
            r"enrol\w*", r"deposit", r"consent", r"vote", r"entries", r"entry", r"paid",
            r"must", r"ha(?:ve|s) to", r"needs? to", r"reserv\w+", r"asked (?:us|you|everyone|all)",
            r"dues", r"subs", r"subscriptions?", r"contributions?", r"instal(?:l)?ments?",
-           r"confirm\w*", r"upload\w*"),
+           r"confirm\w*", r"upload\w*", r"please", r"pls", r"kindly"),
     "es": (r"entreg\w+", r"pag\w+", r"envi\w+", r"mand\w+", r"tra(?:e|ed|er|igan)\w*",
            r"devolv\w+", r"apunt\w+", r"inscrib\w+", r"inscripci\w+", r"rellen\w+", r"confirm\w+",
            r"reserv\w+", r"formularios?", r"autorizaci\w+", r"deberes", r"tareas?", r"trabajos?",
@@ -685,7 +694,7 @@ TASKS = {
            r"facharbeit", r"beitrag", r"beiträge", r"\w*gebühr\w*", r"miete", r"pacht",
            r"einverständnis\w*", r"unterschr\w+",
            r"\w*spenden", r"mu(?:ss|ß)", r"müssen", r"melden", r"reservier\w*", r"gebeten", r"bittet",
-           r"hochladen", r"schicken", r"senden", r"bestätig\w*"),
+           r"hochladen", r"schicken", r"senden", r"bestätig\w*", r"bitte"),
     "fr": (r"rendre", r"remettre", r"remis", r"payer", r"renvoyer", r"rapporter", r"inscri\w+",
            r"envoyer", r"déposer", r"retourner", r"remplir", r"confirmer", r"réserver",
            r"dossiers?", r"formulaires?", r"autorisations?", r"paiements?", r"devoirs", r"réserv\w+",
@@ -698,7 +707,8 @@ TASKS = {
            r"renda", r"aluguel", r"mensalidades?", r"propinas?", r"boleto", r"quotas?", r"taxas?",
            r"matr[íi]culas?",
            r"t[eê]m de", r"t[eê]m que",
-           r"precisa\w*", r"levantad[oa]s?", r"pediu (?:pra|para)", r"pede (?:pra|para)"),
+           r"precisa\w*", r"levantad[oa]s?", r"pediu (?:pra|para)", r"pede (?:pra|para)",
+           r"avis\w+", r"por favor", r"favor"),
 }
 # Gratitude or a verdict names a day that has been: "thanks for coming on Saturday".
 THANKS = {
@@ -788,7 +798,7 @@ EARLY = {
 }
 # "see you Tuesday!", "nos vemos el martes": a goodbye that names a day, not a plan.
 SIGN_OFFS = {
-    "en": r"see (?:you|ya|u|y'all)(?: all| guys| there| then)?|c u|cu",
+    "en": r"see (?:you|ya|u|y'all|everyone|everybody|all of you)(?: all| guys| there| then)?|c u|cu",
     "es": r"nos vemos|hasta el|hasta|os veo|te veo",
     "de": r"wir sehen uns|bis|bis dann|bis zum|man sieht sich|bis bald",
     "fr": r"on se voit|à|a|rendez-vous|on se retrouve",
@@ -808,7 +818,7 @@ WORD_TIMES = {
           r"weeks?|of\b|the\b|way|term|price|time|dozen|[:.]\d|%|x\b|kg|km|miles?|pints?|litres?|"
           r"cups?|points?|marathon|mile|terms?|years?|months?|minutes|mins))"
           r"|\b(?P<hour3>{hw})\s*o['’]?\s*clock\b",
-    "de": r"\bhalb\s+(?P<halfbefore>{hw})\b"
+    "de": r"\bhalbi?\s+(?P<halfbefore>{hw})\b"
           r"|\bviertel\s+(?:(?P<past>nach)|(?P<to>vor))\s+(?P<hour>{hw})\b"
           r"|\bdreiviertel\s+(?P<threeq>{hw})\b",
     "fr": r"\b(?P<hour>{hw})\s+heures?\b(?:\s+(?:(?P<quarter>et quart)|(?P<half>et demie?)|"

@@ -134,7 +134,9 @@ def _digits(s: str) -> int:
 # about ('"Practice Thursday at 6" - is that still on?'). Its event was proposed when it was
 # first said; the reply announces nothing new.
 _QUOTE_LINE = re.compile(r"^[ \t]*>.*$", re.M)
-_QUOTATION = re.compile(r"[\"“”«„]([^\"“”«»„\n]{4,240})[\"“”»]")
+_QUOTATION = re.compile(r"[\"“”«„]([^\"“”«»„\n]{4,240})[\"“”»]"
+                        # single quotes open after a space and close before one (not "can't")
+                        r"|(?:(?<=[\s:(])|^)['‘]([^'‘’\n]{4,240})['’](?=[\s,.;:!?)–—-]|$)")
 
 
 def _quoted_spans(text: str) -> list[tuple[int, int]]:

@@ -79,6 +79,8 @@ _STOP_AT_END = {
     "now", "jetzt", "nun", "ahora", "maintenant", "désormais", "agora", "isch",
     "scheduled", "planned", "geplant", "angesetzt", "prévu", "prévue", "previsto", "prevista",
     "marcado", "marcada", "ficou", "quedó", "fixé", "fixée", "pra", "pro", "pras", "pros",
+    "agendado", "agendada", "programado", "programada", "booked", "confirmed", "confirmado",
+    "confirmada",
 }
 
 
@@ -112,6 +114,12 @@ def title_for(ctx: Context, clause: Clause, d: DateMention, blanks: list[tuple[i
     if not lead and own and kind == "event" and _logistic(own, ctx.g):
         # "Sortie scouts ce week-end ..., départ samedi 8h": the outing the departure is for
         lead = _named_piece_before(ctx, clause, chars)
+    if own and lead and clause.lead is not None and ctx.text[clause.lead[1]:clause.lead[1] + 1] == ":" \
+            and kind == "event" and not _logistic(own, ctx.g) and _content_words(own) >= 2 \
+            and not ctx.g.place_noun.search(own):
+        # "Exam timetable: Physics practical on 14th July 10 AM, Maths paper 16th July ...": each
+        # item of a list under a heading is titled by its own words
+        return own
     if own_named or (own and kind == "deadline") or (own and not (lead and names_event(ctx.g, lead))
                      and not ctx.g.logistics.fullmatch(own.lower())):
         return own  # but "Début" or "wir machen" say less than the lead "Camp de jour", "Grillen"
@@ -129,6 +137,11 @@ def title_for(ctx: Context, clause: Clause, d: DateMention, blanks: list[tuple[i
     return segment or (plain if _has_words(plain) else _tidy(ctx.text[d.start:d.end]))
 
 
+def _content_words(title: str) -> int:
+    """How many words of three letters or more a title has, articles aside."""
+    return len([w for w in re.findall(r"[^\W\d_]{3,}", title.lower()) if w not in _ARTICLES])
+
+
 def _only_a_day(title: str, g: Grammar) -> bool:
     """Whether a title is nothing but articles and a weekday ('Le lundi', 'El martes')."""
     words = [w for w in re.findall(r"[^\W\d_]+", title.lower()) if w not in _ARTICLES]
@@ -142,13 +155,18 @@ def _closed_piece(ctx: Context, body: str) -> str:
     g = ctx.g
     separator = ""
     at = 0
+    subject = ""  # the first piece that says something: what the closing piece may be said of
     for m in [*_piece_pattern(g.t.code).finditer(body), None]:
         piece = body[at:m.start() if m else len(body)]
         cleaned = _clean(_GAP.sub(" ", piece), g)
         # "Die Bibliothek ist ... wegen Inventur geschlossen": the piece after a reason is why
         if cleaned and not separator.strip(" ,").isalpha() \
                 and g.closure.search(_HOLIDAY_WORDS.sub(" ", cleaned)):
+            if subject and g.closure.fullmatch(cleaned.lower()):
+                # "D'Gmeindsverwaltig isch am Fritig, 9. Juli, gschlosse": closed is said of it
+                return _tidy(f"{_tidy(subject)} {cleaned.lower()}")
             return _tidy(cleaned)
+        subject = subject or cleaned
         if m:
             separator, at = m.group(0), m.end()
     return ""
@@ -198,9 +216,13 @@ def _title_from(ctx: Context, text: str, require_noun: bool = False, anchor: int
     pieces: list[tuple[int, str]] = []
     own = timed = None
     heading = None  # "Carpool for the robotics meet: ...": a first piece set off by a colon
+    reasons: set[str] = set()  # pieces after "because": why, never what
     cuts = [0] + [p for m in _piece_pattern(g.t.code).finditer(text) for p in m.span()] + [len(text)]
     for start, end in zip(cuts[::2], cuts[1::2], strict=False):
         cleaned = _clean(text[start:end], g)
+        mark = text[cuts[cuts.index(start) - 1]:start] if start else ""
+        if re.fullmatch(rf"\s(?:{_BECAUSE[g.t.code]})\s", mark, re.I):
+            reasons.add(cleaned)
         if anchor is not None and start <= anchor < end:
             own = cleaned or None  # the piece the date is in, if anything is left of it
         if time_anchor is not None and start <= time_anchor < end:
@@ -221,7 +243,7 @@ def _title_from(ctx: Context, text: str, require_noun: bool = False, anchor: int
             and not re.match(r"(?:de|del|du|des|of|von|da|do)\b", heading.lower()):
         return _tidy(_around_the_gaps(heading, g))  # what the departure is for
     named = [p for _s, p in pieces if names_event(g, p) and not _only_logistics(p, g)
-             and not _INSTRUCTION.match(p)]  # "bring packed lunch" names no event
+             and not _INSTRUCTION.match(p) and p not in reasons]  # "bring packed lunch" names no event
     if own is not None and _INSTRUCTION.match(own) and named:
         own = None  # "Heute keine Jause mitgeben, ... bei der Adventfeier": the feast, not the chore
     if own is not None and named and own not in named and _after_reason(text, own, g):
