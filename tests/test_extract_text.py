@@ -2420,3 +2420,52 @@ def test_a_reason_is_no_title():
     text = "La messe de dimanche commence à 9h au lieu de 10h, à cause de la visite du curé"
     [event] = extract_events(text, R14_SUMMER)
     assert event.title == "La messe"
+
+
+@pytest.mark.parametrize("text,days", [
+    ("Sem aula na escola municipal dia 15 e 16 por causa da reunião", ["2027-07-15", "2027-07-16"]),
+    ("Ensaio dia 15 e 16 às 19h", ["2027-07-15", "2027-07-16"]),
+    ("Reunião dia 15 e 16h no salão", ["2027-07-15"]),  # "16h" is the hour
+])
+def test_a_second_day_number_listed_after_a_day(text, days):
+    assert [e.start[:10] for e in extract_events(text, R14_SUMMER)] == days
+
+
+@pytest.mark.parametrize("text,start", [
+    ("Kaffeetafel am Sonntag nach der Andacht um 3 Uhr im Gemeindehaus", "2027-07-11T15:00:00+02:00"),
+    ("Schützenumzug am Sonntag um 4 Uhr früh ab dem Rathaus", "2027-07-11T04:00:00+02:00"),
+    ("Abfahrt am Samstag um 4:30 Uhr am Bahnhof", "2027-07-10T04:30:00+02:00"),
+])
+def test_a_whole_early_hour_with_uhr_is_the_afternoons_unless_said(text, start):
+    [event] = extract_events(text, R14_SUMMER)
+    assert event.start == start
+
+
+@pytest.mark.parametrize("text,span", [
+    ("Regata sábado 10 y domingo 11 en el club náutico", ("2027-07-10", "2027-07-11")),
+    ("Keine Probe am Samstag und Sonntag", None),  # closed or called-off days stay one each
+    ("Book fair in the library next Thursday and Friday", None),  # weekdays: two days of it
+])
+def test_an_event_on_saturday_and_sunday_spans_the_weekend(text, span):
+    events = extract_events(text, R14_SUMMER)
+    if span is None:
+        assert len(events) == 2 and all(e.end is None for e in events)
+    else:
+        [event] = events
+        assert (event.start, event.end) == span
+
+
+@pytest.mark.parametrize("text,location", [
+    ("Schützenfest in Oberdorf: der Umzug ist Sonntag um 10 vor der Pfarrkirche", "Pfarrkirche"),
+    ("Crab boil in Cedar Key Saturday night, carpool leaving Gainesville station 5pm",
+     "Gainesville station"),
+    ("Sortie au lac de Joux dimanche, rendez-vous 8h devant la mairie", "mairie"),
+    ("El bote a Floreana sale el sábado a las 6 en punto del muelle de Puerto Ayora",
+     "muelle de Puerto Ayora"),
+    ("Die Fahrt zum Brocken ist am Sonntag, wir fahren um 7 Uhr früh vom Marktplatz ab", "Marktplatz"),
+    ("Sundowner at the sailing club Friday, 5.30 on the deck", "sailing club"),  # one place in another
+    ("Spiel am Sonntag um 11 in Spandau, Abfahrt 9:15 am Vereinsheim", "Spandau"),
+])
+def test_the_place_that_goes_with_the_hour(text, location):
+    [event] = extract_events(text, R14_SUMMER)
+    assert (event.location or "").lower() == location.lower()

@@ -8,6 +8,7 @@ decides whether a mention is an event: that is `extract_text`'s job.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 from functools import cache
@@ -296,11 +297,32 @@ def find_dates(work: str, g: Grammar, today: date, day_first: bool,
         elif day is not None:
             add(m, DateMention(m.start(), m.end(), day, None, "ordinal",
                                past_day=_recent_day_of_month(number, today)))
+            _add_listed_day(work, m.end(), number, day, add)
     found.sort(key=lambda d: d.start)
     found = _named_days_alone(_weekdays_by_feasts(found, work), work)
     found = _weeks_frame_weekdays(found, work, today)
     found = _weekend_lists(found, work)
     return _anchor_weekdays(_absorb_weekdays(found, work), work)
+
+
+# "dia 15 e 16", "the 3rd and 4th": a second day number listed right after a day of the month
+_LISTED_DAY = re.compile(r"\s*(?:e|y|et|und|and|&|,)\s*(\d{1,2})(?:st|nd|rd|th|er|º|ª|\.)?"
+                         r"(?![\d:/]|[.h]\d|\s*(?:h\b|hs\b|uhr|horas?|heures?|am\b|pm\b|o'?clock|"
+                         r"de (?:la )?(?:mañana|tarde|noche)|da (?:manhã|tarde|noite)|"
+                         r"du (?:matin|soir)))", re.I)
+
+
+def _add_listed_day(work: str, at: int, number: int, day: date,
+                    add: Callable[[re.Match[str], DateMention | None], None]) -> None:
+    """The day number listed after `day` (the number `number` of its month), as a day of that
+    month: 'Não vai ter aula dia 15 e 16' closes two days."""
+    m = _LISTED_DAY.match(work, at)
+    if m is None or not number < int(m.group(1)) <= min(31, number + 14):
+        return
+    listed = _safe_date(day.year, day.month, int(m.group(1)))
+    if listed is not None:
+        glue = m.start() + len(m.group(0)) - len(m.group(0).lstrip())  # "e 16": no title word
+        add(m, DateMention(glue, m.end(), listed, None, "ordinal"))
 
 
 # ------------------------------------------------------------------------- spans of days
@@ -876,7 +898,8 @@ def find_times(work: str, g: Grammar, dates: list[DateMention]) -> list[TimeMent
         hour = int(m.group(1))
         if 0 <= hour <= 24 and spans.free(m.start(1), m.end(1)):
             spans.take(m.start(1), m.end(1))
-            literal = m.group(2) is not None  # "à 10 heures" is a 24-hour clock reading
+            # "à 10 heures" is a 24-hour clock reading
+            literal = m.group(2) is not None and _hour_word_is_24h(hour, m.group(2))
             found.append(_with_fraction(TimeMention(m.start(1), m.end(), hour % 24, 0, literal=literal),
                                         work, g))
     for m in g.time_word.finditer(work):
@@ -1097,6 +1120,13 @@ def _meridiem(text: str | None) -> str | None:
     return "am" if letter == "a" else "pm" if letter == "p" else None
 
 
+def _hour_word_is_24h(hour: int, word: str | None) -> bool:
+    """'18 Uhr', '10 heures', '7 horas' read the 24-hour clock, but 'um 2 Uhr' after church is
+    said as people speak: a whole hour from one to four o'clock with 'Uhr' is not night-time
+    evidence (the morning ones say 'früh' or 'morgens')."""
+    return not (word is not None and word.lower() == "uhr" and 1 <= hour <= 4)
+
+
 def _is_24h(suffix: str | None, sep: str | None, hour_text: str) -> bool:
     literal_suffix = suffix is not None and suffix.lower() in ("uhr", "h", "hr", "hrs")
     leading_zero = len(hour_text) == 2 and hour_text[0] == "0"  # "07:30" is morning
@@ -1148,7 +1178,7 @@ def _marked_mention(m: re.Match[str]) -> TimeMention | None:
     else:
         minute = 0
         mer = _meridiem(bare_suffix)
-        literal = mer is None  # "18 Uhr"
+        literal = mer is None and _hour_word_is_24h(hour, bare_suffix)  # "18 Uhr"
     if hour > 24 or minute > 59 or (mer and not 1 <= hour <= 12):
         return None
     return TimeMention(m.start(), m.end(), hour % 24, minute, meridiem=mer, literal=literal)

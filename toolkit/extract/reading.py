@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from toolkit.eventtypes import FoundEvent
 from toolkit.extract import learned
@@ -44,7 +44,7 @@ def read_events(ctx: Context, dates: list[DateMention], tz_name: str | None) -> 
     events: list[FoundEvent] = []
     unnamed: set[int] = set()
     for clause in clauses:
-        found = _read_clause(ctx, clause, message)
+        found = _two_days_as_one(ctx, clause, _read_clause(ctx, clause, message))
         for event, named in found:
             events.append(event)
             if not named:
@@ -58,6 +58,25 @@ def read_events(ctx: Context, dates: list[DateMention], tz_name: str | None) -> 
         events = [e for e in events if not e.all_day or e.cancelled or e.kind != "event"
                   or e.end is not None or e.confidence >= 0.65 or id(e) not in unnamed]
     return merge(events)
+
+
+def _two_days_as_one(ctx: Context, clause: Clause,
+                     found: list[tuple[FoundEvent, bool]]) -> list[tuple[FoundEvent, bool]]:
+    """'Torneo de pesca sábado 10 y domingo 11': one event over a Saturday and Sunday, listed
+    with 'and', is one event across the weekend, as 'este finde ... sábado y domingo' is (closed
+    days listed stay one closure each; 'conferences Thursday and Friday' are two days of them)."""
+    if len(found) != 2 or len(clause.dates) != 2:
+        return found
+    (first, named), (second, _) = sorted(found, key=lambda x: x[0].start)
+    a, b = sorted(clause.dates, key=lambda d: d.start)
+    plain = all(e.kind == "event" and e.all_day and e.end is None and not e.cancelled and not e.moved
+                for e in (first, second))
+    if not plain or first.title != second.title or not _LIST_GLUE.match(ctx.low[a.end:b.start]):
+        return found
+    saturday = date.fromisoformat(first.start)
+    if saturday.weekday() != 5 or date.fromisoformat(second.start) - saturday != timedelta(days=1):
+        return found
+    return [(replace(first, end=second.start, evidence=ctx.text[a.start:b.end]), named)]
 
 
 @dataclass

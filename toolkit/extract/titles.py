@@ -50,7 +50,7 @@ _LEADING_FILLER = re.compile(
 _PIECE_MARKS = r"[,:;!?()\n\"“”«»„]|\s[-–—]\s"
 # A reason is no part of a title ("Game vs Hillcrest because of the frost").
 _BECAUSE = {"en": r"because|due to", "es": r"porque|por causa de|ya que", "de": r"wegen|weil",
-            "fr": r"parce que|car|à cause de", "pt": r"porque|por causa de|pois"}
+            "fr": r"parce que|car|à cause d[eu]|à cause des", "pt": r"porque|por causa d[eoa]s?|pois"}
 
 
 @cache
@@ -116,7 +116,7 @@ def title_for(ctx: Context, clause: Clause, d: DateMention, blanks: list[tuple[i
         lead = _named_piece_before(ctx, clause, chars)
     if own and lead and clause.lead is not None and ctx.text[clause.lead[1]:clause.lead[1] + 1] == ":" \
             and kind == "event" and not _logistic(own, ctx.g) and _content_words(own) >= 2 \
-            and not ctx.g.place_noun.search(own):
+            and not ctx.g.place_noun.search(own) and not ctx.g.place.match(own):
         # "Exam timetable: Physics practical on 14th July 10 AM, Maths paper 16th July ...": each
         # item of a list under a heading is titled by its own words
         return own
@@ -484,29 +484,18 @@ def location_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | 
     de la mairie"), a piece of the clause that is a place, else (on a flyer) the first plain
     line after the date."""
     text = _placeable(ctx, blanks)
+    timed = _timed_piece_place(ctx, text, clause, t) if t is not None else None
+    if timed:
+        return timed  # "Kirchweih in Hermannstadt: der Aufmarsch ist Sonntag um 10 vor der Kirche"
     for start, end in [(clause.start, clause.end), *clause.extras]:
         for m in ctx.g.place.finditer(text, start, end):
-            phrase = cut_place(m.group(1), ctx.g)
-            if not phrase or _REASON_BEFORE.search(text[max(start, m.start() - 24):m.start()]):
-                continue  # "se corta el agua ... por obras en la tubería": where the reason is
-            prep = text[m.start():m.start(1)]
-            if ctx.g.t.code == "en" and (phrase.lower().split()[0] in _ONLINE
-                                         or (prep.strip().lower() == "on" and not phrase[:1].isupper()
-                                             and not _ON_THE_PLACE.match(text, m.start(1)))):
-                continue  # "sign up on the portal", "on our road"; but "on Elm St", "on the lawn"
-            if re.fullmatch(r"sur (?:le|l['’])\s*", prep.strip(), re.I) and \
-                    not ctx.g.place_noun.match(phrase):
-                continue  # "sur le parking" is a place, "sur le GR34" the walk's trail
-            host = _HOST.search(prep)
-            if host and not ctx.g.date_words.match(phrase) and not ctx.g.event_noun.search(phrase):
-                return f"{host.group(0).strip()} {phrase}"  # "chez Paul", "en casa de los abuelos"
-            if looks_like_place(phrase, ctx.g):
-                return _placed(ctx, text, m, phrase)
-            named = _named_place(ctx, phrase)
-            if named and phrase.startswith(named):  # not the "club de foot" of "aux moules du club"
-                return named
-            if _STRONG_PREP.match(prep) and _plain_noun_phrase(phrase, ctx.g):
-                return phrase
+            found = _phrase_place(ctx, text, m, start)
+            if found and _TOWARDS_HERE[ctx.g.t.code].search(text[m.start():m.start(1)]):
+                # "La lancha a Isabela sale ... del muelle": where it goes; where it leaves from
+                # is where people are
+                found = _departure_place(ctx, text, clause) or found
+            if found:
+                return found
         named = _named_place(ctx, text[start:end])
         if named:
             return named
@@ -540,27 +529,98 @@ def location_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | 
     return None
 
 
+def _phrase_place(ctx: Context, text: str, m: re.Match[str], start: int) -> str | None:
+    """The place a place phrase (`ctx.g.place` match) names, if it names one."""
+    phrase = cut_place(m.group(1), ctx.g)
+    if not phrase or _REASON_BEFORE.search(text[max(start, m.start() - 24):m.start()]):
+        return None  # "se corta el agua ... por obras en la tubería": where the reason is
+    prep = text[m.start():m.start(1)]
+    if ctx.g.t.code == "en" and (phrase.lower().split()[0] in _ONLINE
+                                 or (prep.strip().lower() == "on" and not phrase[:1].isupper()
+                                     and not _ON_THE_PLACE.match(text, m.start(1)))):
+        return None  # "sign up on the portal", "on our road"; but "on Elm St", "on the lawn"
+    if re.fullmatch(r"sur (?:le|l['’])\s*", prep.strip(), re.I) and not ctx.g.place_noun.match(phrase):
+        return None  # "sur le parking" is a place, "sur le GR34" the walk's trail
+    host = _HOST.search(prep)
+    if host and not ctx.g.date_words.match(phrase) and not ctx.g.event_noun.search(phrase):
+        return f"{host.group(0).strip()} {phrase}"  # "chez Paul", "en casa de los abuelos"
+    if looks_like_place(phrase, ctx.g):
+        return _placed(ctx, text, m, phrase)
+    named = _named_place(ctx, phrase)
+    if named and phrase.startswith(named):  # not the "club de foot" of "aux moules du club"
+        return named
+    if _STRONG_PREP.match(prep) and _plain_noun_phrase(phrase, ctx.g):
+        return phrase
+    return None
+
+
+_TIME_PIECE_MARKS = re.compile(r"[,;:!?()\n]|\s[-–—]\s")
+# Where people go, not where they are: "zum Annaberg", "to the coast", "pra praia", "a Isabela"
+_TOWARDS = re.compile(r"\b(?:zum|zur|nach|to|towards|para|pra|pro|hacia|vers|rumo)\b", re.I)
+_TOWARDS_HERE = {code: re.compile(rf"^\s*(?:{words})\s*$", re.I) for code, words in {
+    "en": "to|towards", "es": "a|hacia|para", "de": "zum|zur|nach", "fr": "vers|pour",
+    "pt": "a|para|pra|pro|rumo a"}.items()}
+# A piece that says where people meet or leave from: "rendez-vous 8h devant l'église"
+_MEETING = re.compile(r"\b(?:meet\w*|leav\w+|depart\w*|carpool|pick[- ]?up|rendez-vous|rdv|départ|"
+                      r"part(?:ent|ons)?|treffpunkt|treffen uns|abfahrt|fahren|fährt|sale|salen|salida|"
+                      r"salimos|nos juntamos|encuentro|sai|saem|saída|saimos|encontro|concentração)\b", re.I)
+
+
+def _timed_piece_place(ctx: Context, text: str, clause: Clause, t: TimeMention) -> str | None:
+    """Where the event's hour is, when its piece of the clause names a place of its own and an
+    earlier piece names another: the place that goes with the hour is where people are then
+    ('Kirchweih in Bautzen: Sonntag ab 11 Uhr Frühschoppen am Festplatz', 'Fish fry in Anse La
+    Raye Friday night, carpool leaving Castries market 6pm', 'Wallfahrt zum Annaberg am
+    Sonntag, wir fahren um 6 Uhr vom Marktplatz ab')."""
+    s0, s1 = clause.segment
+    left = max((m.end() for m in _TIME_PIECE_MARKS.finditer(text, s0, t.start)), default=s0)
+    right = min((m.start() for m in _TIME_PIECE_MARKS.finditer(text, t.end, s1)), default=s1)
+    if left <= max(s0, clause.start) and right >= min(s1, clause.end):
+        return None  # the hour's piece is the whole clause: the usual reading finds its place
+    earlier = [m for m in ctx.g.place.finditer(text, s0, left) if cut_place(m.group(1), ctx.g)]
+    if not earlier:
+        return None  # no other place said before: nothing to choose between
+    first = earlier[0]
+    towards = _TOWARDS.search(text[first.start():first.start(1)])
+    if not (towards or _MEETING.search(text, left, right)) \
+            and ctx.g.place_noun.search(cut_place(first.group(1), ctx.g)):
+        return None  # "Sundowner at the yacht club Friday, 5.30 on the deck": the club it is
+    piece = Clause(left, right, clause.segment, clause.dates, clause.times)
+    departure = _departure_place(ctx, text, piece)
+    if departure:
+        return departure
+    for m in ctx.g.place.finditer(text, left, right):
+        found = _phrase_place(ctx, text, m, left)
+        if found:
+            return found
+    return None
+
+
 # Where a departure leaves from is where people meet, not where they go: "Ferry to Hoy leaves
 # Houton at 0915", "Le car rapide pour Thiès part à 6h du garage Pompiers", "départ 7h du
 # débarcadère", "A barca pra Marajó sai às 6h30 de sexta do porto de Icoaraci", "salimos de la
 # ermita", "Abfahrt 9 Uhr am Bahnhof Altenkirchen".
 _DEPARTURE = re.compile(
     r"(?<!de )(?i:\b(?:leaves?|leaving|departs?|departing|part|partent|départ|sai|saem|saímos|salimos|"
-    r"sale|salen|salida|abfahrt|fährt|fahren)\b)([^,;.!?\n]{0,24}?)\s"
-    r"(?i:(?:from|du|de la|de l['’]|des|do|da|dos|das|de|desde|ab|am|vom|von|beim)\s+)"
+    r"sale|salen|salida|abfahrt|fährt|fahren)\b)([^,;.!?\n]{0,36}?)\s"
+    r"(?i:(?:from|du|de la|de l['’]|des|do|da|dos|das|de|del|desde|ab|am|vom|von|beim)\s+)"
     r"((?:(?:la|l['’])\s*)?[^\W\d_][\w'’.&-]*"
     r"(?:[ \t](?:de |do |da |of )?[A-ZÁÉÍÓÚÀÂÊÔÃÕÇÄÖÜ][\w'’.&-]*){0,3})")
 # English leaves a place with no preposition: "leaves Houton at 0915"
-_LEAVES_NAME = re.compile(r"\b(?:leaves|departs)\s+([A-Z][\w'’.-]*(?:[ \t][A-Z][\w'’.-]*){0,3})")
+_LEAVES_NAME = re.compile(r"\b(?:leaves|leaving|departs|departing)\s+"
+                          r"([A-Z][\w'’.-]*(?:[ \t](?:[A-Z][\w'’.-]*|market|station|church|school|hall|"
+                          r"square|wharf|jetty|pier|car park)){0,3})")
 
 
 def _departure_place(ctx: Context, text: str, clause: Clause) -> str | None:
     """The place a departure leaves from, when the phrase after it names one."""
     for m in _DEPARTURE.finditer(text, clause.start, clause.end):
-        if not re.fullmatch(r"(?:[\s¦]|\b(?:at|à|às|as|a las|um|de|on|le|el)\b)*", m.group(1), re.I):
+        if not re.fullmatch(r"(?:[\s¦]|\b(?:at|à|às|as|a las|um|de|on|le|el|früh|morgens|en punto|"
+                            r"sharp|pile|pünktlich|da manhã|de la mañana)\b)*", m.group(1), re.I):
             continue  # "sale el primer bus ...": words of its own between, not just the hour
         phrase = cut_place(m.group(2), ctx.g)
-        if phrase and not ctx.g.date_words.match(phrase) and not ctx.g.event_noun.search(phrase):
+        if phrase and not ctx.g.date_words.match(phrase) \
+                and (ctx.g.place_noun.search(phrase) or not ctx.g.event_noun.search(phrase)):
             return _tidy(phrase)  # what a departure leaves from is a place by that alone
     if ctx.g.t.code == "en":
         for m in _LEAVES_NAME.finditer(text, clause.start, clause.end):
