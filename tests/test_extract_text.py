@@ -85,14 +85,18 @@ def test_fresh_batches_stay_fixed(name):
     assert result["title_agreement"] >= 0.95 and result["location_agreement"] >= 0.95, result
 
 
-def test_the_last_batch_stays_at_its_level():
-    """Batch 41's round ended below the other batches' bar (F1 0.940, false alarms 6.5%, places
-    89.0%); the next round's fixes took it to F1 0.968 and false alarms 3.2%, places 89.1% still
-    below the bar. Kept at that level, so its fixes stay fixed until a round lifts it."""
-    result = _scorer().score(ROOT / "tests" / "data" / "events_batch41.jsonl")["all"]
-    assert result["f1"] >= 0.96, result
-    assert result["false_alarm_rate"] <= 0.04, result
-    assert result["title_agreement"] >= 0.95 and result["location_agreement"] >= 0.89, result
+@pytest.mark.parametrize("name,f1,false_alarms,places", [
+    ("events_batch41.jsonl", 0.96, 0.04, 0.92),
+    ("events_batch42.jsonl", 0.98, 0.02, 0.94),
+])
+def test_the_last_batches_stay_at_their_level(name, f1, false_alarms, places):
+    """Batches whose places are still below the other batches' 95% bar, kept at the level their
+    rounds reached (batch 41: F1 0.968, false alarms 3.2%, places 92.4%; batch 42: F1 0.989, none,
+    94.2%), so their fixes stay fixed until a round lifts them to the bar."""
+    result = _scorer().score(ROOT / "tests" / "data" / name)["all"]
+    assert result["f1"] >= f1, result
+    assert result["false_alarm_rate"] <= false_alarms, result
+    assert result["title_agreement"] >= 0.95 and result["location_agreement"] >= places, result
 
 
 def test_scorer_checks_titles_places_kinds_and_moves(tmp_path: Path):
