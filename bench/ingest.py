@@ -40,6 +40,7 @@ PEER_NODE = PEERS / "node"
 RESULTS = ROOT / "bench" / "results"
 OUR_PYTHON = ROOT / ".venv" / "bin" / "python"
 TIMEOUT_S = 1800
+NODE_PEER_VERSION = "4.0.2"  # the version the published figures are of
 
 AUTHORS = ["Sarah Thompson", "Priya Patel", "James O'Connor", "Tom Baker", "Mrs Hughes",
            "Coach Mike", "Dana Alvarez", "Kevin Brooks", "Lisa Chen", "+44 7700 900123",
@@ -193,24 +194,30 @@ console.log(JSON.stringify({ messages: messages.length, seconds,
 """
 
 
-def ensure_peers() -> None:
-    """Create the peers' own venv and node folder on first use (pip and npm, nothing else)."""
-    if not (PEER_VENV / "bin" / "python").exists():
-        print("bench: creating bench/.peers/venv with whatstk and chat-miner", file=sys.stderr)
-        venv.create(PEER_VENV, with_pip=True)
-    probe = subprocess.run([str(PEER_VENV / "bin" / "python"), "-c",
-                            "import whatstk, chatminer"], capture_output=True)
-    if probe.returncode != 0:
-        subprocess.run([str(PEER_VENV / "bin" / "pip"), "install", "-q", "whatstk",
-                        "chat-miner"], check=True)
-    if not (PEER_NODE / "node_modules" / "whatsapp-chat-parser").exists():
+def ensure_peers(peers: list[str]) -> None:
+    """Install the peers asked for on first use: whatstk and chat-miner into their own venv
+    (pip), the npm package into bench/.peers/node (npm); nothing else, and only what is
+    missing (`--peers node` needs no venv)."""
+    python_peers = [name for name in ("whatstk", "chat-miner") if name in peers]
+    if python_peers:
+        if not (PEER_VENV / "bin" / "python").exists():
+            print("bench: creating bench/.peers/venv for " + " and ".join(python_peers),
+                  file=sys.stderr)
+            venv.create(PEER_VENV, with_pip=True)
+        modules = {"whatstk": "whatstk", "chat-miner": "chatminer"}
+        probe = subprocess.run([str(PEER_VENV / "bin" / "python"), "-c", "import " + ", ".join(
+            modules[name] for name in python_peers)], capture_output=True)
+        if probe.returncode != 0:
+            subprocess.run([str(PEER_VENV / "bin" / "pip"), "install", "-q", *python_peers],
+                           check=True)
+    if "node" in peers and not (PEER_NODE / "node_modules" / "whatsapp-chat-parser").exists():
         print("bench: npm install whatsapp-chat-parser into bench/.peers/node", file=sys.stderr)
         PEER_NODE.mkdir(parents=True, exist_ok=True)
         if not (PEER_NODE / "package.json").exists():
             (PEER_NODE / "package.json").write_text('{"name": "chatbook-bench-peers", '
                                                     '"private": true}\n')
-        subprocess.run(["npm", "install", "--silent", "whatsapp-chat-parser"], cwd=PEER_NODE,
-                       check=True)
+        subprocess.run(["npm", "install", "--silent", f"whatsapp-chat-parser@{NODE_PEER_VERSION}"],
+                       cwd=PEER_NODE, check=True)
 
 
 def run(command: list[str], cwd: Path | None = None, env: dict[str, str] | None = None
@@ -328,7 +335,7 @@ def main() -> None:
     args = parser.parse_args()
     peers = [] if args.skip_peers else args.peers
     if peers:
-        ensure_peers()
+        ensure_peers(peers)
     RESULTS.mkdir(parents=True, exist_ok=True)
     for messages in args.messages:
         saved: dict[str, object] = {"messages": messages, "repeat": args.repeat,
