@@ -2473,3 +2473,14 @@ def test_an_event_on_saturday_and_sunday_spans_the_weekend(text, span):
 def test_the_place_that_goes_with_the_hour(text, location):
     [event] = extract_events(text, R14_SUMMER)
     assert (event.location or "").lower() == location.lower()
+
+
+@pytest.mark.parametrize("text,start", [
+    ("La vendimia empieza el lunes 12, la cuadrilla se junta a las 6 en el galpón",
+     "2027-07-12T06:00:00+02:00"),
+    ("Weinlese am Samstag, wir treffen uns um 7 am Weinberg", "2027-07-10T07:00:00+02:00"),
+    ("El asado empieza el sábado a las 7", "2027-07-10T19:00:00+02:00"),  # a meal is the evening's
+])
+def test_farm_work_starts_with_the_day(text, start):
+    [event] = extract_events(text, R14_SUMMER)
+    assert event.start == start

@@ -788,13 +788,18 @@ LOGISTICS = {
 # clubhouse at 7.15", "Blutabnahme morgen um 7", "recogen a las 7:30"); elsewhere it is the
 # evening, as the labelled sets show for practices, meetings and parties at "7".
 EARLY = {
-    "en": r"leav(?:e|es|ing)|depart\w*|bus|coach(?:es)?|flights?|train|ferry|early|fasting|blood tests?",
+    "en": r"leav(?:e|es|ing)|depart\w*|bus|coach(?:es)?|flights?|train|ferry|early|fasting|blood tests?|"
+          # farm work starts with the day: "harvest crew at 6"
+          r"harvest\w*|milking|shearing|sunrise|dawn",
     "es": r"salida|sale|salimos|recog(?:en|emos|ida)|bus|autob[uú]s|micro|vuelo|tren|temprano|"
-          r"madrugada|ayunas|an[aá]lisis de sangre|anal[ií]tica",
-    "de": r"abfahrt|fährt|fahren|abflug|bus|flug|zug|früh|nüchtern|blutabnahme|blutentnahme",
-    "fr": r"départ|on part|nous partons|(?:le|du|en) car|bus|avion|vol|train|tôt|à jeun|prise de sang",
+          r"madrugada|ayunas|an[aá]lisis de sangre|anal[ií]tica|"
+          r"cosecha|vendimia|matanza|cuadrilla|ordeñ\w+|amanecer",
+    "de": r"abfahrt|fährt|fahren|abflug|bus|flug|zug|früh|nüchtern|blutabnahme|blutentnahme|"
+          r"ernte|weinlese|melken|sonnenaufgang|morgengrauen",
+    "fr": r"départ|on part|nous partons|(?:le|du|en) car|bus|avion|vol|train|tôt|à jeun|prise de sang|"
+          r"vendanges?|récolte|moisson|traite|lever du soleil|aube",
     "pt": r"saída|saida|saímos|sai|ônibus|onibus|autocarro|voo|embarque|cedo|madrugada|jejum|"
-          r"coleta|exame de sangue",
+          r"coleta|exame de sangue|colheita|vindima|ordenha|nascer do sol",
 }
 # "see you Tuesday!", "nos vemos el martes": a goodbye that names a day, not a plan.
 SIGN_OFFS = {
