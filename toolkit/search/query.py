@@ -291,9 +291,11 @@ def vector_scores(
         known = dict(nearest)
         extra = index.similarities([m for m in also or [] if m not in known], vector)
         return nearest, {**known, **{m: round(s, 6) for m, s in extra.items()}}
+    # The index's nearest by plain cosine, re-ranked by the centred one: searched with the query
+    # as embedded, since the fast path is calibrated on such vectors (at 288k rows the centred
+    # top 10 came out of a centred probe's top 50 with recall 0.89, of this one's with 0.93).
+    found: list[int] = [int(m) for m, _ in index.search(vector, max(limit, FUSE_DEPTH), within=within)]
     probe = centring.probe(vector)
-    # The centred order differs from the index's near its end: look deeper, re-rank, cut.
-    found: list[int] = [int(m) for m, _ in index.search(probe, max(limit, FUSE_DEPTH), within=within)]
     wanted = list(dict.fromkeys(found + list(also or [])))
     dots: dict[int, float] = index.similarities(wanted, probe)
     means: dict[int, float] = index.similarities(wanted, centring.passage)
