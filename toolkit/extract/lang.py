@@ -162,6 +162,11 @@ EN = LangTable(
         r"there is no", r"there's no", r"there will be no", r"there won'?t be any",
         # "No drumming this Friday": an activity said not to happen ("no nothing" says nothing)
         r"no (?!(?:no)?thing\b|morning\b|evening\b|ring\b)[a-z]{2,}ing",
+        # "No youth fellowship this Friday 13th": whatever is named right before its day
+        r"no (?!(?:idea|worries|worry|problem|probs|way|thanks|one|clue|rush|need|pressure|stress|"
+        r"chance|doubt|matter|kidding|joke|comment|more|longer|later|sooner|earlier|plans?|news)\b)"
+        r"[a-z]{3,}(?: [a-z]{3,})?(?= (?:(?:this|next) (?!year|time|month|season|term)|on |tomorrow|"
+        r"tonight|today|mon|tue|wed|thu|fri|sat|sun))",
         r"(?:is|are)n'?t on (?=(?:this |next |on )?(?:mon|tue|wed|thu|fri|sat|sun))",
     ),
     masks=("good morning", "good night", "morning all", "night night", "last night",
@@ -210,7 +215,8 @@ ES = LangTable(
     week_units=("semana", "semanas"),
     numbers={"un": 1, "una": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6},
     time_preps=("a las", "a la", "desde las", "sobre las", "hacia las", "partir de las",
-                "de las", "hasta las", "las", "tipo", "tipo a las", "como a las"),
+                "de las", "hasta las", "las", "tipo", "tipo a las", "como a las",
+                "at"),  # Spanglish: "el practice es mañana at 6"
     range_words=("-", "a", "al", "hasta", "a las", "hasta las", "y las"),
     from_words=("de", "desde", "del", "entre"),
     pm_words=("tarde", "noche", "pm"),
@@ -409,10 +415,11 @@ FR = LangTable(
     },
     relative_days={
         "aujourd'hui": 0, "aujourd’hui": 0, "auj": 0, "ce soir": 0, "cet après-midi": 0,
+        "à soir": 0, "a soir": 0,  # Quebec: tonight
         "ce matin": 0, "demain": 1, "après-demain": 2, "apres-demain": 2,
         "après demain": 2,
     },
-    evening_days=("ce soir",),
+    evening_days=("ce soir", "à soir", "a soir"),
     next_words=("ce", "ce prochain"),
     next_after=("prochain", "qui vient"),
     this_words=("ce",),

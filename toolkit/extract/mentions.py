@@ -934,6 +934,12 @@ def find_times(work: str, g: Grammar, dates: list[DateMention]) -> list[TimeMent
             if spans.free(m.start(), m.end()):
                 spans.take(m.start(), m.end())
                 found.append(_past_to(m))
+    for m in _FOUR_DIGITS.finditer(work):  # "Friday 1930", "heute um 1930": a clock, no colon
+        if spans.free(m.start(), m.end()) and (
+                _CLOCK_PREP.search(work, max(0, m.start() - 8), m.start())
+                or any(0 <= m.start() - d.end <= 2 for d in dates)):
+            spans.take(m.start(), m.end())
+            found.append(TimeMention(m.start(), m.end(), int(m.group(1)), int(m.group(2)), literal=True))
     for t in found:  # "19:30\nViernes": the line break belongs to no one
         t.end = t.start + len(work[t.start:t.end].rstrip())
     found.sort(key=lambda t: t.start)
@@ -961,7 +967,8 @@ _ARTICLE_ONES = {"une", "un", "una", "uma", "um", "eine", "ein"}
 _NOUN_NEXT = re.compile(r"\s+(?!(?:y|e|et|und|heures?|horas?|uhr|de la|da|del|du|pm|am|h)\b)[^\W\d_]{2,}",
                         re.I)
 _UNTIL_BEFORE = re.compile(
-    r"\b(?:bis|until|till|til|hasta|jusqu'à|jusqu'a|até|ends?|ending|finish(?:es)?|finishing|"
+    # a lower-case "end": "West End 8:15" is a place's name before an hour
+    r"\b(?:bis|until|till|til|hasta|jusqu'à|jusqu'a|até|(?-i:ends?|ending)|finish(?:es)?|finishing|"
     r"schluss|ende|endet|termina|terminan|acaba|acaban|fin|finit|fim|terminam?)"
     r"(?:\s+(?:um|las|la|às|as|at|à|a))?\s*$", re.I
 )
@@ -1058,6 +1065,9 @@ def _word_times(work: str, g: Grammar) -> list[TimeMention]:
         # "vingt heures", "huit heures du matin": the French clock counts to 24
         literal = hour >= 13 or (g.t.code == "fr" and "heure" in m.group(0).lower())
         mention = TimeMention(m.start(), m.end(), hour % 24, minute, literal=literal)
+        if g.t.code == "en" and (said := _MERIDIEM_AFTER.match(work, m.end())) is not None:
+            # "quarter to six am": the words' own am or pm
+            mention.meridiem, mention.end = _meridiem(said.group(1)), m.end() + len(said.group(0).rstrip())
         if (tail := _RANGE_AFTER.match(work[m.end():m.end() + 16])) is not None:
             mention.end_hour, mention.end_minute = int(tail.group(1)) % 24, int(tail.group(2) or 0)
             mention.end_meridiem = _meridiem(tail.group(3))
@@ -1066,6 +1076,12 @@ def _word_times(work: str, g: Grammar) -> list[TimeMention]:
             mention.end_hour, mention.end_minute, mention.end = worded_end[0] % 24, 0, worded_end[1]
         found.append(mention)
     return found
+
+
+_FOUR_DIGITS = re.compile(r"(?<![\d/.:,-])([01]\d|2[0-3])([0-5]\d)(?![\d/.:,]\d|\s*(?:hrs?\b|h\b)?\s*(?:-|–))"
+                          r"(?=\s*(?:hrs?|h|uhr)?\b)", re.I)
+_CLOCK_PREP = re.compile(r"\b(?:at|um|ab|a las|à|às|as|from|von|de|by)\s*$|@\s*$", re.I)
+_MERIDIEM_AFTER = re.compile(r"\s*([ap]\.?m\.?)(?![\w])", re.I)
 
 
 @cache

@@ -105,6 +105,19 @@ def _moves_from_cancellations(ctx: Context, events: list[FoundEvent],
     return [moved if e is open_moves[0] else e for e in events if e is not off[0]]
 
 
+def _resumes(ctx: Context, clause: Clause, message: _Message) -> bool:
+    """The clause only says that what the message called off comes back ("Back on the 20th same
+    time 6pm", "Next one is Thursday the 19th", "Nächste Woche Mittwoch dann wieder wie gewohnt",
+    "retomamos terça 13", "See everyone next Wednesday")."""
+    previous = message.previous
+    if previous is None or not previous.cancelled or previous.kind != "event":
+        return False
+    rest = _NEXT_ONE.sub(" ", _AS_BEFORE.sub(" ", _without_dates(ctx, clause, message)))
+    words = [w for w in re.findall(r"[^\W\d_]{3,}", rest) if not ctx.g.date_words.fullmatch(w)]
+    return not words or bool(_BACK_ONLY.fullmatch(rest)) \
+        or bool(ctx.g.sign_off.fullmatch(" ".join(words)))
+
+
 def _called_off(ctx: Context, title: str) -> str:
     """What a cancellation's title says was called off, without the calling off ("No drumming"
     gives "Drumming")."""
@@ -162,6 +175,9 @@ def _read_clause(ctx: Context, clause: Clause, message: _Message) -> list[tuple[
         until = _timed_until(ctx, clause, d, assignment)
         if until is not None:
             skip.add(id(until[0]))
+        elif (through := _untimed_until(ctx, clause, d, assignment)) is not None:
+            skip.add(id(through))
+            d = replace(d, end=through.end, last=through.day)  # "ab morgen bis einschließlich Sonntag"
         t = assignment.get(id(d)) or _same_time(ctx, clause, d, message)
         found = _event_for(ctx, clause, d, t, move, message, until)
         if found is not None:
@@ -170,11 +186,18 @@ def _read_clause(ctx: Context, clause: Clause, message: _Message) -> list[tuple[
 
 
 # A clause that only says things are back on ("regresamos el miércoles 3", "wieder ab Montag").
-_SAME_TIME = re.compile(r"\b(?:same time|same place|usual time|misma hora|mismo horario|a la misma hora|"
-                        r"gleiche zeit|zur gleichen zeit|gleicher ort|même heure|à la même heure|"
-                        r"mesmo horário|mesma hora|no mesmo horário)\b", re.I)
+_AS_BEFORE = re.compile(r"\b(?:same time|same place|usual time|as usual|misma hora|mismo horario|"
+                        r"a la misma hora|mismo lugar|como siempre|como de costumbre|gleiche zeit|"
+                        r"zur gleichen zeit|gleicher ort|wie immer|wie gewohnt|même heure|à la même heure|"
+                        r"au même \w+|comme d['’]habitude|mesmo horário|mesma hora|no mesmo horário|"
+                        r"como sempre|como de costume|dann|then|again|wieder)\b", re.I)
+# "Next one is Thursday the 19th", "der nächste ist am 22.": the next of what was called off
+_NEXT_ONE = re.compile(r"\b(?:(?:the )?next one(?: is)?|(?:der|die|das) nächste(?: ist)?|"
+                       r"(?:la|el) (?:próxima|próximo|siguiente)(?: es| será)?|"
+                       r"(?:le|la) prochaine?(?: est| sera)?|(?:o|a) próxim[oa](?: é| será)?)\b", re.I)
 _BACK_ONLY = re.compile(
     r"\W*(?:(?:we|we're|we are|kids are|school is|classes)\s+)?(?:back|return\w*|resume\w*|regresamos|"
+    r"vuelve|on se reprend|se reprend|on reprend|"
     r"volvemos|retomamos|regresan|vuelven|se retoman?|zurück|wieder|on reprend|reprise|retour|voltamos|"
     r"retomamos|voltam|regresso|regreso|vuelta|volta|"
     # "reopening Monday 16th", "reabre el lunes", "öffnet wieder am Montag", "réouverture lundi"
@@ -364,6 +387,30 @@ def _timed_until(ctx: Context, clause: Clause, d: DateMention,
     return other, other_time
 
 
+_FROM_BEFORE = re.compile(r"\b(?:from|ab|vom|von|desde|du|de|a partir d[eo]l?|à partir d[eu]|dès|das|do|"
+                          r"starting)\s*$", re.I)
+_INCLUSIVE = re.compile(r"\s*(?:einschließlich|einschliesslich|inklusive|inclusive|incluido|inclus|"
+                        r"incluso|inclusivo)\b", re.I)
+
+
+def _untimed_until(ctx: Context, clause: Clause, d: DateMention,
+                   assignment: dict[int, TimeMention]) -> DateMention | None:
+    """'ab morgen bis einschließlich Sonntag', 'from tomorrow until Sunday inclusive': two days
+    with no hour, from the one to the other, are one span (the later day kept)."""
+    if id(d) in assignment or d.last is not None:
+        return None
+    later = [x for x in clause.dates if x.start > d.start]
+    if not later or id(later[0]) in assignment or later[0].last is not None:
+        return None
+    other = later[0]
+    if not _FROM_BEFORE.search(ctx.low, max(clause.start, d.start - 12), d.start):
+        return None
+    gap = _INCLUSIVE.sub(" ", ctx.low[d.end:other.start])
+    if not _RANGE_GLUE.match(gap) or not 0 < (other.day - d.day).days <= 31:
+        return None
+    return other
+
+
 _AHEAD = re.compile(
     r"\b(?:next|upcoming|coming up|this coming|will|próxim[oa]s?|proxim[oa]s?|siguiente|nächste[nrs]?|"
     r"kommende[nrs]?|prochaine?s?|seguinte|is on|are on)\b", re.I
@@ -446,9 +493,11 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
         return None  # "Rent going up from April 1st": a change from then on
     if not moved and _SINCE.search(ctx.low[max(clause.start, d.start - 12):d.start]):
         return None  # "Depuis lundi le bus passe toutes les 10 minutes": how things are since then
-    if kind == "event" and t is None and not moved and not cancelled and _says_nothing(ctx, clause, message):
+    resumes = kind == "event" and not cancelled and _resumes(ctx, clause, message)
+    if kind == "event" and t is None and not moved and not cancelled and not resumes \
+            and _says_nothing(ctx, clause, message):
         return None  # "..., back Mon 13th April": a day with no words of its own
-    if kind == "event" and not moved and not cancelled \
+    if kind == "event" and not moved and not cancelled and not resumes \
             and (t is None or (message.previous is not None and message.previous.kind == "closure")) \
             and _BACK_ONLY.fullmatch(_without_dates(ctx, clause, message)):
         # "Feriado: ..., regresamos el miércoles 3": the day things go on again; after closed
@@ -499,6 +548,7 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
     # part of the day, no "what" and no calendar date, plans nothing (unless the model, below,
     # finds a "what" the tables do not know: "Mañana viene el técnico de la caldera")
     in_passing = t is None and not named_here and not shaped and not lead_counts and not cancelled \
+        and not resumes \
         and not moved_here \
         and (d.last is None or d.kind in ("weekend", "week")) \
         and d.kind not in ("explicit", "numeric", "holiday") \
@@ -534,9 +584,10 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
     elif not cancelled and score < THRESHOLD:
         return None
     title = title_for(ctx, clause, d, message.blanks, kind, t.start if t is not None else None)
-    if kind == "event" and not cancelled and message.previous is not None and message.previous.cancelled \
-            and (_BACK_ONLY.fullmatch(_SAME_TIME.sub(" ", _without_dates(ctx, clause, message)))
-                 or g.sign_off.fullmatch(title.lower().strip(" !.,"))):
+    if resumes or (kind == "event" and not cancelled and message.previous is not None
+                   and message.previous.cancelled
+                   and (g.sign_off.fullmatch(title.lower().strip(" !.,"))
+                        or _NEXT_ONE.fullmatch(title.lower().strip(" !.,")))):
         # "No drumming this Friday ... Back next Friday 16th same time 4pm", "Não há aulas na
         # sexta; retomamos terça 13 às 15h", "Rehearsal's off tonight ... See everyone next
         # Wednesday": what comes back is what was called off
@@ -572,6 +623,9 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
         period = "early"
     elif period is None and _EARLY_SAID.search(ctx.low, t.end, _segment_end(ctx, t.start)):
         period = "early"  # "crew needed at the slipway by 7 on Saturday, early one!"
+    if period == "late" and t.literal and t.meridiem is None and 1 <= t.hour <= 7 \
+            and not _clock_written(ctx, t):
+        period = "pm"  # "le souper ... c'est samedi à 5h30": supper is not at dawn
     start_time, end_time = resolve_hours(t, period)
     if period is None:
         start_time, end_time = _later_today(ctx, d, t, start_time, end_time)
@@ -581,10 +635,24 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
         until_time, _ = resolve_hours(until[1], period_near(own, g, until[1].start - clause.start,
                                                             until[1].end - clause.start, None))
         end = datetime.combine(until[0].day, until_time, tzinfo=ctx.zone)
+    elif end_time is None and (overnight := _overnight_end(t, start_time)) is not None:
+        end = datetime.combine(d.day + timedelta(days=1), overnight, tzinfo=ctx.zone)
     else:
         end = datetime.combine(d.day, end_time, tzinfo=ctx.zone) if end_time else None
     return FoundEvent(start=start.isoformat(), end=end.isoformat() if end else None, all_day=False,
                       **common), named_any  # type: ignore[arg-type]
+
+
+def _overnight_end(t: TimeMention, start: time) -> time | None:
+    """The end of a range that runs past midnight ("Wed 11pm-7am", "Freitag 22–6"): an evening
+    start and an end written as a morning hour, by am or by the 24-hour clock."""
+    if t.end_hour is None or start.hour < 18:
+        return None
+    if t.end_meridiem == "am" or (t.literal and t.end_meridiem is None and t.end_hour < 12):
+        hour = 0 if t.end_meridiem == "am" and t.end_hour == 12 else t.end_hour
+        if (hour, t.end_minute or 0) < (start.hour, start.minute):
+            return time(hour, t.end_minute or 0)
+    return None
 
 
 def _later_today(ctx: Context, d: DateMention, t: TimeMention, start: time,
@@ -1053,7 +1121,9 @@ _ERRAND = re.compile(
     r"abhol\w*|hol\w+ ab|mitnehm\w*|fahr\w+|vertret\w*|übernehm\w*|"
     r"llev\w+ a|recog\w+|busc\w+|cubr\w+|cuid\w+|emmen\w+|récupér\w+|ramen\w+|"
     r"remplac\w+|garder|peg(?:a|ar|am|ue)|cobr\w+|carona|boleia|"
-    r"help(?: out)?|helfen|mithelfen|ayudar|aider|ajudar)\b", re.I)
+    r"help(?: out)?|helfen|mithelfen|ayudar|aider|ajudar|"
+    # looking after a home: "die Katze füttern", "water the plants", "regar las plantas"
+    r"feed|water|füttern|gießen|giessen|alimentar|regar|nourrir|arroser|dar de comer)\b", re.I)
 _RIDE_SHARE = re.compile(r"\b(?:carpool\w*|lift[- ]?share|fahrgemeinschaft\w*|covoit\w*|carona|boleia|"
                          r"compartir (?:un )?(?:taxi|uber|coche)|share (?:a|an) (?:cab|taxi|uber|ride))\b",
                          re.I)
@@ -1084,7 +1154,7 @@ def _chatter(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | None
         return True  # "Qué calor va a hacer el finde", "Qué buen partido el del domingo"
     if t is None and _SORRY_FOR.search(ctx.low, max(clause.start, d.start - 40), d.start):
         return True  # "Désolé pour samedi, j'étais crevé": an apology about a day announces nothing
-    if t is None and _UNDECIDED.search(segment):
+    if t is None and _UNDECIDED.search(own):
         return True  # "Vielleicht grillen wir am Wochenende, mal sehen ...", "ya veremos si el domingo ..."
     question = ctx.text[s1:s1 + 1] == "?" or segment.endswith("?") or bool(_ASKS_WHETHER.search(segment))
     if "¿" in segment:
@@ -1098,6 +1168,8 @@ def _chatter(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | None
         return t is None or t.start < s1 or not ctx.g.place.search(ctx.low[t.end:t.end + 40])
     if question and (_ASKS_HOUR.search(segment) or (t is None and _STILL_ON.search(segment))):
         return True
+    if question and (_DOUBTED.search(segment) or _OR_NOT.search(core)):
+        return True  # "Es-tu sûr que l'épluchette c'est samedi?", "¿Pasado mañana hay clases o no?"
     if question and _either_day(ctx, d):
         return True  # "¿Al final el asado es sábado o domingo?": not chosen yet
     if question and t is not None and _either_hour(ctx, t):
@@ -1135,7 +1207,19 @@ _OR_BEFORE = re.compile(r"([^\W\d_]+)\.?\s+(?:or|o|u|oder|ou)\s+" + _OR_ARTICLE 
 _ASKS_WHETHER = re.compile(r"\b(?:asks?|asked|wonder(?:s|ing)?) (?:if|whether)|not sure (?:if|whether)|"
                            r"pregunt[ao]n? si|no sé si|no se sabe si|fragt,? ob|weiß nicht,? ob|"
                            r"demande s['i]|je sais pas si|je ne sais pas si|pergunt[ao]u? se|não sei se|"
-                           r"ninguém confirmou|nobody (?:has )?confirmed|no one (?:has )?confirmed", re.I)
+                           r"ninguém confirmou|nobody (?:has )?confirmed|no one (?:has )?confirmed|"
+                           r"(?:we )?don'?t know (?:yet )?(?:if|whether)|no sabemos (?:todavía |aún )?si|"
+                           r"wir wissen (?:noch )?nicht,? ob|on ne sait pas (?:encore )?si|"
+                           r"não sabemos (?:ainda )?se", re.I)
+# "Es-tu sûr que l'épluchette c'est samedi?", "¿Pasado mañana hay clases o todavía no?": a day
+# doubted or asked about, not announced
+_DOUBTED = re.compile(r"\b(?:are you sure|you sure|r u sure|es-tu sûr|t['’]es sûr|êtes-vous sûrs?|"
+                      r"estás segur[oa]|seguro que|bist du sicher|seid ihr sicher|tens certeza|"
+                      r"tem certeza)\b", re.I)
+# "or not?" said of the day's own piece ("Is the match on Saturday or not?"), not of another
+# ("Match on Saturday at 3, are you coming or not?")
+_OR_NOT = re.compile(r"\b(?:or not|o no|o todavía no|o aún no|oder nicht|oder noch nicht|ou pas|ou non|"
+                     r"ou não|ou ainda não)\W*$", re.I)
 # "dia 24 ou 31", "the 3rd or the 10th": a day number offered with another
 _OR_DAY_NUMBER = re.compile(r"\s+(?:or|o|u|oder|ou)\s+(?:(?:dia|el|le|the|den|am|o)\s+)?"
                             r"\d{1,2}(?!\d|[:.h]\d)", re.I)

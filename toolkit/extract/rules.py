@@ -264,11 +264,11 @@ class Grammar:
 
 # Words left hanging at the end of a title once its date is out ("am Freitag, den").
 _GLUE = {
-    "en": ("on", "at", "the"),
-    "es": ("de", "del", "el", "la", "a las"),
-    "de": ("der", "den", "am", "um", "ab", "dem"),
-    "fr": ("le", "la", "à", "dès", "de", "du"),
-    "pt": ("de", "da", "do", "às", "no", "na"),
+    "en": ("on", "at", "the", "until", "till", "inclusive"),
+    "es": ("de", "del", "el", "la", "a las", "hasta", "inclusive", "incluido"),
+    "de": ("der", "den", "am", "um", "ab", "dem", "bis", "bis einschließlich", "einschließlich"),
+    "fr": ("le", "la", "à", "dès", "de", "du", "jusqu'au", "inclus"),
+    "pt": ("de", "da", "do", "às", "no", "na", "até", "inclusive"),
 }
 
 # Function words that give a language away in short messages (used only to rank languages).
@@ -667,7 +667,7 @@ HOMEWORK = (r"homework|assignment|essay|project|deberes|tareas?|trabajo|tp|hausa
 # hand in; without one it is a state ("the Wi-Fi is down till Monday").
 LIMITS = {
     "en": r"by|until|till|til|before|no later than|(?:at the |at )?latest|by latest",
-    "es": r"hasta(?: el| la| a)?|antes(?: del?| de la)?|para el|termina(?:n)? el",
+    "es": r"hasta(?: el| la| a)?|antes(?: del?| de la)?|para el|termina(?:n)? el|by(?: el)?",  # Spanglish
     "de": r"bis(?: zum| spätestens| zur| am)?|vor dem|spätestens",
     "fr": r"avant(?: le| la)?|jusqu'au|jusqu’au|jusqu'à la|jusqu’à la|d'ici(?: la)?|d’ici(?: la)?|"
           r"au plus tard le|pour le",  # "avant la fin du mois"
@@ -794,7 +794,7 @@ EARLY = {
     "es": r"salida|sale|salimos|recog(?:en|emos|ida)|bus|autob[uú]s|micro|vuelo|tren|temprano|"
           r"madrugada|ayunas|an[aá]lisis de sangre|anal[ií]tica|"
           r"cosecha|vendimia|matanza|cuadrilla|ordeñ\w+|amanecer",
-    "de": r"abfahrt|fährt|fahren|abflug|bus|flug|zug|früh|nüchtern|blutabnahme|blutentnahme|"
+    "de": r"abfahrt|fährt|fahren|abflug|bus|flug|zug|früh\w*|nüchtern|blutabnahme|blutentnahme|"
           r"ernte|weinlese|melken|sonnenaufgang|morgengrauen",
     "fr": r"départ|on part|nous partons|(?:le|du|en) car|bus|avion|vol|train|tôt|à jeun|prise de sang|"
           r"vendanges?|récolte|moisson|traite|lever du soleil|aube",

@@ -29,7 +29,8 @@ _TITLE_NOISE = re.compile(
     r"|os recuerdo(?:\s+(?:que|q))?"
     r"|les recuerdo(?:\s+que)?|n'oubliez pas|bitte denkt an(?:\s+d\w+)?|nicht vergessen"
     r"|não esqueçam|nao esquecam|lembrem(?:-se)?(?:\s+que)?"
-    r"|hey all|hi all|hi everyone|hi neighbours|hello all|hello everyone|hola(?:\s+a\s+todos)?"
+    r"|hey all|hi all|hi everyone|hi neighbours|hello all|hello everyone|guys|hey guys|hi guys"
+    r"|hola(?:\s+a\s+todos)?"
     r"|hallo(?:\s+zusammen)?|liebe eltern|salut|coucou|bonsoir|bonjour|oi(?:\s+gente)?|gente"
     r"|galera|chicas|chicos|buenas|pessoal|hey|hi|ok|so|also|alors|bueno|pues|então|entao"
     r"|please|pls|bitte|por favor|s'il vous plaît|svp|merci de|por fa"
@@ -116,6 +117,7 @@ def title_for(ctx: Context, clause: Clause, d: DateMention, blanks: list[tuple[i
         lead = _named_piece_before(ctx, clause, chars)
     if own and lead and clause.lead is not None and ctx.text[clause.lead[1]:clause.lead[1] + 1] == ":" \
             and kind == "event" and not _logistic(own, ctx.g) and _content_words(own) >= 2 \
+            and not _PRONOUN_FIRST.match(own) \
             and not ctx.g.place_noun.search(own) and not ctx.g.place.match(own):
         # "Exam timetable: Physics practical on 14th July 10 AM, Maths paper 16th July ...": each
         # item of a list under a heading is titled by its own words
@@ -135,6 +137,11 @@ def title_for(ctx: Context, clause: Clause, d: DateMention, blanks: list[tuple[i
     # nothing but greeting words left ("Wir treffen uns am Samstag"): they are the title then
     plain = _tidy(_LEADING_FILLER.sub("", "".join(chars[clause.start:clause.end]).strip()))
     return segment or (plain if _has_words(plain) else _tidy(ctx.text[d.start:d.end]))
+
+
+# "ich übernehm Freitag 22–6": a piece that opens with a person says who, not what
+_PRONOUN_FIRST = re.compile(r"(?:i|we|you|he|she|they|ich|du|wir|ihr|er|sie|yo|tú|tu|nosotros|él|ella|"
+                            r"je|j['’]|nous|vous|il|elle|on|eu|nós|você|vocês|ele|ela|a gente)\b", re.I)
 
 
 def _content_words(title: str) -> int:
@@ -158,6 +165,8 @@ def _closed_piece(ctx: Context, body: str) -> str:
     subject = ""  # the first piece that says something: what the closing piece may be said of
     for m in [*_piece_pattern(g.t.code).finditer(body), None]:
         piece = body[at:m.start() if m else len(body)]
+        for _ in range(3):  # "Ab [morgen] bis einschließlich [Sonntag] ist der Hofladen zu"
+            piece = g.dangling.sub(" ", piece)
         cleaned = _clean(_GAP.sub(" ", piece), g)
         # "Die Bibliothek ist ... wegen Inventur geschlossen": the piece after a reason is why
         if cleaned and not separator.strip(" ,").isalpha() \
@@ -604,6 +613,8 @@ _DEPARTURE = re.compile(
     r"(?<!de )(?i:\b(?:leaves?|leaving|departs?|departing|part|partent|départ|sai|saem|saímos|salimos|"
     r"sale|salen|salida|abfahrt|fährt|fahren)\b)([^,;.!?\n]{0,36}?)\s"
     r"(?i:(?:from|du|de la|de l['’]|des|do|da|dos|das|de|del|desde|ab|am|vom|von|beim)\s+)"
+    # "sale a las 6 de la mañana del parque": the part of the day is no place, the park is
+    r"(?!(?i:(?:la |a )?(?:mañana|tarde|noche|madrugada|manhã|noite|matin|soir)\b))"
     r"((?:(?:la|l['’])\s*)?[^\W\d_][\w'’.&-]*"
     r"(?:[ \t](?:de |do |da |of )?[A-ZÁÉÍÓÚÀÂÊÔÃÕÇÄÖÜ][\w'’.&-]*){0,3})")
 # English leaves a place with no preposition: "leaves Houton at 0915"
