@@ -7,6 +7,7 @@
     python bench/relevance.py --sets dev,dev_ml              # English dev set and the per-language dev sets
     python bench/relevance.py --sets dev,dev_ml --centring   # also with e5's centring off, for comparison
     python bench/relevance.py --centring-grid                # the centring amount over the dev sets only
+    python bench/relevance.py --centred-recall bench/.cache/search-1m   # centred top 10 against exact
 
 Both sets are searched over one corpus: the sample chats (`data/sample`) plus five chats in
 English, Spanish, German, French and Portuguese (`tests/data/relevance_multilingual/`).
@@ -284,6 +285,36 @@ def centring_grid(model: str, settings: Any) -> None:
         search_module._CENTRINGS.clear()
 
 
+def centred_recall(data_dir: Path, queries: list[str], depth: int) -> float:
+    """How much of the exact centred top 10 the search's centred top 10 holds, over `queries`,
+    on a store already embedded with the default model (e.g. bench/search.py's 1M store)."""
+    import numpy as np
+
+    from toolkit.config import load_settings
+    from toolkit.search import query as search_module
+    from toolkit.search.embed import load_model
+
+    data_dir = data_dir.resolve()
+    settings = load_settings({"DATA_DIR": str(data_dir)}, cwd=data_dir.parent)
+    index = search_module.open_vector_index(settings)
+    fast = index.fast_index()
+    vectors = np.asarray(fast.vectors)
+    centring = search_module.query_centring(settings)
+    if centring is None:
+        raise SystemExit(f"{settings.embed_model} is not centred")
+    means = vectors @ centring.passage
+    model = load_model(settings.embed_model)
+    shares = []
+    for text in queries:
+        vector = model.query(text)
+        probe = centring.probe(vector)
+        exact = set(np.argsort(-centring.scores(probe, vectors @ probe, means))[:10].tolist())
+        rows = np.array([r for r, _ in fast.search(vector, depth)], dtype=np.int64)
+        centred = centring.scores(probe, vectors[rows] @ probe, means[rows])
+        shares.append(len(set(rows[np.argsort(-centred)[:10]].tolist()) & exact) / 10)
+    return float(np.mean(shares))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -296,6 +327,8 @@ def main() -> None:
                         help="run the sets with centring off too (models that have it)")
     parser.add_argument("--centring-grid", action="store_true",
                         help="the centring amount over the dev sets (never the held-out set)")
+    parser.add_argument("--centred-recall", metavar="DATA_DIR", type=Path,
+                        help="only: on this embedded store, the centred top 10 against the exact one")
     args = parser.parse_args()
     sets = args.sets.split(",")
     if unknown := set(sets) - set(SETS):
@@ -303,6 +336,13 @@ def main() -> None:
     sys.path.insert(0, str(ROOT))
     from toolkit.search import query as search_module
 
+    if args.centred_recall:
+        queries = [c.query for path in DEV_ML for c in load_cases(path)]
+        for depth in (search_module.FUSE_DEPTH, 2 * search_module.FUSE_DEPTH):
+            share = centred_recall(args.centred_recall, queries, depth)
+            print(f"{args.centred_recall}: centred top 10 from the fast path's top {depth}, "
+                  f"share of the exact centred top 10 over {len(queries)} dev queries: {share:.3f}")
+        return
     models = args.models.split(",") if args.models else list(CANDIDATES)
     dev, dev_pt, held_out = load_cases(DEV), load_cases(DEV_PT), load_cases(HELD_OUT)
     print(f"{len(dev)} dev queries, {len(dev_pt)} Portuguese dev queries, {len(held_out)} held-out "
