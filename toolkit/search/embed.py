@@ -34,6 +34,7 @@ import hashlib
 import os
 import re
 import sys
+import threading
 import time
 import unicodedata
 from collections.abc import Iterator, Sequence
@@ -577,7 +578,7 @@ def reference_centres(settings: Settings, model: Encoder) -> tuple[np.ndarray, n
     passage, query = _CENTRES[key]
     with contextlib.suppress(OSError):  # a read-only data folder: recomputed next time
         path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        partial = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
         with open(partial, "wb") as out:
             np.savez(out, key=np.array(key), passage=passage, query=query)
         os.replace(partial, path)  # whole or not at all, for a search reading it meanwhile
