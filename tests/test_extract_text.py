@@ -2484,3 +2484,94 @@ def test_the_place_that_goes_with_the_hour(text, location):
 def test_farm_work_starts_with_the_day(text, start):
     [event] = extract_events(text, R14_SUMMER)
     assert event.start == start
+
+
+R15 = datetime(2027, 8, 10, 18, 0, tzinfo=ZoneInfo("America/Toronto"))  # a Tuesday evening
+
+
+@pytest.mark.parametrize("text,back", [
+    ("Quiz at the club tonight is off, the bar flooded. Next one is Thursday the 19th at 8",
+     ("2027-08-19T20:00:00-04:00", "Quiz")),
+    ("Chorprobe heute fällt aus, ich bin krank. Nächste Woche Mittwoch dann wieder wie gewohnt",
+     ("2027-08-18", "Chorprobe")),
+    ("Heute kein Training! Die Halle ist belegt. Übermorgen 18h wie immer",
+     ("2027-08-12T18:00:00-04:00", "Training")),
+    ("Este sábado no hay mercadito en la plaza, vuelve el 21", ("2027-08-21", "Mercadito")),
+    ("No bible study this Friday 13th, retreat at the church. Back on the 20th same time 7pm",
+     ("2027-08-20T19:00:00-04:00", "Bible study")),
+])
+def test_what_comes_back_keeps_its_title_however_it_is_said(text, back):
+    off, again = extract_events(text, R15)
+    assert off.cancelled and not again.cancelled
+    assert (again.start, again.title) == back
+
+
+@pytest.mark.parametrize("text,start,end", [
+    ("Warehouse night shift Wed 11pm-7am, swap on the sheet", "2027-08-11T23:00:00-04:00",
+     "2027-08-12T07:00:00-04:00"),
+    ("Ich übernehm die Nachtschicht Freitag 22–6", "2027-08-13T22:00:00-04:00", "2027-08-14T06:00:00-04:00"),
+    ("Choir moved to Friday 1930 at the hall", "2027-08-13T19:30:00-04:00", None),
+    ("Le souper aux fèves c'est samedi à 5h30 au sous-sol", "2027-08-14T17:30:00-04:00", None),
+    ("Patient transport pick up Thursday at quarter to six am", "2027-08-12T05:45:00-04:00", None),
+    ("Boat to Salt Island leaves West End 8:15 Saturday, back by 5", "2027-08-14T08:15:00-04:00", None),
+    ("El ensayo es mañana at 6 en el garage", "2027-08-11T18:00:00-04:00", None),
+])
+def test_more_ways_of_writing_an_hour(text, start, end):
+    [event] = extract_events(text, R15)
+    assert (event.start, event.end) == (start, end)
+
+
+@pytest.mark.parametrize("text", [
+    "T'es sûr que le méchoui c'est samedi? Moi j'avais compris dimanche",
+    "¿Pasado mañana hay entrenamiento o todavía no?",
+    "Todavía no sabemos si hacemos algo el sábado o el domingo",
+    "Kann jemand übermorgen um 7 die Hühner füttern? Ich bin weg",
+])
+def test_days_doubted_left_open_or_asked_as_a_favour_are_no_events(text):
+    assert extract_events(text, R15) == []
+
+
+def test_or_not_about_something_else_leaves_the_event():
+    [event] = extract_events("Match on Saturday at 3, are you coming or not?", R15)
+    assert event.start == "2027-08-14T15:00:00-04:00"
+
+
+@pytest.mark.parametrize("text,span,title", [
+    ("Ab morgen bis einschließlich Sonntag ist die Bäckerei zu", ("2027-08-11", "2027-08-15"),
+     "Die Bäckerei zu"),
+    ("The pool is closed from tomorrow until Sunday inclusive", ("2027-08-11", "2027-08-15"), None),
+])
+def test_from_one_day_to_another_is_one_span(text, span, title):
+    [event] = extract_events(text, R15)
+    assert (event.start, event.end) == span
+    assert title is None or event.title == title
+
+
+@pytest.mark.parametrize("text,location", [
+    ("RDV ophtalmo mardi 17 août à 9h, clinique des Lilas à Montréal", "clinique des lilas à montréal"),
+    ("Mass at the chapel Saturday 9am 🙏 who's carpooling from town?", "chapel"),
+    ("Le centre est fermé lundi 16 et mardi 17, on verra pour mercredi", None),
+])
+def test_venues_emoji_boundaries_and_open_days(text, location):
+    events = extract_events(text, R15)
+    assert events
+    if location is None:
+        assert [e.start for e in events] == ["2027-08-16", "2027-08-17"]
+    else:
+        assert (events[0].location or "").lower() == location
+
+
+def test_two_days_in_brackets_are_not_hours():
+    [event] = extract_events("Festival de música na praça sábado e domingo (14 e 15), entrada franca", R15)
+    assert (event.start, event.end, event.all_day) == ("2027-08-14", "2027-08-15", True)
+
+
+def test_a_rescheduled_flight_is_one_move_titled_by_the_flight():
+    [event] = extract_events("Nosso voo pra Manaus de hoje foi cancelado, remarcaram pra quinta às 9h", R15)
+    assert (event.start, event.moved, event.previous_start, event.title) == \
+        ("2027-08-12T09:00:00-04:00", True, "2027-08-10", "Nosso voo pra Manaus")
+
+
+def test_swiss_tomorrow_morning_quarter_to():
+    [event] = extract_events("Morn am Morge am Viertel vor nüni Prob im Pfarrhuus", R15)
+    assert (event.start, event.location) == ("2027-08-11T08:45:00-04:00", "Pfarrhuus")

@@ -44,7 +44,8 @@ _AFTER_TIME = re.compile(r"(?:(?<=[:h]\d\d)|(?<=\d{4})|(?<=\d[ap]m)|(?<=\d [ap]m
 _AFTER_NUMBER = re.compile(r"(?<=\d)\.(?=\s+([A-ZÁÉÍÓÚÀÂÊÔÃÕÇÄÖÜ]\w*))")
 # An emoji closes a chat sentence as a full stop would ("thunderstorm ⛈️ See you Tuesday").
 _AFTER_EMOJI = re.compile(r"[\U0001F300-\U0001FAFF\u2600-\u27BF][\uFE0F\U0001F3FB-\U0001F3FF]*"
-                          r"(?=\s+[A-ZÁÉÍÓÚÀÂÊÔÃÕÇÄÖÜ])")
+                          r"(?=\s+(?:[A-ZÁÉÍÓÚÀÂÊÔÃÕÇÄÖÜ]|(?:who|anyone|any1|quién|quien|alguien|wer|jemand|"
+                          r"qui|quelqu|quem|alguém|alguem)\b))")  # "... 🙏🏽 who's carpooling?" asks anew
 _DAY_PREP = re.compile(r"(?:\b(?:am|vom|bis|zum|den|dem|ab|bis zum|le|el|dia)\s+|^[\s\-–•*·]*)\d{1,2}$", re.I)
 _MONTH_WORDS = frozenset(m for table in TABLES.values() for m in table.months)
 _WEEKDAY_WORDS = frozenset(w for table in TABLES.values() for w in (*table.weekdays, *table.weekday_abbr))

@@ -283,6 +283,10 @@ ES = LangTable(
         r"no habrá", r"aplazad[oa]s?", r"aplazad[oa]s? hasta nuevo aviso",
         r"no hay (?:cole|colegio|clases?|escuela|guarde)",
         r"ya no (?:va|se hace)\b(?! a)",  # "el asado del sábado ya no va", not "ya no va a llover"
+        # "Este sábado no hay mercadito": whatever there is not, on its day
+        r"no hay (?!(?:problema|prisa|nada|nadie|tiempo|manera|forma|duda|lugar|sitio|más|mas|luz|agua|"
+        r"señal|internet|lugares|cupo|entradas|apuro|drama|bronca|nada que|oficina|escuela|cole|colegio|"
+        r"clases?|guarde|guardería|comedor|banco|consulta)\b)[a-záéíóúñ]{4,}",
         # "..., ya no es el martes": that day is off (the move said beside it gives the new one)
         r"ya no (?:es|será|va a ser)(?= (?:el|este|esta|la|mañana|hoy|pasado)\b)",
     ),
@@ -319,6 +323,7 @@ DE = LangTable(
     },
     relative_days={
         "heute": 0, "heut": 0, "heute abend": 0, "heute nachmittag": 0, "heute früh": 0,
+        "hüt": 0, "hütt": 0, "morn": 1, "übermorn": 2,  # Swiss German
         "morgen": 1, "morgen früh": 1, "übermorgen": 2, "uebermorgen": 2,
     },
     evening_days=("heute abend",),
@@ -338,7 +343,8 @@ DE = LangTable(
     pm_words=("abend", "abends", "nachmittag", "nachmittags", "nachts",
               # dialect: "z'Obe", "auf d'Nacht" (in the evening)
               "z'obe", "z’obe", "zobe", "am obe", "auf d'nacht", "auf d’nacht", "z'nacht", "z’nacht"),
-    am_words=("morgens", "vormittag", "vormittags", "früh", "frühstück"),
+    am_words=("morgens", "vormittag", "vormittags", "früh", "frühstück", "am morge", "morge", "z'morge",
+              "z’morge"),
     noon_words=("mittag", "mittags"),
     half_before=("halb", "halbi"),  # Swiss "am halbi achti": half past seven
     half_after=(),
@@ -416,6 +422,7 @@ FR = LangTable(
     relative_days={
         "aujourd'hui": 0, "aujourd’hui": 0, "auj": 0, "ce soir": 0, "cet après-midi": 0,
         "à soir": 0, "a soir": 0,  # Quebec: tonight
+        "à tantôt": 0, "a tantôt": 0,  # Belgian: later today
         "ce matin": 0, "demain": 1, "après-demain": 2, "apres-demain": 2,
         "après demain": 2,
     },
@@ -556,7 +563,7 @@ PT = LangTable(
     ),
     event_nouns=(
         "reunião", "reuniao", "treino", "jogo", "festa", "jantar", "almoço", "almoco",
-        "desfile", "arraial", "mutirão", "mutirao", "forró", "forro",
+        "desfile", "arraial", "mutirão", "mutirao", "forró", "forro", "festival", "festivais",
         "café da manhã", "churrasco", "concerto", "ensaio", "aula", "consulta", "médico",
         "dentista", "feira", "bazar", "passeio", "excursão", "torneio", "oficina", "missa",
         "casamento", "aniversário", "aniversario", "niver", "cinema", "caminhada", "prova",
@@ -592,6 +599,7 @@ PT = LangTable(
     masks=("bom dia", "boa tarde", "boa noite", "de manhã", "da manhã", "pela manhã"),
     evening_nouns=("festa", "jantar", "balada", "churrasco", "show", "cinema", "happy hour", "barzinho"),
     move_cues=(r"mudou", r"mudad[oa]s?", r"transferid[oa]s?", r"adiad[oa]s?", r"remarcad[oa]s?",
+               r"remarc(?:ou|aram|amos)", r"adi(?:ou|aram|amos)",
                r"passou para", r"passa para", r"passou pra", r"passa pra",
                # "passou de sexta para sábado": from one day to another
                r"pass(?:a|ou|am|aram)(?= d[eoa]s? [^\W\d_]+(?:-feira)? (?:para|pra)\b)"),

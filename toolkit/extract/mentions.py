@@ -905,7 +905,7 @@ def find_times(work: str, g: Grammar, dates: list[DateMention]) -> list[TimeMent
     for m in g.time_word.finditer(work):
         if m.group(1).lower() in _ARTICLE_ONES and _NOUN_NEXT.match(work, m.end(1)):
             continue  # "remise à une date ultérieure": an article, not one o'clock
-        if _name_goes_on(work, m.start(1), m.end(1)):
+        if _name_goes_on(work, m.start(1), m.end(1), g):
             continue  # "à Trois-Îlets", "no Forte das Cinco Pontas": a number in a place's name
         if spans.free(m.start(1), m.end(1)):
             hour = g.hour_words[m.group(1).lower()]
@@ -1024,7 +1024,7 @@ def _word_times(work: str, g: Grammar) -> list[TimeMention]:
         return []
     found = []
     for m in g.word_time.finditer(work):
-        if _name_goes_on(work, m.start(), m.end()):
+        if _name_goes_on(work, m.start(), m.end(), g):
             continue  # a number opening a place's name: "à Trois-Îlets", "Sept-Îles"
         parts = {k: v for k, v in m.groupdict().items() if v}
         hour_text = parts.get("hour") or parts.get("hour2") or parts.get("hour3") \
@@ -1106,12 +1106,13 @@ _NAME_GOES_ON = re.compile(r"-[^\W\d_]")  # "Trois-Îlets", "Sept-Îles", "Quatr
 _CAPITAL_NEXT = re.compile(r"[ \t]+[^\W\d_a-zà-ÿ]")
 
 
-def _name_goes_on(work: str, start: int, end: int) -> bool:
+def _name_goes_on(work: str, start: int, end: int, g: Grammar) -> bool:
     """A number word that is part of a name: joined to the next word ("Trois-Îlets"), or
-    capitalised with a capitalised word after it ("Forte das Cinco Pontas", "Sete Lagoas")."""
+    capitalised with a capitalised word after it ("Forte das Cinco Pontas", "Sete Lagoas"); not
+    in German, where every noun is capitalised ("Viertel vor achti Prob")."""
     return bool(_NAME_GOES_ON.match(work, end)) or \
-        (work[start:start + 1].isupper() and start > 0 and work[:start].strip()[-1:] not in ".!?\n"
-         and bool(_CAPITAL_NEXT.match(work, end)))
+        (not g.t.compound_nouns and work[start:start + 1].isupper() and start > 0
+         and work[:start].strip()[-1:] not in ".!?\n" and bool(_CAPITAL_NEXT.match(work, end)))
 
 
 # "half past 11", "quarter to 8", "10 past 6"; but "9 to 1" with digits is a range of hours
@@ -1155,6 +1156,9 @@ _SCORE_VERB = re.compile(
 )
 
 
+_AND_ONLY = re.compile(r"(?:\(?\s*)?(?:and|und|et|e|y)", re.I)
+
+
 def _range_mention(m: re.Match[str], work: str, dates: list[DateMention]) -> TimeMention | None:
     prep, h1, s1, m1, suf1, h2, s2, m2, suf2 = m.groups()
     hour1, hour2 = int(h1), int(h2)
@@ -1170,6 +1174,9 @@ def _range_mention(m: re.Match[str], work: str, dates: list[DateMention]) -> Tim
     follows_date = any(0 <= start - d.end <= 3 for d in dates)
     if not (marked or prep or follows_date):
         return None  # "3-1" and "10 to 12" alone are scores or quantities
+    joined = work[m.end(2) + len(m1 or "") + (1 if s1 else 0):m.start(6)].strip(" ")
+    if not (marked or prep) and _AND_ONLY.fullmatch(joined):
+        return None  # "sábado e domingo (14 e 15)": two days listed; "entre 14 e 15" is hours
     literal = _is_24h(suf1, s1, h1) or _is_24h(suf2, s2, h2)
     return TimeMention(
         start=start if not prep else m.start(), end=m.start() + len(m.group(0).rstrip()),

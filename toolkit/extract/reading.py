@@ -516,7 +516,8 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
             and (_asked(ctx, clause) or _SOME_DAY_IN_WEEK.search(own)):
         return None  # "nächste Woche mal zum Brocken?", "algún día de la semana que viene": a
         # week asked about, or some day in it, sets no day ("book fair all next week" does)
-    named_here = names_event(g, own) or kind != "event" or _names_a_feast(ctx, clause, d)
+    # what comes back after a called-off event is named by it ("..., vuelve el 21")
+    named_here = names_event(g, own) or kind != "event" or _names_a_feast(ctx, clause, d) or resumes
     # "El picnic de la iglesia es este sábado", "la vacunación del viernes", "Kizomba na sexta,
     # bora?": the sentence's shape says there is a "what", though the tables lack its noun
     shaped = not named_here and _shaped_what(ctx, clause, d)
@@ -614,7 +615,8 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
         return FoundEvent(start=d.day.isoformat(), end=d.last.isoformat() if d.last else None,
                           all_day=True, **common), named_any  # type: ignore[arg-type]
     period = period_near(own, g, t.start - clause.start, t.end - clause.start, _shifted(d, clause))
-    if period is None and g.evening_noun.search(own) and not _clock_written(ctx, t):
+    what = own + (" " + message.previous.title.lower() if resumes and message.previous else "")
+    if period is None and g.evening_noun.search(what) and not _clock_written(ctx, t):
         period = "late"
     elif period is None and (g.early.search(ctx.low, *_piece_of(ctx, clause, t))
                              or g.early.search(ctx.low, _segment_start(ctx, t.start), t.end)):

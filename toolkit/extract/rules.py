@@ -613,7 +613,8 @@ CLOSURES = {
            r"no (?:habrá|tendremos|tienen|tenemos) (?:cole|colegio|clases?(?! de (?!\d))|escuela)",
            r"sin (?:cole|clases?(?! de (?!\d)))", r"no lectivo", r"(?:es |será |día )?festivo", r"puente",
            r"vacaciones", r"cierra[n]?", r"cerrad[oa]s?", r"estará cerrad[oa]", r"día libre",
-           r"feriado", r"cierre", r"no hay comedor", r"no (?:abre|abren|abrirá|abrirán)"),
+           r"feriado", r"cierre", r"no hay comedor", r"no (?:abre|abren|abrirá|abrirán)",
+           r"no hay oficina"),
     "de": (r"unterrichtsfrei", r"schulfrei", r"keine schule", r"kein unterricht",
            r"(?:ist |sind |bleibt |bleiben )?geschlossen", r"bleibt zu", r"hat zu",
            r"(?:ist|sind|bleibt|bleiben|hat|haben)(?: \w+){0,4} zu(?=\W*$|\s*[,;.!])",
@@ -775,7 +776,8 @@ LOGISTICS = {
           r"coach(?:es)?|bus|registration|start|starts|begins?|continues|still on|open|opens|reopens?|again|"
           r"(?:must|should|need to|needs to|have to|has to|to) be (?:at|there|here|in)",  # an arrival
     "es": r"salida|salimos|llegada|recogida|vuelta|quedamos|regreso|termina|acaba|calentamiento|"
-          r"inicio|empieza|comienzo|comienza|sigue|continúa|continua|abre|abierto|reabre",
+          r"inicio|empieza|comienzo|comienza|sigue|continúa|continua|abre|abierto|reabre|"
+          r"empezamos|comenzamos|arrancamos|arranca",
     "de": r"abfahrt|treffpunkt|treffen|abholung|rückkehr|rückfahrt|ankunft|anpfiff|ende|schluss|"
           r"einlass|aufbau|beginn|start|bleibt|weiterhin|wieder|offen|geöffnet",
     "fr": r"départ|rendez-vous|rdv|retour|arrivée|fin|accueil|coup d'envoi|début|commence|"

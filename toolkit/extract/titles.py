@@ -248,9 +248,11 @@ def _title_from(ctx: Context, text: str, require_noun: bool = False, anchor: int
             and names_event(g, timed) and not _only_logistics(timed, g):
         # "Staatsfeiertag am Sonntag: Festakt ... um 10 Uhr": the day's heading, the hour's event
         return _tidy(_around_the_gaps(timed, g))
-    if own is not None and heading is not None and heading != own and _logistic(own, g) \
+    if own is not None and heading is not None and heading != own \
+            and (_logistic(own, g) or g.place.match(own)) \
             and not re.match(r"(?:de|del|du|des|of|von|da|do)\b", heading.lower()):
-        return _tidy(_around_the_gaps(heading, g))  # what the departure is for
+        # what the departure is for; what happens "sur le tohua de Taiohae"
+        return _tidy(_around_the_gaps(heading, g))
     named = [p for _s, p in pieces if names_event(g, p) and not _only_logistics(p, g)
              and not _INSTRUCTION.match(p) and p not in reasons]  # "bring packed lunch" names no event
     if own is not None and _INSTRUCTION.match(own) and named:
@@ -377,8 +379,11 @@ def _is_sentence(text: str) -> bool:
     return len(text.split()) > 8
 
 
+_EMOJI = re.compile(r"[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F\u200d\U0001F3FB-\U0001F3FF]+")
+
+
 def _tidy(text: str) -> str:
-    text = re.sub(r"\s+", " ", text)
+    text = re.sub(r"\s+", " ", _EMOJI.sub(" ", text))  # "Empezamos 💃": the emoji is no part of it
     text = re.sub(r"\s+([,.!?])", r"\1", text).strip(" ,.;:-–—!?¿¡*•·/+'\"“”«»„")
     words = text.split()
     while words and words[-1].lower().strip(",.") in _STOP_AT_END:
@@ -503,6 +508,8 @@ def location_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | 
                 # "La lancha a Isabela sale ... del muelle": where it goes; where it leaves from
                 # is where people are
                 found = _departure_place(ctx, text, clause) or found
+            if found and not ctx.g.place_noun.search(found):
+                found = _venue_before(ctx, text, m, start) or found
             if found:
                 return found
         named = _named_place(ctx, text[start:end])
@@ -543,6 +550,8 @@ def _phrase_place(ctx: Context, text: str, m: re.Match[str], start: int) -> str 
     phrase = cut_place(m.group(1), ctx.g)
     if not phrase or _REASON_BEFORE.search(text[max(start, m.start() - 24):m.start()]):
         return None  # "se corta el agua ... por obras en la tubería": where the reason is
+    if ctx.g.am.fullmatch(phrase) or ctx.g.pm.fullmatch(phrase):
+        return None  # Swiss "am Morge": in the morning, no place
     prep = text[m.start():m.start(1)]
     if ctx.g.t.code == "en" and (phrase.lower().split()[0] in _ONLINE
                                  or (prep.strip().lower() == "on" and not phrase[:1].isupper()
@@ -561,6 +570,16 @@ def _phrase_place(ctx: Context, text: str, m: re.Match[str], start: int) -> str 
     if _STRONG_PREP.match(prep) and _plain_noun_phrase(phrase, ctx.g):
         return phrase
     return None
+
+
+def _venue_before(ctx: Context, text: str, m: re.Match[str], start: int) -> str | None:
+    """'clinique du Dr Samir à Zamalek', 'restaurante macaense na Julu Lu': a piece that opens
+    with a venue before the town it is in names the venue, with its town."""
+    left = max((x.end() for x in _TIME_PIECE_MARKS.finditer(text, start, m.start())), default=start)
+    before = text[left:m.start()].strip(" ¦")
+    if not before or "¦" in before or len(before.split()) > 5 or not ctx.g.place_noun.match(before):
+        return None
+    return _tidy(text[left:m.end(1)].strip(" ¦"))
 
 
 _TIME_PIECE_MARKS = re.compile(r"[,;:!?()\n]|\s[-–—]\s")
