@@ -2575,3 +2575,19 @@ def test_a_rescheduled_flight_is_one_move_titled_by_the_flight():
 def test_swiss_tomorrow_morning_quarter_to():
     [event] = extract_events("Morn am Morge am Viertel vor nüni Prob im Pfarrhuus", R15)
     assert (event.start, event.location) == ("2027-08-11T08:45:00-04:00", "Pfarrhuus")
+
+
+def test_an_hour_said_of_all_listed_days_goes_to_each():
+    text = ("Class VII test routine: Science Sun 15 Aug, Geography Mon 16 Aug, History Wed 18 Aug. "
+            "All tests start at 9.30 am. No classes on Thursday 12 Aug due to sports day.")
+    events = extract_events(text, R15)
+    timed = [(e.title, e.start) for e in events if not e.all_day]
+    assert timed == [("Science", "2027-08-15T09:30:00-04:00"), ("Geography", "2027-08-16T09:30:00-04:00"),
+                     ("History", "2027-08-18T09:30:00-04:00")]
+    [closed] = [e for e in events if e.kind == "closure"]
+    assert (closed.start, closed.title) == ("2027-08-12", "No classes")
+
+
+def test_a_place_said_of_both_events():
+    text = "Debate heats this evening 7.30, final day after tomorrow 8pm, both at the Town Hall auditorium"
+    assert [e.location for e in extract_events(text, R15)] == ["Town Hall auditorium"] * 2

@@ -242,6 +242,16 @@ def _place_loose_times(low: str, segs: list[tuple[int, int]], clauses: list[Clau
     if not clauses:
         return
     host = clauses[position - 1] if position > 0 else clauses[0]
+    if len(loose) == 1 and position > 1 and _SHARED.search(low, *_segment_of(segs, loose[0].start)):
+        # "Bangla Sun 15 Aug, English Mon 16 Aug, Maths Wed 18 Aug. All exams start at 10": the
+        # hour said of them all goes to each listed day before it that has none
+        hosts = [c for c in clauses[:position] if not c.times and not _closes(low, c, g)]
+        if len(hosts) > 1:
+            span = _segment_of(segs, loose[0].start)
+            for clause in hosts:
+                clause.times.append(loose[0])
+                clause.extras.append(span)
+            return
     for t in loose:
         span = _segment_of(segs, t.start)
         # "Le 22 mai, pas d'école. Défilé à 9h au Lamentin": a closed day has no hour of its
@@ -255,6 +265,10 @@ def _place_loose_times(low: str, segs: list[tuple[int, int]], clauses: list[Clau
             span = _segment_of(segs, t.start)
             if span not in host.extras:
                 host.extras.append(span)
+
+
+_SHARED = re.compile(r"\b(?:all|both|every|each|todos|todas|ambos|ambas|cada|alle|beide|jede[nrs]?|tous|"
+                     r"toutes|les deux|chaque|ambos|todos os|todas as)\b", re.I)
 
 
 def _closes(low: str, clause: Clause, g: Grammar) -> bool:

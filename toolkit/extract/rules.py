@@ -638,7 +638,7 @@ CLOSURES = {
 }
 # Said of a day, these make it the day something is due, whatever else the clause says.
 DUE = {
-    "en": (r"due", r"deadline", r"no later than", r"closing date", r"last day (?:for|to)",
+    "en": (r"due(?! to\b)", r"deadline", r"no later than", r"closing date", r"last day (?:for|to)",
            r"last date(?: (?:for|to|of))?(?: \w+)?(?: is)?",  # Indian English "last date is 15th"
            r"cut-?off", r"(?:registration|sign[- ]?ups?|entries|applications?|enrol\w*|bookings?)"
            r"(?: \w+){0,5} clos(?:e|es|ing)"),

@@ -116,7 +116,8 @@ def title_for(ctx: Context, clause: Clause, d: DateMention, blanks: list[tuple[i
         # "Sortie scouts ce week-end ..., départ samedi 8h": the outing the departure is for
         lead = _named_piece_before(ctx, clause, chars)
     if own and lead and clause.lead is not None and ctx.text[clause.lead[1]:clause.lead[1] + 1] == ":" \
-            and kind == "event" and not _logistic(own, ctx.g) and _content_words(own) >= 2 \
+            and kind == "event" and not _logistic(own, ctx.g) \
+            and (_content_words(own) >= 2 or (own[:1].isupper() and _content_words(own) == 1)) \
             and not _PRONOUN_FIRST.match(own) \
             and not ctx.g.place_noun.search(own) and not ctx.g.place.match(own):
         # "Exam timetable: Physics practical on 14th July 10 AM, Maths paper 16th July ...": each
@@ -525,6 +526,9 @@ def location_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | 
     departure = _departure_place(ctx, text, clause)
     if departure:
         return departure  # only when nothing else names a place: "Spiel ... in Köpenick, Abfahrt ..."
+    shared = _shared_place(ctx, text, clause)
+    if shared:
+        return shared
     piece = _place_piece(ctx, clause, [(d.start, d.end)] + ([(t.start, t.end)] if t else []))
     if piece:
         return piece
@@ -569,6 +573,21 @@ def _phrase_place(ctx: Context, text: str, m: re.Match[str], start: int) -> str 
         return named
     if _STRONG_PREP.match(prep) and _plain_noun_phrase(phrase, ctx.g):
         return phrase
+    return None
+
+
+_BOTH = re.compile(r"\b(?:both|all|todos|todas|ambos|ambas|alle|beide|tous|toutes|les deux)\s+", re.I)
+
+
+def _shared_place(ctx: Context, text: str, clause: Clause) -> str | None:
+    """'prelims this evening 7.30, finals day after tomorrow 8pm, both at the Indian School
+    auditorium': a place said of every event of the sentence."""
+    for m in _BOTH.finditer(text, clause.start, clause.segment[1]):
+        place = ctx.g.place.match(text, m.end())
+        if place is not None:
+            found = _phrase_place(ctx, text, place, m.end())
+            if found:
+                return found
     return None
 
 
