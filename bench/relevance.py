@@ -8,6 +8,7 @@
     python bench/relevance.py --sets dev,dev_ml --centring   # also with e5's centring off, for comparison
     python bench/relevance.py --centring-grid                # the centring amount over the dev sets only
     python bench/relevance.py --centred-recall bench/.cache/search-1m   # centred top 10 against exact
+    python bench/relevance.py --models multilingual-e5-small --sets dev --tried   # what was not adopted
 
 Both sets are searched over one corpus: the sample chats (`data/sample`) plus five chats in
 English, Spanish, German, French and Portuguese (`tests/data/relevance_multilingual/`).
@@ -43,7 +44,8 @@ import statistics
 import sys
 import time
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -258,6 +260,242 @@ def sparse_grid(settings: Any, dev: list[Case], dev_pt: list[Case]) -> None:
                   f"hits@10 {mean(values, 1):.3f}  MRR {mean(values, 2):.3f}")
 
 
+# ----------------------------------------------------------------------------- mechanisms tried
+
+
+Similarity = Callable[[str, Any], Any]  # (query text, query vector) -> similarity of every row
+
+
+@dataclass
+class Offline:
+    """The store's distinct texts in memory, ranked the way `query.rank` ranks them, so that a
+    mechanism tried in #16's second round can change the query vector or every text's
+    similarity before the fusion. Dev sets only; the search code is not changed by any of it."""
+
+    conn: Any
+    vectors: Any  # one row per distinct text, as the fast path holds them
+    members: list[set[int]]  # the message ids of each row
+    row_of: dict[int, int]  # message id -> its row
+    sample: Any  # the rows the query background is taken over (as ModelIndex.background)
+    model: Any
+    queries: dict[str, Any] = field(default_factory=dict)
+    keywords: dict[str, dict[int, float]] = field(default_factory=dict)
+
+    def row(self, message_id: int) -> int:
+        return self.row_of.get(message_id, -1)
+
+    def query(self, text: str) -> Any:
+        """The query's vector, embedded once."""
+        if text not in self.queries:
+            self.queries[text] = self.model.query(text)
+        return self.queries[text]
+
+    def coverage(self, text: str) -> dict[int, float]:
+        """Each keyword hit's coverage of the query, as the hybrid search computes it."""
+        from toolkit.search import query as search_module
+
+        if text not in self.keywords:
+            filters = search_module.build_filters(self.conn, chat=None, author=None, since=None, until=None)
+            found = search_module.keyword_search(self.conn, text, filters, search_module.FUSE_DEPTH)
+            self.keywords[text] = search_module.keyword_coverage(self.conn, text, found)
+        return self.keywords[text]
+
+
+def offline(settings: Any) -> Offline:
+    import numpy as np
+
+    from toolkit.search import query as search_module
+    from toolkit.search.embed import load_model
+    from toolkit.store.connect import open_db
+
+    fast = search_module.open_vector_index(settings).fast_index()
+    members = [set(map(int, fast.members_of(r))) for r in range(fast.rows)]
+    sample = np.concatenate([np.arange(a, b) for a, b in search_module.background_blocks(fast.rows)])
+    return Offline(open_db(settings), np.asarray(fast.vectors, dtype=np.float32), members,
+                   {m: r for r, ids in enumerate(members) for m in ids}, sample,
+                   load_model(settings.embed_model))
+
+
+def offline_ranked(off: Offline, text: str, vector: Any, similarity: Similarity, mode: str) -> list[set[int]]:
+    """The top 10 (each a set of message ids: a distinct text) by `similarity`, fused with the
+    keyword coverage for hybrid exactly as query.score_fusion does."""
+    import numpy as np
+
+    from toolkit.search import query as search_module
+
+    sims = similarity(text, vector)
+    order = np.argsort(-sims, kind="stable")
+    if mode == "vector":
+        return [off.members[r] for r in order[:10]]
+    background = sims[off.sample]
+    median, spread = float(np.median(background)), float(background.std()) or 1.0
+    scores = {("row", int(r)): (sims[r] - median) / (spread * 10.0) for r in order[:search_module.FUSE_DEPTH]}
+    best: dict[tuple[str, int], float] = {}
+    for message_id, cover in off.coverage(text).items():
+        row = off.row(message_id)
+        key = ("row", row) if row >= 0 else ("message", message_id)
+        best[key] = max(best.get(key, 0.0), cover)
+    weight = (search_module.KEYWORD_WEIGHT if search_module.query_terms(text)
+              else search_module.WORDLESS_WEIGHT)
+    for key, cover in best.items():
+        base = scores.get(key, (sims[key[1]] - median) / (spread * 10.0) if key[0] == "row" else 0.0)
+        scores[key] = base + weight * cover
+    top = sorted(scores, key=lambda key: -scores[key])[:10]
+    return [off.members[key[1]] if key[0] == "row" else {key[1]} for key in top]
+
+
+def offline_line(off: Offline, label: str, similarity: Similarity,
+                 query_vector: Callable[[str], Any] | None = None) -> None:
+    """One line: hybrid hits@10 / MRR per language and across languages, the misses of the
+    per-language dev sets, and the English dev set's recall@10 / MRR."""
+    got: dict[str, list[tuple[float, float, float]]] = defaultdict(list)
+    for path in [*DEV_ML, DEV]:
+        for case in load_cases(path):
+            groups = expected_groups(off.conn, case, path)
+            vector = query_vector(case.query) if query_vector else off.query(case.query)
+            top = offline_ranked(off, case.query, vector, similarity, "hybrid")
+            found = sum(1 for g in groups if any(g & m for m in top))
+            relevant = set().union(*groups)
+            rr = next((1.0 / (i + 1) for i, m in enumerate(top) if m & relevant), 0.0)
+            key = "dev" if path == DEV else "cross" if case.kind == "cross" else case.lang
+            got[key].append((found / len(groups), float(found > 0), rr))
+    misses = sum(v[1] == 0 for key, values in got.items() if key != "dev" for v in values)
+    cells = [f"{key} {mean(got[key], 1):.2f}/{mean(got[key], 2):.2f}" for key in (*LANGS, "cross")]
+    cells.append(f"English dev {mean(got['dev'], 0):.3f}/{mean(got['dev'], 2):.3f}")
+    print(f"   {label:<50} misses {misses:>2}  " + "  ".join(cells), flush=True)
+
+
+def tried_table(settings: Any) -> None:
+    """The mechanisms tried and not adopted in #16's second round, at the values the docs cite,
+    on the dev sets only (hybrid: hits@10 / MRR per language; cross-language; the English dev
+    set's recall@10 / MRR). Context vectors take one model pass per message (a minute or so)."""
+    import numpy as np
+
+    from toolkit.search import query as search_module
+    from toolkit.search.embed import calibration_vectors
+
+    off = offline(settings)
+    vectors, model = off.vectors, off.model
+    unit = lambda x: x / np.linalg.norm(x, axis=-1, keepdims=True)  # noqa: E731
+    centring = search_module.query_centring(settings)
+    assert centring is not None, "the tried mechanisms are measured on e5"
+
+    def centred(text: str, vector: Any) -> Any:
+        probe = centring.probe(vector)
+        return centring.scores(probe, vectors @ probe, vectors @ centring.passage)
+
+    def plain(text: str, vector: Any) -> Any:
+        return vectors @ vector
+
+    print("\n  mechanisms tried in #16's second round (dev sets only), hybrid")
+    offline_line(off, "plain cosine (before)", plain)
+    offline_line(off, "centred (adopted)", centred)
+    for top, weight in ((1, 0.3), (3, 0.3), (5, 0.3), (3, 1.0)):
+        def feedback(text: str, top: int = top, weight: float = weight) -> Any:
+            vector = off.query(text)
+            return unit(vector + weight * vectors[np.argsort(-(vectors @ vector))[:top]].mean(axis=0))
+        offline_line(off, f"pseudo-relevance feedback, top {top} x {weight}", plain, feedback)
+    for weight in (0.3, 1.0):
+        offline_line(off, f"query + {weight} x the query as a passage", plain,
+                     lambda text, w=weight: unit(off.query(text) + w * model.passages([text])[0]))
+    questions = calibration_vectors(model)
+    hub = np.sort(vectors @ questions.T, axis=1)[:, -5:].mean(axis=1)
+    for amount in (0.3, 1.0):
+        offline_line(off, f"hubness: minus {amount} x mean of 5 nearest questions",
+                     lambda text, vector, a=amount: vectors @ vector - a * hub)
+    means = {"the store's": vectors[off.sample].mean(axis=0)}
+    for name, chat_rows in chat_row_sets(off).items():  # as if the store held that chat alone
+        means[f"{name[:22]}'s"] = vectors[chat_rows].mean(axis=0)
+    for name, store_mean in means.items():
+        shifted = unit(vectors - 0.5 * store_mean)
+        offline_line(off, f"{name} own mean, 0.5, both sides",
+                     lambda text, vector, s=shifted, m=store_mean: s @ unit(vector - 0.5 * m))
+    kept = search_module.KEYWORD_WEIGHT
+    try:
+        for weight in (0.2, 0.4):
+            search_module.KEYWORD_WEIGHT = weight
+            offline_line(off, f"keyword weight {weight} (not 0.3)", plain)
+            offline_line(off, f"centred, keyword weight {weight} (not 0.3)", centred)
+    finally:
+        search_module.KEYWORD_WEIGHT = kept
+    offline_line(off, "centred, query also lowercased without ?!", centred,
+                 lambda text: unit(off.query(text) + off.query(plainer(text))))
+    rows, before, after = neighbour_rows(off)
+    for share in (0.1, 0.4):
+        def smoothed(text: str, vector: Any, share: float = share) -> Any:
+            sims = plain(text, vector)
+            near = np.maximum(np.where(before >= 0, sims[before], -np.inf),
+                              np.where(after >= 0, sims[after], -np.inf))
+            out = sims.copy()
+            np.maximum.at(out, rows, np.where(np.isfinite(near), sims[rows] + share * near, sims[rows]))
+            return out
+        offline_line(off, f"plus {share} x the best neighbour's similarity", smoothed)
+    context = context_vectors(off)
+    for lowered in (0.02, 0.1):
+        def with_context(text: str, vector: Any, lowered: float = lowered) -> Any:
+            sims = centred(text, vector)
+            probe = centring.probe(vector)
+            rows, matrix = context
+            by_context = centring.scores(probe, matrix @ probe, matrix @ centring.passage) - lowered
+            out = sims.copy()
+            np.maximum.at(out, rows, by_context)
+            return out
+        offline_line(off, f"centred + the message before it, lowered {lowered}", with_context)
+
+
+def chat_row_sets(off: Offline) -> dict[str, list[int]]:
+    """The rows of each chat's embedded texts, by chat name."""
+    rows: dict[str, set[int]] = defaultdict(set)
+    for message_id, name in off.conn.execute(
+            "SELECT messages.id, chats.name FROM messages JOIN chats ON chats.id = messages.chat_id"):
+        if off.row(message_id) >= 0:
+            rows[name].add(off.row(message_id))
+    return {name: sorted(found) for name, found in sorted(rows.items())}
+
+
+def plainer(text: str) -> str:
+    """The query lowercased, without question and exclamation marks."""
+    return re.sub(r"[¿?¡!.]+", " ", text).strip().lower()
+
+
+def neighbour_rows(off: Offline) -> tuple[Any, Any, Any]:
+    """For each embedded message: its row, and the rows of the embedded messages just before
+    and after it in its chat (-1 where there is none)."""
+    import numpy as np
+
+    rows, chats = [], []
+    for message_id, chat in off.conn.execute("SELECT id, chat_id FROM messages ORDER BY chat_id, id"):
+        if off.row(message_id) >= 0:
+            rows.append(off.row(message_id))
+            chats.append(chat)
+    row, chat = np.array(rows, dtype=np.int64), np.array(chats)
+    same_before = np.r_[False, chat[1:] == chat[:-1]]
+    same_after = np.r_[chat[:-1] == chat[1:], False]
+    return (row, np.where(same_before, np.r_[-1, row[:-1]], -1),
+            np.where(same_after, np.r_[row[1:], -1], -1))
+
+
+def context_vectors(off: Offline) -> tuple[Any, Any]:
+    """(row, vector) of each embedded message that follows another in its chat, embedded as a
+    passage together with the text before it."""
+    import numpy as np
+
+    from toolkit.search.embed import meaningful_text
+
+    last: dict[int, str] = {}
+    rows, texts = [], []
+    for message_id, chat, kind, text in off.conn.execute(
+            "SELECT id, chat_id, kind, text FROM messages ORDER BY chat_id, id"):
+        own = meaningful_text(kind, text)
+        if own is None:
+            continue
+        if chat in last and off.row(message_id) >= 0:
+            rows.append(off.row(message_id))
+            texts.append(last[chat][:300] + "\n" + own)
+        last[chat] = own
+    return np.array(rows, dtype=np.int64), off.model.passages(texts)
+
+
 def load_model_centre(model: str) -> float:
     """How much the model's vectors are centred at search (0: not at all)."""
     from toolkit.search.embed import load_model
@@ -327,6 +565,8 @@ def main() -> None:
                         help="run the sets with centring off too (models that have it)")
     parser.add_argument("--centring-grid", action="store_true",
                         help="the centring amount over the dev sets (never the held-out set)")
+    parser.add_argument("--tried", action="store_true",
+                        help="the mechanisms tried and not adopted in #16's second round (dev sets only)")
     parser.add_argument("--centred-recall", metavar="DATA_DIR", type=Path,
                         help="only: on this embedded store, the centred top 10 against the exact one")
     args = parser.parse_args()
@@ -372,6 +612,8 @@ def main() -> None:
                 dev_table(label, evaluate(settings, dev, DEV, modes, centring=centring), modes)
         if args.centring_grid and centred:
             centring_grid(model, settings)
+        if args.tried and centred:
+            tried_table(settings)
         if args.tune:
             print("   tuning on the dev set (the held-out set is never used for this)")
             for scale in (True, False):

@@ -322,16 +322,21 @@ def query_background(settings: Settings, vector: np.ndarray) -> tuple[float, flo
 
 
 def background_sample(index: Any) -> np.ndarray:
-    """The stored vectors `ModelIndex.background` samples: contiguous blocks spread over the
-    rows (sequential reads of the mapped file)."""
-    from toolkit.search.vector_index import BACKGROUND_ROWS
-
+    """The stored vectors `ModelIndex.background` samples (see `background_blocks`)."""
     fast = index.fast_index()
     if fast.rows == 0:
         return np.zeros((0, index.dim), dtype=np.float32)
-    block = max(1, min(fast.rows, BACKGROUND_ROWS) // BACKGROUND_BLOCKS)
-    starts = np.unique(np.linspace(0, max(0, fast.rows - block), BACKGROUND_BLOCKS).astype(np.int64))
-    return np.concatenate([np.asarray(fast.vectors[s : s + block]) for s in starts])
+    return np.concatenate([np.asarray(fast.vectors[a:b]) for a, b in background_blocks(fast.rows)])
+
+
+def background_blocks(rows: int) -> list[tuple[int, int]]:
+    """(start, stop) of the contiguous blocks spread over `rows` that a query's background is
+    taken over, as `ModelIndex.background` takes them (sequential reads of the mapped file)."""
+    from toolkit.search.vector_index import BACKGROUND_ROWS
+
+    block = max(1, min(rows, BACKGROUND_ROWS) // BACKGROUND_BLOCKS)
+    starts = np.unique(np.linspace(0, max(0, rows - block), BACKGROUND_BLOCKS).astype(np.int64))
+    return [(int(s), int(s) + block) for s in starts]
 
 
 # ----------------------------------------------------------------------------- fusion
