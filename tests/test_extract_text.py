@@ -88,11 +88,12 @@ def test_fresh_batches_stay_fixed(name):
 @pytest.mark.parametrize("name,f1,false_alarms,places", [
     ("events_batch41.jsonl", 0.96, 0.04, 0.92),
     ("events_batch42.jsonl", 0.98, 0.02, 0.94),
+    ("events_batch43.jsonl", 0.95, 0.07, 0.93),
 ])
 def test_the_last_batches_stay_at_their_level(name, f1, false_alarms, places):
     """Batches whose places are still below the other batches' 95% bar, kept at the level their
-    rounds reached (batch 41: F1 0.968, false alarms 3.2%, places 92.4%; batch 42: F1 0.989, none,
-    94.2%), so their fixes stay fixed until a round lifts them to the bar."""
+    rounds reached (batch 41: F1 0.977, false alarms 3.2%, places 92.5%; batch 42: F1 0.996, none,
+    94.2%; batch 43: F1 0.952, 6.7%, 94.0%), so their fixes stay fixed until a round lifts them."""
     result = _scorer().score(ROOT / "tests" / "data" / name)["all"]
     assert result["f1"] >= f1, result
     assert result["false_alarm_rate"] <= false_alarms, result
