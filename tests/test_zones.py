@@ -11,8 +11,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from conftest import make_env
@@ -406,3 +407,22 @@ def test_a_run_with_a_tz_parameter_and_full_moves_proposals_without_copies(cli, 
     assert (after["id"], after["start"]) == (before["id"], "2024-09-21T10:00:00+01:00")
     [chat] = json.loads(cli("chats", "list", "--json", env=env).stdout)
     assert (chat["tz"], chat["tz_source"]) == ("Europe/London", "given")
+
+
+@pytest.mark.parametrize("zone", [
+    "Asia/Kolkata", "Asia/Kathmandu", "America/St_Johns", "Australia/Adelaide", "Australia/Lord_Howe",
+    "Pacific/Chatham", "Asia/Tehran", "Australia/Eucla", "Europe/London", "America/Sao_Paulo",
+])
+def test_the_cached_utc_conversion_equals_the_exact_one(zone):
+    """The converter caches per local hour, also where the offset has minutes (+05:30, -02:30)
+    and where the clocks move inside an hour (Lord Howe at 2:00 by half an hour, the Chathams at
+    2:45): a time every 13 minutes of two years, DST changes included, converts as zoneinfo does."""
+    from toolkit.ingest.redate import UtcConverter
+
+    convert, utc = UtcConverter(zone), ZoneInfo("UTC")
+    moment = datetime(2023, 1, 1, 0, 0, 17)
+    while moment < datetime(2025, 1, 1):
+        sent_at = moment.isoformat()
+        exact = moment.replace(tzinfo=ZoneInfo(zone)).astimezone(utc).replace(tzinfo=None).isoformat()
+        assert convert(sent_at) == exact + "+00:00", sent_at
+        moment += timedelta(minutes=13)

@@ -585,14 +585,15 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
     elif not cancelled and score < THRESHOLD:
         return None
     title = title_for(ctx, clause, d, message.blanks, kind, t.start if t is not None else None)
-    if resumes or (kind == "event" and not cancelled and message.previous is not None
-                   and message.previous.cancelled
-                   and (g.sign_off.fullmatch(title.lower().strip(" !.,"))
-                        or _NEXT_ONE.fullmatch(title.lower().strip(" !.,")))):
+    previous = message.previous
+    if previous is not None and (resumes or (
+            kind == "event" and not cancelled and previous.cancelled
+            and (g.sign_off.fullmatch(title.lower().strip(" !.,"))
+                 or _NEXT_ONE.fullmatch(title.lower().strip(" !.,"))))):
         # "No drumming this Friday ... Back next Friday 16th same time 4pm", "Não há aulas na
         # sexta; retomamos terça 13 às 15h", "Rehearsal's off tonight ... See everyone next
         # Wednesday": what comes back is what was called off
-        title = _called_off(ctx, message.previous.title) or title
+        title = _called_off(ctx, previous.title) or title
     if repeated and message.previous is not None and kind == "closure":
         title = message.previous.title  # "..., keine Schule, und am Montag ... auch nicht"
     end_mention = until[1] if until else t
@@ -615,7 +616,7 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
         return FoundEvent(start=d.day.isoformat(), end=d.last.isoformat() if d.last else None,
                           all_day=True, **common), named_any  # type: ignore[arg-type]
     period = period_near(own, g, t.start - clause.start, t.end - clause.start, _shifted(d, clause))
-    what = own + (" " + message.previous.title.lower() if resumes and message.previous else "")
+    what = own + (" " + message.previous.title.lower() if resumes and message.previous is not None else "")
     if period is None and g.evening_noun.search(what) and not _clock_written(ctx, t):
         period = "late"
     elif period is None and (g.early.search(ctx.low, *_piece_of(ctx, clause, t))

@@ -40,12 +40,15 @@ class RedateReport:
 
 
 class UtcConverter:
-    """Local wall time of the export -> UTC, cached per hour (offsets change only on the hour
-    in practice; a half-hour zone still converts exactly, just without the cache)."""
+    """Local wall time of the export ("YYYY-MM-DDTHH:MM:SS") -> UTC, cached per local hour
+    (offsets change only on the hour in practice). A zone whose offset is not a whole number of
+    hours (India, Nepal, Newfoundland, central Australia) is cached too: within a local hour the
+    UTC minute is the local one less the offset's minutes, in one of two UTC hours."""
 
     def __init__(self, tz: str):
         self.zone = ZoneInfo(tz)
         self.cache: dict[str, str | None] = {}
+        self.split: dict[str, tuple[int, str, str] | None] = {}  # hours of a part-hour offset
 
     def __call__(self, sent_at: str) -> str:
         prefix = self.cache.get(sent_at[:13], "")
@@ -53,18 +56,54 @@ class UtcConverter:
             return f"{prefix}{sent_at[13:]}+00:00"
         if prefix == "":
             prefix = self.cache[sent_at[:13]] = self._hour_prefix(sent_at[:13])
-        if prefix is None:
-            local = datetime.fromisoformat(sent_at).replace(tzinfo=self.zone)
-            return local.astimezone(ZoneInfo("UTC")).replace(tzinfo=None).isoformat() + "+00:00"
-        return f"{prefix}{sent_at[13:]}+00:00"
+            if prefix:
+                return f"{prefix}{sent_at[13:]}+00:00"
+        return self._part_hour(sent_at)
 
-    def _hour_prefix(self, hour_key: str) -> str | None:
+    def _hour_offset(self, hour_key: str) -> tuple[datetime, timedelta] | None:
+        """The local hour's start and its one offset, or None when the offset changes inside it
+        (Lord Howe moves its clocks at 2:00 by half an hour, the Chathams at 2:45)."""
         local = datetime.fromisoformat(f"{hour_key}:00:00").replace(tzinfo=self.zone)
         offset = local.utcoffset() or timedelta(0)
-        if offset.total_seconds() % 3600:
+        if (local + timedelta(minutes=59, seconds=59)).utcoffset() != offset:
             return None
+        return local, offset
+
+    def _hour_prefix(self, hour_key: str) -> str | None:
+        found = self._hour_offset(hour_key)
+        if found is None or found[1].total_seconds() % 3600:
+            return None
+        local, offset = found
         utc = local.replace(tzinfo=None) - offset
         return utc.isoformat()[:13]
+
+    def _exact(self, sent_at: str) -> str:
+        local = datetime.fromisoformat(sent_at).replace(tzinfo=self.zone)
+        return local.astimezone(ZoneInfo("UTC")).replace(tzinfo=None).isoformat() + "+00:00"
+
+    def _part_hour(self, sent_at: str) -> str:
+        """UTC for a local time whose hour's offset has minutes ('+05:30', '-03:30')."""
+        key = sent_at[:13]
+        if key not in self.split:
+            self.split[key] = self._hour_split(key)
+        split = self.split[key]
+        if split is None:
+            return self._exact(sent_at)
+        minutes, same_hour, hour_before = split
+        minute = int(sent_at[14:16])
+        if minute >= minutes:
+            return f"{same_hour}:{minute - minutes:02d}{sent_at[16:]}+00:00"
+        return f"{hour_before}:{minute - minutes + 60:02d}{sent_at[16:]}+00:00"
+
+    def _hour_split(self, hour_key: str) -> tuple[int, str, str] | None:
+        """The offset's minutes past its whole hours, and the two UTC hours a local hour spans."""
+        found = self._hour_offset(hour_key)
+        if found is None:
+            return None
+        local, offset = found
+        hours, minutes = divmod(int(offset.total_seconds()) // 60, 60)
+        same_hour = local.replace(tzinfo=None) - timedelta(hours=hours)
+        return minutes, same_hour.isoformat()[:13], (same_hour - timedelta(hours=1)).isoformat()[:13]
 
 
 def chat_converter(conn: db.Connection, default_tz: str) -> Callable[[int], Callable[[str], str]]:
