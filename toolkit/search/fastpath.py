@@ -8,21 +8,24 @@ the next process.
 - One row per distinct text (by the `text_sha1` the store keeps): ten messages saying "see you"
   are one row, so they cannot fill a top 10, and a million messages of chat need far fewer
   rows. `members` maps each row back to its messages.
-- A projection onto the store's 64 leading directions (from an SVD of a sample of its rows)
-  picks candidates with one small matrix product; the candidates are re-scored exactly from
-  the float32 vectors. (1-bit sign codes, tried first, needed a fifth of the rows to keep the
-  true top 10 of e5 queries: e5's vectors share one strong direction, and a question's signs
-  differ from its answer's.)
-- The number of candidates is calibrated on natural-language queries (`calibration.txt`, in five
-  languages, embedded with the model's query encoder), never on stored vectors, which sit closer
-  to their neighbours than real questions do. Where the projection would need more than 5% of
-  the rows, searches scan exactly.
+- Three stages, each reading fewer rows and more of each: every row's projection onto the
+  store's 64 leading directions (from an SVD of a sample of its rows) picks a pool with one
+  small matrix product; the pool is re-scored on the next 64 directions (`tail`), which keeps
+  a few candidates; the candidates are re-scored exactly from the float32 vectors. The pool is
+  cut from the scan's scores by a threshold taken from a strided sample of them, not a
+  partition of every row. (1-bit sign codes, tried first, needed a fifth of the rows to keep
+  the true top 10 of e5 queries: e5's vectors share one strong direction, and a question's
+  signs differ from its answer's.)
+- The pool and the candidates are sized on natural-language queries (`calibration.txt`, in
+  five languages, embedded with the model's query encoder), never on stored vectors, which sit
+  closer to their neighbours than real questions do. Where the candidates would be more than
+  5% of the rows, searches scan exactly.
 
-Files of a snapshot (`v-<id>/`): `vectors.f32` grows by appending, and so does the projected
-copy `reduced.<p>.f32` (rewritten, with its `projection.<p>.f32`, whenever the store is
-calibrated again); the message maps are rewritten per refresh (`*.<seq>.i64`). `current.json`
-names the snapshot, the counts and the sequences: a reader trusts only what it names, so an
-append under way is invisible.
+Files of a snapshot (`v-<id>/`): `vectors.f32` grows by appending, and so do the projected
+copies `reduced.<p>.f32` (directions 1-64) and `tail.<p>.f32` (65-128), rewritten with their
+`projection.<p>.f32` whenever the store is calibrated again; the message maps are rewritten
+per refresh (`*.<seq>.i64`). `current.json` names the snapshot, the counts and the sequences:
+a reader trusts only what it names, so an append under way is invisible.
 Writers hold `lock` (an advisory file lock). Pure numpy and files: the rows come from
 `toolkit.store.vectors` through the caller.
 """
@@ -44,15 +47,17 @@ import numpy as np
 
 from toolkit.fsutil import ensure_private_dir, owner_only_umask
 
-RERANK_MIN = 200  # candidates from the Hamming scan re-scored exactly, at least
+RERANK_MIN = 200  # candidates re-scored exactly, at least
 RERANK_PER_K = 20  # ... and at least this many per requested hit
-CALIBRATION_RECALL = 0.995  # mean recall@10 on the calibration queries the count must reach
-CALIBRATION_MARGIN = 1.25  # then this much more: the calibration queries are a sample
+CALIBRATION_RECALL = 0.995  # mean recall@10 on the calibration queries the counts must reach
+CALIBRATION_MARGIN = 1.25  # then this many more candidates: the calibration queries are a sample
+POOL_MARGIN = 2.0  # and this much larger a pool: a pool row costs a sixth of a candidate's reads
 RECALIBRATE_GROWTH = 1.25  # re-calibrate when the rows grew by this factor since the last time
 EXACT_IF_RERANK_ABOVE = 0.05  # share of rows: gathering more candidates costs more than a scan
 EXACT_MAX = 20_000  # an index (or a filter's subset) this small is scanned exactly
-FORMAT = 3  # bump when the files change shape: older snapshots are rebuilt
-REDUCED_DIMS = 64  # leading directions the candidates are picked in
+FORMAT = 4  # bump when the files change shape: older snapshots are rebuilt
+REDUCED_DIMS = 64  # leading directions every row is scored in (the pool is picked by them)
+TAIL_DIMS = 64  # the next directions, scored for the pool only (the candidates are picked by all)
 PROJECTION_SAMPLE = 20_000  # rows the projection's SVD is computed from
 
 # (message ids, text sha1s, vectors) of the `embeddings` rows after a rowid, in rowid order
@@ -74,7 +79,8 @@ class Meta:
     messages: int = 0
     max_rowid: int = 0  # the newest `embeddings` rowid folded in
     projection: int = 0  # the sequence of the projection files; 0 = none yet (exact scans)
-    rerank: int = RERANK_MIN
+    pool: int = RERANK_MIN  # rows kept by the scan of the leading directions
+    rerank: int = RERANK_MIN  # of those, candidates kept by the tail's and re-scored exactly
     exact: bool = True
     calibrated_rows: int = 0
     calibration: dict[str, Any] = field(default_factory=dict)
@@ -90,11 +96,13 @@ class FastIndex:
         self.vectors = mapped(snap / "vectors.f32", np.float32, (meta.rows, meta.dim))
         self.basis: np.ndarray | None = None
         self.reduced: np.ndarray | None = None
+        self.tail: np.ndarray | None = None
         if meta.projection:
             self.basis = np.fromfile(snap / f"projection.{meta.projection}.f32", dtype=np.float32
-                                     ).reshape(REDUCED_DIMS, meta.dim)
+                                     ).reshape(REDUCED_DIMS + TAIL_DIMS, meta.dim)
             self.reduced = mapped(snap / f"reduced.{meta.projection}.f32", np.float32,
                                   (meta.rows, REDUCED_DIMS))
+            self.tail = mapped(snap / f"tail.{meta.projection}.f32", np.float32, (meta.rows, TAIL_DIMS))
         self.message_ids = mapped(snap / f"message_ids.{meta.seq}.i64", np.int64, (meta.messages,))
         self.message_rows = mapped(snap / f"message_rows.{meta.seq}.i64", np.int64, (meta.messages,))
         self.members = mapped(snap / f"members.{meta.seq}.i64", np.int64, (meta.messages,))
@@ -131,14 +139,25 @@ class FastIndex:
         return self.approximate(query, k, None)
 
     def approximate(self, query: np.ndarray, k: int, rows: np.ndarray | None) -> list[tuple[int, float]]:
-        """Scores in the projected space, then exact re-scoring of the best candidates."""
-        assert self.reduced is not None and self.basis is not None
-        small = self.basis @ query
-        rough = np.asarray(self.reduced @ small) if rows is None else np.asarray(self.reduced[rows] @ small)
-        wanted = min(len(rough), max(self.meta.rerank, RERANK_PER_K * k))
-        cand = np.argpartition(-rough, wanted - 1)[:wanted] if wanted < len(rough) else np.arange(len(rough))
-        cand = np.sort(cand if rows is None else rows[cand])  # ascending: the mapped pages in order
-        return top_k(cand, self.vectors[cand] @ query, k)
+        """The pool by the leading directions, the candidates by the tail's too, then exact scores."""
+        small = dot_rows(self.basis, query) if self.basis is not None else query
+        pool, fine = self.pool_scores(small, max(self.meta.pool, RERANK_PER_K * k), rows)
+        wanted = max(self.meta.rerank, RERANK_PER_K * k)
+        cand = np.sort(pool[best_of(fine, wanted)])  # ascending: the mapped pages in order
+        if rows is not None:
+            cand = rows[cand]
+        return top_k(cand, dot_rows(self.vectors[cand], query), k)
+
+    def pool_scores(self, small: np.ndarray, size: int, rows: np.ndarray | None
+                    ) -> tuple[np.ndarray, np.ndarray]:
+        """The `size` best positions (into `rows`, or all rows) by the leading directions, ascending,
+        and their scores on all projected directions."""
+        assert self.reduced is not None and self.tail is not None
+        head, rest = small[:REDUCED_DIMS], small[REDUCED_DIMS:]
+        rough = dot_rows(self.reduced if rows is None else self.reduced[rows], head)
+        pool = np.sort(best_of(rough, size))
+        picked = pool if rows is None else rows[pool]
+        return pool, rough[pool] + dot_rows(self.tail[picked], rest)
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -152,6 +171,36 @@ def top_k(ids: np.ndarray, scores: np.ndarray, k: int) -> list[tuple[int, float]
     part = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
     best = part[np.lexsort((ids[part], -scores[part]))]
     return [(int(ids[i]), float(scores[i])) for i in best]
+
+
+def dot_rows(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
+    """`matrix @ vector` by numpy's own loop, not BLAS: as quick on one core here (a scan of
+    projected rows is bound by memory: 11 ms against 13.5 ms for a million 64-d rows), and it
+    starts no BLAS threads, which wait for each other on a busy machine (p50 29 ms against
+    24 ms at load 3 on 2 cores)."""
+    return np.einsum("ij,j->i", matrix, vector)
+
+
+def best_of(scores: np.ndarray, count: int) -> np.ndarray:
+    """The positions of the `count` highest scores, in no order (ties cut anywhere).
+
+    A partition of a million scores costs more than the scan that made them, so a strided sample
+    gives a floor that about 1.5x `count` scores pass, and only those are partitioned; when too
+    few pass (an unlucky sample), every score is.
+    """
+    n = len(scores)
+    if count >= n:
+        return np.arange(n)
+    if count * 8 > n:
+        return np.argpartition(-scores, count - 1)[:count]
+    step = max(1, count // 64)  # about 64 sampled scores above the count-th: a steady floor
+    sample = scores[::step]
+    above = min(len(sample), int(1.5 * count / step) + 8)
+    floor = np.partition(sample, len(sample) - above)[len(sample) - above]
+    passed = np.flatnonzero(scores >= floor)
+    if len(passed) < count:
+        return np.argpartition(-scores, count - 1)[:count]
+    return passed[np.argpartition(-scores[passed], count - 1)[:count]]
 
 
 def mapped(path: Path, dtype: Any, shape: tuple[int, ...]) -> np.ndarray:
@@ -276,9 +325,11 @@ def append_rows(
         if meta.projection:
             # New rows use the current projection; the next calibration recomputes it.
             basis = np.fromfile(snap / f"projection.{meta.projection}.f32", dtype=np.float32)
-            reduced = vectors @ basis.reshape(REDUCED_DIMS, meta.dim).T
-            append_bytes(snap / f"reduced.{meta.projection}.f32", meta.rows * REDUCED_DIMS * 4,
-                         np.ascontiguousarray(reduced, dtype=np.float32).tobytes())
+            projected = vectors @ basis.reshape(REDUCED_DIMS + TAIL_DIMS, meta.dim).T
+            for name, part, width in (("reduced", projected[:, :REDUCED_DIMS], REDUCED_DIMS),
+                                      ("tail", projected[:, REDUCED_DIMS:], TAIL_DIMS)):
+                append_bytes(snap / f"{name}.{meta.projection}.f32", meta.rows * width * 4,
+                             np.ascontiguousarray(part, dtype=np.float32).tobytes())
         with open(shas_path, "a", encoding="ascii") as handle:
             handle.truncate(meta.rows * 41)  # 40 hex digits and a newline each
             handle.seek(meta.rows * 41)
@@ -334,7 +385,7 @@ def prune(folder: Path, meta: Meta) -> None:
         if path.is_dir() and path.name.startswith("v-") and path.name != meta.snapshot:
             shutil.rmtree(path, ignore_errors=True)
     for pattern, keep in (("*.i64", meta.seq), ("reduced.*.f32", meta.projection),
-                          ("projection.*.f32", meta.projection)):
+                          ("tail.*.f32", meta.projection), ("projection.*.f32", meta.projection)):
         for path in (folder / meta.snapshot).glob(pattern):
             if path.name.split(".")[1] != str(keep):
                 with contextlib.suppress(FileNotFoundError):
@@ -350,60 +401,90 @@ def drop(vdb_path: str, table: str) -> None:
 
 
 def calibrate(index: FastIndex, meta: Meta, queries: np.ndarray) -> None:
-    """Project the rows anew, then size the re-ranking so the mean recall@10 of natural queries
-    reaches CALIBRATION_RECALL.
+    """Project the rows anew, then size the pool and the candidates so the mean recall@10 of
+    natural queries reaches CALIBRATION_RECALL.
 
     For each query, the exact top 10 (a row tied with the 10th score counts as found) and the
-    rank of each of its rows in the projected scores give the recall at every candidate count;
-    the smallest count whose mean recall reaches the target, times a margin, is kept. When that
-    is more than 5% of the rows, searches scan exactly instead.
+    rank of each of its rows in the leading directions' scores give the recall at every pool
+    size: the smallest that reaches the target, times POOL_MARGIN, is the pool. Then the same
+    rows' ranks within each query's pool, on all projected directions, size the candidates
+    (times CALIBRATION_MARGIN). When the candidates are more than 5% of the rows, searches scan
+    exactly instead.
     """
     project(index, meta)
     index = FastIndex(index.folder, meta)
+    assert index.basis is not None
     queries = np.asarray(queries, dtype=np.float32)
-    needed = []
+    smalls = queries @ index.basis.T
+    tops: list[np.ndarray] = []
+    head_ranks = []
     for start in range(0, len(queries), 16):  # 16 queries per pass over the rows bounds memory
-        chunk = queries[start : start + 16]
-        scores = np.asarray(index.vectors @ chunk.T).T
-        assert index.reduced is not None and index.basis is not None
-        rough = np.asarray(index.reduced @ (index.basis @ chunk.T)).T
-        needed += [needed_ranks(exact, approx) for exact, approx in zip(scores, rough, strict=True)]
-    needed_arr = np.asarray(needed)  # queries x 10: candidates needed for the j-th found row
-    candidates = np.unique(needed_arr)
-    recall = np.array([(needed_arr <= c).mean() for c in candidates])
-    enough = recall >= CALIBRATION_RECALL
-    reach = int(candidates[np.argmax(enough)]) if enough.any() else index.rows
-    meta.rerank = max(RERANK_MIN, int(reach * CALIBRATION_MARGIN))
+        chunk = slice(start, start + 16)
+        scores = np.asarray(index.vectors @ queries[chunk].T).T
+        assert index.reduced is not None
+        rough = np.asarray(index.reduced @ smalls[chunk, :REDUCED_DIMS].T).T
+        for exact, approx in zip(scores, rough, strict=True):
+            tops.append(exact_top(exact))
+            head_ranks.append(ranks_of(approx, tops[-1]))
+    pool = min(index.rows, max(RERANK_MIN, int(reach(np.asarray(head_ranks), index.rows) * POOL_MARGIN)))
+    pool_ranks = []
+    for small, top in zip(smalls, tops, strict=True):
+        positions, fine = index.pool_scores(small, pool, None)
+        inside = np.full(index.rows, -np.inf, dtype=np.float32)
+        inside[positions] = fine  # rows outside the pool can never be candidates
+        pool_ranks.append(ranks_of(inside, top))
+    candidates = reach(np.asarray(pool_ranks), index.rows)
+    meta.pool = pool
+    meta.rerank = min(pool, max(RERANK_MIN, int(candidates * CALIBRATION_MARGIN)))
     meta.exact = meta.rerank > EXACT_IF_RERANK_ABOVE * index.rows
     meta.calibrated_rows = index.rows
     meta.calibration = {"queries": len(queries), "target_recall": CALIBRATION_RECALL,
-                        "candidates_at_target": int(reach), "margin": CALIBRATION_MARGIN,
-                        "projected_dims": REDUCED_DIMS}
+                        "candidates_at_target": int(candidates), "margin": CALIBRATION_MARGIN,
+                        "pool_margin": POOL_MARGIN, "projected_dims": REDUCED_DIMS,
+                        "tail_dims": TAIL_DIMS}
+
+
+def reach(ranks: np.ndarray, rows: int) -> int:
+    """The smallest count at which the mean share of found rows reaches CALIBRATION_RECALL
+    (`ranks`: queries x 10, the count each found row needs), or every row."""
+    counts = np.unique(ranks)
+    recall = np.array([(ranks <= c).mean() for c in counts])
+    enough = recall >= CALIBRATION_RECALL
+    return min(rows, int(counts[np.argmax(enough)])) if enough.any() else rows
 
 
 def project(index: FastIndex, meta: Meta) -> None:
     """The store's leading directions (SVD of an even sample of rows) and every row projected
-    onto them, written under a new projection sequence."""
+    onto them, written under a new projection sequence: the first 64 to `reduced`, the next to
+    `tail`."""
     snap = index.folder / meta.snapshot
+    wanted = REDUCED_DIMS + TAIL_DIMS
     sample = np.unique(np.linspace(0, index.rows - 1, min(index.rows, PROJECTION_SAMPLE)).astype(np.int64))
     _, _, vt = np.linalg.svd(np.asarray(index.vectors[sample], dtype=np.float64), full_matrices=False)
-    basis = np.ascontiguousarray(vt[:REDUCED_DIMS], dtype=np.float32)
-    if basis.shape[0] < REDUCED_DIMS:  # fewer rows than directions: pad with zeros
-        basis = np.vstack([basis, np.zeros((REDUCED_DIMS - basis.shape[0], meta.dim), dtype=np.float32)])
+    basis = np.ascontiguousarray(vt[:wanted], dtype=np.float32)
+    if basis.shape[0] < wanted:  # fewer rows or dimensions than directions: pad with zeros
+        basis = np.vstack([basis, np.zeros((wanted - basis.shape[0], meta.dim), dtype=np.float32)])
     sequence = meta.projection + 1
     basis.tofile(snap / f"projection.{sequence}.f32")
-    with open(snap / f"reduced.{sequence}.f32", "wb") as out:
+    with open(snap / f"reduced.{sequence}.f32", "wb") as head, \
+            open(snap / f"tail.{sequence}.f32", "wb") as tail:
         for start in range(0, index.rows, 100_000):
             part = np.asarray(index.vectors[start : start + 100_000]) @ basis.T
-            out.write(np.ascontiguousarray(part, dtype=np.float32).tobytes())
+            head.write(np.ascontiguousarray(part[:, :REDUCED_DIMS], dtype=np.float32).tobytes())
+            tail.write(np.ascontiguousarray(part[:, REDUCED_DIMS:], dtype=np.float32).tobytes())
     meta.projection = sequence
 
 
-def needed_ranks(exact: np.ndarray, approx: np.ndarray) -> np.ndarray:
-    """For the exact top 10 of one query, the candidates the projected scores need to include
-    each: every row scoring at least as high in the projection (ties may land either side)."""
+def exact_top(exact: np.ndarray) -> np.ndarray:
+    """The rows of one query's exact top 10, with every row tied with the 10th."""
     floor = np.partition(exact, len(exact) - 10)[len(exact) - 10] - 1e-6
-    top = np.flatnonzero(exact >= floor)
+    return np.flatnonzero(exact >= floor)
+
+
+def ranks_of(approx: np.ndarray, top: np.ndarray) -> np.ndarray:
+    """For the rows of an exact top 10, the count of best approximate scores that must be kept to
+    include each: every row scoring at least as high (ties may land either side); the 10
+    smallest, ascending."""
     ordered = np.sort(approx)
     ranks = len(approx) - np.searchsorted(ordered, approx[top], side="left")
     return np.sort(ranks)[:10]
