@@ -63,10 +63,10 @@ _BUT_INSTEAD = re.compile(r"^[\s,;]*(?:sondern|but(?: rather)?|sino|mais(?: plut
 # Between the denial and the day only small words ("not on the", "no es el", "não é na").
 _SMALL = r"(?:[^\W\d_]{1,3}|this|next|coming|diesen|dieses|este|esta|cette|próximo|proxima|próxima)"
 _DENIED_BEFORE = {
-    False: re.compile(rf"(?<![\w])(?:not|nicht|pas|não|nao)(?:\s+{_SMALL}){{0,2}}\s+$", re.I),
+    False: re.compile(rf"(?<![\w])(?:not|nicht|net|ned|nöd|pas|não|nao)(?:\s+{_SMALL}){{0,2}}\s+$", re.I),
     # Spanish "no" denies with a word after it ("no es el jueves"); in Portuguese "no" is "on the"
     # ("no sábado") and in English "no school on Friday" is a closure, not a denied day
-    True: re.compile(rf"(?<![\w])(?:(?:not|nicht|pas|não|nao)(?:\s+{_SMALL}){{0,2}}|"
+    True: re.compile(rf"(?<![\w])(?:(?:not|nicht|net|ned|nöd|pas|não|nao)(?:\s+{_SMALL}){{0,2}}|"
                      rf"no(?:\s+{_SMALL}){{1,2}})\s+$", re.I),
 }
 

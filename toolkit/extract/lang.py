@@ -175,7 +175,8 @@ EN = LangTable(
                    "game night", "prom", "pub", "ceilidh", "barn dance",
                    "fais do-do", "hoedown", "square dance"),
     move_cues=(r"moved", r"moving", r"changed", r"switched", r"postponed", r"rescheduled",
-               r"pushed back", r"pushed", r"shifted", r"shifting", r"brought forward"),
+               r"pushed back", r"pushed", r"shifted", r"shifting", r"brought forward", r"bumped",
+               r"got bumped", r"moved up"),
 )
 
 # What a preterite sets a day for ("quedó para el lunes", "ficou marcado pra sexta") looks ahead.
@@ -346,13 +347,14 @@ DE = LangTable(
     am_words=("morgens", "vormittag", "vormittags", "früh", "frühstück", "am morge", "morge", "z'morge",
               "z’morge"),
     noon_words=("mittag", "mittags"),
-    half_before=("halb", "halbi"),  # Swiss "am halbi achti": half past seven
+    half_before=("halb", "halbi", "hoiba", "hoib"),  # Swiss "am halbi achti", Austrian "hoiba achte"
     half_after=(),
     quarter_after=(),
     day_preps=("am", "den", "am den"),
     place_preps=("in der", "im", "in", "am", "auf dem", "auf der", "beim", "bei", "vor der",
                  "vor dem", "an der", "an den", "treffpunkt", "ort:", "in den", "in die", "ins", "zum", "zur",
-                 "ab der", "ab dem", "ab", "z'", "z’"),  # Swiss "z'Guarda": in Guarda
+                 # Swiss: "z'Guarda" (in Guarda), "bim Bahnhof" (beim Bahnhof)
+                 "ab der", "ab dem", "ab", "z'", "z’", "bim", "bi de", "bi"),
     place_nouns=(
         "aula", "turnhalle", "sportplatz", "schule", "kirche", "bibliothek", "garten", "park",
         "steg", "hafen", "brücken",
@@ -396,6 +398,7 @@ DE = LangTable(
         r"schulfrei", r"spielfrei", r"trainingsfrei", r"unterrichtsfrei", r"kein spiel",
         r"abgesagt", r"entfällt", r"entfallen", r"verschoben", r"sagen ab", r"gibt es kein\w*",
         r"wird es kein\w* \w+ geben", r"nicht mehr am",
+        r"fall(?:ed|t|et) (?:\w+ ){0,3}us", r"fällt (?:\w+ ){0,3}us",  # Swiss "Friitig falled us"
     ),
     masks=("guten morgen", "am morgen", "jeden morgen"),
     compound_nouns=True,
@@ -403,7 +406,8 @@ DE = LangTable(
                    "grillen", "kneipe"),
     move_cues=(r"verschoben", r"verlegt", r"geändert", r"vorverlegt",
                # "Die Chorprobe heute verschieben wir auf morgen": the verb before its new day
-               r"verschieben(?= \w+ (?:auf|zum|nach)\b)", r"verschiebt sich", r"verlegen wir"),
+               r"verschieben(?= \w+ (?:auf|zum|nach)\b)", r"verschiebt sich", r"verlegen wir",
+               r"verschobe", r"verleit"),  # Swiss German
 )
 
 FR = LangTable(

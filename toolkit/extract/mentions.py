@@ -246,7 +246,8 @@ def find_dates(work: str, g: Grammar, today: date, day_first: bool,
         last = first + timedelta(days=(w2 - w1) % 7)
         if first != last:
             # "Fri-Sun" is an event; "Monday to Friday" and "open Mon-Sat" are schedules.
-            if "-" in m.group(0) and not g.opening.search(work):
+            if ("-" in m.group(0) and not g.opening.search(work)) or g.closure.search(work):
+                # "Fri-Sun" is an event, "the hagwon's shut Tue to Thu" a closure
                 add(m, DateMention(m.start(), m.end(), first, last, "weekday"))
             else:  # claim the span so its weekdays are not read one by one
                 spans.take(m.start(), m.end())
@@ -299,12 +300,19 @@ def find_dates(work: str, g: Grammar, today: date, day_first: bool,
                                past_day=_recent_day_of_month(number, today)))
             _add_listed_day(work, m.end(), number, day, add)
     found.sort(key=lambda d: d.start)
+    found = [d for d in found if d.kind == "weekday"
+             or not _STREET_BEFORE.search(work, max(0, d.start - 16), d.start)]
     found = _named_days_alone(_weekdays_by_feasts(found, work), work)
     found = _weeks_frame_weekdays(found, work, today)
     found = _weekend_lists(found, work)
     return _anchor_weekdays(_absorb_weekdays(found, work), work)
 
 
+# "plaza 25 de Mayo", "Rua 7 de Setembro", "Avenida 9 de Julio", "rue du 8 Mai 1945": a street
+# or square named after a date names no day
+_STREET_BEFORE = re.compile(r"\b(?:plaza|calle|avenida|avda\.?|paseo|rua|praça|praca|largo|travessa|"
+                            r"alameda|rue|boulevard|avenue|allée|straße|strasse|street)\s+"
+                            r"(?:(?:du|de|del|dos|das|do|da)\s+)?$", re.I)
 # "dia 15 e 16", "the 3rd and 4th": a second day number listed right after a day of the month
 _LISTED_DAY = re.compile(r"\s*(?:e|y|et|und|and|&|,)\s*(\d{1,2})(?:st|nd|rd|th|er|º|ª|\.)?"
                          r"(?![\d:/]|[.h]\d|\s*(?:h\b|hs\b|uhr|horas?|heures?|am\b|pm\b|o'?clock|"
@@ -734,6 +742,7 @@ _SAINT_BEFORE = re.compile(r"(?-i:\b(?:Santo|San|Santa|São|Sao|Saint|Sainte|St\
 
 
 # a number after a weekday followed by another as its range's end: "Sunday 11 to 3", "Sunday 10-2"
+_CLOCK_WORD_AFTER = re.compile(r"\s*(?:o['’]?clock|uhr|heures?|horas?|h\b|hs\b)", re.I)
 _HOURS_AFTER = re.compile(r"\s*(?:-|–|to|till|until|bis|à|a|até)\s*\d{1,2}(?:[:.]\d\d)?\s*(?:am|pm|h|uhr)?"
                           r"(?![\d/.]|\s*(?:st|nd|rd|th)\b)", re.I)
 
@@ -763,6 +772,10 @@ def _weekday_mention(m: re.Match[str], work: str, g: Grammar, today: date,
         # "Wednesday 28 May": the number belongs to an explicit date already found; keep
         # the weekday alone so it can join that date.
         start, end, number, after = m.start(2), m.end(2), None, None
+    if number and _CLOCK_WORD_AFTER.match(work, m.end()):
+        # "open again Tuesday 8 o'clock": the number is the hour, not the 8th
+        end, number, after = m.end(2), None, None
+        start = min(start, end)
     if number:
         day = _day_of_month(int(number), today, weekday)
         if day is not None and (day - today).days > 31 and not after \
@@ -793,6 +806,10 @@ def _weekday_abbr_mention(m: re.Match[str], work: str, g: Grammar, today: date,
     start, end = m.start(), m.end()
     if not spans.free(start, end):  # "So, 6. Juli": the number belongs to the explicit date
         start, end, number = m.start(1), m.end(1), None
+    if number and _CLOCK_WORD_AFTER.match(work, m.end()):
+        # "open again Tuesday 8 o'clock": the number is the hour, not the 8th
+        end, number = m.end(2), None
+        start = min(start, end)
     if number:
         day = _day_of_month(int(number), today, weekday)
         return DateMention(start, end, day, None, "weekday") if day else None
@@ -934,6 +951,11 @@ def find_times(work: str, g: Grammar, dates: list[DateMention]) -> list[TimeMent
             if spans.free(m.start(), m.end()):
                 spans.take(m.start(), m.end())
                 found.append(_past_to(m))
+    if g.t.code == "de":
+        for m in _SWISS_HOUR.finditer(work):  # "am 8i", "um 7i": Swiss German hours
+            if spans.free(m.start(), m.end()) and 1 <= int(m.group(1)) <= 12:
+                spans.take(m.start(), m.end())
+                found.append(TimeMention(m.start(1), m.end(), int(m.group(1)), 0))
     for m in _FOUR_DIGITS.finditer(work):  # "Friday 1930", "heute um 1930": a clock, no colon
         if spans.free(m.start(), m.end()) and (
                 _CLOCK_PREP.search(work, max(0, m.start() - 8), m.start())
@@ -1078,6 +1100,7 @@ def _word_times(work: str, g: Grammar) -> list[TimeMention]:
     return found
 
 
+_SWISS_HOUR = re.compile(r"\b(?:am|um|ab|gäge)\s+(\d{1,2})i\b", re.I)
 _FOUR_DIGITS = re.compile(r"(?<![\d/.:,-])([01]\d|2[0-3])([0-5]\d)(?![\d/.:,]\d|\s*(?:hrs?\b|h\b)?\s*(?:-|–))"
                           r"(?=\s*(?:hrs?|h|uhr)?\b)", re.I)
 _CLOCK_PREP = re.compile(r"\b(?:at|um|ab|a las|à|às|as|from|von|de|by)\s*$|@\s*$", re.I)

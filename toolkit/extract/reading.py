@@ -284,8 +284,10 @@ def _move_in(ctx: Context, clause: Clause) -> _Move | None:
         # which marks nothing: the words before the mention are read first
         outside = ctx.low[max(clause.start, d.start - 24):d.start]
         before = outside + ("" if d.kind == "weekday" else _opening(ctx.low[d.start:d.end]))
-        if corrected and not (verb or instead):
-            (move.old_dates if any(d is x for x in denied) else move.new_dates).append(d)
+        if corrected and any(d is x for x in denied):
+            move.old_dates.append(d)  # "verschobe: nöd am Friitig sondern am Samschtig"
+        elif corrected and not (verb or instead):
+            move.new_dates.append(d)
         elif _marked(g.move_old, outside) or _marked(g.move_old, before):
             move.old_dates.append(d)
         elif _marked(g.move_new, outside) or _marked(g.move_new, before):

@@ -608,7 +608,9 @@ CLOSURES = {
            r"teacher only day", r"pa day", r"pd day",
            r"school's out", r"snow day",
            r"(?:won'?t|will not|doesn'?t|does not) (?:be )?open",  # "the pool won't open"
-           r"(?:is|are|will be) closed(?! (?:to|for) (?:traffic|cars|the public (?!all)))"),
+           r"(?:is|are|will be) closed(?! (?:to|for) (?:traffic|cars|the public (?!all)))",
+           # "the hagwon's shut Tue to Thu"
+           r"(?:\w+['’]s|is|are|will be) shut(?! (?:off|down|up|in|out))"),
     "es": (r"no hay (?:cole|colegio|clases?(?! de (?!\d))|escuela|guarde|guardería|instituto|insti)",
            r"no (?:habrá|tendremos|tienen|tenemos) (?:cole|colegio|clases?(?! de (?!\d))|escuela)",
            r"sin (?:cole|clases?(?! de (?!\d)))", r"no lectivo", r"(?:es |será |día )?festivo", r"puente",
@@ -617,7 +619,7 @@ CLOSURES = {
            r"no hay oficina"),
     "de": (r"unterrichtsfrei", r"schulfrei", r"keine schule", r"kein unterricht",
            r"(?:ist |sind |bleibt |bleiben )?geschlossen", r"bleibt zu", r"hat zu",
-           r"(?:ist|sind|bleibt|bleiben|hat|haben)(?: \w+){0,4} zu(?=\W*$|\s*[,;.!])",
+           r"(?:ist|sind|bleibt|bleiben|hat|haben)(?: [\w().–-]+){0,4} zu(?=\W*$|\s*[,;.!])",
            r"(?:ist|sind|bleibt|bleiben|haben|hat|macht|machen)(?: \w+){0,3} frei(?=\W*$)",
            r"schließtag", r"\w*ferien", r"feiertag", r"brückentag", r"beweglicher ferientag",
            r"kita(?:-| )?frei", r"studientag", r"pädagogischer tag", r"schulautonome[rn]? tag",
@@ -796,7 +798,7 @@ EARLY = {
     "es": r"salida|sale|salimos|recog(?:en|emos|ida)|bus|autob[uú]s|micro|vuelo|tren|temprano|"
           r"madrugada|ayunas|an[aá]lisis de sangre|anal[ií]tica|"
           r"cosecha|vendimia|matanza|cuadrilla|ordeñ\w+|amanecer",
-    "de": r"abfahrt|fährt|fahren|abflug|bus|flug|zug|früh\w*|nüchtern|blutabnahme|blutentnahme|"
+    "de": r"abfahrt|fährt|fahren|abflug|bus|flug|zug|früh\w*|nüchtern|blutabnahme|blutentnahme|wander\w*|"
           r"ernte|weinlese|melken|sonnenaufgang|morgengrauen",
     "fr": r"départ|on part|nous partons|(?:le|du|en) car|bus|avion|vol|train|tôt|à jeun|prise de sang|"
           r"vendanges?|récolte|moisson|traite|lever du soleil|aube",
@@ -825,7 +827,7 @@ WORD_TIMES = {
           r"weeks?|of\b|the\b|way|term|price|time|dozen|[:.]\d|%|x\b|kg|km|miles?|pints?|litres?|"
           r"cups?|points?|marathon|mile|terms?|years?|months?|minutes|mins))"
           r"|\b(?P<hour3>{hw})\s*o['’]?\s*clock\b",
-    "de": r"\bhalbi?\s+(?P<halfbefore>{hw})\b"
+    "de": r"\b(?:halbi?|hoiba?)\s+(?P<halfbefore>{hw})\b"
           r"|\bviertel\s+(?:(?P<past>nach)|(?P<to>vor))\s+(?P<hour>{hw})\b"
           r"|\bdreiviertel\s+(?P<threeq>{hw})\b",
     "fr": r"\b(?P<hour>{hw})\s+heures?\b(?:\s+(?:(?P<quarter>et quart)|(?P<half>et demie?)|"

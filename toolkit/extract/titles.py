@@ -77,6 +77,7 @@ _STOP_AT_END = {
     "sharp", "prompt", "pile",  # "6pm sharp", "à 20h pile"
     # "Zahnarzttermin ist jetzt", "o jantar ficou marcado pra": the news, not the event's name
     "not", "nicht", "pas", "não", "nao", "n'est", "ne",  # "Choir is not (on Thursday but Friday)"
+    "nöd", "net", "ned",
     "now", "jetzt", "nun", "ahora", "maintenant", "désormais", "agora", "isch",
     "scheduled", "planned", "geplant", "angesetzt", "prévu", "prévue", "previsto", "prevista",
     "marcado", "marcada", "ficou", "quedó", "fixé", "fixée", "pra", "pro", "pras", "pros",
@@ -556,6 +557,8 @@ def _phrase_place(ctx: Context, text: str, m: re.Match[str], start: int) -> str 
         return None  # "se corta el agua ... por obras en la tubería": where the reason is
     if ctx.g.am.fullmatch(phrase) or ctx.g.pm.fullmatch(phrase):
         return None  # Swiss "am Morge": in the morning, no place
+    if _NOT_THERE.search(text, max(start, m.start() - 14), m.start()):
+        return None  # "net im Kino Bosna sondern in da Pivnica": not there
     prep = text[m.start():m.start(1)]
     if ctx.g.t.code == "en" and (phrase.lower().split()[0] in _ONLINE
                                  or (prep.strip().lower() == "on" and not phrase[:1].isupper()
@@ -601,6 +604,8 @@ def _venue_before(ctx: Context, text: str, m: re.Match[str], start: int) -> str 
     return _tidy(text[left:m.end(1)].strip(" ¦"))
 
 
+_NOT_THERE = re.compile(r"\b(?:not|nicht|net|ned|nöd|pas|não|nao|no|non)\s+(?:(?:at|in|en|au|à|na|no)\s+)?$",
+                        re.I)
 _TIME_PIECE_MARKS = re.compile(r"[,;:!?()\n]|\s[-–—]\s")
 # Where people go, not where they are: "zum Annaberg", "to the coast", "pra praia", "a Isabela"
 _TOWARDS = re.compile(r"\b(?:zum|zur|nach|to|towards|para|pra|pro|hacia|vers|rumo)\b", re.I)
