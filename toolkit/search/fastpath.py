@@ -51,7 +51,8 @@ RERANK_MIN = 200  # candidates re-scored exactly, at least
 RERANK_PER_K = 20  # ... and at least this many per requested hit
 CALIBRATION_RECALL = 0.995  # mean recall@10 on the calibration queries the counts must reach
 CALIBRATION_MARGIN = 1.25  # then this many more candidates: the calibration queries are a sample
-POOL_MARGIN = 2.0  # and this much larger a pool: a pool row costs a sixth of a candidate's reads
+POOL_MARGINS = (2.0, 3.0, 4.0)  # pools this much larger than needed are tried: a larger pool
+# can need fewer candidates, and a pool row costs a sixth of a candidate's reads (64 floats, 384)
 RECALIBRATE_GROWTH = 1.25  # re-calibrate when the rows grew by this factor since the last time
 EXACT_IF_RERANK_ABOVE = 0.05  # share of rows: gathering more candidates costs more than a scan
 EXACT_MAX = 20_000  # an index (or a filter's subset) this small is scanned exactly
@@ -406,10 +407,10 @@ def calibrate(index: FastIndex, meta: Meta, queries: np.ndarray) -> None:
 
     For each query, the exact top 10 (a row tied with the 10th score counts as found) and the
     rank of each of its rows in the leading directions' scores give the recall at every pool
-    size: the smallest that reaches the target, times POOL_MARGIN, is the pool. Then the same
-    rows' ranks within each query's pool, on all projected directions, size the candidates
-    (times CALIBRATION_MARGIN). When the candidates are more than 5% of the rows, searches scan
-    exactly instead.
+    size; the smallest that reaches the target, times each of POOL_MARGINS, is a pool to try.
+    The same rows' ranks within each query's pool, on all projected directions, size its
+    candidates (times CALIBRATION_MARGIN); the pool whose rows and candidates cost the fewest
+    reads is kept. When the candidates are more than 5% of the rows, searches scan exactly.
     """
     project(index, meta)
     index = FastIndex(index.folder, meta)
@@ -426,22 +427,31 @@ def calibrate(index: FastIndex, meta: Meta, queries: np.ndarray) -> None:
         for exact, approx in zip(scores, rough, strict=True):
             tops.append(exact_top(exact))
             head_ranks.append(ranks_of(approx, tops[-1]))
-    pool = min(index.rows, max(RERANK_MIN, int(reach(np.asarray(head_ranks), index.rows) * POOL_MARGIN)))
+    head_reach = reach(np.asarray(head_ranks), index.rows)
+    tried = [pool_and_candidates(index, smalls, tops, head_reach, margin) for margin in POOL_MARGINS]
+    # reads per query beyond the scan: a pool row's tail, a candidate's vector
+    pool, candidates, margin = min(tried, key=lambda t: t[0] * TAIL_DIMS + t[1] * meta.dim)
+    meta.pool = pool
+    meta.rerank = min(pool, max(RERANK_MIN, int(candidates * CALIBRATION_MARGIN)))
+    meta.exact = meta.rerank > EXACT_IF_RERANK_ABOVE * index.rows
+    meta.calibrated_rows = index.rows
+    meta.calibration = {"queries": len(queries), "target_recall": CALIBRATION_RECALL,
+                        "pool_at_target": head_reach, "pool_margin": margin,
+                        "candidates_at_target": int(candidates), "margin": CALIBRATION_MARGIN,
+                        "projected_dims": REDUCED_DIMS, "tail_dims": TAIL_DIMS}
+
+
+def pool_and_candidates(index: FastIndex, smalls: np.ndarray, tops: list[np.ndarray], head_reach: int,
+                        margin: float) -> tuple[int, int, float]:
+    """(pool, candidates the target needs within it, margin) for a pool `margin` x `head_reach`."""
+    pool = min(index.rows, max(RERANK_MIN, int(head_reach * margin)))
     pool_ranks = []
     for small, top in zip(smalls, tops, strict=True):
         positions, fine = index.pool_scores(small, pool, None)
         inside = np.full(index.rows, -np.inf, dtype=np.float32)
         inside[positions] = fine  # rows outside the pool can never be candidates
         pool_ranks.append(ranks_of(inside, top))
-    candidates = reach(np.asarray(pool_ranks), index.rows)
-    meta.pool = pool
-    meta.rerank = min(pool, max(RERANK_MIN, int(candidates * CALIBRATION_MARGIN)))
-    meta.exact = meta.rerank > EXACT_IF_RERANK_ABOVE * index.rows
-    meta.calibrated_rows = index.rows
-    meta.calibration = {"queries": len(queries), "target_recall": CALIBRATION_RECALL,
-                        "candidates_at_target": int(candidates), "margin": CALIBRATION_MARGIN,
-                        "pool_margin": POOL_MARGIN, "projected_dims": REDUCED_DIMS,
-                        "tail_dims": TAIL_DIMS}
+    return pool, reach(np.asarray(pool_ranks), index.rows), margin
 
 
 def reach(ranks: np.ndarray, rows: int) -> int:
