@@ -1244,8 +1244,9 @@ def test_free_days_and_a_limit_on_the_hour(text, ref, start, kind):
 
 
 @pytest.mark.parametrize("text,ref,title,location", [
+    # where a departure leaves from is where people meet (as "bus leaves the school 6:15am")
     ("Carpool for the chess tournament: leaving the library at 8 on Saturday", WINTER,
-     "chess tournament", None),
+     "chess tournament", "library"),
     ("Scout check-in Friday 6pm at the scout hall", WINTER, "check-in", "scout hall"),
     ("Concert samedi à 20h à l'auditorium de la mairie", FEVRIER, "concert", "auditorium"),
     ("Chasse aux trésors dans le jardin de la paroisse samedi à 10h", FEVRIER, "chasse aux trésors",
@@ -2592,3 +2593,52 @@ def test_an_hour_said_of_all_listed_days_goes_to_each():
 def test_a_place_said_of_both_events():
     text = "Debate heats this evening 7.30, final day after tomorrow 8pm, both at the Town Hall auditorium"
     assert [e.location for e in extract_events(text, R15)] == ["Town Hall auditorium"] * 2
+
+
+R16 = datetime(2027, 9, 14, 10, 0, tzinfo=ZoneInfo("Europe/Zurich"))  # a Tuesday morning
+
+
+@pytest.mark.parametrize("text,start,location", [
+    ("Library closed Monday for inventory, open again Tuesday 9 o'clock", "2027-09-20", None),
+    ("La caravana sale el viernes a las 6 de la mañana desde la plaza 9 de Julio",
+     "2027-09-17T06:00:00+02:00", "plaza 9 de julio"),
+    ("Hunters' meeting tmrw 1930 in the Midnight Sun hall", "2027-09-15T19:30:00+02:00", "midnight sun hall"),
+    ("Ferry to the island Saturday leaves the wharf at 8.30", "2027-09-18T08:30:00+02:00", "wharf"),
+    ("Lecture club ce soir à dix-neuf heures quinze chez Paul", "2027-09-14T19:15:00+02:00", "chez paul"),
+])
+def test_names_numbers_and_hours_read_right(text, start, location):
+    events = extract_events(text, R16)
+    assert events[0].start == start
+    assert location is None or (events[0].location or "").lower() == location
+
+
+@pytest.mark.parametrize("text,start,previous", [
+    ("Regatta got bumped from Saturday to Sunday, boats out at 9", "2027-09-19T09:00:00+02:00", "2027-09-18"),
+    ("Jass-Obig isch verschobe: nöd am Friitig sondern am Samschtig am 8i", "2027-09-18T20:00:00+02:00",
+     "2027-09-17"),
+    ("A consulta do dentista mudou: era quinta, agora é segunda 20 às 15h", "2027-09-20T15:00:00+02:00",
+     "2027-09-16"),
+])
+def test_more_ways_of_moving_a_day(text, start, previous):
+    moved = [e for e in extract_events(text, R16) if e.moved]
+    assert [(e.start, e.previous_start) for e in moved] == [(start, previous)]
+
+
+@pytest.mark.parametrize("text,span", [
+    ("Mensa hat Mo–Mi (20.–22.9.) zu, die Küche wird renoviert", ("2027-09-20", "2027-09-22")),
+    ("The dojo's shut Tue to Thu for the holiday", ("2027-09-14", "2027-09-16")),
+])
+def test_closed_days_in_more_forms(text, span):
+    [event] = extract_events(text, R16)
+    assert (event.kind, event.start, event.end) == ("closure", *span)
+
+
+def test_a_place_denied_is_no_place():
+    text = "Stammtisch is am Donnerstag net im Gasthaus Post sondern in da Krone, ab hoiba achte"
+    [event] = extract_events(text, R16)
+    assert (event.start, event.location) == ("2027-09-16T19:30:00+02:00", None)
+
+
+def test_a_condition_calls_nothing_off():
+    [event] = extract_events("Threshing crew: we start today around 11 once the dew's off", R16)
+    assert (event.start, event.cancelled) == ("2027-09-14T11:00:00+02:00", False)

@@ -77,9 +77,24 @@ def is_denied(low: str, d: DateMention, g: Grammar, floor: int = 0) -> bool:
     return bool(_DENIED_BEFORE[g.t.code == "es"].search(low, max(floor, d.start - 20), d.start))
 
 
+# "era quinta, agora é segunda", "it was Thursday, now it's Monday": the day before and the one now
+_WAS_BEFORE = re.compile(rf"(?<![\w])(?:was|were|era|war|était|c['’]était)(?:\s+{_SMALL}){{0,2}}\s+$", re.I)
+_NOW_BETWEEN = re.compile(r"^[\s,;]*(?:(?:but|mas|pero|aber|mais)\s+)?"
+                          r"(?:now|agora|ahora|jetzt|nun|maintenant|désormais)"
+                          r"(?:\s+(?:it['’]s|it is|é|es|ist|is|c['’]est|será|sera|wird|fica))?"
+                          r"(?:\s+(?:on|the|el|la|le|am|an|den|dem|o|a|no|na|en|au|dia))?\s*$", re.I)
+
+
+def was_now(low: str, previous: DateMention, current: DateMention) -> bool:
+    """`previous` was the day and `current` is the day now ("era quinta, agora é segunda")."""
+    return bool(_NOW_BETWEEN.match(low[previous.end:current.start])) \
+        and bool(_WAS_BEFORE.search(low, max(0, previous.start - 16), previous.start))
+
+
 def _a_correction(low: str, previous: DateMention, current: DateMention, g: Grammar) -> bool:
     """`previous` is denied and `current` put in its place ("nicht am Freitag, sondern ...")."""
-    return bool(_BUT_INSTEAD.match(low[previous.end:current.start])) and is_denied(low, previous, g)
+    return (bool(_BUT_INSTEAD.match(low[previous.end:current.start])) and is_denied(low, previous, g)) \
+        or was_now(low, previous, current)
 
 
 _THEN = re.compile(r"\b(?:then|after(?:wards)?|danach|anschließend|dann|después|luego|puis|ensuite|"

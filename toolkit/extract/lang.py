@@ -108,6 +108,7 @@ EN = LangTable(
         "astro", "canteen", "practice surgery", "laboratory", "lab", "car park", "carpark", "classroom",
         "parking lot", "kindy", "marae", "rink", "street", "st", "road", "rd", "avenue", "ave", "lane",
         "boulevard", "chapel", "mosque", "temple", "synagogue", "lodge",
+        "jetty", "wharf", "dock", "marina", "compound", "residence", "trailer",
     ),
     event_nouns=(
         "pajama day", "pyjama day", "field day", "picture day", "dress-up day", "book day",
@@ -343,7 +344,8 @@ DE = LangTable(
     from_words=("von", "zwischen"),
     pm_words=("abend", "abends", "nachmittag", "nachmittags", "nachts",
               # dialect: "z'Obe", "auf d'Nacht" (in the evening)
-              "z'obe", "z’obe", "zobe", "am obe", "auf d'nacht", "auf d’nacht", "z'nacht", "z’nacht"),
+              "z'obe", "z’obe", "zobe", "am obe", "auf d'nacht", "auf d’nacht", "z'nacht", "z’nacht",
+              "obig", "z'obig", "z’obig"),
     am_words=("morgens", "vormittag", "vormittags", "früh", "frühstück", "am morge", "morge", "z'morge",
               "z’morge"),
     noon_words=("mittag", "mittags"),
@@ -403,7 +405,7 @@ DE = LangTable(
     masks=("guten morgen", "am morgen", "jeden morgen"),
     compound_nouns=True,
     evening_nouns=("party", "feier", "abendessen", "essen", "disco", "konzert", "kino", "stammtisch",
-                   "grillen", "kneipe"),
+                   "grillen", "kneipe", "abend", "obig"),  # "Spieleabend", Swiss "Jass-Obig"
     move_cues=(r"verschoben", r"verlegt", r"geändert", r"vorverlegt",
                # "Die Chorprobe heute verschieben wir auf morgen": the verb before its new day
                r"verschieben(?= \w+ (?:auf|zum|nach)\b)", r"verschiebt sich", r"verlegen wir",

@@ -742,6 +742,12 @@ _SAINT_BEFORE = re.compile(r"(?-i:\b(?:Santo|San|Santa|São|Sao|Saint|Sainte|St\
 
 
 # a number after a weekday followed by another as its range's end: "Sunday 11 to 3", "Sunday 10-2"
+# A capitalised word (not the sentence's first) just before a weekday, and a plain word after it
+_IN_A_NAME = re.compile(r"(?<=[a-z,] )[A-Z][a-z]+\s+$")
+_NAME_GOES_ON_WORD = re.compile(
+    r"\s+(?!(?:at|from|night|morning|afternoon|evening|noon|is|was|will|and|or|to|till|until|before|"
+    r"after|the|this|next|week|for|in|on|we|you|by|only|then|please|pls|instead|not|again|if|too|"
+    r"lunch|dinner|tea|brunch|arvo|nite|eve)\b)[a-z]{3,}\b")
 _CLOCK_WORD_AFTER = re.compile(r"\s*(?:o['’]?clock|uhr|heures?|horas?|h\b|hs\b)", re.I)
 _HOURS_AFTER = re.compile(r"\s*(?:-|–|to|till|until|bis|à|a|até)\s*\d{1,2}(?:[:.]\d\d)?\s*(?:am|pm|h|uhr)?"
                           r"(?![\d/.]|\s*(?:st|nd|rd|th)\b)", re.I)
@@ -757,6 +763,9 @@ def _weekday_mention(m: re.Match[str], work: str, g: Grammar, today: date,
     if g.t.code == "en" and name.lower() in g.t.weekday_abbr and not name[0].isupper() \
             and not _DAY_CONTEXT.search(around):
         return None  # "sat" and "sun" are words too, unless the context says day
+    if g.t.code == "en" and not modifier and name.lower() in g.t.weekday_abbr and name[:1].isupper() \
+            and _IN_A_NAME.search(work, 0, m.start(2)) and _NAME_GOES_ON_WORD.match(work, m.end(2)):
+        return None  # "the Midnight Sun complex": "Sun" inside a name is no Sunday
     if g.recurring.search(work[max(0, m.start() - 16):m.start()]) or _GERMAN_EVERY.fullmatch(name) \
             or _MONTHLY.match(work[m.end():m.end() + 30]):
         return None  # "every Tuesday", "dienstags", "first Tuesday of the month": a schedule
@@ -1087,6 +1096,10 @@ def _word_times(work: str, g: Grammar) -> list[TimeMention]:
         # "vingt heures", "huit heures du matin": the French clock counts to 24
         literal = hour >= 13 or (g.t.code == "fr" and "heure" in m.group(0).lower())
         mention = TimeMention(m.start(), m.end(), hour % 24, minute, literal=literal)
+        if g.t.code == "fr" and m.group(0).lower().rstrip().endswith(("heure", "heures")) \
+                and (said_minutes := _FR_WORD_MINUTES.match(work, m.end())) is not None:
+            # "dix-neuf heures trente": the minutes said in words after the hour
+            mention.minute, mention.end = _FR_MINUTES[said_minutes.group(1).lower()], said_minutes.end()
         if g.t.code == "en" and (said := _MERIDIEM_AFTER.match(work, m.end())) is not None:
             # "quarter to six am": the words' own am or pm
             mention.meridiem, mention.end = _meridiem(said.group(1)), m.end() + len(said.group(0).rstrip())
@@ -1104,6 +1117,10 @@ _SWISS_HOUR = re.compile(r"\b(?:am|um|ab|gäge)\s+(\d{1,2})i\b", re.I)
 _FOUR_DIGITS = re.compile(r"(?<![\d/.:,-])([01]\d|2[0-3])([0-5]\d)(?![\d/.:,]\d|\s*(?:hrs?\b|h\b)?\s*(?:-|–))"
                           r"(?=\s*(?:hrs?|h|uhr)?\b)", re.I)
 _CLOCK_PREP = re.compile(r"\b(?:at|um|ab|a las|à|às|as|from|von|de|by)\s*$|@\s*$", re.I)
+_FR_MINUTES = {"cinq": 5, "dix": 10, "quinze": 15, "vingt": 20, "vingt-cinq": 25, "trente": 30,
+               "trente-cinq": 35, "quarante": 40, "quarante-cinq": 45, "cinquante": 50,
+               "cinquante-cinq": 55}
+_FR_WORD_MINUTES = re.compile(r"\s+(" + "|".join(sorted(_FR_MINUTES, key=len, reverse=True)) + r")\b", re.I)
 _MERIDIEM_AFTER = re.compile(r"\s*([ap]\.?m\.?)(?![\w])", re.I)
 
 

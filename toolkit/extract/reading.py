@@ -15,7 +15,15 @@ from datetime import date, datetime, time, timedelta
 
 from toolkit.eventtypes import FoundEvent
 from toolkit.extract import learned
-from toolkit.extract.clauses import Clause, build_clauses, core_bounds, is_denied, segments, soft_boundaries
+from toolkit.extract.clauses import (
+    Clause,
+    build_clauses,
+    core_bounds,
+    is_denied,
+    segments,
+    soft_boundaries,
+    was_now,
+)
 from toolkit.extract.context import Context
 from toolkit.extract.mentions import (
     DateMention,
@@ -274,7 +282,8 @@ def _move_in(ctx: Context, clause: Clause) -> _Move | None:
     # "midterm is oct 22 not oct 21": a day said and denied beside another is corrected
     denial = _DENIED_PT if g.t.code == "pt" else _DENIED
     denied = [d for d in clause.dates if _marked(denial, ctx.low[max(clause.start, d.start - 24):d.start])
-              or is_denied(ctx.low, d, g, clause.start)]
+              or is_denied(ctx.low, d, g, clause.start)
+              or any(was_now(ctx.low, d, x) for x in clause.dates if x.start > d.start)]
     corrected = bool(denied) and len(denied) < len(clause.dates)
     if not (verb or instead or lead_verb or corrected):
         return None
@@ -820,6 +829,11 @@ def _has_day_number(text: str) -> bool:
     return any(c.isdigit() for c in text)
 
 
+# "we start ... once the dew's off", "if the game is off": a condition, not a calling off
+_ONLY_IF = re.compile(r"\b(?:once|when|until|till|as soon as|if|unless|sobald|wenn|falls|cuando|quand|"
+                      r"lorsque|quando|caso)\s+(?:\w+\s+){0,2}$", re.I)
+
+
 def _kind_of(ctx: Context, clause: Clause, d: DateMention, own: str,
              ignore_moves: bool = False, t: TimeMention | None = None) -> tuple[str, bool]:
     """(kind, cancelled): a closure ("no school", "unterrichtsfrei", "Kita geschlossen"), a
@@ -840,6 +854,7 @@ def _kind_of(ctx: Context, clause: Clause, d: DateMention, own: str,
     moves = [m.span() for m in g.move.finditer(own)] if ignore_moves else []
     cancels = [m.span() for m in g.cancel.finditer(own) if live.counts(m)
                and not _CANCEL_HOW.search(own[max(0, m.start() - 20):m.start()])
+               and not _ONLY_IF.search(own[max(0, m.start() - 24):m.start()])
                and not _NOT_NEEDED.match(own, m.end())  # "no appointment needed"
                and not any(a < m.end() and m.start() < b for a, b in moves + every_closure)]
     lead = ctx.low[clause.lead[0]:clause.lead[1]] if clause.lead else ""

@@ -414,7 +414,9 @@ _PLACE_STOP = re.compile(
     r"a partir|à partir|desde|dès|statt|instead|en vez|au lieu|em vez|"
     r"amanhã|today|hoy|heute|hoje|"
     # "Grand Anse est avancé"; a verb is lower-case: "São Pedro", "Will's Bar" are names
-    r"(?-i:is|are|was|will|est|sont|sera|es|son|será|ist|sind|wird|é|são|fica)|\d)\b.*$",
+    r"(?-i:is|are|was|will|est|sont|sera|es|son|será|ist|sind|wird|é|são|fica)|"
+    # a number, but not a date in a street's name ("plaza 25 de Mayo", "Rua 7 de Setembro")
+    r"\d(?!\d?\s+d[eoa]\s+(?-i:[A-ZÁÉÍÓÚ])))\b.*$",
     re.I,
 )
 
@@ -442,7 +444,8 @@ def cut_place(phrase: str, g: Grammar) -> str:
     if joined and joined.start() > 0:
         phrase = phrase[:joined.start()].strip()
     words = phrase.split()
-    while words and (g.date_words.fullmatch(words[-1]) or words[-1].lower() in _STOP_AT_END):
+    while words and (g.date_words.fullmatch(words[-1]) or words[-1].lower() in _STOP_AT_END) \
+            and not _DATE_IN_NAME.fullmatch(" " + " ".join(words[-3:])):  # "plaza 25 de Mayo"
         words.pop()
     return " ".join(words)
 
@@ -661,6 +664,9 @@ _DEPARTURE = re.compile(
     r"((?:(?:la|l['’])\s*)?[^\W\d_][\w'’.&-]*"
     r"(?:[ \t](?:de |do |da |of )?[A-ZÁÉÍÓÚÀÂÊÔÃÕÇÄÖÜ][\w'’.&-]*){0,3})")
 # English leaves a place with no preposition: "leaves Houton at 0915"
+_DATE_IN_NAME = re.compile(r"\s+\d{1,2}\s+d[eoa]\s+(?-i:[A-ZÁÉÍÓÚ])\w+")
+_LEAVES_THE = re.compile(r"\b(?:leaves|leaving|departs|departing)\s+the\s+([\w'’ -]{2,30}?)"
+                         r"(?=\s*(?:¦|at\b|@|\d|on\b|,|\.|!|$))", re.I)
 _LEAVES_NAME = re.compile(r"\b(?:leaves|leaving|departs|departing)\s+"
                           r"([A-Z][\w'’.-]*(?:[ \t](?:[A-Z][\w'’.-]*|market|station|church|school|hall|"
                           r"square|wharf|jetty|pier|car park)){0,3})")
@@ -675,11 +681,16 @@ def _departure_place(ctx: Context, text: str, clause: Clause) -> str | None:
         phrase = cut_place(m.group(2), ctx.g)
         if phrase and not ctx.g.date_words.match(phrase) \
                 and (ctx.g.place_noun.search(phrase) or not ctx.g.event_noun.search(phrase)):
-            return _tidy(phrase)  # what a departure leaves from is a place by that alone
+            named = _DATE_IN_NAME.match(text, m.end(2))  # "desde la plaza 25 de Mayo"
+            return _tidy(phrase + (named.group(0) if named and text[m.start(2):m.end(2)].strip() == phrase
+                                   else ""))  # what a departure leaves from is a place by that alone
     if ctx.g.t.code == "en":
         for m in _LEAVES_NAME.finditer(text, clause.start, clause.end):
             if not ctx.g.date_words.match(m.group(1)):
                 return _tidy(m.group(1))
+        for m in _LEAVES_THE.finditer(text, clause.start, clause.end):
+            if ctx.g.place_noun.search(m.group(1)):
+                return m.group(1).strip()  # "bus leaves the school 6:15am", "leaves the jetty at 8.30"
     return None
 
 
@@ -755,10 +766,14 @@ def _plain_noun_phrase(phrase: str, g: Grammar) -> bool:
 def _named_place(ctx: Context, text: str) -> str | None:
     """'salle 204', 'sala 3', 'Raum 104', 'Praxis Dr. Brandt', 'place de la mairie', 'Centro
     de Salud Delicias': a place noun with its number, name or 'of ...'."""
-    m = ctx.g.named_place.search(text)
-    if m is None or _NEGATED.match(m.group(0)):
-        return None  # "No Hebrew school" names no place
-    return re.sub(r"[\s.,]+$", "", m.group(0)).strip()
+    for m in ctx.g.named_place.finditer(text):
+        if _NEGATED.match(m.group(0)):
+            return None  # "No Hebrew school" names no place
+        if _NOT_THERE.search(text, max(0, m.start() - 18), m.start()) \
+                or _NOT_THERE.search(text, max(0, m.start() - 18), max(0, m.start() - 3)):
+            continue  # "net im Gasthaus Post sondern in da Krone"
+        return re.sub(r"[\s.,]+$", "", m.group(0)).strip()
+    return None
 
 
 _NEGATED = re.compile(r"(?:no|not|pas|kein\w*|nicht|não|nao|sem|sin|sans)\b", re.I)
