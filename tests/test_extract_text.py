@@ -2642,3 +2642,12 @@ def test_a_place_denied_is_no_place():
 def test_a_condition_calls_nothing_off():
     [event] = extract_events("Threshing crew: we start today around 11 once the dew's off", R16)
     assert (event.start, event.cancelled) == ("2027-09-14T11:00:00+02:00", False)
+
+
+@pytest.mark.parametrize("text,count", [
+    ("Homecoming service Sunday at 10:30, gospel sing that night at 6", 2),
+    ("Mañana asado a las 13 en el comedor y fonda desde las 21", 2),
+    ("Need to shift the compost bins Saturday arvo, anyone got a ute?", 0),  # "shift" the verb
+])
+def test_shifts_sings_and_fondas_are_events_of_their_own(text, count):
+    assert len(extract_events(text, R16)) == count

@@ -134,6 +134,7 @@ EN = LangTable(
         "conference", "convention", "summit", "hackathon", "parade", "vigil", "regatta", "fireworks",
         "wake", "wake-keeping", "parkrun",
         "talk", "talks", "lecture", "seminar", "webinar", "presentation", "screening", "briefing",
+        "night shift", "early shift", "late shift", "supper", "sing", "singalong", "sing-along",
         "induction", "orientation", "work party", "working bee", "clean-up", "cleanup",
     ),
     plan_cues=(
@@ -244,6 +245,7 @@ ES = LangTable(
     ),
     event_nouns=(
         "reunión", "reunion", "junta", "entrenamiento", "entreno", "partido", "fiesta", "cena",
+        "turno", "guardia", "limpieza", "fonda",
         "comida", "almuerzo", "desayuno", "merienda", "cumpleaños", "cumple", "asado",
         "carne asada", "barbacoa", "concierto", "clase", "clases", "cita", "consulta",
         "médico", "medico", "dentista", "feria", "kermés", "kermes", "mercadillo",
@@ -369,6 +371,7 @@ DE = LangTable(
     ),
     event_nouns=(
         "training", "treffen", "elternabend", "turnen", "party", "fest", "feier", "flohmarkt",
+        "schicht", "nachtschicht", "frühdienst", "spätdienst", "nachtdienst", "putzaktion",
         "frühstück", "feuerwerk", "festakt", "brunch",
         "spiel", "termin", "zahnarzt", "arzt", "freizeit", "zeugnis", "stammtisch", "probe",
         "umzug", "turnier", "kurs", "aufführung", "auffuehrung", "wandertag", "ausflug",
@@ -466,6 +469,7 @@ FR = LangTable(
     ),
     event_nouns=(
         "réunion", "reunion", "entraînement", "entrainement", "match", "fête", "fete",
+        "quart", "nettoyage", "corvée",
         "défilé", "defile", "fest-noz", "rando", "randonnée", "générale", "première",
         "soirée", "dîner", "diner", "déjeuner", "dejeuner", "souper", "barbecue", "concert",
         "répétition", "repetition", "cours", "rendez-vous", "rdv", "médecin", "dentiste",
@@ -569,6 +573,7 @@ PT = LangTable(
     ),
     event_nouns=(
         "reunião", "reuniao", "treino", "jogo", "festa", "jantar", "almoço", "almoco",
+        "turno", "limpeza",
         "desfile", "arraial", "mutirão", "mutirao", "forró", "forro", "festival", "festivais",
         "café da manhã", "churrasco", "concerto", "ensaio", "aula", "consulta", "médico",
         "dentista", "feira", "bazar", "passeio", "excursão", "torneio", "oficina", "missa",
