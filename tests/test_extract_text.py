@@ -85,19 +85,21 @@ def test_fresh_batches_stay_fixed(name):
     assert result["title_agreement"] >= 0.95 and result["location_agreement"] >= 0.95, result
 
 
-@pytest.mark.parametrize("name,f1,false_alarms,places", [
-    ("events_batch41.jsonl", 0.96, 0.04, 0.92),
-    ("events_batch42.jsonl", 0.98, 0.02, 0.94),
-    ("events_batch43.jsonl", 0.95, 0.07, 0.93),
+@pytest.mark.parametrize("name,f1,false_alarms,titles,places", [
+    ("events_batch41.jsonl", 0.96, 0.04, 0.95, 0.92),
+    ("events_batch42.jsonl", 0.98, 0.02, 0.95, 0.94),
+    ("events_batch43.jsonl", 0.95, 0.07, 0.95, 0.93),
+    ("events_batch44.jsonl", 0.89, 0.02, 0.90, 0.88),
 ])
-def test_the_last_batches_stay_at_their_level(name, f1, false_alarms, places):
-    """Batches whose places are still below the other batches' 95% bar, kept at the level their
-    rounds reached (batch 41: F1 0.977, false alarms 3.2%, places 92.5%; batch 42: F1 0.996, none,
-    94.2%; batch 43: F1 0.952, 6.7%, 94.0%), so their fixes stay fixed until a round lifts them."""
+def test_the_last_batches_stay_at_their_level(name, f1, false_alarms, titles, places):
+    """Batches still below the other batches' bar, kept at the level their rounds reached
+    (batch 41: F1 0.977, false alarms 3.2%, places 92.5%; batch 42: F1 0.996, none, places 94.2%;
+    batch 43: F1 0.952, 6.7%, 94.9%; batch 44: F1 0.898, 1.5%, titles 90.5%, places 89.0%), so
+    their fixes stay fixed until a round lifts them."""
     result = _scorer().score(ROOT / "tests" / "data" / name)["all"]
     assert result["f1"] >= f1, result
     assert result["false_alarm_rate"] <= false_alarms, result
-    assert result["title_agreement"] >= 0.95 and result["location_agreement"] >= places, result
+    assert result["title_agreement"] >= titles and result["location_agreement"] >= places, result
 
 
 def test_scorer_checks_titles_places_kinds_and_moves(tmp_path: Path):
