@@ -299,8 +299,10 @@ def stages(meta: object) -> str:
 
 
 def centred_probes(queries: np.ndarray) -> np.ndarray | None:
-    """The vectors `chatbook search` asks the index with when the model is centred (the query
-    less the calibration questions' mean, renormalised: `toolkit.search.query.Centring`)."""
+    """The queries centred (less the calibration questions' mean, renormalised:
+    `toolkit.search.query.Centring.probe`). A centred search asks the index with the query as
+    embedded and re-ranks its top 50 by the centred cosine; these show what asking with the
+    probe would keep, with either calibration."""
     from toolkit.search.embed import calibration_vectors, load_model
     from toolkit.search.query import Centring
 
@@ -337,9 +339,9 @@ def report_engine(search: Callable[[np.ndarray, int], Result], label: str, asked
 
 def bench_engine(n_rows: int, queries: np.ndarray) -> None:
     """The fast path alone on `n_rows` distinct rows (no SQLite store, no primary store): its
-    files, calibration, p50 (wall and CPU) and recall on natural queries, as embedded and as the
-    centred probes a search asks with, and this process's peak RSS. It is built twice: calibrated
-    on the 93 questions as embedded (what a search sets today) and on their centred probes."""
+    files, calibration, p50 (wall and CPU) and recall on natural queries, as embedded (what a
+    search asks with) and as centred probes, and this process's peak RSS. It is built twice:
+    calibrated on the 93 questions as embedded (what a search sets) and on their centred probes."""
     import tempfile
 
     from toolkit.search import fastpath
