@@ -128,3 +128,16 @@ def test_files_of_an_older_format_are_rebuilt(built) -> None:
     assert rebuilt.meta.format == fastpath.FORMAT and rebuilt.meta.snapshot != old_snapshot
     assert not (folder / old_snapshot).exists()
     assert rebuilt.search(matrix[77], 1)[0][0] == 77
+
+
+def test_a_deeper_top_k_keeps_its_recall(built) -> None:
+    """Counts sized for a top 10 are scaled for a top 50 (what a centred search asks for)."""
+    index, matrix = built
+    recalls = []
+    for query in queries_near(matrix, seed=5, n=20):
+        exact = matrix @ query
+        floor = np.sort(exact)[-50] - 1e-5
+        got = index.search(query, 50)
+        assert len(got) == 50
+        recalls.append(np.mean([float(matrix[row] @ query) >= floor for row, _ in got]))
+    assert np.mean(recalls) >= 0.97
