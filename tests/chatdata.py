@@ -9,7 +9,9 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from pathlib import Path
 
+from toolkit.config import Settings
 from toolkit.store import db, messages
 
 _keys = itertools.count(1)
@@ -90,3 +92,18 @@ def message_id(conn: db.Connection, text: str) -> int:
     row = conn.execute("SELECT id FROM messages WHERE text = ? ORDER BY id LIMIT 1", (text,)).fetchone()
     assert row is not None, text
     return int(row[0])
+
+
+def embedded_school_and_family(data: Path) -> tuple[Settings, db.Connection]:
+    """A store under `data` holding the two small chats above, embedded with the default model
+    (the caller closes the connection)."""
+    from toolkit.config import load_settings
+    from toolkit.search.embed import embed_new
+    from toolkit.store.connect import open_db
+
+    settings = load_settings({"DATA_DIR": str(data)}, cwd=data.parent)
+    conn = open_db(settings)
+    add_messages(conn, "School Parents", SCHOOL)
+    add_messages(conn, "Familia García", FAMILY, start=datetime(2024, 9, 1, 10, 0))
+    embed_new(settings)
+    return settings, conn

@@ -6,17 +6,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
-from chatdata import FAMILY, SCHOOL, add_messages
+from chatdata import embedded_school_and_family
 
-from toolkit.config import DEFAULT_EMBED_MODEL, Settings, load_settings
+from toolkit.config import DEFAULT_EMBED_MODEL, Settings
 from toolkit.search import embed, query
-from toolkit.search.embed import embed_new, load_model, reference_centres
+from toolkit.search.embed import load_model, reference_centres
 from toolkit.search.query import Centring, query_centring, search_messages
 from toolkit.store import db
 
@@ -32,14 +31,7 @@ def model() -> Any:
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory, model: Any) -> Iterator[tuple[Settings, db.Connection]]:
     """Two small chats embedded with the default model."""
-    from toolkit.store.connect import open_db
-
-    data = tmp_path_factory.mktemp("centring") / "data"
-    settings = load_settings({"DATA_DIR": str(data)}, cwd=data.parent)
-    conn = open_db(settings)
-    add_messages(conn, "School Parents", SCHOOL)
-    add_messages(conn, "Familia García", FAMILY, start=datetime(2024, 9, 1, 10, 0))
-    embed_new(settings)
+    settings, conn = embedded_school_and_family(tmp_path_factory.mktemp("centring") / "data")
     yield settings, conn
     conn.close()
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from chatdata import FAMILY, SCHOOL, add_messages, message_id
+from chatdata import FAMILY, SCHOOL, add_messages, embedded_school_and_family, message_id
 
 from toolkit.config import DEFAULT_EMBED_MODEL, Settings
 from toolkit.search.embed import embed_new, load_model
@@ -41,15 +41,7 @@ def model() -> Any:
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory, model: Any) -> Iterator[tuple[Settings, db.Connection]]:
     """Two small chats, embedded once for the tests that only read them."""
-    from toolkit.config import load_settings
-    from toolkit.store.connect import open_db
-
-    data = tmp_path_factory.mktemp("world") / "data"
-    settings = load_settings({"DATA_DIR": str(data)}, cwd=data.parent)
-    conn = open_db(settings)
-    add_messages(conn, "School Parents", SCHOOL)
-    add_messages(conn, "Familia García", FAMILY, start=datetime(2024, 9, 1, 10, 0))
-    embed_new(settings)
+    settings, conn = embedded_school_and_family(tmp_path_factory.mktemp("world") / "data")
     yield settings, conn
     conn.close()
 
