@@ -141,3 +141,18 @@ def test_a_deeper_top_k_keeps_its_recall(built) -> None:
         assert len(got) == 50
         recalls.append(np.mean([float(matrix[row] @ query) >= floor for row, _ in got]))
     assert np.mean(recalls) >= 0.97
+
+
+def test_ranks_within_a_pool_are_ranks_over_the_pool_alone() -> None:
+    """Calibration ranks a query's exact top rows among its pool only; one outside needs all rows."""
+    rng = np.random.default_rng(6)
+    rows = 4_000
+    positions = np.sort(rng.choice(rows, 600, replace=False))
+    fine = rng.normal(size=600).astype(np.float32)
+    top = np.concatenate([positions[[5, 77, 300]], np.setdiff1d(np.arange(20), positions)[:7]])
+    everywhere = np.full(rows, -np.inf, dtype=np.float32)
+    everywhere[positions] = fine  # the same ranks, from a score per row of the store
+    ranks = fastpath.ranks_in_pool(positions, fine, top, rows)
+    assert np.array_equal(ranks, fastpath.ranks_of(everywhere, top))
+    assert (ranks == rows).sum() == 7
+    assert ranks[0] == 1 + (fine > fine[[5, 77, 300]].max()).sum()
