@@ -71,6 +71,11 @@ _DENIED_BEFORE = {
 }
 
 
+_SET_OFF_ONLY = re.compile(r"^[\s,;!–—-]+(?:not|nicht|net|ned|nöd|pas|no|não|nao)\b", re.I)
+# "No school on Thursday, and not on Friday either": a second closed day, not a correction
+_EITHER = re.compile(r"\s*(?:either|too|auch nicht|auch|tampoco|non plus|também não|também)\b", re.I)
+
+
 def is_denied(low: str, d: DateMention, g: Grammar, floor: int = 0) -> bool:
     """The words just before `d`, from `floor` on, deny it ("not on Thursday", "no es el
     jueves", "nicht am")."""
@@ -207,7 +212,10 @@ def _split_segment(low: str, s0: int, s1: int, dates: list[DateMention], times: 
     for previous, current in zip(dates, dates[1:], strict=False):
         between = [m for m in marks if previous.end <= m[0] and m[1] <= current.start]
         if not between or _GLUE_ONLY.match(low[previous.end:current.start]) \
-                or _a_correction(low, previous, current, g):
+                or _a_correction(low, previous, current, g) \
+                or (_SET_OFF_ONLY.match(low[previous.end:current.start]) and is_denied(low, current, g)
+                    and not _EITHER.match(low, current.end) and not g.move.search(low, s0, current.start)):
+            # "der Elternabend ist am Dienstag, nicht am Montag!": the day, then the one it is not
             groups[-1].append(current)
             continue
         cuts.append(between[-1])

@@ -283,6 +283,7 @@ ES = LangTable(
     cancel_cues=(
         r"cancelad[oa]s?", r"se cancela", r"cancelamos", r"suspendid[oa]s?", r"se suspende",
         r"se cancel(?:ó|aron)", r"se suspendi(?:ó|eron)", r"se anul(?:ó|aron)",  # "se canceló la clase"
+        r"suspendieron", r"cancelaron", r"anularon",
         r"anulad[oa]s?", r"se anula", r"no hay (?:\w+ ){0,2}(?:{nouns})",
         r"no habrá", r"aplazad[oa]s?", r"aplazad[oa]s? hasta nuevo aviso",
         r"no hay (?:cole|colegio|clases?|escuela|guarde)",
@@ -290,7 +291,7 @@ ES = LangTable(
         # "Este sábado no hay mercadito": whatever there is not, on its day
         r"no hay (?!(?:problema|prisa|nada|nadie|tiempo|manera|forma|duda|lugar|sitio|más|mas|luz|agua|"
         r"señal|internet|lugares|cupo|entradas|apuro|drama|bronca|nada que|oficina|escuela|cole|colegio|"
-        r"clases?|guarde|guardería|comedor|banco|consulta)\b)[a-záéíóúñ]{4,}",
+        r"clases?|guarde|guardería|comedor|banco|consulta|trabajo|chamba|oficina)\b)[a-záéíóúñ]{4,}",
         # "..., ya no es el martes": that day is off (the move said beside it gives the new one)
         r"ya no (?:es|será|va a ser)(?= (?:el|este|esta|la|mañana|hoy|pasado)\b)",
     ),
@@ -299,6 +300,7 @@ ES = LangTable(
     evening_nouns=("fiesta", "cena", "copas", "cañas", "discoteca", "concierto", "cine", "verbena"),
     move_cues=(r"cambiad[oa]s?", r"(?:se )?cambi(?:a|ó|aron)", r"movid[oa]s?", r"aplazad[oa]s?", r"se aplaza",
                r"(?:se )?pas(?:ó|aron) al?", r"qued(?:ó|a) para el",  # "se pasó al viernes 9"
+               r"(?:la |lo |los |las )?pas(?:an|amos|aron) (?:al?|para)\b",  # "la pasan a pasado mañana"
                r"trasladad[oa]s?", r"pospuest[oa]s?", r"(?:lo |la )?pasamos al?", r"(?:se )?pasa al?",
                r"(?:se )?pas(?:ó|a|aron) para", r"(?:se )?cambi(?:ó|a|aron) para",
                r"(?:se )?ha pasado al?", r"reprogramad[oa]s?", r"se reprograma",
@@ -486,6 +488,7 @@ FR = LangTable(
                "apportez", "on se voit", "à bientôt", "qui vient", "ça vous dit"),
     past_cues=(
         r"hier", r"avant-hier", r"était", r"étaient", r"c'était", r"c’était", r"a été",
+        r"(?:j'ai|j’ai|on a|il a|elle a|t'as|tu as) (?:raté|manqué|loupé|eu|fait|vu)",
         r"(?:semaine|mois|week-end|weekend|année|lundi|mardi|mercredi|jeudi|vendredi|samedi|"
         r"dimanche|fois|soir) derni(?:er|ère)", r"la dernière fois", r"passée?s?", r"s'est",
         r"se sont", r"s’est",
@@ -588,6 +591,7 @@ PT = LangTable(
                "tragam", "tem", "vai ter", "nos vemos", "a gente se vê", "te espero"),
     past_cues=(
         r"ontem", r"anteontem", r"foi", r"fomos", r"fui", r"foram", r"passad[oa]",
+        r"correu", r"correram", r"perdi", r"perdemos",
         r"se viu", r"nos vimos", r"almoçámos", r"jantámos", r"paguei", r"tirei", r"demorou",
         r"nasceu", r"teve",
         r"tivemos", r"aconteceu", r"curtimos", r"ganhou", r"perdeu",

@@ -904,6 +904,11 @@ def find_times(work: str, g: Grammar, dates: list[DateMention]) -> list[TimeMent
         if spans.free(worded.start, worded.end):
             spans.take(worded.start, worded.end)
             found.append(worded)
+    if g.t.code == "de":
+        for m in _SWISS_HOUR.finditer(work):  # "am 8i", "um 7i": Swiss German hours
+            if spans.free(m.start(), m.end()) and 1 <= int(m.group(1)) <= 12:
+                spans.take(m.start(), m.end())
+                found.append(TimeMention(m.start(1), m.end(), int(m.group(1)), 0))
     for m in g.time_range.finditer(work):
         mention = _range_mention(m, work, dates)
         if mention and spans.free(mention.start, mention.end):
@@ -960,15 +965,13 @@ def find_times(work: str, g: Grammar, dates: list[DateMention]) -> list[TimeMent
             if spans.free(m.start(), m.end()):
                 spans.take(m.start(), m.end())
                 found.append(_past_to(m))
-    if g.t.code == "de":
-        for m in _SWISS_HOUR.finditer(work):  # "am 8i", "um 7i": Swiss German hours
-            if spans.free(m.start(), m.end()) and 1 <= int(m.group(1)) <= 12:
-                spans.take(m.start(), m.end())
-                found.append(TimeMention(m.start(1), m.end(), int(m.group(1)), 0))
     for m in _FOUR_DIGITS.finditer(work):  # "Friday 1930", "heute um 1930": a clock, no colon
         if spans.free(m.start(), m.end()) and (
                 _CLOCK_PREP.search(work, max(0, m.start() - 8), m.start())
-                or any(0 <= m.start() - d.end <= 2 for d in dates)):
+                or any(0 <= m.start() - d.end <= 2 for d in dates)
+                # "..., 1800 in the galley": a clock set off by a comma before a place
+                or (dates and work[max(0, m.start() - 2):m.start()] == ", "
+                    and _PLACE_AFTER_CLOCK.match(work, m.end()))):
             spans.take(m.start(), m.end())
             found.append(TimeMention(m.start(), m.end(), int(m.group(1)), int(m.group(2)), literal=True))
     for t in found:  # "19:30\nViernes": the line break belongs to no one
@@ -1009,6 +1012,8 @@ _BETWEEN = re.compile(r"\b(?:between|entre|zwischen)\s*$", re.I)
 # "Sat July 10, 9 to noon": a bare morning hour whose range ends at noon is a time after all
 _BARE_HOUR_TO = re.compile(r"(?<![\d/.:,])(\d{1,2})(?:[:.h](\d{2}))?\s*"
                            r"(?:-|–|to|till|until|à|a|ao|al|bis|até)\s*$", re.I)
+_BETWEEN_HOUR_AND = re.compile(r"\b(?:between|entre|zwischen)\s+(\d{1,2})(?:[:.h](\d{2}))?\s*"
+                               r"(?:and|et|e|y|und)\s*$", re.I)  # "between 10 and noon"
 
 
 def _ranges_to_noon(times: list[TimeMention], work: str, g: Grammar, spans: _Spans) -> list[TimeMention]:
@@ -1024,7 +1029,8 @@ def _ranges_to_noon(times: list[TimeMention], work: str, g: Grammar, spans: _Spa
                     and _BETWEEN.search(work, max(0, previous.start - 10), previous.start))):
             previous.end_hour, previous.end_minute, previous.end = 12, t.minute, t.end
             continue
-        bare = _BARE_HOUR_TO.search(work, max(0, t.start - 12), t.start) if noon else None
+        bare = (_BARE_HOUR_TO.search(work, max(0, t.start - 12), t.start)
+                or _BETWEEN_HOUR_AND.search(work, max(0, t.start - 20), t.start)) if noon else None
         if bare and 5 <= int(bare.group(1)) <= 11 and spans.free(bare.start(), bare.end()) \
                 and (previous is None or previous.end <= bare.start()):
             minute = int(bare.group(2)) if bare.group(2) else 0
@@ -1116,6 +1122,7 @@ def _word_times(work: str, g: Grammar) -> list[TimeMention]:
 _SWISS_HOUR = re.compile(r"\b(?:am|um|ab|gäge)\s+(\d{1,2})i\b", re.I)
 _FOUR_DIGITS = re.compile(r"(?<![\d/.:,-])([01]\d|2[0-3])([0-5]\d)(?![\d/.:,]\d|\s*(?:hrs?\b|h\b)?\s*(?:-|–))"
                           r"(?=\s*(?:hrs?|h|uhr)?\b)", re.I)
+_PLACE_AFTER_CLOCK = re.compile(r"\s+(?:in|at|@|im|am|en|à|no|na)\s+(?:the\s+)?[^\W\d_]", re.I)
 _CLOCK_PREP = re.compile(r"\b(?:at|um|ab|a las|à|às|as|from|von|de|by)\s*$|@\s*$", re.I)
 _FR_MINUTES = {"cinq": 5, "dix": 10, "quinze": 15, "vingt": 20, "vingt-cinq": 25, "trente": 30,
                "trente-cinq": 35, "quarante": 40, "quarante-cinq": 45, "cinquante": 50,

@@ -272,6 +272,10 @@ def _marked(pattern: re.Pattern[str], before: str) -> bool:
     return False
 
 
+_TIME_DENIED = re.compile(r"(?<![\w])(?:not|nicht|net|ned|nöd|pas|no|não|nao)\s+"
+                          r"(?:(?:at|um|am|à|a las|a la|às|as|um die)\s+)?$", re.I)
+
+
 def _move_in(ctx: Context, clause: Clause) -> _Move | None:
     """'moved from Tuesday to Thursday 6pm', 'verlegt auf Mittwoch 17:30', 'um halb acht statt
     um acht', 'el partido de mañana se ha cambiado al domingo': old and new, or None."""
@@ -285,9 +289,18 @@ def _move_in(ctx: Context, clause: Clause) -> _Move | None:
               or is_denied(ctx.low, d, g, clause.start)
               or any(was_now(ctx.low, d, x) for x in clause.dates if x.start > d.start)]
     corrected = bool(denied) and len(denied) < len(clause.dates)
-    if not (verb or instead or lead_verb or corrected):
+    # "d Bandprob isch hüt ned am sibni sondern am halbi achti": an hour denied beside another
+    denied_times = [t for t in clause.times if _TIME_DENIED.search(ctx.low, max(clause.start, t.start - 16),
+                                                                   t.start)]
+    retimed = bool(denied_times) and len(denied_times) < len(clause.times)
+    if not (verb or instead or lead_verb or corrected or retimed):
         return None
-    move = _Move([], [], [], [], in_clause=bool(verb or instead or corrected))
+    move = _Move([], [], [], [], in_clause=bool(verb or instead or corrected or retimed))
+    if retimed and not (verb or instead or corrected):
+        move.old_times = denied_times
+        move.new_times = [t for t in clause.times if t not in denied_times]
+        move.new_dates = list(clause.dates)
+        return move
     for d in clause.dates:
         # "from 26th" opens with its "from"; "Thu 9th" or "Montag 14.6." opens with its weekday,
         # which marks nothing: the words before the mention are read first
@@ -306,6 +319,9 @@ def _move_in(ctx: Context, clause: Clause) -> _Move | None:
         else:
             move.new_dates.append(d)
     for t in clause.times:
+        if not clause.start <= t.start < clause.end:
+            move.new_times.append(t)  # "..., nicht am Montag! Uhrzeit bleibt 18:30": said after it
+            continue
         # a range's mention opens with its preposition ("instead of 10 to 2"): read it as before
         opening = re.match(r"(\D*?)\s*\d", ctx.low[t.start:t.end])
         opens = opening.group(1) if opening else ""
@@ -492,6 +508,8 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
         return None
     if d.kind == "weekday" and not moved and (_of_past_week(ctx, clause, d) or _last_weekday(ctx, d)):
         return None  # "Semana passada choveu tanto que o jogo de quinta foi cancelado": that week's
+    if _MAYBE_BEFORE.search(ctx.low, max(clause.start, d.start - 16), d.start):
+        return None  # "next one maybe Tuesday": a guess, neither a plan nor a calling off
     if not cancelled and _chatter(ctx, clause, d, t, own, message.plan, kind):
         return None
     if t is None and not cancelled and not moved and kind == "event" and _declined(ctx, clause, d):
@@ -1234,8 +1252,14 @@ _ASKS_WHETHER = re.compile(r"\b(?:asks?|asked|wonder(?:s|ing)?) (?:if|whether)|n
 # "Es-tu sûr que l'épluchette c'est samedi?", "¿Pasado mañana hay clases o todavía no?": a day
 # doubted or asked about, not announced
 _DOUBTED = re.compile(r"\b(?:are you sure|you sure|r u sure|es-tu sûr|t['’]es sûr|êtes-vous sûrs?|"
+                      r"wasn['’]t it|no era|no es|war das nicht|war es nicht|c['’]était pas|"
+                      r"ce n['’]était pas|"
+                      r"não era|não é|nao era|"
                       r"estás segur[oa]|seguro que|bist du sicher|seid ihr sicher|tens certeza|"
                       r"tem certeza)\b", re.I)
+_MAYBE_BEFORE = re.compile(r"\b(?:maybe|perhaps|possibly|vielleicht|eventuell|quizás?|tal vez|a lo mejor|"
+                           r"peut-être|talvez|se calhar|capaz)\s+"
+                           r"(?:(?:on|the|el|la|am|an|le|o|a|na|no|dia)\s+)?$", re.I)
 # "or not?" said of the day's own piece ("Is the match on Saturday or not?"), not of another
 # ("Match on Saturday at 3, are you coming or not?")
 _OR_NOT = re.compile(r"\b(?:or not|o no|o todavía no|o aún no|oder nicht|oder noch nicht|ou pas|ou non|"

@@ -36,6 +36,7 @@ _TITLE_NOISE = re.compile(
     r"|please|pls|bitte|por favor|s'il vous plaît|svp|merci de|por fa"
     r"|now|ahora|agora|jetzt|neu|maintenant|désormais|quedamos|bora|lembrando(?:\s+que)?"
     r"|wir treffen uns|on se retrouve|let'?s meet"
+    r"|(?:kleine |small |petite |pequeña |pequena )?(?:korrektur|correction|corrección|correcao|correção)"
     # the second half of a correction ("..., sondern am Samstag") names nothing itself
     r"|sondern|sino|but rather|but instead|mais plutôt|mas sim)"
     r"\b[\s:!,.-]*",
@@ -77,7 +78,7 @@ _STOP_AT_END = {
     "sharp", "prompt", "pile",  # "6pm sharp", "à 20h pile"
     # "Zahnarzttermin ist jetzt", "o jantar ficou marcado pra": the news, not the event's name
     "not", "nicht", "pas", "não", "nao", "n'est", "ne",  # "Choir is not (on Thursday but Friday)"
-    "nöd", "net", "ned",
+    "nöd", "net", "ned", "still", "noch", "sigue", "toujours", "ainda",
     "now", "jetzt", "nun", "ahora", "maintenant", "désormais", "agora", "isch",
     "scheduled", "planned", "geplant", "angesetzt", "prévu", "prévue", "previsto", "prevista",
     "marcado", "marcada", "ficou", "quedó", "fixé", "fixée", "pra", "pro", "pras", "pros",
