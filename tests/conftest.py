@@ -121,3 +121,12 @@ def cli(data_dir: Path):
         return run_cli(list(args), {**make_env(data_dir), **(env or {})}, **kwargs)
 
     return call
+
+
+@pytest.fixture(scope="session")
+def model() -> object:
+    """The default embedding model, loaded once for every test that embeds."""
+    from toolkit.config import DEFAULT_EMBED_MODEL
+    from toolkit.search.embed import load_model
+
+    return load_model(DEFAULT_EMBED_MODEL)

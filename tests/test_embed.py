@@ -29,11 +29,6 @@ from toolkit.store import db
 
 
 @pytest.fixture(scope="session")
-def model() -> Any:
-    return load_model(DEFAULT_EMBED_MODEL)
-
-
-@pytest.fixture(scope="session")
 def minilm() -> Any:
     return load_model("all-MiniLM-L6-v2")
 

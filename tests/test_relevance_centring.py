@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from chatdata import embedded_school_and_family
 
-from toolkit.config import DEFAULT_EMBED_MODEL, Settings
+from toolkit.config import Settings
 from toolkit.search import embed, query
 from toolkit.search.embed import load_model, reference_centres
 from toolkit.search.query import Centring, query_centring, search_messages
@@ -22,10 +22,6 @@ from toolkit.store import db
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
 
-
-@pytest.fixture(scope="module")
-def model() -> Any:
-    return load_model(DEFAULT_EMBED_MODEL)
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ import pytest
 from chatdata import FAMILY, SCHOOL, add_messages, embedded_school_and_family, message_id
 
 from toolkit.config import DEFAULT_EMBED_MODEL, Settings
-from toolkit.search.embed import embed_new, load_model
+from toolkit.search.embed import embed_new
 from toolkit.search.query import (
     QueryError,
     coverage,
@@ -32,10 +32,6 @@ DENTIST = "Dentist appointment moved to Tuesday at 3pm, so Mia will miss swimmin
 DENTISTA = "El dentista me ha cambiado la cita al martes"
 SWIMMING = "Swimming lessons restart next week at the leisure centre"
 
-
-@pytest.fixture(scope="session")
-def model() -> Any:
-    return load_model(DEFAULT_EMBED_MODEL)
 
 
 @pytest.fixture(scope="module")
