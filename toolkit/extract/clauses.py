@@ -58,8 +58,8 @@ _GLUE_ONLY = re.compile(r"^[\s,&+/()-]*(?:(?:and|y|e|und|et|or|o|ou|oder|&)[\s,&
 # "nicht am Freitag, sondern am Samstag", "not Friday but Saturday", "no el viernes sino el
 # sábado": the day denied and the one put in its place are one correction, read together.
 _BUT_INSTEAD = re.compile(r"^[\s,;]*(?:sondern|but(?: rather)?|sino|mais(?: plutôt)?|mas(?: sim)?|"
-                          r"but instead)\s+(?:(?:on|the|el|la|le|am|an|den|dem|o|a|no|na|en|au)\s+)?$",
-                          re.I)
+                          r"but instead)\s+(?:(?:erst|only|recién|seulement|só)\s+)?"
+                          r"(?:(?:on|the|el|la|le|am|an|den|dem|o|a|no|na|en|au)\s+)?$", re.I)
 # Between the denial and the day only small words ("not on the", "no es el", "não é na").
 _SMALL = r"(?:[^\W\d_]{1,3}|this|next|coming|diesen|dieses|este|esta|cette|próximo|proxima|próxima)"
 _DENIED_BEFORE = {
@@ -71,7 +71,8 @@ _DENIED_BEFORE = {
 }
 
 
-_SET_OFF_ONLY = re.compile(r"^[\s,;!–—-]+(?:not|nicht|net|ned|nöd|pas|no|não|nao)\b", re.I)
+# "la misa es el jueves 27 a las 7 de la noche, no el martes": the day, its hour, then the one it is not
+_SET_OFF_ONLY = re.compile(r"^[^.!?;\n]{0,40}?[,;!–—-]\s*(?:not|nicht|net|ned|nöd|pas|no|não|nao)\b", re.I)
 # "No school on Thursday, and not on Friday either": a second closed day, not a correction
 _EITHER = re.compile(r"\s*(?:either|too|auch nicht|auch|tampoco|non plus|também não|também)\b", re.I)
 

@@ -301,6 +301,7 @@ ES = LangTable(
     move_cues=(r"cambiad[oa]s?", r"(?:se )?cambi(?:a|ó|aron)", r"movid[oa]s?", r"aplazad[oa]s?", r"se aplaza",
                r"(?:se )?pas(?:ó|aron) al?", r"qued(?:ó|a) para el",  # "se pasó al viernes 9"
                r"(?:la |lo |los |las )?pas(?:an|amos|aron) (?:al?|para)\b",  # "la pasan a pasado mañana"
+               r"(?:se )?pas(?:a|ó) pal\b",  # "el asado del domingo se pasa pal sábado"
                r"trasladad[oa]s?", r"pospuest[oa]s?", r"(?:lo |la )?pasamos al?", r"(?:se )?pasa al?",
                r"(?:se )?pas(?:ó|a|aron) para", r"(?:se )?cambi(?:ó|a|aron) para",
                r"(?:se )?ha pasado al?", r"reprogramad[oa]s?", r"se reprograma",
@@ -388,14 +389,14 @@ DE = LangTable(
     plan_cues=("treffpunkt", "wir treffen uns", "bitte", "nicht vergessen", "erinnerung",
                "kommt", "kommst du", "bringt", "wer kommt", "wir sehen uns", "los geht"),
     past_cues=(
-        r"gestern", r"vorgestern", r"vorige[nrs]?", r"war", r"waren",
+        r"gestern", r"vorgestern", r"vorige[nrs]?", r"war", r"waren", r"geschter", r"vorgeschter",
         r"letzte[nrs]? (?:woche|wochenende|mal|jahr|monat|montag|dienstag|mittwoch|donnerstag|"
         r"freitag|samstag|sonntag|nacht|abend)",
         r"hatte", r"hatten", r"getroffen", r"gewesen", r"gespielt", r"gewonnen", r"verloren",
         r"bezahlt", r"angefangen", r"gegessen", r"geboren", r"gemacht", r"gesehen",
         r"stattgefunden", r"gefeiert", r"gefahren", r"gegangen", r"gekommen", r"verbracht",
         # perfect tense, participle closing the clause: "bin um 5 heimgekommen,"
-        r"(?:bin|sind|ist|habe|hab|haben|hat)\b(?:\s+\S+){0,5}?\s+(?!geschlossen|geöffnet|gesperrt)"
+        r"(?:bin|sind|ist|habe|hab|haben|hat)\b(?:\s+\S+){0,7}?\s+(?!geschlossen|geöffnet|gesperrt)"
         r"\w*ge\w+(?:en|t)(?=\s*(?:[,.!?;]|$)|[^\w,.!?;]*$)",
     ),
     cancel_cues=(
@@ -489,6 +490,7 @@ FR = LangTable(
     past_cues=(
         r"hier", r"avant-hier", r"était", r"étaient", r"c'était", r"c’était", r"a été",
         r"(?:j'ai|j’ai|on a|il a|elle a|t'as|tu as) (?:raté|manqué|loupé|eu|fait|vu)",
+        r"(?:il )?faisait", r"il y avait", r"avait",
         r"(?:semaine|mois|week-end|weekend|année|lundi|mardi|mercredi|jeudi|vendredi|samedi|"
         r"dimanche|fois|soir) derni(?:er|ère)", r"la dernière fois", r"passée?s?", r"s'est",
         r"se sont", r"s’est",

@@ -289,6 +289,8 @@ def find_dates(work: str, g: Grammar, today: date, day_first: bool,
             continue
         add(m, _week_mention(m, today))
     for m in g.ordinal.finditer(work):
+        if _NO_DAY_AFTER.match(work, m.end()):
+            continue  # "on the 2nd floor", "the 3rd round": a count, no day
         value = next(v for v in m.groups() if v)
         number = 1 if value.lower() == "1er" else int(value)
         day = _day_of_month(number, today)
@@ -748,6 +750,10 @@ _NAME_GOES_ON_WORD = re.compile(
     r"\s+(?!(?:at|from|night|morning|afternoon|evening|noon|is|was|will|and|or|to|till|until|before|"
     r"after|the|this|next|week|for|in|on|we|you|by|only|then|please|pls|instead|not|again|if|too|"
     r"lunch|dinner|tea|brunch|arvo|nite|eve)\b)[a-z]{3,}\b")
+_NO_DAY_AFTER = re.compile(r"\s*(?:floor|storey|story|level|row|grade|place|prize|round|half|period|"
+                           r"etage|étage|stock|stockwerk|piso|andar|planta|rang|fila|lugar|vez|fois|mal)\b",
+                           re.I)
+_A_WEEKDAY = re.compile(r"\b(?:on a|an einem|a un|un|une|num|numa|einem)\s+$", re.I)
 _CLOCK_WORD_AFTER = re.compile(r"\s*(?:o['’]?clock|uhr|heures?|horas?|h\b|hs\b)", re.I)
 _HOURS_AFTER = re.compile(r"\s*(?:-|–|to|till|until|bis|à|a|até)\s*\d{1,2}(?:[:.]\d\d)?\s*(?:am|pm|h|uhr)?"
                           r"(?![\d/.]|\s*(?:st|nd|rd|th)\b)", re.I)
@@ -766,6 +772,8 @@ def _weekday_mention(m: re.Match[str], work: str, g: Grammar, today: date,
     if g.t.code == "en" and not modifier and name.lower() in g.t.weekday_abbr and name[:1].isupper() \
             and _IN_A_NAME.search(work, 0, m.start(2)) and _NAME_GOES_ON_WORD.match(work, m.end(2)):
         return None  # "the Midnight Sun complex": "Sun" inside a name is no Sunday
+    if not modifier and _A_WEEKDAY.search(work, max(0, m.start(2) - 12), m.start(2)):
+        return None  # "8 on a Saturday is brutal", "un sábado cualquiera": any such day, not one
     if g.recurring.search(work[max(0, m.start() - 16):m.start()]) or _GERMAN_EVERY.fullmatch(name) \
             or _MONTHLY.match(work[m.end():m.end() + 30]):
         return None  # "every Tuesday", "dienstags", "first Tuesday of the month": a schedule

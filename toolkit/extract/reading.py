@@ -204,7 +204,8 @@ _NEXT_ONE = re.compile(r"\b(?:(?:the )?next one(?: is)?|(?:der|die|das) nächste
                        r"(?:la|el) (?:próxima|próximo|siguiente)(?: es| será)?|"
                        r"(?:le|la) prochaine?(?: est| sera)?|(?:o|a) próxim[oa](?: é| será)?)\b", re.I)
 _BACK_ONLY = re.compile(
-    r"\W*(?:(?:we|we're|we are|kids are|school is|classes)\s+)?(?:back|return\w*|resume\w*|regresamos|"
+    r"\W*(?:(?:we|we're|we are|kids are|school is|school['’]s|classes)\s+)?"
+    r"(?:back|return\w*|resume\w*|regresamos|"
     r"vuelve|on se reprend|se reprend|on reprend|"
     r"volvemos|retomamos|regresan|vuelven|se retoman?|zurück|wieder|on reprend|reprise|retour|voltamos|"
     r"retomamos|voltam|regresso|regreso|vuelta|volta|"
@@ -504,8 +505,9 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
         return None  # "Che, ¿se suspendió lo del domingo?": asking, not calling it off
     if kind == "deadline":  # "to be paid before the 15th": a passive, not a past
         own, core = _PASSIVE.sub(" ", own), _PASSIVE.sub(" ", core)
-    if not cancelled and not moved and _in_past(ctx, own, core, t):
-        return None
+    if not cancelled and not moved and _in_past(ctx, own, core, t) \
+            and not (kind == "closure" and not any(p.search(core) for p in ctx.past)):
+        return None  # but "school closed Monday ..., notice from the principal just came" is news
     if d.kind == "weekday" and not moved and (_of_past_week(ctx, clause, d) or _last_weekday(ctx, d)):
         return None  # "Semana passada choveu tanto que o jogo de quinta foi cancelado": that week's
     if _MAYBE_BEFORE.search(ctx.low, max(clause.start, d.start - 16), d.start):
@@ -1232,7 +1234,14 @@ _SORRY_FOR = re.compile(r"\b(?:sorry (?:for|about)|désolée?s? pour|pardon pour
 # Whether anything happens is left open ("mal sehen wie das Wetter wird"); "let's see who comes"
 # asks only who will be there.
 _UNDECIDED = re.compile(r"\b(?:mal sehen|mal schauen|let'?s see|we'?ll see|ya veremos|veremos si|on verra|"
-                        r"vamos ver se)\b(?!\s+(?:wer|who|qui|quién|quien|quem|cu[aá]nt))", re.I)
+                        r"vamos ver se)\b(?!\s+(?:wer|who|qui|quién|quien|quem|cu[aá]nt))"
+                        # "genaues Datum weiß i noch ned", "c'est pas encore fixé, probablement fin mars"
+                        r"|\b(?:wei(?:ß|ss) (?:i|ich) noch (?:ned|nicht)|noch nicht fix|voraussichtlich|"
+                        r"vsl\.|"
+                        r"(?:don'?t|do not) know yet|not (?:fixed|set|confirmed) yet|probably|"
+                        r"todavía no (?:hay|le ponemos|tenemos) fecha|no sé todavía|probablemente|"
+                        r"pas encore fix[ée]e?|je (?:ne )?sais pas encore|probablement|"
+                        r"ainda não sei|ainda sem data|provavelmente)\b", re.I)
 
 
 # the other day may bring its own article ("na sexta ou no sábado?", "or on Sunday?")

@@ -37,6 +37,7 @@ _TITLE_NOISE = re.compile(
     r"|now|ahora|agora|jetzt|neu|maintenant|désormais|quedamos|bora|lembrando(?:\s+que)?"
     r"|wir treffen uns|on se retrouve|let'?s meet"
     r"|(?:kleine |small |petite |pequeña |pequena )?(?:korrektur|correction|corrección|correcao|correção)"
+    r"|fwd|fw|tr|wg|rv|reenviado|encaminhado|transféré"
     # the second half of a correction ("..., sondern am Samstag") names nothing itself
     r"|sondern|sino|but rather|but instead|mais plutôt|mas sim)"
     r"\b[\s:!,.-]*",
