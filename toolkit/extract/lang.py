@@ -525,6 +525,8 @@ PT = LangTable(
         "segunda-feira": 0, "segunda": 0, "terça-feira": 1, "terça": 1, "terca": 1,
         "quarta-feira": 2, "quarta": 2, "quinta-feira": 3, "quinta": 3, "sexta-feira": 4,
         "sexta": 4, "sábado": 5, "sabado": 5, "domingo": 6,
+        # "2ª feira" (Monday) to "6ª feira" (Friday), as notices and SMS write them
+        **{f"{n}{mark}{sep}feira": n - 2 for n in range(2, 7) for mark in ("ª", "a") for sep in (" ", "-")},
     },
     weekday_abbr={"seg": 0, "ter": 1, "qua": 2, "qui": 3, "sex": 4, "sáb": 5, "sab": 5,
                   "dom": 6},

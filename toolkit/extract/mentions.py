@@ -719,8 +719,8 @@ def _numeric_mention(m: re.Match[str], work: str, g: Grammar, today: date,
     if year is None:
         before = work[max(0, m.start() - 16):m.start()]
         after = work[m.end():m.end() + 30]
-        if _FRACTION_AFTER.match(after):
-            return None
+        if _FRACTION_AFTER.match(after) and not (sep == "." and trailing):
+            return None  # "2/3 der Schüler"; but "am 28.01. Der Elternabend ..." is a date
         nearby_time = bool(re.search(r"\d\s*(?:am|pm|h\b|uhr|[:.h]\d\d)|\b(?:at|um|à|às|a las)\s+\d",
                                      after + " " + before, re.I))
         weekday_before = bool(g.date_words.search(before))

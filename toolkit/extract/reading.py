@@ -1029,7 +1029,7 @@ def _in_past(ctx: Context, own: str, core: str, t: TimeMention | None) -> bool:
 _SCHEDULED = re.compile(
     r"\b(?:(?:was|were|has been|have been|got) (?:scheduled|booked|rescheduled|moved|confirmed|set|arranged)|"
     r"(?:fue|fueron|ha sido|han sido) (?:agendad|programad|fijad|reprogramad|confirmad|pasad)[oa]s?|"
-    r"(?:foi|foram) (?:agendad|marcad|remarcad|confirmad|transferid|adiad)[oa]s?|"
+    r"(?:foi|foram|ficou|ficaram) (?:agendad|marcad|remarcad|confirmad|transferid|adiad|combinad)[oa]s?|"
     r"(?:wurde|wurden|ist|sind) (?:\w+ )?(?:verlegt|angesetzt|festgelegt|terminiert|gebucht|bestätigt)"
     r"(?: worden)?|"
     r"(?:a|ont) été (?:fixé|programmé|reporté|déplacé|confirmé|avancé)e?s?)\b", re.I)
