@@ -83,6 +83,8 @@ def is_denied(low: str, d: DateMention, g: Grammar, floor: int = 0) -> bool:
     return bool(_DENIED_BEFORE[g.t.code == "es"].search(low, max(floor, d.start - 20), d.start))
 
 
+_RESTATED = re.compile(r"^[^.!?;\n]{0,30}?[,;]\s*(?:c['’]est|es|ist|it['’]s|it is|é|será|sera|wird)\s+"
+                       r"(?:(?:le|el|la|am|on|o|a|na|no|en|the)\s+)?$", re.I)
 # "era quinta, agora é segunda", "it was Thursday, now it's Monday": the day before and the one now
 _WAS_BEFORE = re.compile(rf"(?<![\w])(?:was|were|era|war|était|c['’]était)(?:\s+{_SMALL}){{0,2}}\s+$", re.I)
 _NOW_BETWEEN = re.compile(r"^[\s,;]*(?:(?:but|mas|pero|aber|mais)\s+)?"
@@ -98,9 +100,11 @@ def was_now(low: str, previous: DateMention, current: DateMention) -> bool:
 
 
 def _a_correction(low: str, previous: DateMention, current: DateMention, g: Grammar) -> bool:
-    """`previous` is denied and `current` put in its place ("nicht am Freitag, sondern ...")."""
-    return (bool(_BUT_INSTEAD.match(low[previous.end:current.start])) and is_denied(low, previous, g)) \
-        or was_now(low, previous, current)
+    """`previous` is denied and `current` put in its place ("nicht am Freitag, sondern ...",
+    "c'est pas vendredi le souper, c'est samedi", "ya no es el miércoles, es el jueves")."""
+    between = low[previous.end:current.start]
+    return ((bool(_BUT_INSTEAD.match(between)) or bool(_RESTATED.match(between)))
+            and is_denied(low, previous, g)) or was_now(low, previous, current)
 
 
 _THEN = re.compile(r"\b(?:then|after(?:wards)?|danach|anschließend|dann|después|luego|puis|ensuite|"

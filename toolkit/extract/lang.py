@@ -287,11 +287,12 @@ ES = LangTable(
         r"anulad[oa]s?", r"se anula", r"no hay (?:\w+ ){0,2}(?:{nouns})",
         r"no habrá", r"aplazad[oa]s?", r"aplazad[oa]s? hasta nuevo aviso",
         r"no hay (?:cole|colegio|clases?|escuela|guarde)",
-        r"ya no (?:va|se hace)\b(?! a)",  # "el asado del sábado ya no va", not "ya no va a llover"
+        # "el asado del sábado ya no va", not "ya no va a llover"
+        r"ya no (?:va|se hace|se juega|se hará|hay)\b(?! a)",
         # "Este sábado no hay mercadito": whatever there is not, on its day
         r"no hay (?!(?:problema|prisa|nada|nadie|tiempo|manera|forma|duda|lugar|sitio|más|mas|luz|agua|"
         r"señal|internet|lugares|cupo|entradas|apuro|drama|bronca|nada que|oficina|escuela|cole|colegio|"
-        r"clases?|guarde|guardería|comedor|banco|consulta|trabajo|chamba|oficina)\b)[a-záéíóúñ]{4,}",
+        r"clases?|guarde|guardería|comedor|banco|consulta|trabajo|chamba|oficina|turno)\b)[a-záéíóúñ]{4,}",
         # "..., ya no es el martes": that day is off (the move said beside it gives the new one)
         r"ya no (?:es|será|va a ser)(?= (?:el|este|esta|la|mañana|hoy|pasado)\b)",
     ),
@@ -301,7 +302,7 @@ ES = LangTable(
     move_cues=(r"cambiad[oa]s?", r"(?:se )?cambi(?:a|ó|aron)", r"movid[oa]s?", r"aplazad[oa]s?", r"se aplaza",
                r"(?:se )?pas(?:ó|aron) al?", r"qued(?:ó|a) para el",  # "se pasó al viernes 9"
                r"(?:la |lo |los |las )?pas(?:an|amos|aron) (?:al?|para)\b",  # "la pasan a pasado mañana"
-               r"(?:se )?pas(?:a|ó) pal\b",  # "el asado del domingo se pasa pal sábado"
+               r"(?:se |lo |la )?pas(?:a|ó|aron|amos|an) pal\b",  # "el asado ... se pasa pal sábado"
                r"trasladad[oa]s?", r"pospuest[oa]s?", r"(?:lo |la )?pasamos al?", r"(?:se )?pasa al?",
                r"(?:se )?pas(?:ó|a|aron) para", r"(?:se )?cambi(?:ó|a|aron) para",
                r"(?:se )?ha pasado al?", r"reprogramad[oa]s?", r"se reprograma",
@@ -515,6 +516,9 @@ FR = LangTable(
     evening_nouns=("fête", "fete", "soirée", "dîner", "diner", "souper", "apéro", "apero",
                    "concert", "ciné", "party", "boum"),
     move_cues=(r"déplacée?s?", r"reportée?s?", r"décalée?s?", r"repoussée?s?", r"passe (?:à|au)",
+               # "le match est remis à dimanche" (not "le TP est remis à la semaine prochaine")
+               r"(?:est |sont )?remise?s? (?:à|au)(?= (?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|"
+               r"demain|après-demain|\d))",
                r"report (?:à|au)",
                r"avancée?s?", r"changée?s?"),
 )

@@ -323,6 +323,11 @@ def _move_in(ctx: Context, clause: Clause) -> _Move | None:
         if not clause.start <= t.start < clause.end:
             move.new_times.append(t)  # "..., nicht am Montag! Uhrzeit bleibt 18:30": said after it
             continue
+        if corrected and not (verb or instead):
+            # "ya no es el viernes, es el sábado de 8 de la noche a 8": the hour of the day beside it
+            nearest = min(clause.dates, key=lambda x: min(abs(t.start - x.end), abs(x.start - t.end)))
+            (move.old_times if move.is_old(nearest) else move.new_times).append(t)
+            continue
         # a range's mention opens with its preposition ("instead of 10 to 2"): read it as before
         opening = re.match(r"(\D*?)\s*\d", ctx.low[t.start:t.end])
         opens = opening.group(1) if opening else ""
@@ -489,6 +494,8 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
         move and not move.new_dates and move.new_times and t is not None)
     moved_here = moved and bool(move and move.in_clause)  # the clause itself says so
     kind, cancelled = _kind_of(ctx, clause, d, own, ignore_moves=moved, t=t)
+    if moved and cancelled and move is not None and move.old_dates:
+        cancelled = False  # "ya no es el viernes, es el sábado": the calling off is the old day's
     repeated = kind == "event" and not cancelled and message.previous is not None \
         and _only_too(ctx, _without_dates(ctx, clause, message).strip())
     if repeated and message.previous is not None:

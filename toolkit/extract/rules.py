@@ -616,7 +616,7 @@ CLOSURES = {
            r"sin (?:cole|clases?(?! de (?!\d)))", r"no lectivo", r"(?:es |será |día )?festivo", r"puente",
            r"vacaciones", r"cierra[n]?", r"cerrad[oa]s?", r"estará cerrad[oa]", r"día libre",
            r"feriado", r"cierre", r"no hay comedor", r"no (?:abre|abren|abrirá|abrirán)",
-           r"no hay oficina", r"no hay (?:trabajo|chamba)"),
+           r"no hay oficina", r"no hay (?:trabajo|chamba|turno)"),
     "de": (r"unterrichtsfrei", r"schulfrei", r"keine schule", r"kein unterricht",
            r"(?:ist |sind |bleibt |bleiben )?geschlossen", r"bleibt zu", r"hat zu",
            r"(?:ist|sind|bleibt|bleiben|hat|haben)(?: [\w().–-]+){0,4} zu(?=\W*$|\s*[,;.!])",
@@ -797,7 +797,7 @@ EARLY = {
           r"harvest\w*|milking|shearing|sunrise|dawn",
     "es": r"salida|sale|salimos|recog(?:en|emos|ida)|bus|autob[uú]s|micro|vuelo|tren|temprano|"
           r"madrugada|ayunas|an[aá]lisis de sangre|anal[ií]tica|"
-          r"cosecha|vendimia|matanza|cuadrilla|ordeñ\w+|amanecer",
+          r"cosecha|vendimia|matanza|cuadrilla|ordeñ\w+|amanecer|arrancamos para|partimos|salen",
     "de": r"abfahrt|fährt|fahren|abflug|bus|flug|zug|früh\w*|nüchtern|blutabnahme|blutentnahme|wander\w*|"
           r"ernte|weinlese|melken|sonnenaufgang|morgengrauen",
     "fr": r"départ|on part|nous partons|(?:le|du|en) car|bus|avion|vol|train|tôt|à jeun|prise de sang|"
