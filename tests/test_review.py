@@ -446,6 +446,24 @@ def test_bulk_accept_leaves_what_changed_since_the_preview(make_app, seeded, db_
     assert "1 changed since the preview" in app.message
 
 
+def test_a_moved_threshold_redoes_the_preview_on_screen(make_app, seeded) -> None:
+    """The browser can deliver the slider's value after the Preview click that followed it:
+    the preview shown follows the threshold; with no preview shown, nothing is listed."""
+    app = make_app()
+    app.open_bulk()
+    app.bulk_threshold.value = 0.7
+    assert app.bulk_rows == [] and app.bulk_list.children == ()
+    app.bulk_threshold.value = 0.9
+    app.bulk_preview_button.click()
+    assert [r["id"] for r in app.bulk_rows] == [seeded.ids[0], seeded.ids[3]]
+    app.bulk_threshold.value = 0.7
+    assert [r["id"] for r in app.bulk_rows] == [seeded.ids[0], seeded.ids[1], seeded.ids[3]]
+    assert app.bulk_confirm_button.description == "Accept these 3"
+    app.bulk_cancel_button.click()
+    app.bulk_threshold.value = 0.9
+    assert app.bulk_rows == [] and app.bulk_list.children == ()
+
+
 def test_bulk_cancel_writes_nothing(make_app, seeded, db_conn) -> None:
     app = make_app()
     app.open_bulk()

@@ -127,6 +127,7 @@ class ReviewApp:
         self.undo_stack: list[list[int]] = []  # groups of ids, newest last
         self.bulk_rows: list[dict[str, Any]] = []
         self.bulk_checks: list[widgets.Checkbox] = []
+        self.bulk_previewing = False  # a preview is shown: a moved threshold redoes it
         self._last_note = ""  # the newest decision, as the end of the queue repeats it
         self._quiet = False  # True while the code (not the user) sets widgets
         self._state_key: str | None = None  # the queue whose undo history is in memory
@@ -351,6 +352,10 @@ class ReviewApp:
         self.bulk_confirm_button.add_class("cb-bulk-confirm")
         self.bulk_cancel_button.add_class("cb-bulk-cancel")
         self.bulk_preview_button.on_click(lambda _: self.preview_bulk())
+        # The browser may send the slider's last value after a click that follows it (the
+        # widget front end holds state updates while one is in flight, a click it does not):
+        # a preview on screen follows the threshold, so what it lists is what the slider shows.
+        self.bulk_threshold.observe(lambda _c: self._follow_bulk_threshold(), names="value")
         self.bulk_confirm_button.on_click(lambda _: self.confirm_bulk())
         self.bulk_cancel_button.on_click(lambda _: self.cancel_bulk())
         panel = widgets.VBox([
@@ -896,6 +901,7 @@ class ReviewApp:
         """Pending proposals of this queue at or above the threshold, each with a checkbox to
         leave it out, shown for confirmation."""
         self.open_bulk()
+        self.bulk_previewing = True
         query = {**self.filters.query(), "status": "pending",
                  "min_confidence": max(self.bulk_threshold.value,
                                        self.filters.min_confidence or 0.0)}
@@ -919,6 +925,10 @@ class ReviewApp:
         self._show_bulk_confirm(True)
         self._count_bulk()
         return self.bulk_rows
+
+    def _follow_bulk_threshold(self) -> None:
+        if self.bulk_previewing:
+            self.preview_bulk()
 
     def _count_bulk(self) -> None:
         n = sum(1 for check in self.bulk_checks if check.value)
@@ -962,6 +972,7 @@ class ReviewApp:
         return {"accepted": len(accepted), "conflicts": conflicts, "errors": len(errors)}
 
     def cancel_bulk(self) -> None:
+        self.bulk_previewing = False
         self.bulk_rows = []
         self._clear_bulk_list()
         if self.bulk_panel is not None:
