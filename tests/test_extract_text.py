@@ -2782,3 +2782,16 @@ def test_no_shift_closes_and_a_match_no_longer_played_is_off(text, kind, cancell
 def test_setting_off_for_a_trip_is_the_morning():
     [event] = extract_events("El viernes arrancamos para Bujará a las 7 desde el hostel", R19)
     assert event.start == "2028-04-07T07:00:00+02:00"
+
+
+@pytest.mark.parametrize("text,start,previous", [
+    ("La réunion est reportée au jeudi 13 avril à 16h, au lieu de samedi",
+     "2028-04-13T16:00:00+02:00", "2028-04-08"),
+    ("Das Treffen ist jetzt am Donnerstag, 13. April um 16 Uhr statt Samstag",
+     "2028-04-13T16:00:00+02:00", "2028-04-08"),
+    ("El turno de Ana ya no es el miércoles, es el jueves a las 20h", "2028-04-06T20:00:00+02:00",
+     "2028-04-05"),
+])
+def test_the_day_moved_from_is_the_coming_one_today_included(text, start, previous):
+    moved = [e for e in extract_events(text, R19) if e.moved]
+    assert [(e.start, e.previous_start) for e in moved] == [(start, previous)]

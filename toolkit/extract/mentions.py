@@ -596,7 +596,10 @@ def _anchor_weekdays(found: list[DateMention], work: str) -> list[DateMention]:
         previous = mention
         if mention.kind in ("explicit", "numeric"):
             anchor = mention
-        elif mention.bare and anchor is not None:
+        elif mention.bare and anchor is not None and \
+                not _INSTEAD_BEFORE.search(work[max(0, mention.start - 20):mention.start]):
+            # "reportée au jeudi 13 avril, au lieu de samedi": the day replaced is the coming
+            # one, not one in the new date's week
             weekday = mention.day.weekday()
             candidate = anchor.day + timedelta(days=(weekday - anchor.day.weekday()) % 7)
             if anchor.last is not None:
@@ -637,6 +640,9 @@ _SENTENCE_START = re.compile(r"(?:^|[.!?\n]\s*)$")
 _CLOCK_NEXT = re.compile(r"\s*\d{1,2}(?:[:.]\d{2})?\s*(?:-|–|bis|uhr|h\b|am\b|pm\b)", re.I)
 _LIMIT_BEFORE = re.compile(r"\b(?:by|until|till|before|bis|hasta|antes del?|avant|jusqu'à|até)\s*$", re.I)
 _LIST_WORD = re.compile(r"\b(?:and|y|e|et|und)\b", re.I)
+_INSTEAD_BEFORE = re.compile(r"\b(?:instead of|rather than|en vez de|en lugar de|statt|anstatt|anstelle von|"
+                             r"au lieu d[eu]|em vez de|em lugar de|ao invés de)\s*"
+                             r"(?:(?:the|el|le|o|a|am|dem|vom)\s+)?$", re.I)
 
 
 # The end of the month the message is written in, said without its name.

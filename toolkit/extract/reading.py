@@ -359,9 +359,15 @@ def _opening(mention: str) -> str:
     return " " + m.group(0) if m else ""
 
 
-def _old_day(old: DateMention, new: DateMention) -> date:
+def _old_day(old: DateMention, new: DateMention, today: date) -> date:
     """'vom 12. auf den 19. Juni': a bare day number moved from is in the new day's month (or
-    the month before, 'from 26th to 10th July')."""
+    the month before, 'from 26th to 10th July'). A bare weekday moved from is its coming one,
+    today included (an event is moved before it happens): 'reportée au jeudi 13 avril au lieu
+    de samedi' is this Saturday, not the one after the 13th; 'ya no es el miércoles' on a
+    Wednesday is today."""
+    if old.kind == "weekday" and old.bare and old.last is None:
+        coming = today + timedelta(days=(old.day.weekday() - today.weekday()) % 7)
+        return coming if coming <= new.day else old.day
     if old.kind != "ordinal" or new.kind != "explicit":
         return old.day
     year, month = new.day.year, new.day.month
@@ -377,7 +383,7 @@ def _previous_start(ctx: Context, move: _Move, d: DateMention, assignment_time: 
                     clause: Clause) -> str | None:
     """The old start the text states: the old day (with its old time), or the same day at the
     old time ("um halb acht statt um acht")."""
-    day: date | None = _old_day(move.old_dates[0], d) if move.old_dates else None
+    day: date | None = _old_day(move.old_dates[0], d, ctx.today) if move.old_dates else None
     old_time = move.old_times[0] if move.old_times else None
     if day is None and old_time is None:
         return None
