@@ -2795,3 +2795,14 @@ def test_setting_off_for_a_trip_is_the_morning():
 def test_the_day_moved_from_is_the_coming_one_today_included(text, start, previous):
     moved = [e for e in extract_events(text, R19) if e.moved]
     assert [(e.start, e.previous_start) for e in moved] == [(start, previous)]
+
+
+@pytest.mark.parametrize("text,word", [
+    ("Hallo Nachbarn, am Mittwoch 12.4. wird von 8 bis 16 Uhr das Wasser abgestellt", "Wasser"),
+    ("Chamo el bus de la planta sale a las 5:40 mañana, no a las 6, por el cambio de turno", "bus"),
+    ("The shuttle leaves at 6:10 on Friday, due to the roadworks on the bridge", "shuttle"),
+    ("Le bus part jeudi à 7h15, à cause de la grève du dépôt", "bus"),
+])
+def test_the_title_is_what_happens_not_a_greeting_a_verb_or_the_reason(text, word):
+    [event] = extract_events(text, R19)
+    assert word.lower() in event.title.lower()

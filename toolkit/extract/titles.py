@@ -55,6 +55,11 @@ _PIECE_MARKS = r"[,:;!?()\n\"“”«»„]|\s[-–—]\s"
 _BECAUSE = {"en": r"because|due to", "es": r"porque|por causa de|ya que", "de": r"wegen|weil",
             "fr": r"parce que|car|à cause d[eu]|à cause des", "pt": r"porque|por causa d[eoa]s?|pois"}
 
+# A piece set off by a comma that opens with its cause is why, never what ("..., por el cambio
+# de turno", "..., wegen der Inventur", "..., à cause de la grève").
+_REASON_OPENING = re.compile(r"(?:because of|due to|owing to|por (?:el|la|los|las|culpa)|por causa|"
+                             r"wegen|aufgrund|à cause|pour cause|en raison|devido)\b", re.I)
+
 
 @cache
 def _piece_pattern(code: str) -> re.Pattern[str]:
@@ -234,7 +239,7 @@ def _title_from(ctx: Context, text: str, require_noun: bool = False, anchor: int
     for start, end in zip(cuts[::2], cuts[1::2], strict=False):
         cleaned = _clean(text[start:end], g)
         mark = text[cuts[cuts.index(start) - 1]:start] if start else ""
-        if re.fullmatch(rf"\s(?:{_BECAUSE[g.t.code]})\s", mark, re.I):
+        if re.fullmatch(rf"\s(?:{_BECAUSE[g.t.code]})\s", mark, re.I) or _REASON_OPENING.match(cleaned):
             reasons.add(cleaned)
         if anchor is not None and start <= anchor < end:
             own = cleaned or None  # the piece the date is in, if anything is left of it
@@ -289,7 +294,17 @@ def _around_the_gaps(piece: str, g: Grammar) -> str:
     named = [p for p in parts if names_event(g, p) and not g.closure.fullmatch(p.strip().lower())
              and not g.cancel.fullmatch(p.strip().lower()) and not _only_logistics(p, g)
              and not g.place_noun.match(p.strip())]  # "salle des fêtes" is a place
-    return named[0] if named else parts[0]
+    if named:
+        return named[0]
+    # "am [Mittwoch 12.4.] wird [von 8 bis 16 Uhr] das Wasser abgestellt": not "wird", which
+    # tidies to nothing, nor a "sondern" alone, but the first part that says something
+    return next((p for p in parts if _says_something(p, g)), parts[0])
+
+
+def _says_something(part: str, g: Grammar) -> bool:
+    """A word of three letters or more left once tidied, conjunctions and articles aside."""
+    words = re.findall(r"[^\W\d_]{3,}", _tidy(part).lower())
+    return any(w not in _ARTICLES and not g.conjunction.fullmatch(w) for w in words)
 
 
 def _clean(piece: str, g: Grammar) -> str:
