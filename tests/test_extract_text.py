@@ -2806,3 +2806,18 @@ def test_the_day_moved_from_is_the_coming_one_today_included(text, start, previo
 def test_the_title_is_what_happens_not_a_greeting_a_verb_or_the_reason(text, word):
     [event] = extract_events(text, R19)
     assert word.lower() in event.title.lower()
+
+
+R20 = datetime(2028, 9, 14, 10, 0, tzinfo=ZoneInfo("America/Bogota"))  # a Thursday morning
+
+
+@pytest.mark.parametrize("text,found", [
+    ("Mensagem da UBS: 'Sua consulta foi agendada para 21/09/2028 às 07:30.' Quem pode levar a vó?",
+     ["2028-09-21T07:30:00-05:00"]),
+    ("SMS from the garage: \"Your MOT is booked for 21/09 at 8:15\" can anyone give me a lift?",
+     ["2028-09-21T08:15:00-05:00"]),
+    ("From last year's newsletter: 'Sports day is 22 September' - anyone know this year's date?", []),
+    ("'Training Saturday 10am' - is that still on?", []),
+])
+def test_a_pasted_notice_is_news_unless_the_question_is_about_its_day(text, found):
+    assert [e.start for e in extract_events(text, R20)] == found

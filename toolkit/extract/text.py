@@ -138,12 +138,22 @@ _QUOTATION = re.compile(r"[\"“”«„]([^\"“”«»„\n]{4,240})[\"“”�
                         # single quotes open after a space and close before one (not "can't")
                         r"|(?:(?<=[\s:(])|^)['‘]([^'‘’\n]{4,240})['’](?=[\s,.;:!?)–—-]|$)")
 
+# A question about a day or whether something holds ("anyone know this year's date?", "¿sigue
+# en pie?", "stimmt das noch?"), in any of the five languages.
+_ASKS_WHEN = re.compile(r"\b(?:when|date|still|right|correct|true|sure|confirmed|cu[aá]ndo|fecha|sigue|"
+                        r"todav[ií]a|a[uú]n|wann|datum|noch|stimmt|quand|toujours|encore|vrai|"
+                        r"quando|data|ainda|certo|confirmad[oa])\b", re.I)
+
 
 def _quoted_spans(text: str) -> list[tuple[int, int]]:
     spans = [m.span() for m in _QUOTE_LINE.finditer(text)]
     for m in _QUOTATION.finditer(text):
         outside = text[:m.start()] + text[m.end():]
-        if "?" in outside:
+        # "'Training Saturday 10am' - still on?" asks about what it quotes; a notice pasted after
+        # a colon is news when the question is about something else ("Mensagem da UBS: '...'
+        # Quem pode levar a vó?"), not when it asks about its day ("...: '...' this year's date?")
+        pasted = text[:m.start()].rstrip().endswith(":")
+        if "?" in outside and not (pasted and not _ASKS_WHEN.search(outside)):
             spans.append(m.span())
     return spans
 
