@@ -2821,3 +2821,29 @@ R20 = datetime(2028, 9, 14, 10, 0, tzinfo=ZoneInfo("America/Bogota"))  # a Thurs
 ])
 def test_a_pasted_notice_is_news_unless_the_question_is_about_its_day(text, found):
     assert [e.start for e in extract_events(text, R20)] == found
+
+
+@pytest.mark.parametrize("text,start,previous", [
+    ("A consulta da vó passou do dia 21 pro dia 28, mesmo horário 7:30", "2028-09-28T07:30:00-05:00",
+     "2028-09-21"),
+    ("El torneo se pospone del sábado 16 al sábado 23 por la tormenta", "2028-09-23", "2028-09-16"),
+    ("Das Turnier ist vom 16. auf den 23. verschoben", "2028-09-23", "2028-09-16"),
+    ("The tournament was moved from the 16th to the 23rd", "2028-09-23", "2028-09-16"),
+])
+def test_from_one_day_to_another_after_a_move_verb_is_a_move_not_a_range(text, start, previous):
+    [event] = extract_events(text, R20)
+    assert (event.start, event.end, event.moved, event.previous_start) == (start, None, True, previous)
+
+
+@pytest.mark.parametrize("text,start,end", [
+    ("Das Turnier ist vom 16. bis zum 23. September", "2028-09-16", "2028-09-23"),
+    ("El torneo es del sábado 16 al sábado 23", "2028-09-16", "2028-09-23"),
+])
+def test_a_span_with_no_move_verb_stays_a_span(text, start, end):
+    [event] = extract_events(text, R20)
+    assert (event.start, event.end, event.moved) == (start, end, False)
+
+
+def test_o_treino_passou_pro_sabado_is_a_move():
+    [event] = extract_events("o treino passou pro sábado às 10", R20)
+    assert (event.start, event.moved) == ("2028-09-16T10:00:00-05:00", True)

@@ -303,7 +303,8 @@ ES = LangTable(
                r"(?:se )?pas(?:ó|aron) al?", r"qued(?:ó|a) para el",  # "se pasó al viernes 9"
                r"(?:la |lo |los |las )?pas(?:an|amos|aron) (?:al?|para)\b",  # "la pasan a pasado mañana"
                r"(?:se |lo |la )?pas(?:a|ó|aron|amos|an) pal\b",  # "el asado ... se pasa pal sábado"
-               r"trasladad[oa]s?", r"pospuest[oa]s?", r"(?:lo |la )?pasamos al?", r"(?:se )?pasa al?",
+               r"trasladad[oa]s?", r"pospuest[oa]s?", r"(?:se )?pospon(?:e|en|emos)",
+               r"pospus(?:o|ieron|imos)", r"(?:lo |la )?pasamos al?", r"(?:se )?pasa al?",
                r"(?:se )?pas(?:ó|a|aron) para", r"(?:se )?cambi(?:ó|a|aron) para",
                r"(?:se )?ha pasado al?", r"reprogramad[oa]s?", r"se reprograma",
                r"se repone", r"se recupera",  # "se cancela ... por la lluvia, se repone el 30"
@@ -623,9 +624,9 @@ PT = LangTable(
     evening_nouns=("festa", "jantar", "balada", "churrasco", "show", "cinema", "happy hour", "barzinho"),
     move_cues=(r"mudou", r"mudad[oa]s?", r"transferid[oa]s?", r"adiad[oa]s?", r"remarcad[oa]s?",
                r"remarc(?:ou|aram|amos)", r"adi(?:ou|aram|amos)",
-               r"passou para", r"passa para", r"passou pra", r"passa pra",
-               # "passou de sexta para sábado": from one day to another
-               r"pass(?:a|ou|am|aram)(?= d[eoa]s? [^\W\d_]+(?:-feira)? (?:para|pra)\b)"),
+               r"passou para", r"passa para", r"passou pra", r"passa pra", r"passou pro", r"passa pro",
+               # "passou de sexta para sábado", "passou do dia 21 pro dia 28": from one day to another
+               r"pass(?:a|ou|am|aram)(?= d[eoa]s? (?:dia )?[^\W_]+(?:-feira)? (?:para|pra|pro)\b)"),
 )
 
 TABLES: dict[str, LangTable] = {t.code: t for t in (EN, ES, DE, FR, PT)}

@@ -533,7 +533,7 @@ ORDINALS = {
           r"|\b(?:on|by|before|until|from)\s+(\d{1,2})(?:st|nd|rd|th)\b(?!\s+(?:of|floor|place|grade))",
     "es": r"\b(?:el|del|al)\s+(?:d[ií]a\s+)?(\d{1,2})(?:º|°)?"
           r"(?!\d|[./:h]\d|\s*(?:am|pm|h\b|hrs|%|/|de\s+la|y\s))",
-    "de": r"\b(?:am|vom)\s+(\d{1,2})\.(?![\d])",
+    "de": r"\b(?:am|vom|den|zum)\s+(\d{1,2})\.(?![\d])",
     "fr": r"\b(?:le|du)\s+(1er|\d{1,2})\b(?![./:h]?\d|h\b|\s*(?:am|pm|%|/))",
     "pt": r"\bdia\s+(\d{1,2})(?:º|°)?(?!\d|[./:h]\d|h\b|\s*(?:am|pm|%|/))",
 }

@@ -138,11 +138,12 @@ _QUOTATION = re.compile(r"[\"“”«„]([^\"“”«»„\n]{4,240})[\"“”�
                         # single quotes open after a space and close before one (not "can't")
                         r"|(?:(?<=[\s:(])|^)['‘]([^'‘’\n]{4,240})['’](?=[\s,.;:!?)–—-]|$)")
 
-# A question about a day or whether something holds ("anyone know this year's date?", "¿sigue
-# en pie?", "stimmt das noch?"), in any of the five languages.
+# A question about a day, a year or whether something holds ("anyone know this year's?",
+# "¿sigue en pie?", "stimmt das noch?"), in any of the five languages.
 _ASKS_WHEN = re.compile(r"\b(?:when|date|still|right|correct|true|sure|confirmed|cu[aá]ndo|fecha|sigue|"
                         r"todav[ií]a|a[uú]n|wann|datum|noch|stimmt|quand|toujours|encore|vrai|"
-                        r"quando|data|ainda|certo|confirmad[oa])\b", re.I)
+                        r"quando|data|ainda|certo|confirmad[oa]|year['’]?s?|años?|jahr|jahres|"
+                        r"ann[ée]es?|anos?)\b", re.I)
 
 
 def _quoted_spans(text: str) -> list[tuple[int, int]]:
