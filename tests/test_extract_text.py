@@ -2847,3 +2847,16 @@ def test_a_span_with_no_move_verb_stays_a_span(text, start, end):
 def test_o_treino_passou_pro_sabado_is_a_move():
     [event] = extract_events("o treino passou pro sábado às 10", R20)
     assert (event.start, event.moved) == ("2028-09-16T10:00:00-05:00", True)
+
+
+def test_short_weekdays_head_the_items_of_a_list():
+    text = ("Helferliste\n- Fr: Aufbau im Festzelt ab 16 Uhr\n- Sa: Fassanstich um 12 Uhr\n"
+            "- So: Abbau um 9 Uhr")
+    assert [(e.start, e.title) for e in extract_events(text, R20)] == [
+        ("2028-09-15T16:00:00-05:00", "Aufbau im Festzelt"), ("2028-09-16T12:00:00-05:00", "Fassanstich"),
+        ("2028-09-17T09:00:00-05:00", "Abbau")]
+
+
+@pytest.mark.parametrize("text", ["So: wer kommt mit am Wochenende?", "Nur kurz, Fr: keine Ahnung 16 Uhr"])
+def test_a_short_weekday_before_a_colon_elsewhere_is_no_day(text):
+    assert [e.start for e in extract_events(text, R20) if e.start.startswith("2028-09-15")] == []

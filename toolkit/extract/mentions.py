@@ -849,6 +849,9 @@ def _weekday_abbr_mention(m: re.Match[str], work: str, g: Grammar, today: date,
         return None  # "do", "so", "mar", "ter": only trusted when written as an abbreviation
     if not number and _SENTENCE_START.search(work[:m.start()]) and _CLOCK_NEXT.match(work, m.end()):
         return None  # "... Kuchenverkauf? So 10-12 Uhr": a sentence's "So" before a time is no Sunday
+    if not number and work[m.end():m.end() + 3].lstrip().startswith(":") \
+            and not _LIST_LINE_START.search(work[:m.start()]):
+        return None  # "Sa:" names a day only as a list item's head ("- Sa: Fassanstich um 12")
     weekday = g.weekday_of[name.lower()]
     start, end = m.start(), m.end()
     if not spans.free(start, end):  # "So, 6. Juli": the number belongs to the explicit date
@@ -863,6 +866,7 @@ def _weekday_abbr_mention(m: re.Match[str], work: str, g: Grammar, today: date,
     return DateMention(start, end, _coming(weekday, today, True), None, "weekday")
 
 
+_LIST_LINE_START = re.compile(r"(?:^|\n)[ \t]*(?:[-•*·–]\s*)?$")
 _FROM_ON = re.compile(r"\b(?:a partir de|desde|from|starting|beginning|ab|à partir de|dès|"
                       r"a partir da|a partir do)\s*$", re.I)
 _WEEK_AFTER = re.compile(r"\s+(week|fortnight)\b(?!\s*(?:end|day|s\b))", re.I)

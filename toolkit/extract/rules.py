@@ -94,7 +94,7 @@ class Grammar:
             re.I,
         )
         self.weekday_abbr = re.compile(
-            rf"\b({wd_abbr})\b\.?(?=,?\s*\d)(?:\s*,?\s*(\d{{1,2}})(?:st|nd|rd|th)?\b"
+            rf"\b({wd_abbr})\b\.?(?=,?\s*\d|\s*:\s)(?:\s*,?\s*(\d{{1,2}})(?:st|nd|rd|th)?\b"
             rf"(?![:./h]\d|\s*(?:am|pm|h\b|uhr|-\s*\d)))?",
             re.I,
         )
