@@ -2860,3 +2860,12 @@ def test_short_weekdays_head_the_items_of_a_list():
 @pytest.mark.parametrize("text", ["So: wer kommt mit am Wochenende?", "Nur kurz, Fr: keine Ahnung 16 Uhr"])
 def test_a_short_weekday_before_a_colon_elsewhere_is_no_day(text):
     assert [e.start for e in extract_events(text, R20) if e.start.startswith("2028-09-15")] == []
+
+
+@pytest.mark.parametrize("text,start", [
+    ("jogo amnh 9h no campo do Farm Pond", "2028-09-15T09:00:00-05:00"),
+    ("rdv dem1 à 14h au parc", "2028-09-15T14:00:00-05:00"),
+    ("footy 2moro at 10 at the oval", "2028-09-15T10:00:00-05:00"),
+])
+def test_tomorrow_as_chats_type_it(text, start):
+    assert [e.start for e in extract_events(text, R20)] == [start]

@@ -69,6 +69,7 @@ EN = LangTable(
     relative_days={
         "today": 0, "tonight": 0, "tonite": 0, "this evening": 0, "this afternoon": 0,
         "this morning": 0, "tomorrow": 1, "tmrw": 1, "tmr": 1, "tmw": 1, "tomoz": 1,
+        "tommorow": 1, "tommorrow": 1,  # as typed
         "2moro": 1, "2morrow": 1, "tomorow": 1, "day after tomorrow": 2,
         "the day after tomorrow": 2,
     },
@@ -437,7 +438,8 @@ FR = LangTable(
         "aujourd'hui": 0, "aujourd’hui": 0, "auj": 0, "ce soir": 0, "cet après-midi": 0,
         "à soir": 0, "a soir": 0,  # Quebec: tonight
         "à tantôt": 0, "a tantôt": 0,  # Belgian: later today
-        "ce matin": 0, "demain": 1, "après-demain": 2, "apres-demain": 2,
+        "ce matin": 0, "demain": 1, "dem1": 1, "2m1": 1, "ajd": 0,
+        "après-demain": 2, "apres-demain": 2,
         "après demain": 2,
     },
     evening_days=("ce soir", "à soir", "a soir"),
@@ -543,7 +545,7 @@ PT = LangTable(
     },
     relative_days={
         "hoje": 0, "hj": 0, "hoje à noite": 0, "hoje a noite": 0, "hoje à tarde": 0,
-        "esta noite": 0, "logo à noite": 0, "amanhã": 1, "amanha": 1, "amn": 1,
+        "esta noite": 0, "logo à noite": 0, "amanhã": 1, "amanha": 1, "amn": 1, "amnh": 1, "amñ": 1,
         "depois de amanhã": 2, "depois de amanha": 2,
     },
     evening_days=("hoje à noite", "hoje a noite", "esta noite", "logo à noite"),
