@@ -2869,3 +2869,20 @@ def test_a_short_weekday_before_a_colon_elsewhere_is_no_day(text):
 ])
 def test_tomorrow_as_chats_type_it(text, start):
     assert [e.start for e in extract_events(text, R20)] == [start]
+
+
+@pytest.mark.parametrize("text", [
+    "Si y pleut on remet ça à dimanche même heure",
+    "If it rains we'll move it to Sunday 10am",
+    "Wenn es regnet, verschieben wir auf Sonntag 10 Uhr",
+    "Si llueve lo pasamos al domingo a las 10",
+    "Se chover passa para domingo às 10h",
+])
+def test_a_move_under_a_condition_is_a_fallback_not_a_move(text):
+    assert extract_events(text, R20) == []
+
+
+@pytest.mark.parametrize("text", ["Sí, lo pasamos al domingo a las 10",
+                                  "On remet ça à dimanche 10h, trop de malades"])
+def test_a_yes_or_a_plain_move_still_moves(text):
+    assert [(e.start, e.moved) for e in extract_events(text, R20)] == [("2028-09-17T10:00:00-05:00", True)]

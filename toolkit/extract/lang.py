@@ -179,7 +179,7 @@ EN = LangTable(
                    "fais do-do", "hoedown", "square dance"),
     move_cues=(r"moved", r"moving", r"changed", r"switched", r"postponed", r"rescheduled",
                r"pushed back", r"pushed", r"shifted", r"shifting", r"brought forward", r"bumped",
-               r"got bumped", r"moved up"),
+               r"got bumped", r"moved up", r"move (?:it|that|this|them)(?= to\b)"),
 )
 
 # What a preterite sets a day for ("quedó para el lunes", "ficou marcado pra sexta") looks ahead.
@@ -520,6 +520,8 @@ FR = LangTable(
                    "concert", "ciné", "party", "boum"),
     move_cues=(r"déplacée?s?", r"reportée?s?", r"décalée?s?", r"repoussée?s?", r"passe (?:à|au)",
                # "le match est remis à dimanche" (not "le TP est remis à la semaine prochaine")
+               # "on remet ça à dimanche"
+               r"(?:on |nous )?rem(?:et|ettons|ettre) (?:ça|ca|le|la|les)(?= (?:à|au) )",
                r"(?:est |sont )?remise?s? (?:à|au)(?= (?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|"
                r"demain|après-demain|\d))",
                r"report (?:à|au)",
