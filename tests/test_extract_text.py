@@ -2886,3 +2886,24 @@ def test_a_move_under_a_condition_is_a_fallback_not_a_move(text):
                                   "On remet ça à dimanche 10h, trop de malades"])
 def test_a_yes_or_a_plain_move_still_moves(text):
     assert [(e.start, e.moved) for e in extract_events(text, R20)] == [("2028-09-17T10:00:00-05:00", True)]
+
+
+@pytest.mark.parametrize("text,day,word", [
+    ("Las entradas se compran hasta este domingo en la oficina del ESN", "2028-09-17", "entradas"),
+    ("El viernes 22 es el último día pa entregar las forms del lunch gratis", "2028-09-22", "forms"),
+    ("Les fournitures manquantes sont à apporter d'ici vendredi", "2028-09-15", "fournitures"),
+    ("Les inscriptions au gan pour l'année prochaine ferment ce dimanche", "2028-09-17", "inscriptions"),
+    ("Tickets can be bought until Friday at the office", "2028-09-15", "tickets"),
+])
+def test_what_must_be_bought_or_brought_by_a_day_is_a_deadline(text, day, word):
+    [event] = extract_events(text, R20)
+    assert (event.start, event.kind) == (day, "deadline") and word in event.title.lower()
+
+
+def test_closed_from_one_day_to_another_for_the_holidays_is_a_closure():
+    [event] = extract_events("Le gan est fermé du mercredi 20 au vendredi 22 pour les fêtes", R20)
+    assert (event.start, event.end, event.kind) == ("2028-09-20", "2028-09-22", "closure")
+
+
+def test_being_somewhere_until_a_day_is_no_deadline():
+    assert extract_events("We're at the beach until Friday", R20) == []

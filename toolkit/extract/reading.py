@@ -912,12 +912,19 @@ def _kind_of(ctx: Context, clause: Clause, d: DateMention, own: str,
     return "event", False
 
 
+_CLOSED_STATE = re.compile(r"(?:ferm|clôtur)ée?s?|fechad[oa]s?|encerrad[oa]s?|cerrad[oa]s?|closed|shut|"
+                           r"geschlossen|zu", re.I)
+
+
 def _frames_the_day(ctx: Context, clause: Clause, d: DateMention, m: re.Match[str], own: str) -> bool:
     """'Bora marcar um churrasco no feriado de Corpus Christi?': a holiday word that only names
     the day, beside an event of the clause's own, is when the event is, not a closed day."""
     gap = ctx.low[clause.start + m.end():d.start]
     if d.start < clause.start + m.end() or not re.fullmatch(r"\s*(?:de|del|of|do|da|du|von)\s+", gap):
         return False
+    if _CLOSED_STATE.fullmatch(m.group(0)):
+        return False  # "le gan est fermé du mercredi 20 au vendredi 22 pour les fêtes": closed then
+
     rest = own[:m.start()] + " " + own[m.end():]
     return names_event(ctx.g, rest)
 
