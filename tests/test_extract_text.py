@@ -2907,3 +2907,15 @@ def test_closed_from_one_day_to_another_for_the_holidays_is_a_closure():
 
 def test_being_somewhere_until_a_day_is_no_deadline():
     assert extract_events("We're at the beach until Friday", R20) == []
+
+
+@pytest.mark.parametrize("text,title", [
+    ("La reunión no es el sábado, la pasaron pal domingo a las 9 porque el presidente tiene guardia",
+     "reunión"),
+    ("The meeting is not on Saturday, they moved it to Sunday at 9", "meeting"),
+])
+def test_a_denied_day_then_a_move_after_a_comma_is_one_move(text, title):
+    [event] = extract_events(text, R20)
+    assert (event.start, event.moved, event.previous_start) == (
+        "2028-09-17T09:00:00-05:00", True, "2028-09-16")
+    assert title in event.title.lower()

@@ -103,8 +103,16 @@ def _a_correction(low: str, previous: DateMention, current: DateMention, g: Gram
     """`previous` is denied and `current` put in its place ("nicht am Freitag, sondern ...",
     "c'est pas vendredi le souper, c'est samedi", "ya no es el miércoles, es el jueves")."""
     between = low[previous.end:current.start]
-    return ((bool(_BUT_INSTEAD.match(between)) or bool(_RESTATED.match(between)))
+    return ((bool(_BUT_INSTEAD.match(between)) or bool(_RESTATED.match(between))
+             or _moved_after(between, g))
             and is_denied(low, previous, g)) or was_now(low, previous, current)
+
+
+def _moved_after(between: str, g: Grammar) -> bool:
+    """'la reunión no es el sábado, la pasaron pal domingo': after the denied day, set off by a
+    comma, a move verb leads to the day put in its place."""
+    comma = re.match(r"[^.!?;\n]{0,30}?[,;]\s*", between)
+    return comma is not None and len(between) <= 60 and bool(g.move.search(between, comma.end()))
 
 
 _THEN = re.compile(r"\b(?:then|after(?:wards)?|danach|anschließend|dann|después|luego|puis|ensuite|"

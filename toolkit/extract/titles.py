@@ -112,6 +112,8 @@ def title_for(ctx: Context, clause: Clause, d: DateMention, blanks: list[tuple[i
                       time_anchor=None if time_at is None else time_at - clause.start)
     if own and _only_a_day(own, ctx.g):
         own = ""  # "RDV kiné : le lundi 22/03 à 17h45": the weekday said beside the date is no title
+    if own and _only_pronouns(own):
+        own = ""  # "..., they moved it to Sunday at 9" leaves "They it": who, never what
     lead = _title_from(ctx, "".join(chars[clause.lead[0]:clause.lead[1]])) if clause.lead else ""
     own_named = bool(own) and names_event(ctx.g, own) and not ctx.g.logistics.fullmatch(own.lower())
     if not lead and not own_named and kind == "event" and not ctx.flyer:
@@ -151,6 +153,15 @@ def title_for(ctx: Context, clause: Clause, d: DateMention, blanks: list[tuple[i
 # "ich übernehm Freitag 22–6": a piece that opens with a person says who, not what
 _PRONOUN_FIRST = re.compile(r"(?:i|we|you|he|she|they|ich|du|wir|ihr|er|sie|yo|tú|tu|nosotros|él|ella|"
                             r"je|j['’]|nous|vous|il|elle|on|eu|nós|você|vocês|ele|ela|a gente)\b", re.I)
+
+
+_PRONOUN = re.compile(r"(?:it|they|them|we|us|you|he|she|him|her|lo|la|los|las|le|les|se|ellos|"
+                      r"es|sie|wir|ihn|ihr|ils|elles|on|nous|vous|l|o|a|os|as|eles|elas)", re.I)
+
+
+def _only_pronouns(title: str) -> bool:
+    words = re.findall(r"[^\W\d_]+", title)
+    return bool(words) and all(_PRONOUN.fullmatch(w) for w in words)
 
 
 def _content_words(title: str) -> int:
