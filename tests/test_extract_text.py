@@ -2919,3 +2919,15 @@ def test_a_denied_day_then_a_move_after_a_comma_is_one_move(text, title):
     assert (event.start, event.moved, event.previous_start) == (
         "2028-09-17T09:00:00-05:00", True, "2028-09-16")
     assert title in event.title.lower()
+
+
+@pytest.mark.parametrize("text", [
+    "Ó primo, eu só consigo ir a partir de quinta-feira, tenho de trabalhar até lá",
+    "Can the tasting be later? Sunday morning I'm still in KL",
+    "Sorry, I can only do Saturday",
+    "Ich kann erst am Freitag, vorher muss ich arbeiten",
+    "Yo sólo puedo el sábado",
+    "Je ne peux que samedi",
+])
+def test_the_writers_own_availability_is_no_event(text):
+    assert extract_events(text, R20) == []

@@ -374,21 +374,28 @@ DECLINES = {
     "en": (r"can'?t (?:do|make|come|go)", r"cannot (?:do|make|come|go)", r"won'?t be able",
            r"(?:i'?ll|i will|i'?m|we'?re|running|will be) (?:be |running )?late",
            r"not free", r"i'?m busy", r"i'?m working", r"unable to",
-           r"not sure (?:if|whether) (?:i|we)(?:'ll| will| can)? (?:make|go|come|do)"),
+           r"not sure (?:if|whether) (?:i|we)(?:'ll| will| can)? (?:make|go|come|do)",
+           # "I can only come from Thursday", "Sunday morning I'm still in KL": one's own time
+           r"(?:i|we) can only", r"(?:i'?m|we'?re) only free",
+           r"(?:i'?m|i am|we'?re|we are) still (?:in|at)"),
     "es": (r"no puedo", r"no podemos", r"no me va bien", r"estoy ocupad[oa]", r"trabajo",
            r"no (?:voy|vamos) a poder", r"no s[eé] si (?:voy|vamos|puedo|podemos)",
-           r"llego tarde", r"llegaré tarde", r"voy tarde", r"voy con retraso"),
+           r"llego tarde", r"llegaré tarde", r"voy tarde", r"voy con retraso",
+           r"s[oó]lo puedo", r"s[oó]lo podemos", r"sigo en", r"todav[ií]a estoy en"),
     "de": (r"kann (?:ich )?nicht", r"können (?:wir )?nicht", r"keine zeit", r"muss arbeiten",
            r"(?:ich|wir) (?:kann|können) (?:\S+ ){1,3}nicht",  # "ich kann am Donnerstag nicht"
            r"verspäte mich", r"komme (?:etwas )?(?:später|zu spät)",
-           r"(?:weiß|weiss) (?:noch )?nicht,? ob (?:ich|wir)"),
+           r"(?:weiß|weiss) (?:noch )?nicht,? ob (?:ich|wir)",
+           r"(?:ich|wir) (?:kann|können) (?:erst|nur)", r"(?:ich bin|wir sind) (?:dann )?noch in"),
     "fr": (r"je ne peux pas", r"on ne peut pas", r"je peux pas", r"pas dispo", r"je bosse",
            r"je travaille", r"en retard", r"je ne pourrai pas", r"je pourrai pas",
-           r"je (?:ne )?sais pas (?:encore )?si (?:je|on)"),
+           r"je (?:ne )?sais pas (?:encore )?si (?:je|on)",
+           r"je (?:ne )?peux (?:que|qu['’]|seulement)", r"je suis encore (?:à|en|au)"),
     "pt": (r"não posso", r"nao posso", r"não consigo", r"nao consigo", r"vou trabalhar",
            r"não vou poder", r"nao vou poder", r"n[ãa]o sei (?:ainda )?se (?:vou|vamos|posso)",
            r"estou ocupad[oa]", r"tô ocupad[oa]", r"vou atrasar",
-           r"(?:vou )?cheg(?:o|ar) atrasad[oa]"),
+           r"(?:vou )?cheg(?:o|ar) atrasad[oa]",
+           r"s[óo] (?:consigo|posso|vou poder)", r"ainda (?:estou|vou estar) (?:em|no|na)"),
 }
 # A deadline is worth knowing but is not an event to attend.
 DEADLINES = {
