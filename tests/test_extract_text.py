@@ -2931,3 +2931,33 @@ def test_a_denied_day_then_a_move_after_a_comma_is_one_move(text, title):
 ])
 def test_the_writers_own_availability_is_no_event(text):
     assert extract_events(text, R20) == []
+
+
+@pytest.mark.parametrize("text,start", [
+    ("Spring working bee is a fortnight on Saturday, 9am", "2028-09-30T09:00:00-05:00"),
+    ("BBQ a week on Tuesday at 6pm", "2028-09-26T18:00:00-05:00"),
+])
+def test_a_week_or_a_fortnight_on_a_weekday(text, start):
+    assert [e.start for e in extract_events(text, R20)] == [start]
+
+
+@pytest.mark.parametrize("text,start,end", [
+    ("Water's off at the plots Friday 8am till noon while council fix the main",
+     "2028-09-15T08:00:00-05:00", "2028-09-15T12:00:00-05:00"),
+    ("The power will be off Friday from 9 to 12 for line works",
+     "2028-09-15T09:00:00-05:00", "2028-09-15T12:00:00-05:00"),
+])
+def test_a_supply_cut_is_news_not_a_calling_off(text, start, end):
+    [event] = extract_events(text, R20, lang="en")
+    assert (event.start, event.end, event.cancelled) == (start, end, False)
+
+
+def test_training_is_off_still_calls_off():
+    [event] = extract_events("Training's off Friday", R20, lang="en")
+    assert event.cancelled
+
+
+def test_a_one_letter_word_after_an_apostrophe_ends_a_sentence():
+    text = "Boil water advisory lifted as of this morning b'y. Town hall meeting is Tuesday 19th at 7:30"
+    assert [(e.start, e.title) for e in extract_events(text, R20)] == [
+        ("2028-09-19T19:30:00-05:00", "Town hall meeting")]

@@ -33,7 +33,7 @@ from toolkit.extract.rules import Grammar
 # A hard break: a line end, ";", or a sentence end ("." after a word, not in "4.12." or "Dr.").
 _ABBREVIATIONS = r"(?<!\bdr)(?<!\bmr)(?<!\bmrs)(?<!\bms)(?<!\bst)(?<!\bsr)(?<!\bsra)(?<!\bprof)" \
                  r"(?<!\bca)(?<!\bnr)(?<!\bno)(?<!\bvs)(?<!\bbzw)(?<!\betc)(?<!\bav)(?<!\bsta)" \
-                 r"(?<!\bmme)(?<!\bmlle)(?<!\bdra)(?<!\bsra)(?<!\b[a-z])"  # "chez M. Dupont"
+                 r"(?<!\bmme)(?<!\bmlle)(?<!\bdra)(?<!\bsra)(?<!(?<![\w'’])[a-z])"  # "chez M."; "b'y." ends
 _HARD = re.compile(rf"\n|;|[!?…]+(?=\s|$)|(?<![\d\s.]){_ABBREVIATIONS}\.(?=\s|$)", re.I)
 # A sentence that ends on a clock time or a year ("... at 10:40. To cancel reply NO"); a dotted
 # German date ("4.12. Nikolausbasteln") ends none.

@@ -839,6 +839,11 @@ def _weekday_mention(m: re.Match[str], work: str, g: Grammar, today: date,
         # "Friday week", "Saturday fortnight": a week (two) after the coming one
         weeks = 2 if week.group(1).lower() == "fortnight" else 1
         return DateMention(start, week.end(), day + timedelta(days=7 * weeks), None, "weekday")
+    if g.t.code == "en" and not number and not modifier \
+            and (week := _WEEK_BEFORE.search(work, max(0, start - 24), start)):
+        # "a fortnight on Saturday", "a week on Tuesday": the same, said the other way round
+        weeks = 2 if week.group(1).lower() == "fortnight" else 1
+        return DateMention(week.start(), end, day + timedelta(days=7 * weeks), None, "weekday")
     return DateMention(start, end, day, None, "weekday", bare=not (modifier or after))
 
 
@@ -869,6 +874,7 @@ def _weekday_abbr_mention(m: re.Match[str], work: str, g: Grammar, today: date,
 _LIST_LINE_START = re.compile(r"(?:^|\n)[ \t]*(?:[-•*·–]\s*)?$")
 _FROM_ON = re.compile(r"\b(?:a partir de|desde|from|starting|beginning|ab|à partir de|dès|"
                       r"a partir da|a partir do)\s*$", re.I)
+_WEEK_BEFORE = re.compile(r"\b(?:a|one)\s+(week|fortnight)\s+(?:on|from)\s+$", re.I)
 _WEEK_AFTER = re.compile(r"\s+(week|fortnight)\b(?!\s*(?:end|day|s\b))", re.I)
 _DAY_CONTEXT = re.compile(
     r"(?:\b(?:on|this|next|every|till|until)\s*|\d\s*|,\s*)\|"

@@ -897,6 +897,7 @@ def _kind_of(ctx: Context, clause: Clause, d: DateMention, own: str,
                and not _CANCEL_HOW.search(own[max(0, m.start() - 20):m.start()])
                and not _ONLY_IF.search(own[max(0, m.start() - 24):m.start()])
                and not _NOT_NEEDED.match(own, m.end())  # "no appointment needed"
+               and not _SUPPLY_OFF.search(own, max(0, m.start() - 24), m.end())
                and not any(a < m.end() and m.start() < b for a, b in moves + every_closure)]
     lead = ctx.low[clause.lead[0]:clause.lead[1]] if clause.lead else ""
     if lead and not cancels and g.cancel.search(lead) and not g.closure.search(lead) \
@@ -972,6 +973,9 @@ _OWN_ABSENCE = re.compile(
     r"verreist|im urlaub|in den ferien|in urlaub|"
     r"de vacaciones|fuera|de viaje|en vacances|absente?s?|partis|de férias|fora|viajando)\b"
     r"|\b(?:ando|andamos|ando de|voy de|vamos de) (?:de )?(?:viaje|vacaciones)\b", re.I)
+# "Water's off at the plots Thursday 8am till noon": a supply cut is news, not a calling off.
+_SUPPLY_OFF = re.compile(r"\b(?:water|power|electricity|gas|heating|internet|wi-?fi|lights?|supply)"
+                         r"(?:['’]s|\s+(?:is|will be|goes|going|gets|to be))?\s+off$", re.I)
 _PASSIVE = re.compile(r"\b(?:be|been|être|ser|sein|werden|worden)\s+\w+", re.I)
 _THEN = re.compile(r"\b(?:then|after(?:wards)?|danach|anschließend|dann|después|luego|puis|ensuite|"
                    r"depois|a seguir)\b", re.I)
