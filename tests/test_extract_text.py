@@ -2961,3 +2961,35 @@ def test_a_one_letter_word_after_an_apostrophe_ends_a_sentence():
     text = "Boil water advisory lifted as of this morning b'y. Town hall meeting is Tuesday 19th at 7:30"
     assert [(e.start, e.title) for e in extract_events(text, R20)] == [
         ("2028-09-19T19:30:00-05:00", "Town hall meeting")]
+
+
+@pytest.mark.parametrize("text,start", [
+    ("A festa é sábado, nove da noite", "2028-09-16T21:00:00-05:00"),
+    ("La cena es el sábado, siete de la tarde", "2028-09-16T19:00:00-05:00"),
+])
+def test_an_hour_in_words_with_its_part_of_the_day_needs_no_at(text, start):
+    assert [e.start for e in extract_events(text, R20)] == [start]
+
+
+def test_quebecs_avant_midi_is_no_noon():
+    [event] = extract_events("Le ramonage des cheminées c'est le 26 septembre en avant-midi", R20)
+    assert (event.start, event.all_day) == ("2028-09-26", True)
+
+
+def test_c_est_a_soir_is_tonight_not_something_due():
+    [event] = extract_events("La pratique de chorale c'est à soir à 7h à l'église", R20)
+    assert (event.start, event.kind) == ("2028-09-14T19:00:00-05:00", "event")
+
+
+def test_a_time_instead_of_another_in_portuguese_plural():
+    text = ("A missa em português na igreja de Stockwell passa a ser às 11h30 em vez das 10h, "
+            "a partir deste domingo")
+    [event] = extract_events(text, R20)
+    assert (event.start, event.previous_start) == ("2028-09-17T11:30:00-05:00", "2028-09-17T10:00:00-05:00")
+    assert (event.title, event.location) == ("A missa em português", "igreja de Stockwell")
+
+
+def test_the_week_said_after_the_new_day_does_not_frame_the_denied_one():
+    text = "Elternabend nicht am Donnerstag, sondern am Dienstag nächste Woche, gleiche Uhrzeit (19:30)"
+    [event] = extract_events(text, R20)
+    assert (event.start, event.previous_start) == ("2028-09-19T19:30:00-05:00", "2028-09-14")

@@ -994,6 +994,10 @@ def find_times(work: str, g: Grammar, dates: list[DateMention]) -> list[TimeMent
                 mention.end_hour, mention.end_minute, mention.end = worded_end[0] % 24, 0, worded_end[1]
             spans.take(mention.start, mention.end)
             found.append(_with_fraction(mention, work, g))
+    for m in g.time_word_part.finditer(work):  # "nove da noite": no "às"
+        if spans.free(m.start(1), m.end(1)) and not _name_goes_on(work, m.start(1), m.end(1), g):
+            spans.take(m.start(1), m.end(1))
+            found.append(TimeMention(m.start(1), m.end(1), g.hour_words[m.group(1).lower()], 0))
     for m in _PART_OF_DAY_AFTER.finditer(work):  # "4 de la tarde", "7 da manhã": no "a las"
         hour = int(m.group(1))
         if 1 <= hour <= 12 and spans.free(m.start(1), m.end(1)):

@@ -365,7 +365,10 @@ def _old_day(old: DateMention, new: DateMention, today: date) -> date:
     today included (an event is moved before it happens): 'reportée au jeudi 13 avril au lieu
     de samedi' is this Saturday, not the one after the 13th; 'ya no es el miércoles' on a
     Wednesday is today."""
-    if old.kind == "weekday" and old.bare and old.last is None:
+    # "nicht am Donnerstag, sondern am Dienstag nächste Woche": the week said after the new
+    # day frames the new day, not the one denied before it
+    framed_later = old.context is not None and old.context[0] > new.start
+    if old.kind == "weekday" and (old.bare or framed_later) and old.last is None:
         coming = today + timedelta(days=(old.day.weekday() - today.weekday()) % 7)
         return coming if coming <= new.day else old.day
     if old.kind != "ordinal" or new.kind != "explicit":

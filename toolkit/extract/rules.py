@@ -149,6 +149,13 @@ class Grammar:
             rf"(?!\s+(?:of|or|and|more|point|time|stage|year|days?|weeks?|people|kids|minutes?))",
             re.I,
         )
+        # "nove da noite", "siete de la tarde", "eight in the evening": the part of the day
+        # after an hour in words makes it a clock time without "at"
+        self.time_word_part = re.compile(
+            rf"(?<![\w])({_alt(self.hour_words)})(?=\s+(?:de la|da|del|du|in the)\s+(?:tarde|mañana|"
+            rf"manana|noche|madrugada|manhã|manha|noite|matin|soir|morning|afternoon|evening)\b)",
+            re.I,
+        )
         self.half_before = (
             re.compile(rf"\b(?:{_alt(t.half_before)})\s+(\d{{1,2}})\b", re.I) if t.half_before else None
         )
@@ -158,8 +165,9 @@ class Grammar:
         )
         self.marker = re.compile(rf"(?<![\w])(?:{_alt(MARKERS[t.code])})(?![\w])", re.I)
         # "10am-noon" ends a range, but the "midi" of "après-midi" is no noon.
-        self.noon = re.compile(rf"(?<![\w])(?<!après-)(?<!apres-)(?:{_alt(t.noon_words)})(?![\w-])",
-                               re.I)
+        # Quebec's "avant-midi" is the morning, not noon either.
+        self.noon = re.compile(rf"(?<![\w])(?<!après-)(?<!apres-)(?<!avant-)(?:{_alt(t.noon_words)})"
+                               rf"(?![\w-])", re.I)
         self.pm = re.compile(rf"(?<![\w])(?:{_alt(t.pm_words)})(?![\w])", re.I)
         self.am = re.compile(rf"(?<![\w])(?:{_alt(t.am_words)})(?![\w])", re.I)
         nouns = _alt(t.event_nouns)
@@ -265,10 +273,10 @@ class Grammar:
 # Words left hanging at the end of a title once its date is out ("am Freitag, den").
 _GLUE = {
     "en": ("on", "at", "the", "until", "till", "inclusive"),
-    "es": ("de", "del", "el", "la", "a las", "hasta", "inclusive", "incluido"),
+    "es": ("de", "del", "el", "la", "a las", "hasta", "inclusive", "incluido", "a partir"),
     "de": ("der", "den", "am", "um", "ab", "dem", "bis", "bis einschließlich", "einschließlich"),
     "fr": ("le", "la", "à", "dès", "de", "du", "jusqu'au", "inclus", "d'ici", "d’ici", "avant"),
-    "pt": ("de", "da", "do", "às", "no", "na", "até", "inclusive"),
+    "pt": ("de", "da", "do", "às", "no", "na", "até", "inclusive", "a partir"),
 }
 
 # Function words that give a language away in short messages (used only to rank languages).
@@ -661,7 +669,8 @@ DUE = {
            r"date butoir", r"à remettre", r"doivent être remis", r"doit être remis",
            r"inscriptions?(?: [\w'’]+){0,6} (?:se )?(?:ferme\w*|clôtur\w*)", r"clôture des inscriptions",
            r"à régler", r"à payer", r"à verser", r"à renvoyer", r"à retourner",
-           r"(?:est|sont) à (?!l\b)\w+(?:er|re|ir)\b"),  # "sont à apporter d'ici vendredi"
+           # "sont à apporter d'ici vendredi" (not "c'est à soir")
+           r"(?<!c['’])(?<!\bce )(?:est|sont) à (?!l\b|soir\b)\w+(?:er|re|ir)\b"),
     "pt": (r"prazo", r"vence[m]?", r"data limite", r"último dia para", r"ultimo dia para",
            r"para entregar", r"no máximo", r"terminam", r"termina",
            r"inscriç\w+(?: [\w'’]+){0,6} (?:fecham|encerram)"),
@@ -746,7 +755,7 @@ MOVE_OLD = {
     "es": r"de|del|desde|en vez del?|en lugar del?|era|no el",
     "de": r"vom|von|statt|anstatt|anstelle von|war|nicht am|nicht",
     "fr": r"du|de|au lieu du|au lieu de|au lieu|était|pas",
-    "pt": r"de|do|da|em vez de|em vez do|em vez da|em lugar de|era|não",
+    "pt": r"de|do|da|em vez d[eoa]s?|em lugar d[eoa]s?|era|não",
 }
 MOVE_NEW = {
     "en": r"to|till|until|for|onto|on to|now|now on",
@@ -761,7 +770,7 @@ INSTEAD = {
     "es": r"en vez de|en lugar de",
     "de": r"(?:statt|anstatt|anstelle)(?=\s+\w)",  # not the "statt" of "findet ... statt."
     "fr": r"au lieu de|au lieu du",
-    "pt": r"em vez de|em lugar de|ao invés de",
+    "pt": r"em vez d[eoa]s?|em lugar d[eoa]s?|ao invés d[eoa]s?",
 }
 # Words that join two clauses of one sentence.
 CONJUNCTIONS = {
