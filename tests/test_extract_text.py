@@ -2993,3 +2993,24 @@ def test_the_week_said_after_the_new_day_does_not_frame_the_denied_one():
     text = "Elternabend nicht am Donnerstag, sondern am Dienstag nächste Woche, gleiche Uhrzeit (19:30)"
     [event] = extract_events(text, R20)
     assert (event.start, event.previous_start) == ("2028-09-19T19:30:00-05:00", "2028-09-14")
+
+
+def test_an_office_that_stays_shut_over_a_span_is_a_closure():
+    [event] = extract_events("Chuseok: das Büro bleibt vom 2. bis 4. Oktober zu.", R20)
+    assert (event.start, event.end, event.kind) == ("2028-10-02", "2028-10-04", "closure")
+    assert "Büro" in event.title
+
+
+@pytest.mark.parametrize("text,title", [
+    ("La fonda es el viernes 15 desde las 6 de la tarde y a las 7 y media es el baile de cueca", "baile"),
+    ("Die Réttir ist am Samstag um 8 Uhr. Abends ist Réttaball im Gemeindehaus ab 22 Uhr", "Réttaball"),
+])
+def test_a_dance_later_the_same_day_is_its_own_event(text, title):
+    events = extract_events(text, R20)
+    assert len(events) == 2 and title in events[1].title
+
+
+def test_a_greeting_or_bei_uns_is_no_title():
+    text = "Hallo ihr, die Réttir (Schafabtrieb) bei uns im Tal ist am Samstag, wir reiten um 8 Uhr los"
+    [event] = extract_events(text, R20)
+    assert event.title == "Die Réttir"

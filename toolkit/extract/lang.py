@@ -246,7 +246,7 @@ ES = LangTable(
     ),
     event_nouns=(
         "reunión", "reunion", "junta", "entrenamiento", "entreno", "partido", "fiesta", "cena",
-        "turno", "guardia", "limpieza", "fonda",
+        "turno", "guardia", "limpieza", "fonda", "baile", "bailes", "curanto",
         "comida", "almuerzo", "desayuno", "merienda", "cumpleaños", "cumple", "asado",
         "carne asada", "barbacoa", "concierto", "clase", "clases", "cita", "consulta",
         "médico", "medico", "dentista", "feria", "kermés", "kermes", "mercadillo",
@@ -378,7 +378,7 @@ DE = LangTable(
     event_nouns=(
         "training", "treffen", "elternabend", "turnen", "party", "fest", "feier", "flohmarkt",
         "schicht", "nachtschicht", "frühdienst", "spätdienst", "nachtdienst", "putzaktion",
-        "frühstück", "feuerwerk", "festakt", "brunch",
+        "frühstück", "feuerwerk", "festakt", "brunch", "ball",
         "spiel", "termin", "zahnarzt", "arzt", "freizeit", "zeugnis", "stammtisch", "probe",
         "umzug", "turnier", "kurs", "aufführung", "auffuehrung", "wandertag", "ausflug",
         "grillen", "grill", "frühschoppen", "camp", "konzert", "sitzung", "besprechung",

@@ -634,7 +634,7 @@ CLOSURES = {
            r"no hay oficina", r"no hay (?:trabajo|chamba|turno)"),
     "de": (r"unterrichtsfrei", r"schulfrei", r"keine schule", r"kein unterricht",
            r"(?:ist |sind |bleibt |bleiben )?geschlossen", r"bleibt zu", r"hat zu",
-           r"(?:ist|sind|bleibt|bleiben|hat|haben)(?: [\w().–-]+){0,4} zu(?=\W*$|\s*[,;.!])",
+           r"(?:ist|sind|bleibt|bleiben|hat|haben)(?: [\w().–-]+){0,6} zu(?=\W*$|\s*[,;.!])",
            r"(?:ist|sind|bleibt|bleiben|haben|hat|macht|machen)(?: \w+){0,3} frei(?=\W*$)",
            r"schließtag", r"\w*ferien", r"feiertag", r"brückentag", r"beweglicher ferientag",
            r"kita(?:-| )?frei", r"studientag", r"pädagogischer tag", r"schulautonome[rn]? tag",

@@ -156,7 +156,9 @@ _PRONOUN_FIRST = re.compile(r"(?:i|we|you|he|she|they|ich|du|wir|ihr|er|sie|yo|t
 
 
 _PRONOUN = re.compile(r"(?:it|they|them|we|us|you|he|she|him|her|lo|la|los|las|le|les|se|ellos|"
-                      r"es|sie|wir|ihn|ihr|ils|elles|on|nous|vous|l|o|a|os|as|eles|elas)", re.I)
+                      r"es|sie|wir|ihn|ihr|uns|euch|mir|ils|elles|on|nous|vous|l|o|a|os|as|eles|elas|"
+                      # with a preposition: "bei uns", "chez nous", "with us" say where or with whom
+                      r"bei|mit|with|at|chez|avec|con|com|nosotros|nós)", re.I)
 
 
 def _only_pronouns(title: str) -> bool:
@@ -253,7 +255,8 @@ def _title_from(ctx: Context, text: str, require_noun: bool = False, anchor: int
         if re.fullmatch(rf"\s(?:{_BECAUSE[g.t.code]})\s", mark, re.I) or _REASON_OPENING.match(cleaned):
             reasons.add(cleaned)
         if anchor is not None and start <= anchor < end:
-            own = cleaned or None  # the piece the date is in, if anything is left of it
+            # the piece the date is in, if anything is left of it but "bei uns" or "they"
+            own = cleaned if cleaned and not _only_pronouns(cleaned) else None
         if time_anchor is not None and start <= time_anchor < end:
             timed = cleaned or None
         if cleaned:
@@ -286,7 +289,8 @@ def _title_from(ctx: Context, text: str, require_noun: bool = False, anchor: int
         return _tidy(_around_the_gaps(named[0], g))
     if require_noun:
         return ""
-    chosen = own or next((p for _s, p in pieces if not g.sign_off.match(p.strip())), "")
+    chosen = own or next((p for _s, p in pieces if not g.sign_off.match(p.strip()) and not _only_pronouns(p)),
+                         "")
     return _tidy(chosen)
 
 
