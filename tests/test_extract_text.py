@@ -3014,3 +3014,11 @@ def test_a_greeting_or_bei_uns_is_no_title():
     text = "Hallo ihr, die Réttir (Schafabtrieb) bei uns im Tal ist am Samstag, wir reiten um 8 Uhr los"
     [event] = extract_events(text, R20)
     assert event.title == "Die Réttir"
+
+
+@pytest.mark.parametrize("text,place", [
+    ("La misa a la chilena es el lunes 18 a las 11 en la iglesia de Hanga Roa", "iglesia de Hanga Roa"),
+    ("Spiel am Sonntag um 10:30 in Köpenick, Abfahrt 8:45 am Vereinsheim", "Köpenick"),
+])
+def test_a_place_named_by_its_noun_beats_a_look_alike_in_the_same_piece(text, place):
+    assert extract_events(text, R20)[0].location == place

@@ -539,6 +539,7 @@ def location_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | 
     if timed:
         return timed  # "Kirchweih in Hermannstadt: der Aufmarsch ist Sonntag um 10 vor der Kirche"
     for start, end in [(clause.start, clause.end), *clause.extras]:
+        candidates = []
         for m in ctx.g.place.finditer(text, start, end):
             found = _phrase_place(ctx, text, m, start)
             if found and _TOWARDS_HERE[ctx.g.t.code].search(text[m.start():m.start(1)]):
@@ -548,7 +549,18 @@ def location_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | 
             if found and not ctx.g.place_noun.search(found):
                 found = _venue_before(ctx, text, m, start) or found
             if found:
-                return found
+                candidates.append((m.start(), found))
+        if candidates:
+            # "La misa a la chilena es ... en la iglesia de Hanga Roa": a phrase that names a
+            # place by its noun beats an earlier one that only looks like a place, in the same
+            # piece ("Spiel in Köpenick, Abfahrt am Vereinsheim" is where the game is)
+            first_at, first = candidates[0]
+            for at, found in candidates[1:]:
+                if _SET_APART.search(text, first_at, at):
+                    break
+                if ctx.g.place_noun.search(found) and not ctx.g.place_noun.search(first):
+                    return found
+            return first
         named = _named_place(ctx, text[start:end])
         if named:
             return named
@@ -583,6 +595,10 @@ def location_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | 
                     and not re.search(r"\d{1,2}[:.h]\d{2}|\d\s*(?:am|pm)", line, re.I):
                 return _tidy(line)
     return None
+
+
+_SET_APART = re.compile(r"[,;:()\n]|\s[-–—]\s|\b(?:then|after|danach|dann|después|luego|puis|ensuite|"
+                        r"depois|und|and|y|et|e)\b", re.I)
 
 
 def _phrase_place(ctx: Context, text: str, m: re.Match[str], start: int) -> str | None:
