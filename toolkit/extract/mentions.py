@@ -326,7 +326,7 @@ def _moves_not_ranges(found: list[DateMention], work: str, g: Grammar) -> list[D
                 _FROM_WORD.search(work, max(0, mention.start - 12), mention.start) and \
                 g.move.search(work, max(0, mention.start - 40), mention.start):
             split = _FROM_TO.match(work, mention.start, mention.end)
-        if split is None:
+        if split is None or mention.last is None:
             result.append(mention)
             continue
         result.append(DateMention(mention.start, split.end("first"), mention.day, None, mention.kind))
