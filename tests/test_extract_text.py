@@ -3023,3 +3023,27 @@ def test_a_greeting_or_bei_uns_is_no_title():
 ])
 def test_a_place_named_by_its_noun_beats_a_look_alike_in_the_same_piece(text, place):
     assert extract_events(text, R20)[0].location == place
+
+
+R21 = datetime(2029, 2, 20, 10, 0, tzinfo=ZoneInfo("Europe/Madrid"))  # a Tuesday morning
+
+
+@pytest.mark.parametrize("text", [
+    "Sábado eu só chego 9h30, tenho que deixar o moleque na natação",
+    "yo el jueves salgo de la chamba a las 6, llego pa la última horita nomás",
+    "Je serai là jeudi mais seulement vers 20h, je finis tard au boulot",
+    "I kann leider erst ab Samstag Mittag, vormittags hab i Dienst",
+    "Mardi je suis à Yamoussoukro toute la journée, désolée",
+    "Eu no sábado saio do serviço às 17h, chego uns 20 minutos atrasada",
+    "I'll only be back Thursday around 8",
+])
+def test_the_writers_own_comings_and_goings_are_no_event(text):
+    assert extract_events(text, R21) == []
+
+
+@pytest.mark.parametrize("text", [
+    "I'm back Thursday for the 7pm rehearsal at the hall",
+    "Llego el jueves a las 6 para la reunión de padres",
+])
+def test_an_event_named_beside_the_writers_coming_stays(text):
+    assert len(extract_events(text, R21)) == 1

@@ -534,6 +534,8 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
         return None
     if t is None and not cancelled and not moved and kind == "event" and _declined(ctx, clause, d):
         return None
+    if not cancelled and not moved and kind == "event" and _own_whereabouts(ctx, clause, d):
+        return None  # "Sábado eu só chego 9h30": when the writer arrives, not an event
     last = d.last or d.day
     if last < ctx.today or (until is not None and until[0].day < ctx.today):
         return None
@@ -1369,6 +1371,23 @@ def _piece_of(ctx: Context, clause: Clause, t: TimeMention) -> tuple[int, int]:
 
 # Between a decline and the day it declines: words, no clause punctuation.
 _DECLINE_GAP = re.compile(r"[^,;:.!?\n]{0,24}")
+
+
+def _own_whereabouts(ctx: Context, clause: Clause, d: DateMention) -> bool:
+    """The date's own piece says when the writer comes, goes or is somewhere ("yo el jueves
+    salgo de la chamba a las 6", "Je serai là jeudi mais seulement vers 20h") and names no
+    event of its own ("I'm back Thursday for the 7pm rehearsal" keeps the rehearsal)."""
+    start, end = core_bounds(ctx.low, d.start, clause, ctx.g)
+    core = ctx.low[start:end]
+    if not ctx.g.whereabouts.search(core):
+        return False
+    # the day itself and "all day" name nothing ("ab Samstag Mittag", "toute la journée")
+    rest = _ALL_DAY_LONG.sub(" ", ctx.low[start:max(start, d.start)] + " " + ctx.low[min(end, d.end):end])
+    return not names_event(ctx.g, ctx.g.period_phrase.sub(" ", rest))
+
+
+_ALL_DAY_LONG = re.compile(r"\b(?:all day|the whole day|toute la journée|todo el día|todo el dia|"
+                           r"den ganzen tag|o dia (?:todo|inteiro)|mittags?|midi)\b", re.I)
 
 
 def _declined(ctx: Context, clause: Clause, d: DateMention) -> bool:

@@ -184,6 +184,7 @@ class Grammar:
         self.opening = re.compile(rf"(?<![\w])(?:{'|'.join(OPENING[t.code])})(?![\w])", re.I)
         self.until = re.compile(rf"(?<![\w])(?:{'|'.join(UNTIL[t.code])})\s*$", re.I)
         self.decline = re.compile(rf"(?<![\w])(?:{'|'.join(DECLINES[t.code])})(?![\w])", re.I)
+        self.whereabouts = re.compile(rf"(?<![\w])(?:{'|'.join(WHEREABOUTS[t.code])})(?![\w])", re.I)
         self.deadline = re.compile(rf"(?<![\w])(?:{'|'.join(DEADLINES[t.code])})(?![\w])", re.I)
         self.plan = re.compile(rf"(?<![\w])(?:{_alt(t.plan_cues)})(?![\w])", re.I)
         self.past = re.compile(rf"(?<![\w'])(?:{'|'.join(t.past_cues)})(?![\w])", re.I)
@@ -404,6 +405,25 @@ DECLINES = {
            r"estou ocupad[oa]", r"tô ocupad[oa]", r"vou atrasar",
            r"(?:vou )?cheg(?:o|ar) atrasad[oa]",
            r"s[óo] (?:consigo|posso|vou poder)", r"ainda (?:estou|vou estar) (?:em|no|na)"),
+}
+# The writer's own comings and goings: when they arrive, leave, finish work or are somewhere
+# ("Sábado eu só chego 9h30", "yo el jueves salgo de la chamba a las 6", "Je serai là jeudi
+# mais seulement vers 20h", "I kann erst ab Samstag Mittag"). Said in the first person, with
+# no event named beside it, they tell the group about the writer, not about an event.
+WHEREABOUTS = {
+    "en": (r"i (?:can|could) (?:only )?(?:do|make|come)",
+           r"i(?:'?m| am|'?ll| will| should| can| could)? (?:only |probably |just |not )?(?:be )?"
+           r"(?:there|back|arriving|arrive|leaving|leave|finish|finishing|landing|land|"
+           r"get(?:ting)? (?:there|in|back|off))",
+           r"(?:gotta|got to|have to|need to) (?:bounce|leave|head off|dash)"),
+    "es": (r"(?:yo )?(?:no )?(?:llego|salgo|vuelvo|regreso|termino|llegaré|saldré|volveré|regresaré)",
+           r"(?:estoy|estaré) en"),
+    "de": (r"(?:ich|i) (?:kann|komm\w*|bin|fahr\w*) (?:\w+ )?(?:erst|später|spaeter|zurück|weg)",
+           r"(?:ich|i) komm\w* (?:\w+ ){0,2}(?:an|zurück|nach)"),
+    "fr": (r"je serai là", r"je suis à", r"j['’](?:arrive|arriverai)",
+           r"je (?:pars|finis|termine|rentre|reviens|quitte|sors)"),
+    "pt": (r"(?:eu )?(?:só )?(?:chego|saio|volto|chegarei|sairei|voltarei)",
+           r"(?:eu )?(?:estou|tô|to|estarei) em"),
 }
 # A deadline is worth knowing but is not an event to attend.
 DEADLINES = {
