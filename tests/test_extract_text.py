@@ -3047,3 +3047,16 @@ def test_the_writers_own_comings_and_goings_are_no_event(text):
 ])
 def test_an_event_named_beside_the_writers_coming_stays(text):
     assert len(extract_events(text, R21)) == 1
+
+
+@pytest.mark.parametrize("text", [
+    "Se fizer sol domingo a gente desce pro Arpoador cedinho, tipo 8h",
+    "If it snows on Saturday we'll go sledging at 10",
+    "Wenn es schneit, gehen wir am Samstag um 10 rodeln",
+])
+def test_a_plan_that_hangs_on_the_weather_is_no_event(text):
+    assert extract_events(text, R21) == []
+
+
+def test_a_condition_on_the_reader_keeps_the_event():
+    assert len(extract_events("If you can come, the party is Saturday at 8", R21)) == 1
