@@ -3060,3 +3060,23 @@ def test_a_plan_that_hangs_on_the_weather_is_no_event(text):
 
 def test_a_condition_on_the_reader_keeps_the_event():
     assert len(extract_events("If you can come, the party is Saturday at 8", R21)) == 1
+
+
+@pytest.mark.parametrize("text,start,end", [
+    ("Thurs 22nd night shift 2130-0730 on 7B is mine now", "2029-02-22T21:30:00+01:00",
+     "2029-02-23T07:30:00+01:00"),
+    ("Shift Friday 1400-2200", "2029-02-23T14:00:00+01:00", "2029-02-23T22:00:00+01:00"),
+])
+def test_two_24_hour_readings_with_a_dash_are_a_span_not_a_phone_number(text, start, end):
+    [event] = extract_events(text, R21)
+    assert (event.start, event.end) == (start, end)
+
+
+def test_a_span_of_years_is_no_clock():
+    assert extract_events("The 2028-2029 season starts Saturday", R21) == []
+
+
+def test_a_heading_names_what_a_first_person_piece_says_who():
+    text = "Night shift swap confirmed: I'm taking Dom's Fri 2200-0600 at the fuel farm"
+    [event] = extract_events(text, R21)
+    assert event.title.startswith("Shift swap")

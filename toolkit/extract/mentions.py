@@ -1017,6 +1017,15 @@ def find_times(work: str, g: Grammar, dates: list[DateMention]) -> list[TimeMent
             if spans.free(m.start(), m.end()):
                 spans.take(m.start(), m.end())
                 found.append(_past_to(m))
+    for m in _FOUR_DIGIT_RANGE.finditer(work):  # "night shift 2130-0730", "0600-1400"
+        first, second = m.group(1) + m.group(2), m.group(3) + m.group(4)
+        if spans.free(m.start(), m.end()) and (
+                "0" in (first[0], second[0]) or second < first  # "2028-2029" is a span of years
+                or _CLOCK_PREP.search(work, max(0, m.start() - 8), m.start())
+                or any(0 <= m.start() - d.end <= 20 for d in dates)):
+            spans.take(m.start(), m.end())
+            found.append(TimeMention(m.start(), m.end(), int(m.group(1)), int(m.group(2)),
+                                     end_hour=int(m.group(3)), end_minute=int(m.group(4)), literal=True))
     for m in _FOUR_DIGITS.finditer(work):  # "Friday 1930", "heute um 1930": a clock, no colon
         if spans.free(m.start(), m.end()) and (
                 _CLOCK_PREP.search(work, max(0, m.start() - 8), m.start())
@@ -1174,6 +1183,8 @@ def _word_times(work: str, g: Grammar) -> list[TimeMention]:
 _SWISS_HOUR = re.compile(r"\b(?:am|um|ab|gäge)\s+(\d{1,2})i\b", re.I)
 _FOUR_DIGITS = re.compile(r"(?<![\d/.:,-])([01]\d|2[0-3])([0-5]\d)(?![\d/.:,]\d|\s*(?:hrs?\b|h\b)?\s*(?:-|–))"
                           r"(?=\s*(?:hrs?|h|uhr)?\b)", re.I)
+_FOUR_DIGIT_RANGE = re.compile(r"(?<![\d/.:,-])([01]\d|2[0-3])([0-5]\d)\s*[-–]\s*([01]\d|2[0-3])([0-5]\d)"
+                               r"(?![\d/.:,-])(?:\s*(?:hrs?|h)\b)?", re.I)
 _PLACE_AFTER_CLOCK = re.compile(r"\s+(?:in|at|@|im|am|en|à|no|na)\s+(?:the\s+)?[^\W\d_]", re.I)
 _CLOCK_PREP = re.compile(r"\b(?:at|um|ab|a las|à|às|as|from|von|de|by)\s*$|@\s*$", re.I)
 _FR_MINUTES = {"cinq": 5, "dix": 10, "quinze": 15, "vingt": 20, "vingt-cinq": 25, "trente": 30,

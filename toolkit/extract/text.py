@@ -146,6 +146,10 @@ _ASKS_WHEN = re.compile(r"\b(?:when|date|still|right|correct|true|sure|confirmed
                         r"ann[ée]es?|anos?)\b", re.I)
 
 
+# "2130-0730", "0600-1400": two 24-hour clock readings, not a phone number.
+_CLOCK_SPAN = re.compile(r"(?:[01]\d|2[0-3])[0-5]\d\s*[-–]\s*(?:[01]\d|2[0-3])[0-5]\d")
+
+
 def _quoted_spans(text: str) -> list[tuple[int, int]]:
     spans = [m.span() for m in _QUOTE_LINE.finditer(text)]
     for m in _QUOTATION.finditer(text):
@@ -173,7 +177,8 @@ def mask_noise(text: str) -> str:
         blank(m.start(), m.end())
     for m in _PHONE.finditer(text):
         span = m.group(0)
-        if _digits(span) >= 7 and not _DASHED_DATE.fullmatch(span.strip()):
+        if _digits(span) >= 7 and not _DASHED_DATE.fullmatch(span.strip()) \
+                and not _CLOCK_SPAN.fullmatch(span.strip()):
             blank(m.start(), m.end())
     for m in _URL.finditer(text):
         blank(m.start(), m.end())

@@ -271,6 +271,10 @@ def _title_from(ctx: Context, text: str, require_noun: bool = False, anchor: int
             and names_event(g, timed) and not _only_logistics(timed, g):
         # "Staatsfeiertag am Sonntag: Festakt ... um 10 Uhr": the day's heading, the hour's event
         return _tidy(_around_the_gaps(timed, g))
+    if own is not None and heading is not None and heading != own and _PRONOUN_FIRST.match(own) \
+            and (names_event(g, heading) or _content_words(heading) >= 2):
+        # "Night shift swap confirmed: I'm taking Dom's Fri 2200-0600": what, not who
+        return _tidy(_around_the_gaps(heading, g))
     if own is not None and heading is not None and heading != own \
             and (_logistic(own, g) or g.place.match(own)) \
             and not re.match(r"(?:de|del|du|des|of|von|da|do)\b", heading.lower()):
