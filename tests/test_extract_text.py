@@ -3080,3 +3080,26 @@ def test_a_heading_names_what_a_first_person_piece_says_who():
     text = "Night shift swap confirmed: I'm taking Dom's Fri 2200-0600 at the fuel farm"
     [event] = extract_events(text, R21)
     assert event.title.startswith("Shift swap")
+
+
+def test_at_like_seven_is_seven():
+    [event] = extract_events("practice is thursday at like 7 at Dave's garage", R21)
+    assert event.start == "2029-02-22T19:00:00+01:00"
+
+
+def test_rebooked_after_a_calling_off_is_a_move_from_that_day():
+    text = "Lads five-a-side is off tonight, the pitches are waterlogged. Rebooked for Monday at 8.30pm"
+    [event] = extract_events(text, R21)
+    assert (event.start, event.moved) == ("2029-02-26T20:30:00+01:00", True)
+    assert event.previous_start == "2029-02-20"
+
+
+def test_nominations_closing_is_a_deadline_titled_by_them():
+    [event] = extract_events("Nominations close Wed midnight, no late entries", R21)
+    assert (event.start, event.kind) == ("2029-02-21", "deadline") and "Nominations" in event.title
+
+
+def test_the_first_one_is_no_title():
+    text = "Lent lunches are every Friday in Lent, 12–1.30 in the church hall, first one this Friday"
+    [event] = extract_events(text, R21)
+    assert "lunches" in event.title

@@ -83,6 +83,7 @@ EN = LangTable(
     week_units=("week", "weeks", "wks"),
     numbers={"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6},
     time_preps=("at", "@", "from", "around", "about", "by", "till", "until", "starts at", "from about",
+                "at like", "at about", "at around", "like around", "from like",
                 "after", "kick off is", "kick off", "kick-off", "ko", "starts", "begins", "start", "moved to",
                "changed to", "pushed to", "pushed back to", "brought forward to", "now at", "now",
                "instead of"),
@@ -179,7 +180,8 @@ EN = LangTable(
                    "fais do-do", "hoedown", "square dance"),
     move_cues=(r"moved", r"moving", r"changed", r"switched", r"postponed", r"rescheduled",
                r"pushed back", r"pushed", r"shifted", r"shifting", r"brought forward", r"bumped",
-               r"got bumped", r"moved up", r"move (?:it|that|this|them)(?= to\b)"),
+               r"got bumped", r"moved up", r"move (?:it|that|this|them)(?= to\b)", r"rebooked",
+               r"re-booked"),
 )
 
 # What a preterite sets a day for ("quedó para el lunes", "ficou marcado pra sexta") looks ahead.

@@ -678,7 +678,8 @@ DUE = {
     "en": (r"due(?! to\b)", r"deadline", r"no later than", r"closing date", r"last day (?:for|to)",
            r"last date(?: (?:for|to|of))?(?: \w+)?(?: is)?",  # Indian English "last date is 15th"
            r"cut-?off", r"(?:registration|sign[- ]?ups?|entries|applications?|enrol\w*|bookings?)"
-           r"(?: [\w'’]+){0,6} clos(?:e|es|ing)"),
+           r"(?: [\w'’]+){0,6} clos(?:e|es|ing)",
+           r"(?:nominations?|submissions?|rsvps?|orders?|votes?|voting)(?: [\w'’]+){0,4} clos(?:e|es|ing)"),
     "es": (r"fecha límite", r"fecha limite", r"plazo", r"vence[n]?", r"último día para",
            r"a más tardar", r"a mas tardar", r"último día pa", r"ultimo dia pa",
            r"ultimo dia para", r"como (?:muy )?tarde", r"son para", r"es para", r"para entregar",
@@ -721,7 +722,8 @@ TASKS = {
            r"enrol\w*", r"deposit", r"consent", r"vote", r"entries", r"entry", r"paid",
            r"must", r"ha(?:ve|s) to", r"needs? to", r"reserv\w+", r"asked (?:us|you|everyone|all)",
            r"dues", r"subs", r"subscriptions?", r"contributions?", r"instal(?:l)?ments?",
-           r"confirm\w*", r"upload\w*", r"please", r"pls", r"kindly", r"buy", r"bought", r"tickets?"),
+           r"confirm\w*", r"upload\w*", r"please", r"pls", r"kindly", r"buy", r"bought", r"tickets?",
+           r"nominations?", r"submissions?"),
     "es": (r"entreg\w+", r"pag\w+", r"envi\w+", r"mand\w+", r"tra(?:e|ed|er|igan)\w*",
            r"devolv\w+", r"apunt\w+", r"inscrib\w+", r"inscripci\w+", r"rellen\w+", r"confirm\w+",
            r"reserv\w+", r"formularios?", r"autorizaci\w+", r"deberes", r"tareas?", r"trabajos?",

@@ -158,7 +158,10 @@ _PRONOUN_FIRST = re.compile(r"(?:i|we|you|he|she|they|ich|du|wir|ihr|er|sie|yo|t
 _PRONOUN = re.compile(r"(?:it|they|them|we|us|you|he|she|him|her|lo|la|los|las|le|les|se|ellos|"
                       r"es|sie|wir|ihn|ihr|uns|euch|mir|ils|elles|on|nous|vous|l|o|a|os|as|eles|elas|"
                       # with a preposition: "bei uns", "chez nous", "with us" say where or with whom
-                      r"bei|mit|with|at|chez|avec|con|com|nosotros|nós)", re.I)
+                      r"bei|mit|with|at|chez|avec|con|com|nosotros|nós|"
+                      # "first one this Friday", "the next one": which of them, not what (a
+                      # French "la première" is a premiere)
+                      r"the|one|first|next|last)", re.I)
 
 
 def _only_pronouns(title: str) -> bool:
