@@ -3103,3 +3103,30 @@ def test_the_first_one_is_no_title():
     text = "Lent lunches are every Friday in Lent, 12–1.30 in the church hall, first one this Friday"
     [event] = extract_events(text, R21)
     assert "lunches" in event.title
+
+
+def test_a_short_weekday_before_a_dotted_date_makes_it_one():
+    text = ("Update: Klausur wurde verlegt!! Nicht Fr 2.3., sondern Mo 5.3., gleiche Zeit (10 c.t.), "
+            "im Hörsaal A")
+    [event] = extract_events(text, R21)
+    assert (event.start, event.previous_start) == ("2029-03-05T10:15:00+01:00", "2029-03-02")
+    assert "Klausur" in event.title
+
+
+@pytest.mark.parametrize("text,start", [
+    ("Klausur ist Fr 2.3. um 10 c.t. im Audimax", "2029-03-02T10:15:00+01:00"),
+    ("Vorlesung morgen 14 s.t. im Hörsaal 1", "2029-02-21T14:00:00+01:00"),
+])
+def test_the_academic_quarter(text, start):
+    assert [e.start for e in extract_events(text, R21)] == [start]
+
+
+@pytest.mark.parametrize("text,start,previous", [
+    ("Wegen Sturmwarnung verschieben wir Sölden um eine Woche, also auf Samstag 3.3., Abfahrt 5:30",
+     "2029-03-03T05:30:00+01:00", "2029-02-24"),
+    ("The quiz got pushed back a week to Thursday 8th March at 8pm", "2029-03-08T20:00:00+01:00",
+     "2029-03-01"),
+])
+def test_a_move_by_a_week_comes_from_the_week_before(text, start, previous):
+    [event] = extract_events(text, R21)
+    assert (event.start, event.moved, event.previous_start) == (start, True, previous)

@@ -420,6 +420,7 @@ DE = LangTable(
     move_cues=(r"verschoben", r"verlegt", r"geändert", r"vorverlegt",
                # "Die Chorprobe heute verschieben wir auf morgen": the verb before its new day
                r"verschieben(?= \w+ (?:auf|zum|nach)\b)", r"verschiebt sich", r"verlegen wir",
+               r"verschieben wir", r"verschieben (?:den|die|das)",
                r"verschobe", r"verleit"),  # Swiss German
 )
 

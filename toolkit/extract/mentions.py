@@ -753,7 +753,10 @@ def _numeric_mention(m: re.Match[str], work: str, g: Grammar, today: date,
             return None  # "2/3 der Schüler"; but "am 28.01. Der Elternabend ..." is a date
         nearby_time = bool(re.search(r"\d\s*(?:am|pm|h\b|uhr|[:.h]\d\d)|\b(?:at|um|à|às|a las)\s+\d",
                                      after + " " + before, re.I))
-        weekday_before = bool(g.date_words.search(before))
+        # "Nicht Fr 2.3., sondern Mo 5.3.": a short weekday written as one counts as well
+        short = re.search(r"(?-i:\b([A-ZÁÉÍÓÚ][a-zäöüáéíóúç]{1,2}))\.?,?\s*$", before)
+        weekday_before = bool(g.date_words.search(before)) or (
+            short is not None and short.group(1).lower() in g.t.weekday_abbr)
         # "Picture day retakes 10/8, order forms ...": a date closing an event's name
         named_before = bool(re.match(r"[,;.!)]|\s*$|\s*\n", after)) and \
             bool(g.event_noun.search(work[max(0, m.start() - 30):m.start()]))
@@ -935,6 +938,11 @@ def find_times(work: str, g: Grammar, dates: list[DateMention]) -> list[TimeMent
     for d in dates:
         spans.take(d.start, d.end)
     found: list[TimeMention] = []
+    for m in _ACADEMIC_QUARTER.finditer(work):  # "10 c.t." is 10:15, "10 s.t." 10:00 sharp
+        if spans.free(m.start(), m.end()):
+            spans.take(m.start(), m.end())
+            minute = 15 if m.group(2).lower() == "c" else 0
+            found.append(TimeMention(m.start(), m.end(), int(m.group(1)), minute, literal=True))
     if g.t.code == "en":
         for m in _FOR_START.finditer(work):  # "doors 6.45 for 7": the event starts at 7
             first = int(m.group(1)) * 60 + int(m.group(2))
@@ -1183,6 +1191,7 @@ def _word_times(work: str, g: Grammar) -> list[TimeMention]:
 _SWISS_HOUR = re.compile(r"\b(?:am|um|ab|gäge)\s+(\d{1,2})i\b", re.I)
 _FOUR_DIGITS = re.compile(r"(?<![\d/.:,-])([01]\d|2[0-3])([0-5]\d)(?![\d/.:,]\d|\s*(?:hrs?\b|h\b)?\s*(?:-|–))"
                           r"(?=\s*(?:hrs?|h|uhr)?\b)", re.I)
+_ACADEMIC_QUARTER = re.compile(r"(?<![\d.:])([01]?\d|2[0-3])(?:\s*uhr)?\s+([cs])\.\s?t\.(?!\w)", re.I)
 _FOUR_DIGIT_RANGE = re.compile(r"(?<![\d/.:,-])([01]\d|2[0-3])([0-5]\d)\s*[-–]\s*([01]\d|2[0-3])([0-5]\d)"
                                r"(?![\d/.:,-])(?:\s*(?:hrs?|h)\b)?", re.I)
 _PLACE_AFTER_CLOCK = re.compile(r"\s+(?:in|at|@|im|am|en|à|no|na)\s+(?:the\s+)?[^\W\d_]", re.I)

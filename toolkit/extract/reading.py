@@ -382,6 +382,13 @@ def _old_day(old: DateMention, new: DateMention, today: date) -> date:
         return old.day
 
 
+# A move by a week or two: "um eine Woche verschoben", "reportée d'une semaine", "pushed back a
+# week", "aplazado una semana", "adiado uma semana".
+_BY_WEEKS = re.compile(r"\b(?:um (?:eine|zwei) wochen?|d['’]une semaine|de deux semaines|"
+                       r"(?:by |back )?(?:a|one|two) weeks?|a fortnight|(?:una|dos) semanas?|"
+                       r"(?:uma|duas) semanas?)\b", re.I)
+
+
 def _previous_start(ctx: Context, move: _Move, d: DateMention, assignment_time: TimeMention | None,
                     clause: Clause) -> str | None:
     """The old start the text states: the old day (with its old time), or the same day at the
@@ -389,7 +396,12 @@ def _previous_start(ctx: Context, move: _Move, d: DateMention, assignment_time: 
     day: date | None = _old_day(move.old_dates[0], d, ctx.today) if move.old_dates else None
     old_time = move.old_times[0] if move.old_times else None
     if day is None and old_time is None:
-        return None
+        # "verschieben wir Sölden um eine Woche, also auf Samstag 3.3.": a week before the new day
+        by = _BY_WEEKS.search(ctx.low, clause.segment[0], clause.segment[1])
+        if by is None:
+            return None
+        weeks = 2 if re.search(r"two|zwei|deux|dos|duas|fortnight|quinze|15", by.group(0)) else 1
+        return (d.day - timedelta(days=7 * weeks)).isoformat()
     day = day or d.day
     if old_time is None:
         return day.isoformat()

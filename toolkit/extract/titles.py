@@ -142,6 +142,12 @@ def title_for(ctx: Context, clause: Clause, d: DateMention, blanks: list[tuple[i
         heading = _title_from(ctx, text)
         if heading:
             return heading
+    if kind == "event" and not own_named:
+        # "Klausur wurde verlegt!! Nicht Fr 2.3., sondern Mo 5.3., ...": the sentence before
+        # names what the clause, all days and cue words, only moves
+        before = _sentence_just_before(ctx, clause, chars)
+        if before and (names_event(ctx.g, before) or (not own and _content_words(before) >= 1)):
+            return before
     if own:
         return own
     segment = _title_from(ctx, "".join(chars[clause.segment[0]:clause.segment[1]]))
