@@ -3130,3 +3130,9 @@ def test_the_academic_quarter(text, start):
 def test_a_move_by_a_week_comes_from_the_week_before(text, start, previous):
     [event] = extract_events(text, R21)
     assert (event.start, event.moved, event.previous_start) == (start, True, previous)
+
+
+def test_a_weekday_then_dia_and_its_date_are_one_day():
+    text = "Família, a mudança é no sábado, dia 10 de março. A carrinha da Mudanças Silva chega às 8h."
+    [event] = extract_events(text, R21)
+    assert (event.start, event.title) == ("2029-03-10T08:00:00+01:00", "A mudança")

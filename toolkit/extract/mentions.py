@@ -894,7 +894,7 @@ _MONTHLY = re.compile(
     r"todos os meses)", re.I
 )
 _GERMAN_EVERY = re.compile(r"(?:mon|diens|mitt|donners|frei|sams|sonn)tags", re.I)
-_GLUE = re.compile(r"^[\s,.(]*(?:the|den|le|el|la|o|a|,|\s)*[\s,.]*$", re.I)
+_GLUE = re.compile(r"^[\s,.(]*(?:the|den|le|el|la|o|a|dia|día|,|\s)*[\s,.]*$", re.I)  # "sábado, dia 10"
 
 
 def _absorb_weekdays(found: list[DateMention], work: str) -> list[DateMention]:
