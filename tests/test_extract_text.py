@@ -3136,3 +3136,17 @@ def test_a_weekday_then_dia_and_its_date_are_one_day():
     text = "Família, a mudança é no sábado, dia 10 de março. A carrinha da Mudanças Silva chega às 8h."
     [event] = extract_events(text, R21)
     assert (event.start, event.title) == ("2029-03-10T08:00:00+01:00", "A mudança")
+
+
+@pytest.mark.parametrize("text,start,previous", [
+    ("Correct. Mais la partie de dimanche c'est 8h15 pas 8h, ils ont changé l'horaire",
+     "2029-02-25T08:15:00+01:00", "2029-02-25T08:00:00+01:00"),
+    ("Spring working bee Saturday, it's 10 not 9", "2029-02-24T10:00:00+01:00", "2029-02-24T09:00:00+01:00"),
+])
+def test_an_hour_denied_beside_another_is_the_old_one_whatever_verb_follows(text, start, previous):
+    [event] = extract_events(text, R21)
+    assert (event.start, event.moved, event.previous_start) == (start, True, previous)
+
+
+def test_ten_not_nine_people_is_no_clock():
+    assert all(e.all_day for e in extract_events("Picnic Saturday, it's 10 not 9 people now", R21))

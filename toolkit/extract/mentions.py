@@ -1025,6 +1025,11 @@ def find_times(work: str, g: Grammar, dates: list[DateMention]) -> list[TimeMent
             if spans.free(m.start(), m.end()):
                 spans.take(m.start(), m.end())
                 found.append(_past_to(m))
+    for m in _HOUR_NOT_HOUR.finditer(work):  # "it's 10 not 9", "c'est 8 pas 9": two clock hours
+        for group in (1, 2):
+            if spans.free(m.start(group), m.end(group)):
+                spans.take(m.start(group), m.end(group))
+                found.append(TimeMention(m.start(group), m.end(group), int(m.group(group)), 0))
     for m in _FOUR_DIGIT_RANGE.finditer(work):  # "night shift 2130-0730", "0600-1400"
         first, second = m.group(1) + m.group(2), m.group(3) + m.group(4)
         if spans.free(m.start(), m.end()) and (
@@ -1192,6 +1197,9 @@ _SWISS_HOUR = re.compile(r"\b(?:am|um|ab|gäge)\s+(\d{1,2})i\b", re.I)
 _FOUR_DIGITS = re.compile(r"(?<![\d/.:,-])([01]\d|2[0-3])([0-5]\d)(?![\d/.:,]\d|\s*(?:hrs?\b|h\b)?\s*(?:-|–))"
                           r"(?=\s*(?:hrs?|h|uhr)?\b)", re.I)
 _ACADEMIC_QUARTER = re.compile(r"(?<![\d.:])([01]?\d|2[0-3])(?:\s*uhr)?\s+([cs])\.\s?t\.(?!\w)", re.I)
+_HOUR_NOT_HOUR = re.compile(r"\b(?:it['’]?s|it is|c['’]est|es|ist|é)\s+(1[0-2]|[1-9])\s+"
+                            r"(?:not|pas|no|nicht|não)\s+(1[0-2]|[1-9])\b"
+                            r"(?![.,:]\d|\s*(?:people|kids|children|euros?|€|\$|%|pm|am))", re.I)
 _FOUR_DIGIT_RANGE = re.compile(r"(?<![\d/.:,-])([01]\d|2[0-3])([0-5]\d)\s*[-–]\s*([01]\d|2[0-3])([0-5]\d)"
                                r"(?![\d/.:,-])(?:\s*(?:hrs?|h)\b)?", re.I)
 _PLACE_AFTER_CLOCK = re.compile(r"\s+(?:in|at|@|im|am|en|à|no|na)\s+(?:the\s+)?[^\W\d_]", re.I)

@@ -328,6 +328,11 @@ def _move_in(ctx: Context, clause: Clause) -> _Move | None:
             nearest = min(clause.dates, key=lambda x: min(abs(t.start - x.end), abs(x.start - t.end)))
             (move.old_times if move.is_old(nearest) else move.new_times).append(t)
             continue
+        if retimed and not corrected:
+            # "c'est 8h15 pas 8h, ils ont changé l'horaire": the hour denied is the old one,
+            # whatever verb follows
+            (move.old_times if t in denied_times else move.new_times).append(t)
+            continue
         # a range's mention opens with its preposition ("instead of 10 to 2"): read it as before
         opening = re.match(r"(\D*?)\s*\d", ctx.low[t.start:t.end])
         opens = opening.group(1) if opening else ""
