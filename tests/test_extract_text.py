@@ -3150,3 +3150,19 @@ def test_an_hour_denied_beside_another_is_the_old_one_whatever_verb_follows(text
 
 def test_ten_not_nine_people_is_no_clock():
     assert all(e.all_day for e in extract_events("Picnic Saturday, it's 10 not 9 people now", R21))
+
+
+@pytest.mark.parametrize("text,day", [
+    ("Le camp de jour commence le lundi 5 à 8h, inscriptions jusqu'à vendredi midi", "2029-02-23"),
+    ("SMS de la pharmacie : « Votre commande est disponible. Retrait possible jusqu'au 3 mars. »",
+     "2029-03-03"),
+    ("Your parcel can be collected until Friday at the depot", "2029-02-23"),
+])
+def test_until_a_day_for_something_to_do_or_pick_up_is_a_deadline(text, day):
+    deadlines = [e.start for e in extract_events(text, R21) if e.kind == "deadline"]
+    assert deadlines == [day]
+
+
+def test_samedi_en_huit_is_a_week_after_the_coming_saturday():
+    [event] = extract_events("Les représentations c'est samedi en huit à 20h", R21)
+    assert event.start == "2029-03-03T20:00:00+01:00"

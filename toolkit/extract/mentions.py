@@ -838,6 +838,10 @@ def _weekday_mention(m: re.Match[str], work: str, g: Grammar, today: date,
     # only "this Wednesday" can be today. "Next Wednesday" is the first one after today.
     is_this = bool(modifier) and modifier.lower() in THIS_WORDS
     day = _coming(weekday, today, include_today=is_this and not after)
+    if g.t.code == "fr" and not number and (week := _FR_WEEK_AFTER.match(work, end)):
+        # "samedi en huit", "jeudi en quinze": a week (two) after the coming one
+        weeks = 2 if week.group(1) == "quinze" else 1
+        return DateMention(start, week.end(), day + timedelta(days=7 * weeks), None, "weekday")
     if g.t.code == "en" and not number and (week := _WEEK_AFTER.match(work, end)):
         # "Friday week", "Saturday fortnight": a week (two) after the coming one
         weeks = 2 if week.group(1).lower() == "fortnight" else 1
@@ -877,6 +881,7 @@ def _weekday_abbr_mention(m: re.Match[str], work: str, g: Grammar, today: date,
 _LIST_LINE_START = re.compile(r"(?:^|\n)[ \t]*(?:[-•*·–]\s*)?$")
 _FROM_ON = re.compile(r"\b(?:a partir de|desde|from|starting|beginning|ab|à partir de|dès|"
                       r"a partir da|a partir do)\s*$", re.I)
+_FR_WEEK_AFTER = re.compile(r"\s+en\s+(huit|quinze)\b", re.I)
 _WEEK_BEFORE = re.compile(r"\b(?:a|one)\s+(week|fortnight)\s+(?:on|from)\s+$", re.I)
 _WEEK_AFTER = re.compile(r"\s+(week|fortnight)\b(?!\s*(?:end|day|s\b))", re.I)
 _DAY_CONTEXT = re.compile(

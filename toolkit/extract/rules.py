@@ -710,7 +710,8 @@ LIMITS = {
     "en": r"by|until|till|til|before|no later than|(?:at the |at )?latest|by latest",
     "es": r"hasta(?: el| la| a)?|antes(?: del?| de la)?|para el|termina(?:n)? el|by(?: el)?",  # Spanglish
     "de": r"bis(?: zum| spätestens| zur| am)?|vor dem|spätestens",
-    "fr": r"avant(?: le| la)?|jusqu'au|jusqu’au|jusqu'à la|jusqu’à la|d'ici(?: la)?|d’ici(?: la)?|"
+    "fr": r"avant(?: le| la)?|jusqu'au|jusqu’au|jusqu'à(?: la)?|jusqu’à(?: la)?|"
+          r"d'ici(?: la| le)?|d’ici(?: la| le)?|"
           r"au plus tard le|pour le",  # "avant la fin du mois"
     "pt": r"até(?: o| dia| a| ao| à)?|antes de|antes do|antes da|terminam?(?: no dia| no| em)?",
 }
@@ -723,13 +724,13 @@ TASKS = {
            r"must", r"ha(?:ve|s) to", r"needs? to", r"reserv\w+", r"asked (?:us|you|everyone|all)",
            r"dues", r"subs", r"subscriptions?", r"contributions?", r"instal(?:l)?ments?",
            r"confirm\w*", r"upload\w*", r"please", r"pls", r"kindly", r"buy", r"bought", r"tickets?",
-           r"nominations?", r"submissions?"),
+           r"nominations?", r"submissions?", r"collect(?:ion|ed)?", r"pick(?:ed)? up"),
     "es": (r"entreg\w+", r"pag\w+", r"envi\w+", r"mand\w+", r"tra(?:e|ed|er|igan)\w*",
            r"devolv\w+", r"apunt\w+", r"inscrib\w+", r"inscripci\w+", r"rellen\w+", r"confirm\w+",
            r"reserv\w+", r"formularios?", r"autorizaci\w+", r"deberes", r"tareas?", r"trabajos?",
            r"hay que", r"tienen? que", r"pedir", r"pidi[oó]", r"piden", r"avis\w+",
            r"alquiler", r"matrícula", r"matricula", r"cuotas?", r"recibos?", r"mensualidad\w*",
-           r"colegiatura", r"compr\w+", r"entradas", r"boletos"),
+           r"colegiatura", r"compr\w+", r"entradas", r"boletos", r"recoger", r"retirar"),
     "de": (r"\w*abgeben", r"abgeben", r"mitgeben", r"mitbringen", r"zahlen", r"bezahlen",
            r"überweisen", r"anmeld\w*", r"einreichen", r"zurück\w+", r"ausfüllen", r"bestell\w+",
            r"buchen", r"anmeldung\w*", r"formular\w*", r"zettel", r"geld", r"hausaufgaben?",
@@ -742,7 +743,7 @@ TASKS = {
            r"dossiers?", r"formulaires?", r"autorisations?", r"paiements?", r"devoirs", r"réserv\w+",
            r"command\w+", r"il faut", r"doi(?:t|vent)",
            r"loyers?", r"cotisations?", r"fiches?", r"chèques?", r"talons?", r"frais",
-           r"renouvel\w+", r"apporter", r"acheter", r"billets?"),
+           r"renouvel\w+", r"apporter", r"acheter", r"billets?", r"retrait", r"retirer", r"récupérer"),
     "pt": (r"entreg\w+", r"pag\w+", r"envi\w+", r"mand\w+", r"traz\w+", r"trag\w+",
            r"devolv\w+", r"inscrev\w+", r"inscriç\w+", r"inscricoes", r"preench\w+",
            r"confirm\w+", r"reserv\w+", r"formulários?", r"autorizaç\w+", r"trabalhos?",
