@@ -3166,3 +3166,14 @@ def test_until_a_day_for_something_to_do_or_pick_up_is_a_deadline(text, day):
 def test_samedi_en_huit_is_a_week_after_the_coming_saturday():
     [event] = extract_events("Les représentations c'est samedi en huit à 20h", R21)
     assert event.start == "2029-03-03T20:00:00+01:00"
+
+
+def test_an_hour_after_the_day_replaced_is_the_events():
+    text = "so practice is gonna be thursday instead of wednesday this week at like 7 at Dave's garage"
+    [event] = extract_events(text, R21)
+    assert (event.start, event.previous_start) == ("2029-02-22T19:00:00+01:00", "2029-02-21")
+
+
+def test_an_hour_marked_as_replaced_stays_the_old_one():
+    [event] = extract_events("Die Probe ist am Donnerstag um halb acht statt um acht", R21)
+    assert (event.start, event.previous_start) == ("2029-02-22T19:30:00+01:00", "2029-02-22T20:00:00+01:00")

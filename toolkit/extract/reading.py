@@ -347,7 +347,12 @@ def _move_in(ctx: Context, clause: Clause) -> _Move | None:
             nearest = min(clause.dates, key=lambda x: min(abs(t.start - x.end), abs(x.start - t.end)))
             # "Donnerstag statt Mittwoch, 20 Uhr": an hour set off from the old day is the new one's
             apart = nearest.end <= t.start and bool(_SET_OFF.search(ctx.low, nearest.end, t.start))
-            (move.old_times if move.is_old(nearest) and not apart else move.new_times).append(t)
+            # "thursday instead of wednesday this week at like 7": the one hour, after the day
+            # replaced, is the event's ("Donnerstag 19 Uhr statt Mittwoch 20 Uhr" has two)
+            replaced = len(clause.times) == 1 and nearest.end <= t.start and instead is not None \
+                and instead.end() <= nearest.start
+            (move.old_times if move.is_old(nearest) and not apart and not replaced
+             else move.new_times).append(t)
         elif verb and t.end <= verb.start() and not instead:
             move.old_times.append(t)  # "Saturday 10am match moved": that was the old time
         else:
