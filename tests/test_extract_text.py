@@ -92,16 +92,18 @@ def test_fresh_batches_stay_fixed(name):
     ("events_batch44.jsonl", 0.89, 0.02, 0.90, 0.88),
     ("events_batch45.jsonl", 0.91, 0.04, 0.95, 0.95),
     ("events_batch46.jsonl", 0.88, 0.02, 0.90, 0.86),
-    ("events_batch47.jsonl", 0.87, 0.08, 0.92, 0.94),
+    ("events_batch47.jsonl", 0.89, 0.08, 0.92, 0.94),
     ("events_batch48.jsonl", 0.96, 0.02, 0.96, 0.89),
+    ("events_batch49.jsonl", 0.87, 0.04, 0.89, 0.92),
 ])
 def test_the_last_batches_stay_at_their_level(name, f1, false_alarms, titles, places):
     """Batches still below the other batches' bar, kept at the level their rounds reached
     (batch 41: F1 0.977, false alarms 3.2%, places 92.5%; batch 42: F1 0.996, none, places 94.2%;
     batch 43: F1 0.952, 6.7%, 94.9%; batch 44: F1 0.898, 1.5%, titles 90.5%, places 89.0%;
     batch 45: F1 0.916, 3.3%; batch 46: F1 0.891, 1.6%, titles 90.1%, places 87.1%; batch 47:
-    F1 0.878, 7.5%, titles 92.4%, places 94.3%; batch 48: F1 0.968, 1.8%, titles 96.9%, places
-    89.4%), so their fixes stay fixed until a round lifts them."""
+    F1 0.891, 7.5%, titles 92.5%, places 94.4%; batch 48: F1 0.968, 1.8%, titles 96.9%, places
+    89.4%; batch 49: F1 0.878, 4.0%, titles 89.2%, places 92.3%), so their fixes stay fixed
+    until a round lifts them."""
     result = _scorer().score(ROOT / "tests" / "data" / name)["all"]
     assert result["f1"] >= f1, result
     assert result["false_alarm_rate"] <= false_alarms, result
