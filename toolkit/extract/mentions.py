@@ -948,6 +948,11 @@ def find_times(work: str, g: Grammar, dates: list[DateMention]) -> list[TimeMent
             spans.take(m.start(), m.end())
             minute = 15 if m.group(2).lower() == "c" else 0
             found.append(TimeMention(m.start(), m.end(), int(m.group(1)), minute, literal=True))
+    for m in _BETWEEN_AND.finditer(work):  # "entre 2 y 4 de la tarde": a span, not 4 o'clock
+        if spans.free(m.start(), m.end()):
+            spans.take(m.start(), m.end())
+            found.append(TimeMention(m.start(), m.end(), int(m.group(1)), int(m.group(2) or 0),
+                                     end_hour=int(m.group(3)), end_minute=int(m.group(4) or 0)))
     if g.t.code == "en":
         for m in _FOR_START.finditer(work):  # "doors 6.45 for 7": the event starts at 7
             first = int(m.group(1)) * 60 + int(m.group(2))
@@ -1202,6 +1207,9 @@ _SWISS_HOUR = re.compile(r"\b(?:am|um|ab|gäge)\s+(\d{1,2})i\b", re.I)
 _FOUR_DIGITS = re.compile(r"(?<![\d/.:,-])([01]\d|2[0-3])([0-5]\d)(?![\d/.:,]\d|\s*(?:hrs?\b|h\b)?\s*(?:-|–))"
                           r"(?=\s*(?:hrs?|h|uhr)?\b)", re.I)
 _ACADEMIC_QUARTER = re.compile(r"(?<![\d.:])([01]?\d|2[0-3])(?:\s*uhr)?\s+([cs])\.\s?t\.(?!\w)", re.I)
+_BETWEEN_AND = re.compile(r"\bentre\s+(?:las\s+)?(1[0-9]|2[0-3]|[1-9])(?:[:.](\d{2}))?\s+y\s+(?:las\s+)?"
+                          r"(1[0-9]|2[0-3]|[1-9])(?:[:.](\d{2}))?\b(?![.,]\d|\s*(?:personas|niños|euros?|€|%|años))",
+                          re.I)
 _HOUR_NOT_HOUR = re.compile(r"\b(?:it['’]?s|it is|c['’]est|es|ist|é)\s+(1[0-2]|[1-9])\s+"
                             r"(?:not|pas|no|nicht|não)\s+(1[0-2]|[1-9])\b"
                             r"(?![.,:]\d|\s*(?:people|kids|children|euros?|€|\$|%|pm|am))", re.I)
