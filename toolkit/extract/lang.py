@@ -181,6 +181,7 @@ EN = LangTable(
     move_cues=(r"moved", r"moving", r"changed", r"switched", r"postponed", r"rescheduled",
                r"pushed back", r"pushed", r"shifted", r"shifting", r"brought forward", r"bumped",
                r"got bumped", r"moved up", r"move (?:it|that|this|them)(?= to\b)", r"rebooked",
+               r"(?:will|to|gonna|going to) move", r"moves?(?= (?:from|to)\b)",
                r"re-booked"),
 )
 

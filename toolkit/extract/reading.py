@@ -550,11 +550,8 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
         return None  # "Semana passada choveu tanto que o jogo de quinta foi cancelado": that week's
     if _MAYBE_BEFORE.search(ctx.low, max(clause.start, d.start - 16), d.start):
         return None  # "next one maybe Tuesday": a guess, neither a plan nor a calling off
-    if _IF_SENTENCE.match(ctx.low, clause.segment[0], d.start) and (
-            moved or _WEATHER.search(ctx.low, clause.segment[0], d.start)):
-        # "Si y pleut on remet ça à dimanche": a fallback, not a move; "Se fizer sol domingo a
-        # gente desce pro Arpoador": a plan that hangs on the weather
-        return None
+    if moved and _IF_SENTENCE.match(ctx.low, clause.segment[0], d.start):
+        return None  # "Si y pleut on remet ça à dimanche": a fallback, not a move
     if not cancelled and _chatter(ctx, clause, d, t, own, message.plan, kind):
         return None
     if t is None and not cancelled and not moved and kind == "event" and _declined(ctx, clause, d):
@@ -900,9 +897,6 @@ def _has_day_number(text: str) -> bool:
 _IF_SENTENCE = re.compile(r"\W*(?:if|in case of|wenn|falls|sollte|si(?=\s+[^\W\d_])|s['’]il|en cas d[e'’]|"
                           r"en caso de|caso|em caso de|"
                           r"se(?=\s+(?:chover|chove|estiver|der|houver|fizer|tiver|nevar|n[aã]o)))\b", re.I)
-_WEATHER = re.compile(r"\b(?:rain\w*|snow\w*|sun\w*|weather|dry|fine|storm\w*|wind\w*|llu\w+|nieva|"
-                      r"nieve|sol|buen tiempo|calor|regn\w*|schnee\w*|schneit|sonn\w*|wetter|pleu\w*|"
-                      r"pluie|neige\w*|beau|soleil|chov\w*|chuva|neva\w*|tempo bom|frio)\b", re.I)
 # "we start ... once the dew's off", "if the game is off": a condition, not a calling off
 _ONLY_IF = re.compile(r"\b(?:once|when|until|till|as soon as|if|unless|sobald|wenn|falls|cuando|quand|"
                       r"lorsque|quando|caso)\s+(?:\w+\s+){0,2}$", re.I)
@@ -966,8 +960,10 @@ def _frames_the_day(ctx: Context, clause: Clause, d: DateMention, m: re.Match[st
 def _is_deadline(ctx: Context, clause: Clause, d: DateMention, own: str,
                  t: TimeMention | None = None) -> bool:
     g = ctx.g
-    if _FIRST_PERSON.search(own):
-        return False  # "I'll send it by Friday": a promise, not the group's deadline
+    if _FIRST_PERSON.search(own, 0, max(0, d.start - clause.start)):
+        # "I'll send it by Friday": a promise, not the group's deadline ("RSVP to me by this
+        # Friday so I can give the caterer numbers" is the group's: the "I" comes after)
+        return False
     live = _LiveCues(ctx, clause, d)
     if any(live.counts(m) for m in g.due.finditer(own)):
         return True
