@@ -3207,3 +3207,17 @@ def test_rsvp_to_me_by_friday_is_the_groups_deadline():
     text = ("Bridal shower is Sunday June 24 at 1:00. RSVP to me by this Friday so I can give the "
             "caterer numbers!")
     assert ("2029-06-08", "deadline") in [(e.start, e.kind) for e in extract_events(text, R22)]
+
+
+def test_the_old_hour_is_on_the_new_ones_side_of_noon():
+    [event] = extract_events("Crews: outing tmrw is moved to 5.45am (not 6.30) to beat the heat", R22)
+    assert (event.start, event.previous_start) == ("2029-06-06T05:45:00+01:00", "2029-06-06T06:30:00+01:00")
+
+
+@pytest.mark.parametrize("text,start", [
+    ("the vet appointment for toffee is tomorrow at ten thirty", "2029-06-06T10:30:00+01:00"),
+    ("Dinner Friday at seven fifteen", "2029-06-08T19:15:00+01:00"),
+    ("Meet Friday at two, ten minutes early please", "2029-06-08T14:00:00+01:00"),
+])
+def test_english_hours_and_minutes_in_words(text, start):
+    assert [e.start for e in extract_events(text, R22)] == [start]

@@ -1007,6 +1007,10 @@ def find_times(work: str, g: Grammar, dates: list[DateMention]) -> list[TimeMent
         if spans.free(m.start(1), m.end(1)):
             hour = g.hour_words[m.group(1).lower()]
             mention = TimeMention(m.start(1), m.end(1), hour, 0)
+            minutes = _EN_MINUTE_WORDS.match(work, m.end(1)) if g.t.code == "en" else None
+            if minutes:  # "at ten thirty", "at two fifteen"
+                mention.minute = _EN_MINUTES[minutes.group(1).lower().replace("-", " ")]
+                mention.end = minutes.end()
             worded_end = _word_range_after(work, m.end(1), g)
             if worded_end is not None and spans.free(m.end(1), worded_end[1]):
                 mention.end_hour, mention.end_minute, mention.end = worded_end[0] % 24, 0, worded_end[1]
@@ -1256,6 +1260,11 @@ def _name_goes_on(work: str, start: int, end: int, g: Grammar) -> bool:
 
 
 # "half past 11", "quarter to 8", "10 past 6"; but "9 to 1" with digits is a range of hours
+_EN_MINUTES = {"five": 5, "ten": 10, "fifteen": 15, "twenty": 20, "twenty five": 25, "thirty": 30,
+               "thirty five": 35, "forty": 40, "forty five": 45, "fifty": 50, "fifty five": 55}
+_EN_MINUTE_WORDS = re.compile(r"\s+(twenty[- ]five|thirty[- ]five|forty[- ]five|fifty[- ]five|fifteen|"
+                              r"thirty|forty|fifty|twenty|ten|five)\b(?!\s+(?:minutes?|mins?|people|kids))",
+                              re.I)
 _EN_PAST_TO = re.compile(r"\b(?:(half|quarter)\s+(past|to)|(\d{1,2})\s+(past))\s+(\d{1,2})\b", re.I)
 
 

@@ -419,7 +419,10 @@ def _previous_start(ctx: Context, move: _Move, d: DateMention, assignment_time: 
                          old_time.end - clause.start, None)
     if period is None and assignment_time is not None:
         new_hour, _ = resolve_hours(assignment_time, None)
-        period = "pm" if new_hour.hour >= 12 else None
+        # "moved to 5.45am (not 6.30)": the old hour is on the new one's side of noon when the
+        # new one says which side it is
+        said = assignment_time.meridiem is not None or assignment_time.literal
+        period = "pm" if new_hour.hour >= 12 else ("am" if said else None)
     hour, _end = resolve_hours(old_time, period)
     return datetime.combine(day, hour, tzinfo=ctx.zone).isoformat()
 
