@@ -3221,3 +3221,19 @@ def test_the_old_hour_is_on_the_new_ones_side_of_noon():
 ])
 def test_english_hours_and_minutes_in_words(text, start):
     assert [e.start for e in extract_events(text, R22)] == [start]
+
+
+@pytest.mark.parametrize("text,start,previous", [
+    ("Oigan el baby shower de Yesenia se movió al domingo 17, ya no es el sábado 16", "2029-06-17",
+     "2029-06-16"),
+    ("La répétition du chœur passe de mardi à jeudi cette semaine, même heure (19h30)",
+     "2029-06-07T19:30:00+01:00", "2029-06-05"),
+    ("A recolha de monstros em Paço de Arcos passa de sexta-feira, 8, para segunda-feira, 11 de junho.",
+     "2029-06-11", "2029-06-08"),
+    ("Die Biotonne wird nicht am Donnerstag, sondern erst am Samstag, 9.6., geleert.", "2029-06-09",
+     "2029-06-07"),
+])
+def test_more_ways_to_move_a_day(text, start, previous):
+    [event] = extract_events(text, R22)
+    assert (event.start, event.moved, event.previous_start) == (start, True, previous)
+    assert not event.title.lower().startswith("erst")

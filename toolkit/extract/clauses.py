@@ -99,6 +99,11 @@ def was_now(low: str, previous: DateMention, current: DateMention) -> bool:
         and bool(_WAS_BEFORE.search(low, max(0, previous.start - 16), previous.start))
 
 
+# "passa de sexta-feira, 8, para segunda-feira, 11": after a move verb, the day it goes to
+_TO_NEW_DAY = re.compile(r"^[\s,]*(?:para|pra|pro|to|al|a|à|au|auf|zum|nach)\s+"
+                         r"(?:(?:o|a|el|la|le|the|den)\s+)?$", re.I)
+
+
 def _a_correction(low: str, previous: DateMention, current: DateMention, g: Grammar) -> bool:
     """`previous` is denied and `current` put in its place ("nicht am Freitag, sondern ...",
     "c'est pas vendredi le souper, c'est samedi", "ya no es el miércoles, es el jueves")."""
@@ -226,6 +231,9 @@ def _split_segment(low: str, s0: int, s1: int, dates: list[DateMention], times: 
         between = [m for m in marks if previous.end <= m[0] and m[1] <= current.start]
         if not between or _GLUE_ONLY.match(low[previous.end:current.start]) \
                 or _a_correction(low, previous, current, g) \
+                or (_TO_NEW_DAY.match(low[previous.end:current.start])
+                    and (move := g.move.search(low, s0, current.start)) is not None
+                    and move.start() < previous.start) \
                 or (_SET_OFF_ONLY.match(low[previous.end:current.start]) and is_denied(low, current, g)
                     and not _EITHER.match(low, current.end) and not g.move.search(low, s0, current.start)):
             # "der Elternabend ist am Dienstag, nicht am Montag!": the day, then the one it is not

@@ -304,6 +304,7 @@ ES = LangTable(
            "por la manana", "buenos días", "buenos dias", "buenas noches"),
     evening_nouns=("fiesta", "cena", "copas", "cañas", "discoteca", "concierto", "cine", "verbena"),
     move_cues=(r"cambiad[oa]s?", r"(?:se )?cambi(?:a|ó|aron)", r"movid[oa]s?", r"aplazad[oa]s?", r"se aplaza",
+               r"(?:se )?movi(?:ó|eron|mos)", r"se mueve",
                r"(?:se )?pas(?:ó|aron) al?", r"qued(?:ó|a) para el",  # "se pasó al viernes 9"
                r"(?:la |lo |los |las )?pas(?:an|amos|aron) (?:al?|para)\b",  # "la pasan a pasado mañana"
                r"(?:se |lo |la )?pas(?:a|ó|aron|amos|an) pal\b",  # "el asado ... se pasa pal sábado"
@@ -523,6 +524,7 @@ FR = LangTable(
     evening_nouns=("fête", "fete", "soirée", "dîner", "diner", "souper", "apéro", "apero",
                    "concert", "ciné", "party", "boum"),
     move_cues=(r"déplacée?s?", r"reportée?s?", r"décalée?s?", r"repoussée?s?", r"passe (?:à|au)",
+               r"pass(?:e|ent)(?= d[eu] \w+ (?:à|au)\b)",  # "passe de mardi à jeudi"
                # "le match est remis à dimanche" (not "le TP est remis à la semaine prochaine")
                # "on remet ça à dimanche"
                r"(?:on |nous )?rem(?:et|ettons|ettre) (?:ça|ca|le|la|les)(?= (?:à|au) )",
@@ -634,7 +636,7 @@ PT = LangTable(
                r"remarc(?:ou|aram|amos)", r"adi(?:ou|aram|amos)",
                r"passou para", r"passa para", r"passou pra", r"passa pra", r"passou pro", r"passa pro",
                # "passou de sexta para sábado", "passou do dia 21 pro dia 28": from one day to another
-               r"pass(?:a|ou|am|aram)(?= d[eoa]s? (?:dia )?[^\W_]+(?:-feira)? (?:para|pra|pro)\b)"),
+               r"pass(?:a|ou|am|aram)(?= d[eoa]s? [^.;!?\n]{1,25}? (?:para|pra|pro)\b)"),
 )
 
 TABLES: dict[str, LangTable] = {t.code: t for t in (EN, ES, DE, FR, PT)}

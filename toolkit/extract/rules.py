@@ -275,7 +275,7 @@ class Grammar:
 _GLUE = {
     "en": ("on", "at", "the", "until", "till", "inclusive"),
     "es": ("de", "del", "el", "la", "a las", "hasta", "inclusive", "incluido", "a partir"),
-    "de": ("der", "den", "am", "um", "ab", "dem", "bis", "bis einschließlich", "einschließlich"),
+    "de": ("der", "den", "am", "um", "ab", "dem", "bis", "bis einschließlich", "einschließlich", "erst"),
     "fr": ("le", "la", "à", "dès", "de", "du", "jusqu'au", "inclus", "d'ici", "d’ici", "avant"),
     "pt": ("de", "da", "do", "às", "no", "na", "até", "inclusive", "a partir"),
 }
