@@ -95,6 +95,7 @@ def test_fresh_batches_stay_fixed(name):
     ("events_batch47.jsonl", 0.89, 0.08, 0.92, 0.94),
     ("events_batch48.jsonl", 0.96, 0.02, 0.96, 0.89),
     ("events_batch49.jsonl", 0.88, 0.05, 0.88, 0.90),
+    ("events_batch50.jsonl", 0.88, 0.03, 0.87, 0.86),
 ])
 def test_the_last_batches_stay_at_their_level(name, f1, false_alarms, titles, places):
     """Batches still below the other batches' bar, kept at the level their rounds reached
@@ -103,7 +104,8 @@ def test_the_last_batches_stay_at_their_level(name, f1, false_alarms, titles, pl
     batch 45: F1 0.916, 3.3%; batch 46: F1 0.891, 1.6%, titles 90.1%, places 87.1%; batch 47:
     F1 0.891, 7.5%, titles 92.5%, places 94.4%; batch 48: F1 0.968, 1.8%, titles 96.9%, places
     89.4%; batch 49: F1 0.884, 4.1%, titles 88.6%, places 90.9%: events matched late, with a
-    wrong place or title), so their fixes stay fixed until a round lifts them."""
+    wrong place or title; batch 50: F1 0.884, 2.2%, titles 88.0%, places 86.3%), so their fixes
+    stay fixed until a round lifts them."""
     result = _scorer().score(ROOT / "tests" / "data" / name)["all"]
     assert result["f1"] >= f1, result
     assert result["false_alarm_rate"] <= false_alarms, result
