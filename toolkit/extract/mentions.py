@@ -1045,9 +1045,9 @@ def find_times(work: str, g: Grammar, dates: list[DateMention]) -> list[TimeMent
                 spans.take(m.start(group), m.end(group))
                 found.append(TimeMention(m.start(group), m.end(group), int(m.group(group)), 0))
     for m in _FOUR_DIGIT_RANGE.finditer(work):  # "night shift 2130-0730", "0600-1400"
-        first, second = m.group(1) + m.group(2), m.group(3) + m.group(4)
+        opening, closing = m.group(1) + m.group(2), m.group(3) + m.group(4)
         if spans.free(m.start(), m.end()) and (
-                "0" in (first[0], second[0]) or second < first  # "2028-2029" is a span of years
+                "0" in (opening[0], closing[0]) or closing < opening  # "2028-2029" is years
                 or _CLOCK_PREP.search(work, max(0, m.start() - 8), m.start())
                 or any(0 <= m.start() - d.end <= 20 for d in dates)):
             spans.take(m.start(), m.end())
