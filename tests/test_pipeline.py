@@ -670,3 +670,18 @@ def test_racing_for_a_stale_lock_lets_exactly_one_run_win(tmp_path, monkeypatch)
     for worker in workers:
         worker.join(timeout=30)
     assert outcomes == [("refused", None)] * 3 + [("won", "gone")]
+
+
+@pytest.mark.parametrize("text,status,kept", [
+    ("", "succeeded", False),
+    ("[IPKernelApp] ERROR | KeyboardInterrupt caught in kernel.\n", "succeeded", False),
+    ("[IPKernelApp] ERROR | KeyboardInterrupt caught in kernel.\n", "failed", True),
+    ("[IPKernelApp] WARNING | some start-up warning\n", "succeeded", True),
+    ("Traceback (most recent call last):\n  ...\nMemoryError\n", "failed", True),
+])
+def test_a_kernel_log_is_kept_only_when_the_kernel_said_something(tmp_path, text, status, kept):
+    """The manager interrupts a kernel slow to stop after its notebook is done; the line the
+    kernel logs then says nothing about a successful run (a CI run kept it and failed)."""
+    log = tmp_path / "01_echo.kernel.log"
+    log.write_text(text)
+    assert pipeline.kernel_said_something(log, status) is kept

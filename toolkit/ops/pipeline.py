@@ -500,9 +500,23 @@ def execute_stage(stage: Stage, run_dir: Path, run_id: str, *, cell_timeout: int
         result.seconds = time.monotonic() - started
         finish_outputs(output, result)
         kernel_log = run_dir / f"{stage.name}.kernel.log"
-        if kernel_log.exists() and kernel_log.stat().st_size == 0:
+        if kernel_log.exists() and not kernel_said_something(kernel_log, result.status):
             kernel_log.unlink()  # keep the log only when the kernel had something to say
     return result
+
+
+# The kernel manager interrupts a kernel that is slow to stop once its notebook is done; the
+# kernel then logs this line. After a successful run it says nothing about the run.
+_SHUTDOWN_NOISE = re.compile(r"\[IPKernelApp\] ERROR \| KeyboardInterrupt caught in kernel\.?")
+
+
+def kernel_said_something(log: Path, status: str) -> bool:
+    """Whether a stage's kernel log is worth keeping: anything at all after a failure, and
+    anything but the shutdown interrupt's line after a success."""
+    lines = [line for line in log.read_text(errors="replace").splitlines() if line.strip()]
+    if status != "succeeded":
+        return bool(lines)
+    return any(not _SHUTDOWN_NOISE.fullmatch(line.strip()) for line in lines)
 
 
 def finish_outputs(output: Path, result: NotebookResult) -> None:
