@@ -307,31 +307,7 @@ def find_dates(work: str, g: Grammar, today: date, day_first: bool,
     found = _named_days_alone(_weekdays_by_feasts(found, work), work)
     found = _weeks_frame_weekdays(found, work, today)
     found = _weekend_lists(found, work)
-    found = _moves_not_ranges(found, work, g)
     return _anchor_weekdays(_absorb_weekdays(found, work), work)
-
-
-_FROM_TO = re.compile(r"(?P<first>.+?)\s+(?:to|al|a|au|à|auf|zum|para|pra|pro|p/)\s+"
-                      r"(?:the\s+|el\s+|den\s+|le\s+|o\s+|dia\s+)?(?P<second>\S.*)$", re.I)
-_FROM_WORD = re.compile(r"\b(?:from|del|de|vom|von|du|do|da|dos)\s+(?:the\s+|el\s+|dia\s+)?$", re.I)
-
-
-def _moves_not_ranges(found: list[DateMention], work: str, g: Grammar) -> list[DateMention]:
-    """'se pospone del sábado 16 al sábado 23', 'moved from the 3rd to the 10th': after a move
-    verb, a "from ... to ..." span is the day moved from and the day moved to, not a range."""
-    result: list[DateMention] = []
-    for mention in found:
-        split = None
-        if mention.last is not None and \
-                _FROM_WORD.search(work, max(0, mention.start - 12), mention.start) and \
-                g.move.search(work, max(0, mention.start - 40), mention.start):
-            split = _FROM_TO.match(work, mention.start, mention.end)
-        if split is None or mention.last is None:
-            result.append(mention)
-            continue
-        result.append(DateMention(mention.start, split.end("first"), mention.day, None, mention.kind))
-        result.append(DateMention(split.start("second"), mention.end, mention.last, None, mention.kind))
-    return result
 
 
 # "plaza 25 de Mayo", "Rua 7 de Setembro", "Avenida 9 de Julio", "rue du 8 Mai 1945": a street
