@@ -307,7 +307,7 @@ def find_dates(work: str, g: Grammar, today: date, day_first: bool,
     found = _named_days_alone(_weekdays_by_feasts(found, work), work)
     found = _weeks_frame_weekdays(found, work, today)
     found = _weekend_lists(found, work)
-    return _anchor_weekdays(_absorb_weekdays(found, work), work)
+    return _anchor_weekdays(_absorb_weekdays(found, work), work, g)
 
 
 # "plaza 25 de Mayo", "Rua 7 de Setembro", "Avenida 9 de Julio", "rue du 8 Mai 1945": a street
@@ -574,7 +574,7 @@ def named_day(rule: tuple[object, ...], today: date, country: str | None = None)
     return None
 
 
-def _anchor_weekdays(found: list[DateMention], work: str) -> list[DateMention]:
+def _anchor_weekdays(found: list[DateMention], work: str, g: Grammar) -> list[DateMention]:
     """'Trip from 14.10. to 16.10.; departure Monday 8:00, back Wednesday 15:30': a bare
     weekday after a range of dates means that range's day; after a single date, in its own
     sentence, that week's day ("Sat 14th: BBQ, and Sunday lunch"). A new sentence starts
@@ -596,8 +596,7 @@ def _anchor_weekdays(found: list[DateMention], work: str) -> list[DateMention]:
         previous = mention
         if mention.kind in ("explicit", "numeric"):
             anchor = mention
-        elif mention.bare and anchor is not None and \
-                not _INSTEAD_BEFORE.search(work[max(0, mention.start - 20):mention.start]):
+        elif mention.bare and anchor is not None and not _replaced(work, mention, g):
             # "reportée au jeudi 13 avril, au lieu de samedi": the day replaced is the coming
             # one, not one in the new date's week
             weekday = mention.day.weekday()
@@ -613,6 +612,15 @@ def _anchor_weekdays(found: list[DateMention], work: str) -> list[DateMention]:
             elif (near := _near_far_anchor(mention, anchor, work)) is not None:
                 mention.day = near
     return found
+
+
+def _replaced(work: str, mention: DateMention, g: Grammar) -> bool:
+    """The weekday is what something is instead of ("au lieu de samedi", "statt Samstag")."""
+    return any(_ARTICLES_ONLY.fullmatch(work, m.end(), mention.start)
+               for m in g.instead.finditer(work, max(0, mention.start - 20), mention.start))
+
+
+_ARTICLES_ONLY = re.compile(r"\s*(?:(?:the|el|le|o|a|am|dem|vom|du|de|do|da)\s+)?", re.I)
 
 
 def _near_far_anchor(mention: DateMention, anchor: DateMention, work: str) -> date | None:
@@ -640,9 +648,6 @@ _SENTENCE_START = re.compile(r"(?:^|[.!?\n]\s*)$")
 _CLOCK_NEXT = re.compile(r"\s*\d{1,2}(?:[:.]\d{2})?\s*(?:-|–|bis|uhr|h\b|am\b|pm\b)", re.I)
 _LIMIT_BEFORE = re.compile(r"\b(?:by|until|till|before|bis|hasta|antes del?|avant|jusqu'à|até)\s*$", re.I)
 _LIST_WORD = re.compile(r"\b(?:and|y|e|et|und)\b", re.I)
-_INSTEAD_BEFORE = re.compile(r"\b(?:instead of|rather than|en vez de|en lugar de|statt|anstatt|anstelle von|"
-                             r"au lieu d[eu]|em vez de|em lugar de|ao invés de)\s*"
-                             r"(?:(?:the|el|le|o|a|am|dem|vom)\s+)?$", re.I)
 
 
 # The end of the month the message is written in, said without its name.
