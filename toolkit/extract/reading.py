@@ -523,7 +523,8 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
                until: tuple[DateMention, TimeMention] | None) -> tuple[FoundEvent, bool] | None:
     g = ctx.g
     own = ctx.low[clause.start:clause.end]
-    core = ctx.low[slice(*core_bounds(ctx.low, d.start, clause, g))]
+    bounds = core_bounds(ctx.low, d.start, clause, g)
+    core = ctx.low[slice(*bounds)]
     moved = bool(move and move.new_dates and not move.is_old(d)) or bool(
         move and not move.new_dates and move.new_times and t is not None)
     moved_here = moved and bool(move and move.in_clause)  # the clause itself says so
@@ -559,7 +560,7 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
         return None
     if t is None and not cancelled and not moved and kind == "event" and _declined(ctx, clause, d):
         return None
-    if not cancelled and not moved and kind == "event" and _own_whereabouts(ctx, clause, d):
+    if not cancelled and not moved and kind == "event" and _own_whereabouts(ctx, bounds, d):
         return None  # "Sábado eu só chego 9h30": when the writer arrives, not an event
     last = d.last or d.day
     if last < ctx.today or (until is not None and until[0].day < ctx.today):
@@ -1400,11 +1401,11 @@ def _piece_of(ctx: Context, clause: Clause, t: TimeMention) -> tuple[int, int]:
 _DECLINE_GAP = re.compile(r"[^,;:.!?\n]{0,24}")
 
 
-def _own_whereabouts(ctx: Context, clause: Clause, d: DateMention) -> bool:
-    """The date's own piece says when the writer comes, goes or is somewhere ("yo el jueves
-    salgo de la chamba a las 6", "Je serai là jeudi mais seulement vers 20h") and names no
-    event of its own ("I'm back Thursday for the 7pm rehearsal" keeps the rehearsal)."""
-    start, end = core_bounds(ctx.low, d.start, clause, ctx.g)
+def _own_whereabouts(ctx: Context, core_span: tuple[int, int], d: DateMention) -> bool:
+    """The date's own piece (`core_span`) says when the writer comes, goes or is somewhere
+    ("yo el jueves salgo de la chamba a las 6", "Je serai là jeudi mais seulement vers 20h")
+    and names no event of its own ("I'm back Thursday for the 7pm rehearsal" keeps it)."""
+    start, end = core_span
     core = ctx.low[start:end]
     if not ctx.g.whereabouts.search(core):
         return False

@@ -112,7 +112,7 @@ def title_for(ctx: Context, clause: Clause, d: DateMention, blanks: list[tuple[i
                       time_anchor=None if time_at is None else time_at - clause.start)
     if own and _only_a_day(own, ctx.g):
         own = ""  # "RDV kiné : le lundi 22/03 à 17h45": the weekday said beside the date is no title
-    if own and _only_pronouns(own):
+    if own and _only_function_words(own):
         own = ""  # "..., they moved it to Sunday at 9" leaves "They it": who, never what
     lead = _title_from(ctx, "".join(chars[clause.lead[0]:clause.lead[1]])) if clause.lead else ""
     own_named = bool(own) and names_event(ctx.g, own) and not ctx.g.logistics.fullmatch(own.lower())
@@ -161,18 +161,19 @@ _PRONOUN_FIRST = re.compile(r"(?:i|we|you|he|she|they|ich|du|wir|ihr|er|sie|yo|t
                             r"je|j['’]|nous|vous|il|elle|on|eu|nós|você|vocês|ele|ela|a gente)\b", re.I)
 
 
-_PRONOUN = re.compile(r"(?:it|they|them|we|us|you|he|she|him|her|lo|la|los|las|le|les|se|ellos|"
-                      r"es|sie|wir|ihn|ihr|uns|euch|mir|ils|elles|on|nous|vous|l|o|a|os|as|eles|elas|"
-                      # with a preposition: "bei uns", "chez nous", "with us" say where or with whom
-                      r"bei|mit|with|at|chez|avec|con|com|nosotros|nós|"
-                      # "first one this Friday", "the next one": which of them, not what (a
-                      # French "la première" is a premiere)
-                      r"the|one|first|next|last)", re.I)
+# Words that say who or which, never what: pronouns ("They it"), a preposition with one ("bei
+# uns", "chez nous", "with us"), "the first one", "the next one" (a French "la première" is a
+# premiere, so only English ordinals).
+_FUNCTION_WORD = re.compile(r"(?:it|they|them|we|us|you|he|she|him|her|lo|la|los|las|le|les|se|ellos|"
+                            r"es|sie|wir|ihn|ihr|uns|euch|mir|ils|elles|on|nous|vous|l|o|a|os|as|"
+                            r"eles|elas|bei|mit|with|at|chez|avec|con|com|nosotros|nós|"
+                            r"the|one|first|next|last)", re.I)
 
 
-def _only_pronouns(title: str) -> bool:
+def _only_function_words(title: str) -> bool:
+    """A title of nothing but such words says nothing of the event."""
     words = re.findall(r"[^\W\d_]+", title)
-    return bool(words) and all(_PRONOUN.fullmatch(w) for w in words)
+    return bool(words) and all(_FUNCTION_WORD.fullmatch(w) for w in words)
 
 
 def _content_words(title: str) -> int:
@@ -265,7 +266,7 @@ def _title_from(ctx: Context, text: str, require_noun: bool = False, anchor: int
             reasons.add(cleaned)
         if anchor is not None and start <= anchor < end:
             # the piece the date is in, if anything is left of it but "bei uns" or "they"
-            own = cleaned if cleaned and not _only_pronouns(cleaned) else None
+            own = cleaned if cleaned and not _only_function_words(cleaned) else None
         if time_anchor is not None and start <= time_anchor < end:
             timed = cleaned or None
         if cleaned:
@@ -302,8 +303,8 @@ def _title_from(ctx: Context, text: str, require_noun: bool = False, anchor: int
         return _tidy(_around_the_gaps(named[0], g))
     if require_noun:
         return ""
-    chosen = own or next((p for _s, p in pieces if not g.sign_off.match(p.strip()) and not _only_pronouns(p)),
-                         "")
+    chosen = own or next((p for _s, p in pieces
+                          if not g.sign_off.match(p.strip()) and not _only_function_words(p)), "")
     return _tidy(chosen)
 
 
