@@ -383,47 +383,46 @@ DECLINES = {
     "en": (r"can'?t (?:do|make|come|go)", r"cannot (?:do|make|come|go)", r"won'?t be able",
            r"(?:i'?ll|i will|i'?m|we'?re|running|will be) (?:be |running )?late",
            r"not free", r"i'?m busy", r"i'?m working", r"unable to",
-           r"not sure (?:if|whether) (?:i|we)(?:'ll| will| can)? (?:make|go|come|do)",
-           # "I can only come from Thursday", "Sunday morning I'm still in KL": one's own time
-           r"(?:i|we) can only", r"(?:i'?m|we'?re) only free",
-           r"(?:i'?m|i am|we'?re|we are) still (?:in|at)"),
+           r"not sure (?:if|whether) (?:i|we)(?:'ll| will| can)? (?:make|go|come|do)"),
     "es": (r"no puedo", r"no podemos", r"no me va bien", r"estoy ocupad[oa]", r"trabajo",
            r"no (?:voy|vamos) a poder", r"no s[eé] si (?:voy|vamos|puedo|podemos)",
-           r"llego tarde", r"llegaré tarde", r"voy tarde", r"voy con retraso",
-           r"s[oó]lo puedo", r"s[oó]lo podemos", r"sigo en", r"todav[ií]a estoy en"),
+           r"llego tarde", r"llegaré tarde", r"voy tarde", r"voy con retraso"),
     "de": (r"kann (?:ich )?nicht", r"können (?:wir )?nicht", r"keine zeit", r"muss arbeiten",
            r"(?:ich|wir) (?:kann|können) (?:\S+ ){1,3}nicht",  # "ich kann am Donnerstag nicht"
            r"verspäte mich", r"komme (?:etwas )?(?:später|zu spät)",
-           r"(?:weiß|weiss) (?:noch )?nicht,? ob (?:ich|wir)",
-           r"(?:ich|wir) (?:kann|können) (?:erst|nur)", r"(?:ich bin|wir sind) (?:dann )?noch in"),
+           r"(?:weiß|weiss) (?:noch )?nicht,? ob (?:ich|wir)"),
     "fr": (r"je ne peux pas", r"on ne peut pas", r"je peux pas", r"pas dispo", r"je bosse",
            r"je travaille", r"en retard", r"je ne pourrai pas", r"je pourrai pas",
-           r"je (?:ne )?sais pas (?:encore )?si (?:je|on)",
-           r"je (?:ne )?peux (?:que|qu['’]|seulement)", r"je suis encore (?:à|en|au)"),
+           r"je (?:ne )?sais pas (?:encore )?si (?:je|on)"),
     "pt": (r"não posso", r"nao posso", r"não consigo", r"nao consigo", r"vou trabalhar",
            r"não vou poder", r"nao vou poder", r"n[ãa]o sei (?:ainda )?se (?:vou|vamos|posso)",
            r"estou ocupad[oa]", r"tô ocupad[oa]", r"vou atrasar",
-           r"(?:vou )?cheg(?:o|ar) atrasad[oa]",
-           r"s[óo] (?:consigo|posso|vou poder)", r"ainda (?:estou|vou estar) (?:em|no|na)"),
+           r"(?:vou )?cheg(?:o|ar) atrasad[oa]"),
 }
-# The writer's own comings and goings: when they arrive, leave, finish work or are somewhere
-# ("Sábado eu só chego 9h30", "yo el jueves salgo de la chamba a las 6", "Je serai là jeudi
-# mais seulement vers 20h", "I kann erst ab Samstag Mittag"). Said in the first person, with
-# no event named beside it, they tell the group about the writer, not about an event.
+# The writer's own comings, goings and availability: when they arrive, leave, finish work, are
+# somewhere or can only come ("Sábado eu só chego 9h30", "yo el jueves salgo de la chamba a las
+# 6", "Je serai là jeudi mais seulement vers 20h", "I kann erst ab Samstag Mittag", "I can only
+# do Saturday"). Said in the first person, with no event named beside it, they tell the group
+# about the writer, not about an event.
 WHEREABOUTS = {
-    "en": (r"i (?:can|could) (?:only )?(?:do|make|come)",
+    "en": (r"(?:i|we) (?:can|could) (?:only )?(?:do|make|come)", r"(?:i|we) can only",
+           r"(?:i'?m|we'?re) only free", r"(?:i'?m|i am|we'?re|we are) still (?:in|at)",
            r"i(?:'?m| am|'?ll| will| should| can| could)? (?:only |probably |just |not )?(?:be )?"
            r"(?:there|back|arriving|arrive|leaving|leave|finish|finishing|landing|land|"
            r"get(?:ting)? (?:there|in|back|off))",
            r"(?:gotta|got to|have to|need to) (?:bounce|leave|head off|dash)"),
     "es": (r"(?:yo )?(?:no )?(?:llego|salgo|vuelvo|regreso|termino|llegaré|saldré|volveré|regresaré)",
-           r"(?:estoy|estaré) en"),
+           r"(?:estoy|estaré) en", r"s[oó]lo (?:puedo|podemos)", r"sigo en", r"todav[ií]a estoy en"),
     "de": (r"(?:ich|i) (?:kann|komm\w*|bin|fahr\w*) (?:\w+ )?(?:erst|später|spaeter|zurück|weg)",
-           r"(?:ich|i) komm\w* (?:\w+ ){0,2}(?:an|zurück|nach)"),
+           r"(?:ich|i) komm\w* (?:\w+ ){0,2}(?:an|zurück|nach)",
+           r"(?:ich|wir|i) (?:kann|können) (?:erst|nur)",
+           r"(?:ich bin|wir sind) (?:dann )?noch in"),
     "fr": (r"je serai là", r"je suis à", r"j['’](?:arrive|arriverai)",
-           r"je (?:pars|finis|termine|rentre|reviens|quitte|sors)"),
+           r"je (?:pars|finis|termine|rentre|reviens|quitte|sors)",
+           r"je (?:ne )?peux (?:que|qu['’]|seulement)", r"je suis encore (?:à|en|au)"),
     "pt": (r"(?:eu )?(?:só )?(?:chego|saio|volto|chegarei|sairei|voltarei)",
-           r"(?:eu )?(?:estou|tô|to|estarei) em"),
+           r"(?:eu )?(?:estou|tô|to|estarei) em", r"s[óo] (?:consigo|posso|vou poder)",
+           r"ainda (?:estou|vou estar) (?:em|no|na)"),
 }
 # A deadline is worth knowing but is not an event to attend.
 DEADLINES = {
