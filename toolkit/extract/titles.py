@@ -332,8 +332,7 @@ def _around_the_gaps(piece: str, g: Grammar) -> str:
 
 def _says_something(part: str, g: Grammar) -> bool:
     """A word of three letters or more left once tidied, conjunctions and articles aside."""
-    words = re.findall(r"[^\W\d_]{3,}", _tidy(part).lower())
-    return any(w not in _ARTICLES and not g.conjunction.fullmatch(w) for w in words)
+    return _content_words(g.conjunction.sub(" ", _tidy(part))) > 0
 
 
 def _clean(piece: str, g: Grammar) -> str:
@@ -570,7 +569,7 @@ def location_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | 
             # piece ("Spiel in Köpenick, Abfahrt am Vereinsheim" is where the game is)
             first_at, first = candidates[0]
             for at, found in candidates[1:]:
-                if _SET_APART.search(text, first_at, at):
+                if re.search(_PIECE_MARKS, text[first_at:at]) or ctx.g.conjunction.search(text, first_at, at):
                     break
                 if ctx.g.place_noun.search(found) and not ctx.g.place_noun.search(first):
                     return found
@@ -609,10 +608,6 @@ def location_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | 
                     and not re.search(r"\d{1,2}[:.h]\d{2}|\d\s*(?:am|pm)", line, re.I):
                 return _tidy(line)
     return None
-
-
-_SET_APART = re.compile(r"[,;:()\n]|\s[-–—]\s|\b(?:then|after|danach|dann|después|luego|puis|ensuite|"
-                        r"depois|und|and|y|et|e)\b", re.I)
 
 
 def _phrase_place(ctx: Context, text: str, m: re.Match[str], start: int) -> str | None:
