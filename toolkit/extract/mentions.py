@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, time, timedelta
 from functools import cache
 
+from toolkit.extract.alternation import alternation
 from toolkit.extract.lang import LangTable
 from toolkit.extract.rules import DEFAULT_COUNTRY, NATIONAL_DAYS, THIS_WORDS, Grammar, grammar
 
@@ -1211,7 +1212,7 @@ _MERIDIEM_AFTER = re.compile(r"\s*([ap]\.?m\.?)(?![\w])", re.I)
 
 @cache
 def _word_range_tail(code: str) -> re.Pattern[str]:
-    words = "|".join(sorted(map(re.escape, grammar(code).hour_words_all), key=len, reverse=True))
+    words = alternation(grammar(code).hour_words_all)
     return re.compile(rf"\s*(?:-|to|till|until|bis|à|a|às|al|até|hasta)\s+({words})(?![\w-])", re.I)
 
 

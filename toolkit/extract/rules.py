@@ -11,6 +11,7 @@ import re
 from functools import cache
 from typing import Any
 
+from toolkit.extract.alternation import alternation
 from toolkit.extract.lang import TABLES, LangTable
 
 THIS_WORDS = {"this", "este", "esta", "diesen", "dieser", "diese", "ce", "cette", "nesta", "neste", "desta",
@@ -18,7 +19,7 @@ THIS_WORDS = {"this", "este", "esta", "diesen", "dieser", "diese", "ce", "cette"
 
 
 def _alt(words: Any) -> str:
-    return "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
+    return alternation(words)
 
 
 class Grammar:

@@ -35,6 +35,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from toolkit.errors import InputError
 from toolkit.eventtypes import FoundEvent
+from toolkit.extract.alternation import alternation
 from toolkit.extract.context import PASTED_STAMP, Context
 from toolkit.extract.lang import TABLES
 from toolkit.extract.mentions import THIS_MONTH_END, find_dates
@@ -205,10 +206,9 @@ def _gate() -> re.Pattern[str]:
         words |= {max(name.split(), key=len) for name in names}
     words |= {"tmrw", "tmr", "hj", "amn", "weekend", "week-end", "finde", "wochenende", "fds",
               "half", "halb", "quarter", "viertel", "dreiviertel", "o'clock"}
-    alternation = "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
     # German weekdays also open compounds: "Mittwochnachmittag", "Freitagsgebet"
-    compounds = "|".join(w for w in TABLES["de"].weekdays if not w.endswith("s"))
-    return re.compile(rf"\d|\b(?:{alternation})\b|\b(?:{compounds})", re.I)
+    compounds = alternation(w for w in TABLES["de"].weekdays if not w.endswith("s"))
+    return re.compile(rf"\d|\b(?:{alternation(words)})\b|\b(?:{compounds})", re.I)
 
 
 def may_hold_date(text: str) -> bool:
@@ -258,11 +258,9 @@ def _vocabulary(code: str) -> tuple[frozenset[str], frozenset[str], re.Pattern[s
     nouns = {w.lower() for w in t.event_nouns}
     phrases = [w for w in entries | nouns if not _TOKEN.fullmatch(w)]
     if t.compound_nouns:
-        pattern = "|".join(re.escape(w) for w in sorted(phrases + list(nouns), key=len, reverse=True))
-        compiled = re.compile(rf"(?:{pattern})")
+        compiled = re.compile(rf"(?:{alternation(phrases + list(nouns))})")
     else:
-        pattern = "|".join(re.escape(w) for w in sorted(phrases, key=len, reverse=True))
-        compiled = re.compile(rf"(?<!\w)(?:{pattern})(?!\w)")
+        compiled = re.compile(rf"(?<!\w)(?:{alternation(phrases)})(?!\w)")
     return (frozenset(w for w in entries if _TOKEN.fullmatch(w)),
             frozenset() if t.compound_nouns else frozenset(w for w in nouns if _TOKEN.fullmatch(w)),
             compiled)
