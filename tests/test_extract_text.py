@@ -3239,3 +3239,34 @@ def test_more_ways_to_move_a_day(text, start, previous):
     [event] = extract_events(text, R22)
     assert (event.start, event.moved, event.previous_start) == (start, True, previous)
     assert not event.title.lower().startswith("erst")
+
+
+# ------------------------------------------------------------------------- round 23 (batch 51)
+
+OCTUBRE = datetime(2029, 10, 9, 10, 0, tzinfo=ZoneInfo("Europe/Madrid"))  # Tue 9 Oct 2029
+
+
+@pytest.mark.parametrize("text,start", [
+    ("La reunión con la tutora es el mié 17 a las 17:30", "2029-10-17T17:30:00+02:00"),
+    ("mar 16 et mer 17 : Karim au fournil 4h-11h", "2029-10-16T04:00:00+02:00"),
+    ("Próximo encontro é qua 24 às 19h30 na livraria", "2029-10-24T19:30:00+02:00"),
+])
+def test_a_lower_case_short_weekday_counts_when_its_day_number_agrees(text, start):
+    assert found(text, OCTUBRE)[0][0] == start
+
+
+@pytest.mark.parametrize("text", [
+    "Eu vou ter 3 filhos na festa",  # "ter" (Tuesday) with a number that is no Tuesday
+    "Wir sind so 20 Leute",  # German lower-case "so" stays a word
+])
+def test_a_lower_case_short_weekday_that_disagrees_is_a_word(text):
+    assert found(text, OCTUBRE) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Reunión el miércoles 17 a las 17:30 en el aula 2.04.",
+    "Elternabend am Mittwoch, 17.10., um 19 Uhr in Raum 1.12",
+    "Parents' evening Wednesday 17th at 6pm in room 2.04",
+])
+def test_a_rooms_dotted_number_is_no_date(text):
+    assert [event[0][:10] for event in found(text, OCTUBRE)] == ["2029-10-17"]

@@ -839,7 +839,7 @@ def _weekday_mention(m: re.Match[str], work: str, g: Grammar, today: date,
 def _weekday_abbr_mention(m: re.Match[str], work: str, g: Grammar, today: date,
                           spans: _Spans) -> DateMention | None:
     name, number = m.group(1), m.group(2)
-    if not name[0].isupper():
+    if not name[0].isupper() and not _weekday_agrees(name, number, g, today):
         return None  # "do", "so", "mar", "ter": only trusted when written as an abbreviation
     if not number and _SENTENCE_START.search(work[:m.start()]) and _CLOCK_NEXT.match(work, m.end()):
         return None  # "... Kuchenverkauf? So 10-12 Uhr": a sentence's "So" before a time is no Sunday
@@ -858,6 +858,18 @@ def _weekday_abbr_mention(m: re.Match[str], work: str, g: Grammar, today: date,
         day = _day_of_month(int(number), today, weekday)
         return DateMention(start, end, day, None, "weekday") if day else None
     return DateMention(start, end, _coming(weekday, today, True), None, "weekday")
+
+
+def _weekday_agrees(name: str, number: str | None, g: Grammar, today: date) -> bool:
+    """A lower-case abbreviation with a day number ("mié 17", "mar 16 et mer 17", "qua 24") is
+    a day when the number's next date, within two months, falls on that weekday: "ter 3 filhos"
+    or "mar 5" said of something else agree by chance one time in seven, and they need a
+    capital. German is left out: "so 20 Leute", "do 5 Runden" are common words before numbers."""
+    if not number or g.t.code == "de":
+        return False
+    day = _day_of_month(int(number), today, g.weekday_of[name.lower()])
+    return day is not None and day.weekday() == g.weekday_of[name.lower()] \
+        and (day - today).days <= 62
 
 
 _LIST_LINE_START = re.compile(r"(?:^|\n)[ \t]*(?:[-•*·–]\s*)?$")

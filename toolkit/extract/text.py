@@ -87,6 +87,13 @@ _DURATION = re.compile(
     re.I,
 )
 
+# A room's number after the word for a room ("aula 2.04", "Raum 1.12", "salle 3.05", "room
+# 2.14"): floor and room, never a day and month.
+_ROOM_NUMBER = re.compile(
+    r"\b(?:room|classroom|aula|sala|salle|raum|zimmer|saal|klassenraum|salón|salon|salão|salao|"
+    r"lab|labor|labo)\s+(\d{1,2}\.\d{2,3})(?!\d|\.\d)",
+    re.I,
+)
 
 _CLOCK_PREP = re.compile(
     r"(?:\bà|\bàs|\bas|\ba las|\ba la|\bat|\bum|\bvers|\bdès|\bpelas|\bde|\bdas)\s*$", re.I
@@ -165,8 +172,8 @@ def _quoted_spans(text: str) -> list[tuple[int, int]]:
 
 
 def mask_noise(text: str) -> str:
-    """Blank out phone numbers, prices, percentages, durations, quoted earlier messages and
-    the send stamps of pasted chat lines (same length)."""
+    """Blank out phone numbers, prices, percentages, durations, rooms' numbers, quoted earlier
+    messages and the send stamps of pasted chat lines (same length)."""
     chars = list(text)
 
     def blank(a: int, b: int) -> None:
@@ -188,6 +195,8 @@ def mask_noise(text: str) -> str:
     for m in _DURATION.finditer(text):
         if not _clock_hour(text, m):
             blank(m.start(), m.end())
+    for m in _ROOM_NUMBER.finditer(text):
+        blank(*m.span(1))
     return "".join(chars)
 
 
