@@ -3270,3 +3270,27 @@ def test_a_lower_case_short_weekday_that_disagrees_is_a_word(text):
 ])
 def test_a_rooms_dotted_number_is_no_date(text):
     assert [event[0][:10] for event in found(text, OCTUBRE)] == ["2029-10-17"]
+
+
+@pytest.mark.parametrize("text", [
+    "Donnerstag schaff ich erst ab halb neun, hab Dienst bis acht",
+    "Bin Sonntag noch bei meinen Eltern in Köln, komm so um halb acht dazu",
+    "Samstag kann ich erst später, fangt ruhig an",
+])
+def test_the_writers_whereabouts_with_the_verb_first_are_no_event(text):
+    assert found(text, OCTUBRE) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Anyone wanna swap my Sat 27th? Got a wedding",
+    "Tauschst du den Mittwoch mit mir? Ich würd dafür deinen Samstag nehmen",
+    "Cubro o sábado se você me der o domingo 4/11",
+    "Quelqu'un peut me remplacer vendredi 19 ?",
+])
+def test_a_day_offered_or_asked_in_a_swap_is_no_event(text):
+    assert found(text, OCTUBRE) == []
+
+
+def test_a_swap_does_not_hide_the_event_beside_it():
+    events = found("Can someone swap with me on Saturday? Parents' evening is Thursday at 6pm", OCTUBRE)
+    assert [event[0] for event in events] == ["2029-10-11T18:00:00+02:00"]

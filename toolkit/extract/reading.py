@@ -1137,7 +1137,11 @@ _WISH = re.compile(
 )
 # "needs a ride on the 21st": a lift asked for, not a (bike) ride to put in the calendar.
 _FAVOUR = re.compile(r"\b(?:needs?|needed|wants?|could (?:do with|use)|(?:do|give|offer)(?: \w+)?) a "
-                     r"(?:ride|lift)\b|\b(?:mitnehmen|llevar a|levar a|emmener)\b", re.I)
+                     r"(?:ride|lift)\b|\b(?:mitnehmen|llevar a|levar a|emmener)\b"
+                     # a shift or day swapped or covered: "anyone wanna swap my Sat 27th?",
+                     # "Tauschst du den Mittwoch mit mir?", "Cubro o sábado se ...", "me remplacer"
+                     r"|\b(?:swap|tausch\w*|einspring\w*|cubr(?:ir|o|e|en)|cobrir|cubro|cobre|"
+                     r"remplac\w*|échang\w*)\b", re.I)
 # "Spring registration opens January 15", "tickets go on sale Monday": like a deadline, the
 # day a sign-up window opens is a notice, not a gathering.
 _WINDOW = re.compile(

@@ -413,9 +413,17 @@ WHEREABOUTS = {
            r"get(?:ting)? (?:there|in|back|off))",
            r"(?:gotta|got to|have to|need to) (?:bounce|leave|head off|dash)"),
     "es": (r"(?:yo )?(?:no )?(?:llego|salgo|vuelvo|regreso|termino|llegaré|saldré|volveré|regresaré)",
-           r"(?:estoy|estaré) en", r"s[oó]lo (?:puedo|podemos)", r"sigo en", r"todav[ií]a estoy en"),
-    "de": (r"(?:ich|i) (?:kann|komm\w*|bin|fahr\w*) (?:\w+ )?(?:erst|später|spaeter|zurück|weg)",
+           r"(?:estoy|estaré) en", r"s[oó]lo (?:puedo|podemos)", r"sigo en", r"todav[ií]a estoy en",
+           r"(?:tengo|tenemos) que estar en"),
+    "de": (r"(?:ich|i) (?:kann|komm\w*|bin|fahr\w*|schaff\w*) (?:\w+ )?"
+           r"(?:erst|später|spaeter|zurück|weg)",
            r"(?:ich|i) komm\w* (?:\w+ ){0,2}(?:an|zurück|nach)",
+           # the verb before its subject once a day or time opens the sentence ("Donnerstag
+           # schaff ich erst ab halb neun"), or with the subject left out ("komm so um halb
+           # acht dazu", "Bin Sonntag noch bei meinen Eltern")
+           r"(?:kann|komm\w*|bin|fahr\w*|schaff\w*) (?:ich|i) (?:\w+ ){0,3}?"
+           r"(?:erst|später|spaeter|zurück|weg|dazu)",
+           r"komm\w* (?:\w+ ){0,4}?dazu", r"bin (?:\w+ ){0,2}?noch (?:bei|in|im|auf)",
            r"(?:ich|wir|i) (?:kann|können) (?:erst|nur)",
            r"(?:ich bin|wir sind) (?:dann )?noch in"),
     "fr": (r"je serai là", r"je suis à", r"j['’](?:arrive|arriverai)",
