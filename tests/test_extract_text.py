@@ -3294,3 +3294,35 @@ def test_a_day_offered_or_asked_in_a_swap_is_no_event(text):
 def test_a_swap_does_not_hide_the_event_beside_it():
     events = found("Can someone swap with me on Saturday? Parents' evening is Thursday at 6pm", OCTUBRE)
     assert [event[0] for event in events] == ["2029-10-11T18:00:00+02:00"]
+
+
+ROSTER_WEEK = datetime(2029, 10, 11, 10, 0, tzinfo=ZoneInfo("Europe/London"))  # Thu 11 Oct 2029
+
+
+@pytest.mark.parametrize("text,starts,end", [
+    ("I've got nights Tue-Thu (2100-0715) then off", ["2029-10-16T21:00:00+01:00",
+     "2029-10-17T21:00:00+01:00", "2029-10-18T21:00:00+01:00"], "2029-10-19T07:15:00+01:00"),
+    ("Ich hab Nachtdienst Mo bis Mi, 21:15 bis 6:30", ["2029-10-15T21:15:00+01:00",
+     "2029-10-16T21:15:00+01:00", "2029-10-17T21:15:00+01:00"], "2029-10-18T06:30:00+01:00"),
+])
+def test_a_rosters_range_of_weekdays_with_one_span_is_a_shift_each_day(text, starts, end):
+    events = found(text, ROSTER_WEEK)
+    assert [event[0] for event in events] == starts
+    assert events[-1][1] == end
+
+
+def test_a_range_of_days_with_hours_and_no_duty_stays_one_event():
+    assert [(e[0], e[1]) for e in found("Basketball camp Jan 2-4, 9am-3pm daily", ROSTER_WEEK)] == \
+        [("2030-01-02", "2030-01-04")]
+
+
+@pytest.mark.parametrize("text,first", [
+    ("Rota w/c 22nd\nMon - Jade 5am-1pm\nTue - Kasia 5am-1pm", "2029-10-22T05:00:00+01:00"),
+    ("Dienstplan für KW 43 ist raus. Ich hab Nachtdienst Mo bis Mi, 21:15 bis 6:30",
+     "2029-10-22T21:15:00+01:00"),
+    ("Planning semaine du 22 :\nmardi : Karim 4h-11h", "2029-10-23T04:00:00+01:00"),
+])
+def test_a_week_named_by_a_day_or_its_number_frames_the_weekdays_after_it(text, first):
+    events = found(text, ROSTER_WEEK)
+    assert events[0][0] == first
+    assert not any(event[0].startswith(("2029-10-22T00", "2029-10-15")) for event in events)

@@ -246,8 +246,10 @@ def find_dates(work: str, g: Grammar, today: date, day_first: bool,
         first = _coming(w1, today, include_today=True)
         last = first + timedelta(days=(w2 - w1) % 7)
         if first != last:
-            # "Fri-Sun" is an event; "Monday to Friday" and "open Mon-Sat" are schedules.
-            if ("-" in m.group(0) and not g.opening.search(work)) or g.closure.search(work):
+            # "Fri-Sun" is an event; "Monday to Friday" and "open Mon-Sat" are schedules; a
+            # roster's "Nachtdienst Mo bis Mi" is a shift each day (see `extract.reading`).
+            if ("-" in m.group(0) and not g.opening.search(work)) or g.closure.search(work) \
+                    or g.duty.search(work):
                 # "Fri-Sun" is an event, "the hagwon's shut Tue to Thu" a closure
                 add(m, DateMention(m.start(), m.end(), first, last, "weekday"))
             else:  # claim the span so its weekdays are not read one by one
@@ -306,6 +308,7 @@ def find_dates(work: str, g: Grammar, today: date, day_first: bool,
     found = [d for d in found if d.kind == "weekday"
              or not _STREET_BEFORE.search(work, max(0, d.start - 16), d.start)]
     found = _named_days_alone(_weekdays_by_feasts(found, work), work)
+    found = _week_of_headings(found, work, today)
     found = _weeks_frame_weekdays(found, work, today)
     found = _weekend_lists(found, work)
     return _anchor_weekdays(_absorb_weekdays(found, work), work, g)
@@ -394,6 +397,53 @@ def _weeks_frame_weekdays(found: list[DateMention], work: str, today: date) -> l
             weekday.context = (mention.start, mention.end)
         if not framed and not mention.context_only:
             result.append(mention)
+    return result
+
+
+# "Rota w/c 15th", "week of the 22nd", "Turnos semana del 15", "semaine du 22", "semana de
+# 15/10", "Woche vom 22.10.": the week a roster or plan is for, named by one of its days.
+_WEEK_OF = re.compile(r"\b(?:w/c|wk/c|week commencing|week beginning|week of|semana del?|semaine du|"
+                      r"woche vom|woche ab)\s*(?:the\s+|lunes\s+|lundi\s+|segunda\s+|mon(?:day)?\s+)?"
+                      r"(\d{1,2})(?:st|nd|rd|th|er|º|\.)?(?:[./](\d{1,2})\.?)?(?![\d:/]|[.h]\d)", re.I)
+# "Dienstplan für KW 43", "Kalenderwoche 43": a week by its ISO number.
+_WEEK_NUMBER = re.compile(r"\b(?:KW|Kalenderwoche)\s?(\d{1,2})\b")
+
+
+def _week_of_headings(found: list[DateMention], work: str, today: date) -> list[DateMention]:
+    """A week named by one of its days or its number ('Rota w/c 15th', 'semana de 15/10',
+    'Dienstplan KW 43') frames the weekdays after it, across lines (a roster lists a day a
+    line), and is no day of its own."""
+    weeks: list[tuple[int, int, date]] = []
+    for m in _WEEK_OF.finditer(work):
+        day = _safe_date(today.year, int(m.group(2)), int(m.group(1))) if m.group(2) \
+            else _day_of_month(int(m.group(1)), today - timedelta(days=6))
+        if day is not None and day < today - timedelta(days=6):
+            day = _safe_date(day.year + 1, day.month, day.day)
+        if day is not None:
+            weeks.append((m.start(), m.end(), _monday(day)))
+    for m in _WEEK_NUMBER.finditer(work):
+        for year in (today.year, today.year + 1):
+            try:
+                monday = date.fromisocalendar(year, int(m.group(1)), 1)
+            except ValueError:
+                continue
+            if monday + timedelta(days=6) >= today:
+                weeks.append((m.start(), m.end(), monday))
+                break
+    if not weeks:
+        return found
+    result = [d for d in found if not any(a <= d.start < b for a, b, _monday_ in weeks)]
+    for _a, at, monday in sorted(weeks, key=lambda w: w[1]):
+        for weekday in result:
+            if weekday.kind != "weekday" or weekday.start < at or weekday.context is not None \
+                    or not (weekday.bare or weekday.last is not None):
+                continue
+            length = (weekday.last - weekday.day) if weekday.last is not None else None
+            weekday.day = monday + timedelta(days=weekday.day.weekday())
+            if length is not None:
+                weekday.last = weekday.day + length
+            weekday.bare = False
+            weekday.context = (at, at)
     return result
 
 

@@ -187,10 +187,22 @@ def _read_clause(ctx: Context, clause: Clause, message: _Message) -> list[tuple[
             skip.add(id(through))
             d = replace(d, end=through.end, last=through.day)  # "ab morgen bis einschließlich Sonntag"
         t = assignment.get(id(d)) or _same_time(ctx, clause, d, message)
-        found = _event_for(ctx, clause, d, t, move, message, until)
-        if found is not None:
-            results.append(found)
+        for day in _shift_days(ctx, clause, d, t):
+            found = _event_for(ctx, clause, day, t, move, message, until)
+            if found is not None:
+                results.append(found)
     return results
+
+
+def _shift_days(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | None) -> list[DateMention]:
+    """A roster's range of weekdays with one span of hours ("nights Tue-Thu (2100-0715)",
+    "Nachtdienst Mo bis Mi, 21:15 bis 6:30") is a shift on each day; anything else is itself
+    ("camp Jan 2-4, 9am-3pm daily" stays one event over the days)."""
+    if d.last is None or d.kind != "weekday" or t is None or t.end_hour is None \
+            or not ctx.g.duty.search(ctx.low, clause.segment[0], clause.segment[1]):
+        return [d]
+    days = (d.last - d.day).days + 1
+    return [replace(d, day=d.day + timedelta(days=n), last=None) for n in range(days)]
 
 
 # A clause that only says things are back on ("regresamos el miércoles 3", "wieder ab Montag").

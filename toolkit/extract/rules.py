@@ -183,6 +183,7 @@ class Grammar:
         self.recurring = re.compile(rf"(?<![\w])(?:{'|'.join(RECURRING[t.code])})"
                                     rf"(?:\s+(?:am|on|el|le|no|na|o|a|dia))?\s*$", re.I)
         self.opening = re.compile(rf"(?<![\w])(?:{'|'.join(OPENING[t.code])})(?![\w])", re.I)
+        self.duty = re.compile(rf"(?<![\w])(?:{'|'.join(DUTY[t.code])})(?![\w])", re.I)
         self.until = re.compile(rf"(?<![\w])(?:{'|'.join(UNTIL[t.code])})\s*$", re.I)
         self.decline = re.compile(rf"(?<![\w])(?:{'|'.join(DECLINES[t.code])})(?![\w])", re.I)
         self.whereabouts = re.compile(rf"(?<![\w])(?:{'|'.join(WHEREABOUTS[t.code])})(?![\w])", re.I)
@@ -370,6 +371,16 @@ OPENING = {
     "de": (r"geöffnet", r"öffnungszeiten", r"offen"),
     "fr": (r"ouvert", r"horaires", r"ouverture"),
     "pt": (r"aberto", r"horário", r"funcionamento"),
+}
+# A duty roster: "nights Tue-Thu (2100-0715)", "Nachtdienst Mo bis Mi", "plantão seg, qua e
+# sex". Each day of a range of weekdays given one span of hours is a shift of its own.
+DUTY = {
+    "en": (r"nights?", r"night shifts?", r"shifts?", r"lates", r"earlies", r"on call", r"rota",
+           r"roster", r"on duty"),
+    "es": (r"turnos?", r"guardias?", r"de noche", r"de guardia"),
+    "de": (r"\w*dienst(?:e|plan)?", r"\w*schicht(?:en)?", r"bereitschaft"),
+    "fr": (r"de nuit", r"de garde", r"d['’]astreinte", r"postes?", r"planning"),
+    "pt": (r"plant(?:ão|ao|ões|oes)", r"turnos?", r"escala", r"de noite"),
 }
 # Right before a date these make it a limit ("by Friday", "até 30/05"), not an event.
 UNTIL = {
