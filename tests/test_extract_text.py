@@ -3326,3 +3326,23 @@ def test_a_week_named_by_a_day_or_its_number_frames_the_weekdays_after_it(text, 
     events = found(text, ROSTER_WEEK)
     assert events[0][0] == first
     assert not any(event[0].startswith(("2029-10-22T00", "2029-10-15")) for event in events)
+
+
+@pytest.mark.parametrize("text,place", [
+    ("Garage Meier AG: Grüezi Herr Brunner, Ihr Termin für den Radwechsel ist am Sa, 27.10. um 08:15.",
+     "Garage Meier AG"),
+    ("Fwd: Bright Smiles Dental: Hi Dana, reminder of Leo's cleaning on Tue, Oct 23 at 3:40 PM.\n\n"
+     "can you do pickup that day?", "Bright Smiles Dental"),
+    ("Veterinaria Patitas: Le recordamos la cita de Canela el miércoles 24 de octubre a las 8:00.",
+     "Veterinaria Patitas"),
+])
+def test_a_pasted_notices_sender_that_names_a_place_is_where(text, place):
+    assert found(text, OCTUBRE)[0][5] == place
+
+
+@pytest.mark.parametrize("text", [
+    "Vet reminder: Bella's jabs are due on Tue, Oct 23 at 3:40 PM",  # a noun, no name
+    "Hi Dana: reminder that the party is on Tue, Oct 23 at 3:40 PM",  # a greeting
+])
+def test_a_sender_without_a_place_name_is_no_place(text):
+    assert found(text, OCTUBRE)[0][5] is None

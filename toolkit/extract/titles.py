@@ -584,6 +584,9 @@ def location_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | 
             phrase = cut_place(m.group(1), ctx.g)
             if phrase and looks_like_place(phrase, ctx.g) and ctx.g.place_noun.search(phrase):
                 return phrase  # "départ 8h15 de la gare de Morges", "Treffpunkt 10 Uhr Bahnhof"
+    sender = _sender_place(ctx)
+    if sender and sender[1] <= d.start:
+        return sender[0]  # "Garage Meier AG: Grüezi Herr Brunner, Ihr Termin ... am Sa, 27.10."
     departure = _departure_place(ctx, text, clause)
     if departure:
         return departure  # only when nothing else names a place: "Spiel ... in Köpenick, Abfahrt ..."
@@ -608,6 +611,34 @@ def location_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | 
                     and not re.search(r"\d{1,2}[:.h]\d{2}|\d\s*(?:am|pm)", line, re.I):
                 return _tidy(line)
     return None
+
+
+# A pasted notice's sender, at the start of the message or of its quotation: "Fwd: Bright
+# Smiles Dental: Hi Dana, ...", "Weitergeleitet: 'Zahnarztpraxis Dr. Novak: Ihr Termin ...'".
+_SENDER = re.compile(r"(?:^|^[^:\n]{0,40}:\s*['\"“‘«]?\s*)([A-ZÁÉÍÓÚÀÂÊÔÃÕÇÄÖÜ][\w'’.&-]*"
+                     r"(?:[ \t]+[\w'’.&-]+){1,5}?)[ \t]?:[ \t]+\S")
+# The words that make a sender a place one goes to (beside every language's place nouns).
+_BUSINESS = re.compile(r"\b(?:dental|dentaire|dentist\w*|garage|oficina|taller|autoservicios?|"
+                       r"veterin\w+|vétérinaire|\w*praxis|clinic|surgery|pharmacy|farmacia|"
+                       r"pharmacie|farmácia|salon|salão|peluquería|friseur|optician|óptica)\b", re.I)
+
+
+def _sender_place(ctx: Context) -> tuple[str, int] | None:
+    """The sender of a pasted notice when it names a place by a proper name and its noun
+    ("Veterinaria Patitas", "Oficina Auto Kinaxixi", "Clinique dentaire du Plateau"), with
+    where it ends; a greeting ("Hi all:") or a bare noun ("Vet reminder:") is no place."""
+    if "sender_place" in ctx.memo:
+        return ctx.memo["sender_place"]  # type: ignore[no-any-return]
+    found = None
+    m = _SENDER.match(ctx.text)
+    if m:
+        name = m.group(1).strip()
+        words = name.split()
+        proper = [w for w in words[1:] if w[:1].isupper()]
+        if proper and (_BUSINESS.search(name) or any(ctx.g.place_noun.fullmatch(w.lower()) for w in words)):
+            found = (name, m.end(1))
+    ctx.memo["sender_place"] = found
+    return found
 
 
 def _phrase_place(ctx: Context, text: str, m: re.Match[str], start: int) -> str | None:
