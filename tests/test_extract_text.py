@@ -3346,3 +3346,20 @@ def test_a_pasted_notices_sender_that_names_a_place_is_where(text, place):
 ])
 def test_a_sender_without_a_place_name_is_no_place(text):
     assert found(text, OCTUBRE)[0][5] is None
+
+
+@pytest.mark.parametrize("text,start,end", [
+    ("Book club Thurs Nov 8, 7:30-9 at Rachel's. Sorry, I mean WEDS Nov 7!!",
+     "2029-11-07T19:30:00+01:00", "2029-11-07T21:00:00+01:00"),
+    ("Picnic on Saturday 20th at 2pm. Sorry, I mean Sunday 21st at 3pm", "2029-10-21T15:00:00+02:00", None),
+    ("Le repas est jeudi 18 à 19h chez Léa. Pardon, je voulais dire vendredi 19 !",
+     "2029-10-19T19:00:00+02:00", None),
+])
+def test_a_day_given_as_a_correction_replaces_the_one_said_before(text, start, end):
+    events = found(text, OCTUBRE)
+    assert [(e[0], e[1]) for e in events] == [(start, end)]
+    assert events[0][4].lower().startswith(("book club", "picnic", "le repas"))
+
+
+def test_two_days_without_a_correction_stay_two_events():
+    assert len(found("Choir Tuesday 7pm. Then Thursday the concert at 8pm", OCTUBRE)) == 2

@@ -53,6 +53,10 @@ def read_events(ctx: Context, dates: list[DateMention], tz_name: str | None) -> 
     unnamed: set[int] = set()
     for clause in clauses:
         found = _two_days_as_one(ctx, clause, _read_clause(ctx, clause, message))
+        corrected = _corrected(ctx, clause, message.previous, found)
+        if corrected is not None:
+            events = [e for e in events if e is not message.previous]
+            found = [(corrected, True)]
         for event, named in found:
             events.append(event)
             if not named:
@@ -66,6 +70,38 @@ def read_events(ctx: Context, dates: list[DateMention], tz_name: str | None) -> 
         events = [e for e in events if not e.all_day or e.cancelled or e.kind != "event"
                   or e.end is not None or e.confidence >= 0.65 or id(e) not in unnamed]
     return merge(events)
+
+
+def _corrected(ctx: Context, clause: Clause, previous: FoundEvent | None,
+               found: list[tuple[FoundEvent, bool]]) -> FoundEvent | None:
+    """'Book club Thurs Nov 8, 7:30 at Rachel's. Sorry, I mean WEDS Nov 7!!': a day the writer
+    gives as a correction, right after the message's event before, is that event's day; it
+    keeps the hour, title and place said before unless the correction gives its own hour."""
+    if previous is None or len(found) != 1 or previous.cancelled or previous.kind != "event":
+        return None
+    event = found[0][0]
+    first = min(clause.dates, key=lambda d: d.start) if clause.dates else None
+    if first is None or event.cancelled or event.kind != "event" or event.start[:10] == previous.start[:10] \
+            or not ctx.g.correction.search(ctx.low, clause.segment[0], first.start):
+        return None
+    day = date.fromisoformat(event.start[:10])
+    if not event.all_day or previous.all_day:
+        start, end = event.start, event.end
+        all_day = event.all_day
+    else:  # the day alone: the hour said before stays
+        shift = day - date.fromisoformat(previous.start[:10])
+        start, end = _shifted_by(previous.start, shift, ctx), None
+        if previous.end is not None:
+            end = _shifted_by(previous.end, shift, ctx)
+        all_day = False
+    return replace(previous, start=start, end=end, all_day=all_day,
+                   evidence=f"{previous.evidence} … {event.evidence}")
+
+
+def _shifted_by(stamp: str, shift: timedelta, ctx: Context) -> str:
+    """An ISO start or end moved by whole days, at the same wall-clock time in the zone."""
+    when = datetime.fromisoformat(stamp)
+    return datetime.combine(when.date() + shift, when.time(), tzinfo=ctx.zone).isoformat()
 
 
 def _two_days_as_one(ctx: Context, clause: Clause,

@@ -183,6 +183,7 @@ class Grammar:
         self.recurring = re.compile(rf"(?<![\w])(?:{'|'.join(RECURRING[t.code])})"
                                     rf"(?:\s+(?:am|on|el|le|no|na|o|a|dia))?\s*$", re.I)
         self.opening = re.compile(rf"(?<![\w])(?:{'|'.join(OPENING[t.code])})(?![\w])", re.I)
+        self.correction = re.compile(rf"(?<![\w])(?:{'|'.join(CORRECTIONS[t.code])})(?![\w])", re.I)
         self.duty = re.compile(rf"(?<![\w])(?:{'|'.join(DUTY[t.code])})(?![\w])", re.I)
         self.until = re.compile(rf"(?<![\w])(?:{'|'.join(UNTIL[t.code])})\s*$", re.I)
         self.decline = re.compile(rf"(?<![\w])(?:{'|'.join(DECLINES[t.code])})(?![\w])", re.I)
@@ -381,6 +382,15 @@ DUTY = {
     "de": (r"\w*dienst(?:e|plan)?", r"\w*schicht(?:en)?", r"bereitschaft"),
     "fr": (r"de nuit", r"de garde", r"d['’]astreinte", r"postes?", r"planning"),
     "pt": (r"plant(?:ão|ao|ões|oes)", r"turnos?", r"escala", r"de noite"),
+}
+# The writer corrects a day just said: "Thurs Nov 8 ... Sorry, I mean WEDS Nov 7!!".
+CORRECTIONS = {
+    "en": (r"i mean", r"i meant", r"correction", r"typo", r"make that"),
+    "es": (r"quise decir", r"quería decir", r"me equivoqué", r"me confundí", r"corrijo"),
+    "de": (r"ich meine", r"ich meinte", r"korrektur", r"vertippt", r"verschrieben"),
+    "fr": (r"je voulais dire", r"je veux dire", r"je me suis trompée?", r"correction"),
+    "pt": (r"quis dizer", r"quer dizer", r"quero dizer", r"me enganei", r"errei", r"correção",
+           r"corrigindo"),
 }
 # Right before a date these make it a limit ("by Friday", "até 30/05"), not an event.
 UNTIL = {
