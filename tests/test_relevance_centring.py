@@ -149,3 +149,30 @@ def test_dev_sets_name_their_corpus_and_repeat_no_held_out_query(lang: str) -> N
     assert {c["lang"] for c in cases} == {lang} and {c["mode"] for c in cases} <= {"same", "cross"}
     assert all(piece in corpus for c in cases for piece in c["expected"])
     assert not held_out & {c["query"].strip().lower() for c in cases}
+
+
+def _queries(name: str) -> list[dict]:
+    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def test_the_cross_language_dev_set_targets_other_languages_and_repeats_no_held_out_query() -> None:
+    """40 cross-language paraphrases for choosing mechanisms; neither held-out set is among them."""
+    cases = _queries("relevance_dev_cross.jsonl")
+    corpus = "\n".join(p.read_text(encoding="utf-8") for p in (DATA / "relevance_multilingual").glob("*.txt"))
+    held_out = {c["query"].strip().lower()
+                for name in ("relevance_multilingual.jsonl", "relevance_held_out_2.jsonl")
+                for c in _queries(name)}
+    assert len(cases) == 40 and {c["mode"] for c in cases} == {"cross"}
+    assert {c["lang"] for c in cases} == {"en", "es", "de", "fr", "pt"}
+    assert all(piece in corpus for c in cases for piece in c["expected"])
+    assert not held_out & {c["query"].strip().lower() for c in cases}
+
+
+def test_the_second_held_out_set_names_its_own_chats() -> None:
+    """Its answers are in the five chats written with it, so they were unseen when it was run."""
+    cases = _queries("relevance_held_out_2.jsonl")
+    chats = "\n".join(p.read_text(encoding="utf-8")
+                      for p in (DATA / "relevance_multilingual_2").glob("*.txt"))
+    assert sum(c["mode"] == "same" for c in cases) == 75 and sum(c["mode"] == "cross" for c in cases) == 25
+    assert all(piece in chats for c in cases for piece in c["expected"])
