@@ -3363,3 +3363,38 @@ def test_a_day_given_as_a_correction_replaces_the_one_said_before(text, start, e
 
 def test_two_days_without_a_correction_stay_two_events():
     assert len(found("Choir Tuesday 7pm. Then Thursday the concert at 8pm", OCTUBRE)) == 2
+
+
+PARIS_OCT = datetime(2029, 10, 11, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))  # Thu 11 Oct 2029
+
+
+@pytest.mark.parametrize("text,start,previous", [
+    # brought forward: the replaced day number is after the new day, in its month
+    ("La séance de décembre est avancée au 4 déc. à 19h15 (au lieu du 11) à cause des Fêtes.",
+     "2029-12-04T19:15:00+01:00", "2029-12-11"),
+    ("The December session is moved to 4 Dec at 7.15pm (instead of the 11th).",
+     "2029-12-04T19:15:00+01:00", "2029-12-11"),
+    ("A despedida de solteiro passou para dia 17 de novembro (em vez de 24), no Porto",
+     "2029-11-17", "2029-11-24"),
+    ("La despedida la pasamos al 17 de noviembre (ya no es el 10) porque Vale viaja.",
+     "2029-11-17", "2029-11-10"),
+    ("Match vom 12. auf den 19. Oktober verschoben", "2029-10-19", "2029-10-12"),
+])
+def test_the_day_number_a_move_replaces_is_the_one_nearest_the_new_day(text, start, previous):
+    [event] = extract_events(text, PARIS_OCT)
+    assert (event.start, event.moved, event.previous_start) == (start, True, previous)
+
+
+def test_an_hour_instead_of_another_is_no_day_number():
+    [event] = extract_events("Training is at 6 instead of 5 on Friday", PARIS_OCT)
+    assert event.start == "2029-10-12T18:00:00+02:00" and event.previous_start == "2029-10-12T17:00:00+02:00"
+
+
+@pytest.mark.parametrize("text,segments", [
+    ("avancée au 4 déc. à 19h15", 1),
+    ("school's back 1 Feb. thoughts?", 2),
+])
+def test_a_month_cut_short_ends_a_sentence_only_when_a_new_one_starts(text, segments):
+    from toolkit.extract.clauses import segments as cut
+
+    assert len(cut(text)) == segments

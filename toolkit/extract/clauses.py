@@ -113,6 +113,20 @@ def _a_correction(low: str, previous: DateMention, current: DateMention, g: Gram
             and is_denied(low, previous, g)) or was_now(low, previous, current)
 
 
+def _replaced_day(low: str, previous: DateMention, current: DateMention, g: Grammar) -> bool:
+    """`current` is the day `previous` replaces, said right after it in passing ("avancée au 4
+    déc. à 19h15 (au lieu du 11)", "passou para dia 17 (em vez de 24)", "(ya no es el 10)"):
+    one clause, so the move knows both days and the hour stays with the new one."""
+    if current.start - previous.end > 40:
+        return False
+    # the marker may end inside the mention ("au lieu du 11": the mention is "du 11")
+    marker = g.instead.search(low, previous.end, current.end)
+    if marker is None and current.kind == "ordinal":  # "(ya no es el 10)"; a weekday reads on its own
+        marker = g.no_longer.search(low, previous.end, current.end)
+    return marker is not None and marker.start() < current.start \
+        and not low[marker.end():current.start].strip(" (")
+
+
 def _moved_after(between: str, g: Grammar) -> bool:
     """'la reunión no es el sábado, la pasaron pal domingo': after the denied day, set off by a
     comma, a move verb leads to the day put in its place."""
@@ -145,7 +159,8 @@ class Clause:
 def segments(text: str) -> list[tuple[int, int]]:
     """The hard-broken pieces of `text` (lines, sentences, ';'-separated items)."""
     bounds, start = [], 0
-    breaks = sorted([*_HARD.finditer(text), *_AFTER_TIME.finditer(text), *_AFTER_EMOJI.finditer(text),
+    breaks = sorted([*(m for m in _HARD.finditer(text) if not _month_cut_short(text, m)),
+                     *_AFTER_TIME.finditer(text), *_AFTER_EMOJI.finditer(text),
                      *(m for m in _AFTER_NUMBER.finditer(text) if _ends_sentence(text, m))],
                     key=lambda m: m.start())
     for m in breaks:
@@ -157,6 +172,24 @@ def segments(text: str) -> list[tuple[int, int]]:
     if start < len(text):
         bounds.append((start, len(text)))
     return [(a, b) for a, b in bounds if text[a:b].strip()]
+
+
+_DAY_AND_MONTH_BEFORE = re.compile(r"\d{1,2}(?:st|nd|rd|th|er|º)?\.?\s+([^\W\d_]+)$")
+
+
+def _month_cut_short(text: str, m: re.Match[str]) -> bool:
+    """The '.' of a month cut short after its day ("4 déc. à 19h15", "12 Oct. at 6") ends no
+    sentence when a small letter or a digit follows."""
+    if text[m.start():m.start() + 1] != ".":
+        return False
+    before = _DAY_AND_MONTH_BEFORE.search(text, max(0, m.start() - 16), m.start())
+    return before is not None and before.group(1).lower() in _MONTH_WORDS \
+        and _SENTENCE_GOES_ON.match(text, m.end()) is not None
+
+
+# After "4 déc." the sentence goes on with a digit or a short small word ("à 19h15", "at 6",
+# "um 8", "de 9 a 12", "(au lieu du 11)"), not with a new sentence ("1 Feb. thoughts?").
+_SENTENCE_GOES_ON = re.compile(r"\s*(?:\d|\(|[a-zà-ÿ]{1,3}\b)")
 
 
 def _ends_sentence(text: str, m: re.Match[str]) -> bool:
@@ -231,6 +264,7 @@ def _split_segment(low: str, s0: int, s1: int, dates: list[DateMention], times: 
         between = [m for m in marks if previous.end <= m[0] and m[1] <= current.start]
         if not between or _GLUE_ONLY.match(low[previous.end:current.start]) \
                 or _a_correction(low, previous, current, g) \
+                or _replaced_day(low, previous, current, g) \
                 or (_TO_NEW_DAY.match(low[previous.end:current.start])
                     and (move := g.move.search(low, s0, current.start)) is not None
                     and move.start() < previous.start) \

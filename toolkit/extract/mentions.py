@@ -304,6 +304,14 @@ def find_dates(work: str, g: Grammar, today: date, day_first: bool,
             add(m, DateMention(m.start(), m.end(), day, None, "ordinal",
                                past_day=_recent_day_of_month(number, today)))
             _add_listed_day(work, m.end(), number, day, add)
+    for m in g.instead.finditer(work):  # "17 de novembro (em vez de 24)": the day replaced
+        replaced = _REPLACED_NUMBER.match(work, m.end())
+        said_of_a_day = any(0 <= m.start() - d.end <= 30 and not re.search(r"\d", work[d.end:m.start()])
+                            for d in found)  # not "at 6 instead of 5": an hour
+        if replaced and said_of_a_day and 1 <= int(replaced.group(1)) <= 31:
+            day = _day_of_month(int(replaced.group(1)), today)
+            if day is not None:
+                add(replaced, DateMention(replaced.start(1), replaced.end(1), day, None, "ordinal"))
     found.sort(key=lambda d: d.start)
     found = [d for d in found if d.kind == "weekday"
              or not _STREET_BEFORE.search(work, max(0, d.start - 16), d.start)]
@@ -908,6 +916,10 @@ def _weekday_abbr_mention(m: re.Match[str], work: str, g: Grammar, today: date,
         day = _day_of_month(int(number), today, weekday)
         return DateMention(start, end, day, None, "weekday") if day else None
     return DateMention(start, end, _coming(weekday, today, True), None, "weekday")
+
+
+_REPLACED_NUMBER = re.compile(r"\s*(?:the\s+|el\s+|le\s+|o\s+|dia\s+)?(\d{1,2})(?:st|nd|rd|th|er|º)?"
+                              r"(?![\d:/]|[.,h]\d|\s*(?:h\b|hs\b|am\b|pm\b|uhr|%|€|\$|euros?|min))", re.I)
 
 
 def _weekday_agrees(name: str, number: str | None, g: Grammar, today: date) -> bool:

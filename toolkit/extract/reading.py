@@ -417,12 +417,14 @@ def _opening(mention: str) -> str:
     return " " + m.group(0) if m else ""
 
 
-def _old_day(old: DateMention, new: DateMention, today: date) -> date:
-    """'vom 12. auf den 19. Juni': a bare day number moved from is in the new day's month (or
-    the month before, 'from 26th to 10th July'). A bare weekday moved from is its coming one,
-    today included (an event is moved before it happens): 'reportée au jeudi 13 avril au lieu
-    de samedi' is this Saturday, not the one after the 13th; 'ya no es el miércoles' on a
-    Wednesday is today."""
+def _old_day(old: DateMention, new: DateMention, today: date, direction: str | None = None) -> date:
+    """The day moved from, when it is said by a bare weekday or day number. A bare weekday is
+    its coming one, today included (an event is moved before it happens): 'reportée au jeudi
+    13 avril au lieu de samedi' is this Saturday, not the one after the 13th; 'ya no es el
+    miércoles' on a Wednesday is today. A bare day number is the one of that number nearest
+    the new day: before it when the move postpones ('vom 12. auf den 19. Juni'), after it when
+    it brings forward ('avancée au 4 déc. (au lieu du 11)': 11 December); said plainly, the
+    one before unless the one after is clearly nearer."""
     # "nicht am Donnerstag, sondern am Dienstag nächste Woche": the week said after the new
     # day frames the new day, not the one denied before it
     framed_later = old.context is not None and old.context[0] > new.start
@@ -431,13 +433,42 @@ def _old_day(old: DateMention, new: DateMention, today: date) -> date:
         return coming if coming <= new.day else old.day
     if old.kind != "ordinal" or new.kind != "explicit":
         return old.day
-    year, month = new.day.year, new.day.month
-    if old.day.day > new.day.day:
-        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
-    try:
-        return date(year, month, old.day.day)
-    except ValueError:
+    months = [(new.day.year + (new.day.month + k - 1) // 12, (new.day.month + k - 1) % 12 + 1)
+              for k in (-1, 0, 1)]
+    days = [d for y, m in months if (d := _safe_day(y, m, old.day.day)) is not None]
+    earlier, later = [d for d in days if d < new.day], [d for d in days if d > new.day]
+    if not earlier or not later:
         return old.day
+    before, after = earlier[-1], later[0]
+    if direction == "earlier" or (direction is None and (after - new.day) * 2 < (new.day - before)):
+        return after
+    return before
+
+
+def _safe_day(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+# Which way a move goes, when it says so: "postponed", "reportée", "adiado" put the new day
+# later; "brought forward", "avancée", "vorverlegt", "adelantado" earlier.
+_POSTPONED = re.compile(r"\b(?:postponed|pushed back|put back|delayed|moved back|aplazad[oa]s?|"
+                        r"pospuest[oa]s?|retrasad[oa]s?|se retrasa|nach hinten|report[ée]e?s?|"
+                        r"repouss[ée]e?s?|adiad[oa]s?|atrasad[oa]s?)\b", re.I)
+_BROUGHT_FORWARD = re.compile(r"\b(?:brought forward|moved up|moved forward|adelantad[oa]s?|"
+                              r"se adelanta|anticipad[oa]s?|vorverlegt|vorgezogen|avanc[ée]e?s?|"
+                              r"antecipad[oa]s?|adiantad[oa]s?)\b", re.I)
+
+
+def _direction(ctx: Context, clause: Clause) -> str | None:
+    text = ctx.low[clause.segment[0]:clause.segment[1]]
+    if _POSTPONED.search(text):
+        return "later"
+    if _BROUGHT_FORWARD.search(text):
+        return "earlier"
+    return None
 
 
 # A move by a week or two: "um eine Woche verschoben", "reportée d'une semaine", "pushed back a
@@ -451,7 +482,8 @@ def _previous_start(ctx: Context, move: _Move, d: DateMention, assignment_time: 
                     clause: Clause) -> str | None:
     """The old start the text states: the old day (with its old time), or the same day at the
     old time ("um halb acht statt um acht")."""
-    day: date | None = _old_day(move.old_dates[0], d, ctx.today) if move.old_dates else None
+    day: date | None = _old_day(move.old_dates[0], d, ctx.today, _direction(ctx, clause)) \
+        if move.old_dates else None
     old_time = move.old_times[0] if move.old_times else None
     if day is None and old_time is None:
         # "verschieben wir Sölden um eine Woche, also auf Samstag 3.3.": a week before the new day

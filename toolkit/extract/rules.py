@@ -250,6 +250,7 @@ class Grammar:
         self.move_old = re.compile(rf"(?<![\w])(?:{MOVE_OLD[code]})\s*(?:\(\s*)?$", re.I)
         self.move_new = re.compile(rf"(?<![\w])(?:{MOVE_NEW[code]})\s*$", re.I)
         self.instead = words(INSTEAD[code])
+        self.no_longer = words(NO_LONGER[code])
         self.conjunction = words(CONJUNCTIONS[code])
         self.complementizer = words(COMPLEMENTIZERS[code])
         self.logistics = words(LOGISTICS[code])
@@ -823,6 +824,14 @@ INSTEAD = {
     "de": r"(?:statt|anstatt|anstelle)(?=\s+\w)",  # not the "statt" of "findet ... statt."
     "fr": r"au lieu de|au lieu du",
     "pt": r"em vez d[eoa]s?|em lugar d[eoa]s?|ao invés d[eoa]s?",
+}
+# "(ya no es el 10)", "(não é mais dia 24)": the day an event is no longer on.
+NO_LONGER = {
+    "en": r"no longer(?: on)?",
+    "es": r"ya no es(?: el)?",
+    "de": r"nicht mehr am",
+    "fr": r"ce n['’]est plus(?: le)?",
+    "pt": r"já não é(?: dia)?|não é mais(?: dia)?",
 }
 # Words that join two clauses of one sentence.
 CONJUNCTIONS = {
