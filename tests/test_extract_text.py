@@ -3398,3 +3398,17 @@ def test_a_month_cut_short_ends_a_sentence_only_when_a_new_one_starts(text, segm
     from toolkit.extract.clauses import segments as cut
 
     assert len(cut(text)) == segments
+
+
+@pytest.mark.parametrize("text,title", [
+    ("Book club 📚 November pick is 'The Bee Sting' – we're meeting Thurs Nov 8, 7:30 at Rachel's",
+     "Book club"),
+    ("Lesekreis 📚 Nächstes Treffen Mi., 7.11., 19:30 bei Annette", "Lesekreis"),
+    ("Clube do livro 📚\npróximo encontro é qua, 24/10, às 19h30 na livraria", "Clube do livro"),
+])
+def test_a_meeting_that_says_nothing_of_what_for_takes_the_groups_heading(text, title):
+    assert found(text, OCTUBRE)[0][4] == title
+
+
+def test_a_greeting_is_no_heading_for_a_meeting():
+    assert found("Hi all 👋 we're meeting Thursday at 7", OCTUBRE)[0][4] != "Hi all"

@@ -133,6 +133,12 @@ def title_for(ctx: Context, clause: Clause, d: DateMention, blanks: list[tuple[i
         # "Exam timetable: Physics practical on 14th July 10 AM, Maths paper 16th July ...": each
         # item of a list under a heading is titled by its own words
         return own
+    if own and kind == "event" and _only_a_gathering(own, ctx.g):
+        # "Book club 📚 November pick is ... – we're meeting Thurs Nov 8": the group's heading
+        # says what the meeting is
+        opening = _opening_heading(ctx, clause)
+        if opening:
+            return opening
     if own_named or (own and kind == "deadline") or (own and not (lead and names_event(ctx.g, lead))
                      and not ctx.g.logistics.fullmatch(own.lower())):
         return own  # but "Début" or "wir machen" say less than the lead "Camp de jour", "Grillen"
@@ -154,6 +160,38 @@ def title_for(ctx: Context, clause: Clause, d: DateMention, blanks: list[tuple[i
     # nothing but greeting words left ("Wir treffen uns am Samstag"): they are the title then
     plain = _tidy(_LEADING_FILLER.sub("", "".join(chars[clause.start:clause.end]).strip()))
     return segment or (plain if _has_words(plain) else _tidy(ctx.text[d.start:d.end]))
+
+
+# Words that say people meet and nothing of what for: "we're meeting", "Nächstes Treffen",
+# "nos juntamos", "on se retrouve", "próximo encontro é".
+_GATHERING = re.compile(r"(?:meet(?:ing|s|up)?|get-together|catch-up|session|treffen|trifft|termin|"
+                        r"sitzung|juntamos|reunimos|quedamos|encuentro|quedada|sesión|retrouve|voit|"
+                        r"rencontre|séance|seance|encontro|encontramos|sessão|next|nächste[sn]?|"
+                        r"próxim[oa]|proxim[oa]|prochaine?|siguiente|é|es|ist|est|is|are|'re|re)", re.I)
+
+
+def _only_a_gathering(title: str, g: Grammar) -> bool:
+    """A title that only says people meet ("We're meeting", "Nächstes Treffen", "próximo
+    encontro é qua")."""
+    words = re.findall(r"[^\W\d_]+", title)  # "We're" gives "We" and "re"
+    return any(_GATHERING.fullmatch(w) for w in words) and all(
+        _GATHERING.fullmatch(w) or _FUNCTION_WORD.fullmatch(w) or w.lower() in _ARTICLES
+        or g.date_words.fullmatch(w) or w.lower() in g.weekday_of for w in words)
+
+
+def _opening_heading(ctx: Context, clause: Clause) -> str:
+    """The message's first piece when it is a short heading before the clause ("Book club",
+    "Lesekreis", "Clube do livro"), set off by an emoji, a colon or a line end."""
+    pieces = segments(ctx.text)
+    if not pieces or pieces[0][1] > clause.start:
+        return ""
+    start, end = pieces[0]
+    heading = ctx.text[start:end].strip(" :-–—!.")
+    words = re.findall(r"[^\W\d_]+", heading)
+    if not 1 <= len(words) <= 4 or ctx.g.date_words.search(heading) or ctx.g.sign_off.match(heading) \
+            or _PRONOUN_FIRST.match(heading):
+        return ""
+    return _tidy(heading)
 
 
 # "ich übernehm Freitag 22–6": a piece that opens with a person says who, not what
