@@ -3412,3 +3412,11 @@ def test_a_meeting_that_says_nothing_of_what_for_takes_the_groups_heading(text, 
 
 def test_a_greeting_is_no_heading_for_a_meeting():
     assert found("Hi all 👋 we're meeting Thursday at 7", OCTUBRE)[0][4] != "Hi all"
+
+
+@pytest.mark.parametrize("text,start", [
+    ("Harvest festival assembly is next Friday (19th) at 9.15 in the main hall", "2029-10-19T09:15:00+02:00"),
+    ("Die Feier ist am Freitag (26.) um 18 Uhr", "2029-10-26T18:00:00+02:00"),
+])
+def test_a_day_number_in_brackets_after_its_weekday_says_which_one(text, start):
+    assert found(text, OCTUBRE)[0][0] == start

@@ -834,7 +834,7 @@ _HOURS_AFTER = re.compile(r"\s*(?:-|–|to|till|until|bis|à|a|até)\s*\d{1,2}(?
 
 def _weekday_mention(m: re.Match[str], work: str, g: Grammar, today: date,
                      spans: _Spans) -> DateMention | None:
-    modifier, name, after, number = m.group(1), m.group(2), m.group(3), m.group(4)
+    modifier, name, after, number = m.group(1), m.group(2), m.group(3), m.group(4) or m.group(5)
     weekday = g.weekday_of[name.lower()]
     if name[:1].isupper() and not modifier and _SAINT_BEFORE.search(work, max(0, m.start(2) - 8), m.start(2)):
         return None  # "el templo de Santo Domingo", "São Domingos": a saint's name, no Sunday

@@ -91,7 +91,9 @@ class Grammar:
         self.weekday = re.compile(
             rf"(?:\b({next_words})\s+)?\b({wd})\b\.?(?:\s+({next_after})\b)?"
             rf"(?:\s*,?\s*(?:the\s+|den\s+|der\s+|le\s+|el\s+|dia\s+)?(\d{{1,2}})(?:st|nd|rd|th|er)?\b"
-            rf"(?![:./h]\d|\s*(?:am|pm|a\.m|p\.m|h\b|uhr|-\s*\d|/))\.?)?",
+            rf"(?![:./h]\d|\s*(?:am|pm|a\.m|p\.m|h\b|uhr|-\s*\d|/))\.?"
+            # "next Friday (19th)": the day number alone in brackets after its weekday
+            rf"|\s*\(\s*(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th|er|\.)?\s*\))?",
             re.I,
         )
         self.weekday_abbr = re.compile(
