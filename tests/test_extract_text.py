@@ -3420,3 +3420,12 @@ def test_a_greeting_is_no_heading_for_a_meeting():
 ])
 def test_a_day_number_in_brackets_after_its_weekday_says_which_one(text, start):
     assert found(text, OCTUBRE)[0][0] == start
+
+
+@pytest.mark.parametrize("text,day", [
+    ("E já deixo avisado que o de novembro vai ser dia 28 às 19h30", "2029-11-28"),
+    ("In November it's on the 28th, 7pm", "2029-11-28"),
+    ("Le repas de décembre ce sera le 14 à 20h", "2029-12-14"),
+])
+def test_a_month_named_without_a_day_frames_the_day_number_after_it(text, day):
+    assert found(text, OCTUBRE)[0][0][:10] == day

@@ -317,6 +317,7 @@ def find_dates(work: str, g: Grammar, today: date, day_first: bool,
              or not _STREET_BEFORE.search(work, max(0, d.start - 16), d.start)]
     found = _named_days_alone(_weekdays_by_feasts(found, work), work)
     found = _week_of_headings(found, work, today)
+    _months_frame_day_numbers(found, work, g, today)
     found = _weeks_frame_weekdays(found, work, today)
     found = _weekend_lists(found, work)
     return _anchor_weekdays(_absorb_weekdays(found, work), work, g)
@@ -406,6 +407,30 @@ def _weeks_frame_weekdays(found: list[DateMention], work: str, today: date) -> l
         if not framed and not mention.context_only:
             result.append(mention)
     return result
+
+
+def _months_frame_day_numbers(found: list[DateMention], work: str, g: Grammar, today: date) -> None:
+    """'El de noviembre es el 29', 'o de novembro vai ser dia 28', 'in November it's the 28th':
+    a month named without a day, shortly before a bare day number in the same sentence, is
+    that day's month."""
+    for mention in found:
+        if mention.kind != "ordinal":
+            continue
+        before = work[max(0, mention.start - 40):mention.start]
+        named = None
+        for m in _MONTH_ALONE.finditer(before):
+            if m.group(1).lower() in g.month_of and not _SENTENCE_END.search(before, m.end()):
+                named = m
+        if named is None:
+            continue
+        month = g.month_of[named.group(1).lower()]
+        year = today.year + (month < today.month)
+        day = _safe_date(year, month, mention.day.day)
+        if day is not None:
+            mention.day, mention.past_day = day, None
+
+
+_MONTH_ALONE = re.compile(r"\b(?:de|of|in|im|en|em|del|do)\s+([^\W\d_]{3,})\b(?!\s*\d)", re.I)
 
 
 # "Rota w/c 15th", "week of the 22nd", "Turnos semana del 15", "semaine du 22", "semana de
