@@ -3429,3 +3429,8 @@ def test_a_day_number_in_brackets_after_its_weekday_says_which_one(text, start):
 ])
 def test_a_month_named_without_a_day_frames_the_day_number_after_it(text, day):
     assert found(text, OCTUBRE)[0][0][:10] == day
+
+
+def test_uebernaechsten_is_the_weekday_a_week_after_the_coming_one():
+    assert found("Elternabend ist übernächsten Dienstag um 19:30 im Clubhaus", OCTUBRE)[0][0] == \
+        "2029-10-23T19:30:00+02:00"

@@ -911,6 +911,10 @@ def _weekday_mention(m: re.Match[str], work: str, g: Grammar, today: date,
         # "Friday week", "Saturday fortnight": a week (two) after the coming one
         weeks = 2 if week.group(1).lower() == "fortnight" else 1
         return DateMention(start, week.end(), day + timedelta(days=7 * weeks), None, "weekday")
+    if g.t.code == "de" and not number and not modifier \
+            and (after_next := _AFTER_NEXT_DE.search(work, max(0, start - 16), start)):
+        # "übernächsten Dienstag": the one a week after the coming one
+        return DateMention(after_next.start(), end, day + timedelta(days=7), None, "weekday")
     if g.t.code == "en" and not number and not modifier \
             and (week := _WEEK_BEFORE.search(work, max(0, start - 24), start)):
         # "a fortnight on Saturday", "a week on Tuesday": the same, said the other way round
@@ -962,6 +966,7 @@ def _weekday_agrees(name: str, number: str | None, g: Grammar, today: date) -> b
 _LIST_LINE_START = re.compile(r"(?:^|\n)[ \t]*(?:[-•*·–]\s*)?$")
 _FROM_ON = re.compile(r"\b(?:a partir de|desde|from|starting|beginning|ab|à partir de|dès|"
                       r"a partir da|a partir do)\s*$", re.I)
+_AFTER_NEXT_DE = re.compile(r"\b(?:am\s+)?(?:übernächsten|übernächster|übernächste|uebernaechsten)\s+$", re.I)
 _FR_WEEK_AFTER = re.compile(r"\s+en\s+(huit|quinze)\b", re.I)
 _WEEK_BEFORE = re.compile(r"\b(?:a|one)\s+(week|fortnight)\s+(?:on|from)\s+$", re.I)
 _WEEK_AFTER = re.compile(r"\s+(week|fortnight)\b(?!\s*(?:end|day|s\b))", re.I)
