@@ -3434,3 +3434,16 @@ def test_a_month_named_without_a_day_frames_the_day_number_after_it(text, day):
 def test_uebernaechsten_is_the_weekday_a_week_after_the_coming_one():
     assert found("Elternabend ist übernächsten Dienstag um 19:30 im Clubhaus", OCTUBRE)[0][0] == \
         "2029-10-23T19:30:00+02:00"
+
+
+def test_the_one_of_a_later_month_same_place_and_time_is_the_same_event_again():
+    first, second = found("Club de lectura: nos juntamos el jueves 25 a las siete y media en Las Violetas. "
+                          "El de noviembre es el jueves 29, mismo lugar y hora", OCTUBRE)
+    assert second[0] == "2029-11-29T19:30:00+01:00"
+    assert second[4] == first[4]
+
+
+def test_the_one_of_something_else_is_titled_by_it():
+    events = found("el examen de Estadística es el martes 30 a las 9:00, y el de Marketing el jueves 1 "
+                   "a las 14h", OCTUBRE)
+    assert "Marketing" in events[-1][4]

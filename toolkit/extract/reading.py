@@ -265,9 +265,19 @@ _BACK_ONLY = re.compile(
 
 
 # "et le retour le samedi 20 à la même heure", "same time": the hour of the event before
+# "El de noviembre", "o de novembro vai ser", "the one in November", "celui de décembre", "der
+# im Dezember": the same thing again, named by its month ("el de Marketing" is another thing).
+_THE_ONE_OF = re.compile(r"\W*(?:(?:e|y|and|et|und)\s+)?(?:[^.!?]*\b(?:que|that|dass)\s+)?"
+                         r"(?:o de|el de|la de|the one (?:in|for)|celui de|celle de|der im|die im|das im)"
+                         r"\s+(\w+)"
+                         r"(?:\s+(?:vai ser|será|es|is|est|ist|é|sera))?\W*", re.I)
 _SAME_TIME = re.compile(r"\b(?:(?:at )?the same time|same time|(?:à )?la même heure|même heure|"
                         r"(?:a )?la misma hora|misma hora|(?:zur )?gleichen zeit|gleiche zeit|"
-                        r"(?:à |a )?mesma hora|mesmo horário|mesmo horario)\b", re.I)
+                        r"(?:à |a )?mesma hora|mesmo horário|mesmo horario|"
+                        # "mismo lugar y hora", "same place and time", "même lieu et heure"
+                        r"mismo lugar y hora|same place and time|même lieu et (?:même )?heure|"
+                        r"gleicher ort und (?:gleiche )?zeit|mesmo (?:local|lugar) e (?:hora|horário))\b",
+                        re.I)
 
 
 def _same_time(ctx: Context, clause: Clause, d: DateMention, message: _Message) -> TimeMention | None:
@@ -753,6 +763,9 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
         title = _called_off(ctx, previous.title) or title
     if repeated and message.previous is not None and kind == "closure":
         title = message.previous.title  # "..., keine Schule, und am Montag ... auch nicht"
+    if previous is not None and kind == "event" and not previous.cancelled \
+            and (one_of := _THE_ONE_OF.fullmatch(title)) and one_of.group(1).lower() in g.month_of:
+        title = previous.title  # "El de noviembre es el jueves 29": the November one of what was said
     end_mention = until[1] if until else t
     evidence_start = min(d.start, t.start) if t else d.start
     evidence_end = max(d.end, end_mention.end) if end_mention else d.end
