@@ -94,7 +94,9 @@ def test_fresh_batches_stay_fixed(name):
     ("events_batch46.jsonl", 0.88, 0.02, 0.90, 0.86),
     ("events_batch47.jsonl", 0.89, 0.08, 0.92, 0.94),
     ("events_batch48.jsonl", 0.96, 0.02, 0.96, 0.89),
-    ("events_batch49.jsonl", 0.88, 0.05, 0.88, 0.90),
+    # round 23 found four more carpool days of batch 49 ("seg, qua e sex eu levo"): F1 up, and
+    # their titles say who drives ("Eu levo"), not the carpool, so titles and places fell
+    ("events_batch49.jsonl", 0.90, 0.05, 0.86, 0.87),
     ("events_batch50.jsonl", 0.88, 0.03, 0.87, 0.86),
 ])
 def test_the_last_batches_stay_at_their_level(name, f1, false_alarms, titles, places):
@@ -3447,3 +3449,16 @@ def test_the_one_of_something_else_is_titled_by_it():
     events = found("el examen de Estadística es el martes 30 a las 9:00, y el de Marketing el jueves 1 "
                    "a las 14h", OCTUBRE)
     assert "Marketing" in events[-1][4]
+
+
+def test_short_weekdays_listed_in_lower_case_are_days_and_a_roster_week_frames_them():
+    events = found("Escala do plantão noturno da UTI, semana de 15/10: eu fico com seg, qua e sex, "
+                   "das 19h às 7h.", OCTUBRE)
+    assert [event[0] for event in events] == ["2029-10-15T19:00:00+02:00", "2029-10-17T19:00:00+02:00",
+                                              "2029-10-19T19:00:00+02:00"]
+    assert events[0][1] == "2029-10-16T07:00:00+02:00"
+
+
+@pytest.mark.parametrize("text", ["O mar e o sol de manhã são lindos", "Mar y sol, qué más quieres"])
+def test_a_short_weekday_alone_in_lower_case_is_a_word(text):
+    assert found(text, OCTUBRE) == []

@@ -272,6 +272,12 @@ def find_dates(work: str, g: Grammar, today: date, day_first: bool,
         add(m, _weekday_mention(m, work, g, today, spans))
     for m in g.weekday_abbr.finditer(work):
         add(m, _weekday_abbr_mention(m, work, g, today, spans))
+    if g.t.code != "de":  # German "do", "so", "mi" are words too, even listed
+        for listed in g.weekday_abbr_list.finditer(work):
+            for m in _ABBREVIATION.finditer(work, listed.start(), listed.end()):
+                if m.group(0).lower() in g.weekday_of and spans.free(m.start(), m.end()):
+                    add(m, DateMention(m.start(), m.end(), _coming(g.weekday_of[m.group(0).lower()], today,
+                                                                   False), None, "weekday", bare=True))
     for m in g.relative.finditer(work):
         word = m.group(1).lower()
         offset = g.t.relative_days[word]
@@ -394,7 +400,7 @@ def _weeks_frame_weekdays(found: list[DateMention], work: str, today: date) -> l
             result.append(mention)
             continue
         framed = [d for d in found if d.kind == "weekday" and d.last is None and d.bare
-                  and _same_sentence(work, mention.start, d.start)]
+                  and (_same_sentence(work, mention.start, d.start) or _listed_under(work, mention, d))]
         for weekday in framed:
             day = mention.week_start + timedelta(days=weekday.day.weekday())
             if day < today and mention.context_only:
@@ -437,7 +443,7 @@ _MONTH_ALONE = re.compile(r"\b(?:de|of|in|im|en|em|del|do)\s+([^\W\d_]{3,})\b(?!
 # 15/10", "Woche vom 22.10.": the week a roster or plan is for, named by one of its days.
 _WEEK_OF = re.compile(r"\b(?:w/c|wk/c|week commencing|week beginning|week of|semana del?|semaine du|"
                       r"woche vom|woche ab)\s*(?:the\s+|lunes\s+|lundi\s+|segunda\s+|mon(?:day)?\s+)?"
-                      r"(\d{1,2})(?:st|nd|rd|th|er|º|\.)?(?:[./](\d{1,2})\.?)?(?![\d:/]|[.h]\d)", re.I)
+                      r"(\d{1,2})(?:st|nd|rd|th|er|º|\.)?(?:[./](\d{1,2})\.?)?(?!\d|/|[:.h]\d)", re.I)
 # "Dienstplan für KW 43", "Kalenderwoche 43": a week by its ISO number.
 _WEEK_NUMBER = re.compile(r"\b(?:KW|Kalenderwoche)\s?(\d{1,2})\b")
 
@@ -478,6 +484,13 @@ def _week_of_headings(found: list[DateMention], work: str, today: date) -> list[
             weekday.bare = False
             weekday.context = (at, at)
     return result
+
+
+def _listed_under(work: str, week: DateMention, day: DateMention) -> bool:
+    """'el aventón esta semana queda así:\n• lun y mié: yo ...': a week said in a heading that
+    ends with a colon frames the weekdays of the lines listed under it."""
+    colon = work.find(":", week.end, day.start)
+    return colon != -1 and not _SENTENCE_END.search(work, week.end, colon) and "\n" in work[colon:day.start]
 
 
 _LIST_OF_DAYS = re.compile(r"^[\s,&+/]*(?:and|y|e|und|et|&|\+)?[\s,&+/]*$", re.I)
@@ -949,6 +962,9 @@ def _weekday_abbr_mention(m: re.Match[str], work: str, g: Grammar, today: date,
 
 _REPLACED_NUMBER = re.compile(r"\s*(?:the\s+|el\s+|le\s+|o\s+|dia\s+)?(\d{1,2})(?:st|nd|rd|th|er|º)?"
                               r"(?![\d:/]|[.,h]\d|\s*(?:h\b|hs\b|am\b|pm\b|uhr|%|€|\$|euros?|min))", re.I)
+
+
+_ABBREVIATION = re.compile(r"[^\W\d_]+")
 
 
 def _weekday_agrees(name: str, number: str | None, g: Grammar, today: date) -> bool:

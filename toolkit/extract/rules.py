@@ -96,6 +96,9 @@ class Grammar:
             rf"|\s*\(\s*(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th|er|\.)?\s*\))?",
             re.I,
         )
+        # "seg, qua e sex", "lun, mer et ven": short weekdays listed, trusted in lower case
+        self.weekday_abbr_list = re.compile(
+            rf"\b(?:{wd_abbr})\b\.?(?:\s*(?:,|/|&|\+|\b(?:e|y|et|und|and)\b)\s*\b(?:{wd_abbr})\b\.?)+", re.I)
         self.weekday_abbr = re.compile(
             rf"\b({wd_abbr})\b\.?(?=,?\s*\d|\s*:\s)(?:\s*,?\s*(\d{{1,2}})(?:st|nd|rd|th)?\b"
             rf"(?![:./h]\d|\s*(?:am|pm|h\b|uhr|-\s*\d)))?",
