@@ -58,7 +58,7 @@ class TimeMention:
 # ------------------------------------------------------------------------- date helpers
 
 
-def _safe_date(year: int, month: int, day: int) -> date | None:
+def safe_date(year: int, month: int, day: int) -> date | None:
     try:
         return date(year, month, day)
     except ValueError:
@@ -67,11 +67,11 @@ def _safe_date(year: int, month: int, day: int) -> date | None:
 
 def _infer_year(month: int, day: int, today: date) -> date | None:
     """The nearest sensible year: this year, next year once the date is well past."""
-    candidate = _safe_date(today.year, month, day)
+    candidate = safe_date(today.year, month, day)
     if candidate is None:
-        return _safe_date(today.year + 1, month, day)
+        return safe_date(today.year + 1, month, day)
     if candidate < today - _PAST_WINDOW:
-        return _safe_date(today.year + 1, month, day) or candidate
+        return safe_date(today.year + 1, month, day) or candidate
     return candidate
 
 
@@ -94,7 +94,7 @@ def _day_of_month(day: int, today: date, weekday: int | None = None) -> date | N
     fallback = None
     y, m = today.year, today.month
     for _ in range(13):
-        candidate = _safe_date(y, m, day)
+        candidate = safe_date(y, m, day)
         if candidate and candidate >= today:
             if weekday is None or candidate.weekday() == weekday:
                 return candidate
@@ -110,7 +110,7 @@ def _recent_day_of_month(day: int, today: date) -> date | None:
     24th?" said on the 28th means the 24th that was (the reader decides, see `extract.reading`)."""
     y, m = today.year, today.month
     for _ in range(2):
-        candidate = _safe_date(y, m, day)
+        candidate = safe_date(y, m, day)
         if candidate is not None and candidate < today:
             return candidate if (today - candidate).days <= 14 else None
         y, m = (y, m - 1) if m > 1 else (y - 1, 12)
@@ -158,7 +158,7 @@ def find_dates(work: str, g: Grammar, today: date, day_first: bool,
         last = _dated(int(d2), month2, _full_year(yr), today)
         first = _dated(int(d1), month1, last.year if last else None, today)
         if first and last and first > last:
-            first = _safe_date(last.year - 1, month1, int(d1))
+            first = safe_date(last.year - 1, month1, int(d1))
         if first and last and _LIST_WORD.search(work[m.end(1):m.start(3)]):
             # "11 and 13 Feb", "el 3 y el 5 de marzo": two days, not a range
             add(m, DateMention(m.start(), m.end(1), first, None, "explicit"))
@@ -169,7 +169,7 @@ def find_dates(work: str, g: Grammar, today: date, day_first: bool,
         month = g.month_of[m.group(1).lower()]
         month2 = g.month_of[m.group(3).lower()] if m.group(3) else month
         first = _dated(int(m.group(2)), month, _full_year(m.group(5)), today)
-        last = _safe_date(first.year + (month2 < month), month2, int(m.group(4))) if first else None
+        last = safe_date(first.year + (month2 < month), month2, int(m.group(4))) if first else None
         if first and last and first < last and (last - first).days <= 62:
             add(m, DateMention(m.start(), m.end(), first, last, "explicit"))
     for m in g.day_range.finditer(work):  # "del 15 al 17", "vom 3. bis 5.", "from the 3rd to the 5th"
@@ -178,7 +178,7 @@ def find_dates(work: str, g: Grammar, today: date, day_first: bool,
         first_number, last_number = int(re.sub(r"\D", "", m.group(1))), int(m.group(2))
         first = _day_of_month(first_number, today)
         if first is not None and first_number < last_number:
-            last = _safe_date(first.year, first.month, last_number)
+            last = safe_date(first.year, first.month, last_number)
             if last is not None:
                 add(m, DateMention(m.start(), m.end(), first, last, "explicit"))
     for m in g.month_end.finditer(work):  # "by end of June", "a finales de mayo", "Ende Juli"
@@ -195,14 +195,14 @@ def find_dates(work: str, g: Grammar, today: date, day_first: bool,
     for m in _NEXT_MONTH_DAY.finditer(work):  # "le 5 du mois prochain", "am 3. nächsten Monats"
         number = 1 if m.group(1).lower() == "1er" else int(re.sub(r"\D", "", m.group(1)))
         year, month = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
-        day = _safe_date(year, month, number)
+        day = safe_date(year, month, number)
         add(m, DateMention(m.start(), m.end(), day, None, "explicit") if day else None)
     for m in g.numeric_range.finditer(work):
         first = _numeric(m.group(1), today, day_first)
         last = _numeric(m.group(2), today, day_first)
         if first and last:
             if last < first:
-                last = _safe_date(last.year + 1, last.month, last.day)
+                last = safe_date(last.year + 1, last.month, last.day)
             if last and 0 < (last - first).days <= 62:
                 add(m, DateMention(m.start(), m.end(), first, last, "numeric"))
     for m in g.day_month.finditer(work):
@@ -212,7 +212,7 @@ def find_dates(work: str, g: Grammar, today: date, day_first: bool,
         day = _dated(int(m.group(2)), g.month_of[m.group(1).lower()], _full_year(m.group(3)), today)
         add(m, DateMention(m.start(), m.end(), day, None, "explicit") if day else None)
     for m in g.iso.finditer(work):
-        day = _safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        day = safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         add(m, DateMention(m.start(), m.end(), day, None, "explicit") if day else None)
     for m in g.numeric.finditer(work):
         add(m, _numeric_mention(m, work, g, today, day_first))
@@ -234,8 +234,8 @@ def find_dates(work: str, g: Grammar, today: date, day_first: bool,
         first = _day_of_month(first_number, today, g.weekday_of[m.group(1).lower()])
         if first is None:
             continue
-        last = _safe_date(first.year, first.month, last_number) if last_number > first_number else \
-            _safe_date(first.year + (first.month == 12), first.month % 12 + 1, last_number)
+        last = safe_date(first.year, first.month, last_number) if last_number > first_number else \
+            safe_date(first.year + (first.month == 12), first.month % 12 + 1, last_number)
         if last is not None and 0 < (last - first).days <= 14 \
                 and last.weekday() == g.weekday_of[m.group(3).lower()]:
             add(m, DateMention(m.start(), m.end(), first, last, "explicit"))
@@ -348,7 +348,7 @@ def _add_listed_day(work: str, at: int, number: int, day: date,
     m = _LISTED_DAY.match(work, at)
     if m is None or not number < int(m.group(1)) <= min(31, number + 14):
         return
-    listed = _safe_date(day.year, day.month, int(m.group(1)))
+    listed = safe_date(day.year, day.month, int(m.group(1)))
     if listed is not None:
         glue = m.start() + len(m.group(0)) - len(m.group(0).lstrip())  # "e 16": no title word
         add(m, DateMention(glue, m.end(), listed, None, "ordinal"))
@@ -431,7 +431,7 @@ def _months_frame_day_numbers(found: list[DateMention], work: str, g: Grammar, t
             continue
         month = g.month_of[named.group(1).lower()]
         year = today.year + (month < today.month)
-        day = _safe_date(year, month, mention.day.day)
+        day = safe_date(year, month, mention.day.day)
         if day is not None:
             mention.day, mention.past_day = day, None
 
@@ -454,10 +454,10 @@ def _week_of_headings(found: list[DateMention], work: str, today: date) -> list[
     line), and is no day of its own."""
     weeks: list[tuple[int, int, date]] = []
     for m in _WEEK_OF.finditer(work):
-        day = _safe_date(today.year, int(m.group(2)), int(m.group(1))) if m.group(2) \
+        day = safe_date(today.year, int(m.group(2)), int(m.group(1))) if m.group(2) \
             else _day_of_month(int(m.group(1)), today - timedelta(days=6))
         if day is not None and day < today - timedelta(days=6):
-            day = _safe_date(day.year + 1, day.month, day.day)
+            day = safe_date(day.year + 1, day.month, day.day)
         if day is not None:
             weeks.append((m.start(), m.end(), _monday(day)))
     for m in _WEEK_NUMBER.finditer(work):
@@ -573,7 +573,7 @@ def _agenda_mentions(work: str, g: Grammar, today: date) -> list[DateMention]:
             if m.start(1) < heading.end() - 1:
                 continue
             first = _dated(int(m.group(1)), month, None, today)
-            last = _safe_date(first.year, month, int(m.group(2))) if first and m.group(2) else None
+            last = safe_date(first.year, month, int(m.group(2))) if first and m.group(2) else None
             if first is None or (last is not None and last <= first):
                 continue
             mentions.append(DateMention(m.start(1), m.end(2) if m.group(2) else m.end(1), first, last,
@@ -662,7 +662,7 @@ def named_day(rule: tuple[object, ...], today: date, country: str | None = None)
         elif anchor == "advent":
             when = _first_advent(year) + timedelta(days=number)
         else:
-            found = _safe_date(year, int(anchor), number)  # type: ignore[call-overload]
+            found = safe_date(year, int(anchor), number)  # type: ignore[call-overload]
             if found is None:
                 continue
             when = found
@@ -775,7 +775,7 @@ def _last_of_month(year: int, month: int) -> date:
 
 def _dated(day: int, month: int, year: int | None, today: date) -> date | None:
     if year is not None:
-        return _safe_date(year, month, day)
+        return safe_date(year, month, day)
     return _infer_year(month, day, today)
 
 
@@ -844,7 +844,7 @@ def _numeric_mention(m: re.Match[str], work: str, g: Grammar, today: date,
     else:
         if not 1990 <= year <= 2100:
             return None
-        day_value = _safe_date(year, month, day)
+        day_value = safe_date(year, month, day)
     if day_value is None:
         return None
     return DateMention(m.start(), m.end(), day_value, None, "numeric")

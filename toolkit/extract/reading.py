@@ -32,6 +32,7 @@ from toolkit.extract.mentions import (
     named_day,
     period_near,
     resolve_hours,
+    safe_date,
 )
 from toolkit.extract.nouns import names_event
 from toolkit.extract.titles import location_for, title_for
@@ -445,7 +446,7 @@ def _old_day(old: DateMention, new: DateMention, today: date, direction: str | N
         return old.day
     months = [(new.day.year + (new.day.month + k - 1) // 12, (new.day.month + k - 1) % 12 + 1)
               for k in (-1, 0, 1)]
-    days = [d for y, m in months if (d := _safe_day(y, m, old.day.day)) is not None]
+    days = [d for y, m in months if (d := safe_date(y, m, old.day.day)) is not None]
     earlier, later = [d for d in days if d < new.day], [d for d in days if d > new.day]
     if not earlier or not later:
         return old.day
@@ -453,13 +454,6 @@ def _old_day(old: DateMention, new: DateMention, today: date, direction: str | N
     if direction == "earlier" or (direction is None and (after - new.day) * 2 < (new.day - before)):
         return after
     return before
-
-
-def _safe_day(year: int, month: int, day: int) -> date | None:
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
 
 
 # Which way a move goes, when it says so: "postponed", "reportée", "adiado" put the new day
