@@ -236,7 +236,7 @@ def _shift_days(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | N
     "Nachtdienst Mo bis Mi, 21:15 bis 6:30") is a shift on each day; anything else is itself
     ("camp Jan 2-4, 9am-3pm daily" stays one event over the days)."""
     if d.last is None or d.kind != "weekday" or t is None or t.end_hour is None \
-            or not ctx.g.duty.search(ctx.low, clause.segment[0], clause.segment[1]):
+            or not ctx.g.duty.search(ctx.low):  # the duty is often named once, in the heading
         return [d]
     days = (d.last - d.day).days + 1
     return [replace(d, day=d.day + timedelta(days=n), last=None) for n in range(days)]
