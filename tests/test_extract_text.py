@@ -3464,3 +3464,21 @@ def test_short_weekdays_listed_in_lower_case_are_days_and_a_roster_week_frames_t
 @pytest.mark.parametrize("text", ["O mar e o sol de manhã são lindos", "Mar y sol, qué más quieres"])
 def test_a_short_weekday_alone_in_lower_case_is_a_word(text):
     assert found(text, OCTUBRE) == []
+
+
+MARCO = datetime(2030, 3, 14, 20, 0, tzinfo=ZoneInfo("America/Sao_Paulo"))  # Thu 14 Mar 2030
+
+
+def test_a_roster_under_a_week_heading_without_a_colon_is_that_week():
+    events = found("Escala da semana que vem ☕\nseg e ter: Jéssica 6h-14h\nqua: fechado p/ dedetização\n"
+                   "qui: Rafa 6h-14h\nsex e sáb: Jéssica e Rafa 6h-15h", MARCO)
+    assert [event[0][:10] for event in events] == ["2030-03-18", "2030-03-19", "2030-03-20", "2030-03-21",
+                                                   "2030-03-22", "2030-03-23"]
+    assert events[2][2] == "closure"
+
+
+def test_a_rosters_duty_named_in_its_heading_makes_each_day_of_a_range_a_shift():
+    events = found("Escala da vigilância do condomínio:\nqua a sex: Zacarias 18h-6h", MARCO)
+    assert [(event[0], event[1]) for event in events][-1] == ("2030-03-22T18:00:00-03:00",
+                                                               "2030-03-23T06:00:00-03:00")
+    assert len(events) == 3

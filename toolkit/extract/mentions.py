@@ -487,10 +487,14 @@ def _week_of_headings(found: list[DateMention], work: str, today: date) -> list[
 
 
 def _listed_under(work: str, week: DateMention, day: DateMention) -> bool:
-    """'el aventón esta semana queda así:\n• lun y mié: yo ...': a week said in a heading that
-    ends with a colon frames the weekdays of the lines listed under it."""
+    """'el aventón esta semana queda así:\n• lun y mié: yo ...', 'Escala da semana que vem ☕\n
+    seg e ter: ...': a week said in a heading (ending with a colon, or ending its line) frames
+    the weekdays of the lines listed under it."""
     colon = work.find(":", week.end, day.start)
-    return colon != -1 and not _SENTENCE_END.search(work, week.end, colon) and "\n" in work[colon:day.start]
+    if colon != -1 and not _SENTENCE_END.search(work, week.end, colon) and "\n" in work[colon:day.start]:
+        return True
+    line_end = work.find("\n", week.end, day.start)
+    return line_end != -1 and not re.search(r"[^\W\d_]", work[week.end:line_end])
 
 
 _LIST_OF_DAYS = re.compile(r"^[\s,&+/]*(?:and|y|e|und|et|&|\+)?[\s,&+/]*$", re.I)
@@ -939,7 +943,9 @@ def _weekday_mention(m: re.Match[str], work: str, g: Grammar, today: date,
 def _weekday_abbr_mention(m: re.Match[str], work: str, g: Grammar, today: date,
                           spans: _Spans) -> DateMention | None:
     name, number = m.group(1), m.group(2)
-    if not name[0].isupper() and not _weekday_agrees(name, number, g, today):
+    heads_a_line = not number and _LIST_LINE_START.search(work[:m.start()]) is not None \
+        and work[m.end():m.end() + 3].lstrip().startswith(":")  # "qui: Rafa 6h-14h"
+    if not name[0].isupper() and not heads_a_line and not _weekday_agrees(name, number, g, today):
         return None  # "do", "so", "mar", "ter": only trusted when written as an abbreviation
     if not number and _SENTENCE_START.search(work[:m.start()]) and _CLOCK_NEXT.match(work, m.end()):
         return None  # "... Kuchenverkauf? So 10-12 Uhr": a sentence's "So" before a time is no Sunday
@@ -957,7 +963,7 @@ def _weekday_abbr_mention(m: re.Match[str], work: str, g: Grammar, today: date,
     if number:
         day = _day_of_month(int(number), today, weekday)
         return DateMention(start, end, day, None, "weekday") if day else None
-    return DateMention(start, end, _coming(weekday, today, True), None, "weekday")
+    return DateMention(start, end, _coming(weekday, today, True), None, "weekday", bare=True)
 
 
 _REPLACED_NUMBER = re.compile(r"\s*(?:the\s+|el\s+|le\s+|o\s+|dia\s+)?(\d{1,2})(?:st|nd|rd|th|er|º)?"
