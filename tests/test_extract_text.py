@@ -3482,3 +3482,15 @@ def test_a_rosters_duty_named_in_its_heading_makes_each_day_of_a_range_a_shift()
     assert [(event[0], event[1]) for event in events][-1] == ("2030-03-22T18:00:00-03:00",
                                                                "2030-03-23T06:00:00-03:00")
     assert len(events) == 3
+
+
+def test_the_weekday_before_or_after_a_day_said_is_placed_by_it_same_venue_included():
+    rehearsal, concert = found("Spring concert is confirmed: Sat 13 April, 7.30pm at Victoria Concert Hall! "
+                               "Dress rehearsal the Thurs before, 6.30-9.30 same venue.", MARCO)
+    assert (rehearsal[0], rehearsal[5]) == ("2030-04-11T18:30:00-03:00", "Victoria Concert Hall")
+    bee = found("Co-op GM is Wed 24 Oct half six. Working bee the Sat after from 9", OCTUBRE)[-1]
+    assert bee[0] == "2029-10-27T09:00:00+02:00"
+
+
+def test_the_thursday_before_with_no_day_said_is_nothing():
+    assert found("Can we do an extra rehearsal on the Thursday before?", MARCO) == []

@@ -682,7 +682,18 @@ def _anchor_weekdays(found: list[DateMention], work: str, g: Grammar) -> list[Da
     from today again ("... im Gemeindehaus. Kuchenspenden bis Freitag")."""
     anchor: DateMention | None = None
     previous: DateMention | None = None
+    unplaced: list[DateMention] = []
     for mention in found:
+        if mention.bare and _RELATIVE_TO_ANOTHER.match(work, mention.end):
+            if previous is None or previous.bare:
+                unplaced.append(mention)  # "the Thursday before?" with no day said before it
+                continue
+            # "Sat 13 April ... Dress rehearsal the Thurs before", "the Sat after (27th)"
+            before = bool(_BEFORE_THAT.match(work, mention.end))
+            days = ((previous.day.weekday() - mention.day.weekday()) % 7 or 7) if before \
+                else ((mention.day.weekday() - previous.day.weekday()) % 7 or 7)
+            mention.day = previous.day + timedelta(days=-days if before else days)
+            mention.bare = False
         if mention.bare and previous is not None and previous.kind == "weekday" and \
                 not previous.bare and previous.last is None and \
                 _LIST_OF_WEEKDAYS.match(work[previous.end:mention.start]):
@@ -712,7 +723,7 @@ def _anchor_weekdays(found: list[DateMention], work: str, g: Grammar) -> list[Da
                 mention.day = candidate
             elif (near := _near_far_anchor(mention, anchor, work)) is not None:
                 mention.day = near
-    return found
+    return [d for d in found if d not in unplaced]
 
 
 def _replaced(work: str, mention: DateMention, g: Grammar) -> bool:
@@ -735,6 +746,7 @@ def _near_far_anchor(mention: DateMention, anchor: DateMention, work: str) -> da
     return anchor.day + timedelta(days=shift) if abs(shift) <= 1 else None
 
 
+_BEFORE_THAT = re.compile(r"\s*(?:before(?:hand)?)\b", re.I)
 _AFTER_THAT = re.compile(r"\s*(?:danach|darauf|after(?:wards)?|after that|después|siguiente|après|"
                          r"d'après|suivant|depois|seguinte)\b", re.I)
 _LIST_OF_WEEKDAYS = re.compile(r"^\s*(?:,|&|\+|and|or|y|o|und|oder|et|ou|e)\s*$", re.I)
@@ -898,7 +910,9 @@ def _weekday_mention(m: re.Match[str], work: str, g: Grammar, today: date,
         return None  # "le mardi" with no date is every Tuesday; "mardi" or "le mardi 16" is one
     if not number and _RELATIVE_TO_ANOTHER.match(work, m.end()) \
             and re.search(r"\bthe\s+$", work[max(0, m.start(2) - 5):m.start(2)], re.I):
-        return None  # "an extra rehearsal on the Thursday before?": before another event, not the coming one
+        # "Dress rehearsal the Thurs before": before another day, never the coming one; placed
+        # by the day said before it, or dropped (`_anchor_weekdays`)
+        return DateMention(m.start(), m.end(), _coming(weekday, today, False), None, "weekday", bare=True)
     start, end = m.start(), m.end()
     if not spans.free(start, end):
         # "Wednesday 28 May": the number belongs to an explicit date already found; keep

@@ -272,6 +272,10 @@ _THE_ONE_OF = re.compile(r"\W*(?:(?:e|y|and|et|und)\s+)?(?:[^.!?]*\b(?:que|that|
                          r"(?:o de|el de|la de|the one (?:in|for)|celui de|celle de|der im|die im|das im)"
                          r"\s+(\w+)"
                          r"(?:\s+(?:vai ser|será|es|is|est|ist|é|sera))?\W*", re.I)
+# "same venue", "mismo sitio", "même endroit", "gleicher Ort", "mesmo local": the place before
+_SAME_PLACE = re.compile(r"\b(?:same (?:place|venue|location|spot)|mismo (?:sitio|lugar)|"
+                         r"même (?:endroit|lieu|salle)|gleicher ort|selber ort|"
+                         r"mesmo (?:local|lugar|sítio))\b", re.I)
 _SAME_TIME = re.compile(r"\b(?:(?:at )?the same time|same time|(?:à )?la même heure|même heure|"
                         r"(?:a )?la misma hora|misma hora|(?:zur )?gleichen zeit|gleiche zeit|"
                         r"(?:à |a )?mesma hora|mesmo horário|mesmo horario|"
@@ -729,6 +733,9 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
         return None
     location = location_for(ctx, clause, d, t, message.blanks) \
         if not cancelled and kind == "event" else None  # a deadline or closure has no venue
+    if not location and kind == "event" and not cancelled and message.previous is not None \
+            and _SAME_PLACE.search(ctx.low, clause.start, clause.end):
+        location = message.previous.location  # "Dress rehearsal the Thurs before, same venue"
     if location:
         score += 0.1  # a day and a place: "nos vemos el 26 en casa de los abuelos"
     if judged:
