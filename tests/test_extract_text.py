@@ -3494,3 +3494,8 @@ def test_the_weekday_before_or_after_a_day_said_is_placed_by_it_same_venue_inclu
 
 def test_the_thursday_before_with_no_day_said_is_nothing():
     assert found("Can we do an extra rehearsal on the Thursday before?", MARCO) == []
+
+
+def test_a_title_of_only_the_writer_is_no_title():
+    events = found("Dienstplan KW 12:\nMo-Mi: ich, Nacht 19:00-07:00", MARCO)
+    assert len(events) == 3 and all(event[4] == "Nacht" for event in events)

@@ -202,7 +202,8 @@ _PRONOUN_FIRST = re.compile(r"(?:i|we|you|he|she|they|ich|du|wir|ihr|er|sie|yo|t
 # Words that say who or which, never what: pronouns ("They it"), a preposition with one ("bei
 # uns", "chez nous", "with us"), "the first one", "the next one" (a French "la première" is a
 # premiere, so only English ordinals).
-_FUNCTION_WORD = re.compile(r"(?:it|they|them|we|us|you|he|she|him|her|lo|la|los|las|le|les|se|ellos|"
+_FUNCTION_WORD = re.compile(r"(?:it|they|them|we|us|you|he|she|him|her|i|me|ich|yo|je|moi|eu|"
+                            r"lo|la|los|las|le|les|se|ellos|"
                             r"es|sie|wir|ihn|ihr|uns|euch|mir|ils|elles|on|nous|vous|l|o|a|os|as|"
                             r"eles|elas|bei|mit|with|at|chez|avec|con|com|nosotros|nós|"
                             r"the|one|first|next|last)", re.I)
