@@ -3499,3 +3499,14 @@ def test_the_thursday_before_with_no_day_said_is_nothing():
 def test_a_title_of_only_the_writer_is_no_title():
     events = found("Dienstplan KW 12:\nMo-Mi: ich, Nacht 19:00-07:00", MARCO)
     assert len(events) == 3 and all(event[4] == "Nacht" for event in events)
+
+
+@pytest.mark.parametrize("text,start", [
+    ("Die Hausverwaltung hat die Wohnungsbegehung für Mittwoch, 27.3., angekündigt, 9–13 Uhr",
+     "2030-03-27T09:00:00-03:00"),
+    ("Au fait le syndic a fixé l'AG de copro au lundi 25 à 18h30, salle Molière.",
+     "2030-03-25T18:30:00-03:00"),
+    ("The school has booked the hall for Friday 22nd at 6pm", "2030-03-22T18:00:00-03:00"),
+])
+def test_scheduling_said_actively_in_the_past_is_of_a_day_to_come(text, start):
+    assert found(text, MARCO)[-1][0] == start

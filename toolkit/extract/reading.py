@@ -1191,7 +1191,16 @@ _SCHEDULED = re.compile(
     r"(?:foi|foram|ficou|ficaram) (?:agendad|marcad|remarcad|confirmad|transferid|adiad|combinad)[oa]s?|"
     r"(?:wurde|wurden|ist|sind) (?:\w+ )?(?:verlegt|angesetzt|festgelegt|terminiert|gebucht|bestätigt)"
     r"(?: worden)?|"
-    r"(?:a|ont) été (?:fixé|programmé|reporté|déplacé|confirmé|avancé)e?s?)\b", re.I)
+    r"(?:a|ont) été (?:fixé|programmé|reporté|déplacé|confirmé|avancé)e?s?|"
+    # said actively: "Die Hausverwaltung hat die Begehung für Mittwoch angekündigt", "le syndic
+    # a fixé l'AG au lundi 29", "the school has booked the hall for Friday"
+    r"(?:has|have|'ve|had) (?:scheduled|booked|set|fixed|confirmed|announced|arranged|rescheduled)|"
+    r"(?:scheduled|booked|announced|rescheduled)|"
+    r"angekündigt|anberaumt|angesetzt|festgelegt|terminiert|"
+    r"(?:ha|han) (?:fijado|programado|agendado|convocado|anunciado|confirmado)|"
+    r"(?:fijó|programó|agendó|convocó|anunció)|"
+    r"(?:a|ont) (?:fixé|programmé|annoncé|convoqué|prévu|planifié)|"
+    r"(?:marcou|agendou|anunciou|convocou|remarcou|marcaram|agendaram))\b", re.I)
 
 
 # "10:00", "10.30", "10h00": a two-digit hour with its minutes, as a 24-hour clock writes it.
