@@ -3510,3 +3510,9 @@ def test_a_title_of_only_the_writer_is_no_title():
 ])
 def test_scheduling_said_actively_in_the_past_is_of_a_day_to_come(text, start):
     assert found(text, MARCO)[-1][0] == start
+
+
+def test_what_replaces_a_day_called_off_happens_that_day():
+    events = found("Sat's league match vs Wanderers is off, their ground is waterlogged. Instead we'll do "
+                   "nets at the club 2-5pm.", MARCO)
+    assert [(e[0], e[3]) for e in events] == [("2030-03-16", True), ("2030-03-16T14:00:00-03:00", False)]

@@ -335,7 +335,10 @@ def _place_loose_times(low: str, segs: list[tuple[int, int]], clauses: list[Clau
         # "Le 22 mai, pas d'école. Défilé à 9h au Lamentin": a closed day has no hour of its
         # own, so a time after it is something else happening that day
         closed_host = not host.times and _closes(low, host, g) and not g.closure.search(low, *span)
-        if (host.times and _names_own_event(low, *span, g)) or closed_host:
+        # "Sat's league match is off. Instead we'll do nets at the club 2-5pm": what replaces
+        # the day called off happens that day
+        replaces = bool(_INSTEAD_OPENING.match(low, span[0]) and g.cancel.search(low, host.start, host.end))
+        if (host.times and _names_own_event(low, *span, g)) or closed_host or replaces:
             s0, s1 = _segment_of(segs, t.start)
             clauses.append(Clause(s0, s1, (s0, s1), list(host.dates[:1]), [t], borrowed=True))
         else:
@@ -345,6 +348,8 @@ def _place_loose_times(low: str, segs: list[tuple[int, int]], clauses: list[Clau
                 host.extras.append(span)
 
 
+_INSTEAD_OPENING = re.compile(r"\W*(?:instead|stattdessen|dafür|en su lugar|en cambio|à la place|"
+                              r"em vez disso|no lugar disso)\b", re.I)
 _SHARED = re.compile(r"\b(?:all|both|every|each|todos|todas|ambos|ambas|cada|alle|beide|jede[nrs]?|tous|"
                      r"toutes|les deux|chaque|ambos|todos os|todas as)\b", re.I)
 
