@@ -3516,3 +3516,11 @@ def test_what_replaces_a_day_called_off_happens_that_day():
     events = found("Sat's league match vs Wanderers is off, their ground is waterlogged. Instead we'll do "
                    "nets at the club 2-5pm.", MARCO)
     assert [(e[0], e[3]) for e in events] == [("2030-03-16", True), ("2030-03-16T14:00:00-03:00", False)]
+
+
+def test_quinta_da_something_is_an_estate_and_um_quarto_a_quarter():
+    events = found("O batizado é domingo, 28 de abril, às 11h, e depois almoço na Quinta do Vale às 13h.",
+                   MARCO)
+    assert [event[0] for event in events] == ["2030-04-28T11:00:00-03:00", "2030-04-28T13:00:00-03:00"]
+    assert found("Atividade de sábado 23: encontro às oito e um quarto na estação", MARCO)[0][0] == \
+        "2030-03-23T08:15:00-03:00"

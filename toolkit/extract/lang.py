@@ -576,7 +576,7 @@ PT = LangTable(
     noon_words=("meio-dia", "meio dia", "meiodia"),
     half_before=(),
     half_after=("e meia",),
-    quarter_after=("e quinze",),
+    quarter_after=("e quinze", "e um quarto"),
     day_preps=("dia", "no dia", "a", "em"),
     place_preps=("no", "na", "nos", "nas", "em casa de", "em", "na casa do", "na casa da",
                  "local:", "ao", "à",

@@ -867,6 +867,7 @@ def _numeric_mention(m: re.Match[str], work: str, g: Grammar, today: date,
 
 
 _RELATIVE_TO_ANOTHER = re.compile(r"\s+(?:before|after|beforehand|afterwards)\s*(?:[?.!,;)]|$)", re.I)
+_ESTATE_NAME = re.compile(r"\s+d[aeo]s?\s+[A-ZÁÉÍÓÚÂÊÔÃÕÇ]")
 _SAINT_BEFORE = re.compile(r"(?-i:\b(?:Santo|San|Santa|São|Sao|Saint|Sainte|St\.?|Ste\.?|Sankt))\s+$")
 
 
@@ -892,6 +893,9 @@ def _weekday_mention(m: re.Match[str], work: str, g: Grammar, today: date,
     weekday = g.weekday_of[name.lower()]
     if name[:1].isupper() and not modifier and _SAINT_BEFORE.search(work, max(0, m.start(2) - 8), m.start(2)):
         return None  # "el templo de Santo Domingo", "São Domingos": a saint's name, no Sunday
+    if g.t.code == "pt" and name[:1].isupper() and not modifier and not number \
+            and _ESTATE_NAME.match(work, m.end(2)):
+        return None  # "almoço na Quinta da Bacalhoa": a country estate, no Thursday
     around = work[max(0, m.start() - 8):m.start()] + "|" + work[m.end():m.end() + 10]
     if g.t.code == "en" and name.lower() in g.t.weekday_abbr and not name[0].isupper() \
             and not _DAY_CONTEXT.search(around):
