@@ -3524,3 +3524,20 @@ def test_quinta_da_something_is_an_estate_and_um_quarto_a_quarter():
     assert [event[0] for event in events] == ["2030-04-28T11:00:00-03:00", "2030-04-28T13:00:00-03:00"]
     assert found("Atividade de sábado 23: encontro às oito e um quarto na estação", MARCO)[0][0] == \
         "2030-03-23T08:15:00-03:00"
+
+
+def test_a_rosters_lines_of_a_weekday_a_name_and_two_bare_hours():
+    events = found("Cuadrante semana del 18 ☕\nLun: Lucía 7-15\nMar: cerrado (festivo)\n"
+                   "Mié y jue: Dani 7-15\nVie: Lucía y yo 7-16", MARCO)
+    assert [(e[0], e[1]) for e in events if e[1]] == [
+        ("2030-03-18T07:00:00-03:00", "2030-03-18T15:00:00-03:00"),
+        ("2030-03-20T07:00:00-03:00", "2030-03-20T15:00:00-03:00"),
+        ("2030-03-21T07:00:00-03:00", "2030-03-21T15:00:00-03:00"),
+        ("2030-03-22T07:00:00-03:00", "2030-03-22T16:00:00-03:00")]
+    nights = found("Dienstplan KW 12\nDo: Goran 19-7\nFr+Sa: Jelena 19-7", MARCO)
+    assert [e[0][:10] for e in nights] == ["2030-03-21", "2030-03-22", "2030-03-23"]
+    assert nights[0][1] == "2030-03-22T07:00:00-03:00"
+
+
+def test_two_bare_numbers_outside_a_roster_line_are_no_hours():
+    assert found("We won 7-15 on Saturday, what a game", MARCO) == []

@@ -272,12 +272,14 @@ def find_dates(work: str, g: Grammar, today: date, day_first: bool,
         add(m, _weekday_mention(m, work, g, today, spans))
     for m in g.weekday_abbr.finditer(work):
         add(m, _weekday_abbr_mention(m, work, g, today, spans))
-    if g.t.code != "de":  # German "do", "so", "mi" are words too, even listed
-        for listed in g.weekday_abbr_list.finditer(work):
-            for m in _ABBREVIATION.finditer(work, listed.start(), listed.end()):
-                if m.group(0).lower() in g.weekday_of and spans.free(m.start(), m.end()):
-                    add(m, DateMention(m.start(), m.end(), _coming(g.weekday_of[m.group(0).lower()], today,
-                                                                   False), None, "weekday", bare=True))
+    for listed in g.weekday_abbr_list.finditer(work):
+        names = _ABBREVIATION.findall(listed.group(0))
+        if g.t.code == "de" and not all(n[0].isupper() for n in names if n.lower() in g.weekday_of):
+            continue  # German "do", "so", "mi" are words too, even listed: "Fr+Sa" only
+        for m in _ABBREVIATION.finditer(work, listed.start(), listed.end()):
+            if m.group(0).lower() in g.weekday_of and spans.free(m.start(), m.end()):
+                day = _coming(g.weekday_of[m.group(0).lower()], today, False)
+                add(m, DateMention(m.start(), m.end(), day, None, "weekday", bare=True))
     for m in g.relative.finditer(work):
         word = m.group(1).lower()
         offset = g.t.relative_days[word]
@@ -1063,6 +1065,25 @@ _PART_OF_DAY_AFTER = re.compile(
     r"|noite|madrugada|morning|afternoon|evening)\b", re.I)
 
 
+# Two bare hours joined by a dash, with nothing after that makes them a date or a score.
+_BARE_HOURS = re.compile(r"(?<![\d.:/])(\d{1,2})\s*-\s*(\d{1,2})(?![\d.:/]|\s*(?:h\b|uhr|am\b|pm\b))", re.I)
+
+
+def _roster_lines(work: str, dates: list[DateMention]) -> list[tuple[int, int]]:
+    """The rest of each line a weekday heads with a colon ("Lun: Lucía 7-15", "Mié y jue: Dani
+    7-15"): on a roster, its two bare numbers are the shift's hours."""
+    lines = []
+    for d in dates:
+        if d.kind != "weekday" or not _LIST_LINE_START.search(work, 0, d.start):
+            continue
+        colon = work.find(":", d.end, d.end + 12)
+        line_end = work.find("\n", d.end)
+        line_end = len(work) if line_end == -1 else line_end
+        if colon != -1 and colon < line_end:
+            lines.append((colon + 1, line_end))
+    return lines
+
+
 def find_times(work: str, g: Grammar, dates: list[DateMention]) -> list[TimeMention]:
     """Clock times and time ranges that are not part of a date."""
     spans = _Spans()
@@ -1091,6 +1112,13 @@ def find_times(work: str, g: Grammar, dates: list[DateMention]) -> list[TimeMent
             if spans.free(m.start(1), m.end()):
                 spans.take(m.start(1), m.end())
                 found.append(TimeMention(m.start(1), m.end(), int(m.group(1)), int(m.group(2)),
+                                         literal=True))
+    for start, end in _roster_lines(work, dates):  # "Lun: Lucía 7-15", "Do: Goran 19-7"
+        for m in _BARE_HOURS.finditer(work, start, end):
+            first, last = int(m.group(1)), int(m.group(2))
+            if first <= 24 and last <= 24 and first != last and spans.free(m.start(), m.end()):
+                spans.take(m.start(), m.end())
+                found.append(TimeMention(m.start(), m.end(), first, 0, end_hour=last, end_minute=0,
                                          literal=True))
     for worded in _word_times(work, g):
         if spans.free(worded.start, worded.end):
