@@ -3541,3 +3541,10 @@ def test_a_rosters_lines_of_a_weekday_a_name_and_two_bare_hours():
 
 def test_two_bare_numbers_outside_a_roster_line_are_no_hours():
     assert found("We won 7-15 on Saturday, what a game", MARCO) == []
+
+
+def test_a_spanish_rota_by_day_letters():
+    events = found("Turnos semana del 18\nL y M: Rocío de 6 a 14\nX: Manu de 6 a 14\n"
+                   "V: Manu y yo de 7 a 15", MARCO)
+    assert [e[0][:10] for e in events] == ["2030-03-18", "2030-03-19", "2030-03-20", "2030-03-22"]
+    assert found("M: ok\nya llego", MARCO) == []  # one letter line is no rota

@@ -280,6 +280,8 @@ def find_dates(work: str, g: Grammar, today: date, day_first: bool,
             if m.group(0).lower() in g.weekday_of and spans.free(m.start(), m.end()):
                 day = _coming(g.weekday_of[m.group(0).lower()], today, False)
                 add(m, DateMention(m.start(), m.end(), day, None, "weekday", bare=True))
+    if g.t.code == "es":
+        _spanish_day_letters(work, today, add)
     for m in g.relative.finditer(work):
         word = m.group(1).lower()
         offset = g.t.relative_days[word]
@@ -991,6 +993,24 @@ _REPLACED_NUMBER = re.compile(r"\s*(?:the\s+|el\s+|le\s+|o\s+|dia\s+)?(\d{1,2})(
 
 
 _ABBREVIATION = re.compile(r"[^\W\d_]+")
+
+
+# A Spanish rota's days by their letters, a line each: "L y M: Rocío de 6 a 14", "X: Manu".
+_DAY_LETTER_LINE = re.compile(r"^[ \t•*-]*([LMXJVSD])(?:\s*(?:y|,|/|-)\s*([LMXJVSD]))?\s*:", re.M)
+_DAY_LETTERS = {"L": 0, "M": 1, "X": 2, "J": 3, "V": 4, "S": 5, "D": 6}
+
+
+def _spanish_day_letters(work: str, today: date,
+                         add: Callable[[re.Match[str], DateMention | None], None]) -> None:
+    """Lines headed by a weekday's letter (L M X J V S D), two or more of them: a rota."""
+    lines = list(_DAY_LETTER_LINE.finditer(work))
+    if len(lines) < 2:
+        return
+    for m in lines:
+        for group in (1, 2):
+            if m.group(group):
+                day = _coming(_DAY_LETTERS[m.group(group)], today, False)
+                add(m, DateMention(m.start(group), m.end(group), day, None, "weekday", bare=True))
 
 
 def _weekday_agrees(name: str, number: str | None, g: Grammar, today: date) -> bool:
