@@ -3549,3 +3549,15 @@ def test_a_spanish_rota_by_day_letters():
                    "V: Manu y yo de 7 a 15", MARCO)
     assert [e[0][:10] for e in events] == ["2030-03-18", "2030-03-19", "2030-03-20", "2030-03-22"]
     assert found("M: ok\nya llego", MARCO) == []  # one letter line is no rota
+
+
+def test_the_eve_or_the_morrow_of_the_day_said_before():
+    events = found("Concert le jeudi 25 juillet à 19h ! Générale la veille à midi au Théâtre de Verdure",
+                   MARCO)
+    assert [event[0] for event in events] == ["2030-07-24T12:00:00-03:00", "2030-07-25T19:00:00-03:00"]
+    assert found("We can do it the day after?", MARCO) == []
+
+
+def test_a_closing_noun_makes_a_bare_dotted_date_a_deadline_titled_by_it():
+    [event] = found("Meldeschluss ist der 10.8.!", MARCO)
+    assert (event[0], event[2], event[4]) == ("2030-08-10", "deadline", "Meldeschluss")

@@ -328,6 +328,7 @@ def find_dates(work: str, g: Grammar, today: date, day_first: bool,
     found = _named_days_alone(_weekdays_by_feasts(found, work), work)
     found = _week_of_headings(found, work, today)
     _months_frame_day_numbers(found, work, g, today)
+    found = _days_beside_another(found, work, spans)
     found = _weeks_frame_weekdays(found, work, today)
     found = _weekend_lists(found, work)
     return _anchor_weekdays(_absorb_weekdays(found, work), work, g)
@@ -417,6 +418,31 @@ def _weeks_frame_weekdays(found: list[DateMention], work: str, today: date) -> l
         if not framed and not mention.context_only:
             result.append(mention)
     return result
+
+
+# The day before or after the day said before it: "Générale la veille à midi", "the day after",
+# "am Vortag", "al día siguiente", "no dia seguinte".
+_EVE = re.compile(r"\b(?:the day before|the eve|la veille|le jour d['’]avant|am vortag|am tag davor|"
+                  r"el día anterior|el dia anterior|la víspera|na véspera|no dia anterior)\b", re.I)
+_MORROW = re.compile(r"\b(?:the (?:next|following) day|the day after|le lendemain|le jour d['’]après|"
+                     r"am folgetag|am tag danach|tags darauf|am nächsten tag|al día siguiente|"
+                     r"al dia siguiente|el día después|no dia seguinte)\b", re.I)
+
+
+def _days_beside_another(found: list[DateMention], work: str, spans: _Spans) -> list[DateMention]:
+    """'Concert jeudi 25 juillet à 19h. Générale la veille à midi': the eve (or the morrow) of
+    the day said before it; with no day before, nothing."""
+    added = []
+    for pattern, days in ((_EVE, -1), (_MORROW, 1)):
+        for m in pattern.finditer(work):
+            before = [d for d in found if d.end <= m.start() and not d.context_only]
+            if not before or not spans.free(m.start(), m.end()):
+                continue
+            anchor = before[-1]
+            day = (anchor.last or anchor.day) if days > 0 else anchor.day
+            spans.take(m.start(), m.end())
+            added.append(DateMention(m.start(), m.end(), day + timedelta(days=days), None, "relative"))
+    return sorted(found + added, key=lambda d: d.start) if added else found
 
 
 def _months_frame_day_numbers(found: list[DateMention], work: str, g: Grammar, today: date) -> None:
@@ -858,7 +884,10 @@ def _numeric_mention(m: re.Match[str], work: str, g: Grammar, today: date,
         # "Picture day retakes 10/8, order forms ...": a date closing an event's name
         named_before = bool(re.match(r"[,;.!)]|\s*$|\s*\n", after)) and \
             bool(g.event_noun.search(work[max(0, m.start() - 30):m.start()]))
-        if not (_DATE_CONTEXT_BEFORE.search(before) or nearby_time or weekday_before or named_before):
+        # "Meldeschluss ist der 10.8.!", "deadline 10/8", "vence 10/8": what is due says date
+        due_before = bool(g.due.search(work[max(0, m.start() - 24):m.start()]))
+        if not (_DATE_CONTEXT_BEFORE.search(before) or nearby_time or weekday_before or named_before
+                or due_before):
             return None
         day_value = _dated(day, month, None, today)
     else:

@@ -720,7 +720,7 @@ DUE = {
            r"ultimo dia para", r"como (?:muy )?tarde", r"son para", r"es para", r"para entregar",
            r"inscripci\w+(?: [\w'’]+){0,6} (?:se )?cierra\w*", r"cierre de inscripci\w+"),
     "de": (r"abgabe\w*", r"frist", r"spätestens", r"fällig", r"einsendeschluss",
-           r"anmeldeschluss", r"letzter tag"),
+           r"anmeldeschluss", r"letzter tag", r"(?:\w*melde|buchungs|annahme|bestell)schluss"),
     "fr": (r"date limite", r"au plus tard", r"à rendre", r"a rendre", r"dernier délai",
            r"date butoir", r"à remettre", r"doivent être remis", r"doit être remis",
            r"inscriptions?(?: [\w'’]+){0,6} (?:se )?(?:ferme\w*|clôtur\w*)", r"clôture des inscriptions",

@@ -159,6 +159,9 @@ def title_for(ctx: Context, clause: Clause, d: DateMention, blanks: list[tuple[i
     segment = _title_from(ctx, "".join(chars[clause.segment[0]:clause.segment[1]]))
     # nothing but greeting words left ("Wir treffen uns am Samstag"): they are the title then
     plain = _tidy(_LEADING_FILLER.sub("", "".join(chars[clause.start:clause.end]).strip()))
+    if not segment and not _has_words(plain) and kind == "deadline" \
+            and (due := ctx.g.due.search(ctx.low, clause.start, clause.end)):
+        return _tidy(ctx.text[due.start():due.end()])  # "Meldeschluss ist der 10.8.": what closes
     return segment or (plain if _has_words(plain) else _tidy(ctx.text[d.start:d.end]))
 
 
