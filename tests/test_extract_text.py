@@ -3561,3 +3561,17 @@ def test_the_eve_or_the_morrow_of_the_day_said_before():
 def test_a_closing_noun_makes_a_bare_dotted_date_a_deadline_titled_by_it():
     [event] = found("Meldeschluss ist der 10.8.!", MARCO)
     assert (event[0], event[2], event[4]) == ("2030-08-10", "deadline", "Meldeschluss")
+
+
+@pytest.mark.parametrize("text", [
+    "Ich chan am 11. erst ab halbi sibni, chume dänn diräkt vom Büro",
+    "Oma ich komm am 1. erst nachmittags aus Graz, so gegen 15 Uhr",
+    "On sera là ! Par contre le 23 on atterrit à 7h du matin donc on ira direct",
+    "Na 25 de Março tava R$ 35, muito caro",
+])
+def test_more_whereabouts_and_a_street_named_by_a_date_are_no_events(text):
+    assert found(text, MARCO) == []
+
+
+def test_a_date_after_na_in_lower_case_is_still_a_day():
+    assert found("A festa é na 25 de março às 20h", MARCO)[0][0] == "2030-03-25T20:00:00-03:00"

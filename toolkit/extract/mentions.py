@@ -323,8 +323,7 @@ def find_dates(work: str, g: Grammar, today: date, day_first: bool,
             if day is not None:
                 add(replaced, DateMention(replaced.start(1), replaced.end(1), day, None, "ordinal"))
     found.sort(key=lambda d: d.start)
-    found = [d for d in found if d.kind == "weekday"
-             or not _STREET_BEFORE.search(work, max(0, d.start - 16), d.start)]
+    found = [d for d in found if d.kind == "weekday" or not _a_street(work, d, g)]
     found = _named_days_alone(_weekdays_by_feasts(found, work), work)
     found = _week_of_headings(found, work, today)
     _months_frame_day_numbers(found, work, g, today)
@@ -336,6 +335,17 @@ def find_dates(work: str, g: Grammar, today: date, day_first: bool,
 
 # "plaza 25 de Mayo", "Rua 7 de Setembro", "Avenida 9 de Julio", "rue du 8 Mai 1945": a street
 # or square named after a date names no day
+def _a_street(work: str, d: DateMention, g: Grammar) -> bool:
+    """A street or square named after a date ("plaza 25 de Mayo", "Rua 7 de Setembro"), or in
+    Portuguese a date with its month capitalised after "na" ("Na 25 de Março tava R$ 35")."""
+    if _STREET_BEFORE.search(work, max(0, d.start - 16), d.start):
+        return True
+    na = _NA_BEFORE.search(work, max(0, d.start - 4), d.start)
+    return g.t.code == "pt" and d.kind == "explicit" and na is not None \
+        and bool(re.search(r"\b[A-ZÇ][a-zç]+", work[d.start:d.end]))
+
+
+_NA_BEFORE = re.compile(r"\bna\s+$", re.I)
 _STREET_BEFORE = re.compile(r"\b(?:plaza|calle|avenida|avda\.?|paseo|rua|praça|praca|largo|travessa|"
                             r"alameda|rue|boulevard|avenue|allée|straße|strasse|street)\s+"
                             r"(?:(?:du|de|del|dos|das|do|da)\s+)?$", re.I)

@@ -1244,7 +1244,9 @@ _FAVOUR = re.compile(r"\b(?:needs?|needed|wants?|could (?:do with|use)|(?:do|giv
                      # a shift or day swapped or covered: "anyone wanna swap my Sat 27th?",
                      # "Tauschst du den Mittwoch mit mir?", "Cubro o sábado se ...", "me remplacer"
                      r"|\b(?:swap|tausch\w*|einspring\w*|cubr(?:ir|o|e|en)|cobrir|cubro|cobre|"
-                     r"remplac\w*|échang\w*)\b", re.I)
+                     r"remplac\w*|échang\w*)\b"
+                     # a lift offered: "Ich kann Donnerstag fahren", "I can drive on Thursday"
+                     r"|\b(?:kann|könnte) (?:\w+ ){0,2}fahren\b|\bcan (?:\w+ ){0,2}drive\b", re.I)
 # "Spring registration opens January 15", "tickets go on sale Monday": like a deadline, the
 # day a sign-up window opens is a notice, not a gathering.
 _WINDOW = re.compile(

@@ -442,7 +442,7 @@ WHEREABOUTS = {
     "es": (r"(?:yo )?(?:no )?(?:llego|salgo|vuelvo|regreso|termino|llegaré|saldré|volveré|regresaré)",
            r"(?:estoy|estaré) en", r"s[oó]lo (?:puedo|podemos)", r"sigo en", r"todav[ií]a estoy en",
            r"(?:tengo|tenemos) que estar en"),
-    "de": (r"(?:ich|i) (?:kann|komm\w*|bin|fahr\w*|schaff\w*) (?:\w+ )?"
+    "de": (r"(?:ich|i) (?:kann|chan|komm\w*|chum\w*|bin|fahr\w*|schaff\w*) (?:\S+ ){0,3}?"
            r"(?:erst|später|spaeter|zurück|weg)",
            r"(?:ich|i) komm\w* (?:\w+ ){0,2}(?:an|zurück|nach)",
            # the verb before its subject once a day or time opens the sentence ("Donnerstag
@@ -453,7 +453,7 @@ WHEREABOUTS = {
            r"komm\w* (?:\w+ ){0,4}?dazu", r"bin (?:\w+ ){0,2}?noch (?:bei|in|im|auf)",
            r"(?:ich|wir|i) (?:kann|können) (?:erst|nur)",
            r"(?:ich bin|wir sind) (?:dann )?noch in"),
-    "fr": (r"je serai là", r"je suis à", r"j['’](?:arrive|arriverai)",
+    "fr": (r"je serai là", r"je suis à", r"j['’](?:arrive|arriverai)", r"on (?:arrive|atterrit|rentre)",
            r"je (?:pars|finis|termine|rentre|reviens|quitte|sors)",
            r"je (?:ne )?peux (?:que|qu['’]|seulement)", r"je suis encore (?:à|en|au)"),
     "pt": (r"(?:eu )?(?:só )?(?:chego|saio|volto|chegarei|sairei|voltarei)",
