@@ -3575,3 +3575,9 @@ def test_more_whereabouts_and_a_street_named_by_a_date_are_no_events(text):
 
 def test_a_date_after_na_in_lower_case_is_still_a_day():
     assert found("A festa é na 25 de março às 20h", MARCO)[0][0] == "2030-03-25T20:00:00-03:00"
+
+
+def test_the_same_weekday_as_a_dated_day_said_before_is_that_day():
+    events = found("Schützenfest: Antreten zum Festumzug am Samstag, 23.03., um 14 Uhr. Festball am "
+                   "Samstagabend ab 20 Uhr im Festzelt.", MARCO)
+    assert [event[0] for event in events] == ["2030-03-23T14:00:00-03:00", "2030-03-23T20:00:00-03:00"]

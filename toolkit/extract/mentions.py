@@ -263,7 +263,7 @@ def find_dates(work: str, g: Grammar, today: date, day_first: bool,
             weekday = g.weekday_of[m.group(1).lower()]
             evening = m.group(2).lower() in ("abend", "nachmittag", "nacht")
             add(m, DateMention(m.start(), m.end(), _coming(weekday, today, False), None, "weekday",
-                               "pm" if evening else None))
+                               "pm" if evening else None, bare=True))
         for m in _DE_DAY_COMPOUND.finditer(work):  # "Freitagsgebet", "Samstagstraining"
             weekday = g.weekday_of[m.group(1).lower()]
             add(m, DateMention(m.start(), m.end(), _coming(weekday, today, False), None, "weekday",
@@ -763,6 +763,10 @@ def _anchor_weekdays(found: list[DateMention], work: str, g: Grammar) -> list[Da
                 mention.day = candidate
             elif (near := _near_far_anchor(mention, anchor, work)) is not None:
                 mention.day = near
+            elif weekday == anchor.day.weekday() and mention.day < anchor.day \
+                    and (anchor.day - mention.day).days <= 14:
+                # "Schützenfest ... am Samstag, 13.07. ... Festball am Samstagabend": that Saturday
+                mention.day = anchor.day
     return [d for d in found if d not in unplaced]
 
 
