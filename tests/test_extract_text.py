@@ -3583,3 +3583,10 @@ def test_the_same_weekday_as_a_dated_day_said_before_is_that_day():
     events = found("Schützenfest: Antreten zum Festumzug am Samstag, 23.03., um 14 Uhr. Festball am "
                    "Samstagabend ab 20 Uhr im Festzelt.", MARCO)
     assert [event[0] for event in events] == ["2030-03-23T14:00:00-03:00", "2030-03-23T20:00:00-03:00"]
+
+
+def test_a_day_number_then_an_hour_is_no_span_of_hours():
+    events = found("Mariage civil le vendredi 23 août à 10h, cérémonie religieuse le samedi 24 à 15h "
+                   "au temple", MARCO)
+    assert [(e[0], e[1]) for e in events] == [("2030-08-23T10:00:00-03:00", None),
+                                              ("2030-08-24T15:00:00-03:00", None)]

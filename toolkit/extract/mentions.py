@@ -930,8 +930,15 @@ _NO_DAY_AFTER = re.compile(r"\s*(?:floor|storey|story|level|row|grade|place|priz
                            re.I)
 _A_WEEKDAY = re.compile(r"\b(?:on a|an einem|a un|un|une|num|numa|einem)\s+$", re.I)
 _CLOCK_WORD_AFTER = re.compile(r"\s*(?:o['’]?clock|uhr|heures?|horas?|h\b|hs\b)", re.I)
-_HOURS_AFTER = re.compile(r"\s*(?:-|–|to|till|until|bis|à|a|até)\s*\d{1,2}(?:[:.]\d\d)?\s*(?:am|pm|h|uhr)?"
+_HOURS_AFTER = re.compile(r"\s*(?:-|–|to|till|until|bis|à|a|até)\s*(\d{1,2})(?:[:.]\d\d)?\s*(?:am|pm|h|uhr)?"
                           r"(?![\d/.]|\s*(?:st|nd|rd|th)\b)", re.I)
+
+
+def _hours_after(work: str, at: int, number: int) -> bool:
+    """'this Sunday 11 to 3', 'Sonntag 14 bis 18 Uhr': the number and what follows are a span
+    of hours; 'le samedi 24 à 15h' is a day and an hour (24, or 20 to 15, spans no hours)."""
+    m = _HOURS_AFTER.match(work, at)
+    return m is not None and number <= 23 and (number <= 12 or int(m.group(1)) > number)
 
 
 def _weekday_mention(m: re.Match[str], work: str, g: Grammar, today: date,
@@ -976,7 +983,7 @@ def _weekday_mention(m: re.Match[str], work: str, g: Grammar, today: date,
     if number:
         day = _day_of_month(int(number), today, weekday)
         if day is not None and (day - today).days > 31 and not after \
-                and _HOURS_AFTER.match(work, m.end()):
+                and _hours_after(work, m.end(), int(number)):
             # "this Sunday 11 to 3" said in June: no 11th is a Sunday soon, so 11 is an hour
             end, number, day = m.end(2), None, None
         if day is not None:
