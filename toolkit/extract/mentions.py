@@ -273,13 +273,13 @@ def find_dates(work: str, g: Grammar, today: date, day_first: bool,
     for m in g.weekday_abbr.finditer(work):
         add(m, _weekday_abbr_mention(m, work, g, today, spans))
     for listed in g.weekday_abbr_list.finditer(work):
-        names = _ABBREVIATION.findall(listed.group(0))
-        if g.t.code == "de" and not all(n[0].isupper() for n in names if n.lower() in g.weekday_of):
+        names = [m for m in _ABBREVIATION.finditer(work, listed.start(), listed.end())
+                 if m.group(0).lower() in g.weekday_of]
+        if g.t.code == "de" and not all(m.group(0)[0].isupper() for m in names):
             continue  # German "do", "so", "mi" are words too, even listed: "Fr+Sa" only
-        for m in _ABBREVIATION.finditer(work, listed.start(), listed.end()):
-            if m.group(0).lower() in g.weekday_of and spans.free(m.start(), m.end()):
-                day = _coming(g.weekday_of[m.group(0).lower()], today, False)
-                add(m, DateMention(m.start(), m.end(), day, None, "weekday", bare=True))
+        for m in names:
+            if spans.free(m.start(), m.end()):
+                add(m, _weekday_alone(m.start(), m.end(), g.weekday_of[m.group(0).lower()], today))
     if g.t.code == "es":
         _spanish_day_letters(work, today, add)
     for m in g.relative.finditer(work):
@@ -724,12 +724,12 @@ def _anchor_weekdays(found: list[DateMention], work: str, g: Grammar) -> list[Da
     previous: DateMention | None = None
     unplaced: list[DateMention] = []
     for mention in found:
-        if mention.bare and _RELATIVE_TO_ANOTHER.match(work, mention.end):
+        if mention.bare and (relative := _RELATIVE_TO_ANOTHER.match(work, mention.end)):
             if previous is None or previous.bare:
                 unplaced.append(mention)  # "the Thursday before?" with no day said before it
                 continue
             # "Sat 13 April ... Dress rehearsal the Thurs before", "the Sat after (27th)"
-            before = bool(_BEFORE_THAT.match(work, mention.end))
+            before = relative.group(1).lower().startswith("before")
             days = ((previous.day.weekday() - mention.day.weekday()) % 7 or 7) if before \
                 else ((mention.day.weekday() - previous.day.weekday()) % 7 or 7)
             mention.day = previous.day + timedelta(days=-days if before else days)
@@ -790,7 +790,6 @@ def _near_far_anchor(mention: DateMention, anchor: DateMention, work: str) -> da
     return anchor.day + timedelta(days=shift) if abs(shift) <= 1 else None
 
 
-_BEFORE_THAT = re.compile(r"\s*(?:before(?:hand)?)\b", re.I)
 _AFTER_THAT = re.compile(r"\s*(?:danach|darauf|after(?:wards)?|after that|después|siguiente|après|"
                          r"d'après|suivant|depois|seguinte)\b", re.I)
 _LIST_OF_WEEKDAYS = re.compile(r"^\s*(?:,|&|\+|and|or|y|o|und|oder|et|ou|e)\s*$", re.I)
@@ -913,7 +912,7 @@ def _numeric_mention(m: re.Match[str], work: str, g: Grammar, today: date,
     return DateMention(m.start(), m.end(), day_value, None, "numeric")
 
 
-_RELATIVE_TO_ANOTHER = re.compile(r"\s+(?:before|after|beforehand|afterwards)\s*(?:[?.!,;)]|$)", re.I)
+_RELATIVE_TO_ANOTHER = re.compile(r"\s+(before|after|beforehand|afterwards)\s*(?:[?.!,;)]|$)", re.I)
 _ESTATE_NAME = re.compile(r"\s+d[aeo]s?\s+[A-ZÁÉÍÓÚÂÊÔÃÕÇ]")
 _SAINT_BEFORE = re.compile(r"(?-i:\b(?:Santo|San|Santa|São|Sao|Saint|Sainte|St\.?|Ste\.?|Sankt))\s+$")
 
@@ -970,7 +969,7 @@ def _weekday_mention(m: re.Match[str], work: str, g: Grammar, today: date,
             and re.search(r"\bthe\s+$", work[max(0, m.start(2) - 5):m.start(2)], re.I):
         # "Dress rehearsal the Thurs before": before another day, never the coming one; placed
         # by the day said before it, or dropped (`_anchor_weekdays`)
-        return DateMention(m.start(), m.end(), _coming(weekday, today, False), None, "weekday", bare=True)
+        return _weekday_alone(m.start(), m.end(), weekday, today)
     start, end = m.start(), m.end()
     if not spans.free(start, end):
         # "Wednesday 28 May": the number belongs to an explicit date already found; keep
@@ -1015,15 +1014,16 @@ def _weekday_mention(m: re.Match[str], work: str, g: Grammar, today: date,
 def _weekday_abbr_mention(m: re.Match[str], work: str, g: Grammar, today: date,
                           spans: _Spans) -> DateMention | None:
     name, number = m.group(1), m.group(2)
-    heads_a_line = not number and _LIST_LINE_START.search(work[:m.start()]) is not None \
-        and work[m.end():m.end() + 3].lstrip().startswith(":")  # "qui: Rafa 6h-14h"
-    if not name[0].isupper() and not heads_a_line and not _weekday_agrees(name, number, g, today):
-        return None  # "do", "so", "mar", "ter": only trusted when written as an abbreviation
+    before_colon = not number and work[m.end():m.end() + 3].lstrip().startswith(":")
+    at_line_start = _LIST_LINE_START.search(work[:m.start()]) is not None
+    if before_colon and not at_line_start:
+        return None  # "Sa:" names a day only as a list item's head ("- Sa: Fassanstich um 12")
+    if not name[0].isupper() and not before_colon and not _weekday_agrees(name, number, g, today):
+        # "do", "so", "mar", "ter": only trusted when written as an abbreviation, at the head
+        # of a list line ("qui: Rafa 6h-14h") or with a day number that agrees ("mié 17")
+        return None
     if not number and _SENTENCE_START.search(work[:m.start()]) and _CLOCK_NEXT.match(work, m.end()):
         return None  # "... Kuchenverkauf? So 10-12 Uhr": a sentence's "So" before a time is no Sunday
-    if not number and work[m.end():m.end() + 3].lstrip().startswith(":") \
-            and not _LIST_LINE_START.search(work[:m.start()]):
-        return None  # "Sa:" names a day only as a list item's head ("- Sa: Fassanstich um 12")
     weekday = g.weekday_of[name.lower()]
     start, end = m.start(), m.end()
     if not spans.free(start, end):  # "So, 6. Juli": the number belongs to the explicit date
@@ -1059,8 +1059,13 @@ def _spanish_day_letters(work: str, today: date,
     for m in lines:
         for group in (1, 2):
             if m.group(group):
-                day = _coming(_DAY_LETTERS[m.group(group)], today, False)
-                add(m, DateMention(m.start(group), m.end(group), day, None, "weekday", bare=True))
+                add(m, _weekday_alone(m.start(group), m.end(group), _DAY_LETTERS[m.group(group)], today))
+
+
+def _weekday_alone(start: int, end: int, weekday: int, today: date) -> DateMention:
+    """A weekday said alone at text[start:end]: the next one (said on that day, a week on);
+    a week or a day said beside it may place it yet (`_week_of_headings`, `_anchor_weekdays`)."""
+    return DateMention(start, end, _coming(weekday, today, False), None, "weekday", bare=True)
 
 
 def _weekday_agrees(name: str, number: str | None, g: Grammar, today: date) -> bool:
