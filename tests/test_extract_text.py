@@ -3590,3 +3590,35 @@ def test_a_day_number_then_an_hour_is_no_span_of_hours():
                    "au temple", MARCO)
     assert [(e[0], e[1]) for e in events] == [("2030-08-23T10:00:00-03:00", None),
                                               ("2030-08-24T15:00:00-03:00", None)]
+
+
+ADVENT_2030 = datetime(2030, 11, 27, 10, 0, tzinfo=ZoneInfo("Europe/Zurich"))  # Wed 27 Nov 2030
+
+
+def test_a_weekday_cut_short_before_its_date_ends_no_sentence():
+    events = found("Chlausabend vom SAC: Fr. 6.12. ab 19 Uhr im Albishaus, Anmeldung bis Sonntag via "
+                   "Doodle.", ADVENT_2030)
+    assert ("2030-12-06T19:00:00+01:00", "event", "Albishaus") in [(e[0], e[2], e[5]) for e in events]
+
+
+@pytest.mark.parametrize("text,new,old", [
+    ("o happy hour passou para quinta, dia 12, 18h30, no Bar Brahma (era sexta 13).",
+     "2030-12-12T18:30:00+01:00", "2030-12-13"),
+    ("La asamblea pasa al jueves 12/12 a las 19 hs (estaba para el 5/12), en el SUM.",
+     "2030-12-12T19:00:00+01:00", "2030-12-05"),
+    ("la cena pasa al jueves 19 (en vez del viernes 20) porque estaba lleno. Misma hora, 21:00.",
+     "2030-12-19T21:00:00+01:00", "2030-12-20"),
+    ("Die Probe ist jetzt am Donnerstag 19 Uhr (war am Dienstag, 3.12.).", "2030-11-28T19:00:00+01:00",
+     "2030-12-03"),
+    ("La répétition passe au jeudi 12 à 19h (c'était le mardi 10).", "2030-12-12T19:00:00+01:00",
+     "2030-12-10"),
+])
+def test_the_day_it_was_on_in_brackets_after_a_move_is_the_old_day(text, new, old):
+    events = extract_events(text, ADVENT_2030)
+    assert [(e.start, e.moved, e.previous_start) for e in events if not e.cancelled] == [(new, True, old)]
+
+
+def test_a_bracket_that_only_mentions_a_past_evening_moves_nothing():
+    events = extract_events("Die Probe ist am Donnerstag 19 Uhr (war ein toller Abend am Dienstag).",
+                            ADVENT_2030)
+    assert [(e.start, e.moved) for e in events] == [("2030-11-28T19:00:00+01:00", False)]

@@ -115,8 +115,13 @@ def _a_correction(low: str, previous: DateMention, current: DateMention, g: Gram
 
 def _replaced_day(low: str, previous: DateMention, current: DateMention, g: Grammar) -> bool:
     """`current` is the day `previous` replaces, said right after it in passing ("avancée au 4
-    déc. à 19h15 (au lieu du 11)", "passou para dia 17 (em vez de 24)", "(ya no es el 10)"):
+    déc. à 19h15 (au lieu du 11)", "passou para dia 17 (em vez de 24)", "(ya no es el 10)",
+    "(era sexta 13)"):
     one clause, so the move knows both days and the hour stays with the new one."""
+    if current.start - previous.end > 60:
+        return False
+    if g.was_on.match(low, previous.end, current.start):
+        return True  # "passou para quinta, dia 12, 18h30, no Bar Brahma (era sexta 13)"
     if current.start - previous.end > 40:
         return False
     # the marker may end inside the mention ("au lieu du 11": the mention is "du 11")
@@ -159,7 +164,7 @@ class Clause:
 def segments(text: str) -> list[tuple[int, int]]:
     """The hard-broken pieces of `text` (lines, sentences, ';'-separated items)."""
     bounds, start = [], 0
-    breaks = sorted([*(m for m in _HARD.finditer(text) if not _month_cut_short(text, m)),
+    breaks = sorted([*(m for m in _HARD.finditer(text) if not _cut_short(text, m)),
                      *_AFTER_TIME.finditer(text), *_AFTER_EMOJI.finditer(text),
                      *(m for m in _AFTER_NUMBER.finditer(text) if _ends_sentence(text, m))],
                     key=lambda m: m.start())
@@ -175,6 +180,25 @@ def segments(text: str) -> list[tuple[int, int]]:
 
 
 _DAY_AND_MONTH_BEFORE = re.compile(r"\d{1,2}(?:st|nd|rd|th|er|º)?\.?\s+([^\W\d_]+)$")
+
+
+def _cut_short(text: str, m: re.Match[str]) -> bool:
+    """The '.' of a word cut short ends no sentence: a month after its day ("4 déc. à 19h15")
+    or a weekday before its date ("Chlausabend: Fr. 6.12. ab 19 Uhr", "Sat. 7th")."""
+    return _month_cut_short(text, m) or _weekday_cut_short(text, m)
+
+
+_WORD_BEFORE = re.compile(r"(?<![^\W\d_])[^\W\d_]{2,4}$")
+
+
+def _weekday_cut_short(text: str, m: re.Match[str]) -> bool:
+    if text[m.start():m.start() + 1] != "." or not _DIGIT_NEXT.match(text, m.end()):
+        return False
+    before = _WORD_BEFORE.search(text, max(0, m.start() - 5), m.start())
+    return before is not None and before.group(0).lower() in _WEEKDAY_WORDS
+
+
+_DIGIT_NEXT = re.compile(r"[ \t]*\d")
 
 
 def _month_cut_short(text: str, m: re.Match[str]) -> bool:

@@ -351,7 +351,8 @@ def _move_in(ctx: Context, clause: Clause) -> _Move | None:
     denial = _DENIED_PT if g.t.code == "pt" else _DENIED
     denied = [d for d in clause.dates if _marked(denial, ctx.low[max(clause.start, d.start - 24):d.start])
               or is_denied(ctx.low, d, g, clause.start)
-              or any(was_now(ctx.low, d, x) for x in clause.dates if x.start > d.start)]
+              or any(was_now(ctx.low, d, x) for x in clause.dates if x.start > d.start)
+              or (d is not clause.dates[0] and g.was_on.search(ctx.low, clause.start, d.start))]
     corrected = bool(denied) and len(denied) < len(clause.dates)
     # "d Bandprob isch hüt ned am sibni sondern am halbi achti": an hour denied beside another
     denied_times = [t for t in clause.times if _TIME_DENIED.search(ctx.low, max(clause.start, t.start - 16),

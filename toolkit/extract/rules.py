@@ -256,6 +256,7 @@ class Grammar:
         self.move_new = re.compile(rf"(?<![\w])(?:{MOVE_NEW[code]})\s*$", re.I)
         self.instead = words(INSTEAD[code])
         self.no_longer = words(NO_LONGER[code])
+        self.was_on = re.compile(rf"[^()\n]{{0,60}}\(\s*(?:{WAS_ON[code]})\s*$", re.I)
         self.conjunction = words(CONJUNCTIONS[code])
         self.complementizer = words(COMPLEMENTIZERS[code])
         self.logistics = words(LOGISTICS[code])
@@ -810,7 +811,7 @@ CLOCKS = (r"clocks?\b[^.!?\n]{0,20}\b(?:go|goes|going|change|changes|changing|sp
 # Donnerstag", "(was Monday)"), or as the new one ("to Thursday", "auf Mittwoch").
 MOVE_OLD = {
     "en": r"from|instead of|rather than|not|was|were",
-    "es": r"de|del|desde|en vez del?|en lugar del?|era|no el",
+    "es": r"de|del|desde|en vez del?|en lugar del?|era|estaba para el|estaba para|no el",
     "de": r"vom|von|statt|anstatt|anstelle von|war|nicht am|nicht",
     "fr": r"du|de|au lieu du|au lieu de|au lieu|était|pas",
     "pt": r"de|do|da|em vez d[eoa]s?|em lugar d[eoa]s?|era|não",
@@ -825,7 +826,7 @@ MOVE_NEW = {
 # "instead of Tuesday", "statt Donnerstag": a move even without a move verb.
 INSTEAD = {
     "en": r"instead of|rather than",
-    "es": r"en vez de|en lugar de",
+    "es": r"en vez del?|en lugar del?",
     "de": r"(?:statt|anstatt|anstelle)(?=\s+\w)",  # not the "statt" of "findet ... statt."
     "fr": r"au lieu de|au lieu du",
     "pt": r"em vez d[eoa]s?|em lugar d[eoa]s?|ao invés d[eoa]s?",
@@ -837,6 +838,15 @@ NO_LONGER = {
     "de": r"nicht mehr am",
     "fr": r"ce n['’]est plus(?: le)?",
     "pt": r"já não é(?: dia)?|não é mais(?: dia)?",
+}
+# "(era sexta 13)", "(estaba para el 5/12)", "(was the 13th)": in a parenthesis after a
+# move's new day, the day the event was on before.
+WAS_ON = {
+    "en": r"was(?: on)?(?: the)?|previously(?: on)?(?: the)?|originally(?: on)?(?: the)?",
+    "es": r"era(?: el)?|estaba (?:(?:previst[oa]|programad[oa]|fijad[oa]) )?para(?: el)?|antes(?: era)?(?: el)?",
+    "de": r"war(?: am)?|vorher(?: am)?|ursprünglich(?: am)?|bisher(?: am)?",
+    "fr": r"c['’]était(?: le)?|(?:était )?prévue? (?:le|pour le)|initialement(?: le)?",
+    "pt": r"era(?: dia| na| no| a| o)?|estava (?:marcad[oa] )?para(?: dia| o| a)?|antes era(?: dia)?",
 }
 # Words that join two clauses of one sentence.
 CONJUNCTIONS = {
