@@ -3622,3 +3622,36 @@ def test_a_bracket_that_only_mentions_a_past_evening_moves_nothing():
     events = extract_events("Die Probe ist am Donnerstag 19 Uhr (war ein toller Abend am Dienstag).",
                             ADVENT_2030)
     assert [(e.start, e.moved) for e in events] == [("2030-11-28T19:00:00+01:00", False)]
+
+
+@pytest.mark.parametrize("text,start,end", [
+    ("Reminder the office is closed from Tue 24 Dec, reopening Thu 2 Jan.", "2030-12-24", "2031-01-01"),
+    ("Die Weihnachtsferien beginnen am 24.12.; Unterrichtsbeginn ist Dienstag, 7.1.2031.", "2030-12-24",
+     "2031-01-06"),
+    ("Die Kita ist ab dem 23.12. geschlossen, am 2.1. sind wir wieder da.", "2030-12-23", "2031-01-01"),
+    ("Le centre est fermé à partir du 23 décembre. Réouverture le lundi 6 janvier.", "2030-12-23",
+     "2031-01-05"),
+    ("Las oficinas cierran el 23 de diciembre y reabren el 7 de enero.", "2030-12-23", "2031-01-06"),
+    ("A escola fecha a 20 de dezembro e as aulas recomeçam a 6 de janeiro.", "2030-12-20", "2031-01-05"),
+])
+def test_closed_days_end_the_day_before_things_start_again(text, start, end):
+    assert [(e[0], e[1], e[2]) for e in found(text, ADVENT_2030)] == [(start, end, "closure")]
+
+
+def test_one_day_said_closed_stays_one_day_when_classes_resume_later():
+    events = found("No Hebrew school on Sunday 1 Dec, classes resume 8 Dec", ADVENT_2030)
+    assert [(e[0], e[1], e[2]) for e in events] == [("2030-12-01", None, "closure")]
+
+
+def test_full_dates_joined_by_through_are_one_span():
+    events = found("Schools will be closed Monday, December 23, 2030 through Friday, January 3, 2031 "
+                   "for Winter Recess.", ADVENT_2030)
+    assert [(e[0], e[1], e[2]) for e in events] == [("2030-12-23", "2031-01-03", "closure")]
+
+
+@pytest.mark.parametrize("text", [
+    "Les examens commencent le lundi 9 décembre et se terminent le vendredi 20 décembre.",
+    "Los exámenes empiezan el lunes 9 de diciembre y terminan el viernes 20 de diciembre.",
+])
+def test_a_day_that_only_says_something_ends_is_the_last_day_of_it(text):
+    assert [(e[0], e[1]) for e in found(text, ADVENT_2030)] == [("2030-12-09", "2030-12-20")]

@@ -861,7 +861,7 @@ _FRACTION_AFTER = re.compile(
     re.I,
 )
 _DATE_CONTEXT_BEFORE = re.compile(
-    r"(?:\b(?:on|the|el|le|am|em|no|dia|du|del|vom|den|until|till|by|from|for|due|"
+    r"(?:\b(?:on|the|el|le|am|em|no|dia|du|del|al|ao|vom|den|dem|until|till|by|from|for|due|"
     r"hasta|ab|zum|zur|avant|antes|before|jusqu'au|au|bis|até|para|pour|für|a|à|desde|"
     r"spätestens|latest|au plus tard|a más tardar)\b|[,\n(]|^)\s*$",
     re.I,

@@ -65,12 +65,82 @@ def read_events(ctx: Context, dates: list[DateMention], tz_name: str | None) -> 
         if found:
             message.previous = found[-1][0]
     events = _moves_of_an_event(_moves_from_cancellations(ctx, events, unnamed))
+    events = _ended_later(ctx, dates, _closed_until_resumption(ctx, dates, events))
     if any(e.confidence >= 0.9 and not e.all_day for e in events):
         # Beside a clearly dated and timed event, a weak all-day mention whose own clause
         # names nothing is a side remark ("invites in book bags today").
         events = [e for e in events if not e.all_day or e.cancelled or e.kind != "event"
                   or e.end is not None or e.confidence >= 0.65 or id(e) not in unnamed]
     return merge(events)
+
+
+def _closed_until_resumption(ctx: Context, dates: list[DateMention],
+                             events: list[FoundEvent]) -> list[FoundEvent]:
+    """'office closed from Tue 24 Dec, reopening Thu 2 Jan', 'Die Weihnachtsferien beginnen am
+    24.12.; Unterrichtsbeginn ist Dienstag, 7.1.': closed days said by their first day end the
+    day before things start again, and the day they start again is no event of its own."""
+    closures = [e for e in events if e.kind == "closure" and e.all_day and e.end is None
+                and not e.cancelled and _closed_from(ctx, e)]
+    if not closures:
+        return events
+    for m in ctx.g.resumes.finditer(ctx.low):
+        # the day after the words ("reopening Thu 2 Jan") or just before them ("am 2.1. sind
+        # wir wieder da")
+        again = next((d for d in dates if d.last is None and 0 <= d.start - m.end() <= 30), None) or \
+            next((d for d in dates if d.last is None and 0 <= m.start() - d.end <= 25
+                  and not _HARD_STOP.search(ctx.low, d.end, m.start())), None)
+        if again is None:
+            continue
+        before = [e for e in closures if 1 < (again.day - date.fromisoformat(e.start)).days <= 35]
+        closure = max(before, key=lambda e: e.start, default=None)  # the closed days just before
+        if closure is None:
+            continue
+        closures.remove(closure)
+        ended = replace(closure, end=(again.day - timedelta(days=1)).isoformat())
+        said = ctx.text[again.start:again.end]
+        events = [ended if e is closure else e for e in events
+                  if not (e.kind == "event" and e.all_day and e.start == again.day.isoformat()
+                          and e.evidence is not None and said in e.evidence)]
+    return events
+
+
+_HARD_STOP = re.compile(r"[.!?;\n]")
+# "No Hebrew school on 3/28, classes resume 4/4": one day closed, said with its denial
+_DENIAL_FIRST = re.compile(r"\W*(?:no|not|kein\w*|pas|sin|não|nao|sem)\b", re.I)
+
+
+def _closed_from(ctx: Context, closure: FoundEvent) -> bool:
+    """Closed days said by their first day: "closed from Tue 24 Dec", "Ferien beginnen am
+    24.12.", "fecha a 20", but not a single day said closed ("No school on 3/28")."""
+    if not _DENIAL_FIRST.match(closure.title):
+        return True
+    at = ctx.text.find(closure.evidence or "\0")
+    return at >= 0 and bool(_FROM_BEFORE.search(ctx.low, max(0, at - 14), at))
+
+
+# between the first day and "ends": only "and" ("commencent le lundi 9 et se terminent ...")
+_AND_THEN = re.compile(r"[\s,]*(?:and|y|e|et|und|dann)?\s*(?:(?:it|they|sie|es|ils|elles)\s+)?", re.I)
+
+
+def _ended_later(ctx: Context, dates: list[DateMention], events: list[FoundEvent]) -> list[FoundEvent]:
+    """'Les examens commencent le lundi 9 et se terminent le vendredi 20': a day said right
+    after words that only say something ends is the last day of the all-day event before it."""
+    for m in ctx.g.ends.finditer(ctx.low):
+        last = next((d for d in dates if d.last is None and 0 <= d.start - m.end() <= 12), None)
+        if last is None:
+            continue
+        said = ctx.text[last.start:last.end]
+        before = [e for e in events if e.all_day and e.end is None and e.kind == "event" and not e.cancelled
+                  and e.evidence is not None and 0 <= (at := ctx.text.find(e.evidence)) < m.start()
+                  and _AND_THEN.fullmatch(ctx.low, at + len(e.evidence), m.start()) is not None
+                  and 0 < (last.day - date.fromisoformat(e.start)).days <= 31]
+        if not before:
+            continue
+        opened = before[-1]
+        events = [replace(e, end=last.day.isoformat()) if e is opened else e for e in events
+                  if not (e.all_day and e.start == last.day.isoformat() and e.evidence is not None
+                          and said in e.evidence and e is not opened)]
+    return events
 
 
 def _corrected(ctx: Context, clause: Clause, previous: FoundEvent | None,
@@ -545,23 +615,26 @@ def _timed_until(ctx: Context, clause: Clause, d: DateMention,
 
 _FROM_BEFORE = re.compile(r"\b(?:from|ab|vom|von|desde|du|de|a partir d[eo]l?|à partir d[eu]|dès|das|do|"
                           r"starting)\s*$", re.I)
+# "closed Monday, December 23 through Friday, January 3": a span with no "from" before it
+_THROUGH = re.compile(r"\s*(?:through|thru|bis und mit|jusqu['’]au|hasta el|até (?:ao|o|dia))\s*$", re.I)
 _INCLUSIVE = re.compile(r"\s*(?:einschließlich|einschliesslich|inklusive|inclusive|incluido|inclus|"
                         r"incluso|inclusivo)\b", re.I)
 
 
 def _untimed_until(ctx: Context, clause: Clause, d: DateMention,
                    assignment: dict[int, TimeMention]) -> DateMention | None:
-    """'ab morgen bis einschließlich Sonntag', 'from tomorrow until Sunday inclusive': two days
-    with no hour, from the one to the other, are one span (the later day kept)."""
+    """'ab morgen bis einschließlich Sonntag', 'from tomorrow until Sunday inclusive', 'closed
+    Monday, December 23 through Friday, January 3': two days with no hour, from the one to the
+    other, are one span (the later day kept)."""
     if id(d) in assignment or d.last is not None:
         return None
     later = [x for x in clause.dates if x.start > d.start]
     if not later or id(later[0]) in assignment or later[0].last is not None:
         return None
     other = later[0]
-    if not _FROM_BEFORE.search(ctx.low, max(clause.start, d.start - 12), d.start):
-        return None
     gap = _INCLUSIVE.sub(" ", ctx.low[d.end:other.start])
+    if not (_FROM_BEFORE.search(ctx.low, max(clause.start, d.start - 12), d.start) or _THROUGH.match(gap)):
+        return None
     if not _RANGE_GLUE.match(gap) or not 0 < (other.day - d.day).days <= 31:
         return None
     return other

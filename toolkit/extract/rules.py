@@ -256,6 +256,8 @@ class Grammar:
         self.move_new = re.compile(rf"(?<![\w])(?:{MOVE_NEW[code]})\s*$", re.I)
         self.instead = words(INSTEAD[code])
         self.no_longer = words(NO_LONGER[code])
+        self.resumes = words(RESUMES[code])
+        self.ends = words(ENDS[code])
         self.was_on = re.compile(rf"[^()\n]{{0,60}}\(\s*(?:{WAS_ON[code]})\s*$", re.I)
         self.conjunction = words(CONJUNCTIONS[code])
         self.complementizer = words(COMPLEMENTIZERS[code])
@@ -847,6 +849,27 @@ WAS_ON = {
     "de": r"war(?: am)?|vorher(?: am)?|ursprünglich(?: am)?|bisher(?: am)?",
     "fr": r"c['’]était(?: le)?|(?:était )?prévue? (?:le|pour le)|initialement(?: le)?",
     "pt": r"era(?: dia| na| no| a| o)?|estava (?:marcad[oa] )?para(?: dia| o| a)?|antes era(?: dia)?",
+}
+# "reopening Thu 2 Jan", "Unterrichtsbeginn ist Dienstag, 7.1.", "reprise des cours le 5
+# janvier": the day things start again, which ends the closed days said before it.
+RESUMES = {
+    "en": r"re-?open(?:s|ing)?|back on|school (?:starts|resumes)(?: again)?|(?:classes|school|term) "
+          r"(?:resume|resumes|restarts?|starts? again)|resum(?:es|ing)",
+    "es": r"reabr\w+|vuelta a (?:clases|las aulas|la escuela)|regreso a (?:clases|las aulas)|"
+          r"(?:se )?reanudan?|(?:se )?retoman?|volvemos|vuelven las clases|inicio de clases",
+    "de": r"unterrichtsbeginn|wiederbeginn|schulbeginn|unterricht beginnt wieder|"
+          r"(?:öffnet|öffnen) wieder|wieder (?:geöffnet|offen|da)|erster schultag",
+    "fr": r"rentrée|reprise(?: des cours)?|réouverture|rouvr\w+|reprennent|réouvre",
+    "pt": r"volta às aulas|regresso às aulas|reabr\w+|retom\w+|recomeç\w+|reinício|reinicio|"
+          r"voltamos|início das aulas",
+}
+# "commencent le lundi 9 et se terminent le vendredi 20": the last day of what was said before.
+ENDS = {
+    "en": r"ends?|ending|finish(?:es)?|wraps? up|runs? (?:until|till|through|to)",
+    "es": r"termina[n]?|acaba[n]?|finaliza[n]?",
+    "de": r"endet|enden|geht bis|gehen bis|dauert bis|dauern bis",
+    "fr": r"se termine(?:nt)?|finit|finissent|prend(?:ront|nent)? fin|s['’]achève(?:nt)?",
+    "pt": r"termina[m]?|acaba[m]?|vai até|vão até",
 }
 # Words that join two clauses of one sentence.
 CONJUNCTIONS = {
