@@ -3655,3 +3655,25 @@ def test_full_dates_joined_by_through_are_one_span():
 ])
 def test_a_day_that_only_says_something_ends_is_the_last_day_of_it(text):
     assert [(e[0], e[1]) for e in found(text, ADVENT_2030)] == [("2030-12-09", "2030-12-20")]
+
+
+@pytest.mark.parametrize("text", [
+    "Mi vieja siempre armaba el arbolito el 8 de diciembre, era sagrado en casa",
+    "Opa wäre am 3. Dezember 90 geworden.",
+    "Kann wer am Samstag die Kinder vom Eislaufen abholen? Ich steck im Büro fest",
+    "Ich bin Freitag ab 20 Uhr da, bringe Glühwein mit",
+    "Ah não, este ano o 1 de dezembro calha a um domingo",
+    "Christmas Day falls on a Wednesday this year",
+])
+def test_a_habit_that_was_what_would_have_been_an_errand_asked_own_whereabouts_and_the_calendar(text):
+    assert found(text, ADVENT_2030) == []
+
+
+@pytest.mark.parametrize("text,start", [
+    ("La clase acaba el viernes 6 a las 20h.", "2030-12-06T20:00:00+01:00"),
+    ("Samstag wäre gut, um 10 Uhr am Sportplatz?", "2030-11-30T10:00:00+01:00"),
+    ("Christmas falls on a Wednesday this year, so the party is Sat 21 Dec at 7pm at Tom's.",
+     "2030-12-21T19:00:00+01:00"),
+])
+def test_the_present_a_wish_and_a_plan_beside_a_calendar_remark_stay_events(text, start):
+    assert [e[0] for e in found(text, ADVENT_2030)] == [start]

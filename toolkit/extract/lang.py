@@ -283,6 +283,9 @@ ES = LangTable(
         + _SET_FOR_ES + ")",
         _NOT_AFTER_ARTICLE_ES + r"\w{3,}ó(?!" + _SET_FOR_ES + ")",
         r"\w+(?:aron|ieron)(?!" + _SET_FOR_ES + ")",
+        # the imperfect of a habit that was ("siempre armaba el arbolito el 8 de diciembre"),
+        # not the present "acaba"
+        r"(?!acaba)\w{2,}(?:aba|abas|ábamos|aban)",
     ),
     cancel_cues=(
         r"cancelad[oa]s?", r"se cancela", r"cancelamos", r"suspendid[oa]s?", r"se suspende",
@@ -403,7 +406,9 @@ DE = LangTable(
         r"bezahlt", r"angefangen", r"gegessen", r"geboren", r"gemacht", r"gesehen",
         r"stattgefunden", r"gefeiert", r"gefahren", r"gegangen", r"gekommen", r"verbracht",
         # perfect tense, participle closing the clause: "bin um 5 heimgekommen,"
-        r"(?:bin|sind|ist|habe|hab|haben|hat)\b(?:\s+\S+){0,7}?\s+(?!geschlossen|geöffnet|gesperrt)"
+        # and what would have been ("Opa wäre am 3. Dezember 90 geworden")
+        r"(?:bin|sind|ist|habe|hab|haben|hat|wäre|wären|hätte|hätten)\b(?:\s+\S+){0,7}?\s+"
+        r"(?!geschlossen|geöffnet|gesperrt)"
         r"\w*ge\w+(?:en|t)(?=\s*(?:[,.!?;]|$)|[^\w,.!?;]*$)",
     ),
     cancel_cues=(

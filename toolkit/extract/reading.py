@@ -1399,7 +1399,7 @@ _REQUEST = re.compile(
     r"\W*(?:(?:hi|hey|hello|oigan|oye|hola|hallo|salut|coucou|oi|gente|pessoal)\W+)?"
     r"(?:(?:can|could|would|will) (?:some|any)(?:one|body|1)|is any(?:one|body) (?:able|free)|"
     r"(?:has|does) any(?:one|body) (?:got|have) (?:the )?time|"
-    r"(?:kann|könnte|würde) jemand|wer kann|hat (?:\S+ ){0,2}jemand (?:\S+ ){0,3}zeit|"
+    r"(?:kann|könnte|würde) (?:jemand|wer)|wer kann|hat (?:\S+ ){0,2}jemand (?:\S+ ){0,3}zeit|"
     r"(?:alguien|algu[eé]m) (?:tiene|tem) tiempo|algu[eé]m tem tempo|quelqu'un a (?:le )?temps|"
     r"(?:alguien|algu[eé]m) (?:puede|podr[ií]a|pode|poderia|"
     r"consegue)|puede alguien|qui[eé]n (?:lleva|puede)|quelqu'un (?:peut|pourrait)|qui peut|"
@@ -1417,6 +1417,12 @@ _RIDE_SHARE = re.compile(r"\b(?:carpool\w*|lift[- ]?share|fahrgemeinschaft\w*|co
                          re.I)
 
 
+# a date said to fall on a weekday: a remark on the calendar, not a plan
+_FALLS_ON = re.compile(r"\b(?:falls? on an?|lands? on an?|cae en (?:un|sábado|domingo)|cae (?:un|en)|"
+                       r"fällt (?:dieses jahr |heuer )?auf (?:einen|ein)|tombe (?:un|sur un)|"
+                       r"calha (?:a|num|numa|em)|cai (?:num|numa|a|em))\b", re.I)
+
+
 def _chatter(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | None, own: str,
              plan: bool, kind: str = "event") -> bool:
     """Talk around a day that proposes nothing: praise or wishes, a lift asked for, a standing
@@ -1427,6 +1433,8 @@ def _chatter(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | None
         return True  # a wish counts in the date's own piece: "..., bon repos à tous" is no verdict
     if d.kind == "weekday" and d.last is None and _STANDING.search(ctx.low[d.end:clause.end]):
         return True
+    if t is None and _FALLS_ON.search(core):
+        return True  # "este ano o 1 de dezembro calha a um domingo": which weekday a date is
     if _EVERY_DAY.search(core):
         return True  # "há testes todos os dias": a routine; "camp Jan 2-4, 9-3 daily" is one event
     if t is None and kind == "event" and _only_sign_off(ctx, clause, d):

@@ -454,6 +454,7 @@ WHEREABOUTS = {
            r"(?:kann|komm\w*|bin|fahr\w*|schaff\w*) (?:ich|i) (?:\w+ ){0,3}?"
            r"(?:erst|später|spaeter|zurück|weg|dazu)",
            r"komm\w* (?:\w+ ){0,4}?dazu", r"bin (?:\w+ ){0,2}?noch (?:bei|in|im|auf)",
+           r"(?:ich|i) bin (?:\S+ ){0,5}?da(?![\w-])",  # "Ich bin Freitag ab 20 Uhr da"
            r"(?:ich|wir|i) (?:kann|können) (?:erst|nur)",
            r"(?:ich bin|wir sind) (?:dann )?noch in"),
     "fr": (r"je serai là", r"je suis à", r"j['’](?:arrive|arriverai)", r"on (?:arrive|atterrit|rentre)",
@@ -875,7 +876,7 @@ ENDS = {
 CONJUNCTIONS = {
     "en": r"and|but|then|plus|also|while|whereas|so|and then|after that|because|as|since|cos|coz",
     "es": r"y|e|pero|luego|después|también|mientras|aunque|y luego|porque|ya que|pues|como",
-    "de": r"und|aber|dann|danach|sowie|sondern|außerdem|und dann|weil|da|denn",
+    "de": r"und|aber|dann|danach|sowie|sondern|außerdem|und dann|weil|da(?!\s*(?:[,.!?;]|$))|denn",
     "fr": r"et|mais|puis|ensuite|aussi|alors que|et puis|car|parce que|puisque",
     "pt": r"e|mas|depois|também|enquanto|e depois|porque|pois|já que",
 }
