@@ -3677,3 +3677,9 @@ def test_a_habit_that_was_what_would_have_been_an_errand_asked_own_whereabouts_a
 ])
 def test_the_present_a_wish_and_a_plan_beside_a_calendar_remark_stay_events(text, start):
     assert [e[0] for e in found(text, ADVENT_2030)] == [start]
+
+
+def test_days_listed_with_and_under_dias_are_two_days():
+    events = found("Lembro que nos dias 24 e 31 o escritório está fechado.", ADVENT_2030)
+    assert [(e[0], e[1], e[2]) for e in events] == [("2030-12-24", None, "closure"),
+                                                    ("2030-12-31", None, "closure")]

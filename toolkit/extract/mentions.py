@@ -179,7 +179,11 @@ def find_dates(work: str, g: Grammar, today: date, day_first: bool,
         first = _day_of_month(first_number, today)
         if first is not None and first_number < last_number:
             last = safe_date(first.year, first.month, last_number)
-            if last is not None:
+            if last is not None and _LIST_WORD.search(work, m.end(1), m.start(2)):
+                # "nos dias 24 e 31 o escritório está fechado": two days, not a span
+                add(m, DateMention(m.start(), m.end(1), first, None, "explicit"))
+                add(m, DateMention(m.start(2), m.end(), last, None, "explicit"))
+            elif last is not None:
                 add(m, DateMention(m.start(), m.end(), first, last, "explicit"))
     for m in g.month_end.finditer(work):  # "by end of June", "a finales de mayo", "Ende Juli"
         if _SPAN_END.search(work[max(0, m.start() - 12):m.start()]):
