@@ -3683,3 +3683,19 @@ def test_days_listed_with_and_under_dias_are_two_days():
     events = found("Lembro que nos dias 24 e 31 o escritório está fechado.", ADVENT_2030)
     assert [(e[0], e[1], e[2]) for e in events] == [("2030-12-24", None, "closure"),
                                                     ("2030-12-31", None, "closure")]
+
+
+@pytest.mark.parametrize("text", [
+    "As provas finais vão de 2 a 6/12.",
+    "Les examens ont lieu du 2 au 6/12.",
+    "Campamento del 2 al 6/12 en la sierra.",
+    "Mia has exams from 2 to 6/12",
+    "Ferienlager vom 2. bis 6.12. im Harz",
+])
+def test_a_bare_day_number_then_a_date_of_its_month_is_one_span(text):
+    assert [(e[0], e[1]) for e in found(text, ADVENT_2030)] == [("2030-12-02", "2030-12-06")]
+
+
+def test_two_days_in_a_row_under_dias_are_one_weekend():
+    assert [(e[0], e[1]) for e in found("Torneio nos dias 13 e 14 em Recife", ADVENT_2030)] == \
+        [("2030-12-13", "2030-12-14")]

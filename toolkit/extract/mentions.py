@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, time, timedelta
 from functools import cache
 
@@ -179,8 +179,10 @@ def find_dates(work: str, g: Grammar, today: date, day_first: bool,
         first = _day_of_month(first_number, today)
         if first is not None and first_number < last_number:
             last = safe_date(first.year, first.month, last_number)
-            if last is not None and _LIST_WORD.search(work, m.end(1), m.start(2)):
-                # "nos dias 24 e 31 o escritório está fechado": two days, not a span
+            if last is not None and _LIST_WORD.search(work, m.end(1), m.start(2)) \
+                    and last_number > first_number + 1:
+                # "nos dias 24 e 31 o escritório está fechado": two days, not a span ("dias 13
+                # e 14" are one weekend's two days)
                 add(m, DateMention(m.start(), m.end(1), first, None, "explicit"))
                 add(m, DateMention(m.start(2), m.end(), last, None, "explicit"))
             elif last is not None:
@@ -327,7 +329,7 @@ def find_dates(work: str, g: Grammar, today: date, day_first: bool,
             if day is not None:
                 add(replaced, DateMention(replaced.start(1), replaced.end(1), day, None, "ordinal"))
     found.sort(key=lambda d: d.start)
-    found = [d for d in found if d.kind == "weekday" or not _a_street(work, d, g)]
+    found = _spans_from_day_numbers([d for d in found if d.kind == "weekday" or not _a_street(work, d, g)], work)
     found = _named_days_alone(_weekdays_by_feasts(found, work), work)
     found = _week_of_headings(found, work, today)
     _months_frame_day_numbers(found, work, g, today)
@@ -335,6 +337,35 @@ def find_dates(work: str, g: Grammar, today: date, day_first: bool,
     found = _weeks_frame_weekdays(found, work, today)
     found = _weekend_lists(found, work)
     return _anchor_weekdays(_absorb_weekdays(found, work), work, g)
+
+
+# "de 2 a 6/12", "del 2 al 6/12", "du 2 au 6/12", "from 2 to 6/12", "vom 2. bis 6.12.", "dias
+# 13 e 14/04": a bare day number then a date of the same month, one span
+_DAY_NUMBER_TO = re.compile(r"\b(?:de|del|do|desde|from|du|vom|dias|días|entre(?: el| o| le)?)\s+(\d{1,2})\.?\s*"
+                            r"(?:a|al|ao|à|au|to|till|until|-|–|bis|até|hasta|(?P<list>e|y|et|and|und))\s*"
+                            r"(?:(?:el|o|le|the|dia)\s+)?$", re.I)
+
+
+def _spans_from_day_numbers(found: list[DateMention], work: str) -> list[DateMention]:
+    """Each date that closes a span opened by a bare day number, the number's own mention
+    ("vom 2." read as a day) taken into the span."""
+    spans = [_from_a_day_number(d, work) for d in found]
+    widened = [(s.start, s.end) for s, d in zip(spans, found, strict=True) if s is not d]
+    return [s for s, d in zip(spans, found, strict=True)
+            if s is not d or not any(a <= s.start and s.end <= b for a, b in widened)]
+
+
+def _from_a_day_number(d: DateMention, work: str) -> DateMention:
+    """A date that closes a span opened by a bare day number of its month."""
+    if d.kind not in ("numeric", "explicit") or d.last is not None:
+        return d
+    opening = _DAY_NUMBER_TO.search(work, max(0, d.start - 24), d.start)
+    if opening is None:
+        return d
+    first = safe_date(d.day.year, d.day.month, int(opening.group(1)))
+    if first is None or not first < d.day or (opening.group("list") and (d.day - first).days != 1):
+        return d  # "dias 13 e 14/04" is a weekend; "de 2 e 9/12" two days apart lists them
+    return replace(d, start=opening.start(), day=first, last=d.day)
 
 
 # "plaza 25 de Mayo", "Rua 7 de Setembro", "Avenida 9 de Julio", "rue du 8 Mai 1945": a street
@@ -865,7 +896,7 @@ _FRACTION_AFTER = re.compile(
     re.I,
 )
 _DATE_CONTEXT_BEFORE = re.compile(
-    r"(?:\b(?:on|the|el|le|am|em|no|dia|du|del|al|ao|vom|den|dem|until|till|by|from|for|due|"
+    r"(?:\b(?:on|the|el|le|am|em|no|dia|dias|días|du|del|al|ao|vom|den|dem|e|y|et|and|und|until|till|by|from|for|due|"
     r"hasta|ab|zum|zur|avant|antes|before|jusqu'au|au|bis|até|para|pour|für|a|à|desde|"
     r"spätestens|latest|au plus tard|a más tardar)\b|[,\n(]|^)\s*$",
     re.I,

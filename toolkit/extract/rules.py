@@ -311,11 +311,11 @@ RECURRING = {
 }
 DAY_RANGES = {
     "en": r"\bfrom\s+the\s+(\d{1,2})(?:st|nd|rd|th)\s+(?:to|till|until)\s+the\s+(\d{1,2})(?:st|nd|rd|th)\b",
-    "es": r"\bdel\s+(\d{1,2})\s+al\s+(\d{1,2})\b(?![:.h]?\d)",
+    "es": r"\bdel\s+(\d{1,2})\s+al\s+(\d{1,2})\b(?![:.h/]?\d)",
     "de": r"\bvom\s+(\d{1,2})\.\s*(?:bis(?:\s+zum)?|-)\s*(\d{1,2})\.(?!\d)",
-    "fr": r"\bdu\s+(1er|\d{1,2})\s+au\s+(\d{1,2})\b(?![:.h]?\d)",
+    "fr": r"\bdu\s+(1er|\d{1,2})\s+au\s+(\d{1,2})\b(?![:.h/]?\d)",
     "pt": r"\b(?:do\s+dia|dos\s+dias|dias)\s+(\d{1,2})\s+(?:ao|até\s+o|a|e)\s+(?:dia\s+)?"
-          r"(\d{1,2})\b(?![:.h]?\d)",
+          r"(\d{1,2})\b(?![:.h/]?\d)",
 }
 # "by end of June", "a finales de mayo", "bis Ende Juli", "fin juin", "até ao fim de julho":
 # the month's last day.
