@@ -3699,3 +3699,12 @@ def test_a_bare_day_number_then_a_date_of_its_month_is_one_span(text):
 def test_two_days_in_a_row_under_dias_are_one_weekend():
     assert [(e[0], e[1]) for e in found("Torneio nos dias 13 e 14 em Recife", ADVENT_2030)] == \
         [("2030-12-13", "2030-12-14")]
+
+
+@pytest.mark.parametrize("text,title", [
+    ("Put your name beside a slot on the sheet by Fri 6th 🙏", "slot"),
+    ("Bitte bis Freitag Bescheid geben, wer mitkommt", "Bescheid"),
+])
+def test_something_asked_for_by_a_day_is_a_deadline_without_a_known_task(text, title):
+    events = found(text, ADVENT_2030)
+    assert [e[2] for e in events] == ["deadline"] and title in events[0][4]

@@ -1147,7 +1147,14 @@ def _is_deadline(ctx: Context, clause: Clause, d: DateMention, own: str,
         # "Entrega del proyecto: viernes 5 antes de las 11:59 pm"; but "children must be at the
         # assembly point by 8" is when to arrive, not something due
         return not _ARRIVAL.search(own)
+    if t is None and g.limit.search(before) and _PLEASE.search(own) and not _ARRIVAL.search(own):
+        return True  # "Put your name beside a slot on the sheet by Fri 6th 🙏": asked for by then
     return bool(g.limit.search(before) and g.task.search(own))
+
+
+# A request to the group, in words or by the folded hands of chat.
+_PLEASE = re.compile(r"\b(?:please|pls|plz|bitte|por favor|porfa|s['’]il vous pla[iî]t|svp|merci de|"
+                     r"favor de)\b|🙏", re.I)
 
 
 # Being somewhere by an hour is arriving, not handing anything in.
