@@ -3710,3 +3710,13 @@ def test_two_days_in_a_row_under_dias_are_one_weekend():
 def test_something_asked_for_by_a_day_is_a_deadline_without_a_known_task(text, title):
     events = found(text, ADVENT_2030)
     assert [e[2] for e in events] == ["deadline"] and title in events[0][4]
+
+
+@pytest.mark.parametrize("text,title", [
+    ("Garage Meier AG: Ihr Reifenwechsel-Termin ist am Dienstag, 3. Dezember um 7.45 Uhr.",
+     "Reifenwechsel-Termin – Garage Meier AG"),
+    ("Clinique Vétérinaire des Lilas : RDV de Moka le 02/12 à 18h15 pour son rappel de vaccin.",
+     "RDV – Clinique Vétérinaire des Lilas"),
+])
+def test_a_pasted_notice_is_titled_by_the_appointment_it_books_and_its_sender(text, title):
+    assert [e[4] for e in found(text, ADVENT_2030)] == [title]

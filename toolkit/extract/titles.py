@@ -100,6 +100,27 @@ _HOLIDAY_WORDS = re.compile(r"\b(?:feriados?|festivos?|f[ée]ri[ée]e?s?|\w*feie
 
 def title_for(ctx: Context, clause: Clause, d: DateMention, blanks: list[tuple[int, int]],
               kind: str = "event", time_at: int | None = None) -> str:
+    """The event's title (see `_clause_title`); a pasted notice's sender alone is no title
+    when the notice names the appointment ("Garage Meier AG: Ihr Reifenwechsel-Termin ist am
+    Dienstag ..." is the "Reifenwechsel-Termin – Garage Meier AG")."""
+    title = _clause_title(ctx, clause, d, blanks, kind, time_at)
+    sender = _SENDER.match(ctx.text)
+    if kind != "event" or not title or sender is None \
+            or not sender.group(1).lower().startswith(title.lower().rstrip(" .")):
+        return title
+    what = _APPOINTMENT.search(ctx.text, sender.end(1), clause.end)
+    return f"{what.group(0)} – {sender.group(1).strip()}" if what else title
+
+
+# What a pasted notice books: "Ihr Termin", "Reifenwechsel-Termin", "RDV", "sua consulta".
+_APPOINTMENT = re.compile(r"[\w-]*(?:termin|untersuchung|impfung|inspektion)\b|\b(?:appointment|appt|"
+                          r"check-?up|mot|service|rdv|rendez-vous|consultation|contrôle|vaccin|cita|"
+                          r"consulta|revisión|revisão|inspeção|inspección|vacuna|vacina|marcação)\b",
+                          re.I)
+
+
+def _clause_title(ctx: Context, clause: Clause, d: DateMention, blanks: list[tuple[int, int]],
+                  kind: str = "event", time_at: int | None = None) -> str:
     """What: the clause's own words, else a shared lead or heading; never a placeholder. A
     deadline is titled by all its clause says is due ("Kostet 8 Euro, bitte bezahlen"), a
     closure by what is closed ("la oficina cierra", not "feriado")."""
