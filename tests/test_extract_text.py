@@ -3720,3 +3720,13 @@ def test_something_asked_for_by_a_day_is_a_deadline_without_a_known_task(text, t
 ])
 def test_a_pasted_notice_is_titled_by_the_appointment_it_books_and_its_sender(text, title):
     assert [e[4] for e in found(text, ADVENT_2030)] == [title]
+
+
+@pytest.mark.parametrize("text,place", [
+    ("O ensaio é sábado às 16h, na igreja da Sagrada Família. A cantata de Natal é dia 22 às 18h, "
+     "também lá.", "igreja da Sagrada Família"),
+    ("Die Probe ist am Freitag um 19 Uhr in der Aula. Das Konzert ist am Sonntag um 17 Uhr, auch dort.",
+     "Aula"),
+])
+def test_there_too_takes_the_place_said_before(text, place):
+    assert [e[5] for e in found(text, ADVENT_2030)] == [place, place]

@@ -345,7 +345,11 @@ _THE_ONE_OF = re.compile(r"\W*(?:(?:e|y|and|et|und)\s+)?(?:[^.!?]*\b(?:que|that|
 # "same venue", "mismo sitio", "même endroit", "gleicher Ort", "mesmo local": the place before
 _SAME_PLACE = re.compile(r"\b(?:same (?:place|venue|location|spot)|mismo (?:sitio|lugar)|"
                          r"même (?:endroit|lieu|salle)|gleicher ort|selber ort|"
-                         r"mesmo (?:local|lugar|sítio))\b", re.I)
+                         r"mesmo (?:local|lugar|sítio)|"
+                         # "A cantata de Natal é dia 22 às 18h, também lá": the place said before
+                         r"(?:there|over there) (?:too|as well)|also there|"
+                         r"(?:también|tambien) (?:allí|alli|ahí|ahi|allá|alla)|(?:auch|ebenfalls) (?:dort|da)|"
+                         r"là(?:-bas)? aussi|(?:também|tambem) (?:lá|ali|aí))(?!\w)", re.I)
 _SAME_TIME = re.compile(r"\b(?:(?:at )?the same time|same time|(?:à )?la même heure|même heure|"
                         r"(?:a )?la misma hora|misma hora|(?:zur )?gleichen zeit|gleiche zeit|"
                         r"(?:à |a )?mesma hora|mesmo horário|mesmo horario|"
