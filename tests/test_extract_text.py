@@ -3730,3 +3730,8 @@ def test_a_pasted_notice_is_titled_by_the_appointment_it_books_and_its_sender(te
 ])
 def test_there_too_takes_the_place_said_before(text, place):
     assert [e[5] for e in found(text, ADVENT_2030)] == [place, place]
+
+
+def test_the_day_something_comes_back_is_not_a_day_it_is_off():
+    events = found("No club over the summer break, we're back Tues 14 Jan, 7pm.", ADVENT_2030)
+    assert [(e[0], e[3]) for e in events] == [("2031-01-14T19:00:00+01:00", False)]

@@ -398,6 +398,10 @@ def _split_off_closure(low: str, clause: Clause, g: Grammar) -> list[Clause]:
         if not between:
             return [clause]
         a, b = between[0]
+        if g.resumes.search(low, b, clause.dates[0].start):
+            # "No club over the summer break, we're back Tues 14 Jan, 7pm": the day it comes back
+            # is not a day it is off
+            return [Clause(b, clause.end, clause.segment, list(clause.dates), list(times), None)]
         return [Clause(clause.start, a, clause.segment, clause.dates, [], clause.lead, clause.borrowed),
                 Clause(b, clause.end, clause.segment, list(clause.dates), list(times), None, borrowed=True)]
     if times[-1].end <= closure.start():

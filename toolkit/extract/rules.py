@@ -854,7 +854,8 @@ WAS_ON = {
 # "reopening Thu 2 Jan", "Unterrichtsbeginn ist Dienstag, 7.1.", "reprise des cours le 5
 # janvier": the day things start again, which ends the closed days said before it.
 RESUMES = {
-    "en": r"re-?open(?:s|ing)?|back on|school (?:starts|resumes)(?: again)?|(?:classes|school|term) "
+    "en": r"re-?open(?:s|ing)?|back on|(?:we['’]re|we are|we['’]ll be|they['’]re|it['’]s|club['’]s) back|"
+          r"school (?:starts|resumes)(?: again)?|(?:classes|school|term) "
           r"(?:resume|resumes|restarts?|starts? again)|resum(?:es|ing)",
     "es": r"reabr\w+|vuelta a (?:clases|las aulas|la escuela)|regreso a (?:clases|las aulas)|"
           r"(?:se )?reanudan?|(?:se )?retoman?|volvemos|vuelven las clases|inicio de clases",
