@@ -3735,3 +3735,15 @@ def test_there_too_takes_the_place_said_before(text, place):
 def test_the_day_something_comes_back_is_not_a_day_it_is_off():
     events = found("No club over the summer break, we're back Tues 14 Jan, 7pm.", ADVENT_2030)
     assert [(e[0], e[3]) for e in events] == [("2031-01-14T19:00:00+01:00", False)]
+
+
+@pytest.mark.parametrize("text,start,end", [
+    ("Paseo: sábado 7 de diciembre al Cajón del Maipo, salida 9:00 y regreso a las 18:00.",
+     "2030-12-07T09:00:00+01:00", "2030-12-07T18:00:00+01:00"),
+    ("School trip to the zoo on Friday, bus leaves 8.30, back by 3.30", "2030-11-29T08:30:00+01:00",
+     "2030-11-29T15:30:00+01:00"),
+    ("Ausflug am Samstag, Abfahrt 8 Uhr, Rückkehr gegen 17 Uhr", "2030-11-30T08:00:00+01:00",
+     "2030-11-30T17:00:00+01:00"),
+])
+def test_the_hour_of_the_way_back_ends_an_outing(text, start, end):
+    assert [(e[0], e[1]) for e in found(text, ADVENT_2030)] == [(start, end)]

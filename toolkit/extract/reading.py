@@ -891,8 +891,27 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
         end = datetime.combine(d.day + timedelta(days=1), overnight, tzinfo=ctx.zone)
     else:
         end = datetime.combine(d.day, end_time, tzinfo=ctx.zone) if end_time else None
+    if end is None and (back := _return_time(ctx, clause, t, start_time)) is not None:
+        end = datetime.combine(d.day, back, tzinfo=ctx.zone)  # "salida 9:00 y regreso a las 18:00"
     return FoundEvent(start=start.isoformat(), end=end.isoformat() if end else None, all_day=False,
                       **common), named_any  # type: ignore[arg-type]
+
+
+# "regreso a las 18:00", "back by 5", "Rückkehr gegen 17 Uhr", "retour vers 18h": when an
+# outing ends
+_RETURN = re.compile(r"\b(?:regreso|vuelta|volvemos|return(?:ing)?|back (?:at|by|around|about)|"
+                     r"home (?:at|by|around)|r[üu]ckkehr|r[üu]ckfahrt|zur[üu]ck (?:um|gegen|ca\.?)|"
+                     r"retour|rentrée prévue|regresso|volta|chegada)\b[^\d\n]{0,12}$", re.I)
+
+
+def _return_time(ctx: Context, clause: Clause, t: TimeMention, start: time) -> time | None:
+    """The hour of the way back, said after the start in the same clause, when later."""
+    for later in clause.times:
+        if later.start > t.end and later.end_hour is None \
+                and _RETURN.search(ctx.low, max(clause.start, later.start - 28), later.start):
+            back, _ = resolve_hours(later, "pm" if later.meridiem is None and later.hour < start.hour else None)
+            return back if back > start else None
+    return None
 
 
 def _overnight_end(t: TimeMention, start: time) -> time | None:
