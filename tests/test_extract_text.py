@@ -3747,3 +3747,10 @@ def test_the_day_something_comes_back_is_not_a_day_it_is_off():
 ])
 def test_the_hour_of_the_way_back_ends_an_outing(text, start, end):
     assert [(e[0], e[1]) for e in found(text, ADVENT_2030)] == [(start, end)]
+
+
+def test_swiss_kei_calls_off_and_stefanitag_is_the_26th():
+    assert [(e[0], e[3]) for e in found("Am Samstig isch kei Turnier, das isch abgseit worde.", ADVENT_2030)] \
+        == [("2030-11-30", True)]
+    assert [e[0] for e in found("Am Stefanitag ist Mittagessen bei der Oma in Baden, 12 Uhr.", ADVENT_2030)] \
+        == ["2030-12-26T12:00:00+01:00"]

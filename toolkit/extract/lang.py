@@ -412,7 +412,8 @@ DE = LangTable(
         r"\w*ge\w+(?:en|t)(?=\s*(?:[,.!?;]|$)|[^\w,.!?;]*$)",
     ),
     cancel_cues=(
-        r"kein(?:e|en)? (?:\w+ ){0,1}(?:{nouns})\w*", r"fällt (?:\w+ ){0,3}aus",
+        # Swiss German "kei Turnier", "abgseit"
+        r"kei(?:n|ne|nen)? (?:\w+ ){0,1}(?:{nouns})\w*", r"fällt (?:\w+ ){0,3}aus", r"abgseit", r"abgsait",
         r"fallen (?:\w+ ){0,3}aus", r"faellt (?:\w+ ){0,3}aus", r"keine schule",
         r"finde[nt] (?:\w+ ){0,4}nicht statt",
         r"schulfrei", r"spielfrei", r"trainingsfrei", r"unterrichtsfrei", r"kein spiel",

@@ -541,6 +541,8 @@ HOLIDAYS: dict[str, dict[str, tuple[Any, ...]]] = {
            "1. weihnachtstag": (12, 25), "erster weihnachtstag": (12, 25),
            "ersten weihnachtstag": (12, 25), "2. weihnachtstag": (12, 26),
            "zweiter weihnachtstag": (12, 26), "zweiten weihnachtstag": (12, 26),
+           # Austria and Switzerland name the 26th after St Stephen
+           "stefanitag": (12, 26), "stephanitag": (12, 26), "stephanstag": (12, 26), "stefanstag": (12, 26),
            "1. advent": ("advent", 0), "ersten advent": ("advent", 0),
            "2. advent": ("advent", 7), "3. advent": ("advent", 14), "4. advent": ("advent", 21),
            "tag der deutschen einheit": (10, 3), "reformationstag": (10, 31),
