@@ -3754,3 +3754,9 @@ def test_swiss_kei_calls_off_and_stefanitag_is_the_26th():
         == [("2030-11-30", True)]
     assert [e[0] for e in found("Am Stefanitag ist Mittagessen bei der Oma in Baden, 12 Uhr.", ADVENT_2030)] \
         == ["2030-12-26T12:00:00+01:00"]
+
+
+def test_the_hours_after_a_short_heading_day_are_that_days_not_the_next_ones():
+    events = found("ok final plan for thursday!! dinner at Aunt Carol's at 4pm, Mark's bringing the turkey "
+                   "and Friday anyone crazy enough: outlets run, leaving at 6am", ADVENT_2030)
+    assert [e[0] for e in events] == ["2030-11-28T16:00:00+01:00", "2030-11-29T06:00:00+01:00"]

@@ -261,17 +261,27 @@ def build_clauses(text: str, dates: list[DateMention], times: list[TimeMention],
     clauses: list[Clause] = []
     loose_times: list[tuple[int, list[TimeMention]]] = []  # (segment index, times) with no date
     segs = segments(text)
+    pieces: list[tuple[int, int]] = []  # the segments, a heading day's hours set apart
     for index, (s0, s1) in enumerate(segs):
+        pieces.append((s0, s1))
         own_dates = [d for d in dates if s0 <= d.start < s1]
         own_times = [t for t in times if s0 <= t.start < s1]
         if not own_dates:
             if own_times:
                 loose_times.append((len(clauses), own_times))
             continue
+        head = _head_for_the_day_before(low, s0, own_dates[0], own_times, clauses, segs[index - 1] if index else None, g)
+        if head is not None:
+            # "final plan for thursday!! dinner at Aunt Carol's at 4pm, ... and Friday ...": the
+            # hours before the segment's first day are the heading day's
+            loose_times.append((len(clauses), [t for t in own_times if t.start < head]))
+            own_times = [t for t in own_times if t.start >= head]
+            pieces[-1:] = [(s0, head), (head, s1)]
+            s0 = head
         clauses.extend(_split_segment(low, s0, s1, own_dates, own_times, g))
         del index
     for position, loose in loose_times:
-        _place_loose_times(low, segs, clauses, position, loose, g)
+        _place_loose_times(low, pieces, clauses, position, loose, g)
     result: list[Clause] = []
     for clause in clauses:
         for piece in _split_on_own_events(low, clause, g):
@@ -313,6 +323,23 @@ def _split_segment(low: str, s0: int, s1: int, dates: list[DateMention], times: 
                                                                and group is groups[0])]
         clauses.append(Clause(start, end, (s0, s1), group, own, lead))
     return clauses
+
+
+def _head_for_the_day_before(low: str, s0: int, first: DateMention, times: list[TimeMention],
+                             clauses: list[Clause], previous: tuple[int, int] | None,
+                             g: Grammar) -> int | None:
+    """Where the segment's own part begins when its opening hours, set off by a conjunction
+    before its first day, belong to a short heading day said just before ("plan for thursday!!")
+    that has no hour of its own; else None."""
+    if previous is None or not clauses or clauses[-1].times or clauses[-1].segment != previous:
+        return None
+    if len(low[previous[0]:previous[1]].split()) > 8:
+        return None
+    cuts = [b for a, b in soft_boundaries(low, s0, first.start, g)
+            if g.conjunction.fullmatch(low[a:b].strip(" ,"))]
+    if not cuts or not any(t.start < cuts[-1] for t in times):
+        return None
+    return cuts[-1]
 
 
 def _names_own_event(low: str, start: int, end: int, g: Grammar) -> bool:
