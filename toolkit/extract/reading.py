@@ -637,7 +637,11 @@ def _untimed_until(ctx: Context, clause: Clause, d: DateMention,
         return None
     other = later[0]
     gap = _INCLUSIVE.sub(" ", ctx.low[d.end:other.start])
-    if not (_FROM_BEFORE.search(ctx.low, max(clause.start, d.start - 12), d.start) or _THROUGH.match(gap)):
+    # two dates each with its day number ("Mo 16.6. bis Fr 20.6.") need no "from" to be a span,
+    # unless something moves from the one to the other
+    dated = _has_day_number(ctx.work[d.start:d.end]) and _has_day_number(ctx.work[other.start:other.end]) \
+        and not ctx.g.move.search(ctx.low, clause.start, clause.end)
+    if not (dated or _FROM_BEFORE.search(ctx.low, max(clause.start, d.start - 12), d.start) or _THROUGH.match(gap)):
         return None
     if not _RANGE_GLUE.match(gap) or not 0 < (other.day - d.day).days <= 31:
         return None
