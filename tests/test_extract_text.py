@@ -3765,7 +3765,7 @@ def test_the_hours_after_a_short_heading_day_are_that_days_not_the_next_ones():
 MAY_2031 = datetime(2031, 5, 7, 10, 0, tzinfo=ZoneInfo("Europe/Berlin"))  # Wed 7 May 2031
 
 
-@pytest.mark.parametrize("text", ["Klassenfahrt nach Rügen: Mo 16.6. bis Fr 20.6.",
+@pytest.mark.parametrize("text", ["Klassenfahrt der 7c nach Rügen: Mo 16.6. bis Fr 20.6. Abfahrtszeit folgt.",
                                   "Campamento: lunes 16/6 al viernes 20/6 en Gredos"])
 def test_two_dates_with_their_day_numbers_joined_by_bis_are_one_span(text):
     assert [(e[0], e[1]) for e in found(text, MAY_2031)] == [("2031-06-16", "2031-06-20")]
