@@ -3769,3 +3769,12 @@ MAY_2031 = datetime(2031, 5, 7, 10, 0, tzinfo=ZoneInfo("Europe/Berlin"))  # Wed 
                                   "Campamento: lunes 16/6 al viernes 20/6 en Gredos"])
 def test_two_dates_with_their_day_numbers_joined_by_bis_are_one_span(text):
     assert [(e[0], e[1]) for e in found(text, MAY_2031)] == [("2031-06-16", "2031-06-20")]
+
+
+@pytest.mark.parametrize("text,days", [
+    ("Informo que nos dias 10, 12 e 13 de junho não há aulas (feriados).",
+     ["2031-06-10", "2031-06-12", "2031-06-13"]),
+    ("Matches on the 3rd, 10th and 17th of June, bring your kit", ["2031-06-03", "2031-06-10", "2031-06-17"]),
+])
+def test_day_numbers_listed_with_commas_before_a_date_are_days_of_its_month(text, days):
+    assert [e[0] for e in found(text, MAY_2031)] == days

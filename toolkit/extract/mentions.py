@@ -330,6 +330,7 @@ def find_dates(work: str, g: Grammar, today: date, day_first: bool,
                 add(replaced, DateMention(replaced.start(1), replaced.end(1), day, None, "ordinal"))
     found.sort(key=lambda d: d.start)
     found = _spans_from_day_numbers([d for d in found if d.kind == "weekday" or not _a_street(work, d, g)], work)
+    found = _day_numbers_listed_before(found, work)
     found = _named_days_alone(_weekdays_by_feasts(found, work), work)
     found = _week_of_headings(found, work, today)
     _months_frame_day_numbers(found, work, g, today)
@@ -344,6 +345,33 @@ def find_dates(work: str, g: Grammar, today: date, day_first: bool,
 _DAY_NUMBER_TO = re.compile(r"\b(?:de|del|do|desde|from|du|vom|dias|días|entre(?: el| o| le)?)\s+(\d{1,2})\.?\s*"
                             r"(?:a|al|ao|à|au|to|till|until|-|–|bis|até|hasta|(?P<list>e|y|et|and|und))\s*"
                             r"(?:(?:el|o|le|the|dia)\s+)?$", re.I)
+
+
+# "nos dias 10, 12 e 13 de junho", "am 3., 10. und 17. Juni", "the 3rd, 10th and 17th of May":
+# day numbers listed with commas before the dated ones
+_LISTED_NUMBERS = re.compile(r"((?:\b\d{1,2}(?:st|nd|rd|th|er|º|\.)?\s*,\s*)+)$", re.I)
+
+
+def _day_numbers_listed_before(found: list[DateMention], work: str) -> list[DateMention]:
+    """Each day number listed with commas just before a date of a month, a day of that month."""
+    listed: list[DateMention] = []
+    replaced: list[DateMention] = []
+    for d in found:
+        if d.kind not in ("explicit", "numeric") or d.last is not None:
+            continue
+        heads = _LISTED_NUMBERS.search(work, max(0, d.start - 30), d.start)
+        inside = [x for x in found if x is not d and x.start < d.start and x.end > (heads.start() if heads else d.start)]
+        if heads is None or any(x.kind != "ordinal" for x in inside):
+            continue  # a bare "3rd" read alone was only a guess at its month
+        replaced += inside
+        for m in re.finditer(r"\d{1,2}(?:st|nd|rd|th|er|º|\.)?", heads.group(1)):
+            day = safe_date(d.day.year, d.day.month, int(re.sub(r"\D", "", m.group(0))))
+            if day is not None and day < d.day:
+                at = heads.start() + m.start()
+                listed.append(replace(d, start=at, end=at + len(m.group(0)), day=day))
+    if not listed:
+        return found
+    return sorted([x for x in found if not any(x is r for r in replaced)] + listed, key=lambda x: x.start)
 
 
 def _spans_from_day_numbers(found: list[DateMention], work: str) -> list[DateMention]:
