@@ -865,7 +865,8 @@ _DE_DAY_COMPOUND = re.compile(r"\b(montag|dienstag|mittwoch|donnerstag|freitag|s
                               r"(?=[a-zäöüß]{3,}\b)[a-zäöüß]+\b", re.I)
 _SENTENCE_START = re.compile(r"(?:^|[.!?\n]\s*)$")
 _CLOCK_NEXT = re.compile(r"\s*\d{1,2}(?:[:.]\d{2})?\s*(?:-|–|bis|uhr|h\b|am\b|pm\b)", re.I)
-_LIMIT_BEFORE = re.compile(r"\b(?:by|until|till|before|bis|hasta|antes del?|avant|jusqu'à|até)\s*$", re.I)
+_LIMIT_BEFORE = re.compile(r"\b(?:by|until|till|before|bis|hasta|antes del?|avant|jusqu'à|até)"
+                           r"(?:\s+(?:the|el|la|le|o|a|zum|dem|den))?\s*$", re.I)
 _LIST_WORD = re.compile(r"\b(?:and|y|e|et|und)\b", re.I)
 
 
