@@ -80,8 +80,8 @@ _PRICE = re.compile(
     r"dollars?\b|pesos?\b|reais\b|real\b|francs?\b|pounds?\b|quid\b)|\d+\s?%|\d+\s?x\s?\d+\b",
     re.I,
 )
-_DURATION = re.compile(
-    r"(?<![:\d.])\d+(?:[.,]\d+)?\s?(?:min(?:ute)?s?|minut[oe]s?|minuten|mins?\.?|hours?|hrs?"
+_DURATION = re.compile(  # the digit before its look-behind: the scan jumps from digit to digit
+    r"\d(?<![:\d.]\d)\d*(?:[.,]\d+)?\s?(?:min(?:ute)?s?|minut[oe]s?|minuten|mins?\.?|hours?|hrs?"
     r"|horas?|heures?|stunden?|std\.?|secs?|seconds?|segundos?|sekunden"
     r"|years?(?: old)?|ans|años|anos|jahren?|months?|mois|meses|monaten?)\b",  # ages, too
     re.I,
@@ -89,6 +89,8 @@ _DURATION = re.compile(
 
 # A room's number after the word for a room ("aula 2.04", "Raum 1.12", "salle 3.05", "room
 # 2.14"): floor and room, never a day and month.
+_DOTTED_NUMBER = re.compile(r"\d\.\d")  # in every room's number: tested first, it is fast
+_DIGIT = re.compile(r"\d")
 _ROOM_NUMBER = re.compile(
     r"\b(?:room|classroom|aula|sala|salle|raum|zimmer|saal|klassenraum|salón|salon|salão|salao|"
     r"lab|labor|labo)\s+(\d{1,2}\.\d{2,3})(?!\d|\.\d)",
@@ -175,27 +177,30 @@ def mask_noise(text: str) -> str:
     """Blank out phone numbers, prices, percentages, durations, rooms' numbers, quoted earlier
     messages and the send stamps of pasted chat lines (same length)."""
     chars = list(text)
+    # Cheap tests first: most patterns need a digit, an address an "@", "://" or "www.".
+    digit = _DIGIT.search(text) is not None
+    address = "@" in text or "://" in text or "www." in text.lower()
 
     def blank(a: int, b: int) -> None:
         chars[a:b] = " " * (b - a)
 
     for a, b in _quoted_spans(text):
         blank(a, b)
-    for m in PASTED_STAMP.finditer(text):
+    for m in PASTED_STAMP.finditer(text) if digit else ():
         blank(m.start(), m.end())
-    for m in _PHONE.finditer(text):
+    for m in _PHONE.finditer(text) if digit else ():
         span = m.group(0)
         if _digits(span) >= 7 and not _DASHED_DATE.fullmatch(span.strip()) \
                 and not _CLOCK_SPAN.fullmatch(span.strip()):
             blank(m.start(), m.end())
-    for m in _URL.finditer(text):
+    for m in _URL.finditer(text) if address else ():
         blank(m.start(), m.end())
-    for m in _PRICE.finditer(text):
+    for m in _PRICE.finditer(text) if digit else ():
         blank(m.start(), m.end())
-    for m in _DURATION.finditer(text):
+    for m in _DURATION.finditer(text) if digit else ():
         if not _clock_hour(text, m):
             blank(m.start(), m.end())
-    for m in _ROOM_NUMBER.finditer(text):
+    for m in _ROOM_NUMBER.finditer(text) if _DOTTED_NUMBER.search(text) else ():
         blank(*m.span(1))
     return "".join(chars)
 
