@@ -52,15 +52,19 @@ EXTRACTOR_VERSION = "text-clauses-2"
 # ------------------------------------------------------------------------- text repair
 
 
-_OCR_ONE = re.compile(r"(?<![A-Za-z])[lI|](?=\d)|(?<=\d)[lI](?=\d)")
-_OCR_ZERO = re.compile(r"(?<=\d)[Oo](?=[\d:.hH ]|\b|(?i:am|pm))|(?<=\d[:.hH])[Oo]")
+# The look-behinds come after the letter they guard, so the scan jumps from one l, I, | or O
+# to the next.
+_OCR_ONE = re.compile(r"[lI|](?=\d)(?:(?<![A-Za-z][lI|])|(?<=\d[lI]))")
+_OCR_ZERO = re.compile(r"[Oo](?:(?<=\d[Oo])(?=[\d:.hH ]|\b|(?i:am|pm))|(?<=\d[:.hH][Oo]))")
 _DASHES = str.maketrans({"–": "-", "—": "-", "‒": "-", "\u00a0": " ", "’": "'"})
+_DASHED = re.compile("[–—‒\u00a0’]")  # what _DASHES replaces: translating is slow, finding is not
 
 
 def repair(text: str) -> str:
     """Undo common OCR digit confusions and unify dashes; keeps the length (offsets hold)."""
-    text = text.translate(_DASHES)
-    if any(c.isdigit() for c in text):
+    if _DASHED.search(text):
+        text = text.translate(_DASHES)
+    if _DIGIT.search(text):  # both OCR patterns need a digit
         text = _OCR_ONE.sub("1", text)
         for _ in range(4):  # "1O:OO" needs several passes: each O needs a digit before it
             fixed = _OCR_ZERO.sub("0", text)
@@ -338,7 +342,7 @@ def _zone(tz: str | None, ref_time: datetime) -> tzinfo:
     """The IANA zone asked for, else the reference time's own zone (or its fixed offset)."""
     if tz:
         try:
-            return ZoneInfo(tz)
+            return _zone_named(tz)
         except (ZoneInfoNotFoundError, ValueError) as error:
             raise ValueError(f"unknown time zone {tz!r}") from error
     if isinstance(ref_time.tzinfo, ZoneInfo):
@@ -350,6 +354,11 @@ def _zone(tz: str | None, ref_time: datetime) -> tzinfo:
         # Etc/GMT names invert the sign: UTC+01:00 is Etc/GMT-1.
         return ZoneInfo(f"Etc/GMT{-int(offset.total_seconds() // 3600):+d}")
     return timezone(offset)  # +05:30 and friends have no Etc/ zone
+
+
+@cache  # held here: ZoneInfo's own cache lets all but the last few zones go and reads them again
+def _zone_named(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
 
 
 def message_country(locale: str | None, zone: tzinfo) -> str | None:
