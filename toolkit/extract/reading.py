@@ -1008,9 +1008,10 @@ def _kind_of(ctx: Context, clause: Clause, d: DateMention, own: str,
     g = ctx.g
     live = _LiveCues(ctx, clause, d)
     core_named = names_event(g, ctx.low[live.core[0]:live.core[1]])
-    every_closure = [m.span() for m in g.closure.finditer(own)]
+    closure_words = list(g.closure.finditer(own))  # scanned once for both lists below
+    every_closure = [m.span() for m in closure_words]
     dues = [m.span() for m in g.due.finditer(own)]
-    closures = [m.span() for m in g.closure.finditer(own) if live.counts(m)
+    closures = [m.span() for m in closure_words if live.counts(m)
                 and not any(a <= m.start() < b for a, b in dues)
                 and (live.in_core(m) or not core_named  # "Zeugnisse am Freitag, danach Ferien"
                      or not _THEN.search(own[max(0, m.start() - 28):m.start()]))
