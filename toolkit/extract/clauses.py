@@ -224,7 +224,7 @@ def soft_boundaries(low: str, start: int, end: int, g: Grammar) -> list[tuple[in
 def core_bounds(low: str, position: int, clause: Clause, g: Grammar) -> tuple[int, int]:
     """The smallest piece around `position`: soft boundaries and 'that'-words cut it."""
     cuts = soft_boundaries(low, clause.start, clause.end, g)
-    cuts += [(m.start(), m.end()) for m in g.complementizer.finditer(low, clause.start, clause.end)]
+    cuts += _complementizers(low, clause.start, clause.end, g)
     left, right = clause.start, clause.end
     for a, b in cuts:
         if b <= position:
@@ -232,6 +232,11 @@ def core_bounds(low: str, position: int, clause: Clause, g: Grammar) -> tuple[in
         elif a >= position:
             right = min(right, a)
     return left, right
+
+
+@lru_cache(maxsize=256)  # asked again for each cue of each date of a clause
+def _complementizers(low: str, start: int, end: int, g: Grammar) -> tuple[tuple[int, int], ...]:
+    return tuple((m.start(), m.end()) for m in g.complementizer.finditer(low, start, end))
 
 
 def build_clauses(text: str, dates: list[DateMention], times: list[TimeMention],

@@ -499,7 +499,7 @@ def _week_of_headings(found: list[DateMention], work: str, today: date) -> list[
     'Dienstplan KW 43') frames the weekdays after it, across lines (a roster lists a day a
     line), and is no day of its own."""
     weeks: list[tuple[int, int, date]] = []
-    for m in _WEEK_OF.finditer(work):
+    for m in _WEEK_OF.finditer(work) if _DIGIT.search(work) else ():  # its day is a number
         day = safe_date(today.year, int(m.group(2)), int(m.group(1))) if m.group(2) \
             else _day_of_month(int(m.group(1)), today - timedelta(days=6))
         if day is not None and day < today - timedelta(days=6):

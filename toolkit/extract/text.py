@@ -233,7 +233,8 @@ def may_hold_date(text: str) -> bool:
     """The cheap gate: False when the text has no digit, no date word in any language and
     no end of the month said without its name ("até ao fim do mês", "avant la fin du mois":
     a deadline with no digit in it)."""
-    return bool(_gate().search(text) or THIS_MONTH_END.search(text))
+    # a digit, the commonest reason, is found faster on its own than by the whole gate
+    return bool(_DIGIT.search(text) or _gate().search(text) or THIS_MONTH_END.search(text))
 
 
 # ------------------------------------------------------------------------- language
