@@ -80,8 +80,9 @@ _PHONE = re.compile(
 _URL = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.]+", re.I)
 _DASHED_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}-\d{1,2}-(?:\d{4}|\d{2})")
 _PRICE = re.compile(
-    r"(?:R\$|US\$|[$€£¥])\s?\d+(?:[.,]\d+)?|\d+(?:[.,]\d+)?\s?(?:€|\$|£|eur(?:os?)?\b|usd\b|"
-    r"dollars?\b|pesos?\b|reais\b|real\b|francs?\b|pounds?\b|quid\b)|\d+\s?%|\d+\s?x\s?\d+\b",
+    r"(?=[\dru$€£¥])"  # what a price can start with, tested first: one test at most positions
+    r"(?:(?:R\$|US\$|[$€£¥])\s?\d+(?:[.,]\d+)?|\d+(?:[.,]\d+)?\s?(?:€|\$|£|eur(?:os?)?\b|usd\b|"
+    r"dollars?\b|pesos?\b|reais\b|real\b|francs?\b|pounds?\b|quid\b)|\d+\s?%|\d+\s?x\s?\d+\b)",
     re.I,
 )
 _DURATION = re.compile(  # the digit before its look-behind: the scan jumps from digit to digit
