@@ -124,6 +124,9 @@ def _number(word: str, table: LangTable) -> int:
 # ------------------------------------------------------------------------- finding dates
 
 
+_DIGIT = re.compile(r"\d")
+
+
 class _Spans:
     """Character spans already claimed by a mention, so later patterns skip them."""
 
@@ -143,13 +146,14 @@ def find_dates(work: str, g: Grammar, today: date, day_first: bool,
     3166 code) says which national days are meant ("Independence Day")."""
     spans = _Spans()
     found: list[DateMention] = []
+    digit = _DIGIT.search(work) is not None  # most patterns need one: without, they are skipped
 
     def add(m: re.Match[str], mention: DateMention | None) -> None:
         if mention is not None and spans.free(mention.start, mention.end):
             spans.take(mention.start, mention.end)
             found.append(mention)
 
-    for m in g.month_range.finditer(work):
+    for m in g.month_range.finditer(work) if digit else ():
         if _moved_between(work, m, g):
             continue  # "se pasa del viernes 9 al sábado 10 de julio": the old day and the new
         d1, mon1, d2, mon2, yr = m.group(1), m.group(2), m.group(3), m.group(4), m.group(5)
@@ -165,14 +169,15 @@ def find_dates(work: str, g: Grammar, today: date, day_first: bool,
             add(m, DateMention(m.start(3), m.end(), last, None, "explicit"))
         elif first and last and (last - first).days <= 62:
             add(m, DateMention(m.start(), m.end(), first, last, "explicit"))
-    for m in g.month_first_range.finditer(work):
+    for m in g.month_first_range.finditer(work) if digit else ():
         month = g.month_of[m.group(1).lower()]
         month2 = g.month_of[m.group(3).lower()] if m.group(3) else month
         first = _dated(int(m.group(2)), month, _full_year(m.group(5)), today)
         last = safe_date(first.year + (month2 < month), month2, int(m.group(4))) if first else None
         if first and last and first < last and (last - first).days <= 62:
             add(m, DateMention(m.start(), m.end(), first, last, "explicit"))
-    for m in g.day_range.finditer(work):  # "del 15 al 17", "vom 3. bis 5.", "from the 3rd to the 5th"
+    # "del 15 al 17", "vom 3. bis 5.", "from the 3rd to the 5th"
+    for m in g.day_range.finditer(work) if digit else ():
         if g.move.search(work[max(0, m.start() - 30):m.start()]):
             continue  # "moved from the 12th to the 19th" is a move, not a span
         first_number, last_number = int(re.sub(r"\D", "", m.group(1))), int(m.group(2))
@@ -198,12 +203,13 @@ def find_dates(work: str, g: Grammar, today: date, day_first: bool,
     for m in THIS_MONTH_END.finditer(work):  # "até ao fim do mês", "by the end of the month"
         if not _SPAN_END.search(work[max(0, m.start() - 12):m.start()]):
             add(m, DateMention(m.start(), m.end(), _last_of_month(today.year, today.month), None, "explicit"))
-    for m in _NEXT_MONTH_DAY.finditer(work):  # "le 5 du mois prochain", "am 3. nächsten Monats"
+    # "le 5 du mois prochain", "am 3. nächsten Monats"
+    for m in _NEXT_MONTH_DAY.finditer(work) if digit else ():
         number = 1 if m.group(1).lower() == "1er" else int(re.sub(r"\D", "", m.group(1)))
         year, month = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
         day = safe_date(year, month, number)
         add(m, DateMention(m.start(), m.end(), day, None, "explicit") if day else None)
-    for m in g.numeric_range.finditer(work):
+    for m in g.numeric_range.finditer(work) if digit else ():
         first = _numeric(m.group(1), today, day_first)
         last = _numeric(m.group(2), today, day_first)
         if first and last:
@@ -211,16 +217,16 @@ def find_dates(work: str, g: Grammar, today: date, day_first: bool,
                 last = safe_date(last.year + 1, last.month, last.day)
             if last and 0 < (last - first).days <= 62:
                 add(m, DateMention(m.start(), m.end(), first, last, "numeric"))
-    for m in g.day_month.finditer(work):
+    for m in g.day_month.finditer(work) if digit else ():
         day = _dated(int(m.group(1)), g.month_of[m.group(2).lower()], _full_year(m.group(3)), today)
         add(m, DateMention(m.start(), m.end(), day, None, "explicit") if day else None)
-    for m in g.month_day.finditer(work):
+    for m in g.month_day.finditer(work) if digit else ():
         day = _dated(int(m.group(2)), g.month_of[m.group(1).lower()], _full_year(m.group(3)), today)
         add(m, DateMention(m.start(), m.end(), day, None, "explicit") if day else None)
-    for m in g.iso.finditer(work):
+    for m in g.iso.finditer(work) if digit else ():
         day = safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         add(m, DateMention(m.start(), m.end(), day, None, "explicit") if day else None)
-    for m in g.numeric.finditer(work):
+    for m in g.numeric.finditer(work) if digit else ():
         add(m, _numeric_mention(m, work, g, today, day_first))
     for mention in _agenda_mentions(work, g, today):
         if spans.free(mention.start, mention.end):
@@ -233,7 +239,7 @@ def find_dates(work: str, g: Grammar, today: date, day_first: bool,
                 found.append(mention)
     for m in g.weekend.finditer(work):
         add(m, _weekend_mention(m, today))
-    for m in g.weekday_day_range.finditer(work):  # "del jueves 9 al sábado 11": one span
+    for m in g.weekday_day_range.finditer(work) if digit else ():  # "del jueves 9 al sábado 11": one span
         if _moved_between(work, m, g):
             continue  # "lo pasamos del jueves 9 al sábado 11" is a move
         first_number, last_number = int(m.group(2)), int(m.group(4))
@@ -307,7 +313,7 @@ def find_dates(work: str, g: Grammar, today: date, day_first: bool,
             spans.take(m.start(), m.end())  # "a partir de la semana que viene": a new routine
             continue
         add(m, _week_mention(m, today))
-    for m in g.ordinal.finditer(work):
+    for m in g.ordinal.finditer(work) if digit else ():
         if _NO_DAY_AFTER.match(work, m.end()):
             continue  # "on the 2nd floor", "the 3rd round": a count, no day
         value = next(v for v in m.groups() if v)
@@ -495,9 +501,13 @@ def _weeks_frame_weekdays(found: list[DateMention], work: str, today: date) -> l
 
 # The day before or after the day said before it: "Générale la veille à midi", "the day after",
 # "am Vortag", "al día siguiente", "no dia seguinte".
-_EVE = re.compile(r"\b(?:the day before|the eve|la veille|le jour d['’]avant|am vortag|am tag davor|"
+# (?=[...]) in front of a list of phrases holds their first letters: one cheap test at each
+# position before the many alternatives are tried (same matches, two to three times faster).
+_EVE = re.compile(r"(?=[aelnt])"
+                  r"\b(?:the day before|the eve|la veille|le jour d['’]avant|am vortag|am tag davor|"
                   r"el día anterior|el dia anterior|la víspera|na véspera|no dia anterior)\b", re.I)
-_MORROW = re.compile(r"\b(?:the (?:next|following) day|the day after|le lendemain|le jour d['’]après|"
+_MORROW = re.compile(r"(?=[aelnt])"
+                     r"\b(?:the (?:next|following) day|the day after|le lendemain|le jour d['’]après|"
                      r"am folgetag|am tag danach|tags darauf|am nächsten tag|al día siguiente|"
                      r"al dia siguiente|el día después|no dia seguinte)\b", re.I)
 
@@ -556,7 +566,7 @@ def _week_of_headings(found: list[DateMention], work: str, today: date) -> list[
     'Dienstplan KW 43') frames the weekdays after it, across lines (a roster lists a day a
     line), and is no day of its own."""
     weeks: list[tuple[int, int, date]] = []
-    for m in _WEEK_OF.finditer(work):
+    for m in _WEEK_OF.finditer(work) if _DIGIT.search(work) else ():  # its day is a number
         day = safe_date(today.year, int(m.group(2)), int(m.group(1))) if m.group(2) \
             else _day_of_month(int(m.group(1)), today - timedelta(days=6))
         if day is not None and day < today - timedelta(days=6):
@@ -872,12 +882,14 @@ _LIST_WORD = re.compile(r"\b(?:and|y|e|et|und)\b", re.I)
 
 # The end of the month the message is written in, said without its name.
 THIS_MONTH_END = re.compile(
+    r"(?=[efmt])"  # the first letters of its phrases: see _EVE
     r"\b(?:(?:the\s+)?end\s+of\s+(?:the|this)\s+month|(?:finales|fin|final)\s+del?\s+(?:este\s+)?mes|"
     r"ende\s+(?:(?:des|dieses)\s+monats|monat)|monatsende|fin\s+(?:du|de\s+ce)\s+mois|"
     r"(?:fim|final)\s+(?:do|deste)\s+m[eê]s)\b", re.I)
 # A day number of next month: "the 5th of next month", "el 5 del mes que viene", "am 3. nächsten
 # Monats", "le 5 du mois prochain", "dia 5 do próximo mês".
 _NEXT_MONTH_DAY = re.compile(
+    r"(?=[\dadelnot])"  # the first characters it can start with: see _EVE
     r"\b(?:(?:on\s+)?the\s+|(?:el\s+)?(?:d[ií]a\s+)?|(?:am\s+)?|(?:le\s+)?|(?:no\s+)?(?:dia\s+)?)"
     r"(1er|\d{1,2}(?:st|nd|rd|th|\.|º|°)?)\s+"
     r"(?:of\s+next\s+month|del?\s+(?:mes\s+(?:que\s+viene|pr[oó]ximo|siguiente)|pr[oó]ximo\s+mes)|"
@@ -1229,25 +1241,26 @@ def find_times(work: str, g: Grammar, dates: list[DateMention]) -> list[TimeMent
     for d in dates:
         spans.take(d.start, d.end)
     found: list[TimeMention] = []
-    for m in _ACADEMIC_QUARTER.finditer(work):  # "10 c.t." is 10:15, "10 s.t." 10:00 sharp
+    digit = _DIGIT.search(work) is not None  # most patterns need one: without, they are skipped
+    for m in _ACADEMIC_QUARTER.finditer(work) if digit else ():  # "10 c.t." is 10:15, "10 s.t." 10:00 sharp
         if spans.free(m.start(), m.end()):
             spans.take(m.start(), m.end())
             minute = 15 if m.group(2).lower() == "c" else 0
             found.append(TimeMention(m.start(), m.end(), int(m.group(1)), minute, literal=True))
-    for m in _BETWEEN_AND.finditer(work):  # "entre 2 y 4 de la tarde": a span, not 4 o'clock
+    for m in _BETWEEN_AND.finditer(work) if digit else ():  # "entre 2 y 4 de la tarde": a span, not 4 o'clock
         if spans.free(m.start(), m.end()):
             spans.take(m.start(), m.end())
             found.append(TimeMention(m.start(), m.end(), int(m.group(1)), int(m.group(2) or 0),
                                      end_hour=int(m.group(3)), end_minute=int(m.group(4) or 0)))
     if g.t.code == "en":
-        for m in _FOR_START.finditer(work):  # "doors 6.45 for 7": the event starts at 7
+        for m in _FOR_START.finditer(work) if digit else ():  # "doors 6.45 for 7": the event starts at 7
             first = int(m.group(1)) * 60 + int(m.group(2))
             second = int(m.group(3)) * 60 + int(m.group(4) or 0)
             if 0 < second - first <= 60 and spans.free(m.start(), m.end()):
                 spans.take(m.start(), m.end())
                 found.append(TimeMention(m.start(3), m.end(), int(m.group(3)), int(m.group(4) or 0),
                                          meridiem=_meridiem(m.group(5))))
-        for m in _EN_FOUR_DIGITS.finditer(work):  # "training Monday 15th at 1900": 19:00
+        for m in _EN_FOUR_DIGITS.finditer(work) if digit else ():  # "training Monday 15th at 1900": 19:00
             if spans.free(m.start(1), m.end()):
                 spans.take(m.start(1), m.end())
                 found.append(TimeMention(m.start(1), m.end(), int(m.group(1)), int(m.group(2)),
@@ -1264,27 +1277,27 @@ def find_times(work: str, g: Grammar, dates: list[DateMention]) -> list[TimeMent
             spans.take(worded.start, worded.end)
             found.append(worded)
     if g.t.code == "de":
-        for m in _SWISS_HOUR.finditer(work):  # "am 8i", "um 7i": Swiss German hours
+        for m in _SWISS_HOUR.finditer(work) if digit else ():  # "am 8i", "um 7i": Swiss German hours
             if spans.free(m.start(), m.end()) and 1 <= int(m.group(1)) <= 12:
                 spans.take(m.start(), m.end())
                 found.append(TimeMention(m.start(1), m.end(), int(m.group(1)), 0))
-    for m in g.time_range.finditer(work):
+    for m in g.time_range.finditer(work) if digit else ():
         mention = _range_mention(m, work, dates)
         if mention and spans.free(mention.start, mention.end):
             spans.take(mention.start, mention.end)
             found.append(mention)
     if g.half_before is not None:
-        for m in g.half_before.finditer(work):
+        for m in g.half_before.finditer(work) if digit else ():
             hour = int(m.group(1))
             if 1 <= hour <= 12 and spans.free(m.start(), m.end()):
                 spans.take(m.start(), m.end())
                 found.append(TimeMention(m.start(), m.end(), hour - 1 if hour > 1 else 12, 30))
-    for m in g.time_marked.finditer(work):
+    for m in g.time_marked.finditer(work) if digit else ():
         mention = _marked_mention(m)
         if mention and spans.free(mention.start, mention.end):
             spans.take(mention.start, mention.end)
             found.append(_with_fraction(mention, work, g))
-    for m in g.time_prep.finditer(work):
+    for m in g.time_prep.finditer(work) if digit else ():
         hour = int(m.group(1))
         if 0 <= hour <= 24 and spans.free(m.start(1), m.end(1)):
             spans.take(m.start(1), m.end(1))
@@ -1313,12 +1326,12 @@ def find_times(work: str, g: Grammar, dates: list[DateMention]) -> list[TimeMent
         if spans.free(m.start(1), m.end(1)) and not _name_goes_on(work, m.start(1), m.end(1), g):
             spans.take(m.start(1), m.end(1))
             found.append(TimeMention(m.start(1), m.end(1), g.hour_words[m.group(1).lower()], 0))
-    for m in _PART_OF_DAY_AFTER.finditer(work):  # "4 de la tarde", "7 da manhã": no "a las"
+    for m in _PART_OF_DAY_AFTER.finditer(work) if digit else ():  # "4 de la tarde", "7 da manhã": no "a las"
         hour = int(m.group(1))
         if 1 <= hour <= 12 and spans.free(m.start(1), m.end(1)):
             spans.take(m.start(1), m.end(1))
             found.append(TimeMention(m.start(1), m.end(1), hour, 0))
-    for m in g.time_ish.finditer(work):
+    for m in g.time_ish.finditer(work) if digit else ():
         hour = int(m.group(1))
         if 1 <= hour <= 12 and spans.free(m.start(), m.end()):
             spans.take(m.start(), m.end())
@@ -1328,16 +1341,17 @@ def find_times(work: str, g: Grammar, dates: list[DateMention]) -> list[TimeMent
             spans.take(m.start(), m.end())
             found.append(_with_fraction(TimeMention(m.start(), m.end(), 12, 0, literal=True), work, g))
     if g.t.code == "en":
-        for m in _EN_PAST_TO.finditer(work):
+        for m in _EN_PAST_TO.finditer(work) if digit else ():
             if spans.free(m.start(), m.end()):
                 spans.take(m.start(), m.end())
                 found.append(_past_to(m))
-    for m in _HOUR_NOT_HOUR.finditer(work):  # "it's 10 not 9", "c'est 8 pas 9": two clock hours
+    # "it's 10 not 9", "c'est 8 pas 9": two clock hours
+    for m in _HOUR_NOT_HOUR.finditer(work) if digit else ():
         for group in (1, 2):
             if spans.free(m.start(group), m.end(group)):
                 spans.take(m.start(group), m.end(group))
                 found.append(TimeMention(m.start(group), m.end(group), int(m.group(group)), 0))
-    for m in _FOUR_DIGIT_RANGE.finditer(work):  # "night shift 2130-0730", "0600-1400"
+    for m in _FOUR_DIGIT_RANGE.finditer(work) if digit else ():  # "night shift 2130-0730", "0600-1400"
         opening, closing = m.group(1) + m.group(2), m.group(3) + m.group(4)
         if spans.free(m.start(), m.end()) and (
                 "0" in (opening[0], closing[0]) or closing < opening  # "2028-2029" is years
@@ -1346,7 +1360,8 @@ def find_times(work: str, g: Grammar, dates: list[DateMention]) -> list[TimeMent
             spans.take(m.start(), m.end())
             found.append(TimeMention(m.start(), m.end(), int(m.group(1)), int(m.group(2)),
                                      end_hour=int(m.group(3)), end_minute=int(m.group(4)), literal=True))
-    for m in _FOUR_DIGITS.finditer(work):  # "Friday 1930", "heute um 1930": a clock, no colon
+    # "Friday 1930", "heute um 1930": a clock, no colon
+    for m in _FOUR_DIGITS.finditer(work) if digit else ():
         if spans.free(m.start(), m.end()) and (
                 _CLOCK_PREP.search(work, max(0, m.start() - 8), m.start())
                 or any(0 <= m.start() - d.end <= 2 for d in dates)

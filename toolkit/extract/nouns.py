@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from toolkit.extract.rules import Grammar
 
@@ -33,6 +34,7 @@ _EN_DAY_EVENT = re.compile(  # "Comic Relief day", "World Book Day", "inset day"
 )
 
 
+@lru_cache(maxsize=256)  # asked again of the same words by each step of reading one message
 def names_event(g: Grammar, text: str) -> bool:
     """An event noun ("practice", "Elternabend", "fête") in `text`."""
     if g.event_noun.search(text):

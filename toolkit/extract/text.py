@@ -52,15 +52,19 @@ EXTRACTOR_VERSION = "text-clauses-2"
 # ------------------------------------------------------------------------- text repair
 
 
-_OCR_ONE = re.compile(r"(?<![A-Za-z])[lI|](?=\d)|(?<=\d)[lI](?=\d)")
-_OCR_ZERO = re.compile(r"(?<=\d)[Oo](?=[\d:.hH ]|\b|(?i:am|pm))|(?<=\d[:.hH])[Oo]")
+# The look-behinds come after the letter they guard, so the scan jumps from one l, I, | or O
+# to the next.
+_OCR_ONE = re.compile(r"[lI|](?=\d)(?:(?<![A-Za-z][lI|])|(?<=\d[lI]))")
+_OCR_ZERO = re.compile(r"[Oo](?:(?<=\d[Oo])(?=[\d:.hH ]|\b|(?i:am|pm))|(?<=\d[:.hH][Oo]))")
 _DASHES = str.maketrans({"–": "-", "—": "-", "‒": "-", "\u00a0": " ", "’": "'"})
+_DASHED = re.compile("[–—‒\u00a0’]")  # what _DASHES replaces: translating is slow, finding is not
 
 
 def repair(text: str) -> str:
     """Undo common OCR digit confusions and unify dashes; keeps the length (offsets hold)."""
-    text = text.translate(_DASHES)
-    if any(c.isdigit() for c in text):
+    if _DASHED.search(text):
+        text = text.translate(_DASHES)
+    if _DIGIT.search(text):  # both OCR patterns need a digit
         text = _OCR_ONE.sub("1", text)
         for _ in range(4):  # "1O:OO" needs several passes: each O needs a digit before it
             fixed = _OCR_ZERO.sub("0", text)
@@ -76,12 +80,13 @@ _PHONE = re.compile(
 _URL = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.]+", re.I)
 _DASHED_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}-\d{1,2}-(?:\d{4}|\d{2})")
 _PRICE = re.compile(
-    r"(?:R\$|US\$|[$€£¥])\s?\d+(?:[.,]\d+)?|\d+(?:[.,]\d+)?\s?(?:€|\$|£|eur(?:os?)?\b|usd\b|"
-    r"dollars?\b|pesos?\b|reais\b|real\b|francs?\b|pounds?\b|quid\b)|\d+\s?%|\d+\s?x\s?\d+\b",
+    r"(?=[\dru$€£¥])"  # what a price can start with, tested first: one test at most positions
+    r"(?:(?:R\$|US\$|[$€£¥])\s?\d+(?:[.,]\d+)?|\d+(?:[.,]\d+)?\s?(?:€|\$|£|eur(?:os?)?\b|usd\b|"
+    r"dollars?\b|pesos?\b|reais\b|real\b|francs?\b|pounds?\b|quid\b)|\d+\s?%|\d+\s?x\s?\d+\b)",
     re.I,
 )
-_DURATION = re.compile(
-    r"(?<![:\d.])\d+(?:[.,]\d+)?\s?(?:min(?:ute)?s?|minut[oe]s?|minuten|mins?\.?|hours?|hrs?"
+_DURATION = re.compile(  # the digit before its look-behind: the scan jumps from digit to digit
+    r"\d(?<![:\d.]\d)\d*(?:[.,]\d+)?\s?(?:min(?:ute)?s?|minut[oe]s?|minuten|mins?\.?|hours?|hrs?"
     r"|horas?|heures?|stunden?|std\.?|secs?|seconds?|segundos?|sekunden"
     r"|years?(?: old)?|ans|años|anos|jahren?|months?|mois|meses|monaten?)\b",  # ages, too
     re.I,
@@ -89,6 +94,8 @@ _DURATION = re.compile(
 
 # A room's number after the word for a room ("aula 2.04", "Raum 1.12", "salle 3.05", "room
 # 2.14"): floor and room, never a day and month.
+_DOTTED_NUMBER = re.compile(r"\d\.\d")  # in every room's number: tested first, it is fast
+_DIGIT = re.compile(r"\d")
 _ROOM_NUMBER = re.compile(
     r"\b(?:room|classroom|aula|sala|salle|raum|zimmer|saal|klassenraum|salón|salon|salão|salao|"
     r"lab|labor|labo)\s+(\d{1,2}\.\d{2,3})(?!\d|\.\d)",
@@ -175,27 +182,30 @@ def mask_noise(text: str) -> str:
     """Blank out phone numbers, prices, percentages, durations, rooms' numbers, quoted earlier
     messages and the send stamps of pasted chat lines (same length)."""
     chars = list(text)
+    # Cheap tests first: most patterns need a digit, an address an "@", "://" or "www.".
+    digit = _DIGIT.search(text) is not None
+    address = "@" in text or "://" in text or "www." in text.lower()
 
     def blank(a: int, b: int) -> None:
         chars[a:b] = " " * (b - a)
 
     for a, b in _quoted_spans(text):
         blank(a, b)
-    for m in PASTED_STAMP.finditer(text):
+    for m in PASTED_STAMP.finditer(text) if digit else ():
         blank(m.start(), m.end())
-    for m in _PHONE.finditer(text):
+    for m in _PHONE.finditer(text) if digit else ():
         span = m.group(0)
         if _digits(span) >= 7 and not _DASHED_DATE.fullmatch(span.strip()) \
                 and not _CLOCK_SPAN.fullmatch(span.strip()):
             blank(m.start(), m.end())
-    for m in _URL.finditer(text):
+    for m in _URL.finditer(text) if address else ():
         blank(m.start(), m.end())
-    for m in _PRICE.finditer(text):
+    for m in _PRICE.finditer(text) if digit else ():
         blank(m.start(), m.end())
-    for m in _DURATION.finditer(text):
+    for m in _DURATION.finditer(text) if digit else ():
         if not _clock_hour(text, m):
             blank(m.start(), m.end())
-    for m in _ROOM_NUMBER.finditer(text):
+    for m in _ROOM_NUMBER.finditer(text) if _DOTTED_NUMBER.search(text) else ():
         blank(*m.span(1))
     return "".join(chars)
 
@@ -224,7 +234,8 @@ def may_hold_date(text: str) -> bool:
     """The cheap gate: False when the text has no digit, no date word in any language and
     no end of the month said without its name ("até ao fim do mês", "avant la fin du mois":
     a deadline with no digit in it)."""
-    return bool(_gate().search(text) or THIS_MONTH_END.search(text))
+    # a digit, the commonest reason, is found faster on its own than by the whole gate
+    return bool(_DIGIT.search(text) or _gate().search(text) or THIS_MONTH_END.search(text))
 
 
 # ------------------------------------------------------------------------- language
@@ -333,7 +344,7 @@ def _zone(tz: str | None, ref_time: datetime) -> tzinfo:
     """The IANA zone asked for, else the reference time's own zone (or its fixed offset)."""
     if tz:
         try:
-            return ZoneInfo(tz)
+            return _zone_named(tz)
         except (ZoneInfoNotFoundError, ValueError) as error:
             raise ValueError(f"unknown time zone {tz!r}") from error
     if isinstance(ref_time.tzinfo, ZoneInfo):
@@ -345,6 +356,11 @@ def _zone(tz: str | None, ref_time: datetime) -> tzinfo:
         # Etc/GMT names invert the sign: UTC+01:00 is Etc/GMT-1.
         return ZoneInfo(f"Etc/GMT{-int(offset.total_seconds() // 3600):+d}")
     return timezone(offset)  # +05:30 and friends have no Etc/ zone
+
+
+@cache  # held here: ZoneInfo's own cache lets all but the last few zones go and reads them again
+def _zone_named(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
 
 
 def message_country(locale: str | None, zone: tzinfo) -> str | None:

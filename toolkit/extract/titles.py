@@ -314,7 +314,9 @@ def _title_from(ctx: Context, text: str, require_noun: bool = False, anchor: int
     piece that does, else the date's own piece or the first with words left."""
     g = ctx.g
     for _ in range(3):  # "am Freitag, den" leaves several words hanging
-        text = g.dangling.sub(" ", text)
+        text, before = g.dangling.sub(" ", text), text
+        if text == before:
+            break  # nothing left hanging: another pass would change nothing either
     text = g.period_phrase.sub(" ", text)  # "por la noche", "Friday night"
     text = re.sub(r"^\W*['’]s\b", "", text)  # "Tomorrow's game" without its day
     pieces: list[tuple[int, str]] = []
@@ -400,9 +402,12 @@ def _says_something(part: str, g: Grammar) -> bool:
 
 def _clean(piece: str, g: Grammar) -> str:
     for _ in range(3):  # "Hey all! Reminder: ..."
+        before = piece
         piece = _TITLE_NOISE.sub("", piece.strip())
         piece = _LEADING_FILLER.sub("", piece.strip())
         piece = _LEADING_PREP.sub("", piece.strip())
+        if piece == before:
+            break  # a pass that changed nothing would change nothing the next time
     return piece if _has_words(piece) else ""
 
 
