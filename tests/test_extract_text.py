@@ -2536,7 +2536,9 @@ def test_what_comes_back_keeps_its_title_however_it_is_said(text, back):
     ("Choir moved to Friday 1930 at the hall", "2027-08-13T19:30:00-04:00", None),
     ("Le souper aux fèves c'est samedi à 5h30 au sous-sol", "2027-08-14T17:30:00-04:00", None),
     ("Patient transport pick up Thursday at quarter to six am", "2027-08-12T05:45:00-04:00", None),
-    ("Boat to Salt Island leaves West End 8:15 Saturday, back by 5", "2027-08-14T08:15:00-04:00", None),
+    # the way back ends the outing (round 26)
+    ("Boat to Salt Island leaves West End 8:15 Saturday, back by 5", "2027-08-14T08:15:00-04:00",
+     "2027-08-14T17:00:00-04:00"),
     ("El ensayo es mañana at 6 en el garage", "2027-08-11T18:00:00-04:00", None),
 ])
 def test_more_ways_of_writing_an_hour(text, start, end):
