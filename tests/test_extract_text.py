@@ -3752,8 +3752,8 @@ def test_the_hour_of_the_way_back_ends_an_outing(text, start, end):
 
 
 def test_swiss_kei_calls_off_and_stefanitag_is_the_26th():
-    assert [(e[0], e[3]) for e in found("Am Samstig isch kei Turnier, das isch abgseit worde.", ADVENT_2030)] \
-        == [("2030-11-30", True)]
+    swiss = found("Am Samstig isch kei Turnier, das isch abgseit worde.", ADVENT_2030)
+    assert [(e[0], e[3]) for e in swiss] == [("2030-11-30", True)]
     assert [e[0] for e in found("Am Stefanitag ist Mittagessen bei der Oma in Baden, 12 Uhr.", ADVENT_2030)] \
         == ["2030-12-26T12:00:00+01:00"]
 
@@ -3780,3 +3780,17 @@ def test_two_dates_with_their_day_numbers_joined_by_bis_are_one_span(text):
 ])
 def test_day_numbers_listed_with_commas_before_a_date_are_days_of_its_month(text, days):
     assert [e[0] for e in found(text, MAY_2031)] == days
+
+
+def test_reading_a_clauses_core_leaves_the_cached_boundaries_as_they_were():
+    """The clause reader caches a sentence's boundaries; the "that"-words a core adds must not
+    end up in the cached answer, or a text read again would be cut differently."""
+    from toolkit.extract.clauses import Clause, core_bounds, soft_boundaries
+    from toolkit.extract.rules import grammar
+
+    g = grammar("es")
+    low = "decidieron que la fiesta es el sábado, y que el lunes no hay clase"
+    before = soft_boundaries(low, 0, len(low), g)
+    core_bounds(low, low.index("sábado"), Clause(0, len(low), (0, len(low)), []), g)
+    assert soft_boundaries(low, 0, len(low), g) == before
+    assert all(not low[a:b].strip().startswith("que") for a, b in before)

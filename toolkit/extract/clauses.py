@@ -23,6 +23,7 @@ tense is read there, so "decidieron que la fiesta es el 31" is not past.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -238,17 +239,18 @@ def _ends_sentence(text: str, m: re.Match[str]) -> bool:
 
 
 @lru_cache(maxsize=256)
-def soft_boundaries(low: str, start: int, end: int, g: Grammar) -> list[tuple[int, int]]:
-    """Spans of the boundaries between clauses of one sentence: punctuation and conjunctions."""
+def soft_boundaries(low: str, start: int, end: int, g: Grammar) -> tuple[tuple[int, int], ...]:
+    """Spans of the boundaries between clauses of one sentence: punctuation and conjunctions.
+    A tuple: the answer is cached and shared, so no caller may change it."""
     found = [(m.start(), m.end()) for m in _SOFT_MARKS.finditer(low, start, end)]
     found += [(m.start(), m.end()) for m in g.conjunction.finditer(low, start, end)]
-    return sorted(found)
+    return tuple(sorted(found))
 
 
 def core_bounds(low: str, position: int, clause: Clause, g: Grammar) -> tuple[int, int]:
     """The smallest piece around `position`: soft boundaries and 'that'-words cut it."""
-    cuts = soft_boundaries(low, clause.start, clause.end, g)
-    cuts += _complementizers(low, clause.start, clause.end, g)
+    cuts = (*soft_boundaries(low, clause.start, clause.end, g),
+            *_complementizers(low, clause.start, clause.end, g))
     left, right = clause.start, clause.end
     for a, b in cuts:
         if b <= position:
@@ -279,7 +281,8 @@ def build_clauses(text: str, dates: list[DateMention], times: list[TimeMention],
             if own_times:
                 loose_times.append((len(clauses), own_times))
             continue
-        head = _head_for_the_day_before(low, s0, own_dates[0], own_times, clauses, segs[index - 1] if index else None, g)
+        previous = segs[index - 1] if index else None
+        head = _head_for_the_day_before(low, s0, own_dates[0], own_times, clauses, previous, g)
         if head is not None:
             # "final plan for thursday!! dinner at Aunt Carol's at 4pm, ... and Friday ...": the
             # hours before the segment's first day are the heading day's
@@ -503,7 +506,7 @@ _CHECK_IN_CUE = re.compile(
     r"quedamos|rendez-vous|rdv)\b[^,;]*$", re.I)
 
 
-def _check_in(low: str, t: TimeMention, marks: list[tuple[int, int]], start: int) -> bool:
+def _check_in(low: str, t: TimeMention, marks: Sequence[tuple[int, int]], start: int) -> bool:
     """The hour's own piece says when to be there ("check in by 6:30am", "Treffpunkt 8:45")."""
     piece_start = max([b for _a, b in marks if b <= t.start] + [start])
     return bool(_CHECK_IN_CUE.search(low[piece_start:t.start]))
@@ -517,5 +520,5 @@ def _carry_morning(kept: list[TimeMention], moved: list[TimeMention]) -> None:
             x.meridiem = "am"
 
 
-def _next_mark(marks: list[tuple[int, int]], position: int, default: int) -> int:
+def _next_mark(marks: Sequence[tuple[int, int]], position: int, default: int) -> int:
     return next((a for a, _b in marks if a >= position), default)

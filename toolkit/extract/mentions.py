@@ -335,7 +335,8 @@ def find_dates(work: str, g: Grammar, today: date, day_first: bool,
             if day is not None:
                 add(replaced, DateMention(replaced.start(1), replaced.end(1), day, None, "ordinal"))
     found.sort(key=lambda d: d.start)
-    found = _spans_from_day_numbers([d for d in found if d.kind == "weekday" or not _a_street(work, d, g)], work)
+    found = [d for d in found if d.kind == "weekday" or not _a_street(work, d, g)]
+    found = _spans_from_day_numbers(found, work)
     found = _day_numbers_listed_before(found, work)
     found = _named_days_alone(_weekdays_by_feasts(found, work), work)
     found = _week_of_headings(found, work, today)
@@ -348,7 +349,8 @@ def find_dates(work: str, g: Grammar, today: date, day_first: bool,
 
 # "de 2 a 6/12", "del 2 al 6/12", "du 2 au 6/12", "from 2 to 6/12", "vom 2. bis 6.12.", "dias
 # 13 e 14/04": a bare day number then a date of the same month, one span
-_DAY_NUMBER_TO = re.compile(r"\b(?:de|del|do|desde|from|du|vom|dias|días|entre(?: el| o| le)?)\s+(\d{1,2})\.?\s*"
+_DAY_NUMBER_TO = re.compile(r"\b(?:de|del|do|desde|from|du|vom|dias|días|entre(?: el| o| le)?)"
+                            r"\s+(\d{1,2})\.?\s*"
                             r"(?:a|al|ao|à|au|to|till|until|-|–|bis|até|hasta|(?P<list>e|y|et|and|und))\s*"
                             r"(?:(?:el|o|le|the|dia)\s+)?$", re.I)
 
@@ -366,7 +368,8 @@ def _day_numbers_listed_before(found: list[DateMention], work: str) -> list[Date
         if d.kind not in ("explicit", "numeric") or d.last is not None:
             continue
         heads = _LISTED_NUMBERS.search(work, max(0, d.start - 30), d.start)
-        inside = [x for x in found if x is not d and x.start < d.start and x.end > (heads.start() if heads else d.start)]
+        opening = heads.start() if heads else d.start
+        inside = [x for x in found if x is not d and x.start < d.start and x.end > opening]
         if heads is None or any(x.kind != "ordinal" for x in inside):
             continue  # a bare "3rd" read alone was only a guess at its month
         replaced += inside

@@ -348,7 +348,8 @@ _SAME_PLACE = re.compile(r"\b(?:same (?:place|venue|location|spot)|mismo (?:siti
                          r"mesmo (?:local|lugar|sítio)|"
                          # "A cantata de Natal é dia 22 às 18h, também lá": the place said before
                          r"(?:there|over there) (?:too|as well)|also there|"
-                         r"(?:también|tambien) (?:allí|alli|ahí|ahi|allá|alla)|(?:auch|ebenfalls) (?:dort|da)|"
+                         r"(?:también|tambien) (?:allí|alli|ahí|ahi|allá|alla)|"
+                         r"(?:auch|ebenfalls) (?:dort|da)|"
                          r"là(?:-bas)? aussi|(?:também|tambem) (?:lá|ali|aí))(?!\w)", re.I)
 _SAME_TIME = re.compile(r"\b(?:(?:at )?the same time|same time|(?:à )?la même heure|même heure|"
                         r"(?:a )?la misma hora|misma hora|(?:zur )?gleichen zeit|gleiche zeit|"
@@ -642,7 +643,8 @@ def _untimed_until(ctx: Context, clause: Clause, d: DateMention,
     # unless something moves from the one to the other
     dated = _has_day_number(ctx.work[d.start:d.end]) and _has_day_number(ctx.work[other.start:other.end]) \
         and not ctx.g.move.search(ctx.low, clause.start, clause.end)
-    if not (dated or _FROM_BEFORE.search(ctx.low, max(clause.start, d.start - 12), d.start) or _THROUGH.match(gap)):
+    said_from = _FROM_BEFORE.search(ctx.low, max(clause.start, d.start - 12), d.start)
+    if not (dated or said_from or _THROUGH.match(gap)):
         return None
     if not _RANGE_GLUE.match(gap) or not 0 < (other.day - d.day).days <= 31:
         return None
@@ -916,7 +918,8 @@ def _return_time(ctx: Context, clause: Clause, t: TimeMention, start: time) -> t
     for later in clause.times:
         if later.start > t.end and later.end_hour is None \
                 and _RETURN.search(ctx.low, max(clause.start, later.start - 28), later.start):
-            back, _ = resolve_hours(later, "pm" if later.meridiem is None and later.hour < start.hour else None)
+            afternoon = later.meridiem is None and later.hour < start.hour
+            back, _ = resolve_hours(later, "pm" if afternoon else None)
             return back if back > start else None
     return None
 

@@ -848,7 +848,8 @@ NO_LONGER = {
 # move's new day, the day the event was on before.
 WAS_ON = {
     "en": r"was(?: on)?(?: the)?|previously(?: on)?(?: the)?|originally(?: on)?(?: the)?",
-    "es": r"era(?: el)?|estaba (?:(?:previst[oa]|programad[oa]|fijad[oa]) )?para(?: el)?|antes(?: era)?(?: el)?",
+    "es": r"era(?: el)?|estaba (?:(?:previst[oa]|programad[oa]|fijad[oa]) )?para(?: el)?|"
+          r"antes(?: era)?(?: el)?",
     "de": r"war(?: am)?|vorher(?: am)?|ursprünglich(?: am)?|bisher(?: am)?",
     "fr": r"c['’]était(?: le)?|(?:était )?prévue? (?:le|pour le)|initialement(?: le)?",
     "pt": r"era(?: dia| na| no| a| o)?|estava (?:marcad[oa] )?para(?: dia| o| a)?|antes era(?: dia)?",
