@@ -3794,3 +3794,16 @@ def test_reading_a_clauses_core_leaves_the_cached_boundaries_as_they_were():
     core_bounds(low, low.index("sábado"), Clause(0, len(low), (0, len(low)), []), g)
     assert soft_boundaries(low, 0, len(low), g) == before
     assert all(not low[a:b].strip().startswith("que") for a, b in before)
+
+
+def test_a_notice_pasted_after_words_in_the_past_is_still_news():
+    events = found("Olha a msg que chegou: 'Lab Fleury: seu exame de sangue está agendado p/ 14/05 às 7h00, "
+                   "unidade Paraíso.' Mãe, a senhora me leva?", MAY_2031)
+    assert [e[0] for e in events] == ["2031-05-14T07:00:00+02:00"]
+
+
+@pytest.mark.parametrize("text", ["Meu voo pousa às 23h40 amanhã, não precisa ninguém ir me buscar",
+                                  "Mi vuelo llega el viernes a las 22h, no hace falta que vengáis",
+                                  "Mein Flug landet Freitag um 22 Uhr, ich nehm ein Taxi"])
+def test_the_writers_own_journey_is_no_event(text):
+    assert found(text, MAY_2031) == []

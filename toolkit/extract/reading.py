@@ -1281,10 +1281,16 @@ class _LiveCues:
         return not any(p.search(piece) for p in self.ctx.past)
 
 
+_PASTE_FRAME = re.compile(r"^[^:\n'\"«“‘]{0,60}:\s*(?=['\"«“‘])")
+
+
 def _in_past(ctx: Context, own: str, core: str, t: TimeMention | None) -> bool:
     """Past tense in the date's core, or elsewhere in its clause unless the core looks ahead
     ("the last concert was great, the next one is on May 30"); thanks for a day is past."""
     own, core = _NOT_YET.sub(" ", own), _NOT_YET.sub(" ", core)  # "quem ainda não pagou"
+    # "Olha a msg que chegou: 'Lab Fleury: seu exame ... 14/05 às 7h00'": the past of the
+    # words that bring a pasted notice is not the notice's
+    own, core = _PASTE_FRAME.sub(" ", own), _PASTE_FRAME.sub(" ", core)
     # "Sua consulta foi agendada para 20/07": scheduling said in the past is of a day to come
     own, core = _SCHEDULED.sub(" ", own), _SCHEDULED.sub(" ", core)
     if any(p.search(core) for p in ctx.past):

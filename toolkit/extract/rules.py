@@ -441,10 +441,13 @@ WHEREABOUTS = {
            r"i(?:'?m| am|'?ll| will| should| can| could)? (?:only |probably |just |not )?(?:be )?"
            r"(?:there|back|arriving|arrive|leaving|leave|finish|finishing|landing|land|"
            r"get(?:ting)? (?:there|in|back|off))",
-           r"(?:gotta|got to|have to|need to) (?:bounce|leave|head off|dash)"),
+           r"(?:gotta|got to|have to|need to) (?:bounce|leave|head off|dash)",
+           # the writer's own journey: "my flight lands at 6", "mi vuelo llega", "meu voo pousa"
+           r"(?:my|our) (?:flight|plane|train|bus|coach|ferry) (?:lands|arrives|gets in|leaves|departs|is at)"),
     "es": (r"(?:yo )?(?:no )?(?:llego|salgo|vuelvo|regreso|termino|llegaré|saldré|volveré|regresaré)",
            r"(?:estoy|estaré) en", r"s[oó]lo (?:puedo|podemos)", r"sigo en", r"todav[ií]a estoy en",
-           r"(?:tengo|tenemos) que estar en"),
+           r"(?:tengo|tenemos) que estar en",
+           r"(?:mi|nuestro) (?:vuelo|avión|avion|tren|bus|micro|colectivo) (?:llega|aterriza|sale)"),
     "de": (r"(?:ich|i) (?:kann|chan|komm\w*|chum\w*|bin|fahr\w*|schaff\w*) (?:\S+ ){0,3}?"
            r"(?:erst|später|spaeter|zurück|weg)",
            r"(?:ich|i) komm\w* (?:\w+ ){0,2}(?:an|zurück|nach)",
@@ -456,13 +459,17 @@ WHEREABOUTS = {
            r"komm\w* (?:\w+ ){0,4}?dazu", r"bin (?:\w+ ){0,2}?noch (?:bei|in|im|auf)",
            r"(?:ich|i) bin (?:\S+ ){0,5}?da(?![\w-])",  # "Ich bin Freitag ab 20 Uhr da"
            r"(?:ich|wir|i) (?:kann|können) (?:erst|nur)",
-           r"(?:ich bin|wir sind) (?:dann )?noch in"),
+           r"(?:ich bin|wir sind) (?:dann )?noch in",
+           r"(?:mein|unser) (?:flug|flieger|zug|bus) (?:landet|kommt|geht|fährt|startet)"),
     "fr": (r"je serai là", r"je suis à", r"j['’](?:arrive|arriverai)", r"on (?:arrive|atterrit|rentre)",
            r"je (?:pars|finis|termine|rentre|reviens|quitte|sors)",
-           r"je (?:ne )?peux (?:que|qu['’]|seulement)", r"je suis encore (?:à|en|au)"),
+           r"je (?:ne )?peux (?:que|qu['’]|seulement)", r"je suis encore (?:à|en|au)",
+           r"(?:mon|notre) (?:vol|avion|train|bus|car) (?:atterrit|arrive|part|décolle)"),
     "pt": (r"(?:eu )?(?:só )?(?:chego|saio|volto|chegarei|sairei|voltarei)",
            r"(?:eu )?(?:estou|tô|to|estarei) em", r"s[óo] (?:consigo|posso|vou poder)",
-           r"ainda (?:estou|vou estar) (?:em|no|na)"),
+           r"ainda (?:estou|vou estar) (?:em|no|na)",
+           r"(?:o )?(?:meu|nosso) (?:voo|avião|aviao|comboio|trem|ônibus|onibus|autocarro) "
+           r"(?:pousa|chega|sai|parte|aterra)"),
 }
 # A deadline is worth knowing but is not an event to attend.
 DEADLINES = {
