@@ -3807,3 +3807,12 @@ def test_a_notice_pasted_after_words_in_the_past_is_still_news():
                                   "Mein Flug landet Freitag um 22 Uhr, ich nehm ein Taxi"])
 def test_the_writers_own_journey_is_no_event(text):
     assert found(text, MAY_2031) == []
+
+
+@pytest.mark.parametrize("text,title", [
+    ("La señal (10€) se le da a Luismi hasta el jueves 22.", "señal"),
+    ("• contribuição de R$50 até dia 31/05 com o Carlos", "Contribuição"),
+])
+def test_money_given_by_a_day_is_a_deadline(text, title):
+    events = found(text, MAY_2031)
+    assert [e[2] for e in events] == ["deadline"] and title in events[0][4]

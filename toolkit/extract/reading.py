@@ -1183,9 +1183,14 @@ def _is_deadline(ctx: Context, clause: Clause, d: DateMention, own: str,
         return not _ARRIVAL.search(own)
     if t is None and g.limit.search(before) and _PLEASE.search(own) and not _ARRIVAL.search(own):
         return True  # "Put your name beside a slot on the sheet by Fri 6th 🙏": asked for by then
+    if t is None and g.limit.search(before) and _MONEY.search(ctx.text, clause.start, clause.end):
+        return True  # "La señal (10€) se le da a Luismi hasta el jueves 22": money due by then
     return bool(g.limit.search(before) and g.task.search(own))
 
 
+# A sum of money ("10€", "R$50", "£25", "40 euros").
+_MONEY = re.compile(r"(?:R\$|US\$|[$€£¥])\s?\d+|\d+(?:[.,]\d+)?\s?(?:€|\$|£|eur(?:os?)?\b|reais\b|"
+                    r"pesos?\b|francs?\b|dollars?\b|pounds?\b|quid\b)", re.I)
 # A request to the group, in words or by the folded hands of chat.
 _PLEASE = re.compile(r"\b(?:please|pls|plz|bitte|por favor|porfa|s['’]il vous pla[iî]t|svp|merci de|"
                      r"favor de)\b|🙏", re.I)
