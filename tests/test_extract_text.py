@@ -3816,3 +3816,10 @@ def test_the_writers_own_journey_is_no_event(text):
 def test_money_given_by_a_day_is_a_deadline(text, title):
     events = found(text, MAY_2031)
     assert [e[2] for e in events] == ["deadline"] and title in events[0][4]
+
+
+def test_days_listed_after_a_closed_day_with_only_a_remark_are_closed_too():
+    events = found("Recordar que no hay clases el miércoles 21 (Glorias Navales), jueves 22 ni viernes 23 "
+                   "(jornada de evaluación).", MAY_2031)
+    assert [(e[0], e[2]) for e in events] == [("2031-05-21", "closure"), ("2031-05-22", "closure"),
+                                              ("2031-05-23", "closure")]

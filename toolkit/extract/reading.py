@@ -706,8 +706,10 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
     kind, cancelled = _kind_of(ctx, clause, d, own, ignore_moves=moved, t=t)
     if moved and cancelled and move is not None and move.old_dates:
         cancelled = False  # "ya no es el viernes, es el sábado": the calling off is the old day's
+    rest = _without_dates(ctx, clause, message).strip()
     repeated = kind == "event" and not cancelled and message.previous is not None \
-        and _only_too(ctx, _without_dates(ctx, clause, message).strip())
+        and (_only_too(ctx, rest) or (t is None and _only_listed(rest) and (
+            message.previous.cancelled or message.previous.kind == "closure")))
     if repeated and message.previous is not None:
         kind, cancelled = message.previous.kind, message.previous.cancelled  # "..., am Freitag danach auch"
     if kind == "closure" and g.limit.search(ctx.low[max(clause.start, d.start - 20):d.start]):
@@ -1239,6 +1241,15 @@ _ALSO = re.compile(r"(?:(?:am|on|el|le|o|a|the|and|y|und|et|e|danach|after(?:war
 # "..., und am Montag, Tag der DG, auch nicht", "el lunes tampoco": the same, negated, for its day
 _NOT_EITHER = re.compile(r"(?:\W|^)(?:auch nicht|auch kein\w*|tampoco|non plus|também não|tampouco|"
                          r"(?:not|no)(?: \w+){0,3} either|neither)\W*$", re.I)
+
+
+# "no hay clases el miércoles 21 (Glorias Navales), jueves 22 ni viernes 23 (...)": a day
+# listed after a closed day, with at most a list word and a remark in brackets, is closed too
+_LISTED_ON = re.compile(r"[\W_]*(?:(?:ni|nor|nem|noch|or|ou|o|and|y|e|et|und)\b[\W_]*)?", re.I)
+
+
+def _only_listed(rest: str) -> bool:
+    return bool(_LISTED_ON.fullmatch(re.sub(r"\([^()]*\)", " ", rest)))
 
 
 def _only_too(ctx: Context, rest: str) -> bool:
