@@ -3823,3 +3823,10 @@ def test_days_listed_after_a_closed_day_with_only_a_remark_are_closed_too():
                    "(jornada de evaluación).", MAY_2031)
     assert [(e[0], e[2]) for e in events] == [("2031-05-21", "closure"), ("2031-05-22", "closure"),
                                               ("2031-05-23", "closure")]
+
+
+def test_a_day_run_to_another_is_a_move_and_running_is_not():
+    [moved] = extract_events("La prueba de matemáticas del jueves 22 se corre al martes 27.", MAY_2031)
+    assert (moved.start, moved.moved, moved.previous_start) == ("2031-05-27", True, "2031-05-22")
+    [run] = extract_events("Corre a la derecha el sábado a las 10, hay carrera", MAY_2031)
+    assert not run.moved

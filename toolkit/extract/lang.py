@@ -316,6 +316,8 @@ ES = LangTable(
                r"(?:se )?pas(?:ó|a|aron) para", r"(?:se )?cambi(?:ó|a|aron) para",
                r"(?:se )?ha pasado al?", r"reprogramad[oa]s?", r"se reprograma",
                r"se repone", r"se recupera",  # "se cancela ... por la lluvia, se repone el 30"
+               # Chile and the River Plate "run" a day: "la prueba ... se corre al martes 27"
+               r"(?:se|lo|la|los|las) corr(?:e|en|ió|ieron|imos) (?:al?|para)\b",
                # "lo pasamos del martes al miércoles": from one day to another
                r"(?:(?:lo|la|los|las|se) )?pas(?:amos|a|ó|aron)(?= del? [^\W\d_]+ (?:\d{1,2} )?al?\b)"),
 )
