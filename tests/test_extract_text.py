@@ -3830,3 +3830,10 @@ def test_a_day_run_to_another_is_a_move_and_running_is_not():
     assert (moved.start, moved.moved, moved.previous_start) == ("2031-05-27", True, "2031-05-22")
     [run] = extract_events("Corre a la derecha el sábado a las 10, hay carrera", MAY_2031)
     assert not run.moved
+
+
+def test_a_day_said_again_by_another_name_is_one_clause_and_bitte_keeps_its_verb_for_the_end():
+    events = found("Liebe Familie! Emmas Erstkommunion ist zu Christi Himmelfahrt, am 22. Mai um 9.30 Uhr in "
+                   "der Pfarrkirche Hietzing 🕊️ Bitte bis 20.5. Bescheid geben, wer kommt.", MAY_2031)
+    assert [(e[0], e[2]) for e in events] == [("2031-05-20", "deadline"), ("2031-05-22T09:30:00+02:00", "event")]
+    assert "Bescheid" in events[0][4] and "Erstkommunion" in events[1][4]

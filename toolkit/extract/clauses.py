@@ -221,6 +221,10 @@ def _month_cut_short(text: str, m: re.Match[str]) -> bool:
 _SENTENCE_GOES_ON = re.compile(r"\s*(?:\d|\(|[a-zà-ÿ]{1,3}\b)")
 
 
+# "Bitte bis 20.5. Bescheid geben": after "bitte" German keeps its verb for the end
+_PLEASE_VERB_LAST = re.compile(r"\bbitte\b[^.!?]*$", re.I)
+
+
 def _ends_sentence(text: str, m: re.Match[str]) -> bool:
     """A '.' after a number before a capital: not a German day or an agenda line's date."""
     if m.group(1).lower().rstrip(".") in _MONTH_WORDS:
@@ -234,7 +238,7 @@ def _ends_sentence(text: str, m: re.Match[str]) -> bool:
         previous = before[:len(before) - len(token)].rstrip()
         word = previous.split()[-1].lower().strip(".,") if previous.split() else ""
         return bool(previous.strip(" -–•*·:,")) and word not in _WEEKDAY_WORDS \
-            and not previous.endswith((":", ",", "-", "–"))
+            and not previous.endswith((":", ",", "-", "–")) and not _PLEASE_VERB_LAST.search(previous)
     return not _DAY_PREP.search(before)
 
 
@@ -309,6 +313,7 @@ def _split_segment(low: str, s0: int, s1: int, dates: list[DateMention], times: 
     for previous, current in zip(dates, dates[1:], strict=False):
         between = [m for m in marks if previous.end <= m[0] and m[1] <= current.start]
         if not between or _GLUE_ONLY.match(low[previous.end:current.start]) \
+                or _same_day_again(previous, current) \
                 or _a_correction(low, previous, current, g) \
                 or _replaced_day(low, previous, current, g) \
                 or (_TO_NEW_DAY.match(low[previous.end:current.start])
@@ -352,6 +357,12 @@ def _head_for_the_day_before(low: str, s0: int, first: DateMention, times: list[
     if not cuts or not any(t.start < cuts[-1] for t in times):
         return None
     return cuts[-1]
+
+
+def _same_day_again(previous: DateMention, current: DateMention) -> bool:
+    """"zu Christi Himmelfahrt, am 22. Mai": the same day said again, by another name."""
+    return previous.day == current.day and previous.last is None and current.last is None \
+        and previous.kind != current.kind
 
 
 def _names_own_event(low: str, start: int, end: int, g: Grammar) -> bool:
