@@ -35,7 +35,7 @@ from toolkit.extract.mentions import (
     safe_date,
 )
 from toolkit.extract.nouns import names_event
-from toolkit.extract.titles import location_for, title_for
+from toolkit.extract.titles import location_for, place_said_before, title_for
 
 THRESHOLD = 0.5  # evidence needed before a date mention counts as an event
 _STRENGTH = {"explicit": 0.5, "numeric": 0.4, "weekday": 0.35, "relative": 0.3, "offset": 0.3,
@@ -351,6 +351,24 @@ _SAME_PLACE = re.compile(r"\b(?:same (?:place|venue|location|spot)|mismo (?:siti
                          r"(?:también|tambien) (?:allí|alli|ahí|ahi|allá|alla)|"
                          r"(?:auch|ebenfalls) (?:dort|da)|"
                          r"là(?:-bas)? aussi|(?:também|tambem) (?:lá|ali|aí))(?!\w)", re.I)
+# "same courts", "la misma iglesia", "am gleichen Ort", "même salle", "mesma quadra"
+_SAME_NOUN = re.compile(r"\b(?:same|mism[oa]s?|même|mesm[oa]s?|gleiche[nmrs]?|selbe[nmrs]?)\s+([^\W\d_]+)", re.I)
+
+
+def _same_place(ctx: Context, clause: Clause) -> bool:
+    """The clause says its place is the one said before."""
+    if _SAME_PLACE.search(ctx.low, clause.start, clause.end):
+        return True
+    return any(_PLACE_WORD.fullmatch(m.group(1)) or ctx.g.place_noun.fullmatch(m.group(1))
+               or ctx.g.place_noun.fullmatch(m.group(1).rstrip("s"))
+               for m in _SAME_NOUN.finditer(ctx.low, clause.start, clause.end))
+
+
+# The words for "place" itself, in every language
+_PLACE_WORD = re.compile(r"place|venue|location|spot|ort|platz|stelle|lieu|endroit|lugar|sitio|local|sítio",
+                         re.I)
+
+
 _SAME_TIME = re.compile(r"\b(?:(?:at )?the same time|same time|(?:à )?la même heure|même heure|"
                         r"(?:a )?la misma hora|misma hora|(?:zur )?gleichen zeit|gleiche zeit|"
                         r"(?:à |a )?mesma hora|mesmo horário|mesmo horario|"
@@ -822,9 +840,10 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
         return None
     location = location_for(ctx, clause, d, t, message.blanks) \
         if not cancelled and kind == "event" else None  # a deadline or closure has no venue
-    if not location and kind == "event" and not cancelled and message.previous is not None \
-            and _SAME_PLACE.search(ctx.low, clause.start, clause.end):
-        location = message.previous.location  # "Dress rehearsal the Thurs before, same venue"
+    if not location and kind == "event" and not cancelled and _same_place(ctx, clause):
+        # "Dress rehearsal the Thurs before, same venue", "Generalprobe ... am gleichen Ort"
+        location = (message.previous.location if message.previous is not None else None) \
+            or place_said_before(ctx, clause.start)
     if location:
         score += 0.1  # a day and a place: "nos vemos el 26 en casa de los abuelos"
     if judged:

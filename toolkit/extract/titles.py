@@ -709,6 +709,16 @@ def _sender_place(ctx: Context) -> tuple[str, int] | None:
     return found
 
 
+def place_said_before(ctx: Context, position: int) -> str | None:
+    """The last place a place phrase names before `position` ("courts at Lane Cove are
+    waterlogged. Grand final is still Sat 7 June, same courts")."""
+    text = _placeable(ctx, [])
+    found = None
+    for m in ctx.g.place.finditer(text, 0, position):
+        found = _phrase_place(ctx, text, m, 0) or found
+    return found
+
+
 def _phrase_place(ctx: Context, text: str, m: re.Match[str], start: int) -> str | None:
     """The place a place phrase (`ctx.g.place` match) names, if it names one."""
     phrase = cut_place(m.group(1), ctx.g)
