@@ -3849,3 +3849,13 @@ def test_a_day_said_again_by_another_name_is_one_clause_and_bitte_keeps_its_verb
 ])
 def test_the_same_place_by_its_noun_is_the_place_said_before(text, place):
     assert all(place in (e[5] or "") for e in found(text, MAY_2031) if not e[3])
+
+
+@pytest.mark.parametrize("text,place", [
+    ("EUROVISION PARTY at ours Sat 17th!!! from 7.30pm, flat 4, 22 Albion Road. Bring a dish", "22 Albion Road"),
+    ("GIG TONIGHT 🎸 The Lexington, Pentonville Rd – we're on at half 9.", "Pentonville Rd"),
+    ("Einweihungsparty am Samstag, 24.5., ab 19 Uhr – Schönhauser Allee 112, 3. OG links.",
+     "Schönhauser Allee 112"),
+])
+def test_a_street_address_is_the_place_when_nothing_or_only_a_home_is_said(text, place):
+    assert [e[5] for e in found(text, MAY_2031)] == [place]

@@ -612,6 +612,36 @@ def _placeable(ctx: Context, blanks: list[tuple[int, int]]) -> str:
 
 def location_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | None,
                  blanks: list[tuple[int, int]]) -> str | None:
+    """Where (see `_place_for`); a street address in the event's sentence beats none, or a
+    home said without one ("at ours ... flat 4, 22 Albion Road")."""
+    place = _place_for(ctx, clause, d, t, blanks)
+    if place is not None and not _HOME.fullmatch(place):
+        return place
+    s0, s1 = clause.segment
+    for start, end in [(min(s0, clause.start), max(s1, clause.end)), *clause.extras]:
+        address = _ADDRESS.search(ctx.text, start, end)
+        if address:
+            return _tidy(address.group(0))
+    return place
+
+
+# A street address: "22 Albion Road", "Pentonville Rd", "Schönhauser Allee 112", "Lindenstr. 5",
+# "12 rue Oberkampf", "calle Mayor 5", "Rua Augusta, 120"
+_ADDRESS = re.compile(
+    r"\b\d{1,4}[a-z]?,?\s+(?:[A-Z][\w'’-]+\s+){1,3}(?:Road|Rd|Street|St|Avenue|Ave|Lane|Ln|Drive|Way|Close|"
+    r"Crescent|Terrace|Boulevard|Blvd)\b\.?|"
+    r"\b(?:[A-Z][\w'’-]+\s+){1,2}(?:Road|Rd|Street|St(?!\.?\s+[A-Z])|Avenue|Ave|Lane|Boulevard|Blvd)\b\.?|"
+    r"\b[A-ZÄÖÜ][\wäöüß-]*(?:straße|strasse|str\.|gasse|weg|allee|platz|ring|damm|ufer)\s*\d{1,4}[a-z]?\b|"
+    r"\b[A-ZÄÖÜ][\wäöüß-]+\s+(?:Allee|Straße|Strasse|Weg|Platz|Gasse|Ring|Damm|Ufer)\s+\d{1,4}[a-z]?\b|"
+    r"\b\d{1,4}(?:\s*bis)?,?\s+(?:rue|avenue|boulevard|bd|chemin|allée|impasse|quai)\s+(?:[\w'’-]+\s?){1,4}|"
+    r"\b(?:calle|avenida|avda\.|paseo|rua|avenida|travessa|alameda)\s+(?:[A-ZÁÉÍÓÚ][\w'’-]*\s?){1,3},?\s*\d{1,4}\b")
+# A home said by whose it is, which an address says better
+_HOME = re.compile(r"(?:ours|mine|my place|our place|home|my house|our house|casa|mi casa|nuestra casa|"
+                   r"nossa casa|minha casa|bei uns|bei mir|zu hause|chez nous|chez moi|à la maison)", re.I)
+
+
+def _place_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | None,
+               blanks: list[tuple[int, int]]) -> str | None:
     """Where: a place phrase in the clause, a place named by its noun ("salle 204", "place
     de la mairie"), a piece of the clause that is a place, else (on a flyer) the first plain
     line after the date."""
