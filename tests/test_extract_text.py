@@ -101,7 +101,8 @@ def test_fresh_batches_stay_fixed(name):
     ("events_batch51.jsonl", 0.86, 0.09, 0.91, 0.82),
     ("events_batch52.jsonl", 0.93, 0.05, 0.90, 0.81),
     ("events_batch53.jsonl", 0.82, 0.12, 0.88, 0.77),
-    ("events_batch54.jsonl", 0.91, 0.03, 0.92, 0.87),
+    ("events_batch54.jsonl", 0.94, 0.03, 0.94, 0.88),
+    ("events_batch55.jsonl", 0.87, 0.01, 0.93, 0.87),
 ])
 def test_the_last_batches_stay_at_their_level(name, f1, false_alarms, titles, places):
     """Batches still below the other batches' bar, kept at the level their rounds reached
@@ -112,8 +113,9 @@ def test_the_last_batches_stay_at_their_level(name, f1, false_alarms, titles, pl
     89.4%; batch 49: F1 0.903, 2.0%, titles 86.1%, places 87.6%: events matched late, with a
     wrong place or title; batch 50: F1 0.884, 2.2%, titles 88.9%, places 86.3%; batch 51: F1
     0.864, 8.2%, titles 91.1%, places 82.3%; batch 52: F1 0.933, 4.3%, titles 90.1%, places
-    81.4%; batch 53: F1 0.826, 11.1%, titles 89.0%, places 77.2%; batch 54: F1 0.919, 2.1%,
-    titles 92.6%, places 87.7%), so their fixes stay fixed
+    81.4%; batch 53: F1 0.826, 11.1%, titles 89.0%, places 77.2%; batch 54: F1 0.949, 2.1%,
+    titles 94.4%, places 88.8%; batch 55: F1 0.873, none, titles 94.0%, places 87.1%), so their
+    fixes stay fixed
     until a round lifts them."""
     result = _scorer().score(ROOT / "tests" / "data" / name)["all"]
     assert result["f1"] >= f1, result
