@@ -3837,15 +3837,16 @@ def test_a_day_run_to_another_is_a_move_and_running_is_not():
 def test_a_day_said_again_by_another_name_is_one_clause_and_bitte_keeps_its_verb_for_the_end():
     events = found("Liebe Familie! Emmas Erstkommunion ist zu Christi Himmelfahrt, am 22. Mai um 9.30 Uhr in "
                    "der Pfarrkirche Hietzing 🕊️ Bitte bis 20.5. Bescheid geben, wer kommt.", MAY_2031)
-    assert [(e[0], e[2]) for e in events] == [("2031-05-20", "deadline"), ("2031-05-22T09:30:00+02:00", "event")]
+    assert [(e[0], e[2]) for e in events] == [("2031-05-20", "deadline"),
+                                              ("2031-05-22T09:30:00+02:00", "event")]
     assert "Bescheid" in events[0][4] and "Erstkommunion" in events[1][4]
 
 
 @pytest.mark.parametrize("text,place", [
-    ("Game 2 this morning is CANCELLED, courts at Lane Cove are waterlogged. Grand final is still Sat 7 June, "
-     "9am, same courts.", "Lane Cove"),
-    ("Frühlingskonzert: Sa 14.6., 20 Uhr im Vaduzer Saal. Generalprobe am Fr 13.6. um 19.30 Uhr am gleichen Ort.",
-     "Vaduzer Saal"),
+    ("Game 2 this morning is CANCELLED, courts at Lane Cove are waterlogged. Grand final is still "
+     "Sat 7 June, 9am, same courts.", "Lane Cove"),
+    ("Frühlingskonzert: Sa 14.6., 20 Uhr im Vaduzer Saal. Generalprobe am Fr 13.6. um 19.30 Uhr am "
+     "gleichen Ort.", "Vaduzer Saal"),
     ("La comunión es el sábado 17 a las 12:00 en la parroquia de San Jerónimo. El ensayo es el jueves 15 a "
      "las 18h en la misma iglesia.", "San Jerónimo"),
 ])
@@ -3854,7 +3855,8 @@ def test_the_same_place_by_its_noun_is_the_place_said_before(text, place):
 
 
 @pytest.mark.parametrize("text,place", [
-    ("EUROVISION PARTY at ours Sat 17th!!! from 7.30pm, flat 4, 22 Albion Road. Bring a dish", "22 Albion Road"),
+    ("EUROVISION PARTY at ours Sat 17th!!! from 7.30pm, flat 4, 22 Albion Road. Bring a dish",
+     "22 Albion Road"),
     ("GIG TONIGHT 🎸 The Lexington, Pentonville Rd – we're on at half 9.", "Pentonville Rd"),
     ("Einweihungsparty am Samstag, 24.5., ab 19 Uhr – Schönhauser Allee 112, 3. OG links.",
      "Schönhauser Allee 112"),

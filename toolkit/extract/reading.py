@@ -352,7 +352,8 @@ _SAME_PLACE = re.compile(r"\b(?:same (?:place|venue|location|spot)|mismo (?:siti
                          r"(?:auch|ebenfalls) (?:dort|da)|"
                          r"là(?:-bas)? aussi|(?:também|tambem) (?:lá|ali|aí))(?!\w)", re.I)
 # "same courts", "la misma iglesia", "am gleichen Ort", "même salle", "mesma quadra"
-_SAME_NOUN = re.compile(r"\b(?:same|mism[oa]s?|même|mesm[oa]s?|gleiche[nmrs]?|selbe[nmrs]?)\s+([^\W\d_]+)", re.I)
+_SAME_NOUN = re.compile(r"\b(?:same|mism[oa]s?|même|mesm[oa]s?|gleiche[nmrs]?|selbe[nmrs]?)\s+"
+                        r"([^\W\d_]+)", re.I)
 
 
 def _same_place(ctx: Context, clause: Clause) -> bool:

@@ -443,7 +443,8 @@ WHEREABOUTS = {
            r"get(?:ting)? (?:there|in|back|off))",
            r"(?:gotta|got to|have to|need to) (?:bounce|leave|head off|dash)",
            # the writer's own journey: "my flight lands at 6", "mi vuelo llega", "meu voo pousa"
-           r"(?:my|our) (?:flight|plane|train|bus|coach|ferry) (?:lands|arrives|gets in|leaves|departs|is at)"),
+           r"(?:my|our) (?:flight|plane|train|bus|coach|ferry) "
+           r"(?:lands|arrives|gets in|leaves|departs|is at)"),
     "es": (r"(?:yo )?(?:no )?(?:llego|salgo|vuelvo|regreso|termino|llegaré|saldré|volveré|regresaré)",
            r"(?:estoy|estaré) en", r"s[oó]lo (?:puedo|podemos)", r"sigo en", r"todav[ií]a estoy en",
            r"(?:tengo|tenemos) que estar en",
