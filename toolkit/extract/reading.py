@@ -582,12 +582,28 @@ _BY_WEEKS = re.compile(r"\b(?:um (?:eine|zwei) wochen?|d['’]une semaine|de deu
                        r"(?:uma|duas) semanas?)\b", re.I)
 
 
+def _standing_old_day(ctx: Context, clause: Clause, new: DateMention) -> date | None:
+    """'el Body Pump de los martes a las 20:00 pasa al miércoles': a weekly day, said before the
+    move verb and read as no date of its own, was the old one; its coming day is what moves."""
+    verb = ctx.g.move.search(ctx.low, clause.start, clause.end)
+    if verb is None:
+        return None
+    for m in ctx.g.weekday.finditer(ctx.low, clause.start, verb.start()):
+        weekday = ctx.g.weekday_of.get(m.group(0).lower())
+        if weekday is None or any(x.start <= m.start() < x.end for x in clause.dates):
+            continue
+        days = (weekday - ctx.today.weekday()) % 7
+        old = ctx.today + timedelta(days=days)
+        return old if old != new.day else None
+    return None
+
+
 def _previous_start(ctx: Context, move: _Move, d: DateMention, assignment_time: TimeMention | None,
                     clause: Clause) -> str | None:
     """The old start the text states: the old day (with its old time), or the same day at the
     old time ("um halb acht statt um acht")."""
     day: date | None = _old_day(move.old_dates[0], d, ctx.today, _direction(ctx, clause)) \
-        if move.old_dates else None
+        if move.old_dates else _standing_old_day(ctx, clause, d)
     old_time = move.old_times[0] if move.old_times else None
     if day is None and old_time is None:
         # "verschieben wir Sölden um eine Woche, also auf Samstag 3.3.": a week before the new day
