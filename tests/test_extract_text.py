@@ -3866,7 +3866,7 @@ def test_a_street_address_is_the_place_when_nothing_or_only_a_home_is_said(text,
 
 
 def test_a_weekly_day_moved_to_another_has_its_coming_day_as_the_old_one():
-    [moved] = extract_events("A partir de esta semana el Body Pump de los martes a las 20:00 pasa al miércoles a "
-                             "las 7 y cuarto de la tarde (sala 2).", MAY_2031)
+    [moved] = extract_events("A partir de esta semana el Body Pump de los martes a las 20:00 pasa al "
+                             "miércoles a las 7 y cuarto de la tarde (sala 2).", MAY_2031)
     assert (moved.start, moved.moved, moved.previous_start[:10]) == ("2031-05-14T19:15:00+02:00", True,
                                                                     "2031-05-13")
