@@ -3870,3 +3870,20 @@ def test_a_weekly_day_moved_to_another_has_its_coming_day_as_the_old_one():
                              "miércoles a las 7 y cuarto de la tarde (sala 2).", MAY_2031)
     assert (moved.start, moved.moved, moved.previous_start[:10]) == ("2031-05-14T19:15:00+02:00", True,
                                                                     "2031-05-13")
+
+
+@pytest.mark.parametrize("text,new,old", [
+    ("Info Bruxelles-Propreté : en raison du lundi de Pentecôte (2 juin), la collecte des sacs blancs est "
+     "décalée au mardi 3 juin.", "2031-06-03", "2031-06-02"),
+    ("Monday May 26 refuse and recycling collection will be moved to Tuesday May 27.", "2031-05-27",
+     "2031-05-26"),
+])
+def test_a_move_with_no_old_day_of_its_own_moves_from_an_unnamed_day_just_before(text, new, old):
+    events = [e for e in extract_events(text, MAY_2031) if e.moved]
+    assert [(e.start[:10], e.previous_start) for e in events] == [(new, old)]
+
+
+def test_an_event_of_its_own_before_a_move_stays_an_event():
+    events = extract_events("Training Monday 12 May and the match is moved to Wednesday 14 May.", MAY_2031)
+    assert [(e.start, e.moved, e.previous_start) for e in events] == [("2031-05-12", False, None),
+                                                                    ("2031-05-14", True, None)]

@@ -64,7 +64,7 @@ def read_events(ctx: Context, dates: list[DateMention], tz_name: str | None) -> 
                 unnamed.add(id(event))
         if found:
             message.previous = found[-1][0]
-    events = _moves_of_an_event(_moves_from_cancellations(ctx, events, unnamed))
+    events = _old_day_said_before(ctx, _moves_of_an_event(_moves_from_cancellations(ctx, events, unnamed)))
     events = _ended_later(ctx, dates, _closed_until_resumption(ctx, dates, events))
     if any(e.confidence >= 0.9 and not e.all_day for e in events):
         # Beside a clearly dated and timed event, a weak all-day mention whose own clause
@@ -72,6 +72,31 @@ def read_events(ctx: Context, dates: list[DateMention], tz_name: str | None) -> 
         events = [e for e in events if not e.all_day or e.cancelled or e.kind != "event"
                   or e.end is not None or e.confidence >= 0.65 or id(e) not in unnamed]
     return merge(events)
+
+
+def _old_day_said_before(ctx: Context, events: list[FoundEvent]) -> list[FoundEvent]:
+    """'Due to the Memorial Day holiday, Monday May 26 refuse and recycling collection will be
+    moved to Tuesday May 27', 'en raison du lundi de Pentecôte (2 juin), la collecte ... est
+    décalée au mardi 3 juin': a move with no old day of its own, after a day a few days
+    earlier that names no event of its own, moves from that day."""
+    moves = [e for e in events if e.moved and e.previous_start is None and not e.cancelled]
+    if len(moves) != 1 or moves[0].evidence is None:
+        return events
+    move = moves[0]
+    at = ctx.text.find(move.evidence)
+    new_day = date.fromisoformat(move.start[:10])
+    for event in events:
+        if event is move or not event.all_day or event.cancelled or event.kind != "event" \
+                or event.evidence is None or names_event(ctx.g, event.title.lower()):
+            continue
+        before = ctx.text.find(event.evidence)
+        if 0 <= before < at and not _HARD_STOP.search(ctx.text, before, at) \
+                and 0 < (new_day - date.fromisoformat(event.start)).days <= 7:
+            moved = replace(move, previous_start=event.start)
+            return [moved if e is move else e for e in events  # the day's other unnamed mentions go too
+                    if not (e.start == event.start and e.all_day and e.kind == "event" and not e.cancelled
+                            and not names_event(ctx.g, e.title.lower()))]
+    return events
 
 
 def _closed_until_resumption(ctx: Context, dates: list[DateMention],
