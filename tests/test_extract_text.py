@@ -3887,3 +3887,9 @@ def test_an_event_of_its_own_before_a_move_stays_an_event():
     events = extract_events("Training Monday 12 May and the match is moved to Wednesday 14 May.", MAY_2031)
     assert [(e.start, e.moved, e.previous_start) for e in events] == [("2031-05-12", False, None),
                                                                     ("2031-05-14", True, None)]
+
+
+def test_the_day_of_the_way_home_after_and_ends_an_all_day_outing():
+    events = found("Salimos de romería para El Rocío el jueves 29 por la mañana con la carreta de la "
+                   "hermandad y volvemos el martes 3 de junio.", MAY_2031)
+    assert [(e[0], e[1]) for e in events] == [("2031-05-29", "2031-06-03")]

@@ -143,6 +143,10 @@ def _closed_from(ctx: Context, closure: FoundEvent) -> bool:
     return at >= 0 and bool(_FROM_BEFORE.search(ctx.low, max(0, at - 14), at))
 
 
+# "... y volvemos el martes 3", "and we're back on", "und kommen am ... zurück": the way home
+_BACK_HOME = re.compile(r"\b(?:volvemos|regresamos|we(?:'re| are| come| get) back|we return|on rentre|"
+                        r"nous rentrons|retour(?: prévu)?|voltamos|regressamos)\b", re.I)
+_AND_BEFORE = re.compile(r"\b(?:and|y|e|et|und)\s+$", re.I)
 # between the first day and "ends": only "and" ("commencent le lundi 9 et se terminent ...")
 _AND_THEN = re.compile(r"[\s,]*(?:and|y|e|et|und|dann)?\s*(?:(?:it|they|sie|es|ils|elles)\s+)?", re.I)
 
@@ -150,14 +154,21 @@ _AND_THEN = re.compile(r"[\s,]*(?:and|y|e|et|und|dann)?\s*(?:(?:it|they|sie|es|i
 def _ended_later(ctx: Context, dates: list[DateMention], events: list[FoundEvent]) -> list[FoundEvent]:
     """'Les examens commencent le lundi 9 et se terminent le vendredi 20': a day said right
     after words that only say something ends is the last day of the all-day event before it."""
-    for m in ctx.g.ends.finditer(ctx.low):
+    ends = [(m, False) for m in ctx.g.ends.finditer(ctx.low)] \
+        + [(m, True) for m in _BACK_HOME.finditer(ctx.low)]
+    for m, back in ends:
         last = next((d for d in dates if d.last is None and 0 <= d.start - m.end() <= 12), None)
         if last is None:
             continue
         said = ctx.text[last.start:last.end]
+        # "commencent le lundi 9 et se terminent ...": only "and" between; coming back may be
+        # said after more words of the same sentence ("salimos el jueves 29 por la mañana con
+        # la carreta ... y volvemos el martes 3 de junio")
         before = [e for e in events if e.all_day and e.end is None and e.kind == "event" and not e.cancelled
                   and e.evidence is not None and 0 <= (at := ctx.text.find(e.evidence)) < m.start()
-                  and _AND_THEN.fullmatch(ctx.low, at + len(e.evidence), m.start()) is not None
+                  and (_AND_THEN.fullmatch(ctx.low, at + len(e.evidence), m.start()) is not None
+                       or (back and m.start() - at <= 120 and _AND_BEFORE.search(ctx.low, at, m.start())
+                           and not _HARD_STOP.search(ctx.low, at, m.start())))
                   and 0 < (last.day - date.fromisoformat(e.start)).days <= 31]
         if not before:
             continue
