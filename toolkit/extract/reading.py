@@ -82,8 +82,7 @@ def _old_day_said_before(ctx: Context, events: list[FoundEvent]) -> list[FoundEv
     moves = [e for e in events if e.moved and e.previous_start is None and not e.cancelled]
     if len(moves) != 1 or moves[0].evidence is None:
         return events
-    move = moves[0]
-    at = ctx.text.find(move.evidence)
+    move, at = moves[0], ctx.text.find(moves[0].evidence)
     new_day = date.fromisoformat(move.start[:10])
     for event in events:
         if event is move or not event.all_day or event.cancelled or event.kind != "event" \
