@@ -35,6 +35,7 @@ from toolkit.extract.mentions import (
     safe_date,
 )
 from toolkit.extract.nouns import names_event
+from toolkit.extract.rules import MONEY
 from toolkit.extract.titles import location_for, place_said_before, title_for
 
 THRESHOLD = 0.5  # evidence needed before a date mention counts as an event
@@ -1261,9 +1262,7 @@ def _is_deadline(ctx: Context, clause: Clause, d: DateMention, own: str,
     return bool(g.limit.search(before) and g.task.search(own))
 
 
-# A sum of money ("10€", "R$50", "£25", "40 euros").
-_MONEY = re.compile(r"(?:R\$|US\$|[$€£¥])\s?\d+|\d+(?:[.,]\d+)?\s?(?:€|\$|£|eur(?:os?)?\b|reais\b|"
-                    r"pesos?\b|francs?\b|dollars?\b|pounds?\b|quid\b)", re.I)
+_MONEY = re.compile(MONEY, re.I)
 # A request to the group, in words or by the folded hands of chat.
 _PLEASE = re.compile(r"\b(?:please|pls|plz|bitte|por favor|porfa|s['’]il vous pla[iî]t|svp|merci de|"
                      r"favor de)\b|🙏", re.I)

@@ -884,6 +884,9 @@ ENDS = {
     "fr": r"se termine(?:nt)?|finit|finissent|prend(?:ront|nent)? fin|s['’]achève(?:nt)?",
     "pt": r"termina[m]?|acaba[m]?|vai até|vão até",
 }
+# A sum of money: "10€", "R$50", "£25", "40 euros" (masked as noise, and a sign of a payment due).
+MONEY = (r"(?:R\$|US\$|[$€£¥])\s?\d+(?:[.,]\d+)?|\d+(?:[.,]\d+)?\s?(?:€|\$|£|eur(?:os?)?\b|usd\b|"
+         r"dollars?\b|pesos?\b|reais\b|real\b|francs?\b|pounds?\b|quid\b)")
 # Words that join two clauses of one sentence.
 CONJUNCTIONS = {
     "en": r"and|but|then|plus|also|while|whereas|so|and then|after that|because|as|since|cos|coz",

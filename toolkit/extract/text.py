@@ -40,7 +40,7 @@ from toolkit.extract.context import PASTED_STAMP, Context
 from toolkit.extract.lang import TABLES
 from toolkit.extract.mentions import THIS_MONTH_END, find_dates
 from toolkit.extract.reading import read_events
-from toolkit.extract.rules import DEFAULT_COUNTRY, HOLIDAYS, MARKERS, grammar
+from toolkit.extract.rules import DEFAULT_COUNTRY, HOLIDAYS, MARKERS, MONEY, grammar
 from toolkit.language import LANGUAGES, detect_language, language_confidences
 from toolkit.terminal import visible
 
@@ -81,8 +81,7 @@ _URL = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.]+", re.I)
 _DASHED_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}-\d{1,2}-(?:\d{4}|\d{2})")
 _PRICE = re.compile(
     r"(?=[\dru$€£¥])"  # what a price can start with, tested first: one test at most positions
-    r"(?:(?:R\$|US\$|[$€£¥])\s?\d+(?:[.,]\d+)?|\d+(?:[.,]\d+)?\s?(?:€|\$|£|eur(?:os?)?\b|usd\b|"
-    r"dollars?\b|pesos?\b|reais\b|real\b|francs?\b|pounds?\b|quid\b)|\d+\s?%|\d+\s?x\s?\d+\b)",
+    rf"(?:{MONEY}|\d+\s?%|\d+\s?x\s?\d+\b)",
     re.I,
 )
 _DURATION = re.compile(  # the digit before its look-behind: the scan jumps from digit to digit
