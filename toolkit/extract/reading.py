@@ -143,9 +143,14 @@ def _closed_from(ctx: Context, closure: FoundEvent) -> bool:
     return at >= 0 and bool(_FROM_BEFORE.search(ctx.low, max(0, at - 14), at))
 
 
-# "... y volvemos el martes 3", "and we're back on", "und kommen am ... zurück": the way home
-_BACK_HOME = re.compile(r"\b(?:volvemos|regresamos|we(?:'re| are| come| get) back|we return|on rentre|"
-                        r"nous rentrons|retour(?: prévu)?|voltamos|regressamos)\b", re.I)
+# The way back: "... y volvemos el martes 3", "regreso a las 18:00", "back by 5", "Rückkehr
+# gegen 17 Uhr", "retour vers 18h". Before a day it ends an all-day outing, before an hour a
+# timed one (`_ended_later`, `_return_time`).
+_WAY_BACK = (r"volvemos|regresamos|regreso|vuelta|we(?:'re| are| come| get) back|we return|return(?:ing)?|"
+             r"back (?:at|by|around|about)|home (?:at|by|around)|r[üu]ckkehr|r[üu]ckfahrt|"
+             r"zur[üu]ck (?:um|gegen|ca\.?)|on rentre|nous rentrons|retour(?: prévu)?|rentrée prévue|"
+             r"voltamos|regressamos|regresso|volta|chegada")
+_BACK_HOME = re.compile(rf"\b(?:{_WAY_BACK})\b", re.I)
 _AND_BEFORE = re.compile(r"\b(?:and|y|e|et|und)\s+$", re.I)
 # between the first day and "ends": only "and" ("commencent le lundi 9 et se terminent ...")
 _AND_THEN = re.compile(r"[\s,]*(?:and|y|e|et|und|dann)?\s*(?:(?:it|they|sie|es|ils|elles)\s+)?", re.I)
@@ -980,11 +985,7 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
                       **common), named_any  # type: ignore[arg-type]
 
 
-# "regreso a las 18:00", "back by 5", "Rückkehr gegen 17 Uhr", "retour vers 18h": when an
-# outing ends
-_RETURN = re.compile(r"\b(?:regreso|vuelta|volvemos|return(?:ing)?|back (?:at|by|around|about)|"
-                     r"home (?:at|by|around)|r[üu]ckkehr|r[üu]ckfahrt|zur[üu]ck (?:um|gegen|ca\.?)|"
-                     r"retour|rentrée prévue|regresso|volta|chegada)\b[^\d\n]{0,12}$", re.I)
+_RETURN = re.compile(rf"\b(?:{_WAY_BACK})\b[^\d\n]{{0,12}}$", re.I)  # the way back, then its hour
 
 
 def _return_time(ctx: Context, clause: Clause, t: TimeMention, start: time) -> time | None:
