@@ -383,23 +383,19 @@ _THE_ONE_OF = re.compile(r"\W*(?:(?:e|y|and|et|und)\s+)?(?:[^.!?]*\b(?:que|that|
                          r"(?:o de|el de|la de|the one (?:in|for)|celui de|celle de|der im|die im|das im)"
                          r"\s+(\w+)"
                          r"(?:\s+(?:vai ser|será|es|is|est|ist|é|sera))?\W*", re.I)
-# "same venue", "mismo sitio", "même endroit", "gleicher Ort", "mesmo local": the place before
-_SAME_PLACE = re.compile(r"\b(?:same (?:place|venue|location|spot)|mismo (?:sitio|lugar)|"
-                         r"même (?:endroit|lieu|salle)|gleicher ort|selber ort|"
-                         r"mesmo (?:local|lugar|sítio)|"
-                         # "A cantata de Natal é dia 22 às 18h, também lá": the place said before
-                         r"(?:there|over there) (?:too|as well)|also there|"
+# "A cantata de Natal é dia 22 às 18h, também lá", "auch dort": the place said before
+_THERE_TOO = re.compile(r"\b(?:(?:there|over there) (?:too|as well)|also there|"
                          r"(?:también|tambien) (?:allí|alli|ahí|ahi|allá|alla)|"
                          r"(?:auch|ebenfalls) (?:dort|da)|"
                          r"là(?:-bas)? aussi|(?:também|tambem) (?:lá|ali|aí))(?!\w)", re.I)
-# "same courts", "la misma iglesia", "am gleichen Ort", "même salle", "mesma quadra"
+# "same venue", "same courts", "la misma iglesia", "am gleichen Ort", "même salle", "mesmo local"
 _SAME_NOUN = re.compile(r"\b(?:same|mism[oa]s?|même|mesm[oa]s?|gleiche[nmrs]?|selbe[nmrs]?)\s+"
                         r"([^\W\d_]+)", re.I)
 
 
 def _same_place(ctx: Context, clause: Clause) -> bool:
     """The clause says its place is the one said before."""
-    if _SAME_PLACE.search(ctx.low, clause.start, clause.end):
+    if _THERE_TOO.search(ctx.low, clause.start, clause.end):
         return True
     return any(_PLACE_WORD.fullmatch(m.group(1)) or ctx.g.place_noun.fullmatch(m.group(1))
                or ctx.g.place_noun.fullmatch(m.group(1).rstrip("s"))
@@ -407,8 +403,8 @@ def _same_place(ctx: Context, clause: Clause) -> bool:
 
 
 # The words for "place" itself, in every language
-_PLACE_WORD = re.compile(r"place|venue|location|spot|ort|platz|stelle|lieu|endroit|lugar|sitio|local|sítio",
-                         re.I)
+_PLACE_WORD = re.compile(r"place|venue|location|spot|ort|platz|stelle|lieu|endroit|salle|lugar|sitio|local|"
+                         r"sítio", re.I)
 
 
 _SAME_TIME = re.compile(r"\b(?:(?:at )?the same time|same time|(?:à )?la même heure|même heure|"
