@@ -81,15 +81,15 @@ def _old_day_said_before(ctx: Context, events: list[FoundEvent]) -> list[FoundEv
     décalée au mardi 3 juin': a move with no old day of its own, after a day a few days
     earlier that names no event of its own, moves from that day."""
     moves = [e for e in events if e.moved and e.previous_start is None and not e.cancelled]
-    if len(moves) != 1 or moves[0].evidence is None:
+    if len(moves) != 1 or _said_at(ctx, moves[0]) < 0:
         return events
-    move, at = moves[0], ctx.text.find(moves[0].evidence)
+    move, at = moves[0], _said_at(ctx, moves[0])
     new_day = date.fromisoformat(move.start[:10])
     for event in events:
         if event is move or not event.all_day or event.cancelled or event.kind != "event" \
-                or event.evidence is None or names_event(ctx.g, event.title.lower()):
+                or names_event(ctx.g, event.title.lower()):
             continue
-        before = ctx.text.find(event.evidence)
+        before = _said_at(ctx, event)
         if 0 <= before < at and not _HARD_STOP.search(ctx.text, before, at) \
                 and 0 < (new_day - date.fromisoformat(event.start)).days <= 7:
             moved = replace(move, previous_start=event.start)
@@ -97,6 +97,11 @@ def _old_day_said_before(ctx: Context, events: list[FoundEvent]) -> list[FoundEv
                     if not (e.start == event.start and e.all_day and e.kind == "event" and not e.cancelled
                             and not names_event(ctx.g, e.title.lower()))]
     return events
+
+
+def _said_at(ctx: Context, event: FoundEvent) -> int:
+    """Where the event's evidence (its date, and hour) first stands in the text; -1 if unknown."""
+    return ctx.text.find(event.evidence) if event.evidence else -1
 
 
 def _closed_until_resumption(ctx: Context, dates: list[DateMention],
@@ -139,7 +144,7 @@ def _closed_from(ctx: Context, closure: FoundEvent) -> bool:
     24.12.", "fecha a 20", but not a single day said closed ("No school on 3/28")."""
     if not _DENIAL_FIRST.match(closure.title):
         return True
-    at = ctx.text.find(closure.evidence or "\0")
+    at = _said_at(ctx, closure)
     return at >= 0 and bool(_FROM_BEFORE.search(ctx.low, max(0, at - 14), at))
 
 
@@ -159,6 +164,8 @@ _AND_THEN = re.compile(r"[\s,]*(?:and|y|e|et|und|dann)?\s*(?:(?:it|they|sie|es|i
 def _ended_later(ctx: Context, dates: list[DateMention], events: list[FoundEvent]) -> list[FoundEvent]:
     """'Les examens commencent le lundi 9 et se terminent le vendredi 20': a day said right
     after words that only say something ends is the last day of the all-day event before it."""
+    if not any(e.all_day and e.end is None and e.kind == "event" and not e.cancelled for e in events):
+        return events  # nothing open to end: the scans below are skipped
     ends = [(m, False) for m in ctx.g.ends.finditer(ctx.low)] \
         + [(m, True) for m in _BACK_HOME.finditer(ctx.low)]
     for m, back in ends:
@@ -170,8 +177,8 @@ def _ended_later(ctx: Context, dates: list[DateMention], events: list[FoundEvent
         # said after more words of the same sentence ("salimos el jueves 29 por la mañana con
         # la carreta ... y volvemos el martes 3 de junio")
         before = [e for e in events if e.all_day and e.end is None and e.kind == "event" and not e.cancelled
-                  and e.evidence is not None and 0 <= (at := ctx.text.find(e.evidence)) < m.start()
-                  and (_AND_THEN.fullmatch(ctx.low, at + len(e.evidence), m.start()) is not None
+                  and 0 <= (at := _said_at(ctx, e)) < m.start()
+                  and (_AND_THEN.fullmatch(ctx.low, at + len(e.evidence or ""), m.start()) is not None
                        or (back and m.start() - at <= 120 and _AND_BEFORE.search(ctx.low, at, m.start())
                            and not _HARD_STOP.search(ctx.low, at, m.start())))
                   and 0 < (last.day - date.fromisoformat(e.start)).days <= 31]
