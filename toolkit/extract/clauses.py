@@ -295,7 +295,6 @@ def build_clauses(text: str, dates: list[DateMention], times: list[TimeMention],
             pieces[-1:] = [(s0, head), (head, s1)]
             s0 = head
         clauses.extend(_split_segment(low, s0, s1, own_dates, own_times, g))
-        del index
     for position, loose in loose_times:
         _place_loose_times(low, pieces, clauses, position, loose, g)
     result: list[Clause] = []
