@@ -101,8 +101,8 @@ def test_fresh_batches_stay_fixed(name):
     ("events_batch51.jsonl", 0.86, 0.09, 0.91, 0.82),
     ("events_batch52.jsonl", 0.93, 0.05, 0.90, 0.81),
     ("events_batch53.jsonl", 0.82, 0.12, 0.88, 0.77),
-    ("events_batch54.jsonl", 0.94, 0.03, 0.94, 0.88),
-    ("events_batch55.jsonl", 0.89, 0.01, 0.93, 0.86),
+    ("events_batch54.jsonl", 0.96, 0.03, 0.94, 0.88),
+    ("events_batch55.jsonl", 0.90, 0.01, 0.93, 0.86),
 ])
 def test_the_last_batches_stay_at_their_level(name, f1, false_alarms, titles, places):
     """Batches still below the other batches' bar, kept at the level their rounds reached
@@ -113,8 +113,8 @@ def test_the_last_batches_stay_at_their_level(name, f1, false_alarms, titles, pl
     89.4%; batch 49: F1 0.903, 2.0%, titles 86.1%, places 87.6%: events matched late, with a
     wrong place or title; batch 50: F1 0.884, 2.2%, titles 88.9%, places 86.3%; batch 51: F1
     0.864, 8.2%, titles 91.1%, places 82.3%; batch 52: F1 0.933, 4.3%, titles 90.1%, places
-    81.4%; batch 53: F1 0.826, 11.1%, titles 89.0%, places 77.2%; batch 54: F1 0.949, 2.1%,
-    titles 94.4%, places 88.8%; batch 55: F1 0.894, none, titles 94.0%, places 86.3%), so their
+    81.4%; batch 53: F1 0.826, 11.1%, titles 89.0%, places 77.2%; batch 54: F1 0.970, 2.1%,
+    titles 94.5%, places 89.1%; batch 55: F1 0.910, none, titles 94.1%, places 86.6%), so their
     fixes stay fixed
     until a round lifts them."""
     result = _scorer().score(ROOT / "tests" / "data" / name)["all"]
@@ -1487,7 +1487,8 @@ def test_a_day_before_the_holidays_is_no_closure():
 @pytest.mark.parametrize("text,ref,expected", [
     ("Festakt am Sonntag um 11 Uhr im Rathaus, Feuerwerk um halb zehn am Abend", R8_BERLIN,
      ["2027-04-25T11:00:00+02:00", "2027-04-25T21:30:00+02:00"]),
-    ("Swim gala on Saturday, warm up 8:45, races start 9:30", R8_LONDON, ["2027-06-26T08:45:00+01:00"]),
+    # one event: 'races start' is a part; it starts then, the warm-up is its call-up
+    ("Swim gala on Saturday, warm up 8:45, races start 9:30", R8_LONDON, ["2027-06-26T09:30:00+01:00"]),
     ("Fun run on Saturday at 7:30am, prize giving 9:15", R8_LONDON, ["2027-06-26T07:30:00+01:00"]),
     ("Sortie vélo samedi à 9h, départ du parking, et le pique-nique dimanche à la même heure", R8_PARIS,
      ["2027-03-20T09:00:00+01:00", "2027-03-21T09:00:00+01:00"]),
@@ -1726,8 +1727,27 @@ def test_a_move_between_weekdays_with_day_numbers_has_its_old_day(text, start):
      R8_BERLIN, [("2027-04-25T09:30:00+02:00", "Ausrückung zum Erntedankfest")]),
     ("Fun run on Saturday at 7:30am, prize giving 9:15", R8_LONDON,  # the event's own hour first
      [("2027-06-26T07:30:00+01:00", "Fun run")]),
+    # the call-up first, the start named by a word that is no event of its own
+    ("U10s at home Sunday, meet 9.15 at the pitch, kick off 10am", R8_LONDON,
+     [("2027-06-27T10:00:00+01:00", "U10s")]),
+    ("Concert Friday at the town hall, call time 6pm for a 7pm start", R8_LONDON,
+     [("2027-06-25T19:00:00+01:00", "Concert")]),
+    ("Gala on Saturday: warm up 8:45, races start 9:30", R8_LONDON,
+     [("2027-06-26T09:30:00+01:00", "Gala")]),
+    ("Partido el domingo en el Gallur: convocatoria a las 9:30, saque a las 10:30", R8_MADRID,
+     [("2027-10-31T10:30:00+01:00", "Partido")]),
+    ("Match dimanche à Lyon, rdv 13h au club, coup d'envoi 15h", R8_PARIS,
+     [("2027-03-21T15:00:00+01:00", "Match")]),
+    ("Turnier am Samstag in Wels, Anpfiff 10 Uhr, Treffpunkt 9:15 beim Vereinsheim", R8_BERLIN,
+     [("2027-04-24T10:00:00+02:00", "Turnier")]),
+    # both hours in a sentence of their own, after the day's
+    ("Jogo sábado no campo do Bonfim. Concentração às 8h15, início às 9h", R8_LISBON,
+     [("2027-05-08T09:00:00+01:00", "Jogo")]),
+    # a call-up with no start beside it is the only hour there is
+    ("Hike on Saturday, meet 9am at the car park, back by 4", R8_LONDON,
+     [("2027-06-26T09:00:00+01:00", "Hike")]),
 ])
-def test_a_check_in_hour_beside_the_events_own_hour_gives_way(text, ref, expected):
+def test_a_call_up_hour_beside_the_events_own_hour_gives_way(text, ref, expected):
     events = extract_events(text, ref)
     assert [e.start for e in events] == [start for start, _title in expected]
     assert all(e.title.startswith(title) for e, (_start, title) in zip(events, expected, strict=True))

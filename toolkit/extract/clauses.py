@@ -299,7 +299,7 @@ def build_clauses(text: str, dates: list[DateMention], times: list[TimeMention],
         _place_loose_times(low, pieces, clauses, position, loose, g)
     result: list[Clause] = []
     for clause in clauses:
-        for piece in _split_on_own_events(low, clause, g):
+        for piece in _split_on_own_events(low, _drop_call_ups(low, clause, g), g):
             result.extend(_split_off_closure(low, piece, g))
     return result
 
@@ -403,6 +403,10 @@ def _place_loose_times(low: str, segs: list[tuple[int, int]], clauses: list[Clau
                 clause.times.append(loose[0])
                 clause.extras.append(span)
             return
+    s0, s1 = _segment_of(segs, loose[0].start)
+    if all(s0 <= t.start < s1 for t in loose):
+        # "Concentração às 8h45 no Estádio do Bessa, primeiro jogo às 9h30": one hour for it
+        loose = _without_call_ups(low, loose, s0, s1, g)
     for t in loose:
         span = _segment_of(segs, t.start)
         # "Le 22 mai, pas d'école. Défilé à 9h au Lamentin": a closed day has no hour of its
@@ -509,11 +513,64 @@ def _split_on_own_events(low: str, clause: Clause, g: Grammar) -> list[Clause]:
     return pieces
 
 
-# Before an hour, these make it the hour to be somewhere by, not the event's own.
-_CHECK_IN_CUE = re.compile(
-    r"\b(?:check[- ]?in|meet(?:ing point)?|assemble|assembly|be there|treffpunkt|treffen uns|"
-    r"aufstellung|antreten|concentraci[oó]n|concentra[çc][ãa]o|ponto de encontro|punto de encuentro|"
-    r"quedamos|rendez-vous|rdv)\b[^,;]*$", re.I)
+# Beside an hour, these make it a call-up: the hour to be somewhere by, not the event's own.
+_CALL_UP_WORDS = (
+    r"check[- ]?in|meet(?:ing point)?|assemble|assembly|be there|call[- ]?time|warm[- ]?up|"
+    r"treffpunkt|treffen uns|aufstellung|antreten|besammlung|einlaufen|einspielen|aufwärmen|"
+    r"concentraci[oó]n|convocatoria|citaci[oó]n|calentamiento|concentra[çc][ãa]o|aquecimento|"
+    r"ponto de encontro|punto de encuentro|quedamos|rendez-vous|rdv|convocation|échauffement")
+_CHECK_IN_CUE = re.compile(rf"\b(?:{_CALL_UP_WORDS})\b[^,;]*$", re.I)
+_CALL_UP = re.compile(rf"\b(?:{_CALL_UP_WORDS})\b", re.I)
+# Beside an hour, these make it the event's own start: "kick off 10.30", "for a 7pm start",
+# "Anpfiff erstes Spiel 9:30", "primeiro jogo às 9h30", "races start 9:30".
+_OWN_START = re.compile(
+    r"\b(?:kick[- ]?off|ko|tip[- ]?off|puck drop|throws? in|first (?:match|game|race|bout)|races?|"
+    r"racing|starts?|begins?|anpfiff|ansto(?:ß|ss)|spielbeginn|beginn|beginnt|erstes spiel|"
+    r"coup d'envoi|d[ée]but|commence|premier match|saque|inicio|comienza|empieza|primer partido|"
+    r"in[íi]cio|come[çc]a|primeiro jogo|pontap[ée] de sa[íi]da)\b", re.I)
+
+
+def _drop_call_ups(low: str, clause: Clause, g: Grammar) -> Clause:
+    """'Meet at the clubhouse 9.15, kick off 10.30', 'call time 6pm for a 7pm start': an event
+    starts at its own hour; the hour to be there by stays in its evidence, not its start."""
+    kept = _without_call_ups(low, clause.times, clause.start, clause.end, g)
+    if len(kept) == len(clause.times):
+        return clause
+    return Clause(clause.start, clause.end, clause.segment, clause.dates, kept, clause.lead,
+                  clause.borrowed, clause.extras)
+
+
+def _without_call_ups(low: str, times: list[TimeMention], start: int, end: int,
+                      g: Grammar) -> list[TimeMention]:
+    """The hours of one stretch of text less its call-ups, when it also says the event's own
+    start; otherwise all of them (a call-up alone is the only hour there is)."""
+    if len(times) < 2:
+        return times
+    marks = soft_boundaries(low, start, end, g)
+    ordered = sorted(times, key=lambda t: t.start)
+    roles = [_hour_role(low, ordered, index, marks, start, end) for index in range(len(ordered))]
+    if "call-up" not in roles or "start" not in roles:
+        return times
+    call_ups = [t for t, role in zip(ordered, roles) if role == "call-up"]
+    kept = [t for t in times if t not in call_ups]
+    _carry_morning(call_ups, kept)
+    return kept
+
+
+def _hour_role(low: str, times: list[TimeMention], index: int, marks: Sequence[tuple[int, int]],
+               start: int, end: int) -> str | None:
+    """What the words right beside an hour (up to the next hour or boundary) make it."""
+    t = times[index]
+    left = max([start, *(b for _a, b in marks if b <= t.start)]
+               + ([times[index - 1].end] if index else []))
+    right = min([end, *(a for a, _b in marks if a >= t.end)]
+                + ([times[index + 1].start] if index + 1 < len(times) else []))
+    before, after = low[left:t.start], low[t.end:right]
+    if _CALL_UP.search(before) or _CALL_UP.match(after.lstrip()):
+        return "call-up"
+    if _OWN_START.search(before) or _OWN_START.match(after.lstrip()):
+        return "start"
+    return None
 
 
 def _check_in(low: str, t: TimeMention, marks: Sequence[tuple[int, int]], start: int) -> bool:
