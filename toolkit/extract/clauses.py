@@ -551,7 +551,7 @@ def _without_call_ups(low: str, times: list[TimeMention], start: int, end: int,
     roles = [_hour_role(low, ordered, index, marks, start, end) for index in range(len(ordered))]
     if "call-up" not in roles or "start" not in roles:
         return times
-    call_ups = [t for t, role in zip(ordered, roles) if role == "call-up"]
+    call_ups = [t for t, role in zip(ordered, roles, strict=True) if role == "call-up"]
     kept = [t for t in times if t not in call_ups]
     _carry_morning(call_ups, kept)
     return kept
