@@ -3913,3 +3913,25 @@ def test_the_day_of_the_way_home_after_and_ends_an_all_day_outing():
     events = found("Salimos de romería para El Rocío el jueves 29 por la mañana con la carreta de la "
                    "hermandad y volvemos el martes 3 de junio.", MAY_2031)
     assert [(e[0], e[1]) for e in events] == [("2031-05-29", "2031-06-03")]
+
+
+# ------------------------------------------------------------------------- round 28 (batch 56)
+
+JAN_2032 = datetime(2032, 1, 21, 10, 0, tzinfo=ZoneInfo("Europe/Madrid"))  # Wed 21 Jan 2032
+
+
+@pytest.mark.parametrize("text,days,hours", [
+    ("Ensayos extra el martes 27 y el jueves 29 de 20:30 a 23:00 en el local", ["27", "29"],
+     ("20:30", "23:00")),
+    ("Proben am Dienstag und am Donnerstag von 19 bis 21 Uhr", ["22", "27"], ("19:00", "21:00")),
+    ("Répétitions le mardi 27 et le jeudi 29 de 19h à 21h", ["27", "29"], ("19:00", "21:00")),
+    # an hour said once for all the days listed before it
+    ("Planning sorties d'école: lundi 26 c'est moi, mardi 27 Sophie, jeudi 29 Nadia. Toujours "
+     "16h30 devant l'école", ["26", "27", "29"], ("16:30", None)),
+    ("Lifts next week: Mon Anna, Wed Tom, Fri me. Always 8.15 at the corner", ["26", "28", "30"],
+     ("08:15", None)),
+])
+def test_days_listed_with_an_article_or_an_always_share_the_hours(text, days, hours):
+    events = [e for e in extract_events(text, JAN_2032) if not e.cancelled]
+    assert [e.start[8:10] for e in events] == days
+    assert all((e.start[11:16], e.end and e.end[11:16]) == hours for e in events)

@@ -427,8 +427,11 @@ def _place_loose_times(low: str, segs: list[tuple[int, int]], clauses: list[Clau
 
 _INSTEAD_OPENING = re.compile(r"\W*(?:instead|stattdessen|dafür|en su lugar|en cambio|à la place|"
                               r"em vez disso|no lugar disso)\b", re.I)
-_SHARED = re.compile(r"\b(?:all|both|every|each|todos|todas|ambos|ambas|cada|alle|beide|jede[nrs]?|tous|"
-                     r"toutes|les deux|chaque|ambos|todos os|todas as)\b", re.I)
+# Words that say an hour holds for every day listed before ("All exams start at 10", "Toujours
+# 16h30 devant l'école", "Immer um 7", "siempre a las 5").
+_SHARED = re.compile(r"\b(?:all|both|every|each|always|todos|todas|ambos|ambas|cada|siempre|alle|beide|"
+                     r"jede[nrs]?|immer|jeweils|tous|toutes|les deux|chaque|toujours|todos os|todas as|"
+                     r"sempre)\b", re.I)
 
 
 def _closes(low: str, clause: Clause, g: Grammar) -> bool:
