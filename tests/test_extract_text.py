@@ -3935,3 +3935,19 @@ def test_days_listed_with_an_article_or_an_always_share_the_hours(text, days, ho
     events = [e for e in extract_events(text, JAN_2032) if not e.cancelled]
     assert [e.start[8:10] for e in events] == days
     assert all((e.start[11:16], e.end and e.end[11:16]) == hours for e in events)
+
+
+@pytest.mark.parametrize("text", [
+    "Message de l'agence : le technicien passera pour l'entretien des chaudières le lundi 26 janvier "
+    "entre 13h et 17h. Merci de dégager l'accès. Cordialement, Cabinet Lemoine Immobilier",
+    "Chers parents,\nMerci de retourner le talon-réponse d'ici au vendredi 30 janvier.\n"
+    "Avec nos meilleures salutations, la direction",
+    "Hi all, the boiler service is on Monday 26th between 1 and 5pm.\nKind regards, Harbour Lettings",
+    # the sender announces: the events it lists are not at the sender
+    "ESCOLA MUNICIPAL PROF. JOÃO CAMILO INFORMA: a rematrícula deve ser confirmada até 28/01. "
+    "Entrega do kit escolar no sábado, 31/01, das 8h às 12h.",
+    "Comunicado da Escola Portuguesa de Moçambique: atenção aos avisos. A reunião de pais passa "
+    "para terça-feira, 3 de fevereiro, às 17h30.",
+])
+def test_a_sign_off_or_an_announcing_sender_is_no_place(text):
+    assert {e.location for e in extract_events(text, JAN_2032)} == {None}

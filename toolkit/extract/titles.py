@@ -514,6 +514,14 @@ def _tidy(text: str) -> str:
 
 _HOST = re.compile(r"(?:casa d[eoa]s?|chez|bei|lo de|donde)\s*$", re.I)
 _OF = re.compile(r"\s(?:de|del|de la|du|des|d'|da|do|dos|das|of)\s", re.I)
+# A closing formula: the line it opens says who wrote, not where ("Cordialement, Cabinet
+# Lemoine Immobilier", "Avec nos meilleures salutations, la direction", "Un saludo, Rocío").
+_SIGN_OFF = re.compile(
+    r"\W*(?:cordialement|bien (?:à vous|cordialement)|(?:avec )?(?:nos |mes )?(?:meilleures |sincères )?"
+    r"salutations|(?:kind |best |warm )?regards|best wishes|many thanks|thanks|cheers|yours|"
+    r"mit freundlichen grüßen|(?:freundliche|viele|liebe|beste) grüße|lg|mfg|(?:un )?saludos?|"
+    r"atentamente|cordiales saludos|abraços?|atenciosamente|cumprimentos|beijos?|bisous|bises)\b",
+    re.I)
 _NOT_A_PLACE = re.compile(
     r"www\.|https?:|@|!|\b(?:entry|tickets?|free|admission|refreshments|all welcome|entrada|"
     r"gratis|libre|donativo|eintritt|frei|kostenlos|entrée|gratuit|ingresso|grátis|comidas|tel|"
@@ -702,8 +710,8 @@ def _place_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
         lines = text[end:].splitlines()
         for line in lines[0 if text[end - 1:end] == "\n" else 1:]:
             line = line.strip()
-            if "¦" in line:
-                break  # the next date's line: this event's lines are over
+            if "¦" in line or _SIGN_OFF.match(line):
+                break  # the next date's line, or the sign-off: this event's lines are over
             if line and len(line) <= 60 and not _NOT_A_PLACE.search(line) and not line[:1].isdigit() \
                     and not ctx.g.date_words.search(line) and not ctx.g.event_noun.search(line) \
                     and not re.search(r"\d{1,2}[:.h]\d{2}|\d\s*(?:am|pm)", line, re.I):
@@ -721,6 +729,13 @@ _BUSINESS = re.compile(r"\b(?:dental|dentaire|dentist\w*|garage|oficina|taller|a
                        r"pharmacie|farmácia|salon|salão|peluquería|friseur|optician|óptica)\b", re.I)
 
 
+# A sender that announces ("ESCOLA MUNICIPAL ... INFORMA:", "Comunicado da Escola ...:") speaks
+# for the events it lists, wherever they are; a booking's sender ("Garage Meier AG:") is a place.
+_ANNOUNCER = re.compile(r"^(?:comunicado|aviso|circular|mensagem|mensaje|message|info|nota|note|"
+                        r"mitteilung|rappel|recordatorio|lembrete|reminder|notice)\b|"
+                        r"\b(?:informa|informam|comunica|avisa|informs|teilt mit|vous informe)$", re.I)
+
+
 def _sender_place(ctx: Context) -> tuple[str, int] | None:
     """The sender of a pasted notice when it names a place by a proper name and its noun
     ("Veterinaria Patitas", "Oficina Auto Kinaxixi", "Clinique dentaire du Plateau"), with
@@ -733,7 +748,7 @@ def _sender_place(ctx: Context) -> tuple[str, int] | None:
         name = m.group(1).strip()
         words = name.split()
         proper = [w for w in words[1:] if w[:1].isupper()]
-        if proper and (_BUSINESS.search(name) or any(ctx.g.place_noun.fullmatch(w.lower()) for w in words)):
+        if proper and not _ANNOUNCER.search(name) and (_BUSINESS.search(name) or any(ctx.g.place_noun.fullmatch(w.lower()) for w in words)):
             found = (name, m.end(1))
     ctx.memo["sender_place"] = found
     return found
@@ -902,6 +917,8 @@ def _next_segments_place(ctx: Context, clause: Clause) -> str | None:
     after = [(a, b) for a, b in segments(ctx.text) if a >= clause.segment[1]][:2]
     for a, b in after:
         text = ctx.text[a:b]
+        if _SIGN_OFF.match(text):
+            break  # "Cordialement, Cabinet Lemoine Immobilier": who writes, the message is over
         if len(text.split()) <= 8 and not ctx.g.date_words.search(text):
             named = _named_place(ctx, text)
             if named:
