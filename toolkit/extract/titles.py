@@ -748,7 +748,8 @@ def _sender_place(ctx: Context) -> tuple[str, int] | None:
         name = m.group(1).strip()
         words = name.split()
         proper = [w for w in words[1:] if w[:1].isupper()]
-        if proper and not _ANNOUNCER.search(name) and (_BUSINESS.search(name) or any(ctx.g.place_noun.fullmatch(w.lower()) for w in words)):
+        named = _BUSINESS.search(name) or any(ctx.g.place_noun.fullmatch(w.lower()) for w in words)
+        if proper and named and not _ANNOUNCER.search(name):
             found = (name, m.end(1))
     ctx.memo["sender_place"] = found
     return found
