@@ -3951,3 +3951,26 @@ def test_days_listed_with_an_article_or_an_always_share_the_hours(text, days, ho
 ])
 def test_a_sign_off_or_an_announcing_sender_is_no_place(text):
     assert {e.location for e in extract_events(text, JAN_2032)} == {None}
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("Merci de retourner le talon-réponse d'ici au vendredi 30 janvier.", "deadline"),
+    ("La période d'inscription à la maternelle 4 ans et 5 ans pour 2032-2033 se termine le vendredi "
+     "13 février.", "deadline"),
+    ("A inscrição na época de recurso fecha dia 29 no Fénix, não se esqueçam!!", "deadline"),
+    ("Los uniformes se reclaman en la tienda escolar hasta el viernes 30.", "deadline"),
+    ("La piscine ferme le vendredi 30 janvier pour travaux.", "closure"),
+])
+def test_limits_said_by_an_ending_or_d_ici_au_are_deadlines(text, kind):
+    assert [e.kind for e in extract_events(text, JAN_2032)] == [kind]
+
+
+@pytest.mark.parametrize("text,location", [
+    # a number inside a room's name, read as a time, comes back as written
+    ("O exame passou para 5 de fevereiro, às 14h, sala B2.03 no Técnico.", "B2.03"),
+    # an hour between the event and its place is none of the place
+    ("Lab meeting is Thursday 3pm in Rm 412 this week.", "Rm 412"),
+])
+def test_a_place_never_holds_a_blanked_date_or_time(text, location):
+    [event] = extract_events(text, JAN_2032)
+    assert location in event.location and "¦" not in event.location

@@ -737,13 +737,14 @@ DUE = {
            r"anmeldeschluss", r"letzter tag", r"(?:\w*melde|buchungs|annahme|bestell)schluss"),
     "fr": (r"date limite", r"au plus tard", r"à rendre", r"a rendre", r"dernier délai",
            r"date butoir", r"à remettre", r"doivent être remis", r"doit être remis",
-           r"inscriptions?(?: [\w'’]+){0,6} (?:se )?(?:ferme\w*|clôtur\w*)", r"clôture des inscriptions",
+           r"inscriptions?(?: [\w'’-]+){0,10} (?:se )?(?:ferme\w*|clôtur\w*|termine\w*)",
+           r"clôture des inscriptions",
            r"à régler", r"à payer", r"à verser", r"à renvoyer", r"à retourner",
            # "sont à apporter d'ici vendredi" (not "c'est à soir")
            r"(?<!c['’])(?<!\bce )(?:est|sont) à (?!l\b|soir\b)\w+(?:er|re|ir)\b"),
     "pt": (r"prazo", r"vence[m]?", r"data limite", r"último dia para", r"ultimo dia para",
            r"para entregar", r"no máximo", r"terminam", r"termina",
-           r"inscriç\w+(?: [\w'’]+){0,6} (?:fecham|encerram)"),
+           r"inscriç\w+(?: [\w'’]+){0,6} (?:fecha|fecham|encerra|encerram|termina|terminam)\b"),
 }
 # Homework and the like are due *for* a day ("Hausaufgaben für Montag", "deberes para el lunes").
 DUE_FOR = {
@@ -760,7 +761,7 @@ LIMITS = {
     "es": r"hasta(?: el| la| a)?|antes(?: del?| de la)?|para el|termina(?:n)? el|by(?: el)?",  # Spanglish
     "de": r"bis(?: zum| spätestens| zur| am)?|vor dem|spätestens",
     "fr": r"avant(?: le| la)?|jusqu'au|jusqu’au|jusqu'à(?: la)?|jusqu’à(?: la)?|"
-          r"d'ici(?: la| le)?|d’ici(?: la| le)?|"
+          r"d'ici(?: la| le| au| à)?|d’ici(?: la| le| au| à)?|"
           r"au plus tard le|pour le",  # "avant la fin du mois"
     "pt": r"até(?: o| dia| a| ao| à)?|antes de|antes do|antes da|terminam?(?: no dia| no| em)?",
 }
@@ -779,7 +780,7 @@ TASKS = {
            r"reserv\w+", r"formularios?", r"autorizaci\w+", r"deberes", r"tareas?", r"trabajos?",
            r"hay que", r"tienen? que", r"pedir", r"pidi[oó]", r"piden", r"avis\w+",
            r"alquiler", r"matrícula", r"matricula", r"cuotas?", r"recibos?", r"mensualidad\w*",
-           r"colegiatura", r"compr\w+", r"entradas", r"boletos", r"recoger", r"retirar"),
+           r"colegiatura", r"compr\w+", r"entradas", r"boletos", r"recoger", r"retirar", r"reclam\w+"),
     "de": (r"\w*abgeben", r"abgeben", r"mitgeben", r"mitbringen", r"zahlen", r"bezahlen",
            r"überweisen", r"anmeld\w*", r"einreichen", r"zurück\w+", r"ausfüllen", r"bestell\w+",
            r"buchen", r"anmeldung\w*", r"formular\w*", r"zettel", r"geld", r"hausaufgaben?",

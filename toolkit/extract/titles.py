@@ -623,6 +623,8 @@ def location_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | 
     """Where (see `_place_for`); a street address in the event's sentence beats none, or a
     home said without one ("at ours ... flat 4, 22 Albion Road")."""
     place = _place_for(ctx, clause, d, t, blanks)
+    if place is not None and "¦" in place:
+        place = _without_blanks(ctx, place, blanks)
     if place is not None and not _HOME.fullmatch(place):
         return place
     s0, s1 = clause.segment
@@ -631,6 +633,18 @@ def location_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | 
         if address:
             return _tidy(address.group(0))
     return place
+
+
+def _without_blanks(ctx: Context, place: str, blanks: list[tuple[int, int]]) -> str | None:
+    """A place read across a blanked date or time: a number inside a name is the name's ("sala
+    B2.03" read as a time), so it comes back as written; a date or time between words is none of
+    the place, which is what follows it ("Lab meeting is Thursday 3pm in Rm 412")."""
+    at = _placeable(ctx, blanks).lower().find(place.lower())
+    if at >= 0 and re.search(r"\w¦|¦\w", place):
+        return _tidy(ctx.text[at:at + len(place)])
+    rest = place.rsplit("¦", 1)[1].strip()
+    phrase = ctx.g.place.match(rest)
+    return cut_place(phrase.group(1) if phrase else rest, ctx.g) or None
 
 
 # A street address: "22 Albion Road", "Pentonville Rd", "Schönhauser Allee 112", "Lindenstr. 5",
