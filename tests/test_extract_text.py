@@ -3974,3 +3974,21 @@ def test_limits_said_by_an_ending_or_d_ici_au_are_deadlines(text, kind):
 def test_a_place_never_holds_a_blanked_date_or_time(text, location):
     [event] = extract_events(text, JAN_2032)
     assert location in event.location and "¦" not in event.location
+
+
+@pytest.mark.parametrize("text,days", [
+    ("Die Kita bleibt am 2. und 3. Februar wegen Teamfortbildung geschlossen.", ["02-02", "02-03"]),
+    ("Die Tiefgarage ist am Freitag, 30.01.2032 wegen Reinigung ganztägig gesperrt.", ["01-30"]),
+    ("Jeudi 22 janvier, il n'y aura ni classe ni cantine pour les élèves de Mme Perrin.", ["01-22"]),
+    ("Devido ao alerta de ciclone, as aulas estão suspensas hoje e amanhã (21 e 22 de janeiro).",
+     ["01-21", "01-22"]),
+    ("El jueves 29 las clases quedan suspendidas por la huelga.", ["01-29"]),
+])
+def test_closed_blocked_and_suspended_school_days_are_closures(text, days):
+    events = extract_events(text, JAN_2032)
+    assert [(e.start[5:10], e.kind, e.cancelled) for e in events] == [(d, "closure", False) for d in days]
+
+
+def test_a_class_of_its_own_suspended_is_still_a_cancellation():
+    [event] = extract_events("A aula de natação de quinta está suspensa.", JAN_2032)
+    assert event.cancelled and event.kind == "event"

@@ -56,8 +56,9 @@ _MONTH_WORDS = frozenset(m for table in TABLES.values() for m in table.months)
 _WEEKDAY_WORDS = frozenset(w for table in TABLES.values() for w in (*table.weekdays, *table.weekday_abbr))
 # Soft boundaries inside a sentence.
 _SOFT_MARKS = re.compile(r",|:(?!\d)|\s[-–—]\s|\s[-–—](?=\S)(?<!\d\s[-–—])|[()]|\s/\s")
-# "le 14 juillet et le 15 août", "am 24. und am 31.": an article or "on" after the "and" is glue too
-_GLUE_ONLY = re.compile(r"^[\s,&+/()-]*(?:(?:and|y|e|und|et|or|o|ou|oder|&)[\s,&+/()-]*"
+# "le 14 juillet et le 15 août", "am 24. und am 31.": an article or "on" after the "and" is glue
+# too, and so is the dot of a German ordinal day ("am 2. und 3. Februar")
+_GLUE_ONLY = re.compile(r"^\.?[\s,&+/()-]*(?:(?:and|y|e|und|et|or|o|ou|oder|&)[\s,&+/()-]*"
                         r"(?:(?:on|the|el|la|le|les|am|den|dem|o|a|no|na|dia)\s+)?)?$", re.I)
 
 # "nicht am Freitag, sondern am Samstag", "not Friday but Saturday", "no el viernes sino el

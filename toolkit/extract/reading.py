@@ -1805,7 +1805,7 @@ def _only_sign_off(ctx: Context, clause: Clause, d: DateMention) -> bool:
 _HARD_BREAK = re.compile(r"[;\n]|(?<![\d\s])\.\s")
 # "Tue & Thu", "el martes 27 y el jueves 29", "am Dienstag und am Donnerstag": an article or
 # "on" after the "and" is glue too
-_LIST_GLUE = re.compile(r"^\s*(?:&|\+|and|y|und|et|e|,)\s*"
+_LIST_GLUE = re.compile(r"^\.?\s*(?:&|\+|and|y|und|et|e|,)\s*"
                         r"(?:(?:on|the|el|la|le|les|am|den|dem|o|a|no|na|dia)\s+)?$", re.I)
 
 
