@@ -3992,3 +3992,19 @@ def test_closed_blocked_and_suspended_school_days_are_closures(text, days):
 def test_a_class_of_its_own_suspended_is_still_a_cancellation():
     [event] = extract_events("A aula de natação de quinta está suspensa.", JAN_2032)
     assert event.cancelled and event.kind == "event"
+
+
+@pytest.mark.parametrize("text", [
+    "Vous avez vu ? Le Nouvel An chinois tombe le 11 février, le même jour que le mercredi des Cendres",
+    "Fun fact: Valentine's Day falls on the 14th, a Saturday this time",
+    "« RDV samedi 24 à 20h chez Karim pour la raclette »\nBon ben c'était génial, merci Karim 🧀",
+    "\"Quiz night Friday 8pm at the Crown\" - it was brilliant, thanks all",
+])
+def test_when_a_day_falls_and_a_quoted_plan_now_over_are_no_events(text):
+    assert [e for e in extract_events(text, JAN_2032) if not e.cancelled] == []
+
+
+def test_a_voice_notes_length_is_no_hour():
+    text = "[Voice note 0:42] hello everyone, the party is at our place next Saturday, come from 6"
+    [event] = extract_events(text, JAN_2032)
+    assert event.start == "2032-01-24T18:00:00+01:00"

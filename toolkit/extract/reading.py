@@ -1558,9 +1558,10 @@ _RIDE_SHARE = re.compile(r"\b(?:carpool\w*|lift[- ]?share|fahrgemeinschaft\w*|co
 
 
 # a date said to fall on a weekday: a remark on the calendar, not a plan
-_FALLS_ON = re.compile(r"\b(?:falls? on an?|lands? on an?|cae en (?:un|sábado|domingo)|cae (?:un|en)|"
-                       r"fällt (?:dieses jahr |heuer )?auf (?:einen|ein)|tombe (?:un|sur un)|"
-                       r"calha (?:a|num|numa|em)|cai (?:num|numa|a|em))\b", re.I)
+_FALLS_ON = re.compile(r"\b(?:falls? on(?: an?| the)?|lands? on an?|cae en (?:un|sábado|domingo)|"
+                       r"cae (?:un|en|el)|fällt (?:dieses jahr |heuer )?auf (?:einen|ein|den)|"
+                       r"tombe (?:cette année )?(?:un|sur un|le)|calha (?:a|num|numa|em)|"
+                       r"cai (?:num|numa|a|em|no dia))\b", re.I)
 
 
 def _chatter(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | None, own: str,

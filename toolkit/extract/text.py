@@ -91,6 +91,11 @@ _DURATION = re.compile(  # the digit before its look-behind: the scan jumps from
     re.I,
 )
 
+# A voice note's length ("[Voice note 0:42]", "🎤 Audio 1:05", "Sprachnachricht 0:37"): no hour.
+_VOICE_NOTE = re.compile(r"(?:voice (?:note|message|memo)|audio|áudio|nota de voz|mensaje de voz|"
+                         r"sprachnachricht|sprachmemo|message vocal|mensagem de voz|🎤|🎙️?)"
+                         r"\W{0,3}(\d{1,2}:\d{2})\b", re.I)
+
 # A room's number after the word for a room ("aula 2.04", "Raum 1.12", "salle 3.05", "room
 # 2.14"): floor and room, never a day and month.
 _DOTTED_NUMBER = re.compile(r"\d\.\d")  # in every room's number: tested first, it is fast
@@ -160,6 +165,14 @@ _ASKS_WHEN = re.compile(r"\b(?:when|date|still|right|correct|true|sure|confirmed
                         r"ann[ée]es?|anos?)\b", re.I)
 
 
+# A verdict on what was quoted: it is over ("c'était génial", "it was great", "war echt schön").
+_PAST_VERDICT = re.compile(
+    r"\b(?:c['’]était|it was|that was|war|fue|estuvo|foi|tava|estava)\s+(?:\w+\s+)?"
+    r"(?:génial|super|top|great|amazing|fun|brilliant|lovely|awesome|fab|toll|schön|klasse|lustig|"
+    r"genial|increíble|buenísimo|padrísimo|ótimo|incrível|demais|bom|bien|good|nice|sympa|magnifique)\b",
+    re.I)
+
+
 # "2130-0730", "0600-1400": two 24-hour clock readings, not a phone number.
 _CLOCK_SPAN = re.compile(r"(?:[01]\d|2[0-3])[0-5]\d\s*[-–]\s*(?:[01]\d|2[0-3])[0-5]\d")
 
@@ -174,6 +187,8 @@ def _quoted_spans(text: str) -> list[tuple[int, int]]:
         pasted = text[:m.start()].rstrip().endswith(":")
         if "?" in outside and not (pasted and not _ASKS_WHEN.search(outside)):
             spans.append(m.span())
+        elif _PAST_VERDICT.search(outside):
+            spans.append(m.span())  # "« RDV samedi 17 à 20h chez Karim » Bon ben c'était génial"
     return spans
 
 
@@ -205,6 +220,8 @@ def mask_noise(text: str) -> str:
         if not _clock_hour(text, m):
             blank(m.start(), m.end())
     for m in _ROOM_NUMBER.finditer(text) if _DOTTED_NUMBER.search(text) else ():
+        blank(*m.span(1))
+    for m in _VOICE_NOTE.finditer(text) if digit else ():
         blank(*m.span(1))
     return "".join(chars)
 
