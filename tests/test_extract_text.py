@@ -4004,7 +4004,10 @@ def test_when_a_day_falls_and_a_quoted_plan_now_over_are_no_events(text):
     assert [e for e in extract_events(text, JAN_2032) if not e.cancelled] == []
 
 
-def test_a_voice_notes_length_is_no_hour():
-    text = "[Voice note 0:42] hello everyone, the party is at our place next Saturday, come from 6"
+@pytest.mark.parametrize("text", [
+    "[Voice note 0:42] hello everyone, parents evening is on Thursday at the school",
+    "🎤 Sprachnachricht 1:05 Hallo zusammen, Elternabend ist am Donnerstag in der Schule",
+])
+def test_a_voice_notes_length_is_no_hour(text):
     [event] = extract_events(text, JAN_2032)
-    assert event.start == "2032-01-24T18:00:00+01:00"
+    assert (event.start, event.all_day) == ("2032-01-22", True)
