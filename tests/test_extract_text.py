@@ -4011,3 +4011,25 @@ def test_when_a_day_falls_and_a_quoted_plan_now_over_are_no_events(text):
 def test_a_voice_notes_length_is_no_hour(text):
     [event] = extract_events(text, JAN_2032)
     assert (event.start, event.all_day) == ("2032-01-22", True)
+
+
+@pytest.mark.parametrize("text,start,previous", [
+    # after a move verb, "from one day to another" is the old day and the new one, not a span
+    ("Book club: we're pushing February's meeting back a week: from Thu Feb 5 to Thursday Feb 12, "
+     "still 7pm, at Priya's", "2032-02-12T19:00:00+01:00", "2032-02-05"),
+    ("We're moving the AGM from Tuesday 27 Jan to Thursday 29 Jan at 7pm", "2032-01-29T19:00:00+01:00",
+     "2032-01-27"),
+    # a day called off, then its new date
+    ("Weitergeleitet: »Zahnarztpraxis Dr. Hoffmann: Ihr Termin am 22.01.2032 um 15:30 Uhr muss leider "
+     "entfallen. Neuer Termin: Do, 05.02.2032, 08:00 Uhr.«", "2032-02-05T08:00:00+01:00", "2032-01-22"),
+    ("Your appointment on Tue 27 Jan has been cancelled. New appointment: Tue 10 Feb at 9:40.",
+     "2032-02-10T09:40:00+01:00", "2032-01-27"),
+])
+def test_a_move_said_as_from_to_or_as_a_new_date_after_a_cancellation(text, start, previous):
+    [event] = extract_events(text, JAN_2032)
+    assert (event.start, event.moved, (event.previous_start or "")[:10]) == (start, True, previous)
+
+
+def test_a_span_after_a_move_verb_without_from_stays_a_span():
+    [event] = extract_events("Camp verschoben, jetzt vom 5. bis 7. Juni im Zeltlager", JAN_2032)
+    assert (event.start, event.end) == ("2032-06-05", "2032-06-07")

@@ -182,7 +182,11 @@ EN = LangTable(
                r"pushed back", r"pushed", r"shifted", r"shifting", r"brought forward", r"bumped",
                r"got bumped", r"moved up", r"move (?:it|that|this|them)(?= to\b)", r"rebooked",
                r"(?:will|to|gonna|going to) move", r"moves?(?= (?:from|to)\b)",
-               r"re-booked"),
+               r"re-booked",
+               # "we're pushing February's meeting back a week", "bringing the AGM forward"
+               r"(?:push|pushing|bring|bringing) (?:[\w'’]+ ){1,3}(?:back|forward)",
+               # a new date given after the old one is called off: "New appointment: Thu 5 Feb"
+               r"new (?:date|time|appointment|slot)(?=\s*(?::|(?:is|will be|on)\b))"),
 )
 
 # What a preterite sets a day for ("quedó para el lunes", "ficou marcado pra sexta") looks ahead.
@@ -431,7 +435,8 @@ DE = LangTable(
                # "Die Chorprobe heute verschieben wir auf morgen": the verb before its new day
                r"verschieben(?= \w+ (?:auf|zum|nach)\b)", r"verschiebt sich", r"verlegen wir",
                r"verschieben wir", r"verschieben (?:den|die|das)",
-               r"verschobe", r"verleit"),  # Swiss German
+               r"verschobe", r"verleit",  # Swiss German
+               r"neue[rns]? (?:termin|datum|uhrzeit)(?=\s*(?::|ist|am)(?!\w))"),
 )
 
 FR = LangTable(

@@ -45,6 +45,7 @@ _STRENGTH = {"explicit": 0.5, "numeric": 0.4, "weekday": 0.35, "relative": 0.3, 
 
 def read_events(ctx: Context, dates: list[DateMention], tz_name: str | None) -> list[FoundEvent]:
     """The events of one message, clause by clause."""
+    dates = _moved_spans_split(ctx, dates)
     times = find_times(ctx.work, ctx.g, dates)
     clauses = build_clauses(ctx.text, dates, times, ctx.g)
     blanks = [(x.start, x.end) for x in dates if not x.in_word] + [(x.start, x.end) for x in times]
@@ -221,6 +222,30 @@ def _shifted_by(stamp: str, shift: timedelta, ctx: Context) -> str:
     """An ISO start or end moved by whole days, at the same wall-clock time in the zone."""
     when = datetime.fromisoformat(stamp)
     return datetime.combine(when.date() + shift, when.time(), tzinfo=ctx.zone).isoformat()
+
+
+# "from ... to" opening a span, and what joins its two days
+_FROM_BEFORE = re.compile(r"\b(?:from|von|vom|del|de|du|do|da)\s+(?:(?:the|el|la|le|dem|der|o|a)\s+)?$", re.I)
+_SPAN_JOIN = re.compile(r"\s*(?:to|till|until|-|–|—|al|hasta(?: el)?|bis(?: zum| am)?|au|à|até|ao|a|para)\s+",
+                        re.I)
+
+
+def _moved_spans_split(ctx: Context, dates: list[DateMention]) -> list[DateMention]:
+    """'we're pushing February's meeting back a week: from Thu Feb 5 to Thursday Feb 12': after
+    a move verb, 'from one day to another' is the old day and the new one, not a span."""
+    if not any(d.last is not None for d in dates) or not ctx.g.move.search(ctx.low):
+        return dates
+    result: list[DateMention] = []
+    for d in dates:
+        s0 = next((a for a, b in segments(ctx.text) if a <= d.start < b), 0)
+        join = _SPAN_JOIN.search(ctx.low, d.start + 3, d.end) if d.last is not None else None
+        if join is None or d.last is None or not _FROM_BEFORE.search(ctx.low, s0, d.start) \
+                or not ctx.g.move.search(ctx.low, s0, d.start):
+            result.append(d)
+            continue
+        result += [replace(d, end=join.start(), last=None),
+                   replace(d, start=join.end(), day=d.last, last=None)]
+    return result
 
 
 def _two_days_as_one(ctx: Context, clause: Clause,

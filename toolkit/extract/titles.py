@@ -735,7 +735,7 @@ def _place_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
 
 # A pasted notice's sender, at the start of the message or of its quotation: "Fwd: Bright
 # Smiles Dental: Hi Dana, ...", "Weitergeleitet: 'Zahnarztpraxis Dr. Novak: Ihr Termin ...'".
-_SENDER = re.compile(r"(?:^|^[^:\n]{0,40}:\s*['\"“‘«]?\s*)([A-ZÁÉÍÓÚÀÂÊÔÃÕÇÄÖÜ][\w'’.&-]*"
+_SENDER = re.compile(r"(?:^|^[^:\n]{0,40}:\s*['\"“‘«»„]?\s*)([A-ZÁÉÍÓÚÀÂÊÔÃÕÇÄÖÜ][\w'’.&-]*"
                      r"(?:[ \t]+[\w'’.&-]+){1,5}?)[ \t]?:[ \t]+\S")
 # The words that make a sender a place one goes to (beside every language's place nouns).
 _BUSINESS = re.compile(r"\b(?:dental|dentaire|dentist\w*|garage|oficina|taller|autoservicios?|"
