@@ -4033,3 +4033,23 @@ def test_a_move_said_as_from_to_or_as_a_new_date_after_a_cancellation(text, star
 def test_a_span_after_a_move_verb_without_from_stays_a_span():
     [event] = extract_events("Camp verschoben, jetzt vom 5. bis 7. Juni im Zeltlager", JAN_2032)
     assert (event.start, event.end) == ("2032-06-05", "2032-06-07")
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Colônia de férias do clube termina na sexta 30/01! Festa de encerramento nesse dia às 16h, com "
+     "apresentação das crianças no ginásio.", ("2032-01-30T16:00:00-03:00", "Festa de encerramento")),
+    ("Sports day is on Friday 30th. The parents' race that day is at 2pm on the field.",
+     ("2032-01-30T14:00:00-03:00", "The parents' race")),
+])
+def test_a_thing_of_its_own_on_that_day_is_an_event_on_the_day_said_before(text, expected):
+    events = extract_events(text, datetime(2032, 1, 21, 10, 0, tzinfo=ZoneInfo("America/Sao_Paulo")))
+    assert expected in [(e.start, e.title) for e in events]
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("Grupo de mascarados: reunião para fechar os fatos na terça às 21h30 no café do Zé", "event"),
+    ("A piscina municipal fecha a 5 de fevereiro para obras", "closure"),
+    ("A biblioteca fecha na segunda", "closure"),
+])
+def test_fechar_with_an_object_closes_a_deal_not_a_place(text, kind):
+    assert [e.kind for e in extract_events(text, JAN_2032)] == [kind]

@@ -416,7 +416,10 @@ def _place_loose_times(low: str, segs: list[tuple[int, int]], clauses: list[Clau
         # "Sat's league match is off. Instead we'll do nets at the club 2-5pm": what replaces
         # the day called off happens that day
         replaces = bool(_INSTEAD_OPENING.match(low, span[0]) and g.cancel.search(low, host.start, host.end))
-        if (host.times and _names_own_event(low, *span, g)) or closed_host or replaces:
+        # "Colônia de férias termina na sexta 30/01! Festa de encerramento nesse dia às 16h":
+        # something of its own that day, whatever the day before it was said to be
+        that_day = bool(THAT_DAY.search(low, *span) and g.event_noun.search(low, *span))
+        if (host.times and _names_own_event(low, *span, g)) or closed_host or replaces or that_day:
             s0, s1 = _segment_of(segs, t.start)
             clauses.append(Clause(s0, s1, (s0, s1), list(host.dates[:1]), [t], borrowed=True))
         else:
@@ -426,6 +429,11 @@ def _place_loose_times(low: str, segs: list[tuple[int, int]], clauses: list[Clau
                 host.extras.append(span)
 
 
+# The day said before, named again without its date.
+THAT_DAY = re.compile(r"\b(?:(?:on )?(?:that|the same) day|ese (?:mismo )?día|el mismo día|"
+                      r"an (?:dem|diesem) tag|am (?:selben|gleichen) tag|"
+                      r"ce jour-là|le même jour|ce même jour|"
+                      r"n(?:esse|este|o mesmo) (?:mesmo )?dia)\b", re.I)
 _INSTEAD_OPENING = re.compile(r"\W*(?:instead|stattdessen|dafür|en su lugar|en cambio|à la place|"
                               r"em vez disso|no lugar disso)\b", re.I)
 # Words that say an hour holds for every day listed before ("All exams start at 10", "Toujours

@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta
 from toolkit.eventtypes import FoundEvent
 from toolkit.extract import learned
 from toolkit.extract.clauses import (
+    THAT_DAY,
     Clause,
     build_clauses,
     core_bounds,
@@ -50,6 +51,7 @@ def read_events(ctx: Context, dates: list[DateMention], tz_name: str | None) -> 
     clauses = build_clauses(ctx.text, dates, times, ctx.g)
     blanks = [(x.start, x.end) for x in dates if not x.in_word] + [(x.start, x.end) for x in times]
     blanks += [x.context for x in dates if x.context is not None]
+    blanks += [m.span() for m in THAT_DAY.finditer(ctx.low)]  # "nesse dia": a day, not a title
     message = _Message(plan=bool(ctx.g.plan.search(ctx.low)), noun=names_event(ctx.g, ctx.low),
                        blanks=blanks, tz_name=tz_name, clauses=clauses)
     events: list[FoundEvent] = []

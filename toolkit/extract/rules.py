@@ -722,7 +722,9 @@ CLOSURES = {
            r"sem aulas?(?! d[eao]s? (?!\d))", r"aulas(?! d[eao]) (?:\w+ )?suspensas",
            r"nao (?:ha|vai ter|tem) aulas?(?! d[eao]s? (?!\d))",
            r"feriado", r"férias", r"ferias", r"fechad[oa]s?",
-           r"fecha(?:rá|m|r)?", r"recesso", r"ponte", r"não letivo", r"encerrad[oa]s?", r"encerramento",
+           # "a piscina fecha sexta", not "reunião para fechar os fatos" (closing a deal, a list)
+           r"fecha(?:rá|m|r)?(?! (?:o|a|os|as|um|uma) (?!dia\b|partir\b|semana\b)[^\W\d_]{3,})",
+           r"recesso", r"ponte", r"não letivo", r"encerrad[oa]s?", r"encerramento",
            r"interrupção letiva", r"pausa letiva", r"não (?:abre|abrem|abrirá|abrirão)",
            r"(?:não (?:há|tem|terá|haverá)|sem) expediente",
            r"(?:vai ficar |fica |ficará |estará )?interditad[oa]s?"),  # "a rua vai ficar interditada"
