@@ -4053,3 +4053,15 @@ def test_a_thing_of_its_own_on_that_day_is_an_event_on_the_day_said_before(text,
 ])
 def test_fechar_with_an_object_closes_a_deal_not_a_place(text, kind):
     assert [e.kind for e in extract_events(text, JAN_2032)] == [kind]
+
+
+@pytest.mark.parametrize("text", [
+    "Doctolib : Votre rendez-vous du jeudi 22 janvier à 10h40 avec le Dr Marchand (dermatologue) a été "
+    "déplacé au mardi 17 février à 15h20.",
+    "Der Termin vom 22.1. (Kontrolle) wurde verschoben auf Di 17.2. um 15:20",
+])
+def test_the_day_of_what_is_moved_and_the_day_it_goes_to_are_one_move(text):
+    [event] = extract_events(text, JAN_2032)
+    moved = (event.start[:16], event.moved, event.previous_start[:10])
+    assert moved == ("2032-02-17T15:20", True, "2032-01-22")
+    assert event.title.lower() not in {"a été", "wurde"}

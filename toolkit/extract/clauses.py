@@ -110,6 +110,19 @@ _TO_NEW_DAY = re.compile(r"^[\s,]*(?:para|pra|pro|to|al|a|à|au|auf|zum|nach)\s+
                          r"(?:(?:o|a|el|la|le|the|den)\s+)?$", re.I)
 
 
+# "Votre rendez-vous du jeudi 22 janvier ... a été déplacé au mardi 17 février": the day of the
+# thing moved, a move verb, and the day it goes to
+_DAY_OF = re.compile(r"\b(?:du|del|vom|of|from|do|da)\s+(?:(?:the|le|el|dem)\s+)?$", re.I)
+_MOVED_TO = re.compile(r"(?:para|pra|pro|to|al|à|au|auf|zum|nach)\s+(?:(?:o|a|el|la|le|the|den)\s+)?$",
+                       re.I)
+
+
+def _moved_from_the_day_of(low: str, previous: DateMention, current: DateMention, g: Grammar) -> bool:
+    between = low[previous.end:current.start]
+    return len(between) <= 90 and bool(_DAY_OF.search(low, max(0, previous.start - 12), previous.start)
+                                       and g.move.search(between) and _MOVED_TO.search(between))
+
+
 def _a_correction(low: str, previous: DateMention, current: DateMention, g: Grammar) -> bool:
     """`previous` is denied and `current` put in its place ("nicht am Freitag, sondern ...",
     "c'est pas vendredi le souper, c'est samedi", "ya no es el miércoles, es el jueves")."""
@@ -319,6 +332,7 @@ def _split_segment(low: str, s0: int, s1: int, dates: list[DateMention], times: 
                 or (_TO_NEW_DAY.match(low[previous.end:current.start])
                     and (move := g.move.search(low, s0, current.start)) is not None
                     and move.start() < previous.start) \
+                or _moved_from_the_day_of(low, previous, current, g) \
                 or (_SET_OFF_ONLY.match(low[previous.end:current.start]) and is_denied(low, current, g)
                     and not _EITHER.match(low, current.end) and not g.move.search(low, s0, current.start)):
             # "der Elternabend ist am Dienstag, nicht am Montag!": the day, then the one it is not

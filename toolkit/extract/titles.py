@@ -230,7 +230,10 @@ _FUNCTION_WORD = re.compile(r"(?:it|they|them|we|us|you|he|she|him|her|i|me|ich|
                             r"lo|la|los|las|le|les|se|ellos|"
                             r"es|sie|wir|ihn|ihr|uns|euch|mir|ils|elles|on|nous|vous|l|o|a|os|as|"
                             r"eles|elas|bei|mit|with|at|chez|avec|con|com|nosotros|nós|"
-                            r"the|one|first|next|last)", re.I)
+                            r"the|one|first|next|last|"
+                            # auxiliaries left when a move verb is taken out: "a été (déplacé)"
+                            r"été|has|have|been|is|are|was|were|wurde|wird|ist|sind|hat|ha|han|"
+                            r"sido|fue|foi|est|sont|será|vai|va)", re.I)
 
 
 def _only_function_words(title: str) -> bool:
