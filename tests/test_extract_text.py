@@ -4065,3 +4065,14 @@ def test_the_day_of_what_is_moved_and_the_day_it_goes_to_are_one_move(text):
     moved = (event.start[:16], event.moved, event.previous_start[:10])
     assert moved == ("2032-02-17T15:20", True, "2032-01-22")
     assert event.title.lower() not in {"a été", "wurde"}
+
+
+@pytest.mark.parametrize("text,previous", [
+    # the new time on a 24-hour clock: the old one is read on it too
+    ("Your appointment on Thu 22 Jan at 10:40 has been moved to Tue 17 Feb at 15:20.", "2032-01-22T10:40"),
+    # the new time says its side of noon: the old one is on that side
+    ("Training moved to 5.45am (not 6.30) on Saturday", "2032-01-24T06:30"),
+])
+def test_a_moves_old_hour_is_read_on_the_new_ones_clock(text, previous):
+    [event] = extract_events(text, JAN_2032)
+    assert event.previous_start[:16] == previous

@@ -688,7 +688,12 @@ def _previous_start(ctx: Context, move: _Move, d: DateMention, assignment_time: 
         return day.isoformat()
     period = period_near(ctx.low[clause.start:clause.end], ctx.g, old_time.start - clause.start,
                          old_time.end - clause.start, None)
-    if period is None and assignment_time is not None:
+    if period is None and assignment_time is not None and assignment_time.literal \
+            and assignment_time.meridiem is None and old_time.meridiem is None:
+        # "on Thu 22 Jan at 10:40 has been moved to Tue 17 Feb at 15:20": a 24-hour clock for
+        # the new time is the clock of the old one too
+        old_time = replace(old_time, literal=True)
+    elif period is None and assignment_time is not None:
         new_hour, _ = resolve_hours(assignment_time, None)
         # "moved to 5.45am (not 6.30)": the old hour is on the new one's side of noon when the
         # new one says which side it is
