@@ -4076,3 +4076,14 @@ def test_the_day_of_what_is_moved_and_the_day_it_goes_to_are_one_move(text):
 def test_a_moves_old_hour_is_read_on_the_new_ones_clock(text, previous):
     [event] = extract_events(text, JAN_2032)
     assert event.previous_start[:16] == previous
+
+
+@pytest.mark.parametrize("text,hour,expected", [
+    ("Riya passed her driving test this morning at the RTO, first attempt!", 15, []),
+    ("J'ai fini ma session ce matin 🎉 5 examens en 12 jours, plus jamais.", 13, []),
+    # said early, the morning is still to come
+    ("Assembly this morning in the hall, parents welcome", 7, ["2032-01-21"]),
+])
+def test_this_morning_without_an_hour_said_after_the_morning_is_past(text, hour, expected):
+    ref = JAN_2032.replace(hour=hour)
+    assert [e.start for e in extract_events(text, ref) if not e.cancelled] == expected

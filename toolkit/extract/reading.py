@@ -1596,6 +1596,10 @@ _FALLS_ON = re.compile(r"\b(?:falls? on(?: an?| the)?|lands? on an?|cae en (?:un
                        r"cai (?:num|numa|a|em|no dia))\b", re.I)
 
 
+_THIS_MORNING = re.compile(r"this morning|ce matin|esta mañana|esta manhã|hoje de manhã|"
+                           r"hoy (?:en|por) la mañana|heute (?:früh|morgen|vormittag)", re.I)
+
+
 def _chatter(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | None, own: str,
              plan: bool, kind: str = "event") -> bool:
     """Talk around a day that proposes nothing: praise or wishes, a lift asked for, a standing
@@ -1615,6 +1619,9 @@ def _chatter(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | None
     if t is None and d.day == ctx.today and \
             _VERDICT_BEFORE.search(ctx.low[max(clause.start, d.start - 30):d.start]):
         return True  # "Great run this morning team": today's verdict
+    if t is None and kind == "event" and d.day == ctx.today and ctx.ref.astimezone(ctx.zone).hour >= 11 \
+            and _THIS_MORNING.fullmatch(ctx.low, d.start, d.end):
+        return True  # "Riya passed her driving test this morning", said after the morning
     s0, s1 = clause.segment
     segment = ctx.low[s0:s1].strip()
     if t is None and _TURN.search(segment):
