@@ -4087,3 +4087,17 @@ def test_a_moves_old_hour_is_read_on_the_new_ones_clock(text, previous):
 def test_this_morning_without_an_hour_said_after_the_morning_is_past(text, hour, expected):
     ref = JAN_2032.replace(hour=hour)
     assert [e.start for e in extract_events(text, ref) if not e.cancelled] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Chicos les mando fotos desde Villa Gesell 🏖️ llegamos el sábado y nos quedamos hasta el 31, el agua "
+    "está helada",
+    "I'm rostered on at the hospital on Monday 26th, so I can't help with the stall",
+])
+def test_the_writers_own_trip_or_shift_is_no_event(text):
+    assert [e for e in extract_events(text, JAN_2032) if not e.cancelled] == []
+
+
+def test_volvemos_a_is_a_restart_not_the_writers_trip():
+    [event] = extract_events("Volvemos a entrenar el lunes 26 a las 19h en el polideportivo", JAN_2032)
+    assert event.start == "2032-01-26T19:00:00+01:00"

@@ -444,10 +444,15 @@ WHEREABOUTS = {
            r"(?:gotta|got to|have to|need to) (?:bounce|leave|head off|dash)",
            # the writer's own journey: "my flight lands at 6", "mi vuelo llega", "meu voo pousa"
            r"(?:my|our) (?:flight|plane|train|bus|coach|ferry) "
-           r"(?:lands|arrives|gets in|leaves|departs|is at)"),
+           r"(?:lands|arrives|gets in|leaves|departs|is at)",
+           # the writer's own shift: "I'm rostered on at RPA on the 26th", "I'm on nights Friday"
+           r"(?:i'?m|i am|i was) (?:rostered|rota'?d|scheduled|down) (?:on|to work)",
+           r"(?:i'?m|i am) (?:on (?:shift|nights|lates|earlies|call)|working)"),
     "es": (r"(?:yo )?(?:no )?(?:llego|salgo|vuelvo|regreso|termino|llegaré|saldré|volveré|regresaré)",
            r"(?:estoy|estaré) en", r"s[oó]lo (?:puedo|podemos)", r"sigo en", r"todav[ií]a estoy en",
            r"(?:tengo|tenemos) que estar en",
+           # the writer's own trip: "llegamos el sábado y nos quedamos hasta el 31"
+           r"(?:llegamos|nos quedamos) (?:\w+ ){0,3}?(?:hasta|el|la)\b",
            r"(?:mi|nuestro) (?:vuelo|avión|avion|tren|bus|micro|colectivo) (?:llega|aterriza|sale)"),
     "de": (r"(?:ich|i) (?:kann|chan|komm\w*|chum\w*|bin|fahr\w*|schaff\w*) (?:\S+ ){0,3}?"
            r"(?:erst|später|spaeter|zurück|weg)",
