@@ -4101,3 +4101,20 @@ def test_the_writers_own_trip_or_shift_is_no_event(text):
 def test_volvemos_a_is_a_restart_not_the_writers_trip():
     [event] = extract_events("Volvemos a entrenar el lunes 26 a las 19h en el polideportivo", JAN_2032)
     assert event.start == "2032-01-26T19:00:00+01:00"
+
+
+@pytest.mark.parametrize("text,start,end", [
+    ("La semana blanca en Sierra Nevada: salida el domingo 8 de febrero a las 7:00 desde la puerta del "
+     "instituto, vuelta el viernes 13 sobre las 19:00.", "2032-02-08T07:00", "2032-02-13T19:00"),
+    ("Ski trip: depart Sat 7th Feb at 6am from the school gates, back Wed 11th around 8pm",
+     "2032-02-07T06:00", "2032-02-11T20:00"),
+])
+def test_a_timed_way_back_on_a_later_day_ends_the_outing(text, start, end):
+    [event] = extract_events(text, JAN_2032)
+    assert (event.start[:16], (event.end or "")[:16]) == (start, end)
+
+
+def test_the_return_match_is_an_event_of_its_own():
+    text = ("Le match contre Akwa, c'est samedi 24 à 16h au stade de Bépanda, et le retour le samedi 31 à la "
+            "même heure")
+    assert [e.start[:16] for e in extract_events(text, JAN_2032)] == ["2032-01-24T16:00", "2032-01-31T16:00"]

@@ -70,6 +70,7 @@ def read_events(ctx: Context, dates: list[DateMention], tz_name: str | None) -> 
             message.previous = found[-1][0]
     events = _old_day_said_before(ctx, _moves_of_an_event(_moves_from_cancellations(ctx, events, unnamed)))
     events = _ended_later(ctx, dates, _closed_until_resumption(ctx, dates, events))
+    events = _back_another_day(ctx, dates, events)
     if any(e.confidence >= 0.9 and not e.all_day for e in events):
         # Beside a clearly dated and timed event, a weak all-day mention whose own clause
         # names nothing is a side remark ("invites in book bags today").
@@ -191,6 +192,36 @@ def _ended_later(ctx: Context, dates: list[DateMention], events: list[FoundEvent
         events = [replace(e, end=last.day.isoformat()) if e is opened else e for e in events
                   if not (e.all_day and e.start == last.day.isoformat() and e.evidence is not None
                           and said in e.evidence and e is not opened)]
+    return events
+
+
+# Before a later day and its hour, the way back: "back Wed 11th around 8pm", "zurück am Sonntag um 18 Uhr"
+_BACK_ON = re.compile(rf"\b(?:{_WAY_BACK}|back|zurück|de retour)\b", re.I)
+_ARTICLE_BEFORE = re.compile(r"\b(?:le|la|el|the|o|a|der|die|das)\s+$", re.I)
+
+
+def _back_another_day(ctx: Context, dates: list[DateMention], events: list[FoundEvent]) -> list[FoundEvent]:
+    """'salida el domingo 8 a las 7:00 desde el instituto, vuelta el viernes 13 sobre las 19:00':
+    the hour of the way back on a later day ends the timed outing said before it in the same
+    sentence, one event as 'from Friday 6pm to Sunday 4pm' is; the way back is no event."""
+    timed = [e for e in events if not e.all_day and e.end is None and e.kind == "event"
+             and not e.cancelled and not e.moved]
+    if len(timed) < 2:
+        return events
+    for m in _BACK_ON.finditer(ctx.low):
+        last = next((d for d in dates if d.last is None and 0 <= d.start - m.end() <= 12), None)
+        if last is None or _ARTICLE_BEFORE.search(ctx.low, max(0, m.start() - 6), m.start()):
+            continue  # "et le retour le samedi 20": the return match, an event of its own
+        back = next((e for e in timed
+                     if e.start[:10] == last.day.isoformat() and _said_at(ctx, e) >= m.start()), None)
+        before = [e for e in timed if e is not back and 0 <= (at := _said_at(ctx, e)) < m.start()
+                  and m.start() - at <= 160 and not _HARD_STOP.search(ctx.low, at, m.start())
+                  and 0 < (last.day - date.fromisoformat(e.start[:10])).days <= 31]
+        if back is None or not before:
+            continue
+        outing = before[-1]
+        events = [replace(e, end=back.start) if e is outing else e for e in events if e is not back]
+        timed = [replace(e, end=back.start) if e is outing else e for e in timed if e is not back]
     return events
 
 
