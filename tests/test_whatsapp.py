@@ -613,3 +613,15 @@ def test_a_nul_past_the_binary_sniff_is_stored_as_a_replacement_character(tmp_pa
     path.write_text(filler + "12/05/2025, 10:00 - Sam: before\0after\n", encoding="utf-8")
     last = list(parse_file(path))[-1]
     assert last.text == "before\ufffdafter"
+
+
+@pytest.mark.parametrize("size", [1, 4, 9, 20, 64])
+def test_a_nul_in_the_rest_of_a_line_read_past_a_chunk_is_replaced_too(size):
+    """A chunk ends mid-line and the line's rest is read on: a NUL there is replaced as well."""
+    import io
+
+    from toolkit.ingest.whatsapp import line_chunks
+
+    text = "12/05/2025, 10:00 - Sam: before\0after and\0more\n12/05/2025, 10:01 - Ana: ok\n"
+    chunks = list(line_chunks(io.StringIO(text), size=size))
+    assert "".join(chunks) == text.replace("\0", "\ufffd")

@@ -421,18 +421,21 @@ def line_chunks(stream: IO[str], size: int | None = None) -> Iterator[str]:
         chunk = stream.read(size)
         if not chunk:
             return
-        if "\0" in chunk:
-            chunk = chunk.replace("\0", "\ufffd")
         if not chunk.endswith("\n"):
             rest = stream.readline(MAX_LINE_CHARS)
             chunk += rest
             if len(rest) >= MAX_LINE_CHARS and not rest.endswith("\n"):
                 while (more := stream.readline(MAX_LINE_CHARS)) and not more.endswith("\n"):
                     pass
-                yield chunk + "\n"
+                yield _without_nul(chunk) + "\n"
                 yield CUT
                 continue
-        yield chunk
+        yield _without_nul(chunk)
+
+
+def _without_nul(chunk: str) -> str:
+    """The chunk with each NUL (the line's rest read by `readline` too) as U+FFFD."""
+    return chunk.replace("\0", "\ufffd") if "\0" in chunk else chunk
 
 
 @dataclass
