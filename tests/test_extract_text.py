@@ -4118,3 +4118,11 @@ def test_the_return_match_is_an_event_of_its_own():
     text = ("Le match contre Akwa, c'est samedi 24 à 16h au stade de Bépanda, et le retour le samedi 31 à la "
             "même heure")
     assert [e.start[:16] for e in extract_events(text, JAN_2032)] == ["2032-01-24T16:00", "2032-01-31T16:00"]
+
+
+def test_the_same_hours_again_keep_the_end_and_beat_an_hour_from_another_sentence():
+    text = ("leute mathe vorabi ist jetzt offiziell am dienstag 3.2. von 8:00 bis 12:15 in der turnhalle!! "
+            "deutsch dann freitag 6.2. gleiche uhrzeit. taschenrechner nicht vergessen und bitte nicht "
+            "wieder alle um 7:59 reinrennen")
+    assert [(e.start[:16], (e.end or "")[:16]) for e in extract_events(text, JAN_2032)] == [
+        ("2032-02-03T08:00", "2032-02-03T12:15"), ("2032-02-06T08:00", "2032-02-06T12:15")]

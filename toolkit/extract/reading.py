@@ -399,7 +399,7 @@ def _read_clause(ctx: Context, clause: Clause, message: _Message) -> list[tuple[
         elif (through := _untimed_until(ctx, clause, d, assignment)) is not None:
             skip.add(id(through))
             d = replace(d, end=through.end, last=through.day)  # "ab morgen bis einschließlich Sonntag"
-        t = assignment.get(id(d)) or _same_time(ctx, clause, d, message)
+        t = _same_time(ctx, clause, d, message) or assignment.get(id(d))
         for day in _shift_days(ctx, clause, d, t):
             found = _event_for(ctx, clause, day, t, move, message, until)
             if found is not None:
@@ -474,6 +474,7 @@ _PLACE_WORD = re.compile(r"place|venue|location|spot|ort|platz|stelle|lieu|endro
 
 _SAME_TIME = re.compile(r"\b(?:(?:at )?the same time|same time|(?:à )?la même heure|même heure|"
                         r"(?:a )?la misma hora|misma hora|(?:zur )?gleichen zeit|gleiche zeit|"
+                        r"(?:zur )?(?:gleichen|selben) uhrzeit|gleiche uhrzeit|selbe uhrzeit|même horaire|"
                         r"(?:à |a )?mesma hora|mesmo horário|mesmo horario|"
                         # "mismo lugar y hora", "same place and time", "même lieu et heure"
                         r"mismo lugar y hora|same place and time|même lieu et (?:même )?heure|"
@@ -484,11 +485,16 @@ _SAME_TIME = re.compile(r"\b(?:(?:at )?the same time|same time|(?:à )?la même 
 def _same_time(ctx: Context, clause: Clause, d: DateMention, message: _Message) -> TimeMention | None:
     """The hour of the message's event before, when this clause says 'at the same time'."""
     before = message.previous
-    if before is None or before.all_day or before.cancelled or clause.times \
+    # an hour of the clause's own beats it; one from another sentence ("deutsch dann freitag 6.2.
+    # gleiche uhrzeit. ... bitte nicht wieder alle um 7:59 reinrennen") does not
+    own = [t for t in clause.times if clause.start <= t.start < clause.end]
+    if before is None or before.all_day or before.cancelled or own \
             or not _SAME_TIME.search(ctx.low, clause.start, clause.end):
         return None
     clock = datetime.fromisoformat(before.start)
-    return TimeMention(d.end, d.end, clock.hour, clock.minute, literal=True)
+    end = datetime.fromisoformat(before.end) if before.end and before.end[:10] == before.start[:10] else None
+    return TimeMention(d.end, d.end, clock.hour, clock.minute, end.hour if end else None,
+                       end.minute if end else None, literal=True)
 
 
 # ------------------------------------------------------------------------- moves
