@@ -4126,3 +4126,29 @@ def test_the_same_hours_again_keep_the_end_and_beat_an_hour_from_another_sentenc
             "wieder alle um 7:59 reinrennen")
     assert [(e.start[:16], (e.end or "")[:16]) for e in extract_events(text, JAN_2032)] == [
         ("2032-02-03T08:00", "2032-02-03T12:15"), ("2032-02-06T08:00", "2032-02-06T12:15")]
+
+
+# ------------------------------------------------------------------------- round 29 (batch 57)
+
+SEP_2031 = datetime(2031, 9, 10, 18, 0, tzinfo=ZoneInfo("Europe/Madrid"))  # Wed 10 Sep 2031
+
+
+def test_a_notice_pasted_on_lines_of_its_own_after_a_question_is_news():
+    text = ('mamá esta es la de Pablo, la llevas tú o voy yo?\n\n"CLÍNICA DENTAL SONRÍE: Le recordamos su '
+            'cita el martes 16/09/2031 a las 17:30 con la Dra. Ortega. Para anular llame al 91 555 23 44."')
+    assert [e.start for e in extract_events(text, SEP_2031)] == ["2031-09-16T17:30:00+02:00"]
+
+
+def test_a_short_line_quoted_and_asked_about_is_still_masked():
+    text = "'Training Saturday 10am' - is that still on?"
+    assert extract_events(text, SEP_2031) == []
+
+
+@pytest.mark.parametrize("text,hours", [
+    ("Ollie is turning 6! Party at Jump Zone, Saturday 20 Sept 10:30-12:30", ("10:30", "12:30")),
+    ("Fiesta de cumpleaños el sábado 20 de 11 a 12:30 en el parque", ("11:00", "12:30")),
+    ("Party Saturday 20th 7-10 at ours", ("19:00", "22:00")),
+])
+def test_a_short_party_range_ending_at_noon_is_in_the_morning(text, hours):
+    [event] = extract_events(text, SEP_2031)
+    assert (event.start[11:16], (event.end or "")[11:16]) == hours

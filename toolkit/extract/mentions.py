@@ -1708,6 +1708,11 @@ def resolve_hours(t: TimeMention, period: str | None) -> tuple[time, time | None
             hour += 12  # "5-7pm" is 17-19; "10-1pm" stays 10-13
         elif t.meridiem is None and t.end_meridiem == "am" and hour > 12:
             hour -= 12
+        elif t.meridiem is None and t.end_meridiem is None and t.end_hour == 12 and t.hour in (10, 11) \
+                and hour > 12 and period != "pm":
+            # "party 10:30-12:30": a short range that ends at noon is the morning's (a party is
+            # in the evening only by default; "film night 9-12", "soirée de 9 à 12" run to midnight)
+            hour -= 12
         if end_hour < hour and end_hour + 12 < 24 and not t.literal:
             end_hour += 12
         if (end_hour, t.end_minute or 0) > (hour, t.minute):

@@ -184,7 +184,11 @@ def _quoted_spans(text: str) -> list[tuple[int, int]]:
         # "'Training Saturday 10am' - still on?" asks about what it quotes; a notice pasted after
         # a colon is news when the question is about something else ("Mensagem da UBS: '...'
         # Quem pode levar a vó?"), not when it asks about its day ("...: '...' this year's date?")
-        pasted = text[:m.start()].rstrip().endswith(":")
+        # a notice pasted after a colon, or on lines of its own ("mamá esta es la de Pablo, la
+        # llevas tú o voy yo?\n\n"CLÍNICA DENTAL SONRÍE: Le recordamos su cita ...""); a line
+        # quoted from the chat is short
+        pasted = text[:m.start()].rstrip().endswith(":") or (
+            text[:m.start()].endswith("\n") and m.end() - m.start() >= 60)
         if "?" in outside and not (pasted and not _ASKS_WHEN.search(outside)):
             spans.append(m.span())
         elif _PAST_VERDICT.search(outside):
