@@ -4152,3 +4152,14 @@ def test_a_short_line_quoted_and_asked_about_is_still_masked():
 def test_a_short_party_range_ending_at_noon_is_in_the_morning(text, hours):
     [event] = extract_events(text, SEP_2031)
     assert (event.start[11:16], (event.end or "")[11:16]) == hours
+
+
+@pytest.mark.parametrize("text,days", [
+    ("Vendanges : on a besoin de bras les samedis 27 septembre et 4 octobre, de 8h à 16h.",
+     [("2031-09-27T08:00", "2031-09-27T16:00"), ("2031-10-04T08:00", "2031-10-04T16:00")]),
+    ("Helpers needed on 27 September and 4 October, 9am-1pm", [("2031-09-27T09:00", "2031-09-27T13:00"),
+                                                              ("2031-10-04T09:00", "2031-10-04T13:00")]),
+])
+def test_two_dates_of_two_months_listed_keep_their_months_and_share_the_hours(text, days):
+    events = extract_events(text, SEP_2031)
+    assert [(e.start[:16], (e.end or "")[:16]) for e in events] == days

@@ -164,8 +164,9 @@ def find_dates(work: str, g: Grammar, today: date, day_first: bool,
         if first and last and first > last:
             first = safe_date(last.year - 1, month1, int(d1))
         if first and last and _LIST_WORD.search(work[m.end(1):m.start(3)]):
-            # "11 and 13 Feb", "el 3 y el 5 de marzo": two days, not a range
-            add(m, DateMention(m.start(), m.end(1), first, None, "explicit"))
+            # "11 and 13 Feb", "el 3 y el 5 de marzo": two days, not a range; "les 27 septembre
+            # et 4 octobre": the first keeps its own month
+            add(m, DateMention(m.start(), m.end(2) if mon1 else m.end(1), first, None, "explicit"))
             add(m, DateMention(m.start(3), m.end(), last, None, "explicit"))
         elif first and last and (last - first).days <= 62:
             add(m, DateMention(m.start(), m.end(), first, last, "explicit"))
