@@ -4163,3 +4163,21 @@ def test_a_short_party_range_ending_at_noon_is_in_the_morning(text, hours):
 def test_two_dates_of_two_months_listed_keep_their_months_and_share_the_hours(text, days):
     events = extract_events(text, SEP_2031)
     assert [(e.start[:16], (e.end or "")[:16]) for e in events] == days
+
+
+@pytest.mark.parametrize("text,start,previous", [
+    ("Vóley: se suspende el entrenamiento del martes 16 porque el gimnasio está en obra. Lo recuperamos "
+     "el jueves 18 a las 20:00 en el gimnasio del Liceo 10.", "2031-09-18T20:00", "2031-09-16"),
+    ("No training Tuesday 16th, the hall is booked. We'll make it up on Thursday 18th at 6pm.",
+     "2031-09-18T18:00", "2031-09-16"),
+    ("Pas de séance mardi 16, on la rattrapera jeudi 18 à 18h.", "2031-09-18T18:00", "2031-09-16"),
+])
+def test_a_day_called_off_and_made_up_on_another_is_one_move(text, start, previous):
+    [event] = extract_events(text, SEP_2031)
+    assert (event.start[:16], event.moved, (event.previous_start or "")[:10]) == (start, True, previous)
+
+
+def test_a_make_up_class_keeps_its_name():
+    text = "Les cours de rattrapage auront lieu le mercredi 17 septembre de 15h à 17h"
+    [event] = extract_events(text, SEP_2031)
+    assert "rattrapage" in event.title

@@ -186,7 +186,9 @@ EN = LangTable(
                # "we're pushing February's meeting back a week", "bringing the AGM forward"
                r"(?:push|pushing|bring|bringing) (?:[\w'’]+ ){1,3}(?:back|forward)",
                # a new date given after the old one is called off: "New appointment: Thu 5 Feb"
-               r"new (?:date|time|appointment|slot)(?=\s*(?::|(?:is|will be|on)\b))"),
+               r"new (?:date|time|appointment|slot)(?=\s*(?::|(?:is|will be|on)\b))",
+               # a session called off and made up another day: "we'll make it up on Thu 18th"
+               r"(?:we'?ll |we will )?make (?:it|that|them) up"),
 )
 
 # What a preterite sets a day for ("quedó para el lunes", "ficou marcado pra sexta") looks ahead.
@@ -323,7 +325,8 @@ ES = LangTable(
                # Chile and the River Plate "run" a day: "la prueba ... se corre al martes 27"
                r"(?:se|lo|la|los|las) corr(?:e|en|ió|ieron|imos) (?:al?|para)\b",
                # "lo pasamos del martes al miércoles": from one day to another
-               r"(?:(?:lo|la|los|las|se) )?pas(?:amos|a|ó|aron)(?= del? [^\W\d_]+ (?:\d{1,2} )?al?\b)"),
+               r"(?:(?:lo|la|los|las|se) )?pas(?:amos|a|ó|aron)(?= del? [^\W\d_]+ (?:\d{1,2} )?al?\b)",
+               r"(?:lo|la|los|las) recupera(?:mos|remos)", r"se recupera(?:rá)?"),
 )
 
 DE = LangTable(
@@ -436,6 +439,7 @@ DE = LangTable(
                r"verschieben(?= \w+ (?:auf|zum|nach)\b)", r"verschiebt sich", r"verlegen wir",
                r"verschieben wir", r"verschieben (?:den|die|das)",
                r"verschobe", r"verleit",  # Swiss German
+               r"nachgeholt", r"holen (?:wir )?(?:\w+ ){0,2}nach",  # made up another day
                r"neue[rns]? (?:termin|datum|uhrzeit)(?=\s*(?::|ist|am)(?!\w))"),
 )
 
@@ -544,7 +548,8 @@ FR = LangTable(
                r"(?:est |sont )?remise?s? (?:à|au)(?= (?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|"
                r"demain|après-demain|\d))",
                r"report (?:à|au)",
-               r"avancée?s?", r"changée?s?"),
+               r"avancée?s?", r"changée?s?",
+               r"(?:on )?(?:la |le |les )?rattrap(?:ons|erons|era)"),
 )
 
 PT = LangTable(
@@ -649,7 +654,8 @@ PT = LangTable(
                r"remarc(?:ou|aram|amos)", r"adi(?:ou|aram|amos)",
                r"passou para", r"passa para", r"passou pra", r"passa pra", r"passou pro", r"passa pro",
                # "passou de sexta para sábado", "passou do dia 21 pro dia 28": from one day to another
-               r"pass(?:a|ou|am|aram)(?= d[eoa]s? [^.;!?\n]{1,25}? (?:para|pra|pro)\b)"),
+               r"pass(?:a|ou|am|aram)(?= d[eoa]s? [^.;!?\n]{1,25}? (?:para|pra|pro)\b)",
+               r"(?:vamos |vai )?rep(?:or|omos|ôr)\b"),
 )
 
 TABLES: dict[str, LangTable] = {t.code: t for t in (EN, ES, DE, FR, PT)}
