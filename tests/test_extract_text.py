@@ -4181,3 +4181,22 @@ def test_a_make_up_class_keeps_its_name():
     text = "Les cours de rattrapage auront lieu le mercredi 17 septembre de 15h à 17h"
     [event] = extract_events(text, SEP_2031)
     assert "rattrapage" in event.title
+
+
+@pytest.mark.parametrize("text,location", [
+    # a German lower-case infinitive closing the phrase is what for, not where
+    ("Heimspiel Samstag 27.09., Halle Wendenstraße. Treffpunkt 13:15 Uhr zum Netz aufbauen, "
+     "Spielbeginn 14:00.", "Halle Wendenstraße"),
+    # a day named by a word ending in -tag is no place
+    ("Und am Bettag (21.9.) machen wir wie immer den Zmittag bei Grosi, 12 Uhr.", "bei Grosi"),
+    # a home said with its address in brackets: the address
+    ("Inès fête ses 7 ans le mercredi 24 septembre de 14h à 17h à la maison (12 rue des Capucins, "
+     "3e étage)", "12 rue des Capucins"),
+    # a question line, or a signature line, after a pasted notice is no place
+    ('fwd from the vet:\n"Luna is booked in for Wednesday, September 17 at 4:15 PM."\ncan one of you take '
+     'her?? I have a work thing', None),
+    ("Chers parents,\nLa réunion d'information aura lieu le samedi 20 septembre.\nLa Direction", None),
+])
+def test_purposes_days_questions_and_signatures_are_no_places(text, location):
+    [event] = extract_events(text, SEP_2031)
+    assert event.location == location

@@ -523,10 +523,13 @@ _SIGN_OFF = re.compile(
     r"\W*(?:cordialement|bien (?:à vous|cordialement)|(?:avec )?(?:nos |mes )?(?:meilleures |sincères )?"
     r"salutations|(?:kind |best |warm )?regards|best wishes|many thanks|thanks|cheers|yours|"
     r"mit freundlichen grüßen|(?:freundliche|viele|liebe|beste) grüße|lg|mfg|(?:un )?saludos?|"
-    r"atentamente|cordiales saludos|abraços?|atenciosamente|cumprimentos|beijos?|bisous|bises)\b",
+    r"atentamente|cordiales saludos|abraços?|atenciosamente|cumprimentos|beijos?|bisous|bises|"
+    # a signature of its own: "La Direction", "Die Schulleitung", "Euer Kita-Team Sonnenblume"
+    r"la direction|the management|die (?:direktion|schulleitung|leitung)|la direcci[oó]n|a dire[çc][ãa]o|"
+    r"the committee|le comité|el comité|o comité|(?:euer|eure|your|votre|vuestro) [\w-]*team)\b",
     re.I)
 _NOT_A_PLACE = re.compile(
-    r"www\.|https?:|@|!|\b(?:entry|tickets?|free|admission|refreshments|all welcome|entrada|"
+    r"www\.|https?:|@|!|\?|\b(?:entry|tickets?|free|admission|refreshments|all welcome|entrada|"
     r"gratis|libre|donativo|eintritt|frei|kostenlos|entrée|gratuit|ingresso|grátis|comidas|tel|"
     r"call|ligue|llama|anruf|reply|responda|répondez|antworten|contesta|cancel|anular|annuler|"
     r"absagen|cancelar)\b",
@@ -588,7 +591,14 @@ def looks_like_place(phrase: str, g: Grammar) -> bool:
     if (g.event_noun.search(phrase) and not headed) or g.pm.fullmatch(phrase) or g.am.fullmatch(phrase) \
             or closed or _NOT_PLACE_HEADS.match(phrase):
         return False  # "at practice", "beim Umzug", "in the evening", "in den Herbstferien"
+    if g.t.code == "de" and (_GERMAN_VERB_LAST.search(phrase) or _GERMAN_DAY.fullmatch(words[-1])):
+        return False  # "zum Netz aufbauen": what for, not where; "am Bettag": a day
     return phrase[0].isupper() or bool(g.place_noun.search(head))
+
+
+# German nouns are capitalised: a lower-case infinitive closing the phrase makes it a purpose.
+_GERMAN_VERB_LAST = re.compile(r"\s(?:[a-zäöüß]+(?:en|ern|eln))$")
+_GERMAN_DAY = re.compile(r"[A-ZÄÖÜ][a-zäöüß]*tag")
 
 
 # A preposition with an article ("at the", "en la", "im", "dans la", "na") before a noun
@@ -662,7 +672,8 @@ _ADDRESS = re.compile(
     r"\b(?:calle|avenida|avda\.|paseo|rua|avenida|travessa|alameda)\s+(?:[A-ZÁÉÍÓÚ][\w'’-]*\s?){1,3},?\s*\d{1,4}\b")
 # A home said by whose it is, which an address says better
 _HOME = re.compile(r"(?:ours|mine|my place|our place|home|my house|our house|casa|mi casa|nuestra casa|"
-                   r"nossa casa|minha casa|bei uns|bei mir|zu hause|chez nous|chez moi|à la maison)", re.I)
+                   r"nossa casa|minha casa|bei uns|bei mir|zu hause|chez nous|chez moi|(?:à )?la maison|"
+                   r"maison)", re.I)
 
 
 def _place_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | None,
