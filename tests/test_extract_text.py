@@ -4200,3 +4200,17 @@ def test_a_make_up_class_keeps_its_name():
 def test_purposes_days_questions_and_signatures_are_no_places(text, location):
     [event] = extract_events(text, SEP_2031)
     assert event.location == location
+
+
+@pytest.mark.parametrize("text", [
+    "Sind gut in Lignano angekommen, Wetter traumhaft ☀️ Bis Samstag dann, schaut bitte auf die Katze!",
+    "Grève RATP aujourd'hui, j'ai mis 1h20 pour arriver au boulot 🤡",
+    "ojo que este año el 18 cae jueves, así que el sándwich es largo",
+])
+def test_goodbyes_durations_and_weekdays_a_day_falls_on_are_no_events(text):
+    assert [e for e in extract_events(text, SEP_2031) if not e.cancelled] == []
+
+
+def test_a_limit_with_please_is_still_a_deadline():
+    [event] = extract_events("Bitte die Anmeldung bis Samstag im Sekretariat abgeben", SEP_2031)
+    assert event.kind == "deadline"

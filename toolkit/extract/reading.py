@@ -1310,6 +1310,10 @@ def _frames_the_day(ctx: Context, clause: Clause, d: DateMention, m: re.Match[st
     return names_event(ctx.g, rest)
 
 
+# "Bis Samstag dann", "hasta el sábado entonces", "until Saturday then": a goodbye's "then"
+_SEE_YOU_THEN = re.compile(r"\W{0,2}\s*(?:dann|then|entonces|alors|então|entao)\b", re.I)
+
+
 def _is_deadline(ctx: Context, clause: Clause, d: DateMention, own: str,
                  t: TimeMention | None = None) -> bool:
     g = ctx.g
@@ -1321,6 +1325,8 @@ def _is_deadline(ctx: Context, clause: Clause, d: DateMention, own: str,
     if any(live.counts(m) for m in g.due.finditer(own)):
         return True
     before = ctx.low[max(clause.start, d.start - 24):d.start]
+    if _SEE_YOU_THEN.match(ctx.low, d.end) and g.limit.search(before):
+        return False  # "Bis Samstag dann, schaut bitte auf die Katze!": until then, a goodbye
     if g.due_for.search(before) and g.homework.search(own):
         return True  # "Hausaufgaben für Montag", "deberes para el lunes"
     if t is not None and _marked(g.limit, ctx.low[max(clause.start, t.start - 24):t.start]) \
@@ -1630,7 +1636,12 @@ _RIDE_SHARE = re.compile(r"\b(?:carpool\w*|lift[- ]?share|fahrgemeinschaft\w*|co
 _FALLS_ON = re.compile(r"\b(?:falls? on(?: an?| the)?|lands? on an?|cae en (?:un|sábado|domingo)|"
                        r"cae (?:un|en|el)|fällt (?:dieses jahr |heuer )?auf (?:einen|ein|den)|"
                        r"tombe (?:cette année )?(?:un|sur un|le)|calha (?:a|num|numa|em)|"
-                       r"cai (?:num|numa|a|em|no dia))\b", re.I)
+                       r"cai (?:num|numa|a|em|no dia)|"
+                       # "el 18 cae jueves", "le 1er tombe un samedi" with the weekday right after
+                       r"(?:cae|cai|tombe|fällt auf) (?:en |un |num |numa |einen )?"
+                       r"(?:lunes|martes|mi[ée]rcoles|jueves|viernes|s[áa]bado|domingo|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|"
+                       r"segunda|ter[çc]a|quarta|quinta|sexta|montag|dienstag|mittwoch|donnerstag|freitag|"
+                       r"samstag|sonntag))\b", re.I)
 
 
 _THIS_MORNING = re.compile(r"this morning|ce matin|esta mañana|esta manhã|hoje de manhã|"

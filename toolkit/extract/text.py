@@ -91,6 +91,10 @@ _DURATION = re.compile(  # the digit before its look-behind: the scan jumps from
     re.I,
 )
 
+# How long something took ("j'ai mis 1h20 pour arriver", "took me 1h20", "tardé 1h20"): no hour.
+_TOOK = re.compile(r"\b(?:mis|pris|fallu|took|takes|taking|tard[ée]|tarda|tardo|demor(?:ei|ou|a)|levei|levou|"
+                   r"leva|brauchte|gebraucht|dauert\w*)\s+(?:me\s+|mir\s+)?(\d{1,2}\s?h\s?\d{2})\b", re.I)
+
 # A voice note's length ("[Voice note 0:42]", "🎤 Audio 1:05", "Sprachnachricht 0:37"): no hour.
 _VOICE_NOTE = re.compile(r"(?:voice (?:note|message|memo)|audio|áudio|nota de voz|mensaje de voz|"
                          r"sprachnachricht|sprachmemo|message vocal|mensagem de voz|🎤|🎙️?)"
@@ -226,6 +230,8 @@ def mask_noise(text: str) -> str:
     for m in _ROOM_NUMBER.finditer(text) if _DOTTED_NUMBER.search(text) else ():
         blank(*m.span(1))
     for m in _VOICE_NOTE.finditer(text) if digit else ():
+        blank(*m.span(1))
+    for m in _TOOK.finditer(text) if digit else ():
         blank(*m.span(1))
     return "".join(chars)
 
