@@ -4214,3 +4214,18 @@ def test_goodbyes_durations_and_weekdays_a_day_falls_on_are_no_events(text):
 def test_a_limit_with_please_is_still_a_deadline():
     [event] = extract_events("Bitte die Anmeldung bis Samstag im Sekretariat abgeben", SEP_2031)
     assert event.kind == "deadline"
+
+
+def test_a_bare_weekday_in_the_item_after_a_dated_one_is_the_first_such_day_after_it():
+    text = ("Plan for Rosh Hashanah:\n• Erev RH dinner at Grandma Ruth's Wednesday the 17th – come by 6\n"
+            "• Services Thursday morning 9:30 at Temple Sholom\n"
+            "• Tashlich at the lake after lunch Thursday, 3ish")
+    assert [e.start[:16] for e in extract_events(text, SEP_2031)] == [
+        "2031-09-17T18:00", "2031-09-18T09:30", "2031-09-18T15:00"]
+
+
+def test_a_bare_weekday_after_an_item_dated_only_by_words_is_the_coming_one():
+    text = ("Swim club notices\n- Club champs a week on Sunday at Chandler, kids on pool deck by 7am\n"
+            "- Nominations close Wed midnight, no late entries")
+    deadlines = [e.start for e in extract_events(text, SEP_2031) if e.kind == "deadline"]
+    assert deadlines == ["2031-09-17"]

@@ -344,6 +344,7 @@ def find_dates(work: str, g: Grammar, today: date, day_first: bool,
     _months_frame_day_numbers(found, work, g, today)
     found = _days_beside_another(found, work, spans)
     found = _weeks_frame_weekdays(found, work, today)
+    found = _listed_after_a_dated_item(found, work)
     found = _weekend_lists(found, work)
     return _anchor_weekdays(_absorb_weekdays(found, work), work, g)
 
@@ -514,6 +515,34 @@ _MORROW = re.compile(r"(?=[aelnt])"
                      r"\b(?:the (?:next|following) day|the day after|le lendemain|le jour d['’]après|"
                      r"am folgetag|am tag danach|tags darauf|am nächsten tag|al día siguiente|"
                      r"al dia siguiente|el día después|no dia seguinte)\b", re.I)
+
+
+_LIST_ITEM = re.compile(r"(?:^|\n)[ \t]*(?:[-•*·▪️►✅🔹]+|\d{1,2}[.)])[ \t]*")
+
+
+def _listed_after_a_dated_item(found: list[DateMention], work: str) -> list[DateMention]:
+    """'• Erev RH dinner Wednesday the 17th ... • Services Thursday morning 9:30': in a list, a
+    bare weekday right after an item with a date of its own is the first such day after it, not
+    the coming one (said on Wednesday 10th, that Thursday is the 18th)."""
+    items = [m.end() for m in _LIST_ITEM.finditer(work)]
+    if len(items) < 2:
+        return found
+    result = list(found)
+    for index, d in enumerate(found):
+        if d.kind != "weekday" or not d.bare or d.last is not None:
+            continue
+        item = max((at for at in items if at <= d.start), default=None)
+        before = [x for x in found[:index] if not x.bare and not x.context_only and x.last is None
+                  and x.day > d.day and any(c.isdigit() for c in work[x.start:x.end])]  # a dated day
+        if item is None or not before:
+            continue
+        anchor = before[-1]
+        anchor_item = max((at for at in items if at <= anchor.start), default=None)
+        if anchor_item is None or anchor_item == item or work.count("\n", anchor.end, d.start) > 2:
+            continue  # the same item, or items far apart
+        shift = (d.day.weekday() - anchor.day.weekday()) % 7 or 7
+        result[index] = replace(d, day=anchor.day + timedelta(days=shift))
+    return result
 
 
 def _days_beside_another(found: list[DateMention], work: str, spans: _Spans) -> list[DateMention]:
