@@ -4229,3 +4229,13 @@ def test_a_bare_weekday_after_an_item_dated_only_by_words_is_the_coming_one():
             "- Nominations close Wed midnight, no late entries")
     deadlines = [e.start for e in extract_events(text, SEP_2031) if e.kind == "deadline"]
     assert deadlines == ["2031-09-17"]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("alguém passa lá? estou em Braga até sexta 🙏", []),
+    ("I'm still in Leeds until Friday, please save me a seat", []),
+    ('"CGD: O novo cartão será enviado para a morada registada. Ative-o até 10/10/2031 na app."',
+     [("2031-10-10", "deadline")]),
+])
+def test_where_the_writer_is_until_a_day_is_no_deadline_and_activating_by_one_is(text, expected):
+    assert [(e.start, e.kind) for e in extract_events(text, SEP_2031)] == expected

@@ -1321,6 +1321,8 @@ def _is_deadline(ctx: Context, clause: Clause, d: DateMention, own: str,
         # "I'll send it by Friday": a promise, not the group's deadline ("RSVP to me by this
         # Friday so I can give the caterer numbers" is the group's: the "I" comes after)
         return False
+    if g.whereabouts.search(own, 0, max(0, d.start - clause.start)):
+        return False  # "estou em Braga até sexta 🙏": where the writer is until then
     live = _LiveCues(ctx, clause, d)
     if any(live.counts(m) for m in g.due.finditer(own)):
         return True

@@ -810,7 +810,7 @@ TASKS = {
            r"devolv\w+", r"inscrev\w+", r"inscriç\w+", r"inscricoes", r"preench\w+",
            r"confirm\w+", r"reserv\w+", r"formulários?", r"autorizaç\w+", r"trabalhos?",
            r"renda", r"aluguel", r"mensalidades?", r"propinas?", r"boleto", r"quotas?", r"taxas?",
-           r"matr[íi]culas?", r"compr\w+", r"ingressos", r"bilhetes",
+           r"matr[íi]culas?", r"compr\w+", r"ingressos", r"bilhetes", r"ativ(?:e|ar|em)\w*",
            r"t[eê]m de", r"t[eê]m que",
            r"precisa\w*", r"levantad[oa]s?", r"pediu (?:pra|para)", r"pede (?:pra|para)",
            r"avis\w+", r"por favor", r"favor"),
