@@ -4242,3 +4242,31 @@ def test_a_bare_weekday_after_an_item_dated_only_by_words_is_the_coming_one():
 ])
 def test_where_the_writer_is_until_a_day_is_no_deadline_and_activating_by_one_is(text, expected):
     assert [(e.start, e.kind) for e in extract_events(text, SEP_2031)] == expected
+
+
+# ------------------------------------------------------------------------- round 30 (batch 58)
+
+EASTER_2032 = datetime(2032, 3, 31, 18, 0, tzinfo=ZoneInfo("Europe/Berlin"))  # Wed 31 Mar 2032
+
+
+@pytest.mark.parametrize("text", [
+    # the Portuguese preterite by its plural ending, and "consegui"
+    "Que semana... o elevador quebrou segunda, consertaram quarta às 18h e quebrou de novo hoje.",
+    "Consegui declarar o imposto de renda hoje às 14h, depois de 3 horas brigando com o programa",
+    # a distance run in a time, a delay: no hour
+    "Long run done this morning, 28km in 2:41, legs are cooked.",
+    "Chegámos ao Funchal com 2h de atraso da easyJet 🙄",
+    # a poll's tally: its days are options, none chosen
+    'Resultado de la encuesta "¿asado el 17 o el 24?":\n17 → 5 votos\n24 → 5 votos\nEmpate 😂',
+    "Sondage : « Pique-nique : 25 avril ou 2 mai ? »\n→ 25 avril : 6 votes\n→ 2 mai : 6 votes",
+    # a question after "Kurze Frage:", and where the writer is from a day to another
+    "Kurze Frage: ist am Montag 5.4. Schwimmtraining oder noch Ferienpause?",
+    "Danke für den Brunch! Ich bin übrigens vom 5. bis 16. April in Portugal, falls wer was braucht.",
+])
+def test_round_30_past_lengths_polls_questions_and_whereabouts_are_no_events(text):
+    assert [e for e in extract_events(text, EASTER_2032) if not e.cancelled] == []
+
+
+def test_a_preterite_that_sets_a_day_still_announces_it():
+    [event] = extract_events("O jogo foi remarcado: marcaram para sábado 3 às 10h no pavilhão", EASTER_2032)
+    assert event.start == "2032-04-03T10:00:00+02:00"

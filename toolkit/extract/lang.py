@@ -636,6 +636,10 @@ PT = LangTable(
         # preterite by its ending ("cheguei", "ficou"), not the future ("-arei") or "estou"
         r"(?!(?:sei|lei|rei|\w*[aei]rei|v[oô]lei|j[oó]quei|h[oó]quei)\b)\w{3,}ei",
         r"(?!(?:estou|vou|sou|dou|tou)\b)\w{3,}ou(?!" + _SET_FOR_PT + ")",
+        # the third person plural's preterite ("consertaram", "chegaram"), and "consegui"
+        r"(?!(?:marcaram|remarcaram|adiaram|passaram|mudaram)\b)\w{3,}(?:aram|eram|iram)"
+        r"(?!" + _SET_FOR_PT + ")",
+        r"consegui",
         r"há (?:\w+ )?(?:dias|semanas|meses)",
     ),
     cancel_cues=(

@@ -44,8 +44,14 @@ _STRENGTH = {"explicit": 0.5, "numeric": 0.4, "weekday": 0.35, "relative": 0.3, 
              "ordinal": 0.3, "holiday": 0.35, "weekend": 0.35, "week": 0.3}
 
 
+# A poll's count of votes: "5 votos", "6 votes", "3 Stimmen".
+_VOTES = re.compile(r"\b\d+\s*(?:votos?|votes?|stimmen|voix)\b")
+
+
 def read_events(ctx: Context, dates: list[DateMention], tz_name: str | None) -> list[FoundEvent]:
     """The events of one message, clause by clause."""
+    if len(_VOTES.findall(ctx.low)) >= 2:
+        return []  # a poll's tally ("17 → 5 votos, 24 → 5 votos"): its days are options, none chosen
     dates = _moved_spans_split(ctx, dates)
     times = find_times(ctx.work, ctx.g, dates)
     clauses = build_clauses(ctx.text, dates, times, ctx.g)
@@ -1562,7 +1568,8 @@ _EVERY_DAY = re.compile(r"\b(?:every ?day|each day|daily|todos los días|todos l
                         r"diariamente)\b", re.I)
 _ASKS = re.compile(
     r"\W*(?:(?:hi|hey|hello|morning|quick question|sorry|oigan|oye|hola|hallo|salut|coucou|oi|gente|"
-    r"pessoal)\W+)?(?:is|are|was|were|does|do|did|"
+    r"pessoal|kurze frage|frage|una pregunta|pregunta|petite question|question|uma pergunta|pergunta)"
+    r"\W+)?(?:is|are|was|were|does|do|did|"
     r"when|what|where|which|any(?:one|body|1) (?:know|knows|remember|heard|sure)|"
     r"does any(?:one|body)|alguien sabe|sab[eé]is si|saben si|sabe alguien|"
     r"se sabe|hay|a qu[eé] hora|qu[eé]|cu[aá]ndo|d[oó]nde|cu[aá]l|"

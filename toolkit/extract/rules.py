@@ -466,6 +466,7 @@ WHEREABOUTS = {
            r"(?:ich|i) bin (?:\S+ ){0,5}?da(?![\w-])",  # "Ich bin Freitag ab 20 Uhr da"
            r"(?:ich|wir|i) (?:kann|können) (?:erst|nur)",
            r"(?:ich bin|wir sind) (?:dann )?noch in",
+           r"(?:ich bin|wir sind) (?:\w+ ){0,2}?(?:vom|von|ab|bis)\b",  # "ich bin ja bis Sonntag in Hamburg"
            r"(?:mein|unser) (?:flug|flieger|zug|bus) (?:landet|kommt|geht|fährt|startet)"),
     "fr": (r"je serai là", r"je suis à", r"j['’](?:arrive|arriverai)", r"on (?:arrive|atterrit|rentre)",
            r"je (?:pars|finis|termine|rentre|reviens|quitte|sors)",

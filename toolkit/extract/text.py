@@ -95,6 +95,13 @@ _DURATION = re.compile(  # the digit before its look-behind: the scan jumps from
 _TOOK = re.compile(r"\b(?:mis|pris|fallu|took|takes|taking|tard[ée]|tarda|tardo|demor(?:ei|ou|a)|levei|levou|"
                    r"leva|brauchte|gebraucht|dauert\w*)\s+(?:me\s+|mir\s+)?(\d{1,2}\s?h\s?\d{2})\b", re.I)
 
+# A distance run in a time ("28km in 2:41", "25 km in 2:18 gelaufen"), a delay ("2h de atraso",
+# "2 hours late"): lengths of time, no hour.
+_RUN_IN = re.compile(r"\b\d+(?:[.,]\d+)?\s?(?:km|k|mi|miles|m)\s+(?:in|en|em|à|a)\s+"
+                     r"(\d{1,2}[:h]\d{2}(?::\d{2})?)\b"
+                     r"|\b(\d{1,2}\s?h(?:\d{2})?)\s+(?:de\s+)?(?:atraso|retraso|retard|verspätung|delay|late)\b",
+                     re.I)
+
 # A voice note's length ("[Voice note 0:42]", "🎤 Audio 1:05", "Sprachnachricht 0:37"): no hour.
 _VOICE_NOTE = re.compile(r"(?:voice (?:note|message|memo)|audio|áudio|nota de voz|mensaje de voz|"
                          r"sprachnachricht|sprachmemo|message vocal|mensagem de voz|🎤|🎙️?)"
@@ -233,6 +240,8 @@ def mask_noise(text: str) -> str:
         blank(*m.span(1))
     for m in _TOOK.finditer(text) if digit else ():
         blank(*m.span(1))
+    for m in _RUN_IN.finditer(text) if digit else ():
+        blank(*m.span(1 if m.group(1) else 2))
     return "".join(chars)
 
 
