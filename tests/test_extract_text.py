@@ -4270,3 +4270,9 @@ def test_round_30_past_lengths_polls_questions_and_whereabouts_are_no_events(tex
 def test_a_preterite_that_sets_a_day_still_announces_it():
     [event] = extract_events("O jogo foi remarcado: marcaram para sábado 3 às 10h no pavilhão", EASTER_2032)
     assert event.start == "2032-04-03T10:00:00+02:00"
+
+
+def test_a_polls_outcome_said_after_its_tally_is_the_event():
+    text = ('📊 POLL RESULTS – "April book club date?"\n• Tue 13th – 2 votes\n• Wed 14th – 6 votes\n'
+            "• Thu 15th – 4 votes\nSo Wednesday the 14th it is, 7pm at Lou's!")
+    assert [e.start[:16] for e in extract_events(text, EASTER_2032)] == ["2032-04-14T19:00"]

@@ -48,10 +48,24 @@ _STRENGTH = {"explicit": 0.5, "numeric": 0.4, "weekday": 0.35, "relative": 0.3, 
 _VOTES = re.compile(r"\b\d+\s*(?:votos?|votes?|stimmen|voix)\b")
 
 
+def _outside_the_poll(ctx: Context, dates: list[DateMention]) -> list[DateMention]:
+    """A poll's tally ("¿asado el 17 o el 24?": 17 → 5 votos, 24 → 5 votos): the days on its
+    question's line and on lines that count votes are options, not plans; a day said as the
+    outcome ("So Wednesday the 14th it is, 7pm at Lou's!") stays."""
+    kept = []
+    for d in dates:
+        start = ctx.low.rfind("\n", 0, d.start) + 1
+        end = ctx.low.find("\n", d.end)
+        line = ctx.low[start:end if end >= 0 else len(ctx.low)]
+        if not _VOTES.search(line) and "?" not in line:
+            kept.append(d)
+    return kept
+
+
 def read_events(ctx: Context, dates: list[DateMention], tz_name: str | None) -> list[FoundEvent]:
     """The events of one message, clause by clause."""
     if len(_VOTES.findall(ctx.low)) >= 2:
-        return []  # a poll's tally ("17 → 5 votos, 24 → 5 votos"): its days are options, none chosen
+        dates = _outside_the_poll(ctx, dates)
     dates = _moved_spans_split(ctx, dates)
     times = find_times(ctx.work, ctx.g, dates)
     clauses = build_clauses(ctx.text, dates, times, ctx.g)
