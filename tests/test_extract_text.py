@@ -105,6 +105,7 @@ def test_fresh_batches_stay_fixed(name):
     ("events_batch55.jsonl", 0.90, 0.01, 0.93, 0.86),
     ("events_batch56.jsonl", 0.92, 0.18, 0.91, 0.90),
     ("events_batch57.jsonl", 0.89, 0.14, 0.87, 0.76),
+    ("events_batch58.jsonl", 0.82, 0.26, 0.83, 0.81),
 ])
 def test_the_last_batches_stay_at_their_level(name, f1, false_alarms, titles, places):
     """Batches still below the other batches' bar, kept at the level their rounds reached
@@ -118,7 +119,7 @@ def test_the_last_batches_stay_at_their_level(name, f1, false_alarms, titles, pl
     81.4%; batch 53: F1 0.826, 11.1%, titles 89.0%, places 77.2%; batch 54: F1 0.970, 2.1%,
     titles 94.5%, places 89.1%; batch 55: F1 0.910, none, titles 94.1%, places 86.6%; batch 56:
     F1 0.923, 17.4%, titles 92.0%, places 90.7%; batch 57: F1 0.897, 13.3%, titles 87.5%, places
-    76.7%), so their fixes stay fixed
+    76.7%; batch 58: F1 0.829, 25.6%, titles 83.6%, places 81.2%), so their fixes stay fixed
     until a round lifts them."""
     result = _scorer().score(ROOT / "tests" / "data" / name)["all"]
     assert result["f1"] >= f1, result
