@@ -106,15 +106,15 @@ def was_now(low: str, previous: DateMention, current: DateMention) -> bool:
 
 
 # "passa de sexta-feira, 8, para segunda-feira, 11": after a move verb, the day it goes to
-_TO_NEW_DAY = re.compile(r"^[\s,]*(?:para|pra|pro|to|al|a|à|au|auf|zum|nach)\s+"
-                         r"(?:(?:o|a|el|la|le|the|den)\s+)?$", re.I)
+# "to" before a move's new day, with an article that may follow it
+_TO = r"(?:para|pra|pro|to|al|a|à|au|auf|zum|nach)\s+(?:(?:o|a|el|la|le|the|den)\s+)?$"
+_TO_NEW_DAY = re.compile(r"^[\s,]*" + _TO, re.I)
 
 
 # "Votre rendez-vous du jeudi 22 janvier ... a été déplacé au mardi 17 février": the day of the
 # thing moved, a move verb, and the day it goes to
 _DAY_OF = re.compile(r"\b(?:du|del|vom|of|from|do|da)\s+(?:(?:the|le|el|dem)\s+)?$", re.I)
-_MOVED_TO = re.compile(r"(?:para|pra|pro|to|al|à|au|auf|zum|nach)\s+(?:(?:o|a|el|la|le|the|den)\s+)?$",
-                       re.I)
+_MOVED_TO = re.compile(r"\b" + _TO, re.I)
 
 
 def _moved_from_the_day_of(low: str, previous: DateMention, current: DateMention, g: Grammar) -> bool:

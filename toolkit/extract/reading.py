@@ -26,6 +26,7 @@ from toolkit.extract.clauses import (
     was_now,
 )
 from toolkit.extract.context import Context
+from toolkit.extract.lang import TABLES
 from toolkit.extract.mentions import (
     DateMention,
     TimeMention,
@@ -290,8 +291,8 @@ def _moved_spans_split(ctx: Context, dates: list[DateMention]) -> list[DateMenti
         return dates
     result: list[DateMention] = []
     for d in dates:
-        s0 = next((a for a, b in segments(ctx.text) if a <= d.start < b), 0)
         join = _SPAN_JOIN.search(ctx.low, d.start + 3, d.end) if d.last is not None else None
+        s0 = next((a for a, b in segments(ctx.text) if a <= d.start < b), 0) if join else 0
         if join is None or d.last is None or not _FROM_BEFORE.search(ctx.low, s0, d.start) \
                 or not ctx.g.move.search(ctx.low, s0, d.start):
             result.append(d)
@@ -1656,15 +1657,16 @@ _RIDE_SHARE = re.compile(r"\b(?:carpool\w*|lift[- ]?share|fahrgemeinschaft\w*|co
 
 
 # a date said to fall on a weekday: a remark on the calendar, not a plan
+# every language's weekday names, longest first ("segunda-feira" before "segunda")
+_WEEKDAY_NAMES = "|".join(re.escape(w) for w in sorted(
+    {w for table in TABLES.values() for w in table.weekdays}, key=len, reverse=True))
 _FALLS_ON = re.compile(r"\b(?:falls? on(?: an?| the)?|lands? on an?|cae en (?:un|sábado|domingo)|"
                        r"cae (?:un|en|el)|fällt (?:dieses jahr |heuer )?auf (?:einen|ein|den)|"
                        r"tombe (?:cette année )?(?:un|sur un|le)|calha (?:a|num|numa|em)|"
                        r"cai (?:num|numa|a|em|no dia)|"
                        # "el 18 cae jueves", "le 1er tombe un samedi" with the weekday right after
-                       r"(?:cae|cai|tombe|fällt auf) (?:en |un |num |numa |einen )?"
-                       r"(?:lunes|martes|mi[ée]rcoles|jueves|viernes|s[áa]bado|domingo|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|"
-                       r"segunda|ter[çc]a|quarta|quinta|sexta|montag|dienstag|mittwoch|donnerstag|freitag|"
-                       r"samstag|sonntag))\b", re.I)
+                       rf"(?:cae|cai|tombe|fällt auf) (?:en |un |num |numa |einen )?(?:{_WEEKDAY_NAMES}))\b",
+                       re.I)
 
 
 _THIS_MORNING = re.compile(r"this morning|ce matin|esta mañana|esta manhã|hoje de manhã|"

@@ -96,7 +96,7 @@ _TOOK = re.compile(r"\b(?:mis|pris|fallu|took|takes|taking|tard[ée]|tarda|tardo
                    r"leva|brauchte|gebraucht|dauert\w*)\s+(?:me\s+|mir\s+)?(\d{1,2}\s?h\s?\d{2})\b", re.I)
 
 # A distance run in a time ("28km in 2:41", "25 km in 2:18 gelaufen"), a delay ("2h de atraso",
-# "2 hours late"): lengths of time, no hour.
+# "1h30 de retard", "2h delay"): lengths of time, no hour.
 _RUN_IN = re.compile(r"\b\d+(?:[.,]\d+)?\s?(?:km|k|mi|miles|m)\s+(?:in|en|em|à|a)\s+"
                      r"(\d{1,2}[:h]\d{2}(?::\d{2})?)\b"
                      r"|\b(\d{1,2}\s?h(?:\d{2})?)\s+(?:de\s+)?(?:atraso|retraso|retard|verspätung|delay|late)\b",
