@@ -4277,3 +4277,94 @@ def test_a_polls_outcome_said_after_its_tally_is_the_event():
     text = ('📊 POLL RESULTS – "April book club date?"\n• Tue 13th – 2 votes\n• Wed 14th – 6 votes\n'
             "• Thu 15th – 4 votes\nSo Wednesday the 14th it is, 7pm at Lou's!")
     assert [e.start[:16] for e in extract_events(text, EASTER_2032)] == ["2032-04-14T19:00"]
+
+
+SUMMER_2032 = datetime(2032, 6, 2, 18, 0, tzinfo=ZoneInfo("Europe/Madrid"))  # Wed 2 Jun 2032
+
+
+@pytest.mark.parametrize("text,start", [
+    ("La entrega de premios es el viernes 4 a las 18:00 en el salón del Colegio Santa Inés",
+     "2032-06-04T18:00"),
+    ("Assembleia de moradores sábado 5 às 10h no salão da Igreja de São Tomé", "2032-06-05T10:00"),
+    ("La kermesse aura lieu samedi 5 à 14h à l'école Saint-André", "2032-06-05T14:00"),
+])
+def test_a_name_ending_like_a_preterite_is_no_past(text, start):
+    [event] = extract_events(text, SUMMER_2032)
+    assert event.start[:16] == start
+
+
+@pytest.mark.parametrize("text,start", [
+    ("Reservei mesa no Tasca do Chico para sexta às 21h", "2032-06-04T21:00"),
+    ("He reservado la pista de pádel el sábado a las 11", "2032-06-05T11:00"),
+    ("J'ai réservé le resto pour samedi 20h, La Table d'Hugo", "2032-06-05T20:00"),
+])
+def test_a_table_booked_by_the_writer_is_for_a_day_to_come(text, start):
+    [event] = extract_events(text, SUMMER_2032)
+    assert event.start[:16] == start
+
+
+@pytest.mark.parametrize("text,start", [
+    ("¿Comemos el domingo en el merendero del río? Quedamos sobre la una", "2032-06-06T13:00"),
+    ("Almoço de família domingo, lá pela uma, em casa da avó", "2032-06-06T13:00"),
+    ("Churrasco no sábado por volta da uma no sítio do Zé", "2032-06-05T13:00"),
+])
+def test_one_oclock_in_words_takes_its_singular_article(text, start):
+    [event] = extract_events(text, SUMMER_2032)
+    assert event.start[:16] == start
+
+
+@pytest.mark.parametrize("text", [
+    "Beach clean Saturday 9-11am at Porthmeor. If the weather turns we'll do Sunday instead.",
+    "Picknick am Samstag um 12 am Weiher. Bei Regen dann Sonntag, gleiche Zeit.",
+    "Pique-nique samedi midi au parc. S'il fait un temps de chien, dimanche même heure.",
+    "Trilha no sábado às 8h na Serra. Se chover, fica para domingo.",
+])
+def test_the_day_a_plan_falls_back_on_in_bad_weather_is_no_second_event(text):
+    assert len(extract_events(text, SUMMER_2032)) == 1
+
+
+@pytest.mark.parametrize("text,start,end", [
+    ("Gas will be switched off on Friday 4th from 8am until approx. 2pm for the meter swap",
+     "2032-06-04T08:00", "2032-06-04T14:00"),
+    ("Corte de agua el viernes 4 de 9 a aprox. 13h por obras", "2032-06-04T09:00", "2032-06-04T13:00"),
+    ("Coupure d'électricité vendredi 4 de 8h à env. 11h30", "2032-06-04T08:00", "2032-06-04T11:30"),
+    ("Street party Saturday 5th from 2pm to around 8pm on Elm Road", "2032-06-05T14:00", "2032-06-05T20:00"),
+])
+def test_a_range_ending_roughly_keeps_its_end(text, start, end):
+    [event] = extract_events(text, SUMMER_2032)
+    assert (event.start[:16], event.end[:16], event.moved) == (start, end, False)
+
+
+@pytest.mark.parametrize("text,start,previous", [
+    ("Dentist got moved, was Tuesday 9:30, now Thursday 10th at 2:15", "2032-06-10T14:15",
+     "2032-06-08T09:30"),
+    ("La reunión cambió: era el lunes 7 a las 10, ahora el martes 8 a las 12", "2032-06-08T12:00",
+     "2032-06-07T10:00"),
+])
+def test_was_and_now_with_the_old_hour_between_are_one_move(text, start, previous):
+    [event] = extract_events(text, SUMMER_2032)
+    assert (event.start[:16], event.moved, event.previous_start[:16]) == (start, True, previous)
+
+
+@pytest.mark.parametrize("text,start,previous", [
+    ("La fête de l'école n'aura pas lieu samedi 12 mais dimanche 13 juin à 11h", "2032-06-13T11:00",
+     "2032-06-12"),
+    ("The prize giving will not take place on Thursday 10th but on Friday 11th at 6pm",
+     "2032-06-11T18:00", "2032-06-10"),
+])
+def test_taking_place_denied_on_one_day_and_set_on_another_is_a_move(text, start, previous):
+    [event] = extract_events(text, SUMMER_2032)
+    assert (event.start[:16], event.moved, event.previous_start[:10]) == (start, True, previous)
+
+
+def test_a_week_said_alone_frames_the_weekdays_listed_in_the_next_sentence():
+    text = ("Rota for next week is out. I'm on Tue 10-6, Thu 2-10 and Sat 8am-2pm. "
+            "Anyone want to swap Saturday?")
+    assert [e.start[:16] for e in extract_events(text, SUMMER_2032)] == [
+        "2032-06-08T10:00", "2032-06-10T14:00", "2032-06-12T08:00"]
+
+
+def test_a_week_beside_a_dated_day_frames_no_later_sentence():
+    text = "Next week Monday 7th is a holiday. Club Tuesday and Thursday at 6 as usual."
+    days = [e.start[:10] for e in extract_events(text, SUMMER_2032) if not e.all_day]
+    assert days == ["2032-06-03", "2032-06-08"]  # the coming Thursday and Tuesday

@@ -37,6 +37,7 @@ from toolkit.extract.rules import Grammar
 _ABBREVIATIONS = r"(?<!\bdr\.)(?<!\bmr\.)(?<!\bmrs\.)(?<!\bms\.)(?<!\bst\.)(?<!\bsr\.)(?<!\bsra\.)" \
                  r"(?<!\bprof\.)(?<!\bca\.)(?<!\bnr\.)(?<!\bno\.)(?<!\bvs\.)(?<!\bbzw\.)(?<!\betc\.)" \
                  r"(?<!\bav\.)(?<!\bsta\.)(?<!\bmme\.)(?<!\bmlle\.)(?<!\bdra\.)(?<!\bsra\.)" \
+                 r"(?<!\bapprox\.)(?<!\baprox\.)(?<!\benv\.)(?<!\bungef\.)" \
                  r"(?<!(?<![\w'’])[a-z]\.)"  # "chez M."; "b'y." ends
 _HARD = re.compile(rf"\n|;|[!?…]+(?=\s|$)|\.(?<![\d\s.]\.){_ABBREVIATIONS}(?=\s|$)", re.I)
 # A sentence that ends on a clock time or a year ("... at 10:40. To cancel reply NO"); a dotted
@@ -68,11 +69,13 @@ _BUT_INSTEAD = re.compile(r"^[\s,;]*(?:sondern|but(?: rather)?|sino|mais(?: plut
                           r"(?:(?:on|the|el|la|le|am|an|den|dem|o|a|no|na|en|au)\s+)?$", re.I)
 # Between the denial and the day only small words ("not on the", "no es el", "não é na").
 _SMALL = r"(?:[^\W\d_]{1,3}|this|next|coming|diesen|dieses|este|esta|cette|próximo|proxima|próxima)"
+# "n'aura pas lieu jeudi 24 mais ...", "will not take place on Thursday but ...": taking place denied
+_NOT = r"(?:not|nicht|net|ned|nöd|pas|não|nao)(?:\s+(?:lieu|lugar|take place|happen|stattfinden))?"
 _DENIED_BEFORE = {
-    False: re.compile(rf"(?<![\w])(?:not|nicht|net|ned|nöd|pas|não|nao)(?:\s+{_SMALL}){{0,2}}\s+$", re.I),
+    False: re.compile(rf"(?<![\w]){_NOT}(?:\s+{_SMALL}){{0,2}}\s+$", re.I),
     # Spanish "no" denies with a word after it ("no es el jueves"); in Portuguese "no" is "on the"
     # ("no sábado") and in English "no school on Friday" is a closure, not a denied day
-    True: re.compile(rf"(?<![\w])(?:(?:not|nicht|net|ned|nöd|pas|não|nao)(?:\s+{_SMALL}){{0,2}}|"
+    True: re.compile(rf"(?<![\w])(?:{_NOT}(?:\s+{_SMALL}){{0,2}}|"
                      rf"no(?:\s+{_SMALL}){{1,2}})\s+$", re.I),
 }
 
@@ -93,7 +96,9 @@ _RESTATED = re.compile(r"^[^.!?;\n]{0,30}?[,;]\s*(?:c['’]est|es|ist|it['’]s|
                        r"(?:(?:le|el|la|am|on|o|a|na|no|en|the)\s+)?$", re.I)
 # "era quinta, agora é segunda", "it was Thursday, now it's Monday": the day before and the one now
 _WAS_BEFORE = re.compile(rf"(?<![\w])(?:was|were|era|war|était|c['’]était)(?:\s+{_SMALL}){{0,2}}\s+$", re.I)
-_NOW_BETWEEN = re.compile(r"^[\s,;]*(?:(?:but|mas|pero|aber|mais)\s+)?"
+# the old day's hour may stand between: "was Thursday 10:15, now Friday June 11 at 3:40"
+_NOW_BETWEEN = re.compile(r"^[\s,;]*(?:(?:at|um|à|a las|às|as)?\s*\d{1,2}(?:[:.h]\d{2})?\s*"
+                          r"(?:[ap]\.?m\.?|h|uhr)?[\s,;]*)?(?:(?:but|mas|pero|aber|mais)\s+)?"
                           r"(?:now|agora|ahora|jetzt|nun|maintenant|désormais)"
                           r"(?:\s+(?:it['’]s|it is|é|es|ist|is|c['’]est|será|sera|wird|fica))?"
                           r"(?:\s+(?:on|the|el|la|le|am|an|den|dem|o|a|no|na|en|au|dia))?\s*$", re.I)

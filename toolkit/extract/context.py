@@ -35,3 +35,22 @@ class Context:
     def flyer(self) -> bool:
         """Several short lines and no pasted chat line: read like a poster."""
         return self.text.count("\n") >= 2 and not PASTED_LINE.search(self.text)
+
+    @property
+    def low_unnamed(self) -> str:
+        """`low` with the names said inside a sentence blanked ("... del colegio San
+        Bartolomé"): a name is no verb, whatever its ending. German is left as it is: there
+        every noun is capitalised."""
+        if "low_unnamed" not in self.memo:
+            low = self.low
+            if self.g.t.code != "de" and len(low) == len(self.text):
+                for m in _MID_SENTENCE_NAME.finditer(self.text):
+                    low = low[:m.start()] + " " * (m.end() - m.start()) + low[m.end():]
+            self.memo["low_unnamed"] = low
+        return str(self.memo["low_unnamed"])
+
+
+# A title-case word after a word (and maybe a comma) on the same line: "colegio San Bartolomé"
+_MID_SENTENCE_NAME = re.compile(
+    r"(?:(?<=[^\W_][ \t])|(?<=[^\W_],[ \t]))[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’]+"
+    r"(?:[ \t]+[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’]+)*")

@@ -178,7 +178,7 @@ EN = LangTable(
     evening_nouns=("party", "drinks", "dinner", "disco", "quiz", "gig", "movie night",
                    "game night", "prom", "pub", "ceilidh", "barn dance",
                    "fais do-do", "hoedown", "square dance"),
-    move_cues=(r"moved", r"moving", r"changed", r"switched", r"postponed", r"rescheduled",
+    move_cues=(r"moved", r"moving", r"changed", r"switched(?! (?:off|on)\b)", r"postponed", r"rescheduled",
                r"pushed back", r"pushed", r"shifted", r"shifting", r"brought forward", r"bumped",
                r"got bumped", r"moved up", r"move (?:it|that|this|them)(?= to\b)", r"rebooked",
                r"(?:will|to|gonna|going to) move", r"moves?(?= (?:from|to)\b)",
@@ -227,8 +227,10 @@ ES = LangTable(
     day_units=("día", "días", "dia", "dias"),
     week_units=("semana", "semanas"),
     numbers={"un": 1, "una": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6},
+    # the singular article is one o'clock's: "sobre la una", "hacia la una"
     time_preps=("a las", "a la", "desde las", "sobre las", "hacia las", "partir de las",
                 "de las", "hasta las", "las", "tipo", "tipo a las", "como a las",
+                "sobre la", "hacia la", "desde la", "hasta la", "como a la", "tipo a la",
                 "at"),  # Spanglish: "el practice es mañana at 6"
     range_words=("-", "a", "al", "hasta", "a las", "hasta las", "y las"),
     from_words=("de", "desde", "del", "entre"),
@@ -585,8 +587,10 @@ PT = LangTable(
     week_units=("semana", "semanas"),
     numbers={"um": 1, "uma": 1, "dois": 2, "duas": 2, "três": 3, "tres": 3, "quatro": 4,
              "cinco": 5, "seis": 6},
+    # the singular article is one o'clock's: "lá para a uma", "pela uma", "por volta da uma"
     time_preps=("às", "as", "a partir das", "a partir da", "a partir de", "das", "até as",
-                "até às", "à", "pelas", "lá pelas", "por volta das"),
+                "até às", "à", "pelas", "lá pelas", "por volta das",
+                "pela", "lá pela", "por volta da", "até à", "para a", "lá para a"),
     range_words=("-", "às", "as", "a", "até", "até as", "até às", "e as", "e às", "e"),
     from_words=("das", "de", "da", "entre"),
     pm_words=("tarde", "noite", "pm"),

@@ -490,6 +490,9 @@ def _weeks_frame_weekdays(found: list[DateMention], work: str, today: date) -> l
             continue
         framed = [d for d in found if d.kind == "weekday" and d.last is None and d.bare
                   and (_same_sentence(work, mention.start, d.start) or _listed_under(work, mention, d))]
+        if not framed and not mention.context_only and not any(
+                d is not mention and _same_sentence(work, mention.start, d.start) for d in found):
+            framed = _listed_in_next_sentence(found, work, mention)
         for weekday in framed:
             day = mention.week_start + timedelta(days=weekday.day.weekday())
             if day < today and mention.context_only:
@@ -501,7 +504,27 @@ def _weeks_frame_weekdays(found: list[DateMention], work: str, today: date) -> l
             weekday.context = (mention.start, mention.end)
         if not framed and not mention.context_only:
             result.append(mention)
+        for later in [d for d in found if d.kind == "weekday" and d.bare and d.last is None]:
+            # "... and Sat opening (6am-2:30). Can anyone swap Saturday??": the same day again
+            same = [w for w in framed if w.start < later.start and w.day.weekday() == later.day.weekday()]
+            if same:
+                later.day, later.bare = same[-1].day, False
     return result
+
+
+def _listed_in_next_sentence(found: list[DateMention], work: str, week: DateMention) -> list[DateMention]:
+    """'Schedule for next week is up. I've got Mon 2-10, Wed 2-10 and Sat opening': a week said
+    in a sentence with no day of its own frames the weekdays listed (two or more) in the next."""
+    end = _SENTENCE_END.search(work, week.end)
+    if end is None:
+        return []
+    after = _SENTENCE_END.search(work, end.end())
+    while after is not None and after.start() == end.end():  # "?!", ".\n"
+        end, after = after, _SENTENCE_END.search(work, after.end())
+    stop = after.start() if after is not None else len(work)
+    listed = [d for d in found if d.kind == "weekday" and d.last is None and d.bare
+              and end.end() <= d.start < stop]
+    return listed if len(listed) >= 2 else []
 
 
 # The day before or after the day said before it: "Générale la veille à midi", "the day after",
@@ -1427,8 +1450,10 @@ def _read_24_hour_habit(times: list[TimeMention], work: str, g: Grammar) -> None
 
 
 _ARTICLE_ONES = {"une", "un", "una", "uma", "um", "eine", "ein"}
-_NOUN_NEXT = re.compile(r"\s+(?!(?:y|e|et|und|heures?|horas?|uhr|de la|da|del|du|pm|am|h)\b)[^\W\d_]{2,}",
-                        re.I)
+# a word after "une"/"uma" that is no noun ("lá pela uma no sítio"): the hour, not an article
+_NOUN_NEXT = re.compile(r"\s+(?!(?:y|e|et|und|heures?|horas?|uhr|de la|da|del|du|pm|am|h|no|na|em|en|el|"
+                        r"in|at|au|aux|al|im|beim|bei|chez|por|pour|para|pra|on|con|com|avec|mit|ou|"
+                        r"or|oder|o|y media|e meia|et demie)\b)[^\W\d_]{2,}", re.I)
 _UNTIL_BEFORE = re.compile(
     # a lower-case "end": "West End 8:15" is a place's name before an hour
     r"\b(?:bis|until|till|til|hasta|jusqu'à|jusqu'a|até|(?-i:ends?|ending)|finish(?:es)?|finishing|"

@@ -756,9 +756,21 @@ def _previous_start(ctx: Context, move: _Move, d: DateMention, assignment_time: 
         # "moved to 5.45am (not 6.30)": the old hour is on the new one's side of noon when the
         # new one says which side it is
         said = assignment_time.meridiem is not None or assignment_time.literal
-        period = "pm" if new_hour.hour >= 12 else ("am" if said else None)
+        period = ("pm" if new_hour.hour >= 12 else "am") if said \
+            else _side_nearest(old_time, new_hour)
     hour, _end = resolve_hours(old_time, period)
     return datetime.combine(day, hour, tzinfo=ctx.zone).isoformat()
+
+
+def _side_nearest(old_time: TimeMention, new_hour: time) -> str | None:
+    """When the new hour's side of noon is only guessed, the old hour's side is the one nearer
+    to it: "um halb acht statt um acht" (evening, both), "was Thursday 10:15, now Friday at
+    3:40" (10:15 in the morning, not 22:15)."""
+    if old_time.meridiem is not None or old_time.literal or not 1 <= old_time.hour <= 12:
+        return None
+    new_minutes = new_hour.hour * 60 + new_hour.minute
+    am = (old_time.hour % 12) * 60 + old_time.minute
+    return "am" if abs(am - new_minutes) <= abs(am + 720 - new_minutes) else "pm"
 
 
 # ------------------------------------------------------------------------- one date
@@ -893,7 +905,12 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
         return None  # "Che, ¿se suspendió lo del domingo?": asking, not calling it off
     if kind == "deadline":  # "to be paid before the 15th": a passive, not a past
         own, core = _PASSIVE.sub(" ", own), _PASSIVE.sub(" ", core)
-    if not cancelled and not moved and _in_past(ctx, own, core, t) \
+    # names read as no verbs: "... del colegio San Bartolomé" is no "llegué"
+    own_said = ctx.low_unnamed[clause.start:clause.end]
+    core_said = ctx.low_unnamed[slice(*bounds)]
+    if kind == "deadline":
+        own_said, core_said = _PASSIVE.sub(" ", own_said), _PASSIVE.sub(" ", core_said)
+    if not cancelled and not moved and _in_past(ctx, own_said, core_said, t) \
             and not (kind == "closure" and not any(p.search(core) for p in ctx.past)):
         return None  # but "school closed Monday ..., notice from the principal just came" is news
     if d.kind == "weekday" and not moved and (_of_past_week(ctx, clause, d) or _last_weekday(ctx, d)):
@@ -902,6 +919,9 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
         return None  # "next one maybe Tuesday": a guess, neither a plan nor a calling off
     if moved and _IF_SENTENCE.match(ctx.low, clause.segment[0], d.start):
         return None  # "Si y pleut on remet ça à dimanche": a fallback, not a move
+    if not cancelled and message.previous is not None and not message.previous.cancelled \
+            and _IF_WEATHER.match(ctx.low, clause.segment[0], d.start):
+        return None  # "..., 10am-noon. If it pours we'll push to Sunday": the rain day, a fallback
     if not cancelled and _chatter(ctx, clause, d, t, own, message.plan, kind):
         return None
     if t is None and not cancelled and not moved and kind == "event" and _declined(ctx, clause, d):
@@ -1270,6 +1290,12 @@ def _has_day_number(text: str) -> bool:
 _IF_SENTENCE = re.compile(r"\W*(?:if|in case of|wenn|falls|sollte|si(?=\s+[^\W\d_])|s['’]il|en cas d[e'’]|"
                           r"en caso de|caso|em caso de|"
                           r"se(?=\s+(?:chover|chove|estiver|der|houver|fizer|tiver|nevar|n[aã]o)))\b", re.I)
+# a sentence that opens on bad weather names the day the plan falls back on
+_IF_WEATHER = re.compile(
+    r"\W*(?:if|in case of|wenn|falls|bei|si|s['’]il|en cas d[e'’]|en caso de|caso|em caso de|se)\s+"
+    r"(?:[\w'’]+\s+){0,3}?(?:rain\w*|pours?|pouring|wet|weather|storm\w*|snow\w*|llueve|llov\w*|"
+    r"lluvia|tormenta|regn\w*|regen\w*|wetter|gewitter|pleut|pleuvoir|pluie|orage\w*|neige\w*|"
+    r"chov\w*|chuva|tempo|temps|nevar|neva)\b", re.I)
 # "we start ... once the dew's off", "if the game is off": a condition, not a calling off
 _ONLY_IF = re.compile(r"\b(?:once|when|until|till|as soon as|if|unless|sobald|wenn|falls|cuando|quand|"
                       r"lorsque|quando|caso)\s+(?:\w+\s+){0,2}$", re.I)
@@ -1511,7 +1537,10 @@ _SCHEDULED = re.compile(
     r"(?:ha|han) (?:fijado|programado|agendado|convocado|anunciado|confirmado)|"
     r"(?:fijó|programó|agendó|convocó|anunció)|"
     r"(?:a|ont) (?:fixé|programmé|annoncé|convoqué|prévu|planifié)|"
-    r"(?:marcou|agendou|anunciou|convocou|remarcou|marcaram|agendaram))\b", re.I)
+    r"(?:marcou|agendou|anunciou|convocou|remarcou|marcaram|agendaram)|"
+    # a table or a slot booked by the writer is for a day to come: "reservei o jantar no sábado"
+    r"(?:reserv(?:ed|ei|amos|é|ado|ada|ados|adas|iert)|réservée?s?|agendei|agendamos|marquei))\b",
+    re.I)
 
 
 # "10:00", "10.30", "10h00": a two-digit hour with its minutes, as a 24-hour clock writes it.

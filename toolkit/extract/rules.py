@@ -127,7 +127,8 @@ class Grammar:
         froms = _alt(t.from_words)
         self.time_range = re.compile(
             rf"(?:\b({froms}|{preps})\s+)?(?<![\d/.:])(\d{{1,2}})(?:([:.h])(\d{{2}}))?\s*({mer}|uhr|h)?"
-            rf"\s*(?:{ranges})\s*(\d{{1,2}})(?:([:.h])(\d{{2}}))?\s*({mer}|uhr|hrs?|h)?(?![\d/])",
+            rf"\s*(?:{ranges})\s*(?:{_APPROX}\s*)?(\d{{1,2}})(?:([:.h])(\d{{2}}))?\s*({mer}|uhr|hrs?|h)?"
+            rf"(?![\d/])",
             re.I,
         )
         # "18h", "18h30", "18 h 30", "19hs" outside English (where "2h" is two hours).
@@ -490,6 +491,10 @@ DEADLINES = {
 }
 
 # Hours written as words, read only right after a time preposition ("at five").
+# "from 9am until approx. 1pm", "de 10 a aprox. 12": a range's end said roughly
+_APPROX = (r"(?:approx\.?|approximately|about|around|roughly|ca\.?|circa|aprox\.?|aproximadamente|"
+           r"environ|env\.|vers|etwa|ungefähr|ungef\.|gegen|cerca de|por volta de)")
+
 HOUR_WORDS = {
     "en": {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
            "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12},
