@@ -4368,3 +4368,34 @@ def test_a_week_beside_a_dated_day_frames_no_later_sentence():
     text = "Next week Monday 7th is a holiday. Club Tuesday and Thursday at 6 as usual."
     days = [e.start[:10] for e in extract_events(text, SUMMER_2032) if not e.all_day]
     assert days == ["2032-06-03", "2032-06-08"]  # the coming Thursday and Tuesday
+
+
+def test_a_day_added_with_too_and_a_reason_repeats_the_closure_before():
+    text = "O ginásio estará fechado na quinta-feira, dia 3, e também na sexta-feira, dia 4, por obras."
+    assert [(e.start, e.kind) for e in extract_events(text, SUMMER_2032)] == [
+        ("2032-06-03", "closure"), ("2032-06-04", "closure")]
+
+
+@pytest.mark.parametrize("text,closed", [
+    ("Le centre sera fermé vendredi 4 juin. Les activités reprennent lundi.", "2032-06-04"),
+    ("The pool is closed on Saturday 5th for cleaning, lessons resume on Monday.", "2032-06-05"),
+])
+def test_things_going_on_again_after_a_closure_are_no_event(text, closed):
+    assert [(e.start, e.kind) for e in extract_events(text, SUMMER_2032)] == [(closed, "closure")]
+
+
+def test_going_on_again_with_something_named_is_an_event():
+    text = "Del 7 al 11 no hay clases, y el lunes 14 vuelven con examen de inglés"
+    starts = [(e.start[:10], e.kind) for e in extract_events(text, SUMMER_2032)]
+    assert ("2032-06-14", "event") in starts
+
+
+@pytest.mark.parametrize("text,kind,cancelled", [
+    ("Am Freitag, 4. Juni, fällt der Unterricht wegen einer Lehrerkonferenz aus.", "closure", False),
+    ("Friday 4th June is a student free day.", "closure", False),
+    ("Swimming lessons are off on Friday 4th, the pool is being cleaned", "event", True),
+    ("Am Freitag fällt das Schwimmtraining aus.", "event", True),
+])
+def test_school_itself_called_off_is_a_closure_and_one_lesson_a_cancellation(text, kind, cancelled):
+    [event] = extract_events(text, SUMMER_2032)
+    assert (event.kind, event.cancelled) == (kind, cancelled)

@@ -424,8 +424,11 @@ DE = LangTable(
     ),
     cancel_cues=(
         # Swiss German "kei Turnier", "abgseit"
-        r"kei(?:n|ne|nen)? (?:\w+ ){0,1}(?:{nouns})\w*", r"fällt (?:\w+ ){0,3}aus", r"abgseit", r"abgsait",
-        r"fallen (?:\w+ ){0,3}aus", r"faellt (?:\w+ ){0,3}aus", r"keine schule",
+        # "fällt der Unterricht wegen der internen Weiterbildung aus": the reason inside
+        r"kei(?:n|ne|nen)? (?:\w+ ){0,1}(?:{nouns})\w*", r"abgseit", r"abgsait",
+        r"fällt (?:\w+ ){0,3}(?:(?:wegen|aufgrund|infolge) (?:\w+ ){1,5})?aus",
+        r"fallen (?:\w+ ){0,3}(?:(?:wegen|aufgrund|infolge) (?:\w+ ){1,5})?aus",
+        r"faellt (?:\w+ ){0,3}aus", r"keine schule",
         r"finde[nt] (?:\w+ ){0,4}nicht statt",
         r"schulfrei", r"spielfrei", r"trainingsfrei", r"unterrichtsfrei", r"kein spiel",
         r"abgesagt", r"entfällt", r"entfallen", r"verschoben", r"sagen ab", r"gibt es kein\w*",

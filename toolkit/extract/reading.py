@@ -462,6 +462,16 @@ _BACK_ONLY = re.compile(
     r"vers))*\W*", re.I)
 
 
+def _goes_on_again(rest: str) -> bool:
+    """The clause says only that things go on again, whatever its subject ("As AEC retomam na",
+    "classes resume on"); "vuelven con prueba de mate" says with what."""
+    m = _RESUME_WORD.search(rest)
+    return m is not None and not re.search(r"[^\W\d_]{4,}", rest[m.end():])
+
+
+# a word that says things go on again, whatever its subject ("As AEC retomam", "classes resume")
+_RESUME_WORD = re.compile(r"\b(?:resum\w*|back|retom\w+|repren\w+|reprise|vuelv\w+|volvemos|"
+                          r"voltam\w*|regres\w+|re-?open\w*|reabr\w+|réouv\w+|wieder)\b", re.I)
 # "et le retour le samedi 20 à la même heure", "same time": the hour of the event before
 # "El de noviembre", "o de novembro vai ser", "the one in November", "celui de décembre", "der
 # im Dezember": the same thing again, named by its month ("el de Marketing" is another thing).
@@ -889,7 +899,7 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
         cancelled = False  # "ya no es el viernes, es el sábado": the calling off is the old day's
     rest = _without_dates(ctx, clause, message).strip()
     repeated = kind == "event" and not cancelled and message.previous is not None \
-        and (_only_too(ctx, rest) or (t is None and _only_listed(rest) and (
+        and (_only_too(ctx, rest) or _too_before(ctx, clause, rest) or (t is None and _only_listed(rest) and (
             message.previous.cancelled or message.previous.kind == "closure")))
     if repeated and message.previous is not None:
         kind, cancelled = message.previous.kind, message.previous.cancelled  # "..., am Freitag danach auch"
@@ -945,6 +955,11 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
             and _BACK_ONLY.fullmatch(_without_dates(ctx, clause, message)):
         # "Feriado: ..., regresamos el miércoles 3": the day things go on again; after closed
         # days, with its hour too ("não tem aula segunda nem terça, volta quarta depois do meio-dia")
+        return None
+    if kind == "event" and t is None and not moved and not cancelled and message.previous is not None \
+            and message.previous.kind == "closure" and _goes_on_again(_without_dates(ctx, clause, message)):
+        # "... encerrada na quinta e na sexta. As AEC retomam na segunda": things go on (but
+        # "el lunes 25 vuelven con prueba de mate" names what comes)
         return None
     if d.bare and t is None and not moved and kind == "event" and _RETRO.search(own) \
             and _OF_DAY.search(ctx.low[max(clause.start, d.start - 8):d.start]):
@@ -1331,6 +1346,9 @@ def _kind_of(ctx: Context, clause: Clause, d: DateMention, own: str,
             and not g.move.search(lead):
         cancels = [(0, 0)]
     activity_cancel = [c for c in cancels if not any(a < c[1] and c[0] < b for a, b in closures)]
+    if activity_cancel and any(_SCHOOL_ITSELF.search(own, max(0, a - 12), b) for a, b in activity_cancel
+                               if b > 0):
+        return "closure", False  # "Am Montag fällt der Unterricht aus": no school that day
     if activity_cancel:
         return "event", True
     if closures and not _CLOSURE_ENDS.search(own):
@@ -1338,6 +1356,13 @@ def _kind_of(ctx: Context, clause: Clause, d: DateMention, own: str,
     if not ignore_moves and _is_deadline(ctx, clause, d, own, t):  # "se cambió para el lunes": a move
         return "deadline", False
     return "event", False
+
+
+# School itself, not one lesson of it ("der Unterricht", not "der Schwimmunterricht")
+_SCHOOL_ITSELF = re.compile(r"(?<!\bde )(?<!\bof )(?<!\bdu )(?<!\bda )(?<!\bdo )(?<!\bvon )"
+                            r"(?:^|(?<=[.!?:,]\s)|\b(?:der|die|the|all|las|todas las|el|les|tous les|"
+                            r"l['’]|as|todas as|a)\s*)(?:unterricht|schule|school|classes|lessons|"
+                            r"clases(?! de)|colegio|cours(?! de)|école|aulas(?! de)|escola)\b", re.I)
 
 
 _CLOSED_STATE = re.compile(r"(?:ferm|clôtur)ée?s?|fechad[oa]s?|encerrad[oa]s?|cerrad[oa]s?|closed|shut|"
@@ -1436,6 +1461,12 @@ _FROM_DAY = re.compile(r"\b(?:from|as of|starting|ab|a partir del?|desde el|à p
 _ALSO = re.compile(r"(?:(?:am|on|el|le|o|a|the|and|y|und|et|e|danach|after(?:wards)?|después|après|"
                    r"depois|suivant|seguinte)\s+)*"
                    r"(?:auch|too|as well|also|también|tambien|aussi|também|idem)\W*", re.I)
+# "e também na sexta-feira, dia 11, por ponte": "too" said just before the day, and after it
+# only why
+_ALSO_BEFORE = re.compile(r"\b(?:auch|too|also|también|tambien|aussi|também)\W*$", re.I)
+_ONLY_WHY = re.compile(r"\W*(?:(?:am|on|el|le|o|a|na|no|the|à|au|en)\W*)?"
+                       r"(?:(?:por|because of|due to|for|wegen|à cause d[eu]|pour|para|por causa d[aeo]s?)\s+"
+                       r"(?:[^\W\d_]+\s*){1,3}\W*)?", re.I)
 # "..., und am Montag, Tag der DG, auch nicht", "el lunes tampoco": the same, negated, for its day
 _NOT_EITHER = re.compile(r"(?:\W|^)(?:auch nicht|auch kein\w*|tampoco|non plus|também não|tampouco|"
                          r"(?:not|no)(?: \w+){0,3} either|neither)\W*$", re.I)
@@ -1448,6 +1479,13 @@ _LISTED_ON = re.compile(r"[\W_]*(?:(?:ni|nor|nem|noch|or|ou|o|and|y|e|et|und)\b[
 
 def _only_listed(rest: str) -> bool:
     return bool(_LISTED_ON.fullmatch(re.sub(r"\([^()]*\)", " ", rest)))
+
+
+def _too_before(ctx: Context, clause: Clause, rest: str) -> bool:
+    """"e também na sexta-feira, dia 11, por ponte": "too" just before the clause, and in it
+    only why."""
+    return bool(_ALSO_BEFORE.search(ctx.low, max(0, clause.start - 12), clause.start)
+                and _ONLY_WHY.fullmatch(rest))
 
 
 def _only_too(ctx: Context, rest: str) -> bool:

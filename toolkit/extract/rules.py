@@ -700,7 +700,7 @@ CLOSURES = {
            r"half[- ]term", r"bank holiday", r"inset day", r"teacher (?:training|work) ?day",
            r"staff (?:training|development) day", r"(?:school|easter|summer|christmas|winter|"
            r"spring|october|february|half term) (?:holidays?|hols|break)", r"hols",
-           r"teacher only day", r"pa day", r"pd day",
+           r"teacher only day", r"pa day", r"pd day", r"(?:pupil|student)[- ]free day",
            r"school's out", r"snow day",
            r"(?:won'?t|will not|doesn'?t|does not) (?:be )?open",  # "the pool won't open"
            r"(?:is|are|will be) closed(?! (?:to|for) (?:traffic|cars|the public (?!all)))",
