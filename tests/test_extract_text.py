@@ -4399,3 +4399,45 @@ def test_going_on_again_with_something_named_is_an_event():
 def test_school_itself_called_off_is_a_closure_and_one_lesson_a_cancellation(text, kind, cancelled):
     [event] = extract_events(text, SUMMER_2032)
     assert (event.kind, event.cancelled) == (kind, cancelled)
+
+
+AUTUMN_2032 = datetime(2032, 11, 10, 18, 0, tzinfo=ZoneInfo("Europe/Berlin"))  # Wed 10 Nov 2032
+
+
+@pytest.mark.parametrize("text,start", [
+    ("Carpool to the gala Saturday: we leave at 5.15 from the church car park, the show starts at 6.30",
+     "2032-11-13T18:30"),
+    ("Para el torneo del sábado salimos a las 7 desde el club, el primer partido es a las 9",
+     "2032-11-13T09:00"),
+    ("Sortie ski samedi : départ 6h30 devant la mairie, début des cours à 9h30", "2032-11-13T09:30"),
+    ("Samstag Turnier: Abfahrt 8 Uhr am Vereinsheim, Spielbeginn 10 Uhr in Neuss", "2032-11-13T10:00"),
+])
+def test_a_departure_beside_the_events_own_start_is_no_start(text, start):
+    [event] = extract_events(text, AUTUMN_2032)
+    assert event.start[:16] == start
+
+
+@pytest.mark.parametrize("text", [
+    "Fwd: City council announces road closures on Saturday 13th from 8am for the marathon",
+    "Weitergeleitet: Der DWD warnt vor Sturmböen ab Freitag 6 Uhr bis Samstag Mittag.\nNa super",
+    "Transféré : La SNCF annonce une grève le jeudi 18 novembre.\n— encore !",
+    "Encaminhada: Defesa Civil alerta para ventos fortes na sexta à tarde. Evite áreas arborizadas.",
+])
+def test_forwarded_news_for_everybody_is_no_event(text):
+    assert extract_events(text, AUTUMN_2032) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Fwd: Your appointment with Dr Shah is on Friday 12th at 9:40. Reply C to cancel.",
+    "Fwd: The school announces that we have a parents' evening on Thursday 18th at 6pm",
+])
+def test_a_forwarded_notice_addressed_to_the_reader_keeps_its_event(text):
+    assert len(extract_events(text, AUTUMN_2032)) == 1
+
+
+@pytest.mark.parametrize("text", [
+    "Jo passt, dann sehen wir uns Dienstag beim Training",
+    "Ok great, see you Thursday at practice!",
+])
+def test_a_goodbye_after_a_few_words_of_assent_is_no_event(text):
+    assert extract_events(text, AUTUMN_2032) == []

@@ -549,12 +549,16 @@ _CALL_UP_WORDS = (
     r"check[- ]?in|meet(?:ing point)?|assemble|assembly|be there|call[- ]?time|warm[- ]?up|"
     r"treffpunkt|treffen uns|aufstellung|antreten|besammlung|einlaufen|einspielen|aufwärmen|"
     r"concentraci[oó]n|convocatoria|citaci[oó]n|calentamiento|concentra[çc][ãa]o|aquecimento|"
-    r"ponto de encontro|punto de encuentro|quedamos|rendez-vous|rdv|convocation|échauffement")
+    r"ponto de encontro|punto de encuentro|quedamos|rendez-vous|rdv|convocation|échauffement|"
+    # a carpool's departure, beside the event's own start: "salimos a las 6:30 ..., el primer
+    # partido es a las 8:00", "ich fahr um 8 ... los. Erstes Spiel ist um 9:30"
+    r"leaving|we leave|departure|salimos|salida|saímos|saindo|saída|partimos|départ|abfahrt|"
+    r"fahr(?:e|en)?(?= (?:[\w-]+ ){0,5}los\b)")
 _CHECK_IN_CUE = re.compile(rf"\b(?:{_CALL_UP_WORDS})\b[^,;]*$", re.I)
 _CALL_UP = re.compile(rf"\b(?:{_CALL_UP_WORDS})\b", re.I)
 # Beside an hour, these make it the event's own start: "kick off 10.30", "for a 7pm start",
 # "Anpfiff erstes Spiel 9:30", "primeiro jogo às 9h30", "races start 9:30".
-_OWN_START = re.compile(
+OWN_START = re.compile(
     r"\b(?:kick[- ]?off|ko|tip[- ]?off|puck drop|throws? in|first (?:match|game|race|bout)|races?|"
     r"racing|starts?|begins?|anpfiff|ansto(?:ß|ss)|spielbeginn|beginn|beginnt|erstes spiel|"
     r"coup d'envoi|d[ée]but|commence|premier match|saque|inicio|comienza|empieza|primer partido|"
@@ -599,7 +603,7 @@ def _hour_role(low: str, times: list[TimeMention], index: int, marks: Sequence[t
     before, after = low[left:t.start], low[t.end:right]
     if _CALL_UP.search(before) or _CALL_UP.match(after.lstrip()):
         return "call-up"
-    if _OWN_START.search(before) or _OWN_START.match(after.lstrip()):
+    if OWN_START.search(before) or OWN_START.match(after.lstrip()):
         return "start"
     return None
 

@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta
 from toolkit.eventtypes import FoundEvent
 from toolkit.extract import learned
 from toolkit.extract.clauses import (
+    OWN_START,
     THAT_DAY,
     Clause,
     build_clauses,
@@ -63,8 +64,43 @@ def _outside_the_poll(ctx: Context, dates: list[DateMention]) -> list[DateMentio
     return kept
 
 
+# A forwarded text: "Fwd:", "Weitergeleitet:", "Transféré :", "Reenviado:", "Encaminhada:"
+_FORWARDED = re.compile(r"^\W*(?:fwd?|forwarded|weitergeleitet|wg|transféré|tr|reenviad[oa]|"
+                        r"reencaminhad[oa]|encaminhad[oa]|rv)\b[^:\n]{0,40}:", re.I)
+# What news says it is: reported, announced, warned of, by someone for everybody
+_NEWS_VERB = re.compile(
+    r"\b(?:reports?|reported|announces?|announced|warns?|warning|alerts?|estimates?|"
+    r"inform[óa]|anuncia|anunció|alerta|emiti[óo]|emite|estima|advierte|report[óa]|"
+    r"kündigt|kündigte|meldet|meldete|warnt|warnung|"
+    r"annonce|alerte|vigilance|prévoit|estime|signale|"
+    r"anunciou|informou|coloca|prevê|aviso)\b", re.I)
+# Words that speak to the reader or for the writer's own: a notice, not the news
+_ADDRESSED = re.compile(
+    r"\b(?:you|your|we|our|us|dear|vous|votre|vos|nous|notre|nos|chers?|ihr|ihre|ihren|euch|euer|"
+    r"wir|uns|unser\w*|liebe|sehr geehrte\w*|usted|ustedes|su|sus|nosotros|nuestr[oa]s?|estimad[oa]s?|"
+    r"querid[oa]s?|você|vocês|seu|sua|nós|nosso|nossa|prezad[oa]s?|tu|tus|dein\w*)\b", re.I)
+
+
+def _forwarded_news_end(ctx: Context) -> int:
+    """Where a forwarded news item ends ("Weitergeleitet: GDL kündigt Streik ... an.\n– Na toll"),
+    or 0: what an agency reports or warns of for everybody is nobody's event; the writer's own
+    words after it are read as usual."""
+    marker = _FORWARDED.match(ctx.low)
+    if marker is None:
+        return 0
+    line_end = ctx.low.find("\n", marker.end())
+    end = line_end if line_end >= 0 else len(ctx.low)
+    forwarded = ctx.low[marker.end():end]
+    if _NEWS_VERB.search(forwarded) and not _ADDRESSED.search(forwarded):
+        return end
+    return 0
+
+
 def read_events(ctx: Context, dates: list[DateMention], tz_name: str | None) -> list[FoundEvent]:
     """The events of one message, clause by clause."""
+    news_end = _forwarded_news_end(ctx)
+    if news_end:
+        dates = [d for d in dates if d.start >= news_end]
     if len(_VOTES.findall(ctx.low)) >= 2:
         dates = _outside_the_poll(ctx, dates)
     dates = _moved_spans_split(ctx, dates)
@@ -1085,7 +1121,8 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
     if period is None and g.evening_noun.search(what) and not _clock_written(ctx, t):
         period = "late"
     elif period is None and (g.early.search(ctx.low, *_piece_of(ctx, clause, t))
-                             or g.early.search(ctx.low, _segment_start(ctx, t.start), t.end)):
+                             or (g.early.search(ctx.low, _segment_start(ctx, t.start), t.end)
+                                 and not OWN_START.search(ctx.low, *_piece_of(ctx, clause, t)))):
         # "Bus leaves the clubhouse at 7.15" is the morning's; but in "we play at Delph at 4.15,
         # coach from the bandroom at 1" the coach is another piece's
         period = "early"
@@ -1966,8 +2003,11 @@ def _only_sign_off(ctx: Context, clause: Clause, d: DateMention) -> bool:
     # the goodbye comes right before its day ("see you all Tuesday"), or opens the clause
     # before an event everyone knows ("See you all at the match on Saturday!", "Nos vemos el
     # domingo en la misa"): a goodbye, with no hour, no place of its own
-    opens = not ctx.low[clause.start:sign.start()].strip(" \t\n,.!¡¿?") and \
-        len(re.findall(r"[^\W\d_]{3,}", rest[sign.end() - clause.start:])) <= 4
+    # (after a few words of assent: "Jo passt, dann sehen wir uns Dienstag beim Training")
+    before = ctx.low[clause.start:sign.start()]
+    assent = bool(before.strip(" \t\n,.!¡¿?")) and len(before.split()) <= 3 and not names_event(ctx.g, before)
+    opens = (not before.strip(" \t\n,.!¡¿?") or assent) \
+        and len(re.findall(r"[^\W\d_]{3,}", rest[sign.end() - clause.start:])) <= 4
     if not opens and (names_event(ctx.g, rest) or len(ctx.low[sign.end():d.start].split()) > 2):
         return False
     if ctx.g.place_noun.search(rest) or re.search(r"\b(?:casa|chez|bei|home|ours)\b", rest):
@@ -1975,7 +2015,7 @@ def _only_sign_off(ctx: Context, clause: Clause, d: DateMention) -> bool:
     sign = ctx.g.sign_off.search(rest)
     if sign is None:
         return False
-    leftover = rest[:sign.start()] + rest[sign.end():]
+    leftover = ("" if assent else rest[:sign.start()]) + rest[sign.end():]
     return len(re.findall(r"[^\W\d_]{3,}", leftover)) <= 3
 
 

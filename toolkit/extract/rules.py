@@ -960,7 +960,7 @@ EARLY = {
 SIGN_OFFS = {
     "en": r"see (?:you|ya|u|y'all|everyone|everybody|all of you)(?: all| guys| there| then)?|c u|cu",
     "es": r"nos vemos|hasta el|hasta|os veo|te veo",
-    "de": r"wir sehen uns|bis|bis dann|bis zum|man sieht sich|bis bald",
+    "de": r"wir sehen uns|sehen wir uns|bis|bis dann|bis zum|man sieht sich|bis bald",
     "fr": r"on se voit|à|a|rendez-vous|on se retrouve",
     "pt": r"vemo-nos|nos vemos|a gente se vê|até|te vejo|vejo vocês",
 }
