@@ -4441,3 +4441,31 @@ def test_a_forwarded_notice_addressed_to_the_reader_keeps_its_event(text):
 ])
 def test_a_goodbye_after_a_few_words_of_assent_is_no_event(text):
     assert extract_events(text, AUTUMN_2032) == []
+
+
+@pytest.mark.parametrize("text,days", [
+    ("Am Donnerstag und Freitag, 25./26. November, bleibt die Kita geschlossen",
+     ["2032-11-25", "2032-11-26"]),
+    ("Lundi et mardi 15/16 novembre, pas de cantine", ["2032-11-15", "2032-11-16"]),
+])
+def test_weekdays_said_before_day_numbers_listed_with_a_slash_are_those_days(text, days):
+    assert [e.start for e in extract_events(text, AUTUMN_2032)] == days
+
+
+def test_a_length_of_24_hours_is_no_midnight():
+    [event] = extract_events("Guardia de 24 h el jueves 18, entro a las 8:00", AUTUMN_2032)
+    assert event.start[:16] == "2032-11-18T08:00"
+
+
+@pytest.mark.parametrize("text,start,end", [
+    ("Piquet lundi soir (18h–7h)", "2032-11-15T18:00", "2032-11-16T07:00"),
+    ("Nachtdienst am Freitag 20–6 Uhr", "2032-11-12T20:00", "2032-11-13T06:00"),
+])
+def test_a_24_hour_range_past_midnight_ends_the_next_morning(text, start, end):
+    [event] = extract_events(text, AUTUMN_2032)
+    assert (event.start[:16], event.end[:16]) == (start, end)
+
+
+def test_a_portuguese_ordinal_before_its_noun_is_no_weekday():
+    text = "Assembleia terça-feira, 23/11, às 19h30 em primeira chamada e 20h em segunda chamada"
+    assert [e.start[:10] for e in extract_events(text, AUTUMN_2032)] == ["2032-11-23"]

@@ -359,7 +359,9 @@ _DAY_NUMBER_TO = re.compile(r"\b(?:de|del|do|desde|from|du|vom|dias|días|entre(
 
 # "nos dias 10, 12 e 13 de junho", "am 3., 10. und 17. Juni", "the 3rd, 10th and 17th of May":
 # day numbers listed with commas before the dated ones
-_LISTED_NUMBERS = re.compile(r"((?:\b\d{1,2}(?:st|nd|rd|th|er|º|\.)?\s*,\s*)+)$", re.I)
+_LISTED_NUMBERS = re.compile(r"((?:\b\d{1,2}(?:st|nd|rd|th|er|º|\.)?\s*[,/]\s*)+)$", re.I)
+# "Am Donnerstag und Freitag, 25./26. November": the weekdays said before listed day numbers
+_WEEKDAYS_BEFORE = re.compile(r"^[\s,]*(?:(?:and|und|et|y|e|&)\s+)?[\s,]*$", re.I)
 
 
 def _day_numbers_listed_before(found: list[DateMention], work: str) -> list[DateMention]:
@@ -372,17 +374,35 @@ def _day_numbers_listed_before(found: list[DateMention], work: str) -> list[Date
         heads = _LISTED_NUMBERS.search(work, max(0, d.start - 30), d.start)
         opening = heads.start() if heads else d.start
         inside = [x for x in found if x is not d and x.start < d.start and x.end > opening]
-        if heads is None or any(x.kind != "ordinal" for x in inside):
+        if heads is None or any(x.kind != "ordinal" and not (x.kind == "weekday" and x.start < opening)
+                                for x in inside):
             continue  # a bare "3rd" read alone was only a guess at its month
         replaced += inside
+        days = []
         for m in re.finditer(r"\d{1,2}(?:st|nd|rd|th|er|º|\.)?", heads.group(1)):
             day = safe_date(d.day.year, d.day.month, int(re.sub(r"\D", "", m.group(0))))
             if day is not None and day < d.day:
                 at = heads.start() + m.start()
                 listed.append(replace(d, start=at, end=at + len(m.group(0)), day=day))
+                days.append(day)
+        # the weekdays named before the list are its days, not days of their own
+        weekdays = {x.weekday() for x in [*days, d.day]}
+        replaced += [x for x in found if x.kind == "weekday" and x.bare and x.end <= opening
+                     and x.day.weekday() in weekdays and opening - x.end <= 30
+                     and _only_weekdays_between(work, x.end, opening, found)]
     if not listed:
         return found
     return sorted([x for x in found if not any(x is r for r in replaced)] + listed, key=lambda x: x.start)
+
+
+def _only_weekdays_between(work: str, start: int, end: int, found: list[DateMention]) -> bool:
+    """Between `start` and `end` only other weekdays and "and" ("Donnerstag und Freitag, ")."""
+    between = list(work[start:end])
+    for w in found:
+        if w.kind == "weekday" and start <= w.start < end:  # "Freitag, 25." reaches into the list
+            stop = min(w.end, end)
+            between[w.start - start:stop - start] = " " * (stop - w.start)
+    return bool(_WEEKDAYS_BEFORE.match("".join(between)))
 
 
 def _spans_from_day_numbers(found: list[DateMention], work: str) -> list[DateMention]:
@@ -1057,8 +1077,12 @@ _NAME_GOES_ON_WORD = re.compile(
     r"after|the|this|next|week|for|in|on|we|you|by|only|then|please|pls|instead|not|again|if|too|"
     r"lunch|dinner|tea|brunch|arvo|nite|eve)\b)[a-z]{3,}\b")
 _NO_DAY_AFTER = re.compile(r"\s*(?:floor|storey|story|level|row|grade|place|prize|round|half|period|"
-                           r"etage|étage|stock|stockwerk|piso|andar|planta|rang|fila|lugar|vez|fois|mal)\b",
-                           re.I)
+                           r"etage|étage|stock|stockwerk|piso|andar|planta|rang|fila|lugar|vez|fois|mal|"
+                           # "20h em segunda chamada", "a sexta série": the ordinal, no weekday
+                           r"chamada|convocat[oó]ria|s[ée]rie|edi[çc][ãa]o|fase|op[çc][ãa]o|parte|volta|"
+                           r"m[ãa]o|etapa|jornada)\b", re.I)
+# Portuguese weekdays that are also ordinals ("segunda chamada", "quinta vez")
+_ORDINAL_WEEKDAYS = {"segunda", "terça", "terca", "quarta", "quinta", "sexta"}
 _A_WEEKDAY = re.compile(r"\b(?:on a|an einem|a un|un|une|num|numa|einem)\s+$", re.I)
 _CLOCK_WORD_AFTER = re.compile(r"\s*(?:o['’]?clock|uhr|heures?|horas?|h\b|hs\b)", re.I)
 _HOURS_AFTER = re.compile(r"\s*(?:-|–|to|till|until|bis|à|a|até)\s*(\d{1,2})(?:[:.]\d\d)?\s*(?:am|pm|h|uhr)?"
@@ -1076,6 +1100,8 @@ def _weekday_mention(m: re.Match[str], work: str, g: Grammar, today: date,
                      spans: _Spans) -> DateMention | None:
     modifier, name, after, number = m.group(1), m.group(2), m.group(3), m.group(4) or m.group(5)
     weekday = g.weekday_of[name.lower()]
+    if not number and name.lower() in _ORDINAL_WEEKDAYS and _NO_DAY_AFTER.match(work, m.end(2)):
+        return None  # "20h em segunda chamada", "a quinta vez": an ordinal, no weekday
     if name[:1].isupper() and not modifier and _SAINT_BEFORE.search(work, max(0, m.start(2) - 8), m.start(2)):
         return None  # "el templo de Santo Domingo", "São Domingos": a saint's name, no Sunday
     if g.t.code == "pt" and name[:1].isupper() and not modifier and not number \
@@ -1719,6 +1745,8 @@ def _marked_mention(m: re.Match[str]) -> TimeMention | None:
         literal = mer is None and _hour_word_is_24h(hour, bare_suffix)  # "18 Uhr"
     if hour > 24 or minute > 59 or (mer and not 1 <= hour <= 12):
         return None
+    if hour == 24 and minute == 0 and not sep:
+        return None  # "guardias de 24 h", "abierto 24h": a length, not midnight ("24:00" is)
     return TimeMention(m.start(), m.end(), hour % 24, minute, meridiem=mer, literal=literal)
 
 
@@ -1757,7 +1785,10 @@ def resolve_hours(t: TimeMention, period: str | None) -> tuple[time, time | None
     hour = _to_24(t.hour, t.meridiem or (t.end_meridiem if t.end_hour is None else None), t.literal, period)
     end: time | None = None
     if t.end_hour is not None:
-        end_hour = _to_24(t.end_hour, t.end_meridiem, t.literal, period)
+        # after an afternoon hour on the 24-hour clock the end is on it too: "piquet le soir
+        # (18h–7h)" ends at 7 in the morning, not at 19h
+        end_hour = _to_24(t.end_hour, t.end_meridiem, t.literal,
+                          None if t.literal and t.meridiem is None and t.hour >= 13 else period)
         end_value = end_hour + (t.end_minute or 0) / 60
         if t.meridiem is None and t.end_meridiem == "pm" and hour < 12 and hour + 12 < end_value:
             hour += 12  # "5-7pm" is 17-19; "10-1pm" stays 10-13
