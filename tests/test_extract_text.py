@@ -4469,3 +4469,27 @@ def test_a_24_hour_range_past_midnight_ends_the_next_morning(text, start, end):
 def test_a_portuguese_ordinal_before_its_noun_is_no_weekday():
     text = "Assembleia terça-feira, 23/11, às 19h30 em primeira chamada e 20h em segunda chamada"
     assert [e.start[:10] for e in extract_events(text, AUTUMN_2032)] == ["2032-11-23"]
+
+
+def test_a_rota_of_lower_case_abbreviations_each_heading_a_dash_line():
+    text = "Escala da próxima semana:\nseg – manhã (7h–15h)\nqua – folga\nsex – noite, 23h–7h"
+    assert [(e.start[:16], (e.end or "")[:16]) for e in extract_events(text, AUTUMN_2032)] == [
+        ("2032-11-15T07:00", "2032-11-15T15:00"), ("2032-11-19T23:00", "2032-11-20T07:00")]
+
+
+def test_an_hour_then_till_another_day_is_one_stretch_across_a_list_dash():
+    text = "Next week:\nTue – lates (2-10)\nThu – on call from 7pm till Fri 7am"
+    assert [(e.start[:16], (e.end or "")[:16]) for e in extract_events(text, AUTUMN_2032)] == [
+        ("2032-11-16T14:00", "2032-11-16T22:00"), ("2032-11-18T19:00", "2032-11-19T07:00")]
+
+
+def test_a_roster_written_as_one_line_of_items_heads_each_with_its_day():
+    text = "Dienstplan nächste Woche: Mo Spätdienst 14–22, Di frei, Mi Frühdienst 6–14, Fr Nachtdienst 22–6"
+    assert [(e.start[:16], (e.end or "")[:16]) for e in extract_events(text, AUTUMN_2032)] == [
+        ("2032-11-15T14:00", "2032-11-15T22:00"), ("2032-11-17T06:00", "2032-11-17T14:00"),
+        ("2032-11-19T22:00", "2032-11-20T06:00")]
+
+
+def test_short_weekday_names_in_prose_stay_words():
+    text = "Fr Müller sagt, so geht das nicht. Mo ist krank, Di auch."
+    assert extract_events(text, AUTUMN_2032) == []

@@ -113,7 +113,10 @@ def was_now(low: str, previous: DateMention, current: DateMention) -> bool:
 # "passa de sexta-feira, 8, para segunda-feira, 11": after a move verb, the day it goes to
 # "to" before a move's new day, with an article that may follow it
 _TO = r"(?:para|pra|pro|to|al|a|à|au|auf|zum|nach)\s+(?:(?:o|a|el|la|le|the|den)\s+)?$"
-_TO_NEW_DAY = re.compile(r"^[\s,]*" + _TO, re.I)
+# "Thu – on call from 6pm till Fri 8am": an hour, then the day its stretch runs to
+_TIMED_TILL_DAY = re.compile(r"\d[^\n.;!?]{0,12}?\b(?:till|until|til|to|bis|jusqu['’](?:à|au)|hasta|até)\s+$",
+                             re.I)
+_TO_NEW_DAY = re.compile(r"^[\s,)]*" + _TO, re.I)  # "de quinta (18/11) para sábado"
 
 
 # "Votre rendez-vous du jeudi 22 janvier ... a été déplacé au mardi 17 février": the day of the
@@ -153,7 +156,11 @@ def _replaced_day(low: str, previous: DateMention, current: DateMention, g: Gram
     if marker is None and current.kind == "ordinal":  # "(ya no es el 10)"; a weekday reads on its own
         marker = g.no_longer.search(low, previous.end, current.end)
     return marker is not None and marker.start() < current.start \
-        and not low[marker.end():current.start].strip(" (")
+        and bool(_ONLY_ARTICLE.fullmatch(low[marker.end():current.start].strip(" (")))
+
+
+# "statt am Montag", "au lieu du 11", "en vez del jueves": an article or "on" before the day replaced
+_ONLY_ARTICLE = re.compile(r"(?:am|an|on|the|le|la|el|o|a|dem|den|der|de|du|del|do|da|no|na)?", re.I)
 
 
 def _moved_after(between: str, g: Grammar) -> bool:
@@ -338,6 +345,7 @@ def _split_segment(low: str, s0: int, s1: int, dates: list[DateMention], times: 
                     and (move := g.move.search(low, s0, current.start)) is not None
                     and move.start() < previous.start) \
                 or _moved_from_the_day_of(low, previous, current, g) \
+                or _TIMED_TILL_DAY.search(low, previous.end, current.start) \
                 or (_SET_OFF_ONLY.match(low[previous.end:current.start]) and is_denied(low, current, g)
                     and not _EITHER.match(low, current.end) and not g.move.search(low, s0, current.start)):
             # "der Elternabend ist am Dienstag, nicht am Montag!": the day, then the one it is not

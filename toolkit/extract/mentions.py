@@ -336,6 +336,7 @@ def find_dates(work: str, g: Grammar, today: date, day_first: bool,
             if day is not None:
                 add(replaced, DateMention(replaced.start(1), replaced.end(1), day, None, "ordinal"))
     found.sort(key=lambda d: d.start)
+    found = _list_item_heads(found, work, g, today, spans)
     found = [d for d in found if d.kind == "weekday" or not _a_street(work, d, g)]
     found = _spans_from_day_numbers(found, work)
     found = _day_numbers_listed_before(found, work)
@@ -347,6 +348,37 @@ def find_dates(work: str, g: Grammar, today: date, day_first: bool,
     found = _listed_after_a_dated_item(found, work)
     found = _weekend_lists(found, work)
     return _anchor_weekdays(_absorb_weekdays(found, work), work, g)
+
+
+_ITEM = re.compile(r"[^,;:\n]+")
+_ITEM_HEAD = re.compile(r"[ \t•*-]*([^\W\d_]{2,3})\.?(?=[ \t]+[^\W\d_])")
+
+
+def _list_item_heads(found: list[DateMention], work: str, g: Grammar, today: date,
+                     spans: _Spans) -> list[DateMention]:
+    """'Mo Nachtdienst 19–7, Di frei, Mi + Do Frühdienst ab 6, Fr Rufbereitschaft': in a list
+    of three or more items on one line that open with weekdays, an item opening with a short
+    weekday name written as an abbreviation ("Mo", "Fr") names its day, though a plain word
+    follows it."""
+    added: list[DateMention] = []
+    for line in re.finditer(r"[^\n]+", work):
+        items = list(_ITEM.finditer(work, line.start(), line.end()))
+        headed = [m for m in items if any(d.kind == "weekday" and m.start() <= d.start
+                                          and not work[m.start():d.start].strip(" \t•*-") for d in found)]
+        heads = []
+        for item in items:
+            head = _ITEM_HEAD.match(work, item.start(), item.end())
+            if item not in headed and head is not None and head.group(1)[:1].isupper() \
+                    and head.group(1).lower() in g.t.weekday_abbr and spans.free(head.start(1), head.end(1)):
+                heads.append(head)
+        if len(headed) + len(heads) < 3:
+            continue
+        for head in heads:
+            weekday = g.weekday_of[head.group(1).lower()]
+            spans.take(head.start(1), head.end(1))
+            added.append(DateMention(head.start(1), head.end(1), _coming(weekday, today, True), None,
+                                     "weekday", bare=True))
+    return sorted(found + added, key=lambda d: d.start) if added else found
 
 
 # "de 2 a 6/12", "del 2 al 6/12", "du 2 au 6/12", "from 2 to 6/12", "vom 2. bis 6.12.", "dias
@@ -1172,7 +1204,8 @@ def _weekday_mention(m: re.Match[str], work: str, g: Grammar, today: date,
 def _weekday_abbr_mention(m: re.Match[str], work: str, g: Grammar, today: date,
                           spans: _Spans) -> DateMention | None:
     name, number = m.group(1), m.group(2)
-    before_colon = not number and work[m.end():m.end() + 3].lstrip().startswith(":")
+    # a list line's head: "Sa: Fassanstich um 12", "qua – folga"
+    before_colon = not number and bool(_HEAD_MARK.match(work, m.end()))
     at_line_start = _LIST_LINE_START.search(work[:m.start()]) is not None
     if before_colon and not at_line_start:
         return None  # "Sa:" names a day only as a list item's head ("- Sa: Fassanstich um 12")
@@ -1196,6 +1229,7 @@ def _weekday_abbr_mention(m: re.Match[str], work: str, g: Grammar, today: date,
     return DateMention(start, end, _coming(weekday, today, True), None, "weekday", bare=True)
 
 
+_HEAD_MARK = re.compile(r"\s*:|[ \t]+[-–—][ \t]")
 _REPLACED_NUMBER = re.compile(r"\s*(?:the\s+|el\s+|le\s+|o\s+|dia\s+)?(\d{1,2})(?:st|nd|rd|th|er|º)?"
                               r"(?![\d:/]|[.,h]\d|\s*(?:h\b|hs\b|am\b|pm\b|uhr|%|€|\$|euros?|min))", re.I)
 
@@ -1307,14 +1341,36 @@ def _roster_lines(work: str, dates: list[DateMention]) -> list[tuple[int, int]]:
     7-15"): on a roster, its two bare numbers are the shift's hours."""
     lines = []
     for d in dates:
-        if d.kind != "weekday" or not _LIST_LINE_START.search(work, 0, d.start):
+        if d.kind != "weekday":
             continue
-        colon = work.find(":", d.end, d.end + 12)
         line_end = work.find("\n", d.end)
         line_end = len(work) if line_end == -1 else line_end
-        if colon != -1 and colon < line_end:
-            lines.append((colon + 1, line_end))
+        if _LIST_LINE_START.search(work, 0, d.start):
+            head = _ROSTER_HEAD.search(work, d.end, d.end + 16)  # "Lun:", "Mon + Tue – earlies (7–3)"
+            if head is not None and head.start() < line_end:
+                lines.append((head.end(), line_end))
+        elif _ITEM_START.search(work, 0, d.start) and _weekday_items_on_line(work, d, dates) >= 3:
+            # "Mo Nachtdienst 19–7, Di frei, ...": a roster written as one line of items
+            item_end = _ITEM_END.search(work, d.end)
+            lines.append((d.end, item_end.start() if item_end else len(work)))
     return lines
+
+
+_ITEM_START = re.compile(r"[,;:][ \t•*-]*$")
+_ITEM_END = re.compile(r"[,;\n]")
+
+
+def _weekday_items_on_line(work: str, d: DateMention, dates: list[DateMention]) -> int:
+    """How many weekdays open items of `d`'s line."""
+    line_start = work.rfind("\n", 0, d.start) + 1
+    line_end = work.find("\n", d.end)
+    line_end = len(work) if line_end == -1 else line_end
+    return sum(1 for x in dates if x.kind == "weekday" and line_start <= x.start < line_end
+               and (x.start == line_start or _ITEM_START.search(work, line_start, x.start)
+                    or not work[line_start:x.start].strip(" \t•*-")))
+
+
+_ROSTER_HEAD = re.compile(r":|[ \t]-[ \t]")
 
 
 def find_times(work: str, g: Grammar, dates: list[DateMention]) -> list[TimeMention]:
@@ -1352,6 +1408,11 @@ def find_times(work: str, g: Grammar, dates: list[DateMention]) -> list[TimeMent
             first, last = int(m.group(1)), int(m.group(2))
             if first <= 24 and last <= 24 and first != last and spans.free(m.start(), m.end()):
                 spans.take(m.start(), m.end())
+                if first <= 12 and last <= 12:  # a shift on the 12-hour clock
+                    if first <= 5:
+                        first, last = first + 12, last + 12  # "lates (2-10)": 14-22
+                    elif last < first:
+                        last += 12  # "earlies (7-3)": a morning shift to 3 in the afternoon
                 found.append(TimeMention(m.start(), m.end(), first, 0, end_hour=last, end_minute=0,
                                          literal=True))
     for worded in _word_times(work, g):

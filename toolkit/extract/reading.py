@@ -830,19 +830,22 @@ def _timed_until(ctx: Context, clause: Clause, d: DateMention,
                  assignment: dict[int, TimeMention]) -> tuple[DateMention, TimeMention] | None:
     """'from Friday 6pm to Sunday 4pm', 'du vendredi 18h au dimanche 15h': one event across
     days, not two."""
-    t = assignment.get(id(d))
-    if t is None or d.last is not None:
-        return None
     later = [x for x in clause.dates if x.start > d.start]
-    if not later:
+    if not later or d.last is not None:
         return None
     other = later[0]
+    # "Thu – on call from 6pm till Fri 8am": the hour between the days is the first day's
+    t = assignment.get(id(d)) or next((x for x in clause.times if d.end <= x.start and x.end <= other.start
+                                       and _RANGE_GLUE.match(ctx.low[x.end:other.start])), None)
+    if t is None:
+        return None
     other_time = assignment.get(id(other))
     if other_time is None or other.last is not None or not d.day < other.day:
         return None
     gap_start = max(d.end, t.end) if t.start >= d.end else d.end
     if not _RANGE_GLUE.match(ctx.low[gap_start:other.start]) or (other.day - d.day).days > 14:
         return None
+    assignment[id(d)] = t  # the first day starts at its hour, wherever the hour was assigned
     return other, other_time
 
 

@@ -100,7 +100,7 @@ class Grammar:
         self.weekday_abbr_list = re.compile(
             rf"\b(?:{wd_abbr})\b\.?(?:\s*(?:,|/|&|\+|\b(?:e|y|et|und|and)\b)\s*\b(?:{wd_abbr})\b\.?)+", re.I)
         self.weekday_abbr = re.compile(
-            rf"\b({wd_abbr})\b\.?(?=,?\s*\d|\s*:\s)(?:\s*,?\s*(\d{{1,2}})(?:st|nd|rd|th)?\b"
+            rf"\b({wd_abbr})\b\.?(?=,?\s*\d|\s*:\s|[ \t]+[-–—][ \t])(?:\s*,?\s*(\d{{1,2}})(?:st|nd|rd|th)?\b"
             rf"(?![:./h]\d|\s*(?:am|pm|h\b|uhr|-\s*\d)))?",
             re.I,
         )
