@@ -4493,3 +4493,21 @@ def test_a_roster_written_as_one_line_of_items_heads_each_with_its_day():
 def test_short_weekday_names_in_prose_stay_words():
     text = "Fr Müller sagt, so geht das nicht. Mo ist krank, Di auch."
     assert extract_events(text, AUTUMN_2032) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Fireworks yesterday were amazing, the park was full by 7pm. Back at work today 😴",
+    "Match yesterday was mad, the ground was packed by 2pm. Training Thursday as usual",
+])
+def test_an_hour_in_a_sentence_about_the_past_goes_to_no_other_day(text):
+    assert all(e.all_day for e in extract_events(text, AUTUMN_2032))
+
+
+def test_a_week_with_its_days_dated_inside_is_one_closure():
+    text = "Reminder, school is closed all next week for half term (Mon 15th – Fri 19th)"
+    assert [(e.start, e.end, e.kind) for e in extract_events(text, AUTUMN_2032)] == [
+        ("2032-11-15", "2032-11-19", "closure")]
+
+
+def test_swiss_thanks_for_a_day_is_past():
+    assert extract_events("Merci vielmal fürs Zmittag am Sunntig", AUTUMN_2032) == []

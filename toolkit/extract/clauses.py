@@ -414,6 +414,9 @@ _THERE_WILL_BE = re.compile(
 _CLOSED = re.compile(r"closed|cerrad[oa]s?|fermée?s?|geschlossen|fechad[oa]s?", re.I)
 
 
+_PARENTHESES = re.compile(r"\([^()]*\)")
+
+
 def _place_loose_times(low: str, segs: list[tuple[int, int]], clauses: list[Clause], position: int,
                        loose: list[TimeMention], g: Grammar) -> None:
     """A segment with times and no date: its times belong to the clause before (a flyer's
@@ -437,6 +440,10 @@ def _place_loose_times(low: str, segs: list[tuple[int, int]], clauses: list[Clau
         loose = _without_call_ups(low, loose, s0, s1, g)
     for t in loose:
         span = _segment_of(segs, t.start)
+        if g.past.search(_PARENTHESES.sub(" ", low[span[0]:span[1]])) and not g.move.search(low, *span):
+            # "Cup Day yesterday was madness, the tram was packed by 10am": that hour was (but
+            # "New departure 11:50am (was 9:05am)" is to come)
+            continue
         # "Le 22 mai, pas d'école. Défilé à 9h au Lamentin": a closed day has no hour of its
         # own, so a time after it is something else happening that day
         closed_host = not host.times and _closes(low, host, g) and not g.closure.search(low, *span)

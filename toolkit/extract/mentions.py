@@ -554,7 +554,12 @@ def _weeks_frame_weekdays(found: list[DateMention], work: str, today: date) -> l
             weekday.day = day
             weekday.bare = False
             weekday.context = (mention.start, mention.end)
-        if not framed and not mention.context_only:
+        # "school is closed all next week for midterm (Mon 25th – Fri 29th)": the days said
+        # inside the week are the week, more exactly
+        dated_inside = any(d is not mention and d.kind != "week" and not d.bare
+                           and mention.day <= d.day <= (mention.last or mention.day)
+                           and _same_sentence(work, mention.start, d.start) for d in found)
+        if not framed and not mention.context_only and not dated_inside:
             result.append(mention)
         for later in [d for d in found if d.kind == "weekday" and d.bare and d.last is None]:
             # "... and Sat opening (6am-2:30). Can anyone swap Saturday??": the same day again

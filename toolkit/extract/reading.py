@@ -1393,6 +1393,9 @@ def _kind_of(ctx: Context, clause: Clause, d: DateMention, own: str,
         return "event", True
     if closures and not _CLOSURE_ENDS.search(own):
         return "closure", False
+    if not cancels and lead and g.closure.search(lead) and not g.move.search(lead) \
+            and not re.search(r"[^\W\d_]{4,}", own.replace(ctx.low[d.start:d.end], " ")):
+        return "closure", False  # "school is closed all next week for midterm (Mon 25th – Fri 29th)"
     if not ignore_moves and _is_deadline(ctx, clause, d, own, t):  # "se cambió para el lunes": a move
         return "deadline", False
     return "event", False

@@ -825,7 +825,7 @@ TASKS = {
 THANKS = {
     "en": r"thanks?(?! in advance)|thank you(?! in advance)|thx|ty for|cheers for|grateful",
     "es": r"(?<!acción de )(?<!accion de )gracias|agradec\w+",
-    "de": r"dank\w*(?! im voraus)|danke(?! im voraus)",
+    "de": r"dank\w*(?! im voraus)|danke(?! im voraus)|merci(?: vielmal)?",  # Swiss "Merci vielmal"
     "fr": r"merci(?! de (?!\w+ (?:venu|être venu)))(?! d['’])(?! par avance| d'avance)|remerci\w+",
     "pt": r"obrigad[oa]s?|valeu|(?<!ação de )agradeç\w+|agradec\w+",
 }
