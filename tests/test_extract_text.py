@@ -4511,3 +4511,12 @@ def test_a_week_with_its_days_dated_inside_is_one_closure():
 
 def test_swiss_thanks_for_a_day_is_past():
     assert extract_events("Merci vielmal fürs Zmittag am Sunntig", AUTUMN_2032) == []
+
+
+def test_coming_back_at_the_same_time_after_a_timed_session_called_off_keeps_its_hour():
+    text = ("Thursday's 6pm rehearsal is cancelled, the hall is flooded. "
+            "We'll be back next Thursday 25th, same time same place.")
+    events = extract_events(text, AUTUMN_2032)
+    assert [(e.start[:16], e.cancelled) for e in events] == [
+        ("2032-11-11", True), ("2032-11-25T18:00", False)]
+    assert "rehearsal" in events[1].title.lower()

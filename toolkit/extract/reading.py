@@ -486,7 +486,7 @@ _NEXT_ONE = re.compile(r"\b(?:(?:the )?next one(?: is)?|(?:der|die|das) nächste
                        r"(?:la|el) (?:próxima|próximo|siguiente)(?: es| será)?|"
                        r"(?:le|la) prochaine?(?: est| sera)?|(?:o|a) próxim[oa](?: é| será)?)\b", re.I)
 _BACK_ONLY = re.compile(
-    r"\W*(?:(?:we|we're|we are|kids are|school is|school['’]s|classes)\s+)?"
+    r"\W*(?:(?:we|we're|we are|we['’]ll be|we will be|kids are|school is|school['’]s|classes)\s+)?"
     r"(?:back|return\w*|resume\w*|regresamos|"
     r"vuelve|on se reprend|se reprend|on reprend|"
     r"volvemos|retomamos|regresan|vuelven|se retoman?|zurück|wieder|on reprend|reprise|retour|voltamos|"
@@ -555,8 +555,15 @@ def _same_time(ctx: Context, clause: Clause, d: DateMention, message: _Message) 
     # an hour of the clause's own beats it; one from another sentence ("deutsch dann freitag 6.2.
     # gleiche uhrzeit. ... bitte nicht wieder alle um 7:59 reinrennen") does not
     own = [t for t in clause.times if clause.start <= t.start < clause.end]
-    if before is None or before.all_day or before.cancelled or own \
-            or not _SAME_TIME.search(ctx.low, clause.start, clause.end):
+    if before is None or own or not _SAME_TIME.search(ctx.low, clause.start, clause.end):
+        return None
+    if before.cancelled:
+        # "Thursday's 5pm session is cancelled ... We'll be back next Thursday 25th, same time":
+        # a day called off is all-day, but the hour it had was said in its clause
+        said = [t for c in message.clauses if c.end <= clause.start for t in c.times
+                if c.start <= t.start < c.end]
+        return said[-1] if said else None
+    if before.all_day:
         return None
     clock = datetime.fromisoformat(before.start)
     end = datetime.fromisoformat(before.end) if before.end and before.end[:10] == before.start[:10] else None
