@@ -4520,3 +4520,26 @@ def test_coming_back_at_the_same_time_after_a_timed_session_called_off_keeps_its
     assert [(e.start[:16], e.cancelled) for e in events] == [
         ("2032-11-11", True), ("2032-11-25T18:00", False)]
     assert "rehearsal" in events[1].title.lower()
+
+
+def test_a_weekday_after_a_date_that_ended_its_sentence_is_the_coming_one():
+    text = ("Der Martinsumzug ist am Freitag, 12. November. "
+            "Am Mittwoch basteln wir Laternen von 15 bis 17 Uhr.")
+    monday = datetime(2032, 11, 8, 18, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+    starts = [e.start[:16] for e in extract_events(text, monday)]
+    assert "2032-11-10T15:00" in starts
+
+
+def test_an_hour_said_of_an_event_dated_earlier_goes_to_its_day():
+    text = ("The school fair is on Saturday 20th. On Wednesday we bake from 4 to 6pm in the hall. "
+            "The fair opens at 11am on the field.")
+    starts = [e.start[:16] for e in extract_events(text, AUTUMN_2032)]
+    assert "2032-11-20T11:00" in starts and "2032-11-17T11:00" not in starts
+
+
+@pytest.mark.parametrize("text,start", [
+    ("Laternenumzug am Donnerstag: Treffpunkt 17:15 im Kita-Garten, Abmarsch um 17:30", "2032-11-11T17:30"),
+])
+def test_the_march_off_is_a_procession_s_own_start(text, start):
+    [event] = extract_events(text, AUTUMN_2032)
+    assert event.start[:16] == start

@@ -417,6 +417,24 @@ _CLOSED = re.compile(r"closed|cerrad[oa]s?|fermée?s?|geschlossen|fechad[oa]s?",
 _PARENTHESES = re.compile(r"\([^()]*\)")
 
 
+def _named_before(low: str, segs: list[tuple[int, int]], before: list[Clause], loose: list[TimeMention],
+                  g: Grammar) -> Clause | None:
+    """'Der Räbeliechtli-Umzug ist am Freitag, 12. November. Am Mittwochnachmittag schnitzen wir
+    ... Der Umzug startet um 18 Uhr': an hour whose sentence names an event said earlier with
+    its day goes to that day, not to the day said just before it."""
+    span = _segment_of(segs, loose[0].start)
+    nouns = {m.group(0).lower() for m in g.event_noun.finditer(low, *span)}
+    if not nouns or len(before) < 2:
+        return None
+    for clause in reversed(before[:-1]):
+        said = low[clause.start:clause.end]
+        if clause.dates and any(re.search(rf"{re.escape(noun)}\b", said) for noun in nouns) \
+                and not any(re.search(rf"{re.escape(noun)}\b", low[c.start:c.end])
+                            for c in before[before.index(clause) + 1:] for noun in nouns):
+            return clause
+    return None
+
+
 def _place_loose_times(low: str, segs: list[tuple[int, int]], clauses: list[Clause], position: int,
                        loose: list[TimeMention], g: Grammar) -> None:
     """A segment with times and no date: its times belong to the clause before (a flyer's
@@ -424,6 +442,7 @@ def _place_loose_times(low: str, segs: list[tuple[int, int]], clauses: list[Clau
     if not clauses:
         return
     host = clauses[position - 1] if position > 0 else clauses[0]
+    host = _named_before(low, segs, clauses[:position], loose, g) or host
     if len(loose) == 1 and position > 1 and _SHARED.search(low, *_segment_of(segs, loose[0].start)):
         # "Bangla Sun 15 Aug, English Mon 16 Aug, Maths Wed 18 Aug. All exams start at 10": the
         # hour said of them all goes to each listed day before it that has none
@@ -575,7 +594,7 @@ _CALL_UP = re.compile(rf"\b(?:{_CALL_UP_WORDS})\b", re.I)
 # "Anpfiff erstes Spiel 9:30", "primeiro jogo às 9h30", "races start 9:30".
 OWN_START = re.compile(
     r"\b(?:kick[- ]?off|ko|tip[- ]?off|puck drop|throws? in|first (?:match|game|race|bout)|races?|"
-    r"racing|starts?|begins?|anpfiff|ansto(?:ß|ss)|spielbeginn|beginn|beginnt|erstes spiel|"
+    r"racing|starts?|begins?|anpfiff|ansto(?:ß|ss)|spielbeginn|beginn|beginnt|erstes spiel|abmarsch|"
     r"coup d'envoi|d[ée]but|commence|premier match|saque|inicio|comienza|empieza|primer partido|"
     r"in[íi]cio|come[çc]a|primeiro jogo|pontap[ée] de sa[íi]da)\b", re.I)
 

@@ -944,7 +944,7 @@ def _anchor_weekdays(found: list[DateMention], work: str, g: Grammar) -> list[Da
                         not _LIMIT_BEFORE.search(work[max(0, mention.start - 12):mention.start]):
                     mention.day = candidate
             elif candidate <= anchor.day + timedelta(days=6) and \
-                    _same_sentence(work, anchor.end, mention.start) and \
+                    _same_sentence(work, _before_full_stop(anchor, work), mention.start) and \
                     not _LIMIT_BEFORE.search(work[max(0, mention.start - 12):mention.start]):
                 mention.day = candidate
             elif (near := _near_far_anchor(mention, anchor, work)) is not None:
@@ -954,6 +954,14 @@ def _anchor_weekdays(found: list[DateMention], work: str, g: Grammar) -> list[Da
                 # "Schützenfest ... am Samstag, 13.07. ... Festball am Samstagabend": that Saturday
                 mention.day = anchor.day
     return [d for d in found if d not in unplaced]
+
+
+def _before_full_stop(mention: DateMention, work: str) -> int:
+    """Where a mention ends before a full stop it took in ("am Freitag, 12. November. Am
+    Mittwochnachmittag ..."): after a month's whole name the dot ends the sentence."""
+    if re.search(r"[^\W\d_]{4,}\.$", work[mention.start:mention.end]):
+        return mention.end - 1
+    return mention.end
 
 
 def _replaced(work: str, mention: DateMention, g: Grammar) -> bool:
