@@ -4543,3 +4543,60 @@ def test_an_hour_said_of_an_event_dated_earlier_goes_to_its_day():
 def test_the_march_off_is_a_procession_s_own_start(text, start):
     [event] = extract_events(text, AUTUMN_2032)
     assert event.start[:16] == start
+
+
+WINTER_2033 = datetime(2033, 2, 14, 18, 0, tzinfo=ZoneInfo("America/Sao_Paulo"))  # Mon 14 Feb 2033
+
+
+@pytest.mark.parametrize("text,day", [
+    ("Bloco saindo no sábado de carnaval às 10h da praça", "2033-02-26"),
+    ("El domingo de carnaval comemos en casa de la abuela a las 14h", "2033-02-27"),
+    ("Umzug am Güdismontag um 14 Uhr in Luzern", "2033-02-28"),
+    ("Lundi gras : défilé à 15h sur la grand-place", "2033-02-28"),
+])
+def test_the_days_of_carnival_named_by_their_weekday(text, day):
+    [event] = extract_events(text, WINTER_2033)
+    assert event.start[:10] == day
+
+
+@pytest.mark.parametrize("text,start", [
+    ("La final es el sábado 5 de marzo y el viernes de antes (4) hay cena de equipo a las 21h",
+     "2033-03-04T21:00"),
+    ("Concert le dimanche 6 mars, répétition générale le samedi d'avant à 10h", "2033-03-05T10:00"),
+])
+def test_the_weekday_before_another_day_in_other_languages(text, start):
+    assert start in [e.start[:16] for e in extract_events(text, WINTER_2033)]
+
+
+@pytest.mark.parametrize("text,start", [
+    ("Five-a-side Wednesday, kick off half eight but we're meeting at the gate at eight",
+     "2033-02-16T08:30"),
+    ("Carpool for Saturday's final, leaving ours at 8.10 for the 9am game", "2033-02-19T09:00"),
+])
+def test_meeting_and_leaving_beside_a_games_own_hour_are_call_ups(text, start):
+    [event] = extract_events(text, WINTER_2033)
+    assert event.start[:16] == start
+
+
+def test_a_days_possessive_leaves_no_s_in_the_title():
+    [event] = extract_events("Carpool for Saturday's indoor netball final, leaving at 8", WINTER_2033)
+    assert event.title.startswith("Indoor netball final")
+
+
+@pytest.mark.parametrize("text", [
+    "think the kids might get a snow day tomorrow? no word from the district yet",
+    "¿a lo mejor no hay clases el lunes? nadie sabe nada",
+])
+def test_a_closure_guessed_at_in_a_question_is_no_closure(text):
+    assert extract_events(text, WINTER_2033) == []
+
+
+def test_a_closure_beside_a_question_about_something_else_stays():
+    text = "Ojo, el lunes 21 no hay cole ¿hacemos algo con los peques en el parque?"
+    assert [(e.start, e.kind) for e in extract_events(text, WINTER_2033)] == [("2033-02-21", "closure")]
+
+
+def test_forwarded_news_of_crowds_expected_is_no_event():
+    text = ("Reenviado: El Carnaval de Cádiz se celebrará del 24 de febrero al 6 de marzo. "
+            "Se esperan más de un millón de visitantes. — Qué envidia")
+    assert extract_events(text, WINTER_2033) == []

@@ -580,7 +580,8 @@ def _split_on_own_events(low: str, clause: Clause, g: Grammar) -> list[Clause]:
 
 # Beside an hour, these make it a call-up: the hour to be somewhere by, not the event's own.
 _CALL_UP_WORDS = (
-    r"check[- ]?in|meet(?:ing point)?|assemble|assembly|be there|call[- ]?time|warm[- ]?up|"
+    r"check[- ]?in|meet(?:ing point)?|(?:we['’]re |we are )?meeting(?= (?:at|outside|by|in front)\b)|"
+    r"assemble|assembly|be there|call[- ]?time|warm[- ]?up|"
     r"treffpunkt|treffen uns|aufstellung|antreten|besammlung|einlaufen|einspielen|aufwärmen|"
     r"concentraci[oó]n|convocatoria|citaci[oó]n|calentamiento|concentra[çc][ãa]o|aquecimento|"
     r"ponto de encontro|punto de encuentro|quedamos|rendez-vous|rdv|convocation|échauffement|"
@@ -593,7 +594,7 @@ _CALL_UP = re.compile(rf"\b(?:{_CALL_UP_WORDS})\b", re.I)
 # Beside an hour, these make it the event's own start: "kick off 10.30", "for a 7pm start",
 # "Anpfiff erstes Spiel 9:30", "primeiro jogo às 9h30", "races start 9:30".
 OWN_START = re.compile(
-    r"\b(?:kick[- ]?off|ko|tip[- ]?off|puck drop|throws? in|first (?:match|game|race|bout)|races?|"
+    r"\b(?:kick[- ]?off|ko|tip[- ]?off|puck drop|throws? in|first (?:match|game|race|bout)|races?|game|match|"
     r"racing|starts?|begins?|anpfiff|ansto(?:ß|ss)|spielbeginn|beginn|beginnt|erstes spiel|abmarsch|"
     r"coup d'envoi|d[ée]but|commence|premier match|saque|inicio|comienza|empieza|primer partido|"
     r"in[íi]cio|come[çc]a|primeiro jogo|pontap[ée] de sa[íi]da)\b", re.I)

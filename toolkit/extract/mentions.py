@@ -915,7 +915,7 @@ def _anchor_weekdays(found: list[DateMention], work: str, g: Grammar) -> list[Da
                 unplaced.append(mention)  # "the Thursday before?" with no day said before it
                 continue
             # "Sat 13 April ... Dress rehearsal the Thurs before", "the Sat after (27th)"
-            before = relative.group(1).lower().startswith("before")
+            before = relative.group(1).lower() in _BEFORE_WORDS
             days = ((previous.day.weekday() - mention.day.weekday()) % 7 or 7) if before \
                 else ((mention.day.weekday() - previous.day.weekday()) % 7 or 7)
             mention.day = previous.day + timedelta(days=-days if before else days)
@@ -1109,7 +1109,11 @@ def _numeric_mention(m: re.Match[str], work: str, g: Grammar, today: date,
     return DateMention(m.start(), m.end(), day_value, None, "numeric")
 
 
-_RELATIVE_TO_ANOTHER = re.compile(r"\s+(before|after|beforehand|afterwards)\s*(?:[?.!,;)]|$)", re.I)
+# "the Thurs before", "el viernes de antes (25)", "le vendredi d'avant", "a sexta anterior"
+_RELATIVE_TO_ANOTHER = re.compile(r"\s+(before|after|beforehand|afterwards|de antes|anterior|d['’]avant|"
+                                  r"précédent|davor|de después|d['’]après)"
+                                  r"\s*(?:[?.!,;(]|$|(?=\d|(?:à|a|at|um|às|as|a las)\s+\d))", re.I)
+_BEFORE_WORDS = {"before", "beforehand", "de antes", "anterior", "d'avant", "d’avant", "précédent", "davor"}
 _ESTATE_NAME = re.compile(r"\s+d[aeo]s?\s+[A-ZÁÉÍÓÚÂÊÔÃÕÇ]")
 _SAINT_BEFORE = re.compile(r"(?-i:\b(?:Santo|San|Santa|São|Sao|Saint|Sainte|St\.?|Ste\.?|Sankt))\s+$")
 
@@ -1166,10 +1170,13 @@ def _weekday_mention(m: re.Match[str], work: str, g: Grammar, today: date,
         return None  # "every Tuesday", "dienstags", "first Tuesday of the month": a schedule
     if _LISTED_HABIT.search(work[max(0, m.start() - 30):m.start()]):
         return None  # "los martes y jueves", "every Tuesday and Thursday"
-    if g.t.code == "fr" and not number and _FRENCH_HABIT.search(work[max(0, m.start() - 4):m.start()]):
-        return None  # "le mardi" with no date is every Tuesday; "mardi" or "le mardi 16" is one
+    if g.t.code == "fr" and not number and _FRENCH_HABIT.search(work[max(0, m.start() - 4):m.start()]) \
+            and not _RELATIVE_TO_ANOTHER.match(work, m.end()):
+        # "le mardi" with no date is every Tuesday; "mardi" or "le mardi 16" is one, and so is
+        # "le samedi d'avant"
+        return None
     if not number and _RELATIVE_TO_ANOTHER.match(work, m.end()) \
-            and re.search(r"\bthe\s+$", work[max(0, m.start(2) - 5):m.start(2)], re.I):
+            and re.search(r"\b(?:the|el|le|o|a|am|al)\s+$", work[max(0, m.start(2) - 5):m.start(2)], re.I):
         # "Dress rehearsal the Thurs before": before another day, never the coming one; placed
         # by the day said before it, or dropped (`_anchor_weekdays`)
         return _weekday_alone(m.start(), m.end(), weekday, today)

@@ -73,7 +73,9 @@ _NEWS_VERB = re.compile(
     r"inform[óa]|anuncia|anunció|alerta|emiti[óo]|emite|estima|advierte|report[óa]|"
     r"kündigt|kündigte|meldet|meldete|warnt|warnung|"
     r"annonce|alerte|vigilance|prévoit|estime|signale|"
-    r"anunciou|informou|coloca|prevê|aviso)\b", re.I)
+    r"anunciou|informou|coloca|prevê|aviso|divulga|divulgou|"
+    # what is expected of the crowds and the traffic: "Se esperan más de dos millones de visitantes"
+    r"expected|se esperan?|attendus?|erwartet|esperam-se|são esperados)\b", re.I)
 # Words that speak to the reader or for the writer's own: a notice, not the news
 _ADDRESSED = re.compile(
     r"\b(?:you|your|we|our|us|dear|vous|votre|vos|nous|notre|nos|chers?|ihr|ihre|ihren|euch|euer|"
@@ -505,6 +507,10 @@ def _goes_on_again(rest: str) -> bool:
     return m is not None and not re.search(r"[^\W\d_]{4,}", rest[m.end():])
 
 
+# A guess said of a day ("think the kids might get a snow day tomorrow?", "¿a lo mejor no hay
+# clases el lunes?"): with a question, nothing is known yet
+_HEDGED = re.compile(r"\b(?:might|may|maybe|perhaps|reckon|think|wonder|vielleicht|ob|quizás?|a lo mejor|"
+                     r"igual|peut-être|est-ce qu|talvez|será que|acho que|creo que|je pense)\b", re.I)
 # a word that says things go on again, whatever its subject ("As AEC retomam", "classes resume")
 _RESUME_WORD = re.compile(r"\b(?:resum\w*|back|retom\w+|repren\w+|reprise|vuelv\w+|volvemos|"
                           r"voltam\w*|regres\w+|re-?open\w*|reabr\w+|réouv\w+|wieder)\b", re.I)
@@ -957,8 +963,10 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
         cancelled = True  # "Saturday's match is postponed": that day is off, no new one given
     if cancelled and not move and g.limit.search(ctx.low[max(clause.start, d.start - 20):d.start]):
         return None  # "flight got cancelled so we're stuck in Malaga till Thursday"
-    if cancelled and not move and _asked(ctx, clause):
-        return None  # "Che, ¿se suspendió lo del domingo?": asking, not calling it off
+    if (cancelled or (kind == "closure" and _HEDGED.search(own))) and not move and _asked(ctx, clause):
+        # "Che, ¿se suspendió lo del domingo?", "think the kids might get a snow day tomorrow?":
+        # asking, not calling it off or closing
+        return None
     if kind == "deadline":  # "to be paid before the 15th": a passive, not a past
         own, core = _PASSIVE.sub(" ", own), _PASSIVE.sub(" ", core)
     # names read as no verbs: "... del colegio San Bartolomé" is no "llegué"

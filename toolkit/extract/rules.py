@@ -527,7 +527,7 @@ HOLIDAYS: dict[str, dict[str, tuple[Any, ...]]] = {
            "good friday": ("easter", -2), "easter sunday": ("easter", 0),
            "easter monday": ("easter", 1), "maundy thursday": ("easter", -3),
            "palm sunday": ("easter", -7), "holy saturday": ("easter", -1), "ash wednesday": ("easter", -46),
-           "shrove tuesday": ("easter", -47), "pancake day": ("easter", -47),
+           "shrove tuesday": ("easter", -47), "pancake day": ("easter", -47), "mardi gras": ("easter", -47),
            "whit monday": ("easter", 50), "whit sunday": ("easter", 49), "whitsunday": ("easter", 49),
            "whit friday": ("easter", 54), "pentecost": ("easter", 49),
            "labor day": ("nth", 9, 0, 1), "labour day": ("nth", 9, 0, 1),
@@ -552,6 +552,10 @@ HOLIDAYS: dict[str, dict[str, tuple[Any, ...]]] = {
            "domingo de ramos": ("easter", -7), "sábado santo": ("easter", -1),
            "sábado de gloria": ("easter", -1), "domingo de resurrección": ("easter", 0),
            "lunes de pascua": ("easter", 1), "miércoles de ceniza": ("easter", -46),
+           # the weekend of Carnival, named by its weekdays (its Monday and Tuesday are said
+           # in lists with other days, "el lunes y martes de carnaval", and read as weekdays)
+           "sábado de carnaval": ("easter", -50), "domingo de carnaval": ("easter", -49),
+           "jueves lardero": ("easter", -52),
            "corpus christi": ("easter", 60), "jueves de corpus": ("easter", 60),
            "día de la independencia": ("national", "independence"),
            "dia de la independencia": ("national", "independence")},
@@ -571,6 +575,10 @@ HOLIDAYS: dict[str, dict[str, tuple[Any, ...]]] = {
            "ostersonntag": ("easter", 0), "ostermontag": ("easter", 1),
            "aschermittwoch": ("easter", -46), "rosenmontag": ("easter", -48),
            "weiberfastnacht": ("easter", -52), "faschingsdienstag": ("easter", -47),
+           # Swiss Fasnacht: "Schmudo" (Schmutziger Donnerstag), "Güdismontag", "Güdisdienstag"
+           "schmudo": ("easter", -52), "schmutziger donnerstag": ("easter", -52),
+           "güdismontag": ("easter", -48), "güdisdienstag": ("easter", -47),
+           "fasnachtsmontag": ("easter", -48), "faschingsmontag": ("easter", -48),
            "fastnachtsdienstag": ("easter", -47),
            "christi himmelfahrt": ("easter", 39), "pfingstsonntag": ("easter", 49),
            "pfingstmontag": ("easter", 50), "fronleichnam": ("easter", 60),
@@ -582,6 +590,7 @@ HOLIDAYS: dict[str, dict[str, tuple[Any, ...]]] = {
            "dimanche de pâques": ("easter", 0), "lundi de pâques": ("easter", 1),
            "mercredi des cendres": ("easter", -46), "jeudi saint": ("easter", -3),
            "mardi gras": ("easter", -47), "lundi de pentecôte": ("easter", 50),
+           "jeudi gras": ("easter", -52), "dimanche gras": ("easter", -49), "lundi gras": ("easter", -48),
            "ascension": ("easter", 39), "fête des mères": ("nth", 5, 6, -1),
            "fête des pères": ("nth", 6, 6, 3), "fête nationale": (7, 14), "armistice": (11, 11),
            "fête-dieu": ("easter", 60), "fête de l'indépendance": ("national", "independence"),
@@ -593,6 +602,8 @@ HOLIDAYS: dict[str, dict[str, tuple[Any, ...]]] = {
            "sexta-feira santa": ("easter", -2), "sábado de aleluia": ("easter", -1),
            "domingo de páscoa": ("easter", 0),
            "quarta-feira de cinzas": ("easter", -46), "terça-feira de carnaval": ("easter", -47),
+           # the weekend of Carnival, named by its weekdays
+           "sábado de carnaval": ("easter", -50), "domingo de carnaval": ("easter", -49),
            "corpus christi": ("easter", 60), "dia da independência": ("national", "independence"),
            "dia da independencia": ("national", "independence")},
 }

@@ -503,6 +503,7 @@ _EMOJI = re.compile(r"[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F\u200d\U0001F3FB-
 def _tidy(text: str) -> str:
     text = re.sub(r"\s+", " ", _EMOJI.sub(" ", text))  # "Empezamos 💃": the emoji is no part of it
     text = re.sub(r"\s+([,.!?])", r"\1", text).strip(" ,.;:-–—!?¿¡*•·/+'\"“”«»„")
+    text = re.sub(r"^[sS]\s+", "", text)  # "Saturday's indoor netball final" with the day blanked
     words = text.split()
     while words and words[-1].lower().strip(",.") in _STOP_AT_END:
         words.pop()
