@@ -4600,3 +4600,21 @@ def test_forwarded_news_of_crowds_expected_is_no_event():
     text = ("Reenviado: El Carnaval de Cádiz se celebrará del 24 de febrero al 6 de marzo. "
             "Se esperan más de un millón de visitantes. — Qué envidia")
     assert extract_events(text, WINTER_2033) == []
+
+
+@pytest.mark.parametrize("text,word", [
+    ("Weitergeleitet vom Elternbeirat: Am Freitag, 25. Februar, ist wegen Fortbildung unterrichtsfrei.",
+     "unterrichtsfrei"),
+    ("Sehr geehrte Mieterinnen und Mieter, am Donnerstag, 17.2., wird von 8 bis 12 Uhr der Aufzug gewartet.",
+     "aufzug"),
+    ("Dear Residents, the lift will be serviced on Thursday 17th from 9am.", "lift"),
+])
+def test_a_forward_header_or_a_salutation_is_no_title(text, word):
+    [event] = extract_events(text, WINTER_2033)
+    assert word in event.title.lower()
+
+
+def test_no_school_said_again_with_tampoco_is_a_closure():
+    text = "El lunes 21 no hay clases. El viernes 25 hay jornada de formación y tampoco habrá clases."
+    assert [(e.start, e.kind) for e in extract_events(text, WINTER_2033)] == [
+        ("2033-02-21", "closure"), ("2033-02-25", "closure")]

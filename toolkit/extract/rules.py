@@ -718,7 +718,8 @@ CLOSURES = {
            # "the hagwon's shut Tue to Thu"
            r"(?:\w+['’]s|is|are|will be) shut(?! (?:off|down|up|in|out))"),
     "es": (r"no hay (?:cole|colegio|clases?(?! de (?!\d))|escuela|guarde|guardería|instituto|insti)",
-           r"no (?:habrá|tendremos|tienen|tenemos) (?:cole|colegio|clases?(?! de (?!\d))|escuela)",
+           r"(?:no|tampoco) (?:habrá|tendremos|tienen|tenemos|hay) "
+           r"(?:cole|colegio|clases?(?! de (?!\d))|escuela)",
            r"sin (?:cole|clases?(?! de (?!\d)))", r"no lectivo",
            r"clases(?! de) (?:\w+ )?suspendidas", r"se suspenden las clases(?! de)",
            r"(?:es |será |día )?festivo", r"puente",

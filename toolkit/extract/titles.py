@@ -38,6 +38,13 @@ _TITLE_NOISE = re.compile(
     r"|wir treffen uns|on se retrouve|let'?s meet"
     r"|(?:kleine |small |petite |pequeña |pequena )?(?:korrektur|correction|corrección|correcao|correção)"
     r"|fwd|fw|tr|wg|rv|reenviado|encaminhado|transféré"
+    # who it was forwarded from, and a letter's salutation: "Weitergeleitet vom Elternbeirat:",
+    # "Sehr geehrte Mieterinnen und Mieter,", "Dear Residents,"
+    r"|(?:weitergeleitet|forwarded|fwd|reenviad[oa]|encaminhad[oa]|transféré)\s+(?:vo[mn]|from|de|del|da|do)"
+    r"(?:\s+[\w-]+){1,3}"
+    r"|sehr geehrte(?:r|s)?(?:\s+(?:damen und herren|mieterinnen und mieter|eltern|kundinnen und kunden|"
+    r"\w+))?|dear (?:residents|parents|members|neighbours|neighbors|customers|all)"
+    r"|estimad[oa]s (?:vecin[oa]s|padres|familias|socios)|chers (?:parents|voisins|membres)"
     # the second half of a correction ("..., sondern am Samstag") names nothing itself
     r"|sondern|sino|but rather|but instead|mais plutôt|mas sim)"
     r"\b[\s:!,.-]*",
