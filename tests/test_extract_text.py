@@ -4623,3 +4623,18 @@ def test_no_school_said_again_with_tampoco_is_a_closure():
     text = "El lunes 21 no hay clases. El viernes 25 hay jornada de formación y tampoco habrá clases."
     assert [(e.start, e.kind) for e in extract_events(text, WINTER_2033)] == [
         ("2033-02-21", "closure"), ("2033-02-25", "closure")]
+
+
+def test_a_start_said_alone_after_a_list_of_days_is_each_days():
+    text = "Épreuves : lundi 14/6 histoire, mardi 15/6 sciences, jeudi 17/6 anglais. Début à 9h précises."
+    assert [e.start[:16] for e in extract_events(text, SUMMER_2032)] == [
+        "2032-06-14T09:00", "2032-06-15T09:00", "2032-06-17T09:00"]
+
+
+def test_the_saturday_before_at_a_place_and_then_the_sunday_after_it():
+    text = ("Dad's 60th is the 10th of July but we're doing the dinner the Saturday before at the "
+            "Swan about eight, and then Sunday a barbecue at ours")
+    events = extract_events(text, SUMMER_2032)
+    starts = [e.start[:16] for e in events]
+    assert "2032-07-03T20:00" in starts and "2032-07-04" in starts
+    assert [e.location for e in events if e.start.startswith("2032-07-03")] == ["Swan"]

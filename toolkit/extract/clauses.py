@@ -443,7 +443,11 @@ def _place_loose_times(low: str, segs: list[tuple[int, int]], clauses: list[Clau
         return
     host = clauses[position - 1] if position > 0 else clauses[0]
     host = _named_before(low, segs, clauses[:position], loose, g) or host
-    if len(loose) == 1 and position > 1 and _SHARED.search(low, *_segment_of(segs, loose[0].start)):
+    span = _segment_of(segs, loose[0].start)
+    if len(loose) == 1 and position > 1 and (_SHARED.search(low, *span) or _ONLY_A_START.fullmatch(
+            low[span[0]:loose[0].start])):
+        # ("lundi 14/6 français, mardi 15/6 mathématiques, jeudi 17/6 éveil. Début à 8h30
+        # précises": a start said alone after a list of days is each day's)
         # "Bangla Sun 15 Aug, English Mon 16 Aug, Maths Wed 18 Aug. All exams start at 10": the
         # hour said of them all goes to each listed day before it that has none
         hosts = [c for c in clauses[:position] if not c.times and not _closes(low, c, g)]
@@ -491,6 +495,10 @@ _INSTEAD_OPENING = re.compile(r"\W*(?:instead|stattdessen|dafür|en su lugar|en 
                               r"em vez disso|no lugar disso)\b", re.I)
 # Words that say an hour holds for every day listed before ("All exams start at 10", "Toujours
 # 16h30 devant l'école", "Immer um 7", "siempre a las 5").
+# A sentence that only says when things start: "Début à", "Start:", "Beginn jeweils um", "Inicio a las"
+_ONLY_A_START = re.compile(r"\W*(?:début|debut|start(?:s|ing)?(?: time)?|beginn|beginnt|inicio|comienzo|"
+                           r"empieza|in[íi]cio|come[çc]a|commence)(?:\s+(?:at|à|a las|às|um|é|es|est))?\W*",
+                           re.I)
 _SHARED = re.compile(r"\b(?:all|both|every|each|always|todos|todas|ambos|ambas|cada|siempre|alle|beide|"
                      r"jede[nrs]?|immer|jeweils|tous|toutes|les deux|chaque|toujours|todos os|todas as|"
                      r"sempre)\b", re.I)

@@ -926,6 +926,13 @@ def _anchor_weekdays(found: list[DateMention], work: str, g: Grammar) -> list[Da
             # "next Thursday and Friday": a day listed after a placed weekday is in its week
             mention.day = previous.day + timedelta(days=(mention.day.weekday() - previous.day.weekday()) % 7)
             mention.bare = False
+        if mention.bare and previous is not None and not previous.bare and previous.last is None \
+                and _THEN_BEFORE.search(work, max(previous.end, mention.start - 24), mention.start):
+            # "the meal the Saturday before ..., and then Sunday we're doing a walk": the next
+            # such day after the day just placed
+            days_on = (mention.day.weekday() - previous.day.weekday()) % 7 or 7
+            mention.day = previous.day + timedelta(days=days_on)
+            mention.bare = False
         if mention.bare and previous is not None and _AFTER_THAT.match(work, mention.end):
             # "Christi Himmelfahrt ..., am Freitag danach": the first such weekday after it
             days_on = (mention.day.weekday() - previous.day.weekday()) % 7 or 7
@@ -984,6 +991,8 @@ def _near_far_anchor(mention: DateMention, anchor: DateMention, work: str) -> da
     return anchor.day + timedelta(days=shift) if abs(shift) <= 1 else None
 
 
+_THEN_BEFORE = re.compile(r"\b(?:and then|then|dann|und dann|luego|y luego|después|puis|et puis|ensuite|"
+                          r"depois|e depois)\s+(?:(?:on|am|el|le|o|no|na)\s+)?$", re.I)
 _AFTER_THAT = re.compile(r"\s*(?:danach|darauf|after(?:wards)?|after that|después|siguiente|après|"
                          r"d'après|suivant|depois|seguinte)\b", re.I)
 _LIST_OF_WEEKDAYS = re.compile(r"^\s*(?:,|&|\+|and|or|y|o|und|oder|et|ou|e)\s*$", re.I)
@@ -1112,7 +1121,9 @@ def _numeric_mention(m: re.Match[str], work: str, g: Grammar, today: date,
 # "the Thurs before", "el viernes de antes (25)", "le vendredi d'avant", "a sexta anterior"
 _RELATIVE_TO_ANOTHER = re.compile(r"\s+(before|after|beforehand|afterwards|de antes|anterior|d['’]avant|"
                                   r"précédent|davor|de después|d['’]après)"
-                                  r"\s*(?:[?.!,;(]|$|(?=\d|(?:à|a|at|um|às|as|a las)\s+\d))", re.I)
+                                  r"\s*(?:[?.!,;(]|$|(?=\d|(?:à|a|at|um|às|as|a las)\s+\d)"
+                                  # "the Saturday before at the Anchor": where, not before what
+                                  r"|(?=(?:at|in|en|au|im|am|bei|no|na|chez)\s))", re.I)
 _BEFORE_WORDS = {"before", "beforehand", "de antes", "anterior", "d'avant", "d’avant", "précédent", "davor"}
 _ESTATE_NAME = re.compile(r"\s+d[aeo]s?\s+[A-ZÁÉÍÓÚÂÊÔÃÕÇ]")
 _SAINT_BEFORE = re.compile(r"(?-i:\b(?:Santo|San|Santa|São|Sao|Saint|Sainte|St\.?|Ste\.?|Sankt))\s+$")

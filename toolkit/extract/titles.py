@@ -89,6 +89,8 @@ _STOP_AT_END = {
     # "Weißwurstfrühstück vorher", "almoço coletivo depois": when, said of the event before
     "vorher", "danach", "depois", "después", "luego", "afterwards", "ensuite", "puis",
     "sharp", "prompt", "pile",  # "6pm sharp", "à 20h pile"
+    # "at the Anchor in Henley about half seven": a rough hour follows
+    "about", "around", "approx", "approx.", "circa", "gegen", "vers", "sobre", "tipo", "umas", "lá",
     # "Zahnarzttermin ist jetzt", "o jantar ficou marcado pra": the news, not the event's name
     "not", "nicht", "pas", "não", "nao", "n'est", "ne",  # "Choir is not (on Thursday but Friday)"
     "nöd", "net", "ned", "still", "noch", "sigue", "toujours", "ainda",
