@@ -4638,3 +4638,40 @@ def test_the_saturday_before_at_a_place_and_then_the_sunday_after_it():
     starts = [e.start[:16] for e in events]
     assert "2032-07-03T20:00" in starts and "2032-07-04" in starts
     assert [e.location for e in events if e.start.startswith("2032-07-03")] == ["Swan"]
+
+
+SPRING_2033 = datetime(2033, 5, 2, 18, 0, tzinfo=ZoneInfo("Europe/Madrid"))  # Mon 2 May 2033
+
+
+@pytest.mark.parametrize("text,start", [
+    ("El taller del sábado 7 se cancela por la lluvia. Lo reponemos el sábado 14 a la misma hora, 10 a.m.",
+     "2033-05-14T10:00"),
+    ("Die Chorprobe am Mittwoch fällt aus. Wir holen sie am Donnerstag nach, 19 bis 21 Uhr.",
+     "2033-05-05T19:00"),
+    ("Saturday's litter pick is off, too windy. We'll have another go on Sunday the 8th instead, 10am.",
+     "2033-05-08T10:00"),
+])
+def test_a_session_called_off_and_made_up_another_day_is_one_move(text, start):
+    [event] = extract_events(text, SPRING_2033)
+    assert (event.start[:16], event.moved, event.cancelled) == (start, True, False)
+
+
+@pytest.mark.parametrize("text,start,previous,location", [
+    ("> Ana: Picnic Saturday 1pm at Victoria Park\n\nRain forecast, we've moved it to Sunday, same time. "
+     "Same place.", "2033-05-08T13:00", "2033-05-07T13:00", "Victoria Park"),
+    ("» Jonas: Grillen am Samstag ab 5 im Hof\n\nÄnderung: wir verschieben auf Sonntag, gleiche Uhrzeit.",
+     "2033-05-08T17:00", "2033-05-07T17:00", "Hof"),
+])
+def test_a_move_replying_to_a_quoted_plan_moves_that_plan(text, start, previous, location):
+    [event] = extract_events(text, SPRING_2033)
+    assert (event.start[:16], event.moved, event.previous_start[:16], event.location) == (
+        start, True, previous, location)
+
+
+@pytest.mark.parametrize("text,day", [
+    ("The stitches come out in ten days, booked for 9:15 that morning", "2033-05-12"),
+    ("La funda estará lista en doce días, tengo cita ese día a las 17:30", "2033-05-14"),
+    ("In vierzehn Tagen ist Elternabend um 19 Uhr", "2033-05-16"),
+])
+def test_a_count_of_days_in_words_up_to_twenty_sets_the_day(text, day):
+    assert [e.start[:10] for e in extract_events(text, SPRING_2033)] == [day]

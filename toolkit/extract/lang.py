@@ -81,7 +81,9 @@ EN = LangTable(
     in_words=("in",),
     day_units=("day", "days"),
     week_units=("week", "weeks", "wks"),
-    numbers={"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6},
+    numbers={"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+             "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14,
+             "fifteen": 15, "twenty": 20},
     time_preps=("at", "@", "from", "around", "about", "by", "till", "until", "starts at", "from about",
                 "at like", "at about", "at around", "like around", "from like",
                 "after", "kick off is", "kick off", "kick-off", "ko", "starts", "begins", "start", "moved to",
@@ -188,7 +190,8 @@ EN = LangTable(
                # a new date given after the old one is called off: "New appointment: Thu 5 Feb"
                r"new (?:date|time|appointment|slot)(?=\s*(?::|(?:is|will be|on)\b))",
                # a session called off and made up another day: "we'll make it up on Thu 18th"
-               r"(?:we'?ll |we will )?make (?:it|that|them) up"),
+               r"(?:we'?ll |we will )?make (?:it|that|them) up",
+               r"(?:we'?ll |we will )?have another go"),  # "We'll have another go on Sunday the 22nd"
 )
 
 # What a preterite sets a day for ("quedó para el lunes", "ficou marcado pra sexta") looks ahead.
@@ -226,7 +229,9 @@ ES = LangTable(
     in_words=("en", "dentro de"),
     day_units=("día", "días", "dia", "dias"),
     week_units=("semana", "semanas"),
-    numbers={"un": 1, "una": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6},
+    numbers={"un": 1, "una": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6,
+             "siete": 7, "ocho": 8, "nueve": 9, "diez": 10, "once": 11, "doce": 12, "quince": 15,
+             "veinte": 20},
     # the singular article is one o'clock's: "sobre la una", "hacia la una"
     time_preps=("a las", "a la", "desde las", "sobre las", "hacia las", "partir de las",
                 "de las", "hasta las", "las", "tipo", "tipo a las", "como a las",
@@ -328,7 +333,8 @@ ES = LangTable(
                r"(?:se|lo|la|los|las) corr(?:e|en|ió|ieron|imos) (?:al?|para)\b",
                # "lo pasamos del martes al miércoles": from one day to another
                r"(?:(?:lo|la|los|las|se) )?pas(?:amos|a|ó|aron)(?= del? [^\W\d_]+ (?:\d{1,2} )?al?\b)",
-               r"(?:lo|la|los|las) recupera(?:mos|remos)", r"se recupera(?:rá)?"),
+               r"(?:lo|la|los|las) recupera(?:mos|remos)", r"se recupera(?:rá)?",
+               r"(?:lo|la|los|las) repon(?:emos|dremos)"),  # "La reponemos el sábado 4 de junio"
 )
 
 DE = LangTable(
@@ -364,7 +370,8 @@ DE = LangTable(
     day_units=("tag", "tagen"),
     week_units=("woche", "wochen"),
     numbers={"einem": 1, "einer": 1, "ein": 1, "eine": 1, "zwei": 2, "drei": 3, "vier": 4,
-             "fünf": 5, "sechs": 6},
+             "fünf": 5, "sechs": 6, "sieben": 7, "acht": 8, "neun": 9, "zehn": 10, "elf": 11,
+             "zwölf": 12, "vierzehn": 14, "fünfzehn": 15, "zwanzig": 20},
     time_preps=("um", "ab", "gegen", "bis", "von", "zwischen", "ca.", "ca"),
     range_words=("-", "bis", "bis um", "und"),
     from_words=("von", "zwischen"),
@@ -441,10 +448,10 @@ DE = LangTable(
                    "grillen", "kneipe", "abend", "obig"),  # "Spieleabend", Swiss "Jass-Obig"
     move_cues=(r"verschoben", r"verlegt", r"geändert", r"vorverlegt",
                # "Die Chorprobe heute verschieben wir auf morgen": the verb before its new day
-               r"verschieben(?= \w+ (?:auf|zum|nach)\b)", r"verschiebt sich", r"verlegen wir",
+               r"verschieben(?= (?:\w+ )?(?:auf|zum|nach)\b)", r"verschiebt sich", r"verlegen wir",
                r"verschieben wir", r"verschieben (?:den|die|das)",
                r"verschobe", r"verleit",  # Swiss German
-               r"nachgeholt", r"holen (?:wir )?(?:\w+ ){0,2}nach",  # made up another day
+               r"nachgeholt", r"holen (?:wir )?(?:\w+ ){0,3}nach",  # made up another day
                r"neue[rns]? (?:termin|datum|uhrzeit)(?=\s*(?::|ist|am)(?!\w))"),
 )
 
@@ -477,7 +484,9 @@ FR = LangTable(
     in_words=("dans",),
     day_units=("jour", "jours"),
     week_units=("semaine", "semaines"),
-    numbers={"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6},
+    numbers={"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6,
+             "sept": 7, "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "quinze": 15,
+             "vingt": 20},
     time_preps=("à", "a", "dès", "vers", "de", "à partir de", "jusqu'à", "depuis"),
     range_words=("-", "à", "a", "au", "jusqu'à", "et"),
     from_words=("de", "du", "entre"),
@@ -589,7 +598,8 @@ PT = LangTable(
     day_units=("dia", "dias"),
     week_units=("semana", "semanas"),
     numbers={"um": 1, "uma": 1, "dois": 2, "duas": 2, "três": 3, "tres": 3, "quatro": 4,
-             "cinco": 5, "seis": 6},
+             "cinco": 5, "seis": 6, "sete": 7, "oito": 8, "nove": 9, "dez": 10, "onze": 11,
+             "doze": 12, "quinze": 15, "vinte": 20},
     # the singular article is one o'clock's: "lá para a uma", "pela uma", "por volta da uma"
     time_preps=("às", "as", "a partir das", "a partir da", "a partir de", "das", "até as",
                 "até às", "à", "pelas", "lá pelas", "por volta das",

@@ -27,6 +27,7 @@ import os
 import re
 import sys
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone, tzinfo
 from functools import cache, lru_cache
 from pathlib import Path
@@ -163,7 +164,14 @@ def _digits(s: str) -> int:
 # An earlier message quoted in a reply: a ">" line, or a quotation the rest of the message asks
 # about ('"Practice Thursday at 6" - is that still on?'). Its event was proposed when it was
 # first said; the reply announces nothing new.
-_QUOTE_LINE = re.compile(r"^[ \t]*>.*$", re.M)
+_QUOTE_LINE = re.compile(r"^[ \t]*(?:>|»[ \t]*[^:\n»«]{1,30}:).*$", re.M)  # "> Dan: ...", "» Markus: ..."
+# The quoted line's own words: after ">" (and the name that wrote it, if given)
+_QUOTED_WORDS = re.compile(r"^[ \t]*(?:>|»)[ \t]*(?:[^:\n»«]{1,30}:[ \t]*)?", re.M)
+# What the reply says stays as it was: "same time", "same place", "misma hora y mismo lugar"
+_SAME_HOUR = re.compile(r"\b(?:same time|misma hora|mismo horario|gleiche[rn]? (?:uhrzeit|zeit)|même heure|"
+                        r"même horaire|mesma hora|mesmo horário)\b", re.I)
+_SAME_PLACE = re.compile(r"\b(?:same (?:place|venue|pitch)|mismo (?:lugar|sitio)|gleiche[rn]? ort|"
+                         r"même (?:endroit|lieu|salle)|mesmo (?:lugar|local))\b", re.I)
 _QUOTATION = re.compile(r"[\"“”«„]([^\"“”«»„\n]{4,240})[\"“”»]"
                         # single quotes open after a space and close before one (not "can't")
                         r"|(?:(?<=[\s:(])|^)['‘]([^'‘’\n]{4,240})['’](?=[\s,.;:!?)–—-]|$)")
@@ -371,8 +379,44 @@ def extract_events(
         # The first language that sees a date decides; a runner-up is only asked when the
         # best guess saw no date at all (a short message in the other language).
         # FoundEvent.tz is an IANA name or None (a bare +05:30 offset has no name).
-        return read_events(ctx, dates, tz or getattr(zone, "key", None))
+        events = read_events(ctx, dates, tz or getattr(zone, "key", None))
+        return _changed_from_quote(events, repaired, ref_time, tz=tz, locale=locale, lang=lang)
     return []
+
+
+def _changed_from_quote(events: list[FoundEvent], text: str, ref_time: datetime,
+                        **given: Any) -> list[FoundEvent]:
+    """'> Dan: Five-a-side Thursday 7pm at Goals Sheffield' then 'they've shifted us to Friday,
+    same time. Same place.': a move in the reply is a move of the quoted plan, which lends it
+    the old start, its title, and its hour and place where the reply keeps them."""
+    moves = [e for e in events if e.moved and not e.cancelled and e.previous_start is None]
+    if not moves:
+        return events
+    quoted = "\n".join(_QUOTED_WORDS.sub("", m.group(0)) for m in _QUOTE_LINE.finditer(text))
+    plans = [e for e in extract_events(quoted, ref_time, **given) if not e.cancelled] if quoted else []
+    if len(plans) != 1:
+        return events
+    plan, reply = plans[0], _QUOTE_LINE.sub(" ", text)
+    changed = []
+    for event in events:
+        if event in moves:
+            event = _as_moved_plan(event, plan, reply)
+        changed.append(event)
+    return changed
+
+
+def _as_moved_plan(event: FoundEvent, plan: FoundEvent, reply: str) -> FoundEvent:
+    """The quoted plan, at the reply's new day (and the plan's hour when the reply keeps it)."""
+    start, end, all_day = event.start, event.end, event.all_day
+    if event.all_day and not plan.all_day and (_SAME_HOUR.search(reply) or not re.search(r"\d", reply)):
+        hour = datetime.fromisoformat(plan.start)
+        start = datetime.combine(datetime.fromisoformat(event.start).date(), hour.timetz()).isoformat()
+        end, all_day = None, False
+    location = event.location
+    if _SAME_PLACE.search(reply) or location is None:
+        location = plan.location or location
+    return replace(event, title=plan.title, start=start, end=end, all_day=all_day, location=location,
+                   previous_start=plan.start, kind="event")
 
 
 def _zone(tz: str | None, ref_time: datetime) -> tzinfo:
