@@ -4675,3 +4675,23 @@ def test_a_move_replying_to_a_quoted_plan_moves_that_plan(text, start, previous,
 ])
 def test_a_count_of_days_in_words_up_to_twenty_sets_the_day(text, day):
     assert [e.start[:10] for e in extract_events(text, SPRING_2033)] == [day]
+
+
+@pytest.mark.parametrize("text,days", [
+    ("Testes de junho – 8.º A\n• terça 7: Português\n• quinta 9: Física, às 10h\n• segunda 13: Geografia",
+     ["2033-06-07", "2033-06-09", "2033-06-13"]),
+    ("📚 CALENDARIO DE EXÁMENES 3º ESO\nLunes 6 – Historia\nMartes 7 – Física\nJueves 9 – Francés",
+     ["2033-06-06", "2033-06-07", "2033-06-09"]),
+])
+def test_the_lines_of_a_list_under_a_heading_naming_the_event_are_its_events(text, days):
+    assert [e.start[:10] for e in extract_events(text, SPRING_2033)] == days
+
+
+@pytest.mark.parametrize("text", [
+    "Mis turnos de la semana que viene:\nLunes: 7 a 15\nMiércoles: descanso\nViernes: 15 a 23",
+    "Rota next week:\nMon – 7-3\nWed – off\nFri – 2-10",
+    "Mon horaire la semaine prochaine : lundi 8h-16h, mercredi congé, vendredi 14h-22h",
+])
+def test_a_rota_day_off_is_no_event(text):
+    days = [e.start[:10] for e in extract_events(text, SPRING_2033)]
+    assert days == ["2033-05-09", "2033-05-13"]

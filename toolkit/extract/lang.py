@@ -267,7 +267,7 @@ ES = LangTable(
         "carne asada", "barbacoa", "concierto", "clase", "clases", "cita", "consulta",
         "médico", "medico", "dentista", "feria", "kermés", "kermes", "mercadillo",
         "excursión", "excursion", "torneo", "taller", "misa", "boda", "quedada", "ensayo",
-        "función", "funcion", "teatro", "cine", "paseo", "examen", "tutoría", "final",
+        "función", "funcion", "teatro", "cine", "paseo", "examen", "exámenes", "tutoría", "final",
         "festival", "cabalgata", "vacaciones", "fin de curso", "carrera", "graduación",
         "convivencia", "villancicos", "jornada", "visita", "salida", "evento", "curso",
         "extraescolares", "actividades", "fotos de clase", "foto de grupo",

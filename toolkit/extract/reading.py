@@ -98,6 +98,21 @@ def _forwarded_news_end(ctx: Context) -> int:
     return 0
 
 
+_LINE_HEAD = re.compile(r"[ \t]*(?:[-–•*·▪►✅🔹]+[ \t]*)?")
+
+
+def _under_a_named_heading(ctx: Context, clause: Clause) -> bool:
+    """The clause opens a line of a list whose first line names the event ("📚 CALENDARIO DE
+    EXÁMENES 2º ESO B\nLunes 23 – Matemáticas")."""
+    first_end = ctx.text.find("\n")
+    if first_end < 0 or clause.start <= first_end or not names_event(ctx.g, ctx.low[:first_end]) \
+            or ctx.g.duty.search(ctx.low, 0, first_end) or _CARPOOL.search(ctx.low, 0, first_end):
+        return False  # a rota's lines name who is on ("Mar y Jue: Lupita"), read as a rota
+    line_start = ctx.text.rfind("\n", 0, clause.start) + 1
+    head = _LINE_HEAD.match(ctx.text, line_start)
+    return head is not None and not ctx.text[head.end():clause.start].strip()
+
+
 def read_events(ctx: Context, dates: list[DateMention], tz_name: str | None) -> list[FoundEvent]:
     """The events of one message, clause by clause."""
     news_end = _forwarded_news_end(ctx)
@@ -511,6 +526,11 @@ def _goes_on_again(rest: str) -> bool:
 # clases el lunes?"): with a question, nothing is known yet
 _HEDGED = re.compile(r"\b(?:might|may|maybe|perhaps|reckon|think|wonder|vielleicht|ob|quizás?|a lo mejor|"
                      r"igual|peut-être|est-ce qu|talvez|será que|acho que|creo que|je pense)\b", re.I)
+_CARPOOL = re.compile(r"\b(?:carpool|car ?share|lift ?share|school run|aventón|aventon|ride|raite|"
+                      r"fahrgemeinschaft|covoit\w*|carona|boleia)\b", re.I)
+# A day off in a rota, said alone
+_REST_ONLY = re.compile(r"[\W_]*(?:off|day off|rest(?: day)?|free|descanso|libre|d[ií]a libre|folga|livre|"
+                        r"frei|ruhetag|repos|cong[ée])[\W_]*", re.I)
 # a word that says things go on again, whatever its subject ("As AEC retomam", "classes resume")
 _RESUME_WORD = re.compile(r"\b(?:resum\w*|back|retom\w+|repren\w+|reprise|vuelv\w+|volvemos|"
                           r"voltam\w*|regres\w+|re-?open\w*|reabr\w+|réouv\w+|wieder)\b", re.I)
@@ -1000,6 +1020,9 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
         return None  # "Rent going up from April 1st": a change from then on
     if not moved and _SINCE.search(ctx.low[max(clause.start, d.start - 12):d.start]):
         return None  # "Depuis lundi le bus passe toutes les 10 minutes": how things are since then
+    if t is None and not moved and not cancelled \
+            and _REST_ONLY.fullmatch(_without_dates(ctx, clause, message)):
+        return None  # a rota's "Miércoles: descanso", "qua – folga", "Wed – off": a day off is no event
     resumes = kind == "event" and not cancelled and _resumes(ctx, clause, message)
     if kind == "event" and t is None and not moved and not cancelled and not resumes \
             and _says_nothing(ctx, clause, message):
@@ -1033,7 +1056,8 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
     # "El picnic de la iglesia es este sábado", "la vacunación del viernes", "Kizomba na sexta,
     # bora?": the sentence's shape says there is a "what", though the tables lack its noun
     shaped = not named_here and _shaped_what(ctx, clause, d)
-    named_lead = clause.lead is not None and names_event(g, ctx.low[clause.lead[0]:clause.lead[1]])
+    named_lead = (clause.lead is not None and names_event(g, ctx.low[clause.lead[0]:clause.lead[1]])) \
+        or _under_a_named_heading(ctx, clause)
     strength = _STRENGTH[d.kind] + (0.05 if d.last is not None else 0.0)  # ranges are deliberate
     if d.kind == "weekday" and _has_day_number(ctx.work[d.start:d.end]):
         strength = _STRENGTH["explicit"] - 0.05  # "Thursday the 22nd", "jeudi le 18"
