@@ -4695,3 +4695,11 @@ def test_the_lines_of_a_list_under_a_heading_naming_the_event_are_its_events(tex
 def test_a_rota_day_off_is_no_event(text):
     days = [e.start[:10] for e in extract_events(text, SPRING_2033)]
     assert days == ["2033-05-09", "2033-05-13"]
+
+
+def test_a_reply_keeping_the_same_hour_and_place_moves_the_plan_quoted_above_it():
+    text = ("« Atelier peinture mercredi 15h à la médiathèque »\n"
+            "Finalement on le fait jeudi, même heure, parce que la salle est prise. Même endroit.")
+    [event] = extract_events(text, SPRING_2033)
+    assert (event.start[:16], event.moved, event.previous_start[:16], event.location) == (
+        "2033-05-05T15:00", True, "2033-05-04T15:00", "médiathèque")

@@ -167,6 +167,8 @@ def _digits(s: str) -> int:
 _QUOTE_LINE = re.compile(r"^[ \t]*(?:>|»[ \t]*[^:\n»«]{1,30}:).*$", re.M)  # "> Dan: ...", "» Markus: ..."
 # The quoted line's own words: after ">" (and the name that wrote it, if given)
 _QUOTED_WORDS = re.compile(r"^[ \t]*(?:>|»)[ \t]*(?:[^:\n»«]{1,30}:[ \t]*)?", re.M)
+# A first line that is all a quotation: an earlier message quoted in a reply
+_QUOTED_FIRST_LINE = re.compile(r"\A[ \t]*[«\"“„]([^\n«»\"“”„]{4,240})[»\"”“][ \t]*\n")
 # What the reply says stays as it was: "same time", "same place", "misma hora y mismo lugar"
 _SAME_HOUR = re.compile(r"\b(?:same time|misma hora|mismo horario|gleiche[rn]? (?:uhrzeit|zeit)|même heure|"
                         r"même horaire|mesma hora|mesmo horário)\b", re.I)
@@ -389,20 +391,26 @@ def _changed_from_quote(events: list[FoundEvent], text: str, ref_time: datetime,
     """'> Dan: Five-a-side Thursday 7pm at Goals Sheffield' then 'they've shifted us to Friday,
     same time. Same place.': a move in the reply is a move of the quoted plan, which lends it
     the old start, its title, and its hour and place where the reply keeps them."""
-    moves = [e for e in events if e.moved and not e.cancelled and e.previous_start is None]
-    if not moves:
+    lines = [m.group(0) for m in _QUOTE_LINE.finditer(text)]
+    first = _QUOTED_FIRST_LINE.match(text)
+    if first is not None and not lines:
+        lines = [first.group(1)]  # "« Répète de la chorale mardi 19h30 ... »\n➡️ Finalement ..."
+    if not lines:
         return events
-    quoted = "\n".join(_QUOTED_WORDS.sub("", m.group(0)) for m in _QUOTE_LINE.finditer(text))
-    plans = [e for e in extract_events(quoted, ref_time, **given) if not e.cancelled] if quoted else []
+    reply = _QUOTE_LINE.sub(" ", text) if first is None else text[first.end():]
+    moves = [e for e in events if e.moved and not e.cancelled and e.previous_start is None]
+    quoted = "\n".join(_QUOTED_WORDS.sub("", line) for line in lines)
+    plans = [e for e in extract_events(quoted, ref_time, **given) if not e.cancelled]
     if len(plans) != 1:
         return events
-    plan, reply = plans[0], _QUOTE_LINE.sub(" ", text)
-    changed = []
-    for event in events:
-        if event in moves:
-            event = _as_moved_plan(event, plan, reply)
-        changed.append(event)
-    return changed
+    plan = plans[0]
+    if not moves and (_SAME_HOUR.search(reply) or _SAME_PLACE.search(reply)):
+        # "Finalement on la fait jeudi, même heure ... Même salle.": the reply's one other day
+        others = [e for e in events if not e.cancelled and e.start[:10] != plan.start[:10]]
+        moves = others if len(others) == 1 else []
+        if moves:
+            events = [e for e in events if e.start != plan.start]  # the plan as quoted is gone
+    return [_as_moved_plan(e, plan, reply) if e in moves else e for e in events]
 
 
 def _as_moved_plan(event: FoundEvent, plan: FoundEvent, reply: str) -> FoundEvent:
@@ -416,7 +424,7 @@ def _as_moved_plan(event: FoundEvent, plan: FoundEvent, reply: str) -> FoundEven
     if _SAME_PLACE.search(reply) or location is None:
         location = plan.location or location
     return replace(event, title=plan.title, start=start, end=end, all_day=all_day, location=location,
-                   previous_start=plan.start, kind="event")
+                   previous_start=plan.start, kind="event", moved=True)
 
 
 def _zone(tz: str | None, ref_time: datetime) -> tzinfo:
