@@ -4704,3 +4704,16 @@ def test_a_reply_keeping_the_same_hour_and_place_moves_the_plan_quoted_above_it(
     [event] = extract_events(text, SPRING_2033)
     assert (event.start[:16], event.moved, event.previous_start[:16], event.location) == (
         "2033-05-05T15:00", True, "2033-05-04T15:00", "médiathèque")
+
+
+@pytest.mark.parametrize("text,place", [
+    ("Mon stage commence samedi à 9h. C'est au Centre nautique de Pornic, prévoir un maillot.",
+     "Centre nautique de Pornic"),
+    ("A formatura é sábado às 19h30. Vai ser no Espaço Villa-Lobos, levem os convites.",
+     "Espaço Villa-Lobos"),
+    ("El domingo comemos todos a las dos. He reservado en Casa Lucio, que le gusta a la abuela.",
+     "Casa Lucio"),
+])
+def test_a_place_said_in_the_sentence_after_the_event_is_its_place(text, place):
+    [event] = extract_events(text, SPRING_2033)
+    assert event.location == place

@@ -962,7 +962,26 @@ def _next_segments_place(ctx: Context, clause: Clause) -> str | None:
             named = _named_place(ctx, text)
             if named:
                 return named
+        said = _PLACE_SAID.match(text)
+        phrase = ctx.g.place.match(text, said.end()) if said else None
+        found = cut_place(_THIS_TIME.sub("", phrase.group(1)), ctx.g) if phrase is not None else ""
+        if found and looks_like_place(found, ctx.g):
+            # "Allotment committee meeting is Tuesday at half seven. We're in the back room of
+            # Doyle's this time", "C'est au Centre nautique de Pornic", "He reservado en Casa Lucio"
+            return found
     return None
+
+
+_THIS_TIME = re.compile(r"\s+(?:this time|for once|esta vez|cette fois(?:-ci)?|diesmal|dieses mal|"
+                        r"desta vez)\b.*$", re.I)
+# A sentence that says where: "We're in ...", "It's at ...", "C'est au ...", "Vai ser no ...",
+# "Wir sind im ...", "He reservado en ..."
+_PLACE_SAID = re.compile(
+    r"\W*(?:it['’]s|it is|it will be|it['’]ll be|we['’]re|we are|we['’]ll be|c['’]est|ce sera|"
+    r"ça se passe|será|es|estamos|vai ser|fica|é|wir sind|es ist|ist|findet|"
+    r"(?:i['’]ve |we['’]ve |he |hemos |j['’]ai |on a |ich habe |wir haben |eu )?"
+    r"(?:booked|reservado|réservé|reserviert|reservei|reservamos|gebucht))\s+"
+    r"(?:(?:(?:a|une|um|uma|una|einen|ein) )?(?:table|mesa|tisch) )?(?=\S)", re.I)
 
 
 _ARTICLE = re.compile(r"\b(?:La|Le|El|Les|Los|Las|Der|Die|Das|The|O|A|Os|As)\s+$")
