@@ -109,7 +109,7 @@ def test_fresh_batches_stay_fixed(name):
     ("events_batch59.jsonl", 0.94, 0.05, 0.89, 0.82),
     ("events_batch60.jsonl", 0.90, 0.12, 0.85, 0.79),
     ("events_batch61.jsonl", 0.88, 0.09, 0.84, 0.82),
-    ("events_batch62.jsonl", 0.85, 0.18, 0.85, 0.70),
+    ("events_batch62.jsonl", 0.85, 0.18, 0.85, 0.73),
 ])
 def test_the_last_batches_stay_at_their_level(name, f1, false_alarms, titles, places):
     """Batches still below the other batches' bar, kept at the level their rounds reached
@@ -126,7 +126,7 @@ def test_the_last_batches_stay_at_their_level(name, f1, false_alarms, titles, pl
     76.7%; batch 58: F1 0.829, 25.6%, titles 83.6%, places 81.2%; batch 59: F1 0.947, 4.3%,
     titles 89.8%, places 82.8%; batch 60: F1 0.903, 11.1%, titles 85.3%, places 79.3%; batch 61:
     F1 0.886, 8.9%, titles 84.9%, places 82.1%; batch 62: F1 0.852, 17.8%, titles 85.7%, places
-    70.4%), so their fixes stay fixed until a round lifts them."""
+    73.5%), so their fixes stay fixed until a round lifts them."""
     result = _scorer().score(ROOT / "tests" / "data" / name)["all"]
     assert result["f1"] >= f1, result
     assert result["false_alarm_rate"] <= false_alarms, result
