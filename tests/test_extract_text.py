@@ -4717,3 +4717,13 @@ def test_a_reply_keeping_the_same_hour_and_place_moves_the_plan_quoted_above_it(
 def test_a_place_said_in_the_sentence_after_the_event_is_its_place(text, place):
     [event] = extract_events(text, SPRING_2033)
     assert event.location == place
+
+
+@pytest.mark.parametrize("text,title", [
+    ("Impfzentrum: Ihr Termin zur Grippeimpfung ist am Mi 11.05. um 15:40 Uhr.", "Grippeimpfung"),
+    ("Praxis Dr. Lang: Erinnerung an Ihren Termin zur Zahnreinigung am Montag, 9.5., um 8:20 Uhr.",
+     "Zahnreinigung"),
+])
+def test_an_appointment_for_something_is_titled_by_it_and_that_is_no_place(text, title):
+    [event] = extract_events(text, SPRING_2033)
+    assert event.title == title and event.location != title

@@ -113,6 +113,9 @@ def title_for(ctx: Context, clause: Clause, d: DateMention, blanks: list[tuple[i
     when the notice names the appointment ("Garage Meier AG: Ihr Reifenwechsel-Termin ist am
     Dienstag ..." is the "Reifenwechsel-Termin – Garage Meier AG")."""
     title = _clause_title(ctx, clause, d, blanks, kind, time_at)
+    what = _APPOINTMENT_FOR.search(ctx.text, clause.segment[0], clause.segment[1])
+    if what is not None and _ONLY_AN_APPOINTMENT.fullmatch(title):
+        return _tidy(what.group(1))  # "Ihr Termin zur Auffrischimpfung (FSME)": the Auffrischimpfung
     sender = _SENDER.match(ctx.text)
     if kind != "event" or not title or sender is None \
             or not sender.group(1).lower().startswith(title.lower().rstrip(" .")):
@@ -121,6 +124,14 @@ def title_for(ctx: Context, clause: Clause, d: DateMention, blanks: list[tuple[i
     return f"{what.group(0)} – {sender.group(1).strip()}" if what else title
 
 
+# An appointment for something: "Ihr Termin zur Auffrischimpfung", "your appointment for the flu
+# jab", "su cita para la vacuna", "votre rendez-vous pour le vaccin"; what follows is its title
+_APPOINTMENT_FOR = re.compile(r"\b(?:termin|appointment|appt|cita|rendez-vous|rdv|consulta)\s+"
+                              r"(?:zur|zum|für|for|para|pour|de|do|da)\s+(?:(?:the|la|el|le|a|o)\s+|l['’])?"
+                              r"([^\W\d_][\w-]*(?:[ \t]+(?!am\b|on\b|le\b|el\b|o\b|no\b|dia\b)"
+                              r"[^\W\d_][\w-]*){0,2})", re.I)
+_ONLY_AN_APPOINTMENT = re.compile(r"(?:an |à |a )?(?:ihr(?:en)?|dein(?:en)?|your|su|votre|seu|sua|tu)?\s*"
+                                  r"(?:termin|appointment|appt|cita|rendez-vous|rdv|consulta)", re.I)
 # What a pasted notice books: "Ihr Termin", "Reifenwechsel-Termin", "RDV", "sua consulta".
 _APPOINTMENT = re.compile(r"[\w-]*(?:termin|untersuchung|impfung|inspektion)\b|\b(?:appointment|appt|"
                           r"check-?up|mot|service|rdv|rendez-vous|consultation|contrôle|vaccin|cita|"
@@ -646,6 +657,9 @@ def location_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | 
     """Where (see `_place_for`); a street address in the event's sentence beats none, or a
     home said without one ("at ours ... flat 4, 22 Albion Road")."""
     place = _place_for(ctx, clause, d, t, blanks)
+    what = _APPOINTMENT_FOR.search(ctx.text, clause.segment[0], clause.segment[1])
+    if place is not None and what is not None and place.lower() in what.group(1).lower():
+        place = None  # "Termin zur Auffrischimpfung": what the appointment is for, no place
     if place is not None and "¦" in place:
         place = _without_blanks(ctx, place, blanks)
     if place is not None and not _HOME.fullmatch(place):
