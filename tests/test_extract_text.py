@@ -109,7 +109,7 @@ def test_fresh_batches_stay_fixed(name):
     ("events_batch59.jsonl", 0.94, 0.05, 0.89, 0.82),
     ("events_batch60.jsonl", 0.90, 0.12, 0.85, 0.79),
     ("events_batch61.jsonl", 0.88, 0.09, 0.84, 0.82),
-    ("events_batch62.jsonl", 0.85, 0.18, 0.85, 0.73),
+    ("events_batch62.jsonl", 0.85, 0.18, 0.87, 0.74),
 ])
 def test_the_last_batches_stay_at_their_level(name, f1, false_alarms, titles, places):
     """Batches still below the other batches' bar, kept at the level their rounds reached
@@ -124,9 +124,9 @@ def test_the_last_batches_stay_at_their_level(name, f1, false_alarms, titles, pl
     titles 94.5%, places 89.1%; batch 55: F1 0.910, none, titles 94.1%, places 86.6%; batch 56:
     F1 0.923, 17.4%, titles 92.0%, places 90.7%; batch 57: F1 0.897, 13.3%, titles 87.5%, places
     76.7%; batch 58: F1 0.829, 25.6%, titles 83.6%, places 81.2%; batch 59: F1 0.947, 4.3%,
-    titles 89.8%, places 82.8%; batch 60: F1 0.903, 11.1%, titles 85.3%, places 79.3%; batch 61:
-    F1 0.886, 8.9%, titles 84.9%, places 82.1%; batch 62: F1 0.852, 17.8%, titles 85.7%, places
-    73.5%), so their fixes stay fixed until a round lifts them."""
+    titles 89.8%, places 82.8%; batch 60: F1 0.903, 11.1%, titles 86.2%, places 79.3%; batch 61:
+    F1 0.886, 8.9%, titles 84.9%, places 82.1%; batch 62: F1 0.852, 17.8%, titles 87.8%, places
+    74.5%), so their fixes stay fixed until a round lifts them."""
     result = _scorer().score(ROOT / "tests" / "data" / name)["all"]
     assert result["f1"] >= f1, result
     assert result["false_alarm_rate"] <= false_alarms, result
