@@ -38,7 +38,7 @@ from toolkit.extract.mentions import (
     safe_date,
 )
 from toolkit.extract.nouns import names_event
-from toolkit.extract.rules import MONEY
+from toolkit.extract.rules import MONEY, Grammar
 from toolkit.extract.titles import location_for, place_said_before, title_for
 
 THRESHOLD = 0.5  # evidence needed before a date mention counts as an event
@@ -553,11 +553,17 @@ _SAME_NOUN = re.compile(r"\b(?:same|mism[oa]s?|même|mesm[oa]s?|gleiche[nmrs]?|s
 
 def _same_place(ctx: Context, clause: Clause) -> bool:
     """The clause says its place is the one said before."""
-    if _THERE_TOO.search(ctx.low, clause.start, clause.end):
+    return says_same_place(ctx.low[clause.start:clause.end], ctx.g)
+
+
+def says_same_place(low: str, g: Grammar) -> bool:
+    """`low` (lower-cased) says the place is the one said before ("same venue", "même salle",
+    "auch dort")."""
+    if _THERE_TOO.search(low):
         return True
-    return any(_PLACE_WORD.fullmatch(m.group(1)) or ctx.g.place_noun.fullmatch(m.group(1))
-               or ctx.g.place_noun.fullmatch(m.group(1).rstrip("s"))
-               for m in _SAME_NOUN.finditer(ctx.low, clause.start, clause.end))
+    return any(_PLACE_WORD.fullmatch(m.group(1)) or g.place_noun.fullmatch(m.group(1))
+               or g.place_noun.fullmatch(m.group(1).rstrip("s"))
+               for m in _SAME_NOUN.finditer(low))
 
 
 # The words for "place" itself, in every language
@@ -565,7 +571,7 @@ _PLACE_WORD = re.compile(r"place|venue|location|spot|ort|platz|stelle|lieu|endro
                          r"sítio", re.I)
 
 
-_SAME_TIME = re.compile(r"\b(?:(?:at )?the same time|same time|(?:à )?la même heure|même heure|"
+SAME_TIME = re.compile(r"\b(?:(?:at )?the same time|same time|(?:à )?la même heure|même heure|"
                         r"(?:a )?la misma hora|misma hora|(?:zur )?gleichen zeit|gleiche zeit|"
                         r"(?:zur )?(?:gleichen|selben) uhrzeit|gleiche uhrzeit|selbe uhrzeit|même horaire|"
                         r"(?:à |a )?mesma hora|mesmo horário|mesmo horario|"
@@ -581,7 +587,7 @@ def _same_time(ctx: Context, clause: Clause, d: DateMention, message: _Message) 
     # an hour of the clause's own beats it; one from another sentence ("deutsch dann freitag 6.2.
     # gleiche uhrzeit. ... bitte nicht wieder alle um 7:59 reinrennen") does not
     own = [t for t in clause.times if clause.start <= t.start < clause.end]
-    if before is None or own or not _SAME_TIME.search(ctx.low, clause.start, clause.end):
+    if before is None or own or not SAME_TIME.search(ctx.low, clause.start, clause.end):
         return None
     if before.cancelled:
         # "Thursday's 5pm session is cancelled ... We'll be back next Thursday 25th, same time":

@@ -40,8 +40,8 @@ from toolkit.extract.alternation import alternation
 from toolkit.extract.context import PASTED_STAMP, Context
 from toolkit.extract.lang import TABLES
 from toolkit.extract.mentions import THIS_MONTH_END, find_dates
-from toolkit.extract.reading import read_events
-from toolkit.extract.rules import DEFAULT_COUNTRY, HOLIDAYS, MARKERS, MONEY, grammar
+from toolkit.extract.reading import SAME_TIME, read_events, says_same_place
+from toolkit.extract.rules import DEFAULT_COUNTRY, HOLIDAYS, MARKERS, MONEY, Grammar, grammar
 from toolkit.language import LANGUAGES, detect_language, language_confidences
 from toolkit.terminal import visible
 
@@ -169,11 +169,6 @@ _QUOTE_LINE = re.compile(r"^[ \t]*(?:>|»[ \t]*[^:\n»«]{1,30}:).*$", re.M)  # 
 _QUOTED_WORDS = re.compile(r"^[ \t]*(?:>|»)[ \t]*(?:[^:\n»«]{1,30}:[ \t]*)?", re.M)
 # A first line that is all a quotation: an earlier message quoted in a reply
 _QUOTED_FIRST_LINE = re.compile(r"\A[ \t]*[«\"“„]([^\n«»\"“”„]{4,240})[»\"”“][ \t]*\n")
-# What the reply says stays as it was: "same time", "same place", "misma hora y mismo lugar"
-_SAME_HOUR = re.compile(r"\b(?:same time|misma hora|mismo horario|gleiche[rn]? (?:uhrzeit|zeit)|même heure|"
-                        r"même horaire|mesma hora|mesmo horário)\b", re.I)
-_SAME_PLACE = re.compile(r"\b(?:same (?:place|venue|pitch)|mismo (?:lugar|sitio)|gleiche[rn]? ort|"
-                         r"même (?:endroit|lieu|salle)|mesmo (?:lugar|local))\b", re.I)
 _QUOTATION = re.compile(r"[\"“”«„]([^\"“”«»„\n]{4,240})[\"“”»]"
                         # single quotes open after a space and close before one (not "can't")
                         r"|(?:(?<=[\s:(])|^)['‘]([^'‘’\n]{4,240})['’](?=[\s,.;:!?)–—-]|$)")
@@ -382,46 +377,54 @@ def extract_events(
         # best guess saw no date at all (a short message in the other language).
         # FoundEvent.tz is an IANA name or None (a bare +05:30 offset has no name).
         events = read_events(ctx, dates, tz or getattr(zone, "key", None))
-        return _changed_from_quote(events, repaired, ref_time, tz=tz, locale=locale, lang=lang)
+        return _changed_from_quote(events, repaired, ref_time, g, tz=tz, locale=locale, lang=lang)
     return []
 
 
-def _changed_from_quote(events: list[FoundEvent], text: str, ref_time: datetime,
+def _changed_from_quote(events: list[FoundEvent], text: str, ref_time: datetime, g: Grammar,
                         **given: Any) -> list[FoundEvent]:
     """'> Dan: Five-a-side Thursday 7pm at Goals Sheffield' then 'they've shifted us to Friday,
     same time. Same place.': a move in the reply is a move of the quoted plan, which lends it
     the old start, its title, and its hour and place where the reply keeps them."""
     lines = [m.group(0) for m in _QUOTE_LINE.finditer(text)]
-    first = _QUOTED_FIRST_LINE.match(text)
-    if first is not None and not lines:
+    first = _QUOTED_FIRST_LINE.match(text) if not lines else None
+    if first is not None:
         lines = [first.group(1)]  # "« Répète de la chorale mardi 19h30 ... »\n➡️ Finalement ..."
     if not lines:
         return events
     reply = _QUOTE_LINE.sub(" ", text) if first is None else text[first.end():]
+    low = reply.lower()
+    same_hour, same_place = bool(SAME_TIME.search(low)), says_same_place(low, g)
     moves = [e for e in events if e.moved and not e.cancelled and e.previous_start is None]
+    if not moves and not (same_hour or same_place):
+        return events  # nothing in the reply changes the plan: no need to read the quote
     quoted = "\n".join(_QUOTED_WORDS.sub("", line) for line in lines)
     plans = [e for e in extract_events(quoted, ref_time, **given) if not e.cancelled]
     if len(plans) != 1:
         return events
     plan = plans[0]
-    if not moves and (_SAME_HOUR.search(reply) or _SAME_PLACE.search(reply)):
+    if not moves:
         # "Finalement on la fait jeudi, même heure ... Même salle.": the reply's one other day
         others = [e for e in events if not e.cancelled and e.start[:10] != plan.start[:10]]
-        moves = others if len(others) == 1 else []
-        if moves:
-            events = [e for e in events if e.start != plan.start]  # the plan as quoted is gone
-    return [_as_moved_plan(e, plan, reply) if e in moves else e for e in events]
+        if len(others) != 1:
+            return events
+        moves = others
+        events = [e for e in events if e.start != plan.start]  # the plan as quoted is gone
+    moved = {id(e) for e in moves}
+    return [_as_moved_plan(e, plan, same_hour or not re.search(r"\d", reply), same_place)
+            if id(e) in moved else e for e in events]
 
 
-def _as_moved_plan(event: FoundEvent, plan: FoundEvent, reply: str) -> FoundEvent:
-    """The quoted plan, at the reply's new day (and the plan's hour when the reply keeps it)."""
+def _as_moved_plan(event: FoundEvent, plan: FoundEvent, keeps_hour: bool, keeps_place: bool) -> FoundEvent:
+    """The quoted plan, at the reply's new day (and the plan's hour and place when the reply
+    keeps them, or says none of its own)."""
     start, end, all_day = event.start, event.end, event.all_day
-    if event.all_day and not plan.all_day and (_SAME_HOUR.search(reply) or not re.search(r"\d", reply)):
+    if event.all_day and not plan.all_day and keeps_hour:
         hour = datetime.fromisoformat(plan.start)
         start = datetime.combine(datetime.fromisoformat(event.start).date(), hour.timetz()).isoformat()
         end, all_day = None, False
     location = event.location
-    if _SAME_PLACE.search(reply) or location is None:
+    if keeps_place or location is None:
         location = plan.location or location
     return replace(event, title=plan.title, start=start, end=end, all_day=all_day, location=location,
                    previous_start=plan.start, kind="event", moved=True)
