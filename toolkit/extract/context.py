@@ -42,11 +42,11 @@ class Context:
         Bartolomé"): a name is no verb, whatever its ending. German is left as it is: there
         every noun is capitalised."""
         if "low_unnamed" not in self.memo:
-            low = self.low
-            if self.g.t.code != "de" and len(low) == len(self.text):
+            chars = list(self.low)
+            if self.g.t.code != "de" and len(chars) == len(self.text):
                 for m in _MID_SENTENCE_NAME.finditer(self.text):
-                    low = low[:m.start()] + " " * (m.end() - m.start()) + low[m.end():]
-            self.memo["low_unnamed"] = low
+                    chars[m.start():m.end()] = " " * (m.end() - m.start())
+            self.memo["low_unnamed"] = "".join(chars)
         return str(self.memo["low_unnamed"])
 
 

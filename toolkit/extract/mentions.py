@@ -363,6 +363,8 @@ def _list_item_heads(found: list[DateMention], work: str, g: Grammar, today: dat
     added: list[DateMention] = []
     for line in re.finditer(r"[^\n]+", work):
         items = list(_ITEM.finditer(work, line.start(), line.end()))
+        if len(items) < 3:
+            continue  # most lines: not a list (this runs on every message)
         headed = [m for m in items if any(d.kind == "weekday" and m.start() <= d.start
                                           and not work[m.start():d.start].strip(" \t•*-") for d in found)]
         heads = []

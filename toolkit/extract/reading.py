@@ -106,7 +106,7 @@ def _under_a_named_heading(ctx: Context, clause: Clause) -> bool:
     EXÁMENES 2º ESO B\nLunes 23 – Matemáticas")."""
     first_end = ctx.text.find("\n")
     if first_end < 0 or clause.start <= first_end or not names_event(ctx.g, ctx.low[:first_end]) \
-            or ctx.g.duty.search(ctx.low, 0, first_end) or _CARPOOL.search(ctx.low, 0, first_end):
+            or ctx.g.duty.search(ctx.low, 0, first_end) or _RIDE_SHARE.search(ctx.low, 0, first_end):
         return False  # a rota's lines name who is on ("Mar y Jue: Lupita"), read as a rota
     line_start = ctx.text.rfind("\n", 0, clause.start) + 1
     head = _LINE_HEAD.match(ctx.text, line_start)
@@ -526,8 +526,6 @@ def _goes_on_again(rest: str) -> bool:
 # clases el lunes?"): with a question, nothing is known yet
 _HEDGED = re.compile(r"\b(?:might|may|maybe|perhaps|reckon|think|wonder|vielleicht|ob|quizás?|a lo mejor|"
                      r"igual|peut-être|est-ce qu|talvez|será que|acho que|creo que|je pense)\b", re.I)
-_CARPOOL = re.compile(r"\b(?:carpool|car ?share|lift ?share|school run|aventón|aventon|ride|raite|"
-                      r"fahrgemeinschaft|covoit\w*|carona|boleia)\b", re.I)
 # A day off in a rota, said alone
 _REST_ONLY = re.compile(r"[\W_]*(?:off|day off|rest(?: day)?|free|descanso|libre|d[ií]a libre|folga|livre|"
                         r"frei|ruhetag|repos|cong[ée])[\W_]*", re.I)
@@ -1807,6 +1805,7 @@ _ERRAND = re.compile(
     # looking after a home: "die Katze füttern", "water the plants", "regar las plantas"
     r"feed|water|füttern|gießen|giessen|alimentar|regar|nourrir|arroser|dar de comer)\b", re.I)
 _RIDE_SHARE = re.compile(r"\b(?:carpool\w*|lift[- ]?share|fahrgemeinschaft\w*|covoit\w*|carona|boleia|"
+                         r"avent[oó]n|raite|school run|"
                          r"compartir (?:un )?(?:taxi|uber|coche)|share (?:a|an) (?:cab|taxi|uber|ride))\b",
                          re.I)
 

@@ -126,12 +126,13 @@ def title_for(ctx: Context, clause: Clause, d: DateMention, blanks: list[tuple[i
 
 # An appointment for something: "Ihr Termin zur Auffrischimpfung", "your appointment for the flu
 # jab", "su cita para la vacuna", "votre rendez-vous pour le vaccin"; what follows is its title
-_APPOINTMENT_FOR = re.compile(r"\b(?:termin|appointment|appt|cita|rendez-vous|rdv|consulta)\s+"
+_APPOINTMENT_WORDS = r"termin|appointment|appt|cita|rendez-vous|rdv|consulta"
+_APPOINTMENT_FOR = re.compile(rf"\b(?:{_APPOINTMENT_WORDS})\s+"
                               r"(?:zur|zum|für|for|para|pour|de|do|da)\s+(?:(?:the|la|el|le|a|o)\s+|l['’])?"
                               r"([^\W\d_][\w-]*(?:[ \t]+(?!am\b|on\b|le\b|el\b|o\b|no\b|dia\b)"
                               r"[^\W\d_][\w-]*){0,2})", re.I)
 _ONLY_AN_APPOINTMENT = re.compile(r"(?:an |à |a )?(?:ihr(?:en)?|dein(?:en)?|your|su|votre|seu|sua|tu)?\s*"
-                                  r"(?:termin|appointment|appt|cita|rendez-vous|rdv|consulta)", re.I)
+                                  rf"(?:{_APPOINTMENT_WORDS})", re.I)
 # What a pasted notice books: "Ihr Termin", "Reifenwechsel-Termin", "RDV", "sua consulta".
 _APPOINTMENT = re.compile(r"[\w-]*(?:termin|untersuchung|impfung|inspektion)\b|\b(?:appointment|appt|"
                           r"check-?up|mot|service|rdv|rendez-vous|consultation|contrôle|vaccin|cita|"
