@@ -46,6 +46,11 @@ _STRENGTH = {"explicit": 0.5, "numeric": 0.4, "weekday": 0.35, "relative": 0.3, 
              "ordinal": 0.3, "holiday": 0.35, "weekend": 0.35, "week": 0.3}
 
 
+# A guess's words, in every language: "maybe", "vielleicht", "a lo mejor", "peut-être"
+_MAYBE_WORDS = (r"maybe|perhaps|possibly|vielleicht|eventuell|quizás?|tal vez|a lo mejor|peut-être|talvez|"
+                r"se calhar|capaz")
+
+
 # A poll's count of votes: "5 votos", "6 votes", "3 Stimmen".
 _VOTES = re.compile(r"\b\d+\s*(?:votos?|votes?|stimmen|voix)\b")
 
@@ -524,8 +529,8 @@ def _goes_on_again(rest: str) -> bool:
 
 # A guess said of a day ("think the kids might get a snow day tomorrow?", "¿a lo mejor no hay
 # clases el lunes?"): with a question, nothing is known yet
-_HEDGED = re.compile(r"\b(?:might|may|maybe|perhaps|reckon|think|wonder|vielleicht|ob|quizás?|a lo mejor|"
-                     r"igual|peut-être|est-ce qu|talvez|será que|acho que|creo que|je pense)\b", re.I)
+_HEDGED = re.compile(rf"\b(?:{_MAYBE_WORDS}|might|may|reckon|think|wonder|ob|igual|est-ce qu|será que|"
+                     r"acho que|creo que|je pense)\b", re.I)
 # A day off in a rota, said alone
 _REST_ONLY = re.compile(r"[\W_]*(?:off|day off|rest(?: day)?|free|descanso|libre|d[ií]a libre|folga|livre|"
                         r"frei|ruhetag|repos|cong[ée])[\W_]*", re.I)
@@ -1930,8 +1935,7 @@ _DOUBTED = re.compile(r"\b(?:are you sure|you sure|r u sure|es-tu sûr|t['’]es
                       r"não era|não é|nao era|"
                       r"estás segur[oa]|seguro que|bist du sicher|seid ihr sicher|tens certeza|"
                       r"tem certeza)\b", re.I)
-_MAYBE_BEFORE = re.compile(r"\b(?:maybe|perhaps|possibly|vielleicht|eventuell|quizás?|tal vez|a lo mejor|"
-                           r"peut-être|talvez|se calhar|capaz)\s+"
+_MAYBE_BEFORE = re.compile(rf"\b(?:{_MAYBE_WORDS})\s+"
                            r"(?:(?:on|the|el|la|am|an|le|o|a|na|no|dia)\s+)?$", re.I)
 # "or not?" said of the day's own piece ("Is the match on Saturday or not?"), not of another
 # ("Match on Saturday at 3, are you coming or not?")
