@@ -4727,3 +4727,36 @@ def test_a_place_said_in_the_sentence_after_the_event_is_its_place(text, place):
 def test_an_appointment_for_something_is_titled_by_it_and_that_is_no_place(text, title):
     [event] = extract_events(text, SPRING_2033)
     assert event.title == title and event.location != title
+
+
+@pytest.mark.parametrize("text", [
+    "Happy Mother's Day to all the mums in the group, enjoy your Sunday 💐",
+    "Feliz día del padre a todos los papás, que lo disfruten hoy domingo",
+    "Feliz dia das mães pra todas as mamães do grupo neste domingo ❤️",
+    "Have a lovely Saturday everyone, the sun is out at last",
+])
+def test_a_day_wished_well_in_a_greeting_is_no_event(text):
+    assert extract_events(text, SPRING_2033) == []
+
+
+@pytest.mark.parametrize("text,title", [
+    ("Happy birthday Tom! Party on Saturday at ours, bring a bottle", "Party"),
+    ("Happy hour Friday at the Crown", "Happy hour"),
+])
+def test_a_greeting_beside_a_plan_leaves_the_plan(text, title):
+    [event] = extract_events(text, SPRING_2033)
+    assert event.title == title
+
+
+@pytest.mark.parametrize("text", [
+    "Covered Jas's on-call last weekend, got paged at 3am Saturday AND 4:15 Sunday. Never again",
+    "El finde pasado estuve de guardia, me llamaron el sábado a las 3 y el domingo a las 5",
+    "Letztes Wochenende hatte ich Bereitschaft, Samstag um 3 Uhr und Sonntag um 4 Uhr angerufen",
+])
+def test_the_saturday_and_sunday_of_last_weekend_are_behind_us(text):
+    assert extract_events(text, SPRING_2033) == []
+
+
+def test_a_saturday_after_last_weekend_and_a_turn_is_the_coming_one():
+    text = "Letztes Wochenende war super. Samstag ist wieder Training um 10"
+    assert [e.start[:16] for e in extract_events(text, SPRING_2033)] == ["2033-05-07T10:00"]

@@ -934,11 +934,27 @@ _PAST_WEEK = re.compile(r"\b(?:last week|(?:la )?semana pasada|(?:na )?semana pa
 _TURNS = re.compile(r"[,;]|\b(?:but|mas|pero|aber|mais|sondern|doch)\b", re.I)
 
 
+# The weekend just gone: its Saturday and Sunday, said later in the sentence, are its days.
+_PAST_WEEKEND = re.compile(r"\b(?:last weekend|(?:el )?(?:finde|fin de semana) pasado|"
+                           r"(?:no |o )?(?:fim de semana|fds) passado|letztes wochenende|"
+                           r"vergangenes wochenende|(?:le )?week-?end (?:dernier|passé))\b", re.I)
+_SENTENCE_TURNS = re.compile(r"[.!?;\n]|\b(?:but|mas|pero|aber|mais|sondern|doch|this|next|este|"
+                             r"esta|próxim[oa]|dieses|diesen|nächste\w*|ce|cette|prochaine?)\b", re.I)
+
+
 def _of_past_week(ctx: Context, clause: Clause, d: DateMention) -> bool:
     """A bare weekday after 'last week' in one run of words ('Semana passada ... o jogo de quinta
-    foi cancelado'); a comma or a 'but' turns to another week ('..., mas quinta tem treino')."""
+    foi cancelado'); a comma or a 'but' turns to another week ('..., mas quinta tem treino').
+    A Saturday or Sunday after 'last weekend' in the same sentence is that weekend's ('Covered
+    the on-call last weekend, got paged at 3am Saturday')."""
     found = [m.end() for m in _PAST_WEEK.finditer(ctx.low, clause.start, d.start)]
-    return bool(found) and not _TURNS.search(ctx.low, found[-1], d.start)
+    if found and not _TURNS.search(ctx.low, found[-1], d.start):
+        return True
+    if d.day.weekday() < 5:
+        return False
+    sentence = max(ctx.low.rfind(mark, 0, d.start) for mark in ".!?\n") + 1
+    weekend = [m.end() for m in _PAST_WEEKEND.finditer(ctx.low, sentence, d.start)]
+    return bool(weekend) and not _SENTENCE_TURNS.search(ctx.low, weekend[-1], d.start)
 
 
 _LAST_BEFORE = re.compile(r"\b(?:last|letzten|vorigen|vergangenen)\s+$", re.I)
@@ -1708,6 +1724,13 @@ _WISH = re.compile(
     r"boa sorte|bon(?:ne)?s? \w+(?:\W+\w+){0,4}? à (?:tous|toutes|toi|vous))\b",
     re.I,
 )
+# A day wished well, not planned: "Happy Mother's Day to all the mums, enjoy your Sunday", "Feliz
+# día del padre, que lo disfruten hoy domingo", "Feliz dia das mães ... neste domingo"
+_GREETED = re.compile(r"^\W*(?:happy|merry|feliz|felices|frohe[sn]?|fröhliche[sn]?|frohes|joyeux|joyeuse|"
+                      r"bonne fête|bonnes fêtes|boas festas)\b(?!\s+hour)", re.I)
+_ENJOY = re.compile(r"\b(?:enjoy (?:your|the)|have a (?:lovely|great|good|nice|happy)|(?:que )?(?:lo |la )?"
+                    r"disfrut(?:en|es|emos)|genie(?:ß|ss)t|profitez|profite bien|aproveitem|aproveite)\b",
+                    re.I)
 # "needs a ride on the 21st": a lift asked for, not a (bike) ride to put in the calendar.
 _FAVOUR = re.compile(r"\b(?:needs?|needed|wants?|could (?:do with|use)|(?:do|give|offer)(?: \w+)?) a "
                      r"(?:ride|lift)\b|\b(?:mitnehmen|llevar a|levar a|emmener)\b"
@@ -1840,6 +1863,8 @@ def _chatter(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | None
     core = ctx.low[slice(*core_bounds(ctx.low, d.start, clause, ctx.g))]
     if _VERDICT.search(own) or _WISH.search(core) or (t is None and _FAVOUR.search(own)):
         return True  # a wish counts in the date's own piece: "..., bon repos à tous" is no verdict
+    if t is None and (_GREETED.match(core) or (_ENJOY.search(core) and not names_event(ctx.g, core))):
+        return True  # a greeting's day: wished well, nothing planned on it
     if d.kind == "weekday" and d.last is None and _STANDING.search(ctx.low[d.end:clause.end]):
         return True
     if t is None and _FALLS_ON.search(core):
