@@ -4760,3 +4760,33 @@ def test_the_saturday_and_sunday_of_last_weekend_are_behind_us(text):
 def test_a_saturday_after_last_weekend_and_a_turn_is_the_coming_one():
     text = "Letztes Wochenende war super. Samstag ist wieder Training um 10"
     assert [e.start[:16] for e in extract_events(text, SPRING_2033)] == ["2033-05-07T10:00"]
+
+
+@pytest.mark.parametrize("text,day", [
+    ("As inscrições fecham nessa sexta!", "2033-05-06"),
+    ("Essa sexta tem churrasco lá em casa às 20h", "2033-05-06"),
+])
+def test_essa_and_nessa_say_the_coming_weekday(text, day):
+    assert [e.start[:10] for e in extract_events(text, SPRING_2033)] == [day]
+
+
+@pytest.mark.parametrize("text,days", [
+    # said on Mon 2 May: the Friday 13th is ten days away, its Saturday is the 14th
+    ("We're heading to Ennis Friday 13th, bus leaves at 8.15am. Céilí in the marquee Saturday "
+     "night from 9", ["2033-05-13", "2033-05-14"]),
+    ("Rehearsal dinner is Thursday 12th May at 7pm. Ceremony Friday 13th May at 4:30pm. Saturday "
+     "farewell brunch at 10 at the hotel.", ["2033-05-12", "2033-05-13", "2033-05-14"]),
+])
+def test_a_weekday_beside_a_dated_day_a_week_away_is_its_eve_or_morrow(text, days):
+    assert sorted(e.start[:10] for e in extract_events(text, SPRING_2033)) == days
+
+
+def test_tomorrow_said_with_its_weekday_stays_tomorrow_beside_a_later_date():
+    text = "Cuota hasta el viernes 13. Y mañana martes no hay entrenamiento."
+    assert sorted(e.start[:10] for e in extract_events(text, SPRING_2033)) == ["2033-05-03", "2033-05-13"]
+
+
+def test_a_limit_said_as_at_the_latest_is_the_coming_weekday():
+    text = ("La reunión con la tutora es el mié 11 a las 17:30. Traed la autorización firmada "
+            "como muy tarde el jueves!!")
+    assert sorted(e.start[:10] for e in extract_events(text, SPRING_2033)) == ["2033-05-05", "2033-05-11"]

@@ -909,6 +909,7 @@ def _anchor_weekdays(found: list[DateMention], work: str, g: Grammar) -> list[Da
     sentence, that week's day ("Sat 14th: BBQ, and Sunday lunch"). A new sentence starts
     from today again ("... im Gemeindehaus. Kuchenspenden bis Freitag")."""
     anchor: DateMention | None = None
+    dated: DateMention | None = None
     previous: DateMention | None = None
     unplaced: list[DateMention] = []
     for mention in found:
@@ -942,7 +943,10 @@ def _anchor_weekdays(found: list[DateMention], work: str, g: Grammar) -> list[Da
             mention.bare = False
         previous = mention
         if mention.kind in ("explicit", "numeric"):
-            anchor = mention
+            anchor = dated = mention
+        elif mention.kind == "weekday" and not mention.bare \
+                and any(c.isdigit() for c in work[mention.start:mention.end]):
+            dated = mention  # "Friday 19th": a day as sure as a date, for its eve and its morrow
         elif mention.bare and anchor is not None and not _replaced(work, mention, g):
             # "reportée au jeudi 13 avril, au lieu de samedi": the day replaced is the coming
             # one, not one in the new date's week
@@ -962,6 +966,12 @@ def _anchor_weekdays(found: list[DateMention], work: str, g: Grammar) -> list[Da
                     and (anchor.day - mention.day).days <= 14:
                 # "Schützenfest ... am Samstag, 13.07. ... Festball am Samstagabend": that Saturday
                 mention.day = anchor.day
+        elif mention.bare and dated is not None and not _replaced(work, mention, g) \
+                and not any(0 <= mention.start - other.end <= 2 for other in found) \
+                and (near := _near_far_anchor(mention, dated, work)) is not None:
+            # "heading to Ennis Friday 19th ... Céilí Saturday night"; "mañana jueves" stays
+            # tomorrow
+            mention.day = near
     return [d for d in found if d not in unplaced]
 
 
@@ -986,7 +996,7 @@ def _near_far_anchor(mention: DateMention, anchor: DateMention, work: str) -> da
     """'Lundi 20 décembre pas de classe ... Kabar dimanche soir' said on the 10th: a bare
     weekday right after a date a week or more away, whose coming one falls a week or more
     before that date, is the one beside it (the eve, the day after), not the coming one."""
-    if anchor.last is not None or anchor.day - mention.day < timedelta(days=7) or \
+    if anchor.last is not None or anchor.day - mention.day < timedelta(days=5) or \
             _LIMIT_BEFORE.search(work[max(0, mention.start - 12):mention.start]):
         return None
     shift = (mention.day.weekday() - anchor.day.weekday() + 3) % 7 - 3  # -3 .. +3 days
@@ -1007,8 +1017,10 @@ _DE_DAY_COMPOUND = re.compile(r"\b(montag|dienstag|mittwoch|donnerstag|freitag|s
                               r"(?=[a-zäöüß]{3,}\b)[a-zäöüß]+\b", re.I)
 _SENTENCE_START = re.compile(r"(?:^|[.!?\n]\s*)$")
 _CLOCK_NEXT = re.compile(r"\s*\d{1,2}(?:[:.]\d{2})?\s*(?:-|–|bis|uhr|h\b|am\b|pm\b)", re.I)
-_LIMIT_BEFORE = re.compile(r"\b(?:by|until|till|before|bis|hasta|antes del?|avant|jusqu'à|até)"
-                           r"(?:\s+(?:the|el|la|le|o|a|zum|dem|den))?\s*$", re.I)
+_LIMIT_BEFORE = re.compile(r"\b(?:by|until|till|before|bis|hasta|antes del?|avant|jusqu'à|até|"
+                           # "como muy tarde el jueves", "spätestens Donnerstag", "au plus tard jeudi"
+                           r"(?:como )?(?:muy )?tarde|latest|spätestens|plus tard|mais tardar)"
+                           r"(?:\s+(?:the|el|la|le|o|a|zum|dem|den|am|on))?\s*$", re.I)
 _LIST_WORD = re.compile(r"\b(?:and|y|e|et|und)\b", re.I)
 
 

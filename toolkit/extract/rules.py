@@ -15,7 +15,7 @@ from toolkit.extract.alternation import alternation
 from toolkit.extract.lang import TABLES, LangTable
 
 THIS_WORDS = {"this", "este", "esta", "diesen", "dieser", "diese", "ce", "cette", "nesta", "neste", "desta",
-              "deste"}
+              "deste", "nessa", "nesse", "dessa", "desse"}
 
 
 def _alt(words: Any) -> str:
