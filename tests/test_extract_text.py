@@ -4790,3 +4790,27 @@ def test_a_limit_said_as_at_the_latest_is_the_coming_weekday():
     text = ("La reunión con la tutora es el mié 11 a las 17:30. Traed la autorización firmada "
             "como muy tarde el jueves!!")
     assert sorted(e.start[:10] for e in extract_events(text, SPRING_2033)) == ["2033-05-05", "2033-05-11"]
+
+
+@pytest.mark.parametrize("text,start,previous,title,location", [
+    ("Pessoal, a caminhada de amanhã às 7h na Serra da Arrábida não se faz por causa do calor. "
+     "Passa para o sábado seguinte, dia 7, à mesma hora.",
+     "2033-05-07T07:00", "2033-05-03", "caminhada", "Serra da Arrábida"),
+    ("Info Schwimmverein: Der Schwimmkurs am Donnerstag fällt aus, Nachholtermin ist Donnerstag "
+     "12.5., gleiche Zeit (16 Uhr).", "2033-05-12T16:00", "2033-05-05", "Schwimmkurs", None),
+])
+def test_a_make_up_day_is_a_move_of_what_was_called_off_with_its_title_and_place(
+        text, start, previous, title, location):
+    [event] = extract_events(text, SPRING_2033)
+    assert (event.start[:16], event.moved, event.previous_start[:10]) == (start, True, previous)
+    assert title in event.title.lower() or title in event.title
+    assert event.location == location
+
+
+@pytest.mark.parametrize("text,place", [
+    ("Le camp de voile aux Pâquis aura lieu du lundi 11 au vendredi 15 juillet.", "Pâquis"),
+    ("Keys for the new place in Leeds get handed over Fri at 2pm.", "Leeds"),
+])
+def test_a_place_phrase_stops_at_a_verb_or_a_negation(text, place):
+    [event] = extract_events(text, SPRING_2033)
+    assert event.location == place

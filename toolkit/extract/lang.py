@@ -452,7 +452,9 @@ DE = LangTable(
                r"verschieben wir", r"verschieben (?:den|die|das)",
                r"verschobe", r"verleit",  # Swiss German
                r"nachgeholt", r"holen (?:wir )?(?:\w+ ){0,3}nach",  # made up another day
-               r"neue[rns]? (?:termin|datum|uhrzeit)(?=\s*(?::|ist|am)(?!\w))"),
+               r"neue[rns]? (?:termin|datum|uhrzeit)(?=\s*(?::|ist|am)(?!\w))",
+               # "Nachholtermin ist Donnerstag 21.7.", "Ersatztermin: Mi 5.3."
+               r"(?:nachhol|ersatz|ausweich)termin(?=\s*(?::|ist|am|wäre)(?!\w))"),
 )
 
 FR = LangTable(
@@ -668,6 +670,9 @@ PT = LangTable(
         r"nao (?:vai )?(?:ter|tem) (?:\w+ ){0,1}(?:{nouns})", r"sem (?:{nouns})",
         r"não (?:vai )?(?:ter|tem|haverá|há) (?:aula|aulas|escola)", r"não haverá",
         r"furou", r"miou", r"não vai (?:mais )?rolar",  # "o churrasco de sábado furou"
+        # "a caminhada de amanhã ... não se faz", "o jantar já não se realiza"
+        r"(?:já )?não se (?:faz|fará|vai fazer|realiza|realizará|vai realizar)",
+        r"não vai (?:mais )?acontecer", r"não acontece",
         r"cancelaram", r"cancelamos", r"desmarcad[oa]s?", r"desmarcou", r"desmarcaram",
         # "..., não é mais na quarta": that day is off (the move beside it gives the new one)
         r"não é mais(?= (?:n[ao]|dia|sexta|sábado|domingo)\b)",

@@ -936,11 +936,13 @@ def _anchor_weekdays(found: list[DateMention], work: str, g: Grammar) -> list[Da
             days_on = (mention.day.weekday() - previous.day.weekday()) % 7 or 7
             mention.day = previous.day + timedelta(days=days_on)
             mention.bare = False
-        if mention.bare and previous is not None and _AFTER_THAT.match(work, mention.end):
-            # "Christi Himmelfahrt ..., am Freitag danach": the first such weekday after it
+        if mention.bare and previous is not None and (after := _AFTER_THAT.match(work, mention.end)):
+            # "Christi Himmelfahrt ..., am Freitag danach": the first such weekday after it; the
+            # word is the date's ("o sábado seguinte" is no title)
             days_on = (mention.day.weekday() - previous.day.weekday()) % 7 or 7
             mention.day = previous.day + timedelta(days=days_on)
             mention.bare = False
+            mention.end = after.end()
         previous = mention
         if mention.kind in ("explicit", "numeric"):
             anchor = dated = mention

@@ -131,6 +131,7 @@ def read_events(ctx: Context, dates: list[DateMention], tz_name: str | None) -> 
     blanks = [(x.start, x.end) for x in dates if not x.in_word] + [(x.start, x.end) for x in times]
     blanks += [x.context for x in dates if x.context is not None]
     blanks += [m.span() for m in THAT_DAY.finditer(ctx.low)]  # "nesse dia": a day, not a title
+    blanks += [m.span() for m in SAME_TIME.finditer(ctx.low)]  # "gleiche Zeit": an hour, not a title
     message = _Message(plan=bool(ctx.g.plan.search(ctx.low)), noun=names_event(ctx.g, ctx.low),
                        blanks=blanks, tz_name=tz_name, clauses=clauses)
     events: list[FoundEvent] = []
@@ -395,14 +396,32 @@ def _moves_from_cancellations(ctx: Context, events: list[FoundEvent],
     of its own, in one message, are one move from that day (as the proposals code reads it); a
     move whose clause names nothing is titled by what was called off ('se repone el 30')."""
     off = [e for e in events if e.cancelled]
+    # one new day may be said twice ("o sábado seguinte, dia 6"): one move
     open_moves = [e for e in events if e.moved and not e.cancelled and e.previous_start is None]
-    if len(off) != 1 or len(open_moves) != 1:
+    if len(off) != 1 or len({e.start for e in open_moves}) != 1:
         return events
     title = open_moves[0].title
-    if id(open_moves[0]) in unnamed:  # "Se cancela la kermés" gives "la kermés"
-        title = _called_off(ctx, off[0].title) or title
-    moved = replace(open_moves[0], previous_start=off[0].start, title=title)
-    return [moved if e is open_moves[0] else e for e in events if e is not off[0]]
+    called_off = _called_off(ctx, off[0].title)
+    if any(id(e) in unnamed for e in open_moves) or _titled_elsewhere(ctx, open_moves[0]) or (
+            names_event(ctx.g, called_off.lower()) and not names_event(ctx.g, title.lower())):
+        # "Se cancela la kermés" gives "la kermés"; "Der Schwimmkurs ... fällt aus,
+        # Nachholtermin ist Donnerstag" the course, not a heading the make-up day fell back on
+        title = called_off or title
+    moved = replace(open_moves[0], previous_start=off[0].start, title=title,
+                    location=open_moves[0].location or off[0].location)
+    return [moved] + [e for e in events if e is not off[0] and not any(e is m for m in open_moves)]
+
+
+def _titled_elsewhere(ctx: Context, event: FoundEvent) -> bool:
+    """The event's title is not in the sentence that gives its day: its own words named
+    nothing, and the title was borrowed from a heading or an earlier event."""
+    at = _said_at(ctx, event)
+    if at < 0:
+        return False
+    for start, end in segments(ctx.text):
+        if start <= at < end:
+            return event.title.lower() not in ctx.low[start:end]
+    return False
 
 
 def _resumes(ctx: Context, clause: Clause, message: _Message) -> bool:
@@ -1127,8 +1146,9 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
         learned.is_collecting() or (model is not None and (in_passing or score < THRESHOLD + model.band)))
     if in_passing and not judged:
         return None
-    location = location_for(ctx, clause, d, t, message.blanks) \
-        if not cancelled and kind == "event" else None  # a deadline or closure has no venue
+    # a deadline or closure has no venue; what is called off keeps its own, which a move of it
+    # takes ("the hike ... at Arrábida is off, moved to Saturday")
+    location = location_for(ctx, clause, d, t, message.blanks) if kind == "event" else None
     if not location and kind == "event" and not cancelled and _same_place(ctx, clause):
         # "Dress rehearsal the Thurs before, same venue", "Generalprobe ... am gleichen Ort"
         location = (message.previous.location if message.previous is not None else None) \

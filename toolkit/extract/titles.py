@@ -563,7 +563,9 @@ _PLACE_STOP = re.compile(
     r"a partir|à partir|desde|dès|statt|instead|en vez|au lieu|em vez|"
     r"amanhã|today|hoy|heute|hoje|"
     # "Grand Anse est avancé"; a verb is lower-case: "São Pedro", "Will's Bar" are names
-    r"(?-i:is|are|was|will|est|sont|sera|es|son|será|ist|sind|wird|é|são|fica|passa|passou|vai|passe|pasa|pasó)|"
+    r"(?-i:is|are|was|will|est|sont|sera|es|son|será|ist|sind|wird|é|são|fica|passa|passou|vai|passe|pasa|pasó|"
+    # "le camp aux Pâquis aura lieu", "na Serra da Arrábida não se faz", "in Leeds get handed over"
+    r"aura|auront|a lieu|ne|n['’]|não|nao|not|isn['’]t|won['’]t|nicht|get|gets|got)|"
     # a number, but not a date in a street's name ("plaza 25 de Mayo", "Rua 7 de Setembro")
     r"\d(?!\d?\s+d[eoa]\s+(?-i:[A-ZÁÉÍÓÚ])))\b.*$",
     re.I,
