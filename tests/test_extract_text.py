@@ -470,9 +470,9 @@ def test_weekdays_after_a_dated_trip_fall_inside_it():
     ref = datetime(2024, 9, 26, 18, tzinfo=ZoneInfo("Europe/Berlin"))  # a Thursday
     text = ("Die Klassenfahrt ist vom 14.10. bis 16.10. Abfahrt am Montag um 8.00 Uhr am "
             "Busbahnhof, Rückkehr Mittwoch ca. 15.30 Uhr.")
+    # the departure's hour and the way back's make one outing, as "from Monday 8am to Wednesday"
     assert starts(text, ref) == [("2024-10-14", "2024-10-16", True),
-                                 ("2024-10-14T08:00:00+02:00", None, False),
-                                 ("2024-10-16T15:30:00+02:00", None, False)]
+                                 ("2024-10-14T08:00:00+02:00", "2024-10-16T15:30:00+02:00", False)]
 
 
 def test_side_remarks_beside_a_dated_event_are_dropped():
@@ -4814,3 +4814,43 @@ def test_a_make_up_day_is_a_move_of_what_was_called_off_with_its_title_and_place
 def test_a_place_phrase_stops_at_a_verb_or_a_negation(text, place):
     [event] = extract_events(text, SPRING_2033)
     assert event.location == place
+
+
+@pytest.mark.parametrize("text,start,end", [
+    ("Das Pfadfinderlager: Abfahrt am Sonntag 8.5. um 9:00 vom Heim, Rückkehr am Samstag 14.5. "
+     "gegen 17 Uhr.", "2033-05-08T09:00", "2033-05-14T17:00"),
+    ("Year 6 residential: the coach leaves school Wed 4th May at 8.15am sharp and gets back "
+     "Friday 6th around 3.30pm.", "2033-05-04T08:15", "2033-05-06T15:30"),
+    ("Ya quedó el plan del viaje a Bacalar: salimos el jueves 12 de mayo a las 6 am y "
+     "regresamos el domingo 15 como a las 7 de la noche.", "2033-05-12T06:00", "2033-05-15T19:00"),
+])
+def test_a_trip_and_its_way_back_are_one_event_with_an_end(text, start, end):
+    [event] = extract_events(text, SPRING_2033)
+    assert (event.start[:16], event.end[:16]) == (start, end)
+
+
+def test_a_way_back_in_a_sentence_of_its_own_stays_an_event():
+    text = ("Départ en colo : RDV gare de Lyon le dimanche 8 mai à 8h, hall 1. Retour le samedi "
+            "21 mai vers 18h au même endroit.")
+    assert len(extract_events(text, SPRING_2033)) == 2
+
+
+@pytest.mark.parametrize("text,second,title,place", [
+    ("Ceremony Saturday at 4pm in the church, then the reception at the Grand Hotel from 7pm.",
+     "2033-05-07T19:00", "The reception", "Grand Hotel"),
+    ("Mariage samedi à 15h à la mairie, puis vin d'honneur au Cercle des Nageurs à 18h30.",
+     "2033-05-07T18:30", "Vin d'honneur", "Cercle des Nageurs"),
+    ("Misa el sábado a las 5 de la tarde en la parroquia, y luego la recepción en el Salón Los "
+     "Arcos a partir de las 8.", "2033-05-07T20:00", "La recepción", "Salón Los Arcos"),
+    ("Trauung am Samstag um 14 Uhr im Rathaus, danach Sektempfang im Schlossgarten ab 16 Uhr.",
+     "2033-05-07T16:00", "Sektempfang", "Schlossgarten"),
+])
+def test_what_comes_next_that_day_at_its_own_hour_is_an_event_of_its_own(text, second, title, place):
+    first, then = sorted(extract_events(text, SPRING_2033), key=lambda e: e.start)
+    assert (then.start[:16], then.title, then.location) == (second, title, place)
+
+
+def test_what_comes_next_in_another_sentence_is_not_the_next_hours_event():
+    text = ("Remise des diplômes à l'ULB le vendredi 13 mai à 17h, puis drink au Cercle. Mamie, on "
+            "vient te chercher à 16h !")
+    assert "Drink" not in [e.title for e in extract_events(text, SPRING_2033)]

@@ -410,6 +410,15 @@ _THERE_WILL_BE = re.compile(
     r"\W*(?:(?:and|y|e|et|und|then|luego|depois|después|puis|danach)\s+)?"
     r"(?:vai ter|vai haver|haverá|there(?:'ll| will) be|habrá|va a haber|il y aura|es gibt)\s+"
     r"(?:(?:a|an|the|um|uma|o|un|una|une|des|du|de la|le|la|el|ein|eine|einen)\s+)?[^\W\d_]{4,}", re.I)
+# "Then X": what comes next that day is a thing of its own, whether or not the tables know its
+# noun ("..., then the reception at the Grand Hotel from 7pm", "puis vin d'honneur au Cercle à
+# 18h30", "y luego la recepción en el Salón Los Arcos", "danach Sektempfang im Schlossgarten")
+_THEN_A_THING = re.compile(
+    r"\W*(?:and\s+then|then|followed by|afterwards|y luego|luego|y después|después|seguido de|"
+    r"puis|ensuite|suivi d[eu']|und danach|danach|anschließend|und dann|e depois|depois|seguido de)\s+"
+    r"(?:(?:a|an|the|um|uma|o|a|un|una|une|des|du|de la|le|la|l['’]|el|los|las|ein|eine|einen|der|die|das|"
+    r"den|dem|os|as)\s*)?(?!(?:we|you|they|on|nous|vous|wir|ihr|nós|eles|ellos|nosotros|at|um|à|a las|às)\b)"
+    r"[^\W\d_]{3,}", re.I)
 # The tables count "closed" as a "what" (a closed day is news); no event of its own in a piece
 _CLOSED = re.compile(r"closed|cerrad[oa]s?|fermée?s?|geschlossen|fechad[oa]s?", re.I)
 
@@ -564,7 +573,10 @@ def _split_on_own_events(low: str, clause: Clause, g: Grammar) -> list[Clause]:
         # the nearest boundary after which the piece names its event ("..., e almoço coletivo
         # depois à uma hora": not the "depois" right before the hour)
         end = _next_mark(marks, t.end, clause.end)
-        cut = next((m for m in reversed(before) if _names_own_event(low, m[1], end, g)), None)
+        cut = next((m for m in reversed(before) if _names_own_event(low, m[1], end, g)
+                    or (_THEN_A_THING.match(low, m[0], end) and not _SENTENCE_END.search(low, m[1], t.start)
+                        and not g.logistics.search(low, m[1], end) and not g.closure.search(low, m[1], end))),
+                   None)
         if cut is None:
             continue
         kept = [x for x in current.times if x.start < cut[0]]
@@ -578,7 +590,7 @@ def _split_on_own_events(low: str, clause: Clause, g: Grammar) -> list[Clause]:
                                 [x for x in current.times if x not in kept], current.lead, current.borrowed)
             continue
         moved = [x for x in current.times if x.start >= cut[1]]
-        _carry_morning(kept, moved)
+        _carry_morning(kept, moved, low, g)
         pieces[-1] = Clause(current.start, cut[0], current.segment, current.dates, kept, current.lead,
                             current.borrowed)
         pieces.append(Clause(cut[1], current.end, current.segment, list(clause.dates), moved,
@@ -657,12 +669,29 @@ def _check_in(low: str, t: TimeMention, marks: Sequence[tuple[int, int]], start:
     return bool(_CHECK_IN_CUE.search(low[piece_start:t.start]))
 
 
-def _carry_morning(kept: list[TimeMention], moved: list[TimeMention]) -> None:
-    """'check in by 6:30am, first race 7:15': a later hour of the same morning keeps its am."""
+def _carry_morning(kept: list[TimeMention], moved: list[TimeMention], low: str = "",
+                   g: Grammar | None = None) -> None:
+    """'check in by 6:30am, first race 7:15': a later hour of the same morning keeps its am;
+    'misa a las 5 de la tarde, y luego la recepción a partir de las 8': a later hour of the same
+    afternoon keeps its pm."""
     morning = [x for x in kept if x.meridiem == "am"]
+    afternoon = [x for x in kept if x.meridiem == "pm" or (g is not None and not x.literal and _said_pm(low, x, g))]
     for x in moved:
         if morning and x.meridiem is None and not x.literal and morning[-1].hour <= x.hour < 12:
             x.meridiem = "am"
+        elif afternoon and x.meridiem is None and not x.literal and afternoon[-1].hour % 12 < x.hour < 12:
+            x.meridiem = "pm"
+
+
+_SENTENCE_END = re.compile(r"[.!?\n](?!\d)")
+# The small words between an hour and its part of the day: "5 de la tarde", "7 in the evening"
+_TO_PART_OF_DAY = re.compile(r"\s+(?:(?:de|da|del|in|the|la|du|am|at)\s+){0,2}")
+
+
+def _said_pm(low: str, t: TimeMention, g: Grammar) -> bool:
+    """The hour is followed by words for the afternoon or evening ("a las 5 de la tarde")."""
+    gap = _TO_PART_OF_DAY.match(low, t.end)
+    return gap is not None and g.pm.match(low, gap.end()) is not None
 
 
 def _next_mark(marks: Sequence[tuple[int, int]], position: int, default: int) -> int:

@@ -219,6 +219,15 @@ def _closed_until_resumption(ctx: Context, dates: list[DateMention],
 
 
 _HARD_STOP = re.compile(r"[.!?;\n]")
+# A sentence's end, but not the dots of "7.8." or "8.15am": "Abfahrt am Sonntag 7.8. um 9:00 ...,
+# Rückkehr am Samstag 13.8."; "... hall 1. Retour le samedi" does end one
+_STOP_BUT_DATES = re.compile(r"[!?;\n]|(?<!\d)\.(?!\d)|(?<=\d)\.(?=\s+[A-ZÁÉÍÓÚÀÂÊÔÃÕÇÄÖÜ])")
+
+
+def _sentence_ends(text: str, start: int, end: int) -> bool:
+    """A sentence ends between start and end (the words after `end` may show a dot to be one)."""
+    stop = _STOP_BUT_DATES.search(text, start)
+    return stop is not None and stop.start() < end
 # "No Hebrew school on 3/28, classes resume 4/4": one day closed, said with its denial
 _DENIAL_FIRST = re.compile(r"\W*(?:no|not|kein\w*|pas|sin|não|nao|sem)\b", re.I)
 
@@ -236,6 +245,7 @@ def _closed_from(ctx: Context, closure: FoundEvent) -> bool:
 # gegen 17 Uhr", "retour vers 18h". Before a day it ends an all-day outing, before an hour a
 # timed one (`_ended_later`, `_return_time`).
 _WAY_BACK = (r"volvemos|regresamos|regreso|vuelta|we(?:'re| are| come| get) back|we return|return(?:ing)?|"
+             r"(?:gets?|getting|comes?|coming) back|"
              r"back (?:at|by|around|about)|home (?:at|by|around)|r[üu]ckkehr|r[üu]ckfahrt|"
              r"zur[üu]ck (?:um|gegen|ca\.?)|on rentre|nous rentrons|retour(?: prévu)?|rentrée prévue|"
              r"voltamos|regressamos|regresso|volta|chegada")
@@ -295,7 +305,8 @@ def _back_another_day(ctx: Context, dates: list[DateMention], events: list[Found
         back = next((e for e in timed
                      if e.start[:10] == last.day.isoformat() and _said_at(ctx, e) >= m.start()), None)
         before = [e for e in timed if e is not back and 0 <= (at := _said_at(ctx, e)) < m.start()
-                  and m.start() - at <= 160 and not _HARD_STOP.search(ctx.low, at, m.start())
+                  and m.start() - at <= 160
+                  and not _sentence_ends(ctx.text, at + len(e.evidence or ""), m.start())
                   and 0 < (last.day - date.fromisoformat(e.start[:10])).days <= 31]
         if back is None or not before:
             continue
@@ -1687,7 +1698,7 @@ def _in_past(ctx: Context, own: str, core: str, t: TimeMention | None) -> bool:
 
 
 _SCHEDULED = re.compile(
-    r"(?=[abcfghimoprstw'])"  # its phrases' first letters: see _NOT_YET
+    r"(?=[abcfghimopqrstwy'])"  # its phrases' first letters: see _NOT_YET
     r"\b(?:(?:was|were|has been|have been|got) (?:scheduled|booked|rescheduled|moved|confirmed|set|arranged)|"
     r"(?:fue|fueron|ha sido|han sido) (?:agendad|programad|fijad|reprogramad|confirmad|pasad)[oa]s?|"
     r"(?:foi|foram|ficou|ficaram) (?:agendad|marcad|remarcad|confirmad|transferid|adiad|combinad)[oa]s?|"
@@ -1704,7 +1715,10 @@ _SCHEDULED = re.compile(
     r"(?:a|ont) (?:fixé|programmé|annoncé|convoqué|prévu|planifié)|"
     r"(?:marcou|agendou|anunciou|convocou|remarcou|marcaram|agendaram)|"
     # a table or a slot booked by the writer is for a day to come: "reservei o jantar no sábado"
-    r"(?:reserv(?:ed|ei|amos|é|ado|ada|ados|adas|iert)|réservée?s?|agendei|agendamos|marquei))\b",
+    r"(?:reserv(?:ed|ei|amos|é|ado|ada|ados|adas|iert)|réservée?s?|agendei|agendamos|marquei)|"
+    # a plan said to be settled: "Ya quedó el plan del viaje ...: salimos el jueves 11"
+    r"(?:ya )?qued(?:ó|o) (?:el plan|todo|listo|definido|confirmado|armado|cerrado)|"
+    r"ficou (?:tudo )?(?:combinado|certo|fechado|definido|acertado))\b",
     re.I)
 
 

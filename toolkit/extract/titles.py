@@ -54,7 +54,10 @@ _TITLE_NOISE = re.compile(
 _LEADING_FILLER = re.compile(
     r"^(?:(?:there(?:'s| is| are| will be)|it'?s|is|are|will be|we(?:'re| are)? having|we have|"
     r"hay|habrá|tenemos|es|será|son|ist|sind|gibt es|es gibt|haben wir|wir haben|il y a|"
-    r"c'est|c’est|ce sera|on a|nous avons|est|há|vai ter|tem|temos|teremos|é|será)\b\s*)+",
+    r"c'est|c’est|ce sera|on a|nous avons|est|há|vai ter|tem|temos|teremos|é|será|"
+    # what comes next: "danach Sektempfang", "puis vin d'honneur", "y luego la recepción"
+    r"and then|then|afterwards|y luego|luego|después|puis|ensuite|danach|anschließend|dann|e depois|depois)"
+    r"\b\s*)+",
     re.I,
 )
 _PIECE_MARKS = r"[,:;!?()\n\"“”«»„]|\s[-–—]\s"
