@@ -4854,3 +4854,18 @@ def test_what_comes_next_in_another_sentence_is_not_the_next_hours_event():
     text = ("Remise des diplômes à l'ULB le vendredi 13 mai à 17h, puis drink au Cercle. Mamie, on "
             "vient te chercher à 16h !")
     assert "Drink" not in [e.title for e in extract_events(text, SPRING_2033)]
+
+
+@pytest.mark.parametrize("text,title", [
+    ("Este martes no hay entreno. El jueves normal, 6:30 pm en el coliseo.", "entreno"),
+    ("A aula de pilates de hoje está cancelada. A de quarta mantém-se, às 7 e meia, no estúdio.",
+     "aula de pilates"),
+    ("La répétition du jeudi 5 est annulée, on se retrouve donc le 12, même heure même endroit.",
+     "répétition"),
+    ("Thursday's rehearsal is off. We'll do it Monday 9th instead, same time (7.30), at St Aidan's.",
+     "rehearsal"),
+    ("Hey team no training this Tues. Back on Thurs usual time 5.30 at Coogee Oval.", "training"),
+])
+def test_what_comes_back_after_a_calling_off_is_what_was_called_off(text, title):
+    [back] = [e for e in extract_events(text, SPRING_2033) if not e.cancelled]
+    assert back.title.lower().endswith(title)

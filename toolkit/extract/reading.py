@@ -442,7 +442,7 @@ def _resumes(ctx: Context, clause: Clause, message: _Message) -> bool:
     previous = message.previous
     if previous is None or not previous.cancelled or previous.kind != "event":
         return False
-    rest = _NEXT_ONE.sub(" ", _AS_BEFORE.sub(" ", _without_dates(ctx, clause, message)))
+    rest = _NEXT_ONE.sub(" ", _AS_BEFORE.sub(" ", _without_places(ctx, clause, _without_dates(ctx, clause, message))))
     words = [w for w in re.findall(r"[^\W\d_]{3,}", rest) if not ctx.g.date_words.fullmatch(w)]
     return not words or bool(_BACK_ONLY.fullmatch(rest)) \
         or bool(ctx.g.sign_off.fullmatch(" ".join(words)))
@@ -451,7 +451,8 @@ def _resumes(ctx: Context, clause: Clause, message: _Message) -> bool:
 def _called_off(ctx: Context, title: str) -> str:
     """What a cancellation's title says was called off, without the calling off ("No drumming"
     gives "Drumming")."""
-    denied = _OFF_AT_END.sub("", _NO_MORE.sub("", title, count=1), count=1)
+    no_more = _NO_MORE.search(title)  # "Team no training": what is denied follows the denial
+    denied = _OFF_AT_END.sub("", title[no_more.end():] if no_more else title, count=1)
     called_off = denied if denied != title else ctx.g.cancel.sub(" ", title)
     called_off = re.sub(r"\s{2,}", " ", called_off).strip(" ,.")
     return called_off[:1].upper() + called_off[1:]
@@ -462,7 +463,7 @@ _OFF_AT_END = re.compile(r"(?:['’]s|\s+(?:is|are|was|has been|ist|wird|est|es|
                          r"(?:off|cancell?ed|called off|postponed|abgesagt|fällt aus|annulée?|"
                          r"cancelad[oa]|suspendid[oa]|suspens[oa])\W*$", re.I)
 # The words that deny what follows them: "No drumming", "Não há aulas de português", "Kein Chor".
-_NO_MORE = re.compile(r"^\W*(?:there(?:'s| is| will be) no|no hay|no habrá|"
+_NO_MORE = re.compile(r"(?:^\W*|\s)(?:there(?:'s| is| will be) no|no hay|no habrá|"
                       r"não (?:vai )?(?:ter|tem|há|haverá)|nao (?:vai )?(?:ter|tem)|"
                       r"il n['’]y (?:a|aura) pas d[e'’]|pas d[e'’]|kein\w*|no|sem|sin)\s+(?=\w)", re.I)
 
@@ -532,7 +533,17 @@ _AS_BEFORE = re.compile(r"\b(?:same time|same place|usual time|as usual|misma ho
                         r"a la misma hora|mismo lugar|como siempre|como de costumbre|gleiche zeit|"
                         r"zur gleichen zeit|gleicher ort|wie immer|wie gewohnt|même heure|à la même heure|"
                         r"au même \w+|comme d['’]habitude|mesmo horário|mesma hora|no mesmo horário|"
-                        r"como sempre|como de costume|dann|then|again|wieder)\b", re.I)
+                        r"como sempre|como de costume|dann|then|again|wieder|"
+                        # "El jueves normal", "A de quarta mantém-se", "We'll do it Monday instead",
+                        # "on se retrouve donc le 29"
+                        r"(?:as )?normal(?:ly)?|normalmente|normalement|wie normal|ganz normal|"
+                        r"instead|en su lugar|stattdessen|à la place|em vez disso|"
+                        r"still on|goes ahead|sigue en pie|se mantiene|mant[ée]m-se|se mant[ée]m|bleibt|"
+                        r"maintenue?s?|we['’]ll do it|we do it|on le fait|on le fera|lo hacemos|"
+                        r"lo haremos|machen wir es|fazemos|on se retrouve|nos vemos|nos encontramos|"
+                        r"treffen wir uns|wir treffen uns|a gente se encontra|donc|alors|entonces|então|"
+                        r"(?:the one|la|el|a|o|celle|celui|die|der|das) (?:on|de|del|du|am|do|da)|"
+                        r"(?:au |le )?même (?:endroit|lieu)|mismo sitio|mesmo sítio|same spot|same venue)\b", re.I)
 # "Next one is Thursday the 19th", "der nächste ist am 22.": the next of what was called off
 _NEXT_ONE = re.compile(r"\b(?:(?:the )?next one(?: is)?|(?:der|die|das) nächste(?: ist)?|"
                        r"(?:la|el) (?:próxima|próximo|siguiente)(?: es| será)?|"
@@ -1327,6 +1338,16 @@ def _without_dates(ctx: Context, clause: Clause, message: _Message) -> str:
         if a < b:
             chars[a:b] = " " * (b - a)
     return re.sub(r"\s+", " ", "".join(chars))
+
+
+def _without_places(ctx: Context, clause: Clause, words: str) -> str:
+    """The clause's words without the place phrases it names ("El jueves normal, 6:30 pm en el
+    coliseo"): where it is says nothing of what it is."""
+    for m in ctx.g.place.finditer(ctx.text, clause.start, clause.end):
+        place = ctx.low[m.start():m.end(1)].strip()
+        if place:
+            words = words.replace(place, " ")
+    return words
 
 
 def _segment_start(ctx: Context, position: int) -> int:
