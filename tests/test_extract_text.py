@@ -4869,3 +4869,33 @@ def test_what_comes_next_in_another_sentence_is_not_the_next_hours_event():
 def test_what_comes_back_after_a_calling_off_is_what_was_called_off(text, title):
     [back] = [e for e in extract_events(text, SPRING_2033) if not e.cancelled]
     assert back.title.lower().endswith(title)
+
+
+@pytest.mark.parametrize("text,days", [
+    ("Pessoal da rep 🧹 rodízio da faxina dessa semana: ter (3) banheiro – Gabi, qui (5) cozinha "
+     "– Pedro, sáb (7) sala – eu. Sem desculpinha hein", ["2033-05-03", "2033-05-05", "2033-05-07"]),
+    ("Putzplan für die nächsten zwei Wochen 🧽: Bad – Jonas (Sa 7.5.), Küche – Lea (So 8.5.). Und "
+     "Achtung: das Wasser wird am Mittwoch 11.5. von 8 bis 12 Uhr abgestellt.",
+     ["2033-05-07", "2033-05-08", "2033-05-11"]),
+])
+def test_the_slots_of_a_rota_named_in_its_heading_are_its_events(text, days):
+    events = extract_events(text, SPRING_2033)
+    assert sorted(e.start[:10] for e in events) == days
+    rota = [e for e in events if e.all_day]
+    assert all(e.title.startswith(("Da rep rodízio", "Putzplan")) for e in rota)
+    assert not any(e.title.startswith("Putzplan") for e in events if not e.all_day)
+
+
+@pytest.mark.parametrize("text", [
+    "Escala de babysitting, semana de 9 a 13\nseg 9 – avó Lurdes, 8h-18h\nqui 12 – ninguém ainda!! 😩",
+    "Turnos para cuidar a los nenes\nlunes 9 – yo, de 7 a 1\nmiércoles 11 – nadie todavía 😬\n"
+    "¿Alguien puede el miércoles?",
+])
+def test_a_rota_slot_nobody_has_is_no_event(text):
+    assert [e.start[:10] for e in extract_events(text, SPRING_2033)] == ["2033-05-09"]
+
+
+def test_days_joined_by_a_slash_share_the_hours_after_them():
+    text = "Rota w/c 9th 🥐\nMon – Jade 5am-1pm\nFri/Sat – Jade & Kasia 5am-2pm"
+    assert [e.start[:16] for e in extract_events(text, SPRING_2033)] == [
+        "2033-05-09T05:00", "2033-05-13T05:00", "2033-05-14T05:00"]

@@ -39,7 +39,7 @@ from toolkit.extract.mentions import (
 )
 from toolkit.extract.nouns import names_event
 from toolkit.extract.rules import MONEY, Grammar
-from toolkit.extract.titles import location_for, place_said_before, title_for
+from toolkit.extract.titles import location_for, place_said_before, rota_title, title_for
 
 THRESHOLD = 0.5  # evidence needed before a date mention counts as an event
 _STRENGTH = {"explicit": 0.5, "numeric": 0.4, "weekday": 0.35, "relative": 0.3, "offset": 0.3,
@@ -116,6 +116,33 @@ def _under_a_named_heading(ctx: Context, clause: Clause) -> bool:
     line_start = ctx.text.rfind("\n", 0, clause.start) + 1
     head = _LINE_HEAD.match(ctx.text, line_start)
     return head is not None and not ctx.text[head.end():clause.start].strip()
+
+
+_QUESTION_MARK = re.compile(r"[?¿]")
+# A rota's items run to the first full stop of a sentence (not a date's "9.7.")
+_ROTA_OVER = re.compile(r"(?<!\d)[.!?](?=\s|$)")
+# Where a rota's heading ends: its first colon or line break, within the first few words
+_HEADING_END = re.compile(r"[:\n]")
+
+
+def _a_rota_slot(ctx: Context, clause: Clause) -> bool:
+    """The clause is an item of a rota whose heading names it ("rodízio da faxina dessa semana:
+    ter (18) banheiro – Gabi, ...", "Putzplan: Bad – Jonas (Sa 9.7.), ...", "Snack rota ...:
+    10/15 – Okafor"): each slot is somebody's day, whatever its words."""
+    start = _rota_heading_end(ctx)
+    if clause.start < start or _QUESTION_MARK.search(ctx.low, clause.segment[0], clause.segment[1] + 1):
+        return False  # "¿Alguien puede el miércoles?" asks for a slot
+    over = _ROTA_OVER.search(ctx.low, start)  # "... Küche – Jonas (So 17.7.). Und Achtung: ..."
+    return over is None or clause.start < over.start()
+
+
+def _rota_heading_end(ctx: Context) -> int:
+    """Where the heading of a rota ends (its colon or line break), or past the text's end when
+    the message opens with no heading that names a rota."""
+    end = _HEADING_END.search(ctx.low, 0, 120)
+    if end is None or ctx.g.duty.search(ctx.low, 0, end.start()) is None:
+        return len(ctx.low) + 1
+    return end.end()
 
 
 def read_events(ctx: Context, dates: list[DateMention], tz_name: str | None) -> list[FoundEvent]:
@@ -574,7 +601,10 @@ _HEDGED = re.compile(rf"\b(?:{_MAYBE_WORDS}|might|may|reckon|think|wonder|ob|igu
                      r"acho que|creo que|je pense)\b", re.I)
 # A day off in a rota, said alone
 _REST_ONLY = re.compile(r"[\W_]*(?:off|day off|rest(?: day)?|free|descanso|libre|d[ií]a libre|folga|livre|"
-                        r"frei|ruhetag|repos|cong[ée])[\W_]*", re.I)
+                        r"frei|ruhetag|repos|cong[ée]|"
+                        # a slot nobody has: "Fri: nobody", "Sex – ninguém", "Fr: niemand"
+                        r"(?:nobody|no one|nadie|ninguno|ningu[ée]m|niemand|keiner|personne)"
+                        r"(?:\s+(?:yet|todav[ií]a|a[úu]n|ainda|noch|encore))?)[\W_]*", re.I)
 # a word that says things go on again, whatever its subject ("As AEC retomam", "classes resume")
 _RESUME_WORD = re.compile(r"\b(?:resum\w*|back|retom\w+|repren\w+|reprise|vuelv\w+|volvemos|"
                           r"voltam\w*|regres\w+|re-?open\w*|reabr\w+|réouv\w+|wieder)\b", re.I)
@@ -1123,7 +1153,7 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
     # bora?": the sentence's shape says there is a "what", though the tables lack its noun
     shaped = not named_here and _shaped_what(ctx, clause, d)
     named_lead = (clause.lead is not None and names_event(g, ctx.low[clause.lead[0]:clause.lead[1]])) \
-        or _under_a_named_heading(ctx, clause)
+        or _under_a_named_heading(ctx, clause) or _a_rota_slot(ctx, clause)
     strength = _STRENGTH[d.kind] + (0.05 if d.last is not None else 0.0)  # ranges are deliberate
     if d.kind == "weekday" and _has_day_number(ctx.work[d.start:d.end]):
         strength = _STRENGTH["explicit"] - 0.05  # "Thursday the 22nd", "jeudi le 18"
@@ -1192,6 +1222,8 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
     elif not cancelled and score < THRESHOLD:
         return None
     title = title_for(ctx, clause, d, message.blanks, kind, t.start if t is not None else None)
+    if kind == "event" and not cancelled and _a_rota_slot(ctx, clause):
+        title = rota_title(ctx, _rota_heading_end(ctx) - 1, title)
     previous = message.previous
     if previous is not None and (resumes or (
             kind == "event" and not cancelled and previous.cancelled
@@ -2159,7 +2191,7 @@ def _only_sign_off(ctx: Context, clause: Clause, d: DateMention) -> bool:
 _HARD_BREAK = re.compile(r"[;\n]|(?<![\d\s])\.\s")
 # "Tue & Thu", "el martes 27 y el jueves 29", "am Dienstag und am Donnerstag": an article or
 # "on" after the "and" is glue too
-_LIST_GLUE = re.compile(r"^\.?\s*(?:&|\+|and|y|und|et|e|,)\s*"
+_LIST_GLUE = re.compile(r"^\.?\s*(?:&|\+|/|and|y|und|et|e|,)\s*"  # "Fri/Sat – Jade & Kasia 5am-2pm"
                         r"(?:(?:on|the|el|la|le|les|am|den|dem|o|a|no|na|dia)\s+)?$", re.I)
 
 

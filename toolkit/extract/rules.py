@@ -100,8 +100,9 @@ class Grammar:
         self.weekday_abbr_list = re.compile(
             rf"\b(?:{wd_abbr})\b\.?(?:\s*(?:,|/|&|\+|\b(?:e|y|et|und|and)\b)\s*\b(?:{wd_abbr})\b\.?)+", re.I)
         self.weekday_abbr = re.compile(
-            rf"\b({wd_abbr})\b\.?(?=,?\s*\d|\s*:\s|[ \t]+[-–—][ \t])(?:\s*,?\s*(\d{{1,2}})(?:st|nd|rd|th)?\b"
-            rf"(?![:./h]\d|\s*(?:am|pm|h\b|uhr|-\s*\d)))?",
+            # "ter (18) banheiro": the day number in brackets, as a rota writes it
+            rf"\b({wd_abbr})\b\.?(?=,?\s*\(?\d|\s*:\s|[ \t]+[-–—][ \t])(?:\s*,?\s*\(?(\d{{1,2}})(?:st|nd|rd|th)?\b"
+            rf"(?:\)|(?![:./h]\d|\s*(?:am|pm|h\b|uhr|-\s*\d))))?",
             re.I,
         )
         rel = _alt(t.relative_days)
@@ -387,11 +388,12 @@ OPENING = {
 # sex". Each day of a range of weekdays given one span of hours is a shift of its own.
 DUTY = {
     "en": (r"nights?", r"night shifts?", r"shifts?", r"lates", r"earlies", r"on call", r"rota",
-           r"roster", r"on duty"),
-    "es": (r"turnos?", r"guardias?", r"de noche", r"de guardia"),
-    "de": (r"\w*dienst(?:e|plan)?", r"\w*schicht(?:en)?", r"bereitschaft"),
-    "fr": (r"de nuit", r"de garde", r"d['’]astreinte", r"postes?", r"planning"),
-    "pt": (r"plant(?:ão|ao|ões|oes)", r"turnos?", r"escala", r"de noite"),
+           r"roster", r"on duty", r"rotation"),
+    "es": (r"turnos?", r"guardias?", r"de noche", r"de guardia", r"rotación"),
+    "de": (r"\w*dienst(?:e|plan)?", r"\w*schicht(?:en)?", r"bereitschaft", r"putzplan", r"ämtliplan"),
+    "fr": (r"de nuit", r"de garde", r"d['’]astreinte", r"postes?", r"planning", r"roulement",
+           r"tour de rôle"),
+    "pt": (r"plant(?:ão|ao|ões|oes)", r"turnos?", r"escala", r"de noite", r"rod[ií]zio"),
 }
 # The writer corrects a day just said: "Thurs Nov 8 ... Sorry, I mean WEDS Nov 7!!".
 CORRECTIONS = {

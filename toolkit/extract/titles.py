@@ -127,6 +127,17 @@ def title_for(ctx: Context, clause: Clause, d: DateMention, blanks: list[tuple[i
     return f"{what.group(0)} – {sender.group(1).strip()}" if what else title
 
 
+def rota_title(ctx: Context, heading_end: int, own: str) -> str:
+    """A rota slot's title: the rota's heading and the slot's own words ("Mum rota – Sarah",
+    "Putzplan für die nächsten zwei Wochen – Bad"), so a calendar shows whose turn at what."""
+    heading = _title_from(ctx, ctx.text[:heading_end])
+    if not heading or (own and heading.lower() in own.lower()):
+        return own
+    if not own or own.lower() in heading.lower():
+        return heading
+    return f"{heading} – {own}"
+
+
 # An appointment for something: "Ihr Termin zur Auffrischimpfung", "your appointment for the flu
 # jab", "su cita para la vacuna", "votre rendez-vous pour le vaccin"; what follows is its title
 _APPOINTMENT_WORDS = r"termin|appointment|appt|cita|rendez-vous|rdv|consulta"
