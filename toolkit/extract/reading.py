@@ -1222,7 +1222,8 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
     elif not cancelled and score < THRESHOLD:
         return None
     title = title_for(ctx, clause, d, message.blanks, kind, t.start if t is not None else None)
-    if kind == "event" and not cancelled and _a_rota_slot(ctx, clause):
+    if kind == "event" and not cancelled and (t is None or t.end_hour is None) and _a_rota_slot(ctx, clause):
+        # (a shift with its own hours is titled by itself: "Dienstplan: Mo-Mi: ich, Nacht 19-7")
         title = rota_title(ctx, _rota_heading_end(ctx) - 1, title)
     previous = message.previous
     if previous is not None and (resumes or (
