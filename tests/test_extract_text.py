@@ -4899,3 +4899,22 @@ def test_days_joined_by_a_slash_share_the_hours_after_them():
     text = "Rota w/c 9th 🥐\nMon – Jade 5am-1pm\nFri/Sat – Jade & Kasia 5am-2pm"
     assert [e.start[:16] for e in extract_events(text, SPRING_2033)] == [
         "2033-05-09T05:00", "2033-05-13T05:00", "2033-05-14T05:00"]
+
+
+@pytest.mark.parametrize("text,start,end", [
+    ("Thames Water are digging up Elm Grove from Mon 9th May to Fri 13th, road closed to traffic "
+     "8am–6pm.", "2033-05-09", "2033-05-13"),
+    ("La colonia de invierno del club es del lunes 9/5 al viernes 13/5 en la sede de Núñez, de 9 a 13.",
+     "2033-05-09", "2033-05-13"),
+])
+def test_a_span_of_days_with_hours_after_it_is_one_span_with_daily_hours(text, start, end):
+    [event] = extract_events(text, SPRING_2033)
+    assert (event.start, event.end, event.all_day) == (start, end, True)
+
+
+@pytest.mark.parametrize("text", [
+    "Jajaja miren este meme 😂😂 ya no aguanto esta semana de parciales, menos mal ya casi es viernes",
+    "Que calor hoje, credo 🥵 o miúdo adormeceu às 9 e meia no sofá e nem deu pelo jantar.",
+])
+def test_a_day_longed_for_or_an_hour_that_was_is_no_event(text):
+    assert extract_events(text, SPRING_2033) == []

@@ -662,6 +662,9 @@ PT = LangTable(
         r"(?!(?:marcaram|remarcaram|adiaram|passaram|mudaram)\b)\w{3,}(?:aram|eram|iram)"
         r"(?!" + _SET_FOR_PT + ")",
         r"consegui",
+        # "-er" verbs' preterite ("adormeceu", "choveu"), not a possessive or a noun in "-eu"
+        r"(?!(?:meu|seu|teu|museu|europeu|liceu|pneu|judeu|plebeu|apogeu|coliseu|jubileu|camafeu|"
+        r"ilheu|ilhéu)\b)\w{3,}eu",
         r"há (?:\w+ )?(?:dias|semanas|meses)",
     ),
     cancel_cues=(

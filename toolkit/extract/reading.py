@@ -935,7 +935,7 @@ def _side_nearest(old_time: TimeMention, new_hour: time) -> str | None:
 # ------------------------------------------------------------------------- one date
 
 
-_RANGE_GLUE = re.compile(r"^\s*(?:-|–|—|to|till|until|through|thru|au|al|a|à|bis|até|hasta|"
+_RANGE_GLUE = re.compile(r"^\s*\)?\s*(?:-|–|—|to|till|until|through|thru|au|al|a|à|bis|até|hasta|"
                          r"jusqu'au|jusqu’au)\s*(?:the\s+|le\s+|el\s+|o\s+|den\s+|zum\s+)?$", re.I)
 
 
@@ -978,9 +978,12 @@ def _untimed_until(ctx: Context, clause: Clause, d: DateMention,
     if id(d) in assignment or d.last is not None:
         return None
     later = [x for x in clause.dates if x.start > d.start]
-    if not later or id(later[0]) in assignment or later[0].last is not None:
+    if not later or later[0].last is not None:
         return None
     other = later[0]
+    hours = assignment.get(id(other))
+    if hours is not None and (hours.end_hour is None or hours.start < other.end):
+        return None  # "from Friday until Sunday 6pm" ends then; "Mon 26th to Fri 30th, 8am–6pm" is daily
     gap = _INCLUSIVE.sub(" ", ctx.low[d.end:other.start])
     # two dates each with its day number ("Mo 16.6. bis Fr 20.6.") need no "from" to be a span,
     # unless something moves from the one to the other
@@ -1819,6 +1822,9 @@ _GREETED = re.compile(r"^\W*(?:happy|merry|feliz|felices|frohe[sn]?|fröhliche[s
 _ENJOY = re.compile(r"\b(?:enjoy (?:your|the)|have a (?:lovely|great|good|nice|happy)|(?:que )?(?:lo |la )?"
                     r"disfrut(?:en|es|emos)|genie(?:ß|ss)t|profitez|profite bien|aproveitem|aproveite)\b",
                     re.I)
+_ALMOST_THE_DAY = re.compile(r"\b(?:(?:ya )?casi(?: es)?|almost|nearly|quase(?: é)?|já é quase|bald ist|"
+                             r"endlich|presque|vivement|enfin|por fin(?: es)?|finally)\s+(?:(?:the|el|la|o|a|le)\s+)?$",
+                             re.I)
 # "needs a ride on the 21st": a lift asked for, not a (bike) ride to put in the calendar.
 _FAVOUR = re.compile(r"\b(?:needs?|needed|wants?|could (?:do with|use)|(?:do|give|offer)(?: \w+)?) a "
                      r"(?:ride|lift)\b|\b(?:mitnehmen|llevar a|levar a|emmener)\b"
@@ -1953,6 +1959,8 @@ def _chatter(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | None
         return True  # a wish counts in the date's own piece: "..., bon repos à tous" is no verdict
     if t is None and (_GREETED.match(core) or (_ENJOY.search(core) and not names_event(ctx.g, core))):
         return True  # a greeting's day: wished well, nothing planned on it
+    if t is None and d.kind == "weekday" and _ALMOST_THE_DAY.search(ctx.low, max(0, d.start - 16), d.start):
+        return True  # "menos mal ya casi es viernes", "nearly Friday!": a day longed for
     if d.kind == "weekday" and d.last is None and _STANDING.search(ctx.low[d.end:clause.end]):
         return True
     if t is None and _FALLS_ON.search(core):
