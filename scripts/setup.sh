@@ -33,7 +33,20 @@ if [ ! -x .venv/bin/python ]; then
 fi
 
 stamp=.venv/.chatbook-installed
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+# Install again when the project's build files or the compiled part's source changed since the
+# last install (the editable install builds toolkit/ingest/_fastloop.c in place, see setup.py),
+# or when that module is missing (a fresh worktree, `git clean`) and a C compiler is here.
+needs_install() {
+  [ ! -f "$stamp" ] && return 0
+  for source in pyproject.toml setup.py toolkit/ingest/_fastloop.c; do
+    [ "$source" -nt "$stamp" ] && return 0
+  done
+  if ! compgen -G "toolkit/ingest/_fastloop*.so" >/dev/null && command -v "${CC:-cc}" >/dev/null; then
+    return 0
+  fi
+  return 1
+}
+if needs_install; then
   echo "setup: installing chatbook and its dependencies into .venv (a few minutes the first time)"
   # setuptools tells every editable install, as a warning, that a folder named like the package
   # may shadow it: a dozen lines of noise per install here, so that one notice is filtered.

@@ -38,6 +38,24 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.postgres)
 
 
+@pytest.fixture(scope="module", params=["compiled", "pure"])
+def parser_loop(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Runs a module's tests once with each inner loop of the WhatsApp parser: the compiled one
+    (toolkit/ingest/_fastloop.c, where built) and the pure-Python one. Module-scoped and set in
+    os.environ (read at each parse), so hypothesis tests can use it too."""
+    from toolkit.ingest.whatsapp import PURE_PARSER_ENV
+
+    saved = os.environ.pop(PURE_PARSER_ENV, None)
+    if request.param == "pure":
+        os.environ[PURE_PARSER_ENV] = "1"
+    try:
+        yield request.param
+    finally:
+        os.environ.pop(PURE_PARSER_ENV, None)
+        if saved is not None:
+            os.environ[PURE_PARSER_ENV] = saved
+
+
 def make_env(data_dir: Path, **extra: str) -> dict[str, str]:
     # The machine's zone is every chat's fallback: pin it, so a test means the same on a
     # laptop in Madrid as here (tests about the machine's zone pass their own TZ).

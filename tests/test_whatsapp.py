@@ -9,6 +9,9 @@ import pytest
 from toolkit.errors import InputError
 from toolkit.ingest.whatsapp import Message, parse_file, parse_text
 
+# Every test here runs with the compiled inner loop and with the pure-Python one.
+pytestmark = pytest.mark.usefixtures("parser_loop")
+
 LRM, RLM, NNBSP, NBSP = "\u200e", "\u200f", "\u202f", "\u00a0"
 
 

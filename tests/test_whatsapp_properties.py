@@ -9,12 +9,16 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from toolkit.errors import InputError
 from toolkit.ingest import whatsapp
 from toolkit.ingest.whatsapp import GENERIC_HEADER, parse_file
+
+# Every test here runs with the compiled inner loop and with the pure-Python one.
+pytestmark = pytest.mark.usefixtures("parser_loop")
 
 NNBSP, NBSP, LRM = "\u202f", "\u00a0", "\u200e"
 

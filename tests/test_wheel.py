@@ -37,7 +37,7 @@ def copy_tree(target: Path) -> Path:
     shutil.copytree(ROOT / "toolkit", target / "toolkit", symlinks=True, ignore=ignore)
     shutil.copytree(ROOT / "notebooks", target / "notebooks", ignore=ignore)
     shutil.copytree(ROOT / "data" / "sample", target / "data" / "sample")
-    for name in ("pyproject.toml", "README.md"):
+    for name in ("pyproject.toml", "setup.py", "README.md"):
         shutil.copy2(ROOT / name, target / name)
     return target
 
@@ -92,6 +92,8 @@ def test_the_wheel_carries_notebooks_samples_migrations_and_assets(wheel: Path) 
     assert set(PACKAGE_DATA) <= names, set(PACKAGE_DATA) - names
     assert any(n.startswith("toolkit/ui/review/assets/") for n in names)
     assert not any(n.startswith(("tests/", "bench/", "data/")) for n in names)
+    # the parser's compiled inner loop, built by setup.py (this machine has a C compiler)
+    assert any(n.startswith("toolkit/ingest/_fastloop.") and n.endswith(".so") for n in names)
 
 
 def test_installed_wheel_runs_demo_run_and_review_in_an_empty_folder(venv: Path,

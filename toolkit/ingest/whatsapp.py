@@ -28,16 +28,22 @@ import codecs
 import functools
 import io
 import itertools
+import os
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import IO, NamedTuple
+from typing import IO, NamedTuple, Protocol
 
 from toolkit.errors import InputError
 from toolkit.ingest import markers
+
+try:  # the compiled inner loop, built by `pip install` (setup.py) where a C compiler is
+    from toolkit.ingest import _fastloop
+except ImportError:  # not built: `PlainRunner` does the same, only slower
+    _fastloop = None  # type: ignore[assignment]
 
 DATE_ORDERS = ("dmy", "mdy", "ymd")
 HEAD_LINES = 2000
@@ -391,6 +397,9 @@ def placeholder_of(kind: str, text: str, media: str | None) -> str | None:
 
 
 TextOpener = Callable[[], IO[str]]
+# ChatParser._settle: (held, held_body, head, date, time, body, line, cut) -> (out, held, body)
+Settle = Callable[[Message | None, str, str, str, str, str, int, bool],
+                  tuple[Message | None, Message, str]]
 
 
 def looks_binary(head: bytes) -> bool:
@@ -436,6 +445,100 @@ def line_chunks(stream: IO[str], size: int | None = None) -> Iterator[str]:
 def _without_nul(chunk: str) -> str:
     """The chunk with each NUL (the line's rest read by `readline` too) as U+FFFD."""
     return chunk.replace("\0", "\ufffd") if "\0" in chunk else chunk
+
+
+# ---------------------------------------------------------------------------- the inner loop
+
+PURE_PARSER_ENV = "CHATBOOK_PURE_PARSER"  # set (not "0"): the pure-Python loop, even if built
+
+
+class LoopRunner(Protocol):
+    """The inner loop over one chunk: `PlainRunner`, or `_fastloop.Runner` (the same in C)."""
+
+    def run(self, out: list[Message], heads_in: list[str], dates_in: list[str],
+            times_in: list[str], seconds_in: list[str] | None, bodies: list[str],
+            held: Message | None, held_body: str, line: int, last_date: str, day: str
+            ) -> tuple[Message | None, str, int, str, str]: ...
+
+
+def compiled_loop() -> Callable[..., LoopRunner] | None:
+    """The compiled inner loop (`toolkit/ingest/_fastloop.c`), or None where it is not built
+    or `CHATBOOK_PURE_PARSER` asks for the pure-Python one (read at each parse, so the two can
+    be compared side by side in one process)."""
+    if _fastloop is None or os.environ.get(PURE_PARSER_ENV, "") not in ("", "0"):
+        return None
+    return _fastloop.Runner
+
+
+class PlainRunner:
+    """The parser's inner loop in Python: what `_fastloop.Runner` does in C, to the message.
+
+    `run` takes one chunk's complete bodies with their headers, dates and times (and seconds,
+    where the times have them) and the loop's state, appends the messages to hand on to `out`
+    in order, and returns the new state. A plain text message from an author the chat knows
+    is made here with its state in locals; everything else goes through `settle` (the
+    parser's `_settle`); new dates and times through `day_of` and `parse_time`.
+    """
+
+    def __init__(self, *, authors: dict[str, str], days: dict[str, str], times: dict[str, str],
+                 minutes: dict[str, str], valid_seconds: frozenset[str], firsts: frozenset[str],
+                 tails: frozenset[str], tails3: frozenset[str], heads: frozenset[str],
+                 head_firsts: frozenset[str], line_ends: frozenset[str],
+                 fixed: dict[str, tuple[str, str | None]], fixed_max: int, ios: bool,
+                 settle: Settle, day_of: Callable[[str, int], str],
+                 parse_time: Callable[[str, int], str], time_text: Callable[[str, str], str],
+                 message_type: type[Message], kind_text: str):
+        self._context = (authors, days, times, minutes, valid_seconds, firsts, tails, tails3,
+                         heads, head_firsts, line_ends, fixed, fixed_max, ios, settle, day_of,
+                         parse_time, time_text, message_type, kind_text)
+
+    def run(self, out: list[Message], heads_in: list[str], dates_in: list[str],
+            times_in: list[str], seconds_in: list[str] | None, bodies: list[str],
+            held: Message | None, held_body: str, line: int, last_date: str, day: str
+            ) -> tuple[Message | None, str, int, str, str]:
+        """One chunk: returns (held, held_body, line, last_date, day) after it."""
+        (authors, days, times, minutes, valid_seconds, firsts, tails, tails3, heads,
+         head_firsts, line_ends, fixed, fixed_max, ios, settle, day_of, parse_time, time_text,
+         message_type, kind_text) = self._context
+        append = out.append
+        # (not strict: without seconds, `seconds_in` repeats None without end)
+        for h, d, t, sec, complete in zip(heads_in, dates_in, times_in,
+                                          itertools.repeat(None) if seconds_in is None
+                                          else seconds_in, bodies, strict=False):
+            slot, _, text = complete.partition(": ")
+            author = authors.get(slot)
+            # (with an author, the slot holds no line end: a line end is in the text)
+            multiline = "\n" in complete
+            if (not author or not text or (c := text[0]) in firsts or text[-1] in tails
+                    or (c in head_firsts and text[:3] in heads)
+                    or (ios and ((c == slot[0] and text.startswith(slot)) or (
+                        # (a text without wide characters answers "in" at once)
+                        ("•" in text or "\u200e" in text or "\u200f" in text)
+                        and text[-3:] in tails3)))
+                    or (multiline and text[text.index("\n") - 1] in line_ends)
+                    or (len(text) <= fixed_max and text in fixed)):
+                settled, held, held_body = settle(held, held_body, h, d,
+                                                  t if sec is None else time_text(t, sec),
+                                                  complete, line, False)
+                if settled is not None:
+                    append(settled)
+            else:
+                if d != last_date:  # runs of messages share a day
+                    day = days.get(d) or day_of(d, line)
+                    last_date = d
+                if sec is None:  # a time without seconds
+                    sent_at = day + (times.get(t) or parse_time(t, line))
+                else:
+                    clock = minutes.get(t) if sec in valid_seconds else None
+                    sent_at = (f"{day}{clock}:{sec}" if clock is not None
+                               else day + parse_time(time_text(t, sec), line))
+                if held is not None:
+                    append(held)
+                held = new_tuple(message_type, (sent_at, author, text, kind_text, None, False,
+                                                line))
+                held_body = complete
+            line += complete.count("\n") + 1 if multiline else 1
+        return held, held_body, line, last_date, day
 
 
 @dataclass
@@ -614,7 +717,29 @@ class ChatParser:
                           self.source, line)
 
     def _messages(self) -> Iterator[Message]:
-        """Messages from line-aligned chunks.
+        """The messages, handed on from one list per chunk (`_batches`) by C-level iteration."""
+        return itertools.chain.from_iterable(self._batches())
+
+    def _runner(self) -> LoopRunner:
+        """The inner loop over a chunk's split parts: compiled (`_fastloop.Runner`) when it is
+        built and not turned off by `CHATBOOK_PURE_PARSER`, else `PlainRunner`; both take and
+        give the same state and append the same messages."""
+        ios = self.format.shape.bracket
+        # iOS puts the actor or the chat's name in the author slot of a system line, and
+        # writes "document omitted" after a title; Android does neither.
+        heads = SPECIAL_HEADS if ios else SPECIAL_HEADS_ANDROID
+        runner: Callable[..., LoopRunner] = compiled_loop() or PlainRunner
+        return runner(
+            authors=self._plain_authors, days=self._days, times=self._times,
+            minutes=self._minutes, valid_seconds=SECONDS, firsts=SPECIAL_FIRST,
+            tails=SPECIAL_TAILS, tails3=SPECIAL_TAILS3, heads=heads,
+            head_firsts=frozenset(head[0] for head in heads), line_ends=SPECIAL_LINE_ENDS,
+            fixed=FIXED_KINDS, fixed_max=FIXED_MAX, ios=ios, settle=self._settle,
+            day_of=self._day, parse_time=self._parse_time, time_text=self._time_text,
+            message_type=Message, kind_text="text")
+
+    def _batches(self) -> Iterator[list[Message]]:
+        """The messages of each line-aligned chunk, as a list.
 
         This is the hot loop of every import. `re.split` cuts a chunk into [text before the
         first header, header, date, time, body, header, date, time, body, ...] in C; a body is
@@ -624,9 +749,11 @@ class ChatParser:
         as messages keep them; a header at the very start of a chunk is matched on its own.
 
         A message is held back until the next header is known to start a message of its own
-        (`_settle` may instead make that header's line part of it). The common case, a plain
-        text message from a known author, is inlined here with its state in locals; everything
-        else goes through `_settle`, which decides the same way by the full rules.
+        (`_settle` may instead make that header's line part of it). The complete bodies of a
+        chunk go through the runner (`_runner`), which makes a plain text message from a known
+        author itself and sends everything else through `_settle`, which decides the same way
+        by the full rules. A list per chunk, flattened by `chain`, costs no Python step per
+        message; when an error stops a chunk, the messages before it are still handed on.
         """
         _ = self.format
         header, full, lean = self._header, self._splitter, self._lean
@@ -636,26 +763,14 @@ class ChatParser:
         # than ASCII: such a header would be a line of some body; one search over the bodies
         # finds it.
         recheck = full.search if lean is not full else None
-        days, times, authors = self._days, self._times, self._plain_authors
         # With seconds, most times are new ones, and a cache of every time seen is a large
         # dict read at random (a cache miss per message): the time without its seconds is
         # looked up instead (at most 1,440 of them) and the seconds put back, as `_parse_time`
         # does for a new time. The splitter cuts the time into those parts in C (groups hm, s
         # and tail): a list of them per chunk costs less than slicing each time in Python.
-        # Then `t` below is the time without its seconds and `sec` the seconds.
-        seconds_sep, minutes, valid_seconds = self._seconds_sep, self._minutes, SECONDS
-        stride = 4 if seconds_sep is None else 5 + (self.format.shape.period == "after")
-        no_seconds = itertools.repeat(None)
-        time_text = self._time_text
-        settle, day_of, parse_time = self._settle, self._day, self._parse_time
-        fixed, fixed_max = FIXED_KINDS, FIXED_MAX
-        firsts, tails, tails3 = SPECIAL_FIRST, SPECIAL_TAILS, SPECIAL_TAILS3
-        # iOS puts the actor or the chat's name in the author slot of a system line, and
-        # writes "document omitted" after a title; Android does neither.
-        ios = self.format.shape.bracket
-        heads = SPECIAL_HEADS if ios else SPECIAL_HEADS_ANDROID
-        head_firsts = frozenset(head[0] for head in heads)
-        line_ends = SPECIAL_LINE_ENDS
+        stride = 4 if self._seconds_sep is None else 5 + (self.format.shape.period == "after")
+        time_text, settle = self._time_text, self._settle
+        run = self._runner().run
         held: Message | None = None  # the last message, until the next header is settled
         held_body = ""
         pending = cut = False  # a body that may go on in the next chunk; cut short?
@@ -675,6 +790,7 @@ class ChatParser:
                 if chunk is CUT or not chunk:
                     cut = cut or pending
                     continue
+                out: list[Message] = []
                 parts = split(chunk)
                 if recheck is not None and recheck("\x00".join(parts[::stride])):
                     parts = full_split(chunk)
@@ -696,10 +812,10 @@ class ChatParser:
                         advance = pending_lines
                         if body.endswith("\n"):
                             body = body[:-1]
-                    out, held, held_body = settle(held, held_body, head, date_text, time_full,
-                                                  body, line, cut)
-                    if out is not None:
-                        yield out
+                    settled, held, held_body = settle(held, held_body, head, date_text,
+                                                      time_full, body, line, cut)
+                    if settled is not None:
+                        out.append(settled)
                     line += advance
                     pending = cut = False
                 elif opening is None:
@@ -709,7 +825,7 @@ class ChatParser:
                     line += first.count("\n") + (len(parts) > 1)
                 heads_in, dates_in, times_in, bodies = (parts[1::stride], parts[2::stride],
                                                         parts[3::stride], parts[stride::stride])
-                seconds_in: list[str] | Iterator[None] = no_seconds
+                seconds_in: list[str] | None = None  # the seconds, where times have them
                 if stride == 6:  # the hour and minute, then the day period: one key
                     times_in = list(map(str.__add__, times_in, parts[5::6]))
                 if stride != 4:
@@ -718,67 +834,46 @@ class ChatParser:
                     heads_in.insert(0, opening.group())
                     dates_in.insert(0, opening["d"])
                     bodies.insert(0, first[opening.end() :])
-                    if stride == 4:
+                    if seconds_in is None:
                         times_in.insert(0, opening["t"])
                     else:
                         tail = opening["tail"] if stride == 6 else ""
                         times_in.insert(0, opening["hm"] + tail)
-                        seconds_in.insert(0, opening["s"])  # type: ignore[union-attr]
+                        seconds_in.insert(0, opening["s"])
                 if not bodies:
+                    if out:
+                        yield out
                     continue
                 # The chunk's last body may go on in the next chunk.
                 head, date_text, body = heads_in.pop(), dates_in.pop(), bodies.pop()
                 time_full = times_in.pop()
-                if stride != 4:
-                    time_full = time_text(time_full, seconds_in.pop())  # type: ignore[union-attr]
+                if seconds_in is not None:
+                    time_full = time_text(time_full, seconds_in.pop())
                 pending, pending_lines = True, body.count("\n")
                 if len(body) > MAX_MESSAGE_CHARS:
                     body, cut = body[:MAX_MESSAGE_CHARS], True
-                # (not strict: without seconds, `seconds_in` repeats None without end)
-                for h, d, t, sec, complete in zip(heads_in, dates_in, times_in, seconds_in,
-                                                  bodies, strict=False):
-                    slot, _, text = complete.partition(": ")
-                    author = authors.get(slot)
-                    # (with an author, the slot holds no line end: a line end is in the text)
-                    multiline = "\n" in complete
-                    if (not author or not text or (c := text[0]) in firsts or text[-1] in tails
-                            or (c in head_firsts and text[:3] in heads)
-                            or (ios and ((c == slot[0] and text.startswith(slot)) or (
-                                # (a text without wide characters answers "in" at once)
-                                ("•" in text or "\u200e" in text or "\u200f" in text)
-                                and text[-3:] in tails3)))
-                            or (multiline and text[text.index("\n") - 1] in line_ends)
-                            or (len(text) <= fixed_max and text in fixed)):
-                        out, held, held_body = settle(held, held_body, h, d,
-                                                      t if sec is None else time_text(t, sec),
-                                                      complete, line, False)
-                        if out is not None:
-                            yield out
-                    else:
-                        if d != last_date:  # runs of messages share a day
-                            day = days.get(d) or day_of(d, line)
-                            last_date = d
-                        if sec is None:  # a time without seconds
-                            sent_at = day + (times.get(t) or parse_time(t, line))
-                        else:
-                            clock = minutes.get(t) if sec in valid_seconds else None
-                            sent_at = (f"{day}{clock}:{sec}" if clock is not None
-                                       else day + parse_time(time_text(t, sec), line))
-                        if held is not None:
-                            yield held
-                        held = new_tuple(Message, (sent_at, author, text, "text", None, False,
-                                                   line))
-                        held_body = complete
-                    line += complete.count("\n") + 1 if multiline else 1
+                try:
+                    held, held_body, line, last_date, day = run(
+                        out, heads_in, dates_in, times_in, seconds_in, bodies, held, held_body,
+                        line, last_date, day)
+                except Exception:
+                    if out:  # the messages before the error, as the error's line says
+                        yield out
+                    raise
+                if out:
+                    yield out
+        out = []
         if pending:
             if body.endswith("\n"):
                 body = body[:-1]
-            out, held, held_body = settle(held, held_body, head, date_text, time_full, body,
-                                          line, cut)
-            if out is not None:
-                yield out
+            settled, held, held_body = settle(held, held_body, head, date_text, time_full, body,
+                                              line, cut)
+            if settled is not None:
+                out.append(settled)
         if held is not None:
-            yield held
+            out.append(held)
+        if out:
+            yield out
 
     def _settle(self, held: Message | None, held_body: str, head: str, date_text: str,
                 time_text: str, body: str, line: int, cut: bool
