@@ -77,10 +77,79 @@ def test_the_compiled_loop_is_built_and_used(monkeypatch):
     monkeypatch.delenv(PURE_PARSER_ENV, raising=False)
     text = "13/09/2024, 19:58 - Ana: hi\n"
     assert isinstance(parse_text(text)._runner(), whatsapp._fastloop.Runner)
+    assert whatsapp.COMPILED_PIECES_MATCH, (
+        "whatsapp.py's MARK, SPACE or PERIOD differs from what _fastloop.c matches: bring the C "
+        "header matcher in line (the parser's own pattern splits meanwhile)")
+    assert parse_text(text)._runner().splits_here
     monkeypatch.setenv(PURE_PARSER_ENV, "1")
     assert isinstance(parse_text(text)._runner(), whatsapp.PlainRunner)
     monkeypatch.setenv(PURE_PARSER_ENV, "0")
     assert isinstance(parse_text(text)._runner(), whatsapp._fastloop.Runner)
+
+
+# ---------------------------------------------------------------------------- the split
+
+# One header of each shape the parser knows (as in test_whatsapp.HEADERS).
+SHAPE_HEADERS = [
+    "13/09/2024, 19:58 - ", f"9/13/24, 7:58{NNBSP}PM - ", "9/13/24, 7:58 PM - ",
+    "13/09/2024, 7:58 pm - ", "13/09/2024, 7:58 p.m. - ", f"13/9/24, 7:58{NNBSP}p.{NBSP}m. - ",
+    "13/9/24, 7:58 p. m. - ", "13.09.24, 7:58 nachm. - ", "13.9.24, 19:58 - ",
+    "13-09-2024 19:58 - ", "2024-09-13, 19:58 - ", "2024/09/13 19:58 - ",
+    "13.9.2024 klo 19.58 - ", "13/09/2024, 19:58: ", "13/09/2024, 19:58 – ",
+    f"[9/13/24, 7:58:03{NNBSP}PM] ", f"{LRM}[9/13/24, 7:58:03{NNBSP}PM] ",
+    "[13/09/2024, 19:58:03] ", "[13.09.24, 19:58:03] ", "[13.09.24 19.58.03] ",
+    "[13/09/2024, 19:58] ", "13/09/2024، 7:58 م - ", "2024. 9. 13. 오후 7:58 - ",
+    "2024/9/13 下午7:58 - ", "2024/09/13 午後7:58 - ", "13/9/2024, 7:58 μ.μ. - ",
+    "13.09.24, 7:58 vorm. - ", "2024/09/13 午前7:58 - ", "2024/9/13 上午7:58 - ",
+    "13/9/2024, 7:58 π.μ. - ", "2024. 9. 13. 오전 7:58 - ", "13/09/2024، 7:58 ص - ",
+    "[13/09/2024, 7:58:03 a.m.] ", "13/09/2024, 7:58 AM: ", "13.09.2024. 19:58 - ",
+]
+# What a near miss is made of: the characters headers are made of, and their neighbours.
+MUTATIONS = list("0123456789/.-:, []") + [NNBSP, NBSP, LRM, RLM, "\u202a", "\u2066", "A", "P",
+                                           "M", "m", "p", "오", "후", "午", "前", "م", "ص", "μ", "π",
+                                           "٣", "١", "\n", "x", "–", "،", "klo"]
+
+
+def near_misses(header: str, rng: random.Random) -> str:
+    """The header with one to three characters deleted, inserted or replaced."""
+    for _ in range(rng.randint(1, 3)):
+        at = rng.randrange(len(header) + 1)
+        how = rng.random()
+        if how < 0.3:
+            header = header[:at] + header[at + 1 :]
+        elif how < 0.7:
+            header = header[:at] + rng.choice(MUTATIONS) + header[at:]
+        else:
+            header = header[:at] + rng.choice(MUTATIONS) + header[at + 1 :]
+    return header
+
+
+@pytest.mark.parametrize("header", SHAPE_HEADERS)
+def test_the_compiled_split_finds_what_the_lean_pattern_finds(header):
+    """`Runner.split` matches the header shape in C in place of the lean split pattern: the same
+    parts on text full of headers of the shape, and near misses of it."""
+    parser = parse_text(f"{header}Ana: hi\n{header}Ben: ok\n")
+    assert parser.format is not None
+    lean = parser._lean
+    assert lean is not None and lean is not parser._splitter
+    runner = parser._runner()
+    assert runner.splits_here, header  # every shape here is one the compiled loop splits
+    rng = random.Random(header)
+    for _ in range(40):
+        lines = [f"{near_misses(header, rng) if rng.random() < 0.5 else header}Ana: x {i}"
+                 for i in range(rng.randint(1, 30))]
+        chunk = rng.choice(["", "\n", "text\n"]) + "\n".join(lines) + rng.choice(["", "\n"])
+        assert runner.split(chunk) == lean.split(chunk), chunk
+
+
+def test_the_compiled_split_stands_down_where_the_pieces_differ(monkeypatch):
+    """Where whatsapp.py's MARK, SPACE or PERIOD is no longer what _fastloop.c was written for,
+    the parser's own pattern splits (same results, only slower)."""
+    monkeypatch.setattr(whatsapp, "COMPILED_PIECES_MATCH", False)
+    parser = parse_text("13/09/2024, 19:58 - Ana: hi\n")
+    assert parser.format is not None
+    assert not parser._runner().splits_here
+    assert [m.text for m in parser] == ["hi"]
 
 
 # ---------------------------------------------------------------------------- fixtures

@@ -29,6 +29,19 @@ typedef struct {
     Py_ssize_t n;
 } ShortSet;
 
+/* A header shape (whatsapp.HeaderShape): what `Runner.split` matches in place of the lean
+ * split pattern, `"\n(?P<h>" + shape._source(lean=True, split=True) + ")"`. Each part of that
+ * pattern is deterministic (a run of digits is followed by a non-digit, an optional part by
+ * something it cannot start), so matching it left to right without backtracking finds what
+ * `re` finds. */
+typedef struct {
+    int bracket, date_trail, seconds;
+    int period;  /* 0: none, 1: before the time, 2: after it */
+    Py_UCS4 date_sep, time_sep;
+    Py_UCS4 sep[8], end[8];
+    Py_ssize_t sep_len, end_len;
+} Shape;
+
 /* The authors seen, by the characters of their slot: the slot is found without making a
  * string of it, hashing it with SipHash and probing the parser's dict. Filled from that dict
  * only (`_plain_authors` only grows, and a slot's author is a function of the slot), so it
@@ -55,6 +68,10 @@ typedef struct {
     AuthorSlot *author_slots;
     Py_ssize_t n_author_slots;
     unsigned char fixed_shapes[FIXED_BITS / 8];
+    /* splitting a chunk: `split` (the parser's pattern), or the header shape matched here */
+    PyObject *split, *recheck;
+    Shape shape;
+    int own_split;
 } Runner;
 
 static inline Py_hash_t
@@ -242,6 +259,335 @@ runner_free_sets(Runner *self)
     memset(&self->heads, 0, sizeof(ShortSet));
 }
 
+/* -------------------------------------------------------------------- the header shape */
+
+static inline Py_ssize_t find_line_end(int kind, const void *data, Py_ssize_t start, Py_ssize_t len);
+
+
+/* The pattern pieces this file was written for (whatsapp.MARK, SPACE and PERIOD): the parser
+ * uses `Runner.split` only while its own are these. */
+/* (whatsapp.py's strings, character for character, in UTF-8 as octal escapes; PERIOD is a raw
+ * string there, so its backslashes are in it) */
+#define MARK_SOURCE "[\342\200\216\342\200\217\342\200\252-\342\200\256\342\201\246-\342\201\251]"
+#define SPACE_SOURCE "[ \302\240\342\200\257]"
+#define PERIOD_SOURCE \
+    "(?:[AaPp]\\.?[ \\u00a0\\u202f]?[Mm]\\.?|vorm" \
+    "\\.|nachm\\.|\330\265|\331\205|\354\230\244\354\240\204|\354\230\244\355\233\204|\344\270\212\345\215\210|\344\270\213\345\215\210|\345\215\210\345\211\215|\345\215\210\345\276\214|[\317\200\316\274]\\.?" \
+    "[ \\u00a0\\u202f]?\316\274\\.?)"
+
+static inline int
+is_mark(Py_UCS4 c)
+{
+    return c == 0x200e || c == 0x200f || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+}
+
+static inline int
+is_space(Py_UCS4 c)  /* SPACE, and the optional space inside and after PERIOD */
+{
+    return c == ' ' || c == 0xa0 || c == 0x202f;
+}
+
+/* The character at `at`, or 0 past the end (a NUL is in no header). */
+static inline Py_UCS4
+char_at(int kind, const void *data, Py_ssize_t len, Py_ssize_t at)
+{
+    return at < len ? PyUnicode_READ(kind, data, at) : 0;
+}
+
+#define AT(i) char_at(kind, data, len, (i))  /* (a function: `i` is evaluated once) */
+
+/* A run of ASCII digits at `at` of `least` to `most` digits, followed by no digit (what
+ * `[0-9]{least,most}` matches when a non-digit must follow): its end, or -1. */
+static inline Py_ssize_t
+digits_at(int kind, const void *data, Py_ssize_t len, Py_ssize_t at, int least, int most)
+{
+    Py_ssize_t end = at;
+    while (end < len && end - at <= most) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, end);
+        if (c < '0' || c > '9')
+            break;
+        end++;
+    }
+    return (end - at >= least && end - at <= most) ? end : -1;
+}
+
+static inline Py_ssize_t
+literal_at(int kind, const void *data, Py_ssize_t len, Py_ssize_t at, const Py_UCS4 *text,
+           Py_ssize_t n)
+{
+    Py_ssize_t i;
+    if (at + n > len)
+        return -1;
+    for (i = 0; i < n; i++)
+        if (PyUnicode_READ(kind, data, at + i) != text[i])
+            return -1;
+    return at + n;
+}
+
+/* `[xy]\.?[ \u00a0\u202f]?z\.?` (AM/PM, and the Greek π.μ./μ.μ.) at `at`: its end, or -1. */
+static inline Py_ssize_t
+dotted_pair_at(int kind, const void *data, Py_ssize_t len, Py_ssize_t at, Py_UCS4 z1, Py_UCS4 z2)
+{
+    at++;
+    if (AT(at) == '.')
+        at++;
+    if (is_space(AT(at)) && (AT(at + 1) == z1 || AT(at + 1) == z2))
+        at++;
+    if (AT(at) != z1 && AT(at) != z2)
+        return -1;
+    at++;
+    return AT(at) == '.' ? at + 1 : at;
+}
+
+/* PERIOD at `at`: its end, or -1 (no two alternatives match at one place). */
+static Py_ssize_t
+period_at(int kind, const void *data, Py_ssize_t len, Py_ssize_t at)
+{
+    static const Py_UCS4 vorm[] = {'v', 'o', 'r', 'm', '.'}, nachm[] = {'n', 'a', 'c', 'h', 'm', '.'};
+    Py_UCS4 c = AT(at), next = AT(at + 1);
+    switch (c) {
+    case 'A': case 'a': case 'P': case 'p':
+        return dotted_pair_at(kind, data, len, at, 'M', 'm');
+    case 0x03c0: case 0x03bc:  /* π μ */
+        return dotted_pair_at(kind, data, len, at, 0x03bc, 0x03bc);
+    case 'v':
+        return literal_at(kind, data, len, at, vorm, 5);
+    case 'n':
+        return literal_at(kind, data, len, at, nachm, 6);
+    case 0x0635: case 0x0645:  /* ص م */
+        return at + 1;
+    case 0xc624:  /* 오전 오후 */
+        return next == 0xc804 || next == 0xd6c4 ? at + 2 : -1;
+    case 0x4e0a: case 0x4e0b:  /* 上午 下午 */
+        return next == 0x5348 ? at + 2 : -1;
+    case 0x5348:  /* 午前 午後 */
+        return next == 0x524d || next == 0x5f8c ? at + 2 : -1;
+    default:
+        return -1;
+    }
+}
+
+/* Where the groups of one header are (h starts right after the line end). */
+typedef struct {
+    Py_ssize_t d0, d1, t0, t1, s0, s1, tail0, tail1, end;
+} Header;
+
+/* The header of `shape` at `at` (just after a line end): 1 with its groups, or 0. */
+static int
+header_at(const Shape *shape, int kind, const void *data, Py_ssize_t len, Py_ssize_t at,
+          Header *found)
+{
+    Py_ssize_t q = at;
+    while (q < len && is_mark(PyUnicode_READ(kind, data, q)))  /* MARK* */
+        q++;
+    if (shape->bracket && AT(q++) != '[')
+        return 0;
+    found->d0 = q;
+    if ((q = digits_at(kind, data, len, q, 1, 4)) < 0 || AT(q++) != shape->date_sep)
+        return 0;
+    if (AT(q) == ' ')
+        q++;
+    if ((q = digits_at(kind, data, len, q, 1, 2)) < 0 || AT(q++) != shape->date_sep)
+        return 0;
+    if (AT(q) == ' ')
+        q++;
+    if ((q = digits_at(kind, data, len, q, 1, 4)) < 0)
+        return 0;
+    if (shape->date_trail && AT(q++) != '.')
+        return 0;
+    found->d1 = q;
+    if ((q = literal_at(kind, data, len, q, shape->sep, shape->sep_len)) < 0)
+        return 0;
+    found->t0 = q;
+    if (shape->period == 1) {
+        if ((q = period_at(kind, data, len, q)) < 0)
+            return 0;
+        if (is_space(AT(q)))
+            q++;
+    }
+    if ((q = digits_at(kind, data, len, q, 1, 2)) < 0 || AT(q++) != shape->time_sep
+        || (q = digits_at(kind, data, len, q, 2, 2)) < 0)
+        return 0;
+    found->t1 = q;  /* (with seconds: the hour and minute, group hm) */
+    if (shape->seconds) {
+        if (AT(q++) != shape->time_sep)
+            return 0;
+        found->s0 = q;
+        if ((q = digits_at(kind, data, len, q, 2, 2)) < 0)
+            return 0;
+        found->s1 = q;
+    }
+    found->tail0 = q;
+    if (shape->period == 2) {
+        if (is_space(AT(q)))
+            q++;
+        if ((q = period_at(kind, data, len, q)) < 0)
+            return 0;
+    }
+    found->tail1 = q;
+    if (!shape->seconds)
+        found->t1 = q;  /* the day period after the time is part of group t */
+    if (shape->bracket && AT(q++) != ']')
+        return 0;
+    if ((q = literal_at(kind, data, len, q, shape->end, shape->end_len)) < 0)
+        return 0;
+    found->end = q;
+    return 1;
+}
+
+static int
+append_slice(PyObject *parts, PyObject *text, Py_ssize_t start, Py_ssize_t end)
+{
+    PyObject *piece = PyUnicode_Substring(text, start, end);
+    int failed;
+    if (piece == NULL)
+        return -1;
+    failed = PyList_Append(parts, piece);
+    Py_DECREF(piece);
+    return failed;
+}
+
+/* "00".."99": the seconds of a header, made once (the split makes one string per header). */
+static PyObject *two_digits[100];
+
+/* A part the pattern makes of ASCII characters only (a date, a time without a day period):
+ * made without looking for its widest character, and the one made before used again when it
+ * is the same (runs of messages share a date). */
+static int
+append_ascii(PyObject *parts, int kind, const void *data, Py_ssize_t start, Py_ssize_t end,
+             PyObject **last)
+{
+    Py_ssize_t n = end - start, i;
+    PyObject *piece;
+    Py_UCS1 *to;
+    if (*last != NULL && PyUnicode_GET_LENGTH(*last) == n) {
+        const Py_UCS1 *was = PyUnicode_1BYTE_DATA(*last);
+        for (i = 0; i < n && was[i] == PyUnicode_READ(kind, data, start + i); i++)
+            ;
+        if (i == n)
+            return PyList_Append(parts, *last);
+    }
+    if ((piece = PyUnicode_New(n, 127)) == NULL)
+        return -1;
+    to = PyUnicode_1BYTE_DATA(piece);
+    for (i = 0; i < n; i++)
+        to[i] = (Py_UCS1)PyUnicode_READ(kind, data, start + i);
+    Py_XSETREF(*last, piece);
+    return PyList_Append(parts, piece);
+}
+
+static int
+append_seconds(PyObject *parts, int kind, const void *data, Py_ssize_t at)
+{
+    Py_UCS4 tens = PyUnicode_READ(kind, data, at), ones = PyUnicode_READ(kind, data, at + 1);
+    return PyList_Append(parts, two_digits[(tens - '0') * 10 + (ones - '0')]);
+}
+
+/* `lean.split(chunk)`: [text before the first header, h, d, t, body, h, d, t, body, ...], with
+ * hm, s (and tail) in place of t where times have seconds. */
+static PyObject *
+shape_split(const Shape *shape, PyObject *chunk)
+{
+    int kind = PyUnicode_KIND(chunk);
+    const void *data = PyUnicode_DATA(chunk);
+    Py_ssize_t len = PyUnicode_GET_LENGTH(chunk), from = 0, at = 0;
+    PyObject *parts = PyList_New(0), *last_date = NULL, *last_time = NULL;
+    Header found = {0};
+    int failed = 0;
+    if (parts == NULL)
+        return NULL;
+    while ((at = find_line_end(kind, data, at, len)) >= 0) {
+        if (!header_at(shape, kind, data, len, at + 1, &found)) {
+            at++;
+            continue;
+        }
+        if (append_slice(parts, chunk, from, at) < 0
+            || append_slice(parts, chunk, at + 1, found.end) < 0
+            || append_ascii(parts, kind, data, found.d0, found.d1, &last_date) < 0
+            || (shape->period == 0
+                ? append_ascii(parts, kind, data, found.t0, found.t1, &last_time)
+                : append_slice(parts, chunk, found.t0, found.t1)) < 0
+            || (shape->seconds && append_seconds(parts, kind, data, found.s0) < 0)
+            || (shape->seconds && shape->period == 2
+                && append_slice(parts, chunk, found.tail0, found.tail1) < 0)) {
+            failed = 1;
+            break;
+        }
+        from = at = found.end;  /* a header holds no line end */
+    }
+    Py_XDECREF(last_date);
+    Py_XDECREF(last_time);
+    if (failed || append_slice(parts, chunk, from, len) < 0) {
+        Py_DECREF(parts);
+        return NULL;
+    }
+    return parts;
+}
+
+static int
+chars_of(PyObject *text, Py_UCS4 *to, Py_ssize_t room, Py_ssize_t *n)
+{
+    Py_ssize_t i;
+    if (!PyUnicode_Check(text) || (*n = PyUnicode_GET_LENGTH(text)) > room)
+        return 0;
+    for (i = 0; i < *n; i++)
+        to[i] = PyUnicode_READ_CHAR(text, i);
+    return 1;
+}
+
+static int
+one_char(PyObject *text, Py_UCS4 *to)
+{
+    Py_ssize_t n;
+    return chars_of(text, to, 1, &n) && n == 1;
+}
+
+/* The shape's fields: 1 when it is one `header_at` matches, 0 when not (then the parser's own
+ * pattern splits), -1 on error. */
+static int
+shape_fill(Shape *shape, PyObject *source)
+{
+    PyObject *bracket, *date_sep, *date_trail, *sep, *time_sep, *seconds, *period, *end;
+    int usable = 0;
+    memset(shape, 0, sizeof(*shape));
+    if (source == Py_None)
+        return 0;
+    bracket = PyObject_GetAttrString(source, "bracket");
+    date_sep = PyObject_GetAttrString(source, "date_sep");
+    date_trail = PyObject_GetAttrString(source, "date_trail");
+    sep = PyObject_GetAttrString(source, "sep");
+    time_sep = PyObject_GetAttrString(source, "time_sep");
+    seconds = PyObject_GetAttrString(source, "seconds");
+    period = PyObject_GetAttrString(source, "period");
+    end = PyObject_GetAttrString(source, "end");
+    if (bracket && date_sep && date_trail && sep && time_sep && seconds && period && end) {
+        shape->bracket = PyObject_IsTrue(bracket) == 1;
+        shape->date_trail = PyObject_IsTrue(date_trail) == 1;
+        shape->seconds = PyObject_IsTrue(seconds) == 1;
+        shape->period = period == Py_None ? 0
+                        : PyUnicode_Check(period) && PyUnicode_CompareWithASCIIString(period, "before") == 0 ? 1
+                        : PyUnicode_Check(period) && PyUnicode_CompareWithASCIIString(period, "after") == 0 ? 2
+                        : -1;
+        usable = shape->period >= 0 && one_char(date_sep, &shape->date_sep)
+                 && one_char(time_sep, &shape->time_sep)
+                 && chars_of(sep, shape->sep, 8, &shape->sep_len)
+                 && chars_of(end, shape->end, 8, &shape->end_len)
+                 /* a separator that could be a digit would make the runs of digits ambiguous */
+                 && !(shape->date_sep >= '0' && shape->date_sep <= '9')
+                 && !(shape->time_sep >= '0' && shape->time_sep <= '9')
+                 /* (a date, and a time without a day period, are then ASCII) */
+                 && shape->date_sep < 128 && shape->time_sep < 128
+                 && shape->sep_len > 0 && shape->end_len > 0;
+    }
+    Py_XDECREF(bracket); Py_XDECREF(date_sep); Py_XDECREF(date_trail); Py_XDECREF(sep);
+    Py_XDECREF(time_sep); Py_XDECREF(seconds); Py_XDECREF(period); Py_XDECREF(end);
+    if (PyErr_Occurred())
+        return -1;
+    return usable;
+}
+
+#undef AT
+
 static int
 runner_traverse(Runner *self, visitproc visit, void *arg)
 {
@@ -258,6 +604,8 @@ runner_traverse(Runner *self, visitproc visit, void *arg)
     Py_VISIT(self->time_text);
     Py_VISIT(self->message_type);
     Py_VISIT(self->kind_text);
+    Py_VISIT(self->split);
+    Py_VISIT(self->recheck);
     if (self->author_slots != NULL) {
         Py_ssize_t i;
         for (i = 0; i < AUTHOR_SLOTS; i++) {
@@ -284,6 +632,8 @@ runner_clear(Runner *self)
     Py_CLEAR(self->time_text);
     Py_CLEAR(self->message_type);
     Py_CLEAR(self->kind_text);
+    Py_CLEAR(self->split);
+    Py_CLEAR(self->recheck);
     author_slots_clear(self);
     return 0;
 }
@@ -304,18 +654,18 @@ runner_init(Runner *self, PyObject *args, PyObject *kwds)
     static char *names[] = {
         "authors", "days", "times", "minutes", "valid_seconds", "firsts", "tails", "tails3",
         "heads", "head_firsts", "line_ends", "fixed", "fixed_max", "ios", "settle", "day_of",
-        "parse_time", "time_text", "message_type", "kind_text", NULL};
+        "parse_time", "time_text", "message_type", "kind_text", "split", "recheck", "shape", NULL};
     PyObject *authors, *days, *times, *minutes, *valid_seconds, *firsts, *tails, *tails3;
     PyObject *heads, *head_firsts, *line_ends, *fixed, *settle, *day_of, *parse_time;
-    PyObject *time_text, *message_type, *kind_text;
+    PyObject *time_text, *message_type, *kind_text, *split, *recheck, *shape;
     Py_ssize_t fixed_max;
     int ios;
     if (!PyArg_ParseTupleAndKeywords(
-            args, kwds, "O!O!O!O!OOOOOOOO!npOOOOO!U:Runner", names, &PyDict_Type, &authors,
+            args, kwds, "O!O!O!O!OOOOOOOO!npOOOOO!UOOO:Runner", names, &PyDict_Type, &authors,
             &PyDict_Type, &days, &PyDict_Type, &times, &PyDict_Type, &minutes, &valid_seconds,
             &firsts, &tails, &tails3, &heads, &head_firsts, &line_ends, &PyDict_Type, &fixed,
             &fixed_max, &ios, &settle, &day_of, &parse_time, &time_text, &PyType_Type,
-            &message_type, &kind_text))
+            &message_type, &kind_text, &split, &recheck, &shape))
         return -1;
     if (!PyType_IsSubtype((PyTypeObject *)message_type, &PyTuple_Type)) {
         PyErr_SetString(PyExc_TypeError, "message_type must be a tuple type");
@@ -330,8 +680,10 @@ runner_init(Runner *self, PyObject *args, PyObject *kwds)
 #define KEEP(field) Py_INCREF(field); self->field = field
     KEEP(authors); KEEP(days); KEEP(times); KEEP(minutes); KEEP(valid_seconds); KEEP(tails3);
     KEEP(fixed); KEEP(settle); KEEP(day_of); KEEP(parse_time); KEEP(time_text);
-    KEEP(message_type); KEEP(kind_text);
+    KEEP(message_type); KEEP(kind_text); KEEP(split); KEEP(recheck);
 #undef KEEP
+    if ((self->own_split = shape_fill(&self->shape, shape)) < 0)
+        return -1;
     self->fixed_max = fixed_max;
     self->ios = ios;
     if ((self->plain_seconds = is_plain_seconds(valid_seconds)) < 0)
@@ -831,7 +1183,73 @@ done:
     return result;
 }
 
+static PyObject *
+runner_split(Runner *self, PyObject *chunk)
+{
+    if (!self->own_split || !PyUnicode_Check(chunk))
+        return PyObject_CallOneArg(self->split, chunk);
+    return shape_split(&self->shape, chunk);
+}
+
+/* Whether `recheck` (the full split pattern's search) finds a header the split missed in
+ * parts[::stride] (the bodies, and the text before the first header). It is what
+ * `recheck("\x00".join(...))` answers: a match starts at a line end and holds no NUL, and no
+ * part holds a NUL, so it lies inside one part that has a line end; only those are searched. */
+static PyObject *
+runner_missed(Runner *self, PyObject *args)
+{
+    PyObject *parts;
+    Py_ssize_t stride, i;
+    if (!PyArg_ParseTuple(args, "O!n:missed", &PyList_Type, &parts, &stride))
+        return NULL;
+    if (self->recheck == Py_None)
+        Py_RETURN_FALSE;
+    if (stride < 1) {
+        PyErr_SetString(PyExc_ValueError, "stride must be positive");
+        return NULL;
+    }
+    for (i = 0; i < PyList_GET_SIZE(parts); i += stride) {
+        PyObject *part = PyList_GET_ITEM(parts, i), *hit;
+        int truth;
+        if (!PyUnicode_Check(part)) {
+            PyErr_SetString(PyExc_TypeError, "the split parts of a chunk must be strings");
+            return NULL;
+        }
+        if (find_line_end(PyUnicode_KIND(part), PyUnicode_DATA(part), 0,
+                          PyUnicode_GET_LENGTH(part)) < 0)
+            continue;
+        Py_INCREF(part);
+        hit = PyObject_CallOneArg(self->recheck, part);
+        Py_DECREF(part);
+        if (hit == NULL)
+            return NULL;
+        truth = PyObject_IsTrue(hit);
+        Py_DECREF(hit);
+        if (truth < 0)
+            return NULL;
+        if (truth)
+            Py_RETURN_TRUE;
+    }
+    Py_RETURN_FALSE;
+}
+
+static PyObject *
+runner_splits_here(Runner *self, void *closure)
+{
+    return PyBool_FromLong(self->own_split);
+}
+
+static PyGetSetDef runner_getset[] = {
+    {"splits_here", (getter)runner_splits_here, NULL,
+     "Whether `split` matches the header shape here rather than calling the pattern.", NULL},
+    {NULL},
+};
+
 static PyMethodDef runner_methods[] = {
+    {"split", (PyCFunction)runner_split, METH_O,
+     "split(chunk) -> the parts, as the parser's lean split pattern gives them."},
+    {"missed", (PyCFunction)runner_missed, METH_VARARGS,
+     "missed(parts, stride) -> whether the full pattern finds a header in parts[::stride]."},
     {"run", (PyCFunction)runner_run, METH_VARARGS,
      "run(out, heads, dates, times, seconds, bodies, held, held_body, line, last_date, day)\n"
      "-> (held, held_body, line, last_date, day): one chunk's messages appended to out."},
@@ -850,6 +1268,7 @@ static PyTypeObject RunnerType = {
     .tp_traverse = (traverseproc)runner_traverse,
     .tp_clear = (inquiry)runner_clear,
     .tp_methods = runner_methods,
+    .tp_getset = runner_getset,
 };
 
 static struct PyModuleDef module = {
@@ -862,12 +1281,21 @@ PyMODINIT_FUNC
 PyInit__fastloop(void)
 {
     PyObject *m;
+    int i;
     if (PyType_Ready(&RunnerType) < 0)
         return NULL;
+    for (i = 0; i < 100; i++) {
+        char text[3] = {(char)('0' + i / 10), (char)('0' + i % 10), 0};
+        if (two_digits[i] == NULL && (two_digits[i] = PyUnicode_InternFromString(text)) == NULL)
+            return NULL;
+    }
     m = PyModule_Create(&module);
     if (m == NULL)
         return NULL;
-    if (PyModule_AddObjectRef(m, "Runner", (PyObject *)&RunnerType) < 0) {
+    if (PyModule_AddObjectRef(m, "Runner", (PyObject *)&RunnerType) < 0
+        || PyModule_AddStringConstant(m, "MARK", MARK_SOURCE) < 0
+        || PyModule_AddStringConstant(m, "SPACE", SPACE_SOURCE) < 0
+        || PyModule_AddStringConstant(m, "PERIOD", PERIOD_SOURCE) < 0) {
         Py_DECREF(m);
         return NULL;
     }

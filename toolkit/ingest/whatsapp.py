@@ -455,6 +455,10 @@ PURE_PARSER_ENV = "CHATBOOK_PURE_PARSER"  # set (not "0"): the pure-Python loop,
 class LoopRunner(Protocol):
     """The inner loop over one chunk: `PlainRunner`, or `_fastloop.Runner` (the same in C)."""
 
+    def split(self, chunk: str) -> list[str]: ...
+
+    def missed(self, parts: list[str], stride: int) -> bool: ...
+
     def run(self, out: list[Message], heads_in: list[str], dates_in: list[str],
             times_in: list[str], seconds_in: list[str] | None, bodies: list[str],
             held: Message | None, held_body: str, line: int, last_date: str, day: str
@@ -468,6 +472,12 @@ def compiled_loop() -> Callable[..., LoopRunner] | None:
     if _fastloop is None or os.environ.get(PURE_PARSER_ENV, "") not in ("", "0"):
         return None
     return _fastloop.Runner
+
+
+# Whether the compiled loop's header matcher was written for this file's pattern pieces (if one
+# of them changes, the lean pattern splits again, until _fastloop.c is brought in line).
+COMPILED_PIECES_MATCH = _fastloop is not None and (
+    _fastloop.MARK, _fastloop.SPACE, _fastloop.PERIOD) == (MARK, SPACE, PERIOD)
 
 
 class PlainRunner:
@@ -487,10 +497,20 @@ class PlainRunner:
                  fixed: dict[str, tuple[str, str | None]], fixed_max: int, ios: bool,
                  settle: Settle, day_of: Callable[[str, int], str],
                  parse_time: Callable[[str, int], str], time_text: Callable[[str, str], str],
-                 message_type: type[Message], kind_text: str):
+                 message_type: type[Message], kind_text: str,
+                 split: Callable[[str], list[str]],
+                 recheck: Callable[[str], re.Match[str] | None] | None,
+                 shape: HeaderShape | None = None):
+        self.split = split  # (`shape` is for the compiled loop, which matches headers itself)
+        self._recheck = recheck
         self._context = (authors, days, times, minutes, valid_seconds, firsts, tails, tails3,
                          heads, head_firsts, line_ends, fixed, fixed_max, ios, settle, day_of,
                          parse_time, time_text, message_type, kind_text)
+
+    def missed(self, parts: list[str], stride: int) -> bool:
+        """Whether the full split pattern finds a header the lean one missed, in the bodies
+        (`parts[::stride]`, with the text before the first header): one search over them."""
+        return self._recheck is not None and self._recheck("\x00".join(parts[::stride])) is not None
 
     def run(self, out: list[Message], heads_in: list[str], dates_in: list[str],
             times_in: list[str], seconds_in: list[str] | None, bodies: list[str],
@@ -724,12 +744,19 @@ class ChatParser:
         """The inner loop over a chunk's split parts: compiled (`_fastloop.Runner`) when it is
         built and not turned off by `CHATBOOK_PURE_PARSER`, else `PlainRunner`; both take and
         give the same state and append the same messages."""
-        ios = self.format.shape.bracket
+        shape = self.format.shape
+        ios = shape.bracket
         # iOS puts the actor or the chat's name in the author slot of a system line, and
         # writes "document omitted" after a title; Android does neither.
         heads = SPECIAL_HEADS if ios else SPECIAL_HEADS_ANDROID
+        assert self._lean is not None and self._splitter is not None
+        lean = self._lean is not self._splitter
         runner: Callable[..., LoopRunner] = compiled_loop() or PlainRunner
         return runner(
+            split=self._lean.split, recheck=self._splitter.search if lean else None,
+            # the compiled loop matches the lean pattern's headers itself, where it was written
+            # for this file's pattern pieces
+            shape=shape if lean and COMPILED_PIECES_MATCH else None,
             authors=self._plain_authors, days=self._days, times=self._times,
             minutes=self._minutes, valid_seconds=SECONDS, firsts=SPECIAL_FIRST,
             tails=SPECIAL_TAILS, tails3=SPECIAL_TAILS3, heads=heads,
@@ -758,11 +785,7 @@ class ChatParser:
         _ = self.format
         header, full, lean = self._header, self._splitter, self._lean
         assert header is not None and full is not None and lean is not None
-        split, full_split = lean.split, full.split
-        # The lean splitter misses a header only where marks sit inside it, or digits other
-        # than ASCII: such a header would be a line of some body; one search over the bodies
-        # finds it.
-        recheck = full.search if lean is not full else None
+        full_split = full.split
         # With seconds, most times are new ones, and a cache of every time seen is a large
         # dict read at random (a cache miss per message): the time without its seconds is
         # looked up instead (at most 1,440 of them) and the seconds put back, as `_parse_time`
@@ -770,7 +793,11 @@ class ChatParser:
         # and tail): a list of them per chunk costs less than slicing each time in Python.
         stride = 4 if self._seconds_sep is None else 5 + (self.format.shape.period == "after")
         time_text, settle = self._time_text, self._settle
-        run = self._runner().run
+        # The lean splitter misses a header only where marks sit inside it, or digits other
+        # than ASCII: such a header would be a line of some body; the runner's `missed`
+        # searches the bodies for one.
+        runner = self._runner()
+        split, missed, run = runner.split, runner.missed, runner.run
         held: Message | None = None  # the last message, until the next header is settled
         held_body = ""
         pending = cut = False  # a body that may go on in the next chunk; cut short?
@@ -792,7 +819,7 @@ class ChatParser:
                     continue
                 out: list[Message] = []
                 parts = split(chunk)
-                if recheck is not None and recheck("\x00".join(parts[::stride])):
+                if missed(parts, stride):
                     parts = full_split(chunk)
                 first = parts[0]
                 opening = header.match(first)
