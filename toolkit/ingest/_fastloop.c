@@ -1,14 +1,18 @@
-/* The hot loop of toolkit.ingest.whatsapp, compiled: one call per chunk.
+/* The hot part of toolkit.ingest.whatsapp, compiled: a few calls per chunk of an export.
  *
- * `Runner.run` walks the split parts of one chunk (headers, dates, times, seconds, bodies) as
- * `ChatParser._batches`'s pure-Python loop (`PlainRunner.run`) does, with the same state in and
- * out: a plain text message from an author the chat knows is made here; every other header
- * goes to the parser's own `_settle` (which keeps every rule), and a date or time not yet in the
- * parser's caches is read by the parser's own `_day` / `_parse_time` (which raise its errors).
- * The messages to hand on are appended to `out`, in order, as the pure loop yields them.
+ * `Runner.split` cuts a chunk into the parts the parser's lean split pattern gives (header,
+ * date, time, seconds, body, ...) by matching the export's header shape at each line start;
+ * `Runner.missed` searches the bodies for a header only the full pattern finds.
  *
- * Why C: the per-message bytecode of that loop (a partition, a dict lookup, a dozen tests, a
- * string and a tuple) was most of the parse's time; here it is a few hundred instructions.
+ * `Runner.run` walks one chunk's parts as the pure-Python loop (`whatsapp.PlainRunner.run`)
+ * does, with the same state in and out: a plain text message from an author the chat knows is
+ * made here; every other header goes to the parser's own `_settle` (which keeps every rule),
+ * and a date or time not yet in the parser's caches is read by the parser's own `_day` /
+ * `_parse_time` (which raise its errors). The messages to hand on are appended to `out`, in
+ * order, as the pure loop appends them.
+ *
+ * Why C: `re`'s split and the per-message bytecode of that loop (a partition, a dict lookup, a
+ * dozen tests, a string and a tuple) were nearly all of the parse's time (docs/benchmarks.md).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
