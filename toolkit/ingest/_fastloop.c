@@ -33,14 +33,15 @@ typedef struct {
     Py_ssize_t n;
 } ShortSet;
 
-/* A header shape (whatsapp.HeaderShape): what `Runner.split` matches in place of the lean
- * split pattern, `"\n(?P<h>" + shape._source(lean=True, split=True) + ")"`. Each part of that
+/* A header shape (whatsapp.HeaderShape): what `Runner.split` matches in place of the split
+ * pattern, `"\n(?P<h>" + shape._source(lean=..., split=True) + ")"`. Each part of that
  * pattern is deterministic (a run of digits is followed by a non-digit, an optional part by
  * something it cannot start), so matching it left to right without backtracking finds what
  * `re` finds. */
 typedef struct {
     int bracket, date_trail, seconds;
     int period;  /* 0: none, 1: before the time, 2: after it */
+    int full;  /* the full pattern: marks inside the date and before the bracket, any digits */
     Py_UCS4 date_sep, time_sep;
     Py_UCS4 sep[8], end[8];
     Py_ssize_t sep_len, end_len;
@@ -300,15 +301,17 @@ char_at(int kind, const void *data, Py_ssize_t len, Py_ssize_t at)
 
 #define AT(i) char_at(kind, data, len, (i))  /* (a function: `i` is evaluated once) */
 
-/* A run of ASCII digits at `at` of `least` to `most` digits, followed by no digit (what
- * `[0-9]{least,most}` matches when a non-digit must follow): its end, or -1. */
+/* A run of digits at `at` of `least` to `most` digits, followed by no digit (what
+ * `[0-9]{least,most}` matches when a non-digit must follow; `\d`, any decimal digit, in the
+ * full pattern): its end, or -1. */
 static inline Py_ssize_t
-digits_at(int kind, const void *data, Py_ssize_t len, Py_ssize_t at, int least, int most)
+digits_at(int kind, const void *data, Py_ssize_t len, Py_ssize_t at, int least, int most,
+          int any)
 {
     Py_ssize_t end = at;
     while (end < len && end - at <= most) {
         Py_UCS4 c = PyUnicode_READ(kind, data, end);
-        if (c < '0' || c > '9')
+        if (!(c >= '0' && c <= '9') && !(any && c > 127 && Py_UNICODE_ISDECIMAL(c)))
             break;
         end++;
     }
@@ -371,6 +374,15 @@ period_at(int kind, const void *data, Py_ssize_t len, Py_ssize_t at)
     }
 }
 
+/* Past the direction marks at `at` (MARK*), where `allowed`. */
+static inline Py_ssize_t
+skip_marks(int kind, const void *data, Py_ssize_t len, Py_ssize_t at, int allowed)
+{
+    while (allowed && at < len && is_mark(PyUnicode_READ(kind, data, at)))
+        at++;
+    return at;
+}
+
 /* Where the groups of one header are (h starts right after the line end). */
 typedef struct {
     Py_ssize_t d0, d1, t0, t1, s0, s1, tail0, tail1, end;
@@ -381,25 +393,34 @@ static int
 header_at(const Shape *shape, int kind, const void *data, Py_ssize_t len, Py_ssize_t at,
           Header *found)
 {
-    Py_ssize_t q = at;
-    while (q < len && is_mark(PyUnicode_READ(kind, data, q)))  /* MARK* */
-        q++;
+    Py_ssize_t q = skip_marks(kind, data, len, at, 1);  /* MARK* */
+    int full = shape->full;  /* (the full pattern allows marks where `full` is passed below) */
     if (shape->bracket && AT(q++) != '[')
         return 0;
+    q = skip_marks(kind, data, len, q, full);
     found->d0 = q;
-    if ((q = digits_at(kind, data, len, q, 1, 4)) < 0 || AT(q++) != shape->date_sep)
+    if ((q = digits_at(kind, data, len, q, 1, 4, full)) < 0)
         return 0;
+    q = skip_marks(kind, data, len, q, full);
+    if (AT(q++) != shape->date_sep)
+        return 0;
+    q = skip_marks(kind, data, len, q, full);
     if (AT(q) == ' ')
         q++;
-    if ((q = digits_at(kind, data, len, q, 1, 2)) < 0 || AT(q++) != shape->date_sep)
+    if ((q = digits_at(kind, data, len, q, 1, 2, full)) < 0)
         return 0;
+    q = skip_marks(kind, data, len, q, full);
+    if (AT(q++) != shape->date_sep)
+        return 0;
+    q = skip_marks(kind, data, len, q, full);
     if (AT(q) == ' ')
         q++;
-    if ((q = digits_at(kind, data, len, q, 1, 4)) < 0)
+    if ((q = digits_at(kind, data, len, q, 1, 4, full)) < 0)
         return 0;
     if (shape->date_trail && AT(q++) != '.')
         return 0;
     found->d1 = q;
+    q = skip_marks(kind, data, len, q, full);
     if ((q = literal_at(kind, data, len, q, shape->sep, shape->sep_len)) < 0)
         return 0;
     found->t0 = q;
@@ -409,15 +430,15 @@ header_at(const Shape *shape, int kind, const void *data, Py_ssize_t len, Py_ssi
         if (is_space(AT(q)))
             q++;
     }
-    if ((q = digits_at(kind, data, len, q, 1, 2)) < 0 || AT(q++) != shape->time_sep
-        || (q = digits_at(kind, data, len, q, 2, 2)) < 0)
+    if ((q = digits_at(kind, data, len, q, 1, 2, shape->full)) < 0 || AT(q++) != shape->time_sep
+        || (q = digits_at(kind, data, len, q, 2, 2, shape->full)) < 0)
         return 0;
     found->t1 = q;  /* (with seconds: the hour and minute, group hm) */
     if (shape->seconds) {
         if (AT(q++) != shape->time_sep)
             return 0;
         found->s0 = q;
-        if ((q = digits_at(kind, data, len, q, 2, 2)) < 0)
+        if ((q = digits_at(kind, data, len, q, 2, 2, shape->full)) < 0)
             return 0;
         found->s1 = q;
     }
@@ -431,6 +452,7 @@ header_at(const Shape *shape, int kind, const void *data, Py_ssize_t len, Py_ssi
     found->tail1 = q;
     if (!shape->seconds)
         found->t1 = q;  /* the day period after the time is part of group t */
+    q = skip_marks(kind, data, len, q, full);
     if (shape->bracket && AT(q++) != ']')
         return 0;
     if ((q = literal_at(kind, data, len, q, shape->end, shape->end_len)) < 0)
@@ -454,7 +476,7 @@ append_slice(PyObject *parts, PyObject *text, Py_ssize_t start, Py_ssize_t end)
 /* "00".."99": the seconds of a header, made once (the split makes one string per header). */
 static PyObject *two_digits[100];
 
-/* A part the pattern makes of ASCII characters only (a date, a time without a day period):
+/* A part the lean pattern makes of ASCII characters only (a date, a time without a day period):
  * made without looking for its widest character, and the one made before used again when it
  * is the same (runs of messages share a date). */
 static int
@@ -507,11 +529,13 @@ shape_split(const Shape *shape, PyObject *chunk)
         }
         if (append_slice(parts, chunk, from, at) < 0
             || append_slice(parts, chunk, at + 1, found.end) < 0
-            || append_ascii(parts, kind, data, found.d0, found.d1, &last_date) < 0
-            || (shape->period == 0
+            || (shape->full ? append_slice(parts, chunk, found.d0, found.d1)
+                : append_ascii(parts, kind, data, found.d0, found.d1, &last_date)) < 0
+            || (shape->period == 0 && !shape->full
                 ? append_ascii(parts, kind, data, found.t0, found.t1, &last_time)
                 : append_slice(parts, chunk, found.t0, found.t1)) < 0
-            || (shape->seconds && append_seconds(parts, kind, data, found.s0) < 0)
+            || (shape->seconds && (shape->full ? append_slice(parts, chunk, found.s0, found.s1)
+                                   : append_seconds(parts, kind, data, found.s0)) < 0)
             || (shape->seconds && shape->period == 2
                 && append_slice(parts, chunk, found.tail0, found.tail1) < 0)) {
             failed = 1;
@@ -549,7 +573,7 @@ one_char(PyObject *text, Py_UCS4 *to)
 /* The shape's fields: 1 when it is one `header_at` matches, 0 when not (then the parser's own
  * pattern splits), -1 on error. */
 static int
-shape_fill(Shape *shape, PyObject *source)
+shape_fill(Shape *shape, PyObject *source, int full)
 {
     PyObject *bracket, *date_sep, *date_trail, *sep, *time_sep, *seconds, *period, *end;
     int usable = 0;
@@ -568,6 +592,7 @@ shape_fill(Shape *shape, PyObject *source)
         shape->bracket = PyObject_IsTrue(bracket) == 1;
         shape->date_trail = PyObject_IsTrue(date_trail) == 1;
         shape->seconds = PyObject_IsTrue(seconds) == 1;
+        shape->full = full;
         shape->period = period == Py_None ? 0
                         : PyUnicode_Check(period) && PyUnicode_CompareWithASCIIString(period, "before") == 0 ? 1
                         : PyUnicode_Check(period) && PyUnicode_CompareWithASCIIString(period, "after") == 0 ? 2
@@ -576,9 +601,9 @@ shape_fill(Shape *shape, PyObject *source)
                  && one_char(time_sep, &shape->time_sep)
                  && chars_of(sep, shape->sep, 8, &shape->sep_len)
                  && chars_of(end, shape->end, 8, &shape->end_len)
-                 /* a separator that could be a digit would make the runs of digits ambiguous */
-                 && !(shape->date_sep >= '0' && shape->date_sep <= '9')
-                 && !(shape->time_sep >= '0' && shape->time_sep <= '9')
+                 /* a separator that could be a digit or a mark would make the runs ambiguous */
+                 && !Py_UNICODE_ISDECIMAL(shape->date_sep) && !Py_UNICODE_ISDECIMAL(shape->time_sep)
+                 && !is_mark(shape->date_sep) && !is_mark(shape->time_sep)
                  /* (a date, and a time without a day period, are then ASCII) */
                  && shape->date_sep < 128 && shape->time_sep < 128
                  && shape->sep_len > 0 && shape->end_len > 0;
@@ -658,18 +683,19 @@ runner_init(Runner *self, PyObject *args, PyObject *kwds)
     static char *names[] = {
         "authors", "days", "times", "minutes", "valid_seconds", "firsts", "tails", "tails3",
         "heads", "head_firsts", "line_ends", "fixed", "fixed_max", "ios", "settle", "day_of",
-        "parse_time", "time_text", "message_type", "kind_text", "split", "recheck", "shape", NULL};
+        "parse_time", "time_text", "message_type", "kind_text", "split", "recheck", "shape", "full",
+        NULL};
     PyObject *authors, *days, *times, *minutes, *valid_seconds, *firsts, *tails, *tails3;
     PyObject *heads, *head_firsts, *line_ends, *fixed, *settle, *day_of, *parse_time;
     PyObject *time_text, *message_type, *kind_text, *split, *recheck, *shape;
     Py_ssize_t fixed_max;
-    int ios;
+    int ios, full = 0;
     if (!PyArg_ParseTupleAndKeywords(
-            args, kwds, "O!O!O!O!OOOOOOOO!npOOOOO!UOOO:Runner", names, &PyDict_Type, &authors,
+            args, kwds, "O!O!O!O!OOOOOOOO!npOOOOO!UOOO|p:Runner", names, &PyDict_Type, &authors,
             &PyDict_Type, &days, &PyDict_Type, &times, &PyDict_Type, &minutes, &valid_seconds,
             &firsts, &tails, &tails3, &heads, &head_firsts, &line_ends, &PyDict_Type, &fixed,
             &fixed_max, &ios, &settle, &day_of, &parse_time, &time_text, &PyType_Type,
-            &message_type, &kind_text, &split, &recheck, &shape))
+            &message_type, &kind_text, &split, &recheck, &shape, &full))
         return -1;
     if (!PyType_IsSubtype((PyTypeObject *)message_type, &PyTuple_Type)) {
         PyErr_SetString(PyExc_TypeError, "message_type must be a tuple type");
@@ -686,7 +712,7 @@ runner_init(Runner *self, PyObject *args, PyObject *kwds)
     KEEP(fixed); KEEP(settle); KEEP(day_of); KEEP(parse_time); KEEP(time_text);
     KEEP(message_type); KEEP(kind_text); KEEP(split); KEEP(recheck);
 #undef KEEP
-    if ((self->own_split = shape_fill(&self->shape, shape)) < 0)
+    if ((self->own_split = shape_fill(&self->shape, shape, full)) < 0)
         return -1;
     self->fixed_max = fixed_max;
     self->ios = ios;

@@ -500,8 +500,9 @@ class PlainRunner:
                  message_type: type[Message], kind_text: str,
                  split: Callable[[str], list[str]],
                  recheck: Callable[[str], re.Match[str] | None] | None,
-                 shape: HeaderShape | None = None):
-        self.split = split  # (`shape` is for the compiled loop, which matches headers itself)
+                 shape: HeaderShape | None = None, full: bool = False):
+        # (`shape` and `full` are for the compiled loop, which matches headers itself)
+        self.split = split
         self._recheck = recheck
         self._context = (authors, days, times, minutes, valid_seconds, firsts, tails, tails3,
                          heads, head_firsts, line_ends, fixed, fixed_max, ios, settle, day_of,
@@ -754,9 +755,9 @@ class ChatParser:
         runner: Callable[..., LoopRunner] = compiled_loop() or PlainRunner
         return runner(
             split=self._lean.split, recheck=self._splitter.search if lean else None,
-            # the compiled loop matches the lean pattern's headers itself, where it was written
-            # for this file's pattern pieces
-            shape=shape if lean and COMPILED_PIECES_MATCH else None,
+            # the compiled loop matches the split pattern's headers itself (the lean one's, or
+            # the full one's), where it was written for this file's pattern pieces
+            shape=shape if COMPILED_PIECES_MATCH else None, full=not lean,
             authors=self._plain_authors, days=self._days, times=self._times,
             minutes=self._minutes, valid_seconds=SECONDS, firsts=SPECIAL_FIRST,
             tails=SPECIAL_TAILS, tails3=SPECIAL_TAILS3, heads=heads,
