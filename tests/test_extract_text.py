@@ -105,11 +105,13 @@ def test_fresh_batches_stay_fixed(name):
     ("events_batch55.jsonl", 0.90, 0.01, 0.93, 0.86),
     ("events_batch56.jsonl", 0.92, 0.18, 0.91, 0.90),
     ("events_batch57.jsonl", 0.89, 0.14, 0.87, 0.76),
-    ("events_batch58.jsonl", 0.82, 0.26, 0.83, 0.81),
+    ("events_batch58.jsonl", 0.85, 0.26, 0.87, 0.81),
     ("events_batch59.jsonl", 0.94, 0.05, 0.89, 0.82),
     ("events_batch60.jsonl", 0.90, 0.12, 0.85, 0.79),
     ("events_batch61.jsonl", 0.88, 0.09, 0.84, 0.82),
-    ("events_batch62.jsonl", 0.85, 0.18, 0.87, 0.74),
+    ("events_batch62.jsonl", 0.89, 0.16, 0.88, 0.77),
+    ("events_batch63.jsonl", 0.91, 0.01, 0.87, 0.77),
+    ("events_batch64.jsonl", 0.91, 0.03, 0.85, 0.92),
 ])
 def test_the_last_batches_stay_at_their_level(name, f1, false_alarms, titles, places):
     """Batches still below the other batches' bar, kept at the level their rounds reached
@@ -126,7 +128,9 @@ def test_the_last_batches_stay_at_their_level(name, f1, false_alarms, titles, pl
     76.7%; batch 58: F1 0.829, 25.6%, titles 83.6%, places 81.2%; batch 59: F1 0.947, 4.3%,
     titles 89.8%, places 82.8%; batch 60: F1 0.903, 11.1%, titles 86.2%, places 79.3%; batch 61:
     F1 0.886, 8.9%, titles 84.9%, places 82.1%; batch 62: F1 0.852, 17.8%, titles 87.8%, places
-    74.5%), so their fixes stay fixed until a round lifts them."""
+    74.5%, 0.895, 15.6%, 88.2%, 77.4% after round 35; batch 63: F1 0.920, none, titles 87.6%,
+    places 77.8%; batch 64: F1 0.917, 2.2%, titles 85.8%, places 92.5%), so their fixes stay
+    fixed until a round lifts them."""
     result = _scorer().score(ROOT / "tests" / "data" / name)["all"]
     assert result["f1"] >= f1, result
     assert result["false_alarm_rate"] <= false_alarms, result

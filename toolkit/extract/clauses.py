@@ -675,7 +675,8 @@ def _carry_morning(kept: list[TimeMention], moved: list[TimeMention], low: str =
     'misa a las 5 de la tarde, y luego la recepción a partir de las 8': a later hour of the same
     afternoon keeps its pm."""
     morning = [x for x in kept if x.meridiem == "am"]
-    afternoon = [x for x in kept if x.meridiem == "pm" or (g is not None and not x.literal and _said_pm(low, x, g))]
+    afternoon = [x for x in kept
+                 if x.meridiem == "pm" or (g is not None and not x.literal and _said_pm(low, x, g))]
     for x in moved:
         if morning and x.meridiem is None and not x.literal and morning[-1].hour <= x.hour < 12:
             x.meridiem = "am"

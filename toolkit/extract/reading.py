@@ -469,7 +469,8 @@ def _resumes(ctx: Context, clause: Clause, message: _Message) -> bool:
     previous = message.previous
     if previous is None or not previous.cancelled or previous.kind != "event":
         return False
-    rest = _NEXT_ONE.sub(" ", _AS_BEFORE.sub(" ", _without_places(ctx, clause, _without_dates(ctx, clause, message))))
+    said = _without_places(ctx, clause, _without_dates(ctx, clause, message))
+    rest = _NEXT_ONE.sub(" ", _AS_BEFORE.sub(" ", said))
     words = [w for w in re.findall(r"[^\W\d_]{3,}", rest) if not ctx.g.date_words.fullmatch(w)]
     return not words or bool(_BACK_ONLY.fullmatch(rest)) \
         or bool(ctx.g.sign_off.fullmatch(" ".join(words)))
@@ -570,7 +571,8 @@ _AS_BEFORE = re.compile(r"\b(?:same time|same place|usual time|as usual|misma ho
                         r"lo haremos|machen wir es|fazemos|on se retrouve|nos vemos|nos encontramos|"
                         r"treffen wir uns|wir treffen uns|a gente se encontra|donc|alors|entonces|então|"
                         r"(?:the one|la|el|a|o|celle|celui|die|der|das) (?:on|de|del|du|am|do|da)|"
-                        r"(?:au |le )?même (?:endroit|lieu)|mismo sitio|mesmo sítio|same spot|same venue)\b", re.I)
+                        r"(?:au |le )?même (?:endroit|lieu)|mismo sitio|mesmo sítio|same spot|same venue)\b",
+                        re.I)
 # "Next one is Thursday the 19th", "der nächste ist am 22.": the next of what was called off
 _NEXT_ONE = re.compile(r"\b(?:(?:the )?next one(?: is)?|(?:der|die|das) nächste(?: ist)?|"
                        r"(?:la|el) (?:próxima|próximo|siguiente)(?: es| será)?|"
@@ -1823,7 +1825,8 @@ _ENJOY = re.compile(r"\b(?:enjoy (?:your|the)|have a (?:lovely|great|good|nice|h
                     r"disfrut(?:en|es|emos)|genie(?:ß|ss)t|profitez|profite bien|aproveitem|aproveite)\b",
                     re.I)
 _ALMOST_THE_DAY = re.compile(r"\b(?:(?:ya )?casi(?: es)?|almost|nearly|quase(?: é)?|já é quase|bald ist|"
-                             r"endlich|presque|vivement|enfin|por fin(?: es)?|finally)\s+(?:(?:the|el|la|o|a|le)\s+)?$",
+                             r"endlich|presque|vivement|enfin|por fin(?: es)?|finally)"
+                             r"\s+(?:(?:the|el|la|o|a|le)\s+)?$",
                              re.I)
 # "needs a ride on the 21st": a lift asked for, not a (bike) ride to put in the calendar.
 _FAVOUR = re.compile(r"\b(?:needs?|needed|wants?|could (?:do with|use)|(?:do|give|offer)(?: \w+)?) a "

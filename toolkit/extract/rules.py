@@ -101,7 +101,8 @@ class Grammar:
             rf"\b(?:{wd_abbr})\b\.?(?:\s*(?:,|/|&|\+|\b(?:e|y|et|und|and)\b)\s*\b(?:{wd_abbr})\b\.?)+", re.I)
         self.weekday_abbr = re.compile(
             # "ter (18) banheiro": the day number in brackets, as a rota writes it
-            rf"\b({wd_abbr})\b\.?(?=,?\s*\(?\d|\s*:\s|[ \t]+[-–—][ \t])(?:\s*,?\s*\(?(\d{{1,2}})(?:st|nd|rd|th)?\b"
+            rf"\b({wd_abbr})\b\.?(?=,?\s*\(?\d|\s*:\s|[ \t]+[-–—][ \t])"
+            rf"(?:\s*,?\s*\(?(\d{{1,2}})(?:st|nd|rd|th)?\b"
             rf"(?:\)|(?![:./h]\d|\s*(?:am|pm|h\b|uhr|-\s*\d))))?",
             re.I,
         )
