@@ -4922,3 +4922,12 @@ def test_a_span_of_days_with_hours_after_it_is_one_span_with_daily_hours(text, s
 ])
 def test_a_day_longed_for_or_an_hour_that_was_is_no_event(text):
     assert extract_events(text, SPRING_2033) == []
+
+
+@pytest.mark.parametrize("text,title", [
+    ("Wir machen am Samstag ab 10 Uhr die große Laub-Aktion im Hinterhof.", "Die große Laub-Aktion"),
+    ("On fait samedi à 10h le grand ménage de la cour.", "Le grand ménage de la cour"),
+])
+def test_what_is_done_names_the_event_not_who_does_it(text, title):
+    [event] = extract_events(text, SPRING_2033)
+    assert event.title == title

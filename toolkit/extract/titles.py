@@ -429,8 +429,18 @@ def _around_the_gaps(piece: str, g: Grammar) -> str:
     if named:
         return named[0]
     # "am [Mittwoch 12.4.] wird [von 8 bis 16 Uhr] das Wasser abgestellt": not "wird", which
-    # tidies to nothing, nor a "sondern" alone, but the first part that says something
-    return next((p for p in parts if _says_something(p, g)), parts[0])
+    # tidies to nothing, nor a "sondern" alone, but the first part that says something; "Wir
+    # machen [am Samstag ab 10 Uhr] die große Laub-Aktion": what, not who does it
+    saying = [p for p in parts if _says_something(p, g)]
+    if len(saying) > 1 and _only_someone_doing(saying[0]):
+        return saying[1]
+    return next(iter(saying), parts[0])
+
+
+def _only_someone_doing(part: str) -> bool:
+    """A pronoun and a verb, nothing more ("Wir machen", "On fait", "We're doing")."""
+    words = part.split()
+    return len(words) <= 2 and bool(_PRONOUN_FIRST.match(part.strip()))
 
 
 def _says_something(part: str, g: Grammar) -> bool:
