@@ -4931,3 +4931,29 @@ def test_a_day_longed_for_or_an_hour_that_was_is_no_event(text):
 def test_what_is_done_names_the_event_not_who_does_it(text, title):
     [event] = extract_events(text, SPRING_2033)
     assert event.title == title
+
+
+@pytest.mark.parametrize("text,start,previous", [
+    ("Choir folks – sadly tomorrow's rehearsal at 7.30 is off, Jenny's got covid. We'll do it "
+     "Tues 10th instead, same time.", "2033-05-10T19:30", "2033-05-03"),
+    ("Le spectacle de Noël prévu vendredi 6 est annulé à cause de la gastro. Il aura lieu le "
+     "vendredi 13 mai à 14h à la salle des fêtes.", "2033-05-13T14:00", "2033-05-06"),
+    ("Chicos, el partido del domingo se suspende por la lluvia. La liga lo reprogramó para el "
+     "sábado 14/5 a las 15 hs.", "2033-05-14T15:00", "2033-05-08"),
+])
+def test_a_day_given_in_place_of_one_called_off_is_its_move(text, start, previous):
+    [event] = extract_events(text, SPRING_2033)
+    assert (event.start[:16], event.moved, event.previous_start[:10]) == (start, True, previous)
+
+
+@pytest.mark.parametrize("text", [
+    "No youth fellowship this Friday, Misinale prep at the church. Back on the 13th same time 6pm",
+    "No training Tuesday, the pitch is closed. Match Saturday at 10 at the club.",
+])
+def test_the_next_session_or_another_thing_after_a_calling_off_is_no_move(text):
+    assert not any(e.moved for e in extract_events(text, SPRING_2033))
+
+
+def test_the_weekday_after_next():
+    [event] = extract_events("Christmas blitz is the Saturday after next, kick off 11 sharp", SPRING_2033)
+    assert event.start[:16] == "2033-05-14T11:00"

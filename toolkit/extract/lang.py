@@ -328,6 +328,7 @@ ES = LangTable(
                r"pospus(?:o|ieron|imos)", r"(?:lo |la )?pasamos al?", r"(?:se )?pasa al?",
                r"(?:se )?pas(?:ó|a|aron) para", r"(?:se )?cambi(?:ó|a|aron) para",
                r"(?:se )?ha pasado al?", r"reprogramad[oa]s?", r"se reprograma",
+               r"(?:lo |la |los |las )?reprogram(?:ó|aron|amos)",  # "La liga lo reprogramó para el sábado"
                r"se repone", r"se recupera",  # "se cancela ... por la lluvia, se repone el 30"
                # Chile and the River Plate "run" a day: "la prueba ... se corre al martes 27"
                r"(?:se|lo|la|los|las) corr(?:e|en|ió|ieron|imos) (?:al?|para)\b",

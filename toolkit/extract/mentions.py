@@ -1233,7 +1233,8 @@ def _weekday_mention(m: re.Match[str], work: str, g: Grammar, today: date,
         weeks = 2 if week.group(1) == "quinze" else 1
         return DateMention(start, week.end(), day + timedelta(days=7 * weeks), None, "weekday")
     if g.t.code == "en" and not number and (week := _WEEK_AFTER.match(work, end)):
-        # "Friday week", "Saturday fortnight": a week (two) after the coming one
+        # "Friday week", "Saturday fortnight", "the Saturday after next": a week (two) after the
+        # coming one
         weeks = 2 if week.group(1).lower() == "fortnight" else 1
         return DateMention(start, week.end(), day + timedelta(days=7 * weeks), None, "weekday")
     if g.t.code == "de" and not number and not modifier \
@@ -1325,7 +1326,7 @@ _FROM_ON = re.compile(r"\b(?:a partir de|desde|from|starting|beginning|ab|à par
 _AFTER_NEXT_DE = re.compile(r"\b(?:am\s+)?(?:übernächsten|übernächster|übernächste|uebernaechsten)\s+$", re.I)
 _FR_WEEK_AFTER = re.compile(r"\s+en\s+(huit|quinze)\b", re.I)
 _WEEK_BEFORE = re.compile(r"\b(?:a|one)\s+(week|fortnight)\s+(?:on|from)\s+$", re.I)
-_WEEK_AFTER = re.compile(r"\s+(week|fortnight)\b(?!\s*(?:end|day|s\b))", re.I)
+_WEEK_AFTER = re.compile(r"\s+(week|fortnight|after next)\b(?!\s*(?:end|day|s\b))", re.I)
 _DAY_CONTEXT = re.compile(
     r"(?:\b(?:on|this|next|every|till|until)\s*|\d\s*|,\s*)\|"
     r"|\|\s*(?:morning|afternoon|evening|night|am\b|pm\b|\d|,|$)", re.I

@@ -433,9 +433,11 @@ def _moves_from_cancellations(ctx: Context, events: list[FoundEvent],
     """'Pas de ramassage vendredi, report à samedi': a day called off and a move with no old day
     of its own, in one message, are one move from that day (as the proposals code reads it); a
     move whose clause names nothing is titled by what was called off ('se repone el 30')."""
-    off = [e for e in events if e.cancelled]
-    # one new day may be said twice ("o sábado seguinte, dia 6"): one move
+    # one day may be said twice ("de mañana viernes", "o sábado seguinte, dia 6"): one each
+    off = list({e.start: e for e in events if e.cancelled}.values())
     open_moves = [e for e in events if e.moved and not e.cancelled and e.previous_start is None]
+    if len(off) == 1 and not open_moves:
+        open_moves = _replacing(ctx, events, off[0])
     if len(off) != 1 or len({e.start for e in open_moves}) != 1:
         return events
     title = open_moves[0].title
@@ -445,9 +447,40 @@ def _moves_from_cancellations(ctx: Context, events: list[FoundEvent],
         # "Se cancela la kermés" gives "la kermés"; "Der Schwimmkurs ... fällt aus,
         # Nachholtermin ist Donnerstag" the course, not a heading the make-up day fell back on
         title = called_off or title
-    moved = replace(open_moves[0], previous_start=off[0].start, title=title,
+    moved = replace(open_moves[0], previous_start=off[0].start, title=title, moved=True,
                     location=open_moves[0].location or off[0].location)
-    return [moved] + [e for e in events if e is not off[0] and not any(e is m for m in open_moves)]
+    return [moved] + [e for e in events if not (e.cancelled and e.start == off[0].start)
+                      and not any(e is m for m in open_moves)]
+
+
+# "We'll do it Tues 15th instead", "stattdessen", "à la place": a day given in place of another
+_INSTEAD = re.compile(r"\b(?:instead|en su lugar|en cambio|stattdessen|dafür|à la place|em vez disso|"
+                      r"no lugar)\b(?!\s+(?:of|de|d['’]|do|da|des))", re.I)  # "instead of Friday": its own move
+
+
+def _replacing(ctx: Context, events: list[FoundEvent], off: FoundEvent) -> list[FoundEvent]:
+    """The one event said after a calling off that takes its place, though no word moves it:
+    the same thing again ("tomorrow's rehearsal is off ... We'll do it Tues 15th instead", "Le
+    spectacle ... est annulé. Il aura lieu le vendredi 16"), on a later day within two months.
+    Another thing that day is no replacement ("No training Tuesday. Match Saturday at 10")."""
+    after = [e for e in events if not e.cancelled and e.kind == "event" and _said_at(ctx, e) > _said_at(ctx, off)]
+    if len({e.start for e in after}) != 1:
+        return []
+    candidate = after[0]
+    days = (date.fromisoformat(candidate.start[:10]) - date.fromisoformat(off.start[:10])).days
+    if not 0 < days <= 60:
+        return []
+    at = _said_at(ctx, candidate)
+    sentence = next(((a, b) for a, b in segments(ctx.text) if a <= at < b), (at, at))
+    said = ctx.low[sentence[0]:sentence[1]]
+    if _RESUME_WORD.search(said) or _NEXT_ONE.search(said):
+        return []  # "Back on the 20th", "der nächste ist am 22.": the next one as usual, not a move
+    same = candidate.title.lower().strip() == _called_off(ctx, off.title).lower().strip()
+    return after if same or _PRONOUN_OPENING.match(candidate.title) or _INSTEAD.search(said) else []
+
+
+# A title that opens with who or what was said before: "Il aura lieu", "We'll do it", "Es findet"
+_PRONOUN_OPENING = re.compile(r"(?:il|elle|ils|elles|it|we['’]ll|we|es|sie|er|ele|ela|se)\b", re.I)
 
 
 def _titled_elsewhere(ctx: Context, event: FoundEvent) -> bool:
