@@ -464,10 +464,12 @@ def test_todays_weekday_means_next_week_unless_this(text, expected):
     assert starts(text, LONDON) == expected
 
 
-def test_a_cancellation_and_its_replacement_in_one_sentence():
+def test_a_cancellation_and_its_replacement_in_one_sentence_is_one_move():
+    # (a move since round 37: the review updates the proposal instead of cancelling one and
+    # adding another; a cancellation of that day is answered by the move's previous start)
     events = extract_events("Monday's practice is off, see you Wednesday instead at 5", LONDON)
-    assert [(e.start, e.cancelled) for e in events] == [
-        ("2025-05-19", True), ("2025-05-21T17:00:00+01:00", False)]
+    assert [(e.start, e.cancelled, e.moved, e.previous_start) for e in events] == [
+        ("2025-05-21T17:00:00+01:00", False, True, "2025-05-19")]
 
 
 def test_weekdays_after_a_dated_trip_fall_inside_it():
@@ -761,7 +763,7 @@ def test_extract_file_writes_one_line_per_message(tmp_path: Path):
 
 
 def test_extract_file_keeps_cancellations_out_of_events(tmp_path: Path):
-    line = json.dumps({"id": "c", "text": "No practice Monday, see you Wednesday at 5 instead",
+    line = json.dumps({"id": "c", "text": "No practice Monday, the match is Wednesday at 5",
                        "ref_time": LONDON.isoformat(), "tz": "Europe/London"})
     out = tmp_path / "out.jsonl"
     extract_file(write_lines(tmp_path / "in.jsonl", [line]), out)

@@ -455,7 +455,7 @@ def _moves_from_cancellations(ctx: Context, events: list[FoundEvent],
 
 # "We'll do it Tues 15th instead", "stattdessen", "à la place": a day given in place of another
 _INSTEAD = re.compile(r"\b(?:instead|en su lugar|en cambio|stattdessen|dafür|à la place|em vez disso|"
-                      r"no lugar)\b(?!\s+(?:of|de|d['’]|do|da|des))", re.I)  # "instead of Friday": its own move
+                      r"no lugar)\b(?!\s+(?:of|de|d['’]|do|da|des))", re.I)  # "instead of Friday": its own
 
 
 def _replacing(ctx: Context, events: list[FoundEvent], off: FoundEvent) -> list[FoundEvent]:
@@ -463,22 +463,28 @@ def _replacing(ctx: Context, events: list[FoundEvent], off: FoundEvent) -> list[
     the same thing again ("tomorrow's rehearsal is off ... We'll do it Tues 15th instead", "Le
     spectacle ... est annulé. Il aura lieu le vendredi 16"), on a later day within two months.
     Another thing that day is no replacement ("No training Tuesday. Match Saturday at 10")."""
-    after = [e for e in events if not e.cancelled and e.kind == "event" and _said_at(ctx, e) > _said_at(ctx, off)]
+    after = [e for e in events
+             if not e.cancelled and e.kind == "event" and _said_at(ctx, e) > _said_at(ctx, off)]
     if len({e.start for e in after}) != 1:
         return []
     candidate = after[0]
     days = (date.fromisoformat(candidate.start[:10]) - date.fromisoformat(off.start[:10])).days
     if not 0 < days <= 60:
         return []
-    at = _said_at(ctx, candidate)
+    at = _said_at(ctx, candidate) + len(candidate.evidence or " ") - 1  # its day, said last
     sentence = next(((a, b) for a, b in segments(ctx.text) if a <= at < b), (at, at))
     said = ctx.low[sentence[0]:sentence[1]]
-    if _RESUME_WORD.search(said) or _NEXT_ONE.search(said):
-        return []  # "Back on the 20th", "der nächste ist am 22.": the next one as usual, not a move
+    if _RESUME_WORD.search(said) or _NEXT_ONE.search(said) or _AS_EVER.search(said):
+        return []  # "Back on the 20th", "der nächste ist am 22.", "See everyone next Wednesday",
+        # "Übermorgen 18h wie immer": the next one as usual, not a move
     same = candidate.title.lower().strip() == _called_off(ctx, off.title).lower().strip()
     return after if same or _PRONOUN_OPENING.match(candidate.title) or _INSTEAD.search(said) else []
 
 
+# The next session as ever: "see everyone next Wednesday", "wie immer", "comme d'habitude"
+_AS_EVER = re.compile(r"\b(?:see (?:you|everyone|you all|y'all) (?:next|on)|as usual|as normal|wie immer|"
+                      r"wie gewohnt|como siempre|como de costumbre|comme d['’]habitude|como sempre|"
+                      r"como de costume)\b", re.I)
 # A title that opens with who or what was said before: "Il aura lieu", "We'll do it", "Es findet"
 _PRONOUN_OPENING = re.compile(r"(?:il|elle|ils|elles|it|we['’]ll|we|es|sie|er|ele|ela|se)\b", re.I)
 
