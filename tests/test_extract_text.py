@@ -112,6 +112,7 @@ def test_fresh_batches_stay_fixed(name):
     ("events_batch62.jsonl", 0.89, 0.16, 0.88, 0.77),
     ("events_batch63.jsonl", 0.91, 0.01, 0.87, 0.77),
     ("events_batch64.jsonl", 0.91, 0.03, 0.85, 0.92),
+    ("events_batch65.jsonl", 0.84, 0.03, 0.82, 0.76),
 ])
 def test_the_last_batches_stay_at_their_level(name, f1, false_alarms, titles, places):
     """Batches still below the other batches' bar, kept at the level their rounds reached
@@ -129,8 +130,9 @@ def test_the_last_batches_stay_at_their_level(name, f1, false_alarms, titles, pl
     titles 89.8%, places 82.8%; batch 60: F1 0.903, 11.1%, titles 86.2%, places 79.3%; batch 61:
     F1 0.886, 8.9%, titles 84.9%, places 82.1%; batch 62: F1 0.852, 17.8%, titles 87.8%, places
     74.5%, 0.895, 15.6%, 88.2%, 77.4% after round 35; batch 63: F1 0.920, none, titles 87.6%,
-    places 77.8%; batch 64: F1 0.917, 2.2%, titles 85.8%, places 92.5%), so their fixes stay
-    fixed until a round lifts them."""
+    places 77.8%, 0.915 with its timed deadline set to the sets' convention; batch 64: F1 0.917,
+    2.2%, titles 85.8%, places 92.5%; batch 65: F1 0.845, 2.2%, titles 82.8%, places 76.8%), so
+    their fixes stay fixed until a round lifts them."""
     result = _scorer().score(ROOT / "tests" / "data" / name)["all"]
     assert result["f1"] >= f1, result
     assert result["false_alarm_rate"] <= false_alarms, result
