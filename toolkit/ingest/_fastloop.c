@@ -383,6 +383,22 @@ skip_marks(int kind, const void *data, Py_ssize_t len, Py_ssize_t at, int allowe
     return at;
 }
 
+/* The next field of a header's date after the field ending at `q`: its separator (marks
+   around it where the full pattern allows them, a space after it) and 1 to `most` digits.
+   Where it ends, or -1. */
+static Py_ssize_t
+date_field_at(const Shape *shape, int kind, const void *data, Py_ssize_t len, Py_ssize_t q,
+              int most)
+{
+    q = skip_marks(kind, data, len, q, shape->full);
+    if (AT(q++) != shape->date_sep)
+        return -1;
+    q = skip_marks(kind, data, len, q, shape->full);
+    if (AT(q) == ' ')
+        q++;
+    return digits_at(kind, data, len, q, 1, most, shape->full);
+}
+
 /* Where the groups of one header are (h starts right after the line end). */
 typedef struct {
     Py_ssize_t d0, d1, t0, t1, s0, s1, tail0, tail1, end;
@@ -401,21 +417,8 @@ header_at(const Shape *shape, int kind, const void *data, Py_ssize_t len, Py_ssi
     found->d0 = q;
     if ((q = digits_at(kind, data, len, q, 1, 4, full)) < 0)
         return 0;
-    q = skip_marks(kind, data, len, q, full);
-    if (AT(q++) != shape->date_sep)
-        return 0;
-    q = skip_marks(kind, data, len, q, full);
-    if (AT(q) == ' ')
-        q++;
-    if ((q = digits_at(kind, data, len, q, 1, 2, full)) < 0)
-        return 0;
-    q = skip_marks(kind, data, len, q, full);
-    if (AT(q++) != shape->date_sep)
-        return 0;
-    q = skip_marks(kind, data, len, q, full);
-    if (AT(q) == ' ')
-        q++;
-    if ((q = digits_at(kind, data, len, q, 1, 4, full)) < 0)
+    if ((q = date_field_at(shape, kind, data, len, q, 2)) < 0
+        || (q = date_field_at(shape, kind, data, len, q, 4)) < 0)
         return 0;
     if (shape->date_trail && AT(q++) != '.')
         return 0;
