@@ -574,7 +574,7 @@ def _split_on_own_events(low: str, clause: Clause, g: Grammar) -> list[Clause]:
         # depois à uma hora": not the "depois" right before the hour)
         end = _next_mark(marks, t.end, clause.end)
         cut = next((m for m in reversed(before) if _names_own_event(low, m[1], end, g)
-                    or (_THEN_A_THING.match(low, m[0], end) and not _SENTENCE_END.search(low, m[1], t.start)
+                    or (_THEN_A_THING.match(low, m[0], end) and t.start < clause.segment[1]
                         and not g.logistics.search(low, m[1], end) and not g.closure.search(low, m[1], end))),
                    None)
         if cut is None:
@@ -684,7 +684,6 @@ def _carry_morning(kept: list[TimeMention], moved: list[TimeMention], low: str =
             x.meridiem = "pm"
 
 
-_SENTENCE_END = re.compile(r"[.!?\n](?!\d)")
 # The small words between an hour and its part of the day: "5 de la tarde", "7 in the evening"
 _TO_PART_OF_DAY = re.compile(r"\s+(?:(?:de|da|del|in|the|la|du|am|at)\s+){0,2}")
 

@@ -246,15 +246,6 @@ def _closed_until_resumption(ctx: Context, dates: list[DateMention],
 
 
 _HARD_STOP = re.compile(r"[.!?;\n]")
-# A sentence's end, but not the dots of "7.8." or "8.15am": "Abfahrt am Sonntag 7.8. um 9:00 ...,
-# Rückkehr am Samstag 13.8."; "... hall 1. Retour le samedi" does end one
-_STOP_BUT_DATES = re.compile(r"[!?;\n]|(?<!\d)\.(?!\d)|(?<=\d)\.(?=\s+[A-ZÁÉÍÓÚÀÂÊÔÃÕÇÄÖÜ])")
-
-
-def _sentence_ends(text: str, start: int, end: int) -> bool:
-    """A sentence ends between start and end (the words after `end` may show a dot to be one)."""
-    stop = _STOP_BUT_DATES.search(text, start)
-    return stop is not None and stop.start() < end
 # "No Hebrew school on 3/28, classes resume 4/4": one day closed, said with its denial
 _DENIAL_FIRST = re.compile(r"\W*(?:no|not|kein\w*|pas|sin|não|nao|sem)\b", re.I)
 
@@ -333,7 +324,7 @@ def _back_another_day(ctx: Context, dates: list[DateMention], events: list[Found
                      if e.start[:10] == last.day.isoformat() and _said_at(ctx, e) >= m.start()), None)
         before = [e for e in timed if e is not back and 0 <= (at := _said_at(ctx, e)) < m.start()
                   and m.start() - at <= 160
-                  and not _sentence_ends(ctx.text, at + len(e.evidence or ""), m.start())
+                  and _segment_start(ctx, at + len(e.evidence or " ") - 1) == _segment_start(ctx, m.start())
                   and 0 < (last.day - date.fromisoformat(e.start[:10])).days <= 31]
         if back is None or not before:
             continue
