@@ -129,20 +129,24 @@ def _a_rota_slot(ctx: Context, clause: Clause) -> bool:
     """The clause is an item of a rota whose heading names it ("rodízio da faxina dessa semana:
     ter (18) banheiro – Gabi, ...", "Putzplan: Bad – Jonas (Sa 9.7.), ...", "Snack rota ...:
     10/15 – Okafor"): each slot is somebody's day, whatever its words."""
-    start = _rota_heading_end(ctx)
-    if clause.start < start or _QUESTION_MARK.search(ctx.low, clause.segment[0], clause.segment[1] + 1):
-        return False  # "¿Alguien puede el miércoles?" asks for a slot
-    over = _ROTA_OVER.search(ctx.low, start)  # "... Küche – Jonas (So 17.7.). Und Achtung: ..."
-    return over is None or clause.start < over.start()
+    rota = _rota(ctx)
+    return rota is not None and rota[1] <= clause.start < rota[2] \
+        and not _QUESTION_MARK.search(ctx.low, clause.segment[0], clause.segment[1] + 1)  # "¿Alguien puede?"
 
 
-def _rota_heading_end(ctx: Context) -> int:
-    """Where the heading of a rota ends (its colon or line break), or past the text's end when
-    the message opens with no heading that names a rota."""
-    end = _HEADING_END.search(ctx.low, 0, 120)
-    if end is None or ctx.g.duty.search(ctx.low, 0, end.start()) is None:
-        return len(ctx.low) + 1
-    return end.end()
+def _rota(ctx: Context) -> tuple[int, int, int] | None:
+    """Where the message's rota is: its heading's colon or line break, where its items start and
+    where they end (the first full stop after them: "... Küche – Jonas (So 17.7.). Und Achtung"),
+    or None when the message opens with no heading that names a rota. Once per message."""
+    if "rota" not in ctx.memo:
+        end = _HEADING_END.search(ctx.low, 0, 120)
+        if end is None or ctx.g.duty.search(ctx.low, 0, end.start()) is None:
+            ctx.memo["rota"] = None
+        else:
+            over = _ROTA_OVER.search(ctx.low, end.end())
+            ctx.memo["rota"] = (end.start(), end.end(), over.start() if over else len(ctx.low))
+    rota: tuple[int, int, int] | None = ctx.memo["rota"]
+    return rota
 
 
 def read_events(ctx: Context, dates: list[DateMention], tz_name: str | None) -> list[FoundEvent]:
@@ -1257,9 +1261,11 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
     elif not cancelled and score < THRESHOLD:
         return None
     title = title_for(ctx, clause, d, message.blanks, kind, t.start if t is not None else None)
-    if kind == "event" and not cancelled and (t is None or t.end_hour is None) and _a_rota_slot(ctx, clause):
+    rota = _rota(ctx)
+    if kind == "event" and not cancelled and (t is None or t.end_hour is None) and rota is not None \
+            and _a_rota_slot(ctx, clause):
         # (a shift with its own hours is titled by itself: "Dienstplan: Mo-Mi: ich, Nacht 19-7")
-        title = rota_title(ctx, _rota_heading_end(ctx) - 1, title)
+        title = rota_title(ctx, rota[0], title)
     previous = message.previous
     if previous is not None and (resumes or (
             kind == "event" and not cancelled and previous.cancelled
