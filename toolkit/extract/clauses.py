@@ -603,7 +603,7 @@ _CALL_UP_WORDS = (
     r"check[- ]?in|meet(?:ing point)?|(?:we['’]re |we are )?meeting(?= (?:at|outside|by|in front)\b)|"
     r"assemble|assembly|be there|call[- ]?time|warm[- ]?up|"
     r"treffpunkt|treffen uns|aufstellung|antreten|besammlung|einlaufen|einspielen|aufwärmen|"
-    r"concentraci[oó]n|convocatoria|citaci[oó]n|calentamiento|concentra[çc][ãa]o|aquecimento|"
+    r"concentraci[oó]n|convocatoria|citaci[oó]n|citad[oa]s|convocad[oa]s|calentamiento|concentra[çc][ãa]o|aquecimento|"
     r"ponto de encontro|punto de encuentro|quedamos|rendez-vous|rdv|convocation|échauffement|"
     # a carpool's departure, beside the event's own start: "salimos a las 6:30 ..., el primer
     # partido es a las 8:00", "ich fahr um 8 ... los. Erstes Spiel ist um 9:30"
@@ -615,6 +615,7 @@ _CALL_UP = re.compile(rf"\b(?:{_CALL_UP_WORDS})\b", re.I)
 # "Anpfiff erstes Spiel 9:30", "primeiro jogo às 9h30", "races start 9:30".
 OWN_START = re.compile(
     r"\b(?:kick[- ]?off|ko|tip[- ]?off|puck drop|throws? in|first (?:match|game|race|bout)|races?|game|match|"
+    r"partido|jogo|spiel|"
     r"racing|starts?|begins?|anpfiff|ansto(?:ß|ss)|spielbeginn|beginn|beginnt|erstes spiel|abmarsch|"
     r"coup d'envoi|d[ée]but|commence|premier match|saque|inicio|comienza|empieza|primer partido|"
     r"in[íi]cio|come[çc]a|primeiro jogo|pontap[ée] de sa[íi]da)\b", re.I)

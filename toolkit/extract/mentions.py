@@ -347,6 +347,7 @@ def find_dates(work: str, g: Grammar, today: date, day_first: bool,
     found = _weeks_frame_weekdays(found, work, today)
     found = _listed_after_a_dated_item(found, work)
     found = _weekend_lists(found, work)
+    found = _weekdays_naming_a_relative_day(found, work)
     return _anchor_weekdays(_absorb_weekdays(found, work), work, g)
 
 
@@ -625,6 +626,24 @@ def _listed_after_a_dated_item(found: list[DateMention], work: str) -> list[Date
         shift = (d.day.weekday() - anchor.day.weekday()) % 7 or 7
         result[index] = replace(d, day=anchor.day + timedelta(days=shift))
     return result
+
+
+_APPOSITION = re.compile(r"[\s,(–-]{1,4}")
+
+
+def _weekdays_naming_a_relative_day(found: list[DateMention], work: str) -> list[DateMention]:
+    """'heute, Dienstag, bleiben alle Schulen geschlossen', 'mañana, miércoles': a weekday set
+    beside 'today' or 'tomorrow' that is that day's own weekday names the same day again; it
+    is not the next such weekday a week later."""
+    relative = [d for d in found if d.kind == "relative" and d.last is None]
+    for w in found if relative else ():
+        if w.kind != "weekday" or not w.bare:
+            continue
+        for r in relative:
+            if r.day.weekday() == w.day.weekday() and (_APPOSITION.fullmatch(work, r.end, w.start)
+                                                       or _APPOSITION.fullmatch(work, w.end, r.start)):
+                w.day = r.day
+    return found
 
 
 def _days_beside_another(found: list[DateMention], work: str, spans: _Spans) -> list[DateMention]:

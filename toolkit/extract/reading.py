@@ -39,7 +39,7 @@ from toolkit.extract.mentions import (
 )
 from toolkit.extract.nouns import names_event
 from toolkit.extract.rules import MONEY, Grammar
-from toolkit.extract.titles import location_for, place_said_before, rota_title, title_for
+from toolkit.extract.titles import location_for, location_for_line, place_said_before, rota_title, title_for
 
 THRESHOLD = 0.5  # evidence needed before a date mention counts as an event
 _STRENGTH = {"explicit": 0.5, "numeric": 0.4, "weekday": 0.35, "relative": 0.3, "offset": 0.3,
@@ -181,7 +181,8 @@ def read_events(ctx: Context, dates: list[DateMention], tz_name: str | None) -> 
             message.previous = found[-1][0]
     events = _old_day_said_before(ctx, _moves_of_an_event(_moves_from_cancellations(ctx, events, unnamed)))
     events = _ended_later(ctx, dates, _closed_until_resumption(ctx, dates, events))
-    events = _back_another_day(ctx, dates, events)
+    events = _back_the_same_day(ctx, dates, times, _back_another_day(ctx, dates, events))
+    events = _rota_shared_hour(ctx, dates, times, events)
     if any(e.confidence >= 0.9 and not e.all_day for e in events):
         # Beside a clearly dated and timed event, a weak all-day mention whose own clause
         # names nothing is a side remark ("invites in book bags today").
@@ -336,6 +337,80 @@ def _back_another_day(ctx: Context, dates: list[DateMention], events: list[Found
         events = [replace(e, end=back.start) if e is outing else e for e in events if e is not back]
         timed = [replace(e, end=back.start) if e is outing else e for e in timed if e is not back]
     return events
+
+
+def _back_the_same_day(ctx: Context, dates: list[DateMention], times: list[TimeMention],
+                       events: list[FoundEvent]) -> list[FoundEvent]:
+    """'Ski club bus leaves Saturday at 6:15am ... Back at the school lot around 5pm', 'on part
+    en train à 7h12, retour par le dernier train vers 22h': an hour said after the way back,
+    with no day of its own, ends the timed outing of that day said before it, even in the next
+    sentence; the way back is no event."""
+    timed = [e for e in events if not e.all_day and e.end is None and e.kind == "event"
+             and not e.cancelled]
+    if not timed:
+        return events
+    for m in _BACK_ON.finditer(ctx.low):
+        t = next((t for t in times if 0 <= t.start - m.end() <= 40 and t.end_hour is None), None)
+        if t is None or "\n" in ctx.low[m.end():t.start] \
+                or any(m.start() - 12 <= d.start < t.start for d in dates):
+            continue  # "back Wed 11th around 8pm": another day (`_back_another_day`)
+        said = {(t.hour % 12, t.minute), (t.hour % 12 + 12, t.minute)}
+        back = next((e for e in timed if _clock(e.start) in said), None)
+        outing = next((e for e in timed if e is not back and back is not None
+                       and e.start[:10] == back.start[:10] and e.start < back.start), None)
+        if back is None and len(timed) == 1:  # the hour of the way back made no event of its own
+            outing, start = timed[0], datetime.fromisoformat(timed[0].start)
+            afternoon = t.meridiem is None and t.hour < start.hour
+            hour, _ = resolve_hours(t, "pm" if afternoon else None)
+            if hour > start.timetz().replace(tzinfo=None):
+                end = datetime.combine(start.date(), hour, tzinfo=start.tzinfo).isoformat()
+                return [replace(e, end=end) if e is outing else e for e in events]
+        if back is None or outing is None:
+            continue
+        events = [replace(e, end=back.start) if e is outing else e for e in events if e is not back]
+        timed = [e for e in timed if e is not back and e is not outing]
+    return events
+
+
+def _rota_shared_hour(ctx: Context, dates: list[DateMention], times: list[TimeMention],
+                      events: list[FoundEvent]) -> list[FoundEvent]:
+    """'Turnos pa llevar a los chicos a hockey: lun 20 – Vero, mié 22 – yo, jue 23 – Pao.
+    Entrenan 18:30 en el CUBA': in a rota, a line with an hour and no day of its own is the
+    hour (and the place) of every slot, not of the slot above it alone; on a day the rota
+    says is closed nobody drives."""
+    rota = _rota(ctx)
+    if rota is None or not times:
+        return events
+    lines = [m.span() for m in re.finditer(r"[^\n]+", ctx.low)]
+    shared = [t for t in times if t.start >= rota[1] and _undated_line(lines, dates, t)]
+    slots = [e for e in events if e.kind == "event" and not e.cancelled and e.end is None]
+    if len({t.hour for t in shared}) != 1 or len(slots) < 2:
+        return events
+    t = shared[0]
+    line = next(ctx.text[a:b] for a, b in lines if a <= t.start < b)
+    place = location_for_line(ctx.g, line)
+    closed = {e.start[:10] for e in events if e.kind == "closure"}
+    hour, _ = resolve_hours(t, None)
+    out = []
+    for e in events:
+        if e in slots and e.start[:10] in closed:
+            continue  # "sex 3 – sem aula ... saída 6h50": no ride on a day with no school
+        if e in slots:
+            day = date.fromisoformat(e.start[:10])
+            start = datetime.combine(day, hour, tzinfo=ctx.zone).isoformat()
+            e = replace(e, start=start, all_day=False, location=e.location or place)
+        out.append(e)
+    return out
+
+
+def _undated_line(lines: list[tuple[int, int]], dates: list[DateMention], t: TimeMention) -> bool:
+    a, b = next(((a, b) for a, b in lines if a <= t.start < b), (t.start, t.end))
+    return not any(a <= d.start < b for d in dates)
+
+
+def _clock(iso: str) -> tuple[int, int]:
+    moment = datetime.fromisoformat(iso)
+    return moment.hour, moment.minute
 
 
 def _corrected(ctx: Context, clause: Clause, previous: FoundEvent | None,
@@ -1333,7 +1408,7 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
                       **common), named_any  # type: ignore[arg-type]
 
 
-_RETURN = re.compile(rf"\b(?:{_WAY_BACK})\b[^\d\n]{{0,12}}$", re.I)  # the way back, then its hour
+_RETURN = re.compile(rf"\b(?:{_WAY_BACK})\b[^\d\n.!?;]{{0,32}}$", re.I)  # the way back, then its hour
 
 
 def _return_time(ctx: Context, clause: Clause, t: TimeMention, start: time) -> time | None:
@@ -1570,6 +1645,7 @@ def _kind_of(ctx: Context, clause: Clause, d: DateMention, own: str,
                and not _ONLY_IF.search(own[max(0, m.start() - 24):m.start()])
                and not _NOT_NEEDED.match(own, m.end())  # "no appointment needed"
                and not _SUPPLY_OFF.search(own, max(0, m.start() - 24), m.end())
+               and not _in_an_aside(ctx.low, clause.start + m.start(), live.core)
                and not any(a < m.end() and m.start() < b for a, b in moves + every_closure)]
     lead = ctx.low[clause.lead[0]:clause.lead[1]] if clause.lead else ""
     if lead and not cancels and g.cancel.search(lead) and not g.closure.search(lead) \
@@ -1589,6 +1665,17 @@ def _kind_of(ctx: Context, clause: Clause, d: DateMention, own: str,
     if not ignore_moves and _is_deadline(ctx, clause, d, own, t):  # "se cambió para el lunes": a move
         return "deadline", False
     return "event", False
+
+
+def _in_an_aside(low: str, at: int, core: tuple[int, int]) -> bool:
+    """'Galette des rois dimanche à 16h, chacun apporte une galette (frangipane svp, pas de
+    brioche)': words inside brackets that do not hold the day are a side note; their "no"
+    calls nothing off."""
+    opened = low.rfind("(", 0, at)
+    if opened < 0 or low.find(")", opened, at) >= 0:
+        return False
+    closed = low.find(")", at)
+    return closed >= 0 and "\n" not in low[opened:closed] and not opened <= core[0] < closed
 
 
 # School itself, not one lesson of it ("der Unterricht", not "der Schwimmunterricht")

@@ -173,9 +173,9 @@ class Grammar:
             re.compile(rf"^\s*(?:{_alt(t.quarter_after)})\b", re.I) if t.quarter_after else None
         )
         self.marker = re.compile(rf"(?<![\w])(?:{_alt(MARKERS[t.code])})(?![\w])", re.I)
-        # "10am-noon" ends a range, but the "midi" of "après-midi" is no noon.
-        # Quebec's "avant-midi" is the morning, not noon either.
-        self.noon = re.compile(rf"(?<![\w])(?<!après-)(?<!apres-)(?<!avant-)(?:{_alt(t.noon_words)})"
+        # "10am-noon" ends a range, but a noon word joined by a hyphen to a word before it is
+        # part of that word: "après-midi", Quebec's "avant-midi" (the morning), "Bruxelles-Midi".
+        self.noon = re.compile(rf"(?<![\w])(?<![^\W\d_]{{3}}-)(?:{_alt(t.noon_words)})"
                                rf"(?![\w-])", re.I)
         self.pm = re.compile(rf"(?<![\w])(?:{_alt(t.pm_words)})(?![\w])", re.I)
         self.am = re.compile(rf"(?<![\w])(?:{_alt(t.am_words)})(?![\w])", re.I)

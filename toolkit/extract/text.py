@@ -42,6 +42,7 @@ from toolkit.extract.lang import TABLES
 from toolkit.extract.mentions import THIS_MONTH_END, find_dates
 from toolkit.extract.reading import SAME_TIME, read_events, says_same_place
 from toolkit.extract.rules import DEFAULT_COUNTRY, HOLIDAYS, MARKERS, MONEY, Grammar, grammar
+from toolkit.extract.threads import is_thread, settled_in_thread
 from toolkit.language import LANGUAGES, detect_language, language_confidences
 from toolkit.terminal import visible
 
@@ -371,14 +372,33 @@ def extract_events(
         ctx.memo["country"] = country
         day_first = _day_first(locale, code, zone)
         dates = find_dates(work, g, ctx.today, day_first, country)
-        if not dates:
+        thread = is_thread(repaired)  # its quoted turns are masked: their days are read below
+        if not dates and not thread:
             continue
         # The first language that sees a date decides; a runner-up is only asked when the
         # best guess saw no date at all (a short message in the other language).
         # FoundEvent.tz is an IANA name or None (a bare +05:30 offset has no name).
-        events = read_events(ctx, dates, tz or getattr(zone, "key", None))
+        events = read_events(ctx, dates, tz or getattr(zone, "key", None)) if dates else []
+        if thread:
+            return _thread_settled(events, ctx, ref_time, day_first, country, tz=tz, locale=locale, lang=code)
         return _changed_from_quote(events, repaired, ref_time, g, tz=tz, locale=locale, lang=lang)
     return []
+
+
+def _thread_settled(events: list[FoundEvent], ctx: Context, ref_time: datetime, day_first: bool,
+                    country: str | None, **given: Any) -> list[FoundEvent]:
+    """The plan of a conversation of quoted turns (`extract.threads`), each turn masked and read
+    as a message of its own."""
+    g = ctx.g
+
+    def mask(turn: str) -> str:
+        work = mask_noise(turn)
+        return work if g.masks is None else g.masks.sub(lambda m: " " * len(m.group(0)), work)
+
+    def read(turn: str) -> list[FoundEvent]:
+        return extract_events(turn, ref_time, **given)
+
+    return settled_in_thread(events, ctx.text, g, ctx.today, day_first, country, ctx.zone, mask, read)
 
 
 def _changed_from_quote(events: list[FoundEvent], text: str, ref_time: datetime, g: Grammar,

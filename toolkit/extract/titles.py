@@ -699,6 +699,28 @@ def location_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | 
     return place
 
 
+def location_for_line(g: Grammar, line: str) -> str | None:
+    """The place a line of its own names: "Entrenan 18:30 en el CUBA", "saída 6h50 da portaria"."""
+    for pattern in (g.place, g.place_after_time):
+        for m in pattern.finditer(line):
+            phrase = cut_place(m.group(1), g)
+            if phrase and looks_like_place(phrase, g):
+                return phrase
+    return None
+
+
+def _a_note_line(line: str, g: Grammar) -> bool:
+    """'Tauschen bitte selbst untereinander klären', 'Merci de prévenir si empêchement', 'No
+    convocados: Pablo (lesión)': a line that is a sentence or a labelled list, not a place. A
+    place line is a name ("Gemeindesaal St. Josef") or holds a place noun ("Salle polyvalente du
+    village"); a note runs on in lower-case words (German nouns aside), or labels what follows."""
+    if re.search(r"\w\s*:\s*\S", line) or line.rstrip()[-1:] in "!?":
+        return True
+    words = re.findall(r"[^\W\d_][\w'’-]*", line)
+    lower = sum(w[:1].islower() for w in words[1:])
+    return len(words) >= 4 and lower >= 0.6 * (len(words) - 1) and not g.place_noun.search(line)
+
+
 def _without_blanks(ctx: Context, place: str, blanks: list[tuple[int, int]]) -> str | None:
     """A place read across a blanked date or time: a number inside a name is the name's ("sala
     B2.03" read as a time), so it comes back as written; a date or time between words is none of
@@ -793,7 +815,8 @@ def _place_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
                 break  # the next date's line, or the sign-off: this event's lines are over
             if line and len(line) <= 60 and not _NOT_A_PLACE.search(line) and not line[:1].isdigit() \
                     and not ctx.g.date_words.search(line) and not ctx.g.event_noun.search(line) \
-                    and not re.search(r"\d{1,2}[:.h]\d{2}|\d\s*(?:am|pm)", line, re.I):
+                    and not re.search(r"\d{1,2}[:.h]\d{2}|\d\s*(?:am|pm)", line, re.I) \
+                    and not _a_note_line(line, ctx.g):
                 return _tidy(line)
     return None
 
