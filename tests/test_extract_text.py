@@ -112,8 +112,8 @@ def test_fresh_batches_stay_fixed(name):
     ("events_batch62.jsonl", 0.89, 0.16, 0.88, 0.77),
     ("events_batch63.jsonl", 0.91, 0.01, 0.87, 0.77),
     ("events_batch64.jsonl", 0.91, 0.03, 0.85, 0.92),
-    ("events_batch65.jsonl", 0.86, 0.03, 0.83, 0.75),
-    ("events_batch66.jsonl", 0.88, 0.03, 0.77, 0.75),
+    ("events_batch65.jsonl", 0.87, 0.03, 0.82, 0.75),
+    ("events_batch66.jsonl", 0.90, 0.03, 0.77, 0.76),
 ])
 def test_the_last_batches_stay_at_their_level(name, f1, false_alarms, titles, places):
     """Batches still below the other batches' bar, kept at the level their rounds reached
@@ -5054,3 +5054,39 @@ def test_a_note_under_a_list_is_no_place(line):
 def test_the_call_up_beside_the_match_is_not_its_start():
     text = "CONVOCATORIA INFANTIL A\nSábado vs Rayo, campo municipal\nPartido 12:00 – citados 11:15"
     assert [e.start[:16] for e in extract_events(text, SPRING_2033)] == ["2033-05-07T12:00"]
+
+
+@pytest.mark.parametrize("text,start,end", [
+    ("Mercadillo solidario el sábado 7, de 10 hasta mediodía, en el patio", "2033-05-07T10:00",
+     "2033-05-07T12:00"),
+    ("Car boot sale Saturday 8 til noon on the school field", "2033-05-07T08:00", "2033-05-07T12:00"),
+    ("Flohmarkt am Samstag von 9 bis zum Mittag im Hof", "2033-05-07T09:00", "2033-05-07T12:00"),
+])
+def test_a_range_up_to_noon_in_any_words(text, start, end):
+    [event] = extract_events(text, SPRING_2033)
+    assert (event.start[:16], (event.end or "")[:16]) == (start, end)
+
+
+def test_a_weekday_with_an_afternoon_number_before_noon_is_that_day():
+    text = "le repas des anciens c'est le mercredi 18 à midi à la salle des fêtes"
+    [event] = extract_events(text, SPRING_2033)
+    assert event.start[:16] == "2033-05-18T12:00"
+
+
+@pytest.mark.parametrize("text", [
+    "Las inscripciones para el campus hasta el viernes 6, que luego no hay plazas",
+    "Reply slips back by Friday 6th, otherwise no place on the trip",
+])
+def test_what_follows_a_day_that_is_due_calls_nothing_off(text):
+    [event] = extract_events(text, SPRING_2033)
+    assert (event.kind, event.cancelled, event.start) == ("deadline", False, "2033-05-06")
+
+
+def test_no_lessons_from_one_weekday_to_another_is_a_closure_span():
+    [event] = extract_events("Aviso: não haverá aula de sexta 6 até quarta 11, retorno quinta", SPRING_2033)
+    assert (event.kind, event.start, event.end) == ("closure", "2033-05-06", "2033-05-11")
+
+
+def test_day_numbers_listed_with_and_before_a_date_share_its_month_and_hours():
+    events = extract_events("Ensaios do bloco sábados 7, 14 e 21/05, sempre das 16h às 19h", SPRING_2033)
+    assert [e.start[:16] for e in events] == ["2033-05-07T16:00", "2033-05-14T16:00", "2033-05-21T16:00"]

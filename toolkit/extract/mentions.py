@@ -392,9 +392,10 @@ _DAY_NUMBER_TO = re.compile(r"\b(?:de|del|do|desde|from|du|vom|dias|días|entre(
                             r"(?:(?:el|o|le|the|dia)\s+)?$", re.I)
 
 
-# "nos dias 10, 12 e 13 de junho", "am 3., 10. und 17. Juni", "the 3rd, 10th and 17th of May":
-# day numbers listed with commas before the dated ones
-_LISTED_NUMBERS = re.compile(r"((?:\b\d{1,2}(?:st|nd|rd|th|er|º|\.)?\s*[,/]\s*)+)$", re.I)
+# "nos dias 10, 12 e 13 de junho", "am 3., 10. und 17. Juni", "the 3rd, 10th and 17th of May",
+# "sábados 14, 21 e 28/01": day numbers listed with commas (the last with "and") before the dated one
+_LISTED_NUMBERS = re.compile(r"((?:\b\d{1,2}(?:st|nd|rd|th|er|º|\.)?\s*[,/]\s*)+"
+                             r"(?:\b\d{1,2}(?:st|nd|rd|th|er|º|\.)?\s+(?:and|y|e|et|und|&)\s+)?)$", re.I)
 # "Am Donnerstag und Freitag, 25./26. November": the weekdays said before listed day numbers
 _WEEKDAYS_BEFORE = re.compile(r"^[\s,]*(?:(?:and|und|et|y|e|&)\s+)?[\s,]*$", re.I)
 
@@ -1179,6 +1180,9 @@ _NO_DAY_AFTER = re.compile(r"\s*(?:floor|storey|story|level|row|grade|place|priz
 # Portuguese weekdays that are also ordinals ("segunda chamada", "quinta vez")
 _ORDINAL_WEEKDAYS = {"segunda", "terça", "terca", "quarta", "quinta", "sexta"}
 _A_WEEKDAY = re.compile(r"\b(?:on a|an einem|a un|un|une|num|numa|einem)\s+$", re.I)
+# The words that run a range up to noon: "9 to noon", "de 10 hasta mediodía", "bis zum Mittag"
+_UP_TO = (r"(?:-|–|to|until|till|'?til|à|a|ao|al|bis(?: zum| um)?|até(?: ao| o)?|hasta(?: el| la)?|"
+          r"jusqu['’]à)")
 _CLOCK_WORD_AFTER = re.compile(r"\s*(?:o['’]?clock|uhr|heures?|horas?|h\b|hs\b)", re.I)
 _HOURS_AFTER = re.compile(r"\s*(?:-|–|to|till|until|bis|à|a|até)\s*(\d{1,2})(?:[:.]\d\d)?\s*(?:am|pm|h|uhr)?"
                           r"(?![\d/.]|\s*(?:st|nd|rd|th)\b)", re.I)
@@ -1189,6 +1193,16 @@ def _hours_after(work: str, at: int, number: int) -> bool:
     of hours; 'le samedi 24 à 15h' is a day and an hour (24, or 20 to 15, spans no hours)."""
     m = _HOURS_AFTER.match(work, at)
     return m is not None and number <= 23 and (number <= 12 or int(m.group(1)) > number)
+
+
+_UP_TO_AFTER = re.compile(rf"\s*{_UP_TO}\s*", re.I)
+
+
+def _runs_to_noon(work: str, at: int, g: Grammar) -> bool:
+    """'Saturday 8 til noon': what follows the number runs it up to noon (a morning hour's
+    range; 'mercredi 13 à midi' is the 13th at noon)."""
+    to = _UP_TO_AFTER.match(work, at)
+    return to is not None and to.end() > at and g.noon.match(work, to.end()) is not None
 
 
 def _weekday_mention(m: re.Match[str], work: str, g: Grammar, today: date,
@@ -1231,8 +1245,9 @@ def _weekday_mention(m: re.Match[str], work: str, g: Grammar, today: date,
         # "Wednesday 28 May": the number belongs to an explicit date already found; keep
         # the weekday alone so it can join that date.
         start, end, number, after = m.start(2), m.end(2), None, None
-    if number and _CLOCK_WORD_AFTER.match(work, m.end()):
-        # "open again Tuesday 8 o'clock": the number is the hour, not the 8th
+    if number and (_CLOCK_WORD_AFTER.match(work, m.end())
+                   or (5 <= int(number) <= 11 and _runs_to_noon(work, m.end(), g))):
+        # "open again Tuesday 8 o'clock", "Saturday 8 til noon": the number is the hour, not the 8th
         end, number, after = m.end(2), None, None
         start = min(start, end)
     if number:
@@ -1286,8 +1301,9 @@ def _weekday_abbr_mention(m: re.Match[str], work: str, g: Grammar, today: date,
     start, end = m.start(), m.end()
     if not spans.free(start, end):  # "So, 6. Juli": the number belongs to the explicit date
         start, end, number = m.start(1), m.end(1), None
-    if number and _CLOCK_WORD_AFTER.match(work, m.end()):
-        # "open again Tuesday 8 o'clock": the number is the hour, not the 8th
+    if number and (_CLOCK_WORD_AFTER.match(work, m.end())
+                   or (5 <= int(number) <= 11 and _runs_to_noon(work, m.end(), g))):
+        # "open again Tuesday 8 o'clock", "Saturday 8 til noon": the number is the hour, not the 8th
         end, number = m.end(2), None
         start = min(start, end)
     if number:
@@ -1614,12 +1630,11 @@ _UNTIL_BEFORE = re.compile(
     r"schluss|ende|endet|termina|terminan|acaba|acaban|fin|finit|fim|terminam?)"
     r"(?:\s+(?:um|las|la|às|as|at|à|a))?\s*$", re.I
 )
-_TO_NOON = re.compile(r"^\s*(?:-|–|to|until|till|à|a|ao|al|bis|até|jusqu'à)\s*$", re.I)
+_TO_NOON = re.compile(rf"^\s*{_UP_TO}\s*$", re.I)
 _AND_NOON = re.compile(r"^\s*(?:and|et|e|y|und)\s*$", re.I)
 _BETWEEN = re.compile(r"\b(?:between|entre|zwischen)\s*$", re.I)
 # "Sat July 10, 9 to noon": a bare morning hour whose range ends at noon is a time after all
-_BARE_HOUR_TO = re.compile(r"(?<![\d/.:,])(\d{1,2})(?:[:.h](\d{2}))?\s*"
-                           r"(?:-|–|to|till|until|à|a|ao|al|bis|até)\s*$", re.I)
+_BARE_HOUR_TO = re.compile(rf"(?<![\d/.:,])(\d{{1,2}})(?:[:.h](\d{{2}}))?\s*{_UP_TO}\s*$", re.I)
 _BETWEEN_HOUR_AND = re.compile(r"\b(?:between|entre|zwischen)\s+(\d{1,2})(?:[:.h](\d{2}))?\s*"
                                r"(?:and|et|e|y|und)\s*$", re.I)  # "between 10 and noon"
 

@@ -1655,6 +1655,11 @@ def _kind_of(ctx: Context, clause: Clause, d: DateMention, own: str,
     if activity_cancel and any(_SCHOOL_ITSELF.search(own, max(0, a - 12), b) for a, b in activity_cancel
                                if b > 0):
         return "closure", False  # "Am Montag fällt der Unterricht aus": no school that day
+    if activity_cancel and all(clause.start + a >= live.core[1] for a, _b in activity_cancel) \
+            and not ignore_moves and _is_deadline(ctx, clause, d, own, t):
+        # "las inscripciones hasta el viernes 24, que luego no hay plazas": what happens after
+        # the day that is due, not a calling off
+        return "deadline", False
     if activity_cancel:
         return "event", True
     if closures and not _CLOSURE_ENDS.search(own):

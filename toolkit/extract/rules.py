@@ -700,6 +700,9 @@ HOUR_WORDS_24 = {
 MINUTE_WORDS = {"five": 5, "ten": 10, "twenty": 20, "twenty-five": 25, "twenty five": 25,
                 "quarter": 15, "half": 30, "a quarter": 15}
 
+# Portuguese weekdays and days said as words, after "de" in "aula de sexta"
+_PT_DAY = r"(?:segunda|terça|terca|quarta|quinta|sexta|s[áa]bado|domingo|hoje|amanh[ãa])"
+
 # Institutions and places whose "no ..." or "closed" makes a closure day, not a cancellation,
 # and the holidays that close them.
 CLOSURES = {
@@ -744,9 +747,10 @@ CLOSURES = {
            r"pas cours", r"ni (?:classe|cours|école|cantine)", r"cours (?:\w+ )?suspendus",
            r"fermée?s?", r"vacances", r"férié", r"fériée",
            r"journée pédagogique", r"pont", r"congé", r"n['’](?:ouvre|ouvrent|ouvrira|ouvriront) pas"),
-    "pt": (r"não (?:há|vai ter|tem|haverá|terá|teremos) (?:aulas?(?! d[eao]s? (?!\d))|escola)",
-           r"sem aulas?(?! d[eao]s? (?!\d))", r"aulas(?! d[eao]) (?:\w+ )?suspensas",
-           r"nao (?:ha|vai ter|tem) aulas?(?! d[eao]s? (?!\d))",
+    # "aula de natação" is one lesson; "aula de sexta 17 até quarta" is school on those days
+    "pt": (rf"não (?:há|vai ter|tem|haverá|terá|teremos) (?:aulas?(?! d[eao]s? (?!\d|{_PT_DAY}))|escola)",
+           rf"sem aulas?(?! d[eao]s? (?!\d|{_PT_DAY}))", r"aulas(?! d[eao]) (?:\w+ )?suspensas",
+           rf"nao (?:ha|vai ter|tem) aulas?(?! d[eao]s? (?!\d|{_PT_DAY}))",
            r"feriado", r"férias", r"ferias", r"fechad[oa]s?",
            # "a piscina fecha sexta", not "reunião para fechar os fatos" (closing a deal, a list)
            r"fecha(?:rá|m|r)?(?! (?:o|a|os|as|um|uma) (?!dia\b|partir\b|semana\b)[^\W\d_]{3,})",
