@@ -603,7 +603,7 @@ _CALL_UP_WORDS = (
     r"check[- ]?in|meet(?:ing point)?|(?:we['’]re |we are )?meeting(?= (?:at|outside|by|in front)\b)|"
     r"assemble|assembly|be there|call[- ]?time|warm[- ]?up|"
     r"treffpunkt|treffen uns|aufstellung|antreten|besammlung|einlaufen|einspielen|aufwärmen|"
-    r"concentraci[oó]n|convocatoria|citaci[oó]n|citad[oa]s|convocad[oa]s|calentamiento|concentra[çc][ãa]o|aquecimento|"
+    r"concentraci[oó]n|convocatoria|citaci[oó]n|citad[oa]s|convocad[oa]s|llegar|llegada|calentamiento|concentra[çc][ãa]o|aquecimento|"
     r"ponto de encontro|punto de encuentro|quedamos|rendez-vous|rdv|convocation|échauffement|"
     # a carpool's departure, beside the event's own start: "salimos a las 6:30 ..., el primer
     # partido es a las 8:00", "ich fahr um 8 ... los. Erstes Spiel ist um 9:30"

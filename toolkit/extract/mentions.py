@@ -348,6 +348,7 @@ def find_dates(work: str, g: Grammar, today: date, day_first: bool,
     found = _listed_after_a_dated_item(found, work)
     found = _weekend_lists(found, work)
     found = _weekdays_naming_a_relative_day(found, work)
+    found = [d for d in found if not _DENIED_IN_BRACKETS.search(work, max(0, d.start - 24), d.start)]
     return _anchor_weekdays(_absorb_weekdays(found, work), work, g)
 
 
@@ -629,6 +630,10 @@ def _listed_after_a_dated_item(found: list[DateMention], work: str) -> list[Date
     return result
 
 
+# "la fête des mères c'est le 4 juin (pas le 28 mai, à cause de la Pentecôte)": a day denied in
+# brackets is no day of anything said there (but "(no school Thu 25–Fri 26)" closes those days)
+_DENIED_IN_BRACKETS = re.compile(r"\(\s*(?:pas|not|nicht|no|não|nao)"
+                                 r"(?:\s+(?:le|la|the|on|on the|am|el|o|a|dia|em|no|na))?\s*$", re.I)
 _APPOSITION = re.compile(r"[\s,(–-]{1,4}")
 
 
@@ -1043,7 +1048,7 @@ _LIMIT_BEFORE = re.compile(r"\b(?:by|until|till|before|bis|hasta|antes del?|avan
                            # "como muy tarde el jueves", "spätestens Donnerstag", "au plus tard jeudi"
                            r"(?:como )?(?:muy )?tarde|latest|spätestens|plus tard|mais tardar)"
                            r"(?:\s+(?:the|el|la|le|o|a|zum|dem|den|am|on))?\s*$", re.I)
-_LIST_WORD = re.compile(r"\b(?:and|y|e|et|und)\b", re.I)
+_LIST_WORD = re.compile(r"(?<!\bbis )\b(?:and|y|e|et|und)\b(?! mit\b)", re.I)  # not the Swiss "bis und mit"
 
 
 # The end of the month the message is written in, said without its name.
@@ -1110,6 +1115,12 @@ _DATE_CONTEXT_BEFORE = re.compile(
 )
 
 
+# A line's start, with its bullet and a short weekday ("- mer. "), before a date heading the line;
+# then the separator or the name that follows such a heading
+_LIST_LINE_HEAD = re.compile(r"(?:^|\n)[ \t]*(?:[-–•*·▪>]+[ \t]*)?(?:[^\W\d_]{2,4}\.?[ \t]*)?$")
+_LIST_LINE_NEXT = re.compile(r"[ \t]*(?:[:–—-]|→|[ \t][^\W\d_])")
+
+
 def _numeric_mention(m: re.Match[str], work: str, g: Grammar, today: date,
                      day_first: bool) -> DateMention | None:
     """A numeric date; without a year it needs context, or it is a fraction or a score."""
@@ -1141,8 +1152,13 @@ def _numeric_mention(m: re.Match[str], work: str, g: Grammar, today: date,
             bool(g.event_noun.search(work[max(0, m.start() - 30):m.start()]))
         # "Meldeschluss ist der 10.8.!", "deadline 10/8", "vence 10/8": what is due says date
         due_before = bool(g.due.search(work[max(0, m.start() - 24):m.start()]))
+        # "- mer. 10/05 : Sandrine", "6.5. Brunner": a date heading a line of a list, as in a rota
+        item_head = bool(_LIST_LINE_HEAD.search(before)) and bool(_LIST_LINE_NEXT.match(after))
+        # "prazo para pagar: 19/5 (sexta)": its weekday after it
+        said_after = _WEEKDAY_AFTER.match(after)
+        weekday_after = said_after is not None and said_after.group(1).lower() in g.weekday_of
         if not (_DATE_CONTEXT_BEFORE.search(before) or nearby_time or weekday_before or named_before
-                or due_before):
+                or due_before or item_head or weekday_after or _short_weekday_before(work, m.start(), g)):
             return None
         day_value = _dated(day, month, None, today)
     else:
@@ -1151,7 +1167,21 @@ def _numeric_mention(m: re.Match[str], work: str, g: Grammar, today: date,
         day_value = safe_date(year, month, day)
     if day_value is None:
         return None
-    return DateMention(m.start(), m.end(), day_value, None, "numeric")
+    # "seg 5/6 – matemática", "mer. 10/05": the short weekday before is part of the date, not a title
+    return DateMention(_short_weekday_before(work, m.start(), g) or m.start(), m.end(), day_value, None,
+                       "numeric")
+
+
+_SHORT_DAY_BEFORE = re.compile(r"(?:^|(?<=[\s(•*-]))([^\W\d_]{2,4})\.?,?[ \t]*$")
+_WEEKDAY_AFTER = re.compile(r"\s*[,(]\s*([^\W\d_]+)")
+
+
+def _short_weekday_before(work: str, at: int, g: Grammar) -> int | None:
+    """Where a short weekday written right before a date starts ("seg 5/6", "mer. 10/05")."""
+    short = _SHORT_DAY_BEFORE.search(work, max(0, at - 8), at)
+    if short is None or short.group(1).lower() not in g.t.weekday_abbr:
+        return None
+    return short.start(1)
 
 
 # "the Thurs before", "el viernes de antes (25)", "le vendredi d'avant", "a sexta anterior"

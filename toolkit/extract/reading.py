@@ -120,9 +120,10 @@ def _under_a_named_heading(ctx: Context, clause: Clause) -> bool:
 
 _QUESTION_MARK = re.compile(r"[?¿]")
 # A rota's items run to the first full stop of a sentence (not a date's "9.7.")
-_ROTA_OVER = re.compile(r"(?<!\d)[.!?](?=\s|$)")
+# (not the dot of a short abbreviation: "- mer. 10/05 : moi")
+_ROTA_OVER = re.compile(r"(?<!\d)(?:(?<!\b[^\W\d_])(?<!\b[^\W\d_]{2})(?<!\b[^\W\d_]{3})\.|[!?])(?=\s|$)")
 # Where a rota's heading ends: its first colon or line break, within the first few words
-_HEADING_END = re.compile(r"[:\n]")
+_HEADING_END = re.compile(r"(?<!\d):(?!\d)|\n")
 
 
 def _a_rota_slot(ctx: Context, clause: Clause) -> bool:
@@ -182,7 +183,7 @@ def read_events(ctx: Context, dates: list[DateMention], tz_name: str | None) -> 
     events = _old_day_said_before(ctx, _moves_of_an_event(_moves_from_cancellations(ctx, events, unnamed)))
     events = _ended_later(ctx, dates, _closed_until_resumption(ctx, dates, events))
     events = _back_the_same_day(ctx, dates, times, _back_another_day(ctx, dates, events))
-    events = _rota_shared_hour(ctx, dates, times, events)
+    events = _hour_corrected(ctx, dates, times, _rota_shared_hour(ctx, dates, times, events))
     if any(e.confidence >= 0.9 and not e.all_day for e in events):
         # Beside a clearly dated and timed event, a weak all-day mention whose own clause
         # names nothing is a side remark ("invites in book bags today").
@@ -270,8 +271,9 @@ def _closed_from(ctx: Context, closure: FoundEvent) -> bool:
 _WAY_BACK = (r"volvemos|regresamos|regreso|vuelta|we(?:'re| are| come| get) back|we return|return(?:ing)?|"
              r"(?:gets?|getting|comes?|coming) back|"
              r"back (?:at|by|around|about)|home (?:at|by|around)|r[üu]ckkehr|r[üu]ckfahrt|"
-             r"zur[üu]ck (?:um|gegen|ca\.?)|on rentre|nous rentrons|retour(?: prévu)?|rentrée prévue|"
-             r"voltamos|regressamos|regresso|volta|chegada")
+             r"zur[üu]ck (?:um|gegen|ca\.?)|on rentre|nous rentrons|on revient|nous revenons|"
+             r"retour(?: prévu)?|rentrée prévue|"
+             r"voltamos|regressamos|regresso|retorno|volta|chegada|zrugg")
 _BACK_HOME = re.compile(rf"\b(?:{_WAY_BACK})\b", re.I)
 _AND_BEFORE = re.compile(r"\b(?:and|y|e|et|und)\s+$", re.I)
 # between the first day and "ends": only "and" ("commencent le lundi 9 et se terminent ...")
@@ -329,7 +331,8 @@ def _back_another_day(ctx: Context, dates: list[DateMention], events: list[Found
                      if e.start[:10] == last.day.isoformat() and _said_at(ctx, e) >= m.start()), None)
         before = [e for e in timed if e is not back and 0 <= (at := _said_at(ctx, e)) < m.start()
                   and m.start() - at <= 160
-                  and _segment_start(ctx, at + len(e.evidence or " ") - 1) == _segment_start(ctx, m.start())
+                  and (_segment_start(ctx, at + len(e.evidence or " ") - 1) == _segment_start(ctx, m.start())
+                       or _next_labelled_line(ctx, at + len(e.evidence or " "), m.start()))
                   and 0 < (last.day - date.fromisoformat(e.start[:10])).days <= 31]
         if back is None or not before:
             continue
@@ -337,6 +340,13 @@ def _back_another_day(ctx: Context, dates: list[DateMention], events: list[Found
         events = [replace(e, end=back.start) if e is outing else e for e in events if e is not back]
         timed = [replace(e, end=back.start) if e is outing else e for e in timed if e is not back]
     return events
+
+
+def _next_labelled_line(ctx: Context, after: int, at: int) -> bool:
+    """'Saída: sexta 26/5 às 6h ...\nRetorno: domingo 28/5 ...': the way back opens the line
+    right after the outing's line."""
+    between = ctx.low[after:at]
+    return between.count("\n") == 1 and not between.split("\n")[1].strip(" \t•*-")
 
 
 def _back_the_same_day(ctx: Context, dates: list[DateMention], times: list[TimeMention],
@@ -375,14 +385,16 @@ def _back_the_same_day(ctx: Context, dates: list[DateMention], times: list[TimeM
 def _rota_shared_hour(ctx: Context, dates: list[DateMention], times: list[TimeMention],
                       events: list[FoundEvent]) -> list[FoundEvent]:
     """'Turnos pa llevar a los chicos a hockey: lun 20 – Vero, mié 22 – yo, jue 23 – Pao.
-    Entrenan 18:30 en el CUBA': in a rota, a line with an hour and no day of its own is the
-    hour (and the place) of every slot, not of the slot above it alone; on a day the rota
-    says is closed nobody drives."""
+    Entrenan 18:30 en el CUBA', 'Planning covoit' (départ 13h45 devant la boulangerie) : -
+    mer. 10/05 : moi ...': in a rota, a line with an hour and no day of its own, after the
+    slots or as their heading, is the hour (and the place) of every slot, not of the slot next
+    to it alone; on a day the rota says is closed nobody drives."""
     rota = _rota(ctx)
     if rota is None or not times:
         return events
     lines = [m.span() for m in re.finditer(r"[^\n]+", ctx.low)]
-    shared = [t for t in times if t.start >= rota[1] and _undated_line(lines, dates, t)]
+    shared = [t for t in times if (t.start >= rota[1] and _undated_line(lines, dates, t))
+              or (t.end <= rota[0] and _undated_line(lines, dates, t, weekdays_too=True))]
     slots = [e for e in events if e.kind == "event" and not e.cancelled and e.end is None]
     if len({t.hour for t in shared}) != 1 or len(slots) < 2:
         return events
@@ -403,9 +415,49 @@ def _rota_shared_hour(ctx: Context, dates: list[DateMention], times: list[TimeMe
     return out
 
 
-def _undated_line(lines: list[tuple[int, int]], dates: list[DateMention], t: TimeMention) -> bool:
+def _undated_line(lines: list[tuple[int, int]], dates: list[DateMention], t: TimeMention,
+                  weekdays_too: bool = False) -> bool:
+    """The hour's line names no day; with `weekdays_too`, none but a bare weekday (a rota's
+    heading: "Snack sign-up for Saturday games (all games 9am, Verdugo Park field 3)")."""
     a, b = next(((a, b) for a, b in lines if a <= t.start < b), (t.start, t.end))
-    return not any(a <= d.start < b for d in dates)
+    return not any(a <= d.start < b and not (weekdays_too and d.kind == "weekday" and d.bare) for d in dates)
+
+
+def _hour_corrected(ctx: Context, dates: list[DateMention], times: list[TimeMention],
+                    events: list[FoundEvent]) -> list[FoundEvent]:
+    """'Elternabend am Dienstag um 19 Uhr / Korrektur: 19:30!!', '> Spring working bee ...
+    Saturday, 9am / it's 10 not 9': an hour given as a correction, or against the old one, with
+    no day of its own, is the new hour of the message's one timed event."""
+    timed = [e for e in events if not e.all_day and e.kind == "event" and not e.cancelled]
+    if len(timed) != 1:
+        return events
+    event = timed[0]
+    old = datetime.fromisoformat(event.start)
+    for t in times:
+        cue = ctx.g.correction.search(ctx.low, max(0, t.start - 14), t.start)
+        if cue is None and any(d.end <= t.start and t.start - d.end <= 40
+                               and "\n" not in ctx.low[d.end:t.start] for d in dates):
+            continue  # an hour of a day said with it is that day's own
+        against = _NOT_THE_HOUR.match(ctx.low, t.end)
+        if against is not None and (int(against.group(1)) % 12, int(against.group(2) or 0)) \
+                != (old.hour % 12, old.minute):
+            against = None  # "not 9" said of another hour than the event's
+        if cue is None and against is None:
+            continue
+        hour, _ = resolve_hours(t, "pm" if t.meridiem is None and old.hour >= 12 and t.hour < 12 else None)
+        new = old.replace(hour=hour.hour, minute=hour.minute)
+        if new == old:
+            continue
+        moved = replace(event, start=new.isoformat(), end=None, moved=True, previous_start=event.start)
+        return [moved if e is event else e for e in events]
+    return events
+
+
+# After a new hour, the old one it replaces: "10 not 9", "8.15 now not 9", "19:30 statt 19 Uhr"
+_NOT_THE_HOUR = re.compile(
+    r"\s*(?:now\s+)?,?\s*(?:not|instead of|rather than|(?:an)?statt(?: um)?|nicht(?: um)?|no(?: a las)?|"
+    r"en (?:vez|lugar) de(?: las)?|pas(?: à)?|au lieu de|não(?: às)?|em vez d(?:e|as))\s+"
+    r"(\d{1,2})(?:[:.h](\d{2}))?\b", re.I)
 
 
 def _clock(iso: str) -> tuple[int, int]:
@@ -1767,7 +1819,9 @@ _OWN_ABSENCE = re.compile(
     r"\b(?:we'?re|we are|we'?ll be|i'?m|i am|i'?ll be|wir sind|ich bin|bin ich|sind wir|"
     r"estamos|estoy|estaremos|"
     r"nous sommes|on est|on sera|je suis|je serai|estou|vamos estar|vou estar)\s+(?:\w+\s+){0,4}?"
-    r"(?:away|(?<!drop )(?<!kick )(?<!sign )(?<!take )(?<!day )off|out|on holiday|on vacation|weg|"
+    # (not a team playing away: "we're away at Brockhurst Rovers, KO 10.30")
+    r"(?:away(?!\s+(?:at|to|vs\.?|v\.?|against)\b[^.\n]{0,60}\b(?:ko|kick[- ]?off|match|game|fixture)\b)|"
+    r"(?<!drop )(?<!kick )(?<!sign )(?<!take )(?<!day )off|out|on holiday|on vacation|weg|"
     r"verreist|im urlaub|in den ferien|in urlaub|"
     r"de vacaciones|fuera|de viaje|en vacances|absente?s?|partis|de férias|fora|viajando)\b"
     r"|\b(?:ando|andamos|ando de|voy de|vamos de) (?:de )?(?:viaje|vacaciones)\b", re.I)

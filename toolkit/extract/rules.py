@@ -32,7 +32,12 @@ class Grammar:
         mon = _alt(t.months)
         self.weekday_of = {**{k: v for k, v in t.weekday_abbr.items()}, **t.weekdays}
         self.month_of = t.months
-        sep = r"(?:-|to|till|until|bis|al|au|a|à|às|até|e|y|und|et|and)"
+        # the words that run a span of days to its last, that last day included or said so
+        # ("bis einschließlich Freitag 2.6.", "bis und mit", "up to and including")
+        span_to = (r"(?:-|–|to|till|until|thru|through|up to(?: and including)?|"
+                   r"bis(?: einschlie(?:ß|ss)lich| inklusive| inkl\.?| und mit)?|al|au|à|a|até|ao|"
+                   r"hasta(?: el)?|jusqu['’]au)")
+        sep = rf"(?:{span_to}|às|e|y|und|et|and)"
         day = r"(\d{1,2})(?:st|nd|rd|th|er|º|ª|°)?\.?"
         year = r"(?:,?\s*(?:de\s+|del\s+)?(\d{4}))?"
         self.month_range = re.compile(
@@ -57,7 +62,7 @@ class Grammar:
         num = r"\d{1,2}[./]\d{1,2}(?:[./](?:\d{4}|\d{2}))?\.?"
         self.numeric_range = re.compile(
             rf"(?:\b(?:del|vom|du|de|from|entre|between)\s+)?(?<![\d/.])({num})\s*"
-            rf"(?:-|bis|al|au|a|à|to|até|till|until)\s*({num})(?![\d/])",
+            rf"{span_to}\s*(?:(?:{wd}|{wd_abbr})\.?,?\s+)?({num})(?![\d/])",
             re.I,
         )
         # "del 15 al 17", "vom 3. bis 5.", "du 3 au 5", "de 3 a 5", "from the 3rd to the 5th":
@@ -75,7 +80,7 @@ class Grammar:
         # "del jueves 9 al sábado 11", "from Thu 9th to Sat 11th", "vom Do., 9. bis Sa., 11."
         self.weekday_day_range = re.compile(
             rf"\b({wd}|{wd_abbr})\.?,?\s*(?:the\s+|den\s+|le\s+|el\s+|dia\s+)?(\d{{1,2}})(?:st|nd|rd|th|er|º)?\.?"
-            rf"\s*(?:-|to|till|until|thru|through|bis|al|à|au|a|até|ao)\s*(?:the\s+|den\s+|le\s+|el\s+)?"
+            rf"\s*{span_to}\s*(?:the\s+|den\s+|le\s+|el\s+)?"
             rf"({wd}|{wd_abbr})\.?,?\s*(?:the\s+|den\s+|le\s+|el\s+|dia\s+)?(\d{{1,2}})(?:st|nd|rd|th|er|º)?\b\.?"
             rf"(?![:./h]\d|\s*(?:am|pm|h\b|uhr))",
             re.I,

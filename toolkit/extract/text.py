@@ -28,7 +28,7 @@ import re
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import date, datetime, timedelta, timezone, tzinfo
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -39,7 +39,7 @@ from toolkit.eventtypes import FoundEvent
 from toolkit.extract.alternation import alternation
 from toolkit.extract.context import PASTED_STAMP, Context
 from toolkit.extract.lang import TABLES
-from toolkit.extract.mentions import THIS_MONTH_END, find_dates
+from toolkit.extract.mentions import THIS_MONTH_END, find_dates, find_times
 from toolkit.extract.reading import SAME_TIME, read_events, says_same_place
 from toolkit.extract.rules import DEFAULT_COUNTRY, HOLIDAYS, MARKERS, MONEY, Grammar, grammar
 from toolkit.extract.threads import is_thread, settled_in_thread
@@ -373,6 +373,10 @@ def extract_events(
         day_first = _day_first(locale, code, zone)
         dates = find_dates(work, g, ctx.today, day_first, country)
         thread = is_thread(repaired)  # its quoted turns are masked: their days are read below
+        if not dates and not thread and _answers_a_quoted_day(repaired, work, g, ctx.today):
+            # "> Claire : kermesse samedi 17 juin le matin / non c'est l'après-midi ! 14h-18h":
+            # a reply that gives hours to the day it quotes is read with that day
+            return extract_events(_QUOTED_WORDS.sub("", repaired), ref_time, tz=tz, locale=locale, lang=code)
         if not dates and not thread:
             continue
         # The first language that sees a date decides; a runner-up is only asked when the
@@ -383,6 +387,14 @@ def extract_events(
             return _thread_settled(events, ctx, ref_time, day_first, country, tz=tz, locale=locale, lang=code)
         return _changed_from_quote(events, repaired, ref_time, g, tz=tz, locale=locale, lang=lang)
     return []
+
+
+def _answers_a_quoted_day(text: str, work: str, g: Grammar, today: date) -> bool:
+    """The reply names no day but gives hours, and the one earlier message it quotes names one."""
+    quoted = [m.group(0) for m in _QUOTE_LINE.finditer(text)]
+    if len(quoted) != 1 or not find_times(work, g, []):
+        return False
+    return bool(find_dates(_QUOTED_WORDS.sub("", quoted[0]), g, today, True))
 
 
 def _thread_settled(events: list[FoundEvent], ctx: Context, ref_time: datetime, day_first: bool,
