@@ -434,7 +434,7 @@ DE = LangTable(
         # Swiss German "kei Turnier", "abgseit"
         # "fällt der Unterricht wegen der internen Weiterbildung aus": the reason inside
         r"kei(?:n|ne|nen)? (?:\w+ ){0,1}(?:{nouns})\w*", r"abgseit", r"abgsait",
-        r"fällt (?:\w+ ){0,3}(?:(?:wegen|aufgrund|infolge) (?:\w+ ){1,5})?aus",
+        r"fällt (?:\w+ ){0,3}(?:\([^()\n]{1,40}\) )?(?:(?:wegen|aufgrund|infolge) (?:\w+ ){1,5})?aus",
         r"fallen (?:\w+ ){0,3}(?:(?:wegen|aufgrund|infolge) (?:\w+ ){1,5})?aus",
         r"faellt (?:\w+ ){0,3}aus", r"keine schule",
         r"finde[nt] (?:\w+ ){0,4}nicht statt",

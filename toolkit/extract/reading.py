@@ -226,6 +226,7 @@ def _closed_until_resumption(ctx: Context, dates: list[DateMention],
     """'office closed from Tue 24 Dec, reopening Thu 2 Jan', 'Die Weihnachtsferien beginnen am
     24.12.; Unterrichtsbeginn ist Dienstag, 7.1.': closed days said by their first day end the
     day before things start again, and the day they start again is no event of its own."""
+    events = _resumption_after_a_span(ctx, dates, events)
     closures = [e for e in events if e.kind == "closure" and e.all_day and e.end is None
                 and not e.cancelled and _closed_from(ctx, e)]
     if not closures:
@@ -248,6 +249,24 @@ def _closed_until_resumption(ctx: Context, dates: list[DateMention],
         events = [ended if e is closure else e for e in events
                   if not (e.kind == "event" and e.all_day and e.start == again.day.isoformat()
                           and e.evidence is not None and said in e.evidence)]
+    return events
+
+
+def _resumption_after_a_span(ctx: Context, dates: list[DateMention],
+                             events: list[FoundEvent]) -> list[FoundEvent]:
+    """'cerrado del viernes 31 de marzo al lunes 10 de abril. Las clases se reanudan el martes
+    11': the day things start again right after closed days said whole is no event."""
+    ends = [date.fromisoformat(e.end[:10]) for e in events if e.kind == "closure" and e.end]
+    if not ends:
+        return events
+    for m in ctx.g.resumes.finditer(ctx.low):
+        again = next((d for d in dates if d.last is None and 0 <= d.start - m.end() <= 30), None)
+        if again is None or not any(0 < (again.day - end).days <= 4 for end in ends):
+            continue
+        said = ctx.text[again.start:again.end]
+        events = [e for e in events if not (e.kind == "event" and e.all_day
+                                            and e.start == again.day.isoformat()
+                                            and e.evidence is not None and said in e.evidence)]
     return events
 
 
