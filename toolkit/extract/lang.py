@@ -565,7 +565,7 @@ FR = LangTable(
                r"(?:est |sont )?remise?s? (?:à|au)(?= (?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|"
                r"demain|après-demain|\d))",
                r"report (?:à|au)",
-               r"avancée?s?", r"changée?s?",
+               r"avancée?s?", r"(?:on |nous )?avan(?:ce|çons)(?= (?:à|au) )", r"changée?s?",
                r"(?:on )?(?:la |le |les )?rattrap(?:ons|erons|era)"),
 )
 

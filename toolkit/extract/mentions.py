@@ -1191,7 +1191,9 @@ _RELATIVE_TO_ANOTHER = re.compile(r"\s+(before|after|beforehand|afterwards|de an
                                   # "the Saturday before at the Anchor": where, not before what
                                   r"|(?=(?:at|in|en|au|im|am|bei|no|na|chez)\s))", re.I)
 _BEFORE_WORDS = {"before", "beforehand", "de antes", "anterior", "d'avant", "d’avant", "précédent", "davor"}
-_ESTATE_NAME = re.compile(r"\s+d[aeo]s?\s+[A-ZÁÉÍÓÚÂÊÔÃÕÇ]")
+# "na Quinta da Bacalhoa", "na quinta dos meus sogros": a farm, not a Thursday ("quinta de manhã" is)
+_ESTATE_NAME = re.compile(r"\s+d[aeo]s?\s+(?:[A-ZÁÉÍÓÚÂÊÔÃÕÇ]|(?!manh|tarde|noite|madrugada|semana|m[êe]s\b)"
+                          r"(?:meus?|minhas?|teus?|tuas?|seus?|suas?|nossos?|nossas?)\b)")
 _SAINT_BEFORE = re.compile(r"(?-i:\b(?:Santo|San|Santa|São|Sao|Saint|Sainte|St\.?|Ste\.?|Sankt))\s+$")
 
 
@@ -1243,8 +1245,7 @@ def _weekday_mention(m: re.Match[str], work: str, g: Grammar, today: date,
         return None  # "20h em segunda chamada", "a quinta vez": an ordinal, no weekday
     if name[:1].isupper() and not modifier and _SAINT_BEFORE.search(work, max(0, m.start(2) - 8), m.start(2)):
         return None  # "el templo de Santo Domingo", "São Domingos": a saint's name, no Sunday
-    if g.t.code == "pt" and name[:1].isupper() and not modifier and not number \
-            and _ESTATE_NAME.match(work, m.end(2)):
+    if g.t.code == "pt" and not modifier and not number and _ESTATE_NAME.match(work, m.end(2)):
         return None  # "almoço na Quinta da Bacalhoa": a country estate, no Thursday
     around = work[max(0, m.start() - 8):m.start()] + "|" + work[m.end():m.end() + 10]
     if g.t.code == "en" and name.lower() in g.t.weekday_abbr and not name[0].isupper() \

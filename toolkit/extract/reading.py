@@ -184,6 +184,8 @@ def read_events(ctx: Context, dates: list[DateMention], tz_name: str | None) -> 
     events = _ended_later(ctx, dates, _closed_until_resumption(ctx, dates, events))
     events = _back_the_same_day(ctx, dates, times, _back_another_day(ctx, dates, events))
     events = _hour_corrected(ctx, dates, times, _rota_shared_hour(ctx, dates, times, events))
+    events = _a_stay(ctx, dates, events)
+    events = [e for e in events if not _only_a_birthday(ctx, e)]
     if any(e.confidence >= 0.9 and not e.all_day for e in events):
         # Beside a clearly dated and timed event, a weak all-day mention whose own clause
         # names nothing is a side remark ("invites in book bags today").
@@ -452,16 +454,21 @@ def _hour_corrected(ctx: Context, dates: list[DateMention], times: list[TimeMent
         return events
     event = timed[0]
     old = datetime.fromisoformat(event.start)
-    for t in times:
-        cue = ctx.g.correction.search(ctx.low, max(0, t.start - 14), t.start)
-        if cue is None and any(d.end <= t.start and t.start - d.end <= 40
+    for index, t in enumerate(times):
+        cued = bool(ctx.g.correction.search(ctx.low, max(0, t.start - 18), t.start)
+                    or ctx.g.move.search(ctx.low, max(0, t.start - 14), t.start))  # "On avance à 8h30"
+        if _NO_LONGER_AT.search(ctx.low, max(0, t.start - 12), t.start) and _ANYMORE.match(ctx.low, t.end) \
+                and (t.hour % 12, t.minute) == (old.hour % 12, old.minute) and index + 1 < len(times):
+            # "the practice is not at 9 anymore, it's 10:30": the next hour is the new one
+            t, cued = times[index + 1], True
+        if not cued and any(d.end <= t.start and t.start - d.end <= 40
                                and "\n" not in ctx.low[d.end:t.start] for d in dates):
             continue  # an hour of a day said with it is that day's own
         against = _NOT_THE_HOUR.match(ctx.low, t.end)
         if against is not None and (int(against.group(1)) % 12, int(against.group(2) or 0)) \
                 != (old.hour % 12, old.minute):
             against = None  # "not 9" said of another hour than the event's
-        if cue is None and against is None:
+        if not cued and against is None:
             continue
         hour, _ = resolve_hours(t, "pm" if t.meridiem is None and old.hour >= 12 and t.hour < 12 else None)
         new = old.replace(hour=hour.hour, minute=hour.minute)
@@ -472,11 +479,66 @@ def _hour_corrected(ctx: Context, dates: list[DateMention], times: list[TimeMent
     return events
 
 
+# "not at nine anymore", "nicht mehr um 9", "ya no a las 9", "plus à 9h", "não é mais às 9"
+_NO_LONGER_AT = re.compile(r"\b(?:not|no longer|nicht mehr|ya no|plus|não é mais|nicht)\s+"
+                           r"(?:at|um|a las|à|às|es a las)?\s*$", re.I)
+_ANYMORE = re.compile(r"\s*(?:anymore|any more|mehr|más|plus|mais)?\b", re.I)
 # After a new hour, the old one it replaces: "10 not 9", "8.15 now not 9", "19:30 statt 19 Uhr"
 _NOT_THE_HOUR = re.compile(
     r"\s*(?:now\s+)?,?\s*(?:not|instead of|rather than|(?:an)?statt(?: um)?|nicht(?: um)?|no(?: a las)?|"
     r"en (?:vez|lugar) de(?: las)?|pas(?: à)?|au lieu de|não(?: às)?|em vez d(?:e|as))\s+"
     r"(\d{1,2})(?:[:.h](\d{2}))?\b", re.I)
+
+
+def _only_a_birthday(ctx: Context, event: FoundEvent) -> bool:
+    """'Oma Gerti hat am Freitag Geburtstag, ruft's sie bitte an', 'mañana está de cumple la tía
+    Gladys': somebody's birthday with no hour, no place and no gathering is a reminder to call,
+    not an event to go to (a party, a lunch or a cake is one)."""
+    return (event.kind == "event" and event.all_day and event.end is None and not event.cancelled
+            and event.location is None and _BIRTHDAY.search(event.title) is not None
+            and _GATHERING.search(ctx.low) is None)
+
+
+# A person's birthday, not a festival named so ("Hafengeburtstag vom 7. bis 9. Mai")
+_BIRTHDAY = re.compile(r"(?<![^\W\d_])(?:birthday|geburtstag|cumple|anniversaire|anivers[áa]rio|faz anos)",
+                       re.I)
+# What makes a birthday something to go to, in the five languages
+_GATHERING = re.compile(
+    r"\b(?:part(?:y|ies)|celebrat\w*|bbq|barbecue|dinner|lunch|brunch|cake|drinks|invit\w*|fiesta|festej\w*|"
+    r"celebra\w*|comida|cena|almuerzo|asado|merienda|torta|pastel|feier\w*|fest|einladung|eingeladen|"
+    r"kaffee|kuchen|grill\w*|fête|fêter|soirée|goûter|repas|dîner|déjeuner|apéro|gâteau|festa|comemor\w*|"
+    r"almoço|jantar|lanche|churrasco|bolo|convite|"
+    r"bring|levar|llevar|traer|mitbring\w*|apporte\w*|ramène\w*)\b", re.I)  # "who brings the drinks"
+
+
+def _a_stay(ctx: Context, dates: list[DateMention], events: list[FoundEvent]) -> list[FoundEvent]:
+    """'arrivée samedi 5 août à partir de 16h, départ le samedi 12 avant 10h', 'check-in sábado
+    22 às 15h, check-out sábado 29 até às 11h': a stay from its arrival to its departure is one
+    event; the departure is no event of its own."""
+    arrival = _STAY_ARRIVAL.search(ctx.low)
+    if arrival is None:
+        return events
+    leaving = _STAY_DEPARTURE.search(ctx.low, arrival.end())
+    if leaving is None:
+        return events
+    first = next((d for d in dates if 0 <= d.start - arrival.end() <= 12), None)
+    last = next((d for d in dates if 0 <= d.start - leaving.end() <= 12), None)
+    if first is None or last is None or not 0 < (last.day - first.day).days <= 31:
+        return events
+    stay = next((e for e in events if e.start[:10] == first.day.isoformat() and e.kind == "event"
+                 and not e.cancelled), None)
+    out = next((e for e in events if e.start[:10] == last.day.isoformat() and e.kind == "event"
+                and not e.cancelled and e is not stay), None)
+    if stay is None or out is None or stay.all_day != out.all_day:
+        return events
+    return [replace(e, end=out.start) if e is stay else e for e in events if e is not out]
+
+
+# A stay's two ends: arriving, checking in; then leaving, checking out
+_STAY_ARRIVAL = re.compile(r"\b(?:arrival|arriv(?:e|ing)|check[- ]?in|arrivée|anreise|ankunft|llegada|"
+                           r"entrada|chegada)\b", re.I)
+_STAY_DEPARTURE = re.compile(r"\b(?:departure|leav(?:e|ing)|check[- ]?out|départ|abreise|salida|saída)\b",
+                             re.I)
 
 
 def _clock(iso: str) -> tuple[int, int]:

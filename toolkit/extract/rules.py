@@ -395,7 +395,7 @@ OPENING = {
 DUTY = {
     "en": (r"nights?", r"night shifts?", r"shifts?", r"lates", r"earlies", r"on call", r"rota",
            r"roster", r"on duty", r"rotation"),
-    "es": (r"turnos?", r"guardias?", r"de noche", r"de guardia", r"rotación"),
+    "es": (r"turnos?", r"guardias?", r"de noche", r"de guardia", r"rotación", r"rol de"),
     "de": (r"\w*dienst(?:e|plan)?", r"\w*schicht(?:en)?", r"bereitschaft", r"putzplan", r"ämtliplan"),
     "fr": (r"de nuit", r"de garde", r"d['’]astreinte", r"postes?", r"planning", r"roulement",
            r"tour de rôle"),
@@ -408,7 +408,7 @@ CORRECTIONS = {
     "de": (r"ich meine", r"ich meinte", r"korrektur", r"vertippt", r"verschrieben"),
     "fr": (r"je voulais dire", r"je veux dire", r"je me suis trompée?", r"correction"),
     "pt": (r"quis dizer", r"quer dizer", r"quero dizer", r"me enganei", r"errei", r"correção",
-           r"corrigindo"),
+           r"corrigindo", r"corrijo"),
 }
 # Right before a date these make it a limit ("by Friday", "até 30/05"), not an event.
 UNTIL = {

@@ -29,6 +29,7 @@ from toolkit.extract.titles import location_for_line
 # A quoted turn with its writer's name: "> Cata: ...", "» Markus: ..."
 _NAMED_TURN = re.compile(r"^[ \t]*(?:>|»)[ \t]*[^:\n»«>]{1,30}:", re.M)
 _TURN_HEAD = re.compile(r"^[ \t]*(?:>|»)[ \t]*(?:[^:\n»«>]{1,30}:[ \t]*)?", re.M)
+_QUESTION = re.compile(r"[?¿]")
 # A later turn naming a day this far past the plan misread a number ("domingo 10" at 10)
 _FARTHEST_CHANGE = timedelta(days=21)
 
@@ -41,6 +42,7 @@ class _Turn:
     text: str
     days: list[DateMention]  # in the order said
     hour: time | None
+    week: date | None = None  # the Monday of a week the turn names ("one night next week?")
 
 
 def is_thread(text: str) -> bool:
@@ -51,13 +53,25 @@ def is_thread(text: str) -> bool:
 def settled_in_thread(events: list[FoundEvent], text: str, g: Grammar, today: date, day_first: bool,
                       country: str | None, zone: tzinfo, mask: Mask, read: Read) -> list[FoundEvent]:
     """The message's events with its conversation's plan in place of the days its turns named."""
-    turns = [t for t in (_dated_turn(line, g, today, day_first, country, mask)
+    evening = g.evening_noun.search(text.lower()) is not None
+    turns = [t for t in (_dated_turn(line, g, today, day_first, country, mask, evening)
                          for line in _TURN_HEAD.sub("", text).splitlines()) if t is not None]
+    week = next((t.week for t in turns if t.week), None)
+    if week is not None:  # "pub quiz one night next week? / Thurs works for me": that week's Thursday
+        for turn in turns:
+            for d in turn.days:
+                if _bare(d):
+                    d.day = week + timedelta(days=d.day.weekday())
+    while turns and not turns[0].days:
+        turns.pop(0)  # an hour before any day is said belongs to nothing yet
     if len(turns) < 2:
         return events
     day, hour = turns[0].days[-1].day, turns[0].hour
     first_day, first_hour = day, hour
     for turn in turns[1:]:
+        if not turn.days:
+            hour = turn.hour or hour  # "so ab 15 Uhr": the plan's hour
+            continue
         # a day other than the plan's is a change ("Freitag gleiche Zeit?"); the plan's own
         # day, or its weekday said bare ("dänn Mittwuch"), confirms it or gives it an hour
         changes = [d.day for d in turn.days if d.day != day
@@ -66,7 +80,7 @@ def settled_in_thread(events: list[FoundEvent], text: str, g: Grammar, today: da
         if not changes and g.decline.search(turn.text.lower()):
             continue  # "Donnerstag kann ich nicht": the plan stands, changed by nobody yet
         day, hour = (changes[-1] if changes else day), turn.hour or hour
-    base = _proposal(events, turns, read)
+    base = _proposal(events, _TURN_HEAD.sub("", text).splitlines(), read)
     if base is None:
         return events
     start = datetime.combine(day, hour, tzinfo=zone) if hour else None
@@ -82,35 +96,41 @@ def settled_in_thread(events: list[FoundEvent], text: str, g: Grammar, today: da
 
 
 def _dated_turn(line: str, g: Grammar, today: date, day_first: bool, country: str | None,
-                mask: Mask) -> _Turn | None:
-    """The days a turn names, and its last hour."""
+                mask: Mask, evening: bool) -> _Turn | None:
+    """The days a turn names and its last hour; a turn with an hour and no day ("so ab 15 Uhr
+    an der Badestelle") gives the plan its hour."""
     work = mask(line)
-    dates = sorted((d for d in find_dates(work, g, today, day_first, country) if d.last is None),
-                   key=lambda d: d.start)
-    if not dates:
-        return None
+    found = find_dates(work, g, today, day_first, country)
+    dates = sorted((d for d in found if d.last is None), key=lambda d: d.start)
+    week = next((d.week_start for d in found if d.kind == "week" and d.week_start), None)
     times = find_times(work, g, dates)
-    return _Turn(line, dates, _hour(times[-1]) if times else None)
+    if not dates and not times and week is None:
+        return None
+    return _Turn(line, dates, _hour(times[-1], evening) if times else None, week)
 
 
 def _bare(d: DateMention) -> bool:
     return d.kind == "weekday" and d.bare
 
 
-def _hour(t: TimeMention) -> time:
-    """An hour as a chat writes it: "20h", "19:30", "à 8" (evening), "half 7" (evening)."""
-    evening = t.meridiem is None and not t.literal and 1 <= t.hour <= 7
+def _hour(t: TimeMention, evening_plan: bool) -> time:
+    """An hour as a chat writes it: "20h", "19:30", "half 7" (evening), and up to 11 in the
+    evening when the plan is an evening's ("cena ... a las 9", "pub quiz ... Thursday 8")."""
+    bare = t.meridiem is None and not t.literal
+    evening = bare and (1 <= t.hour <= 7 or (evening_plan and t.hour <= 11))
     hour, _ = resolve_hours(t, "pm" if evening else None)
     return hour
 
 
-def _proposal(events: list[FoundEvent], turns: list[_Turn], read: Read) -> FoundEvent | None:
-    """What the plan is: the first turn's event as that turn alone reads it, else the first of
-    any turn, else the first the whole message reads."""
-    for turn in turns:
-        found = [e for e in read(turn.text) if not e.cancelled and e.kind == "event"]
-        if found:
-            return found[0]
+def _proposal(events: list[FoundEvent], lines: list[str], read: Read) -> FoundEvent | None:
+    """What the plan is: the first turn's event as that turn alone reads it (asked or not:
+    "pub quiz at the Feathers one night next week?"), else the first of any later turn, else
+    the first the whole message reads."""
+    for line in lines:
+        for said in (line, _QUESTION.sub(" ", line)):
+            found = [e for e in read(said) if not e.cancelled and e.kind == "event"]
+            if found:
+                return found[0]
     return next((e for e in events if not e.cancelled and e.kind == "event"), None)
 
 
