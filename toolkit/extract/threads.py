@@ -9,9 +9,11 @@ A message that quotes two or more turns of a conversation ("> Name: ...") and an
 holds one plan, proposed in one turn and changed or confirmed in the later ones. Read as one
 text, its days are several events, or none (each turn is a question or a short agreement). Here
 each turn is read for its days and hours alone: a turn that names a day moves the plan there
-(at the hour it names, else at the plan's hour: "Freitag gleiche Zeit?"); a turn that only
-declines ("Donnerstag kann ich nicht") or repeats the plan's weekday ("dänn Mittwuch")
-leaves it. The plan keeps the title of the turn that proposed it and the last place named.
+(at the hour it names, else at the plan's hour: "Freitag gleiche Zeit?"); a turn with an hour
+and no day gives the plan that hour ("so ab 15 Uhr"); a turn that only declines ("Donnerstag
+kann ich nicht") or repeats the plan's weekday ("dänn Mittwuch") leaves it. A bare weekday
+falls in the week a turn names ("one night next week?"). The plan keeps the title of the turn
+that proposed it, asked or not, and the last place named.
 """
 
 from __future__ import annotations
@@ -56,30 +58,12 @@ def settled_in_thread(events: list[FoundEvent], text: str, g: Grammar, today: da
     evening = g.evening_noun.search(text.lower()) is not None
     turns = [t for t in (_dated_turn(line, g, today, day_first, country, mask, evening)
                          for line in _TURN_HEAD.sub("", text).splitlines()) if t is not None]
-    week = next((t.week for t in turns if t.week), None)
-    if week is not None:  # "pub quiz one night next week? / Thurs works for me": that week's Thursday
-        for turn in turns:
-            for d in turn.days:
-                if _bare(d):
-                    d.day = week + timedelta(days=d.day.weekday())
+    _place_in_named_week(turns)
     while turns and not turns[0].days:
         turns.pop(0)  # an hour before any day is said belongs to nothing yet
     if len(turns) < 2:
         return events
-    day, hour = turns[0].days[-1].day, turns[0].hour
-    first_day, first_hour = day, hour
-    for turn in turns[1:]:
-        if not turn.days:
-            hour = turn.hour or hour  # "so ab 15 Uhr": the plan's hour
-            continue
-        # a day other than the plan's is a change ("Freitag gleiche Zeit?"); the plan's own
-        # day, or its weekday said bare ("dänn Mittwuch"), confirms it or gives it an hour
-        changes = [d.day for d in turn.days if d.day != day
-                   and not (_bare(d) and d.day.weekday() == day.weekday())
-                   and today <= d.day <= day + _FARTHEST_CHANGE]
-        if not changes and g.decline.search(turn.text.lower()):
-            continue  # "Donnerstag kann ich nicht": the plan stands, changed by nobody yet
-        day, hour = (changes[-1] if changes else day), turn.hour or hour
+    (first_day, first_hour), (day, hour) = _where_it_starts_and_ends(turns, g, today)
     base = _proposal(events, _TURN_HEAD.sub("", text).splitlines(), read)
     if base is None:
         return events
@@ -93,6 +77,37 @@ def settled_in_thread(events: list[FoundEvent], text: str, g: Grammar, today: da
         settled = replace(settled, moved=True, previous_start=before)
     others = [e for e in events if e.kind != "event"]
     return [settled, *others]
+
+
+def _place_in_named_week(turns: list[_Turn]) -> None:
+    """'pub quiz one night next week? / Thurs works for me': a bare weekday of a thread that
+    names a week is that week's."""
+    week = next((t.week for t in turns if t.week), None)
+    if week is None:
+        return
+    for d in (d for turn in turns for d in turn.days):
+        if _bare(d):
+            d.day = week + timedelta(days=d.day.weekday())
+
+
+def _where_it_starts_and_ends(turns: list[_Turn], g: Grammar,
+                              today: date) -> tuple[tuple[date, time | None], tuple[date, time | None]]:
+    """The plan's first (day, hour) and its last, turn by turn."""
+    day, hour = turns[0].days[-1].day, turns[0].hour
+    first = (day, hour)
+    for turn in turns[1:]:
+        if not turn.days:
+            hour = turn.hour or hour  # "so ab 15 Uhr": the plan's hour
+            continue
+        # a day other than the plan's is a change ("Freitag gleiche Zeit?"); the plan's own
+        # day, or its weekday said bare ("dänn Mittwuch"), confirms it or gives it an hour
+        changes = [d.day for d in turn.days if d.day != day
+                   and not (_bare(d) and d.day.weekday() == day.weekday())
+                   and today <= d.day <= day + _FARTHEST_CHANGE]
+        if not changes and g.decline.search(turn.text.lower()):
+            continue  # "Donnerstag kann ich nicht": the plan stands, changed by nobody yet
+        day, hour = (changes[-1] if changes else day), turn.hour or hour
+    return first, (day, hour)
 
 
 def _dated_turn(line: str, g: Grammar, today: date, day_first: bool, country: str | None,
