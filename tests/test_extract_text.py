@@ -116,6 +116,7 @@ def test_fresh_batches_stay_fixed(name):
     ("events_batch66.jsonl", 0.91, 0.03, 0.77, 0.77),
     ("events_batch67.jsonl", 0.84, 0.03, 0.76, 0.74),
     ("events_batch68.jsonl", 0.90, 0.03, 0.82, 0.80),
+    ("events_batch69.jsonl", 0.84, 0.01, 0.82, 0.73),
 ])
 def test_the_last_batches_stay_at_their_level(name, f1, false_alarms, titles, places):
     """Batches still below the other batches' bar, kept at the level their rounds reached
@@ -5278,3 +5279,23 @@ def test_a_correction_word_a_little_before_the_hour_moves_the_quoted_plan():
             "Corrijo: é às 20h30, a mesa só fica livre a essa hora")
     [event] = extract_events(text, SPRING_2033)
     assert (event.start[:16], event.moved) == ("2033-05-06T20:30", True)
+
+
+# ------------------------------------------------------------------------- round 41 (batch 69)
+
+def test_a_duration_in_french_words_is_no_hour():
+    text = ("Le concert de la chorale est décalé d'une heure : samedi 7 à 20h au lieu de 19h, "
+            "église Saint-Remacle")
+    [event] = extract_events(text, SPRING_2033)
+    assert event.start[:16] == "2033-05-07T20:00"
+
+
+def test_no_with_an_hour_before_the_activity_calls_it_off():
+    [event] = extract_events("No 4:30 practice today – the field at Ridgeline Park is locked", SPRING_2033)
+    assert (event.cancelled, event.start[:10]) == (True, "2033-05-02")
+
+
+def test_a_make_up_said_in_the_present_is_a_move():
+    text = "Samedi 7 pas d'entraînement ⚽ On rattrape le mercredi 11 de 14h à 15h30 au hall omnisports"
+    [event] = extract_events(text, SPRING_2033)
+    assert (event.start[:16], event.moved) == ("2033-05-11T14:00", True)

@@ -164,7 +164,7 @@ EN = LangTable(
         r"(?:is|are|\w+'s) off", r"no (?:school|classes|club|nursery|lessons)",
         r"won'?t (?:happen|go ahead|take place)", r"(?:is|are|isn'?t|aren'?t) not happening",
         r"not happening", r"will not (?:happen|go ahead|take place)", r"no longer",
-        r"no (?:\w+ ){0,2}(?:{nouns})", r"won't be (?:any )?(?:{nouns})",
+        r"no (?:[\w:.]+ ){0,2}(?:{nouns})", r"won't be (?:any )?(?:{nouns})",  # "No 4:30 practice today"
         r"there is no", r"there's no", r"there will be no", r"there won'?t be any",
         # "No drumming this Friday": an activity said not to happen ("no nothing" says nothing)
         r"no (?!(?:no)?thing\b|morning\b|evening\b|ring\b)[a-z]{2,}ing",
@@ -554,7 +554,9 @@ FR = LangTable(
         r"remise? à (?:une date ultérieure|plus tard)", r"reportée? à une date ultérieure",
         r"n['’]est plus(?= (?:le|ce|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\b)",
     ),
-    masks=("bon matin", "bonne soirée", "bonne nuit", "bonne journée"),
+    # ("décalé d'une heure": by an hour, not at one o'clock)
+    masks=("bon matin", "bonne soirée", "bonne nuit", "bonne journée", "d'une heure", "d’une heure",
+           "d'une demi-heure", "d’une demi-heure"),
     evening_nouns=("fête", "fete", "soirée", "dîner", "diner", "souper", "apéro", "apero",
                    "concert", "ciné", "party", "boum"),
     move_cues=(r"déplacée?s?", r"reportée?s?", r"décalée?s?", r"repoussée?s?", r"passe (?:à|au)",
@@ -566,7 +568,7 @@ FR = LangTable(
                r"demain|après-demain|\d))",
                r"report (?:à|au)",
                r"avancée?s?", r"(?:on |nous )?avan(?:ce|çons)(?= (?:à|au) )", r"changée?s?",
-               r"(?:on )?(?:la |le |les )?rattrap(?:ons|erons|era)"),
+               r"(?:on )?(?:la |le |les )?rattrap(?:e|ons|erons|era)"),
 )
 
 PT = LangTable(

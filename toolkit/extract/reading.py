@@ -1920,7 +1920,9 @@ _FROM_DAY = re.compile(r"\b(?:from|as of|starting|ab|a partir del?|desde el|à p
 # A clause that only says "too": it repeats the clause before for its own day.
 _ALSO = re.compile(r"(?:(?:am|on|el|le|o|a|the|and|y|und|et|e|danach|after(?:wards)?|después|après|"
                    r"depois|suivant|seguinte)\s+)*"
-                   r"(?:auch|too|as well|also|también|tambien|aussi|também|idem)\W*", re.I)
+                   # "y el viernes 13 tampoco": nor that day either, the same as the day before
+                   r"(?:auch nicht|auch|too|as well|also|también|tambien|aussi|também não|também|idem|"
+                   r"tampoco|non plus|neither|either)\W*", re.I)
 # "e também na sexta-feira, dia 11, por ponte": "too" said just before the day, and after it
 # only why
 _ALSO_BEFORE = re.compile(r"\b(?:auch|too|also|también|tambien|aussi|também)\W*$", re.I)
