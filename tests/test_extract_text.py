@@ -116,7 +116,7 @@ def test_fresh_batches_stay_fixed(name):
     ("events_batch66.jsonl", 0.91, 0.03, 0.77, 0.77),
     ("events_batch67.jsonl", 0.84, 0.03, 0.76, 0.74),
     ("events_batch68.jsonl", 0.90, 0.03, 0.82, 0.80),
-    ("events_batch69.jsonl", 0.84, 0.01, 0.82, 0.73),
+    ("events_batch69.jsonl", 0.85, 0.01, 0.82, 0.74),
 ])
 def test_the_last_batches_stay_at_their_level(name, f1, false_alarms, titles, places):
     """Batches still below the other batches' bar, kept at the level their rounds reached
@@ -5299,3 +5299,27 @@ def test_a_make_up_said_in_the_present_is_a_move():
     text = "Samedi 7 pas d'entraînement ⚽ On rattrape le mercredi 11 de 14h à 15h30 au hall omnisports"
     [event] = extract_events(text, SPRING_2033)
     assert (event.start[:16], event.moved) == ("2033-05-11T14:00", True)
+
+
+def test_the_first_sunday_of_advent_said_the_austrian_way():
+    text = "Am 1. Adventsonntag ist die Adventkranzweihe in der Pfarre um 9:30"
+    [event] = extract_events(text, SPRING_2033)
+    assert event.start[:16] == "2033-11-27T09:30"
+
+
+@pytest.mark.parametrize("text,start", [
+    ("Elternabend am Dienstag um acht, äh nee, halb acht, in der Aula", "2033-05-03T19:30"),
+    ("Quiz night Friday at 8, no wait, 8.30, at the Crown", "2033-05-06T20:30"),
+])
+def test_an_hour_taken_back_aloud_gives_way_to_the_next(text, start):
+    [event] = extract_events(text, SPRING_2033)
+    assert event.start[:16] == start
+
+
+@pytest.mark.parametrize("text,title", [
+    ("Samedi 7 c'est la fête du village, pas d'entraînement", "Entraînement"),
+    ("Am Freitag ist Brückentag, kein Training", "Training"),
+])
+def test_a_calling_off_is_titled_by_what_is_off_not_the_reason(text, title):
+    [event] = extract_events(text, SPRING_2033)
+    assert (event.cancelled, event.title) == (True, title)

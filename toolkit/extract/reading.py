@@ -541,6 +541,21 @@ _STAY_DEPARTURE = re.compile(r"\b(?:departure|leav(?:e|ing)|check[- ]?out|dépar
                              re.I)
 
 
+def _what_is_off(ctx: Context, clause: Clause, title: str) -> str | None:
+    """'Samedi 11 c'est l'Armistice, pas d'entraînement': what a calling off names after its
+    "no" is its title, not the reason said beside it."""
+    off = _NO_THING.search(ctx.low, clause.start, clause.end)
+    if off is None or off.group(1) in title.lower() or not names_event(ctx.g, off.group(1)):
+        return None
+    word = ctx.text[off.start(1):off.end(1)]
+    return word[:1].upper() + word[1:]
+
+
+# "no practice", "pas d'entraînement", "kein Training", "no hay ensayo", "não há treino"
+_NO_THING = re.compile(r"\b(?:no|pas d['’]|pas de|keine?|kein|sin|no hay|sem|não há|não tem)\s*"
+                       r"([^\W\d_][\w-]{2,})", re.I)
+
+
 def _clock(iso: str) -> tuple[int, int]:
     moment = datetime.fromisoformat(iso)
     return moment.hour, moment.minute
@@ -1469,6 +1484,8 @@ def _event_for(ctx: Context, clause: Clause, d: DateMention, t: TimeMention | No
     elif not cancelled and score < THRESHOLD:
         return None
     title = title_for(ctx, clause, d, message.blanks, kind, t.start if t is not None else None)
+    if cancelled:
+        title = _what_is_off(ctx, clause, title) or title
     rota = _rota(ctx)
     if kind == "event" and not cancelled and (t is None or t.end_hour is None) and rota is not None \
             and _a_rota_slot(ctx, clause):

@@ -403,12 +403,14 @@ DUTY = {
 }
 # The writer corrects a day just said: "Thurs Nov 8 ... Sorry, I mean WEDS Nov 7!!".
 CORRECTIONS = {
-    "en": (r"i mean", r"i meant", r"correction", r"typo", r"make that"),
-    "es": (r"quise decir", r"quería decir", r"me equivoqué", r"me confundí", r"corrijo"),
-    "de": (r"ich meine", r"ich meinte", r"korrektur", r"vertippt", r"verschrieben"),
-    "fr": (r"je voulais dire", r"je veux dire", r"je me suis trompée?", r"correction"),
+    # and what a voice note says when it takes a word back ("um acht, äh nee, halb acht")
+    "en": (r"i mean", r"i meant", r"correction", r"typo", r"make that", r"no wait", r"scratch that"),
+    "es": (r"quise decir", r"quería decir", r"me equivoqué", r"me confundí", r"corrijo",
+           r"(?:eh|ah),? no(?=,)"),
+    "de": (r"ich meine", r"ich meinte", r"korrektur", r"vertippt", r"verschrieben", r"(?:äh|ähm),? nee"),
+    "fr": (r"je voulais dire", r"je veux dire", r"je me suis trompée?", r"correction", r"euh,? non(?=,)"),
     "pt": (r"quis dizer", r"quer dizer", r"quero dizer", r"me enganei", r"errei", r"correção",
-           r"corrigindo", r"corrijo"),
+           r"corrigindo", r"corrijo", r"(?:ah|é),? não(?=,)"),
 }
 # Right before a date these make it a limit ("by Friday", "até 30/05"), not an event.
 UNTIL = {
@@ -576,6 +578,9 @@ HOLIDAYS: dict[str, dict[str, tuple[Any, ...]]] = {
            "stefanitag": (12, 26), "stephanitag": (12, 26), "stephanstag": (12, 26), "stefanstag": (12, 26),
            "1. advent": ("advent", 0), "ersten advent": ("advent", 0),
            "2. advent": ("advent", 7), "3. advent": ("advent", 14), "4. advent": ("advent", 21),
+           # Austria: "am 1. Adventsonntag"
+           **{f"{n}. advent{s}sonntag": ("advent", 7 * (n - 1)) for n in (1, 2, 3, 4) for s in ("", "s")},
+           "ersten adventsonntag": ("advent", 0), "ersten adventssonntag": ("advent", 0),
            "tag der deutschen einheit": (10, 3), "reformationstag": (10, 31),
            "allerheiligen": (11, 1), "valentinstag": (2, 14),
            "gründonnerstag": ("easter", -3), "karfreitag": ("easter", -2),
