@@ -184,7 +184,7 @@ def read_events(ctx: Context, dates: list[DateMention], tz_name: str | None) -> 
     events = _ended_later(ctx, dates, _closed_until_resumption(ctx, dates, events))
     events = _back_the_same_day(ctx, dates, times, _back_another_day(ctx, dates, events))
     events = _hour_corrected(ctx, dates, times, _rota_shared_hour(ctx, dates, times, events))
-    events = _a_stay(ctx, dates, events)
+    events = _a_stay(ctx, dates, _hour_slots(ctx, dates, times, events))
     events = [e for e in events if not _only_a_birthday(ctx, e)]
     if any(e.confidence >= 0.9 and not e.all_day for e in events):
         # Beside a clearly dated and timed event, a weak all-day mention whose own clause
@@ -554,6 +554,38 @@ def _what_is_off(ctx: Context, clause: Clause, title: str) -> str | None:
 # "no practice", "pas d'entraînement", "kein Training", "no hay ensayo", "não há treino"
 _NO_THING = re.compile(r"\b(?:no|pas d['’]|pas de|keine?|kein|sin|no hay|sem|não há|não tem)\s*"
                        r"([^\W\d_][\w-]{2,})", re.I)
+
+
+def _hour_slots(ctx: Context, dates: list[DateMention], times: list[TimeMention],
+                events: list[FoundEvent]) -> list[FoundEvent]:
+    """'Schichten am So 10.12.:\n10–12 Uhr: Anke, Jörg\n12–14 Uhr: Merve\n14–16 Uhr: ???':
+    under a rota's heading that names one day, each line opening with its own hours is a slot
+    of that day, as the first one is; a slot nobody has yet is none."""
+    rota = _rota(ctx)
+    if rota is None:
+        return events
+    heading_days = {d.day for d in dates if d.start < rota[1]}
+    if len(heading_days) != 1 or any(d.start >= rota[1] for d in dates):
+        return events
+    first = next((e for e in events if e.kind == "event" and not e.cancelled and not e.all_day), None)
+    if first is None:
+        return events
+    day = heading_days.pop()
+    out = list(events)
+    for line in re.finditer(r"[^\n]+", ctx.text):
+        t = next((t for t in times if t.end_hour is not None and line.start() <= t.start < line.end()
+                  and not ctx.text[line.start():t.start].strip(" \t•*-")), None)
+        rest = ctx.text[t.end:line.end()] if t is not None else ""
+        if t is None or line.start() < rota[1] or _REST_ONLY.fullmatch(rest.strip(" :–-")) \
+                or not re.search(r"[^\W\d_]", rest):
+            continue  # not a slot line, or one nobody has ("14–16 Uhr: ???")
+        start, end = resolve_hours(t, None)
+        at = datetime.combine(day, start, tzinfo=ctx.zone).isoformat()
+        if end is None or any(e.start == at for e in out):
+            continue
+        out.append(replace(first, start=at, end=datetime.combine(day, end, tzinfo=ctx.zone).isoformat(),
+                           evidence=ctx.text[t.start:t.end]))
+    return out
 
 
 def _clock(iso: str) -> tuple[int, int]:
