@@ -247,11 +247,15 @@ def _closed_until_resumption(ctx: Context, dates: list[DateMention],
             continue
         closures.remove(closure)
         ended = replace(closure, end=(again.day - timedelta(days=1)).isoformat())
-        said = ctx.text[again.start:again.end]
-        events = [ended if e is closure else e for e in events
-                  if not (e.kind == "event" and e.all_day and e.start == again.day.isoformat()
-                          and e.evidence is not None and said in e.evidence)]
+        events = [ended if e is closure else e for e in _without_the_day_again(ctx, again, events)]
     return events
+
+
+def _without_the_day_again(ctx: Context, again: DateMention, events: list[FoundEvent]) -> list[FoundEvent]:
+    """The events less the all-day one made of the day things start again."""
+    said = ctx.text[again.start:again.end]
+    return [e for e in events if not (e.kind == "event" and e.all_day and e.start == again.day.isoformat()
+                                      and e.evidence is not None and said in e.evidence)]
 
 
 def _resumption_after_a_span(ctx: Context, dates: list[DateMention],
@@ -263,12 +267,8 @@ def _resumption_after_a_span(ctx: Context, dates: list[DateMention],
         return events
     for m in ctx.g.resumes.finditer(ctx.low):
         again = next((d for d in dates if d.last is None and 0 <= d.start - m.end() <= 30), None)
-        if again is None or not any(0 < (again.day - end).days <= 4 for end in ends):
-            continue
-        said = ctx.text[again.start:again.end]
-        events = [e for e in events if not (e.kind == "event" and e.all_day
-                                            and e.start == again.day.isoformat()
-                                            and e.evidence is not None and said in e.evidence)]
+        if again is not None and any(0 < (again.day - end).days <= 4 for end in ends):
+            events = _without_the_day_again(ctx, again, events)
     return events
 
 
@@ -391,9 +391,8 @@ def _back_the_same_day(ctx: Context, dates: list[DateMention], times: list[TimeM
                        and e.start[:10] == back.start[:10] and e.start < back.start), None)
         if back is None and len(timed) == 1:  # the hour of the way back made no event of its own
             outing, start = timed[0], datetime.fromisoformat(timed[0].start)
-            afternoon = t.meridiem is None and t.hour < start.hour
-            hour, _ = resolve_hours(t, "pm" if afternoon else None)
-            if hour > start.timetz().replace(tzinfo=None):
+            hour = _later_hour(t, start.time())
+            if hour is not None:
                 end = datetime.combine(start.date(), hour, tzinfo=start.tzinfo).isoformat()
                 return [replace(e, end=end) if e is outing else e for e in events]
         if back is None or outing is None:
@@ -1598,10 +1597,16 @@ def _return_time(ctx: Context, clause: Clause, t: TimeMention, start: time) -> t
     for later in clause.times:
         if later.start > t.end and later.end_hour is None \
                 and _RETURN.search(ctx.low, max(clause.start, later.start - 28), later.start):
-            afternoon = later.meridiem is None and later.hour < start.hour
-            back, _ = resolve_hours(later, "pm" if afternoon else None)
-            return back if back > start else None
+            return _later_hour(later, start)
     return None
+
+
+def _later_hour(t: TimeMention, start: time) -> time | None:
+    """An hour said after a start on the same day ("retour vers 6" after 9:00 is 18:00), when
+    it is later than the start."""
+    afternoon = t.meridiem is None and t.hour < start.hour
+    hour, _ = resolve_hours(t, "pm" if afternoon else None)
+    return hour if hour > start else None
 
 
 def _overnight_end(t: TimeMention, start: time) -> time | None:

@@ -363,9 +363,7 @@ def extract_events(
     masked = mask_noise(repaired)
     for code, _score in ranking[:2]:  # a third guess on a short message is noise
         g = grammar(code)
-        work = masked
-        if g.masks is not None:
-            work = g.masks.sub(lambda m: " " * len(m.group(0)), work)
+        work = _masked_for(masked, g)
         past = [grammar(c).past for c in dict.fromkeys([code, *close])]
         ctx = Context(repaired, work, repaired.lower(), g, ref, zone, ref.date(), past)
         country = message_country(locale, zone) or DEFAULT_COUNTRY.get(code)
@@ -373,7 +371,7 @@ def extract_events(
         day_first = _day_first(locale, code, zone)
         dates = find_dates(work, g, ctx.today, day_first, country)
         thread = is_thread(repaired)  # its quoted turns are masked: their days are read below
-        if not dates and not thread and _answers_a_quoted_day(repaired, work, g, ctx.today):
+        if not dates and not thread and _answers_a_quoted_day(repaired, work, g, ctx.today, day_first):
             # "> Claire : kermesse samedi 17 juin le matin / non c'est l'après-midi ! 14h-18h":
             # a reply that gives hours to the day it quotes is read with that day
             return extract_events(_QUOTED_WORDS.sub("", repaired), ref_time, tz=tz, locale=locale, lang=code)
@@ -389,28 +387,30 @@ def extract_events(
     return []
 
 
-def _answers_a_quoted_day(text: str, work: str, g: Grammar, today: date) -> bool:
+def _masked_for(masked: str, g: Grammar) -> str:
+    """`mask_noise`'s text with the language's own set phrases blanked too ("bonne soirée")."""
+    return masked if g.masks is None else g.masks.sub(lambda m: " " * len(m.group(0)), masked)
+
+
+def _answers_a_quoted_day(text: str, work: str, g: Grammar, today: date, day_first: bool) -> bool:
     """The reply names no day but gives hours, and the one earlier message it quotes names one."""
     quoted = [m.group(0) for m in _QUOTE_LINE.finditer(text)]
     if len(quoted) != 1 or not find_times(work, g, []):
         return False
-    return bool(find_dates(_QUOTED_WORDS.sub("", quoted[0]), g, today, True))
+    return bool(find_dates(_QUOTED_WORDS.sub("", quoted[0]), g, today, day_first))
 
 
 def _thread_settled(events: list[FoundEvent], ctx: Context, ref_time: datetime, day_first: bool,
                     country: str | None, **given: Any) -> list[FoundEvent]:
     """The plan of a conversation of quoted turns (`extract.threads`), each turn masked and read
     as a message of its own."""
-    g = ctx.g
-
     def mask(turn: str) -> str:
-        work = mask_noise(turn)
-        return work if g.masks is None else g.masks.sub(lambda m: " " * len(m.group(0)), work)
+        return _masked_for(mask_noise(turn), ctx.g)
 
     def read(turn: str) -> list[FoundEvent]:
         return extract_events(turn, ref_time, **given)
 
-    return settled_in_thread(events, ctx.text, g, ctx.today, day_first, country, ctx.zone, mask, read)
+    return settled_in_thread(events, ctx.text, ctx.g, ctx.today, day_first, country, ctx.zone, mask, read)
 
 
 def _changed_from_quote(events: list[FoundEvent], text: str, ref_time: datetime, g: Grammar,

@@ -56,15 +56,16 @@ def settled_in_thread(events: list[FoundEvent], text: str, g: Grammar, today: da
                       country: str | None, zone: tzinfo, mask: Mask, read: Read) -> list[FoundEvent]:
     """The message's events with its conversation's plan in place of the days its turns named."""
     evening = g.evening_noun.search(text.lower()) is not None
-    turns = [t for t in (_dated_turn(line, g, today, day_first, country, mask, evening)
-                         for line in _TURN_HEAD.sub("", text).splitlines()) if t is not None]
+    lines = _TURN_HEAD.sub("", text).splitlines()
+    turns = [t for t in (_dated_turn(line, g, today, day_first, country, mask, evening) for line in lines)
+             if t is not None]
     _place_in_named_week(turns)
     while turns and not turns[0].days:
         turns.pop(0)  # an hour before any day is said belongs to nothing yet
     if len(turns) < 2:
         return events
     (first_day, first_hour), (day, hour) = _where_it_starts_and_ends(turns, g, today)
-    base = _proposal(events, _TURN_HEAD.sub("", text).splitlines(), read)
+    base = _proposal(events, lines, read)
     if base is None:
         return events
     start = datetime.combine(day, hour, tzinfo=zone) if hour else None
